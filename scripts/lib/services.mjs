@@ -1,0 +1,98 @@
+// Real components for the integration, extension-host and UI tests: a private dockerd (own socket,
+// own data root, own bridge so it never touches the machine's docker0) and a registry on 127.0.0.1.
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { startDaemon, killTree, waitExit } from './run.mjs';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function httpOk(url, socketPath) {
+  return new Promise((resolve) => {
+    const req = request(socketPath ? { socketPath, path: url } : url, (res) => {
+      res.resume();
+      resolve(res.statusCode !== undefined && res.statusCode < 500);
+    });
+    req.on('error', () => resolve(false));
+    req.setTimeout(1000, () => req.destroy());
+    req.end();
+  });
+}
+
+const BRIDGE = 'hdtest0';
+const BRIDGE_CIDR = '10.213.250.1/24';
+
+function ensureBridge() {
+  if (spawnSync('ip', ['link', 'show', BRIDGE], { stdio: 'ignore' }).status === 0) return true;
+  const steps = [
+    ['link', 'add', BRIDGE, 'type', 'bridge'],
+    ['addr', 'add', BRIDGE_CIDR, 'dev', BRIDGE],
+    ['link', 'set', BRIDGE, 'up'],
+  ];
+  for (const s of steps) if (spawnSync('ip', s, { stdio: 'ignore' }).status !== 0) return false;
+  return true;
+}
+
+/** Starts dockerd on a private socket under dir. Returns { host, socket, stop() }. */
+export async function startDocker(dir) {
+  mkdirSync(dir, { recursive: true });
+  const socket = join(dir, 'docker.sock');
+  // Published ports need a bridge; fall back to no networking only if we may not create one.
+  const bridge = ensureBridge() ? ['--bridge', BRIDGE] : ['--bridge', 'none', '--iptables=false'];
+  const child = await startDaemon(
+    'dockerd',
+    ['--host', `unix://${socket}`, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
+      '--pidfile', join(dir, 'dockerd.pid'), ...bridge, '--ip6tables=false'],
+    { ready: () => httpOk('/_ping', socket), timeoutMs: 60000, logFile: join(dir, 'dockerd.log') },
+  );
+  return {
+    host: `unix://${socket}`,
+    socket,
+    child,
+    async stop() {
+      killTree(child, 'SIGTERM');
+      await waitExit(child, 20000);
+    },
+  };
+}
+
+/** Starts the CNCF distribution registry (Debian's docker-registry) on 127.0.0.1:<free port>. */
+export async function startRegistry(dir) {
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const config = join(dir, 'config.yml');
+  writeFileSync(config, [
+    'version: 0.1',
+    'log: { level: warn }',
+    `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`,
+    `http: { addr: 127.0.0.1:${port} }`,
+    '',
+  ].join('\n'));
+  const child = await startDaemon('docker-registry', ['serve', config], {
+    ready: () => httpOk(`http://127.0.0.1:${port}/v2/`),
+    timeoutMs: 30000,
+    logFile: join(dir, 'registry.log'),
+  });
+  return {
+    address: `127.0.0.1:${port}`,
+    child,
+    async stop() {
+      killTree(child);
+      await waitExit(child);
+    },
+  };
+}
+
+export { existsSync };

@@ -1,0 +1,52 @@
+import { instances, leaf, table, type Schema } from './build';
+
+// helix.deploy.toml: environments the helix CLI does not know (product.md). Ours, so unknown keys are errors.
+// `${image}` and `${outputs.<name>}` placeholders are expanded by the engine at run time.
+
+export function deploySchema(): Schema {
+  const str = (d: string, ex: string, def?: string) => leaf('string', d, { examples: [ex], default: def });
+  const vars = (d: string) => leaf('object', d, { additionalProperties: { type: 'string' }, default: {}, examples: [{ image: '${image}' }] });
+  const terraform = table('Deploy with Terraform: plan, review the diff, approve, apply.', {
+    dir: str('Terraform root module, relative to this file.', 'infra/staging'),
+    vars: vars('Input variables passed as `-var name=value`. `${image}` is the pushed image reference.'),
+    var_files: leaf('array', 'Variable files passed as `-var-file`, relative to `dir`.', { items: { type: 'string' }, default: [], examples: [['staging.tfvars']] }),
+    workspace: str('Terraform workspace to select before planning.', 'staging', 'default'),
+  }, { required: ['dir'], additionalProperties: false, examples: [{ dir: 'infra/staging' }] });
+  const pulumi = table('Deploy with Pulumi: preview, review the diff, approve, update.', {
+    dir: str('Pulumi project folder, relative to this file.', 'infra/pulumi'),
+    stack: str('Stack name.', 'acme/staging'),
+    config: vars('Stack config values set before the preview. `${image}` is the pushed image reference.'),
+  }, { required: ['dir', 'stack'], additionalProperties: false, examples: [{ dir: 'infra/pulumi', stack: 'staging' }] });
+  const kubernetes = table('Deploy to Kubernetes: diff the manifests, approve, apply, watch the rollout.', {
+    context: str('kubeconfig context.', 'prod'),
+    namespace: str('Namespace.', 'helix', 'default'),
+    manifests: str('Folder or file of manifests, relative to this file.', 'deploy/k8s'),
+    deployment: str('Deployment whose rollout is watched.', 'helixdb'),
+  }, { required: ['manifests'], additionalProperties: false, examples: [{ context: 'prod', namespace: 'helix', manifests: 'deploy/k8s' }] });
+  const health = table('Health checks polled after a deployment.', {
+    liveness: str('URL that answers 200 while the process lives.', '${outputs.url}/healthz'),
+    readiness: str('URL that answers 200 when ready to serve.', '${outputs.url}/readyz'),
+    timeout: leaf('string', 'Timeout of one check, as a duration.', { pattern: '^[0-9]+(ms|s|m)$', default: '5s', examples: ['5s', '500ms'] }),
+  }, { additionalProperties: false, examples: [{ liveness: 'http://localhost:6969/healthz' }] });
+  const environment = table(
+    'One deployment environment. Give it one of `terraform`, `pulumi` or `kubernetes`, and/or a `registry` to push to. Use ASCII letters, digits, `-` and `_` in the name.',
+    {
+      instance: str('The helix.toml `[local.<name>]` instance that provides the image and settings.', 'dev'),
+      registry: str('Image repository to push to (no scheme). Credentials never go in this file: use `docker login` or the Helix Deploy sign-in.', 'ghcr.io/acme/helixdb'),
+      terraform,
+      pulumi,
+      kubernetes,
+      health,
+      protected: leaf('boolean', 'Require typing the environment name before apply or destroy.', { default: false }),
+    },
+    { additionalProperties: false, examples: [{ instance: 'dev', registry: 'ghcr.io/acme/helixdb', protected: true }] },
+  );
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'helix.deploy.toml (Helix Deploy environments)',
+    description: 'Deployment environments beside a helix.toml: Terraform, Pulumi, Kubernetes or an OCI registry.',
+    type: 'object',
+    properties: { environments: instances('Environments, `[environments.<name>]`.', environment, 'staging') },
+    additionalProperties: false,
+  };
+}

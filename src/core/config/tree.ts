@@ -1,0 +1,147 @@
+import type { AST } from 'toml-eslint-parser';
+import type { OffsetRange } from './types';
+
+// A typed value tree over the TOML AST: what the CLI deserialises, with the source ranges needed to put a
+// diagnostic on the exact key, value or table header, and the AST nodes needed to build minimal edits.
+
+export type NodeKind = 'table' | 'array' | 'string' | 'integer' | 'float' | 'boolean' | 'offset-date-time' | 'local-date-time' | 'local-date' | 'local-time';
+
+export interface ConfigNode {
+  kind: NodeKind;
+  path: (string | number)[];
+  /** Scalar value (strings, numbers, booleans; datetimes as their TOML text). */
+  value?: string | number | boolean;
+  /** Integers keep their exact value (TOML allows 64-bit). */
+  bigint?: bigint;
+  entries?: Map<string, ConfigNode>;
+  items?: ConfigNode[];
+  /** The value's own range; for a table defined by a header, the header key; for an implicit table, its key. */
+  range: OffsetRange;
+  /** The key segment naming this node in its parent (absent for array items and the root). */
+  keyRange?: OffsetRange;
+  /** `key = value` that defines this node. */
+  kv?: AST.TOMLKeyValue;
+  /** `[header]` / `[[header]]` that defines this table. */
+  table?: AST.TOMLTable;
+  /** Inline table `{ ... }` that defines this table. */
+  inline?: AST.TOMLInlineTable;
+}
+
+export const MAX_DEPTH = 500;
+
+export class DepthError extends Error {}
+
+const r = (n: { range: [number, number] }): OffsetRange => ({ start: n.range[0], end: n.range[1] });
+
+export function buildTree(ast: AST.TOMLProgram): ConfigNode {
+  const root: ConfigNode = { kind: 'table', path: [], entries: new Map(), range: { start: 0, end: 0 } };
+  for (const item of ast.body[0].body) {
+    if (item.type === 'TOMLKeyValue') addKeyValue(root, item, 0);
+    else addTable(root, item);
+  }
+  return root;
+}
+
+function addTable(root: ConfigNode, t: AST.TOMLTable): void {
+  let cur = root;
+  let seg = 0;
+  const rk = t.resolvedKey;
+  for (let i = 0; i < rk.length; i++) {
+    const k = rk[i];
+    const last = i === rk.length - 1;
+    if (typeof k === 'number') {
+      cur.items ??= [];
+      let item = cur.items[k];
+      if (!item) {
+        item = { kind: 'table', path: [...cur.path, k], entries: new Map(), range: r(t.key) };
+        cur.items[k] = item;
+      }
+      cur = item;
+    } else {
+      const keyNode = t.key.keys[seg++];
+      let child = cur.entries!.get(k);
+      const nextIsIndex = typeof rk[i + 1] === 'number';
+      if (!child) {
+        child = { kind: nextIsIndex ? 'array' : 'table', path: [...cur.path, k], range: r(keyNode), keyRange: r(keyNode) };
+        if (nextIsIndex) child.items = [];
+        else child.entries = new Map();
+        cur.entries!.set(k, child);
+      }
+      cur = child;
+    }
+    if (last) {
+      cur.table = t;
+      cur.range = r(t.key);
+      if (typeof k === 'string') cur.keyRange = r(t.key.keys[t.key.keys.length - 1]);
+    }
+  }
+  for (const kv of t.body) addKeyValue(cur, kv, cur.path.length);
+}
+
+function addKeyValue(table: ConfigNode, kv: AST.TOMLKeyValue, depth: number): void {
+  let cur = table;
+  const keys = kv.key.keys;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const name = keyName(keys[i]);
+    let child = cur.entries!.get(name);
+    if (!child) {
+      child = { kind: 'table', path: [...cur.path, name], entries: new Map(), range: r(keys[i]), keyRange: r(keys[i]) };
+      cur.entries!.set(name, child);
+    }
+    cur = child;
+  }
+  const name = keyName(keys[keys.length - 1]);
+  const node = convert(kv.value, [...cur.path, name], depth + 1);
+  node.keyRange = r(keys[keys.length - 1]);
+  node.kv = kv;
+  cur.entries!.set(name, node);
+}
+
+function convert(v: AST.TOMLContentNode, path: (string | number)[], depth: number): ConfigNode {
+  if (depth > MAX_DEPTH) throw new DepthError(`values nested deeper than ${MAX_DEPTH} levels are not supported`);
+  if (v.type === 'TOMLArray') {
+    return { kind: 'array', path, range: r(v), items: v.elements.map((e, i) => convert(e, [...path, i], depth + 1)) };
+  }
+  if (v.type === 'TOMLInlineTable') {
+    const node: ConfigNode = { kind: 'table', path, range: r(v), entries: new Map(), inline: v };
+    for (const kv of v.body) addKeyValue(node, kv, depth + 1);
+    return node;
+  }
+  switch (v.kind) {
+    case 'string':
+    case 'boolean':
+      return { kind: v.kind, path, range: r(v), value: v.value };
+    case 'integer':
+      return { kind: 'integer', path, range: r(v), value: v.value, bigint: v.bigint };
+    case 'float':
+      return { kind: 'float', path, range: r(v), value: v.value };
+    default:
+      return { kind: v.kind, path, range: r(v), value: v.datetime };
+  }
+}
+
+export function keyName(k: AST.TOMLBare | AST.TOMLQuoted): string {
+  return k.type === 'TOMLBare' ? k.name : k.value;
+}
+
+/** Plain JS value of a node (datetimes as strings, integers as numbers). */
+export function toPlain(n: ConfigNode): unknown {
+  if (n.kind === 'table') {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of n.entries!) o[k] = toPlain(v);
+    return o;
+  }
+  if (n.kind === 'array') return n.items!.map(toPlain);
+  return n.value;
+}
+
+export function child(n: ConfigNode | undefined, ...path: string[]): ConfigNode | undefined {
+  let cur = n;
+  for (const p of path) cur = cur?.entries?.get(p);
+  return cur;
+}
+
+/** `[local.dev]`-style label of a table path, for messages. */
+export function tableLabel(path: (string | number)[]): string {
+  return `[${path.map((p) => (typeof p === 'number' ? `#${p}` : /^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join('.')}]`;
+}

@@ -1,0 +1,57 @@
+// Run states, shared by every kind of run. Plan-first runs (plan/apply/destroy) walk the plan states;
+// simple runs (build/start/stop/push/rollback...) use Running -> Succeeded | Failed | Cancelled.
+// Transitions themselves are enforced in ./machine.ts.
+
+export const PLAN_STATES = [
+  'Draft',
+  'Planning',
+  'Planned',
+  'PlanFailed',
+  'Approved',
+  'Applying',
+  'Applied',
+  'ApplyFailed',
+  'Cancelled',
+  'Expired',
+  'Interrupted',
+] as const;
+
+export const SIMPLE_STATES = ['Running', 'Succeeded', 'Failed', 'Cancelled', 'Interrupted'] as const;
+
+export type PlanRunState = (typeof PLAN_STATES)[number];
+export type SimpleRunState = (typeof SIMPLE_STATES)[number];
+export type RunState = PlanRunState | SimpleRunState;
+
+const TERMINAL: ReadonlySet<RunState> = new Set<RunState>([
+  'PlanFailed',
+  'Applied',
+  'ApplyFailed',
+  'Cancelled',
+  'Expired',
+  'Interrupted',
+  'Succeeded',
+  'Failed',
+]);
+
+/** A terminal run never changes again. Planned/Approved are not terminal: they wait for a person. */
+export function isTerminal(state: RunState): boolean {
+  return TERMINAL.has(state);
+}
+
+/** States in which a run holds its environment's lock (something is running or waits for approval/apply). */
+export function holdsLock(state: RunState): boolean {
+  return !isTerminal(state);
+}
+
+/** Kinds of run recorded in the journal. */
+export type RunKind =
+  | 'plan'
+  | 'apply'
+  | 'destroy'
+  | 'build'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'push'
+  | 'rollback'
+  | (string & {});

@@ -1,0 +1,267 @@
+import type { Journal, RunRecord } from '../engine/journal';
+import type { RunKind } from '../engine/states';
+import { HealthService, type HealthResult, type HealthStatus, type HealthTarget } from '../health/service';
+import { describeEnv, readDotenv, redactor, secretValues } from './dotenv';
+import type { BuildResult, ContainerEngine, ContainerInfo } from './engine';
+import { LocalError } from './errors';
+import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, targetKey, type LocalTarget } from './naming';
+import { isPortFree, nextFreePort } from './ports';
+
+// The local loop (`helix start|stop|restart|logs|status` done through the engine API), each operation
+// one journaled run: begin -> log lines -> Succeeded | Failed | Cancelled. One run at a time per environment.
+
+export interface LocalDeps {
+  engine: ContainerEngine;
+  journal: Journal;
+  health: HealthService;
+  who: () => Promise<string>;
+  /** Image size budget in MB (setting `helixDeploy.docker.imageSizeBudgetMB`, default 50). */
+  imageSizeBudgetMB?: () => number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Live output (already redacted), e.g. to an output channel. */
+  onLine?: (line: string) => void;
+}
+
+export interface StartOptions extends RunOptions {
+  /** Host port override (e.g. the next free port offered after a clash). */
+  port?: number;
+  /** Health wait deadline (default 30 s, as the CLI). */
+  healthDeadlineMs?: number;
+}
+
+export interface BuildOutcome {
+  run: RunRecord;
+  result: BuildResult;
+  /** Set when the image is above the budget. */
+  overBudgetMB?: number;
+}
+
+export interface StartOutcome {
+  run: RunRecord;
+  container: ContainerInfo;
+  port: number;
+  health: HealthResult;
+}
+
+export interface RunContext {
+  run: RunRecord;
+  log(line: string): void;
+  signal?: AbortSignal;
+}
+
+export class LocalService {
+  private readonly busy = new Map<string, string>();
+
+  constructor(readonly deps: LocalDeps) {}
+
+  get engine(): ContainerEngine {
+    return this.deps.engine;
+  }
+
+  /** Wraps an operation in a journaled run. Secrets of the project's .env are masked in every line. */
+  async runJournaled<T>(kind: RunKind, t: LocalTarget, opts: RunOptions, meta: Record<string, unknown>, fn: (ctx: RunContext) => Promise<T>): Promise<T & { run: RunRecord }> {
+    const key = targetKey(t);
+    const other = this.busy.get(key);
+    if (other) throw new LocalError('busy', `A ${other} is already running for ${t.project.name}/${t.environment.name}; wait for it or cancel it.`);
+    this.busy.set(key, kind);
+    try {
+      const mask = redactor(secretValues(safeDotenv(t.project.dir)));
+      const run = await this.deps.journal.begin({ kind, project: t.project.name, environment: t.environment.name, who: await this.deps.who(), meta: { ...meta, dir: t.project.dir } });
+      const log = (line: string) => {
+        const clean = mask(line);
+        void this.deps.journal.appendLog(run.id, clean).catch(() => undefined);
+        opts.onLine?.(clean);
+      };
+      try {
+        const value = await fn({ run, log, signal: opts.signal });
+        await this.deps.journal.end(run.id, 'Succeeded');
+        return { ...value, run };
+      } catch (err) {
+        const cancelled = opts.signal?.aborted || (err instanceof LocalError && err.code === 'cancelled');
+        const message = mask(err instanceof Error ? err.message : String(err));
+        log(cancelled ? 'Cancelled.' : `Error: ${message}`);
+        await this.deps.journal.end(run.id, cancelled ? 'Cancelled' : 'Failed', cancelled ? undefined : message, errMeta(err));
+        if (cancelled && !(err instanceof LocalError)) throw new LocalError('cancelled', 'Cancelled.');
+        throw err;
+      }
+    } finally {
+      this.busy.delete(key);
+    }
+  }
+
+  /** Build Image: the environment's Dockerfile/context, .dockerignore honoured, output streamed. */
+  build(t: LocalTarget, opts: RunOptions = {}): Promise<BuildOutcome> {
+    const plan = buildPlan(t);
+    if (!plan) {
+      return Promise.reject(new LocalError('build-failed', `Nothing to build for ${t.environment.name}: no Dockerfile in ${t.project.dir} (set build = "<dir>" in [local.${t.environment.name}]).`));
+    }
+    return this.runJournaled('build', t, opts, { image: plan.tag, context: plan.context }, async ({ log, signal, run }) => {
+      log(`Building ${plan.tag} from ${plan.context} (${plan.dockerfile}) via ${this.engine.endpoint}`);
+      const t0 = Date.now();
+      const result = await this.engine.build({ context: plan.context, dockerfile: plan.dockerfile, tag: plan.tag, buildArgs: plan.buildArgs, labels: labelsOf(t), signal, onLine: log });
+      const mb = result.size / 1e6;
+      const budget = this.deps.imageSizeBudgetMB?.() ?? 50;
+      log(`Built ${plan.tag} (${result.imageId.slice(7, 19)}) in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${mb.toFixed(1)} MB`);
+      if (mb > budget) log(`Warning: image is ${mb.toFixed(1)} MB, above the ${budget} MB budget (helixDeploy.docker.imageSizeBudgetMB).`);
+      await this.deps.journal.patch(run.id, { imageId: result.imageId, sizeBytes: result.size });
+      return { result, overBudgetMB: mb > budget ? Math.round(mb * 10) / 10 : undefined };
+    });
+  }
+
+  /** Start: create/run `helix-<project>-<env>` with the CLI's port mapping, then wait until healthy. */
+  start(t: LocalTarget, opts: StartOptions = {}): Promise<StartOutcome> {
+    const name = nameOf(t);
+    const image = imageRef(t);
+    return this.runJournaled('start', t, opts, { container: name, image }, async ({ log, signal }) => {
+      await this.engine.ping();
+      const existing = await this.engine.inspect(name);
+      if (existing?.state === 'running') {
+        log(`${name} is already running.`);
+        const port = existing.ports.find((p) => p.container === containerPort(t, p.host))?.host ?? hostPort(t);
+        const health = await this.waitHealth(t, existing, port, opts, log);
+        return { container: existing, port, health };
+      }
+      const img = await this.engine.inspectImage(image);
+      if (!img) {
+        const hint = buildPlan(t) ? 'Build the image first (Build Image).' : 'Pull it or set image/tag in helix.toml.';
+        throw new LocalError('image-missing', `Image ${image} not found in ${this.engine.endpoint}. ${hint}`, { image });
+      }
+      const port = opts.port ?? hostPort(t);
+      if (!(await isPortFree(port))) {
+        throw new LocalError('port-in-use', `Port ${port} is already in use on this machine.`, { port, suggestedPort: await nextFreePort(port + 1) });
+      }
+      // As `helix start`: a stopped container of the same name is replaced.
+      if (existing) {
+        log(`Removing the stopped ${name}.`);
+        await this.engine.remove(existing.id);
+      }
+      const dotenv = readDotenv(t.project.dir);
+      const inner = containerPort(t, port);
+      const env = { ...dotenv, HELIX_PROJECT: t.project.name, HELIX_INSTANCE: t.environment.name, ...(t.project.generation === 'v2' ? { HELIX_PORT: String(inner) } : {}) };
+      log(`Starting ${name} from ${image}, 127.0.0.1:${port} -> ${inner}`);
+      if (Object.keys(dotenv).length) log(`Environment from .env: ${describeEnv(dotenv).join(' ')}`);
+      if (signal?.aborted) throw new LocalError('cancelled', 'Cancelled.');
+      const id = await this.engine.create({
+        name,
+        image,
+        labels: labelsOf(t),
+        env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        ports: [{ host: port, container: inner, hostIp: '127.0.0.1' }],
+      });
+      try {
+        await this.engine.start(id);
+      } catch (err) {
+        await this.engine.remove(id).catch(() => undefined);
+        if (err instanceof LocalError && err.code === 'port-in-use') {
+          throw new LocalError('port-in-use', `Port ${port} is already in use.`, { port, suggestedPort: await nextFreePort(port + 1) });
+        }
+        throw err;
+      }
+      const info = (await this.engine.inspect(id))!;
+      const health = await this.waitHealth(t, info, port, opts, log);
+      return { container: info, port, health };
+    });
+  }
+
+  stop(t: LocalTarget, opts: RunOptions = {}): Promise<{ run: RunRecord }> {
+    const name = nameOf(t);
+    return this.runJournaled('stop', t, opts, { container: name }, async ({ log }) => {
+      const c = await this.requireContainer(name);
+      await this.engine.stop(c.id);
+      this.deps.health.set(targetKey(t), undefined);
+      log(`Stopped ${name}.`);
+      return {};
+    });
+  }
+
+  restart(t: LocalTarget, opts: StartOptions = {}): Promise<StartOutcome> {
+    const name = nameOf(t);
+    return this.runJournaled('restart', t, opts, { container: name }, async ({ log }) => {
+      const c = await this.requireContainer(name);
+      await this.engine.restart(c.id);
+      log(`Restarted ${name}.`);
+      const info = (await this.engine.inspect(c.id))!;
+      const port = info.ports[0]?.host ?? hostPort(t);
+      const health = await this.waitHealth(t, info, port, opts, log);
+      return { container: info, port, health };
+    });
+  }
+
+  remove(t: LocalTarget, opts: RunOptions = {}): Promise<{ run: RunRecord }> {
+    const name = nameOf(t);
+    return this.runJournaled('remove', t, opts, { container: name }, async ({ log }) => {
+      await this.engine.remove(name);
+      this.deps.health.set(targetKey(t), undefined);
+      log(`Removed ${name}.`);
+      return {};
+    });
+  }
+
+  /** The container of an environment, if any. */
+  status(t: LocalTarget): Promise<ContainerInfo | undefined> {
+    return this.engine.inspect(nameOf(t));
+  }
+
+  /** Check Health once (not a run: it changes nothing). */
+  async checkHealth(t: LocalTarget, signal?: AbortSignal): Promise<HealthResult> {
+    const c = await this.engine.inspect(nameOf(t));
+    if (!c || c.state !== 'running') {
+      const r: HealthResult = { status: 'unhealthy', checkedAt: new Date().toISOString(), attempts: 1, reason: c ? `container is ${c.state}` : 'no container' };
+      this.deps.health.set(targetKey(t), r);
+      return r;
+    }
+    const port = c.ports[0]?.host ?? hostPort(t);
+    return this.deps.health.check(targetKey(t), this.healthTarget(t, c, port), signal);
+  }
+
+  /** v3: GET /healthz and /readyz on the host port; v2 has no health route, so only the engine's HEALTHCHECK. */
+  healthTarget(t: LocalTarget, c: ContainerInfo, port: number): HealthTarget {
+    const base = `http://127.0.0.1:${port}`;
+    const engine = async (): Promise<HealthStatus> => (await this.engine.inspect(c.id))?.health ?? 'none';
+    const custom = t.environment.settings.health as { liveness?: string; readiness?: string } | undefined;
+    if (t.project.generation === 'v2') return { engine, liveness: custom?.liveness && base + custom.liveness, readiness: custom?.readiness && base + custom.readiness };
+    return { liveness: base + (custom?.liveness ?? '/healthz'), readiness: base + (custom?.readiness ?? '/readyz'), engine };
+  }
+
+  private async waitHealth(t: LocalTarget, c: ContainerInfo, port: number, opts: StartOptions, log: (l: string) => void): Promise<HealthResult> {
+    const target = this.healthTarget(t, c, port);
+    log(`Waiting for ${[target.liveness, target.readiness].filter(Boolean).join(' and ') || 'the engine HEALTHCHECK'}...`);
+    let last: HealthStatus | undefined;
+    const r = await this.deps.health.wait(targetKey(t), target, {
+      deadlineMs: opts.healthDeadlineMs ?? 30_000,
+      signal: opts.signal,
+      onAttempt: (a) => {
+        if (a.reason && a.status !== last) log(`  ${a.status}: ${a.reason}`);
+        last = a.status;
+      },
+    });
+    if (opts.signal?.aborted) throw new LocalError('cancelled', 'Cancelled while waiting for health.');
+    if (r.status === 'unhealthy') {
+      throw new LocalError('not-healthy', `${nameOf(t)} did not become healthy in time (${r.reason}). Check its logs (Show Logs) or verify port ${port}.`, { port });
+    }
+    log(`${nameOf(t)} is ${r.status} on http://127.0.0.1:${port}`);
+    return r;
+  }
+
+  private async requireContainer(name: string): Promise<ContainerInfo> {
+    const c = await this.engine.inspect(name);
+    if (!c) throw new LocalError('engine-error', `No container ${name}: start the environment first.`);
+    return c;
+  }
+}
+
+function safeDotenv(dir: string): Record<string, string> {
+  try {
+    return readDotenv(dir);
+  } catch {
+    return {};
+  }
+}
+
+function errMeta(err: unknown): Record<string, unknown> | undefined {
+  if (!(err instanceof LocalError)) return undefined;
+  return { errorCode: err.code, ...err.detail };
+}

@@ -1,0 +1,64 @@
+// The product's vocabulary: project, environment, deployment, run.
+// Plain data, shared by core, providers, the VS Code layer, the webview and the CLI.
+
+/** The helix CLI generation a helix.toml is written for. */
+export type Generation = 'v2' | 'v3.1' | 'v3.2';
+
+/** How an environment is provided. `local` = Docker on this machine. */
+export type EnvironmentKind =
+  | 'local'
+  | 'enterprise'
+  | 'helix-cloud'
+  | 'fly'
+  | 'ecr'
+  | 'terraform'
+  | 'pulumi'
+  | 'kubernetes'
+  | 'registry';
+
+/** A zero-based text range inside a file (UTF-16 offsets and line/character positions). */
+export interface TextRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** A named place a project runs: one `[local.<n>]`, `[enterprise.<n>]`, `[cloud.<n>.<p>]` or deploy environment. */
+export interface Environment {
+  /** Instance / environment name: the table key (`[local.dev]` -> `dev`). */
+  name: string;
+  kind: EnvironmentKind;
+  /** Which file declares it. */
+  source: 'helix.toml' | 'helix.deploy.toml';
+  /** Where the declaring table header sits, for "reveal in file". */
+  range?: TextRange;
+  /** Local: host port (defaults applied per generation). */
+  port?: number;
+  /** Local: image and tag the CLI would run (v3), or the image it builds (v2). */
+  image?: string;
+  tag?: string;
+  /** Free-form target shown in the tree: registry URL, cluster id, kube context, terraform dir... */
+  target?: string;
+  /** helix.deploy.toml: requires typed confirmation before apply/destroy. */
+  protected?: boolean;
+  /** Raw table as parsed, for providers that need more keys. */
+  settings: Record<string, unknown>;
+}
+
+export interface Project {
+  /** `[project].name` */
+  name: string;
+  /** Absolute path of the folder holding helix.toml. */
+  dir: string;
+  /** Absolute path of helix.toml. */
+  configFile: string;
+  generation: Generation;
+  containerRuntime: 'docker' | 'podman';
+  environments: Environment[];
+  /** Number of error diagnostics in helix.toml / helix.deploy.toml (the tree shows a badge). */
+  errorCount: number;
+}
+
+/** Container name the helix CLI uses for a local instance: `helix-<project>-<instance>`. */
+export function containerName(project: string, instance: string): string {
+  return `helix-${project}-${instance}`;
+}

@@ -1,0 +1,199 @@
+import { Redactor } from '../../process/redact';
+import { PlanFormatError } from '../decode';
+import { collectMasked, diffAttributes, mask, type Path } from '../diff';
+import { summarize, type ChangeAction, type OutputChange, type PlanDiagnostic, type PlanModel, type ResourceChange } from '../model';
+
+// `terraform show -json PLANFILE` -> PlanModel. The raw document holds secrets in plain text
+// (plan-formats.md 0.2), so this is the only place that sees it: first every sensitive value is learned
+// (masks, sensitive variables, sensitive outputs) into the Redactor, then the model is built from
+// masked values only. Attribute diffs are built lazily (a 5,000-resource plan shows its summary first).
+
+/** Major versions of the JSON plan format this parser understands. Minor bumps only add fields. */
+const SUPPORTED_MAJORS = new Set([0, 1]);
+
+export interface TerraformShowOptions {
+  /** Shared redactor; learned secrets are added to it (so logs and journal mask them too). */
+  redactor?: Redactor;
+}
+
+export function parseTerraformShow(doc: unknown, opts: TerraformShowOptions = {}): PlanModel {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new PlanFormatError('not a Terraform JSON plan: expected an object');
+  const d = doc as Record<string, any>;
+  const fv = typeof d.format_version === 'string' ? d.format_version : undefined;
+  if (!fv) throw new PlanFormatError('not a Terraform JSON plan: "format_version" is missing (expected the output of `terraform show -json PLANFILE`)');
+  const major = Number(fv.split('.')[0]);
+  if (!Number.isInteger(major) || !SUPPORTED_MAJORS.has(major)) {
+    throw new PlanFormatError(
+      `unsupported Terraform plan format version ${fv}: this version of Helix Deploy reads format 0.x and 1.x. ` +
+        'Update Helix Deploy, or produce the plan with a Terraform version that writes format 1.x.',
+    );
+  }
+  const redactor = opts.redactor ?? new Redactor();
+  learnSecrets(d, redactor);
+  const isSecret = (v: unknown) => redactor.isSecret(v);
+
+  const resources: ResourceChange[] = [];
+  for (const rc of arr(d.resource_changes)) resources.push(resourceChange(rc, isSecret));
+  for (const dc of arr(d.deferred_changes)) {
+    if (dc?.resource_change) resources.push({ ...resourceChange(dc.resource_change, isSecret), deferred: String(dc.reason ?? 'unknown') });
+  }
+  const relevant = new Set(arr(d.relevant_attributes).map((r: any) => String(r?.resource)));
+  const drift = arr(d.resource_drift).map((rc: any) => ({ ...resourceChange(rc, isSecret), relevant: relevant.has(rc.address) }));
+
+  const outputs: OutputChange[] = [];
+  for (const [name, ch] of Object.entries((d.output_changes ?? {}) as Record<string, any>)) {
+    const action = mapActions(arr(ch?.actions));
+    const unknown = ch?.after_unknown === true;
+    outputs.push({
+      name,
+      action: action.action,
+      before: mask(ch?.before ?? undefined, ch?.before_sensitive === true, isSecret),
+      after: unknown ? '(known after apply)' : mask(ch?.after ?? undefined, ch?.after_sensitive === true, isSecret),
+      ...(unknown ? { unknown } : {}),
+      ...(ch?.before_sensitive === true || ch?.after_sensitive === true ? { sensitive: true } : {}),
+    });
+  }
+
+  const diagnostics: PlanDiagnostic[] = [];
+  for (const c of arr(d.checks)) {
+    if (c?.status !== 'fail' && c?.status !== 'error') continue;
+    for (const inst of arr(c.instances)) {
+      for (const p of arr(inst?.problems)) {
+        diagnostics.push({
+          severity: 'error',
+          summary: redactor.redact(String(p?.message ?? 'check failed')),
+          address: inst?.address?.to_display ?? c?.address?.to_display,
+        });
+      }
+    }
+  }
+  const errored = d.errored === true;
+  if (errored && !diagnostics.length) diagnostics.push({ severity: 'error', summary: 'The plan failed; see the run log for Terraform\'s error.' });
+
+  const model: PlanModel = {
+    source: 'terraform',
+    formatVersion: fv,
+    toolVersion: typeof d.terraform_version === 'string' ? d.terraform_version : undefined,
+    summary: undefined as never,
+    resources,
+    drift,
+    outputs,
+    errored,
+    diagnostics,
+  };
+  if (d.applyable === false && !errored && resources.some((r) => r.action !== 'no-op')) {
+    model.notices = ['Terraform marked this plan as not applyable.'];
+  }
+  model.summary = summarize(model);
+  return model;
+}
+
+const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+
+function mapActions(actions: string[]): { action: ChangeAction; order?: ResourceChange['replaceOrder'] } {
+  const a = actions.join(',');
+  switch (a) {
+    case 'delete,create':
+      return { action: 'replace', order: 'delete-before-create' };
+    case 'create,delete':
+      return { action: 'replace', order: 'create-before-destroy' };
+    case 'create,forget':
+      return { action: 'replace', order: 'create-then-forget' };
+    case 'create':
+    case 'update':
+    case 'delete':
+    case 'read':
+    case 'forget':
+      return { action: a };
+    case 'no-op':
+    case '':
+      return { action: 'no-op' };
+    default:
+      // Unknown future combination: anything with a delete is at least destructive; say so.
+      if (actions.includes('delete')) return { action: 'replace' };
+      return { action: 'update' };
+  }
+}
+
+function resourceChange(rc: any, isSecret: (v: unknown) => boolean): ResourceChange {
+  const ch = rc?.change ?? {};
+  const mapped = mapActions(arr(ch.actions));
+  let action = mapped.action;
+  const importing = ch.importing && typeof ch.importing === 'object' ? ch.importing : undefined;
+  if (importing && (action === 'no-op' || action === 'update')) action = 'import';
+  else if (action === 'no-op' && rc.previous_address) action = 'move';
+  const replacePaths = Array.isArray(ch.replace_paths) ? (ch.replace_paths as Path[]) : undefined;
+  const out: ResourceChange = {
+    address: String(rc.address),
+    module: rc.module_address || undefined,
+    type: String(rc.type ?? ''),
+    name: String(rc.name ?? ''),
+    action,
+    attributes: undefined,
+    loadAttributes: () =>
+      diffAttributes({
+        before: ch.before,
+        after: ch.after,
+        afterUnknown: ch.after_unknown,
+        beforeSensitive: ch.before_sensitive,
+        afterSensitive: ch.after_sensitive,
+        replacePaths,
+        isSecret,
+      }),
+  };
+  if (rc.index !== undefined) out.index = rc.index;
+  if (rc.mode === 'data' || rc.mode === 'managed') out.mode = rc.mode;
+  if (mapped.order) out.replaceOrder = mapped.order;
+  if (replacePaths) out.replacePaths = replacePaths;
+  if (rc.action_reason) out.reason = String(rc.action_reason);
+  if (rc.previous_address) out.previousAddress = String(rc.previous_address);
+  if (importing) out.importId = importing.id !== undefined ? String(mask(importing.id, false, isSecret)) : importing.unknown ? '(known after apply)' : undefined;
+  if (rc.deposed) out.detail = `deposed object ${rc.deposed}`;
+  if (importing && mapped.action === 'update') out.detail = 'import, then update';
+  return out;
+}
+
+/** Learns every value Terraform marks sensitive, anywhere in the document, before anything is built. */
+function learnSecrets(d: Record<string, any>, redactor: Redactor): void {
+  const add = (v: string) => redactor.add(v);
+  const sensitiveVars = new Set<string>();
+  collectSensitiveVariables(d.configuration?.root_module, sensitiveVars);
+  for (const name of sensitiveVars) {
+    const v = d.variables?.[name]?.value;
+    collectMasked(v, true, add);
+    const def = d.configuration?.root_module?.variables?.[name]?.default;
+    collectMasked(def, true, add);
+  }
+  for (const list of [d.resource_changes, d.resource_drift]) {
+    for (const rc of arr(list)) {
+      collectMasked(rc?.change?.before, rc?.change?.before_sensitive, add);
+      collectMasked(rc?.change?.after, rc?.change?.after_sensitive, add);
+    }
+  }
+  for (const dc of arr(d.deferred_changes)) {
+    collectMasked(dc?.resource_change?.change?.before, dc?.resource_change?.change?.before_sensitive, add);
+    collectMasked(dc?.resource_change?.change?.after, dc?.resource_change?.change?.after_sensitive, add);
+  }
+  for (const ch of Object.values((d.output_changes ?? {}) as Record<string, any>)) {
+    collectMasked(ch?.before, ch?.before_sensitive, add);
+    collectMasked(ch?.after, ch?.after_sensitive, add);
+  }
+  // State values carry their own masks (`sensitive_values`), and state outputs a `sensitive` flag.
+  for (const root of [d.prior_state?.values, d.planned_values]) collectStateSecrets(root, add);
+}
+
+function collectSensitiveVariables(mod: any, into: Set<string>): void {
+  if (!mod) return;
+  for (const [name, v] of Object.entries((mod.variables ?? {}) as Record<string, any>)) if (v?.sensitive) into.add(name);
+}
+
+function collectStateSecrets(values: any, add: (v: string) => void): void {
+  if (!values) return;
+  for (const o of Object.values((values.outputs ?? {}) as Record<string, any>)) if (o?.sensitive) collectMasked(o.value, true, add);
+  const walkModule = (m: any) => {
+    if (!m) return;
+    for (const r of arr(m.resources)) collectMasked(r?.values, r?.sensitive_values, add);
+    for (const c of arr(m.child_modules)) walkModule(c);
+  };
+  walkModule(values.root_module);
+}

@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { Container } from './container';
+import { registerProjectCommands } from './commands/project';
+import { registerProjectsView } from './views/projects';
+
+let container: Container | undefined;
+
+/** Wires services, views and commands; nothing else. Each feature registers its disposables with the container. */
+export async function activate(context: vscode.ExtensionContext): Promise<{ container: Container }> {
+  const started = Date.now();
+  const c = (container = new Container(context));
+  context.subscriptions.push(c);
+  registerProjectsView(c);
+  registerProjectCommands(c);
+  // Discovery runs after registration so views show a loading state instead of nothing.
+  void c.projects.refresh();
+  c.log.info(`Helix Deploy activated in ${Date.now() - started} ms`);
+  return { container: c };
+}
+
+export function deactivate(): void {
+  container?.dispose();
+  container = undefined;
+}

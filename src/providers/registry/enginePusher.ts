@@ -1,0 +1,104 @@
+import type Docker from 'dockerode';
+import type { ImagePusher } from '../../core/push/pushImage';
+import { classifyPushError, type EngineMessage, type PushProgress } from '../../core/push/progress';
+import { formatReference } from '../../core/push/reference';
+import { PushError, type ImageRef, type PushEvent, type RegistryCredential } from '../../core/push/types';
+
+export interface EnginePusherOptions {
+  /** No engine message for this long ends the attempt as a (retryable) timeout. */
+  stallTimeoutMs?: number;
+}
+
+/**
+ * Pushes through the Docker engine (dockerode), so the user's engine settings (proxies, insecure
+ * registries, certs.d) apply as they do for `docker push`.
+ *
+ * The engine retries a failed layer itself, waiting 5 s, 10 s, 15 s... When it announces such a retry
+ * we end the attempt instead and let our policy decide (shorter, jittered, cancellable backoff); the
+ * next attempt finds the finished layers in the registry ("Layer already exists") and skips them.
+ */
+export class EnginePusher implements ImagePusher {
+  constructor(private readonly docker: Docker, private readonly options: EnginePusherOptions = {}) {}
+
+  async tag(source: string, ref: ImageRef): Promise<void> {
+    try {
+      await this.docker.getImage(source).tag({ repo: formatReference(ref, false), tag: ref.tag });
+    } catch (err) {
+      throw classifyPushError(String((err as Error).message ?? err), ref.registry);
+    }
+  }
+
+  async push(ref: ImageRef, credential: RegistryCredential | undefined, progress: PushProgress, onEvent: (e: PushEvent) => void, signal: AbortSignal): Promise<void> {
+    const attempt = new AbortController();
+    const abortAttempt = () => attempt.abort();
+    signal.addEventListener('abort', abortAttempt, { once: true });
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.getImage(formatReference(ref, false)).push({
+        tag: ref.tag,
+        authconfig: credential ? authConfig(ref.registry, credential) : undefined,
+        abortSignal: attempt.signal,
+      } as any);
+    } catch (err) {
+      signal.removeEventListener('abort', abortAttempt);
+      throw classifyPushError(String((err as Error).message ?? err), ref.registry);
+    }
+    return new Promise<void>((resolve, reject) => {
+      let failure: PushError | undefined;
+      let rest = '';
+      let stall: NodeJS.Timeout | undefined;
+      const stallMs = this.options.stallTimeoutMs ?? 120_000;
+      const armStall = () => {
+        clearTimeout(stall);
+        stall = setTimeout(() => fail(new PushError(`No progress from the engine for ${Math.round(stallMs / 1000)} s (timeout)`, 'transient')), stallMs);
+      };
+      const finish = () => {
+        clearTimeout(stall);
+        signal.removeEventListener('abort', abortAttempt);
+      };
+      const fail = (e: PushError) => {
+        if (failure) return;
+        failure = e;
+        attempt.abort();
+        (stream as any).destroy?.();
+        finish();
+        reject(e);
+      };
+      const onLine = (line: string) => {
+        if (!line.trim()) return;
+        let msg: EngineMessage;
+        try {
+          msg = JSON.parse(line);
+        } catch {
+          return;
+        }
+        const event = progress.accept(msg);
+        if (progress.error) return fail(classifyPushError(progress.error, ref.registry));
+        if (event?.type === 'layer' && event.layer.status === 'retrying') {
+          return fail(new PushError(`The engine hit a transient error on layer ${event.layer.id}`, 'transient'));
+        }
+        if (event) onEvent(event);
+      };
+      armStall();
+      stream.on('data', (chunk: Buffer) => {
+        armStall();
+        const parts = (rest + chunk.toString('utf8')).split('\n');
+        rest = parts.pop() ?? '';
+        parts.forEach(onLine);
+      });
+      stream.on('end', () => {
+        onLine(rest);
+        if (failure) return;
+        finish();
+        resolve();
+      });
+      stream.on('error', (err: Error) => fail(signal.aborted ? new PushError('Push cancelled', 'cancelled') : classifyPushError(err.message, ref.registry)));
+    });
+  }
+}
+
+/** The engine's X-Registry-Auth shape. A `<token>` username means an identity token (docker config). */
+function authConfig(registry: string, c: RegistryCredential): Record<string, string> {
+  if (c.username === '<token>') return { identitytoken: c.secret, serveraddress: registry };
+  return { username: c.username, password: c.secret, serveraddress: registry };
+}

@@ -1,0 +1,31 @@
+// Entry point VS Code calls inside the real extension host (extensionTestsPath).
+// Runs every test/e2e/exthost/*.test.ts (bundled into ./tests.js) with mocha and writes the
+// results to $HELIX_TEST_RESULTS, which scripts/test.mjs waits for.
+import * as fs from 'node:fs';
+
+interface Outcome { title: string; state: 'passed' | 'failed' | 'pending'; error?: string; ms?: number }
+
+export async function run(): Promise<void> {
+  const resultsFile = process.env.HELIX_TEST_RESULTS;
+  const Mocha = require('mocha');
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  mocha.suite.emit('pre-require', globalThis, 'exthost', mocha);
+  const outcomes: Outcome[] = [];
+  let loadError: string | undefined;
+  try {
+    require('./tests.js');
+  } catch (err) {
+    loadError = err instanceof Error ? err.stack ?? err.message : String(err);
+  }
+  if (!loadError) {
+    await new Promise<void>((resolve) => {
+      const runner = mocha.run(() => resolve());
+      runner.on('pass', (t: any) => outcomes.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }));
+      runner.on('fail', (t: any, err: any) => outcomes.push({ title: t.fullTitle(), state: 'failed', error: String(err?.stack ?? err?.message ?? err) }));
+      runner.on('pending', (t: any) => outcomes.push({ title: t.fullTitle(), state: 'pending' }));
+    });
+  } else {
+    outcomes.push({ title: 'load extension-host tests', state: 'failed', error: loadError });
+  }
+  if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify({ outcomes }));
+}
