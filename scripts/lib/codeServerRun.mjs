@@ -53,6 +53,8 @@ export async function startCodeServer(dir, { env, extraArgs = [], port, settings
 /** Installs a .vsix into a code-server extensions dir, as a user would. */
 export async function installVsix(bin, extensionsDir, userDataDir, vsix) {
   const { run } = await import('./run.mjs');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
   run(bin, ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix], { quiet: true });
 }
 

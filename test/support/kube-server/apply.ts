@@ -63,6 +63,22 @@ function deletePath(obj: any, p: Path): void {
 
 export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** Applied value agrees with the live one (live may carry defaulted extras): shared ownership, no conflict. */
+export function subsetOf(applied: unknown, live: unknown): boolean {
+  if (Array.isArray(applied)) return Array.isArray(live) && applied.length === live.length && applied.every((v, i) => subsetOf(v, live[i]));
+  if (isMap(applied)) return isMap(live) && Object.entries(applied).every(([k, v]) => subsetOf(v, live[k]));
+  return applied === live;
+}
+
+/** Go decodes `null` into zero values that are then omitted (e.g. template `creationTimestamp: null`). */
+export function dropNulls(v: any): any {
+  if (Array.isArray(v)) return v.map(dropNulls);
+  if (!isMap(v)) return v;
+  const out: any = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = dropNulls(x);
+  return out;
+}
+
 export interface ApplyConflict {
   manager: string;
   field: string;
@@ -84,7 +100,7 @@ export function serverSideApply(live: any | undefined, applied: any, manager: st
       if (entry.manager === manager && entry.operation === 'Apply') continue;
       for (const p of fromFieldsV1(entry.fieldsV1)) {
         const collides = mine.some((m) => m.join('.') === p.join('.') || m.join('.').startsWith(p.join('.') + '.') || p.join('.').startsWith(m.join('.') + '.'));
-        if (collides && !same(getPath(live, p), getPath(applied, p)) && entry.operation === 'Apply') conflicts.push({ manager: entry.manager, field: '.' + p.join('.') });
+        if (collides && !subsetOf(getPath(applied, p), getPath(live, p)) && entry.operation === 'Apply') conflicts.push({ manager: entry.manager, field: '.' + p.join('.') });
       }
     }
     if (conflicts.length && !force) return { object: live, conflicts };

@@ -1,0 +1,49 @@
+// `npm run bench`: runs every test/bench/*.bench.ts and prints each figure beside its anchor.
+// Benchmarks that need the real engine/registry get them from the same services the tests use.
+import { readdirSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { register } from 'tsx/esm/api';
+import { ensureAptPackages } from './lib/apt.mjs';
+import { startDocker, startRegistry } from './lib/services.mjs';
+
+const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+register();
+const only = process.argv.slice(2);
+const files = readdirSync(join(root, 'test/bench')).filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+const tmp = mkdtempSync(join(tmpdir(), 'hd-bench-'));
+const stoppers = [];
+const fmt = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
+let failures = 0;
+try {
+  ensureAptPackages();
+  const docker = await startDocker(join(tmp, 'docker'));
+  stoppers.push(() => docker.stop());
+  const registry = await startRegistry(join(tmp, 'registry'));
+  stoppers.push(() => registry.stop());
+  process.env.DOCKER_HOST = docker.host;
+  process.env.HELIX_TEST_REGISTRY = registry.address;
+  process.env.HELIX_TEST_TMP = join(tmp, 'work');
+  mkdirSync(process.env.HELIX_TEST_TMP, { recursive: true });
+  console.log(`${'benchmark'.padEnd(58)} ${'ours'.padStart(14)}   ${'anchor'.padEnd(34)} ${'ratio'.padStart(7)}  goal`);
+  for (const f of files) {
+    let results;
+    try {
+      const mod = await import(join(root, 'test/bench', f));
+      results = await (mod.run ?? mod.default?.run)();
+    } catch (err) {
+      failures++;
+      console.log(`${f}: FAILED ${err.stack ?? err.message}`);
+      continue;
+    }
+    for (const r of results) {
+      const anchor = r.anchor ? `${r.anchor.name} ${fmt(r.anchor.value)} ${r.anchor.unit}` : '-';
+      const ratio = r.ratio ?? (r.anchor && r.anchor.value ? r.value / r.anchor.value : undefined);
+      console.log(`${r.name.padEnd(58)} ${`${fmt(r.value)} ${r.unit}`.padStart(14)}   ${anchor.padEnd(34)} ${(ratio === undefined ? '-' : fmt(ratio)).padStart(7)}  ${r.goal ?? ''}${r.note ? `  (${r.note})` : ''}`);
+    }
+  }
+} finally {
+  for (const s of stoppers.reverse()) await s().catch(() => {});
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.exit(failures ? 1 : 0);

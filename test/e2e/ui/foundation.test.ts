@@ -1,0 +1,42 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually, openWorkbench, type Workbench } from '../../support/workbench';
+
+describe('foundation (UI, code-server + Chromium)', () => {
+  let wb: Workbench;
+  before(async () => {
+    wb = await openWorkbench();
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('shows the Helix container with the sample project in the Projects view', async () => {
+    await wb.openHelix();
+    const rows = await eventually(async () => {
+      const r = await wb.treeRows('Projects');
+      return r.some((t) => t.includes('starter-demo')) ? r : undefined;
+    }, 'starter-demo in the Projects view');
+    assert.ok(!rows.some((t) => t.includes('not-helix')), 'a non-HelixDB helix.toml must not be listed');
+    await wb.screenshot('foundation-projects-view');
+  });
+
+  it('runs a command from the palette (Helix: Show Log opens the output channel)', async () => {
+    await wb.runCommand('Helix: Show Log');
+    const line = wb.page.getByText(/Helix Deploy activated in \d+ ms/).first();
+    await line.waitFor({ timeout: 30_000 });
+    assert.ok(await line.isVisible(), 'the activation line of the Helix Deploy log is visible in the Output panel');
+    await wb.screenshot('foundation-show-log');
+  });
+
+  it('creates a starter helix.toml from the palette', async () => {
+    await wb.runCommand('Helix: Create Starter helix.toml');
+    // A multi-project workspace has one root folder: the file lands there and opens in an editor.
+    const file = join(wb.workspace, 'helix.toml');
+    await eventually(async () => existsSync(file), 'helix.toml in the workspace root');
+    assert.match(readFileSync(file, 'utf8'), /^\[project\]\nname = "/);
+    await eventually(async () => (await wb.page.locator('.tab', { hasText: 'helix.toml' }).count()) > 0, 'the new file opened in an editor tab');
+    await wb.screenshot('foundation-starter-created');
+  });
+});

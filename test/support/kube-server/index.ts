@@ -1,0 +1,2 @@
+export { startKubeServer, type KubeServer, type KubeServerOptions } from './server';
+export { defaultBehavior, templateHash, type Behavior } from './controllers';

@@ -1,0 +1,109 @@
+// Drives the real VS Code workbench (code-server, started by scripts/test.mjs) in Debian's Chromium.
+import { cpSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const root = resolve(__dirname, '..', '..');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+let counter = 0;
+
+export interface Workbench {
+  page: Page;
+  browser: Browser;
+  /** Absolute path of this workbench's workspace: a fresh copy of test/fixtures/workspace. */
+  workspace: string;
+  runCommand(title: string): Promise<void>;
+  openFile(relPath: string): Promise<void>;
+  /** Opens the Helix container in the activity bar. */
+  openHelix(): Promise<void>;
+  /** Tree rows of a view, by the view's name ("Projects", "Environments", "Deployments"). */
+  treeRows(viewName: string): Promise<string[]>;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run UI tests through "npm test" (scripts/test.mjs starts code-server)`);
+  return v;
+}
+
+export async function openWorkbench(opts: { workspace?: string } = {}): Promise<Workbench> {
+  const url = required('HELIX_TEST_CODE_SERVER');
+  const tmp = required('HELIX_TEST_TMP');
+  const output = process.env.HELIX_TEST_OUTPUT ?? join(root, '.test-output');
+  const workspace = opts.workspace ?? join(tmp, `ws-${process.pid}-${++counter}`);
+  if (!opts.workspace) {
+    mkdirSync(tmp, { recursive: true });
+    cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+  }
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+
+  const wb: Workbench = {
+    page,
+    browser,
+    workspace,
+    async runCommand(title) {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+      await row.waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Enter');
+    },
+    async openFile(relPath) {
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(relPath);
+      await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.editor-instance .monaco-editor').first().waitFor({ timeout: 15_000 });
+    },
+    async openHelix() {
+      const item = page.locator('.activitybar .action-item a[aria-label^="Helix"]').first();
+      await item.waitFor({ timeout: 30_000 });
+      const open = page.locator('.sidebar .pane-header', { hasText: 'Projects' });
+      if (await open.isVisible()) return;
+      await item.click();
+      await open.waitFor({ timeout: 30_000 });
+    },
+    async treeRows(viewName) {
+      const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: viewName }) }).first();
+      await pane.waitFor();
+      return pane.locator('.monaco-list-row').allInnerTexts();
+    },
+    async screenshot(name) {
+      const file = join(output, 'screenshots', `${name}.png`);
+      mkdirSync(join(output, 'screenshots'), { recursive: true });
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+  return wb;
+}
+
+/** Polls until fn returns a truthy value. */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
