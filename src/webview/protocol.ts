@@ -118,6 +118,8 @@ export interface PanelState {
   view?: 'plan' | 'logs' | 'health';
   /** A problem to show with an action, e.g. stale plan -> "Re-plan". */
   notice?: Notice;
+  /** Lines each log view keeps (setting helixDeploy.panel.maxLogLines). */
+  maxLogLines?: number;
 }
 
 export interface Notice {
@@ -205,7 +207,7 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
         return bad('confirmation must be a string');
       return {
         ok: true,
-        message: { type: 'approve', runId: raw.runId, planHash: raw.planHash, confirmation: raw.confirmation as string | undefined },
+        message: { type: 'approve', runId: raw.runId, planHash: raw.planHash, ...(typeof raw.confirmation === 'string' ? { confirmation: raw.confirmation } : {}) },
       };
     case 'discard':
     case 'cancel':

@@ -18,6 +18,10 @@ export interface FaultProxyOptions {
   match?: (req: http.IncomingMessage) => boolean;
   /** Seeded randomness keeps a failing run reproducible. */
   seed?: number;
+  /** Registry auth gate (e.g. the ECR stand-in's token check): false answers 401 with a Basic challenge. */
+  authorize?: (authorization: string | undefined) => boolean;
+  /** Sees every request before anything else (tests use it to expire a token mid-push). */
+  onRequest?: (req: http.IncomingMessage) => void;
 }
 
 export interface ProxyRecord {
@@ -54,6 +58,14 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const state: FaultProxy = { host: '', records: [], faults: 0, stop: async () => {} };
 
   const server = http.createServer((req, res) => {
+    opts.onRequest?.(req);
+    if (opts.authorize && !opts.authorize(req.headers.authorization)) {
+      state.records.push({ method: req.method ?? '', url: req.url ?? '', status: 401 });
+      req.resume();
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="helix-test"', 'docker-distribution-api-version': 'registry/2.0' });
+      res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+      return;
+    }
     let fault: Fault | undefined;
     if (state.faults < maxFaults && match(req) && random() < opts.rate) {
       fault = kinds[Math.floor(random() * kinds.length)];
@@ -107,4 +119,25 @@ function trickle(from: NodeJS.ReadableStream, to: NodeJS.WritableStream): void {
     setTimeout(() => from.resume(), 5);
   });
   from.on('end', () => to.end());
+}
+
+/**
+ * Blobs sent again after the registry had confirmed them: PUT ...?digest= answered 201 and the client's
+ * verifying HEAD answered 200. (A blob whose verification failed may be re-sent: the client cannot know.)
+ */
+export function resentConfirmedBlobs(records: ProxyRecord[]): string[] {
+  const confirmed = new Set<string>();
+  const pending = new Set<string>();
+  const resent: string[] = [];
+  for (const r of records) {
+    const put = /[?&]digest=([^&]+)/.exec(r.url)?.[1];
+    if (r.method === 'PUT' && put && r.status === 201) {
+      const d = decodeURIComponent(put);
+      if (confirmed.has(d)) resent.push(d);
+      pending.add(d);
+    }
+    const head = /\/blobs\/(sha256:[a-f0-9]{64})$/.exec(r.url)?.[1];
+    if (r.method === 'HEAD' && head && r.status === 200 && !r.fault && pending.delete(head)) confirmed.add(head);
+  }
+  return resent;
 }

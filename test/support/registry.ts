@@ -103,14 +103,14 @@ async function waitReady(host: string, tls: boolean, child: ChildProcess, dir: s
 }
 
 /** The digest the registry serves for repo:tag (what `docker pull` would get), via the v2 API. */
-export async function registryDigest(host: string, repository: string, tag: string, auth?: { user: string; pass: string }, ca?: string): Promise<string | undefined> {
+export async function registryDigest(host: string, repository: string, tag: string, auth?: { user: string; pass: string }, tls?: { ca?: string }): Promise<string | undefined> {
   const headers: Record<string, string> = {
     accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
   };
   if (auth) headers.authorization = 'Basic ' + Buffer.from(`${auth.user}:${auth.pass}`).toString('base64');
   return new Promise((resolve, reject) => {
-    const mod = ca ? https : http;
-    const req = mod.request(`${ca ? 'https' : 'http'}://${host}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers, ca }, (res) => {
+    const mod = tls ? https : http;
+    const req = mod.request(`${tls ? 'https' : 'http'}://${host}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers, ca: tls?.ca }, (res) => {
       res.resume();
       resolve(res.statusCode === 200 ? String(res.headers['docker-content-digest']) : undefined);
     });

@@ -27,10 +27,7 @@ export function generationFromContent(root: ConfigNode | undefined): { generatio
     const k = V31_ENTERPRISE_KEYS.find((key) => inst.entries?.has(key));
     if (k) return { generation: 'v3.1', reason: `[enterprise.${n}] has \`${k}\` (CLI v3.0-3.1)` };
   }
-  for (const [n, inst] of tables('local')) {
-    for (const k of ['image', 'tag', 'storage']) if (inst.entries?.has(k)) return undefined; // v3, but 3.1 or 3.2 alike
-    void n;
-  }
+  // Only [local] v3 keys (image, tag, storage) or nothing specific: valid in v3.1 and v3.2 alike.
   return undefined;
 }
 

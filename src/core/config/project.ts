@@ -1,47 +1,134 @@
 import * as path from 'node:path';
-import { parseTOML, getStaticTOMLValue } from 'toml-eslint-parser';
-import type { Environment, Project } from '../model/types';
+import type { Environment, EnvironmentKind, Generation, Project } from '../model/types';
+import { validateConfig } from './validate';
+import { child, toPlain, type ConfigNode } from './tree';
+import { LineIndex } from './text';
+import type { GenerationSetting } from './generation';
+import { DEPLOY_TOOLS } from './rules-deploy';
 
-// Interim reader (issue 2). The config module of issue 3 replaces its internals and keeps this signature.
+// Project model from helix.toml (+ helix.deploy.toml) for the tree, the engine and the CLI. Same parser and
+// validator as the editor, so the error badge and the Problems view always agree.
+
+export interface ReadProjectOptions {
+  generation?: GenerationSetting;
+  cliVersion?: string;
+}
 
 /** True when the parsed table looks like HelixDB's helix.toml (the file name is shared with unrelated tools). */
 export function isHelixConfig(value: unknown): value is Record<string, any> {
-  if (!value || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.project === 'object' && v.project !== null && ('local' in v || 'enterprise' in v || 'cloud' in v);
+  return !!value && typeof value === 'object' && typeof (value as any).project === 'object' && (value as any).project !== null;
 }
 
 /**
- * Reads a helix.toml. Returns undefined when the file is not a HelixDB project file.
- * A file that does not parse still yields a project (named after its folder) with errorCount > 0,
- * so the tree can show it with a problem badge.
+ * Reads a helix.toml (and its helix.deploy.toml). Undefined when the file is not a HelixDB project file
+ * (no [project]). A file with errors still yields a project with errorCount > 0, so the tree can show it.
  */
-export function readProject(configFile: string, text: string, _deployText?: string): Project | undefined {
+export function readProject(configFile: string, text: string, deployText?: string, o: ReadProjectOptions = {}): Project | undefined {
   const dir = path.dirname(configFile);
-  let value: unknown;
-  try {
-    value = getStaticTOMLValue(parseTOML(text));
-  } catch {
-    // Only claim a broken file when it visibly tries to be a HelixDB project.
-    if (!/^\s*\[project\]/m.test(text)) return undefined;
-    return { name: path.basename(dir), dir, configFile, generation: 'v3.1', containerRuntime: 'docker', environments: [], errorCount: 1 };
+  const res = validateConfig(text, { kind: 'helix', file: configFile, generation: o.generation, cliVersion: o.cliVersion, folderName: path.basename(dir) });
+  if (!res.applies) return undefined;
+  let errorCount = res.diagnostics.filter((d) => d.severity === 'error').length;
+  const gen = res.generation.generation;
+  const root = res.tree;
+  const lines = new LineIndex(text);
+  const name = child(root, 'project', 'name');
+  const projectName = name?.kind === 'string' && String(name.value).trim() ? String(name.value) : path.basename(dir);
+  const environments = root ? helixEnvironments(root, gen, projectName, lines) : [];
+  if (deployText !== undefined) {
+    const dep = validateConfig(deployText, { kind: 'deploy', file: path.join(dir, 'helix.deploy.toml'), helixText: text });
+    errorCount += dep.diagnostics.filter((d) => d.severity === 'error').length;
+    if (dep.tree) environments.push(...deployEnvironments(dep.tree, new LineIndex(deployText)));
   }
-  if (!isHelixConfig(value)) return undefined;
-  const environments: Environment[] = [];
-  for (const [name, settings] of Object.entries((value.local ?? {}) as Record<string, any>)) {
-    environments.push({ name, kind: 'local', source: 'helix.toml', port: settings?.port ?? 6969, image: settings?.image, tag: settings?.tag, settings: settings ?? {} });
-  }
-  for (const [name, settings] of Object.entries((value.enterprise ?? {}) as Record<string, any>)) {
-    environments.push({ name, kind: 'enterprise', source: 'helix.toml', target: settings?.database ?? settings?.cluster_id, settings: settings ?? {} });
-  }
-  const generation = value.cloud ? 'v2' : Object.values((value.enterprise ?? {}) as Record<string, any>).some((e) => e && 'database' in e) ? 'v3.2' : 'v3.1';
+  const runtime = child(root, 'project', 'container_runtime');
   return {
-    name: String(value.project.name ?? path.basename(dir)),
+    name: projectName,
     dir,
     configFile,
-    generation,
-    containerRuntime: value.project.container_runtime === 'podman' ? 'podman' : 'docker',
+    generation: gen,
+    containerRuntime: runtime?.value === 'podman' ? 'podman' : 'docker',
     environments,
-    errorCount: 0,
+    errorCount,
   };
+}
+
+function rangeOf(n: ConfigNode, lines: LineIndex) {
+  return { start: lines.position(n.range.start), end: lines.position(n.range.end) };
+}
+
+function plain(n: ConfigNode): Record<string, unknown> {
+  const v = toPlain(n);
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+const str = (n: ConfigNode | undefined) => (n?.kind === 'string' ? String(n.value) : undefined);
+
+function helixEnvironments(root: ConfigNode, gen: Generation, project: string, lines: LineIndex): Environment[] {
+  const out: Environment[] = [];
+  const each = (t: string, f: (name: string, n: ConfigNode) => Environment | undefined) => {
+    const tbl = root.entries!.get(t);
+    if (tbl?.kind !== 'table') return;
+    for (const [name, n] of tbl.entries!) {
+      if (n.kind !== 'table') continue;
+      const e = f(name, n);
+      if (e) out.push(e);
+    }
+  };
+  each('local', (name, n) => {
+    const port = child(n, 'port');
+    const v2 = gen === 'v2';
+    const buildMode = str(child(n, 'build_mode')) ?? 'dev';
+    return {
+      name,
+      kind: 'local',
+      source: 'helix.toml',
+      range: rangeOf(n, lines),
+      port: port?.kind === 'integer' ? Number(port.value) : 6969,
+      // v2 builds `helix-<project>-<instance>:dev|latest`; v3 runs a prebuilt image.
+      image: v2 ? `helix-${project}-${name}` : str(child(n, 'image')) ?? 'ghcr.io/helixdb/helixdb',
+      tag: v2 ? (buildMode === 'release' ? 'latest' : 'dev') : str(child(n, 'tag')) ?? 'v0.0.4',
+      settings: plain(n),
+    };
+  });
+  each('enterprise', (name, n) => ({
+    name,
+    kind: 'enterprise',
+    source: 'helix.toml',
+    range: rangeOf(n, lines),
+    target: str(child(n, 'database')) ?? str(child(n, 'cluster_id')),
+    settings: plain(n),
+  }));
+  if (gen === 'v2') {
+    each('cloud', (name, n) => {
+      const provider = [...n.entries!.keys()][0];
+      const p = n.entries!.get(provider);
+      const kinds: Record<string, EnvironmentKind> = { helix: 'helix-cloud', fly: 'fly', ecr: 'ecr' };
+      if (!p || !kinds[provider]) return undefined;
+      const target =
+        provider === 'helix' ? str(child(p, 'cluster_id'))
+        : provider === 'fly' ? `helix-${project.replace(/_/g, '-')}-${name}`
+        : [str(child(p, 'registry_url')), str(child(p, 'repository_name'))].filter(Boolean).join('/');
+      return { name, kind: kinds[provider], source: 'helix.toml', range: rangeOf(n, lines), target, settings: plain(p) };
+    });
+  }
+  return out;
+}
+
+function deployEnvironments(root: ConfigNode, lines: LineIndex): Environment[] {
+  const envs = root.entries!.get('environments');
+  if (envs?.kind !== 'table') return [];
+  const out: Environment[] = [];
+  for (const [name, n] of envs.entries!) {
+    if (n.kind !== 'table') continue;
+    const tool = DEPLOY_TOOLS.find((t) => n.entries!.has(t));
+    const kind: EnvironmentKind = tool ?? 'registry';
+    const t = tool ? child(n, tool) : undefined;
+    const target =
+      tool === 'terraform' ? str(child(t, 'dir'))
+      : tool === 'pulumi' ? str(child(t, 'stack'))
+      : tool === 'kubernetes' ? [str(child(t, 'context')), str(child(t, 'namespace')) ?? 'default'].filter(Boolean).join('/')
+      : str(child(n, 'registry'));
+    const prot = child(n, 'protected');
+    out.push({ name, kind, source: 'helix.deploy.toml', range: rangeOf(n, lines), target, protected: prot?.kind === 'boolean' ? Boolean(prot.value) : false, settings: plain(n) });
+  }
+  return out;
 }

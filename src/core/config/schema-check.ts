@@ -77,16 +77,18 @@ function visitTable(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: Con
   for (const req of (s.required ?? []) as string[]) {
     if (node.entries!.has(req)) continue;
     const ps = props[req] ?? {};
-    const value = tomlLiteral(ps.default ?? ps.examples?.[0] ?? (ps.type === 'object' ? {} : ''));
+    // Insert the default, else an empty value of the right type: never a made-up id that would pass silently.
+    const value = tomlLiteral(ps.default ?? (ps.type === 'string' ? '' : ps.type === 'object' ? {} : ps.examples?.[0] ?? ''));
+    const example = ps.examples?.[0] !== undefined ? `, e.g. ${req} = ${tomlLiteral(ps.examples[0])}` : '';
     const edit = insertKeyEdit(o.text, node, req, value);
     const where = node.path.length ? ` in ${tableLabel(node.path)}` : '';
     out.push({
       ...node.range,
-      // The root has no header: point at the start of the file.
+      // The root has no header: point at the first line.
       end: node.path.length ? node.range.end : Math.min(o.text.length, firstLineEnd(o.text)),
       severity: 'error',
       code: 'missing-key',
-      message: `missing field \`${req}\`${where}: add \`${req} = ${value}\`${ps.description ? ` (${firstSentence(ps.description)})` : ''}`,
+      message: `missing field \`${req}\`${where}: add it${example}${ps.description ? ` (${firstSentence(ps.description)})` : ''}`,
       fixes: edit ? [{ title: `Add '${req} = ${value}'`, edits: [edit], preferred: true }] : undefined,
     });
   }

@@ -65,7 +65,6 @@ export class CredentialChain implements CredentialSource {
 
   /** Invalidates only the source that supplied the refused credential. */
   async invalidate(registry: string): Promise<void> {
-    this.rejected.add(registry);
     await this.used.get(registry)?.invalidate?.(registry);
     this.used.delete(registry);
   }

@@ -47,6 +47,8 @@ export interface BeginInput {
   /** Initial state; default 'Running' (simple runs). Plan runs start at 'Draft' or 'Planning'. */
   state?: RunState;
   meta?: Record<string, unknown>;
+  /** Pre-allocated id (see newRunId), e.g. to take the environment lock before the run is recorded. */
+  id?: string;
 }
 
 export interface RunFilter {
@@ -199,7 +201,7 @@ export class Journal {
   async begin(input: BeginInput): Promise<RunRecord> {
     const now = new Date().toISOString();
     const run: RunRecord = {
-      id: newRunId(),
+      id: input.id ?? newRunId(),
       kind: input.kind,
       project: input.project,
       environment: input.environment,
@@ -382,7 +384,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Sortable, readable run id: time first, then randomness. */
-function newRunId(): string {
+export function newRunId(): string {
   const t = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
   return `${t}-${randomUUID().slice(0, 8)}`;
 }

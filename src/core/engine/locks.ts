@@ -43,10 +43,15 @@ export class LockManager {
   }
 
   /**
-   * Takes the lock or throws EnvironmentBusyError. `isStale(holder)` lets the engine release a lock whose
-   * run is known to be finished (e.g. expired plan), beyond the built-in dead-process check.
+   * Takes the lock or throws EnvironmentBusyError. Without `isStale`, a lock is stale when its owner process
+   * is gone. With it, the engine decides (it also knows finished/expired runs and orphaned tool processes);
+   * `ownerDead` tells it whether the owning process is gone.
    */
-  async acquire(key: string, info: Omit<LockInfo, 'pid' | 'host' | 'since'>, isStale?: (holder: LockInfo) => Promise<boolean> | boolean): Promise<AcquireResult> {
+  async acquire(
+    key: string,
+    info: Omit<LockInfo, 'pid' | 'host' | 'since'>,
+    isStale?: (holder: LockInfo, ownerDead: boolean) => Promise<boolean> | boolean,
+  ): Promise<AcquireResult> {
     await fs.promises.mkdir(this.dir, { recursive: true });
     const file = this.file(key);
     const mine: LockInfo = { ...info, since: new Date().toISOString(), pid: process.pid, host: os.hostname() };
@@ -67,7 +72,7 @@ export class LockManager {
       const holder = await this.read(key);
       if (!holder) continue; // released meanwhile, or unreadable and removed
       const dead = holder.host === os.hostname() && !pidAlive(holder.pid);
-      if (dead || (isStale && (await isStale(holder)))) {
+      if (isStale ? await isStale(holder, dead) : dead) {
         tookOverFrom = holder;
         await fs.promises.rm(file, { force: true });
         continue;

@@ -18,6 +18,8 @@ export interface ContainerInfo {
   /** created | running | paused | restarting | removing | exited | dead */
   state: string;
   health: EngineHealth;
+  /** The engine's own words, e.g. "Up 5 minutes (healthy)" (list only). */
+  status?: string;
   image: string;
   ports: PortBinding[];
   labels: Record<string, string>;
@@ -35,6 +37,8 @@ export interface BuildRequest {
   tag: string;
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
+  /** Ignore the layer cache (benchmarks, "Rebuild"). */
+  noCache?: boolean;
   signal?: AbortSignal;
   /** Each line of build output as it streams. */
   onLine?: (line: string) => void;

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Journal, RunRecord } from '../engine/journal';
 import type { RunKind } from '../engine/states';
 import { HealthService, type HealthResult, type HealthStatus, type HealthTarget } from '../health/service';
@@ -101,7 +103,7 @@ export class LocalService {
     return this.runJournaled('build', t, opts, { image: plan.tag, context: plan.context }, async ({ log, signal, run }) => {
       log(`Building ${plan.tag} from ${plan.context} (${plan.dockerfile}) via ${this.engine.endpoint}`);
       const t0 = Date.now();
-      const result = await this.engine.build({ context: plan.context, dockerfile: plan.dockerfile, tag: plan.tag, buildArgs: plan.buildArgs, labels: labelsOf(t), signal, onLine: log });
+      const result = await this.engine.build({ context: plan.context, dockerfile: plan.dockerfile, tag: plan.tag, buildArgs: plan.buildArgs, signal, onLine: log });
       const mb = result.size / 1e6;
       const budget = this.deps.imageSizeBudgetMB?.() ?? 50;
       log(`Built ${plan.tag} (${result.imageId.slice(7, 19)}) in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${mb.toFixed(1)} MB`);
@@ -140,7 +142,11 @@ export class LocalService {
       }
       const dotenv = readDotenv(t.project.dir);
       const inner = containerPort(t, port);
-      const env = { ...dotenv, HELIX_PROJECT: t.project.name, HELIX_INSTANCE: t.environment.name, ...(t.project.generation === 'v2' ? { HELIX_PORT: String(inner) } : {}) };
+      const v2 = t.project.generation === 'v2';
+      const env = { ...dotenv, HELIX_PROJECT: t.project.name, HELIX_INSTANCE: t.environment.name, ...(v2 ? { HELIX_PORT: String(inner), HELIX_DATA_DIR: '/data' } : {}) };
+      // v2's compose file mounts `.helix/.volumes/<instance>` at /data; v3 in-memory mode has no volume.
+      const volumes = v2 ? [{ source: path.join(t.project.dir, '.helix', '.volumes', t.environment.name), target: '/data' }] : [];
+      for (const v of volumes) fs.mkdirSync(v.source, { recursive: true });
       log(`Starting ${name} from ${image}, 127.0.0.1:${port} -> ${inner}`);
       if (Object.keys(dotenv).length) log(`Environment from .env: ${describeEnv(dotenv).join(' ')}`);
       if (signal?.aborted) throw new LocalError('cancelled', 'Cancelled.');
@@ -150,6 +156,7 @@ export class LocalService {
         labels: labelsOf(t),
         env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
         ports: [{ host: port, container: inner, hostIp: '127.0.0.1' }],
+        volumes,
       });
       try {
         await this.engine.start(id);

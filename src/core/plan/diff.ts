@@ -68,7 +68,8 @@ function walk(
     }
     return;
   }
-  if (b === undefined && a === undefined) return;
+  // null and absent mean the same to the reader ("no value").
+  if ((b === undefined || b === null) && (a === undefined || a === null)) return;
   if (deepEqual(b, a)) return;
   const d: AttributeDiff = { path, before: mask(b, bS, isSecret), after: mask(a, aS, isSecret) };
   if (bS || aS || isSecret(b) || isSecret(a)) d.sensitive = true;

@@ -17,6 +17,8 @@ export interface SpawnOptions {
   collect?: boolean;
   /** Data for stdin (closed afterwards). */
   input?: string;
+  /** Called once the process started (the engine records the pid to report orphans after a crash). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface SpawnResult {
@@ -67,6 +69,7 @@ export function run(command: string, args: readonly string[], opts: SpawnOptions
       reject(err);
       return;
     }
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     const collect = opts.collect !== false;
     let stdout = '';
     let stderr = '';

@@ -60,6 +60,7 @@ export class DockerEngine implements ContainerEngine {
         labels: req.labels,
         rm: true,
         forcerm: true,
+        nocache: req.noCache,
         abortSignal: req.signal,
       } as Docker.ImageBuildOptions);
     } catch (err) {
@@ -324,6 +325,7 @@ function fromSummary(c: Docker.ContainerInfo): ContainerInfo {
     name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
     state: c.State,
     health: healthOf(c.Status),
+    status: c.Status,
     image: c.Image,
     ports: (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ hostIp: p.IP, host: p.PublicPort, container: p.PrivatePort })),
     labels: c.Labels ?? {},

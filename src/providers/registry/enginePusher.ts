@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { ImagePusher } from '../../core/push/pushImage';
 import { classifyPushError, type EngineMessage, type PushProgress } from '../../core/push/progress';
 import { formatReference } from '../../core/push/reference';
-import { PushError, type ImageRef, type PushEvent, type RegistryCredential } from '../../core/push/types';
+import { PushError, RegistryAuthError, type ImageRef, type PushEvent, type RegistryCredential } from '../../core/push/types';
 
 export interface EnginePusherOptions {
   /** No engine message for this long ends the attempt as a (retryable) timeout. */
@@ -13,9 +13,11 @@ export interface EnginePusherOptions {
  * Pushes through the Docker engine (dockerode), so the user's engine settings (proxies, insecure
  * registries, certs.d) apply as they do for `docker push`.
  *
- * The engine retries a failed layer itself, waiting 5 s, 10 s, 15 s... When it announces such a retry
- * we end the attempt instead and let our policy decide (shorter, jittered, cancellable backoff); the
- * next attempt finds the finished layers in the registry ("Layer already exists") and skips them.
+ * The engine retries a failed layer upload itself (up to 5 times, 5 s, 10 s... apart) while the other
+ * layers keep going; we leave that alone (ending the attempt there would throw away the healthy layers'
+ * progress) and only report it. What the engine gives up on (a layer after 5 tries, the manifest, a
+ * dropped connection) comes back as a transient PushError for our own retry policy; the next attempt
+ * finds the finished layers in the registry ("Layer already exists") and does not send them again.
  */
 export class EnginePusher implements ImagePusher {
   constructor(private readonly docker: Docker, private readonly options: EnginePusherOptions = {}) {}
@@ -28,23 +30,34 @@ export class EnginePusher implements ImagePusher {
     }
   }
 
+  /** True when the registry rejects the credential (the engine's `docker login` check). */
+  private async credentialRefused(registry: string, credential: RegistryCredential): Promise<boolean> {
+    try {
+      await this.docker.checkAuth(authConfig(registry, credential));
+      return false;
+    } catch (err) {
+      return classifyPushError(String((err as Error).message ?? err), registry) instanceof RegistryAuthError;
+    }
+  }
+
   async push(ref: ImageRef, credential: RegistryCredential | undefined, progress: PushProgress, onEvent: (e: PushEvent) => void, signal: AbortSignal): Promise<void> {
     const attempt = new AbortController();
     const abortAttempt = () => attempt.abort();
     signal.addEventListener('abort', abortAttempt, { once: true });
     let stream: NodeJS.ReadableStream;
     try {
-      stream = await this.docker.getImage(formatReference(ref, false)).push({
+      stream = (await this.docker.getImage(formatReference(ref, false)).push({
         tag: ref.tag,
         authconfig: credential ? authConfig(ref.registry, credential) : undefined,
         abortSignal: attempt.signal,
-      } as any);
+      } as any)) as unknown as NodeJS.ReadableStream;
     } catch (err) {
       signal.removeEventListener('abort', abortAttempt);
       throw classifyPushError(String((err as Error).message ?? err), ref.registry);
     }
     return new Promise<void>((resolve, reject) => {
       let failure: PushError | undefined;
+      let probing = false;
       let rest = '';
       let stall: NodeJS.Timeout | undefined;
       const stallMs = this.options.stallTimeoutMs ?? 120_000;
@@ -74,8 +87,14 @@ export class EnginePusher implements ImagePusher {
         }
         const event = progress.accept(msg);
         if (progress.error) return fail(classifyPushError(progress.error, ref.registry));
-        if (event?.type === 'layer' && event.layer.status === 'retrying') {
-          return fail(new PushError(`The engine hit a transient error on layer ${event.layer.id}`, 'transient'));
+        if (event?.type === 'layer' && event.layer.status === 'retrying' && credential && !probing) {
+          // The engine retries a 401 like a network error, for up to a minute. Ask the registry whether
+          // the credential still works; if not (an expired token), stop now so a fresh one is fetched.
+          probing = true;
+          this.credentialRefused(ref.registry, credential).then(
+            (refused) => refused && fail(new RegistryAuthError(ref.registry, 'the credential stopped working during the push')),
+            () => undefined,
+          );
         }
         if (event) onEvent(event);
       };

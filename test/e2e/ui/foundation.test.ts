@@ -24,7 +24,7 @@ describe('foundation (UI, code-server + Chromium)', () => {
 
   it('runs a command from the palette (Helix: Show Log opens the output channel)', async () => {
     await wb.runCommand('Helix: Show Log');
-    const line = wb.page.getByText(/Helix Deploy activated in \d+ ms/).first();
+    const line = wb.page.getByText(/Helix[\s\u00a0]Deploy[\s\u00a0]activated[\s\u00a0]in/).first();
     await line.waitFor({ timeout: 30_000 });
     assert.ok(await line.isVisible(), 'the activation line of the Helix Deploy log is visible in the Output panel');
     await wb.screenshot('foundation-show-log');
@@ -38,5 +38,32 @@ describe('foundation (UI, code-server + Chromium)', () => {
     assert.match(readFileSync(file, 'utf8'), /^\[project\]\nname = "/);
     await eventually(async () => (await wb.page.locator('.tab', { hasText: 'helix.toml' }).count()) > 0, 'the new file opened in an editor tab');
     await wb.screenshot('foundation-starter-created');
+  });
+});
+
+describe('welcome view (UI)', () => {
+  let wb: Workbench;
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('offers a starter helix.toml when the workspace has no project, and the button creates one', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const empty = join(process.env.HELIX_TEST_TMP!, `empty-${Date.now()}`);
+    mkdirSync(empty, { recursive: true });
+    wb = await openWorkbench({ workspace: empty });
+    await wb.openHelix();
+    const button = wb.page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Create Starter helix.toml' }).first();
+    await button.waitFor({ timeout: 30_000 });
+    await wb.screenshot('foundation-welcome-view');
+    await button.click();
+    const file = join(empty, 'helix.toml');
+    await eventually(async () => existsSync(file), 'helix.toml created by the welcome button');
+    const rows = await eventually(async () => {
+      const r = await wb.treeRows('Projects');
+      return r.length > 0 ? r : undefined;
+    }, 'the new project in the Projects view');
+    assert.match(rows[0], /empty-/);
+    await wb.screenshot('foundation-welcome-created');
   });
 });

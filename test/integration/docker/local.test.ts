@@ -206,4 +206,19 @@ describe('local loop (real engine)', function () {
     assert.equal(journal.list({ project, kind: 'start' })[0].state, 'Cancelled');
     assert.equal(nameOf(t), `helix-${project}-dev`);
   });
+
+  it('runs a CLI v2 instance on the same port inside, with HELIX_PORT and the .helix/.volumes/<instance> mount', async () => {
+    const dir = fixtureContext('health-app');
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nSTOPSIGNAL SIGKILL\nENTRYPOINT ["/bin/busybox","sh","-c","exec /bin/busybox httpd -f -p $HELIX_PORT -h /www"]\n');
+    const port = await freePort();
+    const t = localTarget(dir, project, 'dev', {}, port);
+    t.project.generation = 'v2';
+    await svc.build(t);
+    const out = await svc.start(t);
+    assert.deepEqual(out.container.ports.map((p) => [p.host, p.container]), [[port, port]]);
+    assert.equal(out.health.status, 'none', 'v2 has no health route and this image no HEALTHCHECK');
+    assert.equal((await probe(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    await engine.exec(out.container.id, ['/bin/busybox', 'touch', '/data/written-inside']);
+    assert.ok(fs.existsSync(path.join(dir, '.helix', '.volumes', 'dev', 'written-inside')));
+  });
 });

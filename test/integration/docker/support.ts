@@ -27,6 +27,8 @@ export function tmpRoot(): string {
 }
 
 export const BUSYBOX = '/bin/busybox';
+// cwd-based fallback: the bench loads this file through tsx's ESM loader.
+const FIXTURES = typeof __dirname === 'string' ? path.join(__dirname, '../../fixtures/docker') : path.resolve('test/fixtures/docker');
 
 /** A unique short id for names/labels so parallel or repeated runs never collide. */
 export function uid(): string {
@@ -37,7 +39,7 @@ export function uid(): string {
 export function fixtureContext(name: string): string {
   if (!fs.existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} is missing: apt-get install busybox-static`);
   const dir = fs.mkdtempSync(path.join(tmpRoot(), `ctx-${name}-`));
-  fs.cpSync(path.join(__dirname, '../../fixtures/docker', name), dir, { recursive: true });
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
   fs.copyFileSync(BUSYBOX, path.join(dir, 'busybox'));
   return dir;
 }

@@ -61,7 +61,12 @@ function deletePath(obj: any, p: Path): void {
   for (const [parent, k] of parents.reverse()) if (isMap(parent[k]) && !Object.keys(parent[k]).length) delete parent[k];
 }
 
-export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with sorted keys: Go structs have a fixed field order, so key order never means a change. */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (isMap(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+}
+
+export const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** Applied value agrees with the live one (live may carry defaulted extras): shared ownership, no conflict. */
 export function subsetOf(applied: unknown, live: unknown): boolean {

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { byKind } from './resources';
 import type { Change, KObj, Store } from './store';
 import type { Logs } from './logs';
+import { canonical } from './apply';
 
 export type Behavior = 'ready' | 'never-ready' | 'crashloop' | 'image-pull';
 
@@ -35,7 +36,7 @@ const REV = 'deployment.kubernetes.io/revision';
 
 export function templateHash(template: any): string {
   // Like ComputeHash: a short stable hash of the pod template, in the alphabet of rand.SafeEncodeString.
-  const h = createHash('sha256').update(JSON.stringify(template)).digest();
+  const h = createHash('sha256').update(canonical(template)).digest();
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   return [...h.subarray(0, 10)].map((b) => alphabet[b % alphabet.length]).join('');
 }
@@ -202,7 +203,7 @@ export class Controllers {
     const oldPods = old.flatMap(podsOf).length;
     const complete = newReady >= spec.replicas && newPods.length === spec.replicas && oldPods === 0;
     const prev = d.status ?? {};
-    if (ready !== prev.readyReplicas || newPods.length !== prev.updatedReplicas) this.progressAt.set(key, Date.now());
+    if (ready !== (prev.readyReplicas ?? 0) || newPods.length !== (prev.updatedReplicas ?? 0)) this.progressAt.set(key, Date.now());
     const since = this.progressAt.get(key) ?? Date.now();
     const deadlineMs = spec.progressDeadlineSeconds * this.opts.secondMs;
     const prevProgressing = (prev.conditions ?? []).find((c: any) => c.type === 'Progressing');
@@ -378,7 +379,7 @@ export class Controllers {
     });
     if (!p) return;
     this.event(p, 'Warning', 'BackOff', `Back-off restarting failed container ${cname} in pod ${name}`, 'kubelet');
-    this.later(this.opts.stepMs * 2, () => this.start(ns, name, 'crashloop'));
+    this.later(this.opts.stepMs * 4, () => this.start(ns, name, "crashloop"));
   }
 
   /** Test hook: the liveness probe fails once, the kubelet restarts the container (restartCount+1). */

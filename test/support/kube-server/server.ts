@@ -341,7 +341,8 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
       const cfg = {
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: ctx, cluster: { server: url } }],
+        // Plain HTTP on loopback: client-node only accepts http:// servers with insecure-skip-tls-verify set.
+        clusters: [{ name: ctx, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
         users: [{ name: `${ctx}-user`, user: o.token ? { token: o.token } : {} }],
         contexts: [{ name: ctx, context: { cluster: ctx, user: `${ctx}-user`, namespace: o.namespace ?? 'default' } }],
         'current-context': ctx,

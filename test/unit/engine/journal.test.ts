@@ -50,7 +50,7 @@ describe('journal', () => {
         await j.appendLog(r.id, 'halfway');
         process.kill(process.pid, 'SIGKILL');
       })();`;
-    const res = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8' });
+    const res = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], { encoding: 'utf8' });
     assert.equal(res.signal, 'SIGKILL', res.stderr);
     fs.appendFileSync(file, '{"t":"state","id":"torn","sta'); // crash mid-write
     const j = await Journal.open(file);

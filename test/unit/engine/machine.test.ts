@@ -94,7 +94,7 @@ describe('environment locks', () => {
   it('uses the isStale callback to release finished holders', async () => {
     const locks = new LockManager(dir());
     await locks.acquire('k', { runId: 'a', who: 'x', kind: 'plan' });
-    const res = await locks.acquire('k', { runId: 'b', who: 'y', kind: 'plan' }, (h) => h.runId === 'a');
+    const res = await locks.acquire('k', { runId: 'b', who: 'y', kind: 'plan' }, (h, dead) => dead || h.runId === 'a');
     assert.equal(res.tookOverFrom?.runId, 'a');
   });
 });

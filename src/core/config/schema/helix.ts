@@ -85,7 +85,7 @@ function s3(): Schema {
 
 function local(gen: Generation | 'any'): Schema {
   const v2only = { ...(gen === 'v2' || gen === 'any' ? { build_mode: buildMode('dev'), ...dbConfig() } : {}) };
-  const v3only =
+  const v3only: Record<string, Schema> =
     gen === 'v2'
       ? {}
       : {

@@ -1,0 +1,73 @@
+import { renderPlan } from '../../core/plan/render';
+import type { CliCommand } from './types';
+import { CliUsageError, openCliEngine, reportError, streamLogs, takeValue } from './deploy-env';
+
+// `helix-deploy apply ENV --plan FILE`: applies exactly the saved plan (terraform refuses it when stale).
+// Passing the file is the approval; there is no apply without a plan.
+
+const HELP = `Usage: helix-deploy apply ENV --plan FILE [--project DIR] [--quiet]
+
+Applies the plan saved by \`helix-deploy plan ENV --out FILE\`, exactly it. A stale plan (the state changed
+since) is refused: plan again. Pulumi re-plans at apply unless its experimental saved plans are available.
+
+Exit status: 0 applied, 1 failed/refused/cancelled (message on stderr), 2 usage error.`;
+
+export const apply: CliCommand = {
+  name: 'apply',
+  summary: 'Apply exactly a plan saved by `plan` (exit 0 applied, 1 failed or stale)',
+  async run(argv) {
+    let env: string | undefined;
+    let planFile: string | undefined;
+    let project: string | undefined;
+    let quiet = false;
+    try {
+      for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === '-h' || a === '--help') {
+          process.stdout.write(HELP + '\n');
+          return 0;
+        } else if (a === '--plan' || a.startsWith('--plan=')) [planFile, i] = takeValue(argv, i, '--plan');
+        else if (a === '--project' || a.startsWith('--project=')) [project, i] = takeValue(argv, i, '--project');
+        else if (a === '--quiet') quiet = true;
+        else if (a.startsWith('-')) throw new CliUsageError(`unknown option '${a}'`);
+        else if (!env) env = a;
+        else throw new CliUsageError(`unexpected argument '${a}'`);
+      }
+      if (!env) throw new CliUsageError('missing ENV (see --help)');
+      if (!planFile) throw new CliUsageError('missing --plan FILE: apply only runs a reviewed plan (make one with `helix-deploy plan ENV`)');
+    } catch (err) {
+      return reportError('apply', err);
+    }
+    let cli;
+    try {
+      cli = await openCliEngine(env, project);
+    } catch (err) {
+      return reportError('apply', err);
+    }
+    const logs = streamLogs(cli.engine, quiet);
+    const onSigint = () => {
+      for (const r of cli.engine.list({ active: true, environment: env })) void cli.engine.cancel(r.id, 'Ctrl-C');
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const handle = await cli.engine.applySavedPlan(cli.target, planFile);
+      const model = cli.engine.snapshot(handle.id)?.model;
+      if (model) process.stdout.write(renderPlan(model) + '\n');
+      const snap = await handle.done;
+      if (snap.run.state === 'Applied') {
+        process.stdout.write(`Applied (run ${snap.run.id}).\n`);
+        const outputs = snap.run.meta?.outputs as Record<string, unknown> | undefined;
+        for (const [k, v] of Object.entries(outputs ?? {})) process.stdout.write(`  ${k} = ${JSON.stringify(v)}\n`);
+        return 0;
+      }
+      process.stderr.write(`helix-deploy apply: ${snap.run.state}: ${snap.run.error ?? ''}\n`);
+      return 1;
+    } catch (err) {
+      return reportError('apply', err);
+    } finally {
+      process.off('SIGINT', onSigint);
+      logs.dispose();
+      await cli.close();
+    }
+  },
+};

@@ -1,0 +1,97 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readProject } from '../../core/config/project';
+import { DeployEngine } from '../../core/engine/engine';
+import { EngineError } from '../../core/engine/errors';
+import { Journal } from '../../core/engine/journal';
+import { LockManager } from '../../core/engine/locks';
+import { deployTargetFor, TargetError, type DeployTarget } from '../../core/engine/target';
+import { whoAmI } from '../../core/engine/who';
+import { Redactor } from '../../core/process/redact';
+import { PulumiProvider } from '../../providers/pulumi/pulumi';
+import { TerraformProvider } from '../../providers/terraform/terraform';
+
+// Shared by `helix-deploy plan` and `apply`: the project in --project (default: the current folder), the
+// same engine, journal (.helix/runs.jsonl) and locks as the extension uses, so CLI and editor see each
+// other's runs and never run the same environment twice at once.
+
+export interface CliEngine {
+  engine: DeployEngine;
+  target: DeployTarget;
+  close(): Promise<void>;
+}
+
+export class CliUsageError extends Error {}
+
+export async function openCliEngine(envName: string, projectDir: string | undefined): Promise<CliEngine> {
+  const dir = path.resolve(projectDir ?? '.');
+  const configFile = path.join(dir, 'helix.toml');
+  if (!fs.existsSync(configFile)) throw new CliUsageError(`no helix.toml in ${dir} (use --project DIR)`);
+  const deployFile = path.join(dir, 'helix.deploy.toml');
+  const project = readProject(configFile, fs.readFileSync(configFile, 'utf8'), fs.existsSync(deployFile) ? fs.readFileSync(deployFile, 'utf8') : undefined);
+  if (!project) throw new CliUsageError(`${configFile} is not a HelixDB project file (no [project] table)`);
+  let target: DeployTarget;
+  try {
+    target = deployTargetFor(project, envName);
+  } catch (err) {
+    if (err instanceof TargetError) throw new CliUsageError(err.message);
+    throw err;
+  }
+  const stateDir = path.join(dir, '.helix');
+  const redactor = new Redactor();
+  const journal = await Journal.open(path.join(stateDir, 'runs.jsonl'), { redact: (s) => redactor.redact(s) });
+  const engine = new DeployEngine({
+    journal,
+    redactor,
+    locks: new LockManager(path.join(stateDir, 'locks')),
+    stateDir,
+    providers: {
+      terraform: new TerraformProvider({ executable: () => process.env.HELIX_DEPLOY_TERRAFORM_PATH || 'terraform' }),
+      pulumi: new PulumiProvider({ executable: () => process.env.HELIX_DEPLOY_PULUMI_PATH || 'pulumi' }),
+    },
+    who: () => whoAmI(dir),
+    expiryMinutes: () => Number(process.env.HELIX_DEPLOY_PLAN_EXPIRY_MINUTES) || 30,
+  });
+  return {
+    engine,
+    target,
+    async close() {
+      await engine.dispose();
+      await journal.close();
+    },
+  };
+}
+
+/** Streams the run's log lines to stderr (stdout is kept for the summary / JSON). */
+export function streamLogs(engine: DeployEngine, quiet: boolean): { dispose(): void } {
+  if (quiet) return { dispose() {} };
+  return engine.onRunEvent((e) => {
+    if (e.type === 'log') for (const l of e.lines) process.stderr.write(`${l}\n`);
+  });
+}
+
+/** Prints an engine error with its actions as hints; returns the exit code. */
+export function reportError(cmd: string, err: unknown): number {
+  if (err instanceof CliUsageError) {
+    process.stderr.write(`helix-deploy ${cmd}: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof EngineError) {
+    const hint =
+      err.code === 'tool-missing' ? ' (set HELIX_DEPLOY_TERRAFORM_PATH / HELIX_DEPLOY_PULUMI_PATH, or put the tool on PATH)'
+      : err.actions.includes('Re-plan') ? ' (run `helix-deploy plan` again)'
+      : '';
+    process.stderr.write(`helix-deploy ${cmd}: ${err.message}${hint}\n`);
+    return 1;
+  }
+  process.stderr.write(`helix-deploy ${cmd}: ${(err as Error)?.message ?? String(err)}\n`);
+  return 1;
+}
+
+export function takeValue(argv: string[], i: number, name: string): [string, number] {
+  const a = argv[i];
+  if (a.includes('=')) return [a.slice(a.indexOf('=') + 1), i];
+  const v = argv[i + 1];
+  if (v === undefined || v.startsWith('-')) throw new CliUsageError(`${name} needs a value`);
+  return [v, i + 1];
+}

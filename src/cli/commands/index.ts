@@ -1,0 +1,10 @@
+import type { CliCommand } from './types';
+import { validate } from './validate';
+import { plan } from './plan';
+import { apply } from './apply';
+import { showPlan } from './show-plan';
+
+export type { CliCommand } from './types';
+
+/** Every subcommand of `helix-deploy`, in the order `--help` lists them. Append new commands here. */
+export const commands: CliCommand[] = [validate, plan, apply, showPlan];

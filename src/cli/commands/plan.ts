@@ -1,0 +1,80 @@
+import * as path from 'node:path';
+import { toJSON } from '../../core/plan/model';
+import { renderPlan } from '../../core/plan/render';
+import type { CliCommand } from './types';
+import { CliUsageError, openCliEngine, reportError, streamLogs, takeValue } from './deploy-env';
+
+// `helix-deploy plan ENV`: plan a Terraform/Pulumi environment of helix.deploy.toml, print the summary,
+// save the plan file. Exit codes follow terraform's -detailed-exitcode: 0 no changes, 1 error, 2 changes.
+
+const HELP = `Usage: helix-deploy plan ENV [--out FILE] [--destroy] [--project DIR] [--json] [--quiet]
+
+Plans environment ENV (a [environments.ENV] with terraform or pulumi in helix.deploy.toml), prints the
+summary and saves the plan so \`helix-deploy apply ENV --plan FILE\` applies exactly it.
+
+Options:
+  --out FILE      where to save the plan (default: .helix/ENV.plan in the project)
+  --destroy       plan the destruction of everything the environment manages
+  --project DIR   folder holding helix.toml / helix.deploy.toml (default: current folder)
+  --json          print the diff model as JSON (values redacted) instead of text
+  --quiet         do not stream the tool's log to stderr
+
+Exit status: 0 no changes, 2 changes planned, 1 error (terraform -detailed-exitcode), 2 also for usage errors
+(with a message on stderr). The saved plan file may hold secrets (a terraform plan does): keep it private.`;
+
+export const plan: CliCommand = {
+  name: 'plan',
+  summary: 'Plan a Terraform/Pulumi environment and save the plan (exit 0 none, 2 changes, 1 error)',
+  async run(argv) {
+    let env: string | undefined;
+    let out: string | undefined;
+    let project: string | undefined;
+    let destroy = false;
+    let json = false;
+    let quiet = false;
+    try {
+      for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === '-h' || a === '--help') {
+          process.stdout.write(HELP + '\n');
+          return 0;
+        } else if (a === '--out' || a.startsWith('--out=')) [out, i] = takeValue(argv, i, '--out');
+        else if (a === '--project' || a.startsWith('--project=')) [project, i] = takeValue(argv, i, '--project');
+        else if (a === '--destroy') destroy = true;
+        else if (a === '--json') json = true;
+        else if (a === '--quiet') quiet = true;
+        else if (a.startsWith('-')) throw new CliUsageError(`unknown option '${a}'`);
+        else if (!env) env = a;
+        else throw new CliUsageError(`unexpected argument '${a}'`);
+      }
+      if (!env) throw new CliUsageError('missing ENV (see --help)');
+    } catch (err) {
+      return reportError('plan', err);
+    }
+    let cli;
+    try {
+      cli = await openCliEngine(env, project);
+    } catch (err) {
+      return reportError('plan', err);
+    }
+    const logs = streamLogs(cli.engine, quiet);
+    try {
+      const handle = await cli.engine.startPlan(cli.target, { destroy });
+      const snap = await handle.done;
+      if (snap.model) process.stdout.write((json ? JSON.stringify(toJSON(snap.model), null, 2) : renderPlan(snap.model)) + '\n');
+      if (snap.run.state !== 'Planned') {
+        process.stderr.write(`helix-deploy plan: ${snap.run.state}: ${snap.run.error ?? ''}\n`);
+        return 1;
+      }
+      const dest = path.resolve(out ?? path.join(cli.target.project.dir, '.helix', `${env}.plan`));
+      await cli.engine.handOff(snap.run.id, dest);
+      process.stderr.write(`Plan saved to ${dest} (run ${snap.run.id}). Apply it with: helix-deploy apply ${env} --plan ${dest}\n`);
+      return snap.run.meta?.noChanges ? 0 : 2;
+    } catch (err) {
+      return reportError('plan', err);
+    } finally {
+      logs.dispose();
+      await cli.close();
+    }
+  },
+};

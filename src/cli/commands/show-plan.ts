@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parsePlanDocument } from '../../core/plan/parse';
+import { toJSON } from '../../core/plan/model';
+import { renderPlan } from '../../core/plan/render';
+import { Redactor } from '../../core/process/redact';
+import { TerraformProvider } from '../../providers/terraform/terraform';
+import type { CliCommand } from './types';
+import { CliUsageError, reportError } from './deploy-env';
+
+// `helix-deploy show-plan FILE [--json]`: renders a saved Terraform `show -json` document, a Pulumi
+// `preview --json` document or a Pulumi event log as the same summary (for CI comments). A binary
+// terraform plan file is read through `terraform show -json` (in --dir, its root module).
+
+const HELP = `Usage: helix-deploy show-plan FILE [--json] [--attributes] [--dir DIR]
+
+FILE: terraform \`show -json\` output, pulumi \`preview --json\` output, a pulumi event log (NDJSON),
+a terraform \`plan -json\` log, or a binary terraform plan (read with \`terraform show -json\` in DIR).
+UTF-8 and UTF-16 (with BOM) are accepted.
+
+Options:
+  --json         print the diff model as JSON: {source, summary: {create, update, delete, replace, ...},
+                 resources, drift, outputs, errored, diagnostics}; a replace counts once. Values redacted.
+  --attributes   text mode: list attribute changes under each resource
+  --dir DIR      root module for a binary terraform plan (default: the plan's folder)
+
+Exit status: 0 shown, 1 unreadable or unsupported plan, 2 usage error.`;
+
+export const showPlan: CliCommand = {
+  name: 'show-plan',
+  summary: 'Render a saved Terraform/Pulumi plan as the common summary (--json: the diff model)',
+  async run(argv) {
+    let file: string | undefined;
+    let json = false;
+    let attributes = false;
+    let dir: string | undefined;
+    try {
+      for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === '-h' || a === '--help') {
+          process.stdout.write(HELP + '\n');
+          return 0;
+        } else if (a === '--json') json = true;
+        else if (a === '--attributes') attributes = true;
+        else if (a === '--dir') dir = argv[++i];
+        else if (a.startsWith('--dir=')) dir = a.slice(6);
+        else if (a.startsWith('-')) throw new CliUsageError(`unknown option '${a}'`);
+        else if (!file) file = a;
+        else throw new CliUsageError(`unexpected argument '${a}'`);
+      }
+      if (!file) throw new CliUsageError('missing FILE (see --help)');
+      if (!fs.existsSync(file)) throw new CliUsageError(`no such file: ${file}`);
+    } catch (err) {
+      return reportError('show-plan', err);
+    }
+    try {
+      const bytes = fs.readFileSync(file);
+      const redactor = new Redactor();
+      const isZip = bytes.length > 2 && bytes[0] === 0x50 && bytes[1] === 0x4b; // binary terraform plans are zip files
+      const model = isZip
+        ? await new TerraformProvider({ executable: () => process.env.HELIX_DEPLOY_TERRAFORM_PATH || 'terraform' }).show({
+            runId: 'show-plan', dir: path.resolve(dir ?? path.dirname(file)), vars: {}, signal: new AbortController().signal, redactor, planFile: path.resolve(file),
+          })
+        : parsePlanDocument(bytes, { redactor });
+      process.stdout.write((json ? JSON.stringify(toJSON(model), null, 2) : renderPlan(model, { attributes })) + '\n');
+      return 0;
+    } catch (err) {
+      return reportError('show-plan', err);
+    }
+  },
+};

@@ -1,0 +1,82 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Container } from '../container';
+import { DeployEngine } from '../core/engine/engine';
+import { Journal, whoAmI } from '../core/engine/journal';
+import { LazyDeployEngine } from '../core/engine/lazy';
+import { LockManager } from '../core/engine/locks';
+import { Redactor } from '../core/process/redact';
+import { PulumiProvider } from '../providers/pulumi/pulumi';
+import { TerraformProvider } from '../providers/terraform/terraform';
+import { DeployFlows } from './deploy-flow';
+
+// Plan-first deployments in VS Code: the engine service (for the panel of issue 6 and the trees) and the
+// palette commands Plan / Approve / Apply / Destroy / Cancel / Re-plan. The logic lives in src/core/engine;
+// this file only wires settings, the shared journal and the commands.
+
+export interface DeployRuntime {
+  /** The engine service: startPlan, snapshot, approve(runId, planHash), startApply, cancel, discard, replan, onRunEvent. */
+  engine: LazyDeployEngine;
+  /** Masks secrets learned from plans; the panel runs its text through it too. */
+  redactor: Redactor;
+}
+
+declare module '../container' {
+  interface Container {
+    /** Plan-first deployments (Terraform, Pulumi). */
+    deploy?: DeployRuntime;
+  }
+}
+
+export function registerDeploy(c: Container): void {
+  const redactor = new Redactor();
+  const settings = () => vscode.workspace.getConfiguration('helixDeploy');
+  let who: Promise<string> | undefined;
+  const engine = new LazyDeployEngine(async () => {
+    const storage = (c.context.storageUri ?? c.context.globalStorageUri).fsPath;
+    // The same journal as the local Docker loop when it is registered (one history per workspace).
+    const journal = c.local ? await c.local.ready() : await openOwnJournal(c, storage, redactor);
+    return new DeployEngine({
+      journal,
+      redactor,
+      // Locks live in the project (shared with the headless CLI run in a terminal or CI on this machine).
+      locks: (p) => new LockManager(path.join(p.dir, '.helix', 'locks')),
+      stateDir: path.join(storage, 'deploy'),
+      providers: {
+        terraform: new TerraformProvider({ executable: () => settings().get<string>('terraform.path') || 'terraform' }),
+        pulumi: new PulumiProvider({ executable: () => settings().get<string>('pulumi.path') || 'pulumi' }),
+      },
+      who: () => (who ??= whoAmI(c.projects.projects[0]?.dir)),
+      expiryMinutes: () => Math.max(1, settings().get<number>('planExpiryMinutes', 30)),
+    });
+  });
+  c.deploy = { engine, redactor };
+  c.own({ dispose: () => void engine.dispose() });
+
+  const flows = new DeployFlows(c, engine);
+  const commands: Record<string, (...args: any[]) => unknown> = {
+    'helixDeploy.deploy.plan': (n) => flows.plan(n, false),
+    'helixDeploy.deploy.destroy': (n) => flows.plan(n, true),
+    'helixDeploy.deploy.approve': (n) => flows.approve(n),
+    'helixDeploy.deploy.apply': (n) => flows.apply(n),
+    'helixDeploy.deploy.cancel': (n) => flows.cancel(n),
+    'helixDeploy.deploy.replan': (n) => flows.replan(n),
+    'helixDeploy.deploy.showPlan': (n) => flows.showPlan(n),
+    'helixDeploy.deploy.showRun': (runId) => flows.showRun(runId),
+    'helixDeploy.deploy.checkTools': () => flows.checkTools(),
+    'helixDeploy.deploy.setTerraformPath': () => flows.setToolPath('terraform'),
+    'helixDeploy.deploy.setPulumiPath': () => flows.setToolPath('pulumi'),
+  };
+  for (const [id, fn] of Object.entries(commands)) c.own(vscode.commands.registerCommand(id, fn));
+  // A missing terraform/pulumi is a state (context keys for menus/welcome views), checked when projects load.
+  c.own(c.projects.onDidChange(() => void flows.checkTools(true)));
+  c.own(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('helixDeploy.terraform.path') || e.affectsConfiguration('helixDeploy.pulumi.path')) void flows.checkTools(true);
+  }));
+}
+
+async function openOwnJournal(c: Container, storage: string, redactor: Redactor): Promise<Journal> {
+  const j = await Journal.open(path.join(storage, 'runs.journal'), { redact: (s) => redactor.redact(s) });
+  c.own({ dispose: () => void j.close() });
+  return j;
+}

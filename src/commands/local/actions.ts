@@ -1,0 +1,155 @@
+import * as vscode from 'vscode';
+import type { Container } from '../../container';
+import { LocalError } from '../../core/local/errors';
+import { hostPort, nameOf, type LocalTarget } from '../../core/local/naming';
+import { presentRun } from '../../core/local/present';
+import type { DepNode } from '../../views/deployments';
+import { showLocalError } from './errors';
+import type { LogSessions } from './logs';
+import { resolveTarget } from './pick';
+import type { LocalRuntime } from './runtime';
+
+// Command handlers of the local loop: resolve the target (tree node or quick picks), run the core
+// operation under a cancellable progress notification, and turn errors into actionable messages.
+
+type Report = (message: string) => void;
+
+export class LocalActions {
+  constructor(
+    private readonly c: Container,
+    private readonly rt: LocalRuntime,
+    private readonly logs: LogSessions,
+  ) {}
+
+  private trusted(): boolean {
+    if (this.c.trusted) return true;
+    void vscode.window.showWarningMessage('Helix: this workspace is in Restricted Mode, so nothing is built or run. Trust it to use Docker.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+    return false;
+  }
+
+  private progress<T>(title: string, fn: (signal: AbortSignal, report: Report) => Promise<T>): Thenable<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      return fn(ac.signal, (message) => progress.report({ message }));
+    });
+  }
+
+  private lines(t: LocalTarget, kind: string, report?: Report): (line: string) => void {
+    const prefix = `[${kind} ${t.project.name}/${t.environment.name}]`;
+    return (line) => {
+      this.c.log.info(`${prefix} ${line}`);
+      if (report && (/^Step \d+\/\d+ :/.test(line) || /^(Starting|Waiting|Built)/.test(line))) report(line.slice(0, 120));
+    };
+  }
+
+  private async target(arg: unknown): Promise<LocalTarget | undefined> {
+    if (!this.trusted()) return undefined;
+    return resolveTarget(this.c, arg);
+  }
+
+  async build(arg?: unknown): Promise<boolean> {
+    const t = await this.target(arg);
+    if (!t) return false;
+    return this.buildTarget(t);
+  }
+
+  private async buildTarget(t: LocalTarget): Promise<boolean> {
+    try {
+      const out = await this.progress(`Helix: Building ${t.project.name}/${t.environment.name}`, (signal, report) => this.rt.service.build(t, { signal, onLine: this.lines(t, 'build', report) }));
+      const mb = (out.result.size / 1e6).toFixed(1);
+      if (out.overBudgetMB) {
+        const budget = vscode.workspace.getConfiguration('helixDeploy.docker').get<number>('imageSizeBudgetMB', 50);
+        void vscode.window.showWarningMessage(`Helix: built ${out.result.tag} (${mb} MB), above the ${budget} MB budget.`, 'Change Budget').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'helixDeploy.docker.imageSizeBudgetMB'));
+      } else void vscode.window.showInformationMessage(`Helix: built ${out.result.tag} (${mb} MB).`);
+      return true;
+    } catch (err) {
+      await showLocalError(this.c, err, t);
+      return false;
+    }
+  }
+
+  async start(arg?: unknown, port?: number): Promise<void> {
+    const t = await this.target(arg);
+    if (t) await this.startTarget(t, port);
+  }
+
+  private async startTarget(t: LocalTarget, port?: number): Promise<void> {
+    try {
+      const out = await this.progress(`Helix: Starting ${nameOf(t)}`, (signal, report) => this.rt.service.start(t, { port, signal, onLine: this.lines(t, 'start', report) }));
+      const url = `http://127.0.0.1:${out.port}`;
+      void vscode.window.showInformationMessage(`Helix: ${nameOf(t)} is ${out.health.status} on ${url}`, 'Open in Browser', 'Show Logs').then((a) => {
+        if (a === 'Open in Browser') void vscode.env.openExternal(vscode.Uri.parse(url));
+        if (a === 'Show Logs') void this.logs.show(nameOf(t), false);
+      });
+    } catch (err) {
+      const fix = await showLocalError(this.c, err, t);
+      if (fix?.kind === 'retry-port') await this.startTarget(t, fix.port);
+      else if (fix?.kind === 'retry') await this.startTarget(t, port);
+      else if (fix?.kind === 'build-then-start' && (await this.buildTarget(t))) await this.startTarget(t, port);
+    }
+  }
+
+  async simple(kind: 'stop' | 'restart' | 'remove', arg?: unknown): Promise<void> {
+    const t = await this.target(arg);
+    if (!t) return;
+    if (kind === 'remove') {
+      const ok = await vscode.window.showWarningMessage(`Remove ${nameOf(t)}? In-memory data is lost (as with "helix stop").`, { modal: true }, 'Remove');
+      if (ok !== 'Remove') return;
+    }
+    const verb = { stop: 'Stopping', restart: 'Restarting', remove: 'Removing' }[kind];
+    try {
+      await this.progress(`Helix: ${verb} ${nameOf(t)}`, (signal) => this.rt.service[kind](t, { signal, onLine: this.lines(t, kind) }));
+    } catch (err) {
+      await showLocalError(this.c, err, t);
+    }
+  }
+
+  async showLogs(arg?: unknown): Promise<void> {
+    const node = arg as DepNode | undefined;
+    if (node?.type === 'container') {
+      if (this.trusted()) await this.logs.show(node.container.name);
+      return;
+    }
+    const t = await this.target(arg);
+    if (t) await this.logs.show(nameOf(t));
+  }
+
+  async openInBrowser(arg?: unknown): Promise<void> {
+    const node = arg as DepNode | undefined;
+    let port = node?.type === 'container' ? node.container.ports[0]?.host : undefined;
+    if (!port) {
+      const t = await this.target(arg);
+      if (!t) return;
+      const c = await this.rt.service.status(t).catch(() => undefined);
+      port = c?.ports[0]?.host ?? hostPort(t);
+    }
+    await vscode.env.openExternal(vscode.Uri.parse(`http://127.0.0.1:${port}/`));
+  }
+
+  async checkHealth(arg?: unknown): Promise<void> {
+    const t = await this.target(arg);
+    if (!t) return;
+    try {
+      const r = await this.progress(`Helix: Checking ${nameOf(t)}`, (signal) => this.rt.service.checkHealth(t, signal));
+      const detail = [r.liveness && `liveness ${r.liveness.status ?? r.liveness.error} (${r.liveness.ms} ms)`, r.readiness && `readiness ${r.readiness.status ?? r.readiness.error} (${r.readiness.ms} ms)`, r.engine && r.engine !== 'none' && `HEALTHCHECK ${r.engine}`]
+        .filter(Boolean)
+        .join(', ');
+      const msg = `Helix: ${nameOf(t)} is ${r.status}${detail ? ` - ${detail}` : ''}${r.reason && r.status !== 'healthy' ? ` (${r.reason})` : ''}`;
+      if (r.status === 'healthy') void vscode.window.showInformationMessage(msg);
+      else void vscode.window.showWarningMessage(msg, 'Show Logs').then((a) => a && this.logs.show(nameOf(t), false));
+    } catch (err) {
+      await showLocalError(this.c, err instanceof LocalError ? err : err, t);
+    }
+  }
+
+  async showRunLog(arg?: unknown): Promise<void> {
+    const node = arg as DepNode | undefined;
+    if (node?.type !== 'run') return;
+    const r = this.rt.journal?.get(node.run.id) ?? node.run;
+    const p = presentRun(r);
+    const header = [`# ${p.label}`, `# ${p.description}`, `# by ${r.who}`, r.error ? `# error: ${r.error}` : undefined, r.logDropped ? `# (${r.logDropped} earlier lines dropped)` : undefined].filter(Boolean);
+    const doc = await vscode.workspace.openTextDocument({ content: [...header, '', ...r.log].join('\n'), language: 'log' });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+}

@@ -1,0 +1,116 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Container } from '../../container';
+import { Journal, whoAmI } from '../../core/engine/journal';
+import { HealthService } from '../../core/health/service';
+import { LocalService } from '../../core/local/service';
+import { EngineWatch } from '../../core/local/watch';
+import type { Environment, Project } from '../../core/model/types';
+import type { LocalTarget } from '../../core/local/naming';
+import { DockerEngine } from '../../providers/docker/engine';
+
+// The local loop's services for the window: one engine (from settings), the workspace's run journal,
+// health results, and the watch that keeps the trees current. Rebuilt when the engine settings change.
+
+export const SETTINGS = 'helixDeploy.docker';
+
+export class LocalRuntime implements vscode.Disposable {
+  readonly health = new HealthService();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the engine (and so the watch/service) was replaced. */
+  readonly onDidChangeEngine = this.changed.event;
+  engine!: DockerEngine;
+  watch!: EngineWatch;
+  service!: LocalService;
+  journal: Journal | undefined;
+  private journalReady: Promise<Journal>;
+  private ownsJournal = false;
+  private who: Promise<string> | undefined;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly c: Container) {
+    this.journalReady = this.openJournal();
+    this.createEngine();
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SETTINGS}.host`) || e.affectsConfiguration(`${SETTINGS}.runtime`)) this.createEngine();
+      }),
+    );
+  }
+
+  /** One journal file per workspace, in the extension's workspace storage (global storage without a folder). */
+  private async openJournal(): Promise<Journal> {
+    // One journal per workspace shared by every kind of run: use the container's when it has one.
+    const shared = (this.c as { journal?: Journal | Promise<Journal> }).journal;
+    const base = this.c.context.storageUri ?? this.c.context.globalStorageUri;
+    const j = shared ? await shared : await Journal.open(path.join(base.fsPath, 'runs.journal'));
+    this.ownsJournal = !shared;
+    this.journal = j;
+    const interrupted = j.list({}).filter((r) => r.state === 'Interrupted' && r.meta?.interruptedFrom).length;
+    if (interrupted) this.c.log.info(`Run history: ${interrupted} run(s) were interrupted by a crash or a closed window.`);
+    return j;
+  }
+
+  get runtimeSetting(): 'auto' | 'docker' | 'podman' {
+    return vscode.workspace.getConfiguration(SETTINGS).get('runtime', 'auto');
+  }
+
+  private createEngine(): void {
+    const cfg = vscode.workspace.getConfiguration(SETTINGS);
+    const setting = this.runtimeSetting;
+    const podman = setting === 'podman' || (setting === 'auto' && this.c.projects.projects.some((p) => p.containerRuntime === 'podman'));
+    const wasActive = this.watch ? this.watch.state !== 'idle' : false;
+    this.watch?.dispose();
+    try {
+      this.engine = DockerEngine.resolve({ host: cfg.get<string>('host') || undefined, runtime: podman ? 'podman' : 'docker' });
+    } catch (err) {
+      this.c.log.error(`helixDeploy.docker.host: ${err instanceof Error ? err.message : String(err)}`);
+      this.engine = DockerEngine.resolve({ runtime: podman ? 'podman' : 'docker' });
+    }
+    this.c.log.info(`Container engine: ${this.engine.endpoint} (${this.engine.ep.source})`);
+    this.watch = new EngineWatch(this.engine);
+    const journal = this.journalProxy();
+    this.service = new LocalService({
+      engine: this.engine,
+      journal,
+      health: this.health,
+      who: () => (this.who ??= whoAmI(this.c.projects.projects[0]?.dir)),
+      imageSizeBudgetMB: () => vscode.workspace.getConfiguration(SETTINGS).get<number>('imageSizeBudgetMB', 50),
+    });
+    if (wasActive) this.watch.setActive(true);
+    this.changed.fire();
+  }
+
+  /** The service needs the journal synchronously; runs wait for it to be open. */
+  private journalProxy(): Journal {
+    const ready = () => this.journalReady;
+    return new Proxy({} as Journal, {
+      get: (_t, prop) => {
+        if (this.journal) {
+          const v = (this.journal as any)[prop];
+          return typeof v === 'function' ? v.bind(this.journal) : v;
+        }
+        return async (...args: unknown[]) => {
+          const j = await ready();
+          return (j as any)[prop](...args);
+        };
+      },
+    });
+  }
+
+  /** Waits for the journal (opened at activation). */
+  ready(): Promise<Journal> {
+    return this.journalReady;
+  }
+
+  targetFor(project: Project, environment: Environment): LocalTarget {
+    return { project, environment };
+  }
+
+  dispose(): void {
+    this.watch?.dispose();
+    this.health.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    if (this.ownsJournal) void this.journal?.close();
+  }
+}

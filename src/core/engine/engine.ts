@@ -1,0 +1,536 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { redactValue } from '../plan/diff';
+import type { PlanModel } from '../plan/model';
+import { Redactor } from '../process/redact';
+import { Emitter, type Event } from './emitter';
+import { EngineError, type RunAction } from './errors';
+import { Journal, newRunId, type RunRecord } from './journal';
+import { EnvironmentBusyError, LockManager, pidAlive, type LockInfo } from './locks';
+import { assertTransition, IllegalTransitionError } from './machine';
+import type { DeployProvider, ProgressEvent, ToolRequest, ToolStatus } from './provider';
+import { isTerminal, type RunState } from './states';
+import { resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
+
+// The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
+// Pulumi alike. It owns run states (through the machine), one lock per environment, plan expiry and the
+// journal records; providers only run their tools. Plain TypeScript: the VS Code layer, the panel and the
+// CLI all drive this same object.
+
+export const DEFAULT_EXPIRY_MINUTES = 30;
+const MAX_PROGRESS = 20_000;
+
+export interface EngineOptions {
+  journal: Journal;
+  /**
+   * Environment locks. A function gives each project its own lock folder (`<project>/.helix/locks`), shared
+   * by the extension and the headless CLI so they exclude each other.
+   */
+  locks: LockManager | ((project: { name: string; dir: string }) => LockManager);
+  /** Private folder for plan files (they hold secrets in plain text: mode 0600, deleted when the run ends). */
+  stateDir: string;
+  providers: { terraform?: DeployProvider; pulumi?: DeployProvider };
+  who: () => Promise<string> | string;
+  expiryMinutes?: () => number;
+  /** The redactor shared with the journal (a fresh one when omitted). */
+  redactor?: Redactor;
+  now?: () => number;
+}
+
+export type RunEvent =
+  | { type: 'state'; runId: string; state: RunState; previous?: RunState; run: RunRecord }
+  | { type: 'log'; runId: string; lines: string[] }
+  | { type: 'progress'; runId: string; event: ProgressEvent }
+  | { type: 'model'; runId: string };
+
+export interface RunSnapshot {
+  run: RunRecord;
+  tool: 'terraform' | 'pulumi';
+  destroy: boolean;
+  /** Redacted diff model, once planned. */
+  model?: PlanModel;
+  /** sha256 of the plan file; approve() must be given this value. */
+  planHash?: string;
+  expiresAt?: string;
+  /** False when the tool re-plans at apply (Pulumi without saved plans): the UI must say so. */
+  binding: boolean;
+  /** Changes found so far while planning, apply steps while applying (bounded). */
+  progress: ProgressEvent[];
+  /** What a person can do now. */
+  actions: Array<'approve' | 'apply' | 'cancel' | 'discard' | 'replan'>;
+}
+
+export interface RunHandle {
+  id: string;
+  /** Resolves when the step (plan or apply) has finished, with the final snapshot. Never rejects. */
+  done: Promise<RunSnapshot>;
+}
+
+interface ActiveRun {
+  target: DeployTarget;
+  resolved: ResolvedTarget;
+  tool: 'terraform' | 'pulumi';
+  destroy: boolean;
+  lockKey: string;
+  locks: LockManager;
+  controller?: AbortController;
+  done?: Promise<RunSnapshot>;
+  model?: PlanModel;
+  planFile?: string;
+  planHash?: string;
+  expiresAt?: number;
+  timer?: NodeJS.Timeout;
+  binding: boolean;
+  progress: ProgressEvent[];
+}
+
+export class DeployEngine {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly events = new Emitter<RunEvent>();
+  private readonly redactor: Redactor;
+  private readonly now: () => number;
+  private readonly sub: { dispose(): void };
+
+  /** State changes, log lines, progress and "model ready" of plan runs. */
+  readonly onRunEvent: Event<RunEvent> = this.events.event;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.redactor = opts.redactor ?? new Redactor();
+    this.now = opts.now ?? Date.now;
+    this.sub = opts.journal.onDidChange((e) => {
+      if (!this.active.has(e.run.id)) return;
+      if (e.type === 'log') this.events.fire({ type: 'log', runId: e.run.id, lines: e.lines });
+      else if (e.type === 'state' || e.type === 'begin') {
+        this.events.fire({ type: 'state', runId: e.run.id, state: e.run.state, previous: e.type === 'state' ? e.previous : undefined, run: e.run });
+      }
+    });
+  }
+
+  get journal(): Journal {
+    return this.opts.journal;
+  }
+
+  /** Whether the tool of this environment can be used (shown on the environment, with a way to set the path). */
+  async toolStatus(target: Pick<DeployTarget, 'environment'>): Promise<ToolStatus> {
+    const tool = toolOf(target.environment);
+    const provider = tool && this.opts.providers[tool];
+    if (!tool || !provider) {
+      return { state: 'missing', tool: tool ?? 'unknown', path: '', message: `No plan provider for environment "${target.environment.name}".`, setting: '' };
+    }
+    return provider.status();
+  }
+
+  /** Starts a plan (or a destroy plan). Throws EngineError (busy, tool missing, bad config) before anything runs. */
+  async startPlan(target: DeployTarget, opts: { destroy?: boolean } = {}): Promise<RunHandle> {
+    let resolved: ResolvedTarget;
+    try {
+      resolved = resolveTarget(target);
+    } catch (err) {
+      if (err instanceof TargetError) throw new EngineError('config', err.message, ['Open Settings']);
+      throw err;
+    }
+    // Values pulled from the process environment (${env:NAME}) are how credentials reach the tools
+    // (never written in helix.deploy.toml): treat them as secrets from the start.
+    for (const v of resolved.secretValues) this.redactor.add(v);
+    const provider = this.opts.providers[resolved.tool];
+    if (!provider) throw new EngineError('tool-missing', `${resolved.tool} is not available in this build.`);
+    const status = await provider.status();
+    if (status.state !== 'ok') throw new EngineError('tool-missing', status.message, ['Set Path'], { setting: status.setting });
+
+    const destroy = !!opts.destroy;
+    const kind = destroy ? 'destroy' : 'plan';
+    const who = await this.opts.who();
+    const id = newRunId();
+    const lockKey = LockManager.key(target.project.name, target.environment.name);
+    const locks = this.locksFor(target);
+    let tookOver: LockInfo | undefined;
+    try {
+      tookOver = (await locks.acquire(lockKey, { runId: id, who, kind }, (h, dead) => this.lockIsStale(h, dead))).tookOverFrom;
+    } catch (err) {
+      if (err instanceof EnvironmentBusyError) throw this.busyError(err);
+      throw err;
+    }
+    const a: ActiveRun = { target, resolved, tool: resolved.tool, destroy, lockKey, locks, binding: true, progress: [] };
+    this.active.set(id, a); // before begin(), so its first event reaches onRunEvent
+    try {
+      await this.opts.journal.begin({
+        id, kind, who, state: 'Draft',
+        project: target.project.name,
+        environment: target.environment.name,
+        meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, destroy },
+      });
+    } catch (err) {
+      this.active.delete(id);
+      await locks.release(lockKey, id);
+      throw err;
+    }
+    if (tookOver) this.log(id, `Took over the environment lock of run ${tookOver.runId} (${tookOver.who}, since ${tookOver.since}): that run is no longer active.`);
+    a.done = this.executePlan(id, a, provider);
+    return { id, done: a.done };
+  }
+
+  /** Approves exactly the plan the reviewer saw: `planHash` must be the snapshot's planHash. */
+  async approve(runId: string, planHash: string, who?: string): Promise<RunSnapshot> {
+    const a = this.require(runId);
+    const run = this.opts.journal.get(runId)!;
+    await this.checkExpiry(runId, a);
+    this.assert(run, 'Approved');
+    if (!a.planHash || planHash !== a.planHash) {
+      throw new EngineError('hash-mismatch', 'This is not the plan that was reviewed (its hash differs). Review the current plan and approve it again.', ['Show Plan'], { runId });
+    }
+    if (a.planFile && (await hashFile(a.planFile)) !== a.planHash) {
+      await this.finish(runId, 'Cancelled', 'The plan file changed on disk after planning; it was discarded. Nothing was applied.');
+      throw new EngineError('tampered', 'The plan file changed on disk after planning, so it cannot be approved. Re-plan.', ['Re-plan'], { runId });
+    }
+    await this.opts.journal.transition(runId, 'Approved', { meta: { approvedBy: who ?? (await this.opts.who()), approvedAt: new Date(this.now()).toISOString() } });
+    return this.snapshot(runId)!;
+  }
+
+  /** Applies the approved plan (exactly that file: its hash is checked again right before the tool runs). */
+  async startApply(runId: string): Promise<RunHandle> {
+    const a = this.require(runId);
+    const run = this.opts.journal.get(runId)!;
+    await this.checkExpiry(runId, a);
+    this.assert(run, 'Applying');
+    const provider = this.opts.providers[a.tool]!;
+    await this.opts.journal.transition(runId, 'Applying');
+    a.done = this.executeApply(runId, a, provider);
+    return { id: runId, done: a.done };
+  }
+
+  /**
+   * Cancels: a running plan/apply gets an interrupt and the call waits until the tool stopped cleanly;
+   * a plan waiting for approval or apply is discarded.
+   */
+  async cancel(runId: string, who?: string): Promise<RunSnapshot | undefined> {
+    const a = this.active.get(runId);
+    const run = this.opts.journal.get(runId);
+    if (!run) throw new EngineError('not-found', `No run ${runId}.`);
+    if (isTerminal(run.state)) return this.snapshot(runId);
+    if (a?.controller) {
+      this.log(runId, `Cancel requested${who ? ` by ${who}` : ''}: interrupting ${a.tool} and waiting for it to stop cleanly.`);
+      a.controller.abort();
+      return a.done;
+    }
+    await this.finish(runId, 'Cancelled', `Discarded${who ? ` by ${who}` : ''}. Nothing was applied.`);
+    return this.snapshot(runId);
+  }
+
+  /** Drops a plan waiting for approval/apply. */
+  async discard(runId: string, who?: string): Promise<RunSnapshot | undefined> {
+    const run = this.opts.journal.get(runId);
+    if (run && (run.state === 'Planning' || run.state === 'Applying')) {
+      throw new EngineError('illegal', `Run ${runId} is ${run.state}; cancel it instead of discarding it.`, [], { runId });
+    }
+    return this.cancel(runId, who);
+  }
+
+  /**
+   * Headless apply of a plan file made earlier (`helix-deploy apply ENV --plan FILE`): passing the file is
+   * the approval. The file is copied into the private state folder first, so what is hashed, shown and
+   * applied is one and the same.
+   */
+  async applySavedPlan(target: DeployTarget, file: string): Promise<RunHandle> {
+    let resolved: ResolvedTarget;
+    try {
+      resolved = resolveTarget(target);
+    } catch (err) {
+      if (err instanceof TargetError) throw new EngineError('config', err.message, ['Open Settings']);
+      throw err;
+    }
+    for (const v of resolved.secretValues) this.redactor.add(v);
+    const provider = this.opts.providers[resolved.tool];
+    if (!provider) throw new EngineError('tool-missing', `${resolved.tool} is not available in this build.`);
+    const status = await provider.status();
+    if (status.state !== 'ok') throw new EngineError('tool-missing', status.message, ['Set Path'], { setting: status.setting });
+    if (!fs.existsSync(file)) throw new EngineError('not-found', `No plan file ${file}. Run \`helix-deploy plan ${target.environment.name} --out ${file}\` first.`, ['Re-plan']);
+    const who = await this.opts.who();
+    const id = newRunId();
+    const lockKey = LockManager.key(target.project.name, target.environment.name);
+    const locks = this.locksFor(target);
+    try {
+      await locks.acquire(lockKey, { runId: id, who, kind: 'apply' }, (h, dead) => this.lockIsStale(h, dead));
+    } catch (err) {
+      if (err instanceof EnvironmentBusyError) throw this.busyError(err);
+      throw err;
+    }
+    const a: ActiveRun = { target, resolved, tool: resolved.tool, destroy: false, lockKey, locks, binding: true, progress: [] };
+    this.active.set(id, a);
+    try {
+      await this.opts.journal.begin({
+        id, kind: 'apply', who, state: 'Planned',
+        project: target.project.name, environment: target.environment.name,
+        meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, planSource: path.resolve(file) },
+      });
+    } catch (err) {
+      this.active.delete(id);
+      await locks.release(lockKey, id);
+      throw err;
+    }
+    const dir = path.join(this.opts.stateDir, 'plans');
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    a.planFile = path.join(dir, `${id}${path.extname(file) || '.plan'}`);
+    await fs.promises.copyFile(file, a.planFile);
+    await fs.promises.chmod(a.planFile, 0o600);
+    a.planHash = await hashFile(a.planFile);
+    try {
+      // Reading the plan learns its secrets (before any output is logged) and shows what will be applied.
+      a.model = await provider.show({ runId: id, dir: resolved.dir, vars: resolved.vars, workspace: resolved.workspace, signal: new AbortController().signal, redactor: this.redactor, planFile: a.planFile });
+      this.events.fire({ type: 'model', runId: id });
+    } catch (err) {
+      await this.finish(id, 'Cancelled', `Could not read the plan file: ${this.message(err)}`);
+      throw new EngineError('not-found', `Could not read the plan file ${file}: ${this.message(err)}`, ['Re-plan'], { runId: id });
+    }
+    await this.opts.journal.transition(id, 'Approved', { meta: { approvedBy: who, approvedAt: new Date(this.now()).toISOString(), planHash: a.planHash, summary: a.model.summary } });
+    await this.opts.journal.transition(id, 'Applying');
+    a.done = this.executeApply(id, a, provider);
+    return { id, done: a.done };
+  }
+
+  /**
+   * Ends a Planned run by saving its plan file to `dest` (the headless CLI: the apply comes later, from
+   * another process, as its own run). The run is recorded as Cancelled with where the plan went.
+   */
+  async handOff(runId: string, dest: string): Promise<void> {
+    const a = this.require(runId);
+    const run = this.opts.journal.get(runId)!;
+    if (run.state !== 'Planned' || !a.planFile) throw new EngineError('illegal', `Run ${runId} is ${run.state}; only a Planned run can be saved.`, [], { runId });
+    await fs.promises.mkdir(path.dirname(path.resolve(dest)), { recursive: true });
+    await fs.promises.copyFile(a.planFile, dest);
+    await fs.promises.chmod(dest, 0o600);
+    await this.finish(runId, 'Cancelled', `Plan saved to ${dest}; apply it with \`helix-deploy apply ${run.environment} --plan ${dest}\` (a run of its own).`, { savedTo: path.resolve(dest), handedOff: true });
+  }
+
+  /** Discards the run if still open and plans again for the same environment. */
+  async replan(runId: string): Promise<RunHandle> {
+    const a = this.require(runId);
+    const run = this.opts.journal.get(runId)!;
+    if (!isTerminal(run.state)) await this.cancel(runId);
+    return this.startPlan(a.target, { destroy: a.destroy });
+  }
+
+  snapshot(runId: string): RunSnapshot | undefined {
+    const run = this.opts.journal.get(runId);
+    if (!run) return undefined;
+    const a = this.active.get(runId);
+    const s = run.state;
+    const actions: RunSnapshot['actions'] = [];
+    if (s === 'Planned') actions.push('approve', 'discard');
+    if (s === 'Approved') actions.push('apply', 'discard');
+    if (s === 'Planning' || s === 'Applying' || s === 'Draft') actions.push('cancel');
+    if (a && (s === 'Planned' || s === 'Expired' || s === 'PlanFailed' || s === 'ApplyFailed' || s === 'Cancelled' || s === 'Interrupted' || s === 'Applied')) actions.push('replan');
+    return {
+      run,
+      tool: a?.tool ?? ((run.meta?.tool as 'terraform' | 'pulumi') ?? 'terraform'),
+      destroy: a?.destroy ?? !!run.meta?.destroy,
+      model: a?.model,
+      planHash: a?.planHash ?? (run.meta?.planHash as string | undefined),
+      expiresAt: a?.expiresAt ? new Date(a.expiresAt).toISOString() : (run.meta?.expiresAt as string | undefined),
+      binding: a?.binding ?? true,
+      progress: a?.progress ?? [],
+      actions,
+    };
+  }
+
+  /** Plan-first runs of the journal (newest first). */
+  list(filter: { project?: string; environment?: string; active?: boolean; limit?: number } = {}): RunRecord[] {
+    return this.opts.journal.list({ ...filter, kind: ['plan', 'destroy'] });
+  }
+
+  async dispose(): Promise<void> {
+    for (const [id, a] of this.active) {
+      if (a.timer) clearTimeout(a.timer);
+      if (a.controller) {
+        a.controller.abort();
+        await a.done;
+      }
+      void id;
+    }
+    this.sub.dispose();
+    this.events.dispose();
+  }
+
+  // ---- execution ----
+
+  private async executePlan(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {
+    try {
+      await this.opts.journal.transition(id, 'Planning');
+      const dir = path.join(this.opts.stateDir, 'plans');
+      await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+      a.planFile = path.join(dir, `${id}.${a.tool === 'terraform' ? 'tfplan' : 'plan.json'}`);
+      a.controller = new AbortController();
+      const res = await provider.plan({ ...this.request(id, a), destroy: a.destroy, planFile: a.planFile });
+      a.controller = undefined;
+      a.binding = res.binding;
+      if (res.model) {
+        a.model = res.model;
+        this.events.fire({ type: 'model', runId: id });
+      }
+      if (res.outcome === 'cancelled') return await this.finish(id, 'Cancelled', res.error ?? 'Cancelled.');
+      if (res.outcome === 'errored') return await this.finish(id, 'PlanFailed', res.error ?? 'The plan failed.', { errorCode: res.errorCode });
+      if (fs.existsSync(a.planFile)) await fs.promises.chmod(a.planFile, 0o600);
+      a.planHash = await hashFile(a.planFile);
+      const minutes = this.opts.expiryMinutes?.() ?? DEFAULT_EXPIRY_MINUTES;
+      a.expiresAt = this.now() + minutes * 60_000;
+      const m = res.model!;
+      await this.opts.journal.transition(id, 'Planned', {
+        meta: { planHash: a.planHash, expiresAt: new Date(a.expiresAt).toISOString(), summary: m.summary, noChanges: res.outcome === 'no-changes', binding: res.binding },
+      });
+      a.timer = setTimeout(() => void this.expire(id, a).catch(() => undefined), Math.max(0, a.expiresAt - this.now()));
+      a.timer.unref?.();
+    } catch (err) {
+      a.controller = undefined;
+      const run = this.opts.journal.get(id);
+      if (run && !isTerminal(run.state)) await this.finish(id, run.state === 'Draft' || run.state === 'Planning' ? 'PlanFailed' : 'Cancelled', this.message(err)).catch(() => undefined);
+    }
+    return this.snapshot(id)!;
+  }
+
+  private async executeApply(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {
+    try {
+      if (a.timer) clearTimeout(a.timer);
+      if (!a.planFile || !fs.existsSync(a.planFile) || (await hashFile(a.planFile)) !== a.planHash) {
+        return await this.finish(id, 'ApplyFailed', 'Refused: the plan file is missing or changed after approval. Nothing was applied. Re-plan.', { errorCode: 'tampered' });
+      }
+      a.progress = [];
+      a.controller = new AbortController();
+      const res = await provider.apply({ ...this.request(id, a), planFile: a.planFile, destroy: a.destroy });
+      a.controller = undefined;
+      const outputs = res.outputs ? (redactValue(res.outputs, (v) => this.redactor.isSecret(v)) as Record<string, unknown>) : undefined;
+      switch (res.outcome) {
+        case 'applied':
+          return await this.finish(id, 'Applied', undefined, outputs ? { outputs } : undefined);
+        case 'stale':
+          return await this.finish(id, 'Expired', res.error ?? 'The plan is stale. Re-plan.', { errorCode: 'stale' });
+        case 'cancelled':
+          return await this.finish(id, 'Cancelled', res.error ?? 'Cancelled.');
+        case 'locked':
+          return await this.finish(id, 'ApplyFailed', res.error ?? 'The state is locked.', { errorCode: 'state-locked' });
+        default:
+          return await this.finish(id, 'ApplyFailed', res.error ?? 'The apply failed.', { errorCode: 'failed' });
+      }
+    } catch (err) {
+      a.controller = undefined;
+      const run = this.opts.journal.get(id);
+      if (run && !isTerminal(run.state)) await this.finish(id, 'ApplyFailed', this.message(err)).catch(() => undefined);
+      return this.snapshot(id)!;
+    }
+  }
+
+  private request(id: string, a: ActiveRun): ToolRequest {
+    return {
+      runId: id,
+      dir: a.resolved.dir,
+      vars: a.resolved.vars,
+      workspace: a.resolved.workspace,
+      signal: a.controller!.signal,
+      redactor: this.redactor,
+      log: (line) => this.log(id, line),
+      progress: (event) => {
+        if (a.progress.length < MAX_PROGRESS) a.progress.push(event);
+        this.events.fire({ type: 'progress', runId: id, event });
+      },
+      spawned: (pid) => void this.opts.journal.patch(id, { toolPid: pid }).catch(() => undefined),
+    };
+  }
+
+  /** Ends a run in a terminal state: journal, lock released, plan file (secrets) deleted, timer cleared. */
+  private async finish(id: string, state: RunState, error?: string, meta?: Record<string, unknown>): Promise<RunSnapshot> {
+    const a = this.active.get(id);
+    const run = this.opts.journal.get(id)!;
+    if (!isTerminal(run.state)) {
+      assertTransition(run.kind, run.state, state, id);
+      await this.opts.journal.end(id, state, error === undefined ? undefined : this.redactor.redact(error), meta);
+    }
+    if (a) {
+      if (a.timer) clearTimeout(a.timer);
+      a.timer = undefined;
+      if (a.planFile) await fs.promises.rm(a.planFile, { force: true }).catch(() => undefined);
+      await a.locks.release(a.lockKey, id).catch(() => undefined);
+    }
+    return this.snapshot(id)!;
+  }
+
+  private async expire(id: string, a: ActiveRun): Promise<void> {
+    const run = this.opts.journal.get(id);
+    if (!run || (run.state !== 'Planned' && run.state !== 'Approved')) return;
+    const minutes = this.opts.expiryMinutes?.() ?? DEFAULT_EXPIRY_MINUTES;
+    await this.finish(id, 'Expired', `The plan expired: it was not applied within ${minutes} minutes of planning. Re-plan to review a fresh plan.`);
+    void a;
+  }
+
+  private async checkExpiry(id: string, a: ActiveRun): Promise<void> {
+    const run = this.opts.journal.get(id)!;
+    if ((run.state === 'Planned' || run.state === 'Approved') && a.expiresAt !== undefined && this.now() >= a.expiresAt) await this.expire(id, a);
+    if (this.opts.journal.get(id)!.state === 'Expired') {
+      throw new EngineError('expired', this.opts.journal.get(id)!.error ?? 'The plan expired. Re-plan.', ['Re-plan'], { runId: id });
+    }
+  }
+
+  private assert(run: RunRecord, to: RunState): void {
+    try {
+      assertTransition(run.kind, run.state, to, run.id);
+    } catch (err) {
+      if (err instanceof IllegalTransitionError) {
+        const actions: RunAction[] = run.state === 'Expired' || run.state === 'Cancelled' ? ['Re-plan'] : [];
+        throw new EngineError('illegal', err.message, actions, { runId: run.id });
+      }
+      throw err;
+    }
+  }
+
+  /** The lock's holder run finished, expired, or its process died without an orphan tool still running. */
+  private async lockIsStale(holder: LockInfo, ownerDead: boolean): Promise<boolean> {
+    const run = this.opts.journal.get(holder.runId);
+    if (ownerDead) {
+      const toolPid = run?.meta?.toolPid;
+      return !(typeof toolPid === 'number' && pidAlive(toolPid));
+    }
+    if (!run) return false; // owned by another live process with its own journal (e.g. the CLI)
+    if (isTerminal(run.state)) return true;
+    const a = this.active.get(run.id);
+    if (a && (run.state === 'Planned' || run.state === 'Approved') && a.expiresAt !== undefined && this.now() >= a.expiresAt) {
+      await this.expire(run.id, a);
+      return true;
+    }
+    return false;
+  }
+
+  private busyError(err: EnvironmentBusyError): EngineError {
+    const run = this.opts.journal.get(err.holder.runId);
+    const toolPid = run?.meta?.toolPid;
+    let msg = err.message;
+    if (run && isTerminal(run.state) && typeof toolPid === 'number' && pidAlive(toolPid)) {
+      msg += `; that run was ${run.state} but its ${String(run.meta?.tool ?? 'tool')} process (pid ${toolPid}) is still running and may hold the state. Wait for it to exit.`;
+    }
+    return new EngineError('busy', msg, ['Show Run'], { runId: err.holder.runId });
+  }
+
+  private locksFor(target: DeployTarget): LockManager {
+    return typeof this.opts.locks === 'function' ? this.opts.locks(target.project) : this.opts.locks;
+  }
+
+  private log(id: string, line: string): void {
+    void this.opts.journal.appendLog(id, this.redactor.redact(line)).catch(() => undefined);
+  }
+
+  private message(err: unknown): string {
+    return this.redactor.redact(err instanceof Error ? err.message : String(err));
+  }
+
+  private require(runId: string): ActiveRun {
+    const a = this.active.get(runId);
+    if (!a) {
+      const run = this.opts.journal.get(runId);
+      throw new EngineError('not-found', run ? `Run ${runId} is ${run.state} and no longer open in this window.` : `No run ${runId}.`, ['Re-plan'], { runId });
+    }
+    return a;
+  }
+}
+
+export async function hashFile(file: string): Promise<string> {
+  const h = createHash('sha256');
+  h.update(await fs.promises.readFile(file));
+  return h.digest('hex');
+}

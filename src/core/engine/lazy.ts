@@ -1,0 +1,68 @@
+import type { DeployEngine, RunEvent, RunHandle, RunSnapshot } from './engine';
+import { Emitter, type Event } from './emitter';
+import type { RunRecord } from './journal';
+import type { ToolStatus } from './provider';
+import type { DeployTarget } from './target';
+
+// The engine as a synchronous object for the VS Code layer: the window's journal opens asynchronously, but
+// views and the panel want the service at activation. Calls wait for the real engine; reads answer empty
+// until it is there.
+
+export class LazyDeployEngine {
+  private engine: DeployEngine | undefined;
+  private readonly events = new Emitter<RunEvent>();
+  private sub: { dispose(): void } | undefined;
+  private ready: Promise<DeployEngine> | undefined;
+
+  readonly onRunEvent: Event<RunEvent> = this.events.event;
+
+  constructor(private readonly create: () => Promise<DeployEngine>) {}
+
+  /** The real engine (created on first use). */
+  get(): Promise<DeployEngine> {
+    this.ready ??= this.create().then((e) => {
+      this.engine = e;
+      this.sub = e.onRunEvent((ev) => this.events.fire(ev));
+      return e;
+    });
+    return this.ready;
+  }
+
+  get current(): DeployEngine | undefined {
+    return this.engine;
+  }
+
+  async toolStatus(target: Pick<DeployTarget, 'environment'>): Promise<ToolStatus> {
+    return (await this.get()).toolStatus(target);
+  }
+  async startPlan(target: DeployTarget, opts?: { destroy?: boolean }): Promise<RunHandle> {
+    return (await this.get()).startPlan(target, opts);
+  }
+  async replan(runId: string): Promise<RunHandle> {
+    return (await this.get()).replan(runId);
+  }
+  async approve(runId: string, planHash: string, who?: string): Promise<RunSnapshot> {
+    return (await this.get()).approve(runId, planHash, who);
+  }
+  async startApply(runId: string): Promise<RunHandle> {
+    return (await this.get()).startApply(runId);
+  }
+  async cancel(runId: string, who?: string): Promise<RunSnapshot | undefined> {
+    return (await this.get()).cancel(runId, who);
+  }
+  async discard(runId: string, who?: string): Promise<RunSnapshot | undefined> {
+    return (await this.get()).discard(runId, who);
+  }
+  snapshot(runId: string): RunSnapshot | undefined {
+    return this.engine?.snapshot(runId);
+  }
+  list(filter?: { project?: string; environment?: string; active?: boolean; limit?: number }): RunRecord[] {
+    return this.engine?.list(filter) ?? [];
+  }
+
+  async dispose(): Promise<void> {
+    this.sub?.dispose();
+    this.events.dispose();
+    await this.engine?.dispose();
+  }
+}

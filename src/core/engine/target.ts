@@ -1,0 +1,93 @@
+import * as path from 'node:path';
+import type { Environment, Project } from '../model/types';
+import { substitute, SubstitutionError } from './vars';
+
+// What the engine plans and applies: an environment of a project, plus values for `${...}`.
+// Settings come from helix.deploy.toml (raw table in Environment.settings):
+//   terraform = { dir = "infra/staging", vars = { image = "${image}" }, workspace = "staging" }
+//   pulumi    = { dir = "infra", stack = "dev", config = { "app:image" = "${image}" } }
+
+export interface DeployTarget {
+  project: { name: string; dir: string };
+  environment: Environment;
+  /** Values for `${name}` known to the caller (e.g. the image just pushed). Merged over the defaults. */
+  context?: Record<string, string | undefined>;
+}
+
+export interface ResolvedTarget {
+  tool: 'terraform' | 'pulumi';
+  dir: string;
+  vars: Record<string, unknown>;
+  workspace?: string;
+  /** Values that came from `${env:NAME}`: treated as secrets (redacted everywhere). */
+  secretValues: string[];
+}
+
+export class TargetError extends Error {}
+
+export function toolOf(env: Environment): 'terraform' | 'pulumi' | undefined {
+  if (env.kind === 'terraform' || env.kind === 'pulumi') return env.kind;
+  if (env.settings?.terraform) return 'terraform';
+  if (env.settings?.pulumi) return 'pulumi';
+  return undefined;
+}
+
+/** Default `${...}` values: what helix.deploy.toml can refer to. */
+export function defaultContext(t: DeployTarget): Record<string, string | undefined> {
+  const e = t.environment;
+  const s = e.settings ?? {};
+  const tag = e.tag ?? (typeof s.tag === 'string' ? s.tag : undefined);
+  const baseImage = e.image ?? (typeof s.image === 'string' ? s.image : undefined) ?? (typeof s.registry === 'string' ? s.registry : undefined);
+  const image = baseImage && tag && !/[:@][^/]*$/.test(baseImage) ? `${baseImage}:${tag}` : baseImage;
+  return {
+    project: t.project.name,
+    environment: e.name,
+    instance: typeof s.instance === 'string' ? s.instance : undefined,
+    registry: typeof s.registry === 'string' ? s.registry : undefined,
+    tag,
+    image,
+    ...t.context,
+  };
+}
+
+export function resolveTarget(t: DeployTarget): ResolvedTarget {
+  const tool = toolOf(t.environment);
+  if (!tool) throw new TargetError(`environment "${t.environment.name}" has no terraform or pulumi settings in helix.deploy.toml`);
+  const raw = t.environment.settings?.[tool];
+  const table = (typeof raw === 'string' ? { dir: raw } : raw ?? {}) as Record<string, unknown>;
+  const dir = path.resolve(t.project.dir, typeof table.dir === 'string' ? table.dir : '.');
+  const where = `environments.${t.environment.name}.${tool}`;
+  const rawVars = (tool === 'terraform' ? table.vars : table.config) ?? {};
+  if (typeof rawVars !== 'object' || Array.isArray(rawVars)) throw new TargetError(`${where}.${tool === 'terraform' ? 'vars' : 'config'} must be a table`);
+  let vars: Record<string, unknown>;
+  const secretValues: string[] = [];
+  try {
+    vars = substitute(rawVars, defaultContext(t), `${where}.${tool === 'terraform' ? 'vars' : 'config'}`, (v) => secretValues.push(v)) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof SubstitutionError) throw new TargetError(err.message);
+    throw err;
+  }
+  const ws = tool === 'terraform' ? table.workspace : table.stack;
+  return { tool, dir, vars, workspace: typeof ws === 'string' && ws ? ws : undefined, secretValues };
+}
+
+/**
+ * The target for a helix.deploy.toml environment of a project. `${image}` defaults to the image the
+ * environment's `instance` (a helix.toml instance) runs, pushed to `registry` when one is set.
+ */
+export function deployTargetFor(project: Project, envName: string): DeployTarget {
+  const env = project.environments.find((e) => e.name === envName && toolOf(e));
+  if (!env) {
+    const names = project.environments.filter((e) => toolOf(e)).map((e) => e.name);
+    throw new TargetError(
+      `no Terraform or Pulumi environment "${envName}" in ${path.join(project.dir, 'helix.deploy.toml')}` +
+        (names.length ? ` (available: ${names.join(', ')})` : ' (it defines none)'),
+    );
+  }
+  const s = env.settings ?? {};
+  const instance = typeof s.instance === 'string' ? project.environments.find((e) => e.name === s.instance && e.source === 'helix.toml') : undefined;
+  const registry = typeof s.registry === 'string' ? s.registry : undefined;
+  const tag = (typeof s.tag === 'string' ? s.tag : undefined) ?? instance?.tag;
+  const image = registry ? (tag ? `${registry}:${tag}` : registry) : instance?.image ? (instance.tag ? `${instance.image}:${instance.tag}` : instance.image) : undefined;
+  return { project: { name: project.name, dir: project.dir }, environment: env, context: { image, tag } };
+}

@@ -1,0 +1,38 @@
+import * as path from 'node:path';
+import type { Environment } from '../model/types';
+
+// A `kubernetes` environment from helix.deploy.toml:
+//   kubernetes = { context = "prod", namespace = "helix", manifests = "deploy/k8s", image = "ghcr.io/acme/helixdb:1.2" }
+
+export interface KubernetesTarget {
+  environment: string;
+  /** kubeconfig context; undefined = the current context. */
+  context?: string;
+  namespace: string;
+  /** Absolute path of a folder of YAML manifests or a kustomization. */
+  manifests: string;
+  /** Image rolled out (replaces `${image}` in the manifests); may come from the environment's build. */
+  image?: string;
+  /** Optional explicit kubeconfig path (else KUBECONFIG / ~/.kube/config, as kubectl does). */
+  kubeconfig?: string;
+}
+
+export class TargetError extends Error {}
+
+/** Reads the environment's `kubernetes` table; errors name the key to fix. */
+export function kubernetesTarget(env: Environment, projectDir: string): KubernetesTarget {
+  const raw = (env.settings.kubernetes ?? env.settings) as Record<string, unknown>;
+  const where = `[environments.${env.name}].kubernetes`;
+  const str = (k: string) => (typeof raw[k] === 'string' && (raw[k] as string).trim() ? (raw[k] as string).trim() : undefined);
+  const manifests = str('manifests');
+  if (!manifests) throw new TargetError(`${where}: "manifests" is required (a folder of Kubernetes YAML, e.g. manifests = "deploy/k8s")`);
+  const image = str('image') ?? (env.image ? (env.tag ? `${env.image}:${env.tag}` : env.image) : undefined);
+  return {
+    environment: env.name,
+    context: str('context'),
+    namespace: str('namespace') ?? 'default',
+    manifests: path.resolve(projectDir, manifests),
+    image,
+    kubeconfig: str('kubeconfig') ? path.resolve(projectDir, str('kubeconfig')!) : undefined,
+  };
+}

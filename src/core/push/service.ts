@@ -1,0 +1,88 @@
+import type { CredentialSource } from '../credentials/types';
+import type { Redactor } from '../credentials/redact';
+import type { Journal, RunRecord } from '../engine/journal';
+import { pushImage, type ImagePusher } from './pushImage';
+import { formatReference } from './reference';
+import type { RetryPolicy } from './retry';
+import { PushError, type ImageRef, type PushEvent, type PushResult } from './types';
+
+// One push as a recorded run: journal entry (kind "push"), redacted log lines, final state, and the
+// tag/digest in the run's meta - which is also what the trees show as "last pushed".
+
+export interface PushRunInput {
+  project: string;
+  environment: string;
+  source: string;
+  ref: ImageRef;
+  credentials: CredentialSource;
+  who: string;
+  signal?: AbortSignal;
+  policy?: RetryPolicy;
+  onEvent?: (e: PushEvent) => void;
+}
+
+export interface PushRunDeps {
+  pusher: ImagePusher;
+  redactor: Redactor;
+  journal?: Journal;
+  /** The log channel; gets the same redacted lines as the journal. */
+  log?: (line: string) => void;
+}
+
+export async function runPush(deps: PushRunDeps, input: PushRunInput): Promise<PushResult & { runId?: string }> {
+  const image = formatReference(input.ref);
+  const run = await deps.journal?.begin({ kind: 'push', project: input.project, environment: input.environment, who: input.who, meta: { image, source: input.source } });
+  const write = (line: string) => {
+    const safe = deps.redactor.redact(line);
+    deps.log?.(safe);
+    if (run) void deps.journal!.appendLog(run.id, safe);
+  };
+  const lastStatus = new Map<string, string>();
+  write(`Pushing ${input.source} to ${image}`);
+  try {
+    const result = await pushImage(deps.pusher, {
+      source: input.source,
+      ref: input.ref,
+      credentials: input.credentials,
+      policy: input.policy,
+      signal: input.signal,
+      onCredential: (c) => {
+        deps.redactor.add(c.secret);
+        write(`Using credentials for ${input.ref.registry} from ${c.source}`);
+      },
+      onEvent: (e) => {
+        // Byte-level progress goes to the UI only; the log gets each layer's state changes.
+        if (e.type === 'layer' && lastStatus.get(e.layer.id) !== e.layer.status) {
+          lastStatus.set(e.layer.id, e.layer.status);
+          write(`layer ${e.layer.id}: ${e.layer.status}`);
+        } else if (e.type === 'status') write(e.message);
+        else if (e.type === 'attempt') write(`attempt ${e.attempt} in ${e.delayMs} ms: ${e.reason}`);
+        input.onEvent?.(e);
+      },
+    });
+    write(`Pushed ${image} (${result.digest}) after ${result.attempts} attempt(s): ${result.layersPushed} layer(s) uploaded, ${result.layersExisting} already there`);
+    if (run) await deps.journal!.end(run.id, 'Succeeded', undefined, { image, tag: input.ref.tag, digest: result.digest, attempts: result.attempts });
+    return { ...result, runId: run?.id };
+  } catch (err) {
+    const cancelled = err instanceof PushError && err.kind === 'cancelled';
+    const message = deps.redactor.redact((err as Error).message ?? String(err));
+    write(cancelled ? 'Push cancelled' : `Push failed: ${message}`);
+    if (run) await deps.journal!.end(run.id, cancelled ? 'Cancelled' : 'Failed', cancelled ? undefined : message);
+    throw err;
+  }
+}
+
+export interface LastPush {
+  image: string;
+  tag: string;
+  digest: string;
+  at: string;
+  who: string;
+}
+
+/** The last successful push of an environment (what the trees show for registry environments). */
+export function lastPush(journal: Pick<Journal, 'list'>, project: string, environment: string): LastPush | undefined {
+  const r: RunRecord | undefined = journal.list({ project, environment, kind: 'push' }).find((x) => x.state === 'Succeeded' && x.meta?.digest);
+  if (!r) return undefined;
+  return { image: String(r.meta!.image), tag: String(r.meta!.tag), digest: String(r.meta!.digest), at: r.endedAt ?? r.updatedAt, who: r.who };
+}

@@ -1,0 +1,129 @@
+import * as vscode from 'vscode';
+import type { Container } from '../container';
+import type { RunRecord } from '../core/engine/journal';
+import type { ContainerInfo } from '../core/local/engine';
+import { isEngineDown } from '../core/local/errors';
+import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT } from '../core/local/naming';
+import { isHelixContainer, presentContainer, presentRun, type Presented } from '../core/local/present';
+import type { LocalRuntime } from '../commands/local/runtime';
+
+// The Deployments view: what runs now (containers with state, health, uptime, ports, image) and the run
+// history (newest first). A missing or stopped engine is a row with the ways out, never an exception.
+
+export type DepNode =
+  | { type: 'section'; section: 'containers' | 'history' }
+  | { type: 'container'; container: ContainerInfo }
+  | { type: 'run'; run: RunRecord }
+  | { type: 'message'; id: string; label: string; description?: string; icon: string; color?: string; command?: vscode.Command; contextValue?: string };
+
+const HISTORY_LIMIT = 50;
+
+export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
+  private readonly emitter = new vscode.EventEmitter<DepNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(
+    private readonly c: Container,
+    private readonly rt: LocalRuntime,
+  ) {
+    c.own(this.emitter);
+  }
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  getChildren(node?: DepNode): DepNode[] {
+    if (!node) return [{ type: 'section', section: 'containers' }, { type: 'section', section: 'history' }];
+    if (node.type !== 'section') return [];
+    return node.section === 'containers' ? this.containers() : this.history();
+  }
+
+  private containers(): DepNode[] {
+    if (!this.c.trusted) {
+      return [{ type: 'message', id: 'untrusted', label: 'Restricted Mode', description: 'trust this workspace to use Docker', icon: 'shield', command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' } }];
+    }
+    const w = this.rt.watch;
+    if (w.state === 'down' && w.error) {
+      const e = w.error;
+      const nodes: DepNode[] = [
+        { type: 'message', id: 'engine-down', label: e.code === 'permission-denied' ? 'No permission on the Docker socket' : 'Docker is not running', description: w.engine.endpoint, icon: 'warning', color: 'list.warningForeground', contextValue: 'engine:down' },
+      ];
+      if (isEngineDown(e) && e.code !== 'permission-denied') {
+        nodes.push({ type: 'message', id: 'start-docker', label: 'Start Docker', icon: 'play', command: { command: 'helixDeploy.local.startDocker', title: 'Start Docker' } });
+        nodes.push({ type: 'message', id: 'use-podman', label: 'Use Podman', icon: 'arrow-swap', command: { command: 'helixDeploy.local.usePodman', title: 'Use Podman' } });
+      } else {
+        nodes.push({ type: 'message', id: 'engine-settings', label: 'Choose the engine socket…', icon: 'gear', command: { command: 'workbench.action.openSettings', title: 'Settings', arguments: ['helixDeploy.docker.host'] } });
+      }
+      return nodes;
+    }
+    if (w.state === 'connecting' || w.state === 'idle') return [{ type: 'message', id: 'connecting', label: 'Connecting to the container engine…', icon: 'loading~spin' }];
+    const mine = this.mine(w.containers.filter(isHelixContainer));
+    if (!mine.length) return [{ type: 'message', id: 'none', label: 'Nothing runs yet', description: 'start an environment', icon: 'info', command: { command: 'helixDeploy.local.start', title: 'Start' } }];
+    return mine.map((container) => ({ type: 'container', container }));
+  }
+
+  /** Containers of the workspace's projects first (by label or CLI name), then other helix ones. */
+  private mine(list: ContainerInfo[]): ContainerInfo[] {
+    const dirs = new Set(this.c.projects.projects.map((p) => p.dir));
+    const names = new Set(this.c.projects.projects.flatMap((p) => p.environments.map((e) => `helix-${p.name}-${e.name}`)));
+    const ours = (c: ContainerInfo) => dirs.has(c.labels[LABEL_DIR]) || names.has(c.name);
+    return [...list].sort((a, b) => Number(ours(b)) - Number(ours(a)) || a.name.localeCompare(b.name));
+  }
+
+  private history(): DepNode[] {
+    const j = this.rt.journal;
+    if (!j) return [{ type: 'message', id: 'history-loading', label: 'Loading run history…', icon: 'loading~spin' }];
+    const projects = new Set(this.c.projects.projects.map((p) => p.name));
+    const runs = j.list({ limit: HISTORY_LIMIT * 2 }).filter((r) => !projects.size || projects.has(r.project)).slice(0, HISTORY_LIMIT);
+    if (!runs.length) return [{ type: 'message', id: 'history-empty', label: 'No runs yet', icon: 'history' }];
+    return runs.map((run) => ({ type: 'run', run }));
+  }
+
+  getTreeItem(node: DepNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'section': {
+        const item = new vscode.TreeItem(node.section === 'containers' ? 'Running now' : 'Run history', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `section:${node.section}`;
+        item.contextValue = `section:${node.section}`;
+        return item;
+      }
+      case 'container': {
+        const probed = this.probedHealth(node.container);
+        const item = fromPresented(presentContainer(node.container, probed));
+        item.command = { command: 'helixDeploy.local.showLogs', title: 'Show Logs', arguments: [node] };
+        return item;
+      }
+      case 'run': {
+        const item = fromPresented(presentRun(node.run));
+        item.command = { command: 'helixDeploy.local.showRunLog', title: 'Show Run Log', arguments: [node] };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = `message:${node.id}`;
+        item.description = node.description;
+        item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
+        item.command = node.command;
+        item.contextValue = node.contextValue ?? 'message';
+        return item;
+      }
+    }
+  }
+
+  private probedHealth(c: ContainerInfo) {
+    const dir = c.labels[LABEL_DIR];
+    const env = c.labels[LABEL_ENVIRONMENT];
+    return dir && env && c.labels[LABEL_PROJECT] ? this.rt.health.get(`${dir}#${env}`)?.status : undefined;
+  }
+}
+
+function fromPresented(p: Presented): vscode.TreeItem {
+  const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
+  item.id = p.id;
+  item.description = p.description;
+  item.tooltip = p.tooltip;
+  item.iconPath = new vscode.ThemeIcon(p.icon, p.color ? new vscode.ThemeColor(p.color) : undefined);
+  item.contextValue = p.contextValue;
+  return item;
+}

@@ -1,0 +1,108 @@
+import * as vscode from 'vscode';
+import type { Container } from '../container';
+import type { ContainerInfo } from '../core/local/engine';
+import { hostPort, imageRef, nameOf } from '../core/local/naming';
+import type { Environment, EnvironmentKind, Project } from '../core/model/types';
+import type { LocalRuntime } from '../commands/local/runtime';
+
+// The Environments view: each project's environments (helix.toml and helix.deploy.toml) with a type icon,
+// port and target. `contextValue` carries kind and state so menus offer Start on a stopped local
+// environment and Stop/Restart/Logs on a running one.
+
+export type EnvNode = { type: 'project'; project: Project } | { type: 'environment'; project: Project; environment: Environment };
+
+const KIND_ICON: Record<EnvironmentKind, string> = {
+  local: 'vm',
+  enterprise: 'cloud',
+  'helix-cloud': 'cloud',
+  fly: 'rocket',
+  ecr: 'package',
+  registry: 'package',
+  terraform: 'symbol-structure',
+  pulumi: 'symbol-structure',
+  kubernetes: 'server-environment',
+};
+
+export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
+  private readonly emitter = new vscode.EventEmitter<EnvNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(
+    private readonly c: Container,
+    private readonly rt: LocalRuntime,
+  ) {
+    c.own(this.emitter);
+    c.own(c.projects.onDidChange(() => this.refresh()));
+  }
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  getChildren(node?: EnvNode): EnvNode[] {
+    const projects = this.c.projects.projects;
+    if (!node) {
+      // One project: its environments at the top level; several: grouped by project.
+      if (projects.length === 1) return this.envs(projects[0]);
+      return projects.map((project) => ({ type: 'project', project }));
+    }
+    return node.type === 'project' ? this.envs(node.project) : [];
+  }
+
+  getParent(node: EnvNode): EnvNode | undefined {
+    if (node.type === 'environment' && this.c.projects.projects.length > 1) return { type: 'project', project: node.project };
+    return undefined;
+  }
+
+  private envs(project: Project): EnvNode[] {
+    return project.environments.map((environment) => ({ type: 'environment', project, environment }));
+  }
+
+  private containerOf(project: Project, env: Environment): ContainerInfo | undefined {
+    const name = nameOf({ project, environment: env });
+    return this.rt.watch.containers.find((c) => c.name === name);
+  }
+
+  getTreeItem(node: EnvNode): vscode.TreeItem {
+    if (node.type === 'project') {
+      const item = new vscode.TreeItem(node.project.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `project:${node.project.dir}`;
+      item.description = vscode.workspace.asRelativePath(node.project.dir, true);
+      item.iconPath = new vscode.ThemeIcon('database');
+      item.contextValue = 'project';
+      return item;
+    }
+    const { project, environment: env } = node;
+    const item = new vscode.TreeItem(env.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `env:${project.dir}#${env.name}`;
+    if (env.kind === 'local') {
+      const t = { project, environment: env };
+      const c = this.containerOf(project, env);
+      const engineDown = this.rt.watch.state === 'down';
+      const state = c ? (c.state === 'running' ? 'running' : 'stopped') : 'absent';
+      const port = c?.ports[0]?.host ?? hostPort(t);
+      item.description = `local · :${port} · ${engineDown ? 'engine unavailable' : c ? (c.state === 'running' ? (c.health !== 'none' ? c.health : 'running') : c.state) : 'not started'}`;
+      item.iconPath = new vscode.ThemeIcon(
+        KIND_ICON.local,
+        state === 'running' ? new vscode.ThemeColor(c?.health === 'unhealthy' ? 'testing.iconFailed' : 'testing.iconPassed') : undefined,
+      );
+      item.tooltip = new vscode.MarkdownString(
+        `**${project.name} / ${env.name}** (local Docker)\n\nContainer: \`${nameOf(t)}\`\n\nImage: \`${imageRef(t)}\`\n\nPort: 127.0.0.1:${port}`,
+      );
+      item.contextValue = `environment:local:${state}`;
+    } else {
+      item.description = [env.kind, env.target].filter(Boolean).join(' · ');
+      item.iconPath = new vscode.ThemeIcon(KIND_ICON[env.kind] ?? 'globe');
+      item.tooltip = `${project.name} / ${env.name} (${env.kind}) from ${env.source}${env.target ? `\n${env.target}` : ''}`;
+      item.contextValue = `environment:${env.kind}${env.protected ? ':protected' : ''}`;
+    }
+    if (env.range) {
+      item.command = {
+        command: 'vscode.open',
+        title: 'Reveal in File',
+        arguments: [vscode.Uri.file(env.source === 'helix.toml' ? project.configFile : project.configFile.replace(/helix\.toml$/, 'helix.deploy.toml')), { selection: new vscode.Range(env.range.start.line, env.range.start.character, env.range.end.line, env.range.end.character) }],
+      };
+    }
+    return item;
+  }
+}

@@ -1,0 +1,172 @@
+// Entry of the browser app (bundled by esbuild to dist/webview/app.js as an IIFE). Wires the host messages
+// (protocol.ts) to the tabs. The app holds no truth of its own: every snapshot replaces what it shows, so a
+// hidden/restored panel or a reloaded window shows exactly what the host knows.
+
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import { isHostMessage, PROTOCOL_VERSION, type HostMessage, type PanelState, type WebviewMessage } from '../protocol';
+import { h } from './dom';
+import { RunHeader } from './header';
+import { HealthTab } from './healthView';
+import { LogTab } from './logView';
+import { PlanTab } from './planView';
+
+interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(s: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+type Tab = 'plan' | 'logs' | 'health';
+const APPLY_STATES = new Set(['Approved', 'Applying', 'Applied', 'ApplyFailed', 'Running', 'Succeeded', 'Failed']);
+
+class App {
+  private readonly vscode = acquireVsCodeApi();
+  private readonly post = (m: WebviewMessage) => this.vscode.postMessage(m);
+  private readonly header = new RunHeader(this.post);
+  private readonly plan = new PlanTab(this.post);
+  private readonly logs = new LogTab(this.post);
+  private readonly health = new HealthTab();
+  private readonly notice = h('div', { class: 'notice', id: 'notice', hidden: true });
+  private readonly tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Deployment views' });
+  private state: PanelState | undefined;
+  private tab: Tab = 'plan';
+  /** Set once the user picked a tab themselves; automatic switching then only happens on state changes. */
+  private lastRunState: string | undefined;
+
+  mount(root: HTMLElement): void {
+    for (const [id, label] of [['plan', 'Plan'], ['logs', 'Logs'], ['health', 'Health']] as const) {
+      const b = h('button', { class: 'tab', role: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}`, 'data-tab': id }, label);
+      b.addEventListener('click', () => this.selectTab(id));
+      b.addEventListener('keydown', (e) => this.tabKey(e, id));
+      this.tabs.append(b);
+    }
+    root.append(this.header.el, this.notice, this.tabs, h('main', { class: 'panels' }, this.plan.el, this.logs.el, this.health.el));
+    const saved = this.vscode.getState() as { tab?: Tab } | undefined;
+    this.selectTab(saved?.tab ?? 'plan', false);
+    window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
+    // Expiry countdown and running durations.
+    setInterval(() => this.state && this.renderClock(), 1000);
+    this.post({ type: 'ready', version: PROTOCOL_VERSION });
+  }
+
+  private onMessage(data: unknown): void {
+    if (!isHostMessage(data)) return;
+    const m = data as HostMessage;
+    switch (m.type) {
+      case 'snapshot':
+        this.state = m.state;
+        this.logs.setContainerAvailable(m.state.env.hasContainerLogs);
+        this.logs.setCapacity(m.state.maxLogLines);
+        this.vscode.setState({ tab: this.tab, envKey: m.state.env.key });
+        this.logs.reset('run', m.state.logs.run ?? []);
+        this.logs.reset('container', m.state.logs.container ?? []);
+        if (m.state.view) this.selectTab(m.state.view, false);
+        this.renderAll(true);
+        break;
+      case 'run':
+        if (!this.state) return;
+        this.state = { ...this.state, run: m.run, plan: 'plan' in m ? m.plan : this.state.plan };
+        if (m.run?.id !== this.lastRunId) this.logs.reset('run', []);
+        this.renderAll(false);
+        break;
+      case 'log':
+        if (m.reset) this.logs.reset(m.source, m.lines);
+        else this.logs.append(m.source, m.lines);
+        break;
+      case 'health':
+        if (!this.state) return;
+        this.state = { ...this.state, health: m.health };
+        this.health.update(m.health);
+        this.renderTabBadges();
+        break;
+      case 'detail':
+        this.plan.detail(m.section, m.address, m.attributes);
+        break;
+      case 'notice':
+        if (!this.state) return;
+        this.state = { ...this.state, notice: m.notice };
+        this.renderNotice();
+        break;
+    }
+  }
+
+  private lastRunId: string | undefined;
+
+  private renderAll(snapshot: boolean): void {
+    const s = this.state!;
+    const now = Date.now();
+    const runState = s.run?.state;
+    // Once approved the panel becomes the apply view (logs); a new plan brings the plan back.
+    if (!snapshot || !s.view) {
+      if (runState !== this.lastRunState) {
+        if (runState && APPLY_STATES.has(runState)) this.selectTab('logs', false);
+        else if (runState === 'Planning' || runState === 'Planned' || runState === 'PlanFailed') this.selectTab('plan', false);
+      }
+    }
+    this.lastRunState = runState;
+    this.lastRunId = s.run?.id;
+    this.header.update(s, now);
+    this.plan.update(s, now);
+    this.health.update(s.health);
+    this.renderNotice();
+    this.renderTabBadges();
+    document.body.dataset.runState = runState ?? 'none';
+  }
+
+  private renderClock(): void {
+    const now = Date.now();
+    this.header.update(this.state!, now);
+    this.plan.approval.update(this.state!, now);
+  }
+
+  private renderNotice(): void {
+    const n = this.state?.notice;
+    this.notice.hidden = !n;
+    this.notice.replaceChildren();
+    if (!n) return;
+    this.notice.className = `notice msg msg-${n.severity}`;
+    this.notice.setAttribute('role', n.severity === 'error' ? 'alert' : 'status');
+    this.notice.append(h('span', {}, n.message));
+    if (n.action === 'replan') {
+      const b = h('vscode-button', { id: 'notice-replan' }, 'Re-plan');
+      b.addEventListener('click', () => this.post({ type: 'plan' }));
+      this.notice.append(b);
+    }
+  }
+
+  private renderTabBadges(): void {
+    const hs = this.state?.health?.overall;
+    const tab = this.tabs.querySelector<HTMLElement>('#tab-health');
+    if (tab) tab.textContent = hs === 'pass' ? 'Health ●' : hs === 'fail' ? 'Health ✕' : 'Health';
+    tab?.setAttribute('aria-label', `Health${hs ? `: ${hs === 'pass' ? 'healthy' : hs === 'fail' ? 'failing' : 'unknown'}` : ''}`);
+  }
+
+  private selectTab(t: Tab, focus = false): void {
+    this.tab = t;
+    for (const b of this.tabs.querySelectorAll<HTMLElement>('[role=tab]')) {
+      const on = b.dataset.tab === t;
+      b.setAttribute('aria-selected', String(on));
+      b.tabIndex = on ? 0 : -1;
+      if (on && focus) b.focus();
+    }
+    this.plan.el.hidden = t !== 'plan';
+    this.logs.el.hidden = t !== 'logs';
+    this.health.el.hidden = t !== 'health';
+    // The serializer reads envKey to restore this panel after a window reload.
+    this.vscode.setState({ tab: t, envKey: this.state?.env.key ?? (this.vscode.getState() as { envKey?: string } | undefined)?.envKey });
+  }
+
+  private tabKey(e: KeyboardEvent, id: Tab): void {
+    const order: Tab[] = ['plan', 'logs', 'health'];
+    const i = order.indexOf(id);
+    if (e.key === 'ArrowRight') this.selectTab(order[(i + 1) % 3]!, true);
+    else if (e.key === 'ArrowLeft') this.selectTab(order[(i + 2) % 3]!, true);
+    else return;
+    e.preventDefault();
+  }
+}
+
+new App().mount(document.getElementById('root') ?? document.body);

@@ -1,0 +1,352 @@
+// The Plan tab: summary counts (which double as action filters), search, the virtualised tree of changes,
+// drift and outputs, and the approval bar. All grouping/filtering/diffing is in ../model (unit-tested in Node);
+// this file only turns rows into DOM.
+
+import type { ChangeAction } from '../../core/plan/model';
+import { buildDiffRows, type DiffRow } from '../model/diff';
+import { flattenPlan, indexPlan, isDestructive, resourceKey, type PlanIndex, type PlanRow, type PlanUiState, type Section } from '../model/planRows';
+import type { AttributeDiff } from '../../core/plan/model';
+import type { PanelState, PlanView as PlanData, WebviewMessage } from '../protocol';
+import { ApprovalBar } from './approvalBar';
+import { clear, debounce, h, setAttr } from './dom';
+import { VirtualList } from './virtualList';
+
+export const PLAN_ROW_HEIGHT = 22;
+
+const BADGE: Record<ChangeAction, string> = {
+  create: '+ create',
+  update: '~ update',
+  delete: '− destroy',
+  replace: '± replace',
+  read: '⇐ read',
+  'no-op': '· no-op',
+  import: '⇲ import',
+  move: '→ move',
+  forget: '⊘ forget',
+};
+
+/** Chips shown in the summary, in this order; a chip only appears when its count is non-zero. */
+const CHIPS: { action: ChangeAction; key: keyof PlanData['summary']; label: string }[] = [
+  { action: 'create', key: 'create', label: 'to add' },
+  { action: 'update', key: 'update', label: 'to change' },
+  { action: 'replace', key: 'replace', label: 'to replace' },
+  { action: 'delete', key: 'delete', label: 'to destroy' },
+  { action: 'import', key: 'import', label: 'to import' },
+  { action: 'move', key: 'move', label: 'to move' },
+  { action: 'forget', key: 'forget', label: 'to forget' },
+  { action: 'read', key: 'read', label: 'to read' },
+];
+
+export class PlanTab {
+  readonly el: HTMLElement;
+  private readonly summaryEl = h('div', { class: 'plan-summary', role: 'group', 'aria-label': 'Plan summary and action filters' });
+  private readonly messagesEl = h('div', { class: 'plan-messages' });
+  private readonly statusEl = h('div', { class: 'plan-status', role: 'status' });
+  private readonly list: VirtualList<PlanRow>;
+  readonly approval: ApprovalBar;
+  private plan: PlanData | undefined;
+  private index: PlanIndex | undefined;
+  private rows: PlanRow[] = [];
+  private active = 0;
+  private readonly ui: { filter: { actions: Set<ChangeAction>; search: string; showAll: boolean }; collapsed: Set<string>; expanded: Set<string>; details: Map<string, DiffRow[]> } = {
+    filter: { actions: new Set(), search: '', showAll: false },
+    collapsed: new Set(),
+    expanded: new Set(),
+    details: new Map(),
+  };
+
+  constructor(private readonly post: (m: WebviewMessage) => void) {
+    this.list = new VirtualList<PlanRow>({
+      rowHeight: PLAN_ROW_HEIGHT,
+      className: 'vlist plan-list',
+      rowClassName: 'prow',
+      render: (el, row, i) => this.renderRow(el, row, i),
+    });
+    const sc = this.list.scroller;
+    sc.tabIndex = 0;
+    sc.setAttribute('role', 'tree');
+    sc.setAttribute('aria-label', 'Planned changes, grouped by module and type. Arrow keys move, Enter expands, O opens the diff.');
+    sc.addEventListener('keydown', (e) => this.onKey(e));
+    sc.addEventListener('click', (e) => this.onClick(e));
+    sc.addEventListener('focus', () => this.list.invalidate());
+
+    const search = h('vscode-textfield', { id: 'plan-search', placeholder: 'Search by address', label: 'Search resources by address', type: 'search' });
+    const onSearch = debounce(() => {
+      this.ui.filter.search = (search as unknown as { value: string }).value ?? '';
+      this.reflatten();
+    }, 80);
+    search.addEventListener('input', onSearch);
+    const showAll = h('vscode-checkbox', { id: 'plan-show-all', label: 'Show unchanged' });
+    showAll.addEventListener('change', () => {
+      this.ui.filter.showAll = !!(showAll as unknown as { checked: boolean }).checked;
+      this.reflatten();
+    });
+    this.approval = new ApprovalBar(post);
+    this.el = h(
+      'section',
+      { class: 'tab-panel plan-tab', id: 'panel-plan', role: 'tabpanel', 'aria-labelledby': 'tab-plan' },
+      this.summaryEl,
+      this.messagesEl,
+      h('div', { class: 'plan-toolbar' }, search, showAll),
+      this.statusEl,
+      sc,
+      this.approval.el,
+    );
+  }
+
+  update(state: PanelState, now: number): void {
+    if (state.plan !== this.plan) this.setPlan(state.plan);
+    this.approval.update(state, now);
+    if (!state.plan) {
+      const s = state.run?.state;
+      this.statusEl.textContent =
+        s === 'Planning' || s === 'Draft' ? 'Planning… the changes appear here when the plan completes.' : state.run ? '' : 'No plan yet. Use "Plan" to compute the changes.';
+    }
+  }
+
+  /** Attribute rows for an expanded resource arrived from the host. */
+  detail(section: Section, address: string, attributes: AttributeDiff[]): void {
+    const key = resourceKey(section, address);
+    const list = section === 'drift' ? this.plan?.drift : this.plan?.resources;
+    const r = list?.find((x) => x.address === address);
+    this.ui.details.set(key, buildDiffRows(attributes, { replacePaths: r?.replacePaths }));
+    if (this.ui.expanded.has(key)) this.reflatten();
+  }
+
+  private setPlan(plan: PlanData | undefined): void {
+    this.plan = plan;
+    this.index = plan ? indexPlan(plan) : undefined;
+    // Details belong to one plan: a re-plan must never show the previous plan's values.
+    this.ui.details.clear();
+    for (const key of this.ui.expanded) {
+      const [section, ...rest] = key.split(':');
+      this.post({ type: 'expand', section: section as Section, address: rest.join(':') });
+    }
+    this.renderSummary();
+    this.renderMessages();
+    this.reflatten();
+  }
+
+  private renderSummary(): void {
+    clear(this.summaryEl);
+    const p = this.plan;
+    if (!p) return;
+    for (const c of CHIPS) {
+      const n = p.summary[c.key];
+      if (!n && !(c.action === 'create' || c.action === 'update' || c.action === 'delete' || c.action === 'replace')) continue;
+      const pressed = this.ui.filter.actions.has(c.action);
+      const chip = h(
+        'button',
+        {
+          class: `chip action-${c.action}${isDestructive(c.action) && n ? ' destructive' : ''}`,
+          'data-action': c.action,
+          'aria-pressed': String(pressed),
+          title: `Show only ${c.label}`,
+          'aria-label': `${n} ${c.label}. Filter by this action.`,
+        },
+        h('span', { class: 'chip-count', 'data-count': c.action }, String(n)),
+        ` ${c.label}`,
+      );
+      chip.addEventListener('click', () => {
+        if (this.ui.filter.actions.has(c.action)) this.ui.filter.actions.delete(c.action);
+        else this.ui.filter.actions.add(c.action);
+        this.renderSummary();
+        this.reflatten();
+      });
+      this.summaryEl.append(chip);
+    }
+    this.summaryEl.append(
+      h('span', { class: 'chip-static', 'data-count': 'drift' }, `${p.summary.drift} drifted`),
+      h('span', { class: 'chip-static', 'data-count': 'outputs' }, `${p.summary.outputs} output change${p.summary.outputs === 1 ? '' : 's'}`),
+    );
+  }
+
+  private renderMessages(): void {
+    clear(this.messagesEl);
+    const p = this.plan;
+    if (!p) return;
+    if (p.errored) this.messagesEl.append(h('div', { class: 'msg msg-error', role: 'alert' }, 'The plan failed and cannot be applied. Fix the errors below and re-plan.'));
+    for (const n of p.notices) this.messagesEl.append(h('div', { class: 'msg msg-warning' }, n));
+    for (const d of p.diagnostics.slice(0, 20))
+      this.messagesEl.append(
+        h('div', { class: `msg msg-${d.severity}`, role: d.severity === 'error' ? 'alert' : null }, h('strong', {}, d.summary), d.detail ? ` — ${d.detail}` : '', d.address ? ` (${d.address})` : ''),
+      );
+  }
+
+  private reflatten(): void {
+    if (!this.index) {
+      this.rows = [];
+      this.list.setItems(this.rows);
+      return;
+    }
+    this.rows = flattenPlan(this.index, this.ui as PlanUiState);
+    this.active = Math.min(this.active, Math.max(0, this.rows.length - 1));
+    this.statusEl.textContent = '';
+    this.list.setItems(this.rows);
+    this.updateActiveDescendant();
+  }
+
+  private renderRow(el: HTMLElement, row: PlanRow, i: number): void {
+    clear(el);
+    el.className = `prow prow-${row.kind}${i === this.active ? ' active' : ''}`;
+    el.id = `prow-${i}`;
+    el.dataset.index = String(i);
+    for (const a of ['aria-level', 'aria-expanded', 'aria-label', 'title', 'data-address', 'data-action', 'data-change']) el.removeAttribute(a);
+    el.setAttribute('role', 'treeitem');
+    switch (row.kind) {
+      case 'section':
+        setAttr(el, 'aria-level', 1);
+        setAttr(el, 'aria-expanded', String(!row.collapsed));
+        el.append(chevron(!row.collapsed), h('span', { class: 'section-label' }, row.label), h('span', { class: 'count' }, String(row.count)));
+        break;
+      case 'module':
+      case 'type':
+        setAttr(el, 'aria-level', row.kind === 'module' ? 2 : 3);
+        setAttr(el, 'aria-expanded', String(!row.collapsed));
+        el.style.setProperty('--indent', row.kind === 'module' ? '1' : '2');
+        el.append(chevron(!row.collapsed), h('span', { class: row.kind === 'module' ? 'module-label' : 'type-label' }, row.label), h('span', { class: 'count' }, String(row.count)));
+        for (const [a, n] of Object.entries(row.actions)) if (a !== 'no-op') el.append(h('span', { class: `mini-badge action-${a}`, title: `${n} ${a}` }, `${BADGE[a as ChangeAction].split(' ')[0]}${n}`));
+        break;
+      case 'resource': {
+        const r = row.resource;
+        setAttr(el, 'aria-level', 4);
+        setAttr(el, 'aria-expanded', String(row.expanded));
+        setAttr(el, 'data-address', r.address);
+        setAttr(el, 'data-action', r.action);
+        el.style.setProperty('--indent', '3');
+        if (isDestructive(r.action)) el.classList.add('destructive');
+        const forced = r.replacePaths?.length ? r.replacePaths.map((p) => p.join('.')).join(', ') : '';
+        const local = r.module && r.address.startsWith(`${r.module}.`) ? r.address.slice(r.module.length + 1) : r.address;
+        el.append(
+          chevron(row.expanded),
+          h('span', { class: `badge action-${r.action}` }, BADGE[r.action]),
+          h('span', { class: 'address', title: r.address }, local),
+        );
+        if (forced) el.append(h('span', { class: 'forces' }, `forced by ${forced}`));
+        else if (r.reason) el.append(h('span', { class: 'reason' }, humanReason(r.reason)));
+        if (r.previousAddress) el.append(h('span', { class: 'reason' }, `from ${r.previousAddress}`));
+        if (r.importId) el.append(h('span', { class: 'reason' }, `import id ${r.importId}`));
+        el.append(h('button', { class: 'link open-diff', tabindex: -1, 'data-open-diff': '1', title: 'Open this change in the diff editor (O)' }, 'Open diff'));
+        setAttr(el, 'aria-label', `${r.action} ${r.address}${forced ? `, replacement forced by ${forced}` : ''}${r.reason ? `, ${humanReason(r.reason)}` : ''}`);
+        break;
+      }
+      case 'attr': {
+        const d = row.row;
+        setAttr(el, 'aria-level', 5 + d.depth);
+        setAttr(el, 'data-change', d.change);
+        el.style.setProperty('--indent', String(4 + d.depth));
+        el.classList.add(`change-${d.change}`);
+        el.append(h('span', { class: 'attr-label' }, d.label));
+        if (d.container) {
+          el.append(h('span', { class: 'attr-kind' }, d.container === 'json' ? '(JSON document)' : d.container === 'list' ? '[…]' : '{…}'));
+        } else {
+          if (d.before !== undefined) el.append(h('span', { class: `val before${d.sensitive && d.before === '(sensitive)' ? ' masked' : ''}`, title: d.beforeFull ?? d.before }, d.before));
+          if (d.before !== undefined && d.after !== undefined) el.append(h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'));
+          if (d.after !== undefined)
+            el.append(h('span', { class: `val after${d.unknown ? ' unknown' : ''}${d.sensitive && d.after === '(sensitive)' ? ' masked' : ''}`, title: d.afterFull ?? d.after }, d.after));
+        }
+        if (d.forcesReplace) el.append(h('span', { class: 'forces' }, 'forces replacement'));
+        setAttr(el, 'aria-label', `${d.path}: ${d.change === 'add' ? `added ${d.after ?? ''}` : d.change === 'remove' ? `removed ${d.before ?? ''}` : `${d.before ?? ''} to ${d.after ?? ''}`}${d.forcesReplace ? ', forces replacement' : ''}`);
+        break;
+      }
+      case 'loading':
+        el.style.setProperty('--indent', '4');
+        el.append(h('span', { class: 'muted' }, 'Loading attributes…'));
+        break;
+      case 'empty':
+        el.style.setProperty('--indent', '1');
+        el.append(h('span', { class: 'muted' }, row.label));
+        break;
+      case 'output': {
+        const o = row.output;
+        setAttr(el, 'aria-level', 2);
+        el.style.setProperty('--indent', '1');
+        el.append(h('span', { class: `badge action-${o.action}` }, BADGE[o.action]), h('span', { class: 'address' }, o.name));
+        if (row.before) el.append(h('span', { class: `val before${o.sensitive ? ' masked' : ''}` }, row.before));
+        if (row.before && row.after) el.append(h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'));
+        if (row.after) el.append(h('span', { class: `val after${o.unknown ? ' unknown' : ''}${o.sensitive ? ' masked' : ''}` }, row.after));
+        setAttr(el, 'aria-label', `output ${o.name} ${o.action}`);
+        break;
+      }
+    }
+  }
+
+  private toggle(i: number, open?: boolean): void {
+    const row = this.rows[i];
+    if (!row) return;
+    if (row.kind === 'resource') {
+      const key = row.id;
+      const want = open ?? !row.expanded;
+      if (want === row.expanded) return;
+      if (want) {
+        this.ui.expanded.add(key);
+        if (!this.ui.details.has(key)) this.post({ type: 'expand', section: row.section, address: row.resource.address });
+      } else this.ui.expanded.delete(key);
+      this.reflatten();
+    } else if (row.kind === 'section' || row.kind === 'module' || row.kind === 'type') {
+      const want = open ?? row.collapsed;
+      if (want === !row.collapsed) return;
+      if (want) this.ui.collapsed.delete(row.id);
+      else this.ui.collapsed.add(row.id);
+      this.reflatten();
+    }
+  }
+
+  private setActive(i: number): void {
+    this.active = Math.max(0, Math.min(i, this.rows.length - 1));
+    this.list.scrollToIndex(this.active);
+    this.list.invalidate();
+    this.updateActiveDescendant();
+  }
+
+  private updateActiveDescendant(): void {
+    setAttr(this.list.scroller, 'aria-activedescendant', this.rows.length ? `prow-${this.active}` : null);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const page = Math.max(1, Math.floor(this.list.scroller.clientHeight / PLAN_ROW_HEIGHT) - 1);
+    const row = this.rows[this.active];
+    switch (e.key) {
+      case 'ArrowDown': this.setActive(this.active + 1); break;
+      case 'ArrowUp': this.setActive(this.active - 1); break;
+      case 'PageDown': this.setActive(this.active + page); break;
+      case 'PageUp': this.setActive(this.active - page); break;
+      case 'Home': this.setActive(0); break;
+      case 'End': this.setActive(this.rows.length - 1); break;
+      case 'Enter':
+      case ' ': this.toggle(this.active); break;
+      case 'ArrowRight': this.toggle(this.active, true); break;
+      case 'ArrowLeft': this.toggle(this.active, false); break;
+      case 'o':
+      case 'O':
+        if (row?.kind === 'resource') this.post({ type: 'openDiff', section: row.section, address: row.resource.address });
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+
+  private onClick(e: MouseEvent): void {
+    const target = e.target as HTMLElement;
+    const rowEl = target.closest<HTMLElement>('.prow');
+    if (!rowEl?.dataset.index) return;
+    const i = Number(rowEl.dataset.index);
+    const row = this.rows[i];
+    this.active = i;
+    if (target.closest('[data-open-diff]') && row?.kind === 'resource') {
+      this.post({ type: 'openDiff', section: row.section, address: row.resource.address });
+      return;
+    }
+    this.toggle(i);
+    this.updateActiveDescendant();
+  }
+}
+
+function chevron(open: boolean): HTMLElement {
+  return h('span', { class: `chevron${open ? ' open' : ''}`, 'aria-hidden': 'true' }, open ? '▾' : '▸');
+}
+
+function humanReason(reason: string): string {
+  return reason.replace(/^(replace|delete|read)_because_/, '$1: ').replace(/_/g, ' ');
+}

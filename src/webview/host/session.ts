@@ -1,0 +1,285 @@
+// One panel's conversation with its webview, without any VS Code API (./panel.ts wires it to a WebviewPanel),
+// so everything here - validation, snapshots, approval re-check, masking - is unit-tested in Node.
+//
+// Every message from the webview goes through parseWebviewMessage() first; anything malformed is logged and
+// dropped. Everything posted goes through sanitize.ts (mask + redact).
+
+import { attributesOf, type PlanModel, type ResourceChange } from '../../core/plan/model';
+import { approvalState } from '../model/approval';
+import { diffSides, type DiffSides } from '../model/diffDocument';
+import {
+  parseWebviewMessage,
+  PROTOCOL_VERSION,
+  type EnvView,
+  type HostMessage,
+  type LogLine,
+  type LogSource,
+  type Notice,
+  type PanelState,
+  type PlanView,
+  type ResourceView,
+  type WebviewMessage,
+} from '../protocol';
+import type { Disposable, PanelBackend, RunSnapshot } from './backend';
+import { maskAttributes, maskOutputs, scrub } from './sanitize';
+
+/** Lines of each log the host keeps for snapshots and "Save". The app keeps up to 200k of its own. */
+export const HOST_LOG_TAIL = 100_000;
+/** Log lines are batched for this long before one postMessage (a busy apply emits thousands per second). */
+export const LOG_BATCH_MS = 40;
+
+export interface SessionIO {
+  post(m: HostMessage): void;
+  openDiff(title: string, sides: DiffSides, id: string): void;
+  copy(text: string): Promise<void>;
+  save(suggestedName: string, text: string): Promise<void>;
+  /** Logged, never shown (a bad message from the webview is a bug, not a user error). */
+  log(message: string): void;
+  now?(): number;
+  /** Lines each log view of the app keeps (setting helixDeploy.panel.maxLogLines). */
+  maxLogLines?(): number;
+}
+
+export class PanelSession {
+  private ready = false;
+  private snap: RunSnapshot | undefined;
+  private planView: PlanView | undefined;
+  private planOf: PlanModel | undefined;
+  private readonly logs: Record<LogSource, LogLine[]> = { run: [], container: [] };
+  private notice: Notice | undefined;
+  private pending: Record<LogSource, LogLine[]> = { run: [], container: [] };
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly subs: Disposable[] = [];
+  private container: Disposable | undefined;
+
+  constructor(
+    readonly envKey: string,
+    private readonly backend: PanelBackend,
+    private readonly io: SessionIO,
+  ) {
+    this.setRun(backend.current(envKey));
+    this.subs.push(
+      backend.subscribe((e) => {
+        if (e.type === 'refresh') {
+          this.setRun(backend.current(envKey));
+          this.refresh();
+          return;
+        }
+        if (e.envKey !== envKey) return;
+        if (e.type === 'run') {
+          const newRun = e.snapshot.run.id !== this.snap?.run.id;
+          this.setRun(e.snapshot);
+          if (newRun) this.notice = undefined;
+          this.send({ type: 'run', run: this.snap?.run, plan: this.planView });
+          if (newRun) this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true });
+        } else if (e.type === 'log') {
+          if (e.runId !== this.snap?.run.id) return;
+          this.appendLog('run', e.lines);
+        } else if (e.type === 'health') {
+          this.send({ type: 'health', health: e.health });
+        }
+      }),
+    );
+  }
+
+  private now(): number {
+    return this.io.now?.() ?? Date.now();
+  }
+
+  /** The webview went away (hidden with retainContextWhenHidden:false, or reloading); wait for its next ready. */
+  detached(): void {
+    this.ready = false;
+  }
+
+  /** Something outside the run changed (projects re-read, environment renamed/protected): resend everything. */
+  refresh(): void {
+    this.send({ type: 'snapshot', state: this.snapshot() });
+  }
+
+  /** Full state, what a (re)opened webview renders from scratch. */
+  snapshot(): PanelState {
+    const env: EnvView = this.backend.env(this.envKey) ?? {
+      key: this.envKey,
+      project: '',
+      name: this.envKey.split('#').pop() ?? this.envKey,
+      kind: 'unknown',
+      protected: true,
+      canRollback: false,
+      hasContainerLogs: false,
+    };
+    return {
+      version: PROTOCOL_VERSION,
+      env,
+      run: this.snap?.run,
+      plan: this.planView,
+      logs: { run: this.logs.run, container: this.logs.container },
+      health: this.backend.health(this.envKey),
+      notice: this.notice,
+      maxLogLines: this.io.maxLogLines?.(),
+    };
+  }
+
+  async handle(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.io.log(`Helix panel: rejected a message from the webview: ${parsed.error}`);
+      return;
+    }
+    try {
+      await this.act(parsed.message);
+    } catch (err) {
+      this.setNotice(errorNotice(err));
+    }
+  }
+
+  private async act(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.flushLogs(); // drop nothing: pending lines are already in this.logs, the snapshot carries them
+        this.send({ type: 'snapshot', state: this.snapshot() });
+        return;
+      case 'expand': {
+        const r = this.find(m.section, m.address);
+        if (!r) return this.io.log(`Helix panel: no ${m.section} entry ${m.address} in the current plan`);
+        this.send({ type: 'detail', section: m.section, address: m.address, attributes: maskAttributes(attributesOf(r)) });
+        return;
+      }
+      case 'openDiff': {
+        const r = this.find(m.section, m.address);
+        if (!r) return;
+        const sides = diffSides(maskAttributes(attributesOf(r)));
+        const redact = this.backend.redact?.bind(this.backend);
+        this.io.openDiff(`${m.address} (${r.action})`, scrub(sides, redact), `${this.snap?.run.id ?? 'plan'}/${m.section}/${m.address}`);
+        return;
+      }
+      case 'plan':
+        this.setNotice(undefined);
+        await this.backend.plan(this.envKey);
+        return;
+      case 'approve': {
+        const run = this.snap?.run;
+        const env = this.backend.env(this.envKey);
+        if (!run || !env || run.id !== m.runId) return this.setNotice({ severity: 'error', message: 'This plan is no longer the current one. Re-plan to review the latest changes.', action: 'replan' });
+        if (run.planHash !== m.planHash) return this.setNotice({ severity: 'error', message: 'The plan changed since you reviewed it. Review the new plan before approving.' });
+        // The same rule as the button, re-checked here: the webview is not trusted to enforce it.
+        const a = approvalState(env, run, this.planView, this.now(), m.confirmation ?? '');
+        if (!a.enabled) return this.setNotice({ severity: 'error', message: `Not approved: ${a.reason ?? 'the plan cannot be approved now.'}`, action: a.expired ? 'replan' : undefined });
+        this.setNotice(undefined);
+        await this.backend.approve(this.envKey, m.runId, m.planHash);
+        return;
+      }
+      case 'discard':
+        if (m.runId !== this.snap?.run.id) return;
+        await this.backend.discard(this.envKey, m.runId);
+        return;
+      case 'cancel':
+        if (m.runId !== this.snap?.run.id) return;
+        await this.backend.cancel(this.envKey, m.runId);
+        return;
+      case 'rollback':
+        if (!this.backend.rollback) return this.setNotice({ severity: 'warning', message: 'This environment\'s target cannot roll back.' });
+        await this.backend.rollback(this.envKey);
+        return;
+      case 'copy':
+        await this.io.copy(m.text);
+        return;
+      case 'saveLogs': {
+        const text = this.logs[m.source].map((l) => `${new Date(l.t).toISOString()} ${stripAnsi(l.text)}`).join('\n');
+        const name = `${this.envKey.split(/[\\/#]/).pop()}-${m.source}-${this.snap?.run.id ?? 'log'}.log`;
+        await this.io.save(name, `${text}\n`);
+        return;
+      }
+      case 'followContainer':
+        this.container?.dispose();
+        this.container = undefined;
+        if (m.on && this.backend.followContainer) this.container = this.backend.followContainer(this.envKey, (lines) => this.appendLog('container', lines));
+        return;
+    }
+  }
+
+  private find(section: 'resources' | 'drift', address: string): ResourceChange | undefined {
+    const list = section === 'drift' ? this.planOf?.drift : this.planOf?.resources;
+    return list?.find((r) => r.address === address);
+  }
+
+  private setRun(s: RunSnapshot | undefined): void {
+    const sameRun = s?.run.id === this.snap?.run.id;
+    this.snap = s;
+    if (s?.plan !== this.planOf) {
+      this.planOf = s?.plan;
+      this.planView = s?.plan ? toPlanView(s.plan) : undefined;
+    }
+    if (!sameRun) this.logs.run = bounded(s?.log ?? []);
+    // Stale plans: say so and offer the way out rather than a dead Approve button.
+    if (s?.run.state === 'Expired') this.notice = { severity: 'warning', message: 'The plan expired before it was approved. Re-plan to review current changes.', action: 'replan' };
+  }
+
+  private appendLog(source: LogSource, lines: LogLine[]): void {
+    if (!lines.length) return;
+    const arr = this.logs[source];
+    for (const l of lines) arr.push(l);
+    if (arr.length > HOST_LOG_TAIL * 1.25) this.logs[source] = arr.slice(arr.length - HOST_LOG_TAIL);
+    this.pending[source].push(...lines);
+    this.flushTimer ??= setTimeout(() => this.flushLogs(), LOG_BATCH_MS);
+  }
+
+  private flushLogs(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const source of ['run', 'container'] as const) {
+      const lines = this.pending[source];
+      if (!lines.length) continue;
+      this.pending[source] = [];
+      this.send({ type: 'log', source, lines });
+    }
+  }
+
+  private setNotice(n: Notice | undefined): void {
+    this.notice = n;
+    this.send({ type: 'notice', notice: n });
+  }
+
+  private send(m: HostMessage): void {
+    if (!this.ready) return; // the next ready gets a full snapshot instead
+    this.io.post(scrub(m, this.backend.redact?.bind(this.backend)));
+  }
+
+  dispose(): void {
+    clearTimeout(this.flushTimer);
+    this.container?.dispose();
+    for (const d of this.subs.splice(0)) d.dispose();
+  }
+}
+
+export function toPlanView(p: PlanModel): PlanView {
+  const strip = (r: ResourceChange): ResourceView => {
+    const { loadAttributes: _l, attributes: _a, ...rest } = r as ResourceChange & Record<string, unknown>;
+    return rest as ResourceView;
+  };
+  return {
+    source: p.source,
+    toolVersion: p.toolVersion,
+    summary: p.summary,
+    resources: p.resources.map(strip),
+    drift: p.drift.map(strip),
+    outputs: maskOutputs(p.outputs),
+    errored: p.errored,
+    diagnostics: p.diagnostics,
+    notices: p.notices ?? [],
+  };
+}
+
+function bounded(lines: LogLine[]): LogLine[] {
+  return lines.length > HOST_LOG_TAIL ? lines.slice(lines.length - HOST_LOG_TAIL) : [...lines];
+}
+
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[@-~]/g, '');
+
+/** Turns an engine refusal into a notice with the action that fixes it. */
+export function errorNotice(err: unknown): Notice {
+  const message = err instanceof Error ? err.message : String(err);
+  const stale = /stale|expired|re-?plan/i.test(message);
+  return { severity: 'error', message: stale ? `${message} Re-plan to review the current changes.` : message, action: stale ? 'replan' : undefined };
+}

@@ -1,0 +1,130 @@
+import * as vscode from 'vscode';
+import type { Container } from '../container';
+import type { Environment, Project } from '../core/model/types';
+import type { PanelBackend } from './host/backend';
+import { PlanDiffProvider, PLAN_SCHEME } from './host/diffProvider';
+import { containerName } from '../core/model/types';
+import { LogFollower } from '../core/logs/follower';
+import { EngineBackend, envKeyOf, type EngineBackendDeps } from './host/engineBackend';
+import { DeploymentPanel, PANEL_VIEW_TYPE, webviewOptions } from './host/panel';
+import { unavailableBackend } from './host/unavailable';
+
+// The deployment panel: one webview panel per environment (plan review, approval, live logs, health).
+// Commands: helixDeploy.panel.open (palette + environment context menu). Restored after a window reload by a
+// WebviewPanelSerializer (the app stores its environment key with setState).
+
+export const OPEN_PANEL_COMMAND = 'helixDeploy.panel.open';
+
+/**
+ * The engine (c.deploy, issue 5), the health service and container logs (c.local, issue 4). Read when a
+ * panel opens, so the order in which features register does not matter.
+ */
+export function servicesOf(c: Container): EngineBackendDeps | undefined {
+  const deploy = c.deploy;
+  if (!deploy) return undefined;
+  const local = c.local;
+  return {
+    engine: deploy.engine,
+    // The lazy engine opens the journal on first use; ask for it now so a restored panel finds its run.
+    ready: deploy.engine.get().then(() => undefined),
+    projects: () => c.projects.projects,
+    health: local?.health,
+    redact: (t) => deploy.redactor.redact(t),
+    followContainer: local
+      ? (envKey, onLines) => {
+          const [dir, name] = [envKey.slice(0, envKey.lastIndexOf('#')), envKey.slice(envKey.lastIndexOf('#') + 1)];
+          const project = c.projects.find(dir);
+          const follower = new LogFollower(local.engine, containerName(project?.name ?? '', name), { tail: 500 });
+          const sub = follower.onLine((l) => onLines([{ t: l.at, text: l.text, err: l.stream === 'stderr' }]));
+          void follower.start().catch((e) => c.log.warn(`container log follower stopped: ${String(e)}`));
+          return { dispose: () => (sub.dispose(), follower.dispose()) };
+        }
+      : undefined,
+  };
+}
+
+/** The argument a tree item passes (EnvNode of src/views/environments.ts), or an env key string. */
+type OpenArg = string | { project?: Pick<Project, 'dir'>; environment?: Pick<Environment, 'name'> } | undefined;
+
+export class PanelManager implements vscode.Disposable {
+  private readonly panels = new Map<string, DeploymentPanel>();
+  private backend: PanelBackend | undefined;
+  private backendIsReal = false;
+  readonly diff = new PlanDiffProvider();
+
+  constructor(private readonly c: Container) {}
+
+  private getBackend(): PanelBackend {
+    if (this.backend && this.backendIsReal) return this.backend;
+    const s = servicesOf(this.c);
+    if (s) {
+      (this.backend as { dispose?: () => void } | undefined)?.dispose?.();
+      this.backend = new EngineBackend(s);
+      this.backendIsReal = true;
+    } else {
+      this.c.log.warn('Helix panel: no deployment engine on the container; the panel opens read-only.');
+      this.backend ??= unavailableBackend(() => this.c.projects.projects);
+    }
+    return this.backend;
+  }
+
+  async open(arg: OpenArg): Promise<void> {
+    const key = typeof arg === 'string' ? arg : arg?.project && arg.environment ? envKeyOf(arg.project, arg.environment) : await this.pick();
+    if (!key) return;
+    const existing = this.panels.get(key);
+    if (existing) return existing.reveal();
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Deploy', vscode.ViewColumn.Active, webviewOptions(this.c.context.extensionUri));
+    this.attach(key, panel);
+  }
+
+  attach(key: string, panel: vscode.WebviewPanel): void {
+    const p = new DeploymentPanel(key, panel, this.getBackend(), this.c.context.extensionUri, this.c.log, this.diff, () => this.panels.delete(key));
+    this.panels.set(key, p);
+  }
+
+  /** Re-send snapshots after the projects changed (an environment became protected, was renamed...). */
+  refreshAll(): void {
+    for (const p of this.panels.values()) p.refresh();
+  }
+
+  private async pick(): Promise<string | undefined> {
+    await this.c.projects.refresh();
+    const items = this.c.projects.projects.flatMap((p) =>
+      p.environments.map((e) => ({ label: e.name, description: `${p.name} · ${e.kind}${e.protected ? ' · protected' : ''}`, key: envKeyOf(p, e) })),
+    );
+    if (!items.length) {
+      void vscode.window.showInformationMessage('No HelixDB environments found: add one to helix.toml or helix.deploy.toml.');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(items, { title: 'Open Deployment Panel', placeHolder: 'Environment' });
+    return pick?.key;
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels.values()]) p.dispose();
+    this.panels.clear();
+    (this.backend as { dispose?: () => void } | undefined)?.dispose?.();
+    this.diff.dispose();
+  }
+}
+
+export function registerPanel(c: Container): PanelManager {
+  const m = c.own(new PanelManager(c));
+  c.own(vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, m.diff));
+  c.own(vscode.commands.registerCommand(OPEN_PANEL_COMMAND, (arg?: OpenArg) => m.open(arg)));
+  c.own(c.projects.onDidChange(() => m.refreshAll()));
+  c.own(
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        const key = (state as { envKey?: unknown } | undefined)?.envKey;
+        if (typeof key !== 'string' || !key) {
+          panel.dispose();
+          return;
+        }
+        await c.projects.refresh(); // restore after the environments are known
+        m.attach(key, panel);
+      },
+    }),
+  );
+  return m;
+}

@@ -1,0 +1,159 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DeployEngine } from '../../src/core/engine/engine';
+import { Journal } from '../../src/core/engine/journal';
+import { LockManager } from '../../src/core/engine/locks';
+import type { DeployTarget } from '../../src/core/engine/target';
+import { attributesOf } from '../../src/core/plan/model';
+import { parseTerraformShow } from '../../src/core/plan/terraform/show';
+import { Redactor } from '../../src/core/process/redact';
+import { TerraformProvider } from '../../src/providers/terraform/terraform';
+import type { BenchResult } from './types';
+
+// Issue 5 figures. (1) Parse + build the diff model of a 5,000-resource `terraform_data` plan, beside
+// `terraform show` rendering the same plan as text (the anchor; goal < 300 ms and < 200 MB).
+// (2) The engine's own overhead around a plan + apply, beside the same terraform commands run directly
+// (goal: under 10% of terraform's time).
+
+const ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+
+function tf(args: string[], cwd: string, maxBuffer = 512 * 1024 * 1024) {
+  const r = spawnSync('terraform', args, { cwd, env: ENV, encoding: 'utf8', maxBuffer });
+  if (r.status !== 0 && r.status !== 2) throw new Error(`terraform ${args.join(' ')} failed: ${r.stderr}`);
+  return r;
+}
+
+function timed<T>(fn: () => T): [T, number] {
+  const s = performance.now();
+  const v = fn();
+  return [v, performance.now() - s];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function config(n: number): string {
+  return `resource "terraform_data" "r" {\n  count = ${n}\n  input = { name = "r-\${count.index}", size = count.index, tags = ["a", "b"] }\n}\n`;
+}
+
+function tmp(name: string): string {
+  const base = process.env.HELIX_TEST_TMP ?? os.tmpdir();
+  fs.mkdirSync(base, { recursive: true });
+  return fs.mkdtempSync(path.join(base, `bench-${name}-`));
+}
+
+/** Child process: parse + model, report time and peak RSS above the baseline (memory budget figure). */
+function measureInChild(jsonFile: string): { ms: number; mb: number } {
+  const script = `
+    const fs = require('node:fs');
+    const { parseTerraformShow } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/plan/terraform/show.ts'))});
+    const text = fs.readFileSync(${JSON.stringify(jsonFile)}, 'utf8');
+    global.gc && global.gc();
+    const base = process.memoryUsage().rss;
+    const t = performance.now();
+    const m = parseTerraformShow(JSON.parse(text));
+    const ms = performance.now() - t;
+    const peak = process.resourceUsage().maxRSS * 1024;
+    process.stdout.write(JSON.stringify({ ms, mb: (Math.max(peak, process.memoryUsage().rss) - base) / 1048576, n: m.resources.length }));`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--require', require.resolve('tsx/cjs'), '-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+async function parseBench(): Promise<BenchResult[]> {
+  const dir = tmp('parse');
+  fs.writeFileSync(path.join(dir, 'main.tf'), config(5000));
+  tf(['init', '-input=false'], dir);
+  tf(['plan', '-input=false', '-out=p.tfplan'], dir);
+  const textTimes: number[] = [];
+  const jsonTimes: number[] = [];
+  let json = '';
+  for (let i = 0; i < 3; i++) {
+    textTimes.push(timed(() => tf(['show', '-no-color', 'p.tfplan'], dir))[1]);
+    const [r, t] = timed(() => tf(['show', '-json', 'p.tfplan'], dir));
+    jsonTimes.push(t);
+    json = r.stdout;
+  }
+  fs.writeFileSync(path.join(dir, 'plan.json'), json);
+  // In-process: warm up, then median of 7 runs of JSON.parse + model (attributes lazy, as the panel uses it).
+  for (let i = 0; i < 2; i++) parseTerraformShow(JSON.parse(json), { redactor: new Redactor() });
+  const runs: number[] = [];
+  let resources = 0;
+  for (let i = 0; i < 7; i++) {
+    const [m, t] = timed(() => parseTerraformShow(JSON.parse(json), { redactor: new Redactor() }));
+    runs.push(t);
+    resources = m.resources.length;
+  }
+  const [, attrsMs] = timed(() => {
+    const m = parseTerraformShow(JSON.parse(json), { redactor: new Redactor() });
+    for (const r of m.resources) attributesOf(r);
+  });
+  const child = measureInChild(path.join(dir, 'plan.json'));
+  const anchor = { name: 'terraform show (text)', value: median(textTimes), unit: 'ms' };
+  return [
+    { name: `plan model: parse + model, ${resources} resources`, value: median(runs), unit: 'ms', anchor, goal: '< 300 ms', note: `${(json.length / 1048576).toFixed(1)} MB of show -json` },
+    { name: 'plan model: same, cold (fresh process)', value: child.ms, unit: 'ms', anchor, goal: '< 300 ms' },
+    { name: 'plan model: memory above baseline (fresh process)', value: child.mb, unit: 'MB', goal: '< 200 MB', ratio: child.mb / 200 },
+    { name: 'plan model: + every attribute diff built', value: attrsMs, unit: 'ms', anchor, note: 'the panel builds them lazily' },
+    { name: 'terraform show -json (what we parse)', value: median(jsonTimes), unit: 'ms', anchor },
+  ];
+}
+
+async function engineBench(): Promise<BenchResult[]> {
+  const n = 500;
+  const raw: number[] = [];
+  const ours: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    // Direct terraform, same steps the engine runs: plan (-json, streamed) + show -json + apply -json PLAN.
+    const a = tmp('raw');
+    fs.writeFileSync(path.join(a, 'main.tf'), config(n));
+    tf(['init', '-input=false'], a);
+    raw.push(
+      timed(() => {
+        tf(['plan', '-input=false', '-json', '-detailed-exitcode', '-lock-timeout=0s', '-out=p.tfplan'], a);
+        tf(['show', '-json', 'p.tfplan'], a);
+        tf(['apply', '-input=false', '-json', '-lock-timeout=0s', 'p.tfplan'], a);
+      })[1],
+    );
+
+    const b = tmp('engine');
+    fs.mkdirSync(path.join(b, 'infra'));
+    fs.writeFileSync(path.join(b, 'infra', 'main.tf'), config(n));
+    tf(['init', '-input=false'], path.join(b, 'infra'));
+    const redactor = new Redactor();
+    const journal = await Journal.open(path.join(b, '.helix', 'runs.jsonl'), { redact: (s) => redactor.redact(s) });
+    const provider = new TerraformProvider({ executable: () => 'terraform', env: { TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
+    await provider.status(); // the version probe is cached per window, as in the extension
+    const engine = new DeployEngine({ journal, redactor, locks: new LockManager(path.join(b, '.helix', 'locks')), stateDir: path.join(b, '.helix'), providers: { terraform: provider }, who: () => 'bench' });
+    const target: DeployTarget = { project: { name: 'bench', dir: b }, environment: { name: 'e', kind: 'terraform', source: 'helix.deploy.toml', settings: { terraform: { dir: 'infra' } } } };
+    const s = performance.now();
+    const planned = await (await engine.startPlan(target)).done;
+    await engine.approve(planned.run.id, planned.planHash!);
+    const applied = await (await engine.startApply(planned.run.id)).done;
+    ours.push(performance.now() - s);
+    if (applied.run.state !== 'Applied') throw new Error(`engine bench: ${applied.run.state} ${applied.run.error}`);
+    await engine.dispose();
+    await journal.close();
+  }
+  const r = Math.min(...raw);
+  const o = Math.min(...ours);
+  return [
+    {
+      name: `engine: plan+review+apply, ${n} resources (overhead)`,
+      value: o - r,
+      unit: 'ms',
+      anchor: { name: 'terraform plan+show+apply', value: r, unit: 'ms' },
+      ratio: (o - r) / r,
+      goal: 'ratio < 0.10',
+      note: `total ${o.toFixed(0)} ms; best of 2`,
+    },
+  ];
+}
+
+export async function run(): Promise<BenchResult[]> {
+  return [...(await parseBench()), ...(await engineBench())];
+}

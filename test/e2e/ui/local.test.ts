@@ -1,0 +1,84 @@
+import { strict as assert } from 'node:assert';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { eventually, openWorkbench, type Workbench } from '../../support/workbench';
+
+// The whole local loop from the sidebar: Environments -> Build Image (context menu) -> Start (inline)
+// -> Deployments shows the container healthy and the runs in the history -> Stop (inline).
+
+function engine(): Docker {
+  const host = process.env.DOCKER_HOST;
+  if (!host?.startsWith('unix://')) throw new Error('DOCKER_HOST (unix://...) is not set');
+  return new Docker({ socketPath: host.slice('unix://'.length) });
+}
+
+describe('local Docker loop (UI, code-server + Chromium)', function () {
+  this.timeout(240_000);
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench();
+    // The sample's Dockerfile copies busybox from its context (not checked in).
+    copyFileSync('/bin/busybox', join(wb.workspace, 'local-demo', 'busybox'));
+  });
+  after(async () => {
+    await engine().getContainer('helix-local-demo-dev').remove({ force: true }).catch(() => undefined);
+    await wb?.close();
+  });
+
+  const envRow = () => wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: 'Environments' }) }).locator('.monaco-list-row', { hasText: ':26969' }).first();
+
+  it('lists the sample environment with its port', async () => {
+    await wb.openHelix();
+    await eventually(async () => (await envRow().count()) > 0, 'the dev environment of local-demo in the Environments view', 60_000);
+    const text = await envRow().innerText();
+    assert.match(text, /dev/);
+    assert.match(text, /not started/);
+    await wb.screenshot('local-1-environments');
+  });
+
+  it('builds the image from the context menu', async () => {
+    await envRow().click({ button: 'right' });
+    const item = wb.page.locator('.context-view .action-item, .monaco-menu .action-item', { hasText: 'Build Image' }).first();
+    await item.waitFor({ timeout: 15_000 });
+    await item.click();
+    await wb.page.locator('.notifications-toasts', { hasText: /built local-demo:dev/ }).first().waitFor({ timeout: 90_000 });
+    await wb.screenshot('local-2-built');
+  });
+
+  it('starts from the inline action and the Deployments view shows it healthy with the run history', async () => {
+    await envRow().hover();
+    await envRow().locator('.actions .action-label[aria-label="Start"]').click();
+    const rows = await eventually(async () => {
+      const r = await wb.treeRows('Deployments');
+      return r.some((t) => t.includes('helix-local-demo-dev') && t.includes('healthy')) && r.some((t) => /start local-demo\/dev/.test(t) && t.includes('Succeeded')) ? r : undefined;
+    }, 'helix-local-demo-dev healthy and the start run in Deployments', 90_000);
+    assert.ok(rows.some((t) => /build local-demo\/dev/.test(t) && t.includes('Succeeded')), rows.join('\n'));
+    assert.ok(rows.some((t) => t.includes('26969→8080')), rows.join('\n'));
+    await eventually(async () => /healthy|running/.test(await envRow().innerText()), 'the environment row to show the running state');
+    await wb.screenshot('local-3-healthy');
+  });
+
+  it('stops from the inline action', async () => {
+    await envRow().hover();
+    await envRow().locator('.actions .action-label[aria-label="Stop"]').click();
+    await eventually(async () => (await wb.treeRows('Deployments')).some((t) => t.includes('helix-local-demo-dev') && t.includes('exited')), 'the container shown as exited', 60_000);
+    await eventually(async () => (await wb.treeRows('Deployments')).some((t) => /stop local-demo\/dev/.test(t)), 'the stop run in the history');
+    await wb.screenshot('local-4-stopped');
+  });
+
+  it('shows a missing engine as a state with "Start Docker" and "Use Podman"', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(join(wb.workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(wb.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'helixDeploy.docker.host': `unix://${join(wb.workspace, 'no-docker.sock')}` }));
+    const rows = await eventually(async () => {
+      const r = await wb.treeRows('Deployments');
+      return r.some((t) => t.includes('Docker is not running')) ? r : undefined;
+    }, 'the engine-down state in Deployments', 60_000);
+    assert.ok(rows.some((t) => t.includes('Start Docker')), rows.join('\n'));
+    assert.ok(rows.some((t) => t.includes('Use Podman')), rows.join('\n'));
+    assert.ok(rows.some((t) => /stop local-demo\/dev/.test(t)), 'the run history stays visible');
+    await wb.screenshot('local-5-engine-down');
+  });
+});

@@ -1,0 +1,121 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { CANARY, TF_ENV, terraformAvailable, workDir } from './harness';
+
+// The headless CLI as CI runs it: a real process, real terraform, exit codes checked.
+const CLI = path.resolve(__dirname, '../../../src/cli/index.ts');
+
+function cli(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...TF_ENV, HELIX_TEST_CANARY: CANARY },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function project(name: string, tf: string): string {
+  const dir = workDir(name);
+  fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n');
+  fs.writeFileSync(
+    path.join(dir, 'helix.deploy.toml'),
+    '[environments.staging]\ninstance = "dev"\nregistry = "ghcr.io/acme/helixdb"\nterraform = { dir = "infra", vars = { image = "${image}", db_password = "${env:HELIX_TEST_CANARY}" } }\n',
+  );
+  fs.mkdirSync(path.join(dir, 'infra'));
+  fs.writeFileSync(
+    path.join(dir, 'infra', 'main.tf'),
+    'variable "image" { type = string }\nvariable "db_password" {\n  type = string\n  sensitive = true\n}\n' + tf,
+  );
+  return dir;
+}
+
+describe('helix-deploy plan / apply / show-plan (real terraform, real process)', function () {
+  this.timeout(120_000);
+  before(terraformAvailable);
+
+  it('plan exits 2 with changes and saves the plan; apply applies exactly it; a second plan exits 0', async () => {
+    const dir = project('cli', 'resource "terraform_data" "app" { input = { image = var.image, pw = var.db_password } }\n');
+    const planFile = path.join(dir, 'out', 'staging.plan');
+    const p = cli(['plan', 'staging', '--out', planFile, '--quiet'], dir);
+    assert.equal(p.code, 2, p.stderr);
+    assert.match(p.stdout, /\+ create {2}terraform_data\.app/);
+    assert.match(p.stdout, /Plan: 1 to create\./);
+    assert.ok(fs.existsSync(planFile));
+    const a = cli(['apply', 'staging', '--plan', planFile], dir);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stdout, /Applied/);
+    const again = cli(['plan', 'staging', '--out', planFile, '--quiet'], dir);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /no changes/);
+    // ${image} = registry + the instance's tag; the secret is nowhere in output or journal.
+    const state = fs.readFileSync(path.join(dir, 'infra', 'terraform.tfstate'), 'utf8');
+    assert.match(state, /ghcr\.io\/acme\/helixdb:dev/);
+    const journal = fs.readFileSync(path.join(dir, '.helix', 'runs.jsonl'), 'utf8');
+    for (const text of [p.stdout, p.stderr, a.stdout, a.stderr, journal]) assert.ok(!text.includes(CANARY), 'canary leaked');
+    assert.match(journal, /"kind":"apply"/);
+  });
+
+  it('apply refuses a stale plan with exit 1 and says to re-plan', async () => {
+    const dir = project('cli-stale', 'resource "terraform_data" "app" { input = var.image }\n');
+    const planFile = path.join(dir, 'p.plan');
+    assert.equal(cli(['plan', 'staging', '--out', planFile, '--quiet'], dir).code, 2);
+    const other = path.join(dir, 'other.plan');
+    assert.equal(cli(['plan', 'staging', '--out', other, '--quiet'], dir).code, 2);
+    assert.equal(cli(['apply', 'staging', '--plan', other], dir).code, 0);
+    const stale = cli(['apply', 'staging', '--plan', planFile], dir);
+    assert.equal(stale.code, 1);
+    assert.match(stale.stderr, /stale.*Nothing was applied.*Re-plan/s);
+  });
+
+  it('usage errors exit 2 with a message; unknown environment lists the known ones', () => {
+    const dir = project('cli-usage', '');
+    const r = cli(['apply', 'staging'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /missing --plan FILE/);
+    const u = cli(['plan', 'nope'], dir);
+    assert.equal(u.code, 2);
+    assert.match(u.stderr, /no Terraform or Pulumi environment "nope".*available: staging/);
+  });
+
+  it('a missing terraform exits 1 with how to set the path', () => {
+    const dir = project('cli-missing', '');
+    const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, 'plan', 'staging'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, HELIX_DEPLOY_TERRAFORM_PATH: '/nonexistent/terraform' },
+    });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /Terraform was not found.*HELIX_DEPLOY_TERRAFORM_PATH/s);
+  });
+
+  it('show-plan renders terraform, pulumi preview and pulumi events the same way; --json has the summary counts', () => {
+    const here = path.resolve(__dirname, '../../fixtures/plan');
+    const tf = cli(['show-plan', '/work/shared/data/plans/generated/tf-local-1.json', '--json'], here);
+    assert.equal(tf.code, 0, tf.stderr);
+    const m = JSON.parse(tf.stdout);
+    assert.deepEqual([m.summary.create, m.summary.update, m.summary.delete, m.summary.replace], [1, 1, 1, 1]);
+    assert.ok(!tf.stdout.includes('hunter2'));
+    const u16 = cli(['show-plan', path.join(here, 'tf-local-1.utf16le-bom.json')], here);
+    assert.equal(u16.code, 0, u16.stderr);
+    assert.match(u16.stdout, /Plan: 1 to create, 1 to update, 1 to replace, 1 to delete, 2 output changes\./);
+    const pv = cli(['show-plan', path.resolve(__dirname, '../../fixtures/pulumi/preview.json')], here);
+    assert.equal(pv.code, 0, pv.stderr);
+    assert.match(pv.stdout, /Plan: 1 to create, 1 to update, 2 to replace, 1 to delete\./);
+    const ev = cli(['show-plan', path.resolve(__dirname, '../../fixtures/pulumi/up-failed.jsonl'), '--json'], here);
+    assert.equal(ev.code, 0, ev.stderr);
+    assert.equal(JSON.parse(ev.stdout).errored, true);
+    const bad = cli(['show-plan', path.join(here, 'tf-future-major.json')], here);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /unsupported Terraform plan format version 2\.0/);
+  });
+
+  it('show-plan reads a binary terraform plan through terraform show -json', () => {
+    const dir = project('cli-binary', 'resource "terraform_data" "x" { input = var.db_password }\n');
+    const planFile = path.join(dir, 'infra', 'bin.plan');
+    assert.equal(cli(['plan', 'staging', '--out', planFile, '--quiet'], dir).code, 2);
+    const r = cli(['show-plan', planFile, '--json', '--dir', path.join(dir, 'infra')], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).summary.create, 1);
+    assert.ok(!r.stdout.includes(CANARY));
+  });
+});

@@ -1,0 +1,107 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FIXTURES } from './helpers';
+
+// The real `helix-deploy` entry point in a child process (through tsx), as CI would run it.
+const ROOT = path.resolve(__dirname, '../../..');
+
+function cli(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/index.ts'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    // No helix CLI on this PATH: generation detection must not depend on the machine.
+    env: { ...process.env, HELIX_DEPLOY_HELIX_PATH: '/nonexistent/helix', ...env },
+    timeout: 60000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('cli: helix-deploy validate', function () {
+  this.timeout(60000);
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-validate-'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('prints file:line:col: severity: message and exits 1 on errors', () => {
+    const r = cli(['validate', 'test/fixtures/config/broken/helix.toml']);
+    assert.equal(r.code, 1, r.err);
+    assert.equal(
+      r.out,
+      [
+        'test/fixtures/config/broken/helix.toml:5:8: error: invalid type: string "6969", expected an integer: remove the quotes (6969) [type]',
+        'test/fixtures/config/broken/helix.toml:6:11: error: unknown variant `S3`, expected one of `memory`, `disk`, `s3` (values are case-sensitive: use "s3") [enum]',
+        'test/fixtures/config/broken/helix.toml:7:1: warning: unknown key `prot` in [local.dev] is ignored by the helix CLI v3.2; did you mean `port`? [unknown-key]',
+        '1 file checked: 2 errors, 1 warning',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('--json prints the documented shape; folders are searched, other tools\' helix.toml skipped', () => {
+    const r = cli(['validate', FIXTURES, '--json']);
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.out);
+    const rel = (f: string) => path.relative(FIXTURES, f);
+    assert.deepEqual(j.files.map((f: any) => [rel(f.file), f.kind, f.generation, f.diagnostics.length]), [
+      ['broken/helix.toml', 'helix', 'v3.2', 3],
+      ['deploy/helix.deploy.toml', 'deploy', 'v3.2', 0],
+      ['deploy/helix.toml', 'helix', 'v3.2', 0],
+      ['typical/helix.toml', 'helix', 'v3.1', 0],
+      ['v2/helix.toml', 'helix', 'v2', 0],
+      ['v3.1/helix.toml', 'helix', 'v3.1', 0],
+      ['v3.2/helix.toml', 'helix', 'v3.2', 0],
+    ]);
+    assert.deepEqual(j.files[0].diagnostics[0], { line: 5, column: 8, endLine: 5, endColumn: 14, severity: 'error', message: 'invalid type: string "6969", expected an integer: remove the quotes (6969)', code: 'type' });
+  });
+
+  it('exits 0 on warnings only and with --generation validates as that CLI would', () => {
+    assert.equal(cli(['validate', 'test/fixtures/config/v3.1']).code, 0);
+    const r = cli(['validate', 'test/fixtures/config/v3.1', '--generation', 'v3.2', '--json']);
+    assert.equal(r.code, 1);
+    assert.ok(JSON.parse(r.out).files[0].diagnostics.some((d: any) => d.message.startsWith('unknown field `cluster_id`')));
+  });
+
+  it('detects the generation from `helix --version` when the content does not decide', () => {
+    const dir = path.join(tmp, 'gen');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "a"\n[local.dev]\n');
+    const fake = path.join(tmp, 'helix');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "helix 3.1.2"\n', { mode: 0o755 });
+    const r = cli(['validate', dir, '--json'], ROOT, { HELIX_DEPLOY_HELIX_PATH: fake });
+    assert.equal(JSON.parse(r.out).files[0].generation, 'v3.1');
+  });
+
+  it('usage errors exit 2 with an actionable message', () => {
+    let r = cli(['validate', 'does/not/exist']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no such file or folder: does\/not\/exist/);
+    r = cli(['validate', '--frobnicate']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /unknown option '--frobnicate'/);
+    r = cli(['validate', '--generation', 'v9']);
+    assert.equal(r.code, 2);
+    r = cli(['validate', fs.mkdtempSync(path.join(tmp, 'empty-'))]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no helix\.toml or helix\.deploy\.toml found/);
+    r = cli(['nonsense']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /unknown command 'nonsense'/);
+  });
+
+  it('bad bytes and foreign files are reported, not crashed on', () => {
+    const bad = path.join(tmp, 'bad');
+    fs.mkdirSync(bad);
+    fs.writeFileSync(path.join(bad, 'helix.toml'), Buffer.from([0x5b, 0x70, 0xff, 0xfe, 0x0a]));
+    let r = cli(['validate', path.join(bad, 'helix.toml'), '--json']);
+    assert.equal(r.code, 1);
+    assert.match(JSON.parse(r.out).files[0].diagnostics[0].message, /not valid UTF-8/);
+    r = cli(['validate', path.join(FIXTURES, 'notHelix/helix.toml')]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /info: not a HelixDB project file/);
+  });
+});
