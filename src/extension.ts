@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Container } from './container';
 import { registerProjectCommands } from './commands/project';
 import { registerProjectsView } from './views/projects';
+import { registerLanguage } from './language/index';
 
 let container: Container | undefined;
 
@@ -12,6 +13,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ cont
   context.subscriptions.push(c);
   registerProjectsView(c);
   registerProjectCommands(c);
+  registerLanguage(c);
   // Discovery runs after registration so views show a loading state instead of nothing.
   void c.projects.refresh();
   c.log.info(`Helix Deploy activated in ${Date.now() - started} ms`);

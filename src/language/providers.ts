@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { complete, type CompletionSpec } from '../core/config/assist/complete';
 import { hover } from '../core/config/assist/hover';
 import type { ConfigFix } from '../core/config/types';
-import { configKind } from './documents';
+import { configKind, readSibling, siblingUri } from './documents';
+import { instanceNames } from '../core/config/validate';
 import { findCore, type ConfigDiagnostics } from './diagnostics';
 
 // Completion, hover and quick fixes: thin adapters from core/config/assist to the VS Code API.
@@ -21,7 +22,9 @@ export class ConfigCompletions implements vscode.CompletionItemProvider {
     const kind = configKind(doc);
     const state = kind ? await this.diags.current(doc) : undefined;
     if (!kind || !state || !state.result.applies) return [];
-    const specs = complete(doc.getText(), doc.offsetAt(pos), { kind, generation: state.result.generation.generation, tree: state.result.tree ?? state.lastGoodTree });
+    const helixText = kind === 'deploy' ? await readSibling(siblingUri(doc.uri, 'helix.toml')) : undefined;
+    const instances = helixText !== undefined ? instanceNames(helixText) : undefined;
+    const specs = complete(doc.getText(), doc.offsetAt(pos), { kind, generation: state.result.generation.generation, tree: state.result.tree ?? state.lastGoodTree, instances });
     return specs.map((s) => {
       const item = new vscode.CompletionItem(s.label, ITEM_KIND[s.kind]);
       item.insertText = s.snippet ? new vscode.SnippetString(s.insertText) : s.insertText;

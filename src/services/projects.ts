@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readProject } from '../core/config/project';
+import type { GenerationSetting } from '../core/config/generation';
 import type { Project } from '../core/model/types';
 
 const CONFIG_GLOB = '**/{helix.toml,helix.deploy.toml}';
@@ -26,6 +27,7 @@ export class ProjectIndex implements vscode.Disposable {
       watcher.onDidChange(() => this.schedule()),
       watcher.onDidDelete(() => this.schedule()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('helixDeploy.cliGeneration') && this.schedule()),
     );
   }
 
@@ -57,7 +59,8 @@ export class ProjectIndex implements vscode.Disposable {
       try {
         const text = await readText(uri);
         const deployText = await readText(vscode.Uri.file(path.join(path.dirname(uri.fsPath), 'helix.deploy.toml'))).catch(() => undefined);
-        const project = readProject(uri.fsPath, text, deployText);
+        const generation = vscode.workspace.getConfiguration('helixDeploy', uri).get<GenerationSetting>('cliGeneration');
+        const project = readProject(uri.fsPath, text, deployText, { generation });
         if (project) found.push(project);
       } catch (err) {
         this.log.warn(`Could not read ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
+import { readDotenv, redactor, secretValues } from '../../core/local/dotenv';
 import { LocalError } from '../../core/local/errors';
 import { hostPort, nameOf, type LocalTarget } from '../../core/local/naming';
 import { presentRun } from '../../core/local/present';
@@ -13,6 +14,14 @@ import type { LocalRuntime } from './runtime';
 // operation under a cancellable progress notification, and turn errors into actionable messages.
 
 type Report = (message: string) => void;
+
+function maskFor(t: LocalTarget): (s: string) => string {
+  try {
+    return redactor(secretValues(readDotenv(t.project.dir)));
+  } catch {
+    return (s) => s;
+  }
+}
 
 export class LocalActions {
   constructor(
@@ -80,7 +89,7 @@ export class LocalActions {
       const url = `http://127.0.0.1:${out.port}`;
       void vscode.window.showInformationMessage(`Helix: ${nameOf(t)} is ${out.health.status} on ${url}`, 'Open in Browser', 'Show Logs').then((a) => {
         if (a === 'Open in Browser') void vscode.env.openExternal(vscode.Uri.parse(url));
-        if (a === 'Show Logs') void this.logs.show(nameOf(t), false);
+        if (a === 'Show Logs') void this.logs.show(nameOf(t), false, maskFor(t));
       });
     } catch (err) {
       const fix = await showLocalError(this.c, err, t);
@@ -112,7 +121,7 @@ export class LocalActions {
       return;
     }
     const t = await this.target(arg);
-    if (t) await this.logs.show(nameOf(t));
+    if (t) await this.logs.show(nameOf(t), true, maskFor(t));
   }
 
   async openInBrowser(arg?: unknown): Promise<void> {
@@ -137,7 +146,7 @@ export class LocalActions {
         .join(', ');
       const msg = `Helix: ${nameOf(t)} is ${r.status}${detail ? ` - ${detail}` : ''}${r.reason && r.status !== 'healthy' ? ` (${r.reason})` : ''}`;
       if (r.status === 'healthy') void vscode.window.showInformationMessage(msg);
-      else void vscode.window.showWarningMessage(msg, 'Show Logs').then((a) => a && this.logs.show(nameOf(t), false));
+      else void vscode.window.showWarningMessage(msg, 'Show Logs').then((a) => a && this.logs.show(nameOf(t), false, maskFor(t)));
     } catch (err) {
       await showLocalError(this.c, err instanceof LocalError ? err : err, t);
     }

@@ -21,7 +21,8 @@ export class LogSessions implements vscode.Disposable {
     private readonly rt: LocalRuntime,
   ) {}
 
-  async show(container: string, ask = true): Promise<void> {
+  /** `mask` hides the values of secret-looking `.env` keys should the app print them. */
+  async show(container: string, ask = true, mask: (s: string) => string = (s) => s): Promise<void> {
     const existing = this.sessions.get(container);
     if (existing) {
       existing.channel.show(true);
@@ -31,7 +32,7 @@ export class LogSessions implements vscode.Disposable {
     if (!mode) return;
     const channel = vscode.window.createOutputChannel(`Helix Logs: ${container}`, 'log');
     const follower = new LogFollower(this.rt.engine, container, mode);
-    follower.onLine((l) => channel.appendLine(`${new Date(l.at).toISOString()} ${l.stream === 'stderr' ? '[err] ' : ''}${l.text}`));
+    follower.onLine((l) => channel.appendLine(`${new Date(l.at).toISOString()} ${l.stream === 'stderr' ? '[err] ' : ''}${mask(l.text)}`));
     follower.onDidChangeState((s) => s === 'waiting' && channel.appendLine(`--- ${container} stopped; waiting for it to start again ---`));
     this.sessions.set(container, { channel, follower });
     channel.show(true);

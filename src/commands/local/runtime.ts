@@ -35,6 +35,10 @@ export class LocalRuntime implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SETTINGS}.host`) || e.affectsConfiguration(`${SETTINGS}.runtime`)) this.createEngine();
       }),
+      // `container_runtime = "podman"` in a helix.toml switches the engine when the setting is "auto".
+      c.projects.onDidChange(() => {
+        if (this.runtimeSetting === 'auto' && this.wantsPodman() !== this.podman) this.createEngine();
+      }),
     );
   }
 
@@ -51,14 +55,20 @@ export class LocalRuntime implements vscode.Disposable {
     return j;
   }
 
+  private podman = false;
+
+  private wantsPodman(): boolean {
+    const setting = this.runtimeSetting;
+    return setting === 'podman' || (setting === 'auto' && this.c.projects.projects.some((p) => p.containerRuntime === 'podman'));
+  }
+
   get runtimeSetting(): 'auto' | 'docker' | 'podman' {
     return vscode.workspace.getConfiguration(SETTINGS).get('runtime', 'auto');
   }
 
   private createEngine(): void {
     const cfg = vscode.workspace.getConfiguration(SETTINGS);
-    const setting = this.runtimeSetting;
-    const podman = setting === 'podman' || (setting === 'auto' && this.c.projects.projects.some((p) => p.containerRuntime === 'podman'));
+    const podman = (this.podman = this.wantsPodman());
     const wasActive = this.watch ? this.watch.state !== 'idle' : false;
     this.watch?.dispose();
     try {

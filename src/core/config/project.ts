@@ -123,7 +123,7 @@ function deployEnvironments(root: ConfigNode, lines: LineIndex): Environment[] {
     const kind: EnvironmentKind = tool ?? 'registry';
     const t = tool ? child(n, tool) : undefined;
     const target =
-      tool === 'terraform' ? str(child(t, 'dir'))
+      tool === 'terraform' ? str(t) ?? str(child(t, 'dir'))
       : tool === 'pulumi' ? str(child(t, 'stack'))
       : tool === 'kubernetes' ? [str(child(t, 'context')), str(child(t, 'namespace')) ?? 'default'].filter(Boolean).join('/')
       : str(child(n, 'registry'));

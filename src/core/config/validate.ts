@@ -3,7 +3,7 @@ import { parseToml } from './parse';
 import { buildTree, DepthError, type ConfigNode } from './tree';
 import { checkSchema } from './schema-check';
 import { schemaFor } from './schema';
-import { resolveGeneration, type GenerationSetting } from './generation';
+import { generationFromVersion, resolveGeneration, type GenerationSetting } from './generation';
 import { helixRules, instancesOf } from './rules-helix';
 import { deployRules } from './rules-deploy';
 import type { ConfigDiagnostic, ConfigKind, GenerationInfo } from './types';
@@ -75,8 +75,23 @@ export function validateConfig(text: string, o: ValidateOptions = {}): Validatio
   // Where the CLI has its own message for a value, it replaces the schema's generic one.
   const ruled = new Set(ruleDiags.filter((d) => d.code === 's3-endpoint' || d.code === 'database').map((d) => d.start));
   const merged = schemaDiags.filter((d) => !(d.code === 'pattern' && ruled.has(d.start))).map((d) => debugBuildMode(d, text, file));
-  result.diagnostics = sort([...merged, ...ruleDiags]);
+  result.diagnostics = sort([...merged, ...ruleDiags, ...generationMismatch(tree, generation, o.cliVersion)]);
   return result;
+}
+
+/** The content says one generation, the installed CLI is another: the CLI would ignore or reject parts. */
+function generationMismatch(tree: ConfigNode, info: ValidationResult['generation'], cliVersion: string | undefined): ConfigDiagnostic[] {
+  const installed = cliVersion ? generationFromVersion(cliVersion) : undefined;
+  if (info.source !== 'content' || !installed || installed === info.generation) return [];
+  const project = tree.entries!.get('project');
+  const range = project?.range ?? { start: 0, end: 0 };
+  const effect = installed === 'v3.2' ? 'rejects' : 'ignores or rejects';
+  return [{
+    ...range,
+    severity: 'warning',
+    code: 'generation-mismatch',
+    message: `this file is written for helix CLI ${info.generation} (${info.reason}), but the installed helix CLI (${cliVersion!.trim()}) is ${installed}, which ${effect} parts of it: update the file for ${installed}, or set helixDeploy.cliGeneration to validate for ${installed}`,
+  }];
 }
 
 /** v2 accepts `build_mode = "debug"` when parsing, then refuses it with this message. */

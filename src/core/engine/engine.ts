@@ -83,7 +83,12 @@ interface ActiveRun {
   timer?: NodeJS.Timeout;
   binding: boolean;
   progress: ProgressEvent[];
+  /** An approve/apply is being recorded: a second one (double click, two windows' buttons) is refused. */
+  busy?: boolean;
 }
+
+/** Finished runs kept in memory for snapshots and Re-plan (older ones are read from the journal only). */
+const KEEP_FINISHED = 50;
 
 export class DeployEngine {
   private readonly active = new Map<string, ActiveRun>();
@@ -173,6 +178,10 @@ export class DeployEngine {
   /** Approves exactly the plan the reviewer saw: `planHash` must be the snapshot's planHash. */
   async approve(runId: string, planHash: string, who?: string): Promise<RunSnapshot> {
     const a = this.require(runId);
+    return this.exclusive(a, runId, () => this.doApprove(runId, a, planHash, who));
+  }
+
+  private async doApprove(runId: string, a: ActiveRun, planHash: string, who?: string): Promise<RunSnapshot> {
     const run = this.opts.journal.get(runId)!;
     await this.checkExpiry(runId, a);
     this.assert(run, 'Approved');
@@ -190,13 +199,25 @@ export class DeployEngine {
   /** Applies the approved plan (exactly that file: its hash is checked again right before the tool runs). */
   async startApply(runId: string): Promise<RunHandle> {
     const a = this.require(runId);
-    const run = this.opts.journal.get(runId)!;
-    await this.checkExpiry(runId, a);
-    this.assert(run, 'Applying');
-    const provider = this.opts.providers[a.tool]!;
-    await this.opts.journal.transition(runId, 'Applying');
-    a.done = this.executeApply(runId, a, provider);
-    return { id: runId, done: a.done };
+    return this.exclusive(a, runId, async () => {
+      const run = this.opts.journal.get(runId)!;
+      await this.checkExpiry(runId, a);
+      this.assert(run, 'Applying');
+      const provider = this.opts.providers[a.tool]!;
+      await this.opts.journal.transition(runId, 'Applying');
+      a.done = this.executeApply(runId, a, provider);
+      return { id: runId, done: a.done };
+    });
+  }
+
+  private async exclusive<T>(a: ActiveRun, runId: string, fn: () => Promise<T>): Promise<T> {
+    if (a.busy) throw new EngineError('illegal', `Run ${runId}: another approve/apply of this run is in progress.`, [], { runId });
+    a.busy = true;
+    try {
+      return await fn();
+    } finally {
+      a.busy = false;
+    }
   }
 
   /**
@@ -335,17 +356,18 @@ export class DeployEngine {
 
   /** Plan-first runs of the journal (newest first). */
   list(filter: { project?: string; environment?: string; active?: boolean; limit?: number } = {}): RunRecord[] {
-    return this.opts.journal.list({ ...filter, kind: ['plan', 'destroy'] });
+    return this.opts.journal.list({ ...filter, kind: ['plan', 'destroy', 'apply'] });
   }
 
   async dispose(): Promise<void> {
-    for (const [id, a] of this.active) {
+    // Running tools get their interrupt and are waited for; plans waiting for approval stay in the
+    // journal and become Interrupted when it is next opened.
+    for (const a of this.active.values()) {
       if (a.timer) clearTimeout(a.timer);
       if (a.controller) {
         a.controller.abort();
         await a.done;
       }
-      void id;
     }
     this.sub.dispose();
     this.events.dispose();
@@ -377,7 +399,7 @@ export class DeployEngine {
       await this.opts.journal.transition(id, 'Planned', {
         meta: { planHash: a.planHash, expiresAt: new Date(a.expiresAt).toISOString(), summary: m.summary, noChanges: res.outcome === 'no-changes', binding: res.binding },
       });
-      a.timer = setTimeout(() => void this.expire(id, a).catch(() => undefined), Math.max(0, a.expiresAt - this.now()));
+      a.timer = setTimeout(() => void this.expire(id).catch(() => undefined), Math.max(0, a.expiresAt - this.now()));
       a.timer.unref?.();
     } catch (err) {
       a.controller = undefined;
@@ -397,7 +419,7 @@ export class DeployEngine {
       a.controller = new AbortController();
       const res = await provider.apply({ ...this.request(id, a), planFile: a.planFile, destroy: a.destroy });
       a.controller = undefined;
-      const outputs = res.outputs ? (redactValue(res.outputs, (v) => this.redactor.isSecret(v)) as Record<string, unknown>) : undefined;
+      const outputs = res.outputs ? this.redactDeep(res.outputs) : undefined;
       switch (res.outcome) {
         case 'applied':
           return await this.finish(id, 'Applied', undefined, outputs ? { outputs } : undefined);
@@ -439,30 +461,31 @@ export class DeployEngine {
   private async finish(id: string, state: RunState, error?: string, meta?: Record<string, unknown>): Promise<RunSnapshot> {
     const a = this.active.get(id);
     const run = this.opts.journal.get(id)!;
-    if (!isTerminal(run.state)) {
-      assertTransition(run.kind, run.state, state, id);
-      await this.opts.journal.end(id, state, error === undefined ? undefined : this.redactor.redact(error), meta);
-    }
+    const ending = !isTerminal(run.state);
+    if (ending) assertTransition(run.kind, run.state, state, id);
     if (a) {
       if (a.timer) clearTimeout(a.timer);
       a.timer = undefined;
+      // The plan file holds secrets in plain text: gone before the run is recorded as over.
       if (a.planFile) await fs.promises.rm(a.planFile, { force: true }).catch(() => undefined);
-      await a.locks.release(a.lockKey, id).catch(() => undefined);
     }
+    // Re-check: another path (expiry timer, cancel) may have ended it while the file was removed.
+    if (ending && !isTerminal(this.opts.journal.get(id)!.state)) await this.opts.journal.end(id, state, error === undefined ? undefined : this.redactor.redact(error), meta);
+    if (a) await a.locks.release(a.lockKey, id).catch(() => undefined);
+    this.forgetOldRuns();
     return this.snapshot(id)!;
   }
 
-  private async expire(id: string, a: ActiveRun): Promise<void> {
+  private async expire(id: string): Promise<void> {
     const run = this.opts.journal.get(id);
     if (!run || (run.state !== 'Planned' && run.state !== 'Approved')) return;
     const minutes = this.opts.expiryMinutes?.() ?? DEFAULT_EXPIRY_MINUTES;
     await this.finish(id, 'Expired', `The plan expired: it was not applied within ${minutes} minutes of planning. Re-plan to review a fresh plan.`);
-    void a;
   }
 
   private async checkExpiry(id: string, a: ActiveRun): Promise<void> {
     const run = this.opts.journal.get(id)!;
-    if ((run.state === 'Planned' || run.state === 'Approved') && a.expiresAt !== undefined && this.now() >= a.expiresAt) await this.expire(id, a);
+    if ((run.state === 'Planned' || run.state === 'Approved') && a.expiresAt !== undefined && this.now() >= a.expiresAt) await this.expire(id);
     if (this.opts.journal.get(id)!.state === 'Expired') {
       throw new EngineError('expired', this.opts.journal.get(id)!.error ?? 'The plan expired. Re-plan.', ['Re-plan'], { runId: id });
     }
@@ -491,7 +514,7 @@ export class DeployEngine {
     if (isTerminal(run.state)) return true;
     const a = this.active.get(run.id);
     if (a && (run.state === 'Planned' || run.state === 'Approved') && a.expiresAt !== undefined && this.now() >= a.expiresAt) {
-      await this.expire(run.id, a);
+      await this.expire(run.id);
       return true;
     }
     return false;
@@ -505,6 +528,22 @@ export class DeployEngine {
       msg += `; that run was ${run.state} but its ${String(run.meta?.tool ?? 'tool')} process (pid ${toolPid}) is still running and may hold the state. Wait for it to exit.`;
     }
     return new EngineError('busy', msg, ['Show Run'], { runId: err.holder.runId });
+  }
+
+  private forgetOldRuns(): void {
+    const finished = [...this.active.keys()].filter((id) => {
+      const r = this.opts.journal.get(id);
+      return !r || isTerminal(r.state);
+    });
+    // Run ids sort by time: drop the oldest finished ones.
+    finished.sort();
+    for (const id of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.active.delete(id);
+  }
+
+  /** Whole values equal to a secret, and secrets inside longer strings. */
+  private redactDeep(v: Record<string, unknown>): Record<string, unknown> {
+    const whole = redactValue(v, (x) => this.redactor.isSecret(x));
+    return JSON.parse(JSON.stringify(whole), (_k, x) => (typeof x === 'string' ? this.redactor.redact(x) : x));
   }
 
   private locksFor(target: DeployTarget): LockManager {

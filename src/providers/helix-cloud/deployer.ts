@@ -57,7 +57,7 @@ export class HelixCloudDeployer implements CloudDeployer {
       });
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      throw new Error(`Could not reach Helix Cloud at ${new URL(url).origin}: ${(err as any)?.cause?.code ?? (err as Error).message}`);
+      throw new Error(`Could not reach Helix Cloud at ${new URL(url).origin}: ${networkReason(err)}`);
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
@@ -141,4 +141,10 @@ async function cargoQueries(queriesDir: string, ctx: DeployContext): Promise<Buf
     throw err;
   }
   return fs.readFile(path.join(queriesDir, 'queries.json'));
+}
+
+/** fetch() hides the socket error in `cause` (sometimes an AggregateError): surface ECONNREFUSED etc. */
+export function networkReason(err: unknown): string {
+  const cause = (err as any)?.cause;
+  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
 }

@@ -108,7 +108,6 @@ export class PulumiProvider implements DeployProvider {
     req.log(`$ pulumi ${redactArgs(args).join(' ')}`);
     const errors: string[] = [];
     let failed = false;
-    let cancelledByPulumi = false;
     const r = await run(this.opts.executable(), args, {
       cwd: req.dir,
       env: this.env(),
@@ -149,9 +148,6 @@ export class PulumiProvider implements DeployProvider {
             req.progress({ kind: 'summary', text: `Resources: ${Object.entries(e.resourceChanges).map(([k, v]) => `${v} ${k}`).join(', ')}` });
             if (e.maybeCorrupt) errors.push('Pulumi reports the stack may be corrupt: run `pulumi refresh` before the next update.');
             break;
-          case 'cancel':
-            cancelledByPulumi = true;
-            break;
         }
       },
       onStderr: (l) => {
@@ -167,7 +163,6 @@ export class PulumiProvider implements DeployProvider {
     const text = errors.join('\n') || `pulumi ${args[0]} failed (exit ${r.code})`;
     if (isLocked(text)) return { outcome: 'locked', error: `The Pulumi stack is locked by another update. Wait for it to finish; if it crashed, run \`pulumi cancel\` yourself (Helix Deploy never does). ${text}` };
     if (/plan.*(does not match|mismatch|exceed)|constraint/i.test(text)) return { outcome: 'stale', error: `The saved plan no longer matches the stack: ${text}. Nothing beyond the plan was applied; re-plan.` };
-    void cancelledByPulumi;
     return { outcome: 'failed', error: text };
   }
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { CloudAuthError, type DeployContext } from '../../../src/core/push/cloud';
 import type { Environment, Project } from '../../../src/core/model/types';
 import { HelixCloudDeployer } from '../../../src/providers/helix-cloud/deployer';
+import { freePort } from '../../support/registry';
 import { startHelixCloud, type HelixCloudStandIn } from '../../support/helixCloudServer';
 
 // Helix Cloud cannot be reached from here: these run against our stand-in on 127.0.0.1 that speaks the
@@ -98,9 +99,10 @@ describe('Helix Cloud deploy (stand-in server)', () => {
   });
 
   it('placeholder cluster ids and unreachable servers give actionable errors', async () => {
+    const closed = await freePort();
     const placeholder = { ...cloudEnv, settings: { cluster_id: 'YOUR_CLUSTER_ID' } };
     await assert.rejects(deployer().deploy(ctx(placeholder, [])), /has no cluster_id/);
-    await assert.rejects(new HelixCloudDeployer({ baseUrl: 'http://127.0.0.1:1', apiKey: async () => 'k' }).deploy(ctx(cloudEnv, [])), /Could not reach Helix Cloud at http:\/\/127\.0\.0\.1:1: ECONNREFUSED/);
+    await assert.rejects(new HelixCloudDeployer({ baseUrl: `http://127.0.0.1:${closed}`, apiKey: async () => 'k' }).deploy(ctx(cloudEnv, [])), /Could not reach Helix Cloud at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
   });
 
   it('v3.0-3.1 enterprise push: queries.json base64, sources, pruned helix.toml', async () => {

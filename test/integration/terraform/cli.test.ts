@@ -90,7 +90,7 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
 
   it('show-plan renders terraform, pulumi preview and pulumi events the same way; --json has the summary counts', () => {
     const here = path.resolve(__dirname, '../../fixtures/plan');
-    const tf = cli(['show-plan', '/work/shared/data/plans/generated/tf-local-1.json', '--json'], here);
+    const tf = cli(['show-plan', path.join(here, 'shared/generated/tf-local-1.json'), '--json'], here);
     assert.equal(tf.code, 0, tf.stderr);
     const m = JSON.parse(tf.stdout);
     assert.deepEqual([m.summary.create, m.summary.update, m.summary.delete, m.summary.replace], [1, 1, 1, 1]);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { attributesOf, toJSON } from '../../../src/core/plan/model';
 import { EngineError } from '../../../src/core/engine/errors';
-import { CANARY, deploy, harness, planAndApprove, terraformAvailable, waitFor, type Harness } from './harness';
+import { CANARY, deploy, harness, planAndApprove, terraformAvailable, waitFor, workDir, type Harness } from './harness';
 
 const STATE_FILE = (path: string) => `{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"00000000-0000-0000-0000-000000000000","outputs":{"hello":{"value":"world","type":"string"}},"resources":[]}` + (path ? '' : '');
 
@@ -287,10 +287,76 @@ resource "terraform_data" "slow" {
     assert.equal(h.journal.list().length, 0, 'no run recorded');
   });
 
+  it('refuses to apply a plan file that changed after approval (nothing applied)', async () => {
+    const h = await make('tampered');
+    h.writeTf(`resource "terraform_data" "a" { input = "x" }\n`);
+    const approved = await planAndApprove(h);
+    fs.appendFileSync(path.join(h.root, '.helix', 'plans', `${approved.run.id}.tfplan`), 'tampered');
+    const res = await (await h.engine.startApply(approved.run.id)).done;
+    assert.equal(res.run.state, 'ApplyFailed');
+    assert.match(res.run.error!, /changed after approval\. Nothing was applied/);
+    assert.equal(h.tf(['state', 'list']).stdout.trim(), '');
+  });
+
+  it('an errored plan (failed precondition) ends PlanFailed with the reason and the partial diff', async () => {
+    const h = await make('errored');
+    h.writeTf(`
+resource "terraform_data" "ok" { input = "fine" }
+resource "terraform_data" "guarded" {
+  input = "x"
+  lifecycle {
+    precondition {
+      condition     = length(var.image) < 3
+      error_message = "image name too long for this test"
+    }
+  }
+}
+`);
+    const snap = await (await h.engine.startPlan(h.target())).done;
+    assert.equal(snap.run.state, 'PlanFailed');
+    assert.match(snap.run.error!, /Resource precondition failed.*image name too long/s);
+    assert.ok(snap.actions.includes('replan'));
+    assert.equal(snap.model?.errored, true);
+    // The environment is free again.
+    await assert.rejects(h.engine.approve(snap.run.id, 'x'), /cannot go from PlanFailed to Approved/);
+  });
+
+  it('a terraform too old is reported as unsupported with the setting to change', async () => {
+    const dir = workDir('old-tf');
+    const fake = path.join(dir, 'terraform');
+    fs.writeFileSync(fake, '#!/bin/sh\necho \'{"terraform_version":"0.12.31"}\'\n');
+    fs.chmodSync(fake, 0o755);
+    const h = await make('old-tf', { tfPath: fake });
+    const s = await h.engine.toolStatus(h.target());
+    assert.equal(s.state, 'unsupported');
+    assert.match((s as { message: string }).message, /Terraform 0\.12\.31 is too old.*helixDeploy\.terraform\.path/);
+  });
+
   it('bad helix.deploy.toml values give an actionable error before anything runs', async () => {
     const h = await make('badvars');
     const t = h.target();
     (t.environment.settings.terraform as any).vars = { image: '${nope}' };
     await assert.rejects(h.engine.startPlan(t), (e: unknown) => e instanceof EngineError && e.code === 'config' && /\$\{nope\} has no value here \(known: .*\$\{image\}/.test(e.message));
+  });
+});
+
+describe('terraform workspaces (real terraform)', function () {
+  this.timeout(60_000);
+  before(terraformAvailable);
+
+  it('selects (and creates) the workspace from helix.deploy.toml; states stay separate', async () => {
+    const h = await harness('workspace');
+    try {
+      h.writeTf(`resource "terraform_data" "a" { input = terraform.workspace }\n`);
+      const t = h.target();
+      (t.environment.settings.terraform as Record<string, unknown>).workspace = 'staging';
+      const applied = await deploy(h, t);
+      assert.equal(applied.run.state, 'Applied');
+      assert.ok(fs.existsSync(path.join(h.infra, 'terraform.tfstate.d', 'staging', 'terraform.tfstate')));
+      assert.ok(!fs.existsSync(path.join(h.infra, 'terraform.tfstate')), 'default workspace untouched');
+      assert.match(applied.run.log.join('\n'), /Creating Terraform workspace "staging"/);
+    } finally {
+      await h.close();
+    }
   });
 });

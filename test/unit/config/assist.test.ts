@@ -30,7 +30,7 @@ describe('config: completion and hover', () => {
   it('offers the keys of the table at the cursor, minus those present', () => {
     const items = labels('[project]\nname = "a"\n[local.dev]\nport = 1\n|', 'v3.2');
     const keys = items.filter((i) => i.kind === 'property').map((i) => i.label);
-    assert.deepEqual(keys, ['image', 'tag', 'storage', 's3']);
+    assert.deepEqual(keys, ['image', 'tag', 'storage', 's3', 'build', 'health']);
     const storage = items.find((i) => i.label === 'storage')!;
     assert.equal(storage.insertText, 'storage = "${1|memory,disk,s3|}"');
     assert.match(storage.documentation!, /Default: `"memory"`/);
@@ -62,10 +62,16 @@ describe('config: completion and hover', () => {
     assert.deepEqual(labels('[environments.a]\nprotected = |', 'v3.2', 'deploy').map((i) => i.label), ['true', 'false']);
   });
 
+  it('completes `instance =` in helix.deploy.toml with the helix.toml instances', () => {
+    const { text, offset } = at('[environments.a]\ninstance = |');
+    const items = complete(text, offset, { kind: 'deploy', generation: 'v3.2', instances: ['dev', 'prod'] });
+    assert.deepEqual(items.map((i) => i.label), ['"dev"', '"prod"']);
+  });
+
   it('completes table headers', () => {
     assert.deepEqual(labels('[|', 'v3.2').map((i) => i.label), ['project', 'local', 'enterprise']);
     assert.ok(labels('[|', 'v2').some((i) => i.label === 'cloud'));
-    assert.deepEqual(labels('[local.dev]\n[local.dev.|', 'v3.2', 'helix', '[local.dev]\n').map((i) => i.label), ['s3']);
+    assert.deepEqual(labels('[local.dev]\n[local.dev.|', 'v3.2', 'helix', '[local.dev]\n').map((i) => i.label), ['s3', 'health']);
     assert.deepEqual(labels('[local.|', 'v3.2', 'helix', '[local.dev]\n').map((i) => i.label), ['dev']);
   });
 

@@ -93,6 +93,16 @@ describe('cli: helix-deploy validate', function () {
     assert.match(r.err, /unknown command 'nonsense'/);
   });
 
+  it('--help lists the commands; validate --help documents the options', () => {
+    const r = cli(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /validate\s+Check helix\.toml/);
+    const v = cli(['validate', '--help']);
+    assert.equal(v.code, 0);
+    assert.match(v.out, /--json/);
+    assert.match(v.out, /--generation GEN/);
+  });
+
   it('bad bytes and foreign files are reported, not crashed on', () => {
     const bad = path.join(tmp, 'bad');
     fs.mkdirSync(bad);

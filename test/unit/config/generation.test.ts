@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { generationFromVersion, resolveGeneration, probeHelixVersion } from '../../../src/core/config/generation';
-import { parseConfig } from '../../../src/core/config/validate';
+import { parseConfig, validateConfig } from '../../../src/core/config/validate';
 import { fixture } from './helpers';
 
 const tree = (t: string) => parseConfig(t).tree;
@@ -24,6 +24,16 @@ describe('config: generation detection', () => {
   it('the setting wins over content', () => {
     assert.deepEqual(resolveGeneration('v3.2', tree(fixture('v2/helix.toml'))).source, 'setting');
   });
+  it('warns when the content and the installed CLI disagree', () => {
+    const r = validateConfig(fixture('v2/helix.toml'), { cliVersion: 'helix 3.2.1' });
+    assert.equal(r.generation.generation, 'v2');
+    const [d] = r.diagnostics;
+    assert.equal(d.code, 'generation-mismatch');
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /written for helix CLI v2 \(has a \[cloud\] table \(CLI v2\)\), but the installed helix CLI \(helix 3\.2\.1\) is v3\.2, which rejects parts of it/);
+    assert.deepEqual(validateConfig(fixture('v2/helix.toml'), { cliVersion: 'helix 2.3.5' }).diagnostics, []);
+  });
+
   it('parses version strings', () => {
     assert.equal(generationFromVersion('helix 3.0.8'), 'v3.1');
     assert.equal(generationFromVersion('helix 3.2.0'), 'v3.2');

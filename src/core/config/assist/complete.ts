@@ -29,6 +29,8 @@ export interface CompleteOptions {
   generation: Generation;
   /** Tree of the current text, or the last one that parsed (keys already present are not offered). */
   tree?: ConfigNode;
+  /** helix.deploy.toml: instance names of the sibling helix.toml, offered for `instance = `. */
+  instances?: string[];
 }
 
 function nodeAt(tree: ConfigNode | undefined, path: readonly string[]): ConfigNode | undefined {
@@ -111,6 +113,9 @@ export function complete(text: string, offset: number, o: CompleteOptions): Comp
   if (ctx.kind === 'value') {
     const s = schemaAt(root, ctx.path);
     if (!s) return [];
+    if (o.kind === 'deploy' && ctx.path.length === 3 && ctx.path[2] === 'instance' && o.instances) {
+      return o.instances.map((name, i) => ({ label: JSON.stringify(name), kind: 'value' as const, insertText: JSON.stringify(name), snippet: false, detail: 'helix.toml instance', replace: ctx.replace, sortText: String(i).padStart(3, '0'), filterText: JSON.stringify(name) }));
+    }
     const values: unknown[] = s.enum ? [...s.enum] : s.type === 'boolean' ? [true, false] : [...new Set([s.default, ...(s.examples ?? [])].filter((v) => v !== undefined && typeof v !== 'object'))];
     return values.map((v, i) => {
       const lit = tomlLiteral(v);

@@ -12,6 +12,9 @@ export function deploySchema(): Schema {
     var_files: leaf('array', 'Variable files passed as `-var-file`, relative to `dir`.', { items: { type: 'string' }, default: [], examples: [['staging.tfvars']] }),
     workspace: str('Terraform workspace to select before planning.', 'staging', 'default'),
   }, { required: ['dir'], additionalProperties: false, examples: [{ dir: 'infra/staging' }] });
+  // `terraform = "infra/staging"` is short for `{ dir = "infra/staging" }`.
+  terraform.type = ['object', 'string'];
+  terraform.description += ' A string is short for { dir = "..." }.';
   const pulumi = table('Deploy with Pulumi: preview, review the diff, approve, update.', {
     dir: str('Pulumi project folder, relative to this file.', 'infra/pulumi'),
     stack: str('Stack name.', 'acme/staging'),
@@ -22,6 +25,8 @@ export function deploySchema(): Schema {
     namespace: str('Namespace.', 'helix', 'default'),
     manifests: str('Folder or file of manifests, relative to this file.', 'deploy/k8s'),
     deployment: str('Deployment whose rollout is watched.', 'helixdb'),
+    image: str('Image rolled out (replaces `${image}` in the manifests). Default: the environment\'s image.', 'ghcr.io/acme/helixdb:1.2'),
+    kubeconfig: str('kubeconfig file, relative to this file. Default: KUBECONFIG, then ~/.kube/config (as kubectl).', 'deploy/kubeconfig'),
   }, { required: ['manifests'], additionalProperties: false, examples: [{ context: 'prod', namespace: 'helix', manifests: 'deploy/k8s' }] });
   const health = table('Health checks polled after a deployment.', {
     liveness: str('URL that answers 200 while the process lives.', '${outputs.url}/healthz'),
@@ -33,6 +38,8 @@ export function deploySchema(): Schema {
     {
       instance: str('The helix.toml `[local.<name>]` instance that provides the image and settings.', 'dev'),
       registry: str('Image repository to push to (no scheme). Credentials never go in this file: use `docker login` or the Helix Deploy sign-in.', 'ghcr.io/acme/helixdb'),
+      image: str('Image to deploy when it does not come from `instance`/`registry`.', 'ghcr.io/acme/helixdb'),
+      tag: str('Image tag pushed and deployed. Default: the instance\'s tag.', 'v1.2.0'),
       terraform,
       pulumi,
       kubernetes,

@@ -99,7 +99,29 @@ function local(gen: Generation | 'any'): Schema {
           }),
           s3: s3(),
         };
-  return table(`A local instance: HelixDB in Docker on this machine. ${NAME_NOTE} Unknown keys are ignored by the CLI.`, { port: port(gen), ...v3only, ...v2only }, { examples: [{ port: 6969 }] });
+  return table(`A local instance: HelixDB in Docker on this machine. ${NAME_NOTE} Unknown keys are ignored by the CLI.`, { port: port(gen), ...v3only, ...v2only, ...deployExtras() }, { examples: [{ port: 6969 }] });
+}
+
+/** Helix Deploy's own keys: only inside [local.<name>], the one place every CLI generation ignores unknown keys. */
+function deployExtras(): Record<string, Schema> {
+  const note = 'Helix Deploy only; the helix CLI ignores it.';
+  return {
+    build: {
+      type: ['string', 'object'],
+      description: `Build the image from a Dockerfile: a context folder (relative to helix.toml), or a table { context, dockerfile, args }. Without it Helix Deploy builds from the project folder's Dockerfile when there is one. ${note}`,
+      properties: {
+        context: leaf('string', 'Build context folder, relative to helix.toml.', { default: '.' }),
+        dockerfile: leaf('string', 'Dockerfile path inside the context.', { default: 'Dockerfile' }),
+        args: leaf('object', 'Build arguments (`--build-arg`).', { additionalProperties: { type: 'string' }, default: {}, examples: [{ FEATURES: 'dev' }] }),
+      },
+      additionalProperties: false,
+      examples: ['.', { context: '.', dockerfile: 'Dockerfile' }],
+    },
+    health: table(`Health check paths polled after start (default /healthz and /readyz on v3). ${note}`, {
+      liveness: leaf('string', 'Path that answers 200 while the process lives.', { default: '/healthz' }),
+      readiness: leaf('string', 'Path that answers 200 when ready to serve.', { default: '/readyz' }),
+    }, { additionalProperties: false, examples: [{ liveness: '/healthz', readiness: '/readyz' }] }),
+  };
 }
 
 function enterprise(gen: Generation | 'any'): Schema {

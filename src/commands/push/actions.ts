@@ -1,0 +1,275 @@
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import * as vscode from 'vscode';
+import type { Container } from '../../container';
+import { CredentialChain } from '../../core/credentials/stored';
+import { Redactor } from '../../core/credentials/redact';
+import { secretKeys, type CredentialSource } from '../../core/credentials/types';
+import { Journal, whoAmI } from '../../core/engine/journal';
+import { CloudAuthError, type CloudDeployer } from '../../core/push/cloud';
+import { runDeploy } from '../../core/push/deployRun';
+import { gitState } from '../../core/push/git';
+import { formatReference, pushTag } from '../../core/push/reference';
+import { ecrRegion, registryKind } from '../../core/push/registryKind';
+import { runPush } from '../../core/push/service';
+import { pushRepository, sourceImage } from '../../core/push/target';
+import { PushError, RegistryAuthError, type ImageRef } from '../../core/push/types';
+import { resolveEndpoint } from '../../providers/docker/connect';
+import { FlyRegistryCredentials } from '../../providers/fly/credentials';
+import { FlyDeployer } from '../../providers/fly/deployer';
+import { DEFAULT_MACHINES_URL } from '../../providers/fly/machines';
+import { helixCliApiKey } from '../../providers/helix-cloud/apiKey';
+import { DEFAULT_CLOUD_URL, HelixCloudDeployer } from '../../providers/helix-cloud/deployer';
+import { DockerConfigCredentials } from '../../providers/registry/dockerConfig';
+import { EcrCredentials } from '../../providers/registry/ecr';
+import { EnginePusher } from '../../providers/registry/enginePusher';
+import { PushSecrets } from './secrets';
+import type { PushStatus } from './status';
+import { fly, helixCloud, pickTarget, pushable, type Target } from './targets';
+
+// Command handlers: pick the environment, gather credentials, run the core push/deploy inside a
+// cancellable progress notification, and turn expected failures into messages with a next step.
+
+export class PushActions {
+  private journal: Promise<Journal>;
+
+  constructor(
+    private readonly c: Container,
+    private readonly secrets: PushSecrets,
+    private readonly status: PushStatus,
+    journal?: () => Promise<Journal>,
+  ) {
+    this.journal = (journal ?? (() => this.openJournal()))();
+    this.journal.then((j) => status.attach(j)).catch((e) => c.log.error(`Push history unavailable: ${e.message}`));
+  }
+
+  /** Fallback when the lead passes no shared journal: a file of our own (never two writers on one file). */
+  private openJournal(): Promise<Journal> {
+    const base = this.c.context.storageUri ?? this.c.context.globalStorageUri;
+    return Journal.open(path.join(base.fsPath, 'push-runs.journal'));
+  }
+
+  private docker(): Docker {
+    const cfg = vscode.workspace.getConfiguration('helixDeploy.docker');
+    const ep = resolveEndpoint({ host: cfg.get<string>('host') || undefined });
+    return ep.socketPath ? new Docker({ socketPath: ep.socketPath }) : new Docker({ host: ep.host, port: ep.port, protocol: ep.protocol });
+  }
+
+  private untrusted(): boolean {
+    if (this.c.trusted) return false;
+    void vscode.window.showWarningMessage('Helix Deploy runs nothing in Restricted Mode. Trust this workspace to push or deploy.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+    return true;
+  }
+
+  private helixCloudKey = async (): Promise<string | undefined> =>
+    (await helixCliApiKey()) ?? this.secrets.token(secretKeys.helixApiKey, 'Helix Cloud API key', 'Your Helix Cloud API key (kept in VS Code secret storage)');
+
+  private flyToken = async (): Promise<string | undefined> =>
+    process.env.FLY_API_TOKEN || this.secrets.token(secretKeys.flyApiToken, 'Fly.io API token', 'A Fly.io API token (`fly tokens create deploy`), kept in VS Code secret storage');
+
+  private credentialsFor(ref: ImageRef, t: Target): CredentialSource {
+    const kind = registryKind(ref.registry);
+    if (kind === 'ecr' || t.environment.kind === 'ecr') return this.ecr(t, ref.registry);
+    if (kind === 'fly') return new FlyRegistryCredentials(this.flyToken);
+    return new CredentialChain([new DockerConfigCredentials(), this.secrets.registries]);
+  }
+
+  private ecr(t: Target, host?: string): EcrCredentials {
+    const region = String(t.environment.settings.region ?? (host && ecrRegion(host)) ?? '');
+    if (!region) throw new Error(`ECR environment "${t.environment.name}" needs a region (set region in its table).`);
+    const profile = vscode.workspace.getConfiguration('helixDeploy.aws').get<string>('profile') || undefined;
+    return new EcrCredentials({ region, profile });
+  }
+
+  /** Helix: Push Image. */
+  async push(node?: unknown): Promise<void> {
+    if (this.untrusted()) return;
+    const t = await pickTarget(this.c, node, pushable, 'push');
+    if (!t) return;
+    try {
+      const ecrHost = t.environment.kind === 'ecr' && !t.environment.settings.registry_url ? await this.ecr(t).registryHost() : undefined;
+      const repo = pushRepository(t.project, t.environment, ecrHost);
+      await this.pushTo(t, repo);
+    } catch (err) {
+      await this.report(err, t);
+    }
+  }
+
+  private async pushTo(t: Target, repo: ImageRef, signal?: AbortSignal, progressOf?: vscode.Progress<{ message?: string; increment?: number }>): Promise<string> {
+    const git = await gitState(t.project.dir);
+    const ref: ImageRef = { ...repo, tag: pushTag(t.project.name, t.environment.name, git.commit, git.dirty) };
+    const source = sourceImage(t.project, t.environment);
+    const docker = this.docker();
+    try {
+      await docker.getImage(source).inspect();
+    } catch {
+      throw new PushError(`The image ${source} does not exist locally. Build it first (Helix: Build Image).`, 'notFound');
+    }
+    const run = async (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => {
+      let shown = 0;
+      const journal = await this.journal.catch(() => undefined);
+      const result = await runPush(
+        { pusher: new EnginePusher(docker), redactor: new Redactor(), journal, log: (l) => this.c.log.info(l) },
+        {
+          project: t.project.name,
+          environment: t.environment.name,
+          source,
+          ref,
+          credentials: this.credentialsFor(ref, t),
+          who: await whoAmI(t.project.dir),
+          signal,
+          onEvent: (e) => {
+            if (e.type === 'layer' && e.layer.total) {
+              progress.report({ message: `layer ${e.layer.id} ${e.layer.status} ${Math.round(((e.layer.current ?? 0) / e.layer.total) * 100)}%` });
+            } else if (e.type === 'layer' && (e.layer.status === 'pushed' || e.layer.status === 'exists')) {
+              progress.report({ message: `layer ${e.layer.id} ${e.layer.status === 'exists' ? 'already there' : 'pushed'}`, increment: shown < 90 ? 10 : 0 });
+              shown += 10;
+            } else if (e.type === 'attempt') progress.report({ message: `retrying (attempt ${e.attempt})` });
+          },
+        },
+      );
+      this.status.fire(t.project.name, t.environment.name);
+      return result;
+    };
+    if (signal && progressOf) return formatReference((await run(signal, progressOf)).ref);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Pushing ${formatReference(ref)}`, cancellable: true },
+      (progress, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        return run(ac.signal, progress);
+      },
+    );
+    void vscode.window.showInformationMessage(`Pushed ${formatReference(ref)} (${result.digest.slice(0, 19)})`, 'Copy Reference').then((a) => a && vscode.env.clipboard.writeText(`${formatReference(ref, false)}@${result.digest}`));
+    return formatReference(ref);
+  }
+
+  /** Helix: Deploy to Helix Cloud / Deploy to Fly.io. */
+  async deploy(which: 'helix-cloud' | 'fly', node?: unknown): Promise<void> {
+    if (this.untrusted()) return;
+    const t = await pickTarget(this.c, node, which === 'fly' ? fly : helixCloud, which === 'fly' ? 'Fly.io' : 'Helix Cloud');
+    if (!t) return;
+    const cfg = vscode.workspace.getConfiguration('helixDeploy');
+    // The Fly deploy pushes inside the deploy's own progress notification.
+    let progressSink!: vscode.Progress<{ message?: string; increment?: number }>;
+    const deployer: CloudDeployer =
+      which === 'fly'
+        ? new FlyDeployer({
+            machinesUrl: cfg.get<string>('fly.machinesUrl') || DEFAULT_MACHINES_URL,
+            org: cfg.get<string>('fly.org') || undefined,
+            token: this.flyToken,
+            pushImage: (ctx, _app) => this.pushTo(t, pushRepository(t.project, t.environment), ctx.signal, progressSink),
+          })
+        : new HelixCloudDeployer({ baseUrl: process.env.CLOUD_AUTHORITY ? authority(process.env.CLOUD_AUTHORITY) : cfg.get<string>('helixCloud.url') || DEFAULT_CLOUD_URL, apiKey: this.helixCloudKey });
+    try {
+      const journal = await this.journal.catch(() => undefined);
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Deploying ${t.project.name} / ${t.environment.name}`, cancellable: true },
+        async (progress, token) => {
+          progressSink = progress;
+          const ac = new AbortController();
+          token.onCancellationRequested(() => ac.abort());
+          let last = 0;
+          return runDeploy(
+            { redactor: new Redactor(), journal, log: (l) => (this.c.log.info(l), progress.report({ message: l.slice(0, 80) })) },
+            deployer,
+            {
+              project: t.project,
+              environment: t.environment,
+              signal: ac.signal,
+              progress: (f, message) => {
+                const inc = Math.max(0, Math.round(f * 100) - last);
+                last += inc;
+                progress.report({ increment: inc, message });
+              },
+            },
+            await whoAmI(t.project.dir),
+          );
+        },
+      );
+      this.status.fire(t.project.name, t.environment.name);
+      if (result.secret) await this.secrets.store.store(PushSecrets.authKeyKey(t.project.name, t.environment.name), result.secret.value);
+      const actions = [result.url ? 'Open' : undefined, result.secret ? 'Copy Auth Key' : undefined].filter((x): x is string => !!x);
+      const a = await vscode.window.showInformationMessage(`Deployed ${t.environment.name}${result.url ? ` to ${result.url}` : ''}`, ...actions);
+      if (a === 'Open' && result.url) await vscode.env.openExternal(vscode.Uri.parse(result.url));
+      if (a === 'Copy Auth Key' && result.secret) await vscode.env.clipboard.writeText(result.secret.value);
+    } catch (err) {
+      await this.report(err, t, which);
+    }
+  }
+
+  /** Expected failures become a message with the next step; anything else is logged for a bug report. */
+  private async report(err: unknown, t: Target, cloud?: 'helix-cloud' | 'fly'): Promise<void> {
+    if (err instanceof PushError && err.kind === 'cancelled') return void vscode.window.showInformationMessage('Push cancelled.');
+    if ((err as Error)?.name === 'AbortError') return void vscode.window.showInformationMessage('Deploy cancelled.');
+    if (err instanceof RegistryAuthError) {
+      const a = await vscode.window.showErrorMessage(err.message, 'Sign In');
+      if (a) await this.signIn(err.registry);
+      return;
+    }
+    if (err instanceof CloudAuthError) {
+      const key = cloud === 'fly' ? secretKeys.flyApiToken : secretKeys.helixApiKey;
+      const a = await vscode.window.showErrorMessage(err.message, 'Enter a New Key');
+      if (a) {
+        await this.secrets.deleteToken(key);
+        await (cloud === 'fly' ? this.flyToken() : this.helixCloudKey());
+      }
+      return;
+    }
+    const message = (err as Error)?.message ?? String(err);
+    this.c.log.error(`${t.project.name}/${t.environment.name}: ${new Redactor().redact(message)}`);
+    void vscode.window.showErrorMessage(message, 'Show Log').then((a) => a && this.c.log.show());
+  }
+
+  /** Helix: Sign In to Registry. Checks the credential with the engine before keeping it. */
+  async signIn(host?: string): Promise<void> {
+    if (!host) {
+      const known = new Set<string>();
+      for (const p of this.c.projects.projects) for (const e of p.environments.filter(pushable)) {
+        try {
+          known.add(pushRepository(p, e, 'ecr').registry);
+        } catch {
+          /* an ECR environment without registry_url: signs in through AWS, not here */
+        }
+      }
+      const items = [...known].filter((h) => !['ecr', 'fly'].includes(registryKind(h))).map((label) => ({ label }));
+      const other = { label: '$(add) Other registry…' };
+      const picked = items.length ? await vscode.window.showQuickPick([...items, other], { title: 'Sign in to registry' }) : other;
+      if (!picked) return;
+      host = picked === other ? await vscode.window.showInputBox({ title: 'Registry host', prompt: 'e.g. ghcr.io, docker.io, registry.example.com:5000', ignoreFocusOut: true }) : picked.label;
+      if (!host) return;
+    }
+    const answer = await this.secrets.prompt(host, 'missing');
+    if (!answer) return;
+    try {
+      await this.docker().checkAuth({ username: answer.username, password: answer.secret, serveraddress: host });
+    } catch (err) {
+      const msg = String((err as Error).message ?? err);
+      if (/unauthorized|denied|401|403|incorrect/i.test(msg)) {
+        void vscode.window.showErrorMessage(`${host} refused these credentials. Nothing was saved.`);
+        return;
+      }
+      this.c.log.warn(`Could not check the credentials for ${host} with the engine (${new Redactor().redact(msg)}); saving them anyway.`);
+    }
+    await this.secrets.registries.save(host, answer.username, answer.secret);
+    void vscode.window.showInformationMessage(`Signed in to ${host}.`);
+  }
+
+  /** Helix: Sign Out of Registry. Only what we stored; the user's own `docker login` is theirs. */
+  async signOut(): Promise<void> {
+    const items: { label: string; run: () => Promise<void> }[] = this.secrets.signedInHosts().map((h) => ({ label: h, run: () => this.secrets.signOut(h) }));
+    if (await this.secrets.hasToken(secretKeys.helixApiKey)) items.push({ label: 'Helix Cloud API key', run: () => this.secrets.deleteToken(secretKeys.helixApiKey) });
+    if (await this.secrets.hasToken(secretKeys.flyApiToken)) items.push({ label: 'Fly.io API token', run: () => this.secrets.deleteToken(secretKeys.flyApiToken) });
+    if (!items.length) return void vscode.window.showInformationMessage('No saved registry credentials or API keys.');
+    const picked = await vscode.window.showQuickPick(items, { title: 'Sign out (forget the saved secret)' });
+    if (!picked) return;
+    await picked.run();
+    void vscode.window.showInformationMessage(`Signed out: ${picked.label}.`);
+  }
+}
+
+/** CLOUD_AUTHORITY is a host[:port] or URL, as the helix CLI reads it. */
+function authority(a: string): string {
+  if (/^https?:\/\//.test(a)) return a;
+  return /^(localhost|127\.0\.0\.1)/.test(a) ? `http://${a}` : `https://${a}`;
+}

@@ -1,0 +1,147 @@
+// The deployment panel in a real VS Code (code-server) in Chromium, on a real Terraform environment
+// (test/fixtures/workspace/panel-demo, builtin provider only): open the panel, plan, see Approve disabled while
+// planning, see the counts, expand the replace, approve with the typed environment name, watch the apply log
+// stream, and see health go green. Screenshots of every step, in a dark and a light theme.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import * as http from 'node:http';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { eventually, openWorkbench, type Workbench } from '../../support/workbench';
+
+const HEALTH_PORT = 27181; // test/fixtures/workspace/panel-demo/infra/main.tf output "url"
+const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
+
+/** The panel's document: code-server nests it two iframes deep; find the frame that holds our app. */
+async function panelFrame(page: Page): Promise<Frame> {
+  return eventually(async () => {
+    for (const f of page.frames()) {
+      if (await f.locator('#env-title').count().catch(() => 0)) return f;
+    }
+    return undefined;
+  }, 'the deployment panel webview', 60_000);
+}
+
+function terraform(dir: string, args: string[]): void {
+  const r = spawnSync('terraform', args, { cwd: dir, encoding: 'utf8', env: TF_ENV });
+  if (r.status !== 0) throw new Error(`terraform ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default High Contrast'] as const) {
+  const tag = theme.includes('Dark') ? 'dark' : theme.includes('Light') ? 'light' : 'hc';
+  describe(`deployment panel in VS Code (${tag})`, function () {
+    this.timeout(240_000);
+    let wb: Workbench;
+    let frame: Frame;
+    let server: http.Server;
+    const shot = (n: string) => wb.screenshot(`panel-${tag}-${n}`);
+
+    before(async () => {
+      server = http.createServer((req, res) => {
+        res.statusCode = req.url === '/healthz' || req.url === '/readyz' ? 200 : 404;
+        res.end('ok');
+      });
+      await new Promise<void>((r, j) => server.once('error', j).listen(HEALTH_PORT, '127.0.0.1', r));
+      wb = await openWorkbench();
+      const infra = join(wb.workspace, 'panel-demo', 'infra');
+      // Existing deployment at rev v0, so the panel's v1 plan has a replace, a destroy and creates.
+      terraform(infra, ['init', '-input=false']);
+      terraform(infra, ['apply', '-input=false', '-auto-approve', '-var', 'rev=v0', '-var', 'image=127.0.0.1:5000/panel-demo:0']);
+      mkdirSync(join(wb.workspace, '.vscode'), { recursive: true });
+      writeFileSync(join(wb.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
+    });
+
+    after(async () => {
+      await wb?.close();
+      await new Promise((r) => server?.close(r));
+    });
+
+    it('opens from the palette on the Terraform environment', async () => {
+      await wb.openHelix();
+      await wb.runCommand('Helix: Open Deployment Panel');
+      const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'staging' }).first();
+      await pick.waitFor({ timeout: 30_000 });
+      await pick.click();
+      frame = await panelFrame(wb.page);
+      await frame.locator('#env-title', { hasText: 'panel-demo / staging' }).waitFor();
+      assert.ok(await frame.locator('.protected-tag').count(), 'protected environment is marked');
+      await shot('1-opened');
+    });
+
+    it('keeps Approve disabled while planning, then shows the counts', async () => {
+      // Record Approve's state at every run-state change (planning can be quicker than a poll).
+      await frame.evaluate(() => {
+        const w = window as unknown as { __seen: string[] };
+        w.__seen = [];
+        new MutationObserver(() => {
+          const b = document.querySelector('#approve');
+          w.__seen.push(`${document.body.dataset.runState}:${b?.hasAttribute('disabled') ? 'disabled' : 'enabled'}`);
+        }).observe(document.body, { attributes: true, attributeFilter: ['data-run-state'] });
+      });
+      await frame.locator('#plan').click();
+      await frame.locator('#run-state[data-state="Planned"]').waitFor({ timeout: 120_000 });
+      const seen = await frame.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+      assert.ok(seen.includes('Planning:disabled'), `states seen: ${seen.join(', ')}`);
+      assert.equal((await frame.locator('[data-count="create"]').innerText()).trim(), '2');
+      assert.equal((await frame.locator('[data-count="replace"]').innerText()).trim(), '1');
+      assert.equal((await frame.locator('[data-count="delete"]').innerText()).trim(), '1');
+      assert.notEqual(await frame.locator('#approve').getAttribute('disabled'), null, 'needs the typed name');
+      await shot('2-planned');
+    });
+
+    it('expands the replace into its attribute diff with the forcing attribute', async () => {
+      const row = frame.locator('.prow-resource[data-action="replace"]');
+      assert.match(await row.innerText(), /forced by triggers_replace/);
+      await row.locator('.address').click();
+      await frame.locator('.prow-attr', { hasText: 'forces replacement' }).first().waitFor();
+      const attrs = await frame.locator('.prow-attr').allInnerTexts();
+      assert.ok(attrs.some((a) => /Sid/.test(a) && /"v0"/.test(a) && /"v1"/.test(a)), `policy JSON diffed structurally:\n${attrs.join('\n')}`);
+      await shot('3-replace-expanded');
+    });
+
+    it('opens one resource in the native diff editor', async () => {
+      await frame.locator('.prow-resource[data-action="replace"] .open-diff').click();
+      const tab = wb.page.locator('.tabs-container .tab', { hasText: 'before ↔ after' }).first();
+      await tab.waitFor({ timeout: 30_000 });
+      await wb.page.locator('.monaco-diff-editor').first().waitFor();
+      await shot('3b-native-diff');
+      // Back to the panel (it was hidden: retainContextWhenHidden is off, so this also tests the snapshot).
+      await wb.page.locator('.tabs-container .tab', { hasText: 'Deploy: panel-demo / staging' }).click();
+      frame = await panelFrame(wb.page);
+      await frame.locator('#run-state[data-state="Planned"]').waitFor();
+      assert.equal((await frame.locator('[data-count="replace"]').innerText()).trim(), '1');
+    });
+
+    it('approves with the typed environment name and streams the apply log', async () => {
+      await frame.locator('#approval-confirm input').fill('staging');
+      await frame.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));
+      await shot('4-confirmed');
+      await frame.locator('#approve').click();
+      await frame.locator('#tab-logs[aria-selected="true"]').waitFor({ timeout: 30_000 });
+      await frame.locator('.lrow', { hasText: 'terraform apply' }).first().waitFor({ timeout: 60_000 });
+      await shot('5-applying');
+      await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 120_000 });
+      assert.ok((await frame.locator('.lrow:not([hidden])').count()) > 3);
+      await shot('6-applied');
+    });
+
+    it('shows health going green', async () => {
+      await frame.locator('#tab-health').click();
+      await frame.locator('#health-overall[data-status="pass"]').waitFor({ timeout: 60_000 });
+      assert.equal(await frame.locator('.probe[data-status="pass"]').count(), 2);
+      await shot('7-healthy');
+    });
+
+    it('restores the panel with the same run after a window reload', async () => {
+      await wb.page.reload();
+      await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      frame = await panelFrame(wb.page);
+      await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 60_000 });
+      await frame.locator('#tab-logs').click();
+      await frame.locator('.lrow', { hasText: 'Apply complete' }).first().waitFor({ timeout: 30_000 });
+      await shot('8-after-reload');
+    });
+  });
+}
