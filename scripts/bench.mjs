@@ -3,12 +3,11 @@
 import { readdirSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { register } from 'tsx/esm/api';
+import { tsImport } from 'tsx/esm/api';
 import { ensureAptPackages } from './lib/apt.mjs';
 import { startDocker, startRegistry } from './lib/services.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-register();
 const only = process.argv.slice(2);
 const files = readdirSync(join(root, 'test/bench')).filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
 const tmp = mkdtempSync(join(tmpdir(), 'hd-bench-'));
@@ -29,7 +28,7 @@ try {
   for (const f of files) {
     let results;
     try {
-      const mod = await import(join(root, 'test/bench', f));
+      const mod = await tsImport(join(root, 'test/bench', f), import.meta.url);
       results = await (mod.run ?? mod.default?.run)();
     } catch (err) {
       failures++;

@@ -19,7 +19,7 @@ const common = {
   target: 'node20',
 };
 
-const node = { ...common, platform: 'node', format: 'cjs', mainFields: ['module', 'main'], external: ['vscode'] };
+const node = { ...common, platform: 'node', format: 'cjs', mainFields: ['module', 'main'], external: ['vscode', 'cpu-features', '*.node'] };
 
 /** Files under dir (recursively) whose name ends with suffix, as repo-relative paths. */
 function find(dir, suffix) {
@@ -51,11 +51,11 @@ if (withTests) {
   const files = find('test/e2e/exthost', '.test.ts');
   builds.push({
     ...node,
-    external: ['vscode', 'mocha'],
+    external: ['vscode', 'mocha', 'cpu-features', '*.node'],
     stdin: { contents: files.map((f) => `require(${JSON.stringify('./' + f)});`).join('\n'), resolveDir: root, loader: 'js' },
     outfile: 'out/exthost/tests.js',
   });
-  builds.push({ ...node, external: ['vscode', 'mocha'], entryPoints: ['test/e2e/exthost/index.ts'], outfile: 'out/exthost/index.js' });
+  builds.push({ ...node, external: ['vscode', 'mocha', 'cpu-features', '*.node'], entryPoints: ['test/e2e/exthost/index.ts'], outfile: 'out/exthost/index.js' });
 }
 
 mkdirSync(join(root, 'dist'), { recursive: true });

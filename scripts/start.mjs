@@ -1,7 +1,7 @@
 // `npm start`: installs what is missing, builds and packages the extension, starts a private Docker
 // engine (unless one is already reachable) and code-server on 127.0.0.1 with the extension installed
 // and examples/ open, then prints the URL. Ctrl+C stops everything it started.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ensureAptPackages } from './lib/apt.mjs';
@@ -39,6 +39,8 @@ try {
   const vsix = join(state, 'helix-deploy.vsix');
   run(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsix], { cwd: root, quiet: true });
 
+  // The local example builds FROM scratch with a static busybox: no image can be pulled offline.
+  copyFileSync('/bin/busybox', join(root, 'examples/local-demo/busybox'));
   const env = { ...process.env };
   if (!dockerReachable(env)) {
     log('no Docker engine reachable: starting a private one for the examples');

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { Journal } from './core/engine/journal';
 import { ProjectIndex } from './services/projects';
 
 /**
@@ -11,10 +13,19 @@ export class Container implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   /** Every HelixDB project in the workspace. */
   readonly projects: ProjectIndex;
+  /**
+   * The workspace's run history: one crash-safe journal shared by every kind of run (build, start, push,
+   * plan, apply...). Opening it marks runs a crashed window left unfinished as Interrupted.
+   */
+  readonly journal: Promise<Journal>;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(vscode.window.createOutputChannel('Helix Deploy', { log: true }));
     this.projects = this.own(new ProjectIndex(this.log));
+    const storage = context.storageUri ?? context.globalStorageUri;
+    this.journal = Journal.open(path.join(storage.fsPath, 'runs.journal'));
+    this.journal.catch((err) => this.log.error(`Run history could not be opened: ${err instanceof Error ? err.message : String(err)}`));
+    this.own({ dispose: () => void this.journal.then((j) => j.close(), () => undefined) });
   }
 
   /** False in a Restricted Mode workspace: then nothing may be executed (docker, terraform, helix...). */

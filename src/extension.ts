@@ -3,6 +3,7 @@ import { Container } from './container';
 import { registerProjectCommands } from './commands/project';
 import { registerProjectsView } from './views/projects';
 import { registerLanguage } from './language/index';
+import { registerLocal } from './commands/local';
 
 let container: Container | undefined;
 
@@ -14,6 +15,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ cont
   registerProjectsView(c);
   registerProjectCommands(c);
   registerLanguage(c);
+  registerLocal(c);
   // Discovery runs after registration so views show a loading state instead of nothing.
   void c.projects.refresh();
   c.log.info(`Helix Deploy activated in ${Date.now() - started} ms`);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readProject } from '../../core/config/project';
-import { DeployEngine } from '../../core/engine/engine';
+import { HeadlessDeployEngine } from '../../core/engine/headless';
 import { EngineError } from '../../core/engine/errors';
 import { Journal } from '../../core/engine/journal';
 import { LockManager } from '../../core/engine/locks';
@@ -16,7 +16,7 @@ import { TerraformProvider } from '../../providers/terraform/terraform';
 // other's runs and never run the same environment twice at once.
 
 export interface CliEngine {
-  engine: DeployEngine;
+  engine: HeadlessDeployEngine;
   target: DeployTarget;
   close(): Promise<void>;
 }
@@ -40,7 +40,7 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
   const stateDir = path.join(dir, '.helix');
   const redactor = new Redactor();
   const journal = await Journal.open(path.join(stateDir, 'runs.jsonl'), { redact: (s) => redactor.redact(s) });
-  const engine = new DeployEngine({
+  const engine = new HeadlessDeployEngine({
     journal,
     redactor,
     locks: new LockManager(path.join(stateDir, 'locks')),
@@ -63,7 +63,7 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
 }
 
 /** Streams the run's log lines to stderr (stdout is kept for the summary / JSON). */
-export function streamLogs(engine: DeployEngine, quiet: boolean): { dispose(): void } {
+export function streamLogs(engine: HeadlessDeployEngine, quiet: boolean): { dispose(): void } {
   if (quiet) return { dispose() {} };
   return engine.onRunEvent((e) => {
     if (e.type === 'log') for (const l of e.lines) process.stderr.write(`${l}\n`);

@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { redactValue } from '../plan/diff';
-import type { PlanModel } from '../plan/model';
 import { Redactor } from '../process/redact';
 import { Emitter, type Event } from './emitter';
 import { EngineError, type RunAction } from './errors';
 import { Journal, newRunId, type RunRecord } from './journal';
 import { EnvironmentBusyError, LockManager, pidAlive, type LockInfo } from './locks';
 import { assertTransition, IllegalTransitionError } from './machine';
-import type { DeployProvider, ProgressEvent, ToolRequest, ToolStatus } from './provider';
+import type { DeployProvider, ToolRequest, ToolStatus } from './provider';
 import { isTerminal, type RunState } from './states';
 import { resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
+import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 
 // The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
 // Pulumi alike. It owns run states (through the machine), one lock per environment, plan expiry and the
@@ -38,69 +38,22 @@ export interface EngineOptions {
   now?: () => number;
 }
 
-export type RunEvent =
-  | { type: 'state'; runId: string; state: RunState; previous?: RunState; run: RunRecord }
-  | { type: 'log'; runId: string; lines: string[] }
-  | { type: 'progress'; runId: string; event: ProgressEvent }
-  | { type: 'model'; runId: string };
-
-export interface RunSnapshot {
-  run: RunRecord;
-  tool: 'terraform' | 'pulumi';
-  destroy: boolean;
-  /** Redacted diff model, once planned. */
-  model?: PlanModel;
-  /** sha256 of the plan file; approve() must be given this value. */
-  planHash?: string;
-  expiresAt?: string;
-  /** False when the tool re-plans at apply (Pulumi without saved plans): the UI must say so. */
-  binding: boolean;
-  /** Changes found so far while planning, apply steps while applying (bounded). */
-  progress: ProgressEvent[];
-  /** What a person can do now. */
-  actions: Array<'approve' | 'apply' | 'cancel' | 'discard' | 'replan'>;
-}
-
-export interface RunHandle {
-  id: string;
-  /** Resolves when the step (plan or apply) has finished, with the final snapshot. Never rejects. */
-  done: Promise<RunSnapshot>;
-}
-
-interface ActiveRun {
-  target: DeployTarget;
-  resolved: ResolvedTarget;
-  tool: 'terraform' | 'pulumi';
-  destroy: boolean;
-  lockKey: string;
-  locks: LockManager;
-  controller?: AbortController;
-  done?: Promise<RunSnapshot>;
-  model?: PlanModel;
-  planFile?: string;
-  planHash?: string;
-  expiresAt?: number;
-  timer?: NodeJS.Timeout;
-  binding: boolean;
-  progress: ProgressEvent[];
-  /** An approve/apply is being recorded: a second one (double click, two windows' buttons) is refused. */
-  busy?: boolean;
-}
+export type { ActiveRun, RunEvent, RunHandle, RunSnapshot } from './run';
 
 /** Finished runs kept in memory for snapshots and Re-plan (older ones are read from the journal only). */
 const KEEP_FINISHED = 50;
 
 export class DeployEngine {
-  private readonly active = new Map<string, ActiveRun>();
-  private readonly events = new Emitter<RunEvent>();
-  private readonly redactor: Redactor;
-  private readonly now: () => number;
+  protected readonly active = new Map<string, ActiveRun>();
+  protected readonly events = new Emitter<RunEvent>();
+  protected readonly redactor: Redactor;
+  protected readonly now: () => number;
   private readonly sub: { dispose(): void };
 
   /** State changes, log lines, progress and "model ready" of plan runs. */
   readonly onRunEvent: Event<RunEvent> = this.events.event;
 
-  constructor(private readonly opts: EngineOptions) {
+  constructor(protected readonly opts: EngineOptions) {
     this.redactor = opts.redactor ?? new Redactor();
     this.now = opts.now ?? Date.now;
     this.sub = opts.journal.onDidChange((e) => {
@@ -128,6 +81,24 @@ export class DeployEngine {
 
   /** Starts a plan (or a destroy plan). Throws EngineError (busy, tool missing, bad config) before anything runs. */
   async startPlan(target: DeployTarget, opts: { destroy?: boolean } = {}): Promise<RunHandle> {
+    const destroy = !!opts.destroy;
+    const { id, a, provider } = await this.openRun(target, destroy ? 'destroy' : 'plan', 'Draft', { destroy });
+    a.destroy = destroy;
+    a.done = this.executePlan(id, a, provider);
+    return { id, done: a.done };
+  }
+
+  /**
+   * Everything before a run may start: settings resolved, tool present, environment lock taken, run
+   * recorded. Throws EngineError (config, tool-missing, busy) with nothing recorded.
+   */
+  protected async openRun(
+    target: DeployTarget,
+    kind: 'plan' | 'destroy' | 'apply',
+    state: RunState,
+    meta: Record<string, unknown> = {},
+    precheck?: () => void,
+  ): Promise<{ id: string; a: ActiveRun; provider: DeployProvider; who: string }> {
     let resolved: ResolvedTarget;
     try {
       resolved = resolveTarget(target);
@@ -142,9 +113,8 @@ export class DeployEngine {
     if (!provider) throw new EngineError('tool-missing', `${resolved.tool} is not available in this build.`);
     const status = await provider.status();
     if (status.state !== 'ok') throw new EngineError('tool-missing', status.message, ['Set Path'], { setting: status.setting });
+    precheck?.();
 
-    const destroy = !!opts.destroy;
-    const kind = destroy ? 'destroy' : 'plan';
     const who = await this.opts.who();
     const id = newRunId();
     const lockKey = LockManager.key(target.project.name, target.environment.name);
@@ -156,14 +126,14 @@ export class DeployEngine {
       if (err instanceof EnvironmentBusyError) throw this.busyError(err);
       throw err;
     }
-    const a: ActiveRun = { target, resolved, tool: resolved.tool, destroy, lockKey, locks, binding: true, progress: [] };
+    const a: ActiveRun = { target, resolved, tool: resolved.tool, destroy: false, lockKey, locks, binding: true, progress: [] };
     this.active.set(id, a); // before begin(), so its first event reaches onRunEvent
     try {
       await this.opts.journal.begin({
-        id, kind, who, state: 'Draft',
+        id, kind, who, state,
         project: target.project.name,
         environment: target.environment.name,
-        meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, destroy },
+        meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, ...meta },
       });
     } catch (err) {
       this.active.delete(id);
@@ -171,8 +141,7 @@ export class DeployEngine {
       throw err;
     }
     if (tookOver) this.log(id, `Took over the environment lock of run ${tookOver.runId} (${tookOver.who}, since ${tookOver.since}): that run is no longer active.`);
-    a.done = this.executePlan(id, a, provider);
-    return { id, done: a.done };
+    return { id, a, provider, who };
   }
 
   /** Approves exactly the plan the reviewer saw: `planHash` must be the snapshot's planHash. */
@@ -247,82 +216,6 @@ export class DeployEngine {
     return this.cancel(runId, who);
   }
 
-  /**
-   * Headless apply of a plan file made earlier (`helix-deploy apply ENV --plan FILE`): passing the file is
-   * the approval. The file is copied into the private state folder first, so what is hashed, shown and
-   * applied is one and the same.
-   */
-  async applySavedPlan(target: DeployTarget, file: string): Promise<RunHandle> {
-    let resolved: ResolvedTarget;
-    try {
-      resolved = resolveTarget(target);
-    } catch (err) {
-      if (err instanceof TargetError) throw new EngineError('config', err.message, ['Open Settings']);
-      throw err;
-    }
-    for (const v of resolved.secretValues) this.redactor.add(v);
-    const provider = this.opts.providers[resolved.tool];
-    if (!provider) throw new EngineError('tool-missing', `${resolved.tool} is not available in this build.`);
-    const status = await provider.status();
-    if (status.state !== 'ok') throw new EngineError('tool-missing', status.message, ['Set Path'], { setting: status.setting });
-    if (!fs.existsSync(file)) throw new EngineError('not-found', `No plan file ${file}. Run \`helix-deploy plan ${target.environment.name} --out ${file}\` first.`, ['Re-plan']);
-    const who = await this.opts.who();
-    const id = newRunId();
-    const lockKey = LockManager.key(target.project.name, target.environment.name);
-    const locks = this.locksFor(target);
-    try {
-      await locks.acquire(lockKey, { runId: id, who, kind: 'apply' }, (h, dead) => this.lockIsStale(h, dead));
-    } catch (err) {
-      if (err instanceof EnvironmentBusyError) throw this.busyError(err);
-      throw err;
-    }
-    const a: ActiveRun = { target, resolved, tool: resolved.tool, destroy: false, lockKey, locks, binding: true, progress: [] };
-    this.active.set(id, a);
-    try {
-      await this.opts.journal.begin({
-        id, kind: 'apply', who, state: 'Planned',
-        project: target.project.name, environment: target.environment.name,
-        meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, planSource: path.resolve(file) },
-      });
-    } catch (err) {
-      this.active.delete(id);
-      await locks.release(lockKey, id);
-      throw err;
-    }
-    const dir = path.join(this.opts.stateDir, 'plans');
-    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-    a.planFile = path.join(dir, `${id}${path.extname(file) || '.plan'}`);
-    await fs.promises.copyFile(file, a.planFile);
-    await fs.promises.chmod(a.planFile, 0o600);
-    a.planHash = await hashFile(a.planFile);
-    try {
-      // Reading the plan learns its secrets (before any output is logged) and shows what will be applied.
-      a.model = await provider.show({ runId: id, dir: resolved.dir, vars: resolved.vars, workspace: resolved.workspace, signal: new AbortController().signal, redactor: this.redactor, planFile: a.planFile });
-      this.events.fire({ type: 'model', runId: id });
-    } catch (err) {
-      await this.finish(id, 'Cancelled', `Could not read the plan file: ${this.message(err)}`);
-      throw new EngineError('not-found', `Could not read the plan file ${file}: ${this.message(err)}`, ['Re-plan'], { runId: id });
-    }
-    await this.opts.journal.transition(id, 'Approved', { meta: { approvedBy: who, approvedAt: new Date(this.now()).toISOString(), planHash: a.planHash, summary: a.model.summary } });
-    await this.opts.journal.transition(id, 'Applying');
-    a.done = this.executeApply(id, a, provider);
-    return { id, done: a.done };
-  }
-
-  /**
-   * Ends a Planned run by saving its plan file to `dest` (the headless CLI: the apply comes later, from
-   * another process, as its own run). The run is recorded as Cancelled with where the plan went.
-   */
-  async handOff(runId: string, dest: string): Promise<void> {
-    const a = this.require(runId);
-    const run = this.opts.journal.get(runId)!;
-    if (run.state !== 'Planned' || !a.planFile) throw new EngineError('illegal', `Run ${runId} is ${run.state}; only a Planned run can be saved.`, [], { runId });
-    await fs.promises.mkdir(path.dirname(path.resolve(dest)), { recursive: true });
-    await fs.promises.copyFile(a.planFile, dest);
-    await fs.promises.chmod(dest, 0o600);
-    await this.finish(runId, 'Cancelled', `Plan saved to ${dest}; apply it with \`helix-deploy apply ${run.environment} --plan ${dest}\` (a run of its own).`, { savedTo: path.resolve(dest), handedOff: true });
-  }
-
   /** Discards the run if still open and plans again for the same environment. */
   async replan(runId: string): Promise<RunHandle> {
     const a = this.require(runId);
@@ -333,25 +226,7 @@ export class DeployEngine {
 
   snapshot(runId: string): RunSnapshot | undefined {
     const run = this.opts.journal.get(runId);
-    if (!run) return undefined;
-    const a = this.active.get(runId);
-    const s = run.state;
-    const actions: RunSnapshot['actions'] = [];
-    if (s === 'Planned') actions.push('approve', 'discard');
-    if (s === 'Approved') actions.push('apply', 'discard');
-    if (s === 'Planning' || s === 'Applying' || s === 'Draft') actions.push('cancel');
-    if (a && (s === 'Planned' || s === 'Expired' || s === 'PlanFailed' || s === 'ApplyFailed' || s === 'Cancelled' || s === 'Interrupted' || s === 'Applied')) actions.push('replan');
-    return {
-      run,
-      tool: a?.tool ?? ((run.meta?.tool as 'terraform' | 'pulumi') ?? 'terraform'),
-      destroy: a?.destroy ?? !!run.meta?.destroy,
-      model: a?.model,
-      planHash: a?.planHash ?? (run.meta?.planHash as string | undefined),
-      expiresAt: a?.expiresAt ? new Date(a.expiresAt).toISOString() : (run.meta?.expiresAt as string | undefined),
-      binding: a?.binding ?? true,
-      progress: a?.progress ?? [],
-      actions,
-    };
+    return run ? buildSnapshot(run, this.active.get(runId)) : undefined;
   }
 
   /** Plan-first runs of the journal (newest first). */
@@ -409,7 +284,7 @@ export class DeployEngine {
     return this.snapshot(id)!;
   }
 
-  private async executeApply(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {
+  protected async executeApply(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {
     try {
       if (a.timer) clearTimeout(a.timer);
       if (!a.planFile || !fs.existsSync(a.planFile) || (await hashFile(a.planFile)) !== a.planHash) {
@@ -458,7 +333,7 @@ export class DeployEngine {
   }
 
   /** Ends a run in a terminal state: journal, lock released, plan file (secrets) deleted, timer cleared. */
-  private async finish(id: string, state: RunState, error?: string, meta?: Record<string, unknown>): Promise<RunSnapshot> {
+  protected async finish(id: string, state: RunState, error?: string, meta?: Record<string, unknown>): Promise<RunSnapshot> {
     const a = this.active.get(id);
     const run = this.opts.journal.get(id)!;
     const ending = !isTerminal(run.state);
@@ -546,19 +421,19 @@ export class DeployEngine {
     return JSON.parse(JSON.stringify(whole), (_k, x) => (typeof x === 'string' ? this.redactor.redact(x) : x));
   }
 
-  private locksFor(target: DeployTarget): LockManager {
+  protected locksFor(target: DeployTarget): LockManager {
     return typeof this.opts.locks === 'function' ? this.opts.locks(target.project) : this.opts.locks;
   }
 
-  private log(id: string, line: string): void {
+  protected log(id: string, line: string): void {
     void this.opts.journal.appendLog(id, this.redactor.redact(line)).catch(() => undefined);
   }
 
-  private message(err: unknown): string {
+  protected message(err: unknown): string {
     return this.redactor.redact(err instanceof Error ? err.message : String(err));
   }
 
-  private require(runId: string): ActiveRun {
+  protected require(runId: string): ActiveRun {
     const a = this.active.get(runId);
     if (!a) {
       const run = this.opts.journal.get(runId);

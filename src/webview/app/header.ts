@@ -39,7 +39,7 @@ export class RunHeader {
     clear(this.stepper);
     for (const st of steps(run)) {
       this.stepper.append(
-        h('li', { class: `step ${st.status}`, 'aria-current': st.status === 'current' ? 'step' : null, 'data-step': st.label },
+        h('li', { class: `step ${st.status}`, 'aria-current': st.status === 'current' ? 'step' : null, 'data-step': st.label, title: st.at ? `${st.label} at ${new Date(st.at).toLocaleTimeString()}` : null },
           h('span', { class: 'step-dot', 'aria-hidden': 'true' }, st.status === 'done' ? '✓' : st.status === 'failed' ? '✕' : st.status === 'current' ? '●' : '○'),
           h('span', { class: 'step-label' }, st.label),
           h('span', { class: 'visually-hidden' }, ` (${st.status})`)),

@@ -33,7 +33,6 @@ export class LogTab {
   private readonly searchStatus = h('span', { class: 'log-search-status', id: 'log-search-status', 'aria-live': 'polite' });
   private readonly sourceSel = h('div', { class: 'log-sources', role: 'radiogroup', 'aria-label': 'Log source', hidden: true });
   private readonly schedule = frameScheduler(() => this.flush());
-  private hasContainer = false;
 
   constructor(private readonly post: (m: WebviewMessage) => void) {
     this.list = new VirtualList<LogLine>({
@@ -82,7 +81,6 @@ export class LogTab {
   }
 
   setContainerAvailable(on: boolean): void {
-    this.hasContainer = on;
     this.sourceSel.hidden = !on;
   }
 
@@ -198,9 +196,5 @@ export class LogTab {
     const buf = this.buffers[this.source];
     this.status.textContent = `${buf.length.toLocaleString()} lines${buf.dropped ? ` (${buf.dropped.toLocaleString()} earlier lines dropped)` : ''} · ${this.follow ? 'following' : 'paused'}`;
     this.searchStatus.textContent = this.query ? (this.hits.length ? `${this.hitIdx + 1} of ${this.hits.length}` : 'No matches') : '';
-  }
-
-  get container(): boolean {
-    return this.hasContainer;
   }
 }

@@ -10,7 +10,7 @@ import { h } from './dom';
 import { RunHeader } from './header';
 import { HealthTab } from './healthView';
 import { LogTab } from './logView';
-import { PlanTab } from './planView';
+import { PlanTab, type SavedPlanUi } from './planView';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -20,6 +20,14 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 type Tab = 'plan' | 'logs' | 'health';
+
+/** What the app keeps in vscode.setState: survives hide/show (retainContextWhenHidden is off) and reloads. */
+interface Saved {
+  envKey?: string;
+  tab?: Tab;
+  runState?: string;
+  plan?: SavedPlanUi;
+}
 const APPLY_STATES = new Set(['Approved', 'Applying', 'Applied', 'ApplyFailed', 'Running', 'Succeeded', 'Failed']);
 
 class App {
@@ -44,8 +52,12 @@ class App {
       this.tabs.append(b);
     }
     root.append(this.header.el, this.notice, this.tabs, h('main', { class: 'panels' }, this.plan.el, this.logs.el, this.health.el));
-    const saved = this.vscode.getState() as { tab?: Tab } | undefined;
+    const saved = this.vscode.getState() as Saved | undefined;
+    this.plan.restoreUi(saved?.plan);
+    // The run state the user last saw: the tab only switches automatically if the run moved on meanwhile.
+    this.lastRunState = saved?.runState;
     this.selectTab(saved?.tab ?? 'plan', false);
+    this.plan.onUiChange = () => this.persist();
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
     // Expiry countdown and running durations.
     setInterval(() => this.state && this.renderClock(), 1000);
@@ -108,6 +120,7 @@ class App {
     }
     this.lastRunState = runState;
     this.lastRunId = s.run?.id;
+    this.persist();
     this.header.update(s, now);
     this.plan.update(s, now);
     this.health.update(s.health);
@@ -156,7 +169,14 @@ class App {
     this.logs.el.hidden = t !== 'logs';
     this.health.el.hidden = t !== 'health';
     // The serializer reads envKey to restore this panel after a window reload.
-    this.vscode.setState({ tab: t, envKey: this.state?.env.key ?? (this.vscode.getState() as { envKey?: string } | undefined)?.envKey });
+    this.persist();
+  }
+
+  private persist(): void {
+    const prev = this.vscode.getState() as Saved | undefined;
+    // The serializer in src/webview/index.ts reads envKey to restore this panel after a window reload.
+    const saved: Saved = { envKey: this.state?.env.key ?? prev?.envKey, tab: this.tab, runState: this.lastRunState, plan: this.plan.uiState() };
+    this.vscode.setState(saved);
   }
 
   private tabKey(e: KeyboardEvent, id: Tab): void {

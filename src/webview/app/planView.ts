@@ -13,6 +13,14 @@ import { VirtualList } from './virtualList';
 
 export const PLAN_ROW_HEIGHT = 22;
 
+export interface SavedPlanUi {
+  actions: ChangeAction[];
+  search: string;
+  showAll: boolean;
+  collapsed: string[];
+  expanded: string[];
+}
+
 const BADGE: Record<ChangeAction, string> = {
   create: '+ create',
   update: '~ update',
@@ -55,6 +63,9 @@ export class PlanTab {
     details: new Map(),
   };
 
+  /** Called whenever the user changes filters/expansion, so main.ts can persist it across hide/show. */
+  onUiChange: () => void = () => {};
+
   constructor(private readonly post: (m: WebviewMessage) => void) {
     this.list = new VirtualList<PlanRow>({
       rowHeight: PLAN_ROW_HEIGHT,
@@ -70,13 +81,13 @@ export class PlanTab {
     sc.addEventListener('click', (e) => this.onClick(e));
     sc.addEventListener('focus', () => this.list.invalidate());
 
-    const search = h('vscode-textfield', { id: 'plan-search', placeholder: 'Search by address', label: 'Search resources by address', type: 'search' });
+    const search = (this.searchEl = h('vscode-textfield', { id: 'plan-search', placeholder: 'Search by address', label: 'Search resources by address', type: 'search' }));
     const onSearch = debounce(() => {
       this.ui.filter.search = (search as unknown as { value: string }).value ?? '';
       this.reflatten();
     }, 80);
     search.addEventListener('input', onSearch);
-    const showAll = h('vscode-checkbox', { id: 'plan-show-all', label: 'Show unchanged' });
+    const showAll = (this.showAllEl = h('vscode-checkbox', { id: 'plan-show-all', label: 'Show unchanged' }));
     showAll.addEventListener('change', () => {
       this.ui.filter.showAll = !!(showAll as unknown as { checked: boolean }).checked;
       this.reflatten();
@@ -92,6 +103,26 @@ export class PlanTab {
       sc,
       this.approval.el,
     );
+  }
+
+  private searchEl!: HTMLElement;
+  private showAllEl!: HTMLElement;
+
+  /** What survives a hidden/restored webview (vscode.setState): filters, search, expanded and collapsed rows. */
+  uiState(): SavedPlanUi {
+    const f = this.ui.filter;
+    return { actions: [...f.actions], search: f.search, showAll: f.showAll, collapsed: [...this.ui.collapsed], expanded: [...this.ui.expanded] };
+  }
+
+  restoreUi(s: SavedPlanUi | undefined): void {
+    if (!s) return;
+    this.ui.filter.actions = new Set(s.actions ?? []);
+    this.ui.filter.search = s.search ?? '';
+    this.ui.filter.showAll = !!s.showAll;
+    this.ui.collapsed = new Set(s.collapsed ?? []);
+    this.ui.expanded = new Set(s.expanded ?? []);
+    (this.searchEl as unknown as { value: string }).value = this.ui.filter.search;
+    if (this.ui.filter.showAll) this.showAllEl.setAttribute('checked', '');
   }
 
   update(state: PanelState, now: number): void {
@@ -180,6 +211,7 @@ export class PlanTab {
       return;
     }
     this.rows = flattenPlan(this.index, this.ui as PlanUiState);
+    this.onUiChange();
     this.active = Math.min(this.active, Math.max(0, this.rows.length - 1));
     this.statusEl.textContent = '';
     this.list.setItems(this.rows);

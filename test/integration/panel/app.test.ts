@@ -194,6 +194,10 @@ for (const theme of ['dark', 'light'] as const) {
       c.session.detached();
       await page.reload();
       await page.locator('#run-state[data-state="Applied"]').waitFor();
+      // UI state survives too (vscode.setState): the tab the user was on, expanded resources with their details.
+      assert.equal(await attr(page, '#tab-health', 'aria-selected'), 'true');
+      await page.locator('#tab-plan').click();
+      await page.locator('.prow-attr', { hasText: 'forces replacement' }).first().waitFor();
       await page.locator('#tab-logs').click();
       await page.locator('.lrow', { hasText: 'line 49' }).waitFor();
       assert.deepEqual(c.panel.problems, [], 'no CSP violation, page error or remote request');

@@ -85,11 +85,11 @@ export async function openPanelPage(opts: PanelPageOptions = {}): Promise<PanelP
   await page.addInitScript(`
     window.__name = (f) => f;
     window.__posted = [];
-    window.__state = undefined;
     window.acquireVsCodeApi = () => ({
       postMessage: (m) => { window.__posted.push(JSON.parse(JSON.stringify(m))); if (window.__toHost) window.__toHost(m); },
-      getState: () => window.__state,
-      setState: (s) => { window.__state = s; },
+      // Like VS Code, state survives a reload of the webview document (sessionStorage does here).
+      getState: () => { const v = sessionStorage.getItem('vscode-state'); return v ? JSON.parse(v) : undefined; },
+      setState: (s) => { sessionStorage.setItem('vscode-state', JSON.stringify(s)); },
     });`);
   await page.goto(`${ORIGIN}/`);
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'), undefined, { timeout: 10_000 }).catch((e) => {
