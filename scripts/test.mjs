@@ -13,7 +13,10 @@ import { run } from './lib/run.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const ALL = ['unit', 'integration', 'exthost', 'ui'];
-const picked = process.argv.slice(2).filter((a) => ALL.includes(a));
+const dashdash = process.argv.indexOf('--');
+// Arguments after `--` go to mocha (e.g. `node scripts/test.mjs ui -- --grep "local Docker"`).
+const mochaArgs = dashdash >= 0 ? process.argv.slice(dashdash + 1) : [];
+const picked = process.argv.slice(2, dashdash >= 0 ? dashdash : undefined).filter((a) => ALL.includes(a));
 const layers = picked.length ? picked : ALL;
 const output = join(root, '.test-output');
 const tmp = mkdtempSync(join(tmpdir(), 'hd-test-'));
@@ -41,7 +44,7 @@ function npmDepsFresh() {
 function mocha(name, globs, env = {}, extra = []) {
   const stats = join(tmp, `${name}-stats.json`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'node_modules/mocha/bin/mocha.js'), '--reporter', join(root, 'test/support/reporter.cjs'), ...extra, ...globs],
+    const child = spawn(process.execPath, [join(root, 'node_modules/mocha/bin/mocha.js'), '--reporter', join(root, 'test/support/reporter.cjs'), ...extra, ...mochaArgs, ...globs],
       { cwd: root, stdio: 'inherit', env: { ...process.env, ...env, HELIX_TEST_STATS: stats } });
     child.on('exit', (code) => {
       let s = { passed: 0, failed: 0 };
@@ -117,7 +120,7 @@ async function ui() {
   stoppers.push(() => cs.stop());
   return mocha('ui', ['test/e2e/ui/**/*.test.ts'], {
     ...env, HELIX_TEST_CODE_SERVER: cs.url, HELIX_TEST_TMP: join(tmp, 'ui'),
-  }, ['--timeout', '180000']);
+  }, ['--timeout', '180000', '--require', 'tsx/cjs', '--require', join(root, 'test/support/ui-hooks.ts')]);
 }
 
 let exitCode = 1;

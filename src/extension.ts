@@ -4,6 +4,10 @@ import { registerProjectCommands } from './commands/project';
 import { registerProjectsView } from './views/projects';
 import { registerLanguage } from './language/index';
 import { registerLocal } from './commands/local';
+import { registerDeploy } from './commands/deploy';
+import { registerPush } from './commands/push';
+import { registerKubernetes } from './commands/kubernetes';
+import { registerPanel } from './webview';
 
 let container: Container | undefined;
 
@@ -15,7 +19,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ cont
   registerProjectsView(c);
   registerProjectCommands(c);
   registerLanguage(c);
+  registerDeploy(c);
+  registerKubernetes(c);
+  registerPush(c, () => c.journal);
   registerLocal(c);
+  registerPanel(c);
   // Discovery runs after registration so views show a loading state instead of nothing.
   void c.projects.refresh();
   c.log.info(`Helix Deploy activated in ${Date.now() - started} ms`);

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { DeployEngine } from '../core/engine/engine';
-import { Journal, whoAmI } from '../core/engine/journal';
+import { whoAmI } from '../core/engine/journal';
 import { LazyDeployEngine } from '../core/engine/lazy';
 import { LockManager } from '../core/engine/locks';
 import { Redactor } from '../core/process/redact';
@@ -34,8 +34,8 @@ export function registerDeploy(c: Container): void {
   let who: Promise<string> | undefined;
   const engine = new LazyDeployEngine(async () => {
     const storage = (c.context.storageUri ?? c.context.globalStorageUri).fsPath;
-    // The same journal as the local Docker loop when it is registered (one history per workspace).
-    const journal = c.local ? await c.local.ready() : await openOwnJournal(c, storage, redactor);
+    // The workspace's one run history (shared with the local Docker loop and pushes).
+    const journal = await c.journal;
     return new DeployEngine({
       journal,
       redactor,
@@ -73,10 +73,4 @@ export function registerDeploy(c: Container): void {
   c.own(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('helixDeploy.terraform.path') || e.affectsConfiguration('helixDeploy.pulumi.path')) void flows.checkTools(true);
   }));
-}
-
-async function openOwnJournal(c: Container, storage: string, redactor: Redactor): Promise<Journal> {
-  const j = await Journal.open(path.join(storage, 'runs.journal'), { redact: (s) => redactor.redact(s) });
-  c.own({ dispose: () => void j.close() });
-  return j;
 }

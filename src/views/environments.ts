@@ -33,6 +33,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
   ) {
     c.own(this.emitter);
     c.own(c.projects.onDidChange(() => this.refresh()));
+    if (c.pushStatus) c.own(c.pushStatus.onDidChange(() => this.refresh()));
   }
 
   refresh(): void {
@@ -91,7 +92,9 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
       );
       item.contextValue = `environment:local:${state}`;
     } else {
-      item.description = [env.kind, env.target].filter(Boolean).join(' · ');
+      // Push targets show what was pushed last; others show where they point.
+      const pushed = this.c.pushStatus?.describe(project.name, env.name);
+      item.description = [env.kind, pushed ?? env.target].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(KIND_ICON[env.kind] ?? 'globe');
       item.tooltip = `${project.name} / ${env.name} (${env.kind}) from ${env.source}${env.target ? `\n${env.target}` : ''}`;
       item.contextValue = `environment:${env.kind}${env.protected ? ':protected' : ''}`;

@@ -3,7 +3,7 @@ import { run as spawnRun } from '../../src/core/process/spawn';
 import { pushImage } from '../../src/core/push/pushImage';
 import { parseReference } from '../../src/core/push/reference';
 import { EnginePusher } from '../../src/providers/registry/enginePusher';
-import { buildTestImage, registryDigest, startRegistry, testDockerSocket } from '../support/registry';
+import { buildTestImage, registryDigest, removeTestImage, startRegistry, testDockerSocket } from '../support/registry';
 import type { BenchResult } from './types';
 
 // Push of a ~50 MB image through our path (dockerode + progress parsing + retry wrapper) vs `docker push`,
@@ -51,7 +51,7 @@ export async function run(): Promise<BenchResult[]> {
       }
     }
   } finally {
-    await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    await removeTestImage(docker, image);
   }
   const o = median(ours);
   const c = median(cli);

@@ -122,22 +122,28 @@ function trickle(from: NodeJS.ReadableStream, to: NodeJS.WritableStream): void {
 }
 
 /**
- * Blobs sent again after the registry had confirmed them: PUT ...?digest= answered 201 and the client's
- * verifying HEAD answered 200. (A blob whose verification failed may be re-sent: the client cannot know.)
+ * Blobs sent again needlessly: after the registry confirmed them (PUT ...?digest= answered 201 and the
+ * client's verifying HEAD answered 200) and with every later existence check (HEAD) for that blob
+ * answered. A blob whose check we broke may be re-sent: the client cannot know it is there.
  */
 export function resentConfirmedBlobs(records: ProxyRecord[]): string[] {
   const confirmed = new Set<string>();
   const pending = new Set<string>();
+  const unverifiable = new Set<string>();
   const resent: string[] = [];
   for (const r of records) {
     const put = /[?&]digest=([^&]+)/.exec(r.url)?.[1];
     if (r.method === 'PUT' && put && r.status === 201) {
       const d = decodeURIComponent(put);
-      if (confirmed.has(d)) resent.push(d);
+      if (confirmed.has(d) && !unverifiable.has(d)) resent.push(d);
+      unverifiable.delete(d);
       pending.add(d);
     }
     const head = /\/blobs\/(sha256:[a-f0-9]{64})$/.exec(r.url)?.[1];
-    if (r.method === 'HEAD' && head && r.status === 200 && !r.fault && pending.delete(head)) confirmed.add(head);
+    if (r.method === 'HEAD' && head) {
+      if (r.fault) unverifiable.add(head);
+      else if (r.status === 200 && pending.delete(head)) confirmed.add(head);
+    }
   }
   return resent;
 }

@@ -131,7 +131,7 @@ export function testDockerSocket(): string {
  * can be pulled here. Random bytes: every build is a new image, so no test sees another's layers.
  */
 export async function buildTestImage(docker: import('dockerode'), name: string, extraMB = 0): Promise<void> {
-  const ctx = fs.mkdtempSync(path.join(tmpRoot(), 'ctx-'));
+  const ctx = tmpRoot();
   try {
     fs.copyFileSync('/bin/busybox', path.join(ctx, 'busybox'));
     const lines = ['FROM scratch', 'COPY busybox /bin/busybox'];
@@ -151,5 +151,15 @@ export async function buildTestImage(docker: import('dockerode'), name: string, 
     if (error) throw new Error(`build failed: ${error.error}`);
   } finally {
     fs.rmSync(ctx, { recursive: true, force: true });
+  }
+}
+
+/** Removes a test image with every tag a push gave it (by id), so no test leaves images behind. */
+export async function removeTestImage(docker: import('dockerode'), name: string): Promise<void> {
+  try {
+    const { Id } = await docker.getImage(name).inspect();
+    await docker.getImage(Id).remove({ force: true });
+  } catch {
+    /* already gone */
   }
 }

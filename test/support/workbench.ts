@@ -1,12 +1,14 @@
 // Drives the real VS Code workbench (code-server, started by scripts/test.mjs) in Debian's Chromium.
 import { cpSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const root = resolve(__dirname, '..', '..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 let counter = 0;
+/** Open workbenches, so a failing test can be photographed by the root hook (test/support/ui-hooks.ts). */
+export const openWorkbenches = new Set<Workbench>();
 
 export interface Workbench {
   page: Page;
@@ -17,6 +19,8 @@ export interface Workbench {
   openFile(relPath: string): Promise<void>;
   /** Opens the Helix container in the activity bar. */
   openHelix(): Promise<void>;
+  /** Right-clicks target and runs the context-menu entry with this label. */
+  contextMenu(target: Locator, label: string): Promise<void>;
   /** Tree rows of a view, by the view's name ("Projects", "Environments", "Deployments"). */
   treeRows(viewName: string): Promise<string[]>;
   screenshot(name: string): Promise<string>;
@@ -74,6 +78,15 @@ export async function openWorkbench(opts: { workspace?: string } = {}): Promise<
       await item.click();
       await open.waitFor({ timeout: 30_000 });
     },
+    async contextMenu(target, label) {
+      await target.click({ button: 'right' });
+      const item = page.locator('.context-view .action-item, .monaco-menu .action-item', { hasText: label }).first();
+      await item.waitFor({ timeout: 15_000 });
+      // VS Code ignores a mouse-up that lands right after the menu opened; pick the entry with the keyboard.
+      await item.hover();
+      await page.keyboard.press('Enter');
+      await item.waitFor({ state: 'hidden', timeout: 15_000 });
+    },
     async treeRows(viewName) {
       const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: viewName }) }).first();
       await pane.waitFor();
@@ -86,9 +99,11 @@ export async function openWorkbench(opts: { workspace?: string } = {}): Promise<
       return file;
     },
     async close() {
+      openWorkbenches.delete(wb);
       await browser.close();
     },
   };
+  openWorkbenches.add(wb);
   return wb;
 }
 

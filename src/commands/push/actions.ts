@@ -17,6 +17,7 @@ import { PushError, RegistryAuthError, type ImageRef } from '../../core/push/typ
 import { resolveEndpoint } from '../../providers/docker/connect';
 import { FlyRegistryCredentials } from '../../providers/fly/credentials';
 import { FlyDeployer } from '../../providers/fly/deployer';
+import { findFlyctl } from '../../providers/fly/flyctl';
 import { DEFAULT_MACHINES_URL } from '../../providers/fly/machines';
 import { helixCliApiKey } from '../../providers/helix-cloud/apiKey';
 import { DEFAULT_CLOUD_URL, HelixCloudDeployer } from '../../providers/helix-cloud/deployer';
@@ -157,6 +158,7 @@ export class PushActions {
         ? new FlyDeployer({
             machinesUrl: cfg.get<string>('fly.machinesUrl') || DEFAULT_MACHINES_URL,
             org: cfg.get<string>('fly.org') || undefined,
+            flyctl: await findFlyctl(),
             token: this.flyToken,
             pushImage: (ctx, _app) => this.pushTo(t, pushRepository(t.project, t.environment), ctx.signal, progressSink),
           })

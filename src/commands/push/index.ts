@@ -5,13 +5,20 @@ import { PushActions } from './actions';
 import { PushSecrets } from './secrets';
 import { PushStatus } from './status';
 
+declare module '../../container' {
+  interface Container {
+    /** Last pushed tag and digest per registry environment, for the trees. */
+    pushStatus?: PushStatus;
+  }
+}
+
 /**
  * Registry pushes and cloud deploys: Push Image, Sign In/Out, Deploy to Helix Cloud / Fly.io.
  * Returns the PushStatus the trees read "last pushed tag @ digest" from. Pass the workspace's shared
  * run journal so push and deploy runs appear in the run history beside builds and plans.
  */
 export function registerPush(c: Container, journal?: () => Promise<Journal>): PushStatus {
-  const status = c.own(new PushStatus());
+  const status = (c.pushStatus = c.own(new PushStatus()));
   const secrets = new PushSecrets(c.context);
   const a = new PushActions(c, secrets, status, journal);
   const commands: Record<string, (...args: any[]) => unknown> = {

@@ -84,6 +84,7 @@ export class DeployEngine {
     const destroy = !!opts.destroy;
     const { id, a, provider } = await this.openRun(target, destroy ? 'destroy' : 'plan', 'Draft', { destroy });
     a.destroy = destroy;
+    a.controller = new AbortController();
     a.done = this.executePlan(id, a, provider);
     return { id, done: a.done };
   }
@@ -173,8 +174,15 @@ export class DeployEngine {
       await this.checkExpiry(runId, a);
       this.assert(run, 'Applying');
       const provider = this.opts.providers[a.tool]!;
-      await this.opts.journal.transition(runId, 'Applying');
-      a.done = this.executeApply(runId, a, provider);
+      // From here on a cancel must reach the apply (the controller exists before the state says Applying).
+      a.controller = new AbortController();
+      const applying = this.opts.journal.transition(runId, 'Applying');
+      // `done` is set before any await, so a cancel arriving meanwhile waits for this apply's outcome.
+      a.done = applying.then(
+        () => this.executeApply(runId, a, provider),
+        () => this.snapshot(runId)!,
+      );
+      await applying;
       return { id: runId, done: a.done };
     });
   }
@@ -251,12 +259,13 @@ export class DeployEngine {
   // ---- execution ----
 
   private async executePlan(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {
+    a.controller ??= new AbortController();
     try {
       await this.opts.journal.transition(id, 'Planning');
       const dir = path.join(this.opts.stateDir, 'plans');
       await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
       a.planFile = path.join(dir, `${id}.${a.tool === 'terraform' ? 'tfplan' : 'plan.json'}`);
-      a.controller = new AbortController();
+      if (a.controller.signal.aborted) return await this.finish(id, 'Cancelled', 'Cancelled before the tool started.');
       const res = await provider.plan({ ...this.request(id, a), destroy: a.destroy, planFile: a.planFile });
       a.controller = undefined;
       a.binding = res.binding;
@@ -285,13 +294,18 @@ export class DeployEngine {
   }
 
   protected async executeApply(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {
+    a.controller ??= new AbortController();
     try {
       if (a.timer) clearTimeout(a.timer);
       if (!a.planFile || !fs.existsSync(a.planFile) || (await hashFile(a.planFile)) !== a.planHash) {
+        a.controller = undefined;
         return await this.finish(id, 'ApplyFailed', 'Refused: the plan file is missing or changed after approval. Nothing was applied. Re-plan.', { errorCode: 'tampered' });
       }
       a.progress = [];
-      a.controller = new AbortController();
+      if (a.controller.signal.aborted) {
+        a.controller = undefined;
+        return await this.finish(id, 'Cancelled', 'Cancelled before the tool started. Nothing was applied.');
+      }
       const res = await provider.apply({ ...this.request(id, a), planFile: a.planFile, destroy: a.destroy });
       a.controller = undefined;
       const outputs = res.outputs ? this.redactDeep(res.outputs) : undefined;
@@ -341,6 +355,7 @@ export class DeployEngine {
     if (a) {
       if (a.timer) clearTimeout(a.timer);
       a.timer = undefined;
+      a.controller = undefined;
       // The plan file holds secrets in plain text: gone before the run is recorded as over.
       if (a.planFile) await fs.promises.rm(a.planFile, { force: true }).catch(() => undefined);
     }

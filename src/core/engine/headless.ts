@@ -33,6 +33,7 @@ export class HeadlessDeployEngine extends DeployEngine {
       throw new EngineError('not-found', `Could not read the plan file ${file}: ${this.message(err)}`, ['Re-plan'], { runId: id });
     }
     await this.opts.journal.transition(id, 'Approved', { meta: { approvedBy: who, approvedAt: new Date(this.now()).toISOString(), planHash: a.planHash, summary: a.model.summary } });
+    a.controller = new AbortController();
     await this.opts.journal.transition(id, 'Applying');
     a.done = this.executeApply(id, a, provider);
     return { id, done: a.done };

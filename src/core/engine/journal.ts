@@ -75,6 +75,12 @@ export interface JournalOptions {
   compactBytes?: number;
   /** Terminal runs kept by compaction (default 1000, newest first). */
   keepRuns?: number;
+  /**
+   * Log lines are written and fsync'd in batches at most this often (default 100 ms): a tool printing
+   * thousands of lines must not turn into thousands of fsyncs. State changes are always written at once
+   * (and flush pending lines first), so a crash loses at most this much log, never a state.
+   */
+  logFlushMs?: number;
 }
 
 const INTERRUPTED_MESSAGE = 'Interrupted: the process running it stopped (crash or window closed) before it finished.';
@@ -93,6 +99,7 @@ export class Journal {
   private readonly maxLogLines: number;
   private readonly compactBytes: number;
   private readonly keepRuns: number;
+  private readonly logFlushMs: number;
 
   /** Fires after a change is durable. */
   readonly onDidChange: Event<JournalChange> = this.changed.event;
@@ -106,6 +113,7 @@ export class Journal {
     this.maxLogLines = opts.maxLogLines ?? 5000;
     this.compactBytes = opts.compactBytes ?? 8 * 1024 * 1024;
     this.keepRuns = opts.keepRuns ?? 1000;
+    this.logFlushMs = opts.logFlushMs ?? 100;
   }
 
   static async open(file: string, opts: JournalOptions = {}): Promise<Journal> {
@@ -269,7 +277,7 @@ export class Journal {
     pending.push(clean);
     this.changed.fire({ type: 'log', run: r, lines: [clean] });
     if (!this.logFlush) {
-      this.logFlush = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.logFlush = new Promise<void>((resolve) => setTimeout(resolve, this.logFlushMs)).then(() => {
         this.logFlush = undefined;
         return this.flushLogs();
       });

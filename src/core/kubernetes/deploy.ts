@@ -55,14 +55,12 @@ export interface PlanOptions extends RunContext {
 
 export async function planObjects(cluster: KubeCluster, desired: KubeObject[], o: PlanOptions): Promise<{ model: PlanModel; record: KubernetesPlanRecord }> {
   for (const d of desired) for (const s of secretValues(d)) o.learnSecret?.(s);
-  const live = new Map<string, KubeObject>();
+  const live = await liveObjects(cluster, desired, o.signal);
   const dryRun = new Map<string, KubeObject>();
   const creatingNamespaces = new Set(desired.filter((d) => d.kind === 'Namespace').map((d) => d.metadata.name));
   await pool(desired, 16, async (d) => {
     checkAborted(o.signal);
     const address = addressOf(d);
-    const current = await cluster.get(refOf(d));
-    if (current) live.set(address, current);
     try {
       dryRun.set(address, await cluster.apply(d, { dryRun: true, force: o.force }));
     } catch (err) {
@@ -95,6 +93,40 @@ export async function planObjects(cluster: KubeCluster, desired: KubeObject[], o
   for (const obj of owned) for (const s of secretValues(obj)) o.learnSecret?.(s);
   for (const obj of live.values()) for (const s of secretValues(obj)) o.learnSecret?.(s);
   return buildPlan({ context: o.context, namespace: o.namespace, environment: o.environment, desired, dryRun, live, owned, isSecret: o.isSecret, force: o.force });
+}
+
+/**
+ * Live objects for the desired ones: one list per kind and namespace (a 200-object plan costs a few lists,
+ * not 200 GETs); where listing is forbidden (narrow RBAC), one GET per object.
+ */
+async function liveObjects(cluster: KubeCluster, desired: KubeObject[], signal: AbortSignal): Promise<Map<string, KubeObject>> {
+  const live = new Map<string, KubeObject>();
+  const groups = new Map<string, KubeObject[]>();
+  for (const d of desired) {
+    const k = `${d.apiVersion}|${d.kind}|${CLUSTER_SCOPED.has(d.kind) ? '' : d.metadata.namespace ?? ''}`;
+    groups.set(k, [...(groups.get(k) ?? []), d]);
+  }
+  await pool([...groups.entries()], 8, async ([k, items]) => {
+    checkAborted(signal);
+    const [apiVersion, kind, ns] = k.split('|');
+    const wanted = new Set(items.map(addressOf));
+    try {
+      const r = await cluster.list(apiVersion, kind, ns || undefined);
+      for (const o of r.items) {
+        const obj = { ...o, apiVersion, kind };
+        if (wanted.has(addressOf(obj))) live.set(addressOf(obj), obj);
+      }
+    } catch (err) {
+      // Kind not served or namespace not there yet: nothing is live; the dry run explains what is wrong.
+      if (err instanceof KubeError && err.kind === 'not-found') return;
+      if (!(err instanceof KubeError && err.kind === 'forbidden')) throw err;
+      await pool(items, 16, async (d) => {
+        const current = await cluster.get(refOf(d));
+        if (current) live.set(addressOf(d), current);
+      });
+    }
+  });
+  return live;
 }
 
 function prefixed(err: unknown, address: string): Error {

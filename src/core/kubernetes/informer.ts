@@ -29,6 +29,7 @@ export class Informer {
   private stopped = false;
   private backoff: number;
   private retryTimer?: NodeJS.Timeout;
+  private watchdog?: NodeJS.Timeout;
   readonly stats = { lists: 0, watches: 0, gone: 0, bookmarks: 0 };
 
   constructor(
@@ -59,6 +60,7 @@ export class Informer {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.watchdog);
     this.handle?.stop();
     this.handle = undefined;
   }
@@ -80,6 +82,23 @@ export class Informer {
     if (this.stopped) return;
     this.stats.watches++;
     let gone = false;
+    let ended = false;
+    // The server closes a watch after timeoutSeconds; one still open well past that is a dead connection
+    // (half-open TCP, a proxy that swallowed the close): drop it and resume, instead of waiting forever.
+    const timeout = this.opts.timeoutSeconds ?? 300;
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      if (ended || this.stopped) return;
+      ended = true;
+      this.handle?.stop();
+      this.done(false, new KubeError('timeout', `no answer on the ${this.kind} watch for ${timeout + 30} s`));
+    }, (timeout + 30) * 1000);
+    const finish = (isGone: boolean, err: unknown) => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(this.watchdog);
+      this.done(isGone, err);
+    };
     this.cluster
       .watch(
         this.apiVersion,
@@ -103,14 +122,14 @@ export class Informer {
           else this.objects.set(key(obj), obj);
           this.listener({ type, object: obj });
         },
-        (err) => this.done(gone || (err instanceof KubeError && err.kind === 'gone'), err),
+        (err) => finish(gone || (err instanceof KubeError && err.kind === 'gone'), err),
       )
       .then(
         (h) => {
-          if (this.stopped) h.stop();
+          if (this.stopped || ended) h.stop();
           else this.handle = h;
         },
-        (err) => this.done(false, err),
+        (err) => finish(false, err),
       );
   }
 

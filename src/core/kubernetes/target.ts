@@ -36,3 +36,15 @@ export function kubernetesTarget(env: Environment, projectDir: string): Kubernet
     kubeconfig: str('kubeconfig') ? path.resolve(projectDir, str('kubeconfig')!) : undefined,
   };
 }
+
+/**
+ * What the engine passes to the provider for this environment (PlanRequest.dir / .vars / .workspace):
+ * dir = the manifests folder, vars = KubernetesVars of src/providers/kubernetes/provider.ts.
+ */
+export function kubernetesRequest(t: KubernetesTarget, extra: { rollback?: string } = {}): { dir: string; vars: Record<string, unknown>; workspace?: string } {
+  return {
+    dir: t.manifests,
+    vars: { context: t.context, namespace: t.namespace, environment: t.environment, image: t.image, kubeconfig: t.kubeconfig, ...(extra.rollback ? { rollback: extra.rollback } : {}) },
+    workspace: t.context,
+  };
+}

@@ -6,7 +6,7 @@
 // - a sensitive value is replaced by the string SENSITIVE = "(sensitive)" and the diff entry has `sensitive: true`;
 // - an unknown value (known only after apply) is replaced by KNOWN_AFTER_APPLY = "(known after apply)" and
 //   the diff entry has `unknown: true`;
-// - any other string equal to a known sensitive value is also replaced by SENSITIVE (see ../plan/redact.ts).
+// - any other string equal to a known sensitive value is also replaced by SENSITIVE (src/core/process/redact.ts).
 // No raw provider document (terraform `show -json`) may leave the provider: only this model, already redacted.
 
 export const SENSITIVE = '(sensitive)';

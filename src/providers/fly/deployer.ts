@@ -1,10 +1,12 @@
 import type { CloudDeployer, DeployContext, DeployResult } from '../../core/push/cloud';
 import { flyAppName } from '../../core/push/target';
+import { flyctlDeploy } from './flyctl';
 import { guestFor, MachinesApi, type Machine } from './machines';
 
-// Fly.io as the helix CLI v2 deploys it: push the image to Fly's registry, then run it. We run it
-// through the Machines API (create the first machine, or roll every machine to the new image);
-// the app keeps the CLI's name `helix-<project>-<instance>` and its port 6969.
+// Fly.io as the helix CLI v2 deploys it: push the image to Fly's registry, then run it - with
+// `flyctl deploy --image` when flyctl is installed, else through the Machines API (create the first
+// machine, or roll every machine to the new image). The app keeps the CLI's name
+// `helix-<project>-<instance>` and its port 6969.
 
 export interface FlyOptions {
   machinesUrl: string;
@@ -13,6 +15,8 @@ export interface FlyOptions {
   pushImage: (ctx: DeployContext, app: string) => Promise<string>;
   /** Fly organization for a new app (default "personal"). */
   org?: string;
+  /** flyctl program to deploy with (see findFlyctl); undefined: the Machines API. */
+  flyctl?: string;
 }
 
 const INTERNAL_PORT = 6969;
@@ -34,7 +38,11 @@ export class FlyDeployer implements CloudDeployer {
       await api.createApp(app, this.options.org ?? 'personal');
     }
     const image = await this.options.pushImage(ctx, app);
-    ctx.log(`Deploying ${image} to Fly app ${app}`);
+    ctx.log(`Deploying ${image} to Fly app ${app}${this.options.flyctl ? ' with flyctl' : ''}`);
+    if (this.options.flyctl) {
+      await flyctlDeploy(this.options.flyctl, ctx, app, image, token);
+      return { url: s.private === true ? undefined : `https://${app}.fly.dev`, meta: { app, image, via: 'flyctl' } };
+    }
     const region = typeof s.region === 'string' ? s.region : undefined;
     const machines = await api.listMachines(app);
     const updated: Machine[] = [];

@@ -1,4 +1,4 @@
-import { networkReason } from '../helix-cloud/deployer';
+import { networkReason } from '../../core/push/network';
 import { CloudAuthError } from '../../core/push/cloud';
 
 // The few Fly Machines API calls a deploy needs (https://fly.io/docs/machines/api/), Bearer-token auth.

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { CloudAuthError, type CloudDeployer, type DeployContext, type DeployResult } from '../../core/push/cloud';
+import { networkReason } from '../../core/push/network';
 import { run, ToolNotFoundError } from '../../core/process/spawn';
 import { parseDeployEvent } from './events';
 import { cloudDeployPayload, enterpriseDeployPayload, queriesDirOf } from './payload';
@@ -143,8 +144,3 @@ async function cargoQueries(queriesDir: string, ctx: DeployContext): Promise<Buf
   return fs.readFile(path.join(queriesDir, 'queries.json'));
 }
 
-/** fetch() hides the socket error in `cause` (sometimes an AggregateError): surface ECONNREFUSED etc. */
-export function networkReason(err: unknown): string {
-  const cause = (err as any)?.cause;
-  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
-}

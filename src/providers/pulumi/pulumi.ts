@@ -5,6 +5,7 @@ import type { PlanModel } from '../../core/plan/model';
 import { parsePulumiEventLine, parsePulumiEvents, stripAnsi } from '../../core/plan/pulumi/events';
 import { parsePulumiPreview } from '../../core/plan/pulumi/preview';
 import { PULUMI_REPLAN_NOTICE, PULUMI_SAVED_PLAN_NOTICE } from '../../core/plan/pulumi/values';
+import type { Redactor } from '../../core/process/redact';
 import { run, ToolNotFoundError } from '../../core/process/spawn';
 
 // Pulumi through its CLI's JSON formats: `preview --json` for the reviewed diff, `up --json` (engine events)
@@ -83,7 +84,8 @@ export class PulumiProvider implements DeployProvider {
     if (r.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Pulumi stopped after the interrupt.', errorCode: 'cancelled', binding: saved };
     let model: PlanModel | undefined;
     try {
-      model = req.destroy ? parsePulumiEvents(r.stdout, { redactor: req.redactor }) : parsePulumiPreview(JSON.parse(r.stdout), { redactor: req.redactor });
+      // `destroy --preview-only --json` may print a preview digest or engine events: accept both.
+      model = parseEither(r.stdout, req.redactor);
     } catch (err) {
       return { outcome: 'errored', error: `pulumi ${args[0]} failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr) || (err as Error).message)}`, errorCode: 'failed', binding: saved };
     }
@@ -168,12 +170,7 @@ export class PulumiProvider implements DeployProvider {
 
   async show(req: Omit<ToolRequest, 'log' | 'progress'> & { planFile: string }): Promise<PlanModel> {
     // A saved preview digest (or event log) is already the reviewed document.
-    const text = await fs.promises.readFile(req.planFile, 'utf8');
-    try {
-      return parsePulumiPreview(JSON.parse(text), { redactor: req.redactor });
-    } catch {
-      return parsePulumiEvents(text, { redactor: req.redactor });
-    }
+    return parseEither(await fs.promises.readFile(req.planFile, 'utf8'), req.redactor);
   }
 
   private async prepare(req: ToolRequest): Promise<string | undefined> {
@@ -208,6 +205,16 @@ export class PulumiProvider implements DeployProvider {
     // PULUMI_EXPERIMENTAL exposes saved plans; the rest keeps output machine-friendly.
     return { ...process.env, ...this.opts.env, PULUMI_EXPERIMENTAL: 'true', PULUMI_SKIP_UPDATE_CHECK: 'true', NO_COLOR: '1' };
   }
+}
+
+function parseEither(text: string, redactor: Redactor): PlanModel {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return parsePulumiEvents(text, { redactor });
+  }
+  return parsePulumiPreview(doc, { redactor });
 }
 
 function redactArgs(args: string[]): string[] {

@@ -7,6 +7,8 @@ import { PushError, RegistryAuthError, type ImageRef, type PushEvent, type Regis
 export interface EnginePusherOptions {
   /** No engine message for this long ends the attempt as a (retryable) timeout. */
   stallTimeoutMs?: number;
+  /** Replace the engine's own layer retries by ours once no layer is mid-upload (default true). */
+  takeOverRetries?: boolean;
 }
 
 /**
@@ -14,10 +16,10 @@ export interface EnginePusherOptions {
  * registries, certs.d) apply as they do for `docker push`.
  *
  * The engine retries a failed layer upload itself (up to 5 times, 5 s, 10 s... apart) while the other
- * layers keep going; we leave that alone (ending the attempt there would throw away the healthy layers'
- * progress) and only report it. What the engine gives up on (a layer after 5 tries, the manifest, a
- * dropped connection) comes back as a transient PushError for our own retry policy; the next attempt
- * finds the finished layers in the registry ("Layer already exists") and does not send them again.
+ * layers keep going. Ending the attempt while other layers upload would throw their progress away, so
+ * we wait until none is mid-upload, then end it and retry under our own (shorter, jittered, cancellable)
+ * policy. What the engine gives up on (the manifest, a dropped connection) comes back as a transient
+ * PushError too; the next attempt finds finished layers in the registry ("Layer already exists").
  */
 export class EnginePusher implements ImagePusher {
   constructor(private readonly docker: Docker, private readonly options: EnginePusherOptions = {}) {}
@@ -57,7 +59,8 @@ export class EnginePusher implements ImagePusher {
     }
     return new Promise<void>((resolve, reject) => {
       let failure: PushError | undefined;
-      let probing = false;
+      let probe: Promise<boolean> | undefined;
+      let takingOver = false;
       let rest = '';
       let stall: NodeJS.Timeout | undefined;
       const stallMs = this.options.stallTimeoutMs ?? 120_000;
@@ -87,14 +90,23 @@ export class EnginePusher implements ImagePusher {
         }
         const event = progress.accept(msg);
         if (progress.error) return fail(classifyPushError(progress.error, ref.registry));
-        if (event?.type === 'layer' && event.layer.status === 'retrying' && credential && !probing) {
+        if (event?.type === 'layer' && event.layer.status === 'retrying' && credential && !probe) {
           // The engine retries a 401 like a network error, for up to a minute. Ask the registry whether
           // the credential still works; if not (an expired token), stop now so a fresh one is fetched.
-          probing = true;
-          this.credentialRefused(ref.registry, credential).then(
-            (refused) => refused && fail(new RegistryAuthError(ref.registry, 'the credential stopped working during the push')),
-            () => undefined,
-          );
+          probe = this.credentialRefused(ref.registry, credential).catch(() => false);
+          void probe.then((refused) => refused && fail(new RegistryAuthError(ref.registry, 'the credential stopped working during the push')));
+        }
+        if (event?.type === 'layer' && this.options.takeOverRetries !== false && !takingOver) {
+          // Once no layer is mid-upload, nothing in flight would be lost: end the attempt and retry under
+          // our policy instead of sitting out the engine's 5-20 s waits.
+          const layers = [...progress.layers.values()];
+          const retrying = layers.find((l) => l.status === 'retrying');
+          if (retrying && !layers.some((l) => l.status === 'pushing')) {
+            takingOver = true;
+            void (probe ?? Promise.resolve(false)).then((refused) =>
+              fail(refused ? new RegistryAuthError(ref.registry, 'the credential stopped working during the push') : new PushError(`The engine hit a transient error on layer ${retrying.id}`, 'transient')),
+            );
+          }
         }
         if (event) onEvent(event);
       };

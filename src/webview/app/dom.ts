@@ -1,4 +1,4 @@
-// Minimal DOM helpers. Text always goes in through textContent (never innerHTML), so plan values and log
+// Minimal DOM helpers. Text always goes in through textContent or text nodes (never as markup), so plan values and log
 // lines can hold any characters without becoming markup.
 
 type Attrs = Record<string, string | number | boolean | undefined | null>;

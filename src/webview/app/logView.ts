@@ -148,6 +148,14 @@ export class LogTab {
     this.lastTop = top;
   }
 
+  /** The tab became visible: a hidden scroller cannot scroll, so catch up with the end now. */
+  shown(): void {
+    if (this.follow) {
+      this.list.scrollToEnd();
+      this.lastTop = this.list.scroller.scrollTop;
+    } else this.list.renderNow();
+  }
+
   setFollow(on: boolean): void {
     this.follow = on;
     this.followBtn.textContent = on ? 'Following' : 'Paused — follow';

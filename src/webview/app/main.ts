@@ -168,6 +168,7 @@ class App {
     this.plan.el.hidden = t !== 'plan';
     this.logs.el.hidden = t !== 'logs';
     this.health.el.hidden = t !== 'health';
+    if (t === 'logs') requestAnimationFrame(() => this.logs.shown());
     // The serializer reads envKey to restore this panel after a window reload.
     this.persist();
   }

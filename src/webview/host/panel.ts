@@ -70,7 +70,7 @@ export class DeploymentPanel implements vscode.Disposable {
   }
 
   refresh(): void {
-    this.session.refresh();
+    this.session.refreshIfEnvChanged();
   }
 
   reveal(): void {

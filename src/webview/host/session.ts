@@ -68,9 +68,11 @@ export class PanelSession {
         if (e.envKey !== envKey) return;
         if (e.type === 'run') {
           const newRun = e.snapshot.run.id !== this.snap?.run.id;
+          const before = this.notice;
+          if (newRun) this.notice = undefined; // a notice is about the run it came with
           this.setRun(e.snapshot);
-          if (newRun) this.notice = undefined;
           this.send({ type: 'run', run: this.snap?.run, plan: this.planView });
+          if (this.notice !== before) this.send({ type: 'notice', notice: this.notice });
           if (newRun) this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true });
         } else if (e.type === 'log') {
           if (e.runId !== this.snap?.run.id) return;
@@ -91,13 +93,22 @@ export class PanelSession {
     this.ready = false;
   }
 
-  /** Something outside the run changed (projects re-read, environment renamed/protected): resend everything. */
+  /** Something outside the run changed (engine ready): resend everything. */
   refresh(): void {
     this.send({ type: 'snapshot', state: this.snapshot() });
   }
 
+  /** Projects were re-read (any save of helix.toml): resend only if this environment's description changed. */
+  refreshIfEnvChanged(): void {
+    const env = JSON.stringify(this.backend.env(this.envKey));
+    if (env !== this.lastEnv) this.refresh();
+  }
+
+  private lastEnv: string | undefined;
+
   /** Full state, what a (re)opened webview renders from scratch. */
   snapshot(): PanelState {
+    this.lastEnv = JSON.stringify(this.backend.env(this.envKey));
     const env: EnvView = this.backend.env(this.envKey) ?? {
       key: this.envKey,
       project: '',

@@ -39,10 +39,7 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
   });
 
   it('builds the image from the context menu', async () => {
-    await envRow().click({ button: 'right' });
-    const item = wb.page.locator('.context-view .action-item, .monaco-menu .action-item', { hasText: 'Build Image' }).first();
-    await item.waitFor({ timeout: 15_000 });
-    await item.click();
+    await wb.contextMenu(envRow(), 'Build Image');
     await wb.page.locator('.notifications-toasts', { hasText: /built local-demo:dev/ }).first().waitFor({ timeout: 90_000 });
     await wb.screenshot('local-2-built');
   });

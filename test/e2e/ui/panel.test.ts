@@ -5,13 +5,17 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import * as http from 'node:http';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { eventually, openWorkbench, type Workbench } from '../../support/workbench';
 
-const HEALTH_PORT = 27181; // test/fixtures/workspace/panel-demo/infra/main.tf output "url"
+/** The fixture's placeholder health URL (helix.deploy.toml var `url`); each run uses a free port instead. */
+const PLACEHOLDER_URL = 'http://127.0.0.1:27181';
+/** A sensitive terraform variable's value: it must never appear in the webview. */
+const CANARY = 'canary-panel-5d1e9b7c-do-not-show';
 const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
 
 /** The panel's document: code-server nests it two iframes deep; find the frame that holds our app. */
@@ -43,12 +47,17 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
         res.statusCode = req.url === '/healthz' || req.url === '/readyz' ? 200 : 404;
         res.end('ok');
       });
-      await new Promise<void>((r, j) => server.once('error', j).listen(HEALTH_PORT, '127.0.0.1', r));
+      await new Promise<void>((r, j) => server.once('error', j).listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       wb = await openWorkbench();
+      const deployToml = join(wb.workspace, 'panel-demo', 'helix.deploy.toml');
+      writeFileSync(deployToml, readFileSync(deployToml, 'utf8').replace(PLACEHOLDER_URL, url));
       const infra = join(wb.workspace, 'panel-demo', 'infra');
       // Existing deployment at rev v0, so the panel's v1 plan has a replace, a destroy and creates.
       terraform(infra, ['init', '-input=false']);
       terraform(infra, ['apply', '-input=false', '-auto-approve', '-var', 'rev=v0', '-var', 'image=127.0.0.1:5000/panel-demo:0']);
+      // After the v0 apply: the panel's plan changes the sensitive password to the canary.
+      writeFileSync(join(infra, 'terraform.tfvars'), `db_password = "${CANARY}"\n`);
       mkdirSync(join(wb.workspace, '.vscode'), { recursive: true });
       writeFileSync(join(wb.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
     });
@@ -101,7 +110,16 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
       await shot('3-replace-expanded');
     });
 
+    it('masks the sensitive password and never shows the canary secret', async () => {
+      await frame.locator('.prow-resource[data-address="terraform_data.credentials"] .address').click();
+      await frame.locator('.prow-attr', { hasText: 'password' }).first().waitFor();
+      assert.match(await frame.locator('.prow-attr', { hasText: 'password' }).first().innerText(), /\(sensitive\)/);
+      assert.ok(!(await frame.content()).includes(CANARY), 'canary secret in the webview DOM');
+    });
+
     it('opens one resource in the native diff editor', async () => {
+      // The link shows on hover (like VS Code's inline actions); keyboard users press O on the row.
+      await frame.locator('.prow-resource[data-action="replace"]').hover();
       await frame.locator('.prow-resource[data-action="replace"] .open-diff').click();
       const tab = wb.page.locator('.tabs-container .tab', { hasText: 'before ↔ after' }).first();
       await tab.waitFor({ timeout: 30_000 });
@@ -124,6 +142,11 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
       await shot('5-applying');
       await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 120_000 });
       assert.ok((await frame.locator('.lrow:not([hidden])').count()) > 3);
+      assert.ok(!(await frame.content()).includes(CANARY), 'canary secret in the apply log view');
+      // The log view is virtualised (only visible rows are in the DOM): its search covers every kept line.
+      await frame.locator('#log-search input').fill(CANARY.slice(0, 20));
+      await frame.locator('#log-search-status', { hasText: 'No matches' }).waitFor();
+      await frame.locator('#log-search input').fill('');
       await shot('6-applied');
     });
 

@@ -36,22 +36,25 @@ describe('kubernetes logs and rollback against the stand-in API server', functio
     const ctl = new AbortController();
     const logs = new WorkloadLogs(h.cluster, { namespace: 'default', selector: 'app.kubernetes.io/name=helix', signal: ctl.signal, onLine: (l) => lines.push(l) });
     await logs.start();
-    await until(() => lines.filter((l) => l.endsWith('ready: indexes loaded')).length === 2, 5000, 'history of both pods');
-    const pods = h.server.store.list({ resource: 'pods' } as any).map((p) => p.metadata.name);
-    assert.equal(new Set(lines.map((l) => l.match(/^\[([^/\]]+)\//)?.[1])).size, 2, 'lines of both pods, prefixed');
+    try {
+      await until(() => lines.filter((l) => l.endsWith('ready: indexes loaded')).length === 2, 5000, 'history of both pods');
+      const pods = h.server.store.list({ resource: 'pods' } as any).map((p) => p.metadata.name);
+      assert.equal(new Set(lines.map((l) => l.match(/^\[([^/\]]+)\//)?.[1])).size, 2, 'lines of both pods, prefixed');
 
-    // The kubelet restarts one container (liveness failure): its stream ends, the new instance is followed.
-    h.server.restartPod('default', pods[0]);
-    await until(() => lines.some((l) => l === `[${pods[0]}/helix] helix-db starting (pod ${pods[0]}, restart 1)`), 5000, 'the restarted container');
-    assert.ok(lines.includes(`[${pods[0]}/helix] received SIGTERM, shutting down`));
-    assert.ok(lines.some((l) => l === `[${pods[0]}/helix] container restarted (restart 1)`));
+      // The kubelet restarts one container (liveness failure): its stream ends, the new instance is followed.
+      h.server.restartPod('default', pods[0]);
+      await until(() => lines.some((l) => l === `[${pods[0]}/helix] helix-db starting (pod ${pods[0]}, restart 1)`), 5000, 'the restarted container');
+      assert.ok(lines.includes(`[${pods[0]}/helix] received SIGTERM, shutting down`));
+      assert.ok(lines.some((l) => l === `[${pods[0]}/helix] container restarted (restart 1)`));
 
-    // A rollout replaces the pods: the new ones are picked up from the pod watch.
-    await deploy('helixdb/helix:1.1');
-    await until(() => lines.filter((l) => /\] new pod$/.test(l)).length === 2, 5000, 'new pods of the rollout');
-    await until(() => lines.filter((l) => l.endsWith('ready: indexes loaded')).length >= 4, 5000, 'logs of the new pods');
-    assert.ok(lines.some((l) => l.endsWith('] pod deleted')));
-    ctl.abort();
+      // A rollout replaces the pods: the new ones are picked up from the pod watch.
+      await deploy('helixdb/helix:1.1');
+      await until(() => lines.filter((l) => /\] new pod$/.test(l)).length === 2, 5000, 'new pods of the rollout');
+      await until(() => lines.filter((l) => l.endsWith('ready: indexes loaded')).length >= 4, 5000, 'logs of the new pods');
+      await until(() => lines.some((l) => l.endsWith('] pod deleted')), 5000, 'old pods deleted');
+    } finally {
+      ctl.abort();
+    }
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(h.server.store.watchers.size, 0, 'pod watch left open after stop');
   });

@@ -81,7 +81,9 @@ describe('kubernetes rollouts against the stand-in API server', function () {
     const out = await running;
     assert.equal(out.outcome, 'cancelled');
     assert.ok(Date.now() - t0 < 1000);
-    await new Promise((r) => setTimeout(r, 100));
+    // The server notices closed connections asynchronously; every watch must be gone shortly after.
+    const t1 = Date.now();
+    while (h.server.store.watchers.size > 0 && Date.now() - t1 < 2000) await new Promise((r) => setTimeout(r, 20));
     assert.equal(h.server.store.watchers.size, 0, 'a watch was left open after cancel');
   });
 

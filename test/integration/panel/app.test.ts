@@ -21,6 +21,15 @@ async function attr(page: Page, sel: string, name: string): Promise<string | nul
   return page.locator(sel).first().getAttribute(name);
 }
 
+/** Polls a host-side condition (what the fake engine or the host session saw). */
+async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function bodyText(page: Page): Promise<string> {
   return page.evaluate(() => document.body.innerText);
 }
@@ -60,6 +69,11 @@ for (const theme of ['dark', 'light'] as const) {
       assert.match(await page.locator('#approval-reason').innerText(), /Planning/);
       assert.equal(await attr(page, '.step[data-step="Planning"]', 'aria-current'), 'step');
       await shot('1-planning');
+      // Cancel is offered while planning and goes to the engine for this run.
+      assert.equal(await page.locator('#cancel').isVisible(), true);
+      await page.locator('#cancel').click();
+      await until(() => b.calls.includes('cancel run-1'), 'the cancel call');
+      b.calls = [];
     });
 
     it('shows the counts, grouped resources and stand-out destroy/replace', async () => {
@@ -91,8 +105,7 @@ for (const theme of ['dark', 'light'] as const) {
       await page.locator('.prow-resource[data-action="update"] .address').click();
       await page.locator('.prow-attr .masked').first().waitFor();
       await page.locator('.prow-resource[data-action="update"] .open-diff').click({ force: true });
-      await page.waitForTimeout(200);
-      assert.equal(c.diffs.length, 1);
+      await until(() => c.diffs.length === 1, 'the diff document');
       assert.ok(FX.raw.includes(CANARY_OLD) && FX.raw.includes(CANARY_NEW), 'the canaries are in the raw plan');
       const wire = JSON.stringify(c.hostPosts) + JSON.stringify(c.diffs) + (await bodyText(page)) + (await page.content());
       for (const s of CANARIES) {
@@ -107,11 +120,11 @@ for (const theme of ['dark', 'light'] as const) {
       assert.deepEqual(await page.locator('.prow-resource').evaluateAll((els) => els.filter((e) => !(e as HTMLElement).hidden).map((e) => e.getAttribute('data-action'))), ['delete']);
       await page.locator('.chip[data-action="delete"]').click();
       await page.locator('#plan-search input').fill('replace_me');
-      await page.waitForTimeout(200);
+      await page.waitForFunction(() => document.querySelectorAll('.prow-resource:not([hidden])').length === 1);
       const visible = await page.locator('.prow-resource:not([hidden])').evaluateAll((els) => els.map((e) => e.getAttribute('data-address')));
       assert.deepEqual(visible, ['terraform_data.replace_me']);
       await page.locator('#plan-search input').fill('');
-      await page.waitForTimeout(200);
+      await page.waitForFunction(() => document.querySelectorAll('.prow-resource:not([hidden])').length === 4);
     });
 
     it('is keyboard accessible: tree roles, arrows, Enter', async () => {
@@ -128,6 +141,13 @@ for (const theme of ['dark', 'light'] as const) {
       await page.keyboard.press('ArrowDown');
       assert.equal(await tree.getAttribute('aria-activedescendant'), 'prow-1');
       for (const sel of ['#approve', '#discard', '#plan', '[role=tab]']) assert.ok(await page.locator(sel).count(), sel);
+      // Every control has an accessible name (text or aria-label).
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll('button, vscode-button, vscode-textfield, vscode-checkbox, [role=tab], [role=tree], [role=log]')]
+          .filter((e) => !(e as HTMLElement).hidden && !(e.getAttribute('aria-label') || e.getAttribute('label') || e.textContent?.trim()))
+          .map((e) => e.outerHTML.slice(0, 80)),
+      );
+      assert.deepEqual(unnamed, []);
     });
 
     it('needs the environment name typed before Approve (destroy + replace), then approves that plan', async () => {
@@ -142,9 +162,7 @@ for (const theme of ['dark', 'light'] as const) {
       await page.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));
       await shot('4-confirmed');
       await page.locator('#approve').click();
-      await page.waitForFunction(() => true);
-      const until = Date.now() + 3000;
-      while (!b.calls.includes('approve run-1 hash-1') && Date.now() < until) await page.waitForTimeout(50);
+      await until(() => b.calls.includes('approve run-1 hash-1'), 'the approve call');
       assert.deepEqual(b.calls, ['approve run-1 hash-1']);
     });
 
@@ -207,6 +225,27 @@ for (const theme of ['dark', 'light'] as const) {
   });
 }
 
+describe('panel: an expired plan offers Re-plan', function () {
+  this.timeout(60_000);
+  it('shows the notice with a Re-plan action that plans again, and keeps Approve disabled', async () => {
+    const b = new FakeBackend();
+    const c = await openConnected(b, b.envView.key);
+    try {
+      const page = c.panel.page;
+      b.setRun('Expired', FX.model);
+      await page.locator('#notice-replan').waitFor();
+      assert.match(await page.locator('#notice').innerText(), /expired/i);
+      assert.notEqual(await attr(page, '#approve', 'disabled'), null);
+      assert.equal(await page.locator('#approval-replan').isVisible(), true);
+      await page.locator('#notice-replan').click();
+      await until(() => b.calls.includes(`plan ${b.envView.key}`), 'the re-plan');
+    } finally {
+      c.session.dispose();
+      await c.panel.close();
+    }
+  });
+});
+
 describe('panel logs at scale in Chromium', function () {
   this.timeout(60_000);
   let c: Connected;
@@ -247,8 +286,7 @@ describe('panel logs at scale in Chromium', function () {
     await page.locator('.lrow.match-current').waitFor();
     // Copy goes through the host (clipboard), colours stripped.
     await page.locator('#log-copy').click();
-    const until = Date.now() + 5000;
-    while (!c.copied.length && Date.now() < until) await page.waitForTimeout(50);
+    await until(() => c.copied.length > 0, 'the copy');
     assert.ok(c.copied[0]!.includes('line 99999') && !c.copied[0]!.includes('\x1b'));
   });
 });

@@ -103,6 +103,23 @@ describe('pulumi provider (stand-in executable replaying recorded Pulumi output)
     }
   });
 
+  it('destroy is its own planned run (destroy --preview-only, then destroy --yes)', async () => {
+    const t = await setup('destroy');
+    try {
+      const planned = await (await t.engine.startPlan(t.target, { destroy: true })).done;
+      assert.equal(planned.run.state, 'Planned', planned.run.error);
+      assert.equal(planned.run.kind, 'destroy');
+      await t.engine.approve(planned.run.id, planned.planHash!);
+      const done = await (await t.engine.startApply(planned.run.id)).done;
+      assert.equal(done.run.state, 'Applied', done.run.error);
+      const calls = t.readCalls().filter((c) => c.args[0] === 'destroy');
+      assert.ok(calls[0].args.includes('--preview-only') && calls[0].args.includes('--json'));
+      assert.ok(calls[1].args.includes('--yes') && calls[1].args.includes('--skip-preview'));
+    } finally {
+      await t.close();
+    }
+  });
+
   it('a failed update ends ApplyFailed with the failure', async () => {
     const t = await setup('failed', { FAKE_PULUMI_UP: 'up-failed.jsonl' });
     try {

@@ -14,7 +14,7 @@ import type { Environment, Project } from '../../../src/core/model/types';
 import { HelixCloudDeployer } from '../../../src/providers/helix-cloud/deployer';
 import { EnginePusher } from '../../../src/providers/registry/enginePusher';
 import { startHelixCloud } from '../../support/helixCloudServer';
-import { buildTestImage, startRegistry, testDockerSocket, tmpRoot, type TestRegistry } from '../../support/registry';
+import { buildTestImage, removeTestImage, startRegistry, testDockerSocket, tmpRoot, type TestRegistry } from '../../support/registry';
 
 // Canary credentials go through every path that logs or records (run journal, log channel sink,
 // errors, re-login, cloud deploy with a returned auth key); afterwards no file holds them in any form.
@@ -49,7 +49,7 @@ describe('canary credentials never reach logs or files', function () {
   after(async () => {
     await reg.stop();
     fs.rmSync(work, { recursive: true, force: true });
-    await docker.getImage(image).remove({ force: true }).catch(() => {});
+    await removeTestImage(docker, image);
   });
 
   it('push (good, wrong, re-login) and Helix Cloud deploy leave no trace of the secrets', async () => {

@@ -6,7 +6,7 @@ import { EcrCredentials } from '../../../src/providers/registry/ecr';
 import { EnginePusher } from '../../../src/providers/registry/enginePusher';
 import { startEcrStandIn, type EcrStandIn } from '../../support/ecrServer';
 import { resentConfirmedBlobs, startFaultProxy, type FaultProxy } from '../../support/faultProxy';
-import { buildTestImage, registryDigest, startRegistry, testDockerSocket, type TestRegistry } from '../../support/registry';
+import { buildTestImage, removeTestImage, registryDigest, startRegistry, testDockerSocket, type TestRegistry } from '../../support/registry';
 
 // ECR cannot be reached from here: the ECR API is a local stand-in speaking its JSON 1.1 protocol (the
 // real AWS SDK client talks to it), and the registry is the real distribution server behind a gate
@@ -35,7 +35,7 @@ describe('ECR: token from the AWS SDK, refreshed, and a token that expires mid-p
   });
   after(async () => {
     await reg.stop();
-    await docker.getImage(image).remove({ force: true }).catch(() => {});
+    await removeTestImage(docker, image);
   });
 
   it('gets a signed token and reuses it until shortly before it expires', async () => {

@@ -5,7 +5,7 @@ import { parseReference } from '../../../src/core/push/reference';
 import { PushCancelledError, RegistryAuthError, type PushEvent } from '../../../src/core/push/types';
 import { MemorySecretStore, StoredCredentials } from '../../../src/core/credentials/stored';
 import { EnginePusher } from '../../../src/providers/registry/enginePusher';
-import { buildTestImage, registryDigest, startRegistry, testDockerSocket, type TestRegistry } from '../../support/registry';
+import { buildTestImage, removeTestImage, registryDigest, startRegistry, testDockerSocket, type TestRegistry } from '../../support/registry';
 
 const none = { name: 'none', get: async () => undefined };
 
@@ -20,7 +20,7 @@ describe('push through the engine to a real registry', function () {
     await buildTestImage(docker, image, 2);
   });
   after(async () => {
-    await docker.getImage(image).remove({ force: true }).catch(() => {});
+    await removeTestImage(docker, image);
   });
 
   describe('plain registry', () => {

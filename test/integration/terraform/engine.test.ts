@@ -224,6 +224,25 @@ resource "terraform_data" "slow" {
     assert.match(h.tf(['state', 'list']).stdout, /terraform_data\.quick/);
   });
 
+  it('a cancel right after start reaches the run: nothing planned or applied, environment free', async () => {
+    const h = await make('cancel-early');
+    h.writeTf(`resource "terraform_data" "a" { input = "x" }\n`);
+    const p = await h.engine.startPlan(h.target());
+    const c = await h.engine.cancel(p.id);
+    assert.equal(c!.run.state, 'Cancelled');
+    assert.equal((await p.done).run.state, 'Cancelled');
+    const approved = await planAndApprove(h);
+    const apply = await h.engine.startApply(approved.run.id);
+    const c2 = await h.engine.cancel(approved.run.id);
+    assert.equal(c2!.run.state, 'Cancelled');
+    assert.equal((await apply.done).run.state, 'Cancelled');
+    assert.equal(h.tf(['state', 'list']).stdout.trim(), '', 'nothing applied');
+    const d = await planAndApprove(h);
+    await h.engine.discard(d.run.id);
+    assert.equal(h.journal.get(d.run.id)!.state, 'Cancelled');
+    assert.ok(!fs.existsSync(path.join(h.root, '.helix', 'plans', `${d.run.id}.tfplan`)));
+  });
+
   it('runs two environments at once; a second run on a busy environment is refused with who/since', async () => {
     const h = await make('two-envs');
     h.writeTf(`resource "terraform_data" "a" { input = "staging" }\n`);

@@ -80,6 +80,7 @@ export class FakeBackend implements PanelBackend {
   snap: RunSnapshot | undefined;
   healthView: HealthView | undefined;
   approveError: Error | undefined;
+  followContainer?: PanelBackend['followContainer'];
   private listeners = new Set<(e: BackendEvent) => void>();
   readonly redactor = new Redactor();
 
@@ -102,7 +103,7 @@ export class FakeBackend implements PanelBackend {
   async plan(key: string) {
     this.calls.push(`plan ${key}`);
   }
-  async approve(key: string, runId: string, hash: string) {
+  async approve(_key: string, runId: string, hash: string) {
     this.calls.push(`approve ${runId} ${hash}`);
     if (this.approveError) throw this.approveError;
   }

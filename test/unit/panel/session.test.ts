@@ -160,3 +160,19 @@ describe('panel session (host side)', () => {
     }
   });
 });
+
+describe('panel session refresh on project changes', () => {
+  it('resends a snapshot only when the environment itself changed', async () => {
+    const b = new FakeBackend();
+    const posted: HostMessage[] = [];
+    const s = new PanelSession(b.envView.key, b, { post: (m) => void posted.push(m), openDiff() {}, copy: async () => {}, save: async () => {}, log() {} });
+    await s.handle({ type: 'ready', version: 1 });
+    s.refreshIfEnvChanged();
+    assert.equal(posted.length, 1);
+    b.envView = { ...b.envView, protected: true };
+    s.refreshIfEnvChanged();
+    assert.equal(posted.length, 2);
+    assert.ok(posted[1]!.type === 'snapshot' && posted[1]!.state.env.protected);
+    s.dispose();
+  });
+});

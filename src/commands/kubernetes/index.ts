@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import type { Container } from '../../container';
+import { KubeError } from '../../core/kubernetes/cluster';
+import { LiveWorkloads } from '../../core/kubernetes/live-workloads';
+import { kubernetesTarget } from '../../core/kubernetes/target';
+import type { Environment, Project } from '../../core/model/types';
+import { KubernetesProvider } from '../../providers/kubernetes/provider';
+import { kubernetesContexts, kubernetesNamespaces } from '../../providers/kubernetes/contexts';
+import { writeStarterManifests } from './starter';
+import { showWorkloadLogs } from './logs';
+import { rollback } from './rollback';
+
+// Kubernetes commands (issue 8): Write Starter Kubernetes Manifests, Show Workload Logs, Rollback.
+// The logic lives in src/core/kubernetes and src/providers/kubernetes; this only wires VS Code to it.
+
+declare module '../../container' {
+  interface Container {
+    /** The Kubernetes provider (engine shape) and the data functions the Environments view calls. */
+    kubernetes?: {
+      provider: KubernetesProvider;
+      contexts: typeof kubernetesContexts;
+      namespaces: typeof kubernetesNamespaces;
+      /**
+       * Live Deployment -> pods rows of a kubernetes environment for the Deployments view (watches, no
+       * polling). The caller starts it when the node is visible and disposes it when hidden.
+       */
+      workloads(project: Project, environment: Environment): LiveWorkloads;
+    };
+  }
+}
+
+export function registerKubernetes(c: Container): void {
+  const settings = () => vscode.workspace.getConfiguration('helixDeploy.kubernetes');
+  const provider = new KubernetesProvider({
+    kubeconfig: () => settings().get<string>('kubeconfig') || undefined,
+    timeoutMs: Math.max(1, settings().get<number>('requestTimeoutSeconds', 15)) * 1000,
+    kubectl: () => settings().get<string>('kubectlPath') || undefined,
+  });
+  c.kubernetes = {
+    provider,
+    contexts: kubernetesContexts,
+    namespaces: kubernetesNamespaces,
+    workloads: (project, environment) => {
+      const t = kubernetesTarget(environment, project.dir);
+      return new LiveWorkloads(provider.cluster(t.context, t.kubeconfig), t.namespace);
+    },
+  };
+
+  /** Errors become messages (a missing kubeconfig or unreachable cluster is a state, not a stack trace). */
+  const guarded = (needsTrust: boolean, fn: (...args: any[]) => Promise<void>) => async (...args: any[]) => {
+    if (needsTrust && !c.trusted) {
+      // kubeconfig exec plugins run programs: nothing of the cluster is touched in Restricted Mode.
+      return void vscode.window.showWarningMessage('Helix Deploy does not contact Kubernetes clusters in Restricted Mode. Trust this workspace to continue.');
+    }
+    try {
+      await fn(...args);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      c.log.warn(`kubernetes: ${msg}`);
+      void vscode.window.showErrorMessage(err instanceof KubeError && err.kind === 'unauthorized' ? msg : `Kubernetes: ${msg}`);
+    }
+  };
+  const commands: Record<string, (...args: any[]) => unknown> = {
+    'helixDeploy.kubernetes.writeStarterManifests': guarded(false, (arg) => writeStarterManifests(c, arg)),
+    'helixDeploy.kubernetes.showWorkloadLogs': guarded(true, (arg) => showWorkloadLogs(c, provider, arg)),
+    'helixDeploy.kubernetes.rollback': guarded(true, (arg) => rollback(c, provider, arg)),
+  };
+  for (const [id, fn] of Object.entries(commands)) c.own(vscode.commands.registerCommand(id, fn));
+}
