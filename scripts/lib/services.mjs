@@ -31,18 +31,28 @@ function httpOk(url, socketPath) {
   });
 }
 
-const BRIDGE = 'hdtest0';
-const BRIDGE_CIDR = '10.213.250.1/24';
+/**
+ * A bridge of this run's own (name and /24 derived from the pid), so concurrent runs and other daemons
+ * never share docker0 or a subnet. Returns its name, or undefined when we may not create one.
+ */
+function createBridge() {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const n = (process.pid + attempt * 7919) % 200 + 20;
+    const name = `hdt${n}`;
+    if (spawnSync('ip', ['link', 'show', name], { stdio: 'ignore' }).status === 0) continue;
+    const ok = [
+      ['link', 'add', name, 'type', 'bridge'],
+      ['addr', 'add', `10.213.${n}.1/24`, 'dev', name],
+      ['link', 'set', name, 'up'],
+    ].every((step) => spawnSync('ip', step, { stdio: 'ignore' }).status === 0);
+    if (ok) return name;
+    deleteBridge(name);
+  }
+  return undefined;
+}
 
-function ensureBridge() {
-  if (spawnSync('ip', ['link', 'show', BRIDGE], { stdio: 'ignore' }).status === 0) return true;
-  const steps = [
-    ['link', 'add', BRIDGE, 'type', 'bridge'],
-    ['addr', 'add', BRIDGE_CIDR, 'dev', BRIDGE],
-    ['link', 'set', BRIDGE, 'up'],
-  ];
-  for (const s of steps) if (spawnSync('ip', s, { stdio: 'ignore' }).status !== 0) return false;
-  return true;
+function deleteBridge(name) {
+  if (name) spawnSync('ip', ['link', 'delete', name], { stdio: 'ignore' });
 }
 
 /** Starts dockerd on a private socket under dir. Returns { host, socket, stop() }. */
@@ -50,13 +60,17 @@ export async function startDocker(dir) {
   mkdirSync(dir, { recursive: true });
   const socket = join(dir, 'docker.sock');
   // Published ports need a bridge; fall back to no networking only if we may not create one.
-  const bridge = ensureBridge() ? ['--bridge', BRIDGE] : ['--bridge', 'none', '--iptables=false'];
+  const bridgeName = createBridge();
+  const bridge = bridgeName ? ['--bridge', bridgeName] : ['--bridge', 'none', '--iptables=false'];
   const child = await startDaemon(
     'dockerd',
     ['--host', `unix://${socket}`, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
       '--pidfile', join(dir, 'dockerd.pid'), ...bridge, '--ip6tables=false'],
     { ready: () => httpOk('/_ping', socket), timeoutMs: 60000, logFile: join(dir, 'dockerd.log') },
-  );
+  ).catch((err) => {
+    deleteBridge(bridgeName);
+    throw err;
+  });
   return {
     host: `unix://${socket}`,
     socket,
@@ -64,6 +78,7 @@ export async function startDocker(dir) {
     async stop() {
       killTree(child, 'SIGTERM');
       await waitExit(child, 20000);
+      deleteBridge(bridgeName);
     },
   };
 }
