@@ -3,10 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decode } from './tagged';
 import { validateConfig } from '../../../src/core/config/validate';
+import { sharedData } from '../../support/shared';
 
 // The toml-test corpus (TOML 1.0 lists): every valid file decodes to the expected tagged JSON, every invalid
 // file is rejected with a diagnostic and nothing throws. The corpus must be present: a missing corpus fails.
-const CORPUS = process.env.TOML_TEST_DIR ?? '/work/shared/data/toml-test';
+const CORPUS = process.env.TOML_TEST_DIR ?? sharedData('toml-test');
 
 function readUtf8(file: string): string | undefined {
   try {

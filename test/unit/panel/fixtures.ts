@@ -8,8 +8,9 @@ import type { PlanModel } from '../../../src/core/plan/model';
 import { Redactor } from '../../../src/core/process/redact';
 import type { BackendEvent, Disposable, PanelBackend, RunSnapshot } from '../../../src/webview/host/backend';
 import type { EnvView, HealthView, LogLine, RunView } from '../../../src/webview/protocol';
+import { sharedData } from '../../support/shared';
 
-export const PLANS_DIR = '/work/shared/data/plans';
+export const PLANS_DIR = sharedData('plans');
 
 export interface Fixture {
   name: string;

@@ -6,12 +6,13 @@ import { attributesOf, KNOWN_AFTER_APPLY, SENSITIVE, toJSON, type PlanModel } fr
 import { Redactor } from '../../../src/core/process/redact';
 import { parseStreamLine } from '../../../src/core/plan/terraform/stream';
 import { parsePropertyPath, parseUrn } from '../../../src/core/plan/pulumi/values';
+import { sharedData } from '../../support/shared';
 
 // A copy of shared/data/plans (licences in its SOURCES.md) so a fresh clone tests the same files; when the
 // shared folder exists, every file in it is parsed too (new fixtures are picked up without code changes).
 const LOCAL = path.resolve(__dirname, '../../fixtures/plan');
 const SHARED = path.join(LOCAL, 'shared');
-const EXTERNAL = '/work/shared/data/plans';
+const EXTERNAL = sharedData('plans');
 
 function listFixtures(): string[] {
   const out = new Map<string, string>();
