@@ -1,7 +1,7 @@
 // One esbuild script for every bundle: the extension host, the headless CLI, the webview app,
 // and (with --tests) the extension-host test bundle. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, mkdirSync, cpSync } from 'node:fs';
+import { existsSync, readdirSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -58,9 +58,9 @@ if (withTests) {
   builds.push({ ...node, external: ['vscode', 'mocha', 'cpu-features', '*.node'], entryPoints: ['test/e2e/exthost/index.ts'], outfile: 'out/exthost/index.js' });
 }
 
+// A production build starts clean so no stale source map or asset ends up in the .vsix.
+if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 mkdirSync(join(root, 'dist'), { recursive: true });
-const codicons = join(root, 'node_modules/@vscode/codicons/dist');
-if (existsSync(codicons)) cpSync(codicons, join(root, 'dist/codicons'), { recursive: true });
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
