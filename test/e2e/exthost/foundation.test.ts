@@ -2,24 +2,10 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { api, until } from './helpers';
 
-const EXTENSION_ID = 'helix-deploy.helix-deploy';
 
-async function api(): Promise<any> {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  return ext.activate();
-}
 
-async function until<T>(fn: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('foundation (extension host)', () => {
   it('activates and finds HelixDB projects, ignoring unrelated helix.toml files', async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
+import { until } from './helpers';
 
 // helix.toml editing inside the real extension host: Problems entries at the right ranges, quick fixes as
 // undoable WorkspaceEdits, completion, hover, the generation setting. Workspace: test/fixtures/workspace.
@@ -11,15 +12,6 @@ async function open(rel: string): Promise<vscode.TextEditor> {
   return vscode.window.showTextDocument(doc);
 }
 
-async function until<T>(fn: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'helix');
 const where = (d: vscode.Diagnostic) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;

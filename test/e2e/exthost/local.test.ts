@@ -3,27 +3,13 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { api, until } from './helpers';
 
 // The local loop inside a real extension host: commands on the sample project `local-demo`
 // (test/fixtures/workspace/local-demo), against the test engine from DOCKER_HOST.
 
-const EXTENSION_ID = 'helix-deploy.helix-deploy';
 
-async function api(): Promise<any> {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  return ext.activate();
-}
 
-async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function get(url: string): Promise<number> {
   return new Promise((resolve) => {
