@@ -4,7 +4,7 @@ import type { Environment, Project } from '../core/model/types';
 import type { PanelBackend } from './host/backend';
 import { PlanDiffProvider, PLAN_SCHEME } from './host/diffProvider';
 import { containerName } from '../core/model/types';
-import { LogFollower } from '../core/logs/follower';
+import { followContainerLogs } from './host/containerLogs';
 import { EngineBackend, envKeyOf, type EngineBackendDeps } from './host/engineBackend';
 import { DeploymentPanel, PANEL_VIEW_TYPE, webviewOptions } from './host/panel';
 import { unavailableBackend } from './host/unavailable';
@@ -34,10 +34,9 @@ export function servicesOf(c: Container): EngineBackendDeps | undefined {
       ? (envKey, onLines) => {
           const [dir, name] = [envKey.slice(0, envKey.lastIndexOf('#')), envKey.slice(envKey.lastIndexOf('#') + 1)];
           const project = c.projects.find(dir);
-          const follower = new LogFollower(local.engine, containerName(project?.name ?? '', name), { tail: 500 });
-          const sub = follower.onLine((l) => onLines([{ t: l.at, text: l.text, err: l.stream === 'stderr' }]));
-          void follower.start().catch((e) => c.log.warn(`container log follower stopped: ${String(e)}`));
-          return { dispose: () => (sub.dispose(), follower.dispose()) };
+          return followContainerLogs(local.engine, containerName(project?.name ?? '', name), onLines, (e) =>
+            c.log.warn(`container log follower stopped: ${String(e)}`),
+          );
         }
       : undefined,
   };
