@@ -18,7 +18,7 @@ const dashdash = process.argv.indexOf('--');
 const mochaArgs = dashdash >= 0 ? process.argv.slice(dashdash + 1) : [];
 const picked = process.argv.slice(2, dashdash >= 0 ? dashdash : undefined).filter((a) => ALL.includes(a));
 const layers = picked.length ? picked : ALL;
-const output = join(root, '.test-output');
+const output = process.env.HELIX_TEST_OUTPUT ?? join(root, '.test-output');
 const tmp = mkdtempSync(join(tmpdir(), 'hd-test-'));
 const stoppers = [];
 const totals = { passed: 0, failed: 0 };
@@ -83,7 +83,10 @@ async function exthost() {
   const env = await services();
   const results = join(tmp, 'exthost-results.json');
   const ws = freshWorkspace('exthost-ws');
-  const cs = await startCodeServer(join(tmp, 'cs-exthost'), { env: { ...process.env, ...env, HELIX_TEST_RESULTS: results } });
+  // `-- --grep X` reaches the mocha inside the extension host too (test/e2e/exthost/index.ts reads it).
+  const g = mochaArgs.findIndex((a) => a === '--grep' || a === '-g' || a.startsWith('--grep='));
+  const grep = g < 0 ? undefined : mochaArgs[g].startsWith('--grep=') ? mochaArgs[g].slice(7) : mochaArgs[g + 1];
+  const cs = await startCodeServer(join(tmp, 'cs-exthost'), { env: { ...process.env, ...env, HELIX_TEST_RESULTS: results, ...(grep ? { HELIX_TEST_GREP: grep } : {}) } });
   stoppers.push(() => cs.stop());
   const remote = `vscode-remote://127.0.0.1:${cs.port}`;
   const payload = [['extensionDevelopmentPath', `${remote}${root}`], ['extensionTestsPath', `${remote}${root}/out/exthost/index.js`]];
@@ -118,8 +121,13 @@ async function ui() {
   await installVsix(bin, join(dir, 'extensions'), join(dir, 'user-data'), vsix);
   const cs = await startCodeServer(dir, { env: { ...process.env, ...env } });
   stoppers.push(() => cs.stop());
+  // A second VS Code with workspace trust on: every folder it opens is in Restricted Mode.
+  const restrictedDir = join(tmp, 'cs-ui-restricted');
+  await installVsix(bin, join(restrictedDir, 'extensions'), join(restrictedDir, 'user-data'), vsix);
+  const restricted = await startCodeServer(restrictedDir, { env: { ...process.env, ...env }, workspaceTrust: true });
+  stoppers.push(() => restricted.stop());
   return mocha('ui', ['test/e2e/ui/**/*.test.ts'], {
-    ...env, HELIX_TEST_CODE_SERVER: cs.url, HELIX_TEST_TMP: join(tmp, 'ui'),
+    ...env, HELIX_TEST_CODE_SERVER: cs.url, HELIX_TEST_CODE_SERVER_RESTRICTED: restricted.url, HELIX_TEST_TMP: join(tmp, 'ui'),
   }, ['--timeout', '180000', '--require', 'tsx/cjs', '--require', join(root, 'test/support/ui-hooks.ts')]);
 }
 

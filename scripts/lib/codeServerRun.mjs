@@ -19,7 +19,7 @@ function ok(url) {
  * dir gets user-data, extensions and config. extraArgs are appended (e.g. the folder to open).
  * Returns { url, port, extensionsDir, userDataDir, stop() }.
  */
-export async function startCodeServer(dir, { env, extraArgs = [], port, settings = {}, log = console.log } = {}) {
+export async function startCodeServer(dir, { env, extraArgs = [], port, settings = {}, log = console.log, workspaceTrust = false } = {}) {
   const bin = ensureCodeServer(log);
   const userDataDir = join(dir, 'user-data');
   const extensionsDir = join(dir, 'extensions');
@@ -31,7 +31,9 @@ export async function startCodeServer(dir, { env, extraArgs = [], port, settings
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
-    'security.workspace.trust.enabled': false,
+    // Trust off by default (the tests open throw-away copies); on for the Restricted Mode tests.
+    'security.workspace.trust.enabled': workspaceTrust,
+    'security.workspace.trust.startupPrompt': 'never',
     'chat.disableAIFeatures': true,
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
     ...settings,
@@ -40,7 +42,7 @@ export async function startCodeServer(dir, { env, extraArgs = [], port, settings
   writeFileSync(config, 'auth: none\ncert: false\n');
   port ??= await freePort();
   const args = ['--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, ...extraArgs];
   const url = `http://127.0.0.1:${port}`;
   const child = await startDaemon(bin, args, { ready: () => ok(`${url}/healthz`), timeoutMs: 60000, logFile: join(dir, 'code-server.log'), env });

@@ -33,14 +33,20 @@ function required(name: string): string {
   return v;
 }
 
-export async function openWorkbench(opts: { workspace?: string } = {}): Promise<Workbench> {
-  const url = required('HELIX_TEST_CODE_SERVER');
+/**
+ * `restricted`: the code-server whose workspaces are untrusted (Restricted Mode).
+ * `folders`: copy only these folders of test/fixtures/workspace (trees are virtualised: rows scrolled out of
+ * view are not in the DOM, so a test that clicks a row keeps the workspace small).
+ */
+export async function openWorkbench(opts: { workspace?: string; restricted?: boolean; folders?: string[] } = {}): Promise<Workbench> {
+  const url = required(opts.restricted ? 'HELIX_TEST_CODE_SERVER_RESTRICTED' : 'HELIX_TEST_CODE_SERVER');
   const tmp = required('HELIX_TEST_TMP');
   const output = process.env.HELIX_TEST_OUTPUT ?? join(root, '.test-output');
   const workspace = opts.workspace ?? join(tmp, `ws-${process.pid}-${++counter}`);
   if (!opts.workspace) {
     mkdirSync(tmp, { recursive: true });
-    cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+    if (opts.folders) for (const f of opts.folders) cpSync(join(root, 'test/fixtures/workspace', f), join(workspace, f), { recursive: true });
+    else cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
   }
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

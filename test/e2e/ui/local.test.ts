@@ -18,7 +18,7 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
   let wb: Workbench;
 
   before(async () => {
-    wb = await openWorkbench();
+    wb = await openWorkbench({ folders: ['local-demo'] });
     // The sample's Dockerfile copies busybox from its context (not checked in).
     copyFileSync('/bin/busybox', join(wb.workspace, 'local-demo', 'busybox'));
   });
