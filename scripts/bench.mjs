@@ -3,11 +3,15 @@
 import { readdirSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tsImport } from 'tsx/esm/api';
+import { createRequire } from 'node:module';
+import { register } from 'tsx/cjs/api';
 import { ensureAptPackages } from './lib/apt.mjs';
 import { startDocker, startRegistry } from './lib/services.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+// Bench modules are TypeScript loaded as CommonJS through tsx, so __dirname and require.resolve stay plain paths.
+register();
+const require = createRequire(import.meta.url);
 const only = process.argv.slice(2);
 const files = readdirSync(join(root, 'test/bench')).filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
 const tmp = mkdtempSync(join(tmpdir(), 'hd-bench-'));
@@ -28,7 +32,7 @@ try {
   for (const f of files) {
     let results;
     try {
-      const mod = await tsImport(join(root, 'test/bench', f), import.meta.url);
+      const mod = require(join(root, 'test/bench', f));
       results = await (mod.run ?? mod.default?.run)();
     } catch (err) {
       failures++;
