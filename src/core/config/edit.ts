@@ -1,4 +1,4 @@
-import type { AST } from 'toml-eslint-parser';
+import type { KeyValue } from './ast';
 import type { ConfigNode } from './tree';
 import type { OffsetRange, TextEditSpec } from './types';
 
@@ -28,7 +28,7 @@ export function tomlLiteral(v: unknown): string {
 }
 
 /** Delete a `key = value` line (with its line break) when it stands alone on its line; undefined otherwise. */
-export function deleteKeyValueEdit(text: string, kv: AST.TOMLKeyValue): TextEditSpec | undefined {
+export function deleteKeyValueEdit(text: string, kv: KeyValue): TextEditSpec | undefined {
   if (kv.parent.type === 'TOMLInlineTable') return undefined;
   const ls = lineStartAt(text, kv.range[0]);
   const le = lineEndAt(text, kv.range[1]);

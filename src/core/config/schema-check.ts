@@ -33,7 +33,7 @@ function visit(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: ConfigDi
     return;
   }
   if (s.enum && !s.enum.includes(node.value)) out.push(enumError(node, s));
-  if (s.pattern && node.kind === 'string' && !new RegExp(s.pattern).test(String(node.value))) {
+  if (s.pattern && node.kind === 'string' && !patternOf(s.pattern).test(String(node.value))) {
     out.push({ ...node.range, severity: 'error', code: 'pattern', message: s.patternErrorMessage ?? `invalid value ${JSON.stringify(node.value)}: expected the form ${s.pattern}` });
   }
   if ((node.kind === 'integer' || node.kind === 'float') && typeof node.value === 'number') {
@@ -46,9 +46,27 @@ function visit(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: ConfigDi
   if (node.kind === 'array' && s.items) for (const item of node.items!) visit(item, s.items, o, out);
 }
 
+// Schemas are built once and read-only, so per-schema derived data is cached: a 5,000-line file visits
+// thousands of nodes, and per-node allocations turn into garbage-collection pauses (issue 3's speed goal).
+const NO_PROPS: Record<string, Schema> = {};
+const knownCache = new WeakMap<object, string[]>();
+const patternCache = new Map<string, RegExp>();
+
+function knownKeys(props: Record<string, Schema>): string[] {
+  let k = knownCache.get(props);
+  if (!k) knownCache.set(props, (k = Object.keys(props)));
+  return k;
+}
+
+function patternOf(source: string): RegExp {
+  let re = patternCache.get(source);
+  if (!re) patternCache.set(source, (re = new RegExp(source)));
+  return re;
+}
+
 function visitTable(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: ConfigDiagnostic[]): void {
-  const props: Record<string, Schema> = s.properties ?? {};
-  const known = Object.keys(props);
+  const props: Record<string, Schema> = s.properties ?? NO_PROPS;
+  const known = knownKeys(props);
   for (const [key, child] of node.entries!) {
     const ps = props[key];
     if (ps) {
@@ -101,16 +119,19 @@ function visitTable(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: Con
 }
 
 function typeMatches(node: ConfigNode, type: string | string[]): boolean {
-  const types = Array.isArray(type) ? type : [type];
-  return types.some((t) =>
-    t === 'object' ? node.kind === 'table'
+  if (!Array.isArray(type)) return kindIs(node, type);
+  for (const t of type) if (kindIs(node, t)) return true;
+  return false;
+}
+
+function kindIs(node: ConfigNode, t: string): boolean {
+  return t === 'object' ? node.kind === 'table'
     : t === 'number' ? node.kind === 'integer' || node.kind === 'float'
     : t === 'integer' ? node.kind === 'integer'
     : t === 'string' ? node.kind === 'string'
     : t === 'boolean' ? node.kind === 'boolean'
     : t === 'array' ? node.kind === 'array'
-    : false,
-  );
+    : false;
 }
 
 const EXPECTED: Record<string, string> = { object: 'a table', number: 'a number', integer: 'an integer', string: 'a string', boolean: 'a boolean (true or false)', array: 'an array' };

@@ -1,4 +1,4 @@
-import type { AST } from 'toml-eslint-parser';
+import type { InlineTable, KeyPart, KeyValue, Table, TopLevelItem, Value } from './ast';
 import type { OffsetRange } from './types';
 
 // A typed value tree over the TOML AST: what the CLI deserialises, with the source ranges needed to put a
@@ -20,11 +20,11 @@ export interface ConfigNode {
   /** The key segment naming this node in its parent (absent for array items and the root). */
   keyRange?: OffsetRange;
   /** `key = value` that defines this node. */
-  kv?: AST.TOMLKeyValue;
+  kv?: KeyValue;
   /** `[header]` / `[[header]]` that defines this table. */
-  table?: AST.TOMLTable;
+  table?: Table;
   /** Inline table `{ ... }` that defines this table. */
-  inline?: AST.TOMLInlineTable;
+  inline?: InlineTable;
 }
 
 export const MAX_DEPTH = 500;
@@ -33,16 +33,26 @@ export class DepthError extends Error {}
 
 const r = (n: { range: [number, number] }): OffsetRange => ({ start: n.range[0], end: n.range[1] });
 
-export function buildTree(ast: AST.TOMLProgram): ConfigNode {
+/** `[...path, k]`, allocating only the result (thousands of nodes in a large file; garbage is GC time). */
+function append(path: (string | number)[], k: string | number): (string | number)[] {
+  const n = path.length;
+  const p: (string | number)[] = new Array(n + 1);
+  for (let i = 0; i < n; i++) p[i] = path[i];
+  p[n] = k;
+  return p;
+}
+
+/** `items`: the top-level key/values and tables, from toml-eslint-parser (`ast.body[0].body`) or fast-parse.ts. */
+export function buildTree(items: readonly TopLevelItem[]): ConfigNode {
   const root: ConfigNode = { kind: 'table', path: [], entries: new Map(), range: { start: 0, end: 0 } };
-  for (const item of ast.body[0].body) {
+  for (const item of items) {
     if (item.type === 'TOMLKeyValue') addKeyValue(root, item, 0);
     else addTable(root, item);
   }
   return root;
 }
 
-function addTable(root: ConfigNode, t: AST.TOMLTable): void {
+function addTable(root: ConfigNode, t: Table): void {
   let cur = root;
   let seg = 0;
   const rk = t.resolvedKey;
@@ -53,7 +63,7 @@ function addTable(root: ConfigNode, t: AST.TOMLTable): void {
       cur.items ??= [];
       let item = cur.items[k];
       if (!item) {
-        item = { kind: 'table', path: [...cur.path, k], entries: new Map(), range: r(t.key) };
+        item = { kind: 'table', path: append(cur.path, k), entries: new Map(), range: r(t.key) };
         cur.items[k] = item;
       }
       cur = item;
@@ -62,7 +72,7 @@ function addTable(root: ConfigNode, t: AST.TOMLTable): void {
       let child = cur.entries!.get(k);
       const nextIsIndex = typeof rk[i + 1] === 'number';
       if (!child) {
-        child = { kind: nextIsIndex ? 'array' : 'table', path: [...cur.path, k], range: r(keyNode), keyRange: r(keyNode) };
+        child = { kind: nextIsIndex ? 'array' : 'table', path: append(cur.path, k), range: r(keyNode), keyRange: r(keyNode) };
         if (nextIsIndex) child.items = [];
         else child.entries = new Map();
         cur.entries!.set(k, child);
@@ -78,29 +88,29 @@ function addTable(root: ConfigNode, t: AST.TOMLTable): void {
   for (const kv of t.body) addKeyValue(cur, kv, cur.path.length);
 }
 
-function addKeyValue(table: ConfigNode, kv: AST.TOMLKeyValue, depth: number): void {
+function addKeyValue(table: ConfigNode, kv: KeyValue, depth: number): void {
   let cur = table;
   const keys = kv.key.keys;
   for (let i = 0; i < keys.length - 1; i++) {
     const name = keyName(keys[i]);
     let child = cur.entries!.get(name);
     if (!child) {
-      child = { kind: 'table', path: [...cur.path, name], entries: new Map(), range: r(keys[i]), keyRange: r(keys[i]) };
+      child = { kind: 'table', path: append(cur.path, name), entries: new Map(), range: r(keys[i]), keyRange: r(keys[i]) };
       cur.entries!.set(name, child);
     }
     cur = child;
   }
   const name = keyName(keys[keys.length - 1]);
-  const node = convert(kv.value, [...cur.path, name], depth + 1);
+  const node = convert(kv.value, append(cur.path, name), depth + 1);
   node.keyRange = r(keys[keys.length - 1]);
   node.kv = kv;
   cur.entries!.set(name, node);
 }
 
-function convert(v: AST.TOMLContentNode, path: (string | number)[], depth: number): ConfigNode {
+function convert(v: Value, path: (string | number)[], depth: number): ConfigNode {
   if (depth > MAX_DEPTH) throw new DepthError(`values nested deeper than ${MAX_DEPTH} levels are not supported`);
   if (v.type === 'TOMLArray') {
-    return { kind: 'array', path, range: r(v), items: v.elements.map((e, i) => convert(e, [...path, i], depth + 1)) };
+    return { kind: 'array', path, range: r(v), items: v.elements.map((e, i) => convert(e, append(path, i), depth + 1)) };
   }
   if (v.type === 'TOMLInlineTable') {
     const node: ConfigNode = { kind: 'table', path, range: r(v), entries: new Map(), inline: v };
@@ -120,7 +130,7 @@ function convert(v: AST.TOMLContentNode, path: (string | number)[], depth: numbe
   }
 }
 
-export function keyName(k: AST.TOMLBare | AST.TOMLQuoted): string {
+export function keyName(k: KeyPart): string {
   return k.type === 'TOMLBare' ? k.name : k.value;
 }
 

@@ -1,5 +1,6 @@
 import type { AST } from 'toml-eslint-parser';
 import { parseToml } from './parse';
+import { fastParse, fastPath } from './fast-parse';
 import { buildTree, DepthError, type ConfigNode } from './tree';
 import { checkSchema } from './schema-check';
 import { schemaFor } from './schema';
@@ -30,7 +31,8 @@ export interface ValidationResult {
   applies: boolean;
   generation: GenerationInfo;
   diagnostics: ConfigDiagnostic[];
-  ast?: AST.TOMLProgram;
+  /** Built on first access (see ParsedConfig.ast). */
+  readonly ast?: AST.TOMLProgram;
   tree?: ConfigNode;
 }
 
@@ -41,24 +43,72 @@ export function kindOf(file: string): ConfigKind {
 /** Cheap text test used while the file does not parse: does it try to be a HelixDB project? */
 const PROJECT_HEADER = /^[ \t]*\[[ \t]*project[ \t]*\]/m;
 
-export function parseConfig(text: string): { ast?: AST.TOMLProgram; tree?: ConfigNode; error?: ConfigDiagnostic } {
+export interface ParsedConfig {
+  /**
+   * toml-eslint-parser's AST, for callers that need more than the tree. Built on first access when the fast
+   * path read the file (nothing in the validator needs it).
+   */
+  readonly ast?: AST.TOMLProgram;
+  tree?: ConfigNode;
+  error?: ConfigDiagnostic;
+}
+
+export function parseConfig(text: string): ParsedConfig {
+  // Everyday files take the fast path; it declines anything unusual or invalid, and toml-eslint-parser then
+  // decides (and words every syntax error).
+  const items = tryFastParse(text);
+  if (items) {
+    let ast: AST.TOMLProgram | undefined;
+    let astBuilt = false;
+    return {
+      tree: buildTree(items),
+      get ast() {
+        if (!astBuilt) {
+          astBuilt = true;
+          ast = parseToml(text).ast;
+        }
+        return ast;
+      },
+    };
+  }
   const parsed = parseToml(text);
   if (!parsed.ast) return { error: parsed.error };
   try {
-    return { ast: parsed.ast, tree: buildTree(parsed.ast) };
+    return { ast: parsed.ast, tree: buildTree(parsed.ast.body[0].body) };
   } catch (e) {
     const message = e instanceof DepthError || e instanceof RangeError ? `the file is nested too deeply: ${e.message}` : `could not read the file: ${String((e as Error)?.message ?? e)}`;
     return { error: { start: 0, end: 0, severity: 'error', code: 'toml-syntax', message } };
   }
 }
 
+function tryFastParse(text: string): ReturnType<typeof fastParse> {
+  if (!fastPath.enabled) return undefined;
+  try {
+    return fastParse(text);
+  } catch {
+    // A fast-path bug must never cost the user a diagnostic or crash validation: toml-eslint-parser decides.
+    // (fast-parse.test.ts calls fastParse directly, so such a bug still fails the tests.)
+    return undefined;
+  }
+}
+
 export function validateConfig(text: string, o: ValidateOptions = {}): ValidationResult {
   const file = o.file ?? (o.kind === 'deploy' ? 'helix.deploy.toml' : 'helix.toml');
   const kind = o.kind ?? kindOf(file);
-  const { ast, tree, error } = parseConfig(text);
+  const parsed = parseConfig(text);
+  const { tree, error } = parsed;
   const applies = kind === 'deploy' || (tree ? tree.entries!.get('project')?.kind === 'table' : PROJECT_HEADER.test(text));
   const generation = resolveGeneration(o.generation ?? 'auto', tree, o.cliVersion);
-  const result: ValidationResult = { kind, applies, generation, diagnostics: [], ast, tree };
+  const result: ValidationResult = {
+    kind,
+    applies,
+    generation,
+    diagnostics: [],
+    tree,
+    get ast() {
+      return parsed.ast; // lazy: see ParsedConfig.ast
+    },
+  };
   if (!applies) return result;
   if (error || !tree) {
     result.diagnostics = error ? [error] : [];
