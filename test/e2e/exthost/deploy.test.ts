@@ -1,0 +1,56 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, until } from './helpers';
+
+// Plan-first deployment from the palette commands inside the real extension host, with the real terraform:
+// Plan -> Approve -> Apply, every step journaled, a secret from ${env:...} nowhere in the run history.
+
+const CANARY = 'canary-4e7f9b1d-deploy-exthost';
+
+describe('plan-first deployment from the palette (extension host, real terraform)', function () {
+  this.timeout(180_000);
+  let c: any;
+  let target: { project: any; environment: any };
+
+  before(async () => {
+    process.env.HELIX_DEPLOY_TEST_TOKEN = CANARY; // the extension host is this process: ${env:...} reads it
+    ({ container: c } = await api());
+    await c.projects.refresh();
+    const project = c.projects.projects.find((p: any) => p.name === 'deploy-demo');
+    assert.ok(project, 'the deploy-demo fixture project');
+    target = { project, environment: project.environments.find((e: any) => e.name === 'qa') };
+    assert.ok(target.environment, 'the qa environment from helix.deploy.toml');
+  });
+
+  const runs = async () => (await c.journal).list({ project: 'deploy-demo', environment: 'qa' });
+
+  it('plans, approves and applies exactly the approved plan, each step in the run history', async () => {
+    // The commands wait on notifications a person would click: drive them without awaiting the prompts.
+    void vscode.commands.executeCommand('helixDeploy.deploy.plan', target);
+    const planned = await until(async () => (await runs()).find((r: any) => r.state === 'Planned'), 'a Planned run', 120_000);
+    assert.equal(planned.kind, 'plan');
+    const snap = await c.deploy.engine.snapshot(planned.id);
+    assert.equal(snap.model.summary.create, 2, JSON.stringify(snap.model.summary));
+    assert.ok(snap.planHash, 'the plan file is hashed');
+
+    void vscode.commands.executeCommand('helixDeploy.deploy.approve', planned.id);
+    await until(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), 'the run Approved');
+    void vscode.commands.executeCommand('helixDeploy.deploy.apply', planned.id);
+    const applied = await until(async () => (await runs()).find((r: any) => r.id === planned.id && ['Applied', 'ApplyFailed'].includes(r.state)), 'the apply to finish', 120_000);
+    assert.equal(applied.state, 'Applied', applied.error);
+    assert.ok(applied.log.some((l: string) => /Apply complete|terraform_data\.app/.test(l)), 'the apply log is kept with the run');
+  });
+
+  it('keeps the secret out of the run history, the plan model and the journal file', async () => {
+    const all = await runs();
+    assert.ok(all.length > 0);
+    assert.ok(!JSON.stringify(all).includes(CANARY), 'canary in a run record');
+    const snap = await c.deploy.engine.snapshot(all[0].id);
+    assert.ok(!JSON.stringify(snap).includes(CANARY), 'canary in the plan snapshot');
+    const storage = (c.context.storageUri ?? c.context.globalStorageUri).fsPath;
+    const journal = fs.readFileSync(path.join(storage, 'runs.journal'), 'utf8');
+    assert.ok(journal.length > 0 && !journal.includes(CANARY), 'canary in the journal file');
+  });
+});
