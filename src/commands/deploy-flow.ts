@@ -3,7 +3,7 @@ import type { Container } from '../container';
 import type { RunSnapshot } from '../core/engine/engine';
 import { EngineError } from '../core/engine/errors';
 import type { LazyDeployEngine } from '../core/engine/lazy';
-import type { ToolStatus } from '../core/engine/provider';
+import type { DeployTool, ToolStatus } from '../core/engine/provider';
 import { toolOf, type DeployTarget } from '../core/engine/target';
 import { deployTargetFor } from '../core/engine/target';
 import { summaryLine } from '../core/plan/model';
@@ -29,6 +29,18 @@ export class DeployFlows {
     await this.guard(target, async () => {
       const handle = await this.engine.startPlan(target, { destroy });
       const snap = await this.follow(handle.id, handle.done, `${destroy ? 'Planning destroy of' : 'Planning'} ${target.environment.name}`);
+      await this.afterPlan(snap, target);
+    });
+  }
+
+  /** Plans a rollback to the previous successful deployment (a run of kind `rollback`), then the usual review. */
+  async rollback(arg: (EnvArg & { deployment?: string }) | undefined): Promise<void> {
+    if (!this.trusted()) return;
+    const target = await this.pickTarget(arg, 'Roll Back');
+    if (!target) return;
+    await this.guard(target, async () => {
+      const handle = await this.engine.planRollback(target, { deployment: arg?.deployment });
+      const snap = await this.follow(handle.id, handle.done, `Planning a rollback of ${target.environment.name}`);
       await this.afterPlan(snap, target);
     });
   }
@@ -100,7 +112,7 @@ export class DeployFlows {
 
   /** Tool state per kind in use: context keys + one warning (not an error) per missing tool. */
   async checkTools(quiet = false): Promise<void> {
-    for (const tool of ['terraform', 'pulumi'] as const) {
+    for (const tool of ['terraform', 'pulumi', 'kubernetes'] as const) {
       const env = this.targets().find((t) => toolOf(t.environment) === tool);
       if (!env) continue;
       const status: ToolStatus = await this.engine.toolStatus(env);
@@ -112,10 +124,14 @@ export class DeployFlows {
     }
   }
 
-  async setToolPath(tool: 'terraform' | 'pulumi'): Promise<void> {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: `Use this ${tool}`, title: `Select the ${tool} executable` });
+  async setToolPath(tool: DeployTool | 'kubectl'): Promise<void> {
+    // Kubernetes has no executable: its "path" is the kubeconfig file (else KUBECONFIG / ~/.kube/config);
+    // kubectl is needed only to render kustomizations.
+    const what = tool === 'kubernetes' ? 'kubeconfig file' : `${tool} executable`;
+    const key = tool === 'kubernetes' ? 'kubernetes.kubeconfig' : tool === 'kubectl' ? 'kubernetes.kubectlPath' : `${tool}.path`;
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: `Use this ${what}`, title: `Select the ${what}` });
     if (!picked?.[0]) return;
-    await vscode.workspace.getConfiguration('helixDeploy').update(`${tool}.path`, picked[0].fsPath, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('helixDeploy').update(key, picked[0].fsPath, vscode.ConfigurationTarget.Global);
     await this.checkTools(false);
   }
 
@@ -184,7 +200,7 @@ export class DeployFlows {
         if (err.details.runId && this.engine.snapshot(err.details.runId)) await this.replan(err.details.runId);
         else if (target) await this.plan({ project: this.c.projects.find(target.project.dir), environment: target.environment }, false);
       } else if (choice === 'Show Run') await this.showRun(err.details.runId);
-      else if (choice === 'Set Path') await this.setToolPath(err.details.setting?.includes('pulumi') ? 'pulumi' : 'terraform');
+      else if (choice === 'Set Path') await this.setToolPath(toolOfSetting(err.details.setting));
       else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'helixDeploy');
     }
   }
@@ -192,7 +208,7 @@ export class DeployFlows {
   private async offerSetPath(status: ToolStatus): Promise<void> {
     if (status.state === 'ok') return;
     const choice = await vscode.window.showWarningMessage(status.message, 'Set Path');
-    if (choice === 'Set Path') await this.setToolPath(status.tool === 'pulumi' ? 'pulumi' : 'terraform');
+    if (choice === 'Set Path') await this.setToolPath(toolOfSetting(status.setting));
   }
 
   /** Protected environments need the environment's name typed before approval. */
@@ -219,7 +235,7 @@ export class DeployFlows {
   private async pickTarget(arg: EnvArg, title: string): Promise<DeployTarget | undefined> {
     if (arg?.project && arg.environment) {
       if (!toolOf(arg.environment)) {
-        void vscode.window.showWarningMessage(`${arg.environment.name} is not a Terraform or Pulumi environment (add one in helix.deploy.toml).`);
+        void vscode.window.showWarningMessage(`${arg.environment.name} is not a Terraform, Pulumi or Kubernetes environment (add one in helix.deploy.toml).`);
         return undefined;
       }
       return deployTargetFor(arg.project, arg.environment.name);
@@ -227,7 +243,7 @@ export class DeployFlows {
     await this.c.projects.refresh();
     const targets = this.targets();
     if (!targets.length) {
-      void vscode.window.showInformationMessage('No Terraform or Pulumi environment: add `[environments.<name>]` with `terraform = { dir = ... }` to helix.deploy.toml.');
+      void vscode.window.showInformationMessage('No Terraform, Pulumi or Kubernetes environment: add `[environments.<name>]` with `terraform = { dir = ... }` or `kubernetes = { manifests = ... }` to helix.deploy.toml.');
       return undefined;
     }
     if (targets.length === 1) return targets[0];
@@ -260,4 +276,12 @@ export class DeployFlows {
     void vscode.window.showWarningMessage('Helix Deploy runs Terraform/Pulumi only in a trusted workspace (Restricted Mode is on).');
     return false;
   }
+}
+
+/** The tool whose path/kubeconfig a ToolStatus setting name is about. */
+function toolOfSetting(setting: string | undefined): DeployTool | 'kubectl' {
+  if (setting?.includes('pulumi')) return 'pulumi';
+  if (setting?.includes('kubectlPath')) return 'kubectl';
+  if (setting?.includes('kubernetes')) return 'kubernetes';
+  return 'terraform';
 }

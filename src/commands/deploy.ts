@@ -23,7 +23,7 @@ export interface DeployRuntime {
 
 declare module '../container' {
   interface Container {
-    /** Plan-first deployments (Terraform, Pulumi). */
+    /** Plan-first deployments (Terraform, Pulumi, Kubernetes). */
     deploy?: DeployRuntime;
   }
 }
@@ -45,6 +45,10 @@ export function registerDeploy(c: Container): void {
       providers: {
         terraform: new TerraformProvider({ executable: () => settings().get<string>('terraform.path') || 'terraform' }),
         pulumi: new PulumiProvider({ executable: () => settings().get<string>('pulumi.path') || 'pulumi' }),
+        // Created by registerKubernetes (src/commands/kubernetes), which activate() runs after this: read lazily.
+        get kubernetes() {
+          return c.kubernetes?.provider;
+        },
       },
       who: () => (who ??= whoAmI(c.projects.projects[0]?.dir)),
       expiryMinutes: () => Math.max(1, settings().get<number>('planExpiryMinutes', 30)),
@@ -61,6 +65,7 @@ export function registerDeploy(c: Container): void {
     'helixDeploy.deploy.apply': (n) => flows.apply(n),
     'helixDeploy.deploy.cancel': (n) => flows.cancel(n),
     'helixDeploy.deploy.replan': (n) => flows.replan(n),
+    'helixDeploy.deploy.rollback': (n) => flows.rollback(n),
     'helixDeploy.deploy.showPlan': (n) => flows.showPlan(n),
     'helixDeploy.deploy.showRun': (runId) => flows.showRun(runId),
     'helixDeploy.deploy.checkTools': () => flows.checkTools(),
@@ -71,6 +76,7 @@ export function registerDeploy(c: Container): void {
   // A missing terraform/pulumi is a state (context keys for menus/welcome views), checked when projects load.
   c.own(c.projects.onDidChange(() => void flows.checkTools(true)));
   c.own(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('helixDeploy.terraform.path') || e.affectsConfiguration('helixDeploy.pulumi.path')) void flows.checkTools(true);
+    const keys = ['helixDeploy.terraform.path', 'helixDeploy.pulumi.path', 'helixDeploy.kubernetes.kubeconfig', 'helixDeploy.kubernetes.kubectlPath'];
+    if (keys.some((k) => e.affectsConfiguration(k))) void flows.checkTools(true);
   }));
 }

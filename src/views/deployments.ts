@@ -6,12 +6,14 @@ import { isEngineDown } from '../core/local/errors';
 import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT } from '../core/local/naming';
 import { isHelixContainer, presentContainer, presentRun, type Presented } from '../core/local/present';
 import type { LocalRuntime } from '../commands/local/runtime';
+import { KubernetesWorkloadsSection, type KubeNode } from './kubernetes';
 
 // The Deployments view: what runs now (containers with state, health, uptime, ports, image) and the run
 // history (newest first). A missing or stopped engine is a row with the ways out, never an exception.
 
 export type DepNode =
-  | { type: 'section'; section: 'containers' | 'history' }
+  | { type: 'section'; section: 'containers' | 'history' | 'kubernetes' }
+  | KubeNode
   | { type: 'container'; container: ContainerInfo }
   | { type: 'run'; run: RunRecord }
   | { type: 'message'; id: string; label: string; description?: string; icon: string; color?: string; command?: vscode.Command; contextValue?: string };
@@ -21,12 +23,21 @@ const HISTORY_LIMIT = 50;
 export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   private readonly emitter = new vscode.EventEmitter<DepNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
+  /** Kubernetes environments: Deployment -> pods, watched only while this view is visible. */
+  private readonly kubernetes: KubernetesWorkloadsSection;
 
   constructor(
     private readonly c: Container,
     private readonly rt: LocalRuntime,
   ) {
     c.own(this.emitter);
+    this.kubernetes = c.own(new KubernetesWorkloadsSection(c, () => this.refresh()));
+  }
+
+  /** The view's visibility starts and stops the Kubernetes watches (no traffic while hidden). */
+  watchVisibility(view: vscode.TreeView<unknown>): void {
+    this.kubernetes.setVisible(view.visible);
+    this.c.own(view.onDidChangeVisibility((e) => this.kubernetes.setVisible(e.visible)));
   }
 
   refresh(): void {
@@ -34,8 +45,15 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   }
 
   getChildren(node?: DepNode): DepNode[] {
-    if (!node) return [{ type: 'section', section: 'containers' }, { type: 'section', section: 'history' }];
+    if (!node) {
+      const roots: DepNode[] = [{ type: 'section', section: 'containers' }, { type: 'section', section: 'history' }];
+      // Only workspaces with kubernetes environments get the section.
+      if (this.kubernetes.environments().length) roots.splice(1, 0, { type: 'section', section: 'kubernetes' });
+      return roots;
+    }
+    if (node.type.startsWith('k8s-')) return this.kubernetes.children(node as KubeNode);
     if (node.type !== 'section') return [];
+    if (node.section === 'kubernetes') return this.kubernetes.children();
     return node.section === 'containers' ? this.containers() : this.history();
   }
 
@@ -83,7 +101,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   getTreeItem(node: DepNode): vscode.TreeItem {
     switch (node.type) {
       case 'section': {
-        const item = new vscode.TreeItem(node.section === 'containers' ? 'Running now' : 'Run history', vscode.TreeItemCollapsibleState.Expanded);
+        const label = node.section === 'containers' ? 'Running now' : node.section === 'kubernetes' ? 'Kubernetes' : 'Run history';
+        const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `section:${node.section}`;
         item.contextValue = `section:${node.section}`;
         return item;
@@ -99,6 +118,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
         item.command = { command: 'helixDeploy.local.showRunLog', title: 'Show Run Log', arguments: [node] };
         return item;
       }
+      case 'k8s-env':
+      case 'k8s-deployment':
+      case 'k8s-pod':
+      case 'k8s-message':
+        return this.kubernetes.treeItem(node);
       case 'message': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.id = `message:${node.id}`;

@@ -4,6 +4,7 @@ import type { ContainerInfo } from '../core/local/engine';
 import { hostPort, imageRef, nameOf } from '../core/local/naming';
 import type { Environment, EnvironmentKind, Project } from '../core/model/types';
 import type { LocalRuntime } from '../commands/local/runtime';
+import { clusterRow, isKubernetesEnv, KubernetesClusterStatus } from './kubernetes';
 
 // The Environments view: each project's environments (helix.toml and helix.deploy.toml) with a type icon,
 // port and target. `contextValue` carries kind and state so menus offer Start on a stopped local
@@ -26,6 +27,8 @@ const KIND_ICON: Record<EnvironmentKind, string> = {
 export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
   private readonly emitter = new vscode.EventEmitter<EnvNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
+  /** Kubernetes environments: context/namespace and cluster reachability (src/views/kubernetes.ts). */
+  private readonly clusters: KubernetesClusterStatus;
 
   constructor(
     private readonly c: Container,
@@ -34,6 +37,8 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     c.own(this.emitter);
     c.own(c.projects.onDidChange(() => this.refresh()));
     if (c.pushStatus) c.own(c.pushStatus.onDidChange(() => this.refresh()));
+    this.clusters = c.own(new KubernetesClusterStatus(c));
+    c.own(this.clusters.onDidChange(() => this.refresh()));
   }
 
   refresh(): void {
@@ -91,6 +96,12 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
         `**${project.name} / ${env.name}** (local Docker)\n\nContainer: \`${nameOf(t)}\`\n\nImage: \`${imageRef(t)}\`\n\nPort: 127.0.0.1:${port}`,
       );
       item.contextValue = `environment:local:${state}`;
+    } else if (isKubernetesEnv(env)) {
+      const row = clusterRow(this.clusters.view(project, env));
+      item.description = row.description;
+      item.iconPath = new vscode.ThemeIcon(KIND_ICON.kubernetes, row.color ? new vscode.ThemeColor(row.color) : undefined);
+      item.tooltip = `${project.name} / ${env.name} (kubernetes) from ${env.source}\n${row.tooltip}`;
+      item.contextValue = `environment:kubernetes${env.protected ? ':protected' : ''}`;
     } else {
       // Push targets show what was pushed last; others show where they point.
       const pushed = this.c.pushStatus?.describe(project.name, env.name);

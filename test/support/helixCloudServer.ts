@@ -14,6 +14,8 @@ export interface HelixCloudStandIn {
   requests: { path: string; apiKey: string; body: any }[];
   /** The auth key the "deployed" event hands back. */
   authKey: string;
+  /** The URL the "deployed" event hands back (default an unreachable https://<cluster>.helix-cloud.invalid). */
+  deployedUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -63,7 +65,7 @@ export async function startHelixCloud(apiKey: string): Promise<HelixCloudStandIn
         { type: 'deploying' },
       ];
       if (state.scenario === 'error') events.push({ type: 'error', error: 'query compilation failed: unknown type User' });
-      if (state.scenario === 'success') events.push({ type: 'deployed', url: `https://${v2[1]}.helix-cloud.invalid`, auth_key: state.authKey });
+      if (state.scenario === 'success') events.push({ type: 'deployed', url: state.deployedUrl ?? `https://${v2[1]}.helix-cloud.invalid`, auth_key: state.authKey });
       let i = 0;
       const tick = () => {
         if (i < events.length) {

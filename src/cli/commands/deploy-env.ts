@@ -10,6 +10,7 @@ import { whoAmI } from '../../core/engine/who';
 import { Redactor } from '../../core/process/redact';
 import { PulumiProvider } from '../../providers/pulumi/pulumi';
 import { TerraformProvider } from '../../providers/terraform/terraform';
+import { KubernetesProvider } from '../../providers/kubernetes/provider';
 
 // Shared by `helix-deploy plan` and `apply`: the project in --project (default: the current folder), the
 // same engine, journal (.helix/runs.jsonl) and locks as the extension uses, so CLI and editor see each
@@ -48,6 +49,8 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
     providers: {
       terraform: new TerraformProvider({ executable: () => process.env.HELIX_DEPLOY_TERRAFORM_PATH || 'terraform' }),
       pulumi: new PulumiProvider({ executable: () => process.env.HELIX_DEPLOY_PULUMI_PATH || 'pulumi' }),
+      // kubeconfig as kubectl finds it (KUBECONFIG, ~/.kube/config) unless the environment names one.
+      kubernetes: new KubernetesProvider({ kubectl: () => process.env.HELIX_DEPLOY_KUBECTL_PATH || undefined }),
     },
     who: () => whoAmI(dir),
     expiryMinutes: () => Number(process.env.HELIX_DEPLOY_PLAN_EXPIRY_MINUTES) || 30,

@@ -63,7 +63,7 @@ export function registerKubernetes(c: Container): void {
   const commands: Record<string, (...args: any[]) => unknown> = {
     'helixDeploy.kubernetes.writeStarterManifests': guarded(false, (arg) => writeStarterManifests(c, arg)),
     'helixDeploy.kubernetes.showWorkloadLogs': guarded(true, (arg) => showWorkloadLogs(c, provider, arg)),
-    'helixDeploy.kubernetes.rollback': guarded(true, (arg) => rollback(c, provider, arg)),
+    'helixDeploy.kubernetes.rollback': guarded(true, (arg) => rollback(c, arg)),
   };
   for (const [id, fn] of Object.entries(commands)) c.own(vscode.commands.registerCommand(id, fn));
 }

@@ -5,7 +5,7 @@ import { LocalError } from '../../core/local/errors';
 import { hostPort, nameOf, type LocalTarget } from '../../core/local/naming';
 import { presentRun } from '../../core/local/present';
 import type { DepNode } from '../../views/deployments';
-import { showLocalError } from './errors';
+import { revealStep, showLocalError } from './errors';
 import type { LogSessions } from './logs';
 import { resolveTarget } from './pick';
 import type { LocalRuntime } from './runtime';
@@ -150,6 +150,34 @@ export class LocalActions {
     } catch (err) {
       await showLocalError(this.c, err instanceof LocalError ? err : err, t);
     }
+  }
+
+  /**
+   * Show Failing Step: the Dockerfile of a failed build with the failing instruction selected. From a
+   * failed build run in the history, or an environment (its latest failed build); returns whether it opened.
+   */
+  async showFailingStep(arg?: unknown): Promise<boolean> {
+    const node = arg as DepNode | undefined;
+    let run = node?.type === 'run' ? node.run : undefined;
+    let t: LocalTarget | undefined;
+    if (run) {
+      const r = run;
+      const project = this.c.projects.projects.find((p) => p.dir === r.meta?.dir) ?? this.c.projects.projects.find((p) => p.name === r.project);
+      const environment = project?.environments.find((e) => e.name === r.environment && e.kind === 'local');
+      t = project && environment ? { project, environment } : undefined;
+    } else {
+      t = await this.target(arg);
+      const j = this.rt.journal ?? (await this.rt.ready());
+      run = t && j.list({ project: t.project.name, environment: t.environment.name, kind: 'build' }).find((r) => r.state === 'Failed' || r.state === 'Succeeded');
+    }
+    if (!t) return false;
+    const step = run?.state === 'Failed' && typeof run.meta?.failedStep === 'string' ? run.meta.failedStep : undefined;
+    if (!step) {
+      void vscode.window.showInformationMessage(`Helix: the last build of ${t.project.name}/${t.environment.name} has no failing step to show.`);
+      return false;
+    }
+    await revealStep(t, step);
+    return true;
   }
 
   async showRunLog(arg?: unknown): Promise<void> {

@@ -24,6 +24,7 @@ export function registerLocal(c: Container): LocalRuntime {
   const deployments = new DeploymentsTree(c, rt);
   const envView = c.own(vscode.window.createTreeView('helixDeploy.environments', { treeDataProvider: environments }));
   const depView = c.own(vscode.window.createTreeView('helixDeploy.deployments', { treeDataProvider: deployments }));
+  deployments.watchVisibility(depView);
   const statusBar = registerStatusBar(c, rt);
   wireRefresh(c, rt, [envView, depView] as vscode.TreeView<unknown>[], { environments, deployments }, { refresh: () => undefined, update: statusBar.update });
 
@@ -39,6 +40,7 @@ export function registerLocal(c: Container): LocalRuntime {
     'helixDeploy.local.openInBrowser': (n) => a.openInBrowser(n),
     'helixDeploy.local.checkHealth': (n) => a.checkHealth(n),
     'helixDeploy.local.showRunLog': (n) => a.showRunLog(n),
+    'helixDeploy.local.showFailingStep': (n) => a.showFailingStep(n),
     'helixDeploy.local.refresh': () => (environments.refresh(), rt.watch.refresh()),
     'helixDeploy.local.startDocker': () => startDocker(c, rt),
     'helixDeploy.local.usePodman': () => usePodman(c),

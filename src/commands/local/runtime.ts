@@ -19,6 +19,13 @@ export class LocalRuntime implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the engine (and so the watch/service) was replaced. */
   readonly onDidChangeEngine = this.changed.event;
+  private readonly statusChanged = new vscode.EventEmitter<string | undefined>();
+  /**
+   * What the "runs in progress" status bar item shows (undefined while hidden), with an event per
+   * change: the item's text cannot be read back through the API, and the extension-host tests check it.
+   */
+  readonly onDidChangeStatusText = this.statusChanged.event;
+  private status: string | undefined;
   engine!: DockerEngine;
   watch!: EngineWatch;
   service!: LocalService;
@@ -26,7 +33,7 @@ export class LocalRuntime implements vscode.Disposable {
   private journalReady: Promise<Journal>;
   private ownsJournal = false;
   private who: Promise<string> | undefined;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.statusChanged];
 
   constructor(private readonly c: Container) {
     this.journalReady = this.openJournal();
@@ -106,6 +113,16 @@ export class LocalRuntime implements vscode.Disposable {
         };
       },
     });
+  }
+
+  get statusText(): string | undefined {
+    return this.status;
+  }
+
+  setStatusText(text: string | undefined): void {
+    if (text === this.status) return;
+    this.status = text;
+    this.statusChanged.fire(text);
   }
 
   /** Waits for the journal (opened at activation). */

@@ -2,11 +2,13 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
-import { CredentialChain } from '../../core/credentials/stored';
+import { CredentialChain, StoredCredentials } from '../../core/credentials/stored';
 import { Redactor } from '../../core/credentials/redact';
-import { secretKeys, type CredentialSource } from '../../core/credentials/types';
+import { secretKeys, type CredentialPrompt, type CredentialSource } from '../../core/credentials/types';
 import { Journal, whoAmI } from '../../core/engine/journal';
 import { CloudAuthError, type CloudDeployer } from '../../core/push/cloud';
+import { HealthService } from '../../core/health/service';
+import { describeHealth } from '../../core/push/deployHealth';
 import { runDeploy } from '../../core/push/deployRun';
 import { gitState } from '../../core/push/git';
 import { formatReference, pushTag } from '../../core/push/reference';
@@ -24,6 +26,7 @@ import { DEFAULT_CLOUD_URL, HelixCloudDeployer } from '../../providers/helix-clo
 import { DockerConfigCredentials } from '../../providers/registry/dockerConfig';
 import { EcrCredentials } from '../../providers/registry/ecr';
 import { EnginePusher } from '../../providers/registry/enginePusher';
+import type { Notices } from './notices';
 import { PushSecrets } from './secrets';
 import type { PushStatus } from './status';
 import { fly, helixCloud, pickTarget, pushable, type Target } from './targets';
@@ -38,6 +41,7 @@ export class PushActions {
     private readonly c: Container,
     private readonly secrets: PushSecrets,
     private readonly status: PushStatus,
+    private readonly notices: Notices,
     journal?: () => Promise<Journal>,
   ) {
     this.journal = (journal ?? (() => this.openJournal()))();
@@ -58,7 +62,7 @@ export class PushActions {
 
   private untrusted(): boolean {
     if (this.c.trusted) return false;
-    void vscode.window.showWarningMessage('Helix Deploy runs nothing in Restricted Mode. Trust this workspace to push or deploy.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+    void this.notices.warn('Helix Deploy runs nothing in Restricted Mode. Trust this workspace to push or deploy.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
     return true;
   }
 
@@ -72,7 +76,8 @@ export class PushActions {
     const kind = registryKind(ref.registry);
     if (kind === 'ecr' || t.environment.kind === 'ecr') return this.ecr(t, ref.registry);
     if (kind === 'fly') return new FlyRegistryCredentials(this.flyToken);
-    return new CredentialChain([new DockerConfigCredentials(), this.secrets.registries]);
+    // Per push, so "first attempt without asking" starts afresh each time.
+    return new CredentialChain([new DockerConfigCredentials(), new StoredCredentials(this.secrets.store, askAfterRefusal(this.secrets.prompt))]);
   }
 
   private ecr(t: Target, host?: string): EcrCredentials {
@@ -141,7 +146,7 @@ export class PushActions {
         return run(ac.signal, progress);
       },
     );
-    void vscode.window.showInformationMessage(`Pushed ${formatReference(ref)} (${result.digest.slice(0, 19)})`, 'Copy Reference').then((a) => a && vscode.env.clipboard.writeText(`${formatReference(ref, false)}@${result.digest}`));
+    void this.notices.info(`Pushed ${formatReference(ref)} (${result.digest.slice(0, 19)})`, 'Copy Reference').then((a) => (a ? vscode.env.clipboard.writeText(`${formatReference(ref, false)}@${result.digest}`) : undefined));
     return formatReference(ref);
   }
 
@@ -173,7 +178,7 @@ export class PushActions {
           token.onCancellationRequested(() => ac.abort());
           let last = 0;
           return runDeploy(
-            { redactor: new Redactor(), journal, log: (l) => (this.c.log.info(l), progress.report({ message: l.slice(0, 80) })) },
+            { redactor: new Redactor(), journal, log: (l) => (this.c.log.info(l), progress.report({ message: l.slice(0, 80) })), health: { service: this.healthService() } },
             deployer,
             {
               project: t.project,
@@ -192,35 +197,49 @@ export class PushActions {
       this.status.fire(t.project.name, t.environment.name);
       if (result.secret) await this.secrets.store.store(PushSecrets.authKeyKey(t.project.name, t.environment.name), result.secret.value);
       const actions = [result.url ? 'Open' : undefined, result.secret ? 'Copy Auth Key' : undefined].filter((x): x is string => !!x);
-      const a = await vscode.window.showInformationMessage(`Deployed ${t.environment.name}${result.url ? ` to ${result.url}` : ''}`, ...actions);
-      if (a === 'Open' && result.url) await vscode.env.openExternal(vscode.Uri.parse(result.url));
-      if (a === 'Copy Auth Key' && result.secret) await vscode.env.clipboard.writeText(result.secret.value);
+      const where = `Deployed ${t.environment.name}${result.url ? ` to ${result.url}` : ''}`;
+      // The health of the new deployment decides the tone: a deploy that does not answer is a warning.
+      const h = result.health;
+      const shown = !h || h.status === 'healthy' ? this.notices.info(h ? `${where}: ${describeHealth(h)}` : where, ...actions) : this.notices.warn(`${where}, but it is ${describeHealth(h)}`, ...actions, 'Show Log');
+      void shown.then(async (a) => {
+        if (a === 'Open' && result.url) await vscode.env.openExternal(vscode.Uri.parse(result.url));
+        if (a === 'Copy Auth Key' && result.secret) await vscode.env.clipboard.writeText(result.secret.value);
+        if (a === 'Show Log') this.c.log.show();
+      });
     } catch (err) {
       await this.report(err, t, which);
     }
   }
 
-  /** Expected failures become a message with the next step; anything else is logged for a bug report. */
+  /** Where deploy health results are kept: the window's HealthService (beside local health), else our own. */
+  private ownHealth: HealthService | undefined;
+  private healthService(): HealthService {
+    return this.c.local?.health ?? (this.ownHealth ??= this.c.own(new HealthService()));
+  }
+
+  /**
+   * Expected failures become a message with the next step; anything else is logged for a bug report.
+   * The command does not wait for the user's answer: the button acts whenever it is clicked.
+   */
   private async report(err: unknown, t: Target, cloud?: 'helix-cloud' | 'fly'): Promise<void> {
-    if (err instanceof PushError && err.kind === 'cancelled') return void vscode.window.showInformationMessage('Push cancelled.');
-    if ((err as Error)?.name === 'AbortError') return void vscode.window.showInformationMessage('Deploy cancelled.');
+    if (err instanceof PushError && err.kind === 'cancelled') return void this.notices.info('Push cancelled.');
+    if ((err as Error)?.name === 'AbortError') return void this.notices.info('Deploy cancelled.');
     if (err instanceof RegistryAuthError) {
-      const a = await vscode.window.showErrorMessage(err.message, 'Sign In');
-      if (a) await this.signIn(err.registry);
+      void this.notices.error(err.message, 'Sign In').then((a) => (a ? this.signIn(err.registry) : undefined));
       return;
     }
     if (err instanceof CloudAuthError) {
       const key = cloud === 'fly' ? secretKeys.flyApiToken : secretKeys.helixApiKey;
-      const a = await vscode.window.showErrorMessage(err.message, 'Enter a New Key');
-      if (a) {
+      void this.notices.error(err.message, 'Enter a New Key').then(async (a) => {
+        if (!a) return;
         await this.secrets.deleteToken(key);
         await (cloud === 'fly' ? this.flyToken() : this.helixCloudKey());
-      }
+      });
       return;
     }
-    const message = (err as Error)?.message ?? String(err);
-    this.c.log.error(`${t.project.name}/${t.environment.name}: ${new Redactor().redact(message)}`);
-    void vscode.window.showErrorMessage(message, 'Show Log').then((a) => a && this.c.log.show());
+    const message = new Redactor().redact((err as Error)?.message ?? String(err));
+    this.c.log.error(`${t.project.name}/${t.environment.name}: ${message}`);
+    void this.notices.error(message, 'Show Log').then((a) => a && this.c.log.show());
   }
 
   /** Helix: Sign In to Registry. Checks the credential with the engine before keeping it. */
@@ -248,25 +267,33 @@ export class PushActions {
     } catch (err) {
       const msg = String((err as Error).message ?? err);
       if (/unauthorized|denied|401|403|incorrect/i.test(msg)) {
-        void vscode.window.showErrorMessage(`${host} refused these credentials. Nothing was saved.`);
+        void this.notices.error(`${host} refused these credentials. Nothing was saved.`);
         return;
       }
       this.c.log.warn(`Could not check the credentials for ${host} with the engine (${new Redactor().redact(msg)}); saving them anyway.`);
     }
     await this.secrets.registries.save(host, answer.username, answer.secret);
-    void vscode.window.showInformationMessage(`Signed in to ${host}.`);
+    void this.notices.info(`Signed in to ${host}.`);
   }
 
-  /** Helix: Sign Out of Registry. Only what we stored; the user's own `docker login` is theirs. */
-  async signOut(): Promise<void> {
+  /**
+   * Helix: Sign Out of Registry. Only what we stored; the user's own `docker login` is theirs.
+   * `host` (a registry host[:port], e.g. from a menu or a test) signs out of that registry without asking.
+   */
+  async signOut(host?: string): Promise<void> {
+    if (host) {
+      await this.secrets.signOut(host);
+      void this.notices.info(`Signed out: ${host}.`);
+      return;
+    }
     const items: { label: string; run: () => Promise<void> }[] = this.secrets.signedInHosts().map((h) => ({ label: h, run: () => this.secrets.signOut(h) }));
     if (await this.secrets.hasToken(secretKeys.helixApiKey)) items.push({ label: 'Helix Cloud API key', run: () => this.secrets.deleteToken(secretKeys.helixApiKey) });
     if (await this.secrets.hasToken(secretKeys.flyApiToken)) items.push({ label: 'Fly.io API token', run: () => this.secrets.deleteToken(secretKeys.flyApiToken) });
-    if (!items.length) return void vscode.window.showInformationMessage('No saved registry credentials or API keys.');
+    if (!items.length) return void this.notices.info('No saved registry credentials or API keys.');
     const picked = await vscode.window.showQuickPick(items, { title: 'Sign out (forget the saved secret)' });
     if (!picked) return;
     await picked.run();
-    void vscode.window.showInformationMessage(`Signed out: ${picked.label}.`);
+    void this.notices.info(`Signed out: ${picked.label}.`);
   }
 }
 
@@ -274,4 +301,18 @@ export class PushActions {
 function authority(a: string): string {
   if (/^https?:\/\//.test(a)) return a;
   return /^(localhost|127\.0\.0\.1)/.test(a) ? `http://${a}` : `https://${a}`;
+}
+
+/**
+ * Registries that need no login (a private one on the LAN, a local one) must not ask for a password:
+ * with nothing stored, the first attempt goes without credentials, as `docker push` does. Only when the
+ * registry refuses it does the user get the prompt (the push then retries once with the answer).
+ */
+function askAfterRefusal(prompt: CredentialPrompt): CredentialPrompt {
+  let first = true;
+  return (registry, reason) => {
+    const skip = first && reason === 'missing';
+    first = false;
+    return skip ? Promise.resolve(undefined) : prompt(registry, reason);
+  };
 }

@@ -2,13 +2,16 @@ import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import type { Journal } from '../../core/engine/journal';
 import { PushActions } from './actions';
+import { Notices } from './notices';
 import { PushSecrets } from './secrets';
 import { PushStatus } from './status';
 
 declare module '../../container' {
   interface Container {
-    /** Last pushed tag and digest per registry environment, for the trees. */
+    /** Last pushed tag and digest, last deploy URL and health, per environment, for the trees. */
     pushStatus?: PushStatus;
+    /** The push layer's notifications as events (the extension-host tests read what was shown). */
+    pushNotices?: Notices;
   }
 }
 
@@ -19,12 +22,20 @@ declare module '../../container' {
  */
 export function registerPush(c: Container, journal?: () => Promise<Journal>): PushStatus {
   const status = (c.pushStatus = c.own(new PushStatus()));
+  // Deploy health lives in the window's HealthService (registerLocal may come later: looked up lazily).
+  status.healthOf = (project, environment) => {
+    const p = c.projects.projects.find((x) => x.name === project);
+    return p ? c.local?.health.get(`${p.dir}#${environment}`)?.status : undefined;
+  };
+  const notices = (c.pushNotices = c.own(new Notices()));
   const secrets = new PushSecrets(c.context);
-  const a = new PushActions(c, secrets, status, journal);
+  const a = new PushActions(c, secrets, status, notices, journal);
+  const host = (h: unknown) => (typeof h === 'string' && h ? h : undefined);
   const commands: Record<string, (...args: any[]) => unknown> = {
     'helixDeploy.push.pushImage': (n) => a.push(n),
-    'helixDeploy.push.signIn': () => a.signIn(),
-    'helixDeploy.push.signOut': () => a.signOut(),
+    // An optional registry host (string) skips the pick: from a menu, or the extension-host tests.
+    'helixDeploy.push.signIn': (h) => a.signIn(host(h)),
+    'helixDeploy.push.signOut': (h) => a.signOut(host(h)),
     'helixDeploy.push.deployHelixCloud': (n) => a.deploy('helix-cloud', n),
     'helixDeploy.push.deployFly': (n) => a.deploy('fly', n),
   };

@@ -1,15 +1,26 @@
 import * as vscode from 'vscode';
 import type { Journal } from '../../core/engine/journal';
+import type { HealthStatus } from '../../core/health/types';
 import { lastPush, type LastPush } from '../../core/push/service';
 
+/** The last successful cloud deploy of an environment: where it answers and how healthy it was. */
+export interface LastDeploy {
+  url?: string;
+  health?: HealthStatus;
+  at: string;
+}
+
 /**
- * What the trees show for push environments: the last pushed tag and digest, from the run journal.
- * `onDidChange` fires after each push or deploy ends, so a tree can refresh just that node.
+ * What the trees show for push and cloud environments: the last pushed tag and digest, and the last
+ * deploy's URL and health, from the run journal (so it survives a reload). `onDidChange` fires after
+ * each push or deploy ends, so a tree can refresh just that node.
  */
 export class PushStatus implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<{ project: string; environment: string }>();
   readonly onDidChange = this.changed.event;
   private journal: Journal | undefined;
+  /** Live health from the HealthService (newer than the journal's when the user re-checked). */
+  healthOf: (project: string, environment: string) => HealthStatus | undefined = () => undefined;
 
   attach(journal: Journal): void {
     this.journal = journal;
@@ -19,10 +30,21 @@ export class PushStatus implements vscode.Disposable {
     return this.journal ? lastPush(this.journal, project, environment) : undefined;
   }
 
-  /** One line for a tree item's description: `demo-staging-abc1234 @ sha256:0123abcd`. */
+  lastDeploy(project: string, environment: string): LastDeploy | undefined {
+    const r = this.journal?.list({ project, environment, kind: 'deploy' }).find((x) => x.state === 'Succeeded');
+    if (!r) return undefined;
+    const url = typeof r.meta?.url === 'string' ? r.meta.url : undefined;
+    const health = this.healthOf(project, environment) ?? (r.meta?.health as HealthStatus | undefined);
+    return { url, health, at: r.endedAt ?? r.updatedAt };
+  }
+
+  /** One line for a tree item's description: `demo-staging-abc1234 @ sha256:0123abcd`, or `https://… · healthy`. */
   describe(project: string, environment: string): string | undefined {
     const p = this.lastPush(project, environment);
-    return p ? `${p.tag} @ ${p.digest.slice(0, 19)}` : undefined;
+    const d = this.lastDeploy(project, environment);
+    const pushed = p ? `${p.tag} @ ${p.digest.slice(0, 19)}` : undefined;
+    const deployed = d ? [d.url ?? 'deployed', d.health].filter(Boolean).join(' · ') : undefined;
+    return [pushed, deployed].filter(Boolean).join(' · ') || undefined;
   }
 
   fire(project: string, environment: string): void {

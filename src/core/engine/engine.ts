@@ -8,9 +8,10 @@ import { EngineError, type RunAction } from './errors';
 import { Journal, newRunId, type RunRecord } from './journal';
 import { EnvironmentBusyError, LockManager, pidAlive, type LockInfo } from './locks';
 import { assertTransition, IllegalTransitionError } from './machine';
-import type { DeployProvider, ToolRequest, ToolStatus } from './provider';
+import type { DeployProvider, DeployTool, ToolRequest, ToolStatus } from './provider';
 import { isTerminal, type RunState } from './states';
-import { resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
+import { canRollback, deployedRecord, terraformRollback, type RollbackPlan } from './rollback';
+import { defaultContext, resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 
 // The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
@@ -30,7 +31,8 @@ export interface EngineOptions {
   locks: LockManager | ((project: { name: string; dir: string }) => LockManager);
   /** Private folder for plan files (they hold secrets in plain text: mode 0600, deleted when the run ends). */
   stateDir: string;
-  providers: { terraform?: DeployProvider; pulumi?: DeployProvider };
+  /** One provider per tool; read on each use, so a slot may be a getter filled in after the engine exists. */
+  providers: Partial<Record<DeployTool, DeployProvider>>;
   who: () => Promise<string> | string;
   expiryMinutes?: () => number;
   /** The redactor shared with the journal (a fresh one when omitted). */
@@ -70,13 +72,20 @@ export class DeployEngine {
   }
 
   /** Whether the tool of this environment can be used (shown on the environment, with a way to set the path). */
-  async toolStatus(target: Pick<DeployTarget, 'environment'>): Promise<ToolStatus> {
+  async toolStatus(target: Pick<DeployTarget, 'environment'> & Partial<DeployTarget>): Promise<ToolStatus> {
     const tool = toolOf(target.environment);
     const provider = tool && this.opts.providers[tool];
     if (!tool || !provider) {
       return { state: 'missing', tool: tool ?? 'unknown', path: '', message: `No plan provider for environment "${target.environment.name}".`, setting: '' };
     }
-    return provider.status();
+    // With the project known, the environment's own settings count (a kubernetes environment's kubeconfig).
+    let resolved: ResolvedTarget | undefined;
+    try {
+      resolved = target.project ? resolveTarget(target as DeployTarget) : undefined;
+    } catch {
+      resolved = undefined; // a config error is reported when planning, with the key to fix
+    }
+    return provider.status(resolved ? { dir: resolved.dir, vars: resolved.vars } : undefined);
   }
 
   /** Starts a plan (or a destroy plan). Throws EngineError (busy, tool missing, bad config) before anything runs. */
@@ -90,19 +99,55 @@ export class DeployEngine {
   }
 
   /**
+   * Plans a rollback of the environment to its previous successful deployment, as a run of kind `rollback`
+   * that is reviewed, approved and applied like any plan. Terraform/Pulumi re-plan with the variables the
+   * previous successful apply recorded; Kubernetes plans each Deployment (or `deployment`) back to its
+   * previous ReplicaSet's template. Throws EngineError('not-found') when there is nothing to roll back to.
+   */
+  async planRollback(target: DeployTarget, opts: { deployment?: string } = {}): Promise<RunHandle> {
+    let plan: RollbackPlan | undefined;
+    const k8s = toolOf(target.environment) === 'kubernetes';
+    // Kubernetes: `${rollback}` reaches the provider's vars (see resolveKubernetes in ./target.ts).
+    const t: DeployTarget = k8s ? { ...target, context: { ...target.context, rollback: opts.deployment ?? '*' } } : target;
+    const { id, a, provider } = await this.openRun(t, 'rollback', 'Draft', {}, undefined, (current) => {
+      if (k8s) return current;
+      plan = terraformRollback(this.opts.journal, target, current);
+      return plan.resolved;
+    });
+    a.rollback = true;
+    if (plan?.to) {
+      a.context = (plan.to.meta?.deployed as { context?: Record<string, string> } | undefined)?.context;
+      await this.opts.journal.patch(id, { rollbackTo: plan.to.id });
+    }
+    for (const line of plan?.notes ?? []) this.log(id, line);
+    a.notices = plan?.notes.filter((n) => n.includes('cannot be replayed'));
+    a.controller = new AbortController();
+    a.done = this.executePlan(id, a, provider);
+    return { id, done: a.done };
+  }
+
+  /** Whether this environment has an earlier successful deployment to roll back to (journal; cluster for Kubernetes). */
+  canRollback(target: Pick<DeployTarget, 'project' | 'environment'>): boolean {
+    return canRollback(this.opts.journal, toolOf(target.environment), target.project.name, target.environment.name);
+  }
+
+  /**
    * Everything before a run may start: settings resolved, tool present, environment lock taken, run
    * recorded. Throws EngineError (config, tool-missing, busy) with nothing recorded.
    */
   protected async openRun(
     target: DeployTarget,
-    kind: 'plan' | 'destroy' | 'apply',
+    kind: 'plan' | 'destroy' | 'apply' | 'rollback',
     state: RunState,
     meta: Record<string, unknown> = {},
     precheck?: () => void,
+    /** Replaces what the run plans with (a rollback's earlier variables); may throw EngineError. */
+    adjust?: (resolved: ResolvedTarget) => ResolvedTarget,
   ): Promise<{ id: string; a: ActiveRun; provider: DeployProvider; who: string }> {
     let resolved: ResolvedTarget;
     try {
       resolved = resolveTarget(target);
+      if (adjust) resolved = adjust(resolved);
     } catch (err) {
       if (err instanceof TargetError) throw new EngineError('config', err.message, ['Open Settings']);
       throw err;
@@ -112,7 +157,7 @@ export class DeployEngine {
     for (const v of resolved.secretValues) this.redactor.add(v);
     const provider = this.opts.providers[resolved.tool];
     if (!provider) throw new EngineError('tool-missing', `${resolved.tool} is not available in this build.`);
-    const status = await provider.status();
+    const status = await provider.status({ dir: resolved.dir, vars: resolved.vars });
     if (status.state !== 'ok') throw new EngineError('tool-missing', status.message, ['Set Path'], { setting: status.setting });
     precheck?.();
 
@@ -229,6 +274,7 @@ export class DeployEngine {
     const a = this.require(runId);
     const run = this.opts.journal.get(runId)!;
     if (!isTerminal(run.state)) await this.cancel(runId);
+    if (a.rollback) return this.planRollback(a.target, { deployment: typeof a.resolved.vars.rollback === 'string' && a.resolved.vars.rollback !== '*' ? a.resolved.vars.rollback : undefined });
     return this.startPlan(a.target, { destroy: a.destroy });
   }
 
@@ -239,7 +285,7 @@ export class DeployEngine {
 
   /** Plan-first runs of the journal (newest first). */
   list(filter: { project?: string; environment?: string; active?: boolean; limit?: number } = {}): RunRecord[] {
-    return this.opts.journal.list({ ...filter, kind: ['plan', 'destroy', 'apply'] });
+    return this.opts.journal.list({ ...filter, kind: ['plan', 'destroy', 'apply', 'rollback'] });
   }
 
   async dispose(): Promise<void> {
@@ -270,7 +316,7 @@ export class DeployEngine {
       a.controller = undefined;
       a.binding = res.binding;
       if (res.model) {
-        a.model = res.model;
+        a.model = a.notices?.length ? { ...res.model, notices: [...(res.model.notices ?? []), ...a.notices] } : res.model;
         this.events.fire({ type: 'model', runId: id });
       }
       if (res.outcome === 'cancelled') return await this.finish(id, 'Cancelled', res.error ?? 'Cancelled.');
@@ -310,8 +356,11 @@ export class DeployEngine {
       a.controller = undefined;
       const outputs = res.outputs ? this.redactDeep(res.outputs) : undefined;
       switch (res.outcome) {
-        case 'applied':
-          return await this.finish(id, 'Applied', undefined, outputs ? { outputs } : undefined);
+        case 'applied': {
+          // What was deployed, secrets left out: what a later rollback re-plans (./rollback.ts).
+          const deployed = a.destroy ? undefined : deployedRecord(a.resolved, a.context ?? defaultContext(a.target), this.redactor);
+          return await this.finish(id, 'Applied', undefined, { ...(outputs ? { outputs } : {}), ...(deployed ? { deployed } : {}) });
+        }
         case 'stale':
           return await this.finish(id, 'Expired', res.error ?? 'The plan is stale. Re-plan.', { errorCode: 'stale' });
         case 'cancelled':

@@ -32,11 +32,18 @@ export class LazyDeployEngine {
     return this.engine;
   }
 
-  async toolStatus(target: Pick<DeployTarget, 'environment'>): Promise<ToolStatus> {
+  async toolStatus(target: Pick<DeployTarget, 'environment'> & Partial<DeployTarget>): Promise<ToolStatus> {
     return (await this.get()).toolStatus(target);
   }
   async startPlan(target: DeployTarget, opts?: { destroy?: boolean }): Promise<RunHandle> {
     return (await this.get()).startPlan(target, opts);
+  }
+  async planRollback(target: DeployTarget, opts?: { deployment?: string }): Promise<RunHandle> {
+    return (await this.get()).planRollback(target, opts);
+  }
+  /** False until the engine (and its journal) is ready. */
+  canRollback(target: Pick<DeployTarget, 'project' | 'environment'>): boolean {
+    return this.engine?.canRollback(target) ?? false;
   }
   async replan(runId: string): Promise<RunHandle> {
     return (await this.get()).replan(runId);

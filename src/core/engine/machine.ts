@@ -30,7 +30,8 @@ export const SIMPLE_TRANSITIONS: Readonly<Record<SimpleRunState, readonly Simple
 
 /** Plan-first run kinds use PLAN_TRANSITIONS; every other kind the simple ones. */
 export function isPlanKind(kind: string): boolean {
-  return kind === 'plan' || kind === 'apply' || kind === 'destroy';
+  // A rollback is itself a planned run (reviewed and approved like any plan).
+  return kind === 'plan' || kind === 'apply' || kind === 'destroy' || kind === 'rollback';
 }
 
 export class IllegalTransitionError extends Error {

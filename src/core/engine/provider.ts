@@ -1,8 +1,11 @@
 import type { PlanModel, ResourceChange } from '../plan/model';
 import type { Redactor } from '../process/redact';
 
-// The small interface every plan-first outside system implements (src/providers/terraform, .../pulumi).
-// The engine owns runs, states, locks, expiry and the journal; a provider only runs its tool.
+// The small interface every plan-first outside system implements (src/providers/terraform, .../pulumi,
+// .../kubernetes). The engine owns runs, states, locks, expiry and the journal; a provider only runs its tool.
+
+/** The outside systems the plan-first engine drives: one name per provider slot. */
+export type DeployTool = 'terraform' | 'pulumi' | 'kubernetes';
 
 /** Whether the tool can be used. A missing tool is a state shown on the environment, never an exception. */
 export type ToolStatus =
@@ -63,8 +66,9 @@ export interface ApplyResult {
 }
 
 export interface DeployProvider {
-  readonly tool: 'terraform' | 'pulumi';
-  status(): Promise<ToolStatus>;
+  readonly tool: DeployTool;
+  /** `target` is the environment's resolved request when known (kubernetes: its kubeconfig, a kustomization's kubectl). */
+  status(target?: { dir?: string; vars: Record<string, unknown> }): Promise<ToolStatus>;
   plan(req: PlanRequest): Promise<PlanResult>;
   apply(req: ApplyRequest): Promise<ApplyResult>;
   /** Reads a saved plan file into the model (CLI `apply --plan FILE`, review before apply). */

@@ -1,7 +1,7 @@
 import type { PlanModel } from '../plan/model';
 import type { RunRecord } from './journal';
 import type { LockManager } from './locks';
-import type { ProgressEvent } from './provider';
+import type { DeployTool, ProgressEvent } from './provider';
 import type { RunState } from './states';
 import type { DeployTarget, ResolvedTarget } from './target';
 
@@ -15,7 +15,7 @@ export type RunEvent =
 
 export interface RunSnapshot {
   run: RunRecord;
-  tool: 'terraform' | 'pulumi';
+  tool: DeployTool;
   destroy: boolean;
   /** Redacted diff model, once planned. */
   model?: PlanModel;
@@ -39,7 +39,7 @@ export interface RunHandle {
 export interface ActiveRun {
   target: DeployTarget;
   resolved: ResolvedTarget;
-  tool: 'terraform' | 'pulumi';
+  tool: DeployTool;
   destroy: boolean;
   lockKey: string;
   locks: LockManager;
@@ -52,6 +52,12 @@ export interface ActiveRun {
   timer?: NodeJS.Timeout;
   binding: boolean;
   progress: ProgressEvent[];
+  /** Said in the plan view (a rollback var that could not be replayed). */
+  notices?: string[];
+  /** A rollback run: Re-plan plans the rollback again, not a deploy. */
+  rollback?: boolean;
+  /** The non-secret `${...}` context recorded with an Applied run (for a rollback: the one rolled back to). */
+  context?: Record<string, string | undefined>;
   /** An approve/apply is being recorded: a second one (double click, two windows' buttons) is refused. */
   busy?: boolean;
 }
@@ -67,7 +73,7 @@ export function buildSnapshot(run: RunRecord, a: ActiveRun | undefined): RunSnap
   if (a && s !== 'Draft' && s !== 'Planning' && s !== 'Approved' && s !== 'Applying') actions.push('replan');
   return {
     run,
-    tool: a?.tool ?? ((run.meta?.tool as 'terraform' | 'pulumi') ?? 'terraform'),
+    tool: a?.tool ?? ((run.meta?.tool as DeployTool) ?? 'terraform'),
     destroy: a?.destroy ?? !!run.meta?.destroy,
     model: a?.model,
     planHash: a?.planHash ?? (run.meta?.planHash as string | undefined),

@@ -1,5 +1,5 @@
-// Run states, shared by every kind of run. Plan-first runs (plan/apply/destroy) walk the plan states;
-// simple runs (build/start/stop/push/rollback...) use Running -> Succeeded | Failed | Cancelled.
+// Run states, shared by every kind of run. Plan-first runs (plan/apply/destroy/rollback) walk the plan
+// states; simple runs (build/start/stop/push...) use Running -> Succeeded | Failed | Cancelled.
 // Transitions themselves are enforced in ./machine.ts.
 
 export const PLAN_STATES = [

@@ -1,11 +1,14 @@
 import * as path from 'node:path';
 import type { Environment, Project } from '../model/types';
+import { kubernetesRequest, kubernetesTarget, TargetError as KubeTargetError } from '../kubernetes/target';
+import type { DeployTool } from './provider';
 import { substitute, SubstitutionError } from './vars';
 
 // What the engine plans and applies: an environment of a project, plus values for `${...}`.
 // Settings come from helix.deploy.toml (raw table in Environment.settings):
 //   terraform = { dir = "infra/staging", vars = { image = "${image}" }, workspace = "staging" }
 //   pulumi    = { dir = "infra", stack = "dev", config = { "app:image" = "${image}" } }
+//   kubernetes = { context = "prod", namespace = "helix", manifests = "deploy/k8s", image = "${image}" }
 
 export interface DeployTarget {
   project: { name: string; dir: string };
@@ -15,7 +18,7 @@ export interface DeployTarget {
 }
 
 export interface ResolvedTarget {
-  tool: 'terraform' | 'pulumi';
+  tool: DeployTool;
   dir: string;
   vars: Record<string, unknown>;
   workspace?: string;
@@ -25,10 +28,11 @@ export interface ResolvedTarget {
 
 export class TargetError extends Error {}
 
-export function toolOf(env: Environment): 'terraform' | 'pulumi' | undefined {
-  if (env.kind === 'terraform' || env.kind === 'pulumi') return env.kind;
+export function toolOf(env: Environment): DeployTool | undefined {
+  if (env.kind === 'terraform' || env.kind === 'pulumi' || env.kind === 'kubernetes') return env.kind;
   if (env.settings?.terraform) return 'terraform';
   if (env.settings?.pulumi) return 'pulumi';
+  if (env.settings?.kubernetes) return 'kubernetes';
   return undefined;
 }
 
@@ -52,7 +56,8 @@ export function defaultContext(t: DeployTarget): Record<string, string | undefin
 
 export function resolveTarget(t: DeployTarget): ResolvedTarget {
   const tool = toolOf(t.environment);
-  if (!tool) throw new TargetError(`environment "${t.environment.name}" has no terraform or pulumi settings in helix.deploy.toml`);
+  if (!tool) throw new TargetError(`environment "${t.environment.name}" has no terraform, pulumi or kubernetes settings in helix.deploy.toml`);
+  if (tool === 'kubernetes') return resolveKubernetes(t);
   const raw = t.environment.settings?.[tool];
   const table = (typeof raw === 'string' ? { dir: raw } : raw ?? {}) as Record<string, unknown>;
   const dir = path.resolve(t.project.dir, typeof table.dir === 'string' ? table.dir : '.');
@@ -72,6 +77,32 @@ export function resolveTarget(t: DeployTarget): ResolvedTarget {
 }
 
 /**
+ * Kubernetes: the manifests folder and the provider's vars (src/core/kubernetes/target.ts). The image rolled
+ * out is the table's `image` with `${...}` filled in (so `image = "${image}"` works as for terraform), else
+ * the context's `${image}` (the instance's image pushed to `registry`). A `rollback` context value names the
+ * Deployment(s) to roll back instead of rendering the manifests.
+ */
+function resolveKubernetes(t: DeployTarget): ResolvedTarget {
+  const ctx = defaultContext(t);
+  const secretValues: string[] = [];
+  try {
+    const raw = t.environment.settings?.kubernetes;
+    // The table, or the environment's own settings for `kind = "kubernetes"` without one (as kubernetesTarget reads them).
+    const table = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : t.environment.settings ?? {}) as Record<string, unknown>;
+    const image = typeof table.image === 'string' && table.image.trim()
+      ? (substitute(table.image.trim(), ctx, `environments.${t.environment.name}.kubernetes.image`, (v) => secretValues.push(v)) as string)
+      : ctx.image;
+    // kubernetesTarget reads `image` raw: give it the substituted one.
+    const env: Environment = { ...t.environment, settings: { ...t.environment.settings, kubernetes: { ...table, image } } };
+    const req = kubernetesRequest(kubernetesTarget(env, t.project.dir), { rollback: ctx.rollback });
+    return { tool: 'kubernetes', dir: req.dir, vars: req.vars, workspace: req.workspace, secretValues };
+  } catch (err) {
+    if (err instanceof SubstitutionError || err instanceof KubeTargetError) throw new TargetError(err.message);
+    throw err;
+  }
+}
+
+/**
  * The target for a helix.deploy.toml environment of a project. `${image}` defaults to the image the
  * environment's `instance` (a helix.toml instance) runs, pushed to `registry` when one is set.
  */
@@ -80,7 +111,7 @@ export function deployTargetFor(project: Project, envName: string): DeployTarget
   if (!env) {
     const names = project.environments.filter((e) => toolOf(e)).map((e) => e.name);
     throw new TargetError(
-      `no Terraform or Pulumi environment "${envName}" in ${path.join(project.dir, 'helix.deploy.toml')}` +
+      `no Terraform, Pulumi or Kubernetes environment "${envName}" in ${path.join(project.dir, 'helix.deploy.toml')}` +
         (names.length ? ` (available: ${names.join(', ')})` : ' (it defines none)'),
     );
   }

@@ -8,11 +8,12 @@ import type { HealthResult, HealthStatus, HealthTarget } from './types';
 
 export async function checkOnce(t: HealthTarget, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<HealthResult> {
   const timeout = opts.timeoutMs ?? PROBE_TIMEOUT_MS;
-  const [liveness, readiness, engine] = await Promise.all([
+  const [live, readiness, engine] = await Promise.all([
     t.liveness ? probe(t.liveness, timeout, opts.signal) : undefined,
     t.readiness ? probe(t.readiness, timeout, opts.signal) : undefined,
     t.engine ? t.engine().catch((): HealthStatus => 'none') : undefined,
   ]);
+  const liveness = live && t.anyStatus && live.status ? { ...live, ok: true, error: undefined } : live;
   let status: HealthStatus;
   let reason: string | undefined;
   if (!liveness && !readiness && (!engine || engine === 'none')) status = 'none';

@@ -8,6 +8,11 @@ export interface HealthTarget {
   liveness?: string;
   /** GET that answers 2xx once the instance serves traffic (`/readyz`). */
   readiness?: string;
+  /**
+   * Liveness passes on any HTTP answer, not only 2xx: for servers without a health route (the helix
+   * CLI v2 container), where "it answers at all" is the only sign of life there is.
+   */
+  anyStatus?: boolean;
   /** The engine's HEALTHCHECK status, when the container has one. */
   engine?: () => Promise<HealthStatus>;
 }

@@ -101,6 +101,7 @@ export function presentRun(r: RunRecord, now = Date.now()): Presented {
       .join('\n'),
     icon,
     color,
-    contextValue: `run:${r.state === 'Running' ? 'active' : 'done'}`,
+    // A failed build whose failing Dockerfile step is known offers "Show Failing Step".
+    contextValue: `run:${r.state === 'Running' ? 'active' : 'done'}${r.kind === 'build' && r.state === 'Failed' && r.meta?.failedStep ? ':failed-step' : ''}`,
   };
 }

@@ -1,17 +1,22 @@
 import type { Redactor } from '../credentials/redact';
 import type { Journal } from '../engine/journal';
+import type { HealthResult } from '../health/types';
 import type { CloudDeployer, DeployContext, DeployResult } from './cloud';
+import { checkDeployment, type DeployHealthOptions } from './deployHealth';
 
 // A cloud deploy as a recorded run (kind "deploy"): the provider's progress stream becomes the run
 // log (redacted), the result URL goes into the run's meta for the trees and the health check.
+// With `health`, the URL is probed before the run ends (its log and meta say how it went); an unhealthy
+// deployment is still a Succeeded deploy - the deploy did happen, the health is reported beside it.
 
 export interface DeployRunDeps {
   redactor: Redactor;
   journal?: Journal;
   log?: (line: string) => void;
+  health?: DeployHealthOptions;
 }
 
-export async function runDeploy(deps: DeployRunDeps, deployer: CloudDeployer, ctx: Omit<DeployContext, 'log'>, who: string): Promise<DeployResult & { runId?: string }> {
+export async function runDeploy(deps: DeployRunDeps, deployer: CloudDeployer, ctx: Omit<DeployContext, 'log'>, who: string): Promise<DeployResult & { health?: HealthResult; runId?: string }> {
   const run = await deps.journal?.begin({ kind: 'deploy', project: ctx.project.name, environment: ctx.environment.name, who, meta: { target: ctx.environment.kind } });
   const log = (line: string) => {
     const safe = deps.redactor.redact(line);
@@ -22,8 +27,10 @@ export async function runDeploy(deps: DeployRunDeps, deployer: CloudDeployer, ct
     const result = await deployer.deploy({ ...ctx, log });
     if (result.secret) deps.redactor.add(result.secret.value);
     if (result.url) log(`Deployed: ${result.url}`);
-    if (run) await deps.journal!.end(run.id, 'Succeeded', undefined, { url: result.url, ...(result.meta ?? {}) });
-    return { ...result, runId: run?.id };
+    const health = result.url && deps.health ? await checkDeployment(deps.health, ctx.project, ctx.environment, result.url, log, ctx.signal) : undefined;
+    const healthMeta = health ? { health: health.status, healthReason: health.status === 'healthy' ? undefined : health.reason } : {};
+    if (run) await deps.journal!.end(run.id, 'Succeeded', undefined, { url: result.url, ...healthMeta, ...(result.meta ?? {}) });
+    return { ...result, health, runId: run?.id };
   } catch (err) {
     const cancelled = ctx.signal.aborted;
     const message = deps.redactor.redact((err as Error).message ?? String(err));

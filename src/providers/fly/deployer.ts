@@ -17,6 +17,11 @@ export interface FlyOptions {
   org?: string;
   /** flyctl program to deploy with (see findFlyctl); undefined: the Machines API. */
   flyctl?: string;
+  /**
+   * Where an app answers (default `https://<app>.fly.dev`, Fly's public hostname). Tests point it at a
+   * server on 127.0.0.1, since *.fly.dev cannot be reached from here.
+   */
+  appUrl?: (app: string) => string;
 }
 
 const INTERNAL_PORT = 6969;
@@ -41,7 +46,7 @@ export class FlyDeployer implements CloudDeployer {
     ctx.log(`Deploying ${image} to Fly app ${app}${this.options.flyctl ? ' with flyctl' : ''}`);
     if (this.options.flyctl) {
       await flyctlDeploy(this.options.flyctl, ctx, app, image, token);
-      return { url: s.private === true ? undefined : `https://${app}.fly.dev`, meta: { app, image, via: 'flyctl' } };
+      return { url: s.private === true ? undefined : this.url(app), meta: { app, image, via: 'flyctl' } };
     }
     const region = typeof s.region === 'string' ? s.region : undefined;
     const machines = await api.listMachines(app);
@@ -71,7 +76,11 @@ export class FlyDeployer implements CloudDeployer {
       await api.waitStarted(app, m.id);
       ctx.log(`Machine ${m.id} started`);
     }
-    return { url: s.private === true ? undefined : `https://${app}.fly.dev`, meta: { app, image, machines: updated.map((m) => m.id) } };
+    return { url: s.private === true ? undefined : this.url(app), meta: { app, image, machines: updated.map((m) => m.id) } };
+  }
+
+  private url(app: string): string {
+    return this.options.appUrl?.(app) ?? `https://${app}.fly.dev`;
   }
 
   /** `volume = "name:/path"` from helix.toml: reuse the volume by name or create it with volume_initial_size. */

@@ -7,6 +7,11 @@ import { run } from '../../core/process/spawn';
 
 export class ManifestsError extends Error {}
 
+/** Whether rendering this target needs kubectl (a kustomization folder). */
+export function isKustomization(target: string): boolean {
+  return KUSTOMIZATION.some((f) => fs.existsSync(path.join(target, f)));
+}
+
 const MANIFEST = /\.(ya?ml|json)$/i;
 const KUSTOMIZATION = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 

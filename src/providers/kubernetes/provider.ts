@@ -6,9 +6,11 @@ import { planObjects, applyPlan } from '../../core/kubernetes/deploy';
 import { renderManifests, RenderError } from '../../core/kubernetes/render';
 import { rollbackTarget, RollbackError } from '../../core/kubernetes/rollback';
 import type { KubernetesPlanRecord } from '../../core/kubernetes/plan';
+import { ownershipSelector } from '../../core/kubernetes/objects';
 import { ClientNodeCluster } from './client';
 import { forContext, loadKubeconfig } from './kubeconfig';
-import { readManifests, ManifestsError } from './manifests';
+import { isKustomization, readManifests, ManifestsError } from './manifests';
+import { run } from '../../core/process/spawn';
 
 // The Kubernetes provider behind the engine's DeployProvider shape (src/core/engine/provider.ts):
 // plan writes the exact objects to apply plus the fingerprints of what they were planned against into the
@@ -22,12 +24,12 @@ export interface KubernetesVars {
   environment: string;
   image?: string;
   kubeconfig?: string;
-  /** Name of a Deployment: plan a rollback of it to its previous revision instead of the manifests. */
+  /** Name of a Deployment, or "*" for all the environment owns: plan a rollback to the previous revision instead of the manifests. */
   rollback?: string;
 }
 
 export interface KubernetesProviderOptions {
-  /** The `helix.kubernetes.kubeconfig` setting, read on each call. */
+  /** The `helixDeploy.kubernetes.kubeconfig` setting, read on each call. */
   kubeconfig?: () => string | undefined;
   timeoutMs?: number;
   crashLoopRestarts?: number;
@@ -49,9 +51,21 @@ export class KubernetesProvider {
     return loadKubeconfig({ file: file ?? this.opts.kubeconfig?.() });
   }
 
-  async status(): Promise<ToolStatus> {
-    const a = this.access();
-    if (a.state !== 'ok') return { state: 'missing', tool: 'kubernetes', path: a.files.join(', '), message: a.message, setting: 'helix.kubernetes.kubeconfig' };
+  /**
+   * Whether a kubeconfig gives access (the environment's own `kubeconfig` when given), and kubectl runs when
+   * the manifests are a kustomization: a state, never a throw.
+   */
+  async status(target?: { dir?: string; vars: Record<string, unknown> }): Promise<ToolStatus> {
+    const own = target?.vars?.kubeconfig;
+    const a = this.access(typeof own === 'string' && own ? own : undefined);
+    if (a.state !== 'ok') return { state: 'missing', tool: 'kubernetes', path: a.files.join(', '), message: a.message, setting: 'helixDeploy.kubernetes.kubeconfig' };
+    if (target?.dir && isKustomization(target.dir)) {
+      const kubectl = this.opts.kubectl?.() || 'kubectl';
+      const r = await run(kubectl, ['version', '--client', '-o', 'json'], { signal: AbortSignal.timeout(10_000), killAfterMs: 2000 }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }));
+      if (r.code !== 0) {
+        return { state: 'missing', tool: 'kubectl', path: kubectl, message: `${target.dir} is a kustomization, which needs kubectl to render, and "${kubectl}" did not run: ${r.stderr.trim() || `exit ${r.code}`}. Install kubectl or set its path.`, setting: 'helixDeploy.kubernetes.kubectlPath' };
+      }
+    }
     return { state: 'ok', tool: 'kubernetes', path: a.files.join(', '), version: `kubeconfig with ${a.contexts.length} context(s), current "${a.current}"` };
   }
 
@@ -73,9 +87,7 @@ export class KubernetesProvider {
       const cluster = this.cluster(v.context, v.kubeconfig);
       let desired;
       if (v.rollback) {
-        const t = await rollbackTarget(cluster, { apiVersion: 'apps/v1', kind: 'Deployment', name: v.rollback, namespace: v.namespace });
-        req.log(`rollback of ${v.namespace}/${v.rollback}: revision ${t.fromRevision} -> ${t.toRevision} (template of ${t.toReplicaSet})`);
-        desired = [t.desired];
+        desired = await this.rollbackObjects(cluster, v, req.log);
       } else {
         const files = await readManifests(req.dir, { kubectl: this.opts.kubectl?.(), signal: req.signal });
         desired = renderManifests({ files, namespace: v.namespace, environment: v.environment, image: v.image });
@@ -100,6 +112,33 @@ export class KubernetesProvider {
       if (req.signal.aborted || (err instanceof KubeError && err.kind === 'cancelled')) return { outcome: 'cancelled', binding: true };
       return { outcome: 'errored', error: message(err), errorCode: 'failed', binding: true };
     }
+  }
+
+  /**
+   * The Deployments to roll back, each with its previous ReplicaSet's template. `rollback = "*"` means every
+   * Deployment this environment owns (by label) that has a previous revision; none at all is a clear error.
+   */
+  private async rollbackObjects(cluster: ClientNodeCluster, v: KubernetesVars, log: (line: string) => void) {
+    const names = v.rollback === '*'
+      ? (await cluster.list('apps/v1', 'Deployment', v.namespace, { labelSelector: ownershipSelector(v.environment) })).items.map((d) => d.metadata.name as string)
+      : [v.rollback!];
+    if (!names.length) throw new RollbackError(`Nothing to roll back to: environment ${v.environment} has no Deployment deployed in namespace ${v.namespace}.`);
+    const desired = [];
+    const skipped: string[] = [];
+    for (const name of names) {
+      try {
+        const t = await rollbackTarget(cluster, { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: v.namespace });
+        log(`rollback of ${v.namespace}/${name}: revision ${t.fromRevision} -> ${t.toRevision} (template of ${t.toReplicaSet})`);
+        desired.push(t.desired);
+      } catch (err) {
+        // With "*", a Deployment without history is left as it is; a named one must roll back.
+        if (!(err instanceof RollbackError) || v.rollback !== '*') throw err;
+        skipped.push(err.message);
+      }
+    }
+    for (const m of skipped) log(`not rolled back: ${m}`);
+    if (!desired.length) throw new RollbackError(`Nothing to roll back to: ${skipped.join('; ')}`);
+    return desired;
   }
 
   async apply(req: ApplyRequest): Promise<ApplyResult> {

@@ -27,6 +27,9 @@ export interface EngineLike {
   startApply(runId: string): Promise<RunHandle>;
   cancel(runId: string, who?: string): Promise<EngineSnapshot | undefined>;
   discard(runId: string, who?: string): Promise<EngineSnapshot | undefined>;
+  /** Rollback as a planned run (engine.planRollback); absent = the panel offers no rollback. */
+  planRollback?(target: DeployTarget): Promise<RunHandle>;
+  canRollback?(target: Pick<DeployTarget, 'project' | 'environment'>): boolean;
 }
 
 export interface HealthLike {
@@ -122,9 +125,17 @@ export class EngineBackend implements PanelBackend {
       name: f.env.name,
       kind: f.env.kind,
       protected: !!f.env.protected,
-      canRollback: false, // the engine has no rollback yet (reported in issue 6)
+      // An earlier successful deployment exists (engine journal); while a run is open, roll back after it.
+      canRollback: this.rollbackPossible(f.project, f.env),
       hasContainerLogs: f.env.kind === 'local' && !!this.d.followContainer,
     };
+  }
+
+  private rollbackPossible(project: Project, env: Environment): boolean {
+    if (!this.d.engine.planRollback || !this.d.engine.canRollback) return false;
+    if (!this.d.engine.canRollback({ project: { name: project.name, dir: project.dir }, environment: env })) return false;
+    const open = this.d.engine.list({ project: project.name, environment: env.name, active: true, limit: 1 })[0];
+    return !open;
   }
 
   current(envKey: string): RunSnapshot | undefined {
@@ -248,15 +259,18 @@ export class EngineBackend implements PanelBackend {
     const f = this.find(envKey);
     if (!f) throw new Error('This environment no longer exists in helix.deploy.toml.');
     const cur = this.current(envKey);
-    if (cur && ['Planned', 'Expired', 'PlanFailed', 'ApplyFailed', 'Cancelled', 'Interrupted', 'Applied'].includes(cur.run.state)) {
-      try {
-        await this.d.engine.replan(cur.run.id);
-        return;
-      } catch {
-        // The run is not active in this process (e.g. after a reload): plan afresh below.
-      }
-    }
+    // A plan waiting for approval is replaced. The new plan reads helix.deploy.toml afresh (a re-plan of the
+    // old run would reuse the settings and `${image}` it was started with, missing any edit since).
+    if (cur && (cur.run.state === 'Planned' || cur.run.state === 'Approved')) await this.d.engine.discard(cur.run.id).catch(() => undefined);
     await this.d.engine.startPlan(deployTargetFor(f.project, f.env.name));
+  }
+
+  /** Plans a rollback (a run of kind `rollback`, reviewed and approved in this same panel). */
+  async rollback(envKey: string): Promise<void> {
+    const f = this.find(envKey);
+    if (!f) throw new Error('This environment no longer exists in helix.deploy.toml.');
+    if (!this.d.engine.planRollback) throw new Error('This environment\'s target cannot roll back.');
+    await this.d.engine.planRollback(deployTargetFor(f.project, f.env.name));
   }
 
   async approve(_envKey: string, runId: string, planHash: string): Promise<void> {

@@ -74,6 +74,8 @@ export class PanelSession {
           this.send({ type: 'run', run: this.snap?.run, plan: this.planView });
           if (this.notice !== before) this.send({ type: 'notice', notice: this.notice });
           if (newRun) this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true });
+          // A run that ends (or starts) can make Rollback possible (or not): the env header must follow.
+          this.refreshIfEnvChanged();
         } else if (e.type === 'log') {
           if (e.runId !== this.snap?.run.id) return;
           this.appendLog('run', e.lines);

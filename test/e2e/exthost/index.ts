@@ -9,6 +9,8 @@ export async function run(): Promise<void> {
   const resultsFile = process.env.HELIX_TEST_RESULTS;
   const Mocha = require('mocha');
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // scripts/test.mjs passes `-- --grep X` on as HELIX_TEST_GREP.
+  if (process.env.HELIX_TEST_GREP) mocha.grep(process.env.HELIX_TEST_GREP);
   mocha.suite.emit('pre-require', globalThis, 'exthost', mocha);
   const outcomes: Outcome[] = [];
   let loadError: string | undefined;

@@ -27,11 +27,28 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
     await wb?.close();
   });
 
-  const envRow = () => wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: 'Environments' }) }).locator('.monaco-list-row', { hasText: ':26969' }).first();
+  const envPane = () => wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: 'Environments' }) });
+  const envRow = () => envPane().locator('.monaco-list-row', { hasText: ':26969' }).first();
+  /**
+   * The tree renders only the rows in sight, and other fixture projects sort before local-demo: scroll the
+   * Environments list until the dev row is rendered and wholly inside the list (hover and click need that).
+   */
+  async function revealEnvRow(): Promise<void> {
+    const list = envPane().locator('.monaco-list').first();
+    await eventually(async () => {
+      if ((await envRow().count()) > 0) {
+        const [r, l] = [await envRow().boundingBox(), await list.boundingBox()];
+        if (r && l && r.y >= l.y && r.y + r.height <= l.y + l.height) return true;
+      }
+      await list.hover();
+      await wb.page.mouse.wheel(0, 44);
+      return false;
+    }, 'the dev environment of local-demo in the Environments view', 60_000);
+  }
 
   it('lists the sample environment with its port', async () => {
     await wb.openHelix();
-    await eventually(async () => (await envRow().count()) > 0, 'the dev environment of local-demo in the Environments view', 60_000);
+    await revealEnvRow();
     const text = await envRow().innerText();
     assert.match(text, /dev/);
     assert.match(text, /not started/);
@@ -39,12 +56,14 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
   });
 
   it('builds the image from the context menu', async () => {
+    await revealEnvRow();
     await wb.contextMenu(envRow(), 'Build Image');
     await wb.page.locator('.notifications-toasts', { hasText: /built local-demo:dev/ }).first().waitFor({ timeout: 90_000 });
     await wb.screenshot('local-2-built');
   });
 
   it('starts from the inline action and the Deployments view shows it healthy with the run history', async () => {
+    await revealEnvRow();
     await envRow().hover();
     await envRow().locator('.actions .action-label[aria-label="Start"]').click();
     const rows = await eventually(async () => {
@@ -58,6 +77,7 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
   });
 
   it('stops from the inline action', async () => {
+    await revealEnvRow();
     await envRow().hover();
     await envRow().locator('.actions .action-label[aria-label="Stop"]').click();
     await eventually(async () => (await wb.treeRows('Deployments')).some((t) => t.includes('helix-local-demo-dev') && t.includes('exited')), 'the container shown as exited', 60_000);

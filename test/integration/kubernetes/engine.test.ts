@@ -5,14 +5,13 @@ import { harness, type Harness } from './harness';
 import { DeployEngine } from '../../../src/core/engine/engine';
 import { Journal } from '../../../src/core/engine/journal';
 import { LockManager } from '../../../src/core/engine/locks';
-import type { DeployProvider } from '../../../src/core/engine/provider';
+import { EngineError } from '../../../src/core/engine/errors';
 import { KubernetesProvider } from '../../../src/providers/kubernetes/provider';
 import type { Environment } from '../../../src/core/model/types';
 
-// The real plan-first engine (issue 5) driving the Kubernetes provider: plan -> Planned -> approve(hash) ->
-// apply -> Applied, journaled. Until the engine knows `kubernetes` environments (toolOf/resolveTarget, see
-// the issue-8 report), the provider is registered in the engine's `terraform` slot and the environment
-// passes the provider's vars through `terraform.vars` - everything else is the engine's own code path.
+// The real plan-first engine (issue 5) driving the Kubernetes provider in its `kubernetes` slot, for a
+// `kubernetes` environment of helix.deploy.toml: plan -> Planned -> approve(hash) -> apply -> Applied,
+// journaled; rollback as a planned run of kind `rollback` (previous ReplicaSet template).
 
 describe('DeployEngine driving the Kubernetes provider against the stand-in API server', function () {
   this.timeout(30000);
@@ -27,21 +26,32 @@ describe('DeployEngine driving the Kubernetes provider against the stand-in API 
     await h.close();
   });
 
-  function setup(image: string, extraVars: Record<string, unknown> = {}) {
-    const provider = new KubernetesProvider({ kubeconfig: () => h.kubeconfig });
+  function setup(image: string, kubeconfig: () => string | undefined = () => undefined) {
+    const provider = new KubernetesProvider({ kubeconfig });
     const engine = new DeployEngine({
       journal,
       locks: new LockManager(path.join(h.dir, 'locks')),
       stateDir: path.join(h.dir, 'state'),
-      providers: { terraform: provider as unknown as DeployProvider },
+      providers: { kubernetes: provider },
       who: () => 'test <test@example.invalid>',
     });
     const manifests = path.join(__dirname, '../../fixtures/kubernetes/app');
     const environment: Environment = {
-      name: 'staging', kind: 'terraform', source: 'helix.deploy.toml',
-      settings: { terraform: { dir: manifests, vars: { context: 'standin', namespace: 'default', environment: 'staging', image, kubeconfig: h.kubeconfig, ...extraVars } } },
+      name: 'staging', kind: 'kubernetes', source: 'helix.deploy.toml',
+      // `${image}` comes from the target's context, as for terraform vars.
+      settings: { kubernetes: { context: 'standin', namespace: 'default', manifests, image: '${image}', kubeconfig: h.kubeconfig } },
     };
-    return { engine, target: { project: { name: 'demo', dir: h.dir }, environment } };
+    const target = (img = image) => ({ project: { name: 'demo', dir: h.dir }, environment, context: { image: img } });
+    return { engine, target: target(), targetWith: target };
+  }
+
+  async function deploy(engine: DeployEngine, target: ReturnType<typeof setup>['target']) {
+    const plan = await (await engine.startPlan(target)).done;
+    assert.equal(plan.run.state, 'Planned', plan.run.error);
+    await engine.approve(plan.run.id, plan.planHash!);
+    const applied = await (await engine.startApply(plan.run.id)).done;
+    assert.equal(applied.run.state, 'Applied', applied.run.error);
+    return applied;
   }
 
   it('plan -> approve -> apply -> Applied with the rollout in the run log; secrets masked in the journal', async () => {
@@ -81,6 +91,69 @@ describe('DeployEngine driving the Kubernetes provider against the stand-in API 
     const t1 = Date.now();
     while (h.server.store.watchers.size > 0 && Date.now() - t1 < 2000) await new Promise((r) => setTimeout(r, 20));
     assert.equal(h.server.store.watchers.size, 0);
+    await engine.dispose();
+  });
+
+  it('rollback is a planned run back to the previous ReplicaSet template: reviewed, approved, applied, journaled', async () => {
+    const { engine, targetWith } = setup('helixdb/helix:1.0');
+    assert.equal(engine.canRollback(targetWith()), false, 'nothing deployed yet');
+    await deploy(engine, targetWith('helixdb/helix:1.0'));
+    await deploy(engine, targetWith('helixdb/helix:1.1'));
+    assert.equal(engine.canRollback(targetWith()), true);
+    const plan = await (await engine.planRollback(targetWith())).done;
+    assert.equal(plan.run.kind, 'rollback');
+    assert.equal(plan.run.state, 'Planned', plan.run.error);
+    assert.deepEqual(plan.model!.resources.map((r) => [r.address, r.action]), [['default/Deployment/helix', 'update']]);
+    assert.ok(plan.run.log.some((l) => /rollback of default\/helix: revision 2 -> 1/.test(l)), plan.run.log.join('\n'));
+    assert.ok(plan.actions.includes('approve'), plan.actions.join());
+    await engine.approve(plan.run.id, plan.planHash!);
+    const done = await (await engine.startApply(plan.run.id)).done;
+    assert.equal(done.run.state, 'Applied', done.run.error);
+    const d = await h.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'helix', namespace: 'default' });
+    assert.equal(d!.spec.template.spec.containers[0].image, 'helixdb/helix:1.0');
+    assert.equal(engine.list({ environment: 'staging' })[0]!.kind, 'rollback', 'the rollback is in the run history');
+    await engine.dispose();
+  });
+
+  it('a rollback with no previous revision ends PlanFailed and says why', async () => {
+    const { engine, targetWith } = setup('helixdb/helix:1.0');
+    await deploy(engine, targetWith('helixdb/helix:1.0'));
+    const plan = await (await engine.planRollback(targetWith())).done;
+    assert.equal(plan.run.state, 'PlanFailed');
+    assert.match(plan.run.error ?? '', /Nothing to roll back to: .*no previous revision/);
+    await engine.dispose();
+  });
+
+  it('a missing kubeconfig is a tool state and a clear refusal, not an exception from the client', async () => {
+    const { engine } = setup('helixdb/helix:1.0');
+    const environment: Environment = {
+      name: 'nocfg', kind: 'kubernetes', source: 'helix.deploy.toml',
+      settings: { kubernetes: { namespace: 'default', manifests: path.join(__dirname, '../../fixtures/kubernetes/app'), image: 'x:1', kubeconfig: path.join(h.dir, 'does-not-exist') } },
+    };
+    const target = { project: { name: 'demo', dir: h.dir }, environment };
+    await assert.rejects(engine.startPlan(target), (e: unknown) => e instanceof EngineError && e.code === 'tool-missing');
+    const status = await engine.toolStatus(target);
+    assert.equal(status.tool, 'kubernetes');
+    assert.equal(status.state, 'missing');
+    assert.match(status.state === 'missing' ? status.message : '', /No kubeconfig found \(looked in .*does-not-exist\)/);
+    assert.equal(status.state === 'missing' ? status.setting : '', 'helixDeploy.kubernetes.kubeconfig');
+    assert.equal(engine.list({ environment: 'nocfg' }).length, 0, 'nothing recorded');
+    await engine.dispose();
+  });
+
+  it('a kustomization without a runnable kubectl is a tool state naming the kubectlPath setting', async () => {
+    const kustom = path.join(h.dir, 'kustom');
+    fs.mkdirSync(kustom);
+    fs.writeFileSync(path.join(kustom, 'kustomization.yaml'), 'resources: []\n');
+    const provider = new KubernetesProvider({ kubectl: () => path.join(h.dir, 'no-kubectl') });
+    const engine = new DeployEngine({ journal, locks: new LockManager(path.join(h.dir, 'locks')), stateDir: path.join(h.dir, 'state'), providers: { kubernetes: provider }, who: () => 'test' });
+    const environment: Environment = { name: 'kustom', kind: 'kubernetes', source: 'helix.deploy.toml', settings: { kubernetes: { manifests: 'kustom', image: 'x:1', kubeconfig: h.kubeconfig } } };
+    const target = { project: { name: 'demo', dir: h.dir }, environment };
+    const status = await engine.toolStatus(target);
+    assert.equal(status.state, 'missing');
+    assert.equal(status.tool, 'kubectl');
+    assert.equal(status.state === 'missing' ? status.setting : '', 'helixDeploy.kubernetes.kubectlPath');
+    await assert.rejects(engine.startPlan(target), (e: unknown) => e instanceof EngineError && e.code === 'tool-missing' && /is a kustomization, which needs kubectl/.test(e.message));
     await engine.dispose();
   });
 });

@@ -132,6 +132,35 @@ output "url" { value = "${url}" }
     posts.push(s);
   });
 
+  it('offers Rollback once an earlier deployment exists; rollback is a planned run approved in the panel', async () => {
+    const envOf = () => (posts.filter((m) => m.type === 'snapshot').pop() as Extract<HostMessage, { type: 'snapshot' }>).state.env;
+    assert.equal(envOf().canRollback, false, 'one deployment: nothing earlier');
+    // Deploy a second version (tag 1.2.4) through the panel.
+    project.environments[0]!.settings = { ...project.environments[0]!.settings, tag: '1.2.4' };
+    await session.handle({ type: 'plan' });
+    await waitFor(() => lastRun()?.state === 'Planned' && lastRun()!.transitions.length > 1, 60_000, 'the v2 plan');
+    const v2 = lastRun()!;
+    await session.handle({ type: 'approve', runId: v2.id, planHash: v2.planHash!, confirmation: 'staging' });
+    await waitFor(() => lastRun()?.id === v2.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), 60_000, 'the v2 apply');
+    assert.equal(lastRun()!.state, 'Applied', lastRun()!.error);
+    await waitFor(() => envOf().canRollback, 5_000, 'the env header to offer Rollback');
+
+    await session.handle({ type: 'rollback' });
+    await waitFor(() => lastRun()?.kind === 'rollback' && ['Planned', 'PlanFailed'].includes(lastRun()!.state), 60_000, 'the rollback plan');
+    const rb = lastRun()!;
+    assert.equal(rb.state, 'Planned', rb.error);
+    const planMsg = [...posts].reverse().find((m) => m.type === 'run' && m.run?.id === rb.id && m.plan) as Extract<HostMessage, { type: 'run' }>;
+    assert.equal(planMsg.plan!.summary.replace, 1, 'the app goes back to the 1.2.3 image (replace)');
+    await session.handle({ type: 'expand', section: 'resources', address: 'terraform_data.app' });
+    const d = posts.filter((m) => m.type === 'detail').pop() as Extract<HostMessage, { type: 'detail' }>;
+    const input = d.attributes.find((a) => a.path.join('.') === 'input')!;
+    assert.deepEqual([input.before, input.after], ['ghcr.io/acme/helixdb:1.2.4', 'ghcr.io/acme/helixdb:1.2.3']);
+    await session.handle({ type: 'approve', runId: rb.id, planHash: rb.planHash!, confirmation: 'staging' });
+    await waitFor(() => lastRun()?.id === rb.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), 60_000, 'the rollback apply');
+    assert.equal(lastRun()!.state, 'Applied', lastRun()!.error);
+    assert.equal(h.tf(['state', 'show', '-no-color', 'terraform_data.app']).stdout.includes('ghcr.io/acme/helixdb:1.2.3'), true);
+  });
+
   it('never posted the canary secret', () => {
     const wire = JSON.stringify(posts);
     assert.ok(wire.length > 1000);

@@ -76,7 +76,7 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
     assert.match(r.stderr, /missing --plan FILE/);
     const u = cli(['plan', 'nope'], dir);
     assert.equal(u.code, 2);
-    assert.match(u.stderr, /no Terraform or Pulumi environment "nope".*available: staging/);
+    assert.match(u.stderr, /no Terraform, Pulumi or Kubernetes environment "nope".*available: staging/);
   });
 
   it('a missing terraform exits 1 with how to set the path', () => {
