@@ -25,7 +25,7 @@ function ping(socket: string): Promise<boolean> {
   });
 }
 
-async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
+async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -85,13 +85,16 @@ describe('a real daemon going away and coming back', function () {
     const project = `dr${uid()}`;
     const svc = new LocalService({ engine, journal, health: new HealthService(), who: async () => 'test' });
     const dir = fixtureContext('health-app');
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","sleep","5"]\n');
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","sleep","15"]\n');
     const build = svc.build(localTarget(dir, project));
     build.catch(() => undefined); // asserted below; avoids an unhandled-rejection warning meanwhile
     await until(() => journal.list({ project })[0]?.log.some((l) => /Step 3\//.test(l)) ?? false, 'the build to reach its RUN step');
     await daemon.stop();
 
-    await assert.rejects(build, (e: unknown) => e instanceof LocalError);
+    await assert.rejects(build, (e: unknown) => {
+      assert.ok(e instanceof LocalError, `expected an actionable LocalError, got: ${String(e)}`);
+      return true;
+    });
     const run = journal.list({ project })[0];
     assert.equal(run.state, 'Failed', 'the run is recorded as Failed, never left Running');
     assert.ok(run.error, 'the run keeps the reason');
