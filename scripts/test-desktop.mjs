@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { run } from './lib/run.mjs';
+import { ensureAptPackages } from './lib/apt.mjs';
+import { startDocker, startRegistry } from './lib/services.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 run('node', ['scripts/build.mjs', '--tests'], { cwd: root });
@@ -13,12 +15,19 @@ const ws = join(tmp, 'ws');
 cpSync(join(root, 'test/fixtures/workspace'), ws, { recursive: true });
 const results = join(tmp, 'results.json');
 let failed = 1;
+const stoppers = [];
 try {
+  // The same real components as `npm test`: a private dockerd and a registry on 127.0.0.1.
+  ensureAptPackages();
+  const docker = await startDocker(join(tmp, 'docker'));
+  stoppers.push(() => docker.stop());
+  const registry = await startRegistry(join(tmp, 'registry'));
+  stoppers.push(() => registry.stop());
   await runTests({
     extensionDevelopmentPath: root,
     extensionTestsPath: join(root, 'out/exthost/index.js'),
     launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust'],
-    extensionTestsEnv: { HELIX_TEST_RESULTS: results },
+    extensionTestsEnv: { HELIX_TEST_RESULTS: results, DOCKER_HOST: docker.host, HELIX_TEST_REGISTRY: registry.address, HELIX_TEST_TMP: join(tmp, 'work') },
   });
   const { outcomes } = JSON.parse(readFileSync(results, 'utf8'));
   const passed = outcomes.filter((o) => o.state === 'passed').length;
@@ -26,6 +35,7 @@ try {
   for (const o of outcomes.filter((o) => o.state === 'failed')) console.error(`FAILED ${o.title}\n${o.error}`);
   console.log(`${passed} passed, ${failed} failed`);
 } finally {
+  for (const stop of stoppers.reverse()) await stop().catch(() => {});
   rmSync(tmp, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
