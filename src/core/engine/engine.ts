@@ -115,6 +115,8 @@ export class DeployEngine {
       return plan.resolved;
     });
     a.rollback = true;
+    // Kubernetes: the cluster's previous revision decides the image, not helix.deploy.toml: record none.
+    if (k8s) a.context = { project: target.project.name, environment: target.environment.name };
     if (plan?.to) {
       a.context = (plan.to.meta?.deployed as { context?: Record<string, string> } | undefined)?.context;
       await this.opts.journal.patch(id, { rollbackTo: plan.to.id });

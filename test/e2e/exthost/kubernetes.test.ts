@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { deployTargetFor } from '../../../src/core/engine/target';
+import { clusterRow } from '../../../src/views/kubernetes';
 import { startKubeServer, type KubeServer } from '../../support/kube-server';
 import { api, until } from './helpers';
 
@@ -31,7 +32,7 @@ describe('kubernetes environment through the engine (extension host)', function 
     ({ container } = await api());
     await container.projects.refresh();
     project = await until(() => container.projects.projects.find((p: any) => p.name === 'k8s-demo'), 'the k8s-demo project');
-    env = project.environments.find((e: any) => e.name === 'staging-k8s');
+    env = project.environments.find((e: any) => e.name === 'prod-k8s');
     assert.equal(env?.kind, 'kubernetes');
     assert.ok(container.kubernetes?.provider, 'registerKubernetes exposes its provider');
   });
@@ -52,25 +53,31 @@ describe('kubernetes environment through the engine (extension host)', function 
     assert.equal(view.cluster.state, 'reachable', JSON.stringify(view));
     assert.equal(view.context, 'standin');
     assert.equal(view.namespace, 'default');
+    assert.equal(clusterRow(view).description, 'kubernetes · standin/default · reachable');
     const status = await container.deploy.engine.toolStatus({ environment: env });
     assert.equal(status.state, 'ok', status.message);
     assert.equal(status.tool, 'kubernetes');
   });
 
-  it('plans through the engine, approves, applies and rolls out to ready; the Deployments view shows the pods while visible', async () => {
+  it('plans, approves and applies from the palette commands and rolls out to ready; the Deployments view shows the pods while visible', async () => {
     const engine = await container.deploy.engine.get();
-    // What the palette's Plan does: the target from helix.deploy.toml (`${image}` = registry:tag).
-    const target = deployTargetFor(project, 'staging-k8s');
-    assert.equal(target.context?.image, '127.0.0.1:5000/k8s-demo:1');
-    const plan = await (await engine.startPlan(target)).done;
-    assert.equal(plan.run.state, 'Planned', `${plan.run.error}\n${plan.run.log.join('\n')}`);
+    // What the palette's Plan resolves: the target from helix.deploy.toml (`${image}` = registry:tag).
+    assert.equal(deployTargetFor(project, 'prod-k8s').context?.image, '127.0.0.1:5000/k8s-demo:1');
+    const runs = () => engine.list({ project: 'k8s-demo', environment: 'prod-k8s' });
+    // The commands wait on notifications a person would click: drive them without awaiting the prompts.
+    void vscode.commands.executeCommand('helixDeploy.deploy.plan', { project, environment: env });
+    const planned = await until(() => runs().find((r: any) => r.kind === 'plan' && ['Planned', 'PlanFailed'].includes(r.state)), 'a Planned run', 60_000);
+    assert.equal(planned.state, 'Planned', `${planned.error}\n${planned.log.join('\n')}`);
+    const plan = engine.snapshot(planned.id);
     assert.equal(plan.tool, 'kubernetes');
     assert.deepEqual(plan.model.resources.map((r: any) => r.action), ['create', 'create', 'create']);
     assert.ok(!JSON.stringify(plan.model).includes('s3cr3t-api-key-value'), 'Secret data masked in the plan');
-    await engine.approve(plan.run.id, plan.planHash);
-    const applied = await (await engine.startApply(plan.run.id)).done;
-    assert.equal(applied.run.state, 'Applied', `${applied.run.error}\n${applied.run.log.join('\n')}`);
-    assert.ok(applied.run.log.some((l: string) => /successfully rolled out/.test(l)), applied.run.log.join('\n'));
+    void vscode.commands.executeCommand('helixDeploy.deploy.approve', planned.id);
+    await until(() => runs().find((r: any) => r.id === planned.id && r.state === 'Approved'), 'the run Approved');
+    void vscode.commands.executeCommand('helixDeploy.deploy.apply', planned.id);
+    const applied = await until(() => runs().find((r: any) => r.id === planned.id && ['Applied', 'ApplyFailed', 'Cancelled'].includes(r.state)), 'the rollout to finish', 60_000);
+    assert.equal(applied.state, 'Applied', `${applied.error}\n${applied.log.join('\n')}`);
+    assert.ok(applied.log.some((l: string) => /successfully rolled out/.test(l)), applied.log.join('\n'));
 
     const workloads = container.kubernetesViews?.workloads;
     assert.ok(workloads, 'the Deployments view has a kubernetes section');
@@ -82,7 +89,7 @@ describe('kubernetes environment through the engine (extension host)', function 
     }, 'two ready pods in the Deployments view');
     assert.equal(row.image, '127.0.0.1:5000/k8s-demo:1');
     assert.ok(row.pods.every((p: any) => p.restarts === 0));
-    const envNode = workloads.children().find((n: any) => n.environment?.name === 'staging-k8s');
+    const envNode = workloads.children().find((n: any) => n.environment?.name === 'prod-k8s');
     const depNode = workloads.children(envNode).find((n: any) => n.type === 'k8s-deployment');
     const pods = workloads.children(depNode);
     assert.equal(pods.length, 2);
@@ -94,7 +101,7 @@ describe('kubernetes environment through the engine (extension host)', function 
     await until(() => server.store.watchers.size === 0, 'no watch left open on the server');
   });
 
-  it('rolls back as a planned run of the engine: reviewed, approved, applied', async () => {
+  it('Rollback from the palette is a planned run of the engine: reviewed, approved, applied, journaled', async () => {
     const engine = await container.deploy.engine.get();
     const target = { project: { name: project.name, dir: project.dir }, environment: env, context: { image: '127.0.0.1:5000/k8s-demo:2' } };
     const v2 = await (await engine.startPlan(target)).done;
@@ -103,13 +110,17 @@ describe('kubernetes environment through the engine (extension host)', function 
     assert.equal((await (await engine.startApply(v2.run.id)).done).run.state, 'Applied');
     assert.equal(container.deploy.engine.canRollback(target), true);
 
-    const rb = await (await container.deploy.engine.planRollback(target)).done;
-    assert.equal(rb.run.kind, 'rollback');
-    assert.equal(rb.run.state, 'Planned', `${rb.run.error}\n${rb.run.log.join('\n')}`);
-    assert.deepEqual(rb.model.resources.map((r: any) => [r.address, r.action]), [['default/Deployment/helix', 'update']]);
-    await engine.approve(rb.run.id, rb.planHash);
-    const done = await (await engine.startApply(rb.run.id)).done;
-    assert.equal(done.run.state, 'Applied', done.run.error);
+    const rollbacks = () => engine.list({ project: 'k8s-demo', environment: 'prod-k8s' }).filter((r: any) => r.kind === 'rollback');
+    void vscode.commands.executeCommand('helixDeploy.kubernetes.rollback', { project, environment: env });
+    const rb = await until(() => rollbacks().find((r: any) => ['Planned', 'PlanFailed'].includes(r.state)), 'a Planned rollback run', 60_000);
+    assert.equal(rb.state, 'Planned', `${rb.error}\n${rb.log.join('\n')}`);
+    const snap = engine.snapshot(rb.id);
+    assert.deepEqual(snap.model.resources.map((r: any) => [r.address, r.action]), [['default/Deployment/helix', 'update']]);
+    void vscode.commands.executeCommand('helixDeploy.deploy.approve', rb.id);
+    await until(() => rollbacks().find((r: any) => r.id === rb.id && r.state === 'Approved'), 'the rollback Approved');
+    void vscode.commands.executeCommand('helixDeploy.deploy.apply', rb.id);
+    const done = await until(() => rollbacks().find((r: any) => r.id === rb.id && ['Applied', 'ApplyFailed', 'Cancelled'].includes(r.state)), 'the rollback rollout', 60_000);
+    assert.equal(done.state, 'Applied', done.error);
     const d = server.store.list({ resource: 'deployments' } as any).find((o: any) => o.metadata.name === 'helix');
     assert.equal(d?.spec.template.spec.containers[0].image, '127.0.0.1:5000/k8s-demo:1');
   });
