@@ -9,6 +9,7 @@ import { deployTargetFor } from '../core/engine/target';
 import { summaryLine } from '../core/plan/model';
 import { renderPlan } from '../core/plan/render';
 import type { Environment, Project } from '../core/model/types';
+import type { ToolStates } from './deploy-tools';
 
 // The palette/tree flows over the engine: pick an environment or run, show progress with cancellation,
 // turn engine errors into messages with their actions (Re-plan, Show Run, Set Path).
@@ -20,6 +21,7 @@ export class DeployFlows {
   constructor(
     private readonly c: Container,
     private readonly engine: LazyDeployEngine,
+    private readonly tools: ToolStates,
   ) {}
 
   async plan(arg: EnvArg, destroy: boolean): Promise<void> {
@@ -112,10 +114,13 @@ export class DeployFlows {
 
   /** Tool state per kind in use: context keys + one warning (not an error) per missing tool. */
   async checkTools(quiet = false): Promise<void> {
+    // Asking a tool for its version runs it: not in Restricted Mode.
+    if (!this.c.trusted) return;
     for (const tool of ['terraform', 'pulumi', 'kubernetes'] as const) {
       const env = this.targets().find((t) => toolOf(t.environment) === tool);
       if (!env) continue;
       const status: ToolStatus = await this.engine.toolStatus(env);
+      this.tools.set(tool, status);
       await vscode.commands.executeCommand('setContext', `helixDeploy.${tool}Missing`, status.state !== 'ok');
       if (status.state !== 'ok') {
         this.c.log.warn(status.message);

@@ -9,6 +9,7 @@ import { Redactor } from '../core/process/redact';
 import { PulumiProvider } from '../providers/pulumi/pulumi';
 import { TerraformProvider } from '../providers/terraform/terraform';
 import { DeployFlows } from './deploy-flow';
+import { ToolStates } from './deploy-tools';
 
 // Plan-first deployments in VS Code: the engine service (for the panel of issue 6 and the trees) and the
 // palette commands Plan / Approve / Apply / Destroy / Cancel / Re-plan. The logic lives in src/core/engine;
@@ -19,6 +20,8 @@ export interface DeployRuntime {
   engine: LazyDeployEngine;
   /** Masks secrets learned from plans; the panel runs its text through it too. */
   redactor: Redactor;
+  /** Whether terraform / pulumi / kubernetes can be used: shown on the environments that need them. */
+  tools: ToolStates;
 }
 
 declare module '../container' {
@@ -54,10 +57,11 @@ export function registerDeploy(c: Container): void {
       expiryMinutes: () => Math.max(1, settings().get<number>('planExpiryMinutes', 30)),
     });
   });
-  c.deploy = { engine, redactor };
+  const tools = c.own(new ToolStates());
+  c.deploy = { engine, redactor, tools };
   c.own({ dispose: () => void engine.dispose() });
 
-  const flows = new DeployFlows(c, engine);
+  const flows = new DeployFlows(c, engine, tools);
   const commands: Record<string, (...args: any[]) => unknown> = {
     'helixDeploy.deploy.plan': (n) => flows.plan(n, false),
     'helixDeploy.deploy.destroy': (n) => flows.plan(n, true),

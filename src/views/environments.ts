@@ -5,6 +5,8 @@ import { hostPort, imageRef, nameOf } from '../core/local/naming';
 import type { Environment, EnvironmentKind, Project } from '../core/model/types';
 import type { LocalRuntime } from '../commands/local/runtime';
 import { clusterRow, isKubernetesEnv, KubernetesClusterStatus } from './kubernetes';
+import { toolOf } from '../core/engine/target';
+import type { ToolStatus } from '../core/engine/provider';
 
 // The Environments view: each project's environments (helix.toml and helix.deploy.toml) with a type icon,
 // port and target. `contextValue` carries kind and state so menus offer Start on a stopped local
@@ -37,12 +39,21 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     c.own(this.emitter);
     c.own(c.projects.onDidChange(() => this.refresh()));
     if (c.pushStatus) c.own(c.pushStatus.onDidChange(() => this.refresh()));
+    if (c.deploy) c.own(c.deploy.tools.onDidChange(() => this.refresh()));
     this.clusters = c.own(new KubernetesClusterStatus(c));
     c.own(this.clusters.onDidChange(() => this.refresh()));
   }
 
   refresh(): void {
     this.emitter.fire(undefined);
+  }
+
+  /** A missing or unusable terraform/pulumi for this environment (kubernetes shows its cluster state instead). */
+  private toolProblem(env: Environment): Extract<ToolStatus, { state: 'missing' | 'unsupported' | 'broken' }> | undefined {
+    const tool = toolOf(env);
+    if (tool !== 'terraform' && tool !== 'pulumi') return undefined;
+    const status = this.c.deploy?.tools.get(tool);
+    return status && status.state !== 'ok' ? status : undefined;
   }
 
   getChildren(node?: EnvNode): EnvNode[] {
@@ -102,6 +113,12 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
       item.iconPath = new vscode.ThemeIcon(KIND_ICON.kubernetes, row.color ? new vscode.ThemeColor(row.color) : undefined);
       item.tooltip = `${project.name} / ${env.name} (kubernetes) from ${env.source}\n${row.tooltip}`;
       item.contextValue = `environment:kubernetes${env.protected ? ':protected' : ''}`;
+    } else if (this.toolProblem(env)) {
+      const problem = this.toolProblem(env)!;
+      item.description = `${env.kind} · ${problem.tool} ${problem.state === 'missing' ? 'not found' : problem.state}`;
+      item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+      item.tooltip = new vscode.MarkdownString(`**${project.name} / ${env.name}** (${env.kind})\n\n${problem.message}\n\nSet \`${problem.setting}\` (inline action) or put \`${problem.tool}\` on your PATH.`);
+      item.contextValue = `environment:${env.kind}${env.protected ? ':protected' : ''}:tool-missing`;
     } else {
       // Push targets show what was pushed last; others show where they point.
       const pushed = this.c.pushStatus?.describe(project.name, env.name);

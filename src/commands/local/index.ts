@@ -21,6 +21,7 @@ export function registerLocal(c: Container): LocalRuntime {
   const rt = c.own(new LocalRuntime(c));
   c.local = rt;
   const environments = new EnvironmentsTree(c, rt);
+  rt.environmentsTree = environments as vscode.TreeDataProvider<unknown>;
   const deployments = new DeploymentsTree(c, rt);
   const envView = c.own(vscode.window.createTreeView('helixDeploy.environments', { treeDataProvider: environments }));
   const depView = c.own(vscode.window.createTreeView('helixDeploy.deployments', { treeDataProvider: deployments }));

@@ -30,6 +30,8 @@ export class LocalRuntime implements vscode.Disposable {
   watch!: EngineWatch;
   service!: LocalService;
   journal: Journal | undefined;
+  /** The Environments view's provider (set by registerLocal): lets tests read rows as VS Code renders them. */
+  environmentsTree?: vscode.TreeDataProvider<unknown>;
   private journalReady: Promise<Journal>;
   private ownsJournal = false;
   private who: Promise<string> | undefined;

@@ -54,3 +54,30 @@ describe('plan-first deployment from the palette (extension host, real terraform
     assert.ok(journal.length > 0 && !journal.includes(CANARY), 'canary in the journal file');
   });
 });
+
+describe('a missing terraform is a state of the environment (extension host)', function () {
+  this.timeout(60_000);
+  const config = () => vscode.workspace.getConfiguration('helixDeploy');
+  after(async () => {
+    await config().update('terraform.path', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('shows "terraform not found" on the environment with a Set Path action, and clears when fixed', async () => {
+    const { container: c } = await api();
+    const project = c.projects.projects.find((p: any) => p.name === 'deploy-demo');
+    const environment = project.environments.find((e: any) => e.name === 'qa');
+    const row = () => c.local.environmentsTree.getTreeItem({ type: 'environment', project, environment });
+    await config().update('terraform.path', '/nonexistent/bin/terraform', vscode.ConfigurationTarget.Global);
+    await until(() => c.deploy.tools.get('terraform')?.state === 'missing', 'terraform reported missing');
+    const item = await until(() => {
+      const i = row();
+      return /terraform not found/.test(String(i.description)) ? i : undefined;
+    }, 'the row to show the missing tool');
+    assert.match(item.contextValue, /:tool-missing$/, 'the row offers Set Terraform Path inline');
+    assert.match(String(item.tooltip.value ?? item.tooltip), /helixDeploy\.terraform\.path/);
+
+    await config().update('terraform.path', undefined, vscode.ConfigurationTarget.Global);
+    await until(() => c.deploy.tools.get('terraform')?.state === 'ok', 'terraform found again');
+    assert.doesNotMatch(String(row().description), /not found/);
+  });
+});
