@@ -1,6 +1,7 @@
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
-import { CliUsageError, openCliEngine, reportError, streamLogs, takeValue } from './deploy-env';
+import { CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
+import { parseCommandArgs } from '../args';
 
 // `helix-deploy apply ENV --plan FILE`: applies exactly the saved plan (terraform refuses it when stale).
 // Passing the file is the approval; there is no apply without a plan.
@@ -16,28 +17,21 @@ export const apply: CliCommand = {
   name: 'apply',
   summary: 'Apply exactly a plan saved by `plan` (exit 0 applied, 1 failed or stale)',
   async run(argv) {
-    let env: string | undefined;
-    let planFile: string | undefined;
-    let project: string | undefined;
-    let quiet = false;
+    let args;
     try {
-      for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === '-h' || a === '--help') {
-          process.stdout.write(HELP + '\n');
-          return 0;
-        } else if (a === '--plan' || a.startsWith('--plan=')) [planFile, i] = takeValue(argv, i, '--plan');
-        else if (a === '--project' || a.startsWith('--project=')) [project, i] = takeValue(argv, i, '--project');
-        else if (a === '--quiet') quiet = true;
-        else if (a.startsWith('-')) throw new CliUsageError(`unknown option '${a}'`);
-        else if (!env) env = a;
-        else throw new CliUsageError(`unexpected argument '${a}'`);
+      args = parseCommandArgs(argv, { values: ['plan', 'project'], flags: ['quiet'] });
+      if (args.help) {
+        process.stdout.write(HELP + '\n');
+        return 0;
       }
-      if (!env) throw new CliUsageError('missing ENV (see --help)');
-      if (!planFile) throw new CliUsageError('missing --plan FILE: apply only runs a reviewed plan (make one with `helix-deploy plan ENV`)');
+      if (!args.positional) throw new CliUsageError('missing ENV (see --help)');
+      if (!args.values.plan) throw new CliUsageError('missing --plan FILE: apply only runs a reviewed plan (make one with `helix-deploy plan ENV`)');
     } catch (err) {
       return reportError('apply', err);
     }
+    const env = args.positional;
+    const { plan: planFile, project } = args.values as { plan: string; project?: string };
+    const { quiet } = args.flags;
     let cli;
     try {
       cli = await openCliEngine(env, project);

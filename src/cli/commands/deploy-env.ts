@@ -90,11 +90,3 @@ export function reportError(cmd: string, err: unknown): number {
   process.stderr.write(`helix-deploy ${cmd}: ${(err as Error)?.message ?? String(err)}\n`);
   return 1;
 }
-
-export function takeValue(argv: string[], i: number, name: string): [string, number] {
-  const a = argv[i];
-  if (a.includes('=')) return [a.slice(a.indexOf('=') + 1), i];
-  const v = argv[i + 1];
-  if (v === undefined || v.startsWith('-')) throw new CliUsageError(`${name} needs a value`);
-  return [v, i + 1];
-}

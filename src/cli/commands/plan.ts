@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { toJSON } from '../../core/plan/model';
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
-import { CliUsageError, openCliEngine, reportError, streamLogs, takeValue } from './deploy-env';
+import { CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
+import { parseCommandArgs } from '../args';
 
 // `helix-deploy plan ENV`: plan a Terraform/Pulumi environment of helix.deploy.toml, print the summary,
 // save the plan file. Exit codes follow terraform's -detailed-exitcode: 0 no changes, 1 error, 2 changes.
@@ -26,31 +27,20 @@ export const plan: CliCommand = {
   name: 'plan',
   summary: 'Plan a Terraform/Pulumi environment and save the plan (exit 0 none, 2 changes, 1 error)',
   async run(argv) {
-    let env: string | undefined;
-    let out: string | undefined;
-    let project: string | undefined;
-    let destroy = false;
-    let json = false;
-    let quiet = false;
+    let args;
     try {
-      for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === '-h' || a === '--help') {
-          process.stdout.write(HELP + '\n');
-          return 0;
-        } else if (a === '--out' || a.startsWith('--out=')) [out, i] = takeValue(argv, i, '--out');
-        else if (a === '--project' || a.startsWith('--project=')) [project, i] = takeValue(argv, i, '--project');
-        else if (a === '--destroy') destroy = true;
-        else if (a === '--json') json = true;
-        else if (a === '--quiet') quiet = true;
-        else if (a.startsWith('-')) throw new CliUsageError(`unknown option '${a}'`);
-        else if (!env) env = a;
-        else throw new CliUsageError(`unexpected argument '${a}'`);
+      args = parseCommandArgs(argv, { values: ['out', 'project'], flags: ['destroy', 'json', 'quiet'] });
+      if (args.help) {
+        process.stdout.write(HELP + '\n');
+        return 0;
       }
-      if (!env) throw new CliUsageError('missing ENV (see --help)');
+      if (!args.positional) throw new CliUsageError('missing ENV (see --help)');
     } catch (err) {
       return reportError('plan', err);
     }
+    const env = args.positional;
+    const { out, project } = args.values;
+    const { destroy, json, quiet } = args.flags;
     let cli;
     try {
       cli = await openCliEngine(env, project);

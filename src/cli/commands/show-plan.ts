@@ -7,6 +7,7 @@ import { Redactor } from '../../core/process/redact';
 import { TerraformProvider } from '../../providers/terraform/terraform';
 import type { CliCommand } from './types';
 import { CliUsageError, reportError } from './deploy-env';
+import { parseCommandArgs } from '../args';
 
 // `helix-deploy show-plan FILE [--json]`: renders a saved Terraform `show -json` document, a Pulumi
 // `preview --json` document or a Pulumi event log as the same summary (for CI comments). A binary
@@ -30,29 +31,21 @@ export const showPlan: CliCommand = {
   name: 'show-plan',
   summary: 'Render a saved Terraform/Pulumi plan as the common summary (--json: the diff model)',
   async run(argv) {
-    let file: string | undefined;
-    let json = false;
-    let attributes = false;
-    let dir: string | undefined;
+    let args;
     try {
-      for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === '-h' || a === '--help') {
-          process.stdout.write(HELP + '\n');
-          return 0;
-        } else if (a === '--json') json = true;
-        else if (a === '--attributes') attributes = true;
-        else if (a === '--dir') dir = argv[++i];
-        else if (a.startsWith('--dir=')) dir = a.slice(6);
-        else if (a.startsWith('-')) throw new CliUsageError(`unknown option '${a}'`);
-        else if (!file) file = a;
-        else throw new CliUsageError(`unexpected argument '${a}'`);
+      args = parseCommandArgs(argv, { values: ['dir'], flags: ['json', 'attributes'] });
+      if (args.help) {
+        process.stdout.write(HELP + '\n');
+        return 0;
       }
-      if (!file) throw new CliUsageError('missing FILE (see --help)');
-      if (!fs.existsSync(file)) throw new CliUsageError(`no such file: ${file}`);
+      if (!args.positional) throw new CliUsageError('missing FILE (see --help)');
+      if (!fs.existsSync(args.positional)) throw new CliUsageError(`no such file: ${args.positional}`);
     } catch (err) {
       return reportError('show-plan', err);
     }
+    const file = args.positional;
+    const { dir } = args.values;
+    const { json, attributes } = args.flags;
     try {
       const bytes = fs.readFileSync(file);
       const redactor = new Redactor();
