@@ -12,7 +12,7 @@
 // Values in a snapshot are already redacted (plan/model.ts masking convention); the host re-masks anything
 // flagged sensitive before posting (host/sanitize.ts), so a canary secret can never reach the webview.
 
-import type { AttributeDiff, ChangeAction, OutputChange, PlanDiagnostic, PlanSummary } from '../core/plan/model';
+import type { AttributeDiff, OutputChange, PlanDiagnostic, PlanSummary, ResourceChange } from '../core/plan/model';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -50,21 +50,7 @@ export interface RunView {
 }
 
 /** A resource change as sent to the app: no attribute values (those come on expand, see `detail`). */
-export interface ResourceView {
-  address: string;
-  module?: string;
-  type: string;
-  name: string;
-  index?: string | number;
-  mode?: 'managed' | 'data';
-  action: ChangeAction;
-  replaceOrder?: string;
-  replacePaths?: (string | number)[][];
-  reason?: string;
-  previousAddress?: string;
-  importId?: string;
-  detail?: string;
-}
+export type ResourceView = Omit<ResourceChange, 'attributes' | 'loadAttributes' | 'relevant' | 'deferred'>;
 
 export interface PlanView {
   source: string;
