@@ -4,7 +4,9 @@ import type { Environment, Project } from '../core/model/types';
 import type { PanelBackend } from './host/backend';
 import { PlanDiffProvider, PLAN_SCHEME } from './host/diffProvider';
 import { containerName } from '../core/model/types';
-import { followContainerLogs } from './host/containerLogs';
+import { followContainerLogs, followWorkloadLogs } from './host/containerLogs';
+import { toolOf } from '../core/engine/target';
+import { kubernetesTarget } from '../core/kubernetes/target';
 import { EngineBackend, envKeyOf, type EngineBackendDeps } from './host/engineBackend';
 import { DeploymentPanel, PANEL_VIEW_TYPE, webviewOptions } from './host/panel';
 import { unavailableBackend } from './host/unavailable';
@@ -30,15 +32,19 @@ export function servicesOf(c: Container): EngineBackendDeps | undefined {
     projects: () => c.projects.projects,
     health: local?.health,
     redact: (t) => deploy.redactor.redact(t),
-    followContainer: local
-      ? (envKey, onLines) => {
-          const [dir, name] = [envKey.slice(0, envKey.lastIndexOf('#')), envKey.slice(envKey.lastIndexOf('#') + 1)];
-          const project = c.projects.find(dir);
-          return followContainerLogs(local.engine, containerName(project?.name ?? '', name), onLines, (e) =>
-            c.log.warn(`container log follower stopped: ${String(e)}`),
-          );
-        }
-      : undefined,
+    // The panel's second log source: the container of a local environment, or every pod of a Kubernetes one.
+    followContainer: (envKey, onLines) => {
+      const [dir, name] = [envKey.slice(0, envKey.lastIndexOf('#')), envKey.slice(envKey.lastIndexOf('#') + 1)];
+      const project = c.projects.find(dir);
+      const env = project?.environments.find((e) => e.name === name);
+      const stopped = (e: unknown) => c.log.warn(`log follower for ${name} stopped: ${String(e)}`);
+      if (env && project && toolOf(env) === 'kubernetes' && c.kubernetes) {
+        const t = kubernetesTarget(env, project.dir);
+        return followWorkloadLogs(c.kubernetes.provider.cluster(t.context, t.kubeconfig), t.namespace, env.name, onLines, stopped, (l) => deploy.redactor.redact(l));
+      }
+      if (!local) return { dispose: () => undefined };
+      return followContainerLogs(local.engine, containerName(project?.name ?? '', name), onLines, stopped);
+    },
   };
 }
 

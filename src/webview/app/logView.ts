@@ -80,8 +80,11 @@ export class LogTab {
     );
   }
 
-  setContainerAvailable(on: boolean): void {
+  /** `label`: what the second source is called ("Container" for local Docker, "Pods" for Kubernetes). */
+  setContainerAvailable(on: boolean, label = 'Container'): void {
     this.sourceSel.hidden = !on;
+    const b = this.sourceSel.querySelector('[data-source="container"]');
+    if (b) b.textContent = label;
   }
 
   /** Bounded by the user's setting; a change takes effect with the next snapshot (which refills the buffers). */

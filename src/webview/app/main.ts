@@ -70,7 +70,7 @@ class App {
     switch (m.type) {
       case 'snapshot':
         this.state = m.state;
-        this.logs.setContainerAvailable(m.state.env.hasContainerLogs);
+        this.logs.setContainerAvailable(m.state.env.hasContainerLogs, m.state.env.kind === 'kubernetes' ? 'Pods' : 'Container');
         this.logs.setCapacity(m.state.maxLogLines);
         this.vscode.setState({ tab: this.tab, envKey: m.state.env.key });
         this.logs.reset('run', m.state.logs.run ?? []);

@@ -15,6 +15,7 @@ import type { ProbeResult } from '../../core/health/probe';
 import type { Environment, Project } from '../../core/model/types';
 import type { EnvView, HealthView, LogLine, ProbeStatus, ProbeView, RunView } from '../protocol';
 import type { BackendEvent, Disposable, PanelBackend, RunSnapshot } from './backend';
+import { toolOf } from '../../core/engine/target';
 
 /** The part of DeployEngine the panel uses (structural, so tests can pass the real engine or a stand-in). */
 export interface EngineLike {
@@ -127,7 +128,7 @@ export class EngineBackend implements PanelBackend {
       protected: !!f.env.protected,
       // An earlier successful deployment exists (engine journal); while a run is open, roll back after it.
       canRollback: this.rollbackPossible(f.project, f.env),
-      hasContainerLogs: f.env.kind === 'local' && !!this.d.followContainer,
+      hasContainerLogs: (f.env.kind === 'local' || toolOf(f.env) === 'kubernetes') && !!this.d.followContainer,
     };
   }
 
