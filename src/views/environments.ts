@@ -7,12 +7,13 @@ import type { LocalRuntime } from '../commands/local/runtime';
 import { clusterRow, isKubernetesEnv, KubernetesClusterStatus } from './kubernetes';
 import { toolOf } from '../core/engine/target';
 import type { ToolStatus } from '../core/engine/provider';
+import { contextChildren, contextItem, type ContextNode } from './kubeContexts';
 
 // The Environments view: each project's environments (helix.toml and helix.deploy.toml) with a type icon,
 // port and target. `contextValue` carries kind and state so menus offer Start on a stopped local
 // environment and Stop/Restart/Logs on a running one.
 
-export type EnvNode = { type: 'project'; project: Project } | { type: 'environment'; project: Project; environment: Environment };
+export type EnvNode = { type: 'project'; project: Project } | { type: 'environment'; project: Project; environment: Environment } | ContextNode;
 
 const KIND_ICON: Record<EnvironmentKind, string> = {
   local: 'vm',
@@ -56,14 +57,18 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     return status && status.state !== 'ok' ? status : undefined;
   }
 
-  getChildren(node?: EnvNode): EnvNode[] {
+  getChildren(node?: EnvNode): EnvNode[] | Promise<EnvNode[]> {
     const projects = this.c.projects.projects;
     if (!node) {
       // One project: its environments at the top level; several: grouped by project.
-      if (projects.length === 1) return this.envs(projects[0]);
-      return projects.map((project) => ({ type: 'project', project }));
+      const top: EnvNode[] = projects.length === 1 ? this.envs(projects[0]) : projects.map((project) => ({ type: 'project', project }));
+      // The kubeconfig's contexts, once a project deploys to Kubernetes.
+      const kube = projects.some((p) => p.environments.some(isKubernetesEnv));
+      return kube ? [...top, { type: 'kube-contexts' }] : top;
     }
-    return node.type === 'project' ? this.envs(node.project) : [];
+    if (node.type === 'project') return this.envs(node.project);
+    if (node.type === 'environment') return [];
+    return contextChildren(this.c, node);
   }
 
   getParent(node: EnvNode): EnvNode | undefined {
@@ -81,6 +86,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
   }
 
   getTreeItem(node: EnvNode): vscode.TreeItem {
+    if (node.type !== 'project' && node.type !== 'environment') return contextItem(node);
     if (node.type === 'project') {
       const item = new vscode.TreeItem(node.project.name, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `project:${node.project.dir}`;

@@ -33,7 +33,7 @@ export function isKubernetesEnv(env: Environment): boolean {
   return env.kind === 'kubernetes' || !!env.settings?.kubernetes;
 }
 
-function settingKubeconfig(): string | undefined {
+export function settingKubeconfig(): string | undefined {
   return vscode.workspace.getConfiguration('helixDeploy.kubernetes').get<string>('kubeconfig') || undefined;
 }
 

@@ -59,6 +59,20 @@ describe('kubernetes environment through the engine (extension host)', function 
     assert.equal(status.tool, 'kubernetes');
   });
 
+  it('lists the kubeconfig contexts in the Environments view, with each context\'s namespaces on expand', async () => {
+    const tree = container.local.environmentsTree;
+    const top = await tree.getChildren();
+    const group = top.find((n: any) => n.type === 'kube-contexts');
+    assert.ok(group, 'a "Kubernetes contexts" node once a project deploys to Kubernetes');
+    assert.equal(tree.getTreeItem(group).label, 'Kubernetes contexts');
+    const contexts = await tree.getChildren(group);
+    const standin = contexts.find((n: any) => n.name === 'standin');
+    assert.ok(standin, JSON.stringify(contexts));
+    assert.match(String(tree.getTreeItem(standin).description), /current/);
+    const namespaces = (await tree.getChildren(standin)).map((n: any) => n.name);
+    assert.ok(namespaces.includes('default'), `namespaces: ${namespaces.join(', ')}`);
+  });
+
   it('plans, approves and applies from the palette commands and rolls out to ready; the Deployments view shows the pods while visible', async () => {
     const engine = await container.deploy.engine.get();
     // What the palette's Plan resolves: the target from helix.deploy.toml (`${image}` = registry:tag).
