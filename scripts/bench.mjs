@@ -1,12 +1,12 @@
 // `npm run bench`: runs every test/bench/*.bench.ts and prints each figure beside its anchor.
 // Benchmarks that need the real engine/registry get them from the same services the tests use.
-import { readdirSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { register } from 'tsx/cjs/api';
 import { ensureAptPackages } from './lib/apt.mjs';
-import { startDocker, startRegistry } from './lib/services.mjs';
+import { startServices } from './lib/services.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 // Bench modules are TypeScript loaded as CommonJS through tsx, so __dirname and require.resolve stay plain paths.
@@ -20,14 +20,9 @@ const fmt = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toF
 let failures = 0;
 try {
   ensureAptPackages();
-  const docker = await startDocker(join(tmp, 'docker'));
-  stoppers.push(() => docker.stop());
-  const registry = await startRegistry(join(tmp, 'registry'));
-  stoppers.push(() => registry.stop());
-  process.env.DOCKER_HOST = docker.host;
-  process.env.HELIX_TEST_REGISTRY = registry.address;
-  process.env.HELIX_TEST_TMP = join(tmp, 'work');
-  mkdirSync(process.env.HELIX_TEST_TMP, { recursive: true });
+  const services = await startServices(tmp);
+  stoppers.push(() => services.stop());
+  Object.assign(process.env, services.env);
   console.log(`${'benchmark'.padEnd(58)} ${'ours'.padStart(14)}   ${'anchor'.padEnd(34)} ${'ratio'.padStart(7)}  goal`);
   for (const f of files) {
     let results;

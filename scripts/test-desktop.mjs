@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { run } from './lib/run.mjs';
 import { ensureAptPackages } from './lib/apt.mjs';
-import { startDocker, startRegistry } from './lib/services.mjs';
+import { startServices } from './lib/services.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 run('node', ['scripts/build.mjs', '--tests'], { cwd: root });
@@ -19,15 +19,13 @@ const stoppers = [];
 try {
   // The same real components as `npm test`: a private dockerd and a registry on 127.0.0.1.
   ensureAptPackages();
-  const docker = await startDocker(join(tmp, 'docker'));
-  stoppers.push(() => docker.stop());
-  const registry = await startRegistry(join(tmp, 'registry'));
-  stoppers.push(() => registry.stop());
+  const services = await startServices(tmp);
+  stoppers.push(() => services.stop());
   await runTests({
     extensionDevelopmentPath: root,
     extensionTestsPath: join(root, 'out/exthost/index.js'),
     launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust'],
-    extensionTestsEnv: { HELIX_TEST_RESULTS: results, DOCKER_HOST: docker.host, HELIX_TEST_REGISTRY: registry.address, HELIX_TEST_TMP: join(tmp, 'work') },
+    extensionTestsEnv: { HELIX_TEST_RESULTS: results, ...services.env },
   });
   const { outcomes } = JSON.parse(readFileSync(results, 'utf8'));
   const passed = outcomes.filter((o) => o.state === 'passed').length;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ensureAptPackages } from './lib/apt.mjs';
 import { ensureCodeServer } from './lib/codeServer.mjs';
 import { startCodeServer, installVsix, chromiumArgs } from './lib/codeServerRun.mjs';
-import { startDocker, startRegistry } from './lib/services.mjs';
+import { startServices } from './lib/services.mjs';
 import { run } from './lib/run.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -63,13 +63,10 @@ function add(name, s) {
 
 async function services() {
   if (services.env) return services.env;
-  const docker = await startDocker(join(tmp, 'docker'));
-  stoppers.push(() => docker.stop());
-  const registry = await startRegistry(join(tmp, 'registry'));
-  stoppers.push(() => registry.stop());
-  log(`dockerd on ${docker.host}, registry on ${registry.address}`);
-  services.env = { DOCKER_HOST: docker.host, HELIX_TEST_REGISTRY: registry.address, HELIX_TEST_TMP: join(tmp, 'work'), HELIX_TEST_OUTPUT: output };
-  mkdirSync(services.env.HELIX_TEST_TMP, { recursive: true });
+  const s = await startServices(tmp);
+  stoppers.push(() => s.stop());
+  log(`dockerd on ${s.docker.host}, registry on ${s.registry.address}`);
+  services.env = { ...s.env, HELIX_TEST_OUTPUT: output };
   return services.env;
 }
 

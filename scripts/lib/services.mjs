@@ -111,3 +111,30 @@ export async function startRegistry(dir) {
 }
 
 export { existsSync };
+
+/**
+ * Everything the integration tests, the benchmarks and the desktop test run need, under dir: a private
+ * dockerd and a registry. Returns the environment to hand to tests (DOCKER_HOST, HELIX_TEST_REGISTRY,
+ * HELIX_TEST_TMP) and stop(), which stops both.
+ */
+export async function startServices(dir) {
+  const docker = await startDocker(join(dir, 'docker'));
+  let registry;
+  try {
+    registry = await startRegistry(join(dir, 'registry'));
+  } catch (err) {
+    await docker.stop();
+    throw err;
+  }
+  const work = join(dir, 'work');
+  mkdirSync(work, { recursive: true });
+  return {
+    docker,
+    registry,
+    env: { DOCKER_HOST: docker.host, HELIX_TEST_REGISTRY: registry.address, HELIX_TEST_TMP: work },
+    async stop() {
+      await registry.stop();
+      await docker.stop();
+    },
+  };
+}

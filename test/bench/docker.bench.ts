@@ -1,6 +1,5 @@
 import { spawnSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { Journal } from '../../src/core/engine/journal';
 import { HealthService } from '../../src/core/health/service';
@@ -8,7 +7,7 @@ import type { ContainerInfo } from '../../src/core/local/engine';
 import { presentContainer, isHelixContainer } from '../../src/core/local/present';
 import { LocalService } from '../../src/core/local/service';
 import { EngineWatch } from '../../src/core/local/watch';
-import { cleanup, dockerHost, fixtureContext, localTarget, testEngine, tmpRoot, uid } from '../integration/docker/support';
+import { cleanup, dockerHost, fixtureContext, localTarget, testEngine, tmpRoot, uid, freePort } from '../integration/docker/support';
 import type { BenchResult } from './types';
 
 // Local Docker loop figures, each beside its anchor measured in the same run on the same engine:
@@ -25,13 +24,6 @@ function docker(args: string[]): { ms: number; out: string } {
   return { ms: performance.now() - t0, out: r.stdout };
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 function curlOk(url: string): Promise<boolean> {
   return new Promise((resolve) => {

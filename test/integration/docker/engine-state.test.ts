@@ -10,7 +10,7 @@ import { EngineWatch } from '../../../src/core/local/watch';
 import { LogFollower } from '../../../src/core/logs/follower';
 import { DockerEngine } from '../../../src/providers/docker/engine';
 import { parseHost } from '../../../src/providers/docker/connect';
-import { cleanup, dockerHost, fixtureContext, localTarget, testEngine, tmpRoot, uid } from './support';
+import { cleanup, dockerHost, fixtureContext, localTarget, testEngine, tmpRoot, uid, freePort } from './support';
 
 // Engine states: a missing engine, a daemon that stops mid-operation and comes back (through a socket
 // relay we can cut, which the client cannot tell from a stopped daemon), event-driven refresh with no
@@ -49,13 +49,6 @@ function until(cond: () => boolean, ms = 15_000): Promise<void> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 describe('engine states, refresh and logs (real engine)', function () {
   this.timeout(90_000);

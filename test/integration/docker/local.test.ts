@@ -8,18 +8,11 @@ import { LocalError } from '../../../src/core/local/errors';
 import { LocalService } from '../../../src/core/local/service';
 import { nameOf, targetKey } from '../../../src/core/local/naming';
 import { probe } from '../../../src/core/health/probe';
-import { cleanup, fixtureContext, localTarget, testEngine, tmpRoot, uid } from './support';
+import { cleanup, fixtureContext, localTarget, testEngine, tmpRoot, uid, freePort } from './support';
 
 // The local loop against the real test engine: build, start (healthy), health going unhealthy,
 // port clash, stop/restart/remove, .env secrets kept out of logs, journal records.
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 describe('local loop (real engine)', function () {
   this.timeout(90_000);

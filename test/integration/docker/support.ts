@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import * as net from 'node:net';
 import { DockerEngine } from '../../../src/providers/docker/engine';
 import { parseHost } from '../../../src/providers/docker/connect';
 import type { Project } from '../../../src/core/model/types';
@@ -64,4 +65,13 @@ export async function cleanup(engine: DockerEngine, projectName: string): Promis
   const cs = await engine.list([`helix.project=${projectName}`]).catch(() => []);
   for (const c of cs) await engine.remove(c.id).catch(() => undefined);
   await engine.docker.getImage(`hd-test-${projectName}:dev`).remove({ force: true }).catch(() => undefined);
+}
+
+/** A free TCP port on 127.0.0.1 (for published ports and clashes). */
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const p = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return p;
 }
