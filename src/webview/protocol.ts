@@ -118,7 +118,8 @@ export interface Notice {
 
 export type HostMessage =
   | { type: 'snapshot'; state: PanelState }
-  | { type: 'run'; run: RunView | undefined; plan?: PlanView }
+  /** `plan` only when it changed since the last message: null = no plan (undefined would not survive JSON). */
+  | { type: 'run'; run: RunView | undefined; plan?: PlanView | null }
   | { type: 'log'; source: LogSource; lines: LogLine[]; reset?: boolean }
   | { type: 'health'; health: HealthView }
   | { type: 'detail'; section: 'resources' | 'drift'; address: string; attributes: AttributeDiff[] }

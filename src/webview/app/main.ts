@@ -80,7 +80,7 @@ class App {
         break;
       case 'run':
         if (!this.state) return;
-        this.state = { ...this.state, run: m.run, plan: 'plan' in m ? m.plan : this.state.plan };
+        this.state = { ...this.state, run: m.run, plan: m.plan === undefined ? this.state.plan : (m.plan ?? undefined) };
         if (m.run?.id !== this.lastRunId) this.logs.reset('run', []);
         this.renderAll(false);
         break;

@@ -45,6 +45,8 @@ export class PanelSession {
   private snap: RunSnapshot | undefined;
   private planView: PlanView | undefined;
   private planOf: PlanModel | undefined;
+  /** The webview holds a different plan than planView: the next 'run' message carries it (plans can be MBs). */
+  private planUnsent = true;
   private readonly logs: Record<LogSource, LogLine[]> = { run: [], container: [] };
   private notice: Notice | undefined;
   private pending: Record<LogSource, LogLine[]> = { run: [], container: [] };
@@ -71,7 +73,8 @@ export class PanelSession {
           const before = this.notice;
           if (newRun) this.notice = undefined; // a notice is about the run it came with
           this.setRun(e.snapshot);
-          this.send({ type: 'run', run: this.snap?.run, plan: this.planView });
+          this.send({ type: 'run', run: this.snap?.run, ...(this.planUnsent ? { plan: this.planView ?? null } : {}) });
+          this.planUnsent = false;
           if (this.notice !== before) this.send({ type: 'notice', notice: this.notice });
           if (newRun) this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true });
           // A run that ends (or starts) can make Rollback possible (or not): the env header must follow.
@@ -111,6 +114,7 @@ export class PanelSession {
   /** Full state, what a (re)opened webview renders from scratch. */
   snapshot(): PanelState {
     this.lastEnv = JSON.stringify(this.backend.env(this.envKey));
+    this.planUnsent = false;
     const env: EnvView = this.backend.env(this.envKey) ?? {
       key: this.envKey,
       project: '',
@@ -222,6 +226,7 @@ export class PanelSession {
     if (s?.plan !== this.planOf) {
       this.planOf = s?.plan;
       this.planView = s?.plan ? toPlanView(s.plan) : undefined;
+      this.planUnsent = true;
     }
     if (!sameRun) this.logs.run = bounded(s?.log ?? []);
     // Stale plans: say so and offer the way out rather than a dead Approve button.

@@ -28,6 +28,19 @@ async function panelFrame(page: Page): Promise<Frame> {
   }, 'the deployment panel webview', 60_000);
 }
 
+/**
+ * Expands a plan row by clicking its address. The panel can still shift by a line just after a plan lands
+ * (the header gains Rollback, the approval bar its countdown), so a click may hit a neighbour: click again
+ * until the row itself says it is expanded.
+ */
+async function expandRow(frame: Frame, selector: string): Promise<void> {
+  const row = frame.locator(selector).first();
+  await eventually(async () => {
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.address').click({ timeout: 5_000 });
+    return (await row.getAttribute('aria-expanded')) === 'true';
+  }, `${selector} expanded`);
+}
+
 function terraform(dir: string, args: string[]): void {
   const r = spawnSync('terraform', args, { cwd: dir, encoding: 'utf8', env: TF_ENV });
   if (r.status !== 0) throw new Error(`terraform ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
@@ -70,9 +83,12 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
     it('opens from the palette on the Terraform environment', async () => {
       await wb.openHelix();
       await wb.runCommand('Helix: Open Deployment Panel');
-      const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'staging' }).first();
-      await pick.waitFor({ timeout: 30_000 });
-      await pick.click();
+      // The workspace has several projects: the project first, then its environment.
+      for (const label of ['panel-demo', 'staging']) {
+        const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+        await pick.waitFor({ timeout: 30_000 });
+        await pick.click();
+      }
       frame = await panelFrame(wb.page);
       await frame.locator('#env-title', { hasText: 'panel-demo / staging' }).waitFor();
       assert.ok(await frame.locator('.protected-tag').count(), 'protected environment is marked');
@@ -103,7 +119,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
     it('expands the replace into its attribute diff with the forcing attribute', async () => {
       const row = frame.locator('.prow-resource[data-action="replace"]');
       assert.match(await row.innerText(), /forced by triggers_replace/);
-      await row.locator('.address').click();
+      await expandRow(frame, '.prow-resource[data-action="replace"]');
       await frame.locator('.prow-attr', { hasText: 'forces replacement' }).first().waitFor();
       const attrs = await frame.locator('.prow-attr').allInnerTexts();
       assert.ok(attrs.some((a) => /Sid/.test(a) && /"v0"/.test(a) && /"v1"/.test(a)), `policy JSON diffed structurally:\n${attrs.join('\n')}`);
@@ -111,7 +127,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
     });
 
     it('masks the sensitive password and never shows the canary secret', async () => {
-      await frame.locator('.prow-resource[data-address="terraform_data.credentials"] .address').click();
+      await expandRow(frame, '.prow-resource[data-address="terraform_data.credentials"]');
       await frame.locator('.prow-attr', { hasText: 'password' }).first().waitFor();
       assert.match(await frame.locator('.prow-attr', { hasText: 'password' }).first().innerText(), /\(sensitive\)/);
       assert.ok(!(await frame.content()).includes(CANARY), 'canary secret in the webview DOM');

@@ -41,6 +41,25 @@ describe('panel session (host side)', () => {
     s.dispose();
   });
 
+  it('sends a plan once: later run messages of the same plan leave the webview\'s plan (and its expanded rows) alone', async () => {
+    const b = new FakeBackend();
+    const o = io();
+    const s = new PanelSession(b.envView.key, b, o.impl);
+    await s.handle({ type: 'ready', version: 1 });
+    const model = local1().model;
+    b.setRun('Planned', model);
+    b.setRun('Planned', model, { updatedAt: Date.now() + 1 });
+    b.setRun('Approved', model);
+    const runs = o.posted.filter((m) => m.type === 'run') as Extract<HostMessage, { type: 'run' }>[];
+    assert.equal(runs.length, 3);
+    assert.ok('plan' in runs[0]! && runs[0].plan?.summary.replace === 1);
+    assert.ok(!('plan' in runs[1]!) && !('plan' in runs[2]!), 'unchanged plan resent');
+    b.setRun('Planning', undefined, { id: 'run-2' });
+    const last = o.posted.filter((m) => m.type === 'run').pop()!;
+    assert.ok('plan' in last && last.plan === null, 'a new run without a plan clears the old one');
+    s.dispose();
+  });
+
   it('rejects malformed messages without acting on them', async () => {
     const b = new FakeBackend();
     const o = io();
