@@ -10,6 +10,7 @@ import { summaryLine } from '../core/plan/model';
 import { renderPlan } from '../core/plan/render';
 import type { Environment, Project } from '../core/model/types';
 import type { ToolStates } from './deploy-tools';
+import { pickEnvironment } from './pickEnvironment';
 
 // The palette/tree flows over the engine: pick an environment or run, show progress with cancellation,
 // turn engine errors into messages with their actions (Re-plan, Show Run, Set Path).
@@ -246,17 +247,16 @@ export class DeployFlows {
       return deployTargetFor(arg.project, arg.environment.name);
     }
     await this.c.projects.refresh();
-    const targets = this.targets();
-    if (!targets.length) {
-      void vscode.window.showInformationMessage('No Terraform, Pulumi or Kubernetes environment: add `[environments.<name>]` with `terraform = { dir = ... }` or `kubernetes = { manifests = ... }` to helix.deploy.toml.');
-      return undefined;
-    }
-    if (targets.length === 1) return targets[0];
-    const pick = await vscode.window.showQuickPick(
-      targets.map((t) => ({ label: t.environment.name, description: `${t.project.name} · ${toolOf(t.environment)}${t.environment.protected ? ' · protected' : ''}`, t })),
-      { title, placeHolder: 'Environment' },
+    const picked = await pickEnvironment(
+      this.c,
+      this.c.projects.projects.flatMap((project) => project.environments.filter((e) => toolOf(e)).map((environment) => ({ project, environment }))),
+      {
+        title: `Helix: ${title}`,
+        none: 'No Terraform, Pulumi or Kubernetes environment: add `[environments.<name>]` with `terraform = { dir = ... }` or `kubernetes = { manifests = ... }` to helix.deploy.toml.',
+        describe: (x) => `${toolOf(x.environment)}${x.environment.target ? ` · ${x.environment.target}` : ''}`,
+      },
     );
-    return pick?.t;
+    return picked && deployTargetFor(picked.project, picked.environment.name);
   }
 
   private async pickRun(arg: RunArg, states: string | string[] | undefined, title: string): Promise<RunSnapshot | undefined> {

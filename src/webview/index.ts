@@ -10,6 +10,7 @@ import { kubernetesTarget } from '../core/kubernetes/target';
 import { EngineBackend, envKeyOf, type EngineBackendDeps } from './host/engineBackend';
 import { DeploymentPanel, PANEL_VIEW_TYPE, webviewOptions } from './host/panel';
 import { unavailableBackend } from './host/unavailable';
+import { pickEnvironment } from '../commands/pickEnvironment';
 
 // The deployment panel: one webview panel per environment (plan review, approval, live logs, health).
 // Commands: helixDeploy.panel.open (palette + environment context menu). Restored after a window reload by a
@@ -94,15 +95,11 @@ export class PanelManager implements vscode.Disposable {
 
   private async pick(): Promise<string | undefined> {
     await this.c.projects.refresh();
-    const items = this.c.projects.projects.flatMap((p) =>
-      p.environments.map((e) => ({ label: e.name, description: `${p.name} · ${e.kind}${e.protected ? ' · protected' : ''}`, key: envKeyOf(p, e) })),
-    );
-    if (!items.length) {
-      void vscode.window.showInformationMessage('No HelixDB environments found: add one to helix.toml or helix.deploy.toml.');
-      return undefined;
-    }
-    const pick = await vscode.window.showQuickPick(items, { title: 'Open Deployment Panel', placeHolder: 'Environment' });
-    return pick?.key;
+    const picked = await pickEnvironment(this.c, this.c.projects.projects.flatMap((project) => project.environments.map((environment) => ({ project, environment }))), {
+      title: 'Helix: Open Deployment Panel',
+      none: 'No HelixDB environments found: add one to helix.toml or helix.deploy.toml.',
+    });
+    return picked && envKeyOf(picked.project, picked.environment);
   }
 
   dispose(): void {

@@ -59,6 +59,8 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
     browser,
     workspace,
     async runCommand(title) {
+      // A focused webview (an iframe) keeps F1 to itself: hand the focus back to the workbench first.
+      if (await page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) await page.locator('.activitybar .action-item a').first().focus();
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import type { Environment, Project } from '../../core/model/types';
+import { pickEnvironment } from '../pickEnvironment';
 
 // Which project / kubernetes environment a command acts on: from the tree node it was invoked on, else a pick.
 
@@ -19,12 +20,13 @@ export async function pickProject(c: Container, arg?: EnvArg): Promise<Project |
 
 export async function pickKubernetesEnvironment(c: Container, arg?: EnvArg): Promise<{ project: Project; environment: Environment } | undefined> {
   if (arg?.project && arg.environment?.kind === 'kubernetes') return { project: arg.project, environment: arg.environment };
-  const all = c.projects.projects.flatMap((project) => project.environments.filter((e) => e.kind === 'kubernetes').map((environment) => ({ project, environment })));
-  if (!all.length) {
-    void vscode.window.showInformationMessage('No kubernetes environment in helix.deploy.toml. Add one, e.g. [environments.prod-k8s] kubernetes = { context = "prod", namespace = "helix", manifests = "deploy/k8s" }.');
-    return undefined;
-  }
-  if (all.length === 1) return all[0];
-  const p = await vscode.window.showQuickPick(all.map((x) => ({ label: x.environment.name, description: `${x.project.name} · ${x.environment.target ?? ''}`, x })), { placeHolder: 'Which kubernetes environment?' });
-  return p?.x;
+  return pickEnvironment(
+    c,
+    c.projects.projects.flatMap((project) => project.environments.filter((e) => e.kind === 'kubernetes').map((environment) => ({ project, environment }))),
+    {
+      title: 'Helix: Kubernetes Environment',
+      none: 'No kubernetes environment in helix.deploy.toml. Add one, e.g. [environments.prod-k8s] kubernetes = { context = "prod", namespace = "helix", manifests = "deploy/k8s" }.',
+      describe: (x) => `kubernetes · ${x.environment.target ?? ''}`,
+    },
+  );
 }

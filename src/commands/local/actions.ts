@@ -52,13 +52,13 @@ export class LocalActions {
     };
   }
 
-  private async target(arg: unknown): Promise<LocalTarget | undefined> {
+  private async target(arg: unknown, title: string): Promise<LocalTarget | undefined> {
     if (!this.trusted()) return undefined;
-    return resolveTarget(this.c, arg);
+    return resolveTarget(this.c, arg, `Helix: ${title}`);
   }
 
   async build(arg?: unknown): Promise<boolean> {
-    const t = await this.target(arg);
+    const t = await this.target(arg, 'Build Image');
     if (!t) return false;
     return this.buildTarget(t);
   }
@@ -79,7 +79,7 @@ export class LocalActions {
   }
 
   async start(arg?: unknown, port?: number): Promise<void> {
-    const t = await this.target(arg);
+    const t = await this.target(arg, 'Start');
     if (t) await this.startTarget(t, port);
   }
 
@@ -100,7 +100,7 @@ export class LocalActions {
   }
 
   async simple(kind: 'stop' | 'restart' | 'remove', arg?: unknown): Promise<void> {
-    const t = await this.target(arg);
+    const t = await this.target(arg, kind[0]!.toUpperCase() + kind.slice(1));
     if (!t) return;
     if (kind === 'remove') {
       const ok = await vscode.window.showWarningMessage(`Remove ${nameOf(t)}? In-memory data is lost (as with "helix stop").`, { modal: true }, 'Remove');
@@ -120,7 +120,7 @@ export class LocalActions {
       if (this.trusted()) await this.logs.show(node.container.name);
       return;
     }
-    const t = await this.target(arg);
+    const t = await this.target(arg, 'Show Logs');
     if (t) await this.logs.show(nameOf(t), true, maskFor(t));
   }
 
@@ -128,7 +128,7 @@ export class LocalActions {
     const node = arg as DepNode | undefined;
     let port = node?.type === 'container' ? node.container.ports[0]?.host : undefined;
     if (!port) {
-      const t = await this.target(arg);
+      const t = await this.target(arg, 'Open in Browser');
       if (!t) return;
       const c = await this.rt.service.status(t).catch(() => undefined);
       port = c?.ports[0]?.host ?? hostPort(t);
@@ -137,7 +137,7 @@ export class LocalActions {
   }
 
   async checkHealth(arg?: unknown): Promise<void> {
-    const t = await this.target(arg);
+    const t = await this.target(arg, 'Check Health');
     if (!t) return;
     try {
       const r = await this.progress(`Helix: Checking ${nameOf(t)}`, (signal) => this.rt.service.checkHealth(t, signal));
@@ -166,7 +166,7 @@ export class LocalActions {
       const environment = project?.environments.find((e) => e.name === r.environment && e.kind === 'local');
       t = project && environment ? { project, environment } : undefined;
     } else {
-      t = await this.target(arg);
+      t = await this.target(arg, 'Show Failing Step');
       const j = this.rt.journal ?? (await this.rt.ready());
       run = t && j.list({ project: t.project.name, environment: t.environment.name, kind: 'build' }).find((r) => r.state === 'Failed' || r.state === 'Succeeded');
     }
