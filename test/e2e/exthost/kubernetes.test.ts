@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -137,5 +138,60 @@ describe('kubernetes environment through the engine (extension host)', function 
     assert.equal(done.state, 'Applied', done.error);
     const d = server.store.list({ resource: 'deployments' } as any).find((o: any) => o.metadata.name === 'helix');
     assert.equal(d?.spec.template.spec.containers[0].image, '127.0.0.1:5000/k8s-demo:1');
+  });
+
+  it('an unreachable cluster and an expired credential are states of the environment row, and a plan fails fast with the reason', async () => {
+    const clusters = container.kubernetesViews.clusters;
+    const engine = await container.deploy.engine.get();
+    const planOf = async () => {
+      const before = new Set(engine.list({ project: 'k8s-demo', environment: 'prod-k8s' }).map((r: any) => r.id));
+      const t0 = Date.now();
+      void vscode.commands.executeCommand('helixDeploy.deploy.plan', { project, environment: env });
+      const run = await until(
+        () => engine.list({ project: 'k8s-demo', environment: 'prod-k8s' }).find((r: any) => !before.has(r.id) && !['Draft', 'Planning'].includes(r.state)),
+        'the plan to end',
+        30_000,
+      );
+      return { run, ms: Date.now() - t0 };
+    };
+    const settled = () =>
+      until(() => {
+        const v = clusters.view(project, env);
+        return v.cluster.state === 'reachable' || v.cluster.state === 'unreachable' ? v : undefined;
+      }, 'the reachability check');
+
+    // 1. Nothing listens at the server address any more.
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const dead = path.join(dir, 'kubeconfig-dead');
+    fs.writeFileSync(dead, fs.readFileSync(path.join(dir, 'kubeconfig'), 'utf8').replace(/http:\/\/127\.0\.0\.1:\d+/, `http://127.0.0.1:${port}`));
+    await config().update('kubeconfig', dead, vscode.ConfigurationTarget.Global);
+    let view = await settled();
+    assert.equal(view.cluster.state, 'unreachable', JSON.stringify(view));
+    assert.match(clusterRow(view).description, /· unreachable$/);
+    assert.match(clusterRow(view).tooltip, new RegExp(`127\\.0\\.0\\.1:${port}|ECONNREFUSED|refused`));
+    let plan = await planOf();
+    assert.equal(plan.run.state, 'PlanFailed', plan.run.error);
+    assert.match(plan.run.error, /unreachable|refused|127\.0\.0\.1/i);
+    assert.ok(plan.ms < 20_000, `took ${plan.ms} ms`);
+
+    // 2. The server is back but wants a token the kubeconfig does not have (an expired credential).
+    server.setToken('rotated-token');
+    try {
+      const stale = server.writeKubeconfig(path.join(dir, 'kubeconfig-stale'), { token: 'expired-token' });
+      await config().update('kubeconfig', stale, vscode.ConfigurationTarget.Global);
+      view = await settled();
+      assert.equal(view.cluster.state, 'unreachable', JSON.stringify(view));
+      assert.match(clusterRow(view).tooltip, /credential|log in|unauthori[sz]ed/i);
+      plan = await planOf();
+      assert.equal(plan.run.state, 'PlanFailed', plan.run.error);
+      assert.match(plan.run.error, /credential|log in|unauthori[sz]ed/i);
+    } finally {
+      server.setToken(undefined);
+      await config().update('kubeconfig', path.join(dir, 'kubeconfig'), vscode.ConfigurationTarget.Global);
+    }
+    assert.equal((await settled()).cluster.state, 'reachable', 'back to reachable once the kubeconfig is good again');
   });
 });
