@@ -247,15 +247,11 @@ export class DeployFlows {
       return deployTargetFor(arg.project, arg.environment.name);
     }
     await this.c.projects.refresh();
-    const picked = await pickEnvironment(
-      this.c,
-      this.c.projects.projects.flatMap((project) => project.environments.filter((e) => toolOf(e)).map((environment) => ({ project, environment }))),
-      {
-        title: `Helix: ${title}`,
-        none: 'No Terraform, Pulumi or Kubernetes environment: add `[environments.<name>]` with `terraform = { dir = ... }` or `kubernetes = { manifests = ... }` to helix.deploy.toml.',
-        describe: (x) => `${toolOf(x.environment)}${x.environment.target ? ` · ${x.environment.target}` : ''}`,
-      },
-    );
+    const picked = await pickEnvironment(this.c, (e) => toolOf(e), {
+      title: `Helix: ${title}`,
+      none: 'No Terraform, Pulumi or Kubernetes environment: add `[environments.<name>]` with `terraform = { dir = ... }` or `kubernetes = { manifests = ... }` to helix.deploy.toml.',
+      describe: (x) => `${toolOf(x.environment)}${x.environment.target ? ` · ${x.environment.target}` : ''}`,
+    });
     return picked && deployTargetFor(picked.project, picked.environment.name);
   }
 

@@ -27,7 +27,10 @@ interface Last {
   env: string;
 }
 
-export async function pickEnvironment<T extends EnvChoice>(c: Container, candidates: T[], o: PickOptions): Promise<T | undefined> {
+/** Asks for one environment among those `accept` takes (waits for the first scan of the workspace). */
+export async function pickEnvironment(c: Container, accept: (e: Environment) => unknown, o: PickOptions): Promise<EnvChoice | undefined> {
+  await c.projects.ready();
+  const candidates = c.projects.projects.flatMap((project) => project.environments.filter(accept).map((environment) => ({ project, environment })));
   if (!candidates.length) {
     void vscode.window.showInformationMessage(o.none);
     return undefined;

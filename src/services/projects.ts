@@ -18,6 +18,7 @@ export class ProjectIndex implements vscode.Disposable {
   private list: Project[] = [];
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
+  private firstLoad: Promise<void> | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     const watcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
@@ -42,7 +43,13 @@ export class ProjectIndex implements vscode.Disposable {
   /** Re-reads every project; concurrent callers share one pass. */
   refresh(): Promise<void> {
     this.loading ??= this.load().finally(() => (this.loading = undefined));
+    this.firstLoad ??= this.loading;
     return this.loading;
+  }
+
+  /** Resolves once the workspace was scanned at least once: a command run right after start-up sees its projects. */
+  ready(): Promise<void> {
+    return this.firstLoad ?? this.refresh();
   }
 
   private schedule(): void {

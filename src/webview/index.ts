@@ -95,7 +95,7 @@ export class PanelManager implements vscode.Disposable {
 
   private async pick(): Promise<string | undefined> {
     await this.c.projects.refresh();
-    const picked = await pickEnvironment(this.c, this.c.projects.projects.flatMap((project) => project.environments.map((environment) => ({ project, environment }))), {
+    const picked = await pickEnvironment(this.c, () => true, {
       title: 'Helix: Open Deployment Panel',
       none: 'No HelixDB environments found: add one to helix.toml or helix.deploy.toml.',
     });

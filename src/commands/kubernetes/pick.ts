@@ -22,7 +22,7 @@ export async function pickKubernetesEnvironment(c: Container, arg?: EnvArg): Pro
   if (arg?.project && arg.environment?.kind === 'kubernetes') return { project: arg.project, environment: arg.environment };
   return pickEnvironment(
     c,
-    c.projects.projects.flatMap((project) => project.environments.filter((e) => e.kind === 'kubernetes').map((environment) => ({ project, environment }))),
+    (e) => e.kind === 'kubernetes',
     {
       title: 'Helix: Kubernetes Environment',
       none: 'No kubernetes environment in helix.deploy.toml. Add one, e.g. [environments.prod-k8s] kubernetes = { context = "prod", namespace = "helix", manifests = "deploy/k8s" }.',

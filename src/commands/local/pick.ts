@@ -10,11 +10,11 @@ import { pickEnvironment } from '../pickEnvironment';
 export async function resolveTarget(c: Container, arg: unknown, title = 'Helix: Local Environment'): Promise<LocalTarget | undefined> {
   return (
     targetFromNode(c, arg) ??
-    pickEnvironment(
-      c,
-      c.projects.projects.flatMap((project) => project.environments.filter((e) => e.kind === 'local').map((environment) => ({ project, environment }))),
-      { title, none: 'No HelixDB project with a [local.<name>] environment in this workspace.', describe: (x) => `local · :${x.environment.port ?? 6969}` },
-    )
+    pickEnvironment(c, (e) => e.kind === 'local', {
+      title,
+      none: 'No HelixDB project with a [local.<name>] environment in this workspace.',
+      describe: (x) => `local · :${x.environment.port ?? 6969}`,
+    })
   );
 }
 

@@ -9,7 +9,7 @@ export type Target = EnvChoice;
 export async function pickTarget(c: Container, node: unknown, accept: (e: Environment) => boolean, what: string): Promise<Target | undefined> {
   const n = node as { project?: Project; environment?: Environment } | undefined;
   if (n?.project && n.environment && accept(n.environment)) return { project: n.project, environment: n.environment };
-  return pickEnvironment(c, c.projects.projects.flatMap((project) => project.environments.filter(accept).map((environment) => ({ project, environment }))), {
+  return pickEnvironment(c, accept, {
     title: `Helix: Choose the ${what} environment`,
     none: `No ${what} environment found. Add one to helix.toml or helix.deploy.toml.`,
     describe: (x) => x.environment.target ?? x.environment.kind,
