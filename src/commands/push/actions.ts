@@ -97,7 +97,7 @@ export class PushActions {
       const repo = pushRepository(t.project, t.environment, ecrHost);
       await this.pushTo(t, repo);
     } catch (err) {
-      await this.report(err, t);
+      await this.report(err, t, undefined, () => this.push(t));
     }
   }
 
@@ -207,7 +207,7 @@ export class PushActions {
         if (a === 'Show Log') this.c.log.show();
       });
     } catch (err) {
-      await this.report(err, t, which);
+      await this.report(err, t, which, () => this.deploy(which, t));
     }
   }
 
@@ -221,11 +221,12 @@ export class PushActions {
    * Expected failures become a message with the next step; anything else is logged for a bug report.
    * The command does not wait for the user's answer: the button acts whenever it is clicked.
    */
-  private async report(err: unknown, t: Target, cloud?: 'helix-cloud' | 'fly'): Promise<void> {
+  /** `retry` runs the same command again once the user signed in (or entered a new key) from the error. */
+  private async report(err: unknown, t: Target, cloud?: 'helix-cloud' | 'fly', retry?: () => Promise<void>): Promise<void> {
     if (err instanceof PushError && err.kind === 'cancelled') return void this.notices.info('Push cancelled.');
     if ((err as Error)?.name === 'AbortError') return void this.notices.info('Deploy cancelled.');
     if (err instanceof RegistryAuthError) {
-      void this.notices.error(err.message, 'Sign In').then((a) => (a ? this.signIn(err.registry) : undefined));
+      void this.notices.error(err.message, 'Sign In').then(async (a) => a && (await this.signIn(err.registry)) && retry?.());
       return;
     }
     if (err instanceof CloudAuthError) {
@@ -233,7 +234,7 @@ export class PushActions {
       void this.notices.error(err.message, 'Enter a New Key').then(async (a) => {
         if (!a) return;
         await this.secrets.deleteToken(key);
-        await (cloud === 'fly' ? this.flyToken() : this.helixCloudKey());
+        if (await (cloud === 'fly' ? this.flyToken() : this.helixCloudKey())) await retry?.();
       });
       return;
     }
@@ -242,8 +243,8 @@ export class PushActions {
     void this.notices.error(message, 'Show Log').then((a) => a && this.c.log.show());
   }
 
-  /** Helix: Sign In to Registry. Checks the credential with the engine before keeping it. */
-  async signIn(host?: string): Promise<void> {
+  /** Helix: Sign In to Registry. Checks the credential with the engine before keeping it; true once saved. */
+  async signIn(host?: string): Promise<boolean> {
     if (!host) {
       const known = new Set<string>();
       for (const p of this.c.projects.projects) for (const e of p.environments.filter(pushable)) {
@@ -256,24 +257,25 @@ export class PushActions {
       const items = [...known].filter((h) => !['ecr', 'fly'].includes(registryKind(h))).map((label) => ({ label }));
       const other = { label: '$(add) Other registry…' };
       const picked = items.length ? await vscode.window.showQuickPick([...items, other], { title: 'Sign in to registry' }) : other;
-      if (!picked) return;
+      if (!picked) return false;
       host = picked === other ? await vscode.window.showInputBox({ title: 'Registry host', prompt: 'e.g. ghcr.io, docker.io, registry.example.com:5000', ignoreFocusOut: true }) : picked.label;
-      if (!host) return;
+      if (!host) return false;
     }
     const answer = await this.secrets.prompt(host, 'missing');
-    if (!answer) return;
+    if (!answer) return false;
     try {
       await this.docker().checkAuth({ username: answer.username, password: answer.secret, serveraddress: host });
     } catch (err) {
       const msg = String((err as Error).message ?? err);
       if (/unauthorized|denied|401|403|incorrect/i.test(msg)) {
         void this.notices.error(`${host} refused these credentials. Nothing was saved.`);
-        return;
+        return false;
       }
       this.c.log.warn(`Could not check the credentials for ${host} with the engine (${new Redactor().redact(msg)}); saving them anyway.`);
     }
     await this.secrets.registries.save(host, answer.username, answer.secret);
     void this.notices.info(`Signed in to ${host}.`);
+    return true;
   }
 
   /**
