@@ -50,6 +50,14 @@ export async function showLocalError(c: Container, err: unknown, t?: LocalTarget
       if (a === 'Show Failing Step' && t) await revealStep(t, err.detail.failedStep);
       return undefined;
     }
+    case 'config-invalid':
+    case 'sidecar-unavailable': {
+      // Both are fixed in helix.toml: the storage settings, or sidecar_image pointing at a mirror.
+      const a = await vscode.window.showErrorMessage(err.message, ...(t ? ['Edit helix.toml'] : []), 'Show Output');
+      if (a === 'Edit helix.toml' && t) await vscode.window.showTextDocument(vscode.Uri.file(t.project.configFile));
+      if (a === 'Show Output') c.log.show();
+      return undefined;
+    }
     case 'not-healthy': {
       const a = await vscode.window.showErrorMessage(err.message, 'Show Logs');
       if (a) await vscode.commands.executeCommand('helixDeploy.local.showLogs');

@@ -64,7 +64,18 @@ export interface RunSpec {
   /** KEY=VALUE strings. */
   env: string[];
   ports: PortBinding[];
+  /** Host folders or named volumes. */
   volumes?: { source: string; target: string }[];
+  /** A user-defined network to join: its members reach each other by container name. */
+  network?: string;
+  /** Arguments after the image (its CMD), e.g. `server /data`. */
+  cmd?: string[];
+}
+
+export interface PullOptions {
+  signal?: AbortSignal;
+  /** Progress, one line per layer state change. */
+  onLine?: (line: string) => void;
 }
 
 export interface LogOptions {
@@ -103,6 +114,8 @@ export interface ContainerEngine {
   ping(): Promise<EngineInfo>;
   build(req: BuildRequest): Promise<BuildResult>;
   inspectImage(ref: string): Promise<ImageInfo | undefined>;
+  /** Pulls `ref` (`:latest` when untagged) from its registry. */
+  pull(ref: string, opts?: PullOptions): Promise<void>;
   /** Containers carrying all the given labels (`key` or `key=value`), including stopped ones. */
   list(labels: string[]): Promise<ContainerInfo[]>;
   inspect(nameOrId: string): Promise<ContainerInfo | undefined>;
@@ -118,6 +131,14 @@ export interface ContainerEngine {
    * (daemon stopped or restarted); the caller decides when to reconnect.
    */
   events(onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Disposable;
-  /** Runs a command inside a running container (argument array, no shell). */
-  exec(id: string, cmd: string[]): Promise<{ code: number; output: string }>;
+  /** Runs a command inside a running container (argument array, no shell; `env` as KEY=VALUE). */
+  exec(id: string, cmd: string[], opts?: { env?: string[] }): Promise<{ code: number; output: string }>;
+  /** Creates a bridge network unless one of that name exists; true when this call created it. */
+  ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean>;
+  /** Removes a network (its containers must be gone); false when there was none. */
+  removeNetwork(name: string): Promise<boolean>;
+  /** Creates a named volume unless it exists; true when this call created it. */
+  ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
+  /** Removes a named volume; false when there was none. */
+  removeVolume(name: string): Promise<boolean>;
 }

@@ -9,6 +9,8 @@ export type LocalErrorCode =
   | 'image-missing'
   | 'build-failed'
   | 'not-healthy'
+  | 'config-invalid' // helix.toml says something the CLI would refuse (e.g. storage = "s3" without a bucket)
+  | 'sidecar-unavailable' // the storage sidecar image is neither local nor pullable
   | 'busy' // another run is active for this environment
   | 'cancelled'
   | 'engine-error';

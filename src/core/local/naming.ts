@@ -9,6 +9,9 @@ export const LABEL_PROJECT = 'helix.project';
 export const LABEL_ENVIRONMENT = 'helix.environment';
 /** Folder of the project, so two checkouts of the same project name do not mix. */
 export const LABEL_DIR = 'helix.dir';
+/** Set on a helper container of an instance (e.g. its storage sidecar), so views never take it for an instance. */
+export const LABEL_ROLE = 'helix.role';
+export const STORAGE_ROLE = 'storage';
 
 /** The v3 server listens on 8080 inside the container; v2's helix-container listens on HELIX_PORT. */
 export const V3_CONTAINER_PORT = 8080;

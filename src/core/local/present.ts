@@ -1,7 +1,7 @@
 import type { RunRecord } from '../engine/journal';
 import type { HealthStatus } from '../health/types';
 import type { ContainerInfo } from './engine';
-import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT } from './naming';
+import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT, LABEL_ROLE, STORAGE_ROLE } from './naming';
 
 // How a container and a run read in the Deployments tree (and the CLI's status): plain data, no vscode,
 // so the tree stays a thin mapping and the 500-container refresh can be measured without a window.
@@ -17,9 +17,18 @@ export interface Presented {
   contextValue: string;
 }
 
-/** Is this one of ours (labels) or one the helix CLI started (`helix-<project>-<instance>`)? */
+/** Is this an instance of ours (labels) or one the helix CLI started (`helix-<project>-<instance>`)? */
 export function isHelixContainer(c: ContainerInfo): boolean {
-  return LABEL_PROJECT in c.labels || /^helix-[^/]+-[^/]+$/.test(c.name);
+  return !isStorageSidecar(c) && (LABEL_PROJECT in c.labels || /^helix-[^/]+-[^/]+$/.test(c.name));
+}
+
+/**
+ * A storage sidecar belongs to its instance and is not one itself: ours carry the role label, the CLI's are
+ * `helix-<p>-<i>-minio|seaweedfs` running a MinIO/SeaweedFS image. The tree lists instances only.
+ */
+export function isStorageSidecar(c: ContainerInfo): boolean {
+  if (LABEL_ROLE in c.labels) return c.labels[LABEL_ROLE] === STORAGE_ROLE;
+  return /^helix-.+-(minio|seaweedfs)$/.test(c.name) && /minio|seaweedfs/i.test(c.image);
 }
 
 export function healthOfContainer(c: ContainerInfo, probed?: HealthStatus): HealthStatus {

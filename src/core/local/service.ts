@@ -8,6 +8,8 @@ import type { BuildResult, ContainerEngine, ContainerInfo } from './engine';
 import { LocalError } from './errors';
 import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, targetKey, type LocalTarget } from './naming';
 import { isPortFree, nextFreePort } from './ports';
+import { ensureSidecarImage, findSidecars, prepareStorage, removeStorage } from './sidecar';
+import { forwardedAws, planStorage, storageMode, storageNames, sidecarKind, type HostEnv, type SidecarKind, type StoragePlan } from './storage';
 
 // The local loop (`helix start|stop|restart|logs|status` done through the engine API), each operation
 // one journaled run: begin -> log lines -> Succeeded | Failed | Cancelled. One run at a time per environment.
@@ -19,6 +21,10 @@ export interface LocalDeps {
   who: () => Promise<string>;
   /** Image size budget in MB (setting `helixDeploy.docker.imageSizeBudgetMB`, default 50). */
   imageSizeBudgetMB?: () => number;
+  /** The process environment, for storage = "s3" (forwarded AWS_* credentials). Default: process.env. */
+  env?: HostEnv;
+  /** Storage sidecar image when helix.toml has no `sidecar_image` (mirrors, offline machines). */
+  sidecarImage?: (kind: SidecarKind) => string | undefined;
 }
 
 export interface RunOptions {
@@ -63,6 +69,15 @@ export class LocalService {
     return this.deps.engine;
   }
 
+  private get hostEnv(): HostEnv {
+    return this.deps.env ?? process.env;
+  }
+
+  /** The environment's storage (throws `config-invalid` for what the CLI would refuse). */
+  storagePlan(t: LocalTarget): StoragePlan {
+    return planStorage(t, this.hostEnv, this.deps.sidecarImage);
+  }
+
   /** Wraps an operation in a journaled run. Secrets of the project's .env are masked in every line. */
   async runJournaled<T>(kind: RunKind, t: LocalTarget, opts: RunOptions, meta: Record<string, unknown>, fn: (ctx: RunContext) => Promise<T>): Promise<T & { run: RunRecord }> {
     const key = targetKey(t);
@@ -70,7 +85,8 @@ export class LocalService {
     if (other) throw new LocalError('busy', `A ${other} is already running for ${t.project.name}/${t.environment.name}; wait for it or cancel it.`);
     this.busy.set(key, kind);
     try {
-      const mask = redactor(secretValues(safeDotenv(t.project.dir)));
+      // Forwarded AWS_* credentials are masked in every run, not only in s3 starts.
+      const mask = redactor(secretValues({ ...safeDotenv(t.project.dir), ...forwardedAws(this.hostEnv) }));
       const run = await this.deps.journal.begin({ kind, project: t.project.name, environment: t.environment.name, who: await this.deps.who(), meta: { ...meta, dir: t.project.dir } });
       const log = (line: string) => {
         const clean = mask(line);
@@ -113,80 +129,114 @@ export class LocalService {
     });
   }
 
-  /** Start: create/run `helix-<project>-<env>` with the CLI's port mapping, then wait until healthy. */
+  /** Start: create/run `helix-<project>-<env>` with the CLI's port mapping and storage, then wait until healthy. */
   start(t: LocalTarget, opts: StartOptions = {}): Promise<StartOutcome> {
+    return this.runJournaled('start', t, opts, { container: nameOf(t), image: imageRef(t) }, (ctx) => this.startIn(t, opts, ctx));
+  }
+
+  private async startIn(t: LocalTarget, opts: StartOptions, { log, signal }: RunContext): Promise<Omit<StartOutcome, 'run'>> {
     const name = nameOf(t);
     const image = imageRef(t);
-    return this.runJournaled('start', t, opts, { container: name, image }, async ({ log, signal }) => {
-      await this.engine.ping();
-      const existing = await this.engine.inspect(name);
-      if (existing?.state === 'running') {
-        log(`${name} is already running.`);
-        const port = existing.ports.find((p) => p.container === containerPort(t, p.host))?.host ?? hostPort(t);
-        const health = await this.waitHealth(t, existing, port, opts, log);
-        return { container: existing, port, health };
-      }
-      const img = await this.engine.inspectImage(image);
-      if (!img) {
-        const hint = buildPlan(t) ? 'Build the image first (Build Image).' : 'Pull it or set image/tag in helix.toml.';
-        throw new LocalError('image-missing', `Image ${image} not found in ${this.engine.endpoint}. ${hint}`, { image });
-      }
-      const port = opts.port ?? hostPort(t);
-      if (!(await isPortFree(port))) {
-        throw new LocalError('port-in-use', `Port ${port} is already in use on this machine.`, { port, suggestedPort: await nextFreePort(port + 1) });
-      }
-      // As `helix start`: a stopped container of the same name is replaced.
-      if (existing) {
-        log(`Removing the stopped ${name}.`);
-        await this.engine.remove(existing.id);
-      }
-      const dotenv = readDotenv(t.project.dir);
-      const inner = containerPort(t, port);
-      const v2 = t.project.generation === 'v2';
-      const env = { ...dotenv, HELIX_PROJECT: t.project.name, HELIX_INSTANCE: t.environment.name, ...(v2 ? { HELIX_PORT: String(inner), HELIX_DATA_DIR: '/data' } : {}) };
-      // v2's compose file mounts `.helix/.volumes/<instance>` at /data; v3 in-memory mode has no volume.
-      const volumes = v2 ? [{ source: path.join(t.project.dir, '.helix', '.volumes', t.environment.name), target: '/data' }] : [];
-      for (const v of volumes) fs.mkdirSync(v.source, { recursive: true });
-      log(`Starting ${name} from ${image}, 127.0.0.1:${port} -> ${inner}`);
-      if (Object.keys(dotenv).length) log(`Environment from .env: ${describeEnv(dotenv).join(' ')}`);
-      if (signal?.aborted) throw new LocalError('cancelled', 'Cancelled.');
-      const id = await this.engine.create({
+    await this.engine.ping();
+    const storage = this.storagePlan(t);
+    const existing = await this.engine.inspect(name);
+    if (existing?.state === 'running') {
+      log(`${name} is already running.`);
+      const port = existing.ports.find((p) => p.container === containerPort(t, p.host))?.host ?? hostPort(t);
+      const health = await this.waitHealth(t, existing, port, opts, log);
+      return { container: existing, port, health };
+    }
+    const img = await this.engine.inspectImage(image);
+    if (!img) {
+      const hint = buildPlan(t) ? 'Build the image first (Build Image).' : 'Pull it or set image/tag in helix.toml.';
+      throw new LocalError('image-missing', `Image ${image} not found in ${this.engine.endpoint}. ${hint}`, { image });
+    }
+    const port = opts.port ?? hostPort(t);
+    if (!(await isPortFree(port))) {
+      throw new LocalError('port-in-use', `Port ${port} is already in use on this machine.`, { port, suggestedPort: await nextFreePort(port + 1) });
+    }
+    // Before anything is created: a sidecar image that cannot be had fails the run with nothing left behind.
+    if (storage.sidecar) await ensureSidecarImage(this.engine, storage.sidecar, log, signal);
+    // As `helix start`: a stopped container of the same name is replaced, and so is a leftover sidecar.
+    if (existing) {
+      log(`Removing the stopped ${name}.`);
+      await this.engine.remove(existing.id);
+    }
+    if (!storage.sidecar && t.project.generation !== 'v2') {
+      for (const gone of await removeStorage(this.engine, t)) log(`Removed ${gone} (left from an earlier storage = "disk" start).`);
+    }
+    const dotenv = readDotenv(t.project.dir);
+    const inner = containerPort(t, port);
+    const v2 = t.project.generation === 'v2';
+    // Storage wins over .env (the sidecar's credentials; the host's AWS_*, as the CLI's own environment wins).
+    const env = { ...dotenv, ...storage.env, HELIX_PROJECT: t.project.name, HELIX_INSTANCE: t.environment.name, ...(v2 ? { HELIX_PORT: String(inner), HELIX_DATA_DIR: '/data' } : {}) };
+    // v2's compose file mounts `.helix/.volumes/<instance>` at /data; v3 mounts only named storage volumes.
+    const volumes = v2 ? [{ source: path.join(t.project.dir, '.helix', '.volumes', t.environment.name), target: '/data' }] : storage.volumes.map((v) => ({ source: v.name, target: v.target }));
+    if (v2) for (const v of volumes) fs.mkdirSync(v.source, { recursive: true });
+    log(`Starting ${name} from ${image}, 127.0.0.1:${port} -> ${inner}`);
+    if (Object.keys(dotenv).length) log(`Environment from .env: ${describeEnv(dotenv).join(' ')}`);
+    if (!v2) log(`Storage: ${storage.summary}`);
+    if (Object.keys(storage.env).length) log(`Storage environment: ${describeEnv(storage.env).join(' ')}`);
+    if (signal?.aborted) throw new LocalError('cancelled', 'Cancelled.');
+    const undoStorage = await prepareStorage(this.engine, t, storage, log, signal);
+    let id: string | undefined;
+    try {
+      id = await this.engine.create({
         name,
         image,
         labels: labelsOf(t),
         env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
         ports: [{ host: port, container: inner, hostIp: '127.0.0.1' }],
         volumes,
+        network: storage.network,
       });
-      try {
-        await this.engine.start(id);
-      } catch (err) {
-        await this.engine.remove(id).catch(() => undefined);
-        if (err instanceof LocalError && err.code === 'port-in-use') {
-          throw new LocalError('port-in-use', `Port ${port} is already in use.`, { port, suggestedPort: await nextFreePort(port + 1) });
-        }
-        throw err;
+      await this.engine.start(id);
+    } catch (err) {
+      if (id) await this.engine.remove(id).catch(() => undefined);
+      await undoStorage();
+      if (err instanceof LocalError && err.code === 'port-in-use') {
+        throw new LocalError('port-in-use', `Port ${port} is already in use.`, { port, suggestedPort: await nextFreePort(port + 1) });
       }
-      const info = (await this.engine.inspect(id))!;
-      const health = await this.waitHealth(t, info, port, opts, log);
-      return { container: info, port, health };
-    });
+      throw err;
+    }
+    const info = (await this.engine.inspect(id))!;
+    const health = await this.waitHealth(t, info, port, opts, log);
+    return { container: info, port, health };
   }
 
   stop(t: LocalTarget, opts: RunOptions = {}): Promise<{ run: RunRecord }> {
     const name = nameOf(t);
     return this.runJournaled('stop', t, opts, { container: name }, async ({ log }) => {
-      const c = await this.requireContainer(name);
-      await this.engine.stop(c.id);
+      const c = await this.engine.inspect(name);
+      const sidecars = await findSidecars(this.engine, t);
+      if (!c && !sidecars.length) throw new LocalError('engine-error', `No container ${name}: start the environment first.`);
       this.deps.health.set(targetKey(t), undefined);
-      log(`Stopped ${name}.`);
+      if (!sidecars.length && storageMode(t) !== 'disk') {
+        await this.engine.stop(c!.id);
+        log(`Stopped ${name}.`);
+        return {};
+      }
+      // Disk storage, as `helix stop`: the instance and its sidecar are removed; the volumes keep the data.
+      if (c) await this.engine.remove(c.id);
+      const gone = await removeStorage(this.engine, t);
+      log(`Stopped and removed ${[...(c ? [name] : []), ...gone].join(', ')}. ${this.keptData(t)}`);
       return {};
     });
   }
 
   restart(t: LocalTarget, opts: StartOptions = {}): Promise<StartOutcome> {
     const name = nameOf(t);
-    return this.runJournaled('restart', t, opts, { container: name }, async ({ log }) => {
+    return this.runJournaled('restart', t, opts, { container: name }, async (ctx) => {
+      const { log } = ctx;
+      const mode = storageMode(t);
+      if (mode !== 'memory') {
+        // As `helix restart`: disk and s3 instances are re-created (fresh sidecar, current credentials).
+        this.storagePlan(t); // a broken storage config fails before the running instance is removed
+        const old = await this.engine.inspect(name);
+        log(`Re-creating ${name} (storage = "${mode}").`);
+        if (old) await this.engine.remove(old.id);
+        return this.startIn(t, { ...opts, port: opts.port ?? old?.ports[0]?.host }, ctx);
+      }
       const c = await this.requireContainer(name);
       await this.engine.restart(c.id);
       log(`Restarted ${name}.`);
@@ -201,10 +251,19 @@ export class LocalService {
     const name = nameOf(t);
     return this.runJournaled('remove', t, opts, { container: name }, async ({ log }) => {
       await this.engine.remove(name);
+      const gone = await removeStorage(this.engine, t);
       this.deps.health.set(targetKey(t), undefined);
-      log(`Removed ${name}.`);
+      log(`Removed ${[name, ...gone].join(', ')}.${gone.length ? ` ${this.keptData(t)}` : ''}`);
       return {};
     });
+  }
+
+  /** Where disk data stays after stop/remove (volumes are never removed here; `helix prune` does that). */
+  private keptData(t: LocalTarget): string {
+    const n = storageNames(t);
+    const kind = sidecarKind(t.project.generation) ?? 'minio';
+    const vols = [n.dataVolumes[kind], ...(t.project.generation === 'v3.2' ? [n.cache] : [])];
+    return `Data stays in volume ${vols.join(' and ')} (docker volume rm deletes it).`;
   }
 
   /** The container of an environment, if any. */

@@ -11,6 +11,7 @@ import type {
   ImageInfo,
   LogLine,
   LogOptions,
+  PullOptions,
   RunSpec,
 } from '../../core/local/engine';
 import { LocalError } from '../../core/local/errors';
@@ -124,6 +125,37 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
+  async pull(ref: string, opts: PullOptions = {}): Promise<void> {
+    // An untagged name would pull every tag.
+    const tagged = ref.includes('@') || /:[^/]+$/.test(ref) ? ref : `${ref}:latest`;
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.pull(tagged, { abortSignal: opts.signal });
+    } catch (err) {
+      if (opts.signal?.aborted) throw new LocalError('cancelled', 'Pull cancelled.');
+      const e = err as { statusCode?: number; json?: { message?: string } };
+      if (e.statusCode === 404) throw new LocalError('image-missing', `${tagged} was not found in its registry${e.json?.message ? ` (${e.json.message.trim()})` : ''}`, { image: tagged });
+      this.fail(err, `pull ${tagged}`);
+    }
+    const last = new Map<string, string>();
+    let error: string | undefined;
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (err) => (err ? reject(opts.signal?.aborted ? new LocalError('cancelled', 'Pull cancelled.') : mapError(err, this.ep, `pull ${tagged}`)) : resolve()),
+        (ev: { id?: string; status?: string; error?: string; errorDetail?: { message?: string } }) => {
+          if (ev.error) error = ev.errorDetail?.message ?? ev.error;
+          // Byte counters would print hundreds of lines: one line per layer and state.
+          const key = ev.id ?? '';
+          if (!ev.status || last.get(key) === ev.status) return;
+          last.set(key, ev.status);
+          opts.onLine?.(ev.id ? `${ev.id}: ${ev.status}` : ev.status);
+        },
+      );
+    });
+    if (error) throw new LocalError('engine-error', `pull ${tagged}: ${error}`, { image: tagged });
+  }
+
   async list(labels: string[]): Promise<ContainerInfo[]> {
     try {
       const cs = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: labels }) } as Docker.ContainerListOptions);
@@ -156,7 +188,9 @@ export class DockerEngine implements ContainerEngine {
         Labels: spec.labels,
         Env: spec.env,
         ExposedPorts: exposed,
+        Cmd: spec.cmd,
         HostConfig: {
+          NetworkMode: spec.network,
           PortBindings: bindings,
           // As `helix start`: the instance comes back after a reboot or a daemon restart.
           RestartPolicy: { Name: 'unless-stopped' },
@@ -288,9 +322,9 @@ export class DockerEngine implements ContainerEngine {
     };
   }
 
-  async exec(id: string, cmd: string[]): Promise<{ code: number; output: string }> {
+  async exec(id: string, cmd: string[], opts: { env?: string[] } = {}): Promise<{ code: number; output: string }> {
     try {
-      const ex = await this.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+      const ex = await this.docker.getContainer(id).exec({ Cmd: cmd, Env: opts.env, AttachStdout: true, AttachStderr: true });
       const stream = await ex.start({ hijack: true, stdin: false });
       let output = '';
       const sink = new PassThrough();
@@ -301,6 +335,58 @@ export class DockerEngine implements ContainerEngine {
       return { code: info.ExitCode ?? -1, output };
     } catch (err) {
       this.fail(err, `exec in ${id}`);
+    }
+  }
+
+  async ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean> {
+    try {
+      if (await this.exists(() => this.docker.getNetwork(name).inspect())) return false;
+      await this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true });
+      return true;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 409) return false; // created meanwhile
+      this.fail(err, `create network ${name}`);
+    }
+  }
+
+  async removeNetwork(name: string): Promise<boolean> {
+    try {
+      await this.docker.getNetwork(name).remove();
+      return true;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return false;
+      this.fail(err, `remove network ${name}`);
+    }
+  }
+
+  async ensureVolume(name: string, labels: Record<string, string>): Promise<boolean> {
+    try {
+      if (await this.exists(() => this.docker.getVolume(name).inspect())) return false;
+      await this.docker.createVolume({ Name: name, Labels: labels });
+      return true;
+    } catch (err) {
+      this.fail(err, `create volume ${name}`);
+    }
+  }
+
+  async removeVolume(name: string): Promise<boolean> {
+    try {
+      await this.docker.getVolume(name).remove();
+      return true;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return false;
+      this.fail(err, `remove volume ${name}`);
+    }
+  }
+
+  /** true when the inspect call finds the object, false on 404; other errors propagate. */
+  private async exists(inspect: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await inspect();
+      return true;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return false;
+      throw err;
     }
   }
 }

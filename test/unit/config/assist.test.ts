@@ -30,7 +30,7 @@ describe('config: completion and hover', () => {
   it('offers the keys of the table at the cursor, minus those present', () => {
     const items = labels('[project]\nname = "a"\n[local.dev]\nport = 1\n|', 'v3.2');
     const keys = items.filter((i) => i.kind === 'property').map((i) => i.label);
-    assert.deepEqual(keys, ['image', 'tag', 'storage', 's3', 'build', 'health']);
+    assert.deepEqual(keys, ['image', 'tag', 'storage', 's3', 'sidecar_image', 'build', 'health']);
     const storage = items.find((i) => i.label === 'storage')!;
     assert.equal(storage.insertText, 'storage = "${1|memory,disk,s3|}"');
     assert.match(storage.documentation!, /Default: `"memory"`/);

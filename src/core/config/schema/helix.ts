@@ -98,8 +98,22 @@ function local(gen: Generation | 'any'): Schema {
             since: gen === 'any' ? 'v3' : undefined,
           }),
           s3: s3(),
+          sidecar_image: sidecarImage(gen),
         };
   return table(`A local instance: HelixDB in Docker on this machine. ${NAME_NOTE} Unknown keys are ignored by the CLI.`, { port: port(gen), ...v3only, ...v2only, ...deployExtras() }, { examples: [{ port: 6969 }] });
+}
+
+/** v3 `storage = "disk"` sidecar image override (a Helix Deploy key; the CLI ignores unknown [local.*] keys). */
+function sidecarImage(gen: Generation | 'any'): Schema {
+  const minio = 'minio/minio:latest';
+  const seaweedfs = 'ghcr.io/chrislusf/seaweedfs:4.47';
+  const def = gen === 'v3.1' ? minio : seaweedfs;
+  const which = gen === 'any' ? `\`${minio}\` (CLI v3.0-3.1) or \`${seaweedfs}\` (v3.2+)` : `\`${def}\``;
+  return leaf('string', `Image of the S3 sidecar that \`storage = "disk"\` runs, instead of ${which}: a mirror for offline machines. Helix Deploy only; the helix CLI ignores it.`, {
+    default: def,
+    examples: [`registry.example.com/mirror/${def}`],
+    since: gen === 'any' ? 'v3' : undefined,
+  });
 }
 
 /** Helix Deploy's own keys: only inside [local.<name>], the one place every CLI generation ignores unknown keys. */

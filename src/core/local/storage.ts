@@ -1,0 +1,227 @@
+import type { Generation } from '../model/types';
+import { secretValues } from './dotenv';
+import { LocalError } from './errors';
+import { LABEL_ROLE, STORAGE_ROLE, labelsOf, nameOf, type LocalTarget } from './naming';
+
+// Where a v3 instance keeps its data, wired as `helix start` does (helix-toml.md §1.1, §3.1, §3.2):
+// - memory (default): nothing;
+// - s3: the user's bucket, through S3_* / AWS_* env, with the host's AWS_* credentials forwarded;
+// - disk: an S3 sidecar on a private network, its data in a named volume: MinIO for CLI v3.0-3.1,
+//   SeaweedFS plus a disk-cache volume for v3.2+.
+// Pure: this file plans; sidecar.ts and service.ts talk to the engine.
+
+export type StorageMode = 'memory' | 'disk' | 's3';
+export type SidecarKind = 'minio' | 'seaweedfs';
+
+/** Bucket and region the CLI uses inside a disk-mode sidecar. */
+export const LOCAL_BUCKET = 'helix-db';
+const LOCAL_REGION = 'us-east-1';
+const MIB = 1024 * 1024;
+
+/** Host variables `helix start` forwards in s3 mode, when set. */
+export const FORWARDED_AWS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'] as const;
+
+export type HostEnv = Readonly<Record<string, string | undefined>>;
+
+/** A command run inside the sidecar (argument array, no shell). */
+export interface ExecStep {
+  cmd: string[];
+  env?: string[];
+}
+
+export interface NamedVolume {
+  name: string;
+  target: string;
+}
+
+export interface SidecarPlan {
+  kind: SidecarKind;
+  name: string;
+  image: string;
+  /** S3 port inside the network (never published on the host). */
+  port: number;
+  volume: NamedVolume;
+  env: Record<string, string>;
+  cmd: string[];
+  labels: Record<string, string>;
+  /** Creates the bucket once the server answers; `fallback` when the image lacks the client (exit 126/127). */
+  bucket?: { create: ExecStep; fallback?: ExecStep };
+  /** Where the image override goes, for messages: `[local.dev]`. */
+  table: string;
+}
+
+export interface StoragePlan {
+  mode: StorageMode;
+  /** Env of the instance container (values may be secret: log them with describeEnv only). */
+  env: Record<string, string>;
+  /** Values that must be masked in every log line (forwarded credentials). */
+  secrets: string[];
+  /** Named volumes of the instance container (v3.2 disk cache); kept on stop and remove, as the data volume. */
+  volumes: NamedVolume[];
+  network?: string;
+  sidecar?: SidecarPlan;
+  /** One line for the run log, no secrets. */
+  summary: string;
+}
+
+interface SidecarDef {
+  image: string;
+  port: number;
+  accessKey: string;
+  secretKey: string;
+  env: Record<string, string>;
+  cmd: string[];
+  bucket?: SidecarPlan['bucket'];
+}
+
+const SIDECARS: Record<SidecarKind, SidecarDef> = {
+  // CLI v3.0-3.1: `minio server /data`, root user minioadmin/minioadmin. The CLI creates the bucket with a
+  // `minio/mc` container; we avoid a second image: `mc` inside the sidecar (release images ship it), and
+  // for images without it a top-level folder of the data dir, which MinIO lists as a bucket.
+  minio: {
+    image: 'minio/minio:latest',
+    port: 9000,
+    accessKey: 'minioadmin',
+    secretKey: 'minioadmin',
+    env: { MINIO_ROOT_USER: 'minioadmin', MINIO_ROOT_PASSWORD: 'minioadmin' },
+    cmd: ['server', '/data', '--console-address', ':9001'],
+    bucket: {
+      create: { cmd: ['mc', 'mb', '--ignore-existing', `local/${LOCAL_BUCKET}`], env: ['MC_HOST_local=http://minioadmin:minioadmin@127.0.0.1:9000'] },
+      fallback: { cmd: ['mkdir', '-p', `/data/${LOCAL_BUCKET}`] },
+    },
+  },
+  // CLI v3.2+: SeaweedFS all-in-one (`weed mini`), S3 on its default port 8333. It takes its admin
+  // credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and creates the S3_BUCKET bucket itself.
+  seaweedfs: {
+    image: 'ghcr.io/chrislusf/seaweedfs:4.47',
+    port: 8333,
+    accessKey: 'helixlocal',
+    secretKey: 'helixlocal',
+    env: { AWS_ACCESS_KEY_ID: 'helixlocal', AWS_SECRET_ACCESS_KEY: 'helixlocal', S3_BUCKET: LOCAL_BUCKET },
+    cmd: ['mini', '-dir=/data'],
+  },
+};
+
+/** The sidecar a generation's CLI runs for disk storage (none for v2, which has no storage key). */
+export function sidecarKind(gen: Generation): SidecarKind | undefined {
+  return gen === 'v2' ? undefined : gen === 'v3.1' ? 'minio' : 'seaweedfs';
+}
+
+export function defaultSidecarImage(kind: SidecarKind): string {
+  return SIDECARS[kind].image;
+}
+
+/** Names of everything storage adds around `helix-<p>-<i>`, for every generation (stop cleans up either kind). */
+export function storageNames(t: LocalTarget) {
+  const base = nameOf(t);
+  return {
+    network: `${base}-net`,
+    sidecars: { minio: `${base}-minio`, seaweedfs: `${base}-seaweedfs` } as Record<SidecarKind, string>,
+    dataVolumes: { minio: `${base}-minio-data`, seaweedfs: `${base}-seaweedfs-data` } as Record<SidecarKind, string>,
+    cache: `${base}-cache`,
+  };
+}
+
+/** The configured mode, without validation (stop/remove must work on a broken helix.toml). */
+export function storageMode(t: LocalTarget): StorageMode {
+  const s = t.environment.settings.storage;
+  return t.project.generation !== 'v2' && (s === 'disk' || s === 's3') ? s : 'memory';
+}
+
+/** The host's AWS_* variables that s3 mode forwards (only those set). */
+export function forwardedAws(hostEnv: HostEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of FORWARDED_AWS) {
+    const v = hostEnv[k];
+    if (v !== undefined && v !== '') out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * What a start needs for the environment's storage. `imageOverride` (a setting) applies when helix.toml has no
+ * `sidecar_image`. Throws `config-invalid` for what the CLI would refuse to load.
+ */
+export function planStorage(t: LocalTarget, hostEnv: HostEnv = {}, imageOverride?: (kind: SidecarKind) => string | undefined): StoragePlan {
+  const memory: StoragePlan = { mode: 'memory', env: {}, secrets: [], volumes: [], summary: 'memory (data is lost when the container is removed)' };
+  if (t.project.generation === 'v2') return memory;
+  const settings = t.environment.settings;
+  const table = `[local.${t.environment.name}]`;
+  const raw = settings.storage ?? 'memory';
+  if (raw !== 'memory' && raw !== 'disk' && raw !== 's3') {
+    throw configError(t, `storage = ${JSON.stringify(raw)} in ${table} is not one of "memory", "disk", "s3".`);
+  }
+  const s3 = settings.s3;
+  if (raw !== 's3' && s3 !== undefined) throw configError(t, `${table} has an [local.${t.environment.name}.s3] table but storage is not "s3": set storage = "s3" or remove the table.`);
+  if (raw === 'memory') return memory;
+  const names = storageNames(t);
+  // v3.2+ keeps a disk cache in its own volume (64 MiB for disk, 1 GiB for s3), surviving re-creation.
+  const cached = t.project.generation === 'v3.2';
+  const cache = (bytes: number): Record<string, string> => (cached ? { HELIX_DISK_CACHE_BYTES: String(bytes) } : {});
+  const volumes = cached ? [{ name: names.cache, target: '/var/cache/helix' }] : [];
+
+  if (raw === 's3') {
+    const c = s3Config(t, s3);
+    const forwarded = forwardedAws(hostEnv);
+    const env: Record<string, string> = { S3_BUCKET: c.bucket, S3_REGION: c.region, DB_PATH: c.prefix };
+    if (c.endpoint) env.AWS_ENDPOINT = c.endpoint;
+    // As the CLI: plain HTTP when asked, or when the endpoint itself is http://.
+    if (c.allowHttp || c.endpoint?.startsWith('http://')) env.AWS_ALLOW_HTTP = 'true';
+    Object.assign(env, forwarded, cache(1024 * MIB));
+    const creds = Object.keys(forwarded).length ? `, forwarding ${Object.keys(forwarded).join(', ')}` : ', no AWS_* credentials set on this machine';
+    return { mode: 's3', env, secrets: secretValues(forwarded), volumes, summary: `s3 bucket ${c.bucket} (${c.region}), prefix ${c.prefix}${c.endpoint ? ` at ${c.endpoint}` : ''}${creds}` };
+  }
+
+  const kind = sidecarKind(t.project.generation)!;
+  const def = SIDECARS[kind];
+  const own = typeof settings.sidecar_image === 'string' && settings.sidecar_image.trim() ? settings.sidecar_image.trim() : undefined;
+  const name = names.sidecars[kind];
+  const sidecar: SidecarPlan = {
+    kind,
+    name,
+    image: own ?? imageOverride?.(kind) ?? def.image,
+    port: def.port,
+    volume: { name: names.dataVolumes[kind], target: '/data' },
+    env: { ...def.env },
+    cmd: [...def.cmd],
+    labels: { ...labelsOf(t), [LABEL_ROLE]: STORAGE_ROLE },
+    bucket: def.bucket,
+    table,
+  };
+  const env: Record<string, string> = {
+    S3_BUCKET: LOCAL_BUCKET,
+    S3_REGION: LOCAL_REGION,
+    DB_PATH: 'db/',
+    AWS_ACCESS_KEY_ID: def.accessKey,
+    AWS_SECRET_ACCESS_KEY: def.secretKey,
+    AWS_ENDPOINT: `http://${name}:${def.port}`,
+    AWS_ALLOW_HTTP: 'true',
+    ...cache(64 * MIB),
+  };
+  return { mode: 'disk', env, secrets: [], volumes, network: names.network, sidecar, summary: `disk, through ${kind === 'minio' ? 'MinIO' : 'SeaweedFS'} sidecar ${name} (${sidecar.image}), data in volume ${sidecar.volume.name}` };
+}
+
+interface S3Config {
+  bucket: string;
+  prefix: string;
+  region: string;
+  endpoint?: string;
+  allowHttp: boolean;
+}
+
+function s3Config(t: LocalTarget, raw: unknown): S3Config {
+  const table = `[local.${t.environment.name}.s3]`;
+  if (!raw || typeof raw !== 'object') throw configError(t, `storage = "s3" needs a ${table} table with at least bucket = "<name>".`);
+  const o = raw as Record<string, unknown>;
+  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string).trim() : undefined);
+  const bucket = str('bucket');
+  if (!bucket) throw configError(t, `${table} needs a non-blank bucket.`);
+  const endpoint = str('endpoint_url') || undefined;
+  if (endpoint && !/^https?:\/\//.test(endpoint)) throw configError(t, `endpoint_url in ${table} must start with http:// or https:// (got ${endpoint}).`);
+  const prefix = str('prefix') || 'db/';
+  return { bucket, prefix: prefix.endsWith('/') ? prefix : `${prefix}/`, region: str('region') || LOCAL_REGION, endpoint, allowHttp: o.allow_http === true };
+}
+
+function configError(t: LocalTarget, message: string): LocalError {
+  return new LocalError('config-invalid', `${message} (${t.project.configFile})`);
+}
