@@ -133,7 +133,12 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
   ) {
     c.kubernetesViews = { ...c.kubernetesViews, workloads: this };
     // Environments added, removed or edited: watch the new set (only while visible).
-    this.subs.push(c.projects.onDidChange(() => this.visible && this.restart()), vscode.workspace.onDidGrantWorkspaceTrust(() => this.visible && this.restart()));
+    // Another kubeconfig (or timeout) is another cluster: reconnect the watches.
+    this.subs.push(
+      c.projects.onDidChange(() => this.visible && this.restart()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.visible && this.restart()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('helixDeploy.kubernetes') && this.visible && this.restart()),
+    );
   }
 
   environments(): { project: Project; environment: Environment }[] {

@@ -5,7 +5,7 @@
 // Shape of the conversation (GitLens-style typed messages, PR-GH-style ready handshake):
 //   app  -> host  { type: 'ready' }                      once the app has mounted (also after every reload)
 //   host -> app   { type: 'snapshot', state }            full state; the app throws away what it had
-//   host -> app   'run' | 'log' | 'health' | 'detail' | 'notice'   incremental updates between snapshots
+//   host -> app   'run' | 'log' | 'found' | 'health' | 'detail' | 'notice'   incremental updates between snapshots
 //   app  -> host  user intents (approve, discard, expand, ...) - the host VALIDATES each with
 //                 parseWebviewMessage() before acting, because a webview is untrusted input.
 //
@@ -48,6 +48,21 @@ export interface RunView {
   expiresAt?: number;
   error?: string;
 }
+
+/** A change the tool reported while still planning (the full diff comes with the completed plan). */
+export interface FoundChange {
+  address: string;
+  action: string;
+}
+
+/** What planning found so far: how many changes, and the latest ones (bounded). */
+export interface FoundSoFar {
+  count: number;
+  recent: FoundChange[];
+}
+
+/** Latest changes kept for the "found so far" list, on both sides. */
+export const FOUND_RECENT = 200;
 
 /** A resource change as sent to the app: no attribute values (those come on expand, see `detail`). */
 export type ResourceView = Omit<ResourceChange, 'attributes' | 'loadAttributes' | 'relevant' | 'deferred'>;
@@ -97,6 +112,8 @@ export interface PanelState {
   env: EnvView;
   run?: RunView;
   plan?: PlanView;
+  /** While planning: the changes found so far. */
+  found?: FoundSoFar;
   /** Tail of each log stream (bounded by the host). */
   logs: Record<LogSource, LogLine[]>;
   health?: HealthView;
@@ -121,6 +138,8 @@ export type HostMessage =
   /** `plan` only when it changed since the last message: null = no plan (undefined would not survive JSON). */
   | { type: 'run'; run: RunView | undefined; plan?: PlanView | null }
   | { type: 'log'; source: LogSource; lines: LogLine[]; reset?: boolean }
+  /** More changes found by the plan under way (batched). */
+  | { type: 'found'; runId: string; changes: FoundChange[] }
   | { type: 'health'; health: HealthView }
   | { type: 'detail'; section: 'resources' | 'drift'; address: string; attributes: AttributeDiff[] }
   | { type: 'notice'; notice: Notice | undefined };
@@ -221,5 +240,5 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
 /** Minimal structural check the app does on host messages (the host is trusted; this guards against version skew). */
 export function isHostMessage(raw: unknown): raw is HostMessage {
   if (!isObj(raw) || typeof raw.type !== 'string') return false;
-  return ['snapshot', 'run', 'log', 'health', 'detail', 'notice'].includes(raw.type);
+  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice'].includes(raw.type);
 }

@@ -74,10 +74,20 @@ export function presentContainer(c: ContainerInfo, probed?: HealthStatus): Prese
   };
 }
 
+/** One icon per run state, for local runs and plan-first runs alike (codicon, theme colour). */
 const RUN_ICON: Record<string, [string, string | undefined]> = {
   Running: ['sync~spin', undefined],
+  Draft: ['sync~spin', undefined],
+  Planning: ['sync~spin', undefined],
+  Applying: ['sync~spin', undefined],
+  Planned: ['eye', 'list.warningForeground'],
+  Approved: ['check', undefined],
   Succeeded: ['pass', 'testing.iconPassed'],
+  Applied: ['pass', 'testing.iconPassed'],
   Failed: ['error', 'testing.iconFailed'],
+  PlanFailed: ['error', 'testing.iconFailed'],
+  ApplyFailed: ['error', 'testing.iconFailed'],
+  Expired: ['watch', 'disabledForeground'],
   Cancelled: ['circle-slash', 'disabledForeground'],
   Interrupted: ['debug-disconnect', 'list.warningForeground'],
 };

@@ -49,7 +49,7 @@ export class RunHeader {
     if (run) {
       const end = ACTIVE.has(run.state) ? now : run.updatedAt;
       this.meta.append(
-        h('span', { id: 'run-state', 'data-state': run.state }, `${run.kind} · ${run.state}`),
+        h('span', { id: 'run-state', 'data-state': run.state, 'data-kind': run.kind, 'data-run-id': run.id }, `${run.kind} · ${run.state}`),
         ` · started by ${run.startedBy} at ${new Date(run.startedAt).toLocaleTimeString()} · ${duration(end - run.startedAt)}`,
       );
       if (run.error) this.meta.append(h('div', { class: 'run-error', role: 'alert' }, run.error));

@@ -75,18 +75,27 @@ class App {
         this.vscode.setState({ tab: this.tab, envKey: m.state.env.key });
         this.logs.reset('run', m.state.logs.run ?? []);
         this.logs.reset('container', m.state.logs.container ?? []);
+        this.plan.found.reset(m.state.found);
         if (m.state.view) this.selectTab(m.state.view, false);
         this.renderAll(true);
         break;
       case 'run':
         if (!this.state) return;
         this.state = { ...this.state, run: m.run, plan: m.plan === undefined ? this.state.plan : (m.plan ?? undefined) };
-        if (m.run?.id !== this.lastRunId) this.logs.reset('run', []);
+        if (m.run?.id !== this.lastRunId) {
+          this.logs.reset('run', []);
+          this.plan.found.reset(undefined);
+        }
         this.renderAll(false);
         break;
       case 'log':
         if (m.reset) this.logs.reset(m.source, m.lines);
         else this.logs.append(m.source, m.lines);
+        break;
+      case 'found':
+        if (!this.state || m.runId !== this.state.run?.id) return;
+        this.plan.found.add(m.changes);
+        this.plan.update(this.state, Date.now());
         break;
       case 'health':
         if (!this.state) return;

@@ -7,6 +7,7 @@ import { buildDiffRows, type DiffRow } from '../model/diff';
 import { flattenPlan, indexPlan, isDestructive, resourceKey, type PlanIndex, type PlanRow, type PlanUiState, type Section } from '../model/planRows';
 import type { PanelState, PlanView as PlanData, WebviewMessage } from '../protocol';
 import { ApprovalBar } from './approvalBar';
+import { FoundList } from './foundList';
 import { clear, debounce, h, setAttr } from './dom';
 import { renderPlanRow } from './planRow';
 import { VirtualList } from './virtualList';
@@ -40,6 +41,8 @@ export class PlanTab {
   private readonly statusEl = h('div', { class: 'plan-status', role: 'status' });
   private readonly list: VirtualList<PlanRow>;
   readonly approval: ApprovalBar;
+  /** What the plan under way found so far (main.ts feeds it; shown until the plan completes). */
+  readonly found = new FoundList();
   private plan: PlanData | undefined;
   private index: PlanIndex | undefined;
   private rows: PlanRow[] = [];
@@ -89,6 +92,7 @@ export class PlanTab {
       this.messagesEl,
       h('div', { class: 'plan-toolbar' }, search, showAll),
       this.statusEl,
+      this.found.el,
       sc,
       this.approval.el,
     );
@@ -117,10 +121,12 @@ export class PlanTab {
   update(state: PanelState, now: number): void {
     if (state.plan !== this.plan) this.setPlan(state.plan);
     this.approval.update(state, now);
+    const planning = state.run?.state === 'Planning' || state.run?.state === 'Draft';
+    this.found.show(!state.plan && planning);
     if (!state.plan) {
-      const s = state.run?.state;
-      this.statusEl.textContent =
-        s === 'Planning' || s === 'Draft' ? 'Planning… the changes appear here when the plan completes.' : state.run ? '' : 'No plan yet. Use "Plan" to compute the changes.';
+      this.statusEl.textContent = planning
+        ? 'Planning… changes are listed as they are found; the full diff to review appears when the plan completes.'
+        : state.run ? '' : 'No plan yet. Use "Plan" to compute the changes.';
     }
   }
 

@@ -3,7 +3,7 @@
 // Keeping it small lets the session (./session.ts) be tested in Node with a fake, no VS Code needed.
 
 import type { PlanModel } from '../../core/plan/model';
-import type { EnvView, HealthView, LogLine, RunView } from '../protocol';
+import type { EnvView, FoundChange, HealthView, LogLine, RunView } from '../protocol';
 
 export interface Disposable {
   dispose(): void;
@@ -15,11 +15,15 @@ export interface RunSnapshot {
   plan?: PlanModel;
   /** Tail of the run's log (redacted). */
   log: LogLine[];
+  /** While planning: the changes the tool reported so far, oldest first. */
+  found?: FoundChange[];
 }
 
 export type BackendEvent =
   | { type: 'run'; envKey: string; snapshot: RunSnapshot }
   | { type: 'log'; envKey: string; runId: string; lines: LogLine[] }
+  /** The plan under way found changes (before the full diff exists). */
+  | { type: 'found'; envKey: string; runId: string; changes: FoundChange[] }
   | { type: 'health'; envKey: string; health: HealthView }
   /** Everything may have changed (engine became ready): sessions re-read and resend a snapshot. */
   | { type: 'refresh' };

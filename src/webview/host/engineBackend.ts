@@ -222,7 +222,11 @@ export class EngineBackend implements PanelBackend {
       this.transitions.set(e.runId, list);
       if (e.state === 'Applied') this.checkHealthAfterApply(key, snap.run);
     }
-    if (e.type === 'progress') return; // the log carries the same information in words; a state/model event follows
+    if (e.type === 'progress') {
+      // Planned changes show in the plan view as they are found; apply steps are in the log in words.
+      if (e.event.kind === 'planned') this.fire({ type: 'found', envKey: key, runId: e.runId, changes: [{ address: e.event.change.address, action: e.event.change.action }] });
+      return;
+    }
     this.fire({ type: 'run', envKey: key, snapshot: this.toSnapshot(snap) });
   }
 
@@ -253,7 +257,8 @@ export class EngineBackend implements PanelBackend {
     };
     const log = this.logs.get(r.id) ?? r.log.map((text) => ({ t: startedAt, text }));
     const plan = s.model && !s.binding ? { ...s.model, notices: [...(s.model.notices ?? []), 'This tool re-plans at apply time: what is applied may differ from this preview.'] } : s.model;
-    return { run, plan, log };
+    const found = r.state === 'Planning' ? s.progress.flatMap((p) => (p.kind === 'planned' ? [{ address: p.change.address, action: p.change.action }] : [])) : undefined;
+    return { run, plan, log, found };
   }
 
   async plan(envKey: string): Promise<void> {

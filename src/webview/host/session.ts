@@ -8,9 +8,12 @@ import { attributesOf, type PlanModel, type ResourceChange } from '../../core/pl
 import { approvalState } from '../model/approval';
 import { diffSides, type DiffSides } from '../model/diffDocument';
 import {
+  FOUND_RECENT,
   parseWebviewMessage,
   PROTOCOL_VERSION,
   type EnvView,
+  type FoundChange,
+  type FoundSoFar,
   type HostMessage,
   type LogLine,
   type LogSource,
@@ -50,6 +53,9 @@ export class PanelSession {
   private readonly logs: Record<LogSource, LogLine[]> = { run: [], container: [] };
   private notice: Notice | undefined;
   private pending: Record<LogSource, LogLine[]> = { run: [], container: [] };
+  /** The current run's changes found while planning, and those not yet posted. */
+  private found: FoundSoFar = { count: 0, recent: [] };
+  private pendingFound: FoundChange[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly subs: Disposable[] = [];
   private container: Disposable | undefined;
@@ -82,6 +88,11 @@ export class PanelSession {
         } else if (e.type === 'log') {
           if (e.runId !== this.snap?.run.id) return;
           this.appendLog('run', e.lines);
+        } else if (e.type === 'found') {
+          if (e.runId !== this.snap?.run.id) return;
+          this.addFound(e.changes);
+          this.pendingFound.push(...e.changes);
+          this.flushTimer ??= setTimeout(() => this.flushLogs(), LOG_BATCH_MS);
         } else if (e.type === 'health') {
           this.send({ type: 'health', health: e.health });
         }
@@ -129,6 +140,7 @@ export class PanelSession {
       env,
       run: this.snap?.run,
       plan: this.planView,
+      found: this.snap?.run.state === 'Planning' ? this.found : undefined,
       logs: { run: this.logs.run, container: this.logs.container },
       health: this.backend.health(this.envKey),
       notice: this.notice,
@@ -228,7 +240,12 @@ export class PanelSession {
       this.planView = s?.plan ? toPlanView(s.plan) : undefined;
       this.planUnsent = true;
     }
-    if (!sameRun) this.logs.run = bounded(s?.log ?? []);
+    if (!sameRun) {
+      this.logs.run = bounded(s?.log ?? []);
+      this.found = { count: 0, recent: [] };
+      this.pendingFound = [];
+      this.addFound(s?.found ?? []);
+    }
     // Stale plans: say so and offer the way out rather than a dead Approve button.
     if (s?.run.state === 'Expired') this.notice = { severity: 'warning', message: 'The plan expired before it was approved. Re-plan to review current changes.', action: 'replan' };
   }
@@ -242,9 +259,17 @@ export class PanelSession {
     this.flushTimer ??= setTimeout(() => this.flushLogs(), LOG_BATCH_MS);
   }
 
+  private addFound(changes: FoundChange[]): void {
+    this.found.count += changes.length;
+    this.found.recent.push(...changes);
+    if (this.found.recent.length > FOUND_RECENT * 2) this.found.recent = this.found.recent.slice(-FOUND_RECENT);
+  }
+
   private flushLogs(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    if (this.pendingFound.length && this.snap) this.send({ type: 'found', runId: this.snap.run.id, changes: this.pendingFound });
+    this.pendingFound = [];
     for (const source of ['run', 'container'] as const) {
       const lines = this.pending[source];
       if (!lines.length) continue;

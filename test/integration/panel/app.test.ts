@@ -246,6 +246,43 @@ describe('panel: an expired plan offers Re-plan', function () {
   });
 });
 
+describe('panel: changes found while planning', function () {
+  this.timeout(60_000);
+  it('lists planned changes as the tool finds them, counts past the bound, survives a reload, and gives way to the plan', async () => {
+    const b = new FakeBackend();
+    const c = await openConnected(b, b.envView.key);
+    try {
+      const page = c.panel.page;
+      b.setRun('Planning');
+      await page.locator('#run-state[data-state="Planning"]').waitFor();
+      assert.equal(await page.locator('.found').isVisible(), false, 'nothing found yet: no empty list');
+      const change = (i: number) => ({ address: `module.app.aws_instance.web[${i}]`, action: i % 10 === 0 ? 'replace' : 'create' });
+      b.fire({ type: 'found', envKey: b.envView.key, runId: 'run-1', changes: [change(0), change(1)] });
+      await page.locator('.found-row[data-address="module.app.aws_instance.web[1]"]').waitFor();
+      assert.match(await page.locator('.found-count').innerText(), /^2 changes found so far$/);
+      assert.equal(await page.locator('.found-row[data-action="replace"] .found-sign').innerText(), '-/+');
+      for (let i = 2; i < 299; i++) b.fire({ type: 'found', envKey: b.envView.key, runId: 'run-1', changes: [change(i)] });
+      // Other environments' and other runs' changes never show here.
+      b.fire({ type: 'found', envKey: b.envView.key, runId: 'run-0', changes: [{ address: 'other.run', action: 'create' }] });
+      b.fire({ type: 'found', envKey: 'elsewhere#x', runId: 'run-1', changes: [{ address: 'other.environment', action: 'create' }] });
+      b.fire({ type: 'found', envKey: b.envView.key, runId: 'run-1', changes: [change(299)] });
+      await page.locator('.found-count', { hasText: '300 changes found so far (latest 200 shown)' }).waitFor();
+      assert.equal(await page.locator('.found-row').count(), 200);
+      assert.equal(await page.locator('.found-row[data-address^="other."]').count(), 0, 'another run\'s or environment\'s changes');
+      await page.reload();
+      await page.locator('.found-count', { hasText: '300 changes found so far' }).waitFor();
+      assert.equal(await page.locator('.found-row').last().getAttribute('data-address'), 'module.app.aws_instance.web[299]');
+      b.setRun('Planned', FX.model);
+      await page.locator('#run-state[data-state="Planned"]').waitFor();
+      assert.equal(await page.locator('.found').isVisible(), false, 'the reviewable plan replaces the list');
+      assert.ok(await page.locator('.prow-resource').count());
+    } finally {
+      c.session.dispose();
+      await c.panel.close();
+    }
+  });
+});
+
 describe('panel logs at scale in Chromium', function () {
   this.timeout(60_000);
   let c: Connected;

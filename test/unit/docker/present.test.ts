@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { PLAN_STATES, SIMPLE_STATES } from '../../../src/core/engine/states';
 import { formatDuration, isHelixContainer, presentContainer, presentRun } from '../../../src/core/local/present';
 import type { ContainerInfo } from '../../../src/core/local/engine';
 import type { RunRecord } from '../../../src/core/engine/journal';
@@ -43,6 +44,9 @@ describe('Deployments presentation', () => {
     assert.equal(p.label, 'build demo/dev');
     assert.equal(p.description, 'Succeeded · 1.5 s · 2m ago');
     assert.equal(presentRun({ ...r, state: 'Interrupted' }).icon, 'debug-disconnect');
+    // Plan-first runs share the history: every engine state has its icon, none falls back to a blank circle.
+    for (const state of [...PLAN_STATES, ...SIMPLE_STATES]) assert.notEqual(presentRun({ ...r, state }).icon, 'circle-large-outline', state);
+    assert.equal(presentRun({ ...r, state: 'Applied' }).color, 'testing.iconPassed');
     assert.equal(formatDuration(125_000), '2 min 5 s');
   });
 });

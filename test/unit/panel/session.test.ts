@@ -60,6 +60,30 @@ describe('panel session (host side)', () => {
     s.dispose();
   });
 
+  it('batches changes found while planning, for the current run only, and carries them in a snapshot', async () => {
+    const b = new FakeBackend();
+    const o = io();
+    const s = new PanelSession(b.envView.key, b, o.impl);
+    await s.handle({ type: 'ready', version: 1 });
+    b.setRun('Planning');
+    const found = (runId: string, address: string) => b.fire({ type: 'found', envKey: b.envView.key, runId, changes: [{ address, action: 'create' }] });
+    found('run-1', 'a.one');
+    found('run-1', 'a.two');
+    found('other-run', 'a.three');
+    await new Promise((r) => setTimeout(r, 80));
+    const msgs = o.posted.filter((m) => m.type === 'found') as Extract<HostMessage, { type: 'found' }>[];
+    assert.equal(msgs.length, 1, 'one batch');
+    assert.deepEqual(msgs[0]!.changes.map((c) => c.address), ['a.one', 'a.two']);
+    s.detached();
+    await s.handle({ type: 'ready', version: 1 });
+    const snap = o.posted.at(-1) as Extract<HostMessage, { type: 'snapshot' }>;
+    assert.deepEqual(snap.state.found?.count, 2);
+    b.setRun('Planned', local1().model);
+    await s.handle({ type: 'ready', version: 1 });
+    assert.equal((o.posted.at(-1) as Extract<HostMessage, { type: 'snapshot' }>).state.found, undefined, 'no list once planned');
+    s.dispose();
+  });
+
   it('rejects malformed messages without acting on them', async () => {
     const b = new FakeBackend();
     const o = io();
