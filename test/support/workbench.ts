@@ -82,9 +82,15 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
       const item = page.locator('.activitybar .action-item a[aria-label^="Helix"]').first();
       await item.waitFor({ timeout: 30_000 });
       const open = page.locator('.sidebar .pane-header', { hasText: 'Projects' });
-      if (await open.isVisible()) return;
-      await item.click();
-      await open.waitFor({ timeout: 30_000 });
+      // A click on the active container hides the sidebar: right after a (re)load the sidebar may still be
+      // restoring, so click only when it stays closed, and check again.
+      await eventually(async () => {
+        if (await open.isVisible()) return true;
+        await page.waitForTimeout(500);
+        if (await open.isVisible()) return true;
+        await item.click();
+        return open.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+      }, 'the Helix views in the sidebar');
     },
     async contextMenu(target, label) {
       await target.click({ button: 'right' });

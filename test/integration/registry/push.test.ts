@@ -1,9 +1,13 @@
 import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { pushImage } from '../../../src/core/push/pushImage';
 import { parseReference } from '../../../src/core/push/reference';
 import { PushCancelledError, RegistryAuthError, type PushEvent } from '../../../src/core/push/types';
 import { MemorySecretStore, StoredCredentials } from '../../../src/core/credentials/stored';
+import { DockerConfigCredentials } from '../../../src/providers/registry/dockerConfig';
 import { EnginePusher } from '../../../src/providers/registry/enginePusher';
 import { buildTestImage, removeTestImage, registryDigest, startRegistry, testDockerSocket, type TestRegistry } from '../../support/registry';
 
@@ -90,6 +94,28 @@ describe('push through the engine to a real registry', function () {
 
     it('no credentials: RegistryAuthError', async () => {
       await assert.rejects(pushImage(pusher, { source: image, ref: parseReference(`${reg.host}/acme/auth:3`), credentials: none }), RegistryAuthError);
+    });
+
+    it('credentials from the Docker config: a credential helper (as gcloud, ecr-login, acr install them), then an auths entry (docker login)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hd-docker-config-'));
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      // The helper protocol: `get` with the server on stdin, JSON on stdout. It records what it was asked.
+      writeFileSync(join(bin, 'docker-credential-hdtest'), `#!/bin/sh\nread server\necho "$1 $server" >> "${join(dir, 'asked')}"\necho '{"ServerURL":"'$server'","Username":"alice","Secret":"right-horse-battery"}'\n`, { mode: 0o755 });
+      const path0 = process.env.PATH;
+      process.env.PATH = `${bin}:${path0}`;
+      try {
+        writeFileSync(join(dir, 'config.json'), JSON.stringify({ credHelpers: { [reg.host]: 'hdtest' } }));
+        const viaHelper = await pushImage(pusher, { source: image, ref: parseReference(`${reg.host}/acme/helper:1`), credentials: new DockerConfigCredentials(dir) });
+        assert.equal(await registryDigest(reg.host, 'acme/helper', '1', { user: 'alice', pass: 'right-horse-battery' }), viaHelper.digest);
+        assert.equal(readFileSync(join(dir, 'asked'), 'utf8').trim().split('\n')[0], `get ${reg.host}`);
+        writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from('alice:right-horse-battery').toString('base64') } } }));
+        const viaAuths = await pushImage(pusher, { source: image, ref: parseReference(`${reg.host}/acme/auths:1`), credentials: new DockerConfigCredentials(dir) });
+        assert.equal(await registryDigest(reg.host, 'acme/auths', '1', { user: 'alice', pass: 'right-horse-battery' }), viaAuths.digest);
+      } finally {
+        process.env.PATH = path0;
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('re-login after a refusal succeeds with the new answer', async () => {
