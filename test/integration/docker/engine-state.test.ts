@@ -102,6 +102,11 @@ describe('engine states, refresh and logs (real engine)', function () {
     // Idle: quiesce the HEALTHCHECK-driven exec events by stopping the container, then watch for 2 s.
     await svc.stop(t);
     await until(() => watch.containers.find((c) => c.name === `helix-${project}-dev`)?.state === 'exited');
+    // The stop's last events (die, stop, network disconnect) can straddle a debounce window: let them settle.
+    for (let seen = -1, end = Date.now() + 10_000; watch.apiCalls !== seen && Date.now() < end; ) {
+      seen = watch.apiCalls;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     const quiet = watch.apiCalls;
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(watch.apiCalls, quiet, 'zero calls while idle');
