@@ -59,11 +59,14 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
     browser,
     workspace,
     async runCommand(title) {
-      // A focused webview (an iframe) keeps F1 to itself: hand the focus back to the workbench first.
-      if (await page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) await page.locator('.activitybar .action-item a').first().focus();
-      await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible' });
+      // A focused webview (an iframe, which may take the focus a moment after it opens) keeps F1 to itself:
+      // hand the focus back to the workbench and press again until the palette shows.
+      await eventually(async () => {
+        if (await page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) await page.locator('.activitybar .action-item a').first().focus();
+        await page.keyboard.press('F1');
+        return input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      }, 'the command palette');
       await input.fill(`>${title}`);
       const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
       await row.waitFor({ timeout: 15_000 });

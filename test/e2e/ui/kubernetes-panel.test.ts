@@ -26,13 +26,18 @@ describe('kubernetes rollback from the deployment panel (UI)', function () {
 
   /** Plan -> Planned -> Approve -> Applied, from the panel's own buttons. */
   async function deploy(planButton: '#plan' | '#rollback'): Promise<void> {
-    const before = await frame.locator('#run-state').getAttribute('data-run-id');
-    await frame.locator(planButton).click();
-    await frame.locator('#run-state[data-state="Planned"]').waitFor({ timeout: 60_000 });
-    assert.notEqual(await frame.locator('#run-state').getAttribute('data-run-id'), before, 'a new run');
+    await plan(planButton);
     await frame.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));
     await frame.locator('#approve').click();
     await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 90_000 });
+  }
+
+  /** Starts a new plan run from the panel and waits until it is Planned. */
+  async function plan(button: '#plan' | '#rollback'): Promise<void> {
+    const before = await frame.locator('#run-state').getAttribute('data-run-id');
+    await frame.locator(button).click();
+    await frame.locator('#run-state[data-state="Planned"]').waitFor({ timeout: 60_000 });
+    assert.notEqual(await frame.locator('#run-state').getAttribute('data-run-id'), before, 'a new run');
   }
 
   before(async () => {
@@ -62,9 +67,15 @@ describe('kubernetes rollback from the deployment panel (UI)', function () {
     const toml = join(wb.workspace, 'k8s-demo', 'helix.deploy.toml');
     writeFileSync(toml, readFileSync(toml, 'utf8').replace('tag        = "1"', 'tag        = "2"'));
     await frame.locator('#rollback:not([hidden])').waitFor({ timeout: 30_000 });
-    // The panel plans with what helix.deploy.toml says now (the project index re-reads it on the file event).
-    await new Promise((r) => setTimeout(r, 2000));
-    await deploy('#plan');
+    // The panel plans with what helix.deploy.toml says now; the project index re-reads it on the file event,
+    // so a plan made before that finds nothing to change: plan again until it has the update.
+    await eventually(async () => {
+      await plan('#plan');
+      return (await frame.locator('[data-count="update"]').innerText()).trim() === '1';
+    }, 'a plan with the :2 update', 60_000);
+    await frame.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));
+    await frame.locator('#approve').click();
+    await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 90_000 });
     assert.equal(image(), '127.0.0.1:5000/k8s-demo:2');
     await shot('1-deployed-2');
   });
