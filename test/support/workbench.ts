@@ -16,6 +16,8 @@ export interface Workbench {
   /** Absolute path of this workbench's workspace: a fresh copy of test/fixtures/workspace. */
   workspace: string;
   runCommand(title: string): Promise<void>;
+  /** Reloads the window the way a user does (Developer: Reload Window), so VS Code saves its state first. */
+  reloadWindow(): Promise<void>;
   openFile(relPath: string): Promise<void>;
   /** Opens the Helix container in the activity bar. */
   openHelix(): Promise<void>;
@@ -71,6 +73,14 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
       const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
       await row.waitFor({ timeout: 15_000 });
       await page.keyboard.press('Enter');
+    },
+    async reloadWindow() {
+      // A bare browser reload can race the workbench's state flush (the editors, an extension's workspaceState).
+      const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60_000 });
+      await wb.runCommand('Developer: Reload Window');
+      await navigated;
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.activitybar').waitFor({ timeout: 60_000 });
     },
     async openFile(relPath) {
       await page.keyboard.press('Control+P');

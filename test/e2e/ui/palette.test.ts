@@ -40,8 +40,7 @@ describe('palette quick picks (UI)', function () {
   it('offers the last choice first, also after a reload: Enter twice opens the same environment', async () => {
     await wb.runCommand('View: Close All Editors');
     await panelTab().waitFor({ state: 'detached', timeout: 15_000 });
-    await wb.page.reload();
-    await wb.page.locator('.activitybar').waitFor({ timeout: 60_000 });
+    await wb.reloadWindow();
     await wb.openHelix();
     await wb.runCommand('Helix: Open Deployment Panel');
     await pickShows('Which project?', ['local-demo', 'panel-demo']);

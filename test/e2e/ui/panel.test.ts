@@ -174,8 +174,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
     });
 
     it('restores the panel with the same run after a window reload', async () => {
-      await wb.page.reload();
-      await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await wb.reloadWindow();
       frame = await panelFrame(wb.page);
       await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 60_000 });
       await frame.locator('#tab-logs').click();
