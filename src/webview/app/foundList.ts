@@ -12,7 +12,6 @@ export class FoundList {
   private readonly countEl = h('div', { class: 'found-count', role: 'status' });
   private readonly listEl = h('ul', { class: 'found-list', 'aria-label': 'Changes found so far' });
   private count = 0;
-  private recent: FoundChange[] = [];
 
   constructor() {
     this.el.append(this.countEl, this.listEl);
@@ -20,14 +19,12 @@ export class FoundList {
 
   reset(f: FoundSoFar | undefined): void {
     this.count = f?.count ?? 0;
-    this.recent = (f?.recent ?? []).slice(-FOUND_RECENT);
     clear(this.listEl);
-    this.append(this.recent);
+    this.append(f?.recent ?? []);
   }
 
   add(changes: FoundChange[]): void {
     this.count += changes.length;
-    this.recent.push(...changes);
     this.append(changes);
   }
 
@@ -43,7 +40,6 @@ export class FoundList {
       this.listEl.append(h('li', { class: 'found-row', 'data-action': c.action, 'data-address': c.address }, sign, h('span', { class: 'address' }, c.address), h('span', { class: 'reason' }, c.action)));
     }
     while (this.listEl.childElementCount > FOUND_RECENT) this.listEl.firstElementChild!.remove();
-    if (this.recent.length > FOUND_RECENT * 2) this.recent = this.recent.slice(-FOUND_RECENT);
     this.countEl.textContent = `${this.count} change${this.count === 1 ? '' : 's'} found so far${this.count > FOUND_RECENT ? ` (latest ${FOUND_RECENT} shown)` : ''}`;
     if (follow) this.listEl.scrollTop = this.listEl.scrollHeight;
   }

@@ -95,7 +95,7 @@ class App {
       case 'found':
         if (!this.state || m.runId !== this.state.run?.id) return;
         this.plan.found.add(m.changes);
-        this.plan.update(this.state, Date.now());
+        this.plan.found.show(!this.state.plan); // found only arrives while the run plans
         break;
       case 'health':
         if (!this.state) return;
