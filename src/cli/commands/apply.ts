@@ -1,6 +1,6 @@
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
-import { CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
+import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
 import { parseCommandArgs } from '../args';
 
 // `helix-deploy apply ENV --plan FILE`: applies exactly the saved plan (terraform refuses it when stale).
@@ -39,10 +39,7 @@ export const apply: CliCommand = {
       return reportError('apply', err);
     }
     const logs = streamLogs(cli.engine, quiet);
-    const onSigint = () => {
-      for (const r of cli.engine.list({ active: true, environment: env })) void cli.engine.cancel(r.id, 'Ctrl-C');
-    };
-    process.on('SIGINT', onSigint);
+    const sigint = cancelOnSigint(cli.engine, env);
     try {
       const handle = await cli.engine.applySavedPlan(cli.target, planFile);
       const model = cli.engine.snapshot(handle.id)?.model;
@@ -59,7 +56,7 @@ export const apply: CliCommand = {
     } catch (err) {
       return reportError('apply', err);
     } finally {
-      process.off('SIGINT', onSigint);
+      sigint.dispose();
       logs.dispose();
       await cli.close();
     }

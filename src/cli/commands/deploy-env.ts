@@ -73,6 +73,15 @@ export function streamLogs(engine: HeadlessDeployEngine, quiet: boolean): { disp
   });
 }
 
+/** Ctrl-C cancels the environment's active run (terraform gets its interrupt, the run ends Cancelled). */
+export function cancelOnSigint(engine: HeadlessDeployEngine, environment: string): { dispose(): void } {
+  const onSigint = () => {
+    for (const r of engine.list({ active: true, environment })) void engine.cancel(r.id, 'Ctrl-C');
+  };
+  process.on('SIGINT', onSigint);
+  return { dispose: () => void process.off('SIGINT', onSigint) };
+}
+
 /** Prints an engine error with its actions as hints; returns the exit code. */
 export function reportError(cmd: string, err: unknown): number {
   if (err instanceof CliUsageError) {

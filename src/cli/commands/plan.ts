@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { toJSON } from '../../core/plan/model';
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
-import { CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
+import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
 import { parseCommandArgs } from '../args';
 
 // `helix-deploy plan ENV`: plan a Terraform/Pulumi environment of helix.deploy.toml, print the summary,
@@ -48,6 +48,7 @@ export const plan: CliCommand = {
       return reportError('plan', err);
     }
     const logs = streamLogs(cli.engine, quiet);
+    const sigint = cancelOnSigint(cli.engine, env);
     try {
       const handle = await cli.engine.startPlan(cli.target, { destroy });
       const snap = await handle.done;
@@ -63,6 +64,7 @@ export const plan: CliCommand = {
     } catch (err) {
       return reportError('plan', err);
     } finally {
+      sigint.dispose();
       logs.dispose();
       await cli.close();
     }

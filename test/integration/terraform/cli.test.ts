@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CANARY, TF_ENV, terraformAvailable, workDir } from './harness';
 
 // The headless CLI as CI runs it: a real process, real terraform, exit codes checked.
@@ -55,6 +55,28 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
     const journal = fs.readFileSync(path.join(dir, '.helix', 'runs.jsonl'), 'utf8');
     for (const text of [p.stdout, p.stderr, a.stdout, a.stderr, journal]) assert.ok(!text.includes(CANARY), 'canary leaked');
     assert.match(journal, /"kind":"apply"/);
+  });
+
+  it('Ctrl-C during plan cancels the run: exit 1, Cancelled in the journal, the environment free for the next plan', async () => {
+    // Thousands of resources keep terraform planning long enough to interrupt it.
+    const dir = project('sigint', 'resource "terraform_data" "many" {\n  count = 4000\n  input = "${var.image}-${count.index}"\n}\n');
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, 'plan', 'staging'], { cwd: dir, env: { ...process.env, ...TF_ENV, HELIX_TEST_CANARY: CANARY } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => {
+      // Interrupt once terraform reports its first planned change (the plan is under way).
+      const poll = setInterval(() => /terraform_data\.many\[/.test(stderr) && (clearInterval(poll), child.kill('SIGINT')), 50);
+      child.on('exit', (c) => (clearInterval(poll), resolve(c)));
+    });
+    assert.equal(code, 1, stderr.slice(-2000));
+    assert.match(stderr, /Cancelled/);
+    const records = fs.readFileSync(path.join(dir, '.helix', 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const states = records.filter((r) => r.state).map((r) => r.state);
+    assert.equal(states.at(-1), 'Cancelled', states.join(' -> '));
+    // Nothing left locked or busy: the next plan runs to the end.
+    const next = cli(['plan', 'staging', '--quiet'], dir);
+    assert.equal(next.code, 2, next.stderr);
   });
 
   it('apply refuses a stale plan with exit 1 and says to re-plan', async () => {
