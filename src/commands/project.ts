@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { starterHelixToml } from '../core/config/starter';
+import { resolveGeneration, type GenerationSetting } from '../core/config/generation';
 
 /** Commands on the project noun: create a starter helix.toml, refresh, show the log. */
 export function registerProjectCommands(c: Container): void {
@@ -24,7 +25,9 @@ async function createStarter(c: Container, folder?: vscode.Uri): Promise<vscode.
   // A WorkspaceEdit (not fs.writeFile) so the creation shows up in undo history and dirty state.
   const edit = new vscode.WorkspaceEdit();
   edit.createFile(file, { ignoreIfExists: true });
-  edit.insert(file, new vscode.Position(0, 0), starterHelixToml(path.basename(target.fsPath)));
+  const setting = vscode.workspace.getConfiguration('helixDeploy', target).get<GenerationSetting>('cliGeneration', 'auto');
+  const gen = resolveGeneration(setting, undefined, c.projects.installedCli);
+  edit.insert(file, new vscode.Position(0, 0), starterHelixToml(path.basename(target.fsPath), gen.generation, gen.release));
   if (!(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showErrorMessage(`Could not create ${file.fsPath}.`);
     return undefined;

@@ -18,6 +18,7 @@ export function registerLanguage(c: Container): ConfigDiagnostics {
   const started = performance.now();
   const gens = c.own(new GenerationSource(c));
   const diags = c.own(new ConfigDiagnostics(c, gens));
+  c.projects.useCliVersion(() => gens.cliVersion, gens.onDidChange);
   c.own(vscode.languages.registerCompletionItemProvider(CONFIG_SELECTOR, new ConfigCompletions(diags), '[', '.', '=', '"', '{', ','));
   c.own(vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new ConfigHovers(diags)));
   c.own(vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigQuickFixes(diags), { providedCodeActionKinds: ConfigQuickFixes.kinds }));

@@ -46,7 +46,7 @@ export class ConfigHovers implements vscode.HoverProvider {
     const kind = configKind(doc);
     const state = kind ? await this.diags.current(doc) : undefined;
     if (!kind || !state || !state.result.applies) return undefined;
-    const h = hover(doc.getText(), doc.offsetAt(pos), { kind, generation: state.result.generation.generation });
+    const h = hover(doc.getText(), doc.offsetAt(pos), { kind, generation: state.result.generation.generation, note: state.result.generation.note });
     if (!h) return undefined;
     return new vscode.Hover(new vscode.MarkdownString(h.markdown), new vscode.Range(doc.positionAt(h.range.start), doc.positionAt(h.range.end)));
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConfigDiagnostics } from './diagnostics';
 import { CONFIG_SELECTOR, configKind } from './documents';
 import { SELECT_GENERATION } from './commands';
+import { generationLabel } from '../core/config/generation';
 
 // Language status item: which helix CLI generation the open file is validated for, and why; click to switch.
 
@@ -25,8 +26,9 @@ export function createGenerationStatus(diags: ConfigDiagnostics): vscode.Disposa
       item.severity = vscode.LanguageStatusSeverity.Information;
       return;
     }
-    item.text = `$(versions) helix CLI ${r.generation.generation}`;
-    item.detail = r.generation.reason;
+    item.text = `$(versions) helix ${generationLabel(r.generation.generation)}`;
+    // A version that is not a known release (or an old setting value) is said, not hidden.
+    item.detail = r.generation.note ? `${r.generation.reason}. ${r.generation.note}` : r.generation.reason;
     const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
     item.severity = errors ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
   };

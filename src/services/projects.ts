@@ -32,6 +32,20 @@ export class ProjectIndex implements vscode.Disposable {
     );
   }
 
+  private cliVersion: () => string | undefined = () => undefined;
+
+  /** The installed helix CLI's `--version` decides the generation first (the language features probe it). */
+  useCliVersion(version: () => string | undefined, changed: vscode.Event<void>): void {
+    this.cliVersion = version;
+    this.disposables.push(changed(() => this.schedule()));
+    this.schedule();
+  }
+
+  /** `helix --version` of the installed CLI, once probed. */
+  get installedCli(): string | undefined {
+    return this.cliVersion();
+  }
+
   get projects(): readonly Project[] {
     return this.list;
   }
@@ -67,7 +81,7 @@ export class ProjectIndex implements vscode.Disposable {
         const text = await readText(uri);
         const deployText = await readText(vscode.Uri.file(path.join(path.dirname(uri.fsPath), 'helix.deploy.toml'))).catch(() => undefined);
         const generation = vscode.workspace.getConfiguration('helixDeploy', uri).get<GenerationSetting>('cliGeneration');
-        const project = readProject(uri.fsPath, text, deployText, { generation });
+        const project = readProject(uri.fsPath, text, deployText, { generation, cliVersion: this.cliVersion() });
         if (project) found.push(project);
       } catch (err) {
         this.log.warn(`Could not read ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);

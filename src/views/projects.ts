@@ -2,12 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { Project } from '../core/model/types';
-
-const GENERATION_LABEL: Record<Project['generation'], string> = {
-  v2: 'CLI v2',
-  'v3.1': 'CLI v3.0-3.1',
-  'v3.2': 'CLI v3.2+',
-};
+import { generationLabel } from '../core/config/generation';
 
 /** The Projects view: one row per HelixDB project, with its CLI generation and a problem badge. */
 export class ProjectsTree implements vscode.TreeDataProvider<Project> {
@@ -29,13 +24,13 @@ export class ProjectsTree implements vscode.TreeDataProvider<Project> {
     item.resourceUri = vscode.Uri.file(p.configFile);
     const rel = vscode.workspace.asRelativePath(p.dir, true);
     const problems = p.errorCount > 0 ? ` · ${p.errorCount} problem${p.errorCount === 1 ? '' : 's'}` : '';
-    item.description = `${GENERATION_LABEL[p.generation]}${problems}`;
+    item.description = `${generationLabel(p.generation)}${problems}`;
     item.iconPath = p.errorCount > 0
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
       : new vscode.ThemeIcon('database');
     const envs = p.environments.map((e) => `${e.name} (${e.kind})`).join(', ') || 'none';
     item.tooltip = new vscode.MarkdownString(
-      `**${p.name}**\n\n${rel}${path.sep}helix.toml\n\nGeneration: ${GENERATION_LABEL[p.generation]}\n\nEnvironments: ${envs}`,
+      `**${p.name}**\n\n${rel}${path.sep}helix.toml\n\nGeneration: ${generationLabel(p.generation)}\n\nEnvironments: ${envs}`,
     );
     item.contextValue = p.errorCount > 0 ? 'project:problems' : 'project';
     item.command = { command: 'vscode.open', title: 'Open helix.toml', arguments: [vscode.Uri.file(p.configFile)] };

@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import type { CliCommand } from './types';
 import { validateConfig, kindOf, type ValidationResult } from '../../core/config/validate';
 import { LineIndex } from '../../core/config/text';
-import { GENERATIONS, probeHelixVersion, type GenerationSetting } from '../../core/config/generation';
+import { DEFAULT_GENERATION, GENERATIONS, probeHelixVersion, type GenerationSetting } from '../../core/config/generation';
 import type { ConfigDiagnostic, ConfigKind } from '../../core/config/types';
 import type { Generation } from '../../core/model/types';
 
 // `helix-deploy validate [PATH...] [--json]`: the editor's diagnostics, for CI. Exit 1 when any error.
 
-const HELP = `Usage: helix-deploy validate [PATH...] [--json] [--generation auto|v2|v3.1|v3.2]
+const HELP = `Usage: helix-deploy validate [PATH...] [--json] [--generation auto|v2|v3.0|v3.1|v3-1025|v3.4]
 
 Checks helix.toml and helix.deploy.toml files: TOML syntax, the JSON Schema of the helix CLI generation,
 and the CLI's own rules. PATH is a file or a folder (searched for helix.toml / helix.deploy.toml);
@@ -17,8 +17,9 @@ default: the current folder.
 
 Options:
   --json              print one JSON object {files: [{file, kind, generation, diagnostics: [...]}]}
-  --generation GEN    validate helix.toml as written for this CLI generation (default auto: by content,
-                      then \`helix --version\` if the helix CLI is on PATH, then the newest)
+  --generation GEN    validate helix.toml for this CLI generation: v2 (CLI 2.x), v3.0, v3.1, v3-1025 (the
+                      releases after HelixDB #1025, before 3.4.0) or v3.4 (default auto: \`helix --version\`
+                      if the helix CLI is on PATH, then the file's content, then the newest)
   -h, --help          show this help
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error or nothing to validate.`;
@@ -58,7 +59,7 @@ export const validate: CliCommand = {
         return 0;
       } else if (a === '--generation' || a.startsWith('--generation=')) {
         const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-        if (v !== 'auto' && !GENERATIONS.includes(v as Generation)) return usageError(`--generation must be auto, ${GENERATIONS.join(', ')} (got ${v ?? 'nothing'})`);
+        if (v !== 'auto' && v !== 'v3.2' && !GENERATIONS.includes(v as Generation)) return usageError(`--generation must be auto, ${GENERATIONS.join(', ')} (got ${v ?? 'nothing'})`);
         generation = v as GenerationSetting;
       } else if (a.startsWith('-') && a !== '-') return usageError(`unknown option '${a}'`);
       else paths.push(a);
@@ -100,8 +101,12 @@ export const validate: CliCommand = {
 
     const out: JsonFile[] = [];
     for (const abs of unique) {
-      const r = await checkFile(abs, explicit.has(abs), generation, cli);
-      if (r) out.push(r);
+      const r = await checkFile(abs, generation, cli);
+      // Another tool's helix.toml gets no diagnostic (an editor running this through a problem matcher
+      // must not mark it); naming it explicitly earns a note on stderr saying why it was skipped.
+      if (r === 'foreign') {
+        if (explicit.has(abs)) process.stderr.write(`helix-deploy validate: skipped ${display(abs)}: not a HelixDB project file (no [project] table)\n`);
+      } else out.push(r);
     }
     const errors = out.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'error').length, 0);
     const warnings = out.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'warning').length, 0);
@@ -158,11 +163,11 @@ function readText(abs: string): { text?: string; problem?: string } {
   }
 }
 
-async function checkFile(abs: string, explicit: boolean, generation: GenerationSetting, cli: () => Promise<string | undefined>): Promise<JsonFile | undefined> {
+async function checkFile(abs: string, generation: GenerationSetting, cli: () => Promise<string | undefined>): Promise<JsonFile | 'foreign'> {
   const file = display(abs);
   const kind = kindOf(abs);
   const { text, problem } = readText(abs);
-  const single = (severity: JsonDiagnostic['severity'], message: string, code: string, gen: Generation = 'v3.2'): JsonFile => ({
+  const single = (severity: JsonDiagnostic['severity'], message: string, code: string, gen: Generation = DEFAULT_GENERATION): JsonFile => ({
     file, kind, generation: gen, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity, message, code }],
   });
   if (text === undefined) return single('error', problem!, 'io');
@@ -170,20 +175,12 @@ async function checkFile(abs: string, explicit: boolean, generation: GenerationS
   let helixText: string | undefined;
   if (kind === 'deploy') helixText = readText(path.join(path.dirname(abs), 'helix.toml')).text;
   const source = kind === 'deploy' ? helixText : text;
-  // Only ask the helix CLI when the content does not decide (and only once per run).
-  let res: ValidationResult = validateConfig(text, { kind, file, generation, helixText, folderName: path.basename(path.dirname(abs)) });
-  let genInfo = kind === 'helix' ? res.generation : source !== undefined ? validateConfig(source, { kind: 'helix', generation }).generation : res.generation;
-  if (generation === 'auto' && genInfo.source === 'default') {
-    const v = await cli();
-    if (v) {
-      if (kind === 'helix') res = validateConfig(text, { kind, file, generation, helixText, cliVersion: v, folderName: path.basename(path.dirname(abs)) });
-      genInfo = kind === 'helix' ? res.generation : validateConfig(source ?? '', { kind: 'helix', generation, cliVersion: v }).generation;
-    }
-  }
-  if (!res.applies) {
-    if (!explicit) return undefined; // another tool's helix.toml found while searching: not ours
-    return single('info', 'not a HelixDB project file (no [project] table): not validated', 'not-helix', genInfo.generation);
-  }
+  // The installed CLI decides first (asked once per run); an explicit --generation wins over everything.
+  const pinned = generation !== 'auto';
+  const cliVersion = pinned ? undefined : await cli();
+  const res: ValidationResult = validateConfig(text, { kind, file, generation, pinGeneration: pinned, cliVersion, helixText, folderName: path.basename(path.dirname(abs)) });
+  const genInfo = kind === 'helix' || source === undefined ? res.generation : validateConfig(source, { kind: 'helix', generation, pinGeneration: pinned, cliVersion }).generation;
+  if (!res.applies) return 'foreign';
   return { file, kind, generation: genInfo.generation, diagnostics: toJson(text, res.diagnostics) };
 }
 

@@ -3,7 +3,7 @@ import type { Environment, EnvironmentKind, Generation, Project } from '../model
 import { validateConfig } from './validate';
 import { child, toPlain, type ConfigNode } from './tree';
 import { LineIndex } from './text';
-import type { GenerationSetting } from './generation';
+import { defaultsFor, type GenerationSetting, type ReleaseDefaults } from './generation';
 import { DEPLOY_TOOLS } from './rules-deploy';
 
 // Project model from helix.toml (+ helix.deploy.toml) for the tree, the engine and the CLI. Same parser and
@@ -29,11 +29,12 @@ export function readProject(configFile: string, text: string, deployText?: strin
   if (!res.applies) return undefined;
   let errorCount = res.diagnostics.filter((d) => d.severity === 'error').length;
   const gen = res.generation.generation;
+  const defaults = defaultsFor(gen, res.generation.release);
   const root = res.tree;
   const lines = new LineIndex(text);
   const name = child(root, 'project', 'name');
   const projectName = name?.kind === 'string' && String(name.value).trim() ? String(name.value) : path.basename(dir);
-  const environments = root ? helixEnvironments(root, gen, projectName, lines) : [];
+  const environments = root ? helixEnvironments(root, gen, defaults, projectName, lines) : [];
   if (deployText !== undefined) {
     const dep = validateConfig(deployText, { kind: 'deploy', file: path.join(dir, 'helix.deploy.toml'), helixText: text });
     errorCount += dep.diagnostics.filter((d) => d.severity === 'error').length;
@@ -62,7 +63,7 @@ function plain(n: ConfigNode): Record<string, unknown> {
 
 const str = (n: ConfigNode | undefined) => (n?.kind === 'string' ? String(n.value) : undefined);
 
-function helixEnvironments(root: ConfigNode, gen: Generation, project: string, lines: LineIndex): Environment[] {
+function helixEnvironments(root: ConfigNode, gen: Generation, defaults: ReleaseDefaults, project: string, lines: LineIndex): Environment[] {
   const out: Environment[] = [];
   const each = (t: string, f: (name: string, n: ConfigNode) => Environment | undefined) => {
     const tbl = root.entries!.get(t);
@@ -82,10 +83,11 @@ function helixEnvironments(root: ConfigNode, gen: Generation, project: string, l
       kind: 'local',
       source: 'helix.toml',
       range: rangeOf(n, lines),
-      port: port?.kind === 'integer' ? Number(port.value) : 6969,
+      // Defaults of the CLI release in use (CLI 3.0.0-3.0.7: port 8080; 3.4.4: tag v0.0.11...).
+      port: port?.kind === 'integer' ? Number(port.value) : defaults.port,
       // v2 builds `helix-<project>-<instance>:dev|latest`; v3 runs a prebuilt image.
-      image: v2 ? `helix-${project}-${name}` : str(child(n, 'image')) ?? 'ghcr.io/helixdb/helixdb',
-      tag: v2 ? (buildMode === 'release' ? 'latest' : 'dev') : str(child(n, 'tag')) ?? 'v0.0.4',
+      image: v2 ? `helix-${project}-${name}` : str(child(n, 'image')) ?? defaults.image,
+      tag: v2 ? (buildMode === 'release' ? 'latest' : 'dev') : str(child(n, 'tag')) ?? defaults.tag,
       settings: plain(n),
     };
   });

@@ -3,6 +3,7 @@ import type { ConfigNode } from './tree';
 import { child } from './tree';
 import type { ConfigDiagnostic, ConfigFix, OffsetRange } from './types';
 import { insertKeyEdit, insertTableEdit, replaceEdit, tomlKey } from './edit';
+import { atLeast, generationLabel, GENERATION_TABLE } from './generation';
 
 // The helix CLI's own semantic checks (helix-toml.md §4), with its wording. They run after the schema check;
 // where the CLI says it better, its message replaces the schema's.
@@ -10,6 +11,8 @@ import { insertKeyEdit, insertTableEdit, replaceEdit, tomlKey } from './edit';
 export interface RuleContext {
   text: string;
   generation: Generation;
+  /** The CLI release whose rules apply (release-bound rules such as the name length); newest known when omitted. */
+  release?: string;
   /** helix.toml as the CLI names it in messages (path relative to the working folder). */
   file: string;
   /** Folder name, offered as project name when it is blank. */
@@ -47,20 +50,27 @@ export function helixRules(root: ConfigNode, c: RuleContext): ConfigDiagnostic[]
     err(project.range, 'no-instance', `at least one instance must be defined in ${c.file}: add one with \`helix add local --name dev\` (or \`helix add enterprise\`)`, edit ? [{ title: 'Add [local.dev]', edits: [edit], preferred: true }] : undefined);
   }
 
+  const spec = GENERATION_TABLE[c.generation];
   const seen = new Map<string, string>();
   for (const { table, name: n, node } of all) {
     const at = node.keyRange ?? node.range;
     if (n.trim() === '') err(at, 'instance-name', `instance name cannot be empty in ${c.file}: name it in the table header, e.g. [${table}.dev]`);
     else if (!INSTANCE_NAME.test(n)) {
-      const strict = c.generation === 'v3.2';
-      err(at, 'instance-name', `instance name '${n}' in ${c.file} must contain only ASCII letters, digits, '-', or '_'${strict ? '' : ' (helix CLI v3.2+ rejects it)'}; names build container names and state paths`, undefined, strict ? 'error' : 'warning');
+      const strict = spec.nameCharsetEnforced;
+      err(at, 'instance-name', `instance name '${n}' in ${c.file} must contain only ASCII letters, digits, '-', or '_'${strict ? '' : ' (helix CLI 3.x after #1025 and 3.4 reject it)'}; names build container names and state paths`, undefined, strict ? 'error' : 'warning');
+    } else if (spec.maxNameLength && n.length > spec.maxNameLength.max) {
+      const enforced = atLeast(c.release, spec.maxNameLength.since);
+      const m = spec.maxNameLength.max;
+      err(at, 'instance-name', `instance name '${n}' in ${c.file} must be at most ${m} characters${enforced ? '' : ` (helix CLI ${spec.maxNameLength.since} and later reject it)`}`, undefined, enforced ? 'error' : 'warning');
     }
     const prev = seen.get(n);
-    if (prev) err(at, 'duplicate-instance', `instance '${n}' already exists in helix.toml (as [${prev}.${n}]): instance names must be unique across tables; rename one`);
+    // The CLI loads both tables ([local] and [enterprise] are separate maps) and only `helix add` checks
+    // across them, so this is a trap rather than a file the CLI refuses.
+    if (prev) err(at, 'duplicate-instance', duplicateMessage(n, prev, table, c.generation), undefined, 'warning');
     else seen.set(n, table);
 
     if (table === 'local' && c.generation !== 'v2') s3Rules(node, n, c, err);
-    if (table === 'enterprise' && c.generation !== 'v3.2') {
+    if (table === 'enterprise' && spec.cloud !== 'database') {
       const id = child(node, 'cluster_id');
       if (id?.kind === 'string' && String(id.value).trim() === '') err(id.range, 'cluster-id', `Enterprise instance '${n}' must have a non-empty cluster_id in ${c.file}`);
     }
@@ -68,7 +78,7 @@ export function helixRules(root: ConfigNode, c: RuleContext): ConfigDiagnostic[]
       const id = child(node, 'helix', 'cluster_id');
       if (id?.kind === 'string' && String(id.value).trim() === '') err(id.range, 'cluster-id', `cloud instance '${n}' must have a non-empty cluster_id in ${c.file}`);
     }
-    if (table === 'enterprise' && c.generation === 'v3.2') {
+    if (table === 'enterprise' && spec.cloud === 'database') {
       const db = child(node, 'database');
       if (db?.kind === 'string') {
         const v = String(db.value);
@@ -80,6 +90,12 @@ export function helixRules(root: ConfigNode, c: RuleContext): ConfigDiagnostic[]
   }
   portRules(all, c, err);
   return out;
+}
+
+function duplicateMessage(n: string, first: string, second: string, gen: Generation): string {
+  const picks = first === 'local' || second === 'local' ? 'local' : first;
+  const other = picks === first ? second : first;
+  return `instance '${n}' is defined twice, as [${first}.${n}] and [${second}.${n}]: the helix CLI (${generationLabel(gen)}) loads the file, but every command that takes an instance name (\`helix start ${n}\`, \`helix status ${n}\`...) picks [${picks}.${n}], so [${other}.${n}] cannot be reached by name, and \`helix add\` refuses the name (instance '${n}' already exists in helix.toml); rename one of them`;
 }
 
 type Err = (range: OffsetRange, code: string, message: string, fixes?: ConfigFix[], severity?: ConfigDiagnostic['severity']) => void;

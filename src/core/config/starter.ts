@@ -1,5 +1,8 @@
-// The starter helix.toml written by "Helix: Create Starter helix.toml".
-// It targets the current CLI (v3.1 keys only, no enterprise block) so every generation accepts it.
+import type { Generation } from '../model/types';
+import { DEFAULT_GENERATION, defaultsFor, generationLabel } from './generation';
+
+// The starter helix.toml written by "Helix: Create Starter helix.toml": a local instance with the defaults
+// of the CLI release in use (the newest known when no helix CLI is installed), no enterprise block.
 
 /** Folder names become project names; the CLI builds container names from them, so keep them tame. */
 export function starterProjectName(folderName: string): string {
@@ -7,15 +10,25 @@ export function starterProjectName(folderName: string): string {
   return cleaned || 'helix-app';
 }
 
-export function starterHelixToml(folderName: string): string {
-  return `[project]
+export function starterHelixToml(folderName: string, generation: Generation = DEFAULT_GENERATION, release?: string): string {
+  const d = defaultsFor(generation, release);
+  const head = `[project]
 name = "${starterProjectName(folderName)}"
-
-# A local instance: the helix CLI runs it with Docker (\`helix start dev\`).
+`;
+  if (generation === 'v2') {
+    return `${head}
+# A local instance: the helix CLI (${generationLabel(generation)}) builds and runs it with Docker (\`helix push dev\`).
 [local.dev]
-port = 6969
-image = "ghcr.io/helixdb/helixdb"
-tag = "v0.0.4"
-# storage = "disk"   # memory (default), disk or s3
+port = ${d.port}
+build_mode = "dev"
+`;
+  }
+  return `${head}
+# A local instance: the helix CLI runs it with Docker (\`helix start dev\`). Defaults of ${generationLabel(generation)}.
+[local.dev]
+port = ${d.port}
+image = "${d.image}"
+tag = "${d.tag}"
+# storage = "disk"   # memory (default), disk${generation === 'v3.0' ? '' : ' or s3'}
 `;
 }

@@ -35,4 +35,8 @@ export interface GenerationInfo {
   /** Why this generation: the user's setting, the file's content, the installed CLI, or the default. */
   source: 'setting' | 'content' | 'cli' | 'default';
   reason: string;
+  /** The CLI version whose defaults and release-bound rules apply (the newest known when not probed). */
+  release: string;
+  /** Shown to the user: the version is not a known release, or an old setting value was read. */
+  note?: string;
 }

@@ -4,7 +4,7 @@ import { fastParse, fastPath } from './fast-parse';
 import { buildTree, DepthError, type ConfigNode } from './tree';
 import { checkSchema } from './schema-check';
 import { schemaFor } from './schema';
-import { generationFromVersion, resolveGeneration, type GenerationSetting } from './generation';
+import { family, generationFromContent, generationLabel, resolveGeneration, type GenerationSetting } from './generation';
 import { helixRules, instancesOf } from './rules-helix';
 import { deployRules } from './rules-deploy';
 import type { ConfigDiagnostic, ConfigKind, GenerationInfo } from './types';
@@ -17,6 +17,8 @@ export interface ValidateOptions {
   /** The file as named in messages (the CLI uses the path relative to the working folder). */
   file?: string;
   generation?: GenerationSetting;
+  /** The `generation` wins over the installed CLI and the content (the headless CLI's `--generation`). */
+  pinGeneration?: boolean;
   /** Output of `helix --version`, when known. */
   cliVersion?: string;
   /** For a deploy file: the sibling helix.toml, to check `instance` references. */
@@ -98,7 +100,7 @@ export function validateConfig(text: string, o: ValidateOptions = {}): Validatio
   const parsed = parseConfig(text);
   const { tree, error } = parsed;
   const applies = kind === 'deploy' || (tree ? tree.entries!.get('project')?.kind === 'table' : PROJECT_HEADER.test(text));
-  const generation = resolveGeneration(o.generation ?? 'auto', tree, o.cliVersion);
+  const generation = resolveGeneration(o.generation ?? 'auto', tree, o.cliVersion, o.pinGeneration);
   const result: ValidationResult = {
     kind,
     applies,
@@ -120,27 +122,32 @@ export function validateConfig(text: string, o: ValidateOptions = {}): Validatio
     return result;
   }
   const gen = generation.generation;
-  const schemaDiags = checkSchema(tree, schemaFor(gen), { text, ignoredUnknownNote: `is ignored by the helix CLI ${gen}` });
-  const ruleDiags = helixRules(tree, { text, generation: gen, file, folderName: o.folderName });
+  const schemaDiags = checkSchema(tree, schemaFor(gen), { text, ignoredUnknownNote: `is ignored by the helix CLI (${generationLabel(gen)})` });
+  const ruleDiags = helixRules(tree, { text, generation: gen, release: generation.release, file, folderName: o.folderName });
   // Where the CLI has its own message for a value, it replaces the schema's generic one.
   const ruled = new Set(ruleDiags.filter((d) => d.code === 's3-endpoint' || d.code === 'database').map((d) => d.start));
   const merged = schemaDiags.filter((d) => !(d.code === 'pattern' && ruled.has(d.start))).map((d) => debugBuildMode(d, text, file));
-  result.diagnostics = sort([...merged, ...ruleDiags, ...generationMismatch(tree, generation, o.cliVersion)]);
+  result.diagnostics = sort([...merged, ...ruleDiags, ...generationMismatch(tree, generation)]);
   return result;
 }
 
-/** The content says one generation, the installed CLI is another: the CLI would ignore or reject parts. */
-function generationMismatch(tree: ConfigNode, info: ValidationResult['generation'], cliVersion: string | undefined): ConfigDiagnostic[] {
-  const installed = cliVersion ? generationFromVersion(cliVersion) : undefined;
-  if (info.source !== 'content' || !installed || installed === info.generation) return [];
+/**
+ * The installed CLI decides the generation; when the content is written for another way of writing
+ * helix.toml, say so once on [project] (the schema's errors below are what that CLI would say).
+ */
+function generationMismatch(tree: ConfigNode, info: ValidationResult['generation']): ConfigDiagnostic[] {
+  if (info.source !== 'cli') return [];
+  const written = generationFromContent(tree);
+  if (!written || family(written.generation) === family(info.generation)) return [];
   const project = tree.entries!.get('project');
   const range = project?.range ?? { start: 0, end: 0 };
-  const effect = installed === 'v3.2' ? 'rejects' : 'ignores or rejects';
+  const installed = generationLabel(info.generation);
+  const effect = family(info.generation) === 'database' ? 'rejects' : 'ignores or rejects';
   return [{
     ...range,
     severity: 'warning',
     code: 'generation-mismatch',
-    message: `this file is written for helix CLI ${info.generation} (${info.reason}), but the installed helix CLI (${cliVersion!.trim()}) is ${installed}, which ${effect} parts of it: update the file for ${installed}, or set helixDeploy.cliGeneration to validate for ${installed}`,
+    message: `this file is written for helix ${generationLabel(written.generation)} (${written.reason}), but the installed helix CLI (${info.reason.replace(/^installed helix CLI reports /, '')}) is ${installed}, which ${effect} parts of it: update the file for ${installed}, or install the helix CLI the file is written for`,
   }];
 }
 

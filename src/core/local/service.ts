@@ -262,7 +262,7 @@ export class LocalService {
   private keptData(t: LocalTarget): string {
     const n = storageNames(t);
     const kind = sidecarKind(t.project.generation) ?? 'minio';
-    const vols = [n.dataVolumes[kind], ...(t.project.generation === 'v3.2' ? [n.cache] : [])];
+    const vols = [n.dataVolumes[kind], ...(t.project.generation === 'v3.4' ? [n.cache] : [])];
     return `Data stays in volume ${vols.join(' and ')} (docker volume rm deletes it).`;
   }
 

@@ -104,7 +104,7 @@ const SIDECARS: Record<SidecarKind, SidecarDef> = {
 
 /** The sidecar a generation's CLI runs for disk storage (none for v2, which has no storage key). */
 export function sidecarKind(gen: Generation): SidecarKind | undefined {
-  return gen === 'v2' ? undefined : gen === 'v3.1' ? 'minio' : 'seaweedfs';
+  return gen === 'v2' ? undefined : gen === 'v3.4' ? 'seaweedfs' : 'minio';
 }
 
 export function defaultSidecarImage(kind: SidecarKind): string {
@@ -155,8 +155,8 @@ export function planStorage(t: LocalTarget, hostEnv: HostEnv = {}, imageOverride
   if (raw !== 's3' && s3 !== undefined) throw configError(t, `${table} has an [local.${t.environment.name}.s3] table but storage is not "s3": set storage = "s3" or remove the table.`);
   if (raw === 'memory') return memory;
   const names = storageNames(t);
-  // v3.2+ keeps a disk cache in its own volume (64 MiB for disk, 1 GiB for s3), surviving re-creation.
-  const cached = t.project.generation === 'v3.2';
+  // CLI 3.4 keeps a disk cache in its own volume (64 MiB for disk, 1 GiB for s3), surviving re-creation.
+  const cached = t.project.generation === 'v3.4';
   const cache = (bytes: number): Record<string, string> => (cached ? { HELIX_DISK_CACHE_BYTES: String(bytes) } : {});
   const volumes = cached ? [{ name: names.cache, target: '/var/cache/helix' }] : [];
 

@@ -1,4 +1,5 @@
 import type { Generation } from '../../model/types';
+import { GENERATION_TABLE, generationLabel } from '../generation';
 import type { Schema } from '../schema';
 import { schemaFor } from '../schema';
 import type { ConfigNode } from '../tree';
@@ -77,13 +78,14 @@ function instanceSnippets(kind: ConfigKind, gen: Generation, tree: ConfigNode | 
   let port = 6969;
   while (localPorts.includes(port)) port++;
   out.push(mk('[local.<name>]', gen === 'v2' ? `[local.\${1:dev}]\nport = \${2:${port}}\nbuild_mode = "\${3|dev,release|}"\n` : `[local.\${1:dev}]\nport = \${2:${port}}\n`, 'New local instance: HelixDB in Docker on this machine.', '0a'));
-  if (gen === 'v3.2') out.push(mk('[enterprise.<name>]', '[enterprise.${1:production}]\ndatabase = "${2|tenant,cluster|}:${3:id}"\n', 'New Helix Cloud database link (CLI v3.2+).', '0b'));
-  else if (gen === 'v3.1') out.push(mk('[enterprise.<name>]', '[enterprise.${1:production}]\ncluster_id = "${2}"\n', 'New Helix Cloud Enterprise cluster (CLI v3.0-3.1).', '0b'));
+  const cloud = GENERATION_TABLE[gen].cloud;
+  if (cloud === 'database') out.push(mk('[enterprise.<name>]', '[enterprise.${1:production}]\ndatabase = "${2|tenant,cluster|}:${3:id}"\n', `New Helix Cloud database link (${generationLabel(gen)}).`, '0b'));
+  else if (cloud === 'cluster') out.push(mk('[enterprise.<name>]', '[enterprise.${1:production}]\ncluster_id = "${2}"\n', `New Helix Cloud Enterprise cluster (${generationLabel(gen)}).`, '0b'));
   else {
-    out.push(mk('[enterprise.<name>]', '[enterprise.${1:production}]\ncluster_id = "${2}"\navailability_mode = "${3|dev,ha|}"\ngateway_node_type = "${4}"\ndb_node_type = "${5}"\n', 'New Helix Cloud Enterprise cluster (CLI v2).', '0b'));
-    out.push(mk('[cloud.<name>.helix]', '[cloud.${1:production}.helix]\ncluster_id = "${2}"\nregion = "${3:us-east-1}"\n', 'New Helix Cloud instance (CLI v2).', '0c'));
-    out.push(mk('[cloud.<name>.fly]', '[cloud.${1:production}.fly]\nvm_size = "${2|shared-cpu-4x,shared-cpu-8x,performance-4x,performance-8x,performance-16x,a10,a100-40gb,a100-80gb,l40s|}"\nvolume = "${3:helix_app_prod_data:/data}"\nvolume_initial_size = ${4:20}\nauth_type = "${5|Cli,ApiKey|}"\n', 'New Fly.io instance (CLI v2).', '0d'));
-    out.push(mk('[cloud.<name>.ecr]', '[cloud.${1:staging}.ecr]\nrepository_name = "${2}"\nregion = "${3:us-east-1}"\nauth_type = "AwsCli"\n', 'New AWS ECR target (CLI v2).', '0e'));
+    out.push(mk('[enterprise.<name>]', '[enterprise.${1:production}]\ncluster_id = "${2}"\navailability_mode = "${3|dev,ha|}"\ngateway_node_type = "${4}"\ndb_node_type = "${5}"\n', 'New Helix Cloud Enterprise cluster (CLI 2.x).', '0b'));
+    out.push(mk('[cloud.<name>.helix]', '[cloud.${1:production}.helix]\ncluster_id = "${2}"\nregion = "${3:us-east-1}"\n', 'New Helix Cloud instance (CLI 2.x).', '0c'));
+    out.push(mk('[cloud.<name>.fly]', '[cloud.${1:production}.fly]\nvm_size = "${2|shared-cpu-4x,shared-cpu-8x,performance-4x,performance-8x,performance-16x,a10,a100-40gb,a100-80gb,l40s|}"\nvolume = "${3:helix_app_prod_data:/data}"\nvolume_initial_size = ${4:20}\nauth_type = "${5|Cli,ApiKey|}"\n', 'New Fly.io instance (CLI 2.x).', '0d'));
+    out.push(mk('[cloud.<name>.ecr]', '[cloud.${1:staging}.ecr]\nrepository_name = "${2}"\nregion = "${3:us-east-1}"\nauth_type = "AwsCli"\n', 'New AWS ECR target (CLI 2.x).', '0e'));
   }
   return out;
 }

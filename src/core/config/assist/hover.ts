@@ -3,6 +3,7 @@ import type { Schema } from '../schema';
 import { schemaFor } from '../schema';
 import type { ConfigKind, OffsetRange } from '../types';
 import { tomlLiteral } from '../edit';
+import { generationLabel } from '../generation';
 import { pathAt } from './context';
 import { isInstanceMap, schemaAt } from './schema-walk';
 
@@ -27,7 +28,7 @@ export function docOf(s: Schema, name?: string): string {
   return parts.join('\n\n');
 }
 
-export function hover(text: string, offset: number, o: { kind: ConfigKind; generation: Generation }): HoverSpec | undefined {
+export function hover(text: string, offset: number, o: { kind: ConfigKind; generation: Generation; note?: string }): HoverSpec | undefined {
   const at = pathAt(text, offset);
   if (!at || at.path.length === 0) return undefined;
   const root = schemaFor(o.kind === 'deploy' ? 'deploy' : o.generation);
@@ -42,6 +43,6 @@ export function hover(text: string, offset: number, o: { kind: ConfigKind; gener
     const i = (s.enum as unknown[]).indexOf(raw);
     if (i >= 0 && s.enumDescriptions?.[i]) md = `\`${tomlLiteral(raw)}\`: ${s.enumDescriptions[i]}\n\n---\n\n${md}`;
   }
-  const gen = o.kind === 'deploy' ? 'helix.deploy.toml' : `helix CLI ${o.generation}`;
-  return { markdown: `${md}\n\n_Schema: ${gen}_`, range: at.range };
+  const gen = o.kind === 'deploy' ? 'helix.deploy.toml' : `helix ${generationLabel(o.generation)}`;
+  return { markdown: `${md}\n\n_Schema: ${gen}_${o.note && o.kind !== 'deploy' ? `\n\n_Note: ${o.note}_` : ''}`, range: at.range };
 }

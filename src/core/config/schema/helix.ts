@@ -1,8 +1,12 @@
 import { instances, leaf, table, type Schema } from './build';
 import type { Generation } from '../../model/types';
+import { GENERATION_TABLE, defaultsFor, generationLabel } from '../generation';
 
-// The helix.toml schemas, one per CLI generation (facts: helix-toml.md §1). The CLI is the authority:
-// v2 and v3.1 ignore unknown keys (no deny_unknown_fields); v3.2 rejects them except inside [local.<name>].
+// The helix.toml schemas, one per CLI generation (facts: helix-toml.md §1, the table in ../generation.ts).
+// The CLI is the authority: up to 3.1 unknown keys are ignored (no deny_unknown_fields); after #1025 they are
+// rejected except inside [local.<name>].
+
+const strict = (gen: Generation | 'any') => gen !== 'any' && GENERATION_TABLE[gen].strict;
 
 const DRAFT = 'http://json-schema.org/draft-07/schema#';
 const NAME_NOTE = 'The table key is the instance name; use ASCII letters, digits, `-` and `_` only.';
@@ -30,7 +34,7 @@ function project(gen: Generation | 'any'): Schema {
         default: 'docker',
       }),
     },
-    { required: ['name'], additionalProperties: gen === 'v3.2' ? false : undefined, examples: [{ name: 'my-helix-app' }] },
+    { required: ['name'], additionalProperties: strict(gen) ? false : undefined, examples: [{ name: 'my-helix-app' }] },
   );
 }
 
@@ -56,11 +60,35 @@ function dbConfig(): Record<string, Schema> {
 }
 
 const port = (gen: Generation | 'any') =>
-  leaf('integer', gen === 'v2' ? 'Host port the instance listens on (the container listens on the same port).' : 'Host port, mapped to the container port 8080 (`-p <port>:8080`).', {
-    minimum: 0,
-    maximum: 65535,
-    default: 6969,
+  leaf(
+    'integer',
+    (gen === 'v2' ? 'Host port the instance listens on (the container listens on the same port).' : 'Host port, mapped to the container port 8080 (`-p <port>:8080`).') +
+      (gen === 'v3.0' || gen === 'any' ? ' The default was 8080 in CLI 3.0.0-3.0.7, 6969 from 3.0.8 on.' : ''),
+    { minimum: 0, maximum: 65535, default: 6969 },
+  );
+
+/** `[local.<n>] tag`: from #1104 on a tag or an image digest `sha256:<64 hex>`. */
+function tag(gen: Generation | 'any'): Schema {
+  const digests = gen === 'any' || GENERATION_TABLE[gen].digestTags;
+  const def = gen === 'any' ? defaultsFor('v3.4').tag : defaultsFor(gen).tag;
+  const perRelease = 'The default depends on the CLI release (3.0: `latest`; 3.1.0: `v0.0.3`; 3.1.2: `v0.0.4`; 3.4.0: `v0.0.7`; 3.4.1: `v0.0.8`; 3.4.2: `v0.0.9`; 3.4.4: `v0.0.11`).';
+  return leaf('string', `Image tag${digests ? ', or an image digest `sha256:<64 hex>`' : ''}. ${perRelease}`, {
+    default: def,
+    examples: [def],
+    ...(digests && gen !== 'any'
+      ? { pattern: '^(sha256:[0-9a-f]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$', patternErrorMessage: 'image version must be a tag (letters, digits, `_`, `.`, `-`; at most 128) or a digest `sha256:<64 lowercase hex digits>`' }
+      : {}),
+    since: gen === 'any' ? 'v3' : undefined,
   });
+}
+
+function pull(gen: Generation | 'any'): Schema {
+  return leaf('string', 'When `helix start` pulls the image. Without it: `always` for the tag `latest`, `missing` otherwise.', {
+    enum: ['always', 'missing', 'never'],
+    enumDescriptions: ['Pull before every start.', 'Pull only when the image is not on this machine.', 'Never pull; the image must be on this machine.'],
+    since: gen === 'any' ? 'CLI 3.x after #1104' : undefined,
+  });
+}
 
 const buildMode = (def: 'dev' | 'release') =>
   leaf('string', 'Cargo profile of the generated helix-container build.', {
@@ -83,21 +111,30 @@ function s3(): Schema {
   );
 }
 
+const STORAGE_DOCS: Record<string, string> = {
+  memory: 'In memory; lost when the container stops (default).',
+  disk: 'On disk, through a CLI-managed storage sidecar.',
+  s3: 'In an S3 bucket; needs a `[local.<name>.s3]` table (not in CLI 3.0).',
+};
+
 function local(gen: Generation | 'any'): Schema {
   const v2only = { ...(gen === 'v2' || gen === 'any' ? { build_mode: buildMode('dev'), ...dbConfig() } : {}) };
+  const spec = gen === 'any' ? undefined : GENERATION_TABLE[gen];
+  const storageValues = spec ? spec.storage : (['memory', 'disk', 's3'] as const);
   const v3only: Record<string, Schema> =
     gen === 'v2'
       ? {}
       : {
-          image: leaf('string', 'Image the CLI runs.', { default: 'ghcr.io/helixdb/helixdb', since: gen === 'any' ? 'v3' : undefined }),
-          tag: leaf('string', 'Image tag. The default depends on the CLI version (v3.1.2: `v0.0.4`; later CLIs use newer tags).', { default: 'v0.0.4', examples: ['v0.0.4', 'v0.0.10'], since: gen === 'any' ? 'v3' : undefined }),
+          image: leaf('string', 'Image the CLI runs.' + (gen === 'any' ? ' Default `ghcr.io/helixdb/enterprise-dev` in CLI 3.0.' : ''), { default: (spec ? defaultsFor(spec.id) : defaultsFor('v3.4')).image, since: gen === 'any' ? 'v3' : undefined }),
+          tag: tag(gen),
+          ...(spec?.pull !== false ? { pull: pull(gen) } : {}),
           storage: leaf('string', 'Where the instance keeps its data.', {
-            enum: ['memory', 'disk', 's3'],
-            enumDescriptions: ['In memory; lost when the container stops (default).', 'On disk, through a CLI-managed storage sidecar.', 'In an S3 bucket; needs a `[local.<name>.s3]` table.'],
+            enum: storageValues,
+            enumDescriptions: storageValues.map((v) => STORAGE_DOCS[v]),
             default: 'memory',
             since: gen === 'any' ? 'v3' : undefined,
           }),
-          s3: s3(),
+          ...(storageValues.includes('s3') ? { s3: s3() } : {}),
           sidecar_image: sidecarImage(gen),
         };
   return table(`A local instance: HelixDB in Docker on this machine. ${NAME_NOTE} Unknown keys are ignored by the CLI.`, { port: port(gen), ...v3only, ...v2only, ...deployExtras() }, { examples: [{ port: 6969 }] });
@@ -107,8 +144,8 @@ function local(gen: Generation | 'any'): Schema {
 function sidecarImage(gen: Generation | 'any'): Schema {
   const minio = 'minio/minio:latest';
   const seaweedfs = 'ghcr.io/chrislusf/seaweedfs:4.47';
-  const def = gen === 'v3.1' ? minio : seaweedfs;
-  const which = gen === 'any' ? `\`${minio}\` (CLI v3.0-3.1) or \`${seaweedfs}\` (v3.2+)` : `\`${def}\``;
+  const def = gen === 'v3.4' || gen === 'any' ? seaweedfs : minio;
+  const which = gen === 'any' ? `\`${minio}\` (CLI 3.0 until 3.4.0) or \`${seaweedfs}\` (CLI 3.4)` : `\`${def}\``;
   return leaf('string', `Image of the S3 sidecar that \`storage = "disk"\` runs, instead of ${which}: a mirror for offline machines. Helix Deploy only; the helix CLI ignores it.`, {
     default: def,
     examples: [`registry.example.com/mirror/${def}`],
@@ -140,7 +177,7 @@ function deployExtras(): Record<string, Schema> {
 
 function enterprise(gen: Generation | 'any'): Schema {
   const str = (d: string, ex: string) => leaf('string', d, { examples: [ex] });
-  if (gen === 'v3.2') {
+  if (gen !== 'any' && GENERATION_TABLE[gen].cloud === 'database') {
     return table(
       `A Helix Cloud database linked to this project. ${NAME_NOTE} Only \`database\`, \`workspace_id\` and \`project_id\` are allowed.`,
       {
@@ -156,7 +193,7 @@ function enterprise(gen: Generation | 'any'): Schema {
   }
   const count = (d: string) => leaf('integer', d, { minimum: 0, default: 1 });
   const common = {
-    cluster_id: str(gen === 'any' ? 'Helix Cloud cluster id (v2, v3.0-3.1).' : 'Helix Cloud cluster id, must not be blank.', 'ec_01HX...'),
+    cluster_id: str(gen === 'any' ? 'Helix Cloud cluster id (CLI 2.x to 3.1).' : 'Helix Cloud cluster id, must not be blank.', 'ec_01HX...'),
     min_instances: count('Minimum number of instances.'),
     max_instances: count('Maximum number of instances.'),
     ...dbConfig(),
@@ -184,9 +221,9 @@ function enterprise(gen: Generation | 'any'): Schema {
     gateway_node_type: str('Machine type of the gateway nodes (filled in by `helix sync`).', 'GW-20'),
     db_node_type: str('Machine type of the database nodes (filled in by `helix sync`).', 'HLX-40'),
   };
-  if (gen === 'v3.1') return table(`A Helix Cloud Enterprise cluster. ${NAME_NOTE}`, v31, { required: ['cluster_id'], examples: [{ cluster_id: 'ec_01HX...' }] });
-  const v32 = enterprise('v3.2').properties;
-  return table(`A Helix Cloud instance. v3.2+: \`database\`; v3.0-3.1: \`cluster_id\`. ${NAME_NOTE}`, { ...v31, ...v32 }, { examples: [{ database: 'tenant:tenant-id' }] });
+  if (gen !== 'any') return table(`A Helix Cloud Enterprise cluster. ${NAME_NOTE}`, v31, { required: ['cluster_id'], examples: [{ cluster_id: 'ec_01HX...' }] });
+  const linked = enterprise('v3.4').properties;
+  return table(`A Helix Cloud instance. CLI 3.x after #1025 and 3.4: \`database\`; CLI 3.0-3.1: \`cluster_id\`. ${NAME_NOTE}`, { ...v31, ...linked }, { examples: [{ database: 'tenant:tenant-id' }] });
 }
 
 function cloudV2(): Schema {
@@ -224,12 +261,8 @@ function cloudV2(): Schema {
   );
 }
 
-const TITLES: Record<Generation | 'any', string> = {
-  v2: 'helix.toml (HelixDB CLI v2)',
-  'v3.1': 'helix.toml (HelixDB CLI v3.0-3.1)',
-  'v3.2': 'helix.toml (HelixDB CLI v3.2+)',
-  any: 'helix.toml (HelixDB, any CLI generation)',
-};
+const title = (gen: Generation | 'any') =>
+  gen === 'any' ? 'helix.toml (HelixDB, any CLI generation)' : `helix.toml (HelixDB ${generationLabel(gen)}: ${GENERATION_TABLE[gen].versions})`;
 
 export function helixSchema(gen: Generation | 'any'): Schema {
   const props: Record<string, Schema> = {
@@ -240,11 +273,11 @@ export function helixSchema(gen: Generation | 'any'): Schema {
   if (gen === 'v2' || gen === 'any') props.cloud = cloudV2();
   return {
     $schema: DRAFT,
-    title: TITLES[gen],
+    title: title(gen),
     description: 'HelixDB project file. Generated by Helix Deploy from the helix CLI source; see helix-toml.md.',
     type: 'object',
     properties: props,
     required: ['project'],
-    ...(gen === 'v3.2' ? { additionalProperties: false } : {}),
+    ...(strict(gen) ? { additionalProperties: false } : {}),
   };
 }

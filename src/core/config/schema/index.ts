@@ -9,8 +9,10 @@ export type SchemaId = Generation | 'any' | 'deploy';
 /** File names in schemas/ (published in the package, contributed to Even Better TOML via tomlValidation). */
 export const SCHEMA_FILES: Record<SchemaId, string> = {
   v2: 'helix-v2.schema.json',
+  'v3.0': 'helix-v3.0.schema.json',
   'v3.1': 'helix-v3.1.schema.json',
-  'v3.2': 'helix-v3.2.schema.json',
+  'v3-1025': 'helix-v3-1025.schema.json',
+  'v3.4': 'helix-v3.4.schema.json',
   any: 'helix.schema.json',
   deploy: 'helix.deploy.schema.json',
 };
