@@ -122,7 +122,7 @@ export function validateConfig(text: string, o: ValidateOptions = {}): Validatio
     return result;
   }
   const gen = generation.generation;
-  const schemaDiags = checkSchema(tree, schemaFor(gen), { text, ignoredUnknownNote: `is ignored by the helix CLI (${generationLabel(gen)})` });
+  const schemaDiags = checkSchema(tree, schemaFor(gen), { text, ignoredUnknownNote: `is ignored by helix ${generationLabel(gen)}` });
   const ruleDiags = helixRules(tree, { text, generation: gen, release: generation.release, file, folderName: o.folderName });
   // Where the CLI has its own message for a value, it replaces the schema's generic one.
   const ruled = new Set(ruleDiags.filter((d) => d.code === 's3-endpoint' || d.code === 'database').map((d) => d.start));

@@ -104,6 +104,6 @@ describe('language: helix.toml editing (extension host)', () => {
     } finally {
       await config.update('cliGeneration', undefined, vscode.ConfigurationTarget.Workspace);
     }
-    await until(() => ours(uri).length === 3 && !ours(uri).some((d) => d.code === 'missing-key'), 'back to the detected generation (v3.2)');
+    await until(() => ours(uri).length === 3 && !ours(uri).some((d) => d.code === 'missing-key'), 'back to the detected generation (v3.4)');
   });
 });

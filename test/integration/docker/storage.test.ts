@@ -9,7 +9,7 @@ import { LocalService } from '../../../src/core/local/service';
 import { cleanup, fixtureContext, freePort, localTarget, testEngine, tmpRoot, uid } from './support';
 
 // Storage of v3 instances against the real test engine: disk mode's sidecar, network and volumes (MinIO
-// naming for v3.0-3.1, SeaweedFS plus cache for v3.2), s3 mode's env with forwarded AWS_* credentials
+// naming for v3.0-3.1, SeaweedFS plus cache for v3.4), s3 mode's env with forwarded AWS_* credentials
 // kept out of every log, and a sidecar image that cannot be had. The engine has no internet: the sidecar
 // is a busybox stand-in built here (test/fixtures/docker/storage-sidecar), pulled from the test registry once.
 
@@ -48,7 +48,7 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     await journal.close();
   });
 
-  async function diskTarget(settings: Record<string, unknown>, generation: 'v3.1' | 'v3.2' = 'v3.1') {
+  async function diskTarget(settings: Record<string, unknown>, generation: 'v3.1' | 'v3.4' = 'v3.1') {
     const t = localTarget(fixtureContext('health-app'), project, 'dev', { storage: 'disk', ...settings }, await freePort());
     t.project.generation = generation;
     await svc.build(t);
@@ -126,7 +126,7 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     assert.match(await sh(`helix-${project}-dev-minio`, 'ls', '/data'), /helix-db/);
   });
 
-  it('disk (v3.2+): SeaweedFS-named sidecar pulled from a registry with progress, S3 on 8333, a cache volume', async function () {
+  it('disk (v3.4): SeaweedFS-named sidecar pulled from a registry with progress, S3 on 8333, a cache volume', async function () {
     const registry = process.env.HELIX_TEST_REGISTRY;
     if (!registry) this.skip();
     // Publish the stand-in, then drop it locally so the start has to pull it.
@@ -138,7 +138,7 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     });
     await docker.getImage(`${ref}:1`).remove();
     try {
-      const t = await diskTarget({ sidecar_image: `${ref}:1` }, 'v3.2');
+      const t = await diskTarget({ sidecar_image: `${ref}:1` }, 'v3.4');
       const side = `helix-${project}-dev-seaweedfs`;
       const inst = `helix-${project}-dev`;
       const lines: string[] = [];

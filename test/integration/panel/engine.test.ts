@@ -57,7 +57,7 @@ output "url" { value = "${url}" }
     // As in helix.deploy.toml: registry + tag give ${image} (deployTargetFor), health probes use the outputs.
     t.environment.settings = { ...t.environment.settings, registry: 'ghcr.io/acme/helixdb', tag: '1.2.3', health: { liveness: '${outputs.url}/healthz', readiness: '${outputs.url}/readyz' } };
     t.environment.protected = true;
-    project = { name: t.project.name, dir: t.project.dir, configFile: `${t.project.dir}/helix.toml`, generation: 'v3.2', containerRuntime: 'docker', environments: [t.environment], errorCount: 0 };
+    project = { name: t.project.name, dir: t.project.dir, configFile: `${t.project.dir}/helix.toml`, generation: 'v3.4', containerRuntime: 'docker', environments: [t.environment], errorCount: 0 };
     backend = new EngineBackend({ engine: h.engine, projects: () => [project], health: new HealthService(), redact: (s) => h.redactor.redact(s) });
     session = new PanelSession(envKeyOf(project, t.environment), backend, {
       post: (m) => void posts.push(JSON.parse(JSON.stringify(m))),

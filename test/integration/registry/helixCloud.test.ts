@@ -120,7 +120,7 @@ describe('Helix Cloud deploy (stand-in server)', () => {
     assert.match(req.body.helix_toml, /\[enterprise\.ent\]\ncluster_id = "ec_01HX"/);
   });
 
-  it('v3.2 database environments: explains that the CLI has no push any more', async () => {
+  it('v3.4 database environments: explains that the CLI has no push any more', async () => {
     await assert.rejects(deployer().deploy(ctx({ ...entEnv, settings: { database: 'tenant:abc' } }, [])), /no push; deploy it from the Helix control plane/);
   });
 });

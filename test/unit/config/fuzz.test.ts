@@ -14,7 +14,7 @@ function rng(seed: number) {
   };
 }
 
-function mustNotThrow(text: string, label: string, gens: readonly ('auto' | 'v2' | 'v3.1' | 'v3.2')[] = ['auto', 'v2', 'v3.1', 'v3.2']): void {
+function mustNotThrow(text: string, label: string, gens: readonly ('auto' | 'v2' | 'v3.1' | 'v3.4')[] = ['auto', 'v2', 'v3.1', 'v3.4']): void {
   for (const kind of ['helix', 'deploy'] as const) {
     for (const generation of gens) {
       try {
@@ -31,7 +31,7 @@ function mustNotThrow(text: string, label: string, gens: readonly ('auto' | 'v2'
   readProject('/w/helix.toml', text, text);
 }
 
-const SEEDS = [fixture('v2/helix.toml'), fixture('v3.1/helix.toml'), fixture('v3.2/helix.toml'), fixture('deploy/helix.deploy.toml')];
+const SEEDS = [fixture('v2/helix.toml'), fixture('v3.1/helix.toml'), fixture('v3-1025/helix.toml'), fixture('deploy/helix.deploy.toml')];
 const ALPHABET = ['[', ']', '[[', '=', '"', "'", '"""', '\n', '\r\n', '\r', '.', ',', '{', '}', '#', '\\', '\\u', '0x', '1e9', 'inf', 'nan', '1979-05-27T07:32:00Z', 'project', 'local', 's3', 'storage', '\u0000', '\uFEFF', '\uD800', 'é', ' '];
 
 describe('config: fuzz (no crash, no hang)', function () {

@@ -5,7 +5,7 @@ const P = '[project]\nname = "app"\n\n';
 
 describe('config: helix.toml diagnostics', () => {
   it('the documented examples of each generation are clean', () => {
-    for (const [f, gen] of [['v2/helix.toml', 'v2'], ['v3.1/helix.toml', 'v3.1'], ['v3.2/helix.toml', 'v3.2']] as const) {
+    for (const [f, gen] of [['v2/helix.toml', 'v2'], ['v3.1/helix.toml', 'v3.1'], ['v3-1025/helix.toml', 'v3.4']] as const) {
       const seen = check(fixture(f), { generation: gen });
       assert.deepEqual(seen.map((s) => s.message), [], f);
     }
@@ -52,31 +52,31 @@ describe('config: helix.toml diagnostics', () => {
       assert.equal(s.code, 'unknown-key');
       assert.equal(s.severity, 'warning');
       assert.equal(s.text, 'prot');
-      assert.match(s.message, /ignored by the helix CLI v3\.1; did you mean `port`\?/);
+      assert.match(s.message, /ignored by helix CLI 3\.1; did you mean `port`\?/);
       assert.equal(fix(t, 'unknown-key', { generation: 'v3.1' }), P + '[local.dev]\nport = 6969\n');
     });
-    it('unknown field: error in v3.2 outside [local], with the serde wording; remove fix keeps the rest', () => {
+    it('unknown field: error in v3.4 outside [local], with the serde wording; remove fix keeps the rest', () => {
       const t = P + '[local.dev]\n\n[enterprise.prod]\ndatabase = "tenant:abc"\ncluster_id = "x" # old\nproject_id = "p"\n';
-      const s = check(t, { generation: 'v3.2' });
+      const s = check(t, { generation: 'v3.4' });
       assert.deepEqual(s.map((x) => [x.code, x.severity, x.text]), [['unknown-key', 'error', 'cluster_id']]);
       assert.match(s[0].message, /^unknown field `cluster_id` in \[enterprise\.prod\], expected one of `database`, `workspace_id`, `project_id`/);
-      assert.equal(fix(t, 'unknown-key', { generation: 'v3.2' }, "Remove 'cluster_id'"), P + '[local.dev]\n\n[enterprise.prod]\ndatabase = "tenant:abc"\nproject_id = "p"\n');
+      assert.equal(fix(t, 'unknown-key', { generation: 'v3.4' }, "Remove 'cluster_id'"), P + '[local.dev]\n\n[enterprise.prod]\ndatabase = "tenant:abc"\nproject_id = "p"\n');
     });
-    it('v3.2 rejects a v2 [cloud] table and root keys', () => {
-      const s = check(P + '[local.dev]\n[cloud.x.helix]\ncluster_id = "c"\n', { generation: 'v3.2' });
+    it('v3.4 rejects a v2 [cloud] table and root keys', () => {
+      const s = check(P + '[local.dev]\n[cloud.x.helix]\ncluster_id = "c"\n', { generation: 'v3.4' });
       assert.equal(s[0].code, 'unknown-key');
       assert.match(s[0].message, /unknown field `cloud`/);
     });
-    it('unknown keys inside [local.<name>] stay warnings in v3.2', () => {
-      assert.deepEqual(check(P + '[local.dev]\npull = "always"\n', { generation: 'v3.2' }).map((s) => s.severity), ['warning']);
+    it('unknown keys inside [local.<name>] stay warnings in v3.4', () => {
+      assert.deepEqual(check(P + '[local.dev]\nrestart = "always"\n', { generation: 'v3.4' }).map((s) => s.severity), ['warning']);
     });
     it('missing required key on the table header, fix inserts it after the last key', () => {
       const t = P + '[enterprise.prod] # cloud\nworkspace_id = "w"\n\n[local.dev]\n';
-      const [s] = check(t, { generation: 'v3.2' });
+      const [s] = check(t, { generation: 'v3.4' });
       assert.equal(s.code, 'missing-key');
       assert.equal(s.text, 'enterprise.prod');
       assert.match(s.message, /missing field `database` in \[enterprise\.prod\]: add it, e\.g\. database = "tenant:tenant-id"/);
-      assert.equal(fix(t, 'missing-key', { generation: 'v3.2' }), P + '[enterprise.prod] # cloud\nworkspace_id = "w"\ndatabase = ""\n\n[local.dev]\n');
+      assert.equal(fix(t, 'missing-key', { generation: 'v3.4' }), P + '[enterprise.prod] # cloud\nworkspace_id = "w"\ndatabase = ""\n\n[local.dev]\n');
     });
     it('missing [project].name', () => {
       const s = check('[project]\nid = "x"\n[local.dev]\n');
@@ -129,9 +129,9 @@ describe('config: helix.toml diagnostics', () => {
       assert.equal(fixed, '[project]\nname = "app"\n\n[local.dev]\nport = 6969\n');
       assert.deepEqual(check(fixed), []);
     });
-    it('instance names: ASCII [A-Za-z0-9_-] (error in v3.2, warning before)', () => {
+    it('instance names: ASCII [A-Za-z0-9_-] (error in v3.4, warning before)', () => {
       const t = P + '[local."my dev"]\n';
-      const a = check(t, { generation: 'v3.2' });
+      const a = check(t, { generation: 'v3.4' });
       assert.equal(a[0].code, 'instance-name');
       assert.equal(a[0].severity, 'error');
       assert.equal(a[0].text, '"my dev"');
@@ -176,11 +176,11 @@ describe('config: helix.toml diagnostics', () => {
       const s = check(P + '[enterprise.prod]\ncluster_id = ""\n', { generation: 'v3.1' });
       assert.equal(s[0].message, "Enterprise instance 'prod' must have a non-empty cluster_id in helix.toml");
     });
-    it('v3.2: database must be cluster:<id> or tenant:<id>', () => {
-      const a = check(P + '[enterprise.prod]\ndatabase = "db-1"\n', { generation: 'v3.2' });
+    it('v3.4: database must be cluster:<id> or tenant:<id>', () => {
+      const a = check(P + '[enterprise.prod]\ndatabase = "db-1"\n', { generation: 'v3.4' });
       assert.deepEqual(a.map((x) => x.code), ['database']);
       assert.match(a[0].message, /^database must be cluster:<id> or tenant:<id>/);
-      const b = check(P + '[enterprise.prod]\ndatabase = "tenant:a b"\n', { generation: 'v3.2' });
+      const b = check(P + '[enterprise.prod]\ndatabase = "tenant:a b"\n', { generation: 'v3.4' });
       assert.match(b[0].message, /^database ID is invalid/);
     });
     it('v2: auth_type casing ("cli" -> "Cli")', () => {

@@ -19,9 +19,12 @@ export interface Seen {
   d: ConfigDiagnostic;
 }
 
+/** A generation given by a test is the one validated for (as `helix-deploy validate --generation`). */
+const pin = (o: ValidateOptions): ValidateOptions => ({ pinGeneration: o.generation !== undefined, ...o });
+
 export function check(text: string, o: ValidateOptions = {}): Seen[] {
   const li = new LineIndex(text);
-  return validateConfig(text, o).diagnostics.map((d) => {
+  return validateConfig(text, pin(o)).diagnostics.map((d) => {
     const p = li.position(d.start);
     return { at: `${p.line + 1}:${p.character + 1}`, code: d.code, severity: d.severity, message: d.message, text: text.slice(d.start, d.end), d };
   });
@@ -33,7 +36,7 @@ export function codes(text: string, o: ValidateOptions = {}): string[] {
 
 /** Apply the fix with the given title (or the preferred one) of the first diagnostic with `code`. */
 export function fix(text: string, code: string, o: ValidateOptions = {}, title?: string): string {
-  const d = validateConfig(text, o).diagnostics.find((x) => x.code === code);
+  const d = validateConfig(text, pin(o)).diagnostics.find((x) => x.code === code);
   if (!d) throw new Error(`no ${code} diagnostic`);
   const f = d.fixes?.find((x) => (title ? x.title === title : x.preferred)) ?? d.fixes?.[0];
   if (!f) throw new Error(`no fix for ${code}`);

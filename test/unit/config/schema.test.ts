@@ -35,7 +35,7 @@ describe('config: JSON schemas', () => {
       });
       walk(schemaFor(id), id, (s, at) => {
         for (const [k, v] of Object.entries<any>(s.properties ?? {})) {
-          if (!(s.required ?? []).includes(k) && v.type !== 'object' && v.type !== 'array' && !['id', 'workspace_id', 'project_id', 'region', 'schema', 'graphvis_node_label', 'registry_url', 'gateway_url', 'availability_mode', 'gateway_node_type', 'db_node_type', 'endpoint_url', 'instance', 'registry', 'context', 'manifests', 'deployment', 'liveness', 'readiness', 'cluster_id', 'database', 'build', 'image', 'tag', 'kubeconfig', 'terraform'].includes(k)) {
+          if (!(s.required ?? []).includes(k) && v.type !== 'object' && v.type !== 'array' && !['id', 'workspace_id', 'project_id', 'region', 'schema', 'graphvis_node_label', 'registry_url', 'gateway_url', 'availability_mode', 'gateway_node_type', 'db_node_type', 'endpoint_url', 'instance', 'registry', 'context', 'manifests', 'deployment', 'liveness', 'readiness', 'cluster_id', 'database', 'build', 'image', 'tag', 'pull', 'kubeconfig', 'terraform'].includes(k)) {
             assert.ok('default' in v, `${at}.${k}: default`);
           }
         }
@@ -55,9 +55,9 @@ describe('config: JSON schemas', () => {
   const cases: [string, SchemaId, boolean][] = [
     ['v2/helix.toml', 'v2', true],
     ['v3.1/helix.toml', 'v3.1', true],
-    ['v3.2/helix.toml', 'v3.2', true],
-    ['v3.1/helix.toml', 'v3.2', false],
-    ['v2/helix.toml', 'v3.2', false],
+    ['v3-1025/helix.toml', 'v3.4', true],
+    ['v3.1/helix.toml', 'v3.4', false],
+    ['v2/helix.toml', 'v3.4', false],
     ['broken/helix.toml', 'v3.1', false],
     ['deploy/helix.deploy.toml', 'deploy', true],
   ];
@@ -67,7 +67,7 @@ describe('config: JSON schemas', () => {
       const ajv = new Ajv({ strict: false, allErrors: true });
       const plain = toPlain(parseConfig(text).tree!);
       assert.equal(ajv.validate(schemaFor(id), plain), ok, JSON.stringify(ajv.errors));
-      const ours = validateConfig(text, id === 'deploy' ? { kind: 'deploy' } : { generation: id as any }).diagnostics.filter((d) => d.severity === 'error' && ['type', 'enum', 'missing-key', 'unknown-key', 'range', 'pattern', 'table-size'].includes(d.code));
+      const ours = validateConfig(text, id === 'deploy' ? { kind: 'deploy' } : { generation: id as any, pinGeneration: true }).diagnostics.filter((d) => d.severity === 'error' && ['type', 'enum', 'missing-key', 'unknown-key', 'range', 'pattern', 'table-size'].includes(d.code));
       assert.equal(ours.length === 0, ok, JSON.stringify(ours.map((d) => d.message)));
     });
   }

@@ -45,7 +45,7 @@ describe('CLI naming and ports', () => {
     assert.equal(containerPort(v3, 7000), 8080);
     const v2 = target('v2', {}, 7001);
     assert.equal(containerPort(v2, 7001), 7001);
-    assert.equal(hostPort(target('v3.2')), 6969);
+    assert.equal(hostPort(target('v3.4')), 6969);
   });
   it('labels and image reference', () => {
     const t = target('v3.1');

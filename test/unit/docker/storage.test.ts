@@ -22,7 +22,7 @@ function configError(fn: () => unknown, re: RegExp): void {
 
 describe('local storage planner', () => {
   it('plans nothing for memory (the default) and for v2, which has no storage key', () => {
-    for (const t of [target(), target({ storage: 'memory' }), target({}, 'v3.2'), target({ storage: 'disk' }, 'v2'), target({ storage: 's3' }, 'v2')]) {
+    for (const t of [target(), target({ storage: 'memory' }), target({}, 'v3.4'), target({ storage: 'disk' }, 'v2'), target({ storage: 's3' }, 'v2')]) {
       const p = planStorage(t, { AWS_SECRET_ACCESS_KEY: 'never-forwarded' });
       assert.equal(p.mode, 'memory');
       assert.deepEqual([p.env, p.volumes, p.secrets, p.network, p.sidecar], [{}, [], [], undefined, undefined]);
@@ -62,8 +62,8 @@ describe('local storage planner', () => {
     assert.match(planStorage(target({ storage: 's3', s3: { bucket: 'b' } }), {}).summary, /no AWS_\* credentials/);
   });
 
-  it('s3 on v3.2: a cache volume at /var/cache/helix with a 1 GiB budget', () => {
-    const p = planStorage(target({ storage: 's3', s3: { bucket: 'b' } }, 'v3.2'));
+  it('s3 on v3.4: a cache volume at /var/cache/helix with a 1 GiB budget', () => {
+    const p = planStorage(target({ storage: 's3', s3: { bucket: 'b' } }, 'v3.4'));
     assert.equal(p.env.HELIX_DISK_CACHE_BYTES, String(1024 * MIB));
     assert.deepEqual(p.volumes, [{ name: 'helix-demo-dev-cache', target: '/var/cache/helix' }]);
     assert.equal(p.sidecar, undefined);
@@ -90,11 +90,11 @@ describe('local storage planner', () => {
       AWS_ENDPOINT: 'http://helix-demo-dev-minio:9000',
       AWS_ALLOW_HTTP: 'true',
     });
-    assert.deepEqual(p.volumes, [], 'no disk cache before v3.2');
+    assert.deepEqual(p.volumes, [], 'no disk cache before v3.4');
   });
 
-  it('disk on v3.2+: a SeaweedFS sidecar (S3 on 8333) and a 64 MiB cache volume', () => {
-    const p: StoragePlan = planStorage(target({ storage: 'disk' }, 'v3.2'));
+  it('disk on v3.4: a SeaweedFS sidecar (S3 on 8333) and a 64 MiB cache volume', () => {
+    const p: StoragePlan = planStorage(target({ storage: 'disk' }, 'v3.4'));
     const s = p.sidecar!;
     assert.deepEqual([s.kind, s.name, s.image, s.port], ['seaweedfs', 'helix-demo-dev-seaweedfs', 'ghcr.io/chrislusf/seaweedfs:4.47', 8333]);
     assert.deepEqual(s.volume, { name: 'helix-demo-dev-seaweedfs-data', target: '/data' });
@@ -111,7 +111,7 @@ describe('local storage planner', () => {
     const override = (kind: string) => `mirror.example/${kind}:1`;
     assert.equal(planStorage(target({ storage: 'disk', sidecar_image: 'own/minio:2' }), {}, override).sidecar!.image, 'own/minio:2');
     assert.equal(planStorage(target({ storage: 'disk' }), {}, override).sidecar!.image, 'mirror.example/minio:1');
-    assert.equal(planStorage(target({ storage: 'disk' }, 'v3.2'), {}, override).sidecar!.image, 'mirror.example/seaweedfs:1');
+    assert.equal(planStorage(target({ storage: 'disk' }, 'v3.4'), {}, override).sidecar!.image, 'mirror.example/seaweedfs:1');
     assert.equal(planStorage(target({ storage: 'disk', sidecar_image: ' ' }), {}, () => undefined).sidecar!.image, 'minio/minio:latest');
   });
 

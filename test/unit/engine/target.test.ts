@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Project } from '../../../src/core/model/types';
 
 const project: Project = {
-  name: 'demo', dir: '/w/demo', configFile: '/w/demo/helix.toml', generation: 'v3.2', containerRuntime: 'docker', errorCount: 0,
+  name: 'demo', dir: '/w/demo', configFile: '/w/demo/helix.toml', generation: 'v3.4', containerRuntime: 'docker', errorCount: 0,
   environments: [
     { name: 'dev', kind: 'local', source: 'helix.toml', image: 'ghcr.io/helixdb/helixdb', tag: 'v0.0.4', settings: {} },
     { name: 'staging', kind: 'terraform', source: 'helix.deploy.toml', settings: { instance: 'dev', registry: 'ghcr.io/acme/helixdb', terraform: { dir: 'infra/staging', vars: { image: '${image}', env: '${environment}', n: 3, list: ['${project}'] }, workspace: 'stg' } } },
