@@ -10,6 +10,8 @@ export interface LeafOptions {
   /** One description per enum value (VS Code's `enumDescriptions`, mirrored for taplo). */
   enumDescriptions?: string[];
   pattern?: string;
+  /** Said instead of the generic pattern message. */
+  patternErrorMessage?: string;
   minimum?: number;
   maximum?: number;
   items?: Schema;
@@ -28,7 +30,7 @@ export function leaf(type: string | string[], description: string, o: LeafOption
       s['x-taplo'] = { docs: { enumValues: o.enumDescriptions } };
     }
   }
-  for (const k of ['pattern', 'minimum', 'maximum', 'items', 'additionalProperties', 'deprecationMessage'] as const) {
+  for (const k of ['pattern', 'patternErrorMessage', 'minimum', 'maximum', 'items', 'additionalProperties', 'deprecationMessage'] as const) {
     if (o[k] !== undefined) s[k] = o[k];
   }
   if (o.default !== undefined) s.default = o.default;
