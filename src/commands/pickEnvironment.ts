@@ -28,9 +28,9 @@ interface Last {
 }
 
 /** Asks for one environment among those `accept` takes (waits for the first scan of the workspace). */
-export async function pickEnvironment(c: Container, accept: (e: Environment) => unknown, o: PickOptions): Promise<EnvChoice | undefined> {
+export async function pickEnvironment(c: Container, accept: (e: Environment, p: Project) => unknown, o: PickOptions): Promise<EnvChoice | undefined> {
   await c.projects.ready();
-  const candidates = c.projects.projects.flatMap((project) => project.environments.filter(accept).map((environment) => ({ project, environment })));
+  const candidates = c.projects.projects.flatMap((project) => project.environments.filter((e) => accept(e, project)).map((environment) => ({ project, environment })));
   if (!candidates.length) {
     void vscode.window.showInformationMessage(o.none);
     return undefined;

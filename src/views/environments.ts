@@ -8,6 +8,7 @@ import { clusterRow, isKubernetesEnv, KubernetesClusterStatus } from './kubernet
 import { toolOf } from '../core/engine/target';
 import type { ToolStatus } from '../core/engine/provider';
 import { contextChildren, contextItem, type ContextNode } from './kubeContexts';
+import type { CloudOffer } from '../core/push/cloudOffer';
 
 // The Environments view: each project's environments (helix.toml and helix.deploy.toml) with a type icon,
 // port and target. `contextValue` carries kind and state so menus offer Start on a stopped local
@@ -125,6 +126,13 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
       item.tooltip = new vscode.MarkdownString(`**${project.name} / ${env.name}** (${env.kind})\n\n${problem.message}\n\nSet \`${problem.setting}\` (inline action) or put \`${problem.tool}\` on your PATH.`);
       item.contextValue = `environment:${env.kind}${env.protected ? ':protected' : ''}:tool-missing`;
+    } else if (this.c.pushActions?.offer(project, env)?.kind === 'control-plane') {
+      // `database = ...`: the CLI has no deploy; the row says so and offers the control plane instead.
+      const o = this.c.pushActions.offer(project, env) as Extract<CloudOffer, { kind: 'control-plane' }>;
+      item.description = [env.kind, env.target, 'managed in the Helix control plane'].filter(Boolean).join(' · ');
+      item.iconPath = new vscode.ThemeIcon(KIND_ICON.enterprise);
+      item.tooltip = new vscode.MarkdownString(`**${project.name} / ${env.name}** (Helix Cloud database)\n\n${o.message}\n\n[Open the control plane](${o.controlPlaneUrl}) · [Docs](${o.docsUrl})${o.healthUrl ? `\n\nURL: ${o.healthUrl}` : ''}`);
+      item.contextValue = `environment:enterprise-database${o.healthUrl ? ':url' : ''}`;
     } else {
       // Push targets show what was pushed last; others show where they point.
       const pushed = this.c.pushStatus?.describe(project.name, env.name);

@@ -8,7 +8,9 @@ import { secretKeys, type CredentialPrompt, type CredentialSource } from '../../
 import { Journal, whoAmI } from '../../core/engine/journal';
 import { CloudAuthError, type CloudDeployer } from '../../core/push/cloud';
 import { HealthService } from '../../core/health/service';
-import { describeHealth } from '../../core/push/deployHealth';
+import { checkDeployment, describeHealth } from '../../core/push/deployHealth';
+import { cloudOffer, managedByControlPlane, type CloudOffer } from '../../core/push/cloudOffer';
+import type { Environment, Project } from '../../core/model/types';
 import { runDeploy } from '../../core/push/deployRun';
 import { gitState } from '../../core/push/git';
 import { formatReference, pushTag } from '../../core/push/reference';
@@ -150,9 +152,68 @@ export class PushActions {
     return formatReference(ref);
   }
 
+  /** Helix Cloud's address: CLOUD_AUTHORITY like the CLI, else the setting. */
+  private cloudUrl(): string {
+    return process.env.CLOUD_AUTHORITY ? authority(process.env.CLOUD_AUTHORITY) : vscode.workspace.getConfiguration('helixDeploy').get<string>('helixCloud.url') || DEFAULT_CLOUD_URL;
+  }
+
+  /** What a Helix Cloud environment offers (deploy, or the control plane), for the tree and the commands. */
+  offer(project: Project, env: Environment): CloudOffer | undefined {
+    return cloudOffer(project, env, { cloudUrl: this.cloudUrl(), knownUrl: this.status.lastDeploy(project.name, env.name)?.url });
+  }
+
+  /** A `database = ...` environment: say that the control plane deploys it, with the ways there. */
+  private async explainControlPlane(t: Target): Promise<void> {
+    const o = this.offer(t.project, t.environment);
+    if (o?.kind !== 'control-plane') return;
+    const open = 'Open Control Plane';
+    const docs = 'Open Docs';
+    const health = o.healthUrl ? 'Check Health' : undefined;
+    const a = await this.notices.info(o.message, ...[open, docs, health].filter((x): x is string => !!x));
+    if (a === open) await vscode.env.openExternal(vscode.Uri.parse(o.controlPlaneUrl));
+    if (a === docs) await vscode.env.openExternal(vscode.Uri.parse(o.docsUrl));
+    if (a === health) await this.checkHealth(t);
+  }
+
+  /** Helix: Open Helix Control Plane (a `database = ...` environment's home). */
+  async openControlPlane(node?: unknown): Promise<void> {
+    const t = await pickTarget(this.c, node, (e, p) => managedByControlPlane(p, e), 'Helix Cloud database');
+    if (!t) return;
+    const o = this.offer(t.project, t.environment);
+    if (o?.kind === 'control-plane') await vscode.env.openExternal(vscode.Uri.parse(o.controlPlaneUrl));
+  }
+
+  /** Helix: Check Health of a Helix Cloud environment whose URL is known. */
+  async checkHealth(node?: unknown): Promise<void> {
+    const t = await pickTarget(this.c, node, (e, p) => managedByControlPlane(p, e), 'Helix Cloud database');
+    if (!t) return;
+    const o = this.offer(t.project, t.environment);
+    const url = o?.kind === 'control-plane' ? o.healthUrl : undefined;
+    if (!url) {
+      void this.notices.info(`No URL is known for "${t.environment.name}": helix.toml links the database by id only. Find its address in the Helix control plane.`, 'Open Control Plane').then(async (a) => {
+        if (a && o?.kind === 'control-plane') await vscode.env.openExternal(vscode.Uri.parse(o.controlPlaneUrl));
+      });
+      return;
+    }
+    const r = await checkDeployment({ service: this.healthService(), deadlineMs: 15_000 }, t.project, t.environment, url, (l) => this.c.log.info(l));
+    this.status.fire(t.project.name, t.environment.name);
+    void (r.status === 'healthy' ? this.notices.info(`${t.environment.name} (${url}): ${describeHealth(r)}`) : this.notices.warn(`${t.environment.name} (${url}) is ${describeHealth(r)}`, 'Show Log').then((a) => a && this.c.log.show()));
+  }
+
   /** Helix: Deploy to Helix Cloud / Deploy to Fly.io. */
   async deploy(which: 'helix-cloud' | 'fly', node?: unknown): Promise<void> {
     if (this.untrusted()) return;
+    const n = node as Partial<Target> | undefined;
+    if (which === 'helix-cloud' && n?.project && n.environment && managedByControlPlane(n.project, n.environment)) {
+      return this.explainControlPlane({ project: n.project, environment: n.environment });
+    }
+    if (which === 'helix-cloud' && !node) {
+      // Only `database = ...` environments: nothing deploys them from here; say where it happens instead.
+      await this.c.projects.ready();
+      const all = this.c.projects.projects.flatMap((project) => project.environments.map((environment) => ({ project, environment })));
+      const db = all.find((x) => managedByControlPlane(x.project, x.environment));
+      if (db && !all.some((x) => helixCloud(x.environment, x.project))) return this.explainControlPlane(db);
+    }
     const t = await pickTarget(this.c, node, which === 'fly' ? fly : helixCloud, which === 'fly' ? 'Fly.io' : 'Helix Cloud');
     if (!t) return;
     const cfg = vscode.workspace.getConfiguration('helixDeploy');

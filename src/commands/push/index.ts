@@ -12,6 +12,8 @@ declare module '../../container' {
     pushStatus?: PushStatus;
     /** The push layer's notifications as events (the extension-host tests read what was shown). */
     pushNotices?: Notices;
+    /** What a Helix Cloud environment offers (the Environments tree reads it). */
+    pushActions?: PushActions;
   }
 }
 
@@ -38,7 +40,11 @@ export function registerPush(c: Container, journal?: () => Promise<Journal>): Pu
     'helixDeploy.push.signOut': (h) => a.signOut(host(h)),
     'helixDeploy.push.deployHelixCloud': (n) => a.deploy('helix-cloud', n),
     'helixDeploy.push.deployFly': (n) => a.deploy('fly', n),
+    // `[enterprise.<n>] database = ...`: what exists instead of a deploy.
+    'helixDeploy.cloud.openControlPlane': (n) => a.openControlPlane(n),
+    'helixDeploy.cloud.checkHealth': (n) => a.checkHealth(n),
   };
+  c.pushActions = a;
   for (const [id, fn] of Object.entries(commands)) c.own(vscode.commands.registerCommand(id, fn));
   return status;
 }

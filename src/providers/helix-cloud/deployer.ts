@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { CloudAuthError, type CloudDeployer, type DeployContext, type DeployResult } from '../../core/push/cloud';
+import { CONTROL_PLANE_QUOTE } from '../../core/push/cloudOffer';
 import { networkReason } from '../../core/push/network';
 import { run, ToolNotFoundError } from '../../core/process/spawn';
 import { parseDeployEvent } from './events';
@@ -32,7 +33,8 @@ export class HelixCloudDeployer implements CloudDeployer {
     if (!key) throw new CloudAuthError('Helix Cloud', 'no API key: set HELIX_API_KEY, run `helix auth login`, or sign in');
     if (env.kind === 'enterprise') {
       if (typeof env.settings.database === 'string') {
-        throw new Error(`"${env.name}" uses \`database = ...\` (helix CLI after 3.1): that CLI has no push; deploy it from the Helix control plane.`);
+        // The Deploy command offers the control plane instead (cloudOffer); this guards other callers.
+        throw new Error(`"${env.name}" uses \`database = ...\` (helix CLI 3.x after #1025 and 3.4): that CLI has no push ("${CONTROL_PLANE_QUOTE}"); deploy it from the Helix control plane.`);
       }
       return this.enterprise(ctx, key);
     }

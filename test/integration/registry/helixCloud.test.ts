@@ -121,6 +121,6 @@ describe('Helix Cloud deploy (stand-in server)', () => {
   });
 
   it('v3.4 database environments: explains that the CLI has no push any more', async () => {
-    await assert.rejects(deployer().deploy(ctx({ ...entEnv, settings: { database: 'tenant:abc' } }, [])), /no push; deploy it from the Helix control plane/);
+    await assert.rejects(deployer().deploy(ctx({ ...entEnv, settings: { database: 'tenant:abc' } }, [])), /no push \("Cloud database lifecycle is managed through the Helix control plane"\); deploy it from the Helix control plane/);
   });
 });
