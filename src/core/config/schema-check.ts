@@ -13,6 +13,8 @@ import { deleteKeyValueEdit, insertKeyEdit, replaceEdit, tomlLiteral } from './e
 export const SUPPORTED_KEYWORDS = new Set([
   '$schema', 'title', 'description', 'default', 'examples', 'enumDescriptions', 'x-taplo', 'deprecationMessage', 'patternErrorMessage',
   'type', 'enum', 'pattern', 'minimum', 'maximum', 'properties', 'required', 'additionalProperties', 'minProperties', 'maxProperties', 'items',
+  // Only as `if: { anyOf: [{ required: [...] }, ...] }, then: { required: [...] }` (see conditionalRequired).
+  'if', 'then',
 ]);
 
 export interface SchemaCheckOptions {
@@ -92,7 +94,7 @@ function visitTable(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: Con
       out.push({ ...range, severity: 'warning', code: 'unknown-key', fixes, message: `unknown key \`${key}\` in ${tableLabel(node.path)} ${o.ignoredUnknownNote}${mean || '; remove it or check its spelling'}` });
     }
   }
-  for (const req of (s.required ?? []) as string[]) {
+  for (const req of [...((s.required ?? []) as string[]), ...conditionalRequired(node, s)]) {
     if (node.entries!.has(req)) continue;
     const ps = props[req] ?? {};
     // Insert the default, else an empty value of the right type: never a made-up id that would pass silently.
@@ -116,6 +118,14 @@ function visitTable(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: Con
     const count = s.minProperties === s.maxProperties ? `exactly ${s.minProperties}` : `${s.minProperties ?? 0} to ${s.maxProperties ?? 'any'}`;
     out.push({ ...node.range, severity: 'error', code: 'table-size', message: `${tableLabel(node.path)} must contain ${count} of ${opts} (found ${n})` });
   }
+}
+
+/** `then.required` when the table has any key `if.anyOf[].required` names (the subset the schemas use). */
+function conditionalRequired(node: ConfigNode, s: Schema): string[] {
+  if (!s.if || !s.then?.required) return [];
+  const alternatives: Schema[] = s.if.anyOf ?? [s.if];
+  const hit = alternatives.some((a) => ((a.required ?? []) as string[]).every((k) => node.entries!.has(k)));
+  return hit ? (s.then.required as string[]) : [];
 }
 
 function typeMatches(node: ConfigNode, type: string | string[]): boolean {

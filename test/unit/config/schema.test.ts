@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { SCHEMA_FILES, schemaFor, type SchemaId } from '../../../src/core/config/schema';
 import { renderSchema } from '../../../src/core/config/schema/generate';
-import { SUPPORTED_KEYWORDS } from '../../../src/core/config/schema-check';
+import { checkSchema, SUPPORTED_KEYWORDS } from '../../../src/core/config/schema-check';
 import { parseConfig, validateConfig } from '../../../src/core/config/validate';
 import { toPlain } from '../../../src/core/config/tree';
 import { fixture } from './helpers';
@@ -50,6 +50,18 @@ describe('config: JSON schemas', () => {
       assert.ok(ajv.validateSchema(schemaFor(id)), JSON.stringify(ajv.errors));
     });
   }
+
+  it('the published editor schema leaves another tool\'s helix.toml alone, and still requires [project] in HelixDB\'s', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const plain = (rel: string) => toPlain(parseConfig(fixture(rel)).tree!);
+    assert.equal(ajv.validate(schemaFor('any'), plain('notHelix/helix.toml')), true, JSON.stringify(ajv.errors));
+    assert.equal(ajv.validate(schemaFor('any'), { local: { dev: {} } }), false);
+    assert.equal(ajv.validate(schemaFor('any'), plain('v3.1/helix.toml')), true);
+    const tree = (t: string) => parseConfig(t).tree!;
+    const opts = { text: '', ignoredUnknownNote: '' };
+    assert.deepEqual(checkSchema(tree(fixture('notHelix/helix.toml')), schemaFor('any'), opts).filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(checkSchema(tree('[local.dev]\n'), schemaFor('any'), opts).map((d) => d.code), ['missing-key']);
+  });
 
   // Cross-check: the TOML-side validator and ajv (on the JSON projection) agree on structural validity.
   const cases: [string, SchemaId, boolean][] = [
