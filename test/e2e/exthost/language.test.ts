@@ -90,20 +90,29 @@ describe('language: helix.toml editing (extension host)', () => {
     assert.equal(where(d), '1:11-1:16');
   });
 
-  it('validates for the generation chosen in the settings', async () => {
+  it('validates for the generation chosen in the settings when the content does not tell', async () => {
     const all = await vscode.commands.getCommands(true);
     assert.ok(all.includes('helixDeploy.selectCliGeneration'));
     const ed = await open('config-broken/helix.toml');
     const uri = ed.document.uri;
+    const original = ed.document.getText();
     const config = vscode.workspace.getConfiguration('helixDeploy');
-    await config.update('cliGeneration', 'v3.1', vscode.ConfigurationTarget.Workspace);
+    await config.update('cliGeneration', 'v3.0', vscode.ConfigurationTarget.Workspace);
     try {
-      const diags = await until(() => (ours(uri).some((d) => d.code === 'missing-key') ? ours(uri) : undefined), 'v3.1 diagnostics');
-      assert.ok(diags.some((d) => d.message.startsWith('missing field `cluster_id` in [enterprise.prod]')));
-      assert.ok(diags.some((d) => d.message.startsWith('unknown key `database` in [enterprise.prod] is ignored by the helix CLI v3.1')));
+      // `database = ...` says CLI 3.x after #1025: the setting does not override the content.
+      await new Promise((r) => setTimeout(r, 800));
+      assert.ok(ours(uri).some((d) => d.message.includes('is ignored by helix CLI 3.4')));
+      // Local-only, the setting decides: CLI 3.0 has no s3 storage and ignores unknown keys.
+      const at = original.indexOf('\n[enterprise.prod]');
+      await ed.edit((b) => b.delete(new vscode.Range(ed.document.positionAt(at), ed.document.positionAt(original.length))));
+      const diags = await until(() => (ours(uri).some((d) => d.message.includes('helix CLI 3.0')) ? ours(uri) : undefined), 'CLI 3.0 diagnostics');
+      assert.ok(diags.some((d) => d.message.startsWith('unknown variant `S3`, expected one of `memory`, `disk`')));
+      assert.ok(diags.some((d) => d.message.startsWith('unknown key `prot` in [local.dev] is ignored by helix CLI 3.0')));
     } finally {
       await config.update('cliGeneration', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('undo');
     }
-    await until(() => ours(uri).length === 3 && !ours(uri).some((d) => d.code === 'missing-key'), 'back to the detected generation (v3.4)');
+    assert.equal(ed.document.getText(), original);
+    await until(() => ours(uri).length === 3 && ours(uri).some((d) => d.message.includes('helix CLI 3.4')), 'back to the detected generation (CLI 3.4)');
   });
 });
