@@ -255,7 +255,7 @@ function cloudV2(): Schema {
     ...dbConfig(),
   }, { required: ['repository_name', 'region', 'auth_type'], examples: [{ repository_name: 'helix-app', region: 'us-west-2', auth_type: 'AwsCli' }] });
   return instances(
-    `Cloud instances (CLI v2): \`[cloud.<name>.helix]\`, \`[cloud.<name>.fly]\` or \`[cloud.<name>.ecr]\`. ${NAME_NOTE}`,
+    `Cloud instances (CLI 2.x): \`[cloud.<name>.helix]\`, \`[cloud.<name>.fly]\` or \`[cloud.<name>.ecr]\`. ${NAME_NOTE}`,
     table('One cloud instance: exactly one provider table.', { helix, fly, ecr }, { additionalProperties: false, minProperties: 1, maxProperties: 1, examples: [{ helix: { cluster_id: 'YOUR_CLUSTER_ID' } }] }),
     'production',
   );
