@@ -169,10 +169,12 @@ export class PushActions {
     const open = 'Open Control Plane';
     const docs = 'Open Docs';
     const health = o.healthUrl ? 'Check Health' : undefined;
-    const a = await this.notices.info(o.message, ...[open, docs, health].filter((x): x is string => !!x));
-    if (a === open) await vscode.env.openExternal(vscode.Uri.parse(o.controlPlaneUrl));
-    if (a === docs) await vscode.env.openExternal(vscode.Uri.parse(o.docsUrl));
-    if (a === health) await this.checkHealth(t);
+    // Not awaited: the command ends now; a button acts whenever it is clicked.
+    void this.notices.info(o.message, ...[open, docs, health].filter((x): x is string => !!x)).then(async (a) => {
+      if (a === open) await vscode.env.openExternal(vscode.Uri.parse(o.controlPlaneUrl));
+      if (a === docs) await vscode.env.openExternal(vscode.Uri.parse(o.docsUrl));
+      if (a === health) await this.checkHealth(t);
+    });
   }
 
   /** Helix: Open Helix Control Plane (a `database = ...` environment's home). */

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, until as poll } from './helpers';
 import { addFixtureProject } from './projects';
+import { readProject } from '../../../src/core/config/project';
 import { startHelixCloud } from '../../support/helixCloudServer';
 import { registryDigest, startRegistry, type TestRegistry } from '../../support/registry';
 
@@ -203,5 +204,31 @@ describe('cloud deploy health (extension host)', function () {
     const [run] = (await container.journal).list({ project: 'push-cloud', environment: 'production', kind: 'deploy' });
     assert.equal(run.state, 'Succeeded');
     assert.equal(run.meta.health, 'healthy');
+  });
+
+  it('Deploy to Helix Cloud on a `database = ...` environment: no request; the control plane is offered instead', async () => {
+    const { container } = await api();
+    const project = readProject('/w/cloud-db/helix.toml', '[project]\nname = "cloud-db"\n\n[local.dev]\n\n[enterprise.prod]\ndatabase = "tenant:t1"\n')!;
+    const environment = project.environments.find((e) => e.name === 'prod')!;
+    const cloud = await startHelixCloud('unused-key');
+    const saved = process.env.CLOUD_AUTHORITY;
+    process.env.CLOUD_AUTHORITY = cloud.url;
+    const notices: { severity: string; message: string; actions: string[] }[] = [];
+    const sub = container.pushNotices.onDidShow((n: any) => notices.push(n));
+    try {
+      await vscode.commands.executeCommand('helixDeploy.push.deployHelixCloud', { type: 'environment', project, environment });
+    } finally {
+      sub.dispose();
+      if (saved === undefined) delete process.env.CLOUD_AUTHORITY;
+      else process.env.CLOUD_AUTHORITY = saved;
+      await cloud.stop();
+    }
+    assert.deepEqual(cloud.requests, [], 'nothing is sent to Helix Cloud');
+    assert.equal(notices.length, 1, JSON.stringify(notices));
+    assert.equal(notices[0].severity, 'info');
+    assert.match(notices[0].message, /^"prod" is a Helix Cloud database \(tenant:t1\)\. The helix CLI \(CLI 3\.4\) has no deploy for it: "Cloud database lifecycle is managed through the Helix control plane"/);
+    assert.deepEqual(notices[0].actions, ['Open Control Plane', 'Open Docs']);
+    const all = await vscode.commands.getCommands(true);
+    assert.ok(all.includes('helixDeploy.cloud.openControlPlane') && all.includes('helixDeploy.cloud.checkHealth'));
   });
 });
