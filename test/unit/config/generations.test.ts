@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { schemaFor } from '../../../src/core/config/schema';
 import { check } from './helpers';
+import { complete } from '../../../src/core/config/assist/complete';
 
 // Each generation's schema, defaults and the CLI's own texts (helix-toml.md §1.1-1.3, §1.2a, §4).
 const P = '[project]\nname = "app"\n\n';
@@ -18,6 +19,9 @@ describe('config: generations', () => {
     assert.ok(!('pull' in local) && !('s3' in local));
     assert.match(local.port.description, /8080 in CLI 3\.0\.0-3\.0\.7, 6969 from 3\.0\.8/);
     assert.deepEqual(check(P + '[local.dev]\npull = "always"\n', { generation: 'v3.1' }).map((x) => [x.code, x.severity]), [['unknown-key', 'warning']], 'pull is ignored before #1104');
+    const text = P + '[local.dev]\n';
+    const snippets = (generation: 'v3.0' | 'v3.1') => complete(text, text.length, { kind: 'helix', generation }).map((i) => i.label);
+    assert.ok(!snippets('v3.0').includes('[local.dev.s3]') && snippets('v3.1').includes('[local.dev.s3]'), 'the s3 table is offered only where it exists');
   });
 
   it('after #1025 and 3.4: pull = always|missing|never, tags or sha256 digests', () => {

@@ -149,8 +149,8 @@ export function complete(text: string, offset: number, o: CompleteOptions): Comp
     }
   }
   if (ctx.lineStart) out.push(...instanceSnippets(o.kind, o.generation, o.tree, ctx.replace));
-  // Inside [local.<name>] (v3): offer the s3 sub-table as a header snippet.
-  if (ctx.lineStart && o.kind === 'helix' && o.generation !== 'v2' && ctx.path.length === 2 && ctx.path[0] === 'local' && !present?.has('s3')) {
+  // Inside [local.<name>] of a generation with s3 storage (not 2.x, not 3.0): offer the s3 sub-table.
+  if (ctx.lineStart && o.kind === 'helix' && GENERATION_TABLE[o.generation].storage.includes('s3') && ctx.path.length === 2 && ctx.path[0] === 'local' && !present?.has('s3')) {
     out.push({ label: `[local.${ctx.path[1]}.s3]`, kind: 'snippet', insertText: `[local.${tomlKey(ctx.path[1])}.s3]\nbucket = "\${1}"\nregion = "\${2:us-east-1}"\n`, snippet: true, documentation: 'S3 storage settings (needs storage = "s3").', replace: ctx.replace, sortText: '0s', filterText: `[local.${ctx.path[1]}.s3]` });
   }
   return out;
