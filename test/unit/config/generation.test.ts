@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { defaultsFor, generationFromVersion, GENERATIONS, generationLabel, matchVersion, probeHelixVersion, resolveGeneration } from '../../../src/core/config/generation';
 import { parseConfig, validateConfig } from '../../../src/core/config/validate';
 import { fixture } from './helpers';
+import { hover } from '../../../src/core/config/assist/hover';
 
 const tree = (t: string) => parseConfig(t).tree;
 const LOCAL_ONLY = '[project]\nname="a"\n[local.dev]\nport = 1\n';
@@ -65,6 +66,8 @@ describe('config: generation detection', () => {
     const r = validateConfig(LOCAL_ONLY, { cliVersion: 'helix 4.0.0' });
     assert.equal(r.generation.generation, 'v3.4');
     assert.match(r.generation.note!, /newer than any known release/);
+    const h = hover(LOCAL_ONLY, LOCAL_ONLY.indexOf('port') + 1, { kind: 'helix', generation: r.generation.generation, note: r.generation.note })!;
+    assert.match(h.markdown, /_Schema: helix CLI 3\.4_\n\n_Note: helix 4\.0\.0 is newer than any known release/);
   });
 
   it('defaults per release', () => {
