@@ -6,8 +6,8 @@ import { LABEL_ROLE, STORAGE_ROLE, labelsOf, nameOf, type LocalTarget } from './
 // Where a v3 instance keeps its data, wired as `helix start` does (helix-toml.md §1.1, §3.1, §3.2):
 // - memory (default): nothing;
 // - s3: the user's bucket, through S3_* / AWS_* env, with the host's AWS_* credentials forwarded;
-// - disk: an S3 sidecar on a private network, its data in a named volume: MinIO for CLI v3.0-3.1,
-//   SeaweedFS plus a disk-cache volume for v3.2+.
+// - disk: an S3 sidecar on a private network, its data in a named volume: MinIO before CLI 3.4.0,
+//   SeaweedFS plus a disk-cache volume from 3.4 (see diskSidecarFor).
 // Pure: this file plans; sidecar.ts and service.ts talk to the engine.
 
 export type StorageMode = 'memory' | 'disk' | 's3';
@@ -74,12 +74,21 @@ interface SidecarDef {
   bucket?: SidecarPlan['bucket'];
 }
 
-const SIDECARS: Record<SidecarKind, SidecarDef> = {
-  // CLI v3.0-3.1: `minio server /data`, root user minioadmin/minioadmin. The CLI creates the bucket with a
-  // `minio/mc` container; we avoid a second image: `mc` inside the sidecar (release images ship it), and
-  // for images without it a top-level folder of the data dir, which MinIO lists as a bucket.
+/** Images the CLI releases pulled, pinned as they pinned them. */
+export const SIDECAR_IMAGES = {
+  /** CLI 3.0-3.1. */
+  minioLatest: 'minio/minio:latest',
+  /** Releases after the Helix Cloud move (#1025) and before 3.4.0. */
+  minioPinned: 'quay.io/minio/minio@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
+  /** CLI 3.4.0 and later. */
+  seaweedfs: 'ghcr.io/chrislusf/seaweedfs:4.47@sha256:ce9e796f1fe6f06968f4c04bdaf8f678dad9c8acdfef3d244133d71bfa6bf882',
+} as const;
+
+const SIDECARS: Record<SidecarKind, Omit<SidecarDef, 'image'>> = {
+  // `minio server /data`, root user minioadmin/minioadmin. The CLI creates the bucket with a `minio/mc`
+  // container; we avoid a second image: `mc` inside the sidecar (release images ship it), and for images
+  // without it a top-level folder of the data dir, which MinIO lists as a bucket.
   minio: {
-    image: 'minio/minio:latest',
     port: 9000,
     accessKey: 'minioadmin',
     secretKey: 'minioadmin',
@@ -90,25 +99,43 @@ const SIDECARS: Record<SidecarKind, SidecarDef> = {
       fallback: { cmd: ['mkdir', '-p', `/data/${LOCAL_BUCKET}`] },
     },
   },
-  // CLI v3.2+: SeaweedFS all-in-one (`weed mini`), S3 on its default port 8333. It takes its admin
-  // credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and creates the S3_BUCKET bucket itself.
+  // SeaweedFS all-in-one (`weed mini`) as HelixDB's docs run it: S3 on 8333, its admin credentials from
+  // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the bucket created at start by -bucket.
   seaweedfs: {
-    image: 'ghcr.io/chrislusf/seaweedfs:4.47',
     port: 8333,
-    accessKey: 'helixlocal',
-    secretKey: 'helixlocal',
-    env: { AWS_ACCESS_KEY_ID: 'helixlocal', AWS_SECRET_ACCESS_KEY: 'helixlocal', S3_BUCKET: LOCAL_BUCKET },
-    cmd: ['mini', '-dir=/data'],
+    accessKey: 'helix',
+    secretKey: 'helix-local-secret',
+    env: { AWS_ACCESS_KEY_ID: 'helix', AWS_SECRET_ACCESS_KEY: 'helix-local-secret' },
+    cmd: ['mini', '-dir=/data', `-bucket=${LOCAL_BUCKET}`, '-master.telemetry=false'],
   },
 };
 
-/** The sidecar a generation's CLI runs for disk storage (none for v2, which has no storage key). */
-export function sidecarKind(gen: Generation): SidecarKind | undefined {
-  return gen === 'v2' ? undefined : gen === 'v3.1' ? 'minio' : 'seaweedfs';
+/**
+ * The disk sidecar a generation's CLI runs (none for v2, which has no storage key); the only place that maps
+ * generations to sidecars. Releases: 3.0-3.1 `minio/minio:latest`; after #1025 until 3.4.0 the pinned quay.io
+ * MinIO; 3.4.0+ SeaweedFS. Today's 'v3.1' covers 3.0-3.1 and 'v3.2' everything later, for which the newest
+ * (SeaweedFS) stands. With per-release ids: 'v3.0' | 'v3.1' -> minioLatest, 'v3-1025' -> minioPinned,
+ * 'v3.4' -> seaweedfs.
+ */
+export function diskSidecarFor(gen: Generation): { kind: SidecarKind; image: string } | undefined {
+  switch (gen) {
+    case 'v2':
+      return undefined;
+    case 'v3.1':
+      return { kind: 'minio', image: SIDECAR_IMAGES.minioLatest };
+    default:
+      return { kind: 'seaweedfs', image: SIDECAR_IMAGES.seaweedfs };
+  }
 }
 
-export function defaultSidecarImage(kind: SidecarKind): string {
-  return SIDECARS[kind].image;
+/** The sidecar kind a generation's CLI runs for disk storage. */
+export function sidecarKind(gen: Generation): SidecarKind | undefined {
+  return diskSidecarFor(gen)?.kind;
+}
+
+/** The image the generation's CLI pulls for its disk sidecar. */
+export function defaultSidecarImage(gen: Generation): string | undefined {
+  return diskSidecarFor(gen)?.image;
 }
 
 /** Names of everything storage adds around `helix-<p>-<i>`, for every generation (stop cleans up either kind). */
@@ -172,14 +199,14 @@ export function planStorage(t: LocalTarget, hostEnv: HostEnv = {}, imageOverride
     return { mode: 's3', env, secrets: secretValues(forwarded), volumes, summary: `s3 bucket ${c.bucket} (${c.region}), prefix ${c.prefix}${c.endpoint ? ` at ${c.endpoint}` : ''}${creds}` };
   }
 
-  const kind = sidecarKind(t.project.generation)!;
+  const { kind, image: defaultImage } = diskSidecarFor(t.project.generation)!;
   const def = SIDECARS[kind];
   const own = typeof settings.sidecar_image === 'string' && settings.sidecar_image.trim() ? settings.sidecar_image.trim() : undefined;
   const name = names.sidecars[kind];
   const sidecar: SidecarPlan = {
     kind,
     name,
-    image: own ?? imageOverride?.(kind) ?? def.image,
+    image: own ?? imageOverride?.(kind) ?? defaultImage,
     port: def.port,
     volume: { name: names.dataVolumes[kind], target: '/data' },
     env: { ...def.env },

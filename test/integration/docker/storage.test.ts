@@ -151,7 +151,8 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
       assert.ok(await exists(() => docker.getVolume(`helix-${project}-dev-cache`).inspect()));
       const env = await sh(inst, 'env');
       assert.ok(env.includes(`AWS_ENDPOINT=http://${side}:8333`) && env.includes('HELIX_DISK_CACHE_BYTES=67108864'), env);
-      assert.match(await sh(inst, 'wget', '-q', '-O-', `http://${side}:8333/`), /stand-in sidecar: mini -dir=\/data$/m);
+      assert.ok(env.includes('AWS_ACCESS_KEY_ID=helix\n') && env.includes('AWS_SECRET_ACCESS_KEY=helix-local-secret'), env);
+      assert.match(await sh(inst, 'wget', '-q', '-O-', `http://${side}:8333/`), /stand-in sidecar: mini -dir=\/data -bucket=helix-db -master\.telemetry=false$/m);
       await sh(inst, 'touch', '/var/cache/helix/written');
       assert.match(await sh(inst, 'ls', '/var/cache/helix'), /written/);
       await svc.remove(t);
