@@ -4,6 +4,7 @@ import { child } from './tree';
 import type { ConfigDiagnostic, ConfigFix, OffsetRange } from './types';
 import { insertKeyEdit, insertTableEdit, replaceEdit, tomlKey } from './edit';
 import { PortAllocator } from '../local/ports';
+import { ownKeyRules } from './own-keys';
 
 // The helix CLI's own semantic checks (helix-toml.md §4), with its wording. They run after the schema check;
 // where the CLI says it better, its message replaces the schema's.
@@ -80,6 +81,7 @@ export function helixRules(root: ConfigNode, c: RuleContext): ConfigDiagnostic[]
     }
   }
   portRules(all, c, err);
+  out.push(...ownKeyRules(root, c.file));
   return out;
 }
 

@@ -6,7 +6,7 @@ import { HealthService, type HealthResult, type HealthStatus, type HealthTarget 
 import { describeEnv, readDotenv, redactor, secretValues } from './dotenv';
 import type { BuildResult, ContainerEngine, ContainerInfo } from './engine';
 import { LocalError } from './errors';
-import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, targetKey, type LocalTarget } from './naming';
+import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, ownSetting, targetKey, type LocalTarget } from './naming';
 import { isPortFree, nextFreePort } from './ports';
 import { ensureSidecarImage, findSidecars, prepareStorage, removeStorage } from './sidecar';
 import { forwardedAws, planStorage, storageMode, storageNames, sidecarKind, type HostEnv, type SidecarKind, type StoragePlan } from './storage';
@@ -287,7 +287,7 @@ export class LocalService {
   healthTarget(t: LocalTarget, c: ContainerInfo, port: number): HealthTarget {
     const base = `http://127.0.0.1:${port}`;
     const engine = async (): Promise<HealthStatus> => (await this.engine.inspect(c.id))?.health ?? 'none';
-    const custom = t.environment.settings.health as { liveness?: string; readiness?: string } | undefined;
+    const custom = ownSetting(t.environment, 'health') as { liveness?: string; readiness?: string } | undefined;
     if (t.project.generation === 'v2') return { engine, liveness: custom?.liveness && base + custom.liveness, readiness: custom?.readiness && base + custom.readiness };
     return { liveness: base + (custom?.liveness ?? '/healthz'), readiness: base + (custom?.readiness ?? '/readyz'), engine };
   }

@@ -23,7 +23,7 @@ export async function ensureSidecarImage(engine: ContainerEngine, s: SidecarPlan
     throw new LocalError(
       'sidecar-unavailable',
       `The storage sidecar image ${s.image} is not in ${engine.endpoint} and could not be pulled (${why}). ` +
-        `Pull or load it there (docker pull / docker load), or set sidecar_image = "<your mirror>/<image>" in ${s.table} of helix.toml.`,
+        `Pull or load it there (docker pull / docker load), or set sidecar_image = "<your mirror>/<image>" in ${s.table} of helix.deploy.toml.`,
       { image: s.image },
     );
   }

@@ -1,7 +1,7 @@
 import type { Generation } from '../model/types';
 import { secretValues } from './dotenv';
 import { LocalError } from './errors';
-import { LABEL_ROLE, STORAGE_ROLE, labelsOf, nameOf, type LocalTarget } from './naming';
+import { LABEL_ROLE, STORAGE_ROLE, labelsOf, nameOf, ownSetting, type LocalTarget } from './naming';
 
 // Where a v3 instance keeps its data, wired as `helix start` does (helix-toml.md §1.1, §3.1, §3.2):
 // - memory (default): nothing;
@@ -46,7 +46,7 @@ export interface SidecarPlan {
   labels: Record<string, string>;
   /** Creates the bucket once the server answers; `fallback` when the image lacks the client (exit 126/127). */
   bucket?: { create: ExecStep; fallback?: ExecStep };
-  /** Where the image override goes, for messages: `[local.dev]`. */
+  /** Where the image override goes, for messages: `[instances.dev]` (of helix.deploy.toml). */
   table: string;
 }
 
@@ -201,7 +201,8 @@ export function planStorage(t: LocalTarget, hostEnv: HostEnv = {}, imageOverride
 
   const { kind, image: defaultImage } = diskSidecarFor(t.project.generation)!;
   const def = SIDECARS[kind];
-  const own = typeof settings.sidecar_image === 'string' && settings.sidecar_image.trim() ? settings.sidecar_image.trim() : undefined;
+  const image = ownSetting(t.environment, 'sidecar_image');
+  const own = typeof image === 'string' && image.trim() ? image.trim() : undefined;
   const name = names.sidecars[kind];
   const sidecar: SidecarPlan = {
     kind,
@@ -213,7 +214,7 @@ export function planStorage(t: LocalTarget, hostEnv: HostEnv = {}, imageOverride
     cmd: [...def.cmd],
     labels: { ...labelsOf(t), [LABEL_ROLE]: STORAGE_ROLE },
     bucket: def.bucket,
-    table,
+    table: `[instances.${t.environment.name}]`,
   };
   const env: Record<string, string> = {
     S3_BUCKET: LOCAL_BUCKET,

@@ -42,6 +42,8 @@ export interface Environment {
   protected?: boolean;
   /** Raw table as parsed, for providers that need more keys. */
   settings: Record<string, unknown>;
+  /** Local: Helix Deploy's own settings, `[instances.<name>]` of helix.deploy.toml (read with ownSetting). */
+  own?: Record<string, unknown>;
 }
 
 export interface Project {
