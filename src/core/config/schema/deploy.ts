@@ -83,6 +83,7 @@ function localInstance(): Schema {
         readiness: leaf('string', 'Path that answers 200 when ready to serve.', { default: '/readyz' }),
       }, { additionalProperties: false, examples: [{ liveness: '/healthz', readiness: '/readyz' }] }),
       sidecar_image: leaf('string', `Image of the S3 sidecar that \`storage = "disk"\` runs, instead of the one the helix CLI pulls (\`${SIDECAR_IMAGES.seaweedfs}\` from CLI 3.4, MinIO before): a mirror for offline machines.`, {
+        default: SIDECAR_IMAGES.seaweedfs,
         examples: ['registry.example.com/mirror/seaweedfs:4.47'],
       }),
     },
