@@ -205,7 +205,7 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
       assert.equal(e.detail.image, image);
       assert.doesNotMatch(e.message, /build it first/);
       if (registry) assert.match(e.message, /was not found in its registry/);
-      assert.ok(e.message.includes(image) && /could not be pulled/.test(e.message) && /sidecar_image = .* in \[local\.dev\] of helix\.toml/.test(e.message), e.message);
+      assert.ok(e.message.includes(image) && /could not be pulled/.test(e.message) && /sidecar_image = .* in \[instances\.dev\] of helix\.deploy\.toml/.test(e.message), e.message);
       return true;
     });
     assert.deepEqual(await engine.list([`helix.project=${project}`]), []);

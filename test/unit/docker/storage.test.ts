@@ -120,6 +120,11 @@ describe('local storage planner', () => {
     assert.equal(planStorage(target({ storage: 'disk' }), {}, override).sidecar!.image, 'mirror.example/minio:1');
     assert.equal(planStorage(target({ storage: 'disk' }, 'v3.2'), {}, override).sidecar!.image, 'mirror.example/seaweedfs:1');
     assert.equal(planStorage(target({ storage: 'disk', sidecar_image: ' ' }), {}, () => undefined).sidecar!.image, 'minio/minio:latest');
+    // helix.deploy.toml's [instances.dev] wins over a key left in helix.toml.
+    const t = target({ storage: 'disk', sidecar_image: 'old/minio:1' });
+    t.environment.own = { sidecar_image: 'deploy/minio:3' };
+    assert.equal(planStorage(t, {}, override).sidecar!.image, 'deploy/minio:3');
+    assert.equal(planStorage(t).sidecar!.table, '[instances.dev]');
   });
 
   it('refuses what the CLI would refuse to load, naming helix.toml', () => {
