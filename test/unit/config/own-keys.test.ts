@@ -5,6 +5,8 @@ import { readProject } from '../../../src/core/config/project';
 import { toPlain } from '../../../src/core/config/tree';
 import { parseConfig, validateConfig } from '../../../src/core/config/validate';
 import { OWN_KEYS, ownSetting } from '../../../src/core/local/naming';
+import { schemaFor } from '../../../src/core/config/schema';
+import { starterHelixToml } from '../../../src/core/config/starter';
 
 // Helix Deploy's own keys (build, health, sidecar_image) leave helix.toml: a warning that says why, and a fix that
 // moves them into helix.deploy.toml keeping the comments and layout of both files.
@@ -150,6 +152,16 @@ describe('Helix Deploy keys in helix.toml', () => {
     const after = migrate(HELIX, DEPLOY);
     const rewritten = ownOf(cliRewrite(after.helix), after.deploy);
     assert.deepEqual(rewritten, before);
+  });
+
+  it('nothing we write into helix.toml is a key the CLI deletes: not the schemas behind completion and fixes, not the starter', () => {
+    for (const gen of ['v2', 'v3.1', 'v3.2', 'any'] as const) {
+      const local = schemaFor(gen).properties.local.additionalProperties.properties;
+      for (const k of OWN_KEYS) assert.ok(!(k in local), `${k} in the ${gen} schema of [local.<n>]`);
+    }
+    const starter = starterHelixToml('demo');
+    assert.equal(cliRewrite(starter), cliRewrite(cliRewrite(starter)), 'the starter has only keys the CLI keeps');
+    assert.deepEqual(ownOf(cliRewrite(starter), undefined).cli, ownOf(starter, undefined).cli);
   });
 
   it('helix.deploy.toml knows [instances.<n>]: schema keys, and the instance must exist in helix.toml', () => {
