@@ -9,7 +9,7 @@ import { LocalError } from './errors';
 import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, ownSetting, targetKey, type LocalTarget } from './naming';
 import { isPortFree, nextFreePort } from './ports';
 import { ensureSidecarImage, findSidecars, prepareStorage, removeStorage } from './sidecar';
-import { forwardedAws, planStorage, storageMode, storageNames, sidecarKind, type HostEnv, type SidecarKind, type StoragePlan } from './storage';
+import { cacheVolumeFor, forwardedAws, planStorage, storageMode, storageNames, sidecarKind, type HostEnv, type SidecarKind, type StoragePlan } from './storage';
 
 // The local loop (`helix start|stop|restart|logs|status` done through the engine API), each operation
 // one journaled run: begin -> log lines -> Succeeded | Failed | Cancelled. One run at a time per environment.
@@ -262,7 +262,7 @@ export class LocalService {
   private keptData(t: LocalTarget): string {
     const n = storageNames(t);
     const kind = sidecarKind(t.project.generation) ?? 'minio';
-    const vols = [n.dataVolumes[kind], ...(t.project.generation === 'v3.2' ? [n.cache] : [])];
+    const vols = [n.dataVolumes[kind], ...(cacheVolumeFor(t.project.generation) ? [n.cache] : [])];
     return `Data stays in volume ${vols.join(' and ')} (docker volume rm deletes it).`;
   }
 

@@ -128,6 +128,11 @@ export function diskSidecarFor(gen: Generation): { kind: SidecarKind; image: str
   }
 }
 
+/** Whether the generation's CLI gives disk and s3 instances a disk-cache volume (3.4.1+; per-release id 'v3.4'). */
+export function cacheVolumeFor(gen: Generation): boolean {
+  return gen === 'v3.2';
+}
+
 /** The sidecar kind a generation's CLI runs for disk storage. */
 export function sidecarKind(gen: Generation): SidecarKind | undefined {
   return diskSidecarFor(gen)?.kind;
@@ -183,7 +188,7 @@ export function planStorage(t: LocalTarget, hostEnv: HostEnv = {}, imageOverride
   if (raw === 'memory') return memory;
   const names = storageNames(t);
   // v3.2+ keeps a disk cache in its own volume (64 MiB for disk, 1 GiB for s3), surviving re-creation.
-  const cached = t.project.generation === 'v3.2';
+  const cached = cacheVolumeFor(t.project.generation);
   const cache = (bytes: number): Record<string, string> => (cached ? { HELIX_DISK_CACHE_BYTES: String(bytes) } : {});
   const volumes = cached ? [{ name: names.cache, target: '/var/cache/helix' }] : [];
 
