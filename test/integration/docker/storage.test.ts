@@ -118,6 +118,19 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     assert.deepEqual(kinds, ['build:Succeeded', 'start:Succeeded', 'stop:Succeeded', 'start:Succeeded', 'restart:Succeeded', 'remove:Succeeded']);
   });
 
+  it('disk (CLI 3.4): a MinIO sidecar left by an older release is removed and its data volume kept, with a line saying so', async () => {
+    const old = `helix-${project}-dev-minio`;
+    // As an older `helix start` left it: no labels of ours.
+    await (await docker.createContainer({ name: old, Image: standIn('none') })).start();
+    const t = await diskTarget({ sidecar_image: standIn('none') }, 'v3.2');
+    const lines: string[] = [];
+    await svc.start(t, { onLine: (l) => lines.push(l) });
+    assert.equal(await engine.inspect(old), undefined);
+    assert.ok(lines.some((l) => l.startsWith(`Removed ${old}, the storage sidecar of another helix CLI release. Its data stays in volume ${old}-data`)), lines.join('\n'));
+    assert.equal((await engine.inspect(`helix-${project}-dev-seaweedfs`))?.state, 'running');
+    await svc.remove(t);
+  });
+
   it('disk (v3.0-3.1) with a sidecar image without mc: the bucket becomes a folder of the data volume', async () => {
     const t = await diskTarget({ sidecar_image: standIn('none') });
     const lines: string[] = [];
