@@ -5,6 +5,8 @@ import type { ConfigFix } from '../core/config/types';
 import { configKind, readSibling, siblingUri } from './documents';
 import { instanceNames } from '../core/config/validate';
 import { findCore, type ConfigDiagnostics } from './diagnostics';
+import { moveOwnKeyEdits } from '../core/config/own-keys';
+import { LineIndex } from '../core/config/text';
 
 // Completion, hover and quick fixes: thin adapters from core/config/assist to the VS Code API.
 
@@ -65,10 +67,37 @@ export class ConfigQuickFixes implements vscode.CodeActionProvider {
     const out: vscode.CodeAction[] = [];
     for (const d of ours) {
       const core = findCore(doc, state, d);
-      for (const f of core?.fixes ?? []) out.push(toAction(doc, d, f));
+      for (const f of core?.fixes ?? []) {
+        const a = f.move ? await moveAction(doc, d, f) : toAction(doc, d, f);
+        if (a) out.push(a);
+      }
     }
     return out;
   }
+}
+
+/**
+ * Moves a Helix Deploy key from helix.toml to helix.deploy.toml in one WorkspaceEdit (one undo), creating the file
+ * when missing. Both edits are computed from the texts as they are now (open documents included).
+ */
+async function moveAction(doc: vscode.TextDocument, d: vscode.Diagnostic, f: ConfigFix): Promise<vscode.CodeAction | undefined> {
+  const deployUri = siblingUri(doc.uri, 'helix.deploy.toml');
+  const deployText = await readSibling(deployUri);
+  const m = moveOwnKeyEdits(doc.getText(), deployText, f.move!.instance, f.move!.key);
+  if (!m) return undefined;
+  const a = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
+  a.diagnostics = [d];
+  a.isPreferred = f.preferred;
+  a.edit = new vscode.WorkspaceEdit();
+  for (const e of m.helix) a.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+  if (m.create) a.edit.createFile(deployUri, { ignoreIfExists: true });
+  const lines = new LineIndex(deployText ?? '');
+  const pos = (o: number) => {
+    const p = lines.position(o);
+    return new vscode.Position(p.line, p.character);
+  };
+  for (const e of m.deploy) a.edit.replace(deployUri, new vscode.Range(pos(e.start), pos(e.end)), e.newText);
+  return a;
 }
 
 /** A fix as a WorkspaceEdit of minimal replacements: undo works, the rest of the file is untouched. */

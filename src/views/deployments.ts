@@ -4,6 +4,7 @@ import type { RunRecord } from '../core/engine/journal';
 import type { ContainerInfo } from '../core/local/engine';
 import { isEngineDown } from '../core/local/errors';
 import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT } from '../core/local/naming';
+import { containerName } from '../core/model/types';
 import { isHelixContainer, presentContainer, presentRun, type Presented } from '../core/local/present';
 import type { LocalRuntime } from '../commands/local/runtime';
 import { KubernetesWorkloadsSection, type KubeNode } from './kubernetes';
@@ -84,7 +85,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   /** Containers of the workspace's projects first (by label or CLI name), then other helix ones. */
   private mine(list: ContainerInfo[]): ContainerInfo[] {
     const dirs = new Set(this.c.projects.projects.map((p) => p.dir));
-    const names = new Set(this.c.projects.projects.flatMap((p) => p.environments.map((e) => `helix-${p.name}-${e.name}`)));
+    const names = new Set(this.c.projects.projects.flatMap((p) => p.environments.map((e) => containerName(p.name, e.name))));
     const ours = (c: ContainerInfo) => dirs.has(c.labels[LABEL_DIR]) || names.has(c.name);
     return [...list].sort((a, b) => Number(ours(b)) - Number(ours(a)) || a.name.localeCompare(b.name));
   }

@@ -52,9 +52,14 @@ export async function showLocalError(c: Container, err: unknown, t?: LocalTarget
     }
     case 'config-invalid':
     case 'sidecar-unavailable': {
-      // Both are fixed in helix.toml: the storage settings, or sidecar_image pointing at a mirror.
-      const a = await vscode.window.showErrorMessage(err.message, ...(t ? ['Edit helix.toml'] : []), 'Show Output');
-      if (a === 'Edit helix.toml' && t) await vscode.window.showTextDocument(vscode.Uri.file(t.project.configFile));
+      // Fixed in helix.toml (the storage settings) or helix.deploy.toml (sidecar_image pointing at a mirror).
+      const file = err.code === 'sidecar-unavailable' ? 'helix.deploy.toml' : 'helix.toml';
+      const a = await vscode.window.showErrorMessage(err.message, ...(t ? [`Edit ${file}`] : []), 'Show Output');
+      if (a === `Edit ${file}` && t) {
+        const uri = vscode.Uri.joinPath(vscode.Uri.file(t.project.dir), file);
+        const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+        await vscode.window.showTextDocument(exists ? uri : uri.with({ scheme: 'untitled' }));
+      }
       if (a === 'Show Output') c.log.show();
       return undefined;
     }

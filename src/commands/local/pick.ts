@@ -4,6 +4,7 @@ import type { DepNode } from '../../views/deployments';
 import type { EnvNode } from '../../views/environments';
 import { LABEL_DIR, LABEL_ENVIRONMENT } from '../../core/local/naming';
 import { pickEnvironment } from '../pickEnvironment';
+import { containerName } from '../../core/model/types';
 
 // Which local environment a command is about: the tree node it was invoked on, else the shared pick.
 
@@ -24,8 +25,8 @@ function targetFromNode(c: Container, arg: unknown): LocalTarget | undefined {
   if (node.type === 'environment' && node.environment.kind === 'local') return { project: node.project, environment: node.environment };
   if (node.type === 'container') {
     const l = node.container.labels;
-    const project = c.projects.projects.find((p) => p.dir === l[LABEL_DIR]) ?? c.projects.projects.find((p) => p.environments.some((e) => `helix-${p.name}-${e.name}` === node.container.name));
-    const environment = project?.environments.find((e) => e.name === l[LABEL_ENVIRONMENT] || `helix-${project.name}-${e.name}` === node.container.name);
+    const project = c.projects.projects.find((p) => p.dir === l[LABEL_DIR]) ?? c.projects.projects.find((p) => p.environments.some((e) => containerName(p.name, e.name) === node.container.name));
+    const environment = project?.environments.find((e) => e.name === l[LABEL_ENVIRONMENT] || containerName(project.name, e.name) === node.container.name);
     if (project && environment) return { project, environment };
   }
   return undefined;

@@ -38,7 +38,10 @@ export function readProject(configFile: string, text: string, deployText?: strin
   if (deployText !== undefined) {
     const dep = validateConfig(deployText, { kind: 'deploy', file: path.join(dir, 'helix.deploy.toml'), helixText: text });
     errorCount += dep.diagnostics.filter((d) => d.severity === 'error').length;
-    if (dep.tree) environments.push(...deployEnvironments(dep.tree, new LineIndex(deployText)));
+    if (dep.tree) {
+      environments.push(...deployEnvironments(dep.tree, new LineIndex(deployText)));
+      attachOwnSettings(environments, dep.tree);
+    }
   }
   const runtime = child(root, 'project', 'container_runtime');
   return {
@@ -113,6 +116,16 @@ function helixEnvironments(root: ConfigNode, gen: Generation, defaults: ReleaseD
     });
   }
   return out;
+}
+
+/** `[instances.<n>]` of helix.deploy.toml belongs to the local environment `n` of helix.toml. */
+function attachOwnSettings(environments: Environment[], root: ConfigNode): void {
+  const own = child(root, 'instances');
+  if (own?.kind !== 'table') return;
+  for (const e of environments) {
+    const n = e.kind === 'local' && e.source === 'helix.toml' ? own.entries!.get(e.name) : undefined;
+    if (n?.kind === 'table') e.own = plain(n);
+  }
 }
 
 function deployEnvironments(root: ConfigNode, lines: LineIndex): Environment[] {

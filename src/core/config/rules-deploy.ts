@@ -20,6 +20,12 @@ export function deployRules(root: ConfigNode, c: DeployRuleContext): ConfigDiagn
   const out: ConfigDiagnostic[] = [];
   const err = (range: OffsetRange, code: string, message: string, fixes?: ConfigFix[], severity: ConfigDiagnostic['severity'] = 'error') =>
     out.push({ start: range.start, end: range.end, severity, code, message, fixes });
+  const own = child(root, 'instances');
+  if (own?.kind === 'table' && c.instances) {
+    for (const [name, n] of own.entries!) {
+      if (!c.instances.includes(name)) err(n.keyRange ?? n.range, 'unknown-instance', `instance '${name}' not found in helix.toml: [instances.<name>] holds Helix Deploy settings of [local.<name>]`);
+    }
+  }
   const envs = child(root, 'environments');
   if (envs?.kind !== 'table') return out;
   for (const [name, env] of envs.entries!) {

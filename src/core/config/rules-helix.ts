@@ -4,6 +4,8 @@ import { child } from './tree';
 import type { ConfigDiagnostic, ConfigFix, OffsetRange } from './types';
 import { insertKeyEdit, insertTableEdit, replaceEdit, tomlKey } from './edit';
 import { atLeast, generationLabel, GENERATION_TABLE } from './generation';
+import { PortAllocator } from '../local/ports';
+import { ownKeyRules } from './own-keys';
 
 // The helix CLI's own semantic checks (helix-toml.md §4), with its wording. They run after the schema check;
 // where the CLI says it better, its message replaces the schema's.
@@ -89,6 +91,7 @@ export function helixRules(root: ConfigNode, c: RuleContext): ConfigDiagnostic[]
     }
   }
   portRules(all, c, err);
+  out.push(...ownKeyRules(root, c.file));
   return out;
 }
 
@@ -135,7 +138,7 @@ function portRules(all: { table: string; name: string; node: ConfigNode }[], c: 
     const p = child(node, 'port');
     return p?.kind === 'integer' ? Number(p.value) : p ? undefined : 6969;
   });
-  const taken = new Set(ports.filter((p): p is number => p !== undefined));
+  const free = new PortAllocator(ports.filter((p): p is number => p !== undefined));
   locals.forEach(({ name, node }, i) => {
     const port = ports[i];
     if (port === undefined) return;
@@ -143,10 +146,9 @@ function portRules(all: { table: string; name: string; node: ConfigNode }[], c: 
     if (port === 0 && p) err(p.range, 'port', `port 0 is not a usable TCP port for local instance '${name}': choose 1-65535 (default 6969)`, undefined, 'warning');
     const other = used.get(port);
     if (other !== undefined) {
-      let free = port + 1;
-      while (taken.has(free) && free < 65535) free++;
-      const edit = p ? replaceEdit(p.range, String(free)) : insertKeyEdit(c.text, node, 'port', String(free));
-      const fix = edit ? [{ title: `Change port of '${name}' to ${free}`, edits: [edit], preferred: true }] : undefined;
+      const next = free.allocate(port + 1);
+      const edit = next === undefined ? undefined : p ? replaceEdit(p.range, String(next)) : insertKeyEdit(c.text, node, 'port', String(next));
+      const fix = edit ? [{ title: `Change port of '${name}' to ${next}`, edits: [edit], preferred: true }] : undefined;
       const at = p?.range ?? node.range;
       err(at, 'port-clash', `local instances '${other}' and '${name}' both use port ${port}${p ? '' : ' (the default)'}: they cannot run at the same time; give '${name}' another port`, fix, 'warning');
     } else used.set(port, name);

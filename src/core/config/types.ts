@@ -20,6 +20,8 @@ export interface ConfigFix {
   title: string;
   edits: TextEditSpec[];
   preferred?: boolean;
+  /** Also edits helix.deploy.toml: computed when applied, from its text then (own-keys.ts moveOwnKeyEdits). */
+  move?: { instance: string; key: string };
 }
 
 export interface ConfigDiagnostic extends OffsetRange {

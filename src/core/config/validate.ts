@@ -7,6 +7,7 @@ import { schemaFor } from './schema';
 import { family, generationFromContent, generationLabel, resolveGeneration, type GenerationSetting } from './generation';
 import { helixRules, instancesOf } from './rules-helix';
 import { deployRules } from './rules-deploy';
+import { OWN_KEY_CODE } from './own-keys';
 import type { ConfigDiagnostic, ConfigKind, GenerationInfo } from './types';
 
 // One entry point for the editor, the CLI and readProject: parse -> tree -> generation -> schema -> CLI rules.
@@ -126,7 +127,8 @@ export function validateConfig(text: string, o: ValidateOptions = {}): Validatio
   const ruleDiags = helixRules(tree, { text, generation: gen, release: generation.release, file, folderName: o.folderName });
   // Where the CLI has its own message for a value, it replaces the schema's generic one.
   const ruled = new Set(ruleDiags.filter((d) => d.code === 's3-endpoint' || d.code === 'database').map((d) => d.start));
-  const merged = schemaDiags.filter((d) => !(d.code === 'pattern' && ruled.has(d.start))).map((d) => debugBuildMode(d, text, file));
+  const own = new Set(ruleDiags.filter((d) => d.code === OWN_KEY_CODE).map((d) => d.start));
+  const merged = schemaDiags.filter((d) => !(d.code === 'pattern' && ruled.has(d.start)) && !(d.code === 'unknown-key' && own.has(d.start))).map((d) => debugBuildMode(d, text, file));
   result.diagnostics = sort([...merged, ...ruleDiags, ...generationMismatch(tree, generation)]);
   return result;
 }

@@ -60,13 +60,25 @@ export interface BuildPlan {
   buildArgs: Record<string, string>;
 }
 
+/** Helix Deploy's own keys of a local instance: never read by the helix CLI, which deletes them from helix.toml. */
+export const OWN_KEYS = ['build', 'health', 'sidecar_image'] as const;
+export type OwnKey = (typeof OWN_KEYS)[number];
+
 /**
- * Where to build from. Extra keys are safe only inside `[local.<n>]` (the CLI ignores unknown keys there):
- * `build = "dir"` or `build = { context, dockerfile, args }`. Without them: the project folder's Dockerfile.
- * Returns undefined when there is nothing to build (the CLI would pull a prebuilt image instead).
+ * One of Helix Deploy's own settings: `[instances.<n>]` in helix.deploy.toml, else (older projects, warned about
+ * in the editor) the same key in helix.toml's `[local.<n>]`.
+ */
+export function ownSetting(e: Environment, key: OwnKey): unknown {
+  return e.own?.[key] ?? e.settings[key];
+}
+
+/**
+ * Where to build from: `build = "dir"` or `build = { context, dockerfile, args }` (see ownSetting). Without it:
+ * the project folder's Dockerfile. Returns undefined when there is nothing to build (the CLI would pull a
+ * prebuilt image instead).
  */
 export function buildPlan(t: LocalTarget): BuildPlan | undefined {
-  const b = t.environment.settings.build as unknown;
+  const b = ownSetting(t.environment, 'build');
   let context = t.project.dir;
   let dockerfile = 'Dockerfile';
   let buildArgs: Record<string, string> = {};

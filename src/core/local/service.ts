@@ -6,10 +6,10 @@ import { HealthService, type HealthResult, type HealthStatus, type HealthTarget 
 import { describeEnv, readDotenv, redactor, secretValues } from './dotenv';
 import type { BuildResult, ContainerEngine, ContainerInfo } from './engine';
 import { LocalError } from './errors';
-import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, targetKey, type LocalTarget } from './naming';
+import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, ownSetting, targetKey, type LocalTarget } from './naming';
 import { isPortFree, nextFreePort } from './ports';
 import { ensureSidecarImage, findSidecars, prepareStorage, removeStorage } from './sidecar';
-import { forwardedAws, planStorage, storageMode, storageNames, sidecarKind, type HostEnv, type SidecarKind, type StoragePlan } from './storage';
+import { cacheVolumeFor, forwardedAws, planStorage, storageMode, storageNames, sidecarKind, type HostEnv, type SidecarKind, type StoragePlan } from './storage';
 
 // The local loop (`helix start|stop|restart|logs|status` done through the engine API), each operation
 // one journaled run: begin -> log lines -> Succeeded | Failed | Cancelled. One run at a time per environment.
@@ -262,7 +262,7 @@ export class LocalService {
   private keptData(t: LocalTarget): string {
     const n = storageNames(t);
     const kind = sidecarKind(t.project.generation) ?? 'minio';
-    const vols = [n.dataVolumes[kind], ...(t.project.generation === 'v3.4' ? [n.cache] : [])];
+    const vols = [n.dataVolumes[kind], ...(cacheVolumeFor(t.project.generation) ? [n.cache] : [])];
     return `Data stays in volume ${vols.join(' and ')} (docker volume rm deletes it).`;
   }
 
@@ -287,7 +287,7 @@ export class LocalService {
   healthTarget(t: LocalTarget, c: ContainerInfo, port: number): HealthTarget {
     const base = `http://127.0.0.1:${port}`;
     const engine = async (): Promise<HealthStatus> => (await this.engine.inspect(c.id))?.health ?? 'none';
-    const custom = t.environment.settings.health as { liveness?: string; readiness?: string } | undefined;
+    const custom = ownSetting(t.environment, 'health') as { liveness?: string; readiness?: string } | undefined;
     if (t.project.generation === 'v2') return { engine, liveness: custom?.liveness && base + custom.liveness, readiness: custom?.readiness && base + custom.readiness };
     return { liveness: base + (custom?.liveness ?? '/healthz'), readiness: base + (custom?.readiness ?? '/readyz'), engine };
   }

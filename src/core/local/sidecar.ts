@@ -23,7 +23,7 @@ export async function ensureSidecarImage(engine: ContainerEngine, s: SidecarPlan
     throw new LocalError(
       'sidecar-unavailable',
       `The storage sidecar image ${s.image} is not in ${engine.endpoint} and could not be pulled (${why}). ` +
-        `Pull or load it there (docker pull / docker load), or set sidecar_image = "<your mirror>/<image>" in ${s.table} of helix.toml.`,
+        `Pull or load it there (docker pull / docker load), or set sidecar_image = "<your mirror>/<image>" in ${s.table} of helix.deploy.toml.`,
       { image: s.image },
     );
   }
@@ -48,6 +48,13 @@ export async function prepareStorage(engine: ContainerEngine, t: LocalTarget, pl
       }
     }
     if (!s) return undo;
+    // As `helix start` from 3.4: a MinIO sidecar left by an older release goes; its data volume stays untouched
+    // (SeaweedFS cannot read MinIO's format, so the instance starts on a new, empty volume).
+    for (const other of await findSidecars(engine, t)) {
+      if (other.name === s.name) continue;
+      await engine.remove(other.id);
+      log(`Removed ${other.name}, the storage sidecar of another helix CLI release. Its data stays in volume ${other.name}-data, which ${s.kind === 'seaweedfs' ? 'SeaweedFS' : 'MinIO'} cannot read: ${s.name} starts on ${s.volume.name}. HelixDB's docs ("Migrate MinIO disk data") show how to copy it over.`);
+    }
     // A leftover sidecar (crash, or the CLI's) is replaced, as `helix start` does.
     const old = await engine.inspect(s.name);
     if (old && !isSidecarOf(old, t)) throw new LocalError('engine-error', `${s.name} exists and is not the storage sidecar of ${t.environment.name}; rename or remove it.`);

@@ -1,13 +1,13 @@
 import type { Generation } from '../model/types';
 import { secretValues } from './dotenv';
 import { LocalError } from './errors';
-import { LABEL_ROLE, STORAGE_ROLE, labelsOf, nameOf, type LocalTarget } from './naming';
+import { LABEL_ROLE, STORAGE_ROLE, labelsOf, nameOf, ownSetting, type LocalTarget } from './naming';
 
 // Where a v3 instance keeps its data, wired as `helix start` does (helix-toml.md §1.1, §3.1, §3.2):
 // - memory (default): nothing;
 // - s3: the user's bucket, through S3_* / AWS_* env, with the host's AWS_* credentials forwarded;
-// - disk: an S3 sidecar on a private network, its data in a named volume: MinIO for CLI v3.0-3.1,
-//   SeaweedFS plus a disk-cache volume for v3.2+.
+// - disk: an S3 sidecar on a private network, its data in a named volume: MinIO before CLI 3.4.0,
+//   SeaweedFS plus a disk-cache volume from 3.4 (see diskSidecarFor).
 // Pure: this file plans; sidecar.ts and service.ts talk to the engine.
 
 export type StorageMode = 'memory' | 'disk' | 's3';
@@ -46,7 +46,7 @@ export interface SidecarPlan {
   labels: Record<string, string>;
   /** Creates the bucket once the server answers; `fallback` when the image lacks the client (exit 126/127). */
   bucket?: { create: ExecStep; fallback?: ExecStep };
-  /** Where the image override goes, for messages: `[local.dev]`. */
+  /** Where the image override goes, for messages: `[instances.dev]` (of helix.deploy.toml). */
   table: string;
 }
 
@@ -74,12 +74,21 @@ interface SidecarDef {
   bucket?: SidecarPlan['bucket'];
 }
 
-const SIDECARS: Record<SidecarKind, SidecarDef> = {
-  // CLI v3.0-3.1: `minio server /data`, root user minioadmin/minioadmin. The CLI creates the bucket with a
-  // `minio/mc` container; we avoid a second image: `mc` inside the sidecar (release images ship it), and
-  // for images without it a top-level folder of the data dir, which MinIO lists as a bucket.
+/** Images the CLI releases pulled, pinned as they pinned them. */
+export const SIDECAR_IMAGES = {
+  /** CLI 3.0-3.1. */
+  minioLatest: 'minio/minio:latest',
+  /** Releases after the Helix Cloud move (#1025) and before 3.4.0. */
+  minioPinned: 'quay.io/minio/minio@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
+  /** CLI 3.4.0 and later. */
+  seaweedfs: 'ghcr.io/chrislusf/seaweedfs:4.47@sha256:ce9e796f1fe6f06968f4c04bdaf8f678dad9c8acdfef3d244133d71bfa6bf882',
+} as const;
+
+const SIDECARS: Record<SidecarKind, Omit<SidecarDef, 'image'>> = {
+  // `minio server /data`, root user minioadmin/minioadmin. The CLI creates the bucket with a `minio/mc`
+  // container; we avoid a second image: `mc` inside the sidecar (release images ship it), and for images
+  // without it a top-level folder of the data dir, which MinIO lists as a bucket.
   minio: {
-    image: 'minio/minio:latest',
     port: 9000,
     accessKey: 'minioadmin',
     secretKey: 'minioadmin',
@@ -90,25 +99,49 @@ const SIDECARS: Record<SidecarKind, SidecarDef> = {
       fallback: { cmd: ['mkdir', '-p', `/data/${LOCAL_BUCKET}`] },
     },
   },
-  // CLI v3.2+: SeaweedFS all-in-one (`weed mini`), S3 on its default port 8333. It takes its admin
-  // credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and creates the S3_BUCKET bucket itself.
+  // SeaweedFS all-in-one (`weed mini`) as HelixDB's docs run it: S3 on 8333, its admin credentials from
+  // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the bucket created at start by -bucket.
   seaweedfs: {
-    image: 'ghcr.io/chrislusf/seaweedfs:4.47',
     port: 8333,
-    accessKey: 'helixlocal',
-    secretKey: 'helixlocal',
-    env: { AWS_ACCESS_KEY_ID: 'helixlocal', AWS_SECRET_ACCESS_KEY: 'helixlocal', S3_BUCKET: LOCAL_BUCKET },
-    cmd: ['mini', '-dir=/data'],
+    accessKey: 'helix',
+    secretKey: 'helix-local-secret',
+    env: { AWS_ACCESS_KEY_ID: 'helix', AWS_SECRET_ACCESS_KEY: 'helix-local-secret' },
+    cmd: ['mini', '-dir=/data', `-bucket=${LOCAL_BUCKET}`, '-master.telemetry=false'],
   },
 };
 
-/** The sidecar a generation's CLI runs for disk storage (none for v2, which has no storage key). */
-export function sidecarKind(gen: Generation): SidecarKind | undefined {
-  return gen === 'v2' ? undefined : gen === 'v3.4' ? 'seaweedfs' : 'minio';
+/**
+ * The disk sidecar a generation's CLI runs (none for v2, which has no storage key); the only place that maps
+ * generations to sidecars. Releases: 3.0-3.1 `minio/minio:latest`; after #1025 until 3.4.0 the pinned quay.io
+ * MinIO; 3.4.0+ SeaweedFS.
+ */
+export function diskSidecarFor(gen: Generation): { kind: SidecarKind; image: string } | undefined {
+  switch (gen) {
+    case 'v2':
+      return undefined;
+    case 'v3.0':
+    case 'v3.1':
+      return { kind: 'minio', image: SIDECAR_IMAGES.minioLatest };
+    case 'v3-1025':
+      return { kind: 'minio', image: SIDECAR_IMAGES.minioPinned };
+    case 'v3.4':
+      return { kind: 'seaweedfs', image: SIDECAR_IMAGES.seaweedfs };
+  }
 }
 
-export function defaultSidecarImage(kind: SidecarKind): string {
-  return SIDECARS[kind].image;
+/** Whether the generation's CLI gives disk and s3 instances a disk-cache volume (3.4.1+; per-release id 'v3.4'). */
+export function cacheVolumeFor(gen: Generation): boolean {
+  return gen === 'v3.4';
+}
+
+/** The sidecar kind a generation's CLI runs for disk storage. */
+export function sidecarKind(gen: Generation): SidecarKind | undefined {
+  return diskSidecarFor(gen)?.kind;
+}
+
+/** The image the generation's CLI pulls for its disk sidecar. */
+export function defaultSidecarImage(gen: Generation): string | undefined {
+  return diskSidecarFor(gen)?.image;
 }
 
 /** Names of everything storage adds around `helix-<p>-<i>`, for every generation (stop cleans up either kind). */
@@ -156,7 +189,7 @@ export function planStorage(t: LocalTarget, hostEnv: HostEnv = {}, imageOverride
   if (raw === 'memory') return memory;
   const names = storageNames(t);
   // CLI 3.4 keeps a disk cache in its own volume (64 MiB for disk, 1 GiB for s3), surviving re-creation.
-  const cached = t.project.generation === 'v3.4';
+  const cached = cacheVolumeFor(t.project.generation);
   const cache = (bytes: number): Record<string, string> => (cached ? { HELIX_DISK_CACHE_BYTES: String(bytes) } : {});
   const volumes = cached ? [{ name: names.cache, target: '/var/cache/helix' }] : [];
 
@@ -172,21 +205,22 @@ export function planStorage(t: LocalTarget, hostEnv: HostEnv = {}, imageOverride
     return { mode: 's3', env, secrets: secretValues(forwarded), volumes, summary: `s3 bucket ${c.bucket} (${c.region}), prefix ${c.prefix}${c.endpoint ? ` at ${c.endpoint}` : ''}${creds}` };
   }
 
-  const kind = sidecarKind(t.project.generation)!;
+  const { kind, image: defaultImage } = diskSidecarFor(t.project.generation)!;
   const def = SIDECARS[kind];
-  const own = typeof settings.sidecar_image === 'string' && settings.sidecar_image.trim() ? settings.sidecar_image.trim() : undefined;
+  const image = ownSetting(t.environment, 'sidecar_image');
+  const own = typeof image === 'string' && image.trim() ? image.trim() : undefined;
   const name = names.sidecars[kind];
   const sidecar: SidecarPlan = {
     kind,
     name,
-    image: own ?? imageOverride?.(kind) ?? def.image,
+    image: own ?? imageOverride?.(kind) ?? defaultImage,
     port: def.port,
     volume: { name: names.dataVolumes[kind], target: '/data' },
     env: { ...def.env },
     cmd: [...def.cmd],
     labels: { ...labelsOf(t), [LABEL_ROLE]: STORAGE_ROLE },
     bucket: def.bucket,
-    table,
+    table: `[instances.${t.environment.name}]`,
   };
   const env: Record<string, string> = {
     S3_BUCKET: LOCAL_BUCKET,

@@ -45,6 +45,8 @@ export interface Environment {
   protected?: boolean;
   /** Raw table as parsed, for providers that need more keys. */
   settings: Record<string, unknown>;
+  /** Local: Helix Deploy's own settings, `[instances.<name>]` of helix.deploy.toml (read with ownSetting). */
+  own?: Record<string, unknown>;
 }
 
 export interface Project {
@@ -61,7 +63,26 @@ export interface Project {
   errorCount: number;
 }
 
-/** Container name the helix CLI uses for a local instance: `helix-<project>-<instance>`. */
+/**
+ * Container name the helix CLI uses for a local instance, and the base of its network, volume and sidecar names:
+ * `helix-<project>-<instance>`, where every character outside `[A-Za-z0-9_.-]` becomes `-` and, when anything was
+ * replaced, `-<hash of the unreplaced name>` is appended so "a b" and "a-b" stay distinct. Docker refuses other
+ * characters, so names without them are the same in every CLI release.
+ */
 export function containerName(project: string, instance: string): string {
-  return `helix-${project}-${instance}`;
+  const name = `helix-${project}-${instance}`;
+  let safe = '';
+  // Per code point, as Rust's chars(): one `-` for "é" and one for an emoji.
+  for (const ch of name) safe += /^[A-Za-z0-9_.-]$/.test(ch) ? ch : '-';
+  return safe === name ? name : `${safe}-${cliNameHash(name)}`;
+}
+
+/**
+ * The CLI's `fnv1a32`: 64-bit FNV-1a over the UTF-8 bytes, truncated to its low 32 bits (the Rust code folds with
+ * the 64-bit offset basis and prime, then casts `as u32`), as 8 lowercase hex digits.
+ */
+export function cliNameHash(value: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const b of new TextEncoder().encode(value)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return (h & 0xffffffffn).toString(16).padStart(8, '0');
 }

@@ -118,6 +118,19 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     assert.deepEqual(kinds, ['build:Succeeded', 'start:Succeeded', 'stop:Succeeded', 'start:Succeeded', 'restart:Succeeded', 'remove:Succeeded']);
   });
 
+  it('disk (CLI 3.4): a MinIO sidecar left by an older release is removed and its data volume kept, with a line saying so', async () => {
+    const old = `helix-${project}-dev-minio`;
+    // As an older `helix start` left it: no labels of ours.
+    await (await docker.createContainer({ name: old, Image: standIn('none') })).start();
+    const t = await diskTarget({ sidecar_image: standIn('none') }, 'v3.4');
+    const lines: string[] = [];
+    await svc.start(t, { onLine: (l) => lines.push(l) });
+    assert.equal(await engine.inspect(old), undefined);
+    assert.ok(lines.some((l) => l.startsWith(`Removed ${old}, the storage sidecar of another helix CLI release. Its data stays in volume ${old}-data`)), lines.join('\n'));
+    assert.equal((await engine.inspect(`helix-${project}-dev-seaweedfs`))?.state, 'running');
+    await svc.remove(t);
+  });
+
   it('disk (v3.0-3.1) with a sidecar image without mc: the bucket becomes a folder of the data volume', async () => {
     const t = await diskTarget({ sidecar_image: standIn('none') });
     const lines: string[] = [];
@@ -151,7 +164,8 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
       assert.ok(await exists(() => docker.getVolume(`helix-${project}-dev-cache`).inspect()));
       const env = await sh(inst, 'env');
       assert.ok(env.includes(`AWS_ENDPOINT=http://${side}:8333`) && env.includes('HELIX_DISK_CACHE_BYTES=67108864'), env);
-      assert.match(await sh(inst, 'wget', '-q', '-O-', `http://${side}:8333/`), /stand-in sidecar: mini -dir=\/data$/m);
+      assert.ok(env.includes('AWS_ACCESS_KEY_ID=helix\n') && env.includes('AWS_SECRET_ACCESS_KEY=helix-local-secret'), env);
+      assert.match(await sh(inst, 'wget', '-q', '-O-', `http://${side}:8333/`), /stand-in sidecar: mini -dir=\/data -bucket=helix-db -master\.telemetry=false$/m);
       await sh(inst, 'touch', '/var/cache/helix/written');
       assert.match(await sh(inst, 'ls', '/var/cache/helix'), /written/);
       await svc.remove(t);
@@ -204,7 +218,7 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
       assert.equal(e.detail.image, image);
       assert.doesNotMatch(e.message, /build it first/);
       if (registry) assert.match(e.message, /was not found in its registry/);
-      assert.ok(e.message.includes(image) && /could not be pulled/.test(e.message) && /sidecar_image = .* in \[local\.dev\] of helix\.toml/.test(e.message), e.message);
+      assert.ok(e.message.includes(image) && /could not be pulled/.test(e.message) && /sidecar_image = .* in \[instances\.dev\] of helix\.deploy\.toml/.test(e.message), e.message);
       return true;
     });
     assert.deepEqual(await engine.list([`helix.project=${project}`]), []);

@@ -30,7 +30,10 @@ describe('config: completion and hover', () => {
   it('offers the keys of the table at the cursor, minus those present', () => {
     const items = labels('[project]\nname = "a"\n[local.dev]\nport = 1\n|', 'v3.4');
     const keys = items.filter((i) => i.kind === 'property').map((i) => i.label);
-    assert.deepEqual(keys, ['image', 'tag', 'pull', 'storage', 's3', 'sidecar_image', 'build', 'health']);
+    // Helix Deploy's own keys are offered in helix.deploy.toml only: the CLI deletes them from helix.toml.
+    assert.deepEqual(keys, ['image', 'tag', 'pull', 'storage', 's3']);
+    const own = labels('[instances.dev]\n|', 'v3.4', 'deploy').filter((i) => i.kind === 'property').map((i) => i.label);
+    assert.deepEqual(own, ['build', 'health', 'sidecar_image']);
     const storage = items.find((i) => i.label === 'storage')!;
     assert.equal(storage.insertText, 'storage = "${1|memory,disk,s3|}"');
     assert.match(storage.documentation!, /Default: `"memory"`/);
@@ -71,7 +74,7 @@ describe('config: completion and hover', () => {
   it('completes table headers', () => {
     assert.deepEqual(labels('[|', 'v3.4').map((i) => i.label), ['project', 'local', 'enterprise']);
     assert.ok(labels('[|', 'v2').some((i) => i.label === 'cloud'));
-    assert.deepEqual(labels('[local.dev]\n[local.dev.|', 'v3.4', 'helix', '[local.dev]\n').map((i) => i.label), ['s3', 'health']);
+    assert.deepEqual(labels('[local.dev]\n[local.dev.|', 'v3.4', 'helix', '[local.dev]\n').map((i) => i.label), ['s3']);
     assert.deepEqual(labels('[local.|', 'v3.4', 'helix', '[local.dev]\n').map((i) => i.label), ['dev']);
   });
 

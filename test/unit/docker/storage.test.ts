@@ -4,7 +4,7 @@ import type { ContainerInfo } from '../../../src/core/local/engine';
 import { LocalError } from '../../../src/core/local/errors';
 import type { LocalTarget } from '../../../src/core/local/naming';
 import { isHelixContainer, isStorageSidecar } from '../../../src/core/local/present';
-import { forwardedAws, planStorage, storageMode, storageNames, type StoragePlan } from '../../../src/core/local/storage';
+import { diskSidecarFor, forwardedAws, planStorage, SIDECAR_IMAGES, storageMode, storageNames, type StoragePlan } from '../../../src/core/local/storage';
 import type { Generation } from '../../../src/core/model/types';
 
 // The storage planner: what `helix start` passes and creates per [local.<n>] storage mode and CLI generation.
@@ -93,16 +93,25 @@ describe('local storage planner', () => {
     assert.deepEqual(p.volumes, [], 'no disk cache before v3.4');
   });
 
-  it('disk on v3.4: a SeaweedFS sidecar (S3 on 8333) and a 64 MiB cache volume', () => {
+  it('one function maps generations to the sidecar images the CLI releases pulled', () => {
+    assert.equal(diskSidecarFor('v2'), undefined);
+    assert.deepEqual(diskSidecarFor('v3.0'), { kind: 'minio', image: 'minio/minio:latest' });
+    assert.deepEqual(diskSidecarFor('v3.1'), { kind: 'minio', image: 'minio/minio:latest' });
+    assert.deepEqual(diskSidecarFor('v3-1025'), { kind: 'minio', image: SIDECAR_IMAGES.minioPinned });
+    assert.deepEqual(diskSidecarFor('v3.4'), { kind: 'seaweedfs', image: SIDECAR_IMAGES.seaweedfs });
+    assert.match(SIDECAR_IMAGES.minioPinned, /^quay\.io\/minio\/minio@sha256:14cea493d9a34af3/);
+  });
+
+  it('disk on CLI 3.4: the docs\' SeaweedFS sidecar (pinned image, helix/helix-local-secret, -bucket, no telemetry) and a 64 MiB cache volume', () => {
     const p: StoragePlan = planStorage(target({ storage: 'disk' }, 'v3.4'));
     const s = p.sidecar!;
-    assert.deepEqual([s.kind, s.name, s.image, s.port], ['seaweedfs', 'helix-demo-dev-seaweedfs', 'ghcr.io/chrislusf/seaweedfs:4.47', 8333]);
+    assert.deepEqual([s.kind, s.name, s.image, s.port], ['seaweedfs', 'helix-demo-dev-seaweedfs', 'ghcr.io/chrislusf/seaweedfs:4.47@sha256:ce9e796f1fe6f06968f4c04bdaf8f678dad9c8acdfef3d244133d71bfa6bf882', 8333]);
     assert.deepEqual(s.volume, { name: 'helix-demo-dev-seaweedfs-data', target: '/data' });
-    assert.deepEqual(s.cmd, ['mini', '-dir=/data']);
-    assert.equal(s.bucket, undefined, 'weed mini creates S3_BUCKET itself');
-    assert.equal(s.env.S3_BUCKET, 'helix-db');
+    assert.deepEqual(s.cmd, ['mini', '-dir=/data', '-bucket=helix-db', '-master.telemetry=false']);
+    assert.equal(s.bucket, undefined, 'weed mini creates the bucket itself (-bucket)');
+    assert.deepEqual(s.env, { AWS_ACCESS_KEY_ID: 'helix', AWS_SECRET_ACCESS_KEY: 'helix-local-secret' });
     assert.equal(p.env.AWS_ENDPOINT, 'http://helix-demo-dev-seaweedfs:8333');
-    assert.equal(p.env.AWS_ACCESS_KEY_ID, s.env.AWS_ACCESS_KEY_ID);
+    assert.deepEqual([p.env.AWS_ACCESS_KEY_ID, p.env.AWS_SECRET_ACCESS_KEY], ['helix', 'helix-local-secret']);
     assert.equal(p.env.HELIX_DISK_CACHE_BYTES, String(64 * MIB));
     assert.deepEqual(p.volumes, [{ name: 'helix-demo-dev-cache', target: '/var/cache/helix' }]);
   });
@@ -113,6 +122,11 @@ describe('local storage planner', () => {
     assert.equal(planStorage(target({ storage: 'disk' }), {}, override).sidecar!.image, 'mirror.example/minio:1');
     assert.equal(planStorage(target({ storage: 'disk' }, 'v3.4'), {}, override).sidecar!.image, 'mirror.example/seaweedfs:1');
     assert.equal(planStorage(target({ storage: 'disk', sidecar_image: ' ' }), {}, () => undefined).sidecar!.image, 'minio/minio:latest');
+    // helix.deploy.toml's [instances.dev] wins over a key left in helix.toml.
+    const t = target({ storage: 'disk', sidecar_image: 'old/minio:1' });
+    t.environment.own = { sidecar_image: 'deploy/minio:3' };
+    assert.equal(planStorage(t, {}, override).sidecar!.image, 'deploy/minio:3');
+    assert.equal(planStorage(t).sidecar!.table, '[instances.dev]');
   });
 
   it('refuses what the CLI would refuse to load, naming helix.toml', () => {

@@ -1,4 +1,5 @@
 import { instances, leaf, table, type Schema } from './build';
+import { SIDECAR_IMAGES } from '../../local/storage';
 
 // helix.deploy.toml: environments the helix CLI does not know (product.md). Ours, so unknown keys are errors.
 // `${image}` and `${outputs.<name>}` placeholders are expanded by the engine at run time.
@@ -53,7 +54,39 @@ export function deploySchema(): Schema {
     title: 'helix.deploy.toml (Helix Deploy environments)',
     description: 'Deployment environments beside a helix.toml: Terraform, Pulumi, Kubernetes or an OCI registry.',
     type: 'object',
-    properties: { environments: instances('Environments, `[environments.<name>]`.', environment, 'staging') },
+    properties: {
+      environments: instances('Environments, `[environments.<name>]`.', environment, 'staging'),
+      instances: instances('Helix Deploy settings of helix.toml\'s local instances, `[instances.<name>]` for `[local.<name>]`. They live here because the helix CLI deletes keys it does not know from helix.toml whenever it rewrites it.', localInstance(), 'dev'),
+    },
     additionalProperties: false,
   };
+}
+
+/** `[instances.<name>]`: how Helix Deploy builds, checks and stores the local instance `[local.<name>]`. */
+function localInstance(): Schema {
+  return table(
+    'Helix Deploy settings of the helix.toml instance `[local.<name>]` with the same name.',
+    {
+      build: {
+        type: ['string', 'object'],
+        description: "Build the image from a Dockerfile: a context folder (relative to helix.toml), or a table { context, dockerfile, args }. Without it Helix Deploy builds from the project folder's Dockerfile when there is one.",
+        properties: {
+          context: leaf('string', 'Build context folder, relative to helix.toml.', { default: '.' }),
+          dockerfile: leaf('string', 'Dockerfile path inside the context.', { default: 'Dockerfile' }),
+          args: leaf('object', 'Build arguments (`--build-arg`).', { additionalProperties: { type: 'string' }, default: {}, examples: [{ FEATURES: 'dev' }] }),
+        },
+        additionalProperties: false,
+        examples: ['.', { context: '.', dockerfile: 'Dockerfile' }],
+      },
+      health: table('Health check paths polled after start (default /healthz and /readyz on v3).', {
+        liveness: leaf('string', 'Path that answers 200 while the process lives.', { default: '/healthz' }),
+        readiness: leaf('string', 'Path that answers 200 when ready to serve.', { default: '/readyz' }),
+      }, { additionalProperties: false, examples: [{ liveness: '/healthz', readiness: '/readyz' }] }),
+      sidecar_image: leaf('string', `Image of the S3 sidecar that \`storage = "disk"\` runs, instead of the one the helix CLI pulls (\`${SIDECAR_IMAGES.seaweedfs}\` from CLI 3.4, MinIO before): a mirror for offline machines.`, {
+        default: SIDECAR_IMAGES.seaweedfs,
+        examples: ['registry.example.com/mirror/seaweedfs:4.47'],
+      }),
+    },
+    { additionalProperties: false, examples: [{ build: '.' }] },
+  );
 }

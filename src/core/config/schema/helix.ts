@@ -135,44 +135,10 @@ function local(gen: Generation | 'any'): Schema {
             since: gen === 'any' ? 'v3' : undefined,
           }),
           ...(storageValues.includes('s3') ? { s3: s3() } : {}),
-          sidecar_image: sidecarImage(gen),
         };
-  return table(`A local instance: HelixDB in Docker on this machine. ${NAME_NOTE} Unknown keys are ignored by the CLI.`, { port: port(gen), ...v3only, ...v2only, ...deployExtras() }, { examples: [{ port: 6969 }] });
-}
-
-/** v3 `storage = "disk"` sidecar image override (a Helix Deploy key; the CLI ignores unknown [local.*] keys). */
-function sidecarImage(gen: Generation | 'any'): Schema {
-  const minio = 'minio/minio:latest';
-  const seaweedfs = 'ghcr.io/chrislusf/seaweedfs:4.47';
-  const def = gen === 'v3.4' || gen === 'any' ? seaweedfs : minio;
-  const which = gen === 'any' ? `\`${minio}\` (CLI 3.0 until 3.4.0) or \`${seaweedfs}\` (CLI 3.4)` : `\`${def}\``;
-  return leaf('string', `Image of the S3 sidecar that \`storage = "disk"\` runs, instead of ${which}: a mirror for offline machines. Helix Deploy only; the helix CLI ignores it.`, {
-    default: def,
-    examples: [`registry.example.com/mirror/${def}`],
-    since: gen === 'any' ? 'v3' : undefined,
-  });
-}
-
-/** Helix Deploy's own keys: only inside [local.<name>], the one place every CLI generation ignores unknown keys. */
-function deployExtras(): Record<string, Schema> {
-  const note = 'Helix Deploy only; the helix CLI ignores it.';
-  return {
-    build: {
-      type: ['string', 'object'],
-      description: `Build the image from a Dockerfile: a context folder (relative to helix.toml), or a table { context, dockerfile, args }. Without it Helix Deploy builds from the project folder's Dockerfile when there is one. ${note}`,
-      properties: {
-        context: leaf('string', 'Build context folder, relative to helix.toml.', { default: '.' }),
-        dockerfile: leaf('string', 'Dockerfile path inside the context.', { default: 'Dockerfile' }),
-        args: leaf('object', 'Build arguments (`--build-arg`).', { additionalProperties: { type: 'string' }, default: {}, examples: [{ FEATURES: 'dev' }] }),
-      },
-      additionalProperties: false,
-      examples: ['.', { context: '.', dockerfile: 'Dockerfile' }],
-    },
-    health: table(`Health check paths polled after start (default /healthz and /readyz on v3). ${note}`, {
-      liveness: leaf('string', 'Path that answers 200 while the process lives.', { default: '/healthz' }),
-      readiness: leaf('string', 'Path that answers 200 when ready to serve.', { default: '/readyz' }),
-    }, { additionalProperties: false, examples: [{ liveness: '/healthz', readiness: '/readyz' }] }),
-  };
+  // Helix Deploy's own settings (build, health, sidecar_image) live in helix.deploy.toml: the CLI deletes
+  // unknown keys here whenever it rewrites the file.
+  return table(`A local instance: HelixDB in Docker on this machine. ${NAME_NOTE} Unknown keys are ignored by the CLI.`, { port: port(gen), ...v3only, ...v2only }, { examples: [{ port: 6969 }] });
 }
 
 function enterprise(gen: Generation | 'any'): Schema {
