@@ -16,10 +16,14 @@ and the CLI's own rules. PATH is a file or a folder (searched for helix.toml / h
 default: the current folder.
 
 Options:
-  --json              print one JSON object {files: [{file, kind, generation, diagnostics: [...]}]}
+  --json              print one JSON object {files: [{file, kind, generation, diagnostics: [...]}],
+                      unreadable: [{path, message}]} (folders the search could not read)
   --generation GEN    validate helix.toml as written for this CLI generation (default auto: by content,
                       then \`helix --version\` if the helix CLI is on PATH, then the newest)
   -h, --help          show this help
+
+A file named on the command line must be a HelixDB file: an empty one, or a helix.toml without [project],
+is an error. A folder that cannot be read during the search is reported (a warning; its files are not checked).
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error or nothing to validate.`;
 
@@ -34,6 +38,12 @@ export interface JsonDiagnostic {
   severity: 'error' | 'warning' | 'info';
   message: string;
   code: string;
+}
+
+/** A folder the search could not read: reported, never skipped silently. */
+export interface Unreadable {
+  path: string;
+  message: string;
 }
 
 export interface JsonFile {
@@ -67,23 +77,26 @@ export const validate: CliCommand = {
 
     const files: string[] = [];
     const explicit = new Set<string>();
+    const unreadable: Unreadable[] = [];
     for (const p of paths) {
       const abs = path.resolve(p);
       let st: fs.Stats;
       try {
         st = fs.statSync(abs);
-      } catch {
-        return usageError(`no such file or folder: ${p}`);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return usageError(code === 'ENOENT' || code === 'ENOTDIR' ? `no such file or folder: ${p}` : `cannot access ${p}: ${fsError(e)}`);
       }
-      if (st.isDirectory()) files.push(...findConfigs(abs));
+      if (st.isDirectory()) files.push(...findConfigs(abs, unreadable));
       else {
         files.push(abs);
         explicit.add(abs);
       }
     }
     const unique = [...new Set(files)];
+    for (const u of unreadable) process.stderr.write(`helix-deploy validate: warning: ${u.message}\n`);
     if (unique.length === 0) {
-      if (json) process.stdout.write(JSON.stringify({ files: [] }) + '\n');
+      if (json) process.stdout.write(JSON.stringify({ files: [], unreadable }) + '\n');
       process.stderr.write(`helix-deploy validate: no helix.toml or helix.deploy.toml found in ${paths.join(', ')}\n`);
       return 2;
     }
@@ -105,7 +118,7 @@ export const validate: CliCommand = {
     }
     const errors = out.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'error').length, 0);
     const warnings = out.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'warning').length, 0);
-    if (json) process.stdout.write(JSON.stringify({ files: out }, null, 2) + '\n');
+    if (json) process.stdout.write(JSON.stringify({ files: out, unreadable }, null, 2) + '\n');
     else {
       for (const f of out) for (const d of f.diagnostics) process.stdout.write(`${f.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`);
       const n = out.length;
@@ -120,14 +133,17 @@ function usageError(msg: string): number {
   return 2;
 }
 
-export function findConfigs(dir: string): string[] {
+/** helix.toml / helix.deploy.toml files under `dir`; folders that cannot be read are added to `unreadable`. */
+export function findConfigs(dir: string, unreadable: Unreadable[] = []): string[] {
   const found: string[] = [];
   const walk = (d: string) => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return; // unreadable folder: nothing to validate there
+    } catch (e) {
+      // A config in there would go unchecked: the user must hear of it, and CI must see it in --json.
+      unreadable.push({ path: display(d), message: `cannot read folder ${display(d)}: ${fsError(e)}; files in it were not checked` });
+      return;
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (e.isDirectory()) {
@@ -144,12 +160,19 @@ function display(abs: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
 }
 
+/** An fs error as `CODE (what it means)`, without Node's own message (it repeats the syscall and path). */
+function fsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const what: Record<string, string> = { EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'it is a folder', ENOTDIR: 'not a folder', ELOOP: 'too many symbolic links', EMFILE: 'too many open files', EIO: 'input/output error' };
+  return code ? `${code}${what[code] ? ` (${what[code]})` : ''}` : String((e as Error)?.message ?? e);
+}
+
 function readText(abs: string): { text?: string; problem?: string } {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(abs);
   } catch (e) {
-    return { problem: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    return { problem: `cannot read ${display(abs)}: ${fsError(e)}` };
   }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
@@ -180,9 +203,15 @@ async function checkFile(abs: string, explicit: boolean, generation: GenerationS
       genInfo = kind === 'helix' ? res.generation : validateConfig(source ?? '', { kind: 'helix', generation, cliVersion: v }).generation;
     }
   }
+  // A file named on the command line was meant to be checked: one that cannot be is an error, not a pass.
+  const empty = !res.tree || res.tree.entries!.size > 0 ? false : !res.diagnostics.some((d) => d.severity === 'error');
   if (!res.applies) {
     if (!explicit) return undefined; // another tool's helix.toml found while searching: not ours
-    return single('info', 'not a HelixDB project file (no [project] table): not validated', 'not-helix', genInfo.generation);
+    const why = empty ? 'the file is empty' : 'it has no [project] table';
+    return single('error', `not a HelixDB project file (${why}): nothing was validated; a helix.toml starts with [project] and name = "..." (\`helix init\` writes one)`, 'not-helix', genInfo.generation);
+  }
+  if (explicit && empty && kind === 'deploy') {
+    return { file, kind, generation: genInfo.generation, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', message: 'the file is empty: nothing was validated; a helix.deploy.toml declares environments, e.g. [environments.staging]', code: 'empty-file' }] };
   }
   return { file, kind, generation: genInfo.generation, diagnostics: toJson(text, res.diagnostics) };
 }
