@@ -89,11 +89,18 @@ function unclosedHeader(text: string, start: number, errorAt: number): ConfigDia
   const afterKey = start + m[0].length - m[4].length;
   const closed = array ? line.startsWith(']]', afterKey - start) : m[4] === ']';
   if (closed || errorAt < afterKey) return undefined;
-  // A dot or quote after the key: the key itself is unfinished, and the parser's message says how.
-  if (/^[.'"]/.test(line.slice(afterKey - start))) return undefined;
+  const rest = line.slice(afterKey - start);
+  const trailingDot = /^\.[ \t]*(#.*)?$/.test(rest);
+  // Otherwise a dot or quote after the key: the key itself is unfinished, and the parser's message says how.
+  if (!trailingDot && /^[.'"]/.test(rest)) return undefined;
   // Only when the line is read as TOML (not inside a multi-line string or array): the text before it parses.
   if (!parsesUpTo(text, start)) return undefined;
   const from = start + m[1].length;
+  if (trailingDot) {
+    // The parser would take the next line's first word as the last part of this key and complain about that line.
+    const close = array ? ']]' : ']';
+    return syntax(from, afterKey + 1 - from, `TOML syntax error: keys cannot end with a dot: write the last part and close the header on its own line, e.g. \`${m[2]}${m[3]}.name${close}\``);
+  }
   let to = start + m[0].length;
   while (to > from && (text[to - 1] === ' ' || text[to - 1] === '\t')) to--;
   const close = array ? ']]' : ']';
