@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { check } from './helpers';
 import { closest, distance } from '../../../src/core/config/similar';
+import { readProject } from '../../../src/core/config/project';
+import { deployTargetFor, TargetError } from '../../../src/core/engine/target';
 import { MAX_FILE_CHARS, MAX_ITEMS, MAX_KEY_LENGTH, MAX_KEY_PARTS, MAX_NESTING, MAX_STRING_CHARS } from '../../../src/core/config/limits';
 
 const P = '[project]\nname = "app"\n\n';
@@ -134,5 +136,12 @@ describe('config: limits (bounded work for any input)', () => {
     assert.equal(distance('ab', 'ba'), 1);
     assert.equal(distance('abcdef', 'ghijkl', 2), 3);
     assert.equal(distance('a'.repeat(50_000), 'b', 3), 4);
+  });
+});
+
+describe('config: a deploy file past a limit, seen from plan', () => {
+  it('names the errors instead of saying the environment does not exist', () => {
+    const project = readProject('/w/helix.toml', P + '[local.dev]\n', '[environments.e]\nterraform = { dir = "infra" }\n' + Array(20_000).fill('a').join('.') + ' = 1\n')!;
+    assert.throws(() => deployTargetFor(project, 'e'), (e: unknown) => e instanceof TargetError && /config files have 1 error: run `helix-deploy validate`/.test(e.message));
   });
 });
