@@ -114,18 +114,20 @@ function unclosedInlineTable(text: string, start: number, errorAt: number): Conf
   const line = lineAt(text, start);
   const end = start + line.length;
   if (errorAt <= end) return undefined; // the error is not past this line's end
-  const open: number[] = [];
+  const open: number[] = []; // positions of unclosed `{` and `[` on the line
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     if (c === '#') break;
     if (c === '"' || c === "'") {
-      const close = line.indexOf(c, i + 1);
-      if (close < 0) return undefined;
-      i = close;
-    } else if (c === '{') open.push(i);
-    else if (c === '}') open.pop();
+      let j = i + 1;
+      while (j < line.length && line[j] !== c) j += c === '"' && line[j] === '\\' ? 2 : 1;
+      if (j >= line.length) return undefined; // an unterminated string: the parser's message is right
+      i = j;
+    } else if (c === '{' || c === '[') open.push(i);
+    else if (c === '}' || c === ']') open.pop();
   }
-  if (!open.length || !parsesUpTo(text, start)) return undefined;
+  // An array may span lines, also inside an inline table: only an innermost open `{` is the mistake.
+  if (!open.length || line[open[open.length - 1]] !== '{' || !parsesUpTo(text, start)) return undefined;
   const from = start + open[open.length - 1];
   let to = end;
   while (to > from && /\s/.test(text[to - 1])) to--;

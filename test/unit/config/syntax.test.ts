@@ -57,6 +57,9 @@ describe('config: syntax errors on the line that has the mistake', () => {
     // A brace inside a string does not count; the innermost open table is the one reported.
     const t = one(P + 'a = { b = "{", c = { d = 1 }\nx = 1\n');
     assert.equal(t.text, '{ b = "{", c = { d = 1 }');
+    assert.equal(one(P + 'a = { b = "x\\"{", c = 1\nx = 1\n').text, '{ b = "x\\"{", c = 1');
+    // An array inside an inline table may span lines: an error after it is not this one.
+    assert.doesNotMatch(one(P + 'a = { b = [1,\n2 }\n').message, /expected "\}"/);
   });
 
   it('other errors keep the parser\'s own wording and place', () => {
