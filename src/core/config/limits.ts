@@ -7,9 +7,9 @@ import type { ConfigDiagnostic } from './types';
 // and the tree holds one path per node, so work grows with depth times size.
 
 /**
- * Characters per file (UTF-16 code units): twice a 5,000-line helix.toml (~80,000 characters). The parser
- * (toml-eslint-parser) keeps a token list with locations: ~1 KB of memory and ~3 µs per character at worst
- * (a long array of small numbers), so 128 Ki stays near 150 MB and half a second.
+ * Characters per file (UTF-16 code units): over 1.5 times a 5,000-line helix.toml (~80,000 characters). The
+ * parser (toml-eslint-parser) keeps a token list with locations; measured, a file at this size and at the
+ * item limit below stays near 150 MB and a second on a loaded machine. At 512 Ki it took 0.5-1 GB.
  */
 export const MAX_FILE_CHARS = 128 * 1024;
 
@@ -41,7 +41,8 @@ export function limitError(start: number, end: number, message: string): ConfigD
 }
 
 /**
- * One linear pass over the text, before any parser runs: file size, bracket nesting and dotted-key length.
+ * One linear pass over the text, before any parser runs: file size, items, bracket nesting, dotted-key parts,
+ * bare-key and string length.
  * It follows strings and comments so that brackets and dots inside them do not count; on a file that is not
  * valid TOML it may misjudge, which is harmless (the answer is then a limit error or the parser's own error).
  */
