@@ -110,7 +110,7 @@ export async function run(): Promise<BenchResult[]> {
       anchor: taploPerFile ? { name: 'taplo lint, per extra file', value: taploPerFile.large, unit: 'ms' } : undefined,
       ratio: ratio(large, taploPerFile?.large),
       goal: '< 50 ms',
-      note: taploNote ?? 'valid everyday files take our fast parser (src/core/config/fast-parse.ts, ~1 ms here; toml-eslint-parser took 30-40 ms, mostly GC of its tokens); the rest is GC-sensitive and varies with heap state and machine load',
+      note: taploNote ?? 'toml-eslint-parser builds a token list with locations (most of the time, and GC-sensitive); a real helix.toml is tens of lines',
     });
     const procSmall = timeProcess(process.execPath, [cli, 'validate', files.small], tmp, 7);
     const procLarge = timeProcess(process.execPath, [cli, 'validate', files.large], tmp, 5);

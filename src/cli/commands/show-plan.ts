@@ -47,7 +47,14 @@ export const showPlan: CliCommand = {
     const { dir } = args.values;
     const { json, attributes } = args.flags;
     try {
-      const bytes = fs.readFileSync(file);
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (e) {
+        // Node's message ("EISDIR: illegal operation on a directory, read") does not say which file.
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new CliUsageError(code === 'EISDIR' ? `${file} is a folder: give the plan file (terraform show -json output, pulumi preview --json, or a saved plan)` : `cannot read ${file}: ${code ?? (e as Error).message}`);
+      }
       const redactor = new Redactor();
       const isZip = bytes.length > 2 && bytes[0] === 0x50 && bytes[1] === 0x4b; // binary terraform plans are zip files
       const model = isZip

@@ -16,11 +16,15 @@ and the CLI's own rules. PATH is a file or a folder (searched for helix.toml / h
 default: the current folder.
 
 Options:
-  --json              print one JSON object {files: [{file, kind, generation, diagnostics: [...]}]}
+  --json              print one JSON object {files: [{file, kind, generation, diagnostics: [...]}],
+                      unreadable: [{path, message}]} (folders the search could not read)
   --generation GEN    validate helix.toml for this CLI generation: v2 (CLI 2.x), v3.0, v3.1, v3-1025 (the
                       releases after HelixDB #1025, before 3.4.0) or v3.4 (default auto: \`helix --version\`
                       if the helix CLI is on PATH, then the file's content, then the newest)
   -h, --help          show this help
+
+A file named on the command line must hold something to check: an empty one is an error; another tool's
+helix.toml (no [project] table) is skipped with a note on stderr. A folder that cannot be read during the search is reported (a warning; its files are not checked).
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error or nothing to validate.`;
 
@@ -35,6 +39,12 @@ export interface JsonDiagnostic {
   severity: 'error' | 'warning' | 'info';
   message: string;
   code: string;
+}
+
+/** A folder the search could not read: reported, never skipped silently. */
+export interface Unreadable {
+  path: string;
+  message: string;
 }
 
 export interface JsonFile {
@@ -68,23 +78,26 @@ export const validate: CliCommand = {
 
     const files: string[] = [];
     const explicit = new Set<string>();
+    const unreadable: Unreadable[] = [];
     for (const p of paths) {
       const abs = path.resolve(p);
       let st: fs.Stats;
       try {
         st = fs.statSync(abs);
-      } catch {
-        return usageError(`no such file or folder: ${p}`);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return usageError(code === 'ENOENT' || code === 'ENOTDIR' ? `no such file or folder: ${p}` : `cannot access ${p}: ${fsError(e)}`);
       }
-      if (st.isDirectory()) files.push(...findConfigs(abs));
+      if (st.isDirectory()) files.push(...findConfigs(abs, unreadable));
       else {
         files.push(abs);
         explicit.add(abs);
       }
     }
     const unique = [...new Set(files)];
+    for (const u of unreadable) process.stderr.write(`helix-deploy validate: warning: ${u.message}\n`);
     if (unique.length === 0) {
-      if (json) process.stdout.write(JSON.stringify({ files: [] }) + '\n');
+      if (json) process.stdout.write(JSON.stringify({ files: [], unreadable }) + '\n');
       process.stderr.write(`helix-deploy validate: no helix.toml or helix.deploy.toml found in ${paths.join(', ')}\n`);
       return 2;
     }
@@ -101,7 +114,7 @@ export const validate: CliCommand = {
 
     const out: JsonFile[] = [];
     for (const abs of unique) {
-      const r = await checkFile(abs, generation, cli);
+      const r = await checkFile(abs, explicit.has(abs), generation, cli);
       // Another tool's helix.toml gets no diagnostic (an editor running this through a problem matcher
       // must not mark it); naming it explicitly earns a note on stderr saying why it was skipped.
       if (r === 'foreign') {
@@ -110,7 +123,7 @@ export const validate: CliCommand = {
     }
     const errors = out.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'error').length, 0);
     const warnings = out.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'warning').length, 0);
-    if (json) process.stdout.write(JSON.stringify({ files: out }, null, 2) + '\n');
+    if (json) process.stdout.write(JSON.stringify({ files: out, unreadable }, null, 2) + '\n');
     else {
       for (const f of out) for (const d of f.diagnostics) process.stdout.write(`${f.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`);
       const n = out.length;
@@ -125,14 +138,17 @@ function usageError(msg: string): number {
   return 2;
 }
 
-export function findConfigs(dir: string): string[] {
+/** helix.toml / helix.deploy.toml files under `dir`; folders that cannot be read are added to `unreadable`. */
+export function findConfigs(dir: string, unreadable: Unreadable[] = []): string[] {
   const found: string[] = [];
   const walk = (d: string) => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return; // unreadable folder: nothing to validate there
+    } catch (e) {
+      // A config in there would go unchecked: the user must hear of it, and CI must see it in --json.
+      unreadable.push({ path: display(d), message: `cannot read folder ${display(d)}: ${fsError(e)}; files in it were not checked` });
+      return;
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (e.isDirectory()) {
@@ -149,12 +165,19 @@ function display(abs: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
 }
 
+/** An fs error as `CODE (what it means)`, without Node's own message (it repeats the syscall and path). */
+function fsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const what: Record<string, string> = { EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'it is a folder', ENOTDIR: 'not a folder', ELOOP: 'too many symbolic links', EMFILE: 'too many open files', EIO: 'input/output error' };
+  return code ? `${code}${what[code] ? ` (${what[code]})` : ''}` : String((e as Error)?.message ?? e);
+}
+
 function readText(abs: string): { text?: string; problem?: string } {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(abs);
   } catch (e) {
-    return { problem: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    return { problem: `cannot read ${display(abs)}: ${fsError(e)}` };
   }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
@@ -163,7 +186,7 @@ function readText(abs: string): { text?: string; problem?: string } {
   }
 }
 
-async function checkFile(abs: string, generation: GenerationSetting, cli: () => Promise<string | undefined>): Promise<JsonFile | 'foreign'> {
+async function checkFile(abs: string, explicit: boolean, generation: GenerationSetting, cli: () => Promise<string | undefined>): Promise<JsonFile | 'foreign'> {
   const file = display(abs);
   const kind = kindOf(abs);
   const { text, problem } = readText(abs);
@@ -180,7 +203,15 @@ async function checkFile(abs: string, generation: GenerationSetting, cli: () => 
   const cliVersion = pinned ? undefined : await cli();
   const res: ValidationResult = validateConfig(text, { kind, file, generation, pinGeneration: pinned, cliVersion, helixText, folderName: path.basename(path.dirname(abs)) });
   const genInfo = kind === 'helix' || source === undefined ? res.generation : validateConfig(source, { kind: 'helix', generation, pinGeneration: pinned, cliVersion }).generation;
-  if (!res.applies) return 'foreign';
+  // A file named on the command line was meant to be checked: an empty one is an error, not a pass.
+  const empty = !res.tree || res.tree.entries!.size > 0 ? false : !res.diagnostics.some((d) => d.severity === 'error');
+  if (!res.applies) {
+    if (!explicit || !empty) return 'foreign'; // another tool's helix.toml: no diagnostic (a note on stderr when named)
+    return single('error', 'not a HelixDB project file (the file is empty): nothing was validated; a helix.toml starts with [project] and name = "..." (`helix init` writes one)', 'not-helix', genInfo.generation);
+  }
+  if (explicit && empty && kind === 'deploy') {
+    return { file, kind, generation: genInfo.generation, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', message: 'the file is empty: nothing was validated; a helix.deploy.toml declares environments, e.g. [environments.staging]', code: 'empty-file' }] };
+  }
   return { file, kind, generation: genInfo.generation, diagnostics: toJson(text, res.diagnostics) };
 }
 

@@ -1,5 +1,5 @@
 // The part of toml-eslint-parser's AST that tree.ts and edit.ts read. toml-eslint-parser's nodes satisfy these
-// types structurally; fast-parse.ts builds them directly (without the token list and locations it never needs).
+// types structurally.
 // Offsets are UTF-16 code units, `range` is [start, end).
 
 export type Range = [number, number];

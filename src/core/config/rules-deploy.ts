@@ -2,7 +2,7 @@ import type { ConfigNode } from './tree';
 import { child } from './tree';
 import type { ConfigDiagnostic, ConfigFix, OffsetRange } from './types';
 import { replaceEdit } from './edit';
-import { closest } from './similar';
+import { closest, shown } from './similar';
 import { INSTANCE_NAME } from './rules-helix';
 
 // helix.deploy.toml rules beyond the schema: one deploy tool per environment, a target, an instance that
@@ -46,7 +46,7 @@ export function deployRules(root: ConfigNode, c: DeployRuleContext): ConfigDiagn
       if (!c.instances.includes(v)) {
         const guess = closest(v, c.instances);
         const known = c.instances.length ? `; defined: ${c.instances.join(', ')}` : '';
-        err(inst.range, 'unknown-instance', `instance '${v}' not found in helix.toml${guess ? `; did you mean '${guess}'?` : known}`, guess ? [{ title: `Change to "${guess}"`, edits: [replaceEdit(inst.range, JSON.stringify(guess))], preferred: true }] : undefined);
+        err(inst.range, 'unknown-instance', `instance '${shown(v)}' not found in helix.toml${guess ? `; did you mean '${guess}'?` : known}`, guess ? [{ title: `Change to "${guess}"`, edits: [replaceEdit(inst.range, JSON.stringify(guess))], preferred: true }] : undefined);
       }
     }
     const reg = child(env, 'registry');

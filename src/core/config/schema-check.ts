@@ -2,7 +2,7 @@ import type { Schema } from './schema';
 import type { ConfigNode } from './tree';
 import { tableLabel } from './tree';
 import type { ConfigDiagnostic, ConfigFix, TextEditSpec } from './types';
-import { closest } from './similar';
+import { closest, shown } from './similar';
 import { deleteKeyValueEdit, insertKeyEdit, replaceEdit, tomlLiteral } from './edit';
 
 // Validates the typed value tree against our JSON Schemas (the draft-07 subset they use; a unit test keeps
@@ -36,7 +36,7 @@ function visit(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: ConfigDi
   }
   if (s.enum && !s.enum.includes(node.value)) out.push(enumError(node, s));
   if (s.pattern && node.kind === 'string' && !patternOf(s.pattern).test(String(node.value))) {
-    out.push({ ...node.range, severity: 'error', code: 'pattern', message: s.patternErrorMessage ?? `invalid value ${JSON.stringify(node.value)}: expected the form ${s.pattern}` });
+    out.push({ ...node.range, severity: 'error', code: 'pattern', message: s.patternErrorMessage ?? `invalid value ${JSON.stringify(shown(String(node.value)))}: expected the form ${s.pattern}` });
   }
   if ((node.kind === 'integer' || node.kind === 'float') && typeof node.value === 'number') {
     if ((s.minimum !== undefined && node.value < s.minimum) || (s.maximum !== undefined && node.value > s.maximum)) {
@@ -85,13 +85,13 @@ function visitTable(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: Con
     const fixes: ConfigFix[] = [];
     if (guess && child.keyRange) fixes.push({ title: `Rename to '${guess}'`, edits: [{ ...child.keyRange, newText: guess }], preferred: true });
     const del = child.kv ? deleteKeyValueEdit(o.text, child.kv) : undefined;
-    if (del) fixes.push({ title: `Remove '${key}'`, edits: [del] });
+    if (del) fixes.push({ title: `Remove '${shown(key)}'`, edits: [del] });
     const mean = guess ? `; did you mean \`${guess}\`?` : '';
     const range = child.keyRange ?? child.range;
     if (ap === false) {
-      out.push({ ...range, severity: 'error', code: 'unknown-key', fixes, message: `unknown field \`${key}\` in ${tableLabel(node.path)}, expected one of ${known.map((k) => `\`${k}\``).join(', ')}${mean}` });
+      out.push({ ...range, severity: 'error', code: 'unknown-key', fixes, message: `unknown field \`${shown(key)}\` in ${tableLabel(node.path)}, expected one of ${known.map((k) => `\`${k}\``).join(', ')}${mean}` });
     } else {
-      out.push({ ...range, severity: 'warning', code: 'unknown-key', fixes, message: `unknown key \`${key}\` in ${tableLabel(node.path)} ${o.ignoredUnknownNote}${mean || '; remove it or check its spelling'}` });
+      out.push({ ...range, severity: 'warning', code: 'unknown-key', fixes, message: `unknown key \`${shown(key)}\` in ${tableLabel(node.path)} ${o.ignoredUnknownNote}${mean || '; remove it or check its spelling'}` });
     }
   }
   for (const req of [...((s.required ?? []) as string[]), ...conditionalRequired(node, s)]) {
@@ -150,7 +150,7 @@ function describe(node: ConfigNode): string {
   switch (node.kind) {
     case 'table': return 'a table';
     case 'array': return 'an array';
-    case 'string': return `string ${JSON.stringify(node.value)}`;
+    case 'string': return `string ${JSON.stringify(shown(String(node.value)))}`;
     case 'integer': return `integer \`${node.value}\``;
     case 'float': return `float \`${node.value}\``;
     case 'boolean': return `boolean \`${node.value}\``;
@@ -191,7 +191,7 @@ function enumError(node: ConfigNode, s: Schema): ConfigDiagnostic {
   const fixes: ConfigFix[] = [];
   if (near) fixes.push({ title: `Change to "${near}"`, edits: [replaceEdit(node.range, JSON.stringify(near))], preferred: true });
   for (const v of values) if (v !== near && values.length <= 10) fixes.push({ title: `Change to "${v}"`, edits: [replaceEdit(node.range, JSON.stringify(v))] });
-  return { ...node.range, severity: 'error', code: 'enum', message: `unknown variant \`${got}\`, expected ${values.length > 1 ? 'one of ' : ''}${list}${how}`, fixes };
+  return { ...node.range, severity: 'error', code: 'enum', message: `unknown variant \`${shown(got)}\`, expected ${values.length > 1 ? 'one of ' : ''}${list}${how}`, fixes };
 }
 
 function firstSentence(s: string): string {

@@ -1,4 +1,5 @@
-import type { InlineTable, KeyPart, KeyValue, Table, TopLevelItem, Value } from './ast';
+import type { InlineTable, KeyPart, KeyValue, Table, TomlKey, TopLevelItem, Value } from './ast';
+import { MAX_KEY_LENGTH, MAX_KEY_PARTS, MAX_NESTING } from './limits';
 import type { OffsetRange } from './types';
 
 // A typed value tree over the TOML AST: what the CLI deserialises, with the source ranges needed to put a
@@ -27,9 +28,24 @@ export interface ConfigNode {
   inline?: InlineTable;
 }
 
-export const MAX_DEPTH = 500;
+/** Deepest path: a header, a dotted key and nested values, each at its own limit (limits.ts says why). */
+export const MAX_DEPTH = 2 * MAX_KEY_PARTS + MAX_NESTING;
 
-export class DepthError extends Error {}
+/** A limit of limits.ts exceeded; `range` is the key or value that exceeds it. */
+export class DepthError extends Error {
+  constructor(message: string, readonly range: OffsetRange) {
+    super(message);
+  }
+}
+
+/** Key limits, checked once per key: `[a.a.a...]` and `a.a.a... = 1` cost work per part and per part length. */
+function checkKey(key: TomlKey): void {
+  if (key.keys.length > MAX_KEY_PARTS) throw new DepthError(`this key has ${key.keys.length} dotted parts; Helix Deploy reads keys and table headers of up to ${MAX_KEY_PARTS} parts`, r(key));
+  for (const k of key.keys) {
+    const len = keyName(k).length;
+    if (len > MAX_KEY_LENGTH) throw new DepthError(`this key is ${len.toLocaleString('en-US')} characters long; Helix Deploy reads keys of up to ${MAX_KEY_LENGTH} characters`, r(k));
+  }
+}
 
 const r = (n: { range: [number, number] }): OffsetRange => ({ start: n.range[0], end: n.range[1] });
 
@@ -42,7 +58,7 @@ function append(path: (string | number)[], k: string | number): (string | number
   return p;
 }
 
-/** `items`: the top-level key/values and tables, from toml-eslint-parser (`ast.body[0].body`) or fast-parse.ts. */
+/** `items`: the top-level key/values and tables, from toml-eslint-parser (`ast.body[0].body`). Throws DepthError past a limit. */
 export function buildTree(items: readonly TopLevelItem[]): ConfigNode {
   const root: ConfigNode = { kind: 'table', path: [], entries: new Map(), range: { start: 0, end: 0 } };
   for (const item of items) {
@@ -56,6 +72,7 @@ function addTable(root: ConfigNode, t: Table): void {
   let cur = root;
   let seg = 0;
   const rk = t.resolvedKey;
+  checkKey(t.key);
   for (let i = 0; i < rk.length; i++) {
     const k = rk[i];
     const last = i === rk.length - 1;
@@ -90,6 +107,7 @@ function addTable(root: ConfigNode, t: Table): void {
 
 function addKeyValue(table: ConfigNode, kv: KeyValue, depth: number): void {
   let cur = table;
+  checkKey(kv.key);
   const keys = kv.key.keys;
   for (let i = 0; i < keys.length - 1; i++) {
     const name = keyName(keys[i]);
@@ -108,7 +126,7 @@ function addKeyValue(table: ConfigNode, kv: KeyValue, depth: number): void {
 }
 
 function convert(v: Value, path: (string | number)[], depth: number): ConfigNode {
-  if (depth > MAX_DEPTH) throw new DepthError(`values nested deeper than ${MAX_DEPTH} levels are not supported`);
+  if (depth > MAX_DEPTH || path.length > MAX_DEPTH) throw new DepthError(`values nested deeper than ${MAX_DEPTH} levels are not supported`, r(v));
   if (v.type === 'TOMLArray') {
     return { kind: 'array', path, range: r(v), items: v.elements.map((e, i) => convert(e, append(path, i), depth + 1)) };
   }

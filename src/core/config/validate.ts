@@ -1,6 +1,5 @@
 import type { AST } from 'toml-eslint-parser';
 import { parseToml } from './parse';
-import { fastParse, fastPath } from './fast-parse';
 import { buildTree, DepthError, type ConfigNode } from './tree';
 import { checkSchema } from './schema-check';
 import { schemaFor } from './schema';
@@ -34,8 +33,7 @@ export interface ValidationResult {
   applies: boolean;
   generation: GenerationInfo;
   diagnostics: ConfigDiagnostic[];
-  /** Built on first access (see ParsedConfig.ast). */
-  readonly ast?: AST.TOMLProgram;
+  ast?: AST.TOMLProgram;
   tree?: ConfigNode;
 }
 
@@ -47,51 +45,21 @@ export function kindOf(file: string): ConfigKind {
 const PROJECT_HEADER = /^[ \t]*\[[ \t]*project[ \t]*\]/m;
 
 export interface ParsedConfig {
-  /**
-   * toml-eslint-parser's AST, for callers that need more than the tree. Built on first access when the fast
-   * path read the file (nothing in the validator needs it).
-   */
-  readonly ast?: AST.TOMLProgram;
+  /** toml-eslint-parser's AST, for callers that need more than the tree. */
+  ast?: AST.TOMLProgram;
   tree?: ConfigNode;
   error?: ConfigDiagnostic;
 }
 
 export function parseConfig(text: string): ParsedConfig {
-  // Everyday files take the fast path; it declines anything unusual or invalid, and toml-eslint-parser then
-  // decides (and words every syntax error).
-  const items = tryFastParse(text);
-  if (items) {
-    let ast: AST.TOMLProgram | undefined;
-    let astBuilt = false;
-    return {
-      tree: buildTree(items),
-      get ast() {
-        if (!astBuilt) {
-          astBuilt = true;
-          ast = parseToml(text).ast;
-        }
-        return ast;
-      },
-    };
-  }
   const parsed = parseToml(text);
   if (!parsed.ast) return { error: parsed.error };
   try {
     return { ast: parsed.ast, tree: buildTree(parsed.ast.body[0].body) };
   } catch (e) {
-    const message = e instanceof DepthError || e instanceof RangeError ? `the file is nested too deeply: ${e.message}` : `could not read the file: ${String((e as Error)?.message ?? e)}`;
+    if (e instanceof DepthError) return { error: { ...e.range, severity: 'error', code: 'toml-limit', message: e.message } };
+    const message = e instanceof RangeError ? `the file is nested too deeply: ${e.message}` : `could not read the file: ${String((e as Error)?.message ?? e)}`;
     return { error: { start: 0, end: 0, severity: 'error', code: 'toml-syntax', message } };
-  }
-}
-
-function tryFastParse(text: string): ReturnType<typeof fastParse> {
-  if (!fastPath.enabled) return undefined;
-  try {
-    return fastParse(text);
-  } catch {
-    // A fast-path bug must never cost the user a diagnostic or crash validation: toml-eslint-parser decides.
-    // (fast-parse.test.ts calls fastParse directly, so such a bug still fails the tests.)
-    return undefined;
   }
 }
 
@@ -108,9 +76,7 @@ export function validateConfig(text: string, o: ValidateOptions = {}): Validatio
     generation,
     diagnostics: [],
     tree,
-    get ast() {
-      return parsed.ast; // lazy: see ParsedConfig.ast
-    },
+    ast: parsed.ast,
   };
   if (!applies) return result;
   if (error || !tree) {

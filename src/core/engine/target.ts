@@ -112,7 +112,9 @@ export function deployTargetFor(project: Project, envName: string): DeployTarget
     const names = project.environments.filter((e) => toolOf(e)).map((e) => e.name);
     throw new TargetError(
       `no Terraform, Pulumi or Kubernetes environment "${envName}" in ${path.join(project.dir, 'helix.deploy.toml')}` +
-        (names.length ? ` (available: ${names.join(', ')})` : ' (it defines none)'),
+        (names.length ? ` (available: ${names.join(', ')})` : ' (it defines none)') +
+        // A file that does not parse defines nothing: point at the errors rather than at the name.
+        (project.errorCount > 0 ? `; the project's config files have ${project.errorCount} error${project.errorCount === 1 ? '' : 's'}: run \`helix-deploy validate\` in the project folder` : ''),
     );
   }
   const s = env.settings ?? {};

@@ -19,3 +19,42 @@ export function stripBom(text: string): string {
 }
 
 export class PlanFormatError extends Error {}
+
+/**
+ * Deepest nesting of arrays and objects a plan may have. Real plans nest attribute values a few dozen levels;
+ * the decoders walk values recursively, so a hand-made or corrupted plan nested thousands deep would overflow
+ * the stack. Checked before decoding (iteratively), with a clear error.
+ */
+export const MAX_PLAN_DEPTH = 256;
+
+function tooDeep(): PlanFormatError {
+  return new PlanFormatError(`the plan nests values more than ${MAX_PLAN_DEPTH} levels deep; Helix Deploy reads plans nested up to ${MAX_PLAN_DEPTH} levels (is the file a real plan?)`);
+}
+
+/** Throws PlanFormatError when a parsed document nests deeper than MAX_PLAN_DEPTH. Linear, no recursion. */
+export function assertPlanDepth(doc: unknown): void {
+  const stack: [unknown, number][] = [[doc, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (d >= MAX_PLAN_DEPTH) throw tooDeep();
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (x && typeof x === 'object') stack.push([x, d + 1]);
+  }
+}
+
+/** The same for JSON text (one document or JSON lines), before it is parsed: brackets outside strings. */
+export function assertPlanTextDepth(text: string): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const q = text.charCodeAt(i);
+        if (q === 92 /* \ */) i++;
+        else if (q === 34) break;
+      }
+    } else if (c === 91 || c === 123) {
+      if (++depth > MAX_PLAN_DEPTH) throw tooDeep();
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+}

@@ -8,9 +8,10 @@ import { FIXTURES } from './helpers';
 // The real `helix-deploy` entry point in a child process (through tsx), as CI would run it.
 const ROOT = path.resolve(__dirname, '../../..');
 
-function cli(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}) {
+function cli(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}, user?: { uid: number; gid: number }) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/index.ts'), ...args], {
     cwd,
+    ...user,
     encoding: 'utf8',
     // No helix CLI on this PATH: generation detection must not depend on the machine.
     env: { ...process.env, HELIX_DEPLOY_HELIX_PATH: '/nonexistent/helix', ...env },
@@ -121,6 +122,49 @@ describe('cli: helix-deploy validate', function () {
     assert.equal(r.out, '0 files checked: 0 errors, 0 warnings\n');
     assert.match(r.err, /skipped .*notHelix\/helix\.toml: not a HelixDB project file \(no \[project\] table\)/);
     r = cli(['validate', path.join(FIXTURES, 'notHelix/helix.toml'), '--json']);
-    assert.deepEqual(JSON.parse(r.out), { files: [] });
+    assert.deepEqual(JSON.parse(r.out), { files: [], unreadable: [] });
+  });
+
+  it('a file named on the command line that is empty is an error, not a pass', () => {
+    const dir = path.join(tmp, 'empty-files');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'helix.toml'), '');
+    let r = cli(['validate', path.join(dir, 'helix.toml')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /error: not a HelixDB project file \(the file is empty\)/);
+    fs.writeFileSync(path.join(dir, 'helix.toml'), '# only a comment\n\n');
+    assert.equal(cli(['validate', path.join(dir, 'helix.toml')]).code, 1);
+    fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "a"\n[local.dev]\n');
+    fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), '\n');
+    r = cli(['validate', path.join(dir, 'helix.deploy.toml'), '--json']);
+    assert.equal(r.code, 1);
+    assert.equal(JSON.parse(r.out).files[0].diagnostics[0].code, 'empty-file');
+    // Found by the folder search, an empty helix.deploy.toml is no error (nobody asked for that file).
+    assert.equal(cli(['validate', dir]).code, 0);
+  });
+
+  it('a folder the search cannot read is reported on stderr and in --json, with its path', () => {
+    // Root reads any folder: run the CLI as nobody then, so that the permission is real.
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const top = fs.mkdtempSync(path.join(tmp, 'perm-'));
+    fs.chmodSync(tmp, 0o755);
+    fs.chmodSync(top, 0o755);
+    fs.mkdirSync(path.join(top, 'ok'), { mode: 0o755 });
+    fs.writeFileSync(path.join(top, 'ok/helix.toml'), '[project]\nname = "a"\n[local.dev]\n', { mode: 0o644 });
+    fs.mkdirSync(path.join(top, 'secret'));
+    fs.writeFileSync(path.join(top, 'secret/helix.toml'), '[project]\nname = 1\n');
+    fs.chmodSync(path.join(top, 'secret'), 0o000);
+    try {
+      let r = cli(['validate', top], ROOT, {}, user);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, new RegExp(`warning: cannot read folder ${path.join(top, 'secret').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: EACCES \\(permission denied\\); files in it were not checked`));
+      assert.match(r.out, /1 file checked/);
+      r = cli(['validate', top, '--json'], ROOT, {}, user);
+      const j = JSON.parse(r.out);
+      assert.deepEqual(j.unreadable.map((u: any) => u.path), [path.join(top, 'secret')]);
+      assert.equal(j.files.length, 1);
+    } finally {
+      fs.chmodSync(path.join(top, 'secret'), 0o755);
+    }
   });
 });

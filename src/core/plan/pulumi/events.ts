@@ -1,5 +1,5 @@
 import { Redactor } from '../../process/redact';
-import { PlanFormatError } from '../decode';
+import { assertPlanTextDepth, PlanFormatError } from '../decode';
 import { summarize, type PlanDiagnostic, type PlanModel, type ResourceChange } from '../model';
 import { mapOp, parseUrn, pulumiAttributes, replacePathsOf, PULUMI_REPLAN_NOTICE } from './values';
 
@@ -56,6 +56,7 @@ export function isPulumiEventLog(text: string): boolean {
 
 /** Folds an event log into a model. Resources are keyed by URN; the latest step for a URN wins. */
 export function parsePulumiEvents(text: string, opts: { redactor?: Redactor } = {}): PlanModel {
+  assertPlanTextDepth(text);
   const redactor = opts.redactor ?? new Redactor();
   const isSecret = (v: unknown) => redactor.isSecret(v);
   const byUrn = new Map<string, ResourceChange>();

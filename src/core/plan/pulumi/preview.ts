@@ -1,5 +1,5 @@
 import { Redactor } from '../../process/redact';
-import { PlanFormatError } from '../decode';
+import { assertPlanDepth, PlanFormatError } from '../decode';
 import { summarize, type PlanDiagnostic, type PlanModel, type ResourceChange } from '../model';
 import { mapOp, parseUrn, pulumiAttributes, replacePathsOf, PULUMI_REPLAN_NOTICE } from './values';
 
@@ -12,6 +12,7 @@ export function isPulumiPreview(doc: unknown): boolean {
 
 export function parsePulumiPreview(doc: unknown, opts: { redactor?: Redactor } = {}): PlanModel {
   if (!isPulumiPreview(doc)) throw new PlanFormatError('not a Pulumi preview: expected the output of `pulumi preview --json` (an object with "steps")');
+  assertPlanDepth(doc);
   const d = doc as Record<string, any>;
   const redactor = opts.redactor ?? new Redactor();
   const isSecret = (v: unknown) => redactor.isSecret(v);

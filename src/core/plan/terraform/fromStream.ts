@@ -1,5 +1,5 @@
 import { Redactor } from '../../process/redact';
-import { PlanFormatError } from '../decode';
+import { assertPlanTextDepth, PlanFormatError } from '../decode';
 import { summarize, type PlanDiagnostic, type PlanModel, type ResourceChange } from '../model';
 import { parseStreamLine } from './stream';
 
@@ -7,6 +7,7 @@ import { parseStreamLine } from './stream';
 // progress view while a plan is still running.
 
 export function modelFromStream(text: string, opts: { redactor?: Redactor } = {}): PlanModel {
+  assertPlanTextDepth(text);
   const redactor = opts.redactor ?? new Redactor();
   const byAddr = new Map<string, ResourceChange>();
   const drift: ResourceChange[] = [];

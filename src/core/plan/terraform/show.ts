@@ -1,5 +1,5 @@
 import { Redactor } from '../../process/redact';
-import { PlanFormatError } from '../decode';
+import { assertPlanDepth, PlanFormatError } from '../decode';
 import { collectMasked, diffAttributes, mask, type Path } from '../diff';
 import { summarize, type ChangeAction, type OutputChange, type PlanDiagnostic, type PlanModel, type ResourceChange } from '../model';
 
@@ -28,6 +28,7 @@ export function parseTerraformShow(doc: unknown, opts: TerraformShowOptions = {}
         'Update Helix Deploy, or produce the plan with a Terraform version that writes format 1.x.',
     );
   }
+  assertPlanDepth(d);
   const redactor = opts.redactor ?? new Redactor();
   learnSecrets(d, redactor);
   const isSecret = (v: unknown) => redactor.isSecret(v);
@@ -116,6 +117,7 @@ function mapActions(actions: string[]): { action: ChangeAction; order?: Resource
 }
 
 function resourceChange(rc: any, isSecret: (v: unknown) => boolean): ResourceChange {
+  if (!rc || typeof rc !== 'object') throw new PlanFormatError(`not a Terraform JSON plan: a resource change is ${rc === null ? 'null' : typeof rc}, expected an object`);
   const ch = rc?.change ?? {};
   const mapped = mapActions(arr(ch.actions));
   let action = mapped.action;
