@@ -171,7 +171,7 @@ async function checkFile(abs: string, explicit: boolean, generation: GenerationS
   if (kind === 'deploy') helixText = readText(path.join(path.dirname(abs), 'helix.toml')).text;
   const source = kind === 'deploy' ? helixText : text;
   // Only ask the helix CLI when the content does not decide (and only once per run).
-  let res: ValidationResult = validateConfig(text, { kind, file, generation, helixText, folderName: path.basename(path.dirname(abs)) });
+  let res: ValidationResult = validateConfig(text, { kind, file, generation, helixText, folderName: path.basename(path.dirname(abs)), dir: path.dirname(abs) });
   let genInfo = kind === 'helix' ? res.generation : source !== undefined ? validateConfig(source, { kind: 'helix', generation }).generation : res.generation;
   if (generation === 'auto' && genInfo.source === 'default') {
     const v = await cli();
