@@ -80,7 +80,8 @@ const CLI_SETTING: Record<string, string> = {
   'helixDeploy.terraform.path': 'set HELIX_DEPLOY_TERRAFORM_PATH, or put terraform on PATH',
   'helixDeploy.pulumi.path': 'set HELIX_DEPLOY_PULUMI_PATH, or put pulumi on PATH',
   'helixDeploy.kubernetes.kubectlPath': 'set HELIX_DEPLOY_KUBECTL_PATH, or put kubectl on PATH',
-  'helixDeploy.kubernetes.kubeconfig': "set KUBECONFIG, or the environment's kubernetes.kubeconfig in helix.deploy.toml",
+  // The kubeconfig message already says where it looked and what to set.
+  'helixDeploy.kubernetes.kubeconfig': '',
 };
 
 /** Streams the run's log lines to stderr (stdout is kept for the summary / JSON). */
@@ -109,7 +110,7 @@ export function reportError(cmd: string, err: unknown): number {
   if (err instanceof EngineError) {
     const setting = err.details.setting && CLI_SETTING[err.details.setting];
     const hint =
-      err.code === 'tool-missing' ? ` (${setting ?? 'set HELIX_DEPLOY_TERRAFORM_PATH / HELIX_DEPLOY_PULUMI_PATH / HELIX_DEPLOY_KUBECTL_PATH, or put the tool on PATH'})`
+      err.code === 'tool-missing' ? (setting === '' ? '' : ` (${setting ?? 'set HELIX_DEPLOY_TERRAFORM_PATH / HELIX_DEPLOY_PULUMI_PATH / HELIX_DEPLOY_KUBECTL_PATH, or put the tool on PATH'})`)
       : err.actions.includes('Re-plan') && !err.message.includes('helix-deploy plan') ? ' (run `helix-deploy plan` again)'
       : '';
     process.stderr.write(`helix-deploy ${cmd}: ${err.message}${hint}\n`);
