@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toJSON } from '../../core/plan/model';
 import { renderPlan } from '../../core/plan/render';
@@ -49,6 +50,16 @@ export const plan: CliCommand = {
     } catch (err) {
       return reportError('plan', err);
     }
+    // The environment name is checked (deployTargetFor), and the derived default must still land in .helix/.
+    const helixDir = path.join(cli.target.project.dir, '.helix');
+    const dest = path.resolve(out ?? path.join(helixDir, `${env}.plan`));
+    try {
+      if (!out && !insideFolder(helixDir, dest)) throw new CliUsageError(`the default plan file ${dest} would be outside ${helixDir}: use --out FILE`);
+      if (fs.statSync(dest, { throwIfNoEntry: false })?.isDirectory()) throw new CliUsageError(`--out ${dest} is a folder: name the plan file to write`);
+    } catch (err) {
+      await cli.close();
+      return reportError('plan', err);
+    }
     const logs = streamLogs(cli.engine, quiet);
     const sigint = cancelOnSigint(cli.engine, env);
     try {
@@ -59,10 +70,6 @@ export const plan: CliCommand = {
         process.stderr.write(`helix-deploy plan: ${snap.run.state}: ${snap.run.error ?? ''}\n`);
         return 1;
       }
-      // The environment name is checked (deployTargetFor), and the derived default must still land in .helix/.
-      const helixDir = path.join(cli.target.project.dir, '.helix');
-      const dest = path.resolve(out ?? path.join(helixDir, `${env}.plan`));
-      if (!out && !insideFolder(helixDir, dest)) throw new CliUsageError(`the default plan file ${dest} would be outside ${helixDir}: use --out FILE`);
       const applyWith = shellQuote(['helix-deploy', 'apply', env, '--plan', dest, ...(project ? ['--project', path.resolve(project)] : [])]);
       await cli.engine.handOff(snap.run.id, dest, applyWith);
       process.stderr.write(`Plan saved to ${dest} (run ${snap.run.id}). Apply it with: ${applyWith}\n`);

@@ -260,6 +260,12 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     const a = cli(['apply', 'staging', '--plan', folder, '--quiet'], dir);
     assert.equal(a.code, 1);
     assert.ok(a.stderr.includes(`${folder} is not a plan file (it is a folder)`), a.stderr);
+    const o = cli(['plan', 'staging', '--out', folder, '--quiet'], dir);
+    assert.equal(o.code, 2);
+    assert.ok(o.stderr.includes(`--out ${folder} is a folder`), o.stderr);
+    const s = cli(['show-plan', folder], dir);
+    assert.equal(s.code, 2);
+    assert.ok(s.stderr.includes(`${folder} is a folder, not a plan file`), s.stderr);
     fs.rmSync(path.join(dir, 'helix.deploy.toml'));
     fs.mkdirSync(path.join(dir, 'helix.deploy.toml'));
     const e = cli(['plan', 'staging', '--quiet'], dir);
