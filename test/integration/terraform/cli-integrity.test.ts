@@ -196,6 +196,12 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     assert.equal(b.code, 1, b.stderr);
     assert.match(b.stderr, /a\.plan is a plan of environment staging \(run .*\), not prod\. Nothing was applied\. Apply it to staging with: helix-deploy apply staging --plan a\.plan/);
     assert.deepEqual(stateResources(dir), []);
+    // The same project (name, environment, configuration) in another folder: not its plan either.
+    const other = project('wrong-project');
+    const c = cli(['apply', 'staging', '--plan', path.join(dir, 'a.plan'), '--quiet'], other);
+    assert.equal(c.code, 1, c.stderr);
+    assert.match(c.stderr, /no plan saved in this project's run history has the sha256/);
+    assert.deepEqual(stateResources(other), []);
   });
 
   it('environment names that escape .helix/ or hold shell code are refused by plan, apply and validate; nothing written or run', () => {
