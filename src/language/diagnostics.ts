@@ -95,6 +95,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
         cliVersion: this.gens.cliVersion,
         helixText,
         folderName: path.basename(path.dirname(doc.uri.fsPath)),
+        dir: doc.uri.scheme === 'file' ? path.dirname(doc.uri.fsPath) : undefined,
       });
       if (kind === 'deploy' && helixText !== undefined) {
         result.generation = validateConfig(helixText, { kind: 'helix', generation: this.gens.setting(helixUri), cliVersion: this.gens.cliVersion }).generation;

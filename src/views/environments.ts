@@ -6,6 +6,7 @@ import type { Environment, EnvironmentKind, Project } from '../core/model/types'
 import type { LocalRuntime } from '../commands/local/runtime';
 import { clusterRow, isKubernetesEnv, KubernetesClusterStatus } from './kubernetes';
 import { toolOf } from '../core/engine/target';
+import { environmentNameProblem } from '../core/config/rules-deploy';
 import type { ToolStatus } from '../core/engine/provider';
 import { contextChildren, contextItem, type ContextNode } from './kubeContexts';
 import type { CloudOffer } from '../core/push/cloudOffer';
@@ -99,7 +100,15 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     const { project, environment: env } = node;
     const item = new vscode.TreeItem(env.name, vscode.TreeItemCollapsibleState.None);
     item.id = `env:${project.dir}#${env.name}`;
-    if (env.kind === 'local') {
+    const badName = env.source === 'helix.deploy.toml' ? environmentNameProblem(env.name) : undefined;
+    if (badName) {
+      // Same check as plan/apply/validate: such an environment offers no actions (they would all be refused).
+      item.label = JSON.stringify(env.name);
+      item.description = 'invalid name';
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+      item.tooltip = `${project.name} / ${badName}`;
+      item.contextValue = 'environment:invalid-name';
+    } else if (env.kind === 'local') {
       const t = { project, environment: env };
       const c = this.containerOf(project, env);
       const engineDown = this.rt.watch.state === 'down';

@@ -10,7 +10,12 @@ resource "terraform_data" "release" {
   input            = { image = var.image, release = var.release }
   triggers_replace = [var.release]
   provisioner "local-exec" {
-    command = "echo rolling out ${var.image} release ${var.release}"
+    # Values reach the shell as environment variables, quoted where used: never spliced into the command text.
+    command = "echo \"rolling out $IMAGE release $RELEASE\""
+    environment = {
+      IMAGE   = var.image
+      RELEASE = var.release
+    }
   }
 }
 

@@ -2,14 +2,18 @@ import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
 import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
 import { parseCommandArgs } from '../args';
+import * as path from 'node:path';
+import { shellQuote } from '../../core/process/shell-quote';
 
 // `helix-deploy apply ENV --plan FILE`: applies exactly the saved plan (terraform refuses it when stale).
 // Passing the file is the approval; there is no apply without a plan.
 
 const HELP = `Usage: helix-deploy apply ENV --plan FILE [--project DIR] [--quiet]
 
-Applies the plan saved by \`helix-deploy plan ENV --out FILE\`, exactly it. A stale plan (the state changed
-since) is refused: plan again. Pulumi re-plans at apply unless its experimental saved plans are available.
+Applies the plan saved by \`helix-deploy plan ENV --out FILE\`, exactly it. Refused, with nothing run, unless
+the project's run history recorded saving that file (same sha256) for ENV, it is younger than
+HELIX_DEPLOY_PLAN_EXPIRY_MINUTES (30), and ENV's configuration is unchanged since. A stale plan (the state
+changed since) is refused too: plan again. Pulumi re-plans at apply unless its experimental saved plans are available.
 
 Exit status: 0 applied, 1 failed/refused/cancelled (message on stderr), 2 usage error.`;
 
@@ -52,6 +56,7 @@ export const apply: CliCommand = {
         return 0;
       }
       process.stderr.write(`helix-deploy apply: ${snap.run.state}: ${snap.run.error ?? ''}\n`);
+      if (snap.run.state === 'Expired') process.stderr.write(`Plan again with: ${shellQuote(['helix-deploy', 'plan', env, '--out', planFile, ...(project ? ['--project', path.resolve(project)] : [])])}\n`);
       return 1;
     } catch (err) {
       return reportError('apply', err);

@@ -29,7 +29,7 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
   const configFile = path.join(dir, 'helix.toml');
   if (!fs.existsSync(configFile)) throw new CliUsageError(`no helix.toml in ${dir} (use --project DIR)`);
   const deployFile = path.join(dir, 'helix.deploy.toml');
-  const project = readProject(configFile, fs.readFileSync(configFile, 'utf8'), fs.existsSync(deployFile) ? fs.readFileSync(deployFile, 'utf8') : undefined);
+  const project = readProject(configFile, readText(configFile), fs.existsSync(deployFile) ? readText(deployFile) : undefined);
   if (!project) throw new CliUsageError(`${configFile} is not a HelixDB project file (no [project] table)`);
   let target: DeployTarget;
   try {
@@ -65,6 +65,25 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
   };
 }
 
+/** Node's fs errors name no file for reads ("EISDIR: illegal operation on a directory, read"): add it. */
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new CliUsageError(`cannot read ${file}: ${e.code === 'EISDIR' ? 'it is a folder, not a file' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+  }
+}
+
+/** How to point the CLI at each tool (the VS Code settings the providers name have these equivalents). */
+const CLI_SETTING: Record<string, string> = {
+  'helixDeploy.terraform.path': 'set HELIX_DEPLOY_TERRAFORM_PATH, or put terraform on PATH',
+  'helixDeploy.pulumi.path': 'set HELIX_DEPLOY_PULUMI_PATH, or put pulumi on PATH',
+  'helixDeploy.kubernetes.kubectlPath': 'set HELIX_DEPLOY_KUBECTL_PATH, or put kubectl on PATH',
+  // The kubeconfig message already says where it looked and what to set.
+  'helixDeploy.kubernetes.kubeconfig': '',
+};
+
 /** Streams the run's log lines to stderr (stdout is kept for the summary / JSON). */
 export function streamLogs(engine: HeadlessDeployEngine, quiet: boolean): { dispose(): void } {
   if (quiet) return { dispose() {} };
@@ -89,9 +108,10 @@ export function reportError(cmd: string, err: unknown): number {
     return 2;
   }
   if (err instanceof EngineError) {
+    const setting = err.details.setting && CLI_SETTING[err.details.setting];
     const hint =
-      err.code === 'tool-missing' ? ' (set HELIX_DEPLOY_TERRAFORM_PATH / HELIX_DEPLOY_PULUMI_PATH, or put the tool on PATH)'
-      : err.actions.includes('Re-plan') ? ' (run `helix-deploy plan` again)'
+      err.code === 'tool-missing' ? (setting === '' ? '' : ` (${setting ?? 'set HELIX_DEPLOY_TERRAFORM_PATH / HELIX_DEPLOY_PULUMI_PATH / HELIX_DEPLOY_KUBECTL_PATH, or put the tool on PATH'})`)
+      : err.actions.includes('Re-plan') && !err.message.includes('helix-deploy plan') ? ' (run `helix-deploy plan` again)'
       : '';
     process.stderr.write(`helix-deploy ${cmd}: ${err.message}${hint}\n`);
     return 1;

@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toJSON } from '../../core/plan/model';
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
 import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
 import { parseCommandArgs } from '../args';
+import { insideFolder } from '../../core/engine/headless';
+import { shellQuote } from '../../core/process/shell-quote';
 
 // `helix-deploy plan ENV`: plan a Terraform/Pulumi environment of helix.deploy.toml, print the summary,
 // save the plan file. Exit codes follow terraform's -detailed-exitcode: 0 no changes, 1 error, 2 changes.
@@ -47,6 +50,16 @@ export const plan: CliCommand = {
     } catch (err) {
       return reportError('plan', err);
     }
+    // The environment name is checked (deployTargetFor), and the derived default must still land in .helix/.
+    const helixDir = path.join(cli.target.project.dir, '.helix');
+    const dest = path.resolve(out ?? path.join(helixDir, `${env}.plan`));
+    try {
+      if (!out && !insideFolder(helixDir, dest)) throw new CliUsageError(`the default plan file ${dest} would be outside ${helixDir}: use --out FILE`);
+      if (fs.statSync(dest, { throwIfNoEntry: false })?.isDirectory()) throw new CliUsageError(`--out ${dest} is a folder: name the plan file to write`);
+    } catch (err) {
+      await cli.close();
+      return reportError('plan', err);
+    }
     const logs = streamLogs(cli.engine, quiet);
     const sigint = cancelOnSigint(cli.engine, env);
     try {
@@ -57,9 +70,9 @@ export const plan: CliCommand = {
         process.stderr.write(`helix-deploy plan: ${snap.run.state}: ${snap.run.error ?? ''}\n`);
         return 1;
       }
-      const dest = path.resolve(out ?? path.join(cli.target.project.dir, '.helix', `${env}.plan`));
-      await cli.engine.handOff(snap.run.id, dest);
-      process.stderr.write(`Plan saved to ${dest} (run ${snap.run.id}). Apply it with: helix-deploy apply ${env} --plan ${dest}\n`);
+      const applyWith = shellQuote(['helix-deploy', 'apply', env, '--plan', dest, ...(project ? ['--project', path.resolve(project)] : [])]);
+      await cli.engine.handOff(snap.run.id, dest, applyWith);
+      process.stderr.write(`Plan saved to ${dest} (run ${snap.run.id}). Apply it with: ${applyWith}\n`);
       return snap.run.meta?.noChanges ? 0 : 2;
     } catch (err) {
       return reportError('plan', err);

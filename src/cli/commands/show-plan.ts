@@ -40,6 +40,8 @@ export const showPlan: CliCommand = {
       }
       if (!args.positional) throw new CliUsageError('missing FILE (see --help)');
       if (!fs.existsSync(args.positional)) throw new CliUsageError(`no such file: ${args.positional}`);
+      // fs errors name no file for reads ("EISDIR: illegal operation on a directory, read").
+      if (fs.statSync(args.positional).isDirectory()) throw new CliUsageError(`${path.resolve(args.positional)} is a folder, not a plan file`);
     } catch (err) {
       return reportError('show-plan', err);
     }

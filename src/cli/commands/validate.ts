@@ -201,7 +201,7 @@ async function checkFile(abs: string, explicit: boolean, generation: GenerationS
   // The installed CLI decides first (asked once per run); an explicit --generation wins over everything.
   const pinned = generation !== 'auto';
   const cliVersion = pinned ? undefined : await cli();
-  const res: ValidationResult = validateConfig(text, { kind, file, generation, pinGeneration: pinned, cliVersion, helixText, folderName: path.basename(path.dirname(abs)) });
+  const res: ValidationResult = validateConfig(text, { kind, file, generation, pinGeneration: pinned, cliVersion, helixText, folderName: path.basename(path.dirname(abs)), dir: path.dirname(abs) });
   const genInfo = kind === 'helix' || source === undefined ? res.generation : validateConfig(source, { kind: 'helix', generation, pinGeneration: pinned, cliVersion }).generation;
   // A file named on the command line was meant to be checked: an empty one is an error, not a pass.
   const empty = !res.tree || res.tree.entries!.size > 0 ? false : !res.diagnostics.some((d) => d.severity === 'error');

@@ -36,7 +36,7 @@ export function readProject(configFile: string, text: string, deployText?: strin
   const projectName = name?.kind === 'string' && String(name.value).trim() ? String(name.value) : path.basename(dir);
   const environments = root ? helixEnvironments(root, gen, defaults, projectName, lines) : [];
   if (deployText !== undefined) {
-    const dep = validateConfig(deployText, { kind: 'deploy', file: path.join(dir, 'helix.deploy.toml'), helixText: text });
+    const dep = validateConfig(deployText, { kind: 'deploy', file: path.join(dir, 'helix.deploy.toml'), dir, helixText: text });
     errorCount += dep.diagnostics.filter((d) => d.severity === 'error').length;
     if (dep.tree) {
       environments.push(...deployEnvironments(dep.tree, new LineIndex(deployText)));

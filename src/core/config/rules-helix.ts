@@ -6,6 +6,7 @@ import { insertKeyEdit, insertTableEdit, replaceEdit, tomlKey } from './edit';
 import { atLeast, generationLabel, GENERATION_TABLE } from './generation';
 import { PortAllocator } from '../local/ports';
 import { ownKeyRules } from './own-keys';
+import { imageReferenceProblem, isValidTag } from '../push/reference';
 
 // The helix CLI's own semantic checks (helix-toml.md §4), with its wording. They run after the schema check;
 // where the CLI says it better, its message replaces the schema's.
@@ -72,6 +73,13 @@ export function helixRules(root: ConfigNode, c: RuleContext): ConfigDiagnostic[]
     else seen.set(n, table);
 
     if (table === 'local' && c.generation !== 'v2') s3Rules(node, n, c, err);
+    // The instance's image becomes `${image}` of deploy environments (a terraform variable, maybe a shell word).
+    const image = child(node, 'image');
+    const imageProblem = image?.kind === 'string' ? imageReferenceProblem(String(image.value)) : undefined;
+    if (imageProblem) err(image!.range, 'image-reference', `image of instance '${n}' in ${c.file}: ${imageProblem}`);
+    const tag = child(node, 'tag');
+    // A digest tag (sha256:<64 hex>) is the schema's business: it knows which CLI releases take one.
+    if (tag?.kind === 'string' && !/^sha256:/.test(String(tag.value)) && !isValidTag(String(tag.value))) err(tag.range, 'image-reference', `tag of instance '${n}' in ${c.file}: ${JSON.stringify(String(tag.value))} is not an image tag (letters, digits, _ . -, at most 128, not starting with . or -)`);
     if (table === 'enterprise' && spec.cloud !== 'database') {
       const id = child(node, 'cluster_id');
       if (id?.kind === 'string' && String(id.value).trim() === '') err(id.range, 'cluster-id', `Enterprise instance '${n}' must have a non-empty cluster_id in ${c.file}`);

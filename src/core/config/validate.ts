@@ -25,6 +25,8 @@ export interface ValidateOptions {
   helixText?: string;
   /** Folder holding the file, offered as project name when [project].name is blank. */
   folderName?: string;
+  /** Absolute folder holding the file, when known (deploy files: names a resolved dir outside it). */
+  dir?: string;
 }
 
 export interface ValidationResult {
@@ -85,7 +87,7 @@ export function validateConfig(text: string, o: ValidateOptions = {}): Validatio
   }
   if (kind === 'deploy') {
     const schemaDiags = checkSchema(tree, schemaFor('deploy'), { text, ignoredUnknownNote: '' });
-    result.diagnostics = sort([...schemaDiags, ...deployRules(tree, { file, instances: o.helixText !== undefined ? instanceNames(o.helixText) : undefined })]);
+    result.diagnostics = sort([...schemaDiags, ...deployRules(tree, { file, dir: o.dir, instances: o.helixText !== undefined ? instanceNames(o.helixText) : undefined })]);
     return result;
   }
   const gen = generation.generation;

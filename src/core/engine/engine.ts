@@ -11,7 +11,7 @@ import { assertTransition, IllegalTransitionError } from './machine';
 import type { DeployProvider, DeployTool, ToolRequest, ToolStatus } from './provider';
 import { isTerminal, type RunState } from './states';
 import { canRollback, deployedRecord, terraformRollback, type RollbackPlan } from './rollback';
-import { defaultContext, resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
+import { defaultContext, outsideProjectNotice, resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 
 // The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
@@ -93,6 +93,12 @@ export class DeployEngine {
     const destroy = !!opts.destroy;
     const { id, a, provider } = await this.openRun(target, destroy ? 'destroy' : 'plan', 'Draft', { destroy });
     a.destroy = destroy;
+    // Allowed, but never silent: the plan view and the log say where the planned folder is.
+    const outside = outsideProjectNotice(target, a.resolved);
+    if (outside) {
+      a.notices = [outside];
+      this.log(id, outside);
+    }
     a.controller = new AbortController();
     a.done = this.executePlan(id, a, provider);
     return { id, done: a.done };
@@ -360,7 +366,7 @@ export class DeployEngine {
       switch (res.outcome) {
         case 'applied': {
           // What was deployed, secrets left out: what a later rollback re-plans (./rollback.ts).
-          const deployed = a.destroy ? undefined : deployedRecord(a.resolved, a.context ?? defaultContext(a.target), this.redactor);
+          const deployed = a.destroy ? undefined : a.deployed ?? deployedRecord(a.resolved, a.context ?? defaultContext(a.target), this.redactor);
           return await this.finish(id, 'Applied', undefined, { ...(outputs ? { outputs } : {}), ...(deployed ? { deployed } : {}) });
         }
         case 'stale':

@@ -4,6 +4,7 @@ import type { LockManager } from './locks';
 import type { DeployTool, ProgressEvent } from './provider';
 import type { RunState } from './states';
 import type { DeployTarget, ResolvedTarget } from './target';
+import type { DeployedRecord } from './rollback';
 
 // The engine's run-level types, shared with the panel (issue 6) and the VS Code commands.
 
@@ -58,6 +59,8 @@ export interface ActiveRun {
   rollback?: boolean;
   /** The non-secret `${...}` context recorded with an Applied run (for a rollback: the one rolled back to). */
   context?: Record<string, string | undefined>;
+  /** What the Applied record says was deployed, when known in advance (a saved plan: what was planned). */
+  deployed?: DeployedRecord;
   /** An approve/apply is being recorded: a second one (double click, two windows' buttons) is refused. */
   busy?: boolean;
 }

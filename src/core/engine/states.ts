@@ -14,6 +14,8 @@ export const PLAN_STATES = [
   'Cancelled',
   'Expired',
   'Interrupted',
+  // The plan was saved to a file for a later apply (`helix-deploy plan`); that apply is a run of its own.
+  'Saved',
 ] as const;
 
 export const SIMPLE_STATES = ['Running', 'Succeeded', 'Failed', 'Cancelled', 'Interrupted'] as const;
@@ -29,6 +31,7 @@ const TERMINAL: ReadonlySet<RunState> = new Set<RunState>([
   'Cancelled',
   'Expired',
   'Interrupted',
+  'Saved',
   'Succeeded',
   'Failed',
 ]);

@@ -3,6 +3,8 @@ import type { Environment, Project } from '../model/types';
 import { kubernetesRequest, kubernetesTarget, TargetError as KubeTargetError } from '../kubernetes/target';
 import type { DeployTool } from './provider';
 import { substitute, SubstitutionError } from './vars';
+import { environmentNameProblem } from '../config/rules-deploy';
+import { imageReferenceProblem } from '../push/reference';
 
 // What the engine plans and applies: an environment of a project, plus values for `${...}`.
 // Settings come from helix.deploy.toml (raw table in Environment.settings):
@@ -55,6 +57,12 @@ export function defaultContext(t: DeployTarget): Record<string, string | undefin
 }
 
 export function resolveTarget(t: DeployTarget): ResolvedTarget {
+  const badName = environmentNameProblem(t.environment.name);
+  if (badName) throw new TargetError(badName);
+  const image = defaultContext(t).image;
+  const badImage = image === undefined ? undefined : imageReferenceProblem(image);
+  // ${image} reaches the tool as a variable and, in user code, possibly a shell word: only a reference passes.
+  if (badImage) throw new TargetError(`environments.${t.environment.name}: \${image} ${badImage}`);
   const tool = toolOf(t.environment);
   if (!tool) throw new TargetError(`environment "${t.environment.name}" has no terraform, pulumi or kubernetes settings in helix.deploy.toml`);
   if (tool === 'kubernetes') return resolveKubernetes(t);
@@ -107,6 +115,8 @@ function resolveKubernetes(t: DeployTarget): ResolvedTarget {
  * environment's `instance` (a helix.toml instance) runs, pushed to `registry` when one is set.
  */
 export function deployTargetFor(project: Project, envName: string): DeployTarget {
+  const badName = environmentNameProblem(envName);
+  if (badName) throw new TargetError(badName);
   const env = project.environments.find((e) => e.name === envName && toolOf(e));
   if (!env) {
     const names = project.environments.filter((e) => toolOf(e)).map((e) => e.name);
@@ -123,4 +133,11 @@ export function deployTargetFor(project: Project, envName: string): DeployTarget
   const tag = (typeof s.tag === 'string' ? s.tag : undefined) ?? instance?.tag;
   const image = registry ? (tag ? `${registry}:${tag}` : registry) : instance?.image ? (instance.tag ? `${instance.image}:${instance.tag}` : instance.image) : undefined;
   return { project: { name: project.name, dir: project.dir }, environment: env, context: { image, tag } };
+}
+
+/** A notice when the folder planned (terraform/pulumi dir, kubernetes manifests) is outside the project. */
+export function outsideProjectNotice(t: DeployTarget, r: ResolvedTarget): string | undefined {
+  const rel = path.relative(path.resolve(t.project.dir), path.resolve(r.dir));
+  if (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) return undefined;
+  return `The ${r.tool} folder of environment "${t.environment.name}" is outside the project folder ${t.project.dir}: ${r.dir}.`;
 }

@@ -90,6 +90,7 @@ const RUN_ICON: Record<string, [string, string | undefined]> = {
   Expired: ['watch', 'disabledForeground'],
   Cancelled: ['circle-slash', 'disabledForeground'],
   Interrupted: ['debug-disconnect', 'list.warningForeground'],
+  Saved: ['save', 'testing.iconPassed'],
 };
 
 export function formatDuration(ms: number): string {
@@ -114,7 +115,7 @@ export function presentRun(r: RunRecord, now = Date.now()): Presented {
   return {
     id: `run:${r.id}`,
     label: `${r.kind} ${r.project}/${r.environment}`,
-    description: `${r.state} · ${duration} · ${formatAgo(r.startedAt, now)}`,
+    description: `${r.state === 'Saved' ? 'Saved for a later apply' : r.state} · ${duration} · ${formatAgo(r.startedAt, now)}`,
     tooltip: [`${r.kind} of ${r.project}/${r.environment}`, `State: ${r.state}`, `By: ${r.who}`, `Started: ${r.startedAt}`, r.endedAt ? `Ended: ${r.endedAt}` : 'Still running', r.error ? `Error: ${r.error}` : undefined]
       .filter(Boolean)
       .join('\n'),

@@ -47,3 +47,18 @@ export function pushTag(project: string, environment: string, commit?: string, d
   tag = tag.slice(0, 128);
   return isValidTag(tag) ? tag : 'latest';
 }
+
+// The OCI distribution reference grammar (name[:tag][@digest]; name = [host[:port]/]path, path lowercase).
+const HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?`;
+const PATH = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*`;
+const REFERENCE = new RegExp(String.raw`^(?:${HOST}/)?${PATH}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,})?$`);
+
+/**
+ * Why `text` is not an OCI image reference (`host[:port]/path[:tag][@digest]`), or undefined when it is one.
+ * Image names reach deploy tools as variables (and from there, in user code, possibly a shell): only the
+ * reference alphabet is let through.
+ */
+export function imageReferenceProblem(text: string): string | undefined {
+  if (REFERENCE.test(text) && text.split(/[:@]/)[0]!.length <= 255) return undefined;
+  return `${JSON.stringify(text)} is not an image reference: expected [host[:port]/]repository[:tag][@digest] with a lowercase repository (letters, digits, . _ - /)`;
+}

@@ -44,6 +44,8 @@ export function approvalState(env: EnvView, run: RunView | undefined, plan: Plan
       return no('The plan failed: fix the errors and re-plan.');
     case 'Expired':
       return no('The plan expired: re-plan to approve.', { expired: true });
+    case 'Saved':
+      return no('The plan was saved to a file for a later apply (`helix-deploy apply`), which is a run of its own.');
     case 'Planned':
       break;
     default:

@@ -37,6 +37,11 @@ export function steps(run: RunView | undefined): Step[] {
     }));
   }
   // A failure state: find the step it replaces.
+  if (run.state === 'Saved') {
+    // Saved for a later apply (a run of its own): planning is done, the rest happens elsewhere.
+    const saved = path.indexOf('Approved');
+    return path.map((label, i) => ({ label: i === saved ? 'Saved' : label, status: i <= saved ? 'done' : 'todo', at: i === saved ? at.get('Saved') : at.get(label) }));
+  }
   const stand = FAILED_AT[run.state];
   if (stand) idx = path.indexOf(stand);
   else {

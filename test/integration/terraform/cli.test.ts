@@ -89,6 +89,7 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
     const stale = cli(['apply', 'staging', '--plan', planFile], dir);
     assert.equal(stale.code, 1);
     assert.match(stale.stderr, /stale.*Nothing was applied.*Re-plan/s);
+    assert.ok(stale.stderr.includes(`Plan again with: helix-deploy plan staging --out ${planFile}`), stale.stderr);
   });
 
   it('usage errors exit 2 with a message; unknown environment lists the known ones', () => {

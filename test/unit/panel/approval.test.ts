@@ -65,6 +65,9 @@ describe('run stepper', () => {
     assert.equal(c.find((x) => x.status === 'failed')!.label, 'Cancelled');
     assert.equal(c.findIndex((x) => x.status === 'failed'), 5);
   });
+  it('shows a plan saved for a later apply as done up to Saved, not as a failure', () => {
+    assert.deepEqual(steps(run('Saved')).map((x) => `${x.label}:${x.status}`), ['Draft:done', 'Planning:done', 'Planned:done', 'Saved:done', 'Applying:todo', 'Applied:todo']);
+  });
   it('marks Applied as done and handles simple runs', () => {
     assert.ok(steps(run('Applied')).every((x) => x.status === 'done'));
     assert.deepEqual(steps(run('Running', { transitions: [{ state: 'Running', at: 1 }] })).map((x) => x.label), ['Running', 'Succeeded']);
