@@ -40,8 +40,6 @@ export const showPlan: CliCommand = {
       }
       if (!args.positional) throw new CliUsageError('missing FILE (see --help)');
       if (!fs.existsSync(args.positional)) throw new CliUsageError(`no such file: ${args.positional}`);
-      // fs errors name no file for reads ("EISDIR: illegal operation on a directory, read").
-      if (fs.statSync(args.positional).isDirectory()) throw new CliUsageError(`${path.resolve(args.positional)} is a folder, not a plan file`);
     } catch (err) {
       return reportError('show-plan', err);
     }
@@ -55,7 +53,7 @@ export const showPlan: CliCommand = {
       } catch (e) {
         // Node's message ("EISDIR: illegal operation on a directory, read") does not say which file.
         const code = (e as NodeJS.ErrnoException).code;
-        throw new CliUsageError(code === 'EISDIR' ? `${file} is a folder: give the plan file (terraform show -json output, pulumi preview --json, or a saved plan)` : `cannot read ${file}: ${code ?? (e as Error).message}`);
+        throw new CliUsageError(code === 'EISDIR' ? `${path.resolve(file)} is a folder, not a plan file: give the plan file (terraform show -json output, pulumi preview --json, or a saved plan)` : `cannot read ${file}: ${code ?? (e as Error).message}`);
       }
       const redactor = new Redactor();
       const isZip = bytes.length > 2 && bytes[0] === 0x50 && bytes[1] === 0x4b; // binary terraform plans are zip files
