@@ -12,7 +12,7 @@ import { startServices } from './lib/services.mjs';
 import { run } from './lib/run.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-const ALL = ['unit', 'integration', 'exthost', 'ui'];
+const ALL = ['typecheck', 'unit', 'integration', 'exthost', 'ui'];
 const dashdash = process.argv.indexOf('--');
 // Arguments after `--` go to mocha (e.g. `node scripts/test.mjs ui -- --grep "local Docker"`).
 const mochaArgs = dashdash >= 0 ? process.argv.slice(dashdash + 1) : [];
@@ -38,6 +38,18 @@ function npmDepsFresh() {
   const lock = join(root, 'package-lock.json');
   const marker = join(root, 'node_modules', '.package-lock.json');
   return existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
+}
+
+/** `tsc --noEmit` over src, test and scripts (tsconfig.json): a type error fails the suite like a test. */
+function typecheck() {
+  log('typecheck (tsc --noEmit)');
+  try {
+    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root, '--noEmit'], { cwd: root });
+    return { passed: 1, failed: 0 };
+  } catch (err) {
+    console.error(`  typecheck failed: ${err.message}`);
+    return { passed: 0, failed: 1 };
+  }
 }
 
 /** Runs mocha in a child process; the reporter writes the counts. */
@@ -132,10 +144,11 @@ let exitCode = 1;
 try {
   rmSync(output, { recursive: true, force: true });
   mkdirSync(join(output, 'screenshots'), { recursive: true });
-  if (layers.some((l) => l !== 'unit')) ensureAptPackages(log);
+  if (layers.some((l) => l !== 'unit' && l !== 'typecheck')) ensureAptPackages(log);
   if (!npmDepsFresh()) { log('installing npm dependencies'); run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root }); }
   log('building');
   run('node', [join(root, 'scripts/build.mjs'), '--tests'], { cwd: root });
+  if (layers.includes('typecheck')) add('typecheck', typecheck());
   if (layers.includes('unit')) add('unit', await mocha('unit', ['test/unit/**/*.test.ts']));
   if (layers.includes('integration')) add('integration', await mocha('integration', ['test/integration/**/*.test.ts'], await services(), ['--timeout', '180000']));
   if (layers.includes('exthost')) add('extension host', await exthost());
