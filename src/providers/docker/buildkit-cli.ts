@@ -96,7 +96,8 @@ export async function buildWithClient(client: BuildKitClient, ep: Endpoint, req:
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_BUILDKIT: '1', DOCKER_CLI_HINTS: 'false' };
   // A context endpoint keeps its TLS settings when the CLI resolves the same context itself.
   if (ep.source !== 'context') {
-    env.DOCKER_HOST = ep.url;
+    // The CLI takes tcp:// (TLS from the user's DOCKER_TLS_* / DOCKER_CERT_PATH), not http(s)://.
+    env.DOCKER_HOST = ep.socketPath ? ep.url : `tcp://${ep.host}:${ep.port}`;
     delete env.DOCKER_CONTEXT;
   }
   const args = client.kind === 'buildx' ? ['buildx', 'build', '--load'] : ['build'];
