@@ -88,6 +88,18 @@ describe('BuildKit builds (real engine)', function () {
     assert.equal(journal.get(again.run.id)?.state, 'Succeeded');
   });
 
+  it('a heredoc the engine\'s built-in frontend cannot read fails naming the heredoc, its line and the fix', async () => {
+    // The test engine (20.10) has a built-in Dockerfile frontend older than heredocs (Dockerfile 1.4); without a
+    // `# syntax=` line (which would pull a frontend image) every client gets that frontend.
+    const dir = fixtureContext('buildkit-app');
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), ['FROM scratch', 'COPY busybox /bin/busybox', 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', 'RUN <<EOF', 'echo heredoc > /built', 'EOF', ''].join('\n'));
+    await assert.rejects(service().build(localTarget(dir, project)), (e: unknown) => {
+      assert.ok(e instanceof LocalError && e.code === 'build-failed', String(e));
+      assert.match(e.message, /unknown instruction.*predates heredocs, line 4: add "# syntax=docker\/dockerfile:1"/);
+      return true;
+    });
+  });
+
   it('plain Dockerfiles still build through the engine API (legacy builder)', async () => {
     const lines: string[] = [];
     await service().build(localTarget(fixtureContext('http-app'), project), { onLine: (l) => lines.push(l) });
