@@ -52,8 +52,8 @@ export function dockerClisOnPath(env: NodeJS.ProcessEnv = process.env): string[]
 function run(cli: string, args: string[], timeoutMs = 15_000): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     execFile(cli, args, { timeout: timeoutMs, env: { ...process.env, DOCKER_CLI_HINTS: 'false' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
-      resolve({ code, out: `${stdout}${stderr}` });
+      const code = (err as { code?: unknown } | null)?.code;
+      resolve({ code: !err ? 0 : typeof code === 'number' ? code : -1, out: `${stdout}${stderr}` });
     });
   });
 }
@@ -87,29 +87,40 @@ export function describeClient(c: BuildKitClient): string {
 }
 
 /**
- * Builds `req` with the client against the engine at `ep`. Build-arg values travel in the child's
- * environment (`--build-arg NAME`), never on its command line. Resolves with the image id.
+ * The client's command line and environment for `req` against the engine at `ep`. Build-arg values travel
+ * in the child's environment (`--build-arg NAME`), not on its command line where any process listing shows
+ * them; only names the CLI itself reads (PATH, DOCKER_*, ...) go as NAME=value.
  */
-export async function buildWithClient(client: BuildKitClient, ep: Endpoint, req: BuildRequest): Promise<{ imageId?: string }> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'helix-build-'));
-  const iidfile = path.join(tmp, 'iid');
-  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_BUILDKIT: '1', DOCKER_CLI_HINTS: 'false' };
+export function cliInvocation(client: BuildKitClient, ep: Endpoint, req: BuildRequest, iidfile: string, baseEnv: NodeJS.ProcessEnv = process.env): { args: string[]; env: NodeJS.ProcessEnv } {
+  const env: NodeJS.ProcessEnv = { ...baseEnv, DOCKER_BUILDKIT: '1', DOCKER_CLI_HINTS: 'false' };
   // A context endpoint keeps its TLS settings when the CLI resolves the same context itself.
   if (ep.source !== 'context') {
     // The CLI takes tcp:// (TLS from the user's DOCKER_TLS_* / DOCKER_CERT_PATH), not http(s)://.
     env.DOCKER_HOST = ep.socketPath ? ep.url : `tcp://${ep.host}:${ep.port}`;
     delete env.DOCKER_CONTEXT;
   }
+  // --load: a buildx builder of the docker driver loads anyway; another driver would keep the image to itself.
   const args = client.kind === 'buildx' ? ['buildx', 'build', '--load'] : ['build'];
   args.push(`--progress=${client.progress}`, '--iidfile', iidfile, '-t', req.tag, '-f', path.join(req.context, req.dockerfile ?? 'Dockerfile'));
   for (const [k, v] of Object.entries(req.buildArgs ?? {})) {
-    env[k] = v;
-    args.push('--build-arg', k);
+    if (/^(PATH|HOME|TMPDIR|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*)$/i.test(k) || !/^[A-Za-z_]\w*$/.test(k)) {
+      args.push('--build-arg', `${k}=${v}`);
+    } else {
+      env[k] = v;
+      args.push('--build-arg', k);
+    }
   }
   for (const [k, v] of Object.entries(req.labels ?? {})) args.push('--label', `${k}=${v}`);
   if (req.noCache) args.push('--no-cache');
   args.push(req.context);
+  return { args, env };
+}
 
+/** Builds `req` with the client against the engine at `ep`; resolves with the image id (from --iidfile). */
+export async function buildWithClient(client: BuildKitClient, ep: Endpoint, req: BuildRequest): Promise<{ imageId?: string }> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'helix-build-'));
+  const iidfile = path.join(tmp, 'iid');
+  const { args, env } = cliInvocation(client, ep, req, iidfile);
   const progress = new BuildKitProgress((l) => req.onLine?.(l));
   try {
     const code = await new Promise<number | 'cancelled'>((resolve, reject) => {

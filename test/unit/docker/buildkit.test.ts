@@ -1,4 +1,9 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cliInvocation, findBuildKitClient, type BuildKitClient } from '../../../src/providers/docker/buildkit-cli';
+import { parseHost } from '../../../src/providers/docker/connect';
 import { buildKitFeatures } from '../../../src/providers/docker/buildkit-features';
 import { BuildKitProgress } from '../../../src/providers/docker/buildkit-progress';
 
@@ -96,5 +101,55 @@ describe('BuildKit progress', () => {
     ]);
     assert.equal(p.failedStep, 'Step 2/2 : RUN --mount=type=cache,target=/c make');
     assert.equal(p.error, 'failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2');
+  });
+});
+
+describe('BuildKit client', () => {
+  const req = { context: '/src/app', dockerfile: 'docker/Dockerfile', tag: 'helix-demo-dev:latest', buildArgs: { TOKEN: 's3cret-value', PATH: '/opt/bin' }, labels: { 'helix.project': 'demo' }, noCache: true };
+  const buildx: BuildKitClient = { cli: '/usr/bin/docker', kind: 'buildx', version: 'v0.14.1', progress: 'rawjson' };
+  const classic: BuildKitClient = { cli: '/usr/bin/docker', kind: 'classic', version: '20.10.24', progress: 'plain' };
+
+  it('buildx: loads the image into the engine, JSON progress, the engine as DOCKER_HOST; build-arg values stay off the command line', () => {
+    const { args, env } = cliInvocation(buildx, parseHost('tcp://127.0.0.1:2375', 'setting'), req, '/tmp/iid', { DOCKER_CONTEXT: 'other', HOME: '/root' });
+    assert.deepEqual(args, ['buildx', 'build', '--load', '--progress=rawjson', '--iidfile', '/tmp/iid', '-t', 'helix-demo-dev:latest', '-f', '/src/app/docker/Dockerfile',
+      '--build-arg', 'TOKEN', '--build-arg', 'PATH=/opt/bin', '--label', 'helix.project=demo', '--no-cache', '/src/app']);
+    assert.ok(!args.join(' ').includes('s3cret-value'));
+    assert.equal(env.TOKEN, 's3cret-value');
+    assert.equal(env.DOCKER_HOST, 'tcp://127.0.0.1:2375');
+    assert.equal(env.DOCKER_CONTEXT, undefined);
+    assert.equal(env.HOME, '/root', 'the user\'s docker config and credentials stay as they are');
+  });
+
+  it('classic docker CLI: docker build with DOCKER_BUILDKIT=1; a context endpoint is left to the CLI', () => {
+    const { args, env } = cliInvocation(classic, { ...parseHost('unix:///run/user/1000/docker.sock', 'context') }, { context: '/src', tag: 't:1' }, '/tmp/iid', { DOCKER_CONTEXT: 'rootless' });
+    assert.deepEqual(args, ['build', '--progress=plain', '--iidfile', '/tmp/iid', '-t', 't:1', '-f', '/src/Dockerfile', '/src']);
+    assert.equal(env.DOCKER_BUILDKIT, '1');
+    assert.equal(env.DOCKER_HOST, undefined);
+    assert.equal(env.DOCKER_CONTEXT, 'rootless');
+  });
+
+  it('prefers a docker CLI with buildx (rawjson when its help lists it) over a classic one, and says why others cannot', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-clis-'));
+    const script = (name: string, body: string) => {
+      const p = path.join(dir, name);
+      fs.writeFileSync(p, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+      return p;
+    };
+    const modern = script('docker-28', 'case "$1" in --version) echo "Docker version 28.2.2, build e6534b4";; *) exit 1;; esac');
+    const old = script('docker-20', 'case "$1" in --version) echo "Docker version 20.10.24+dfsg1, build 297e128";; *) exit 1;; esac');
+    const withBuildx = script('docker-bx', 'if [ "$1" = buildx ] && [ "$2" = version ]; then echo "github.com/docker/buildx v0.14.1 59582f8"; exit 0; fi\nif [ "$1" = buildx ]; then echo "--progress string  Set type of progress output (auto, plain, rawjson, tty)"; exit 0; fi\nexit 1');
+    const podman = script('podman-docker', 'echo "podman version 4.3.1"');
+    try {
+      let found = await findBuildKitClient([modern, podman, old, withBuildx]);
+      assert.deepEqual(found.client, { cli: withBuildx, kind: 'buildx', version: 'v0.14.1', progress: 'rawjson' });
+      found = await findBuildKitClient([modern, podman, old]);
+      assert.deepEqual(found.client, { cli: old, kind: 'classic', version: '20.10.24', progress: 'plain' });
+      found = await findBuildKitClient([modern, podman]);
+      assert.equal(found.client, undefined);
+      assert.match(found.rejected.join('\n'), /docker-28 \(docker 28\.2\.2, which builds with BuildKit only through the buildx plugin/);
+      assert.match(found.rejected.join('\n'), /podman-docker \(not a docker CLI: podman version 4\.3\.1\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
