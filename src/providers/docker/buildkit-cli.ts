@@ -27,12 +27,18 @@ export interface BuildKitSearch {
   rejected: string[];
 }
 
-/** Every `docker` executable on PATH, in PATH order, each real file once. */
+// Where Docker Desktop and Homebrew put the CLI: an editor started from the macOS Dock has a PATH without them.
+const WELL_KNOWN = ['/usr/local/bin', '/opt/homebrew/bin', '/Applications/Docker.app/Contents/Resources/bin'];
+
+/** Every `docker` executable on PATH (then the well-known places), in that order, each real file once. */
 export function dockerClisOnPath(env: NodeJS.ProcessEnv = process.env): string[] {
   const names = process.platform === 'win32' ? ['docker.exe'] : ['docker'];
   const out: string[] = [];
   const seen = new Set<string>();
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+  const dirs = [...(env.PATH ?? '').split(path.delimiter), ...(process.platform === 'win32' ? [] : WELL_KNOWN)];
+  for (const dir of dirs) {
+    // A relative entry (".", "node_modules/.bin") would run whatever the workspace puts there.
+    if (!path.isAbsolute(dir)) continue;
     for (const n of names) {
       const p = path.join(dir, n);
       try {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cliInvocation, findBuildKitClient, type BuildKitClient } from '../../../src/providers/docker/buildkit-cli';
+import { cliInvocation, dockerClisOnPath, findBuildKitClient, type BuildKitClient } from '../../../src/providers/docker/buildkit-cli';
 import { parseHost } from '../../../src/providers/docker/connect';
 import { buildKitFeatures } from '../../../src/providers/docker/buildkit-features';
 import { BuildKitProgress } from '../../../src/providers/docker/buildkit-progress';
@@ -150,6 +150,28 @@ describe('BuildKit client', () => {
       assert.match(found.rejected.join('\n'), /podman-docker \(not a docker CLI: podman version 4\.3\.1\)/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('docker CLIs on PATH', () => {
+  it('lists each executable once in PATH order and ignores relative PATH entries', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-path-'));
+    const mk = (dir: string) => {
+      fs.mkdirSync(path.join(root, dir), { recursive: true });
+      const p = path.join(root, dir, 'docker');
+      fs.writeFileSync(p, '#!/bin/sh\n', { mode: 0o755 });
+      return p;
+    };
+    try {
+      const a = mk('a');
+      const b = mk('b');
+      fs.mkdirSync(path.join(root, 'c'));
+      fs.symlinkSync(a, path.join(root, 'c', 'docker'));
+      const found = dockerClisOnPath({ PATH: [path.join(root, 'b'), path.relative(process.cwd(), path.join(root, 'a')), path.join(root, 'c'), path.join(root, 'a')].join(path.delimiter) }).filter((p) => p.startsWith(root));
+      assert.deepEqual(found, [b, path.join(root, 'c', 'docker')]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });
