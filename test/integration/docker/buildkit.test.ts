@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Journal } from '../../../src/core/engine/journal';
 import { HealthService } from '../../../src/core/health/service';
@@ -98,6 +99,36 @@ describe('BuildKit builds (real engine)', function () {
       assert.match(e.message, /unknown instruction.*predates heredocs, line 4: add "# syntax=docker\/dockerfile:1"/);
       return true;
     });
+  });
+
+  it('an engine connection cut mid-build fails the BuildKit run with the engine-down error, as the API path does', async () => {
+    // A unix-socket relay to the test engine that the test cuts: to the client, a daemon that went away.
+    const relayPath = path.join(tmpRoot(), `relay-${uid()}.sock`);
+    const conns = new Set<net.Socket>();
+    const relay = net.createServer((c) => {
+      const u = net.connect(parseHost(dockerHost(), 'DOCKER_HOST').socketPath!);
+      conns.add(c).add(u);
+      c.pipe(u).pipe(c);
+      const drop = () => (c.destroy(), u.destroy());
+      c.on('error', drop).on('close', drop);
+      u.on('error', drop).on('close', drop);
+    });
+    await new Promise<void>((r) => relay.listen(relayPath, r));
+    const viaRelay = new DockerEngine(parseHost(`unix://${relayPath}`, 'setting'));
+    const build = service(viaRelay).build(target({ STEP: 'slow' }), {
+      onLine: (l) => {
+        if (!/slow step started/.test(l)) return;
+        relay.close();
+        for (const c of conns) c.destroy();
+      },
+    });
+    await assert.rejects(build, (e: unknown) => {
+      assert.ok(e instanceof LocalError && ['no-engine', 'daemon-stopped'].includes(e.code), `expected the engine-down error, got: ${String(e)}`);
+      return true;
+    });
+    const [run] = journal.list({ project });
+    assert.equal(run.state, 'Failed');
+    assert.ok(run.log.some((l) => /slow step started/.test(l)), 'the build had really started');
   });
 
   it('plain Dockerfiles still build through the engine API (legacy builder)', async () => {
