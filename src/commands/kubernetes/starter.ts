@@ -5,7 +5,7 @@ import type { Container } from '../../container';
 import { starterManifests } from '../../core/kubernetes/starter';
 import { pickProject, type EnvArg } from './pick';
 
-/** Writes deploy/k8s/{deployment,service}.yaml for a project; never overwrites without asking. */
+/** Writes deploy/k8s/{deployment,service,pvc}.yaml for a project; never overwrites without asking. */
 export async function writeStarterManifests(c: Container, arg?: EnvArg): Promise<void> {
   const project = await pickProject(c, arg);
   if (!project) return void vscode.window.showInformationMessage('Open a folder with a HelixDB project (helix.toml) first.');

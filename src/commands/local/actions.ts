@@ -48,7 +48,8 @@ export class LocalActions {
     const prefix = `[${kind} ${t.project.name}/${t.environment.name}]`;
     return (line) => {
       this.c.log.info(`${prefix} ${line}`);
-      if (report && (/^Step \d+\/\d+ :/.test(line) || /^(Starting|Waiting|Built)/.test(line))) report(line.slice(0, 120));
+      // Steps as the legacy builder ("Step 2/3 : RUN make") and BuildKit ("#6 [stage-0 2/3] RUN make") print them.
+      if (report && (/^Step \d+\/\d+ :|^#\d+ \[[^\]]*\d+\/\d+\] /.test(line) || /^(Starting|Waiting|Built)/.test(line))) report(line.slice(0, 120));
     };
   }
 

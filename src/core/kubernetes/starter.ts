@@ -2,7 +2,8 @@ import { stringify } from 'yaml';
 
 // Starter manifests for a helix v3 instance (helix-toml.md §3.4): HTTP on 8080, GET /healthz (liveness,
 // always 200 once up) and GET /readyz (readiness, 503 until indexes are ready), distroless image running as
-// uid 65532 - so runAsNonRoot and a read-only root filesystem work, with the data dir on a volume.
+// uid 65532 - so runAsNonRoot and a read-only root filesystem work, with the data dir on a PersistentVolumeClaim
+// so that a pod replacement (rollout, eviction, node loss) keeps the database.
 
 export interface StarterInput {
   /** Workload name, e.g. `helix-<project>`. */
@@ -11,6 +12,8 @@ export interface StarterInput {
   /** Image to run; `${image}` keeps it substituted per environment at plan time. */
   image?: string;
   replicas?: number;
+  /** Size of the data claim (default 10Gi); the cluster's default StorageClass provides it. */
+  storage?: string;
 }
 
 export interface StarterFile {
@@ -21,6 +24,7 @@ export interface StarterFile {
 export function starterManifests(input: StarterInput): StarterFile[] {
   const labels = { 'app.kubernetes.io/name': input.name, 'app.kubernetes.io/component': 'helixdb' };
   const meta = { name: input.name, ...(input.namespace ? { namespace: input.namespace } : {}), labels };
+  const claim = `${input.name}-data`;
   const probe = (path: string, failureThreshold: number) => ({ httpGet: { path, port: 'http' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold });
   const deployment = {
     apiVersion: 'apps/v1',
@@ -28,7 +32,7 @@ export function starterManifests(input: StarterInput): StarterFile[] {
     metadata: meta,
     spec: {
       replicas: input.replicas ?? 1,
-      // One writer per data volume: replace the pod instead of running two against the same data.
+      // One writer per data volume (a ReadWriteOnce claim): replace the pod instead of running two against the same data.
       strategy: { type: 'Recreate' },
       progressDeadlineSeconds: 600,
       selector: { matchLabels: { 'app.kubernetes.io/name': input.name } },
@@ -57,13 +61,18 @@ export function starterManifests(input: StarterInput): StarterFile[] {
             },
           ],
           volumes: [
-            // Replace with a PersistentVolumeClaim to keep data across pod restarts.
-            { name: 'data', emptyDir: {} },
+            { name: 'data', persistentVolumeClaim: { claimName: claim } },
             { name: 'tmp', emptyDir: {} },
           ],
         },
       },
     },
+  };
+  const pvc = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { ...meta, name: claim },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: input.storage ?? '10Gi' } } },
   };
   const service = {
     apiVersion: 'v1',
@@ -75,5 +84,6 @@ export function starterManifests(input: StarterInput): StarterFile[] {
   return [
     { name: 'deployment.yaml', text: header('Deployment') + stringify(deployment, { lineWidth: 0 }) },
     { name: 'service.yaml', text: header('Service') + stringify(service, { lineWidth: 0 }) },
+    { name: 'pvc.yaml', text: header('Data volume claim') + stringify(pvc, { lineWidth: 0 }) },
   ];
 }

@@ -18,6 +18,7 @@ import { LocalError } from '../../core/local/errors';
 import type { Disposable } from '../../core/engine/emitter';
 import { resolveEndpoint, type Endpoint, type ResolveOptions } from './connect';
 import { packContext } from './context';
+import { apiBuildsBuildKitDockerfiles, buildKitNeeds, buildWithBuildKit } from './buildkit';
 import { mapError } from './errors';
 
 /** The local loop's engine, through dockerode (Docker, or Podman's Docker-compatible API). */
@@ -25,7 +26,13 @@ export class DockerEngine implements ContainerEngine {
   readonly docker: Docker;
   readonly endpoint: string;
 
-  constructor(readonly ep: Endpoint) {
+  /**
+   * `dockerClis`: docker executables that may serve as BuildKit clients (default: every `docker` on PATH).
+   */
+  constructor(
+    readonly ep: Endpoint,
+    private readonly opts: { dockerClis?: string[] } = {},
+  ) {
     this.endpoint = ep.url;
     this.docker = ep.socketPath
       ? new Docker({ socketPath: ep.socketPath })
@@ -51,6 +58,8 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async build(req: BuildRequest): Promise<BuildResult> {
+    const needs = buildKitNeeds(req);
+    if (needs.length && !apiBuildsBuildKitDockerfiles(this.ep, await this.ping())) return buildWithBuildKit(this, req, needs, this.opts.dockerClis);
     const ctx = packContext(req.context, req.dockerfile);
     let stream: NodeJS.ReadableStream;
     try {

@@ -126,4 +126,20 @@ describe('a real daemon going away and coming back', function () {
     assert.equal(out.code, 'permission-denied', r.stdout);
     assert.match(out.message, /permission/i);
   });
+
+  it('refuses a BuildKit build with the same actionable error when the daemon is stopped, and the run is Failed', async () => {
+    // (Not mid-build: this daemon has no bridge, and BuildKit RUN steps need one.)
+    const engine = new DockerEngine(parseHost(`unix://${daemon.socket}`, 'setting'));
+    const project = `dk${uid()}`;
+    const svc = new LocalService({ engine, journal, health: new HealthService(), who: async () => 'test' });
+    await daemon.stop();
+    await assert.rejects(svc.build(localTarget(fixtureContext('buildkit-app'), project)), (e: unknown) => {
+      assert.ok(e instanceof LocalError && ['no-engine', 'daemon-stopped'].includes(e.code), `expected the engine-down error, got: ${String(e)}`);
+      return true;
+    });
+    const run = journal.list({ project })[0];
+    assert.equal(run.state, 'Failed');
+    assert.match(run.error ?? '', /not running|No container engine/);
+    await daemon.start();
+  });
 });
