@@ -79,6 +79,7 @@ export class PulumiProvider implements DeployProvider {
       signal: req.signal,
       onStderr: (l) => l.trim() && req.log(stripAnsi(l)),
       onSpawn: (pid) => req.spawned?.(pid),
+      outputBase: req.outputBase,
       killAfterMs: this.opts.killAfterMs,
     });
     if (r.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Pulumi stopped after the interrupt.', errorCode: 'cancelled', binding: saved };
@@ -158,6 +159,7 @@ export class PulumiProvider implements DeployProvider {
         if (/error:/i.test(l)) errors.push(stripAnsi(l).trim());
       },
       onSpawn: (pid) => req.spawned?.(pid),
+      outputBase: req.outputBase,
       killAfterMs: this.opts.killAfterMs,
     });
     if (r.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Pulumi finished the operations in flight and stopped. Run a new preview to see what remains.' };
