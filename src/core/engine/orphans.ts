@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isStalePlanError, isStateLockError, parseStreamLine } from '../plan/terraform/stream';
-import { readToolStatus, removeToolFiles, toolEnded, toolFiles, type ToolStatus } from '../process/survivor';
+import { readToolStatus, removeToolFiles, toolEnded, toolFiles, toolStarting, type ToolStatus } from '../process/survivor';
 import type { RunRecord } from './journal';
 import { pidAlive } from './locks';
 import type { RunState } from './states';
@@ -22,7 +22,8 @@ export function toolOutputBase(stateDir: string, runId: string): string {
 
 export interface RunningTool {
   tool: string;
-  pid: number;
+  /** Undefined while it is being started. */
+  pid?: number;
 }
 
 function outputBase(run: RunRecord): string | undefined {
@@ -40,6 +41,8 @@ export function runningTool(run: RunRecord): RunningTool | undefined {
     // The wrapper outlives the tool until the exit is written: alive wrapper = outcome not known yet.
     if (typeof status.pid === 'number' && pidAlive(status.pid)) return { tool, pid: status.pid };
     if (typeof status.wrapper === 'number' && pidAlive(status.wrapper)) return { tool, pid: status.pid ?? status.wrapper };
+    // Its owner died while starting it: give the wrapper the moment it needs to report.
+    if (toolStarting(status)) return { tool };
     return undefined;
   }
   const pid = run.meta?.toolPid;
@@ -47,7 +50,7 @@ export function runningTool(run: RunRecord): RunningTool | undefined {
 }
 
 export function stillRunningMessage(run: RunRecord, t: RunningTool): string {
-  return `${t.tool} (pid ${t.pid}) from run ${run.id} is still running; wait for it (its outcome is recorded when it ends)`;
+  return `${t.tool} (${t.pid === undefined ? 'starting' : `pid ${t.pid}`}) from run ${run.id} is still running; wait for it (its outcome is recorded when it ends)`;
 }
 
 /** The journal's `recoverRun`: 'keep' while the tool runs, else the outcome its exit (and log) show. */
@@ -71,9 +74,10 @@ function outcome(run: RunRecord, status: ToolStatus | undefined, base: string | 
     error: `Interrupted: the process running it stopped (crash, kill or window closed) before it finished. It was ${from}.${why ? ` ${why}` : ''}`,
     meta: { interruptedFrom: from },
   });
-  if (!status || !toolEnded(status) || status.error !== undefined) {
+  if (!status || status.error !== undefined || (status.pid === undefined && !toolEnded(status))) {
     return interrupted(from === 'Applying' ? `No ${tool} apply had started: nothing was applied.` : '');
   }
+  if (!toolEnded(status)) return interrupted(`${tool} ${status.command} (pid ${status.pid}) ended without a recorded exit: re-plan to see what the state holds.`);
   const toolExit = { command: status.command, code: status.code ?? null, signal: status.signal ?? null, interrupt: status.interrupt ?? null };
   const meta: Record<string, unknown> = { toolExit, recovered: `${tool} ended after the process that started it had stopped; this is its outcome` };
   const how = status.signal ? `was killed by ${status.signal}` : `exited ${status.code}`;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { readToolStatus, toolFiles, WRAPPER_SOURCE } from './survivor';
+import { readToolStatus, toolFiles, WRAPPER_SOURCE, writeStartingStatus } from './survivor';
 
 // The one way core/providers start outside programs: argument arrays only (never a shell string),
 // stdout/stderr split into lines as they arrive, and cancellation as an interrupt followed by a wait.
@@ -165,8 +165,9 @@ function runSurviving(command: string, args: readonly string[], opts: SpawnOptio
     const errLines = lineSplitter((l) => opts.onStderr?.(l));
     try {
       fs.mkdirSync(path.dirname(base), { recursive: true, mode: 0o700 });
-      // A status left by an earlier process of the same run must not describe this one.
-      fs.rmSync(files.status, { force: true });
+      // Replaces the status of an earlier process of the same run: from here on it describes this one.
+      const startedAt = new Date().toISOString();
+      writeStartingStatus(base, { command: args[0] ?? '', startedAt });
       const outFd = fs.openSync(files.out, 'w', 0o600);
       const errFd = fs.openSync(files.err, 'w', 0o600);
       const env = { ...(opts.env ?? process.env) };
@@ -185,6 +186,7 @@ function runSurviving(command: string, args: readonly string[], opts: SpawnOptio
         fs.closeSync(outFd); // the wrapper (and the tool) hold their own copies
         fs.closeSync(errFd);
       }
+      if (child.pid !== undefined) writeStartingStatus(base, { wrapper: child.pid, command: args[0] ?? '', startedAt });
       out = tail(files.out, (d) => {
         if (collect) stdout += d;
         outLines.push(d);
@@ -208,8 +210,15 @@ function runSurviving(command: string, args: readonly string[], opts: SpawnOptio
         /* read again on the next tick */
       }
     }, 50);
+    // Signals wait until the wrapper reported the tool started: before that it may not handle them yet.
+    let ready = false;
+    const queued: NodeJS.Signals[] = [];
     child.on('message', (m: { pid?: number; error?: string }) => {
-      if (typeof m?.pid === 'number') opts.onSpawn?.(m.pid);
+      if (typeof m?.pid === 'number') {
+        ready = true;
+        opts.onSpawn?.(m.pid);
+        for (const sig of queued.splice(0)) signalWrapper(sig);
+      }
       if (m?.error) startError = m.error;
     });
     if (opts.input !== undefined) {
@@ -217,6 +226,7 @@ function runSurviving(command: string, args: readonly string[], opts: SpawnOptio
       child.stdin!.end(opts.input);
     }
     const signalWrapper = (sig: NodeJS.Signals) => {
+      if (!ready && sig !== 'SIGKILL') return void queued.push(sig);
       if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
       try {
         // SIGINT/SIGTERM go to the wrapper, which forwards them to the tool only (terraform stops its

@@ -55,9 +55,24 @@ export function toolEnded(s: ToolStatus): boolean {
   return s.error !== undefined || s.code !== undefined || s.signal !== undefined;
 }
 
+/**
+ * Written by the starting process before and right after it spawns the wrapper, so that a crash at any
+ * point leaves a trace: a status without pids is a tool about to start (see `toolStarting`).
+ */
+export function writeStartingStatus(base: string, s: ToolStatus): void {
+  const file = toolFiles(base).status;
+  fs.writeFileSync(`${file}.p.tmp`, JSON.stringify(s), { mode: 0o600 });
+  fs.renameSync(`${file}.p.tmp`, file);
+}
+
+/** A status written before the wrapper reported: the tool may be starting (within `ms` of startedAt). */
+export function toolStarting(s: ToolStatus, now = Date.now(), ms = 10_000): boolean {
+  return s.pid === undefined && !toolEnded(s) && now - Date.parse(s.startedAt ?? '') < ms;
+}
+
 export async function removeToolFiles(base: string): Promise<void> {
   const f = toolFiles(base);
-  await Promise.all([f.out, f.err, f.status, `${f.status}.tmp`].map((p) => fs.promises.rm(p, { force: true }).catch(() => undefined)));
+  await Promise.all([f.out, f.err, f.status, `${f.status}.tmp`, `${f.status}.p.tmp`].map((p) => fs.promises.rm(p, { force: true }).catch(() => undefined)));
 }
 
 /** argv after `--`: status file, "1" to drop ELECTRON_RUN_AS_NODE (we added it), command, args... */
@@ -77,14 +92,16 @@ const tell = (m) => {
   try { if (process.send && process.connected) process.send(m, () => { try { process.disconnect(); } catch {} }); } catch {}
 };
 let interrupt = null;
-const child = spawn(command, args, { stdio: 'inherit', env });
+let child;
+process.on('SIGHUP', () => {});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { interrupt = interrupt || sig; try { if (child) child.kill(sig); } catch {} });
+child = spawn(command, args, { stdio: 'inherit', env });
 const base = { pid: child.pid, wrapper: process.pid, command: args[0] || '', startedAt: new Date().toISOString() };
 if (child.pid !== undefined) {
   write(base);
+  if (interrupt) try { child.kill(interrupt); } catch {}
   tell({ pid: child.pid });
 }
-process.on('SIGHUP', () => {});
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { interrupt = interrupt || sig; try { child.kill(sig); } catch {} });
 child.on('error', (e) => {
   write({ ...base, error: e.code || String(e.message), endedAt: new Date().toISOString() });
   tell({ error: e.code || String(e.message) });

@@ -110,7 +110,7 @@ export class TerraformProvider implements DeployProvider {
 
   async apply(req: ApplyRequest): Promise<ApplyResult> {
     const prep = await this.prepare(req, false);
-    if (prep) return { outcome: 'failed', error: prep };
+    if (prep) return req.signal.aborted ? { outcome: 'cancelled', error: 'Cancelled before terraform apply started. Nothing was applied.' } : { outcome: 'failed', error: prep };
     // With a plan file terraform neither asks nor needs -auto-approve: it applies exactly that file.
     const started = new Set<string>();
     const completed: string[] = [];
