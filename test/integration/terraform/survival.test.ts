@@ -45,7 +45,13 @@ function cli(args: string[], cwd: string, e: NodeJS.ProcessEnv) {
 function tfState(dir: string): { serial: number; app?: string; after?: string; tainted: boolean } {
   const file = path.join(dir, 'infra', 'terraform.tfstate');
   if (!fs.existsSync(file)) return { serial: 0, tainted: false };
-  const s = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const text = fs.readFileSync(file, 'utf8');
+  let s;
+  try {
+    s = JSON.parse(text);
+  } catch {
+    throw new Error(`${file} is torn (${text.length} bytes): terraform was killed while writing it, or still writes it although the run is recorded as over`);
+  }
   const out: { serial: number; app?: string; after?: string; tainted: boolean } = { serial: s.serial, tainted: false };
   for (const r of s.resources ?? []) {
     for (const i of r.instances ?? []) {
