@@ -248,18 +248,22 @@ function runSurviving(command: string, args: readonly string[], opts: SpawnOptio
       if (opts.signal.aborted) onAbort();
       else opts.signal.addEventListener('abort', onAbort, { once: true });
     }
+    let settled = false;
     const done = () => {
+      settled = true;
       clearInterval(poll);
       timers.forEach(clearTimeout);
       opts.signal?.removeEventListener('abort', onAbort);
     };
     child.on('error', (e) => {
+      if (settled) return;
       done();
       out.close();
       err.close();
       reject(e);
     });
     child.on('exit', (wrapperCode, wrapperSignal) => {
+      if (settled) return;
       done();
       try {
         out.poll();
