@@ -65,9 +65,9 @@ export function writeStartingStatus(base: string, s: ToolStatus): void {
   fs.renameSync(`${file}.p.tmp`, file);
 }
 
-/** A status written before the wrapper reported: the tool may be starting (within `ms` of startedAt). */
+/** A status written just before the wrapper was spawned: it may be starting (within `ms` of startedAt). */
 export function toolStarting(s: ToolStatus, now = Date.now(), ms = 10_000): boolean {
-  return s.pid === undefined && !toolEnded(s) && now - Date.parse(s.startedAt ?? '') < ms;
+  return s.pid === undefined && s.wrapper === undefined && !toolEnded(s) && now - Date.parse(s.startedAt ?? '') < ms;
 }
 
 export async function removeToolFiles(base: string): Promise<void> {
