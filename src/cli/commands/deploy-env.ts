@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readProject } from '../../core/config/project';
 import { HeadlessDeployEngine } from '../../core/engine/headless';
 import { EngineError } from '../../core/engine/errors';
-import { Journal } from '../../core/engine/journal';
+import { isTerminal, Journal } from '../../core/engine/journal';
 import { LockManager } from '../../core/engine/locks';
 import { recoverOrphanedRun } from '../../core/engine/orphans';
 import { deployTargetFor, TargetError, type DeployTarget } from '../../core/engine/target';
@@ -84,7 +84,7 @@ const SIGNAL_EXIT: Record<(typeof INTERRUPTS)[number], number> = { SIGHUP: 129, 
  * run: the tool gets its interrupt, we wait for it and record what it really did (an apply that completed
  * anyway is Applied). A second signal says we are still waiting; a third stops waiting and exits 128+signal,
  * leaving the tool to finish on its own (it runs detached; the next helix-deploy run records its outcome).
- * A signal before any run began exits at once: nothing was started.
+ * A signal before any run began exits at once (nothing was started); one after the run ended changes nothing.
  */
 export function cancelOnSigint(engine: HeadlessDeployEngine, environment: string): { dispose(): void } {
   let count = 0;
@@ -101,11 +101,13 @@ export function cancelOnSigint(engine: HeadlessDeployEngine, environment: string
   process.stderr.on('error', ignore);
   const onSignal = (sig: (typeof INTERRUPTS)[number]) => {
     count++;
-    const active = engine.list({ active: true, environment });
-    if (!active.length) {
+    const mine = engine.list({ environment }).filter((r) => r.pid === process.pid);
+    const active = mine.filter((r) => !isTerminal(r.state));
+    if (!mine.length) {
       say(`${sig}: no run had started; exiting.`);
       process.exit(SIGNAL_EXIT[sig]);
     }
+    if (!active.length) return say(`${sig}: the run is over (${mine[0].state}); finishing.`);
     const tool = String(active[0].meta?.tool ?? 'the tool');
     if (count === 1) {
       say(`${sig}: interrupting ${tool} and waiting for it to stop cleanly (it finishes the operations in flight).`);

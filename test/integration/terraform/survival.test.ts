@@ -83,6 +83,29 @@ async function settledApply(dir: string, startedAfter: string): Promise<RunRecor
   }
 }
 
+/** A terraform that, after an apply, takes a moment to exit (as it does writing state and outputs). */
+function slowTerraform(dir: string): string {
+  const shim = path.join(dir, 'terraform-shim.js');
+  fs.writeFileSync(
+    shim,
+    `#!${process.execPath}
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+let done = false;
+const child = spawn('terraform', process.argv.slice(2), { stdio: 'inherit' });
+process.on('SIGINT', () => { if (!done) child.kill('SIGINT'); });
+child.on('exit', (code) => {
+  done = true;
+  if (process.argv[2] !== 'apply') process.exit(code ?? 1);
+  if (process.env.SHIM_MARKER) fs.writeFileSync(process.env.SHIM_MARKER, String(code));
+  setTimeout(() => process.exit(code ?? 1), 2000);
+});
+`,
+    { mode: 0o755 },
+  );
+  return shim;
+}
+
 function mulberry32(seed: number): () => number {
   let a = seed;
   return () => {
@@ -164,25 +187,7 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
 
   it('Ctrl-C after terraform finished the apply: Applied, exit 0, deployed record present', async () => {
     const dir = project('late-sigint');
-    // A terraform that finishes the apply and then takes a moment to exit (writing state, outputs).
-    const shim = path.join(dir, 'terraform-shim.js');
-    fs.writeFileSync(
-      shim,
-      `#!${process.execPath}
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-let done = false;
-const child = spawn('terraform', process.argv.slice(2), { stdio: 'inherit' });
-process.on('SIGINT', () => { if (!done) child.kill('SIGINT'); });
-child.on('exit', (code) => {
-  done = true;
-  if (process.argv[2] !== 'apply') process.exit(code ?? 1);
-  fs.writeFileSync(process.env.SHIM_MARKER, String(code));
-  setTimeout(() => process.exit(code ?? 1), 1500);
-});
-`,
-      { mode: 0o755 },
-    );
+    const shim = slowTerraform(dir);
     const marker = path.join(dir, 'applied');
     const e = env('r1', { HELIX_DEPLOY_TERRAFORM_PATH: shim, SHIM_MARKER: marker });
     const planFile = path.join(dir, 'out.plan');
@@ -202,6 +207,34 @@ child.on('exit', (code) => {
     assert.equal(run.state, 'Applied', run.error);
     assert.ok(run.meta?.deployed, 'deployed record');
     assert.deepEqual(tfState(dir), { serial: tfState(dir).serial, app: 'r1', after: 'r1', tainted: false });
+  });
+
+  it('SIGHUP interrupts like Ctrl-C; a second signal says it is still waiting, a third stops waiting; the outcome is still recorded', async () => {
+    // Terraform stops at once on the interrupt; the wrapper around it takes 2 s more to exit.
+    const dir = project('hup', TF.replace('command = "sleep 0.4"', 'command = "sleep 3"'));
+    const e = env('r1', { HELIX_DEPLOY_TERRAFORM_PATH: slowTerraform(dir) });
+    const planFile = path.join(dir, 'out.plan');
+    assert.equal(cli(['plan', 'staging', '--out', planFile, '--quiet'], dir, e).code, 2);
+    const child = spawn(process.execPath, [CLI, 'apply', 'staging', '--plan', planFile], { cwd: dir, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await waitFor(() => /terraform_data\.app: Provisioning with 'local-exec'/.test(stderr), 60_000, 'terraform to be mid-apply');
+    child.kill('SIGHUP');
+    await waitFor(() => /SIGHUP: interrupting terraform and waiting/.test(stderr), 10_000, 'the first signal to be handled');
+    child.kill('SIGTERM');
+    await waitFor(() => /SIGTERM: still waiting/.test(stderr), 10_000, 'the second signal to be handled');
+    assert.match(stderr, /SIGTERM: still waiting for terraform to stop\. Interrupt once more to stop waiting: terraform then keeps running on its own/, stderr);
+    // The third stops waiting: exit 130 at once; the tool ends on its own and the next open records it.
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /SIGINT: no longer waiting; terraform keeps running on its own/);
+    const run = (await settledApply(dir, '0'))!;
+    assert.ok(run.meta?.recovered, 'recorded by the next process');
+    assert.equal((run.meta?.toolExit as { interrupt: string }).interrupt, 'SIGINT');
+    const s = tfState(dir);
+    assert.equal(run.state === 'Applied', s.app === 'r1' && s.after === 'r1' && !s.tainted, `${run.state} ${JSON.stringify(s)}`);
   });
 
   it('an orphaned terraform keeps the environment locked with a message, then is recorded with its real outcome', async () => {
