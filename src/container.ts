@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { Journal } from './core/engine/journal';
+import { recoverOrphanedRun } from './core/engine/orphans';
 import { ProjectIndex } from './services/projects';
 
 /**
@@ -23,7 +24,8 @@ export class Container implements vscode.Disposable {
     this.log = this.own(vscode.window.createOutputChannel('Helix Deploy', { log: true }));
     this.projects = this.own(new ProjectIndex(this.log));
     const storage = context.storageUri ?? context.globalStorageUri;
-    this.journal = Journal.open(path.join(storage.fsPath, 'runs.journal'));
+    // recoverRun: a run whose window died while its terraform/pulumi ran on gets the tool's real outcome.
+    this.journal = Journal.open(path.join(storage.fsPath, 'runs.journal'), { recoverRun: recoverOrphanedRun });
     this.journal.catch((err) => this.log.error(`Run history could not be opened: ${err instanceof Error ? err.message : String(err)}`));
     this.own({ dispose: () => void this.journal.then((j) => j.close(), () => undefined) });
   }

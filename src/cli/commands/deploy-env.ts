@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { readProject } from '../../core/config/project';
 import { HeadlessDeployEngine } from '../../core/engine/headless';
 import { EngineError } from '../../core/engine/errors';
-import { Journal } from '../../core/engine/journal';
+import { isTerminal, Journal } from '../../core/engine/journal';
 import { LockManager } from '../../core/engine/locks';
+import { recoverOrphanedRun } from '../../core/engine/orphans';
 import { deployTargetFor, TargetError, type DeployTarget } from '../../core/engine/target';
 import { whoAmI } from '../../core/engine/who';
 import { Redactor } from '../../core/process/redact';
@@ -40,7 +41,8 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
   }
   const stateDir = path.join(dir, '.helix');
   const redactor = new Redactor();
-  const journal = await Journal.open(path.join(stateDir, 'runs.jsonl'), { redact: (s) => redactor.redact(s) });
+  // recoverRun: a run whose CLI died while its terraform ran on gets terraform's real outcome (./orphans.ts).
+  const journal = await Journal.open(path.join(stateDir, 'runs.jsonl'), { redact: (s) => redactor.redact(s), recoverRun: recoverOrphanedRun });
   const engine = new HeadlessDeployEngine({
     journal,
     redactor,
@@ -92,13 +94,59 @@ export function streamLogs(engine: HeadlessDeployEngine, quiet: boolean): { disp
   });
 }
 
-/** Ctrl-C cancels the environment's active run (terraform gets its interrupt, the run ends Cancelled). */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Exit status when we stop waiting (128 + the signal's number, as a shell reports a process killed by it). */
+const SIGNAL_EXIT: Record<(typeof INTERRUPTS)[number], number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Ctrl-C (SIGINT), SIGTERM (CI cancellation) and SIGHUP (closed terminal) all cancel the environment's active
+ * run: the tool gets its interrupt, we wait for it and record what it really did (an apply that completed
+ * anyway is Applied). A second signal says we are still waiting; a third stops waiting and exits 128+signal,
+ * leaving the tool to finish on its own (it runs detached; the next helix-deploy run records its outcome).
+ * A signal before any run began exits at once (nothing was started); one after the run ended changes nothing.
+ */
 export function cancelOnSigint(engine: HeadlessDeployEngine, environment: string): { dispose(): void } {
-  const onSigint = () => {
-    for (const r of engine.list({ active: true, environment })) void engine.cancel(r.id, 'Ctrl-C');
+  let count = 0;
+  const say = (text: string) => {
+    try {
+      process.stderr.write(`helix-deploy: ${text}\n`);
+    } catch {
+      /* the terminal may be gone (SIGHUP) */
+    }
   };
-  process.on('SIGINT', onSigint);
-  return { dispose: () => void process.off('SIGINT', onSigint) };
+  // After SIGHUP the terminal is gone: a failed write must not end the process while the tool is waited for.
+  const ignore = () => undefined;
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
+  const onSignal = (sig: (typeof INTERRUPTS)[number]) => {
+    count++;
+    const mine = engine.list({ environment }).filter((r) => r.pid === process.pid);
+    const active = mine.filter((r) => !isTerminal(r.state));
+    if (!mine.length) {
+      say(`${sig}: no run had started; exiting.`);
+      process.exit(SIGNAL_EXIT[sig]);
+    }
+    if (!active.length) return say(`${sig}: the run is over (${mine[0].state}); finishing.`);
+    const tool = String(active[0].meta?.tool ?? 'the tool');
+    if (count === 1) {
+      say(`${sig}: interrupting ${tool} and waiting for it to stop cleanly (it finishes the operations in flight).`);
+      for (const r of active) void engine.cancel(r.id, sig === 'SIGINT' ? 'Ctrl-C' : sig);
+    } else if (count === 2) {
+      say(`${sig}: still waiting for ${tool} to stop. Interrupt once more to stop waiting: ${tool} then keeps running on its own, the environment stays locked until it ends, and the next helix-deploy run records its outcome.`);
+    } else {
+      say(`${sig}: no longer waiting; ${tool} keeps running on its own (run ${active[0].id}).`);
+      process.exit(SIGNAL_EXIT[sig]);
+    }
+  };
+  const handlers = INTERRUPTS.map((sig) => [sig, () => onSignal(sig)] as const);
+  for (const [sig, h] of handlers) process.on(sig, h);
+  return {
+    dispose: () => {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      process.stdout.off('error', ignore);
+      process.stderr.off('error', ignore);
+    },
+  };
 }
 
 /** Prints an engine error with its actions as hints; returns the exit code. */

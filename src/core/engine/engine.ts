@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { redactValue } from '../plan/diff';
 import { Redactor } from '../process/redact';
@@ -13,6 +14,8 @@ import { isTerminal, type RunState } from './states';
 import { canRollback, deployedRecord, terraformRollback, type RollbackPlan } from './rollback';
 import { defaultContext, outsideProjectNotice, resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
+import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } from './orphans';
+import { readToolStatus, removeToolFiles, toolEnded } from '../process/survivor';
 
 // The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
 // Pulumi alike. It owns run states (through the machine), one lock per environment, plan expiry and the
@@ -187,7 +190,8 @@ export class DeployEngine {
         id, kind, who, state,
         project: target.project.name,
         environment: target.environment.name,
-        meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, ...meta },
+        // toolOutput: where its tools write output and exit status, so a later process can find an orphan.
+        meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, toolOutput: toolOutputBase(this.opts.stateDir, id), ...meta },
       });
     } catch (err) {
       this.active.delete(id);
@@ -264,6 +268,8 @@ export class DeployEngine {
       a.controller.abort();
       return a.done;
     }
+    // The tool already ended and its outcome is being recorded: that outcome stands (never "discarded").
+    if (a?.done && (run.state === 'Planning' || run.state === 'Applying')) return a.done;
     await this.finish(runId, 'Cancelled', `Discarded${who ? ` by ${who}` : ''}. Nothing was applied.`);
     return this.snapshot(runId);
   }
@@ -360,13 +366,15 @@ export class DeployEngine {
         a.controller = undefined;
         return await this.finish(id, 'Cancelled', 'Cancelled before the tool started. Nothing was applied.');
       }
+      // What is being deployed, secrets left out: what a later rollback re-plans (./rollback.ts). Recorded
+      // before the tool runs, so an apply that completes after this process died still gets it (./orphans.ts).
+      const deployed = a.destroy ? undefined : a.deployed ?? deployedRecord(a.resolved, a.context ?? defaultContext(a.target), this.redactor);
+      if (deployed) await this.opts.journal.patch(id, { deploying: deployed });
       const res = await provider.apply({ ...this.request(id, a), planFile: a.planFile, destroy: a.destroy });
       a.controller = undefined;
       const outputs = res.outputs ? this.redactDeep(res.outputs) : undefined;
       switch (res.outcome) {
         case 'applied': {
-          // What was deployed, secrets left out: what a later rollback re-plans (./rollback.ts).
-          const deployed = a.destroy ? undefined : a.deployed ?? deployedRecord(a.resolved, a.context ?? defaultContext(a.target), this.redactor);
           return await this.finish(id, 'Applied', undefined, { ...(outputs ? { outputs } : {}), ...(deployed ? { deployed } : {}) });
         }
         case 'stale':
@@ -400,7 +408,13 @@ export class DeployEngine {
         this.events.fire({ type: 'progress', runId: id, event });
       },
       spawned: (pid) => void this.opts.journal.patch(id, { toolPid: pid }).catch(() => undefined),
+      outputBase: this.toolOutput(id),
     };
+  }
+
+  private toolOutput(id: string): string {
+    const base = this.opts.journal.get(id)?.meta?.toolOutput;
+    return typeof base === 'string' ? base : toolOutputBase(this.opts.stateDir, id);
   }
 
   /** Ends a run in a terminal state: journal, lock released, plan file (secrets) deleted, timer cleared. */
@@ -416,8 +430,17 @@ export class DeployEngine {
       // The plan file holds secrets in plain text: gone before the run is recorded as over.
       if (a.planFile) await fs.promises.rm(a.planFile, { force: true }).catch(() => undefined);
     }
+    // The tool's own exit (status file of ../process/survivor.ts) goes into the record: what really happened.
+    const output = this.toolOutput(id);
+    const status = readToolStatus(output);
+    const toolExit = status && toolEnded(status) ? { command: status.command, code: status.code ?? null, signal: status.signal ?? null, interrupt: status.interrupt ?? null } : undefined;
     // Re-check: another path (expiry timer, cancel) may have ended it while the file was removed.
-    if (ending && !isTerminal(this.opts.journal.get(id)!.state)) await this.opts.journal.end(id, state, error === undefined ? undefined : this.redactor.redact(error), meta);
+    if (ending && !isTerminal(this.opts.journal.get(id)!.state)) {
+      await this.opts.journal.end(id, state, error === undefined ? undefined : this.redactor.redact(error), toolExit ? { ...meta, toolExit } : meta);
+    }
+    // Unredacted tool output: removed once the outcome is recorded (not before: a crash in between leaves
+    // the files for the next process to read the outcome from).
+    if (isTerminal(this.opts.journal.get(id)!.state)) await removeToolFiles(output);
     if (a) await a.locks.release(a.lockKey, id).catch(() => undefined);
     this.forgetOldRuns();
     return this.snapshot(id)!;
@@ -454,8 +477,15 @@ export class DeployEngine {
   private async lockIsStale(holder: LockInfo, ownerDead: boolean): Promise<boolean> {
     const run = this.opts.journal.get(holder.runId);
     if (ownerDead) {
-      const toolPid = run?.meta?.toolPid;
-      return !(typeof toolPid === 'number' && pidAlive(toolPid));
+      if (!run) return true;
+      if (runningTool(run)) return false; // an orphaned tool still changes things: see busyError
+      if (!isTerminal(run.state) && !this.active.has(run.id)) {
+        // Its tool ended after this journal was opened: record the outcome it shows now.
+        const found = await recoverOrphanedRun(run).catch(() => undefined);
+        if (found && found !== 'keep' && isTerminal(found.state)) await this.opts.journal.end(run.id, found.state, found.error, found.meta).catch(() => undefined);
+        else if (found !== 'keep') await this.opts.journal.end(run.id, 'Interrupted', `Interrupted: the process running it stopped before it finished. It was ${run.state}.`, { interruptedFrom: run.state }).catch(() => undefined);
+      }
+      return true;
     }
     if (!run) return false; // owned by another live process with its own journal (e.g. the CLI)
     if (isTerminal(run.state)) return true;
@@ -469,11 +499,10 @@ export class DeployEngine {
 
   private busyError(err: EnvironmentBusyError): EngineError {
     const run = this.opts.journal.get(err.holder.runId);
-    const toolPid = run?.meta?.toolPid;
+    const ownerDead = err.holder.host === os.hostname() && !pidAlive(err.holder.pid);
+    const tool = run && (ownerDead || isTerminal(run.state)) ? runningTool(run) : undefined;
     let msg = err.message;
-    if (run && isTerminal(run.state) && typeof toolPid === 'number' && pidAlive(toolPid)) {
-      msg += `; that run was ${run.state} but its ${String(run.meta?.tool ?? 'tool')} process (pid ${toolPid}) is still running and may hold the state. Wait for it to exit.`;
-    }
+    if (run && tool) msg += `; ${stillRunningMessage(run, tool)}.`;
     return new EngineError('busy', msg, ['Show Run'], { runId: err.holder.runId });
   }
 

@@ -81,6 +81,12 @@ export interface JournalOptions {
    * (and flush pending lines first), so a crash loses at most this much log, never a state.
    */
   logFlushMs?: number;
+  /**
+   * Called for each run left non-terminal by a dead owner process: its real outcome (e.g. from the exit
+   * status of a tool that outlived the owner, ./orphans.ts), or 'keep' to leave it open (its tool still
+   * runs). Absent, or when it fails: the run becomes Interrupted.
+   */
+  recoverRun?: (run: RunRecord) => Promise<{ state: RunState; error?: string; meta?: Record<string, unknown> } | 'keep'>;
 }
 
 const INTERRUPTED_MESSAGE = 'Interrupted: the process running it stopped (crash or window closed) before it finished.';
@@ -100,6 +106,7 @@ export class Journal {
   private readonly compactBytes: number;
   private readonly keepRuns: number;
   private readonly logFlushMs: number;
+  private readonly recoverRun: JournalOptions['recoverRun'];
 
   /** Fires after a change is durable. */
   readonly onDidChange: Event<JournalChange> = this.changed.event;
@@ -114,6 +121,7 @@ export class Journal {
     this.compactBytes = opts.compactBytes ?? 8 * 1024 * 1024;
     this.keepRuns = opts.keepRuns ?? 1000;
     this.logFlushMs = opts.logFlushMs ?? 100;
+    this.recoverRun = opts.recoverRun;
   }
 
   static async open(file: string, opts: JournalOptions = {}): Promise<Journal> {
@@ -202,7 +210,10 @@ export class Journal {
       if (isTerminal(r.state)) continue;
       const ownedElsewhere = r.host === host && r.pid !== undefined && r.pid !== process.pid && pidAlive(r.pid);
       if (ownedElsewhere) continue;
-      await this.end(r.id, 'Interrupted', `${INTERRUPTED_MESSAGE} It was ${r.state}.`, { interruptedFrom: r.state });
+      const found = this.recoverRun ? await this.recoverRun(r).catch(() => undefined) : undefined;
+      if (found === 'keep') continue;
+      if (found && isTerminal(found.state)) await this.end(r.id, found.state, found.error, found.meta);
+      else await this.end(r.id, 'Interrupted', `${INTERRUPTED_MESSAGE} It was ${r.state}.`, { interruptedFrom: r.state });
     }
   }
 

@@ -33,6 +33,11 @@ export interface ToolRequest {
   progress(e: ProgressEvent): void;
   /** The tool's pid, recorded so a crash can report an orphan still holding the state. */
   spawned?(pid: number): void;
+  /**
+   * Where a tool that changes things writes its output and exit status so it survives this process
+   * (SpawnOptions.outputBase, ../process/survivor.ts). The engine removes the files when the run ends.
+   */
+  outputBase?: string;
 }
 
 export interface PlanRequest extends ToolRequest {

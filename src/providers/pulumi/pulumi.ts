@@ -79,6 +79,7 @@ export class PulumiProvider implements DeployProvider {
       signal: req.signal,
       onStderr: (l) => l.trim() && req.log(stripAnsi(l)),
       onSpawn: (pid) => req.spawned?.(pid),
+      outputBase: req.outputBase,
       killAfterMs: this.opts.killAfterMs,
     });
     if (r.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Pulumi stopped after the interrupt.', errorCode: 'cancelled', binding: saved };
@@ -158,10 +159,12 @@ export class PulumiProvider implements DeployProvider {
         if (/error:/i.test(l)) errors.push(stripAnsi(l).trim());
       },
       onSpawn: (pid) => req.spawned?.(pid),
+      outputBase: req.outputBase,
       killAfterMs: this.opts.killAfterMs,
     });
-    if (r.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Pulumi finished the operations in flight and stopped. Run a new preview to see what remains.' };
+    // Pulumi's exit decides: an update that completed as the interrupt arrived is applied.
     if (r.code === 0 && !failed) return { outcome: 'applied' };
+    if (r.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Pulumi finished the operations in flight and stopped. Run a new preview to see what remains.' };
     const text = errors.join('\n') || `pulumi ${args[0]} failed (exit ${r.code})`;
     if (isLocked(text)) return { outcome: 'locked', error: `The Pulumi stack is locked by another update. Wait for it to finish; if it crashed, run \`pulumi cancel\` yourself (Helix Deploy never does). ${text}` };
     if (/plan.*(does not match|mismatch|exceed)|constraint/i.test(text)) return { outcome: 'stale', error: `The saved plan no longer matches the stack: ${text}. Nothing beyond the plan was applied; re-plan.` };

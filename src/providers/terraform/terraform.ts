@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ApplyRequest, ApplyResult, DeployProvider, PlanRequest, PlanResult, ToolRequest, ToolStatus } from '../../core/engine/provider';
+import type { ApplyRequest, ApplyResult, DeployProvider, PlanRequest, PlanResult, ProgressEvent, ToolRequest, ToolStatus } from '../../core/engine/provider';
+import { cancelledApplyMessage } from '../../core/engine/orphans';
 import type { PlanDiagnostic, PlanModel } from '../../core/plan/model';
 import { parseTerraformShow } from '../../core/plan/terraform/show';
 import { isStalePlanError, isStateLockError, needsInit, parseStreamLine, type StreamLine } from '../../core/plan/terraform/stream';
@@ -109,13 +110,23 @@ export class TerraformProvider implements DeployProvider {
 
   async apply(req: ApplyRequest): Promise<ApplyResult> {
     const prep = await this.prepare(req, false);
-    if (prep) return { outcome: 'failed', error: prep };
+    if (prep) return req.signal.aborted ? { outcome: 'cancelled', error: 'Cancelled before terraform apply started. Nothing was applied.' } : { outcome: 'failed', error: prep };
     // With a plan file terraform neither asks nor needs -auto-approve: it applies exactly that file.
-    const { result, diags, outputs } = await this.stream(['apply', '-input=false', '-json', '-lock-timeout=0s', req.planFile], req);
-    if (result.cancelled) {
-      return { outcome: 'cancelled', error: 'Cancelled: Terraform stopped after the interrupt. Changes finished before the interrupt are applied and recorded in the state; re-plan to see what remains.' };
-    }
+    const started = new Set<string>();
+    const completed: string[] = [];
+    const progress = (e: ProgressEvent) => {
+      if (e.kind === 'apply-start') started.add(e.address);
+      if (e.kind === 'apply-complete') {
+        started.delete(e.address);
+        completed.push(`${e.address} (${e.action})`);
+      }
+      req.progress(e);
+    };
+    const { result, diags, outputs } = await this.stream(['apply', '-input=false', '-json', '-lock-timeout=0s', req.planFile], { ...req, progress });
+    // Terraform's exit decides, not whether we asked it to stop: an interrupt that arrives as the apply
+    // completes still leaves a completed apply (exit 0).
     if (result.code === 0) return { outcome: 'applied', outputs };
+    if (result.cancelled) return { outcome: 'cancelled', error: cancelledApplyMessage(completed, [...started]) };
     if (diags.some(isStalePlanError)) return { outcome: 'stale', error: STALE_MESSAGE };
     const lock = diags.find((d) => d.severity === 'error' && isStateLockError(d));
     if (lock) return { outcome: 'locked', error: describeStateLock(lock, req.dir) };
@@ -164,6 +175,7 @@ export class TerraformProvider implements DeployProvider {
       onStdout: (l) => l.trim() && req.log(l),
       onStderr: (l) => l.trim() && req.log(l),
       onSpawn: (pid) => req.spawned?.(pid),
+      outputBase: req.outputBase,
       killAfterMs: this.opts.killAfterMs,
     });
     if (r.cancelled) return 'Cancelled during terraform init.';
@@ -191,6 +203,7 @@ export class TerraformProvider implements DeployProvider {
       onStdout: onLine,
       onStderr: onLine,
       onSpawn: (pid) => req.spawned?.(pid),
+      outputBase: req.outputBase,
       killAfterMs: this.opts.killAfterMs,
     });
     return { result, diags, outputs };
