@@ -5,7 +5,7 @@ import { redactValue } from '../plan/diff';
 import { Redactor } from '../process/redact';
 import { Emitter, type Event } from './emitter';
 import { EngineError, type RunAction } from './errors';
-import { Journal, newRunId, type RunRecord } from './journal';
+import { newRunId, type RunRecord, type RunStore } from './journal';
 import { EnvironmentBusyError, LockManager, pidAlive, type LockInfo } from './locks';
 import { assertTransition, IllegalTransitionError } from './machine';
 import type { DeployProvider, DeployTool, ToolRequest, ToolStatus } from './provider';
@@ -23,14 +23,18 @@ export const DEFAULT_EXPIRY_MINUTES = 30;
 const MAX_PROGRESS = 20_000;
 
 export interface EngineOptions {
-  journal: Journal;
+  /** The run history (a RunHistory: one per project folder, shared with the CLI and other windows). */
+  journal: RunStore;
   /**
    * Environment locks. A function gives each project its own lock folder (`<project>/.helix/locks`), shared
    * by the extension and the headless CLI so they exclude each other.
    */
   locks: LockManager | ((project: { name: string; dir: string }) => LockManager);
-  /** Private folder for plan files (they hold secrets in plain text: mode 0600, deleted when the run ends). */
-  stateDir: string;
+  /**
+   * Private folder whose `plans/` holds plan files (secrets in plain text: mode 0600, deleted when the run
+   * ends); a function gives each project its own (`<project>/.helix`, cleaned when a history opens).
+   */
+  stateDir: string | ((project: { name: string; dir: string }) => string);
   /** One provider per tool; read on each use, so a slot may be a getter filled in after the engine exists. */
   providers: Partial<Record<DeployTool, DeployProvider>>;
   who: () => Promise<string> | string;
@@ -67,7 +71,7 @@ export class DeployEngine {
     });
   }
 
-  get journal(): Journal {
+  get journal(): RunStore {
     return this.opts.journal;
   }
 
@@ -130,7 +134,7 @@ export class DeployEngine {
 
   /** Whether this environment has an earlier successful deployment to roll back to (journal; cluster for Kubernetes). */
   canRollback(target: Pick<DeployTarget, 'project' | 'environment'>): boolean {
-    return canRollback(this.opts.journal, toolOf(target.environment), target.project.name, target.environment.name);
+    return canRollback(this.opts.journal, toolOf(target.environment), target.project.name, target.environment.name, target.project.dir);
   }
 
   /**
@@ -180,6 +184,7 @@ export class DeployEngine {
       await this.opts.journal.begin({
         id, kind, who, state,
         project: target.project.name,
+        projectDir: target.project.dir,
         environment: target.environment.name,
         meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, ...meta },
       });
@@ -286,7 +291,7 @@ export class DeployEngine {
   }
 
   /** Plan-first runs of the journal (newest first). */
-  list(filter: { project?: string; environment?: string; active?: boolean; limit?: number } = {}): RunRecord[] {
+  list(filter: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number } = {}): RunRecord[] {
     return this.opts.journal.list({ ...filter, kind: ['plan', 'destroy', 'apply', 'rollback'] });
   }
 
@@ -310,7 +315,7 @@ export class DeployEngine {
     a.controller ??= new AbortController();
     try {
       await this.opts.journal.transition(id, 'Planning');
-      const dir = path.join(this.opts.stateDir, 'plans');
+      const dir = path.join(this.stateDirFor(a.target), 'plans');
       await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
       a.planFile = path.join(dir, `${id}.${a.tool === 'terraform' ? 'tfplan' : 'plan.json'}`);
       if (a.controller.signal.aborted) return await this.finish(id, 'Cancelled', 'Cancelled before the tool started.');
@@ -485,6 +490,10 @@ export class DeployEngine {
   private redactDeep(v: Record<string, unknown>): Record<string, unknown> {
     const whole = redactValue(v, (x) => this.redactor.isSecret(x));
     return JSON.parse(JSON.stringify(whole), (_k, x) => (typeof x === 'string' ? this.redactor.redact(x) : x));
+  }
+
+  protected stateDirFor(target: DeployTarget): string {
+    return typeof this.opts.stateDir === 'function' ? this.opts.stateDir(target.project) : this.opts.stateDir;
   }
 
   protected locksFor(target: DeployTarget): LockManager {

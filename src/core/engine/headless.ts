@@ -17,7 +17,7 @@ export class HeadlessDeployEngine extends DeployEngine {
     const { id, a, provider, who } = await this.openRun(target, 'apply', 'Planned', { planSource: path.resolve(file) }, () => {
       if (!fs.existsSync(file)) throw new EngineError('not-found', `No plan file ${file}. Run \`helix-deploy plan ${target.environment.name} --out ${file}\` first.`, ['Re-plan']);
     });
-    const dir = path.join(this.opts.stateDir, 'plans');
+    const dir = path.join(this.stateDirFor(target), 'plans');
     await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     a.planFile = path.join(dir, `${id}${path.extname(file) || '.plan'}`);
     await fs.promises.copyFile(file, a.planFile);
