@@ -273,7 +273,7 @@ export class Journal implements RunStore {
   }
 
   private readLine(line: string, fire: boolean): void {
-    if (!line.trim()) return;
+    if (!line || (line.charCodeAt(0) <= 32 && !line.trim())) return;
     let e: unknown;
     try {
       e = JSON.parse(line);
@@ -303,7 +303,9 @@ export class Journal implements RunStore {
     switch (e.t) {
       case 'begin':
       case 'snap': {
-        const run: RunRecord = { ...e.run, log: e.run.log ? [...e.run.log] : [] };
+        // The entry is ours alone (parsed, or built by begin() and already written): it becomes the record.
+        const run = e.run as RunRecord;
+        run.log ??= [];
         this.runs.set(run.id, run);
         return { type: 'begin', run };
       }
@@ -314,7 +316,7 @@ export class Journal implements RunStore {
         r.state = e.state;
         r.updatedAt = e.at;
         if (e.error !== undefined) r.error = e.error;
-        if (e.meta) r.meta = { ...r.meta, ...e.meta };
+        if (e.meta) r.meta = r.meta ? Object.assign(r.meta, e.meta) : e.meta;
         if (isTerminal(r.state)) {
           r.endedAt = e.at;
           liveHere.delete(r.id);
@@ -325,7 +327,7 @@ export class Journal implements RunStore {
       case 'meta': {
         const r = this.runs.get(e.id);
         if (!r) return undefined;
-        r.meta = { ...r.meta, ...e.meta };
+        r.meta = r.meta ? Object.assign(r.meta, e.meta) : e.meta;
         return { type: 'meta', run: r };
       }
       case 'log': {
