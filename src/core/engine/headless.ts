@@ -41,7 +41,7 @@ export class HeadlessDeployEngine extends DeployEngine {
 
   /**
    * Ends a Planned run by saving its plan file to `dest`; the apply comes later, from another process, as
-   * its own run. The run is recorded as Cancelled with where the plan went (meta.handedOff).
+   * its own run. The run is recorded as Saved (a success, not a cancel) with where the plan went.
    */
   async handOff(runId: string, dest: string): Promise<void> {
     const a = this.require(runId);
@@ -50,7 +50,7 @@ export class HeadlessDeployEngine extends DeployEngine {
     await fs.promises.mkdir(path.dirname(path.resolve(dest)), { recursive: true });
     await fs.promises.copyFile(a.planFile, dest);
     await fs.promises.chmod(dest, 0o600);
-    await this.finish(runId, 'Cancelled', `Plan saved to ${dest}; apply it with \`helix-deploy apply ${run.environment} --plan ${dest}\` (a run of its own).`, {
+    await this.finish(runId, 'Saved', undefined, {
       savedTo: path.resolve(dest),
       handedOff: true,
     });

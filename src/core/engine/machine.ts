@@ -7,7 +7,7 @@ export const PLAN_TRANSITIONS: Readonly<Record<PlanRunState, readonly PlanRunSta
   Draft: ['Planning', 'Cancelled', 'Interrupted'],
   Planning: ['Planned', 'PlanFailed', 'Cancelled', 'Interrupted'],
   // A plan waits for a person: approve it, let it expire, discard it (Cancelled).
-  Planned: ['Approved', 'Expired', 'Cancelled', 'Interrupted'],
+  Planned: ['Approved', 'Expired', 'Cancelled', 'Interrupted', 'Saved'],
   // Approved but not yet applied can still expire or be discarded.
   Approved: ['Applying', 'Expired', 'Cancelled', 'Interrupted'],
   // Expired from Applying: terraform refused the saved plan as stale before changing anything.
@@ -18,6 +18,7 @@ export const PLAN_TRANSITIONS: Readonly<Record<PlanRunState, readonly PlanRunSta
   Cancelled: [],
   Expired: [],
   Interrupted: [],
+  Saved: [],
 };
 
 export const SIMPLE_TRANSITIONS: Readonly<Record<SimpleRunState, readonly SimpleRunState[]>> = {

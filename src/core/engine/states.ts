@@ -14,6 +14,8 @@ export const PLAN_STATES = [
   'Cancelled',
   'Expired',
   'Interrupted',
+  // The plan left this process as a file (the headless CLI's `plan`); it is applied by a run of its own.
+  'Saved',
 ] as const;
 
 export const SIMPLE_STATES = ['Running', 'Succeeded', 'Failed', 'Cancelled', 'Interrupted'] as const;
@@ -29,6 +31,7 @@ const TERMINAL: ReadonlySet<RunState> = new Set<RunState>([
   'Cancelled',
   'Expired',
   'Interrupted',
+  'Saved',
   'Succeeded',
   'Failed',
 ]);

@@ -90,6 +90,7 @@ const RUN_ICON: Record<string, [string, string | undefined]> = {
   Expired: ['watch', 'disabledForeground'],
   Cancelled: ['circle-slash', 'disabledForeground'],
   Interrupted: ['debug-disconnect', 'list.warningForeground'],
+  Saved: ['save', 'testing.iconPassed'],
 };
 
 export function formatDuration(ms: number): string {

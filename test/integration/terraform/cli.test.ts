@@ -43,9 +43,15 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
     assert.match(p.stdout, /\+ create {2}terraform_data\.app/);
     assert.match(p.stdout, /Plan: 1 to create\./);
     assert.ok(fs.existsSync(planFile));
+    // A wrongly typed history line (hand-edited, or a foreign version) is reported and skipped: the apply goes on.
+    const history = path.join(dir, '.helix', 'runs.jsonl');
+    const badLine = fs.readFileSync(history, 'utf8').split('\n').length;
+    const bad = { id: 'r2', kind: 'plan', project: 'demo', environment: 'staging', who: 'x', startedAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z', state: 'Planned', log: 'oops' };
+    fs.appendFileSync(history, `${JSON.stringify({ t: 'begin', run: bad })}\n${JSON.stringify({ t: 'log', id: 'r2', lines: ['x'] })}\n`);
     const a = cli(['apply', 'staging', '--plan', planFile], dir);
     assert.equal(a.code, 0, a.stderr);
     assert.match(a.stdout, /Applied/);
+    assert.ok(a.stderr.includes(`${history}:${badLine}: run r2: "log" must be a list of strings; line skipped`), a.stderr);
     const again = cli(['plan', 'staging', '--out', planFile, '--quiet'], dir);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /no changes/);
@@ -55,6 +61,12 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
     const journal = fs.readFileSync(path.join(dir, '.helix', 'runs.jsonl'), 'utf8');
     for (const text of [p.stdout, p.stderr, a.stdout, a.stderr, journal]) assert.ok(!text.includes(CANARY), 'canary leaked');
     assert.match(journal, /"kind":"apply"/);
+    // A plan handed to a later apply is recorded as Saved, not Cancelled (a CI history must not read like failures).
+    const records = journal.trim().split('\n').map((l) => JSON.parse(l));
+    const planIds = new Set(records.filter((r) => r.t === 'begin' && r.run.kind === 'plan' && r.run.id !== 'r2').map((r) => r.run.id));
+    const ends = records.filter((r) => r.t === 'state' && planIds.has(r.id) && r.state !== 'Planning' && r.state !== 'Planned').map((r) => r.state);
+    assert.deepEqual(ends, ['Saved', 'Saved']);
+    assert.equal(fs.readFileSync(path.join(dir, '.helix', '.gitignore'), 'utf8').trim().split('\n').pop(), '*');
   });
 
   it('Ctrl-C during plan cancels the run: exit 1, Cancelled in the journal, the environment free for the next plan', async () => {

@@ -11,7 +11,7 @@ import { EnvironmentBusyError, LockManager } from '../../../src/core/engine/lock
 const LEGAL_PLAN = new Set([
   'Draft>Planning', 'Draft>Cancelled', 'Draft>Interrupted',
   'Planning>Planned', 'Planning>PlanFailed', 'Planning>Cancelled', 'Planning>Interrupted',
-  'Planned>Approved', 'Planned>Expired', 'Planned>Cancelled', 'Planned>Interrupted',
+  'Planned>Approved', 'Planned>Expired', 'Planned>Cancelled', 'Planned>Interrupted', 'Planned>Saved',
   'Approved>Applying', 'Approved>Expired', 'Approved>Cancelled', 'Approved>Interrupted',
   'Applying>Applied', 'Applying>ApplyFailed', 'Applying>Cancelled', 'Applying>Expired', 'Applying>Interrupted',
 ]);
