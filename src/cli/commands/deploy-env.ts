@@ -78,7 +78,8 @@ export function streamLogs(engine: HeadlessDeployEngine, quiet: boolean): { disp
 /** Ctrl-C cancels the environment's active run (terraform gets its interrupt, the run ends Cancelled). */
 export function cancelOnSigint(engine: HeadlessDeployEngine, environment: string): { dispose(): void } {
   const onSigint = () => {
-    for (const r of engine.list({ active: true, environment })) void engine.cancel(r.id, 'Ctrl-C');
+    // Only this process's runs: the history also holds the editor's and other CLIs' runs.
+    for (const r of engine.list({ active: true, environment })) if (r.pid === process.pid) void engine.cancel(r.id, 'Ctrl-C');
   };
   process.on('SIGINT', onSigint);
   return { dispose: () => void process.off('SIGINT', onSigint) };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { redactValue } from '../plan/diff';
 import { Redactor } from '../process/redact';
@@ -258,6 +259,10 @@ export class DeployEngine {
     const run = this.opts.journal.get(runId);
     if (!run) throw new EngineError('not-found', `No run ${runId}.`);
     if (isTerminal(run.state)) return this.snapshot(runId);
+    // The history is shared with the CLI and other windows: a run another live process owns is theirs to cancel.
+    if (!a && run.pid !== undefined && run.pid !== process.pid && run.host === os.hostname() && pidAlive(run.pid)) {
+      throw new EngineError('illegal', `Run ${runId} belongs to another process (pid ${run.pid}, ${run.who}); cancel it there.`, [], { runId });
+    }
     if (a?.controller) {
       this.log(runId, `Cancel requested${who ? ` by ${who}` : ''}: interrupting ${a.tool} and waiting for it to stop cleanly.`);
       a.controller.abort();

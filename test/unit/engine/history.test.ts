@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { historyFile, plansDir, RunHistory } from '../../../src/core/engine/history';
+import { DeployEngine } from '../../../src/core/engine/engine';
+import { historyFile, plansDir, projectLocks, projectStateDir, RunHistory } from '../../../src/core/engine/history';
 import { formatWarning, Journal } from '../../../src/core/engine/journal';
 
 function tmpDir(prefix = 'history-'): string {
@@ -152,5 +153,32 @@ describe('run history: one per project folder', () => {
     assert.equal(other.get(waiting.id)!.state, 'Planned', 'a run of a live process is not interrupted');
     await other.close();
     await live.close();
+  });
+});
+
+describe('run history: runs of other processes', () => {
+  it('an engine refuses to cancel a run that another live process (e.g. the CLI) owns', async () => {
+    const dir = tmpDir();
+    const h = await RunHistory.open([dir], { follow: true });
+    const script = `
+      const { Journal } = require(${JSON.stringify(path.resolve('src/core/engine/journal.ts'))});
+      (async () => {
+        const j = await Journal.open(${JSON.stringify(historyFile(dir))});
+        const r = await j.begin({ kind: 'apply', project: 'p', projectDir: ${JSON.stringify(dir)}, environment: 'prod', who: 'ci', state: 'Applying' });
+        process.stdout.write(r.id + '\\n');
+        setInterval(() => undefined, 1000);
+      })();`;
+    const cliLike = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const id = await new Promise<string>((resolve) => cliLike.stdout.once('data', (d) => resolve(String(d).trim())));
+      await h.reload();
+      const engine = new DeployEngine({ journal: h, locks: projectLocks(dir), stateDir: (p) => projectStateDir(p.dir), providers: {}, who: () => 'me' });
+      await assert.rejects(engine.cancel(id, 'me'), /belongs to another process/);
+      assert.equal(h.get(id)!.state, 'Applying');
+      await engine.dispose();
+    } finally {
+      cliLike.kill('SIGKILL');
+      await h.close();
+    }
   });
 });
