@@ -31,6 +31,8 @@ export class LocalRuntime implements vscode.Disposable {
   journal: RunStore | undefined;
   /** The Environments view's provider (set by registerLocal): lets tests read rows as VS Code renders them. */
   environmentsTree?: vscode.TreeDataProvider<unknown>;
+  /** The Deployments view's provider (set by registerLocal), for the same reason. */
+  deploymentsTree?: vscode.TreeDataProvider<unknown>;
   private journalReady: Promise<RunStore>;
   private who: Promise<string> | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed, this.statusChanged];
