@@ -182,3 +182,17 @@ describe('run history: runs of other processes', () => {
     }
   });
 });
+
+describe('run history: the lock file', () => {
+  it('takes over the lock of a process that died holding it', async () => {
+    const file = path.join(tmpDir(), 'runs.jsonl');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(dead.stdout), host: os.hostname(), nonce: 'left-behind', at: new Date().toISOString() }));
+    const j = await Journal.open(file);
+    const r = await j.begin({ kind: 'build', project: 'p', environment: 'e', who: 'me' });
+    await j.end(r.id, 'Succeeded');
+    await j.close();
+    assert.ok(!fs.existsSync(`${file}.lock`), 'released after each write');
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['runs.jsonl']);
+  });
+});
