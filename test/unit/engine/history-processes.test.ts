@@ -7,7 +7,7 @@ import { Journal, type RunRecord } from '../../../src/core/engine/journal';
 
 // Several real Node processes on one history file, as the CLI, another CLI and an editor window are.
 
-const CHILD = path.join(__dirname, 'history-child.ts');
+const CHILD = path.resolve(__dirname, '../../support/history-child.ts');
 
 function child(...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Journal } from '../../../src/core/engine/journal';
+import { Journal } from '../../src/core/engine/journal';
 
-// A separate process on a shared history file (spawned by history-processes.test.ts):
+// A separate process on a shared history file (spawned by test/unit/engine/history-processes.test.ts and the CLI integration test):
 //   write FILE N TAG   - N plan runs walked through every state to Applied, with a log line per state
 //   compact FILE       - compacts the file over and over until FILE.stop exists
 //   begin FILE TAG     - records one run and prints its id (a CLI whose run another process should see)
