@@ -5,13 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { Emitter, type Event } from './emitter';
 import { withFileLock } from './filelock';
 import { pidAlive } from './locks';
-import { checkEntry, type JournalWarning } from './records';
-import { isTerminal, type RunKind, type RunState } from './states';
+import { checkEntry, type BeginInput, type Entry, type JournalChange, type JournalOptions, type JournalWarning, type RecoveredRun, type RunFilter, type RunRecord, type RunStore } from './records';
+import { isTerminal, type RunState } from './states';
 
 export { isTerminal } from './states';
 export type { RunState, RunKind } from './states';
 export { whoAmI } from './who';
-export { formatWarning, type JournalWarning } from './records';
+export { formatWarning } from './records';
+export type { BeginInput, JournalChange, JournalOptions, JournalWarning, RecoveredRun, RunFilter, RunRecord, RunStore } from './records';
 
 // The crash-safe run journal: one append-only JSON-lines file per project (`<project>/.helix/runs.jsonl`),
 // shared by every process that runs something there (the headless CLI, every editor window) and by every
@@ -31,111 +32,9 @@ export { formatWarning, type JournalWarning } from './records';
 //
 // Line shapes: see ./records.ts.
 
-export interface RunRecord {
-  id: string;
-  kind: RunKind;
-  project: string;
-  /** The project's folder: projects are told apart by folder, not name (absent in records of older versions). */
-  projectDir?: string;
-  environment: string;
-  who: string;
-  startedAt: string;
-  updatedAt: string;
-  endedAt?: string;
-  state: RunState;
-  error?: string;
-  /** Last `maxLogLines` lines, redacted. */
-  log: string[];
-  /** Lines dropped from the front of `log` because of the bound. */
-  logDropped?: number;
-  meta?: Record<string, unknown>;
-  /** Process that owns the run (to tell "interrupted" from "running in another process"). */
-  pid?: number;
-  host?: string;
-}
-
-export interface BeginInput {
-  kind: RunKind;
-  project: string;
-  /** The project's folder; a RunHistory records the run in `<projectDir>/.helix/runs.jsonl`. */
-  projectDir?: string;
-  environment: string;
-  who: string;
-  /** Initial state; default 'Running' (simple runs). Plan runs start at 'Draft' or 'Planning'. */
-  state?: RunState;
-  meta?: Record<string, unknown>;
-  /** Pre-allocated id (see newRunId), e.g. to take the environment lock before the run is recorded. */
-  id?: string;
-}
-
-export interface RunFilter {
-  project?: string;
-  /** Only runs of the project in this folder (records without a folder match by `project` alone). */
-  projectDir?: string;
-  environment?: string;
-  kind?: RunKind | RunKind[];
-  /** Only non-terminal runs. */
-  active?: boolean;
-  limit?: number;
-}
-
-export type JournalChange =
-  | { type: 'begin'; run: RunRecord }
-  | { type: 'state'; run: RunRecord; previous: RunState }
-  | { type: 'meta'; run: RunRecord }
-  | { type: 'log'; run: RunRecord; lines: string[] };
-
-/** What a recovery hook decides for a run whose owner process is gone ('keep': leave it as it is). */
-export type RecoveredRun = { state: RunState; error?: string; meta?: Record<string, unknown> } | 'keep';
-
-export interface JournalOptions {
-  /** Applied to every log line, error and string meta value before it is stored (e.g. Redactor). */
-  redact?: (text: string) => string;
-  /** Per-run log bound (default 5000 lines). */
-  maxLogLines?: number;
-  /** Compact when the file exceeds this size (default 8 MiB). */
-  compactBytes?: number;
-  /** Terminal runs kept by compaction (default 1000, newest first). */
-  keepRuns?: number;
-  /**
-   * Log lines are written and fsync'd in batches at most this often (default 100 ms): a tool printing
-   * thousands of lines must not turn into thousands of fsyncs. State changes are always written at once
-   * (and flush pending lines first), so a crash loses at most this much log, never a state.
-   */
-  logFlushMs?: number;
-  /**
-   * Called on open for each run left non-terminal by a dead owner process, instead of the fixed
-   * Interrupted (the default when absent, or when the hook throws); 'keep' leaves the run as it is
-   * (e.g. an orphaned terraform is still running).
-   */
-  recoverRun?: (run: RunRecord) => Promise<RecoveredRun>;
-  /** Follow the file: what other processes write is read as it happens and fired on onDidChange. */
-  follow?: boolean;
-}
-
-/** The run history API shared by one journal file (Journal) and the per-project router (RunHistory). */
-export interface RunStore {
-  readonly onDidChange: Event<JournalChange>;
-  begin(input: BeginInput): Promise<RunRecord>;
-  transition(id: string, state: RunState, patch?: { error?: string; meta?: Record<string, unknown> }): Promise<RunRecord>;
-  end(id: string, state: RunState, error?: string, meta?: Record<string, unknown>): Promise<RunRecord>;
-  patch(id: string, meta: Record<string, unknown>): Promise<RunRecord>;
-  appendLog(id: string, line: string): Promise<void>;
-  get(id: string): RunRecord | undefined;
-  list(filter?: RunFilter): RunRecord[];
-  reload(): Promise<void>;
-  close(): Promise<void>;
-}
-
 const INTERRUPTED_MESSAGE = 'Interrupted: the process running it stopped (crash or window closed) before it finished.';
 
 export class JournalError extends Error {}
-
-type Entry =
-  | { t: 'begin' | 'snap'; run: Omit<RunRecord, 'log'> & { log?: string[] } }
-  | { t: 'state'; id: string; state: RunState; at: string; error?: string; meta?: Record<string, unknown> }
-  | { t: 'meta'; id: string; meta: Record<string, unknown> }
-  | { t: 'log'; id: string; lines: string[] };
 
 /** Runs begun by a journal open in this process and not ended: alive although their pid is ours. */
 const liveHere = new Set<string>();
