@@ -124,7 +124,8 @@ export class RunHistory implements RunStore {
     j.onWarning((w) => this.warned.fire(w));
     j.onDidChange((e) => this.changed.fire(e));
     this.journals.set(dir, j);
-    await removeStalePlans(dir, j);
+    // The history is open and usable either way; a folder we cannot clean is said, not fatal.
+    await removeStalePlans(dir, j).catch((err) => this.warned.fire({ file: plansDir(dir), line: 0, message: `plan files of finished runs could not be deleted: ${err instanceof Error ? err.message : String(err)}` }));
     return j;
   }
 

@@ -482,7 +482,8 @@ export class Journal implements RunStore {
 
   /**
    * Runs `fn` holding the history's cross-process lock, after reading what others wrote: nothing can be
-   * appended meanwhile (e.g. deleting plan files of runs the history does not know).
+   * appended meanwhile (e.g. deleting plan files of runs the history does not know). `fn` must not write
+   * to this journal (it would wait for itself).
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     return this.serial(() =>
