@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import * as path from 'node:path';
-import { Journal } from './core/engine/journal';
+import { RunHistory } from './core/engine/history';
+import { formatWarning } from './core/engine/journal';
 import { recoverOrphanedRun } from './core/engine/orphans';
 import { ProjectIndex } from './services/projects';
 
@@ -15,19 +15,34 @@ export class Container implements vscode.Disposable {
   /** Every HelixDB project in the workspace. */
   readonly projects: ProjectIndex;
   /**
-   * The workspace's run history: one crash-safe journal shared by every kind of run (build, start, push,
-   * plan, apply...). Opening it marks runs a crashed window left unfinished as Interrupted.
+   * The run history of every project of the workspace: one crash-safe journal per project folder
+   * (`<project>/.helix/runs.jsonl`), shared by every kind of run, every window and the headless CLI, and
+   * followed live (runs made elsewhere appear). Opening a project's history marks runs a crashed process
+   * left unfinished as Interrupted. Resolves once the projects found by the first scan are open.
    */
-  readonly journal: Promise<Journal>;
+  readonly journal: Promise<RunHistory>;
+  // recoverRun: a run whose window died while its terraform/pulumi ran on gets the tool's real outcome.
+  readonly history = new RunHistory({ follow: true, recoverRun: recoverOrphanedRun });
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(vscode.window.createOutputChannel('Helix Deploy', { log: true }));
     this.projects = this.own(new ProjectIndex(this.log));
-    const storage = context.storageUri ?? context.globalStorageUri;
-    // recoverRun: a run whose window died while its terraform/pulumi ran on gets the tool's real outcome.
-    this.journal = Journal.open(path.join(storage.fsPath, 'runs.journal'), { recoverRun: recoverOrphanedRun });
-    this.journal.catch((err) => this.log.error(`Run history could not be opened: ${err instanceof Error ? err.message : String(err)}`));
-    this.own({ dispose: () => void this.journal.then((j) => j.close(), () => undefined) });
+    // Each skipped line once, with its file and line, where the user can see it.
+    this.own(this.history.onWarning((w) => this.log.warn(`Run history: ${formatWarning(w)}`)));
+    let first: () => void;
+    this.journal = new Promise<void>((resolve) => (first = resolve)).then(() => this.history);
+    const open = () => void this.openHistories().finally(first);
+    this.own(this.projects.onDidChange(open));
+    this.own(vscode.workspace.onDidGrantWorkspaceTrust(open));
+    this.own({ dispose: () => void this.history.close() });
+  }
+
+  /** Opens the history of each project found (not in Restricted Mode: opening writes `.helix/`). */
+  private async openHistories(): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
+    for (const p of this.projects.projects) {
+      await this.history.openProject(p.dir).catch((err) => this.log.error(`Run history of ${p.dir} could not be opened: ${err instanceof Error ? err.message : String(err)}`));
+    }
   }
 
   /** False in a Restricted Mode workspace: then nothing may be executed (docker, terraform, helix...). */

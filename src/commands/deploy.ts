@@ -1,10 +1,9 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { DeployEngine } from '../core/engine/engine';
 import { whoAmI } from '../core/engine/journal';
 import { LazyDeployEngine } from '../core/engine/lazy';
-import { LockManager } from '../core/engine/locks';
+import { projectLocks, projectStateDir } from '../core/engine/history';
 import { Redactor } from '../core/process/redact';
 import { PulumiProvider } from '../providers/pulumi/pulumi';
 import { TerraformProvider } from '../providers/terraform/terraform';
@@ -36,15 +35,14 @@ export function registerDeploy(c: Container): void {
   const settings = () => vscode.workspace.getConfiguration('helixDeploy');
   let who: Promise<string> | undefined;
   const engine = new LazyDeployEngine(async () => {
-    const storage = (c.context.storageUri ?? c.context.globalStorageUri).fsPath;
-    // The workspace's one run history (shared with the local Docker loop and pushes).
+    // The projects' run histories (shared with the local Docker loop, pushes, other windows and the CLI).
     const journal = await c.journal;
     return new DeployEngine({
       journal,
       redactor,
-      // Locks live in the project (shared with the headless CLI run in a terminal or CI on this machine).
-      locks: (p) => new LockManager(path.join(p.dir, '.helix', 'locks')),
-      stateDir: path.join(storage, 'deploy'),
+      // Locks and plan files live in the project (shared with the headless CLI run in a terminal or CI).
+      locks: (p) => projectLocks(p.dir),
+      stateDir: (p) => projectStateDir(p.dir),
       providers: {
         terraform: new TerraformProvider({ executable: () => settings().get<string>('terraform.path') || 'terraform' }),
         pulumi: new PulumiProvider({ executable: () => settings().get<string>('pulumi.path') || 'pulumi' }),

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { readProject } from '../../core/config/project';
 import { HeadlessDeployEngine } from '../../core/engine/headless';
 import { EngineError } from '../../core/engine/errors';
-import { isTerminal, Journal } from '../../core/engine/journal';
-import { LockManager } from '../../core/engine/locks';
+import { projectLocks, projectStateDir, RunHistory } from '../../core/engine/history';
+import { formatWarning, isTerminal } from '../../core/engine/journal';
 import { recoverOrphanedRun } from '../../core/engine/orphans';
 import { deployTargetFor, TargetError, type DeployTarget } from '../../core/engine/target';
 import { whoAmI } from '../../core/engine/who';
@@ -14,8 +14,8 @@ import { TerraformProvider } from '../../providers/terraform/terraform';
 import { KubernetesProvider } from '../../providers/kubernetes/provider';
 
 // Shared by `helix-deploy plan` and `apply`: the project in --project (default: the current folder), the
-// same engine, journal (.helix/runs.jsonl) and locks as the extension uses, so CLI and editor see each
-// other's runs and never run the same environment twice at once.
+// same engine, run history (.helix/runs.jsonl), locks (.helix/locks) and plan folder (.helix/plans) as the
+// extension uses, so CLI and editor see each other's runs and never run the same environment twice at once.
 
 export interface CliEngine {
   engine: HeadlessDeployEngine;
@@ -39,15 +39,17 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
     if (err instanceof TargetError) throw new CliUsageError(err.message);
     throw err;
   }
-  const stateDir = path.join(dir, '.helix');
   const redactor = new Redactor();
-  // recoverRun: a run whose CLI died while its terraform ran on gets terraform's real outcome (./orphans.ts).
-  const journal = await Journal.open(path.join(stateDir, 'runs.jsonl'), { redact: (s) => redactor.redact(s), recoverRun: recoverOrphanedRun });
+  // recoverRun: a run whose CLI died while its terraform ran on gets terraform's real outcome (orphans.ts).
+  const journal = new RunHistory({ redact: (s) => redactor.redact(s), recoverRun: recoverOrphanedRun });
+  // A damaged history line is skipped and said, never a reason to stop a plan or an apply.
+  journal.onWarning((w) => process.stderr.write(`helix-deploy: warning: run history ${formatWarning(w)}\n`));
+  await journal.openProject(dir);
   const engine = new HeadlessDeployEngine({
     journal,
     redactor,
-    locks: new LockManager(path.join(stateDir, 'locks')),
-    stateDir,
+    locks: projectLocks(dir),
+    stateDir: projectStateDir(dir),
     providers: {
       terraform: new TerraformProvider({ executable: () => process.env.HELIX_DEPLOY_TERRAFORM_PATH || 'terraform' }),
       pulumi: new PulumiProvider({ executable: () => process.env.HELIX_DEPLOY_PULUMI_PATH || 'pulumi' }),

@@ -169,7 +169,7 @@ export class LocalActions {
     } else {
       t = await this.target(arg, 'Show Failing Step');
       const j = this.rt.journal ?? (await this.rt.ready());
-      run = t && j.list({ project: t.project.name, environment: t.environment.name, kind: 'build' }).find((r) => r.state === 'Failed' || r.state === 'Succeeded');
+      run = t && j.list({ project: t.project.name, projectDir: t.project.dir, environment: t.environment.name, kind: 'build' }).find((r) => r.state === 'Failed' || r.state === 'Succeeded');
     }
     if (!t) return false;
     const step = run?.state === 'Failed' && typeof run.meta?.failedStep === 'string' ? run.meta.failedStep : undefined;

@@ -23,6 +23,7 @@ export function registerLocal(c: Container): LocalRuntime {
   const environments = new EnvironmentsTree(c, rt);
   rt.environmentsTree = environments as vscode.TreeDataProvider<unknown>;
   const deployments = new DeploymentsTree(c, rt);
+  rt.deploymentsTree = deployments as vscode.TreeDataProvider<unknown>;
   const envView = c.own(vscode.window.createTreeView('helixDeploy.environments', { treeDataProvider: environments }));
   const depView = c.own(vscode.window.createTreeView('helixDeploy.deployments', { treeDataProvider: deployments }));
   deployments.watchVisibility(depView);

@@ -1,7 +1,6 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
-import { Journal, whoAmI } from '../../core/engine/journal';
+import { whoAmI, type RunStore } from '../../core/engine/journal';
 import { HealthService } from '../../core/health/service';
 import { LocalService } from '../../core/local/service';
 import { EngineWatch } from '../../core/local/watch';
@@ -29,11 +28,12 @@ export class LocalRuntime implements vscode.Disposable {
   engine!: DockerEngine;
   watch!: EngineWatch;
   service!: LocalService;
-  journal: Journal | undefined;
+  journal: RunStore | undefined;
   /** The Environments view's provider (set by registerLocal): lets tests read rows as VS Code renders them. */
   environmentsTree?: vscode.TreeDataProvider<unknown>;
-  private journalReady: Promise<Journal>;
-  private ownsJournal = false;
+  /** The Deployments view's provider (set by registerLocal), for the same reason. */
+  deploymentsTree?: vscode.TreeDataProvider<unknown>;
+  private journalReady: Promise<RunStore>;
   private who: Promise<string> | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed, this.statusChanged];
 
@@ -51,13 +51,9 @@ export class LocalRuntime implements vscode.Disposable {
     );
   }
 
-  /** One journal file per workspace, in the extension's workspace storage (global storage without a folder). */
-  private async openJournal(): Promise<Journal> {
-    // One journal per workspace shared by every kind of run: use the container's when it has one.
-    const shared = (this.c as { journal?: Journal | Promise<Journal> }).journal;
-    const base = this.c.context.storageUri ?? this.c.context.globalStorageUri;
-    const j = shared ? await shared : await Journal.open(path.join(base.fsPath, 'runs.journal'));
-    this.ownsJournal = !shared;
+  /** The container's run history (one per project folder, shared by every kind of run). */
+  private async openJournal(): Promise<RunStore> {
+    const j = await this.c.journal;
     this.journal = j;
     const interrupted = j.list({}).filter((r) => r.state === 'Interrupted' && r.meta?.interruptedFrom).length;
     if (interrupted) this.c.log.info(`Run history: ${interrupted} run(s) were interrupted by a crash or a closed window.`);
@@ -101,9 +97,9 @@ export class LocalRuntime implements vscode.Disposable {
   }
 
   /** The service needs the journal synchronously; runs wait for it to be open. */
-  private journalProxy(): Journal {
+  private journalProxy(): RunStore {
     const ready = () => this.journalReady;
-    return new Proxy({} as Journal, {
+    return new Proxy({} as RunStore, {
       get: (_t, prop) => {
         if (this.journal) {
           const v = (this.journal as any)[prop];
@@ -128,7 +124,7 @@ export class LocalRuntime implements vscode.Disposable {
   }
 
   /** Waits for the journal (opened at activation). */
-  ready(): Promise<Journal> {
+  ready(): Promise<RunStore> {
     return this.journalReady;
   }
 
@@ -140,6 +136,5 @@ export class LocalRuntime implements vscode.Disposable {
     this.watch?.dispose();
     this.health.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
-    if (this.ownsJournal) void this.journal?.close();
   }
 }

@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import { CredentialChain, StoredCredentials } from '../../core/credentials/stored';
 import { Redactor } from '../../core/credentials/redact';
 import { secretKeys, type CredentialPrompt, type CredentialSource } from '../../core/credentials/types';
-import { Journal, whoAmI } from '../../core/engine/journal';
+import { whoAmI, type RunStore } from '../../core/engine/journal';
 import { CloudAuthError, type CloudDeployer } from '../../core/push/cloud';
 import { HealthService } from '../../core/health/service';
 import { checkDeployment, describeHealth } from '../../core/push/deployHealth';
@@ -37,23 +36,17 @@ import { fly, helixCloud, pickTarget, pushable, type Target } from './targets';
 // cancellable progress notification, and turn expected failures into messages with a next step.
 
 export class PushActions {
-  private journal: Promise<Journal>;
+  private journal: Promise<RunStore>;
 
   constructor(
     private readonly c: Container,
     private readonly secrets: PushSecrets,
     private readonly status: PushStatus,
     private readonly notices: Notices,
-    journal?: () => Promise<Journal>,
+    journal?: () => Promise<RunStore>,
   ) {
-    this.journal = (journal ?? (() => this.openJournal()))();
+    this.journal = (journal ?? (() => c.journal))();
     this.journal.then((j) => status.attach(j)).catch((e) => c.log.error(`Push history unavailable: ${e.message}`));
-  }
-
-  /** Fallback when the lead passes no shared journal: a file of our own (never two writers on one file). */
-  private openJournal(): Promise<Journal> {
-    const base = this.c.context.storageUri ?? this.c.context.globalStorageUri;
-    return Journal.open(path.join(base.fsPath, 'push-runs.journal'));
   }
 
   private docker(): Docker {
@@ -120,6 +113,7 @@ export class PushActions {
         { pusher: new EnginePusher(docker), redactor: new Redactor(), journal, log: (l) => this.c.log.info(l) },
         {
           project: t.project.name,
+          projectDir: t.project.dir,
           environment: t.environment.name,
           source,
           ref,

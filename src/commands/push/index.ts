@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
-import type { Journal } from '../../core/engine/journal';
+import type { RunStore } from '../../core/engine/journal';
 import { PushActions } from './actions';
 import { Notices } from './notices';
 import { PushSecrets } from './secrets';
@@ -22,7 +22,7 @@ declare module '../../container' {
  * Returns the PushStatus the trees read "last pushed tag @ digest" from. Pass the workspace's shared
  * run journal so push and deploy runs appear in the run history beside builds and plans.
  */
-export function registerPush(c: Container, journal?: () => Promise<Journal>): PushStatus {
+export function registerPush(c: Container, journal?: () => Promise<RunStore>): PushStatus {
   const status = (c.pushStatus = c.own(new PushStatus()));
   // Deploy health lives in the window's HealthService (registerLocal may come later: looked up lazily).
   status.healthOf = (project, environment) => {

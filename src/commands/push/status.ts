@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Journal } from '../../core/engine/journal';
+import type { RunStore } from '../../core/engine/journal';
 import type { HealthStatus } from '../../core/health/types';
 import { lastPush, type LastPush } from '../../core/push/service';
 
@@ -18,11 +18,11 @@ export interface LastDeploy {
 export class PushStatus implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<{ project: string; environment: string }>();
   readonly onDidChange = this.changed.event;
-  private journal: Journal | undefined;
+  private journal: RunStore | undefined;
   /** Live health from the HealthService (newer than the journal's when the user re-checked). */
   healthOf: (project: string, environment: string) => HealthStatus | undefined = () => undefined;
 
-  attach(journal: Journal): void {
+  attach(journal: RunStore): void {
     this.journal = journal;
   }
 

@@ -6,7 +6,7 @@ import { redactValue } from '../plan/diff';
 import { Redactor } from '../process/redact';
 import { Emitter, type Event } from './emitter';
 import { EngineError, type RunAction } from './errors';
-import { Journal, newRunId, type RunRecord } from './journal';
+import { newRunId, type RunRecord, type RunStore } from './journal';
 import { EnvironmentBusyError, LockManager, pidAlive, type LockInfo } from './locks';
 import { assertTransition, IllegalTransitionError } from './machine';
 import type { DeployProvider, DeployTool, ToolRequest, ToolStatus } from './provider';
@@ -26,14 +26,18 @@ export const DEFAULT_EXPIRY_MINUTES = 30;
 const MAX_PROGRESS = 20_000;
 
 export interface EngineOptions {
-  journal: Journal;
+  /** The run history (a RunHistory: one per project folder, shared with the CLI and other windows). */
+  journal: RunStore;
   /**
    * Environment locks. A function gives each project its own lock folder (`<project>/.helix/locks`), shared
    * by the extension and the headless CLI so they exclude each other.
    */
   locks: LockManager | ((project: { name: string; dir: string }) => LockManager);
-  /** Private folder for plan files (they hold secrets in plain text: mode 0600, deleted when the run ends). */
-  stateDir: string;
+  /**
+   * Private folder whose `plans/` holds plan files (secrets in plain text: mode 0600, deleted when the run
+   * ends); a function gives each project its own (`<project>/.helix`, cleaned when a history opens).
+   */
+  stateDir: string | ((project: { name: string; dir: string }) => string);
   /** One provider per tool; read on each use, so a slot may be a getter filled in after the engine exists. */
   providers: Partial<Record<DeployTool, DeployProvider>>;
   who: () => Promise<string> | string;
@@ -70,7 +74,7 @@ export class DeployEngine {
     });
   }
 
-  get journal(): Journal {
+  get journal(): RunStore {
     return this.opts.journal;
   }
 
@@ -139,7 +143,7 @@ export class DeployEngine {
 
   /** Whether this environment has an earlier successful deployment to roll back to (journal; cluster for Kubernetes). */
   canRollback(target: Pick<DeployTarget, 'project' | 'environment'>): boolean {
-    return canRollback(this.opts.journal, toolOf(target.environment), target.project.name, target.environment.name);
+    return canRollback(this.opts.journal, toolOf(target.environment), target.project.name, target.environment.name, target.project.dir);
   }
 
   /**
@@ -189,9 +193,10 @@ export class DeployEngine {
       await this.opts.journal.begin({
         id, kind, who, state,
         project: target.project.name,
+        projectDir: target.project.dir,
         environment: target.environment.name,
         // toolOutput: where its tools write output and exit status, so a later process can find an orphan.
-        meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, toolOutput: toolOutputBase(this.opts.stateDir, id), ...meta },
+        meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, toolOutput: toolOutputBase(this.stateDirFor(target), id), ...meta },
       });
     } catch (err) {
       this.active.delete(id);
@@ -263,6 +268,10 @@ export class DeployEngine {
     const run = this.opts.journal.get(runId);
     if (!run) throw new EngineError('not-found', `No run ${runId}.`);
     if (isTerminal(run.state)) return this.snapshot(runId);
+    // The history is shared with the CLI and other windows: a run another live process owns is theirs to cancel.
+    if (!a && run.pid !== undefined && run.pid !== process.pid && run.host === os.hostname() && pidAlive(run.pid)) {
+      throw new EngineError('illegal', `Run ${runId} belongs to another process (pid ${run.pid}, ${run.who}); cancel it there.`, [], { runId });
+    }
     if (a?.controller) {
       this.log(runId, `Cancel requested${who ? ` by ${who}` : ''}: interrupting ${a.tool} and waiting for it to stop cleanly.`);
       a.controller.abort();
@@ -298,7 +307,7 @@ export class DeployEngine {
   }
 
   /** Plan-first runs of the journal (newest first). */
-  list(filter: { project?: string; environment?: string; active?: boolean; limit?: number } = {}): RunRecord[] {
+  list(filter: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number } = {}): RunRecord[] {
     return this.opts.journal.list({ ...filter, kind: ['plan', 'destroy', 'apply', 'rollback'] });
   }
 
@@ -322,7 +331,7 @@ export class DeployEngine {
     a.controller ??= new AbortController();
     try {
       await this.opts.journal.transition(id, 'Planning');
-      const dir = path.join(this.opts.stateDir, 'plans');
+      const dir = path.join(this.stateDirFor(a.target), 'plans');
       await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
       a.planFile = path.join(dir, `${id}.${a.tool === 'terraform' ? 'tfplan' : 'plan.json'}`);
       if (a.controller.signal.aborted) return await this.finish(id, 'Cancelled', 'Cancelled before the tool started.');
@@ -414,7 +423,10 @@ export class DeployEngine {
 
   private toolOutput(id: string): string {
     const base = this.opts.journal.get(id)?.meta?.toolOutput;
-    return typeof base === 'string' ? base : toolOutputBase(this.opts.stateDir, id);
+    if (typeof base === 'string') return base;
+    const a = this.active.get(id);
+    if (!a) throw new EngineError('not-found', `No run ${id} open in this process.`);
+    return toolOutputBase(this.stateDirFor(a.target), id);
   }
 
   /** Ends a run in a terminal state: journal, lock released, plan file (secrets) deleted, timer cleared. */
@@ -520,6 +532,10 @@ export class DeployEngine {
   private redactDeep(v: Record<string, unknown>): Record<string, unknown> {
     const whole = redactValue(v, (x) => this.redactor.isSecret(x));
     return JSON.parse(JSON.stringify(whole), (_k, x) => (typeof x === 'string' ? this.redactor.redact(x) : x));
+  }
+
+  protected stateDirFor(target: DeployTarget): string {
+    return typeof this.opts.stateDir === 'function' ? this.opts.stateDir(target.project) : this.opts.stateDir;
   }
 
   protected locksFor(target: DeployTarget): LockManager {

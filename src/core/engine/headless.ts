@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { shellQuote } from '../process/shell-quote';
 import { DEFAULT_EXPIRY_MINUTES, DeployEngine, hashFile, type RunHandle } from './engine';
 import { EngineError } from './errors';
+import { INCOMING_PREFIX } from './history';
 import type { RunRecord } from './journal';
 import { deployedRecord, type DeployedRecord } from './rollback';
 import { defaultContext, type DeployTarget, type ResolvedTarget } from './target';
@@ -50,9 +51,9 @@ export class HeadlessDeployEngine extends DeployEngine {
     const stat = await fs.promises.stat(source).catch(() => undefined);
     if (!stat) throw new EngineError('not-found', `No plan file ${source}. Make one with: ${this.planCommand(target, file)}`, ['Re-plan']);
     if (!stat.isFile()) throw new EngineError('not-found', `${source} is not a plan file (it is a ${stat.isDirectory() ? 'folder' : 'special file'}). Make one with: ${this.planCommand(target, file)}`, ['Re-plan']);
-    const dir = path.join(this.opts.stateDir, 'plans');
+    const dir = path.join(this.stateDirFor(target), 'plans');
     await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-    const incoming = path.join(dir, `incoming-${randomUUID()}.plan`);
+    const incoming = path.join(dir, `${INCOMING_PREFIX}${randomUUID()}.plan`);
     try {
       await fs.promises.copyFile(source, incoming);
       await fs.promises.chmod(incoming, 0o600);

@@ -63,7 +63,7 @@ export class LazyDeployEngine {
   snapshot(runId: string): RunSnapshot | undefined {
     return this.engine?.snapshot(runId);
   }
-  list(filter?: { project?: string; environment?: string; active?: boolean; limit?: number }): RunRecord[] {
+  list(filter?: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number }): RunRecord[] {
     return this.engine?.list(filter) ?? [];
   }
 

@@ -1,6 +1,6 @@
 import type { Redactor } from '../process/redact';
 import { EngineError } from './errors';
-import type { Journal, RunRecord } from './journal';
+import type { RunRecord, RunStore } from './journal';
 import type { DeployTool } from './provider';
 import type { DeployTarget, ResolvedTarget } from './target';
 
@@ -42,10 +42,10 @@ export function deployedRecord(resolved: ResolvedTarget, context: Record<string,
 }
 
 /** Successful deployments of an environment, newest first (from the journal: survives reloads). */
-export function successfulDeployments(journal: Journal, project: string, environment: string): RunRecord[] {
+export function successfulDeployments(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): RunRecord[] {
   const key = (r: RunRecord) => `${r.endedAt ?? r.updatedAt} ${r.startedAt}`;
   return journal
-    .list({ project, environment, kind: [...DEPLOY_KINDS] })
+    .list({ project, projectDir, environment, kind: [...DEPLOY_KINDS] })
     .filter((r) => r.state === 'Applied' && !r.meta?.destroy)
     // list() keeps equal timestamps in recording order: reversed, the stable sort keeps the latest first.
     .reverse()
@@ -54,9 +54,9 @@ export function successfulDeployments(journal: Journal, project: string, environ
 }
 
 /** Whether a rollback can be offered now (the panel's Rollback button). Kubernetes: the cluster decides. */
-export function canRollback(journal: Journal, tool: DeployTool | undefined, project: string, environment: string): boolean {
+export function canRollback(journal: Pick<RunStore, 'list'>, tool: DeployTool | undefined, project: string, environment: string, projectDir?: string): boolean {
   if (!tool) return false;
-  const n = successfulDeployments(journal, project, environment).length;
+  const n = successfulDeployments(journal, project, environment, projectDir).length;
   return tool === 'kubernetes' ? n >= 1 : n >= 2;
 }
 
@@ -73,9 +73,9 @@ export interface RollbackPlan {
  * Terraform/Pulumi: the target re-resolved with the vars of the deployment before the current one.
  * Throws EngineError('not-found') with a message that says why there is nothing to roll back to.
  */
-export function terraformRollback(journal: Journal, target: DeployTarget, current: ResolvedTarget): RollbackPlan {
+export function terraformRollback(journal: Pick<RunStore, 'list'>, target: DeployTarget, current: ResolvedTarget): RollbackPlan {
   const env = target.environment.name;
-  const done = successfulDeployments(journal, target.project.name, env);
+  const done = successfulDeployments(journal, target.project.name, env, target.project.dir);
   if (done.length < 2) {
     const what = done.length === 0 ? 'no successful deployment' : `only one successful deployment (run ${done[0]!.id}, ${done[0]!.endedAt ?? done[0]!.updatedAt})`;
     throw new EngineError('not-found', `Nothing to roll back to: ${env} has ${what} in this workspace's run history. A rollback re-plans an earlier successful deployment.`);

@@ -58,3 +58,10 @@ export type RunKind =
   | 'push'
   | 'rollback'
   | (string & {});
+
+const ALL_STATES: ReadonlySet<string> = new Set<string>([...PLAN_STATES, ...SIMPLE_STATES]);
+
+/** Whether a value read from a file is one of the run states. */
+export function isRunState(v: unknown): v is RunState {
+  return typeof v === 'string' && ALL_STATES.has(v);
+}

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Journal, RunRecord } from '../engine/journal';
+import type { RunRecord, RunStore } from '../engine/journal';
 import type { RunKind } from '../engine/states';
 import { HealthService, type HealthResult, type HealthStatus, type HealthTarget } from '../health/service';
 import { describeEnv, readDotenv, redactor, secretValues } from './dotenv';
@@ -16,7 +16,7 @@ import { cacheVolumeFor, forwardedAws, planStorage, storageMode, storageNames, s
 
 export interface LocalDeps {
   engine: ContainerEngine;
-  journal: Journal;
+  journal: RunStore;
   health: HealthService;
   who: () => Promise<string>;
   /** Image size budget in MB (setting `helixDeploy.docker.imageSizeBudgetMB`, default 50). */
@@ -87,7 +87,7 @@ export class LocalService {
     try {
       // Forwarded AWS_* credentials are masked in every run, not only in s3 starts.
       const mask = redactor(secretValues({ ...safeDotenv(t.project.dir), ...forwardedAws(this.hostEnv) }));
-      const run = await this.deps.journal.begin({ kind, project: t.project.name, environment: t.environment.name, who: await this.deps.who(), meta: { ...meta, dir: t.project.dir } });
+      const run = await this.deps.journal.begin({ kind, project: t.project.name, projectDir: t.project.dir, environment: t.environment.name, who: await this.deps.who(), meta: { ...meta, dir: t.project.dir } });
       const log = (line: string) => {
         const clean = mask(line);
         void this.deps.journal.appendLog(run.id, clean).catch(() => undefined);

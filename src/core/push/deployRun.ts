@@ -1,5 +1,5 @@
 import type { Redactor } from '../credentials/redact';
-import type { Journal } from '../engine/journal';
+import type { RunStore } from '../engine/journal';
 import type { HealthResult } from '../health/types';
 import type { CloudDeployer, DeployContext, DeployResult } from './cloud';
 import { checkDeployment, type DeployHealthOptions } from './deployHealth';
@@ -11,13 +11,13 @@ import { checkDeployment, type DeployHealthOptions } from './deployHealth';
 
 export interface DeployRunDeps {
   redactor: Redactor;
-  journal?: Journal;
+  journal?: RunStore;
   log?: (line: string) => void;
   health?: DeployHealthOptions;
 }
 
 export async function runDeploy(deps: DeployRunDeps, deployer: CloudDeployer, ctx: Omit<DeployContext, 'log'>, who: string): Promise<DeployResult & { health?: HealthResult; runId?: string }> {
-  const run = await deps.journal?.begin({ kind: 'deploy', project: ctx.project.name, environment: ctx.environment.name, who, meta: { target: ctx.environment.kind } });
+  const run = await deps.journal?.begin({ kind: 'deploy', project: ctx.project.name, projectDir: ctx.project.dir, environment: ctx.environment.name, who, meta: { target: ctx.environment.kind } });
   const log = (line: string) => {
     const safe = deps.redactor.redact(line);
     deps.log?.(safe);

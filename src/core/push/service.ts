@@ -1,6 +1,6 @@
 import type { CredentialSource } from '../credentials/types';
 import type { Redactor } from '../credentials/redact';
-import type { Journal, RunRecord } from '../engine/journal';
+import type { RunRecord, RunStore } from '../engine/journal';
 import { pushImage, type ImagePusher } from './pushImage';
 import { formatReference } from './reference';
 import type { RetryPolicy } from './retry';
@@ -11,6 +11,8 @@ import { PushError, type ImageRef, type PushEvent, type PushResult } from './typ
 
 export interface PushRunInput {
   project: string;
+  /** The project's folder: the run goes to its history. */
+  projectDir?: string;
   environment: string;
   source: string;
   ref: ImageRef;
@@ -24,14 +26,14 @@ export interface PushRunInput {
 export interface PushRunDeps {
   pusher: ImagePusher;
   redactor: Redactor;
-  journal?: Journal;
+  journal?: RunStore;
   /** The log channel; gets the same redacted lines as the journal. */
   log?: (line: string) => void;
 }
 
 export async function runPush(deps: PushRunDeps, input: PushRunInput): Promise<PushResult & { runId?: string }> {
   const image = formatReference(input.ref);
-  const run = await deps.journal?.begin({ kind: 'push', project: input.project, environment: input.environment, who: input.who, meta: { image, source: input.source } });
+  const run = await deps.journal?.begin({ kind: 'push', project: input.project, projectDir: input.projectDir, environment: input.environment, who: input.who, meta: { image, source: input.source } });
   const write = (line: string) => {
     const safe = deps.redactor.redact(line);
     deps.log?.(safe);
@@ -81,8 +83,8 @@ export interface LastPush {
 }
 
 /** The last successful push of an environment (what the trees show for registry environments). */
-export function lastPush(journal: Pick<Journal, 'list'>, project: string, environment: string): LastPush | undefined {
-  const r: RunRecord | undefined = journal.list({ project, environment, kind: 'push' }).find((x) => x.state === 'Succeeded' && x.meta?.digest);
+export function lastPush(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): LastPush | undefined {
+  const r: RunRecord | undefined = journal.list({ project, projectDir, environment, kind: 'push' }).find((x) => x.state === 'Succeeded' && x.meta?.digest);
   if (!r) return undefined;
   return { image: String(r.meta!.image), tag: String(r.meta!.tag), digest: String(r.meta!.digest), at: r.endedAt ?? r.updatedAt, who: r.who };
 }

@@ -21,7 +21,7 @@ import { toolOf } from '../../core/engine/target';
 export interface EngineLike {
   readonly onRunEvent: Event<RunEvent>;
   snapshot(runId: string): EngineSnapshot | undefined;
-  list(filter?: { project?: string; environment?: string; active?: boolean; limit?: number }): RunRecord[];
+  list(filter?: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number }): RunRecord[];
   startPlan(target: DeployTarget, opts?: { destroy?: boolean }): Promise<RunHandle>;
   replan(runId: string): Promise<RunHandle>;
   approve(runId: string, planHash: string, who?: string): Promise<EngineSnapshot>;
@@ -135,14 +135,14 @@ export class EngineBackend implements PanelBackend {
   private rollbackPossible(project: Project, env: Environment): boolean {
     if (!this.d.engine.planRollback || !this.d.engine.canRollback) return false;
     if (!this.d.engine.canRollback({ project: { name: project.name, dir: project.dir }, environment: env })) return false;
-    const open = this.d.engine.list({ project: project.name, environment: env.name, active: true, limit: 1 })[0];
+    const open = this.d.engine.list({ project: project.name, projectDir: project.dir, environment: env.name, active: true, limit: 1 })[0];
     return !open;
   }
 
   current(envKey: string): RunSnapshot | undefined {
     const f = this.find(envKey);
     if (!f) return undefined;
-    const rec = this.d.engine.list({ project: f.project.name, environment: f.env.name, limit: 1 })[0];
+    const rec = this.d.engine.list({ project: f.project.name, projectDir: f.project.dir, environment: f.env.name, limit: 1 })[0];
     if (!rec) return undefined;
     const snap = this.d.engine.snapshot(rec.id);
     return snap ? this.toSnapshot(snap) : undefined;

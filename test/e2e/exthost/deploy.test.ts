@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { api, until } from './helpers';
 
@@ -49,9 +50,30 @@ describe('plan-first deployment from the palette (extension host, real terraform
     assert.ok(!JSON.stringify(all).includes(CANARY), 'canary in a run record');
     const snap = await c.deploy.engine.snapshot(all[0].id);
     assert.ok(!JSON.stringify(snap).includes(CANARY), 'canary in the plan snapshot');
-    const storage = (c.context.storageUri ?? c.context.globalStorageUri).fsPath;
-    const journal = fs.readFileSync(path.join(storage, 'runs.journal'), 'utf8');
+    const journal = fs.readFileSync(path.join(target.project.dir, '.helix', 'runs.jsonl'), 'utf8');
     assert.ok(journal.length > 0 && !journal.includes(CANARY), 'canary in the journal file');
+  });
+
+  it('shows in the Deployments view, live, a run another process (the headless CLI) records in the project history', async () => {
+    const { project } = target;
+    const file = path.join(project.dir, '.helix', 'runs.jsonl');
+    assert.ok(fs.existsSync(path.join(project.dir, '.helix', '.gitignore')), '.helix/ has its own .gitignore');
+    const id = `29990101000000-${Date.now().toString(16).slice(-8)}`;
+    const at = new Date().toISOString();
+    const lines = [
+      { t: 'begin', run: { id, kind: 'apply', project: project.name, projectDir: project.dir, environment: 'qa', who: 'ci', startedAt: at, updatedAt: at, state: 'Applying' } },
+      { t: 'state', id, state: 'Applied', at },
+    ].map((l) => JSON.stringify(l) + '\n').join('');
+    // Another process appends, as the CLI does.
+    const script = `require('fs').appendFileSync(${JSON.stringify(file)}, ${JSON.stringify(lines)})`;
+    const res = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' });
+    assert.equal(res.status, 0, res.stderr);
+    const tree = c.local.deploymentsTree;
+    await until(() => {
+      const rows = tree.getChildren({ type: 'section', section: 'history' }) as any[];
+      return rows.find((n) => n.run?.id === id && n.run.state === 'Applied');
+    }, 'the CLI run in the Deployments view', 20_000);
+    assert.equal(c.deploy.engine.list({ environment: 'qa' }).find((r: any) => r.id === id)?.state, 'Applied', 'the panel lists it too');
   });
 });
 

@@ -134,8 +134,9 @@ describe('push layer (extension host)', function () {
     const logDir = container.context.logUri.fsPath;
     await until(() => filesUnder(logDir).some((f) => fs.readFileSync(f, 'utf8').includes(marker)), 'the extension log on disk');
     const forms = [CANARY, Buffer.from(CANARY).toString('base64'), Buffer.from(`${USER}:${CANARY}`).toString('base64')];
-    const files = [journal.file, ...filesUnder(path.dirname(logDir)), ...filesUnder(container.context.storageUri?.fsPath ?? ''), ...filesUnder(container.context.globalStorageUri.fsPath), ...filesUnder(project.dir)];
-    assert.ok(files.includes(journal.file) && files.some((f) => f.endsWith('Helix Deploy.log')), `journal and log file are searched: ${files.join(', ')}`);
+    const journalFile = journal.journalOf(project.dir).file;
+    const files = [journalFile, ...filesUnder(path.dirname(logDir)), ...filesUnder(container.context.storageUri?.fsPath ?? ''), ...filesUnder(container.context.globalStorageUri.fsPath), ...filesUnder(project.dir)];
+    assert.ok(files.includes(journalFile) && files.some((f) => f.endsWith('Helix Deploy.log')), `journal and log file are searched: ${files.join(', ')}`);
     for (const f of files) {
       const text = fs.readFileSync(f).toString('latin1');
       for (const form of forms) assert.ok(!text.includes(form), `the canary credential is in ${f}`);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { Journal } from '../../../src/core/engine/journal';
 import { CANARY, TF_ENV, terraformAvailable, workDir } from './harness';
 
 // The headless CLI as CI runs it: a real process, real terraform, exit codes checked.
@@ -14,6 +15,19 @@ function cli(args: string[], cwd: string) {
     env: { ...process.env, ...TF_ENV, HELIX_TEST_CANARY: CANARY },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The CLI as a child process, asynchronously (several at once). */
+function cliAsync(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args], { cwd, env: { ...process.env, ...TF_ENV, HELIX_TEST_CANARY: CANARY } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 function project(name: string, tf: string): string {
@@ -43,9 +57,15 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
     assert.match(p.stdout, /\+ create {2}terraform_data\.app/);
     assert.match(p.stdout, /Plan: 1 to create\./);
     assert.ok(fs.existsSync(planFile));
+    // A wrongly typed history line (hand-edited, or a foreign version) is reported and skipped: the apply goes on.
+    const history = path.join(dir, '.helix', 'runs.jsonl');
+    const badLine = fs.readFileSync(history, 'utf8').split('\n').length;
+    const bad = { id: 'r2', kind: 'plan', project: 'demo', environment: 'staging', who: 'x', startedAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z', state: 'Planned', log: 'oops' };
+    fs.appendFileSync(history, `${JSON.stringify({ t: 'begin', run: bad })}\n${JSON.stringify({ t: 'log', id: 'r2', lines: ['x'] })}\n`);
     const a = cli(['apply', 'staging', '--plan', planFile], dir);
     assert.equal(a.code, 0, a.stderr);
     assert.match(a.stdout, /Applied/);
+    assert.ok(a.stderr.includes(`${history}:${badLine}: run r2: "log" must be a list of strings; line skipped`), a.stderr);
     const again = cli(['plan', 'staging', '--out', planFile, '--quiet'], dir);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /no changes/);
@@ -55,6 +75,49 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
     const journal = fs.readFileSync(path.join(dir, '.helix', 'runs.jsonl'), 'utf8');
     for (const text of [p.stdout, p.stderr, a.stdout, a.stderr, journal]) assert.ok(!text.includes(CANARY), 'canary leaked');
     assert.match(journal, /"kind":"apply"/);
+    // A plan handed to a later apply is recorded as Saved, not Cancelled (a CI history must not read like failures).
+    const records = journal.trim().split('\n').map((l) => JSON.parse(l));
+    const planIds = new Set(records.filter((r) => r.t === 'begin' && r.run.kind === 'plan' && r.run.id !== 'r2').map((r) => r.run.id));
+    const ends = records.filter((r) => r.t === 'state' && planIds.has(r.id) && r.state !== 'Planning' && r.state !== 'Planned').map((r) => r.state);
+    assert.deepEqual(ends, ['Saved', 'Saved']);
+    assert.equal(fs.readFileSync(path.join(dir, '.helix', '.gitignore'), 'utf8').trim().split('\n').pop(), '*');
+  });
+
+  it('two CLI processes and a compacting process share one history: no run lost, none duplicated', async () => {
+    const dir = project('cli-shared', 'resource "terraform_data" "app" { input = var.image }\n');
+    fs.appendFileSync(path.join(dir, 'helix.deploy.toml'), '\n[environments.prod]\ninstance = "dev"\nregistry = "ghcr.io/acme/helixdb"\nterraform = { dir = "infra-prod", vars = { image = "${image}" } }\n');
+    fs.mkdirSync(path.join(dir, 'infra-prod'));
+    fs.writeFileSync(path.join(dir, 'infra-prod', 'main.tf'), 'variable "image" { type = string }\nresource "terraform_data" "app" { input = var.image }\n');
+    const history = path.join(dir, '.helix', 'runs.jsonl');
+    // A third process compacts the history over and over while both CLIs plan and apply.
+    const compactor = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.resolve(__dirname, '../../support/history-child.ts'), 'compact', history], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let compactions = '';
+    compactor.stdout.on('data', (d) => (compactions += d));
+    const compacted = new Promise((resolve) => compactor.on('close', resolve));
+    const flow = async (env: string) => {
+      const file = path.join(dir, `${env}.plan`);
+      const p = await cliAsync(['plan', env, '--out', file, '--quiet'], dir);
+      assert.equal(p.code, 2, p.stderr);
+      const a = await cliAsync(['apply', env, '--plan', file, '--quiet'], dir);
+      assert.equal(a.code, 0, a.stderr);
+    };
+    try {
+      await Promise.all([flow('staging'), flow('prod')]);
+    } finally {
+      fs.writeFileSync(`${history}.stop`, '');
+      await compacted;
+    }
+    assert.ok(Number(compactions) > 0, 'the history was compacted meanwhile');
+    const records = fs.readFileSync(history, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const heads = records.filter((r) => r.t === 'begin' || r.t === 'snap').map((r) => r.run.id);
+    assert.equal(new Set(heads).size, heads.length, 'a run recorded twice');
+    const j = await Journal.open(history);
+    try {
+      const runs = j.list().map((r) => `${r.environment} ${r.kind} ${r.state}`).sort();
+      assert.deepEqual(runs, ['prod apply Applied', 'prod plan Saved', 'staging apply Applied', 'staging plan Saved']);
+    } finally {
+      await j.close();
+    }
   });
 
   it('Ctrl-C during plan cancels the run: exit 1, Cancelled in the journal, the environment free for the next plan', async () => {
