@@ -28,8 +28,7 @@ export function steps(run: RunView | undefined): Step[] {
   const path = simple ? SIMPLE_PATH : PLAN_PATH;
   const at = new Map<string, number>();
   for (const t of run.transitions) at.set(t.state, t.at);
-  // A plan saved for a later apply (the CLI): planned, and nothing after it in this run.
-  let idx = path.indexOf(run.state === 'Saved' ? 'Planned' : run.state);
+  let idx = path.indexOf(run.state);
   if (idx >= 0) {
     return path.map((label, i) => ({
       label,
