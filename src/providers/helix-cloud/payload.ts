@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
+import { checkLimits } from '../../core/config/limits';
 import type { Environment, Project } from '../../core/model/types';
 import { writeToml } from './toml';
 
@@ -9,7 +10,11 @@ import { writeToml } from './toml';
 const DB_CONFIG_KEYS = ['vector_config', 'graph_config', 'mcp', 'bm25', 'schema', 'embedding_model', 'graphvis_node_label'];
 
 async function readConfig(project: Project): Promise<Record<string, any>> {
-  return getStaticTOMLValue(parseTOML(await fs.readFile(project.configFile, 'utf8'))) as Record<string, any>;
+  const text = await fs.readFile(project.configFile, 'utf8');
+  // The same bounds as the editor and `validate`: a hostile file is refused before the parser sees it.
+  const tooBig = checkLimits(text);
+  if (tooBig) throw new Error(`${project.configFile}: ${tooBig.message}`);
+  return getStaticTOMLValue(parseTOML(text)) as Record<string, any>;
 }
 
 /** helix.toml with only [project] and the deployed instance (what the CLI sends as `helix_toml`). */
