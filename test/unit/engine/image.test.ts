@@ -80,6 +80,7 @@ describe('${image} resolves to the image last pushed for the environment (by dig
   describe('the engine', () => {
     const planned: Array<Record<string, unknown>> = [];
     const provider: DeployProvider = {
+      tool: 'terraform',
       status: async () => ({ state: 'ok', tool: 'terraform', path: 'terraform', message: '', setting: '' }) as never,
       plan: async (req: PlanRequest) => {
         planned.push(req.vars);
