@@ -118,7 +118,7 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
     const j = await Journal.open(history);
     try {
       const runs = j.list().map((r) => `${r.environment} ${r.kind} ${r.state}`).sort();
-      assert.deepEqual(runs, ['prod apply Applied', 'prod plan Saved', 'staging apply Applied', 'staging plan Saved']);
+      assert.deepEqual(runs, ['prod apply Applied', 'prod plan Saved', 'prod push Succeeded', 'staging apply Applied', 'staging plan Saved', 'staging push Succeeded']);
     } finally {
       await j.close();
     }
