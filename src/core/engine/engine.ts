@@ -13,7 +13,7 @@ import type { DeployProvider, DeployTool, ToolRequest, ToolStatus } from './prov
 import { isTerminal, type RunState } from './states';
 import { canRollback, deployedRecord, terraformRollback, type RollbackPlan } from './rollback';
 import { defaultContext, outsideProjectNotice, resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
-import { imageOf, lastPushedImage, pushedImageFor, type DeployImage } from './image';
+import { imageOf, lastPushedImage, pushedImageFor, usesPushedImage, type DeployImage } from './image';
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } from './orphans';
 import { readToolStatus, removeToolFiles, toolEnded } from '../process/survivor';
@@ -96,7 +96,10 @@ export class DeployEngine {
     return provider.status(resolved ? { dir: resolved.dir, vars: resolved.vars } : undefined);
   }
 
-  /** Starts a plan (or a destroy plan). Throws EngineError (busy, tool missing, bad config) before anything runs. */
+  /**
+   * Starts a plan (or a destroy plan). Throws EngineError (busy, tool missing, bad config, not-pushed: `${image}`
+   * comes from the environment's pushes and there is none yet) before anything runs.
+   */
   async startPlan(target: DeployTarget, opts: { destroy?: boolean } = {}): Promise<RunHandle> {
     const destroy = !!opts.destroy;
     // What was pushed is what deploys; a destroy needs no image but terraform still wants the variable.
@@ -543,11 +546,7 @@ export class DeployEngine {
 
   /** The last successful push of the environment when its `${image}` comes from pushes (no refusal). */
   protected lastPushed(target: DeployTarget): DeployImage | undefined {
-    try {
-      return pushedImageFor(this.opts.journal, target);
-    } catch {
-      return lastPushedImage(this.opts.journal, target.project.name, target.environment.name, target.project.dir)?.image;
-    }
+    return usesPushedImage(target) ? lastPushedImage(this.opts.journal, target.project.name, target.environment.name, target.project.dir)?.image : undefined;
   }
 
   /** The run keeps the target as given (Re-plan resolves the latest push again) and the image it used. */
