@@ -14,6 +14,7 @@ import { runPush } from '../../core/push/service';
 import { isPushTarget, pushRepository, sourceImage } from '../../core/push/target';
 import type { ImageRef } from '../../core/push/types';
 import { resolveEndpoint } from '../../providers/docker/connect';
+import { shellQuote } from '../../core/process/shell-quote';
 import { DockerConfigCredentials } from '../../providers/registry/dockerConfig';
 import { EnginePusher } from '../../providers/registry/enginePusher';
 
@@ -67,7 +68,7 @@ export const push: CliCommand = {
       try {
         await docker.getImage(source).inspect();
       } catch {
-        throw new Error(`the image ${source} does not exist locally (Docker at ${ep.socketPath ?? ep.host}). Build it first: helix-deploy build ${environment.name}`);
+        throw new Error(`the image ${source} does not exist locally (Docker at ${ep.socketPath ?? ep.host}). Build it first: ${shellQuote(['helix-deploy', 'build', environment.name, ...(args.values.project ? ['--project', project.dir] : [])])}`);
       }
       const redactor = new Redactor();
       const journal = await openCliHistory(project);
