@@ -208,6 +208,8 @@ export class DeployFlows {
       } else if (choice === 'Show Run') await this.showRun(err.details.runId);
       else if (choice === 'Set Path') await this.setToolPath(toolOfSetting(err.details.setting));
       else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'helixDeploy');
+      // Nothing pushed yet for an environment that deploys its pushes: push it (the same environment).
+      else if (choice === 'Push Image') await vscode.commands.executeCommand('helixDeploy.push.pushImage', target ? { project: this.c.projects.find(target.project.dir), environment: target.environment } : undefined);
     }
   }
 

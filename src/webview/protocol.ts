@@ -13,6 +13,7 @@
 // flagged sensitive before posting (host/sanitize.ts), so a canary secret can never reach the webview.
 
 import type { AttributeDiff, OutputChange, PlanDiagnostic, PlanSummary, ResourceChange } from '../core/plan/model';
+import type { DeployImage } from '../core/engine/image';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -77,6 +78,8 @@ export interface PlanView {
   errored: boolean;
   diagnostics: PlanDiagnostic[];
   notices: string[];
+  /** The pushed image this plan deploys (by digest), when `${image}` comes from the environment's pushes. */
+  image?: DeployImage;
 }
 
 export type LogSource = 'run' | 'container';

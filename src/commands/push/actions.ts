@@ -15,6 +15,7 @@ import { gitState } from '../../core/push/git';
 import { formatReference, pushTag } from '../../core/push/reference';
 import { ecrRegion, registryKind } from '../../core/push/registryKind';
 import { runPush } from '../../core/push/service';
+import { lastBuildRun } from '../../core/engine/image';
 import { pushRepository, sourceImage } from '../../core/push/target';
 import { PushError, RegistryAuthError, type ImageRef } from '../../core/push/types';
 import { resolveEndpoint } from '../../providers/docker/connect';
@@ -117,6 +118,8 @@ export class PushActions {
           environment: t.environment.name,
           source,
           ref,
+          commit: git.commit,
+          buildRun: journal ? lastBuildRun(journal, t.project, source) : undefined,
           credentials: this.credentialsFor(ref, t),
           who: await whoAmI(t.project.dir),
           signal,

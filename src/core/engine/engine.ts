@@ -13,6 +13,7 @@ import type { DeployProvider, DeployTool, ToolRequest, ToolStatus } from './prov
 import { isTerminal, type RunState } from './states';
 import { canRollback, deployedRecord, terraformRollback, type RollbackPlan } from './rollback';
 import { defaultContext, outsideProjectNotice, resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
+import { imageOf, lastPushedImage, pushedImageFor, usesPushedImage, type DeployImage } from './image';
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } from './orphans';
 import { readToolStatus, removeToolFiles, toolEnded } from '../process/survivor';
@@ -95,10 +96,16 @@ export class DeployEngine {
     return provider.status(resolved ? { dir: resolved.dir, vars: resolved.vars } : undefined);
   }
 
-  /** Starts a plan (or a destroy plan). Throws EngineError (busy, tool missing, bad config) before anything runs. */
+  /**
+   * Starts a plan (or a destroy plan). Throws EngineError (busy, tool missing, bad config, not-pushed: `${image}`
+   * comes from the environment's pushes and there is none yet) before anything runs.
+   */
   async startPlan(target: DeployTarget, opts: { destroy?: boolean } = {}): Promise<RunHandle> {
     const destroy = !!opts.destroy;
-    const { id, a, provider } = await this.openRun(target, destroy ? 'destroy' : 'plan', 'Draft', { destroy });
+    // What was pushed is what deploys; a destroy needs no image but terraform still wants the variable.
+    const image = destroy ? this.lastPushed(target) : pushedImageFor(this.opts.journal, target);
+    const { id, a, provider } = await this.openRun(withImage(target, image), destroy ? 'destroy' : 'plan', 'Draft', { destroy, ...(image ? { image } : {}) });
+    this.useImage(a, target, image);
     a.destroy = destroy;
     // Allowed, but never silent: the plan view and the log say where the planned folder is.
     const outside = outsideProjectNotice(target, a.resolved);
@@ -132,7 +139,9 @@ export class DeployEngine {
     if (k8s) a.context = { project: target.project.name, environment: target.environment.name };
     if (plan?.to) {
       a.context = (plan.to.meta?.deployed as { context?: Record<string, string> } | undefined)?.context;
-      await this.opts.journal.patch(id, { rollbackTo: plan.to.id });
+      // The earlier deployment's image (by digest) is what the replayed variables deploy again.
+      a.image = imageOf(plan.to);
+      await this.opts.journal.patch(id, { rollbackTo: plan.to.id, ...(a.image ? { image: a.image } : {}) });
     }
     for (const line of plan?.notes ?? []) this.log(id, line);
     a.notices = plan?.notes.filter((n) => n.includes('cannot be replayed'));
@@ -340,6 +349,7 @@ export class DeployEngine {
       a.binding = res.binding;
       if (res.model) {
         a.model = a.notices?.length ? { ...res.model, notices: [...(res.model.notices ?? []), ...a.notices] } : res.model;
+        if (a.image) a.model = { ...a.model, image: a.image };
         this.events.fire({ type: 'model', runId: id });
       }
       if (res.outcome === 'cancelled') return await this.finish(id, 'Cancelled', res.error ?? 'Cancelled.');
@@ -534,6 +544,19 @@ export class DeployEngine {
     return JSON.parse(JSON.stringify(whole), (_k, x) => (typeof x === 'string' ? this.redactor.redact(x) : x));
   }
 
+  /** The last successful push of the environment when its `${image}` comes from pushes (no refusal). */
+  protected lastPushed(target: DeployTarget): DeployImage | undefined {
+    return usesPushedImage(target) ? lastPushedImage(this.opts.journal, target.project.name, target.environment.name, target.project.dir)?.image : undefined;
+  }
+
+  /** The run keeps the target as given (Re-plan resolves the latest push again) and the image it used. */
+  protected useImage(a: ActiveRun, target: DeployTarget, image: DeployImage | undefined): void {
+    if (!image) return;
+    a.image = image;
+    a.context = defaultContext(withImage(target, image));
+    a.target = target;
+  }
+
   protected stateDirFor(target: DeployTarget): string {
     return typeof this.opts.stateDir === 'function' ? this.opts.stateDir(target.project) : this.opts.stateDir;
   }
@@ -564,4 +587,9 @@ export async function hashFile(file: string): Promise<string> {
   const h = createHash('sha256');
   h.update(await fs.promises.readFile(file));
   return h.digest('hex');
+}
+
+/** The target with `${image}` set to the pushed image's digest reference. */
+export function withImage(target: DeployTarget, image: DeployImage | undefined): DeployTarget {
+  return image ? { ...target, context: { ...target.context, image: image.ref } } : target;
 }

@@ -10,9 +10,10 @@ export type EngineErrorCode =
   | 'tool-missing'
   | 'config'
   | 'hash-mismatch'
-  | 'tampered';
+  | 'tampered'
+  | 'not-pushed';
 
-export type RunAction = 'Re-plan' | 'Show Run' | 'Set Path' | 'Show Plan' | 'Open Settings';
+export type RunAction = 'Re-plan' | 'Show Run' | 'Set Path' | 'Show Plan' | 'Open Settings' | 'Push Image';
 
 export class EngineError extends Error {
   constructor(

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { shellQuote } from '../process/shell-quote';
-import { DEFAULT_EXPIRY_MINUTES, DeployEngine, hashFile, type RunHandle } from './engine';
+import { DEFAULT_EXPIRY_MINUTES, DeployEngine, hashFile, withImage, type RunHandle } from './engine';
+import { imageOf } from './image';
 import { EngineError } from './errors';
 import { INCOMING_PREFIX } from './history';
 import type { RunRecord } from './journal';
@@ -61,10 +62,14 @@ export class HeadlessDeployEngine extends DeployEngine {
       const planRun = this.savedPlanRun(target, source, file, hash);
       await this.checkSavedExpiry(target, source, file, planRun);
       const planned = planRun.meta?.planned as DeployedRecord | undefined;
-      const { id, a, provider, who } = await this.openRun(target, 'apply', 'Planned', { planSource: source, planRun: planRun.id, destroy: !!planRun.meta?.destroy }, undefined, (resolved) => {
-        this.checkFingerprint(target, file, planRun, resolved);
+      // The image the plan resolved (by digest), not a later push: the fingerprint check holds it to that.
+      const image = imageOf(planRun);
+      const effective = withImage(target, image);
+      const { id, a, provider, who } = await this.openRun(effective, 'apply', 'Planned', { planSource: source, planRun: planRun.id, destroy: !!planRun.meta?.destroy, ...(image ? { image } : {}) }, undefined, (resolved) => {
+        this.checkFingerprint(effective, file, planRun, resolved);
         return resolved;
       });
+      this.useImage(a, target, image);
       const ext = /^\.[A-Za-z0-9]{1,16}$/.test(path.extname(source)) ? path.extname(source) : '.plan';
       a.planFile = path.join(dir, `${id}${ext}`);
       await fs.promises.rename(incoming, a.planFile);
@@ -76,6 +81,7 @@ export class HeadlessDeployEngine extends DeployEngine {
       try {
         // Reading the plan learns its secrets (before any output is logged) and shows what will be applied.
         a.model = await provider.show({ runId: id, dir: r.dir, vars: r.vars, workspace: r.workspace, signal: new AbortController().signal, redactor: this.redactor, planFile: a.planFile });
+        if (a.image) a.model = { ...a.model, image: a.image };
         this.events.fire({ type: 'model', runId: id });
       } catch (err) {
         await this.finish(id, 'Cancelled', `Could not read the plan file: ${this.message(err)}`);

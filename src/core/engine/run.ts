@@ -5,6 +5,7 @@ import type { DeployTool, ProgressEvent } from './provider';
 import type { RunState } from './states';
 import type { DeployTarget, ResolvedTarget } from './target';
 import type { DeployedRecord } from './rollback';
+import type { DeployImage } from './image';
 
 // The engine's run-level types, shared with the panel (issue 6) and the VS Code commands.
 
@@ -61,6 +62,8 @@ export interface ActiveRun {
   context?: Record<string, string | undefined>;
   /** What the Applied record says was deployed, when known in advance (a saved plan: what was planned). */
   deployed?: DeployedRecord;
+  /** The pushed image `${image}` resolved to (run meta `image`), shown in the plan header. */
+  image?: DeployImage;
   /** An approve/apply is being recorded: a second one (double click, two windows' buttons) is refused. */
   busy?: boolean;
 }

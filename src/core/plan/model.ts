@@ -8,6 +8,7 @@
 //   the diff entry has `unknown: true`;
 // - any other string equal to a known sensitive value is also replaced by SENSITIVE (src/core/process/redact.ts).
 // No raw provider document (terraform `show -json`) may leave the provider: only this model, already redacted.
+import type { DeployImage } from '../engine/image';
 
 export const SENSITIVE = '(sensitive)';
 export const KNOWN_AFTER_APPLY = '(known after apply)';
@@ -130,6 +131,8 @@ export interface PlanModel {
   diagnostics: PlanDiagnostic[];
   /** Warnings about the plan's binding strength, e.g. "Pulumi re-plans at `up`". Shown above the diff. */
   notices?: string[];
+  /** The pushed image `${image}` resolved to (by digest), when the environment deploys its pushes. */
+  image?: DeployImage;
 }
 
 export function emptySummary(): PlanSummary {

@@ -1,3 +1,4 @@
+import { describeImage } from '../engine/image';
 import { attributesOf, summaryLine, type ChangeAction, type PlanModel, type ResourceChange } from './model';
 
 // Plain-text rendering of the diff model: the CLI's output, CI comments, the VS Code progress summary.
@@ -20,6 +21,7 @@ export function renderPlan(model: PlanModel, opts: RenderOptions = {}): string {
   const out: string[] = [];
   const max = opts.maxResources ?? 500;
   const shown = model.resources.filter((r) => opts.noop || r.action !== 'no-op');
+  if (model.image) out.push(`Image: ${describeImage(model.image)}`);
   for (const n of model.notices ?? []) out.push(`Note: ${n}`);
   for (const d of model.diagnostics) out.push(`${d.severity === 'error' ? 'Error' : d.severity === 'warning' ? 'Warning' : 'Info'}: ${d.address ? `${d.address}: ` : ''}${d.summary}`);
   for (const r of shown.slice(0, max)) {

@@ -3,6 +3,7 @@ import type { Redactor } from '../credentials/redact';
 import type { RunRecord, RunStore } from '../engine/journal';
 import { pushImage, type ImagePusher } from './pushImage';
 import { formatReference } from './reference';
+import { imageOf, type DeployImage } from '../engine/image';
 import type { RetryPolicy } from './retry';
 import { PushError, type ImageRef, type PushEvent, type PushResult } from './types';
 
@@ -21,6 +22,10 @@ export interface PushRunInput {
   signal?: AbortSignal;
   policy?: RetryPolicy;
   onEvent?: (e: PushEvent) => void;
+  /** The git commit the project folder is at (recorded with the image). */
+  commit?: string;
+  /** The build run that made `source`, when known. */
+  buildRun?: string;
 }
 
 export interface PushRunDeps {
@@ -33,7 +38,7 @@ export interface PushRunDeps {
 
 export async function runPush(deps: PushRunDeps, input: PushRunInput): Promise<PushResult & { runId?: string }> {
   const image = formatReference(input.ref);
-  const run = await deps.journal?.begin({ kind: 'push', project: input.project, projectDir: input.projectDir, environment: input.environment, who: input.who, meta: { image, source: input.source } });
+  const run = await deps.journal?.begin({ kind: 'push', project: input.project, projectDir: input.projectDir, environment: input.environment, who: input.who, meta: { reference: image, source: input.source } });
   const write = (line: string) => {
     const safe = deps.redactor.redact(line);
     deps.log?.(safe);
@@ -63,7 +68,18 @@ export async function runPush(deps: PushRunDeps, input: PushRunInput): Promise<P
       },
     });
     write(`Pushed ${image} (${result.digest}) after ${result.attempts} attempt(s): ${result.layersPushed} layer(s) uploaded, ${result.layersExisting} already there`);
-    if (run) await deps.journal!.end(run.id, 'Succeeded', undefined, { image, tag: input.ref.tag, digest: result.digest, attempts: result.attempts });
+    // Run meta `image`: what a plan of this environment deploys next (`${image}`, by digest).
+    const repository = formatReference(input.ref, false);
+    const pushed: DeployImage = {
+      ref: `${repository}@${result.digest}`,
+      digest: result.digest,
+      repository,
+      tag: input.ref.tag,
+      pushedAt: new Date().toISOString(),
+      ...(input.buildRun ? { buildRun: input.buildRun } : {}),
+      ...(input.commit ? { commit: input.commit } : {}),
+    };
+    if (run) await deps.journal!.end(run.id, 'Succeeded', undefined, { image: pushed, tag: input.ref.tag, digest: result.digest, attempts: result.attempts });
     return { ...result, runId: run?.id };
   } catch (err) {
     const cancelled = err instanceof PushError && err.kind === 'cancelled';
@@ -86,5 +102,7 @@ export interface LastPush {
 export function lastPush(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): LastPush | undefined {
   const r: RunRecord | undefined = journal.list({ project, projectDir, environment, kind: 'push' }).find((x) => x.state === 'Succeeded' && x.meta?.digest);
   if (!r) return undefined;
-  return { image: String(r.meta!.image), tag: String(r.meta!.tag), digest: String(r.meta!.digest), at: r.endedAt ?? r.updatedAt, who: r.who };
+  // Older runs recorded the tagged reference as a string in `image`, newer ones in `reference`.
+  const reference = imageOf(r) ? `${imageOf(r)!.repository}:${imageOf(r)!.tag}` : String(r.meta!.reference ?? r.meta!.image);
+  return { image: reference, tag: String(r.meta!.tag), digest: String(r.meta!.digest), at: r.endedAt ?? r.updatedAt, who: r.who };
 }

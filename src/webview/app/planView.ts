@@ -192,6 +192,12 @@ export class PlanTab {
     const p = this.plan;
     if (!p) return;
     if (p.errored) this.messagesEl.append(h('div', { class: 'msg msg-error', role: 'alert' }, 'The plan failed and cannot be applied. Fix the errors below and re-plan.'));
+    if (p.image) {
+      // Which image this plan deploys: the digest is what runs, the rest says where it came from.
+      const i = p.image;
+      const from = [`tag ${i.tag}`, i.commit ? `commit ${i.commit.slice(0, 12)}` : '', i.buildRun ? `build run ${i.buildRun}` : '', `pushed ${i.pushedAt}`].filter(Boolean).join(', ');
+      this.messagesEl.append(h('div', { class: 'msg msg-info', 'data-image': i.digest }, h('strong', {}, 'Image: '), i.ref, ` (${from})`));
+    }
     for (const n of p.notices) this.messagesEl.append(h('div', { class: 'msg msg-warning' }, n));
     for (const d of p.diagnostics.slice(0, 20))
       this.messagesEl.append(

@@ -310,6 +310,7 @@ export function toPlanView(p: PlanModel): PlanView {
     errored: p.errored,
     diagnostics: p.diagnostics,
     notices: p.notices ?? [],
+    ...(p.image ? { image: p.image } : {}),
   };
 }
 

@@ -118,7 +118,7 @@ describe('kubernetes environment through the engine (extension host)', function 
 
   it('Rollback from the palette is a planned run of the engine: reviewed, approved, applied, journaled', async () => {
     const engine = await container.deploy.engine.get();
-    const target = { project: { name: project.name, dir: project.dir }, environment: env, context: { image: '127.0.0.1:5000/k8s-demo:2' } };
+    const target = { project: { name: project.name, dir: project.dir }, environment: env, context: { image: '127.0.0.1:5000/k8s-demo:2', tag: '2' } };
     const v2 = await (await engine.startPlan(target)).done;
     assert.equal(v2.run.state, 'Planned', v2.run.error);
     await engine.approve(v2.run.id, v2.planHash);

@@ -12,6 +12,8 @@ import { EngineBackend, envKeyOf, healthTargetFor } from '../../../src/webview/h
 import { PanelSession } from '../../../src/webview/host/session';
 import type { HostMessage, RunView } from '../../../src/webview/protocol';
 import { CANARY, harness, terraformAvailable, waitFor, type Harness } from '../terraform/harness';
+import { recordedPush } from '../../support/pushed';
+import type { DeployImage } from '../../../src/core/engine/image';
 
 describe('panel host on the real engine and terraform', function () {
   this.timeout(120_000);
@@ -22,6 +24,7 @@ describe('panel host on the real engine and terraform', function () {
   let session: PanelSession;
   const posts: HostMessage[] = [];
   let project: Project;
+  let first: DeployImage;
   const lastRun = (): RunView | undefined => {
     for (let i = posts.length - 1; i >= 0; i--) {
       const m = posts[i]!;
@@ -57,6 +60,9 @@ output "url" { value = "${url}" }
     // As in helix.deploy.toml: registry + tag give ${image} (deployTargetFor), health probes use the outputs.
     t.environment.settings = { ...t.environment.settings, registry: 'ghcr.io/acme/helixdb', tag: '1.2.3', health: { liveness: '${outputs.url}/healthz', readiness: '${outputs.url}/readyz' } };
     t.environment.protected = true;
+    // ${image} of an environment with a registry is the image last pushed for it.
+    first = recordedPush(t.project.dir, t.environment.name, 'ghcr.io/acme/helixdb', t.project.name, `sha256:${'12'.repeat(32)}`);
+    await h.journal.reload();
     project = { name: t.project.name, dir: t.project.dir, configFile: `${t.project.dir}/helix.toml`, generation: 'v3.4', containerRuntime: 'docker', environments: [t.environment], errorCount: 0 };
     backend = new EngineBackend({ engine: h.engine, projects: () => [project], health: new HealthService(), redact: (s) => h.redactor.redact(s) });
     session = new PanelSession(envKeyOf(project, t.environment), backend, {
@@ -135,8 +141,9 @@ output "url" { value = "${url}" }
   it('offers Rollback once an earlier deployment exists; rollback is a planned run approved in the panel', async () => {
     const envOf = () => (posts.filter((m) => m.type === 'snapshot').pop() as Extract<HostMessage, { type: 'snapshot' }>).state.env;
     assert.equal(envOf().canRollback, false, 'one deployment: nothing earlier');
-    // Deploy a second version (tag 1.2.4) through the panel.
-    project.environments[0]!.settings = { ...project.environments[0]!.settings, tag: '1.2.4' };
+    // Deploy a second version (a second push) through the panel.
+    const second = recordedPush(h.root, 'staging', 'ghcr.io/acme/helixdb', 'demo', `sha256:${'34'.repeat(32)}`);
+    await h.journal.reload();
     await session.handle({ type: 'plan' });
     await waitFor(() => lastRun()?.state === 'Planned' && lastRun()!.transitions.length > 1, 60_000, 'the v2 plan');
     const v2 = lastRun()!;
@@ -150,15 +157,16 @@ output "url" { value = "${url}" }
     const rb = lastRun()!;
     assert.equal(rb.state, 'Planned', rb.error);
     const planMsg = [...posts].reverse().find((m) => m.type === 'run' && m.run?.id === rb.id && m.plan) as Extract<HostMessage, { type: 'run' }>;
-    assert.equal(planMsg.plan!.summary.replace, 1, 'the app goes back to the 1.2.3 image (replace)');
+    assert.equal(planMsg.plan!.summary.replace, 1, 'the app goes back to the first pushed image (replace)');
+    assert.deepEqual(planMsg.plan!.image, first, 'the rollback plan shows the digest it goes back to');
     await session.handle({ type: 'expand', section: 'resources', address: 'terraform_data.app' });
     const d = posts.filter((m) => m.type === 'detail').pop() as Extract<HostMessage, { type: 'detail' }>;
     const input = d.attributes.find((a) => a.path.join('.') === 'input')!;
-    assert.deepEqual([input.before, input.after], ['ghcr.io/acme/helixdb:1.2.4', 'ghcr.io/acme/helixdb:1.2.3']);
+    assert.deepEqual([input.before, input.after], [second.ref, first.ref]);
     await session.handle({ type: 'approve', runId: rb.id, planHash: rb.planHash!, confirmation: 'staging' });
     await waitFor(() => lastRun()?.id === rb.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), 60_000, 'the rollback apply');
     assert.equal(lastRun()!.state, 'Applied', lastRun()!.error);
-    assert.equal(h.tf(['state', 'show', '-no-color', 'terraform_data.app']).stdout.includes('ghcr.io/acme/helixdb:1.2.3'), true);
+    assert.equal(h.tf(['state', 'show', '-no-color', 'terraform_data.app']).stdout.includes(first.ref), true);
   });
 
   it('never posted the canary secret', () => {

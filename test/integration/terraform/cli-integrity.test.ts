@@ -10,6 +10,7 @@ import { deployTargetFor } from '../../../src/core/engine/target';
 import { readProject } from '../../../src/core/config/project';
 import { TerraformProvider } from '../../../src/providers/terraform/terraform';
 import { TF_ENV, terraformAvailable, workDir } from './harness';
+import { recordedPush } from '../../support/pushed';
 
 // A saved plan file is an approval that travels between CI jobs: it is applied only when the run history
 // vouches for it (hash, age, project, environment, configuration). Real CLI process, real terraform.
@@ -32,6 +33,9 @@ function project(name: string, release = '2', extraEnvs = ''): string {
   const dir = workDir(name);
   fs.writeFileSync(path.join(dir, 'helix.toml'), HELIX);
   writeDeploy(dir, release, extraEnvs);
+  // ${image} is the image last pushed for the environment: one push of each is on record.
+  recordedPush(dir, 'staging');
+  recordedPush(dir, 'prod');
   fs.mkdirSync(path.join(dir, 'infra'));
   fs.writeFileSync(
     path.join(dir, 'infra', 'main.tf'),
@@ -92,7 +96,8 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     const apply = records(dir).find((r) => r.kind === 'apply')!;
     assert.equal(apply.state, 'Applied');
     assert.equal(apply.meta.planRun, plan.id);
-    assert.deepEqual(apply.meta.deployed.vars, { image: 'ghcr.io/acme/helixdb:dev', release: '2' });
+    assert.deepEqual(apply.meta.deployed.vars, { image: `ghcr.io/acme/helixdb@sha256:${'ab'.repeat(32)}`, release: '2' });
+    assert.deepEqual(apply.meta.image, plan.meta.image, 'the apply records the image its plan resolved');
     assert.deepEqual(apply.meta.deployed, plan.meta.planned);
     assert.ok(!fs.existsSync(planFile), 'the applied plan file under .helix/ holds secrets: deleted');
     // A file the user placed outside .helix/ is theirs: left alone.

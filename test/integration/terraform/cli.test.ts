@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { Journal } from '../../../src/core/engine/journal';
 import { CANARY, TF_ENV, terraformAvailable, workDir } from './harness';
+import { recordedPush } from '../../support/pushed';
 
 // The headless CLI as CI runs it: a real process, real terraform, exit codes checked.
 const CLI = path.resolve(__dirname, '../../../src/cli/index.ts');
@@ -37,6 +38,9 @@ function project(name: string, tf: string): string {
     path.join(dir, 'helix.deploy.toml'),
     '[environments.staging]\ninstance = "dev"\nregistry = "ghcr.io/acme/helixdb"\nterraform = { dir = "infra", vars = { image = "${image}", db_password = "${env:HELIX_TEST_CANARY}" } }\n',
   );
+  // ${image} is the image last pushed for the environment: one push of each environment is on record.
+  recordedPush(dir, 'staging');
+  recordedPush(dir, 'prod');
   fs.mkdirSync(path.join(dir, 'infra'));
   fs.writeFileSync(
     path.join(dir, 'infra', 'main.tf'),
@@ -69,9 +73,9 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
     const again = cli(['plan', 'staging', '--out', planFile, '--quiet'], dir);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /no changes/);
-    // ${image} = registry + the instance's tag; the secret is nowhere in output or journal.
+    // ${image} = the image last pushed for staging, by digest; the secret is nowhere in output or journal.
     const state = fs.readFileSync(path.join(dir, 'infra', 'terraform.tfstate'), 'utf8');
-    assert.match(state, /ghcr\.io\/acme\/helixdb:dev/);
+    assert.ok(state.includes(`ghcr.io/acme/helixdb@sha256:${'ab'.repeat(32)}`), state);
     const journal = fs.readFileSync(path.join(dir, '.helix', 'runs.jsonl'), 'utf8');
     for (const text of [p.stdout, p.stderr, a.stdout, a.stderr, journal]) assert.ok(!text.includes(CANARY), 'canary leaked');
     assert.match(journal, /"kind":"apply"/);
@@ -114,7 +118,7 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
     const j = await Journal.open(history);
     try {
       const runs = j.list().map((r) => `${r.environment} ${r.kind} ${r.state}`).sort();
-      assert.deepEqual(runs, ['prod apply Applied', 'prod plan Saved', 'staging apply Applied', 'staging plan Saved']);
+      assert.deepEqual(runs, ['prod apply Applied', 'prod plan Saved', 'prod push Succeeded', 'staging apply Applied', 'staging plan Saved', 'staging push Succeeded']);
     } finally {
       await j.close();
     }

@@ -108,6 +108,35 @@ describe('cli: helix-deploy validate', function () {
     assert.match(v.out, /--generation GEN/);
   });
 
+  it('build, push, deploy and history document their exit codes and refuse bad usage with exit 2', () => {
+    const r = cli(['--help']);
+    for (const c of ['build', 'push', 'deploy', 'history']) assert.match(r.out, new RegExp(`^  ${c}\\s+\\S`, 'm'), `--help lists ${c}`);
+    for (const c of ['build', 'push', 'deploy', 'history']) {
+      const h = cli([c, '--help']);
+      assert.equal(h.code, 0);
+      assert.match(h.out, /Exit status: 0 /);
+      assert.match(h.out, /--json/);
+    }
+    assert.match(cli(['deploy', '--help']).out, /3 planned with changes but not applied/);
+    const proj = fs.mkdtempSync(path.join(tmp, 'history-'));
+    fs.writeFileSync(path.join(proj, 'helix.toml'), '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\n');
+    let u = cli(['history', '--limit', '0', '--project', proj]);
+    assert.equal(u.code, 2);
+    assert.match(u.err, /--limit must be a whole number of runs, at least 1/);
+    u = cli(['deploy', '--project', proj]);
+    assert.equal(u.code, 2);
+    assert.match(u.err, /missing ENV/);
+    u = cli(['push', 'nope', '--project', proj]);
+    assert.equal(u.code, 2);
+    assert.match(u.err, /no environment with a registry "nope"/);
+    u = cli(['build', 'nope', '--project', proj]);
+    assert.equal(u.code, 2);
+    assert.match(u.err, /no helix\.toml instance "nope" .*\(available: dev\)/);
+    const empty = cli(['history', '--json', '--project', proj]);
+    assert.equal(empty.code, 0, empty.err);
+    assert.deepEqual(JSON.parse(empty.out), []);
+  });
+
   it('bad bytes and foreign files are reported, not crashed on', () => {
     const bad = path.join(tmp, 'bad');
     fs.mkdirSync(bad);

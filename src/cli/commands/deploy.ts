@@ -1,0 +1,108 @@
+import * as path from 'node:path';
+import { toJSON } from '../../core/plan/model';
+import { renderPlan } from '../../core/plan/render';
+import type { CliCommand } from './types';
+import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
+import { parseCommandArgs } from '../args';
+import { shellQuote } from '../../core/process/shell-quote';
+
+// `helix-deploy deploy ENV`: plan, print the summary, then apply exactly that plan, but only when told so
+// (`--yes`, and for a `protected = true` environment `--confirm ENV`). Otherwise the plan is saved for a
+// later `helix-deploy apply` and the command exits NOT_APPLIED: CI can gate on it.
+
+/** Planned with changes, not applied (no --yes, or a protected environment without --confirm). */
+export const NOT_APPLIED = 3;
+
+const HELP = `Usage: helix-deploy deploy ENV [--yes] [--confirm ENV] [--out FILE] [--project DIR] [--json] [--quiet]
+
+Plans environment ENV of helix.deploy.toml (\${image} = the image last pushed for ENV, by digest: push first
+with \`helix-deploy push ENV\`), prints the summary and, with --yes, applies exactly that plan. A
+\`protected = true\` environment also needs --confirm ENV (its name, typed). Without them the plan is saved
+(.helix/ENV.plan, or --out FILE) and the command prints how to apply it.
+
+Options:
+  --yes           apply the plan after printing it (the approval)
+  --confirm ENV   the environment's name, required with --yes for a protected environment
+  --out FILE      where to save the plan when it is not applied (default: .helix/ENV.plan)
+  --project DIR   folder holding helix.toml / helix.deploy.toml (default: current folder)
+  --json          print {plan, run, state, image, outputs} as JSON instead of text
+  --quiet         do not stream the tool's log to stderr
+
+Exit status: 0 applied (or no changes), 1 plan/apply failed or refused (e.g. nothing pushed yet),
+2 usage error, 3 planned with changes but not applied (no --yes, or protected without --confirm; plan saved).`;
+
+export const deploy: CliCommand = {
+  name: 'deploy',
+  summary: 'Plan an environment and apply it with --yes (exit 0 applied, 1 failed, 3 planned only)',
+  async run(argv) {
+    let args;
+    try {
+      args = parseCommandArgs(argv, { values: ['confirm', 'out', 'project'], flags: ['yes', 'json', 'quiet'] });
+      if (args.help) {
+        process.stdout.write(HELP + '\n');
+        return 0;
+      }
+      if (!args.positional) throw new CliUsageError('missing ENV (see --help)');
+    } catch (err) {
+      return reportError('deploy', err);
+    }
+    const env = args.positional;
+    const { confirm, out, project } = args.values;
+    const { yes, json, quiet } = args.flags;
+    let cli;
+    try {
+      cli = await openCliEngine(env, project);
+    } catch (err) {
+      return reportError('deploy', err);
+    }
+    const logs = streamLogs(cli.engine, quiet);
+    const sigint = cancelOnSigint(cli.engine, env);
+    const print = (o: Record<string, unknown>) => json && process.stdout.write(JSON.stringify(o, null, 2) + '\n');
+    try {
+      const planned = await (await cli.engine.startPlan(cli.target)).done;
+      const run = planned.run;
+      if (planned.model && !json) process.stdout.write(renderPlan(planned.model) + '\n');
+      const plan = planned.model ? toJSON(planned.model) : undefined;
+      if (run.state !== 'Planned') {
+        print({ plan, run: run.id, state: run.state, error: run.error, image: run.meta?.image });
+        process.stderr.write(`helix-deploy deploy: ${run.state}: ${run.error ?? ''}\n`);
+        return 1;
+      }
+      if (run.meta?.noChanges) {
+        await cli.engine.discard(run.id);
+        print({ plan, run: run.id, state: 'NoChanges', image: run.meta?.image });
+        if (!json) process.stdout.write('No changes: nothing to apply.\n');
+        return 0;
+      }
+      const isProtected = !!cli.target.environment.protected;
+      const why = !yes ? 'not applied: pass --yes to apply it' : isProtected && confirm !== env ? `not applied: ${env} is protected; pass --confirm ${env} with --yes` : undefined;
+      if (why) {
+        const dest = path.resolve(out ?? path.join(cli.target.project.dir, '.helix', `${env}.plan`));
+        const applyWith = shellQuote(['helix-deploy', 'apply', env, '--plan', dest, ...(project ? ['--project', path.resolve(project)] : [])]);
+        await cli.engine.handOff(run.id, dest, applyWith);
+        print({ plan, run: run.id, state: 'Saved', image: run.meta?.image, savedTo: dest, reason: why });
+        process.stderr.write(`helix-deploy deploy: ${why}. Plan saved to ${dest} (run ${run.id}). Apply it with: ${applyWith}\n`);
+        return NOT_APPLIED;
+      }
+      await cli.engine.approve(run.id, planned.planHash!);
+      const done = await (await cli.engine.startApply(run.id)).done;
+      const outputs = done.run.meta?.outputs as Record<string, unknown> | undefined;
+      print({ plan, run: run.id, state: done.run.state, error: done.run.error, image: done.run.meta?.image, outputs });
+      if (done.run.state !== 'Applied') {
+        process.stderr.write(`helix-deploy deploy: ${done.run.state}: ${done.run.error ?? ''}\n`);
+        return 1;
+      }
+      if (!json) {
+        process.stdout.write(`Applied (run ${run.id}).\n`);
+        for (const [k, v] of Object.entries(outputs ?? {})) process.stdout.write(`  ${k} = ${JSON.stringify(v)}\n`);
+      }
+      return 0;
+    } catch (err) {
+      return reportError('deploy', err);
+    } finally {
+      sigint.dispose();
+      logs.dispose();
+      await cli.close();
+    }
+  },
+};
