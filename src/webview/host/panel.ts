@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { MANAGE_TRUST, RESTRICTED_MESSAGE } from '../../core/trust/gate';
 import type { PanelBackend } from './backend';
 import type { PlanDiffProvider } from './diffProvider';
 import { localResourceRootPaths, makeNonce, renderHtml } from './html';
@@ -49,6 +50,10 @@ export class DeploymentPanel implements vscode.Disposable {
         if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
       },
       log: (m) => log.warn(m),
+      restricted: (err) => {
+        log.info(`Restricted Mode: refused ${err.what}`);
+        void vscode.window.showWarningMessage(RESTRICTED_MESSAGE, MANAGE_TRUST).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      },
       maxLogLines: () => vscode.workspace.getConfiguration('helixDeploy.panel').get<number>('maxLogLines', 200_000),
     });
     const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
