@@ -2,29 +2,9 @@ import * as vscode from 'vscode';
 import { RunHistory } from './core/engine/history';
 import { formatWarning } from './core/engine/journal';
 import { recoverOrphanedRun } from './core/engine/orphans';
-import { installTrustGate, isRestrictedModeError, MANAGE_TRUST, RESTRICTED_MESSAGE, TrustGate } from './core/trust/gate';
+import { installTrustGate, isRestrictedModeError, MANAGE_TRUST, RESTRICTED_MESSAGE, RESTRICTED_MODE_COMMANDS, TrustGate } from './core/trust/gate';
 import { ProjectIndex } from './services/projects';
 
-/**
- * Commands that start no process and call neither Docker nor a cluster (they read the history, open views, write
- * files the user asked for, or change settings): usable in Restricted Mode. Every other command crosses the gate.
- */
-export const RESTRICTED_MODE_COMMANDS: ReadonlySet<string> = new Set([
-  'helixDeploy.createStarter',
-  'helixDeploy.refresh',
-  'helixDeploy.showLog',
-  'helixDeploy.deploy.showPlan',
-  'helixDeploy.deploy.showRun',
-  'helixDeploy.deploy.setTerraformPath',
-  'helixDeploy.deploy.setPulumiPath',
-  'helixDeploy.deploy.copyRunSummary',
-  'helixDeploy.kubernetes.writeStarterManifests',
-  'helixDeploy.selectCliGeneration',
-  'helixDeploy.local.showRunLog',
-  'helixDeploy.local.refresh',
-  'helixDeploy.panel.open',
-  'helixDeploy.cloud.openControlPlane',
-]);
 
 /**
  * Owns every disposable of the extension and the shared services.

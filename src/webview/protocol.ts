@@ -161,6 +161,11 @@ export type WebviewMessage =
 
 export type WebviewMessageType = WebviewMessage['type'];
 
+/** Every message type the app may send (the compiler keeps this complete): tests walk it. */
+export const WEBVIEW_MESSAGE_TYPES = Object.keys({
+  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, copy: 1, saveLogs: 1, followContainer: 1,
+} satisfies Record<WebviewMessageType, 1>) as WebviewMessageType[];
+
 /** Longest string accepted from the webview; beyond this a message is a bug or an attack. */
 export const MAX_STRING = 4096;
 /** Copy may carry a whole log; cap it (the log buffer is bounded anyway). */

@@ -65,8 +65,12 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: string): vo
 }
 
 export function run(command: string, args: readonly string[], opts: SpawnOptions = {}): Promise<SpawnResult> {
-  // Thrown synchronously, before any process exists: callers that forgot the trust check still run nothing.
-  assertTrusted(`spawn ${command}`);
+  // Refused before any process exists: callers that forgot the trust check still run nothing.
+  try {
+    assertTrusted(`spawn ${command}`);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   if (opts.outputBase !== undefined && process.platform !== 'win32') return runSurviving(command, args, opts, opts.outputBase);
   return new Promise((resolve, reject) => {
     let child: ChildProcess;

@@ -19,6 +19,27 @@ export class RestrictedModeError extends Error {
   }
 }
 
+/**
+ * Commands that start no process and call neither Docker nor a cluster (they read the history, open views, write
+ * files the user asked for, or change settings): usable in Restricted Mode. Every other command crosses the gate.
+ */
+export const RESTRICTED_MODE_COMMANDS: ReadonlySet<string> = new Set([
+  'helixDeploy.createStarter',
+  'helixDeploy.refresh',
+  'helixDeploy.showLog',
+  'helixDeploy.deploy.showPlan',
+  'helixDeploy.deploy.showRun',
+  'helixDeploy.deploy.setTerraformPath',
+  'helixDeploy.deploy.setPulumiPath',
+  'helixDeploy.copyRunSummary',
+  'helixDeploy.kubernetes.writeStarterManifests',
+  'helixDeploy.selectCliGeneration',
+  'helixDeploy.local.showRunLog',
+  'helixDeploy.local.refresh',
+  'helixDeploy.panel.open',
+  'helixDeploy.cloud.openControlPlane',
+]);
+
 export class TrustGate {
   /** Every refusal, oldest first (bounded): what tests and the log read to see that nothing ran. */
   readonly refused: string[] = [];
