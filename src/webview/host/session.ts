@@ -44,10 +44,12 @@ export interface SessionIO {
   maxLogLines?(): number;
   /** A message was refused in Restricted Mode: show the refusal with its action (the panel also gets a notice). */
   restricted?(err: RestrictedModeError): void;
+  /** Copy Run Summary for this run; the panel passes the plan it shows (the fullest list of changes). */
+  copyRunSummary?(runId: string, plan: PlanModel | undefined): Promise<void>;
 }
 
 /** Messages that only read or render what the host already has: allowed in Restricted Mode. */
-const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand', 'openDiff', 'copy', 'saveLogs']);
+const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand', 'openDiff', 'copy', 'saveLogs', 'copyRunSummary']);
 
 export class PanelSession {
   private ready = false;
@@ -232,6 +234,9 @@ export class PanelSession {
         await this.io.save(name, `${text}\n`);
         return;
       }
+      case 'copyRunSummary':
+        await this.io.copyRunSummary?.(m.runId, m.runId === this.snap?.run.id ? this.planOf : undefined);
+        return;
       case 'followContainer':
         this.container?.dispose();
         this.container = undefined;

@@ -78,3 +78,14 @@ describe('run summary Markdown', () => {
     if (changed > 1) assert.match(md, new RegExp(`…and ${changed - 1} more\\.`));
   });
 });
+
+describe('approvals shown in the run history', () => {
+  it('a run in the Deployments view names who approved which plan; an unapproved run says nothing of it', () => {
+    const { presentRun } = require('../../../src/core/local/present') as typeof import('../../../src/core/local/present');
+    const p = presentRun(run({}, approved), Date.parse('2026-12-05T22:00:00Z'));
+    assert.match(p.description ?? '', /· approved by Bob Reviewer$/);
+    assert.match(String(p.tooltip), /\nApproval: approved by Bob Reviewer <bob@example.com> at 2026-12-05 21:01 UTC, plan a1b2c3d4e5f6\n/);
+    const q = presentRun(run(), Date.parse('2026-12-05T22:00:00Z'));
+    assert.doesNotMatch(`${q.description}\n${q.tooltip}`, /approv/i);
+  });
+});

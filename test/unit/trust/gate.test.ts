@@ -121,6 +121,7 @@ describe('workspace trust gate', () => {
       copy: { type: 'copy', text: 'x' },
       saveLogs: { type: 'saveLogs', source: 'run' },
       followContainer: { type: 'followContainer', on: true },
+      copyRunSummary: { type: 'copyRunSummary', runId: 'run-1' },
     };
     const b = new FakeBackend();
     let followed = 0;
