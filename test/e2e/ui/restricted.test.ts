@@ -48,7 +48,7 @@ describe('Restricted Mode (UI, untrusted workspace)', () => {
     const row = wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: 'Environments' }) }).locator('.monaco-list-row', { hasText: ':26969' }).first();
     await eventually(async () => (await row.count()) > 0, 'the dev environment of local-demo');
     await wb.contextMenu(row, 'Build Image');
-    await wb.page.locator('.notifications-toasts', { hasText: /Restricted Mode, so nothing is built or run/ }).first().waitFor({ timeout: 30_000 });
+    await wb.page.locator('.notifications-toasts', { hasText: /Restricted Mode: Helix Deploy runs nothing in an untrusted workspace/ }).first().waitFor({ timeout: 30_000 });
     await wb.screenshot('restricted-2-refused');
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await engineState(), before, 'the engine must not see a build or a container from an untrusted workspace');
