@@ -107,6 +107,7 @@ describe('Restricted Mode (UI, untrusted workspace)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     assert.ok(!existsSync(join(wb.workspace, 'deploy-demo/infra/.terraform')), 'terraform ran from the panel in Restricted Mode');
     assert.equal(await frame.locator('#run-state[data-state="none"]').count(), 1, 'no run was started');
+    await wb.runCommand('View: Close All Editors');
   });
 
   it('still validates helix.toml (reading is safe)', async () => {
