@@ -54,6 +54,13 @@ describe('Restricted Mode (UI, untrusted workspace)', () => {
     assert.equal(await engineState(), before, 'the engine must not see a build or a container from an untrusted workspace');
   });
 
+  it('still validates helix.toml (reading is safe)', async () => {
+    await wb.openFile('config-broken/helix.toml');
+    await eventually(async () => (await wb.page.locator('.squiggly-error').count()) > 0, 'an error squiggle in the broken helix.toml');
+    await wb.screenshot('restricted-3-validation');
+  });
+
+  // Last: Create Starter helix.toml (allowed, it only writes a file) adds a project at the workspace root.
   it('every contributed command from the palette runs nothing: no terraform, no engine call', async () => {
     const before = await engineState();
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
@@ -108,11 +115,5 @@ describe('Restricted Mode (UI, untrusted workspace)', () => {
     assert.ok(!existsSync(join(wb.workspace, 'deploy-demo/infra/.terraform')), 'terraform ran from the panel in Restricted Mode');
     assert.equal(await frame.locator('#run-state[data-state="none"]').count(), 1, 'no run was started');
     await wb.runCommand('View: Close All Editors');
-  });
-
-  it('still validates helix.toml (reading is safe)', async () => {
-    await wb.openFile('config-broken/helix.toml');
-    await eventually(async () => (await wb.page.locator('.squiggly-error').count()) > 0, 'an error squiggle in the broken helix.toml');
-    await wb.screenshot('restricted-3-validation');
   });
 });
