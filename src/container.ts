@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { RunHistory } from './core/engine/history';
 import { formatWarning } from './core/engine/journal';
 import { recoverOrphanedRun } from './core/engine/orphans';
+import { installTrustGate, isRestrictedModeError, MANAGE_TRUST, RESTRICTED_MESSAGE, RESTRICTED_MODE_COMMANDS, TrustGate } from './core/trust/gate';
 import { ProjectIndex } from './services/projects';
+
 
 /**
  * Owns every disposable of the extension and the shared services.
@@ -23,8 +25,12 @@ export class Container implements vscode.Disposable {
   readonly journal: Promise<RunHistory>;
   // recoverRun: a run whose window died while its terraform/pulumi ran on gets the tool's real outcome.
   readonly history = new RunHistory({ follow: true, recoverRun: recoverOrphanedRun });
+  /** Workspace trust, the one boundary: commands, panel messages, the process spawner and the Docker/cluster clients ask it. */
+  readonly gate = new TrustGate(() => vscode.workspace.isTrusted);
 
   constructor(readonly context: vscode.ExtensionContext) {
+    const uninstall = installTrustGate(this.gate);
+    this.own({ dispose: uninstall });
     this.log = this.own(vscode.window.createOutputChannel('Helix Deploy', { log: true }));
     this.projects = this.own(new ProjectIndex(this.log));
     // Each skipped line once, with its file and line, where the user can see it.
@@ -47,7 +53,30 @@ export class Container implements vscode.Disposable {
 
   /** False in a Restricted Mode workspace: then nothing may be executed (docker, terraform, helix...). */
   get trusted(): boolean {
-    return vscode.workspace.isTrusted;
+    return this.gate.trusted;
+  }
+
+  /**
+   * The one command registrar: outside RESTRICTED_MODE_COMMANDS a command first crosses the trust gate, and a
+   * refusal from anywhere below (spawner, Docker, cluster) becomes the same message with its action, never a stack.
+   */
+  registerCommand(id: string, fn: (...args: any[]) => unknown): vscode.Disposable {
+    return this.own(vscode.commands.registerCommand(id, async (...args: any[]) => {
+      try {
+        if (!RESTRICTED_MODE_COMMANDS.has(id)) this.gate.assert(`command ${id}`);
+        return await fn(...args);
+      } catch (err) {
+        if (!isRestrictedModeError(err)) throw err;
+        this.showRestricted(err);
+        return undefined;
+      }
+    }));
+  }
+
+  /** The Restricted Mode refusal as a message with its action (logged with what was refused). */
+  showRestricted(err: Error & { what?: string }): void {
+    this.log.info(`Restricted Mode: refused ${err.what ?? 'an action'}`);
+    void vscode.window.showWarningMessage(RESTRICTED_MESSAGE, MANAGE_TRUST).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
   }
 
   own<T extends vscode.Disposable>(disposable: T): T {

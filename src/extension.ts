@@ -8,6 +8,7 @@ import { registerDeploy } from './commands/deploy';
 import { registerPush } from './commands/push';
 import { registerKubernetes } from './commands/kubernetes';
 import { registerPanel } from './webview';
+import { registerCopyRunSummary } from './commands/copyRunSummary';
 
 let container: Container | undefined;
 
@@ -24,6 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ cont
   registerPush(c, () => c.journal);
   registerLocal(c);
   registerPanel(c);
+  registerCopyRunSummary(c);
   // Discovery runs after registration so views show a loading state instead of nothing.
   void c.projects.refresh();
   c.log.info(`Helix Deploy activated in ${Date.now() - started} ms`);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { RunSnapshot } from '../core/engine/engine';
 import { EngineError } from '../core/engine/errors';
+import { isRestrictedModeError } from '../core/trust/gate';
 import type { LazyDeployEngine } from '../core/engine/lazy';
 import type { DeployTool, ToolStatus } from '../core/engine/provider';
 import { toolOf, type DeployTarget } from '../core/engine/target';
@@ -26,7 +27,6 @@ export class DeployFlows {
   ) {}
 
   async plan(arg: EnvArg, destroy: boolean): Promise<void> {
-    if (!this.trusted()) return;
     const target = await this.pickTarget(arg, destroy ? 'Plan Destroy' : 'Plan');
     if (!target) return;
     await this.guard(target, async () => {
@@ -38,7 +38,6 @@ export class DeployFlows {
 
   /** Plans a rollback to the previous successful deployment (a run of kind `rollback`), then the usual review. */
   async rollback(arg: (EnvArg & { deployment?: string }) | undefined): Promise<void> {
-    if (!this.trusted()) return;
     const target = await this.pickTarget(arg, 'Roll Back');
     if (!target) return;
     await this.guard(target, async () => {
@@ -60,7 +59,6 @@ export class DeployFlows {
   }
 
   async apply(arg: RunArg): Promise<void> {
-    if (!this.trusted()) return;
     const snap = await this.pickRun(arg, 'Approved', 'Apply Approved Plan');
     if (!snap) return;
     await this.guard(undefined, async () => {
@@ -80,7 +78,6 @@ export class DeployFlows {
   }
 
   async replan(arg: RunArg): Promise<void> {
-    if (!this.trusted()) return;
     const snap = await this.pickRun(arg, undefined, 'Re-plan');
     if (!snap) return;
     await this.guard(undefined, async () => {
@@ -195,6 +192,7 @@ export class DeployFlows {
     try {
       await fn();
     } catch (err) {
+      if (isRestrictedModeError(err)) throw err; // the registrar shows it with its action
       if (!(err instanceof EngineError)) {
         this.c.log.error(`Deploy: ${err instanceof Error ? err.message : String(err)}`);
         void vscode.window.showErrorMessage(`Helix Deploy: ${err instanceof Error ? err.message : String(err)}`);
@@ -272,12 +270,6 @@ export class DeployFlows {
       { title },
     );
     return pick ? engine.snapshot(pick.r.id) : undefined;
-  }
-
-  private trusted(): boolean {
-    if (this.c.trusted) return true;
-    void vscode.window.showWarningMessage('Helix Deploy runs Terraform/Pulumi only in a trusted workspace (Restricted Mode is on).');
-    return false;
   }
 }
 

@@ -74,7 +74,7 @@ export function registerDeploy(c: Container): void {
     'helixDeploy.deploy.setTerraformPath': () => flows.setToolPath('terraform'),
     'helixDeploy.deploy.setPulumiPath': () => flows.setToolPath('pulumi'),
   };
-  for (const [id, fn] of Object.entries(commands)) c.own(vscode.commands.registerCommand(id, fn));
+  for (const [id, fn] of Object.entries(commands)) c.registerCommand(id, fn);
   // A missing terraform/pulumi is a state (context keys for menus/welcome views), checked when projects load.
   c.own(c.projects.onDidChange(() => void flows.checkTools(true)));
   c.own(vscode.workspace.onDidChangeConfiguration((e) => {

@@ -6,9 +6,9 @@ import { resolveGeneration, type GenerationSetting } from '../core/config/genera
 
 /** Commands on the project noun: create a starter helix.toml, refresh, show the log. */
 export function registerProjectCommands(c: Container): void {
-  c.own(vscode.commands.registerCommand('helixDeploy.createStarter', (folder?: vscode.Uri) => createStarter(c, folder)));
-  c.own(vscode.commands.registerCommand('helixDeploy.refresh', () => c.projects.refresh()));
-  c.own(vscode.commands.registerCommand('helixDeploy.showLog', () => c.log.show(true)));
+  c.registerCommand('helixDeploy.createStarter', (folder?: vscode.Uri) => createStarter(c, folder));
+  c.registerCommand('helixDeploy.refresh', () => c.projects.refresh());
+  c.registerCommand('helixDeploy.showLog', () => c.log.show(true));
 }
 
 async function createStarter(c: Container, folder?: vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -23,7 +23,7 @@ export function registerLanguage(c: Container): ConfigDiagnostics {
   c.own(vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new ConfigHovers(diags)));
   c.own(vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigQuickFixes(diags), { providedCodeActionKinds: ConfigQuickFixes.kinds }));
   c.own(createGenerationStatus(diags));
-  c.own(vscode.commands.registerCommand(SELECT_GENERATION, selectGeneration));
+  c.registerCommand(SELECT_GENERATION, selectGeneration);
   // Probing `helix --version` spawns a process: off the activation path, trusted workspaces only.
   void gens.probe();
   c.log.info(`Language features registered in ${(performance.now() - started).toFixed(1)} ms`);

@@ -113,7 +113,7 @@ export class PanelManager implements vscode.Disposable {
 export function registerPanel(c: Container): PanelManager {
   const m = c.own(new PanelManager(c));
   c.own(vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, m.diff));
-  c.own(vscode.commands.registerCommand(OPEN_PANEL_COMMAND, (arg?: OpenArg) => m.open(arg)));
+  c.registerCommand(OPEN_PANEL_COMMAND, (arg?: OpenArg) => m.open(arg));
   c.own(c.projects.onDidChange(() => m.refreshAll()));
   c.own(
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {

@@ -48,6 +48,8 @@ export interface RunView {
   /** Epoch ms after which the plan is refused as stale. */
   expiresAt?: number;
   error?: string;
+  /** Who approved which plan, once approved (from the run record). Epoch ms. */
+  approval?: { by: string; at: number; planHash?: string };
 }
 
 /** A change the tool reported while still planning (the full diff comes with the completed plan). */
@@ -160,9 +162,16 @@ export type WebviewMessage =
   | { type: 'rollback' }
   | { type: 'copy'; text: string }
   | { type: 'saveLogs'; source: LogSource }
-  | { type: 'followContainer'; on: boolean };
+  | { type: 'followContainer'; on: boolean }
+  /** Markdown of the run for a pull-request comment, onto the clipboard (helixDeploy.copyRunSummary). */
+  | { type: 'copyRunSummary'; runId: string };
 
 export type WebviewMessageType = WebviewMessage['type'];
+
+/** Every message type the app may send (the compiler keeps this complete): tests walk it. */
+export const WEBVIEW_MESSAGE_TYPES = Object.keys({
+  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, copy: 1, saveLogs: 1, followContainer: 1, copyRunSummary: 1,
+} satisfies Record<WebviewMessageType, 1>) as WebviewMessageType[];
 
 /** Longest string accepted from the webview; beyond this a message is a bug or an attack. */
 export const MAX_STRING = 4096;
@@ -220,6 +229,7 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
       };
     case 'discard':
     case 'cancel':
+    case 'copyRunSummary':
       if ((extra = keys(raw, ['type', 'runId']))) return bad(extra);
       if (!isStr(raw.runId)) return bad(`${t} needs runId`);
       return { ok: true, message: { type: t, runId: raw.runId } };

@@ -51,7 +51,8 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
     else cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
   }
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Clipboard permissions: tests read what a command copied (localhost is a secure context).
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
   await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.activitybar').waitFor({ timeout: 60_000 });

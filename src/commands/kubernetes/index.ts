@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isRestrictedModeError } from '../../core/trust/gate';
 import type { Container } from '../../container';
 import { KubeError } from '../../core/kubernetes/cluster';
 import { LiveWorkloads } from '../../core/kubernetes/live-workloads';
@@ -47,23 +48,20 @@ export function registerKubernetes(c: Container): void {
   };
 
   /** Errors become messages (a missing kubeconfig or unreachable cluster is a state, not a stack trace). */
-  const guarded = (needsTrust: boolean, fn: (...args: any[]) => Promise<void>) => async (...args: any[]) => {
-    if (needsTrust && !c.trusted) {
-      // kubeconfig exec plugins run programs: nothing of the cluster is touched in Restricted Mode.
-      return void vscode.window.showWarningMessage('Helix Deploy does not contact Kubernetes clusters in Restricted Mode. Trust this workspace to continue.');
-    }
+  const guarded = (fn: (...args: any[]) => Promise<void>) => async (...args: any[]) => {
     try {
       await fn(...args);
     } catch (err) {
+      if (isRestrictedModeError(err)) throw err; // the registrar shows it with its action
       const msg = err instanceof Error ? err.message : String(err);
       c.log.warn(`kubernetes: ${msg}`);
       void vscode.window.showErrorMessage(err instanceof KubeError && err.kind === 'unauthorized' ? msg : `Kubernetes: ${msg}`);
     }
   };
   const commands: Record<string, (...args: any[]) => unknown> = {
-    'helixDeploy.kubernetes.writeStarterManifests': guarded(false, (arg) => writeStarterManifests(c, arg)),
-    'helixDeploy.kubernetes.showWorkloadLogs': guarded(true, (arg) => showWorkloadLogs(c, provider, arg)),
-    'helixDeploy.kubernetes.rollback': guarded(true, (arg) => rollback(c, arg)),
+    'helixDeploy.kubernetes.writeStarterManifests': guarded((arg) => writeStarterManifests(c, arg)),
+    'helixDeploy.kubernetes.showWorkloadLogs': guarded((arg) => showWorkloadLogs(c, provider, arg)),
+    'helixDeploy.kubernetes.rollback': guarded((arg) => rollback(c, arg)),
   };
-  for (const [id, fn] of Object.entries(commands)) c.own(vscode.commands.registerCommand(id, fn));
+  for (const [id, fn] of Object.entries(commands)) c.registerCommand(id, fn);
 }

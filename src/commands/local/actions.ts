@@ -30,12 +30,6 @@ export class LocalActions {
     private readonly logs: LogSessions,
   ) {}
 
-  private trusted(): boolean {
-    if (this.c.trusted) return true;
-    void vscode.window.showWarningMessage('Helix: this workspace is in Restricted Mode, so nothing is built or run. Trust it to use Docker.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
-    return false;
-  }
-
   private progress<T>(title: string, fn: (signal: AbortSignal, report: Report) => Promise<T>): Thenable<T> {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
       const ac = new AbortController();
@@ -54,7 +48,6 @@ export class LocalActions {
   }
 
   private async target(arg: unknown, title: string): Promise<LocalTarget | undefined> {
-    if (!this.trusted()) return undefined;
     return resolveTarget(this.c, arg, `Helix: ${title}`);
   }
 
@@ -118,7 +111,7 @@ export class LocalActions {
   async showLogs(arg?: unknown): Promise<void> {
     const node = arg as DepNode | undefined;
     if (node?.type === 'container') {
-      if (this.trusted()) await this.logs.show(node.container.name);
+      await this.logs.show(node.container.name);
       return;
     }
     const t = await this.target(arg, 'Show Logs');

@@ -9,7 +9,6 @@ import { SETTINGS, type LocalRuntime } from './runtime';
 // `helix start` does), or switch to Podman. Everything spawned with argument arrays.
 
 export async function startDocker(c: Container, rt: LocalRuntime): Promise<void> {
-  if (!c.trusted) return;
   const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the container engine…', cancellable: true }, (_p, token) => {
     const ac = new AbortController();
     token.onCancellationRequested(() => ac.abort());

@@ -47,6 +47,6 @@ export function registerLocal(c: Container): LocalRuntime {
     'helixDeploy.local.startDocker': () => startDocker(c, rt),
     'helixDeploy.local.usePodman': () => usePodman(c),
   };
-  for (const [id, fn] of Object.entries(commands)) c.own(vscode.commands.registerCommand(id, fn));
+  for (const [id, fn] of Object.entries(commands)) c.registerCommand(id, fn);
   return rt;
 }

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import { CredentialChain, StoredCredentials } from '../../core/credentials/stored';
@@ -19,6 +19,7 @@ import { lastBuildRun } from '../../core/engine/image';
 import { pushRepository, sourceImage } from '../../core/push/target';
 import { PushError, RegistryAuthError, type ImageRef } from '../../core/push/types';
 import { resolveEndpoint } from '../../providers/docker/connect';
+import { dockerClient } from '../../providers/docker/client';
 import { FlyRegistryCredentials } from '../../providers/fly/credentials';
 import { FlyDeployer } from '../../providers/fly/deployer';
 import { findFlyctl } from '../../providers/fly/flyctl';
@@ -53,13 +54,7 @@ export class PushActions {
   private docker(): Docker {
     const cfg = vscode.workspace.getConfiguration('helixDeploy.docker');
     const ep = resolveEndpoint({ host: cfg.get<string>('host') || undefined });
-    return ep.socketPath ? new Docker({ socketPath: ep.socketPath }) : new Docker({ host: ep.host, port: ep.port, protocol: ep.protocol });
-  }
-
-  private untrusted(): boolean {
-    if (this.c.trusted) return false;
-    void this.notices.warn('Helix Deploy runs nothing in Restricted Mode. Trust this workspace to push or deploy.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
-    return true;
+    return dockerClient(ep);
   }
 
   private helixCloudKey = async (): Promise<string | undefined> =>
@@ -85,7 +80,6 @@ export class PushActions {
 
   /** Helix: Push Image. */
   async push(node?: unknown): Promise<void> {
-    if (this.untrusted()) return;
     const t = await pickTarget(this.c, node, pushable, 'push');
     if (!t) return;
     try {
@@ -201,7 +195,6 @@ export class PushActions {
 
   /** Helix: Deploy to Helix Cloud / Deploy to Fly.io. */
   async deploy(which: 'helix-cloud' | 'fly', node?: unknown): Promise<void> {
-    if (this.untrusted()) return;
     const n = node as Partial<Target> | undefined;
     if (which === 'helix-cloud' && n?.project && n.environment && managedByControlPlane(n.project, n.environment)) {
       return this.explainControlPlane({ project: n.project, environment: n.environment });

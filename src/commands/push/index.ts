@@ -45,6 +45,6 @@ export function registerPush(c: Container, journal?: () => Promise<RunStore>): P
     'helixDeploy.cloud.checkHealth': (n) => a.checkHealth(n),
   };
   c.pushActions = a;
-  for (const [id, fn] of Object.entries(commands)) c.own(vscode.commands.registerCommand(id, fn));
+  for (const [id, fn] of Object.entries(commands)) c.registerCommand(id, fn);
   return status;
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { Generation } from '../model/types';
+import { assertTrusted } from '../trust/gate';
 import type { ConfigNode } from './tree';
 import type { GenerationInfo } from './types';
 
@@ -229,6 +230,7 @@ export function resolveGeneration(setting: GenerationSetting, root: ConfigNode |
 export function probeHelixVersion(helixPath = 'helix', timeoutMs = 3000): Promise<string | undefined> {
   return new Promise((resolve) => {
     try {
+      assertTrusted(`spawn ${helixPath}`);
       execFile(helixPath, ['--version'], { timeout: timeoutMs, windowsHide: true, shell: false }, (err, stdout) => {
         resolve(err ? undefined : String(stdout).trim() || undefined);
       });

@@ -1,4 +1,5 @@
 import type { RunRecord } from '../engine/journal';
+import { approvalLine, approvalOf } from '../engine/runSummary';
 import type { HealthStatus } from '../health/types';
 import type { ContainerInfo } from './engine';
 import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT, LABEL_ROLE, STORAGE_ROLE } from './naming';
@@ -112,11 +113,13 @@ export function presentRun(r: RunRecord, now = Date.now()): Presented {
   const [icon, color] = RUN_ICON[r.state] ?? ['circle-large-outline', undefined];
   const end = r.endedAt ? Date.parse(r.endedAt) : now;
   const duration = formatDuration(end - Date.parse(r.startedAt));
+  // Who approved which plan: what a reviewer of the history asks first.
+  const approval = approvalOf(r);
   return {
     id: `run:${r.id}`,
     label: `${r.kind} ${r.project}/${r.environment}`,
-    description: `${r.state === 'Saved' ? 'Saved for a later apply' : r.state} · ${duration} · ${formatAgo(r.startedAt, now)}`,
-    tooltip: [`${r.kind} of ${r.project}/${r.environment}`, `State: ${r.state}`, `By: ${r.who}`, `Started: ${r.startedAt}`, r.endedAt ? `Ended: ${r.endedAt}` : 'Still running', r.error ? `Error: ${r.error}` : undefined]
+    description: `${r.state === 'Saved' ? 'Saved for a later apply' : r.state} · ${duration} · ${formatAgo(r.startedAt, now)}${approval ? ` · approved by ${approval.by.replace(/\s*<[^>]*>$/, '')}` : ''}`,
+    tooltip: [`${r.kind} of ${r.project}/${r.environment}`, `State: ${r.state}`, `By: ${r.who}`, approval ? `Approval: ${approvalLine(approval)}` : undefined, `Started: ${r.startedAt}`, r.endedAt ? `Ended: ${r.endedAt}` : 'Still running', r.error ? `Error: ${r.error}` : undefined]
       .filter(Boolean)
       .join('\n'),
     icon,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { assertTrusted } from '../trust/gate';
 import { readToolStatus, toolFiles, WRAPPER_SOURCE, writeStartingStatus } from './survivor';
 
 // The one way core/providers start outside programs: argument arrays only (never a shell string),
@@ -64,6 +65,12 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: string): vo
 }
 
 export function run(command: string, args: readonly string[], opts: SpawnOptions = {}): Promise<SpawnResult> {
+  // Refused before any process exists: callers that forgot the trust check still run nothing.
+  try {
+    assertTrusted(`spawn ${command}`);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   if (opts.outputBase !== undefined && process.platform !== 'win32') return runSurviving(command, args, opts, opts.outputBase);
   return new Promise((resolve, reject) => {
     let child: ChildProcess;

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BuildRequest } from '../../core/local/engine';
 import { LocalError } from '../../core/local/errors';
+import { assertTrusted } from '../../core/trust/gate';
 import type { Endpoint } from './connect';
 import { BuildKitProgress } from './buildkit-progress';
 
@@ -56,6 +57,7 @@ export function dockerClisOnPath(env: NodeJS.ProcessEnv = process.env): string[]
 }
 
 function run(cli: string, args: string[], timeoutMs = 15_000): Promise<{ code: number; out: string }> {
+  assertTrusted(`spawn ${cli}`);
   return new Promise((resolve) => {
     execFile(cli, args, { timeout: timeoutMs, env: { ...process.env, DOCKER_CLI_HINTS: 'false' } }, (err, stdout, stderr) => {
       const code = (err as { code?: unknown } | null)?.code;
@@ -124,6 +126,7 @@ export function cliInvocation(client: BuildKitClient, ep: Endpoint, req: BuildRe
 
 /** Builds `req` with the client against the engine at `ep`; resolves with the image id (from --iidfile). */
 export async function buildWithClient(client: BuildKitClient, ep: Endpoint, req: BuildRequest): Promise<{ imageId?: string }> {
+  assertTrusted(`spawn ${client.cli}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'helix-build-'));
   const iidfile = path.join(tmp, 'iid');
   const { args, env } = cliInvocation(client, ep, req, iidfile);

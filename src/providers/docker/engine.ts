@@ -20,6 +20,7 @@ import { resolveEndpoint, type Endpoint, type ResolveOptions } from './connect';
 import { packContext } from './context';
 import { apiBuildsBuildKitDockerfiles, buildKitNeeds, buildWithBuildKit } from './buildkit';
 import { mapError } from './errors';
+import { dockerClient } from './client';
 
 /** The local loop's engine, through dockerode (Docker, or Podman's Docker-compatible API). */
 export class DockerEngine implements ContainerEngine {
@@ -34,9 +35,7 @@ export class DockerEngine implements ContainerEngine {
     private readonly opts: { dockerClis?: string[] } = {},
   ) {
     this.endpoint = ep.url;
-    this.docker = ep.socketPath
-      ? new Docker({ socketPath: ep.socketPath })
-      : new Docker({ host: ep.host, port: ep.port, protocol: ep.protocol });
+    this.docker = dockerClient(ep);
   }
 
   static resolve(opts: ResolveOptions = {}): DockerEngine {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { isRestrictedModeError } from '../../core/trust/gate';
 import { LocalError } from '../../core/local/errors';
 import type { Endpoint } from './connect';
 
@@ -33,7 +34,7 @@ export function engineUnreachable(err: NodeJS.ErrnoException, ep: Endpoint): Loc
 
 /** Maps any error from a dockerode call. `context` says what we were doing ("start helix-demo-dev"). */
 export function mapError(err: unknown, ep: Endpoint, context: string): Error {
-  if (err instanceof LocalError) return err;
+  if (err instanceof LocalError || isRestrictedModeError(err)) return err;
   const e = err as NodeJS.ErrnoException & { statusCode?: number; json?: { message?: string }; reason?: string };
   const down = engineUnreachable(e, ep);
   if (down) return down;

@@ -1,4 +1,5 @@
 import { KubeError } from '../../core/kubernetes/cluster';
+import { assertTrusted } from '../../core/trust/gate';
 import { ClientNodeCluster } from './client';
 import { forContext, loadKubeconfig, type KubeContextInfo, type KubeconfigOptions } from './kubeconfig';
 
@@ -21,6 +22,7 @@ export async function kubernetesNamespaces(context: string | undefined, o: Kubec
   const a = loadKubeconfig(o);
   if (a.state !== 'ok') return { state: 'error', kind: a.state, message: a.message };
   try {
+    assertTrusted('Kubernetes cluster');
     const cluster = new ClientNodeCluster(forContext(a, context), { timeoutMs: o.timeoutMs ?? 5000 });
     const r = await cluster.list('v1', 'Namespace', undefined);
     return { state: 'ok', namespaces: r.items.map((n) => n.metadata.name).sort() };

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { assertTrusted } from '../../core/trust/gate';
 import { hasChanges, toJSON, type PlanModel } from '../../core/plan/model';
 import type { ApplyRequest, ApplyResult, PlanRequest, PlanResult, ToolRequest, ToolStatus } from '../../core/engine/provider';
 import { KubeError } from '../../core/kubernetes/cluster';
@@ -71,6 +72,8 @@ export class KubernetesProvider {
 
   /** A client for one context; throws KubeError('invalid') with the reason when kubeconfig cannot give one. */
   cluster(context: string | undefined, kubeconfig?: string): ClientNodeCluster {
+    // Reading kubeconfig is harmless; a client may run its exec plugins and contacts the cluster.
+    assertTrusted('Kubernetes cluster');
     const a = this.access(kubeconfig);
     if (a.state !== 'ok') throw new KubeError('invalid', a.message);
     try {

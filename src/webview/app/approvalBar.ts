@@ -3,7 +3,7 @@
 // the same rule the host re-checks when the approve message arrives.
 
 import { approvalState, expiresIn } from '../model/approval';
-import type { PanelState, WebviewMessage } from '../protocol';
+import type { PanelState, RunView, WebviewMessage } from '../protocol';
 import { h } from './dom';
 
 type Field = HTMLElement & { value: string };
@@ -18,6 +18,8 @@ export class ApprovalBar {
   private readonly approve = h('vscode-button', { id: 'approve', 'aria-describedby': 'approval-reason approval-what' }, 'Approve and apply');
   private readonly discard = h('vscode-button', { id: 'discard', secondary: true }, 'Discard plan');
   private readonly replan = h('vscode-button', { id: 'approval-replan', secondary: true, hidden: true }, 'Re-plan');
+  /** Under the bar once approved: who approved which plan, when (from the run record, so also for other windows' and the CLI's approvals). */
+  readonly record = h('div', { class: 'approval-record', id: 'approval-record', role: 'note', hidden: true });
   private state: PanelState | undefined;
   private now = Date.now();
   private typed = '';
@@ -61,6 +63,9 @@ export class ApprovalBar {
     if (!s) return;
     const a = approvalState(s.env, s.run, s.plan, this.now, this.typed);
     this.el.hidden = !a.visible;
+    const rec = s.run?.approval;
+    this.record.hidden = !rec;
+    this.record.textContent = rec ? approvalText(rec) : '';
     this.what.textContent = a.what ? `Will apply: ${a.what}` : '';
     const exp = expiresIn(a.expiresAt, this.now);
     this.expiry.textContent = exp ? (exp === 'expired' ? 'The plan has expired.' : `Plan expires ${exp} (${new Date(a.expiresAt!).toLocaleTimeString()}).`) : '';
@@ -82,6 +87,11 @@ export class ApprovalBar {
     if (!a.enabled) return;
     this.post({ type: 'approve', runId: s.run.id, planHash: s.run.planHash, confirmation: a.needsConfirmation ? this.typed : undefined });
   }
+}
+
+/** "Approved by Ann <ann@x> at 21:50:02 · plan a1b2c3d4e5f6": the same words in the bar's record and the header. */
+export function approvalText(a: NonNullable<RunView['approval']>): string {
+  return `Approved by ${a.by} at ${new Date(a.at).toLocaleString()}${a.planHash ? ` · plan ${a.planHash.replace(/^sha256:/, '').slice(0, 12)}` : ''}`;
 }
 
 function toggleDisabled(el: HTMLElement, disabled: boolean): void {

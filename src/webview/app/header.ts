@@ -3,6 +3,7 @@
 
 import { duration, steps } from '../model/stepper';
 import type { PanelState, WebviewMessage } from '../protocol';
+import { approvalText } from './approvalBar';
 import { clear, h } from './dom';
 
 const ACTIVE = new Set(['Draft', 'Planning', 'Approved', 'Applying', 'Running']);
@@ -16,11 +17,12 @@ export class RunHeader {
   private readonly planBtn = h('vscode-button', { id: 'plan' }, 'Plan');
   private readonly cancelBtn = h('vscode-button', { id: 'cancel', secondary: true }, 'Cancel');
   private readonly rollbackBtn = h('vscode-button', { id: 'rollback', secondary: true, hidden: true }, 'Roll back');
+  private readonly summaryBtn = h('vscode-button', { id: 'copy-run-summary', secondary: true, hidden: true, title: 'Copy this run as Markdown for a pull-request comment' }, 'Copy summary');
   private state: PanelState | undefined;
 
   constructor(private readonly post: (m: WebviewMessage) => void) {
     this.el = h('header', { class: 'run-header' },
-      h('div', { class: 'run-title-row' }, this.title, h('span', { class: 'spacer' }), this.planBtn, this.cancelBtn, this.rollbackBtn),
+      h('div', { class: 'run-title-row' }, this.title, h('span', { class: 'spacer' }), this.planBtn, this.cancelBtn, this.rollbackBtn, this.summaryBtn),
       this.stepper, this.meta);
     this.planBtn.addEventListener('click', () => this.post({ type: 'plan' }));
     this.cancelBtn.addEventListener('click', () => {
@@ -28,6 +30,10 @@ export class RunHeader {
       if (id) this.post({ type: 'cancel', runId: id });
     });
     this.rollbackBtn.addEventListener('click', () => this.post({ type: 'rollback' }));
+    this.summaryBtn.addEventListener('click', () => {
+      const id = this.state?.run?.id;
+      if (id) this.post({ type: 'copyRunSummary', runId: id });
+    });
   }
 
   update(s: PanelState, now: number): void {
@@ -52,6 +58,7 @@ export class RunHeader {
         h('span', { id: 'run-state', 'data-state': run.state, 'data-kind': run.kind, 'data-run-id': run.id }, `${run.kind} · ${run.state}`),
         ` · started by ${run.startedBy} at ${new Date(run.startedAt).toLocaleTimeString()} · ${duration(end - run.startedAt)}`,
       );
+      if (run.approval) this.meta.append(h('div', { class: 'run-approval', id: 'run-approval' }, approvalText(run.approval)));
       if (run.error) this.meta.append(h('div', { class: 'run-error', role: 'alert' }, run.error));
     } else this.meta.append(h('span', { id: 'run-state', 'data-state': 'none' }, 'No run yet'));
     const busy = !!run && ACTIVE.has(run.state);
@@ -59,6 +66,7 @@ export class RunHeader {
     toggle(this.planBtn, busy);
     this.cancelBtn.hidden = !run || !CANCELLABLE.has(run.state);
     this.rollbackBtn.hidden = !s.env.canRollback;
+    this.summaryBtn.hidden = !run;
     toggle(this.rollbackBtn, busy);
   }
 }

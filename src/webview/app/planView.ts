@@ -95,6 +95,7 @@ export class PlanTab {
       this.found.el,
       sc,
       this.approval.el,
+      this.approval.record,
     );
   }
 

@@ -5,6 +5,7 @@
 // What the engine does not keep and the panel needs is kept here, in memory: the timestamps of state
 // transitions (the stepper) and of log lines, and a short health history per environment (the timeline).
 
+import { approvalOf } from '../../core/engine/runSummary';
 import type { RunEvent, RunSnapshot as EngineSnapshot, RunHandle } from '../../core/engine/engine';
 import type { Event } from '../../core/engine/emitter';
 import type { RunRecord } from '../../core/engine/journal';
@@ -254,6 +255,7 @@ export class EngineBackend implements PanelBackend {
       planHash: s.planHash,
       expiresAt: s.expiresAt ? Date.parse(s.expiresAt) : undefined,
       error: r.error,
+      approval: approvalView(r),
     };
     const log = this.logs.get(r.id) ?? r.log.map((text) => ({ t: startedAt, text }));
     const plan = s.model && !s.binding ? { ...s.model, notices: [...(s.model.notices ?? []), 'This tool re-plans at apply time: what is applied may differ from this preview.'] } : s.model;
@@ -301,4 +303,9 @@ export class EngineBackend implements PanelBackend {
     for (const s of this.subs.splice(0)) s.dispose();
     this.listeners.clear();
   }
+}
+
+function approvalView(r: EngineSnapshot['run']): RunView['approval'] {
+  const a = approvalOf(r);
+  return a && { by: a.by, at: Date.parse(a.at) || 0, planHash: a.planHash };
 }

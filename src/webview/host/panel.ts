@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { MANAGE_TRUST, RESTRICTED_MESSAGE } from '../../core/trust/gate';
 import type { PanelBackend } from './backend';
 import type { PlanDiffProvider } from './diffProvider';
 import { localResourceRootPaths, makeNonce, renderHtml } from './html';
 import { PanelSession } from './session';
+import { COPY_RUN_SUMMARY_COMMAND } from '../../commands/copyRunSummary';
 
 // One deployment panel = one environment. retainContextWhenHidden is OFF (a hidden panel costs nothing);
 // the app posts `ready` every time it loads and gets a full snapshot, so hide/show and window reloads
@@ -49,6 +51,11 @@ export class DeploymentPanel implements vscode.Disposable {
         if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
       },
       log: (m) => log.warn(m),
+      copyRunSummary: async (runId, plan) => void (await vscode.commands.executeCommand(COPY_RUN_SUMMARY_COMMAND, { runId, model: plan })),
+      restricted: (err) => {
+        log.info(`Restricted Mode: refused ${err.what}`);
+        void vscode.window.showWarningMessage(RESTRICTED_MESSAGE, MANAGE_TRUST).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      },
       maxLogLines: () => vscode.workspace.getConfiguration('helixDeploy.panel').get<number>('maxLogLines', 200_000),
     });
     const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();

@@ -23,6 +23,7 @@ import {
   type ResourceView,
   type WebviewMessage,
 } from '../protocol';
+import { assertTrusted, isRestrictedModeError, type RestrictedModeError } from '../../core/trust/gate';
 import type { Disposable, PanelBackend, RunSnapshot } from './backend';
 import { maskAttributes, maskOutputs, scrub } from './sanitize';
 
@@ -41,7 +42,14 @@ export interface SessionIO {
   now?(): number;
   /** Lines each log view of the app keeps (setting helixDeploy.panel.maxLogLines). */
   maxLogLines?(): number;
+  /** A message was refused in Restricted Mode: show the refusal with its action (the panel also gets a notice). */
+  restricted?(err: RestrictedModeError): void;
+  /** Copy Run Summary for this run; the panel passes the plan it shows (the fullest list of changes). */
+  copyRunSummary?(runId: string, plan: PlanModel | undefined): Promise<void>;
 }
+
+/** Messages that only read or render what the host already has: allowed in Restricted Mode. */
+const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand', 'openDiff', 'copy', 'saveLogs', 'copyRunSummary']);
 
 export class PanelSession {
   private ready = false;
@@ -155,8 +163,15 @@ export class PanelSession {
       return;
     }
     try {
+      // The same boundary as the command registrar: nothing the webview asks reaches the engine, a process,
+      // Docker or a cluster in Restricted Mode (terraform local-exec is code execution).
+      if (!READ_ONLY.has(parsed.message.type)) assertTrusted(`panel message ${parsed.message.type}`);
       await this.act(parsed.message);
     } catch (err) {
+      if (isRestrictedModeError(err)) {
+        this.setNotice({ severity: 'warning', message: err.message });
+        return this.io.restricted?.(err);
+      }
       this.setNotice(errorNotice(err));
     }
   }
@@ -219,6 +234,9 @@ export class PanelSession {
         await this.io.save(name, `${text}\n`);
         return;
       }
+      case 'copyRunSummary':
+        await this.io.copyRunSummary?.(m.runId, m.runId === this.snap?.run.id ? this.planOf : undefined);
+        return;
       case 'followContainer':
         this.container?.dispose();
         this.container = undefined;

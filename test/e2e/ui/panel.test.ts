@@ -166,6 +166,29 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
       await shot('6-applied');
     });
 
+    it('shows who approved which plan, and copies the run summary as Markdown', async () => {
+      await frame.locator('#tab-plan').click();
+      const record = frame.locator('#approval-record:not([hidden])');
+      await record.waitFor({ timeout: 30_000 });
+      assert.match(await record.innerText(), /^Approved by .+ at .+ · plan [0-9a-f]{12}$/);
+      assert.match(await frame.locator('#run-approval').innerText(), /^Approved by .+ · plan [0-9a-f]{12}$/);
+      await shot('6b-approval-record');
+      await wb.page.evaluate(() => navigator.clipboard.writeText(''));
+      await frame.locator('#copy-run-summary').click();
+      const md = await eventually(async () => {
+        await wb.page.bringToFront();
+        const text = await wb.page.evaluate(() => navigator.clipboard.readText());
+        return text.startsWith('### Helix Deploy') ? text : undefined;
+      }, 'the run summary on the clipboard');
+      assert.match(md, /^### Helix Deploy: panel-demo \/ staging · \w+ · Applied\n/);
+      assert.match(md, /\*\*Plan:\*\* 2 to create, (?:.*, )?1 to replace, 1 to delete/);
+      assert.match(md, /\| replace \| `[^`]+` \|/);
+      assert.match(md, /\| create \| `[^`]+` \|/);
+      assert.match(md, /Approved by \*\*.+\*\* at .+ UTC · plan `[0-9a-f]{12}`/);
+      assert.match(md, /#### Timings\n\n- Started: .+\n- Approved: .+\n- Ended: /);
+      assert.ok(!md.includes(CANARY), 'canary secret in the copied summary');
+    });
+
     it('shows health going green', async () => {
       await frame.locator('#tab-health').click();
       await frame.locator('#health-overall[data-status="pass"]').waitFor({ timeout: 60_000 });

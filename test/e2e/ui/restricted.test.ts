@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { eventually, openWorkbench, type Workbench } from '../../support/workbench';
@@ -24,7 +24,7 @@ async function engineState(): Promise<string> {
 describe('Restricted Mode (UI, untrusted workspace)', () => {
   let wb: Workbench;
   before(async () => {
-    wb = await openWorkbench({ restricted: true, folders: ['local-demo', 'config-broken'] });
+    wb = await openWorkbench({ restricted: true, folders: ['local-demo', 'config-broken', 'deploy-demo'] });
     copyFileSync('/bin/busybox', join(wb.workspace, 'local-demo', 'busybox'));
   });
   after(async () => {
@@ -48,7 +48,7 @@ describe('Restricted Mode (UI, untrusted workspace)', () => {
     const row = wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: 'Environments' }) }).locator('.monaco-list-row', { hasText: ':26969' }).first();
     await eventually(async () => (await row.count()) > 0, 'the dev environment of local-demo');
     await wb.contextMenu(row, 'Build Image');
-    await wb.page.locator('.notifications-toasts', { hasText: /Restricted Mode, so nothing is built or run/ }).first().waitFor({ timeout: 30_000 });
+    await wb.page.locator('.notifications-toasts', { hasText: /Restricted Mode: Helix Deploy runs nothing in an untrusted workspace/ }).first().waitFor({ timeout: 30_000 });
     await wb.screenshot('restricted-2-refused');
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await engineState(), before, 'the engine must not see a build or a container from an untrusted workspace');
@@ -58,5 +58,62 @@ describe('Restricted Mode (UI, untrusted workspace)', () => {
     await wb.openFile('config-broken/helix.toml');
     await eventually(async () => (await wb.page.locator('.squiggly-error').count()) > 0, 'an error squiggle in the broken helix.toml');
     await wb.screenshot('restricted-3-validation');
+  });
+
+  // Last: Create Starter helix.toml (allowed, it only writes a file) adds a project at the workspace root.
+  it('every contributed command from the palette runs nothing: no terraform, no engine call', async () => {
+    const before = await engineState();
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const input = wb.page.locator('.quick-input-widget input');
+    const ran: string[] = [];
+    const hidden: string[] = [];
+    for (const c of pkg.contributes.commands as { command: string; title: string; category?: string }[]) {
+      const title = c.category ? `${c.category}: ${c.title}` : c.title;
+      await wb.page.keyboard.press('Escape');
+      await eventually(async () => {
+        await wb.page.keyboard.press('F1');
+        return input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      }, 'the command palette');
+      await input.fill(`>${title}`);
+      const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      const row = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: exact }) }).first();
+      // Hidden in Restricted Mode (enablement isWorkspaceTrusted, or not a palette command): cannot run from here.
+      if (!(await row.waitFor({ timeout: 2_000 }).then(() => true, () => false))) {
+        hidden.push(c.command);
+        continue;
+      }
+      await row.click();
+      ran.push(c.command);
+      // Whatever the command asks next (a pick, a name, a folder) is dismissed: nothing is chosen.
+      await wb.page.waitForTimeout(700);
+      await wb.page.keyboard.press('Escape');
+      await wb.page.keyboard.press('Escape');
+    }
+    await wb.screenshot('restricted-2b-command-walk');
+    assert.ok(['helixDeploy.deploy.approve', 'helixDeploy.deploy.checkTools', 'helixDeploy.push.signIn', 'helixDeploy.local.usePodman'].every((id) => ran.includes(id)), `walked: ${ran.join(', ')}; hidden: ${hidden.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await engineState(), before, 'no build, container or image from an untrusted workspace');
+    // terraform init/plan would leave .terraform, a plan file or state; the run history would be opened in .helix.
+    for (const f of ['deploy-demo/infra/.terraform', 'deploy-demo/infra/terraform.tfstate', 'deploy-demo/.helix', 'local-demo/.helix'])
+      assert.ok(!existsSync(join(wb.workspace, f)), `${f} exists: something ran in Restricted Mode`);
+  });
+
+  it('the panel\'s Plan runs nothing either: the panel says Restricted Mode', async () => {
+    await wb.runCommand('Helix: Open Deployment Panel');
+    for (const label of ['deploy-demo', 'qa']) {
+      const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+      if (await pick.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await pick.click();
+    }
+    const frame = await eventually(async () => {
+      for (const f of wb.page.frames()) if (await f.locator('#plan').count().catch(() => 0)) return f;
+      return undefined;
+    }, 'the deployment panel');
+    await frame.locator('#plan').click();
+    await frame.locator('#notice', { hasText: 'Restricted Mode: Helix Deploy runs nothing in an untrusted workspace' }).waitFor({ timeout: 30_000 });
+    await wb.screenshot('restricted-2c-panel-plan');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(!existsSync(join(wb.workspace, 'deploy-demo/infra/.terraform')), 'terraform ran from the panel in Restricted Mode');
+    assert.equal(await frame.locator('#run-state[data-state="none"]').count(), 1, 'no run was started');
+    await wb.runCommand('View: Close All Editors');
   });
 });

@@ -219,3 +219,18 @@ describe('panel session refresh on project changes', () => {
     s.dispose();
   });
 });
+
+describe('panel session: approval record and run summary', () => {
+  it('Copy summary hands the command the run and the plan the panel shows (also in Restricted Mode)', async () => {
+    const b = new FakeBackend();
+    const copied: { runId: string; resources?: number }[] = [];
+    const s = new PanelSession(b.envView.key, b, { ...io().impl, copyRunSummary: async (runId, plan) => void copied.push({ runId, resources: plan?.resources.length }) });
+    const model = local1().model;
+    b.setRun('Applied', model, { approval: { by: 'Bob', at: 1, planHash: 'hash-1' } });
+    await s.handle({ type: 'copyRunSummary', runId: 'run-1' });
+    await s.handle({ type: 'copyRunSummary', runId: 'older-run' });
+    assert.deepEqual(copied, [{ runId: 'run-1', resources: model.resources.length }, { runId: 'older-run', resources: undefined }]);
+    assert.equal(s.snapshot().run?.approval?.by, 'Bob', 'the approval travels with the run to the webview');
+    s.dispose();
+  });
+});
