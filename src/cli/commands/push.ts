@@ -1,4 +1,3 @@
-import Docker from 'dockerode';
 import type { CliCommand } from './types';
 import { CliUsageError, reportError } from './deploy-env';
 import { parseCommandArgs } from '../args';
@@ -13,6 +12,7 @@ import { formatReference, pushTag } from '../../core/push/reference';
 import { runPush } from '../../core/push/service';
 import { isPushTarget, pushRepository, sourceImage } from '../../core/push/target';
 import type { ImageRef } from '../../core/push/types';
+import { dockerClient } from '../../providers/docker/client';
 import { resolveEndpoint } from '../../providers/docker/connect';
 import { shellQuote } from '../../core/process/shell-quote';
 import { DockerConfigCredentials } from '../../providers/registry/dockerConfig';
@@ -64,7 +64,7 @@ export const push: CliCommand = {
       const ref: ImageRef = { ...repo, tag: pushTag(project.name, environment.name, git.commit, git.dirty) };
       const source = sourceImage(project, environment);
       const ep = resolveEndpoint();
-      const docker = ep.socketPath ? new Docker({ socketPath: ep.socketPath }) : new Docker({ host: ep.host, port: ep.port, protocol: ep.protocol });
+      const docker = dockerClient(ep);
       try {
         await docker.getImage(source).inspect();
       } catch {
