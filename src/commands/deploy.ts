@@ -7,6 +7,7 @@ import { projectLocks, projectStateDir } from '../core/engine/history';
 import { Redactor } from '../core/process/redact';
 import { PulumiProvider } from '../providers/pulumi/pulumi';
 import { TerraformProvider } from '../providers/terraform/terraform';
+import { healthResultOfRun } from '../core/engine/health';
 import { DeployFlows } from './deploy-flow';
 import { ToolStates } from './deploy-tools';
 
@@ -58,6 +59,13 @@ export function registerDeploy(c: Container): void {
   const tools = c.own(new ToolStates());
   c.deploy = { engine, redactor, tools };
   c.own({ dispose: () => void engine.dispose() });
+  // The engine checks health as the last step of every apply, from any path: its verdict is the
+  // environment's health in the Deployments view, with or without a panel open.
+  c.own(engine.onRunEvent((e) => {
+    if (e.type !== 'state' || !e.run) return;
+    const r = healthResultOfRun(e.run);
+    if (r && e.run.projectDir) c.local?.health.set(`${e.run.projectDir}#${e.run.environment}`, r);
+  }));
 
   const flows = new DeployFlows(c, engine, tools);
   const commands: Record<string, (...args: any[]) => unknown> = {

@@ -1,5 +1,5 @@
 import { checkOnce } from '../health/check';
-import type { HealthTarget } from '../health/types';
+import type { HealthResult, HealthTarget } from '../health/types';
 import type { Environment } from '../model/types';
 
 // Health verification as a step of every apply and rollback (the engine runs it, so the panel, the
@@ -128,4 +128,27 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * What an Applied/Unhealthy run recorded, as the HealthService's result for its environment (trees, panel):
+ * the engine's verdict, not a second probe. Undefined when nothing was checked.
+ */
+export function healthResultOfRun(run: { state: string; endedAt?: string; updatedAt: string; meta?: Record<string, unknown> }): HealthResult | undefined {
+  if (run.state !== 'Applied' && run.state !== 'Unhealthy') return undefined;
+  const h = run.meta?.health;
+  if (h !== 'healthy' && h !== 'unhealthy') return undefined;
+  const checks = Array.isArray(run.meta?.healthChecks) ? (run.meta!.healthChecks as HealthCheckRecord[]) : [];
+  const probe = (name: HealthCheckRecord['name']) => {
+    const c = checks.find((x) => x.name === name);
+    return c && { url: c.url, ok: c.ok, status: c.status, ms: c.ms, error: c.error };
+  };
+  return {
+    status: h,
+    liveness: probe('liveness'),
+    readiness: probe('readiness'),
+    checkedAt: run.endedAt ?? run.updatedAt,
+    attempts: 1,
+    reason: typeof run.meta?.healthReason === 'string' ? run.meta.healthReason : undefined,
+  };
 }
