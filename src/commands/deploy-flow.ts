@@ -180,12 +180,8 @@ export class DeployFlows {
     const engine = await this.engine.get();
     const autoId = typeof r.meta?.autoRollback === 'string' ? r.meta.autoRollback : undefined;
     const auto = autoId ? engine.snapshot(autoId) : undefined;
-    if (auto?.run.state === 'Planned') {
-      const a = await vscode.window.showWarningMessage(`${r.environment}: Unhealthy (applied, but the health check failed). The automatic rollback (run ${auto.run.id}) is planned and waits for approval: ${r.environment} is protected.`, 'Approve…', 'Show Plan');
-      if (a === 'Approve…') await this.approve(auto.run.id);
-      if (a === 'Show Plan') await this.showPlan(auto.run.id);
-      return;
-    }
+    // A planned automatic rollback waiting for approval has its own notification, from any path (autoRollbackPlanned).
+    if (auto?.run.state === 'Planned') return;
     if (auto) {
       void vscode.window.showWarningMessage(`${r.environment}: Unhealthy (applied, but the health check failed); rolled back automatically: run ${auto.run.id} ${auto.run.state}${auto.run.meta?.health ? `, health ${String(auto.run.meta.health)}` : ''}.`, 'Show Run').then((a) => a && this.showRun(auto.run.id));
       return;
@@ -193,6 +189,13 @@ export class DeployFlows {
     const a = await vscode.window.showErrorMessage(`${r.environment}: Unhealthy (applied, but the health check failed). ${r.error ?? ''}`, 'Roll Back', 'Show Run');
     if (a === 'Roll Back') await this.rollback({ run: r });
     if (a === 'Show Run') await this.showRun(r.id);
+  }
+
+  /** The automatic rollback of an Unhealthy apply in a protected environment waits for a person: say so. */
+  async autoRollbackPlanned(runId: string, environment: string): Promise<void> {
+    const a = await vscode.window.showWarningMessage(`${environment}: the last apply is Unhealthy (applied, but the health check failed). Its automatic rollback (run ${runId}) is planned and waits for approval: ${environment} is protected.`, 'Approve…', 'Show Plan');
+    if (a === 'Approve…') await this.approve(runId);
+    if (a === 'Show Plan') await this.showPlan(runId);
   }
 
   /** Progress notification with a Cancel button that interrupts the tool; the message follows the run. */
