@@ -279,7 +279,9 @@ export class DeployEngine {
       throw new EngineError('illegal', `Run ${runId} belongs to another process (pid ${run.pid}, ${run.who}); cancel it there.`, [], { runId });
     }
     if (a?.controller) {
-      this.log(runId, `Cancel requested${who ? ` by ${who}` : ''}: interrupting ${a.tool} and waiting for it to stop cleanly.`);
+      this.log(runId, a.checkingHealth
+        ? `Cancel requested${who ? ` by ${who}` : ''}: the apply is done; stopping the health check (health is recorded as unknown).`
+        : `Cancel requested${who ? ` by ${who}` : ''}: interrupting ${a.tool} and waiting for it to stop cleanly.`);
       a.controller.abort();
       return a.done;
     }
@@ -420,12 +422,14 @@ export class DeployEngine {
   private async verifyAndFinish(id: string, a: ActiveRun, rawOutputs: Record<string, unknown> | undefined, meta: Record<string, unknown>): Promise<RunSnapshot> {
     // Cancel during the health step stops the probing; the apply itself already happened.
     a.controller = new AbortController();
+    a.checkingHealth = true;
     const retry = this.opts.healthRetryMs;
     const verdict = await verifyHealth(resolveHealth(a.target.environment, rawOutputs), (line) => this.log(id, line), {
       signal: a.controller.signal,
       ...(retry !== undefined ? { initialDelayMs: retry } : {}),
     });
     a.controller = undefined;
+    a.checkingHealth = false;
     const recorded = { ...verdict, healthChecks: verdict.healthChecks.map((c) => ({ ...c, url: this.redactor.redact(c.url) })) };
     if (verdict.health !== 'unhealthy') {
       this.log(id, `Health: ${verdict.health} (${verdict.healthReason}).`);

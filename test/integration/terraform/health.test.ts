@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { RunSnapshot } from '../../../src/core/engine/engine';
 import type { DeployTarget } from '../../../src/core/engine/target';
-import { CANARY, harness, planAndApprove, TF_ENV, terraformAvailable, workDir, type Harness } from './harness';
+import { CANARY, harness, planAndApprove, TF_ENV, terraformAvailable, waitFor, workDir, type Harness } from './harness';
 
 // Health decides, with real terraform and no panel: the engine's apply ends with the environment's health
 // check (`${outputs.url}` from the apply), records it in the run, and an Unhealthy apply is a state of its own
@@ -171,6 +171,22 @@ describe('health decides: the engine checks health after every apply (real terra
     assert.ok(h.journal.get(v2.run.id)!.log.some((l) => l.includes('waits for approval (staging is protected)')));
     assert.equal(h.tf(['output', '-raw', 'image']).stdout.trim(), 'ghcr.io/acme/helixdb:v2', 'nothing rolled back without approval');
     await h.engine.discard(rb.run.id);
+  });
+
+  it('a cancel during the health step stops the probes: the apply stands (Applied), health unknown', async () => {
+    const h = await make('health-cancel');
+    inst.notReady.add(slug('ghcr.io/acme/helixdb:v1'));
+    // The default deadline (60 s): only the cancel ends the probing early.
+    const approved = await planAndApprove(h, target(h, 'ghcr.io/acme/helixdb:v1', { health: { ...HEALTH, deadline: undefined } }));
+    const handle = await h.engine.startApply(approved.run.id);
+    await waitFor(() => h.journal.get(handle.id)!.log.some((l) => l.startsWith('Health attempt 2')), 30_000, 'health attempts');
+    await h.engine.cancel(handle.id, 'Test User');
+    const done = await handle.done;
+    assert.equal(done.run.state, 'Applied', done.run.error);
+    assert.equal(done.run.meta?.health, 'unknown');
+    assert.match(String(done.run.meta?.healthReason), /^health check cancelled/);
+    assert.ok(done.run.log.some((l) => l.includes('the apply is done; stopping the health check')), done.run.log.join('\n'));
+    assert.ok(done.run.log.some((l) => l.startsWith('Checking health:') && l.includes('deadline 60000 ms')));
   });
 
   it('helix-deploy apply prints the health and exits 3 when the apply is Unhealthy', async () => {
