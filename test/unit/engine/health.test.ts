@@ -6,6 +6,7 @@ import { healthResultOfRun, parseDuration, resolveHealth, verifyHealth } from '.
 import { Journal } from '../../../src/core/engine/journal';
 import { canRollback, rollbackTarget, successfulDeployments } from '../../../src/core/engine/rollback';
 import { check } from '../config/helpers';
+import { hover } from '../../../src/core/config/assist/hover';
 
 // The health step's pure parts: the `health` table resolved against the apply's outputs (timeout, deadline),
 // the verdict without anything to probe, and Unhealthy deployments never being a rollback target.
@@ -87,5 +88,8 @@ describe('engine health step', () => {
     assert.deepEqual(s.map((x) => [x.code, x.severity]), [['auto-rollback-no-health', 'warning']]);
     assert.match(s[0]!.message, /never triggers: without health\.liveness or health\.readiness/);
     assert.deepEqual(check('[environments.a]\nterraform = "x"\nauto_rollback = true\nhealth = { liveness = "http://h/healthz" }\n', D), []);
+    const t = '[environments.a]\nterraform = "x"\nauto_rollback = true\nhealth = { deadline = "60s" }\n';
+    assert.match(hover(t, t.indexOf('auto_rollback') + 2, { kind: 'deploy', generation: 'v3.4' })!.markdown, /Unhealthy.*rollback to the previous healthy deployment.*`protected`.*approval/s);
+    assert.match(hover(t, t.indexOf('health =') + 2, { kind: 'deploy', generation: 'v3.4' })!.markdown, /after every apply and rollback.*ends the run Unhealthy/);
   });
 });
