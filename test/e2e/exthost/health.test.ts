@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { api, EXTENSION_ID, until } from './helpers';
+import { addFixtureProject } from './projects';
 
 // Health decides, from the palette with the real terraform and no deployment panel: the engine checks the
 // environment's health after the apply, the run and the Deployments view show it, and an Unhealthy apply is
@@ -26,16 +27,19 @@ describe('health after a palette apply (extension host, real terraform, no panel
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
     ({ container: c } = await api());
-    await c.projects.refresh();
-    const project = c.projects.projects.find((p: any) => p.name === 'deploy-demo');
+    addFixtureProject('health-demo');
+    const project = await until(async () => {
+      await c.projects.refresh();
+      return c.projects.projects.find((p: any) => p.name === 'health-demo');
+    }, 'the health-demo project');
     target = { project, environment: project.environments.find((e: any) => e.name === 'live') };
     assert.ok(target.environment, 'the live environment from helix.deploy.toml');
   });
   after(() => new Promise<void>((r) => server.close(() => r())));
 
-  const runs = async () => (await c.journal).list({ project: 'deploy-demo', environment: 'live' });
+  const runs = async () => (await c.journal).list({ project: 'health-demo', environment: 'live' });
   const writeTf = (version: string) => {
-    const dir = path.join(target.project.dir, 'infra-live');
+    const dir = path.join(target.project.dir, 'infra');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'main.tf'), `variable "image" { type = string }
 resource "terraform_data" "app" { input = "${version}" }
@@ -46,7 +50,8 @@ output "url" { value = "http://127.0.0.1:${port}/${version}" }
   const deploy = async () => {
     const before = new Set((await runs()).map((r: any) => r.id));
     void vscode.commands.executeCommand('helixDeploy.deploy.plan', target);
-    const planned = await until(async () => (await runs()).find((r: any) => !before.has(r.id) && r.state === 'Planned'), 'a Planned run', 120_000);
+    const planned = await until(async () => (await runs()).find((r: any) => !before.has(r.id) && ['Planned', 'PlanFailed'].includes(r.state)), 'the plan to end', 120_000);
+    assert.equal(planned.state, 'Planned', `${planned.error}\n${planned.log.join('\n')}`);
     void vscode.commands.executeCommand('helixDeploy.deploy.approve', planned.id);
     await until(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), 'the run Approved');
     void vscode.commands.executeCommand('helixDeploy.deploy.apply', planned.id);
