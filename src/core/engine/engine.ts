@@ -48,8 +48,6 @@ export interface EngineOptions {
   /** The redactor shared with the journal (a fresh one when omitted). */
   redactor?: Redactor;
   now?: () => number;
-  /** First delay between health attempts (doubles up to 2 s); tests shorten it. */
-  healthRetryMs?: number;
 }
 
 export type { ActiveRun, RunEvent, RunHandle, RunSnapshot } from './run';
@@ -423,11 +421,7 @@ export class DeployEngine {
     // Cancel during the health step stops the probing; the apply itself already happened.
     a.controller = new AbortController();
     a.checkingHealth = true;
-    const retry = this.opts.healthRetryMs;
-    const verdict = await verifyHealth(resolveHealth(a.target.environment, rawOutputs), (line) => this.log(id, line), {
-      signal: a.controller.signal,
-      ...(retry !== undefined ? { initialDelayMs: retry } : {}),
-    });
+    const verdict = await verifyHealth(resolveHealth(a.target.environment, rawOutputs), (line) => this.log(id, line), { signal: a.controller.signal });
     a.controller = undefined;
     a.checkingHealth = false;
     const recorded = { ...verdict, healthChecks: verdict.healthChecks.map((c) => ({ ...c, url: this.redactor.redact(c.url) })) };
