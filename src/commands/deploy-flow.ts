@@ -16,7 +16,8 @@ import { pickEnvironment } from './pickEnvironment';
 // The palette/tree flows over the engine: pick an environment or run, show progress with cancellation,
 // turn engine errors into messages with their actions (Re-plan, Show Run, Set Path).
 
-type EnvArg = { project?: Project; environment?: Environment } | undefined;
+// `run`: a run row of the Deployments view (its Roll Back action on an Unhealthy run).
+type EnvArg = { project?: Project; environment?: Environment; run?: { project: string; projectDir?: string; environment: string } } | undefined;
 type RunArg = string | { runId?: string; run?: { id: string } } | undefined;
 
 export class DeployFlows {
@@ -158,7 +159,8 @@ export class DeployFlows {
 
   private report(snap: RunSnapshot): void {
     const r = snap.run;
-    if (r.state === 'Applied') void vscode.window.showInformationMessage(`${r.environment}: applied (run ${r.id}).`);
+    if (r.state === 'Applied') void vscode.window.showInformationMessage(`${r.environment}: applied (run ${r.id})${r.meta?.health ? `, health ${String(r.meta.health)}` : ''}.`);
+    else if (r.state === 'Unhealthy') void this.reportUnhealthy(snap);
     else if (r.state === 'Cancelled') void vscode.window.showInformationMessage(`${r.environment}: ${r.error ?? 'cancelled'}`);
     else {
       const actions = snap.actions.includes('replan') ? ['Re-plan', 'Show Run'] : ['Show Run'];
@@ -167,6 +169,30 @@ export class DeployFlows {
         if (a === 'Show Run') void this.showRun(r.id);
       });
     }
+  }
+
+  /** Applied but unhealthy: offer the rollback, or say where the automatic one stands (a protected one waits for approval). */
+  private async reportUnhealthy(snap: RunSnapshot): Promise<void> {
+    const r = snap.run;
+    const engine = await this.engine.get();
+    const autoId = typeof r.meta?.autoRollback === 'string' ? r.meta.autoRollback : undefined;
+    const auto = autoId ? engine.snapshot(autoId) : undefined;
+    // A planned automatic rollback waiting for approval has its own notification, from any path (autoRollbackPlanned).
+    if (auto?.run.state === 'Planned') return;
+    if (auto) {
+      void vscode.window.showWarningMessage(`${r.environment}: Unhealthy (applied, but the health check failed); rolled back automatically: run ${auto.run.id} ${auto.run.state}${auto.run.meta?.health ? `, health ${String(auto.run.meta.health)}` : ''}.`, 'Show Run').then((a) => a && this.showRun(auto.run.id));
+      return;
+    }
+    const a = await vscode.window.showErrorMessage(`${r.environment}: Unhealthy (applied, but the health check failed). ${r.error ?? ''}`, 'Roll Back', 'Show Run');
+    if (a === 'Roll Back') await this.rollback({ run: r });
+    if (a === 'Show Run') await this.showRun(r.id);
+  }
+
+  /** The automatic rollback of an Unhealthy apply in a protected environment waits for a person: say so. */
+  async autoRollbackPlanned(runId: string, environment: string): Promise<void> {
+    const a = await vscode.window.showWarningMessage(`${environment}: the last apply is Unhealthy (applied, but the health check failed). Its automatic rollback (run ${runId}) is planned and waits for approval: ${environment} is protected.`, 'Approve…', 'Show Plan');
+    if (a === 'Approve…') await this.approve(runId);
+    if (a === 'Show Plan') await this.showPlan(runId);
   }
 
   /** Progress notification with a Cancel button that interrupts the tool; the message follows the run. */
@@ -239,6 +265,12 @@ export class DeployFlows {
   }
 
   private async pickTarget(arg: EnvArg, title: string): Promise<DeployTarget | undefined> {
+    if (arg?.run && !arg.environment) {
+      const run = arg.run;
+      const project = this.c.projects.projects.find((p) => (run.projectDir ? p.dir === run.projectDir : p.name === run.project));
+      const environment = project?.environments.find((e) => e.name === run.environment);
+      if (project && environment) arg = { project, environment };
+    }
     if (arg?.project && arg.environment) {
       if (!toolOf(arg.environment)) {
         void vscode.window.showWarningMessage(`${arg.environment.name} is not a Terraform, Pulumi or Kubernetes environment (add one in helix.deploy.toml).`);

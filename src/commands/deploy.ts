@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container';
-import { DeployEngine } from '../core/engine/engine';
+import { AUTO_ROLLBACK_WHO, DeployEngine } from '../core/engine/engine';
 import { whoAmI } from '../core/engine/journal';
 import { LazyDeployEngine } from '../core/engine/lazy';
 import { projectLocks, projectStateDir } from '../core/engine/history';
 import { Redactor } from '../core/process/redact';
 import { PulumiProvider } from '../providers/pulumi/pulumi';
 import { TerraformProvider } from '../providers/terraform/terraform';
+import { healthResultOfRun } from '../core/engine/health';
 import { DeployFlows } from './deploy-flow';
 import { ToolStates } from './deploy-tools';
 
@@ -60,6 +61,20 @@ export function registerDeploy(c: Container): void {
   c.own({ dispose: () => void engine.dispose() });
 
   const flows = new DeployFlows(c, engine, tools);
+  // The engine checks health as the last step of every apply, from any path: its verdict is the
+  // environment's health in the Deployments view, with or without a panel open.
+  c.own(engine.onRunEvent((e) => {
+    if (e.type !== 'state' || !e.run) return;
+    const r = healthResultOfRun(e.run);
+    if (r && e.run.projectDir) c.local?.health.set(`${e.run.projectDir}#${e.run.environment}`, r);
+    // An automatic rollback stops at Planned only in a protected environment: a person must approve it.
+    if (e.state === 'Planned' && e.run.kind === 'rollback' && e.run.who === AUTO_ROLLBACK_WHO) {
+      const run = e.run;
+      const env = c.projects.projects.find((p) => p.dir === run.projectDir)?.environments.find((x) => x.name === run.environment);
+      if (env?.protected) void flows.autoRollbackPlanned(run.id, run.environment);
+    }
+  }));
+
   const commands: Record<string, (...args: any[]) => unknown> = {
     'helixDeploy.deploy.plan': (n) => flows.plan(n, false),
     'helixDeploy.deploy.destroy': (n) => flows.plan(n, true),

@@ -15,11 +15,30 @@ the project's run history recorded saving that file (same sha256) for ENV, it is
 HELIX_DEPLOY_PLAN_EXPIRY_MINUTES (30), and ENV's configuration is unchanged since. A stale plan (the state
 changed since) is refused too: plan again. Pulumi re-plans at apply unless its experimental saved plans are available.
 
-Exit status: 0 applied, 1 failed/refused/cancelled (message on stderr), 2 usage error.`;
+After the tool succeeds, ENV's health checks (helix.deploy.toml \`health = { liveness, readiness, timeout,
+deadline }\`) run until both pass or the deadline, and the result is printed. An unhealthy apply with
+\`auto_rollback = true\` plans a rollback to the previous healthy deployment and applies it (a protected ENV's
+rollback is only planned: a person approves a rollback, from the editor); that run is printed too.
+
+Exit status: 0 applied (healthy, or no health checks), 1 failed/refused/cancelled (message on stderr),
+2 usage error, 3 applied but unhealthy (the health check failed).`;
+
+/** Exit status of an apply that succeeded but whose health check failed (run state Unhealthy). */
+export const EXIT_UNHEALTHY = 3;
+
+/** "Health: healthy (...)" and one line per check. */
+function healthLines(meta: Record<string, unknown> | undefined): string {
+  if (!meta || typeof meta.health !== 'string') return '';
+  const checks = Array.isArray(meta.healthChecks) ? (meta.healthChecks as { name: string; url: string; ok: boolean; status?: number; ms: number; error?: string }[]) : [];
+  return [
+    `Health: ${meta.health}${typeof meta.healthReason === 'string' ? ` (${meta.healthReason})` : ''}`,
+    ...checks.map((c) => `  ${c.name} ${c.ok ? 'ok' : 'FAILED'}: ${c.url} ${c.status ?? c.error ?? ''} in ${c.ms} ms`),
+  ].join('\n') + '\n';
+}
 
 export const apply: CliCommand = {
   name: 'apply',
-  summary: 'Apply exactly a plan saved by `plan` (exit 0 applied, 1 failed or stale)',
+  summary: 'Apply exactly a plan saved by `plan`, then check health (exit 0 applied, 1 failed or stale, 3 unhealthy)',
   async run(argv) {
     let args;
     try {
@@ -49,11 +68,21 @@ export const apply: CliCommand = {
       const model = cli.engine.snapshot(handle.id)?.model;
       if (model) process.stdout.write(renderPlan(model) + '\n');
       const snap = await handle.done;
-      if (snap.run.state === 'Applied') {
-        process.stdout.write(`Applied (run ${snap.run.id}).\n`);
+      if (snap.run.state === 'Applied' || snap.run.state === 'Unhealthy') {
+        const healthy = snap.run.state === 'Applied';
+        process.stdout.write(`${healthy ? 'Applied' : 'Applied, but UNHEALTHY'} (run ${snap.run.id}).\n`);
         const outputs = snap.run.meta?.outputs as Record<string, unknown> | undefined;
         for (const [k, v] of Object.entries(outputs ?? {})) process.stdout.write(`  ${k} = ${JSON.stringify(v)}\n`);
-        return 0;
+        process.stdout.write(healthLines(snap.run.meta));
+        const autoId = snap.run.meta?.autoRollback;
+        const auto = typeof autoId === 'string' ? cli.engine.snapshot(autoId)?.run ?? cli.engine.journal.get(autoId) : undefined;
+        if (auto) {
+          process.stdout.write(`Automatic rollback: run ${auto.id} ${auto.state}${auto.state === 'Planned' ? ` (${env} is protected: a person approves its rollback; this plan ends with this process, so roll back from the editor, Helix: Roll Back to the Previous Deployment)` : ''}.\n`);
+          if (auto.meta?.health) process.stdout.write(healthLines(auto.meta));
+        }
+        if (healthy) return 0;
+        process.stderr.write(`helix-deploy apply: Unhealthy: ${snap.run.error ?? 'the health check failed'}\n`);
+        return EXIT_UNHEALTHY;
       }
       process.stderr.write(`helix-deploy apply: ${snap.run.state}: ${snap.run.error ?? ''}\n`);
       if (snap.run.state === 'Expired') process.stderr.write(`Plan again with: ${shellQuote(['helix-deploy', 'plan', env, '--out', planFile, ...(project ? ['--project', path.resolve(project)] : [])])}\n`);

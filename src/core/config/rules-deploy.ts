@@ -82,6 +82,10 @@ export function deployRules(root: ConfigNode, c: DeployRuleContext): ConfigDiagn
         err(u.range, 'health-url', `health.${k} must be an http:// or https:// URL (or start with \${outputs.<name>})`);
       }
     }
+    const auto = child(env, 'auto_rollback');
+    if (auto?.kind === 'boolean' && auto.value === true && !child(env, 'health', 'liveness') && !child(env, 'health', 'readiness')) {
+      err(auto.range, 'auto-rollback-no-health', `auto_rollback in environment '${name}' never triggers: without health.liveness or health.readiness no apply can end Unhealthy`, undefined, 'warning');
+    }
   }
   return out;
 }

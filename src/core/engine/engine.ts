@@ -12,6 +12,7 @@ import { assertTransition, IllegalTransitionError } from './machine';
 import type { DeployProvider, DeployTool, ToolRequest, ToolStatus } from './provider';
 import { isTerminal, type RunState } from './states';
 import { canRollback, deployedRecord, terraformRollback, type RollbackPlan } from './rollback';
+import { resolveHealth, verifyHealth } from './health';
 import { defaultContext, outsideProjectNotice, resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
 import { imageOf, lastPushedImage, pushedImageFor, usesPushedImage, type DeployImage } from './image';
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
@@ -24,6 +25,8 @@ import { readToolStatus, removeToolFiles, toolEnded } from '../process/survivor'
 // CLI all drive this same object.
 
 export const DEFAULT_EXPIRY_MINUTES = 30;
+/** Who starts, approves and applies the rollback of an Unhealthy apply when `auto_rollback = true`. */
+export const AUTO_ROLLBACK_WHO = 'auto-rollback';
 const MAX_PROGRESS = 20_000;
 
 export interface EngineOptions {
@@ -124,7 +127,7 @@ export class DeployEngine {
    * previous successful apply recorded; Kubernetes plans each Deployment (or `deployment`) back to its
    * previous ReplicaSet's template. Throws EngineError('not-found') when there is nothing to roll back to.
    */
-  async planRollback(target: DeployTarget, opts: { deployment?: string } = {}): Promise<RunHandle> {
+  async planRollback(target: DeployTarget, opts: { deployment?: string; who?: string } = {}): Promise<RunHandle> {
     let plan: RollbackPlan | undefined;
     const k8s = toolOf(target.environment) === 'kubernetes';
     // Kubernetes: `${rollback}` reaches the provider's vars (see resolveKubernetes in ./target.ts).
@@ -133,7 +136,7 @@ export class DeployEngine {
       if (k8s) return current;
       plan = terraformRollback(this.opts.journal, target, current);
       return plan.resolved;
-    });
+    }, opts.who);
     a.rollback = true;
     // Kubernetes: the cluster's previous revision decides the image, not helix.deploy.toml: record none.
     if (k8s) a.context = { project: target.project.name, environment: target.environment.name };
@@ -167,6 +170,7 @@ export class DeployEngine {
     precheck?: () => void,
     /** Replaces what the run plans with (a rollback's earlier variables); may throw EngineError. */
     adjust?: (resolved: ResolvedTarget) => ResolvedTarget,
+    whoOverride?: string,
   ): Promise<{ id: string; a: ActiveRun; provider: DeployProvider; who: string }> {
     let resolved: ResolvedTarget;
     try {
@@ -185,7 +189,7 @@ export class DeployEngine {
     if (status.state !== 'ok') throw new EngineError('tool-missing', status.message, ['Set Path'], { setting: status.setting });
     precheck?.();
 
-    const who = await this.opts.who();
+    const who = whoOverride ?? (await this.opts.who());
     const id = newRunId();
     const lockKey = LockManager.key(target.project.name, target.environment.name);
     const locks = this.locksFor(target);
@@ -282,7 +286,9 @@ export class DeployEngine {
       throw new EngineError('illegal', `Run ${runId} belongs to another process (pid ${run.pid}, ${run.who}); cancel it there.`, [], { runId });
     }
     if (a?.controller) {
-      this.log(runId, `Cancel requested${who ? ` by ${who}` : ''}: interrupting ${a.tool} and waiting for it to stop cleanly.`);
+      this.log(runId, a.checkingHealth
+        ? `Cancel requested${who ? ` by ${who}` : ''}: the apply is done; stopping the health check (health is recorded as unknown).`
+        : `Cancel requested${who ? ` by ${who}` : ''}: interrupting ${a.tool} and waiting for it to stop cleanly.`);
       a.controller.abort();
       return a.done;
     }
@@ -394,7 +400,10 @@ export class DeployEngine {
       const outputs = res.outputs ? this.redactDeep(res.outputs) : undefined;
       switch (res.outcome) {
         case 'applied': {
-          return await this.finish(id, 'Applied', undefined, { ...(outputs ? { outputs } : {}), ...(deployed ? { deployed } : {}) });
+          const meta = { ...(outputs ? { outputs } : {}), ...(deployed ? { deployed } : {}) };
+          // A destroy removed what health would probe.
+          if (a.destroy) return await this.finish(id, 'Applied', undefined, meta);
+          return await this.verifyAndFinish(id, a, res.outputs, meta);
         }
         case 'stale':
           return await this.finish(id, 'Expired', res.error ?? 'The plan is stale. Re-plan.', { errorCode: 'stale' });
@@ -411,6 +420,64 @@ export class DeployEngine {
       if (run && !isTerminal(run.state)) await this.finish(id, 'ApplyFailed', this.message(err)).catch(() => undefined);
       return this.snapshot(id)!;
     }
+  }
+
+  /**
+   * The health step of every apply and rollback: probes the environment's `health` (outputs from the apply),
+   * records the verdict in the run, ends it Applied or Unhealthy; an Unhealthy one with `auto_rollback = true`
+   * starts its rollback before `done` resolves (so the CLI waits for it too).
+   */
+  private async verifyAndFinish(id: string, a: ActiveRun, rawOutputs: Record<string, unknown> | undefined, meta: Record<string, unknown>): Promise<RunSnapshot> {
+    // Cancel during the health step stops the probing; the apply itself already happened.
+    a.controller = new AbortController();
+    a.checkingHealth = true;
+    const verdict = await verifyHealth(resolveHealth(a.target.environment, rawOutputs), (line) => this.log(id, line), { signal: a.controller.signal });
+    a.controller = undefined;
+    a.checkingHealth = false;
+    const recorded = { ...verdict, healthChecks: verdict.healthChecks.map((c) => ({ ...c, url: this.redactor.redact(c.url) })) };
+    if (verdict.health !== 'unhealthy') {
+      this.log(id, `Health: ${verdict.health} (${verdict.healthReason}).`);
+      return this.finish(id, 'Applied', undefined, { ...meta, ...recorded });
+    }
+    const auto = a.target.environment.settings?.auto_rollback === true;
+    this.log(id, `Health: unhealthy (${verdict.healthReason}). ${auto ? 'auto_rollback = true: rolling back to the previous healthy deployment.' : 'Roll back to the previous healthy deployment, or fix and apply again.'}`);
+    const snap = await this.finish(id, 'Unhealthy', `Applied, but the health check failed: ${verdict.healthReason}`, { ...meta, ...recorded });
+    return auto ? this.autoRollback(id, a, snap) : snap;
+  }
+
+  /** Plans the rollback of an Unhealthy run; applies it unless the environment is protected (then it waits for approval). */
+  private async autoRollback(id: string, a: ActiveRun, snap: RunSnapshot): Promise<RunSnapshot> {
+    const note = (line: string) => this.log(id, `Auto-rollback: ${line}`);
+    // Rolling a failed rollback back again would swap between two bad deployments: a person decides.
+    if (a.rollback) {
+      note('not started: this run is itself a rollback.');
+      return this.snapshot(id)!;
+    }
+    let handle: RunHandle;
+    try {
+      handle = await this.planRollback(a.target, { who: AUTO_ROLLBACK_WHO });
+    } catch (err) {
+      note(`not started: ${this.message(err)}`);
+      return this.snapshot(id)!;
+    }
+    await this.opts.journal.patch(id, { autoRollback: handle.id }).catch(() => undefined);
+    const planned = await handle.done;
+    if (planned.run.state !== 'Planned') {
+      note(`the rollback plan (run ${handle.id}) ended ${planned.run.state}${planned.run.error ? `: ${planned.run.error}` : ''}.`);
+      return this.snapshot(id)!;
+    }
+    if (a.target.environment.protected) {
+      note(`run ${handle.id} is planned and waits for approval (${a.target.environment.name} is protected).`);
+      return this.snapshot(id)!;
+    }
+    try {
+      await this.approve(handle.id, planned.planHash!, AUTO_ROLLBACK_WHO);
+      const done = await (await this.startApply(handle.id)).done;
+      note(`run ${handle.id} ended ${done.run.state}${done.run.meta?.health ? ` (health ${String(done.run.meta.health)})` : ''}.`);
+    } catch (err) {
+      note(`run ${handle.id} could not be applied: ${this.message(err)}`);
+    }
+    return this.snapshot(id) ?? snap;
   }
 
   private request(id: string, a: ActiveRun): ToolRequest {

@@ -92,7 +92,7 @@ export class HeadlessDeployEngine extends DeployEngine {
       await this.opts.journal.transition(id, 'Applying');
       a.done = this.executeApply(id, a, provider).then(async (snap) => {
         // Used up: a plan file we derived under .helix/ goes (it holds secrets); one the user placed elsewhere stays.
-        if (snap.run.state === 'Applied' || snap.run.state === 'Expired') await this.dropSaved(target, source);
+        if (snap.run.state === 'Applied' || snap.run.state === 'Unhealthy' || snap.run.state === 'Expired') await this.dropSaved(target, source);
         return snap;
       });
       return { id, done: a.done };
@@ -144,7 +144,7 @@ export class HeadlessDeployEngine extends DeployEngine {
       const other = shellQuote(['helix-deploy', 'apply', run.environment, '--plan', file, ...this.projectArgs(target)]);
       throw new EngineError('illegal', `Refused: ${source} is a plan of environment ${run.environment} (run ${run.id}), not ${env}. Nothing was applied. Apply it to ${run.environment} with: ${other}; or plan ${env} with: ${this.planCommand(target, undefined)}`, ['Re-plan']);
     }
-    const applied = this.opts.journal.list({ project: target.project.name, kind: 'apply' }).find((r) => r.meta?.planRun === run.id && r.state === 'Applied');
+    const applied = this.opts.journal.list({ project: target.project.name, kind: 'apply' }).find((r) => r.meta?.planRun === run.id && (r.state === 'Applied' || r.state === 'Unhealthy'));
     if (applied) throw refuse(`Refused: the plan in ${source} (run ${run.id}) was already applied by run ${applied.id}.`, 'illegal');
     return run;
   }

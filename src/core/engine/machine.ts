@@ -11,9 +11,11 @@ export const PLAN_TRANSITIONS: Readonly<Record<PlanRunState, readonly PlanRunSta
   // Approved but not yet applied can still expire or be discarded.
   Approved: ['Applying', 'Expired', 'Cancelled', 'Interrupted'],
   // Expired from Applying: terraform refused the saved plan as stale before changing anything.
-  Applying: ['Applied', 'ApplyFailed', 'Cancelled', 'Expired', 'Interrupted'],
+  // Unhealthy: the tool applied, then the environment's health check failed.
+  Applying: ['Applied', 'Unhealthy', 'ApplyFailed', 'Cancelled', 'Expired', 'Interrupted'],
   PlanFailed: [],
   Applied: [],
+  Unhealthy: [],
   ApplyFailed: [],
   Cancelled: [],
   Expired: [],

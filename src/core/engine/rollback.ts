@@ -43,10 +43,26 @@ export function deployedRecord(resolved: ResolvedTarget, context: Record<string,
 
 /** Successful deployments of an environment, newest first (from the journal: survives reloads). */
 export function successfulDeployments(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): RunRecord[] {
+  return deployments(journal, project, environment, projectDir).filter((r) => r.state === 'Applied');
+}
+
+/**
+ * What rolling back the environment means now: `current` is what runs (the newest deployment, an Unhealthy
+ * one included), `to` the newest successful (Applied, health not failed) deployment before it. An Unhealthy
+ * apply is never a target: a rollback after it goes to the deployment it replaced.
+ */
+export function rollbackTarget(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): { current?: RunRecord; to?: RunRecord; good: RunRecord[] } {
+  const all = deployments(journal, project, environment, projectDir);
+  const current = all[0];
+  const good = all.filter((r) => r.state === 'Applied');
+  return { current, to: good.find((r) => r !== current), good };
+}
+
+function deployments(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): RunRecord[] {
   const key = (r: RunRecord) => `${r.endedAt ?? r.updatedAt} ${r.startedAt}`;
   return journal
     .list({ project, projectDir, environment, kind: [...DEPLOY_KINDS] })
-    .filter((r) => r.state === 'Applied' && !r.meta?.destroy)
+    .filter((r) => (r.state === 'Applied' || r.state === 'Unhealthy') && !r.meta?.destroy)
     // list() keeps equal timestamps in recording order: reversed, the stable sort keeps the latest first.
     .reverse()
     // Newest deployment first (by when it was applied: a plan started earlier may have been applied later).
@@ -56,8 +72,8 @@ export function successfulDeployments(journal: Pick<RunStore, 'list'>, project: 
 /** Whether a rollback can be offered now (the panel's Rollback button). Kubernetes: the cluster decides. */
 export function canRollback(journal: Pick<RunStore, 'list'>, tool: DeployTool | undefined, project: string, environment: string, projectDir?: string): boolean {
   if (!tool) return false;
-  const n = successfulDeployments(journal, project, environment, projectDir).length;
-  return tool === 'kubernetes' ? n >= 1 : n >= 2;
+  const { current, to, good } = rollbackTarget(journal, project, environment, projectDir);
+  return tool === 'kubernetes' ? !!current || good.length >= 1 : !!to;
 }
 
 export interface RollbackPlan {
@@ -75,12 +91,12 @@ export interface RollbackPlan {
  */
 export function terraformRollback(journal: Pick<RunStore, 'list'>, target: DeployTarget, current: ResolvedTarget): RollbackPlan {
   const env = target.environment.name;
-  const done = successfulDeployments(journal, target.project.name, env, target.project.dir);
-  if (done.length < 2) {
-    const what = done.length === 0 ? 'no successful deployment' : `only one successful deployment (run ${done[0]!.id}, ${done[0]!.endedAt ?? done[0]!.updatedAt})`;
-    throw new EngineError('not-found', `Nothing to roll back to: ${env} has ${what} in this workspace's run history. A rollback re-plans an earlier successful deployment.`);
+  const { current: latest, to, good } = rollbackTarget(journal, target.project.name, env, target.project.dir);
+  if (!to) {
+    const unhealthy = latest?.state === 'Unhealthy' ? ` (its latest, run ${latest.id}, is Unhealthy and not a target)` : '';
+    const what = good.length === 0 ? 'no successful deployment' : `only one successful deployment (run ${good[0]!.id}, ${good[0]!.endedAt ?? good[0]!.updatedAt})`;
+    throw new EngineError('not-found', `Nothing to roll back to: ${env} has ${what}${unhealthy} in this workspace's run history. A rollback re-plans an earlier successful deployment.`);
   }
-  const to = done[1]!;
   const rec = to.meta?.deployed as DeployedRecord | undefined;
   if (!rec || typeof rec.vars !== 'object') {
     throw new EngineError('not-found', `Cannot roll back ${env}: the previous successful deployment (run ${to.id}) did not record the variables it applied, so it cannot be replayed.`, [], { runId: to.id });

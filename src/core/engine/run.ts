@@ -66,6 +66,8 @@ export interface ActiveRun {
   image?: DeployImage;
   /** An approve/apply is being recorded: a second one (double click, two windows' buttons) is refused. */
   busy?: boolean;
+  /** The tool applied; the health step runs (a cancel stops the probes, not the tool). */
+  checkingHealth?: boolean;
 }
 
 /** What a UI may show and offer for a run, from its journal record and (when open here) its live state. */

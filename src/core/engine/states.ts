@@ -10,6 +10,8 @@ export const PLAN_STATES = [
   'Approved',
   'Applying',
   'Applied',
+  // Applied, but the health check after it failed (liveness or readiness): a deployment not to keep.
+  'Unhealthy',
   'ApplyFailed',
   'Cancelled',
   'Expired',
@@ -27,6 +29,7 @@ export type RunState = PlanRunState | SimpleRunState;
 const TERMINAL: ReadonlySet<RunState> = new Set<RunState>([
   'PlanFailed',
   'Applied',
+  'Unhealthy',
   'ApplyFailed',
   'Cancelled',
   'Expired',

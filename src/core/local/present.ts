@@ -85,6 +85,8 @@ const RUN_ICON: Record<string, [string, string | undefined]> = {
   Approved: ['check', undefined],
   Succeeded: ['pass', 'testing.iconPassed'],
   Applied: ['pass', 'testing.iconPassed'],
+  // Applied, but the health check failed: not a failure of the tool, a deployment to roll back.
+  Unhealthy: ['heart', 'list.errorForeground'],
   Failed: ['error', 'testing.iconFailed'],
   PlanFailed: ['error', 'testing.iconFailed'],
   ApplyFailed: ['error', 'testing.iconFailed'],
@@ -118,13 +120,14 @@ export function presentRun(r: RunRecord, now = Date.now()): Presented {
   return {
     id: `run:${r.id}`,
     label: `${r.kind} ${r.project}/${r.environment}`,
-    description: `${r.state === 'Saved' ? 'Saved for a later apply' : r.state} · ${duration} · ${formatAgo(r.startedAt, now)}${approval ? ` · approved by ${approval.by.replace(/\s*<[^>]*>$/, '')}` : ''}`,
-    tooltip: [`${r.kind} of ${r.project}/${r.environment}`, `State: ${r.state}`, `By: ${r.who}`, approval ? `Approval: ${approvalLine(approval)}` : undefined, `Started: ${r.startedAt}`, r.endedAt ? `Ended: ${r.endedAt}` : 'Still running', r.error ? `Error: ${r.error}` : undefined]
+    description: `${r.state === 'Saved' ? 'Saved for a later apply' : r.state === 'Unhealthy' ? 'Unhealthy (applied, health check failed)' : r.state} · ${duration} · ${formatAgo(r.startedAt, now)}${approval ? ` · approved by ${approval.by.replace(/\s*<[^>]*>$/, '')}` : ''}`,
+    tooltip: [`${r.kind} of ${r.project}/${r.environment}`, `State: ${r.state}`, `By: ${r.who}`, approval ? `Approval: ${approvalLine(approval)}` : undefined, `Started: ${r.startedAt}`, r.endedAt ? `Ended: ${r.endedAt}` : 'Still running', typeof r.meta?.health === 'string' ? `Health: ${r.meta.health}${r.meta.healthReason ? ` (${String(r.meta.healthReason)})` : ''}` : undefined, r.error ? `Error: ${r.error}` : undefined]
       .filter(Boolean)
       .join('\n'),
     icon,
     color,
     // A failed build whose failing Dockerfile step is known offers "Show Failing Step".
-    contextValue: `run:${r.state === 'Running' ? 'active' : 'done'}${r.kind === 'build' && r.state === 'Failed' && r.meta?.failedStep ? ':failed-step' : ''}`,
+    // An Unhealthy deployment offers "Roll Back".
+    contextValue: `run:${r.state === 'Running' ? 'active' : 'done'}${r.kind === 'build' && r.state === 'Failed' && r.meta?.failedStep ? ':failed-step' : ''}${r.state === 'Unhealthy' ? ':unhealthy' : ''}`,
   };
 }

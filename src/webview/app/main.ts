@@ -28,7 +28,7 @@ interface Saved {
   runState?: string;
   plan?: SavedPlanUi;
 }
-const APPLY_STATES = new Set(['Approved', 'Applying', 'Applied', 'ApplyFailed', 'Running', 'Succeeded', 'Failed']);
+const APPLY_STATES = new Set(['Approved', 'Applying', 'Applied', 'Unhealthy', 'ApplyFailed', 'Running', 'Succeeded', 'Failed']);
 
 class App {
   private readonly vscode = acquireVsCodeApi();

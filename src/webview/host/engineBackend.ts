@@ -17,6 +17,7 @@ import type { Environment, Project } from '../../core/model/types';
 import type { EnvView, HealthView, LogLine, ProbeStatus, ProbeView, RunView } from '../protocol';
 import type { BackendEvent, Disposable, PanelBackend, RunSnapshot } from './backend';
 import { toolOf } from '../../core/engine/target';
+import { healthResultOfRun } from '../../core/engine/health';
 
 /** The part of DeployEngine the panel uses (structural, so tests can pass the real engine or a stand-in). */
 export interface EngineLike {
@@ -39,32 +40,12 @@ export interface HealthLike {
   readonly onDidChange: Event<{ key: string; result: HealthResult | undefined }>;
   /** Retries until healthy or the deadline (HealthService.wait). */
   wait?(key: string, target: HealthTarget, opts?: { deadlineMs?: number; timeoutMs?: number }): Promise<HealthResult>;
+  /** Records a result (the engine's health verdict of an apply). */
+  set?(key: string, result: HealthResult | undefined): void;
 }
 
-/**
- * The `health` table of a helix.deploy.toml environment with `${outputs.NAME}` taken from the applied run's
- * outputs (engine run meta). Undefined when the environment has no health checks or an output is missing.
- */
-export function healthTargetFor(env: Environment, outputs: Record<string, unknown> | undefined): HealthTarget | undefined {
-  const h = env.settings?.health as Record<string, unknown> | undefined;
-  if (!h || typeof h !== 'object') return undefined;
-  let missing = false;
-  const sub = (v: unknown): string | undefined => {
-    if (typeof v !== 'string' || !v) return undefined;
-    const out = v.replace(/\$\{outputs\.([\w-]+)\}/g, (_m, name: string) => {
-      const o = outputs?.[name];
-      if (typeof o !== 'string' && typeof o !== 'number') {
-        missing = true;
-        return '';
-      }
-      return String(o);
-    });
-    return out;
-  };
-  const t: HealthTarget = { liveness: sub(h.liveness), readiness: sub(h.readiness) };
-  if (missing || (!t.liveness && !t.readiness)) return undefined;
-  return t;
-}
+// Resolving an environment's `health` table lives in the engine, which checks health after every apply.
+export { healthTargetFor } from '../../core/engine/health';
 
 export interface EngineBackendDeps {
   engine: EngineLike;
@@ -221,7 +202,7 @@ export class EngineBackend implements PanelBackend {
       const list = this.transitions.get(e.runId) ?? [];
       if (list[list.length - 1]?.state !== e.state) list.push({ state: e.state, at: Date.now() });
       this.transitions.set(e.runId, list);
-      if (e.state === 'Applied') this.checkHealthAfterApply(key, snap.run);
+      if (e.state === 'Applied' || e.state === 'Unhealthy') this.showHealthOfApply(key, snap.run);
     }
     if (e.type === 'progress') {
       // Planned changes show in the plan view as they are found; apply steps are in the log in words.
@@ -231,13 +212,10 @@ export class EngineBackend implements PanelBackend {
     this.fire({ type: 'run', envKey: key, snapshot: this.toSnapshot(snap) });
   }
 
-  /** After an apply, check the deployed environment's probes so the panel's Health tab can go green. */
-  private checkHealthAfterApply(key: string, run: RunRecord): void {
-    const f = this.find(key);
-    if (!f || !this.d.health?.wait) return;
-    const target = healthTargetFor(f.env, run.meta?.outputs as Record<string, unknown> | undefined);
-    if (!target) return;
-    void this.d.health.wait(key, target, { deadlineMs: 60_000 }).catch(() => undefined);
+  /** The engine checked health as the apply's last step: its verdict is what the Health tab shows. */
+  private showHealthOfApply(key: string, run: RunRecord): void {
+    const r = healthResultOfRun(run);
+    if (r) this.d.health?.set?.(key, r);
   }
 
   private toSnapshot(s: EngineSnapshot): RunSnapshot {

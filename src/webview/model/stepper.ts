@@ -18,6 +18,8 @@ const SIMPLE_PATH = ['Running', 'Succeeded'];
 const FAILED_AT: Record<string, string> = {
   PlanFailed: 'Planned',
   ApplyFailed: 'Applied',
+  // Applied, then the health check failed: shown in the last step's place.
+  Unhealthy: 'Applied',
   Expired: 'Approved',
   Failed: 'Succeeded',
 };

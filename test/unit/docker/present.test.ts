@@ -47,6 +47,12 @@ describe('Deployments presentation', () => {
     // Plan-first runs share the history: every engine state has its icon, none falls back to a blank circle.
     for (const state of [...PLAN_STATES, ...SIMPLE_STATES]) assert.notEqual(presentRun({ ...r, state }).icon, 'circle-large-outline', state);
     assert.equal(presentRun({ ...r, state: 'Applied' }).color, 'testing.iconPassed');
+    // Applied but unhealthy: its own icon and words, its health in the tooltip, and the Roll Back menu's context.
+    const bad = presentRun({ ...r, kind: 'apply', state: 'Unhealthy', meta: { health: 'unhealthy', healthReason: 'readiness HTTP 503' } }, Date.parse('2026-01-01T00:02:00Z'));
+    assert.deepEqual([bad.icon, bad.color], ['heart', 'list.errorForeground']);
+    assert.equal(bad.description, 'Unhealthy (applied, health check failed) · 1.5 s · 2m ago');
+    assert.match(bad.tooltip, /Health: unhealthy \(readiness HTTP 503\)/);
+    assert.equal(bad.contextValue, 'run:done:unhealthy');
     assert.equal(formatDuration(125_000), '2 min 5 s');
   });
 });

@@ -13,7 +13,7 @@ const LEGAL_PLAN = new Set([
   'Planning>Planned', 'Planning>PlanFailed', 'Planning>Cancelled', 'Planning>Interrupted',
   'Planned>Approved', 'Planned>Expired', 'Planned>Cancelled', 'Planned>Interrupted', 'Planned>Saved',
   'Approved>Applying', 'Approved>Expired', 'Approved>Cancelled', 'Approved>Interrupted',
-  'Applying>Applied', 'Applying>ApplyFailed', 'Applying>Cancelled', 'Applying>Expired', 'Applying>Interrupted',
+  'Applying>Applied', 'Applying>Unhealthy', 'Applying>ApplyFailed', 'Applying>Cancelled', 'Applying>Expired', 'Applying>Interrupted',
 ]);
 const LEGAL_SIMPLE = new Set(['Running>Succeeded', 'Running>Failed', 'Running>Cancelled', 'Running>Interrupted']);
 

@@ -65,6 +65,9 @@ describe('run stepper', () => {
     assert.equal(c.find((x) => x.status === 'failed')!.label, 'Cancelled');
     assert.equal(c.findIndex((x) => x.status === 'failed'), 5);
   });
+  it('shows Unhealthy (applied, health check failed) in the Applied step, everything before it done', () => {
+    assert.deepEqual(steps(run('Unhealthy')).map((x) => `${x.label}:${x.status}`), ['Draft:done', 'Planning:done', 'Planned:done', 'Approved:done', 'Applying:done', 'Unhealthy:failed']);
+  });
   it('shows a plan saved for a later apply as done up to Saved, not as a failure', () => {
     assert.deepEqual(steps(run('Saved')).map((x) => `${x.label}:${x.status}`), ['Draft:done', 'Planning:done', 'Planned:done', 'Saved:done', 'Applying:todo', 'Applied:todo']);
   });

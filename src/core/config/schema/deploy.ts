@@ -29,10 +29,11 @@ export function deploySchema(): Schema {
     image: str('Image rolled out (replaces `${image}` in the manifests). Default: the environment\'s image.', 'ghcr.io/acme/helixdb:1.2'),
     kubeconfig: str('kubeconfig file, relative to this file. Default: KUBECONFIG, then ~/.kube/config (as kubectl).', 'deploy/kubeconfig'),
   }, { required: ['manifests'], additionalProperties: false, examples: [{ context: 'prod', namespace: 'helix', manifests: 'deploy/k8s' }] });
-  const health = table('Health checks polled after a deployment.', {
+  const health = table('Health checks run after every apply and rollback: until both pass or the deadline. A failing check ends the run Unhealthy (applied, but not healthy), with a one-click rollback.', {
     liveness: str('URL that answers 200 while the process lives.', '${outputs.url}/healthz'),
     readiness: str('URL that answers 200 when ready to serve.', '${outputs.url}/readyz'),
-    timeout: leaf('string', 'Timeout of one check, as a duration.', { pattern: '^[0-9]+(ms|s|m)$', default: '5s', examples: ['5s', '500ms'] }),
+    timeout: leaf('string', 'Timeout of one check request, as a duration.', { pattern: '^[0-9]+(ms|s|m)$', default: '5s', examples: ['5s', '500ms'] }),
+    deadline: leaf('string', 'How long a fresh deployment gets to pass both checks (retried until then) before the run ends Unhealthy, as a duration.', { pattern: '^[0-9]+(ms|s|m)$', default: '60s', examples: ['60s', '2m'] }),
   }, { additionalProperties: false, examples: [{ liveness: 'http://localhost:6969/healthz' }] });
   const environment = table(
     'One deployment environment. Give it one of `terraform`, `pulumi` or `kubernetes`, and/or a `registry` to push to. Use ASCII letters, digits, `-` and `_` in the name.',
@@ -46,6 +47,7 @@ export function deploySchema(): Schema {
       kubernetes,
       health,
       protected: leaf('boolean', 'Require typing the environment name before apply or destroy.', { default: false }),
+      auto_rollback: leaf('boolean', 'When an apply ends Unhealthy (its `health` check failed), plan a rollback to the previous healthy deployment at once and apply it (health-checked too). A `protected` environment\'s rollback still waits for approval.', { default: false }),
     },
     { additionalProperties: false, examples: [{ instance: 'dev', registry: 'ghcr.io/acme/helixdb', protected: true }] },
   );
