@@ -27,7 +27,7 @@ Exit status: 0 applied (healthy, or no health checks), 1 failed/refused/cancelle
 export const EXIT_UNHEALTHY = 3;
 
 /** "Health: healthy (...)" and one line per check. */
-function healthLines(meta: Record<string, unknown> | undefined): string {
+export function healthLines(meta: Record<string, unknown> | undefined): string {
   if (!meta || typeof meta.health !== 'string') return '';
   const checks = Array.isArray(meta.healthChecks) ? (meta.healthChecks as { name: string; url: string; ok: boolean; status?: number; ms: number; error?: string }[]) : [];
   return [

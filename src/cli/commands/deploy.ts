@@ -5,13 +5,14 @@ import type { CliCommand } from './types';
 import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
 import { parseCommandArgs } from '../args';
 import { shellQuote } from '../../core/process/shell-quote';
+import { EXIT_UNHEALTHY, healthLines } from './apply';
 
 // `helix-deploy deploy ENV`: plan, print the summary, then apply exactly that plan, but only when told so
 // (`--yes`, and for a `protected = true` environment `--confirm ENV`). Otherwise the plan is saved for a
 // later `helix-deploy apply` and the command exits NOT_APPLIED: CI can gate on it.
 
 /** Planned with changes, not applied (no --yes, or a protected environment without --confirm). */
-export const NOT_APPLIED = 3;
+export const NOT_APPLIED = 4;
 
 const HELP = `Usage: helix-deploy deploy ENV [--yes] [--confirm ENV] [--out FILE] [--project DIR] [--json] [--quiet]
 
@@ -28,12 +29,13 @@ Options:
   --json          print {plan, run, state, image, outputs} as JSON instead of text
   --quiet         do not stream the tool's log to stderr
 
-Exit status: 0 applied (or no changes), 1 plan/apply failed or refused (e.g. nothing pushed yet),
-2 usage error, 3 planned with changes but not applied (no --yes, or protected without --confirm; plan saved).`;
+Exit status: 0 applied (healthy, no health checks, or no changes), 1 plan/apply failed or refused (e.g. nothing
+pushed yet), 2 usage error, 3 applied but unhealthy (as \`apply\`), 4 planned with changes but not applied (no
+--yes, or protected without --confirm; plan saved).`;
 
 export const deploy: CliCommand = {
   name: 'deploy',
-  summary: 'Plan an environment and apply it with --yes (exit 0 applied, 1 failed, 3 planned only)',
+  summary: 'Plan an environment and apply it with --yes (exit 0 applied, 1 failed, 3 unhealthy, 4 planned only)',
   async run(argv) {
     let args;
     try {
@@ -87,16 +89,20 @@ export const deploy: CliCommand = {
       await cli.engine.approve(run.id, planned.planHash!);
       const done = await (await cli.engine.startApply(run.id)).done;
       const outputs = done.run.meta?.outputs as Record<string, unknown> | undefined;
-      print({ plan, run: run.id, state: done.run.state, error: done.run.error, image: done.run.meta?.image, outputs });
-      if (done.run.state !== 'Applied') {
+      print({ plan, run: run.id, state: done.run.state, error: done.run.error, image: done.run.meta?.image, outputs, health: done.run.meta?.health, healthChecks: done.run.meta?.healthChecks });
+      if (done.run.state !== 'Applied' && done.run.state !== 'Unhealthy') {
         process.stderr.write(`helix-deploy deploy: ${done.run.state}: ${done.run.error ?? ''}\n`);
         return 1;
       }
+      const healthy = done.run.state === 'Applied';
       if (!json) {
-        process.stdout.write(`Applied (run ${run.id}).\n`);
+        process.stdout.write(`${healthy ? 'Applied' : 'Applied, but UNHEALTHY'} (run ${run.id}).\n`);
         for (const [k, v] of Object.entries(outputs ?? {})) process.stdout.write(`  ${k} = ${JSON.stringify(v)}\n`);
+        process.stdout.write(healthLines(done.run.meta));
       }
-      return 0;
+      if (healthy) return 0;
+      process.stderr.write(`helix-deploy deploy: Unhealthy: ${done.run.error ?? 'the health check failed'}\n`);
+      return EXIT_UNHEALTHY;
     } catch (err) {
       return reportError('deploy', err);
     } finally {

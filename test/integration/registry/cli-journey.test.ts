@@ -112,13 +112,13 @@ describe('helix-deploy build, push, plan, deploy, history (built CLI, real engin
     const pushed = cli(['push', 'prod', '--quiet'], dir);
     assert.equal(pushed.code, 0, pushed.stderr);
     const noYes = cli(['deploy', 'prod', '--quiet'], dir);
-    assert.equal(noYes.code, 3, noYes.stderr);
+    assert.equal(noYes.code, 4, noYes.stderr);
     assert.match(noYes.stderr, /pass --yes/);
     const noConfirm = cli(['deploy', 'prod', '--yes', '--quiet'], dir);
-    assert.equal(noConfirm.code, 3, noConfirm.stderr);
+    assert.equal(noConfirm.code, 4, noConfirm.stderr);
     assert.match(noConfirm.stderr, /prod is protected; pass --confirm prod/);
     const wrong = cli(['deploy', 'prod', '--yes', '--confirm', 'staging', '--quiet'], dir);
-    assert.equal(wrong.code, 3, wrong.stderr);
+    assert.equal(wrong.code, 4, wrong.stderr);
     assert.ok(!fs.existsSync(path.join(dir, 'infra-prod', 'terraform.tfstate')), 'nothing was applied');
     assert.ok(fs.existsSync(path.join(dir, '.helix', 'prod.plan')), 'the plan is saved for a later apply');
     const ok = cli(['deploy', 'prod', '--yes', '--confirm', 'prod', '--quiet'], dir);

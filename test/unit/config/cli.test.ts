@@ -117,7 +117,7 @@ describe('cli: helix-deploy validate', function () {
       assert.match(h.out, /Exit status: 0 /);
       assert.match(h.out, /--json/);
     }
-    assert.match(cli(['deploy', '--help']).out, /3 planned with changes but not applied/);
+    assert.match(cli(['deploy', '--help']).out, /4 planned with changes but not applied/);
     const proj = fs.mkdtempSync(path.join(tmp, 'history-'));
     fs.writeFileSync(path.join(proj, 'helix.toml'), '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\n');
     let u = cli(['history', '--limit', '0', '--project', proj]);
