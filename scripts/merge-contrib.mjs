@@ -1,5 +1,6 @@
 // Merges the contribution fragments in contrib/*.json into package.json (arrays are concatenated,
 // entries with the same "command"/"id"/"view"+"contents" key are replaced). Run after editing a fragment.
+// `--check` writes nothing and fails when package.json is not what the fragments make (npm test runs it).
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -34,5 +35,14 @@ for (const f of fragments) result = merge(result, JSON.parse(readFileSync(join(r
 pkg.activationEvents = result.activationEvents;
 pkg.contributes = result.contributes;
 pkg.capabilities = result.capabilities;
-writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
-console.log(`merged ${fragments.join(', ')} into package.json`);
+const text = JSON.stringify(pkg, null, 2) + '\n';
+if (process.argv.includes('--check')) {
+  if (text !== readFileSync(pkgFile, 'utf8')) {
+    console.error('package.json differs from contrib/*.json: edit the fragment, then run `node scripts/merge-contrib.mjs`');
+    process.exit(1);
+  }
+  console.log(`package.json matches ${fragments.join(', ')}`);
+} else {
+  writeFileSync(pkgFile, text);
+  console.log(`merged ${fragments.join(', ')} into package.json`);
+}

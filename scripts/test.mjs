@@ -40,16 +40,27 @@ function npmDepsFresh() {
   return existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
 }
 
-/** `tsc --noEmit` over src, test and scripts (tsconfig.json): a type error fails the suite like a test. */
+/**
+ * `tsc --noEmit` over src, test and scripts (tsconfig.json), and package.json against the contrib/*.json
+ * fragments it is made from: each fails the suite like a test.
+ */
 function typecheck() {
-  log('typecheck (tsc --noEmit)');
-  try {
-    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root, '--noEmit'], { cwd: root });
-    return { passed: 1, failed: 0 };
-  } catch (err) {
-    console.error(`  typecheck failed: ${err.message}`);
-    return { passed: 0, failed: 1 };
+  log('typecheck (tsc --noEmit) and manifest check');
+  const checks = [
+    ['tsc', [join(root, 'node_modules/typescript/bin/tsc'), '-p', root, '--noEmit']],
+    ['manifest', [join(root, 'scripts/merge-contrib.mjs'), '--check']],
+  ];
+  const counts = { passed: 0, failed: 0 };
+  for (const [name, args] of checks) {
+    try {
+      run(process.execPath, args, { cwd: root });
+      counts.passed++;
+    } catch (err) {
+      console.error(`  ${name} failed: ${err.message}`);
+      counts.failed++;
+    }
   }
+  return counts;
 }
 
 /** Runs mocha in a child process; the reporter writes the counts. */
