@@ -34,7 +34,8 @@ describe('foundation (UI, code-server + Chromium)', () => {
     await wb.runCommand('Helix: Create Starter helix.toml');
     // A multi-project workspace has one root folder: the file lands there and opens in an editor.
     const file = join(wb.workspace, 'helix.toml');
-    await eventually(async () => existsSync(file), 'helix.toml in the workspace root');
+    // The edit creates the file first and saves its text a moment later: wait for the saved text.
+    await eventually(async () => existsSync(file) && readFileSync(file, 'utf8').length > 0, 'helix.toml with its text in the workspace root');
     assert.match(readFileSync(file, 'utf8'), /^\[project\]\nname = "/);
     await eventually(async () => (await wb.page.locator('.tab', { hasText: 'helix.toml' }).count()) > 0, 'the new file opened in an editor tab');
     await wb.screenshot('foundation-starter-created');
