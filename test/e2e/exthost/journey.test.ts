@@ -172,7 +172,7 @@ describe('journey in the editor: edit, build, push, plan, approve, apply, unheal
 
     const tree = c.local.deploymentsTree;
     const row = await until(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === d.run && n.run.state === 'Applied'), 'the CLI deploy in the Deployments view', 20_000);
-    assert.equal(row.run.meta?.image?.ref ?? p.ref, p.ref);
+    assert.equal(row.run.meta?.image?.ref, p.ref, "the row's run records the CLI's pushed digest");
     assert.equal(c.deploy.engine.list({ environment: 'live' }).find((r: any) => r.id === d.run)?.state, 'Applied', 'the engine lists the CLI run');
     const push = (await runs('push')).find((r: any) => r.meta?.digest === p.digest);
     assert.ok(push, 'the CLI push is in the run history the extension reads');

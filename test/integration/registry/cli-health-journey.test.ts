@@ -137,13 +137,13 @@ describe('CLI journey with health: build, push, deploy healthy, change, deploy u
       h.stdout,
     );
     const [, push1, , apply1, , push2, bad, rollback] = runs;
-    assert.equal(push1!.meta?.digest ?? push1!.meta?.image?.digest, p1.digest);
-    assert.equal(push2!.meta?.digest ?? push2!.meta?.image?.digest, p2.digest);
+    assert.equal(push1!.meta?.digest, p1.digest);
+    assert.equal(push2!.meta?.digest, p2.digest);
     assert.equal(apply1!.meta?.image?.ref, p1.ref);
     assert.equal(apply1!.meta?.deployed?.vars?.image, p1.ref);
     assert.equal(apply1!.meta?.health, 'healthy');
     assert.equal(bad!.meta?.image?.ref, p2.ref);
-    assert.equal(bad!.meta?.deployed?.vars?.image ?? p2.ref, p2.ref);
+    assert.equal(bad!.meta?.deployed?.vars?.image, p2.ref, 'terraform did apply the new digest before health said no');
     assert.equal(bad!.meta?.health, 'unhealthy');
     assert.equal(bad!.meta?.autoRollback, rollback!.id);
     assert.equal(rollback!.who, 'auto-rollback');
