@@ -4,6 +4,8 @@ import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs }
 import { parseCommandArgs } from '../args';
 import * as path from 'node:path';
 import { shellQuote } from '../../core/process/shell-quote';
+import type { HeadlessDeployEngine } from '../../core/engine/headless';
+import type { RunRecord } from '../../core/engine/journal';
 
 // `helix-deploy apply ENV --plan FILE`: applies exactly the saved plan (terraform refuses it when stale).
 // Passing the file is the approval; there is no apply without a plan.
@@ -34,6 +36,15 @@ export function healthLines(meta: Record<string, unknown> | undefined): string {
     `Health: ${meta.health}${typeof meta.healthReason === 'string' ? ` (${meta.healthReason})` : ''}`,
     ...checks.map((c) => `  ${c.name} ${c.ok ? 'ok' : 'FAILED'}: ${c.url} ${c.status ?? c.error ?? ''} in ${c.ms} ms`),
   ].join('\n') + '\n';
+}
+
+/** The automatic rollback an Unhealthy apply started (its state and health), or nothing. */
+export function autoRollbackLines(engine: HeadlessDeployEngine, run: RunRecord, env: string): string {
+  const autoId = run.meta?.autoRollback;
+  const auto = typeof autoId === 'string' ? engine.snapshot(autoId)?.run ?? engine.journal.get(autoId) : undefined;
+  if (!auto) return '';
+  const protectedNote = auto.state === 'Planned' ? ` (${env} is protected: a person approves its rollback; this plan ends with this process, so roll back from the editor, Helix: Roll Back to the Previous Deployment)` : '';
+  return `Automatic rollback: run ${auto.id} ${auto.state}${protectedNote}.\n` + (auto.meta?.health ? healthLines(auto.meta) : '');
 }
 
 export const apply: CliCommand = {
@@ -73,13 +84,7 @@ export const apply: CliCommand = {
         process.stdout.write(`${healthy ? 'Applied' : 'Applied, but UNHEALTHY'} (run ${snap.run.id}).\n`);
         const outputs = snap.run.meta?.outputs as Record<string, unknown> | undefined;
         for (const [k, v] of Object.entries(outputs ?? {})) process.stdout.write(`  ${k} = ${JSON.stringify(v)}\n`);
-        process.stdout.write(healthLines(snap.run.meta));
-        const autoId = snap.run.meta?.autoRollback;
-        const auto = typeof autoId === 'string' ? cli.engine.snapshot(autoId)?.run ?? cli.engine.journal.get(autoId) : undefined;
-        if (auto) {
-          process.stdout.write(`Automatic rollback: run ${auto.id} ${auto.state}${auto.state === 'Planned' ? ` (${env} is protected: a person approves its rollback; this plan ends with this process, so roll back from the editor, Helix: Roll Back to the Previous Deployment)` : ''}.\n`);
-          if (auto.meta?.health) process.stdout.write(healthLines(auto.meta));
-        }
+        process.stdout.write(healthLines(snap.run.meta) + autoRollbackLines(cli.engine, snap.run, env));
         if (healthy) return 0;
         process.stderr.write(`helix-deploy apply: Unhealthy: ${snap.run.error ?? 'the health check failed'}\n`);
         return EXIT_UNHEALTHY;

@@ -5,7 +5,7 @@ import type { CliCommand } from './types';
 import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
 import { parseCommandArgs } from '../args';
 import { shellQuote } from '../../core/process/shell-quote';
-import { EXIT_UNHEALTHY, healthLines } from './apply';
+import { autoRollbackLines, EXIT_UNHEALTHY, healthLines } from './apply';
 
 // `helix-deploy deploy ENV`: plan, print the summary, then apply exactly that plan, but only when told so
 // (`--yes`, and for a `protected = true` environment `--confirm ENV`). Otherwise the plan is saved for a
@@ -89,7 +89,9 @@ export const deploy: CliCommand = {
       await cli.engine.approve(run.id, planned.planHash!);
       const done = await (await cli.engine.startApply(run.id)).done;
       const outputs = done.run.meta?.outputs as Record<string, unknown> | undefined;
-      print({ plan, run: run.id, state: done.run.state, error: done.run.error, image: done.run.meta?.image, outputs, health: done.run.meta?.health, healthChecks: done.run.meta?.healthChecks });
+      const autoId = done.run.meta?.autoRollback;
+      const auto = typeof autoId === 'string' ? cli.engine.journal.get(autoId) : undefined;
+      print({ plan, run: run.id, state: done.run.state, error: done.run.error, image: done.run.meta?.image, outputs, health: done.run.meta?.health, healthChecks: done.run.meta?.healthChecks, autoRollback: auto ? { run: auto.id, state: auto.state, health: auto.meta?.health } : undefined });
       if (done.run.state !== 'Applied' && done.run.state !== 'Unhealthy') {
         process.stderr.write(`helix-deploy deploy: ${done.run.state}: ${done.run.error ?? ''}\n`);
         return 1;
@@ -98,7 +100,7 @@ export const deploy: CliCommand = {
       if (!json) {
         process.stdout.write(`${healthy ? 'Applied' : 'Applied, but UNHEALTHY'} (run ${run.id}).\n`);
         for (const [k, v] of Object.entries(outputs ?? {})) process.stdout.write(`  ${k} = ${JSON.stringify(v)}\n`);
-        process.stdout.write(healthLines(done.run.meta));
+        process.stdout.write(healthLines(done.run.meta) + autoRollbackLines(cli.engine, done.run, env));
       }
       if (healthy) return 0;
       process.stderr.write(`helix-deploy deploy: Unhealthy: ${done.run.error ?? 'the health check failed'}\n`);

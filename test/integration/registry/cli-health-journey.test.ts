@@ -125,6 +125,7 @@ describe('CLI journey with health: build, push, deploy healthy, change, deploy u
     const second = await cli(['deploy', 'staging', '--yes', '--quiet'], dir);
     assert.equal(second.code, 3, `${second.stdout}\n${second.stderr}`);
     assert.match(second.stdout, /Applied, but UNHEALTHY \(run /);
+    assert.match(second.stdout, /Automatic rollback: run \S+ Applied\.\nHealth: healthy/, "deploy reports the automatic rollback and its health");
     assert.match(second.stderr, /Unhealthy: Applied, but the health check failed/);
     assert.equal(tfImage(dir), p1.ref, 'auto_rollback deployed the previous digest again');
 
