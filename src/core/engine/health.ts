@@ -1,4 +1,4 @@
-import { checkOnce } from '../health/check';
+import { checkOnce, sleep } from '../health/check';
 import type { HealthResult, HealthTarget } from '../health/types';
 import type { Environment } from '../model/types';
 
@@ -116,18 +116,6 @@ export async function verifyHealth(
 
 function record(name: HealthCheckRecord['name'], p: { url: string; ok: boolean; status?: number; ms: number; error?: string }): HealthCheckRecord {
   return { name, url: p.url, ok: p.ok, ...(p.status !== undefined ? { status: p.status } : {}), ms: p.ms, ...(p.error ? { error: p.error } : {}) };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
