@@ -90,7 +90,15 @@ export class TerraformProvider implements DeployProvider {
     const lock = diags.find((d) => d.severity === 'error' && isStateLockError(d));
     if (lock) return { outcome: 'errored', error: describeStateLock(lock, req.dir), errorCode: 'state-locked', binding: true };
     if (result.code === 0 || result.code === 2) {
-      const model = await this.show({ ...req, planFile: req.planFile });
+      let model: PlanModel;
+      try {
+        model = await this.show({ ...req, planFile: req.planFile });
+      } catch (err) {
+        // A cancel that lands after terraform finished planning stops `terraform show`: the run is Cancelled
+        // (the plan was never reviewed), not a failed plan.
+        if (req.signal.aborted) return { outcome: 'cancelled', error: 'Cancelled after terraform finished planning: the plan was discarded before review.', errorCode: 'cancelled', binding: true };
+        throw err;
+      }
       model.diagnostics.push(...diags.filter((d) => d.severity !== 'error'));
       return { outcome: result.code === 2 ? 'changes' : 'no-changes', model, binding: true };
     }

@@ -137,7 +137,7 @@ describe('helix-deploy plan / apply / show-plan (real terraform, real process)',
       child.on('exit', (c) => (clearInterval(poll), resolve(c)));
     });
     assert.equal(code, 1, stderr.slice(-2000));
-    assert.match(stderr, /Cancelled/);
+    assert.match(stderr, /Cancelled/, stderr.slice(-3000));
     const records = fs.readFileSync(path.join(dir, '.helix', 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const states = records.filter((r) => r.state).map((r) => r.state);
     assert.equal(states.at(-1), 'Cancelled', states.join(' -> '));
