@@ -122,18 +122,35 @@ export class TerraformProvider implements DeployProvider {
     // With a plan file terraform neither asks nor needs -auto-approve: it applies exactly that file.
     const started = new Set<string>();
     const completed: string[] = [];
+    // Operations the plan announces (a replace is two: delete and create) and those that completed, per address.
+    const expected = new Map<string, number>();
+    const done = new Map<string, number>();
+    let errored = false;
     const progress = (e: ProgressEvent) => {
+      if (e.kind === 'planned') {
+        const ops = e.change.action === 'replace' ? 2 : ['create', 'update', 'delete'].includes(e.change.action) ? 1 : 0;
+        if (ops) expected.set(e.change.address, ops);
+      }
       if (e.kind === 'apply-start') started.add(e.address);
+      if (e.kind === 'apply-errored') errored = true;
       if (e.kind === 'apply-complete') {
         started.delete(e.address);
         completed.push(`${e.address} (${e.action})`);
+        done.set(e.address, (done.get(e.address) ?? 0) + 1);
       }
       req.progress(e);
     };
+    const everyChangeDone = () => expected.size > 0 && !errored && started.size === 0 && [...expected].every(([a, n]) => (done.get(a) ?? 0) >= n);
     const { result, diags, outputs } = await this.stream(['apply', '-input=false', '-json', '-lock-timeout=0s', req.planFile], { ...req, progress });
     // Terraform's exit decides, not whether we asked it to stop: an interrupt that arrives as the apply
     // completes still leaves a completed apply (exit 0).
     if (result.code === 0) return { outcome: 'applied', outputs };
+    if (result.cancelled && everyChangeDone()) {
+      // The interrupt reached terraform after its last change ("execution halted", exit 1): the whole plan is
+      // in the state, so the truth is an applied run, not a cancelled one.
+      req.log('Terraform stopped on the interrupt after its last change: every planned change is in the state, so the apply is complete.');
+      return { outcome: 'applied', outputs };
+    }
     if (result.cancelled) return { outcome: 'cancelled', error: cancelledApplyMessage(completed, [...started]) };
     if (diags.some(isStalePlanError)) return { outcome: 'stale', error: STALE_MESSAGE };
     const lock = diags.find((d) => d.severity === 'error' && isStateLockError(d));
