@@ -66,12 +66,9 @@ function typecheck() {
 /** Runs mocha in a child process; the reporter writes the counts. */
 function mocha(name, globs, env = {}, extra = []) {
   const stats = join(tmp, `${name}-stats.json`);
-  // Every temporary folder a test makes (os.tmpdir()) lands under this run's folder, removed at the end.
-  const testTmp = join(tmp, `${name}-tmp`);
-  mkdirSync(testTmp, { recursive: true });
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(root, 'node_modules/mocha/bin/mocha.js'), '--reporter', join(root, 'test/support/reporter.cjs'), ...extra, ...mochaArgs, ...globs],
-      { cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: testTmp, HELIX_TEST_TMP: testTmp, ...env, HELIX_TEST_STATS: stats } });
+      { cwd: root, stdio: 'inherit', env: { ...process.env, ...env, HELIX_TEST_STATS: stats } });
     child.on('exit', (code) => {
       let s = { passed: 0, failed: 0 };
       try { s = JSON.parse(readFileSync(stats, 'utf8')); } catch { s.failed = 1; console.error(`${name}: mocha exited with ${code} before reporting (a load error?)`); }
