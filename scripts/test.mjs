@@ -1,7 +1,7 @@
 // `npm test`: sets up everything the suite needs (Debian packages, npm deps, code-server, a private
 // dockerd, a registry), runs unit -> integration -> extension-host -> UI tests, stops what it started,
 // and ends with one line "N passed, N failed". Layers can be picked: `node scripts/test.mjs unit ui`.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,9 +66,15 @@ function typecheck() {
 /** Runs mocha in a child process; the reporter writes the counts. */
 function mocha(name, globs, env = {}, extra = []) {
   const stats = join(tmp, `${name}-stats.json`);
+  // Every temporary folder a test makes (os.tmpdir()) lands under this run's folder, removed at the end.
+  // Sticky and world-writable like /tmp: some tests run tools as another user (nobody).
+  const testTmp = join(tmp, `${name}-tmp`);
+  mkdirSync(testTmp, { recursive: true });
+  chmodSync(tmp, 0o755);
+  chmodSync(testTmp, 0o1777);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(root, 'node_modules/mocha/bin/mocha.js'), '--reporter', join(root, 'test/support/reporter.cjs'), ...extra, ...mochaArgs, ...globs],
-      { cwd: root, stdio: 'inherit', env: { ...process.env, ...env, HELIX_TEST_STATS: stats } });
+      { cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: testTmp, ...env, HELIX_TEST_STATS: stats } });
     child.on('exit', (code) => {
       let s = { passed: 0, failed: 0 };
       try { s = JSON.parse(readFileSync(stats, 'utf8')); } catch { s.failed = 1; console.error(`${name}: mocha exited with ${code} before reporting (a load error?)`); }
