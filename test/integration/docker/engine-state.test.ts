@@ -86,17 +86,21 @@ describe('engine states, refresh and logs (real engine)', function () {
   });
 
   it('refreshes from the event stream (debounced) and makes no API calls while idle', async () => {
-    const watch = new EngineWatch(engine, { debounceMs: 100 });
+    const watch = new EngineWatch(engine, { debounceMs: 300 });
     disposables.push(watch);
     watch.setActive(true);
     await until(() => watch.state === 'up');
     const t = localTarget(fixtureContext('health-app'), project, 'dev', {}, await freePort());
     await svc.build(t);
+    // Count the engine's events independently, so the bound holds on a loaded machine too.
+    let events = 0;
+    const counter = engine.events(() => events++, () => undefined);
     const before = watch.apiCalls;
     await svc.start(t);
     await until(() => watch.containers.some((c) => c.name === `helix-${project}-dev` && c.state === 'running'));
     const burst = watch.apiCalls - before;
-    assert.ok(burst >= 1 && burst <= 4, `a burst of events costs a few list calls, not one each (${burst})`);
+    counter.dispose();
+    assert.ok(burst >= 1 && burst < events, `a burst of ${events} events costs fewer list calls than events (${burst})`);
     await until(() => watch.containers.find((c) => c.name === `helix-${project}-dev`)?.health === 'healthy');
     const idle = watch.apiCalls;
     // Idle: quiesce the HEALTHCHECK-driven exec events by stopping the container, then watch for 2 s.
