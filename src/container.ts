@@ -22,7 +22,7 @@ export interface CommandOptions {
    */
   errorPrefix?: string | ((err: unknown) => string | undefined);
   /** What the buttons of a thrown HelixError's `actions` do, beyond Show Log, Open Settings and Manage Workspace Trust. */
-  actions?: Record<string, (err: HelixError, ...args: any[]) => unknown>;
+  actions?: Record<string, (err: HelixError, ...args: unknown[]) => unknown>;
 }
 
 /** With `progress`, the command runs in a progress notification and gets its cancellation first. */
@@ -30,7 +30,9 @@ export interface ProgressCommandOptions extends CommandOptions {
   progress: ProgressOptions;
 }
 
-type CommandFn = (...args: any[]) => unknown;
+// A command's arguments are whatever its caller passed (a tree node, an id, nothing): never[] lets each
+// handler declare its own parameter types.
+type CommandFn = (...args: never[]) => unknown;
 
 /**
  * The composition root: builds every shared service of the window in one place (lazily where construction
@@ -139,14 +141,14 @@ export class Container implements vscode.Disposable {
    * same message with its action, a cancellation only a log line, a HelixError its message with its actions.
    */
   registerCommand(id: string, fn: CommandFn, options?: CommandOptions): vscode.Disposable;
-  registerCommand(id: string, fn: (run: ProgressRun, ...args: any[]) => unknown, options: ProgressCommandOptions): vscode.Disposable;
+  registerCommand(id: string, fn: (run: ProgressRun, ...args: never[]) => unknown, options: ProgressCommandOptions): vscode.Disposable;
   registerCommand(id: string, fn: CommandFn, options: CommandOptions & { progress?: ProgressOptions } = {}): vscode.Disposable {
     return this.own(
-      vscode.commands.registerCommand(id, async (...args: any[]) => {
+      vscode.commands.registerCommand(id, async (...args: never[]) => {
         try {
           if (!RESTRICTED_MODE_COMMANDS.has(id)) this.gate.assert(`command ${id}`);
           const { progress } = options;
-          return await (progress ? withProgress(progress, (run) => Promise.resolve(fn(run, ...args))) : fn(...args));
+          return await (progress ? withProgress(progress, (run) => Promise.resolve((fn as (run: ProgressRun, ...a: never[]) => unknown)(run, ...args))) : fn(...args));
         } catch (err) {
           this.showError(id, err, options, args);
           return undefined;
@@ -166,7 +168,7 @@ export class Container implements vscode.Disposable {
       return;
     }
     this.log.warn(`${id}: ${err.code}: ${err.message}`);
-    const handlers: Record<string, (e: HelixError, ...a: any[]) => unknown> = {
+    const handlers: Record<string, (e: HelixError, ...a: unknown[]) => unknown> = {
       'Show Log': () => this.log.show(),
       'Show Output': () => this.log.show(),
       'Open Settings': () => vscode.commands.executeCommand('workbench.action.openSettings', 'helixDeploy'),

@@ -9,7 +9,6 @@ import { messageOf } from '../../core/errors';
 import { CloudAuthError, type CloudDeployer } from '../../core/push/cloud';
 import { checkDeployment, describeHealth } from '../../core/push/deployHealth';
 import { managedByControlPlane } from '../../core/push/cloudOffer';
-import type { Environment, Project } from '../../core/model/types';
 import { runDeploy } from '../../core/push/deployRun';
 import { gitState } from '../../core/push/git';
 import { formatReference, pushTag } from '../../core/push/reference';
