@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { HelixError, isCancelled, messageOf } from './core/errors';
+import { messageOf, type HelixError } from './core/errors';
 import { HealthService } from './core/health/service';
 import { RunHistory } from './core/engine/history';
 import { formatWarning } from './core/engine/journal';
 import { recoverOrphanedRun } from './core/engine/orphans';
-import { installTrustGate, isRestrictedModeError, MANAGE_TRUST, RESTRICTED_MESSAGE, RESTRICTED_MODE_COMMANDS, TrustGate } from './core/trust/gate';
+import { installTrustGate, MANAGE_TRUST, RESTRICTED_MESSAGE, RESTRICTED_MODE_COMMANDS, TrustGate } from './core/trust/gate';
 import { createDeployRuntime, type DeployRuntime } from './services/deploy/runtime';
 import { createKubernetesServices, type KubernetesServices } from './services/kubernetes/runtime';
 import { LocalRuntime } from './services/local/runtime';
@@ -12,6 +12,7 @@ import { ProjectIndex } from './services/projects';
 import { Notices } from './services/push/notices';
 import { PushSecrets } from './services/push/secrets';
 import { PushStatus } from './services/push/status';
+import { commandNotice } from './ui/commandErrors';
 import { withProgress, type ProgressOptions, type ProgressRun } from './ui/progress';
 
 /** A command's options beyond the trust gate (which every command outside RESTRICTED_MODE_COMMANDS crosses). */
@@ -159,24 +160,19 @@ export class Container implements vscode.Disposable {
 
   /** A command's failure as a message with the buttons that act on it; logged with the command's id. */
   private showError(id: string, err: unknown, options: CommandOptions, args: unknown[]): void {
-    if (isRestrictedModeError(err)) return this.showRestricted(err);
-    if (isCancelled(err)) return this.log.info(`${id}: cancelled`);
-    if (!(err instanceof HelixError)) {
-      this.log.error(`${id}: ${err instanceof Error && err.stack ? err.stack : messageOf(err)}`);
-      const prefix = typeof options.errorPrefix === 'function' ? options.errorPrefix(err) : options.errorPrefix ?? 'Helix Deploy';
-      void vscode.window.showErrorMessage(prefix ? `${prefix}: ${messageOf(err)}` : messageOf(err), 'Show Log').then((a) => a && this.log.show());
-      return;
-    }
-    this.log.warn(`${id}: ${err.code}: ${err.message}`);
-    const handlers: Record<string, (e: HelixError, ...a: unknown[]) => unknown> = {
+    const handlers: Record<string, (e: unknown, ...a: unknown[]) => unknown> = {
       'Show Log': () => this.log.show(),
       'Show Output': () => this.log.show(),
       'Open Settings': () => vscode.commands.executeCommand('workbench.action.openSettings', 'helixDeploy'),
       [MANAGE_TRUST]: () => vscode.commands.executeCommand('workbench.trust.manage'),
-      ...options.actions,
+      ...(options.actions as Record<string, (e: unknown, ...a: unknown[]) => unknown> | undefined),
     };
-    const actions = err.actions.filter((a) => handlers[a]);
-    void vscode.window.showErrorMessage(err.message, ...actions).then((a) => a && handlers[a]!(err, ...args));
+    const prefix = typeof options.errorPrefix === 'function' ? options.errorPrefix(err) : options.errorPrefix ?? 'Helix Deploy';
+    const n = commandNotice(err, { prefix, handles: (a) => Object.hasOwn(handlers, a) });
+    if (n.kind === 'restricted') return this.showRestricted(err as Error);
+    if (n.kind === 'cancelled') return this.log.info(`${id}: cancelled`);
+    this.log[n.level](`${id}: ${n.log}`);
+    void vscode.window.showErrorMessage(n.message, ...n.actions).then((a) => a && handlers[a]!(err, ...args));
   }
 
   /** The Restricted Mode refusal as a message with its action (logged with what was refused). */

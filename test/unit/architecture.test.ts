@@ -8,7 +8,7 @@ const src = join(root, 'src');
 function files(dir: string): string[] {
   return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile() && /\.(ts|tsx|js|mjs|cjs)$/.test(d.name))
-    .map((d) => join(d.parentPath ?? (d as any).path, d.name));
+    .map((d) => join(d.parentPath ?? (d as { path?: string }).path!, d.name));
 }
 
 /** A folder of src, or a file directly in it without its extension (container, extension). */

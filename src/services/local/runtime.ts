@@ -109,12 +109,12 @@ export class LocalRuntime implements vscode.Disposable {
     return new Proxy({} as RunStore, {
       get: (_t, prop) => {
         if (this.journal) {
-          const v = (this.journal as any)[prop];
+          const v: unknown = Reflect.get(this.journal, prop);
           return typeof v === 'function' ? v.bind(this.journal) : v;
         }
         return async (...args: unknown[]) => {
           const j = await ready();
-          return (j as any)[prop](...args);
+          return (Reflect.get(j, prop) as (...a: unknown[]) => unknown).apply(j, args);
         };
       },
     });
