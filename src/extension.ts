@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { Container } from './container';
 import { registerProjectCommands } from './commands/project';
-import { registerProjectsView } from './views/projects';
 import { registerLanguage } from './language/index';
 import { registerLocal } from './commands/local';
 import { registerDeploy } from './commands/deploy';
@@ -9,27 +8,31 @@ import { registerPush } from './commands/push';
 import { registerKubernetes } from './commands/kubernetes';
 import { registerPanel } from './webview';
 import { registerCopyRunSummary } from './commands/copyRunSummary';
+import { registerViews, type Views } from './views';
 
 let container: Container | undefined;
 
-/** Wires services, views and commands; nothing else. Each feature registers its disposables with the container. */
-export async function activate(context: vscode.ExtensionContext): Promise<{ container: Container }> {
+/**
+ * Wires views and commands to the container's services; nothing else. The container builds every service
+ * (lazily), so the order below only decides which disposables go first at deactivation.
+ */
+export async function activate(context: vscode.ExtensionContext): Promise<{ container: Container; views: Views }> {
   const started = Date.now();
   const c = (container = new Container(context));
   context.subscriptions.push(c);
-  registerProjectsView(c);
+  const views = registerViews(c);
   registerProjectCommands(c);
   registerLanguage(c);
   registerDeploy(c);
   registerKubernetes(c);
-  registerPush(c, () => c.journal);
-  registerLocal(c);
+  registerPush(c);
+  registerLocal(c, views);
   registerPanel(c);
   registerCopyRunSummary(c);
   // Discovery runs after registration so views show a loading state instead of nothing.
   void c.projects.refresh();
   c.log.info(`Helix Deploy activated in ${Date.now() - started} ms`);
-  return { container: c };
+  return { container: c, views };
 }
 
 export function deactivate(): void {

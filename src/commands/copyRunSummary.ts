@@ -3,7 +3,7 @@ import type { Container } from '../container';
 import type { RunRecord } from '../core/engine/records';
 import { runSummaryMarkdown } from '../core/engine/runSummary';
 import type { PlanModel } from '../core/plan/model';
-import { pickEnvironment } from './pickEnvironment';
+import { pickEnvironment } from '../ui/pickEnvironment';
 
 // "Copy Run Summary": a run (from the Deployments view's history, the panel, or the last run of an environment
 // picked in the palette) as Markdown for a pull-request comment, onto the clipboard. The Markdown is built in
@@ -45,9 +45,9 @@ export async function copyRunSummary(c: Container, arg: Arg): Promise<string | u
     }
   }
   // The plan: what the panel shows, else what the engine still holds; else the recorded counts only.
-  const model = a.model ?? c.deploy?.engine.snapshot(run.id)?.model;
-  const redactor = c.deploy?.redactor;
-  const markdown = runSummaryMarkdown({ run, model, redact: redactor && ((t) => redactor.redact(t)) });
+  const model = a.model ?? c.deploy.engine.snapshot(run.id)?.model;
+  const redactor = c.deploy.redactor;
+  const markdown = runSummaryMarkdown({ run, model, redact: (t) => redactor.redact(t) });
   await vscode.env.clipboard.writeText(markdown);
   void vscode.window.showInformationMessage(`Summary of ${run.kind} ${run.project}/${run.environment} (${run.state}) copied as Markdown.`);
   return markdown;

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { RunSnapshot } from '../core/engine/engine';
 import { EngineError } from '../core/engine/errors';
-import { isRestrictedModeError } from '../core/trust/gate';
 import type { LazyDeployEngine } from '../core/engine/lazy';
 import type { DeployTool, ToolStatus } from '../core/engine/provider';
 import { toolOf, type DeployTarget } from '../core/engine/target';
@@ -10,8 +9,9 @@ import { deployTargetFor } from '../core/engine/target';
 import { summaryLine } from '../core/plan/model';
 import { renderPlan } from '../core/plan/render';
 import type { Environment, Project } from '../core/model/types';
-import type { ToolStates } from './deploy-tools';
-import { pickEnvironment } from './pickEnvironment';
+import type { ToolStates } from '../services/deploy/tools';
+import { pickEnvironment } from '../ui/pickEnvironment';
+import { withProgress } from '../ui/progress';
 
 // The palette/tree flows over the engine: pick an environment or run, show progress with cancellation,
 // turn engine errors into messages with their actions (Re-plan, Show Run, Set Path).
@@ -197,15 +197,15 @@ export class DeployFlows {
 
   /** Progress notification with a Cancel button that interrupts the tool; the message follows the run. */
   private follow(runId: string, done: Promise<RunSnapshot>, title: string): Thenable<RunSnapshot> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      const cancel = token.onCancellationRequested(() => void this.engine.cancel(runId, 'cancel button'));
+    return withProgress({ title }, (run) => {
+      const cancel = run.token.onCancellationRequested(() => void this.engine.cancel(runId, 'cancel button'));
       let n = 0;
       const sub = this.engine.onRunEvent((e) => {
         if (e.runId !== runId || e.type !== 'progress') return;
         const ev = e.event;
-        if (ev.kind === 'planned') progress.report({ message: `${++n} change${n === 1 ? '' : 's'} found · ${ev.change.action} ${ev.change.address}` });
-        else if (ev.kind === 'apply-start' || ev.kind === 'apply-complete') progress.report({ message: `${ev.kind === 'apply-start' ? '…' : '✓'} ${ev.action} ${ev.address}` });
-        else if (ev.kind === 'summary') progress.report({ message: ev.text });
+        if (ev.kind === 'planned') run.report(`${++n} change${n === 1 ? '' : 's'} found · ${ev.change.action} ${ev.change.address}`);
+        else if (ev.kind === 'apply-start' || ev.kind === 'apply-complete') run.report(`${ev.kind === 'apply-start' ? '…' : '✓'} ${ev.action} ${ev.address}`);
+        else if (ev.kind === 'summary') run.report(ev.text);
       });
       return done.finally(() => {
         cancel.dispose();
@@ -214,16 +214,12 @@ export class DeployFlows {
     });
   }
 
+  /** Engine errors get their actions here (they need the target); anything else goes to the registrar. */
   private async guard(target: DeployTarget | undefined, fn: () => Promise<void>): Promise<void> {
     try {
       await fn();
     } catch (err) {
-      if (isRestrictedModeError(err)) throw err; // the registrar shows it with its action
-      if (!(err instanceof EngineError)) {
-        this.c.log.error(`Deploy: ${err instanceof Error ? err.message : String(err)}`);
-        void vscode.window.showErrorMessage(`Helix Deploy: ${err instanceof Error ? err.message : String(err)}`);
-        return;
-      }
+      if (!(err instanceof EngineError)) throw err;
       this.c.log.warn(`Deploy: ${err.message}`);
       const choice = await (err.code === 'busy' || err.code === 'tool-missing' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage)(err.message, ...err.actions);
       if (choice === 'Re-plan') {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { readProject } from '../core/config/project';
 import type { GenerationSetting } from '../core/config/generation';
 import type { Project } from '../core/model/types';
+import { messageOf } from '../core/errors';
 
 const CONFIG_GLOB = '**/{helix.toml,helix.deploy.toml}';
 const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**,**/.helix/**}';
@@ -84,7 +85,7 @@ export class ProjectIndex implements vscode.Disposable {
         const project = readProject(uri.fsPath, text, deployText, { generation, cliVersion: this.cliVersion() });
         if (project) found.push(project);
       } catch (err) {
-        this.log.warn(`Could not read ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+        this.log.warn(`Could not read ${uri.fsPath}: ${messageOf(err)}`);
       }
     }
     found.sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));

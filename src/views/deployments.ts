@@ -6,7 +6,6 @@ import { isEngineDown } from '../core/local/errors';
 import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT } from '../core/local/naming';
 import { containerName } from '../core/model/types';
 import { isHelixContainer, presentContainer, presentRun, type Presented } from '../core/local/present';
-import type { LocalRuntime } from '../commands/local/runtime';
 import { KubernetesWorkloadsSection, type KubeNode } from './kubernetes';
 
 // The Deployments view: what runs now (containers with state, health, uptime, ports, image) and the run
@@ -25,12 +24,9 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   private readonly emitter = new vscode.EventEmitter<DepNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   /** Kubernetes environments: Deployment -> pods, watched only while this view is visible. */
-  private readonly kubernetes: KubernetesWorkloadsSection;
+  readonly kubernetes: KubernetesWorkloadsSection;
 
-  constructor(
-    private readonly c: Container,
-    private readonly rt: LocalRuntime,
-  ) {
+  constructor(private readonly c: Container) {
     c.own(this.emitter);
     this.kubernetes = c.own(new KubernetesWorkloadsSection(c, () => this.refresh()));
   }
@@ -62,7 +58,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
     if (!this.c.trusted) {
       return [{ type: 'message', id: 'untrusted', label: 'Restricted Mode', description: 'trust this workspace to use Docker', icon: 'shield', command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' } }];
     }
-    const w = this.rt.watch;
+    const w = this.c.local.watch;
     if (w.state === 'down' && w.error) {
       const e = w.error;
       const nodes: DepNode[] = [
@@ -91,7 +87,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   }
 
   private history(): DepNode[] {
-    const j = this.rt.journal;
+    const j = this.c.local.journal;
     if (!j) return [{ type: 'message', id: 'history-loading', label: 'Loading run history…', icon: 'loading~spin' }];
     const projects = new Set(this.c.projects.projects.map((p) => p.name));
     const runs = j.list({ limit: HISTORY_LIMIT * 2 }).filter((r) => !projects.size || projects.has(r.project)).slice(0, HISTORY_LIMIT);
@@ -139,7 +135,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   private probedHealth(c: ContainerInfo) {
     const dir = c.labels[LABEL_DIR];
     const env = c.labels[LABEL_ENVIRONMENT];
-    return dir && env && c.labels[LABEL_PROJECT] ? this.rt.health.get(`${dir}#${env}`)?.status : undefined;
+    return dir && env && c.labels[LABEL_PROJECT] ? this.c.local.health.get(`${dir}#${env}`)?.status : undefined;
   }
 }
 

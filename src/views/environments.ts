@@ -3,7 +3,6 @@ import type { Container } from '../container';
 import type { ContainerInfo } from '../core/local/engine';
 import { hostPort, imageRef, nameOf } from '../core/local/naming';
 import type { Environment, EnvironmentKind, Project } from '../core/model/types';
-import type { LocalRuntime } from '../commands/local/runtime';
 import { clusterRow, isKubernetesEnv, KubernetesClusterStatus } from './kubernetes';
 import { toolOf } from '../core/engine/target';
 import { environmentNameProblem } from '../core/config/rules-deploy';
@@ -33,16 +32,13 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
   private readonly emitter = new vscode.EventEmitter<EnvNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   /** Kubernetes environments: context/namespace and cluster reachability (src/views/kubernetes.ts). */
-  private readonly clusters: KubernetesClusterStatus;
+  readonly clusters: KubernetesClusterStatus;
 
-  constructor(
-    private readonly c: Container,
-    private readonly rt: LocalRuntime,
-  ) {
+  constructor(private readonly c: Container) {
     c.own(this.emitter);
     c.own(c.projects.onDidChange(() => this.refresh()));
-    if (c.pushStatus) c.own(c.pushStatus.onDidChange(() => this.refresh()));
-    if (c.deploy) c.own(c.deploy.tools.onDidChange(() => this.refresh()));
+    c.own(c.pushStatus.onDidChange(() => this.refresh()));
+    c.own(c.deploy.tools.onDidChange(() => this.refresh()));
     this.clusters = c.own(new KubernetesClusterStatus(c));
     c.own(this.clusters.onDidChange(() => this.refresh()));
   }
@@ -55,7 +51,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
   private toolProblem(env: Environment): Extract<ToolStatus, { state: 'missing' | 'unsupported' | 'broken' }> | undefined {
     const tool = toolOf(env);
     if (tool !== 'terraform' && tool !== 'pulumi') return undefined;
-    const status = this.c.deploy?.tools.get(tool);
+    const status = this.c.deploy.tools.get(tool);
     return status && status.state !== 'ok' ? status : undefined;
   }
 
@@ -84,7 +80,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
 
   private containerOf(project: Project, env: Environment): ContainerInfo | undefined {
     const name = nameOf({ project, environment: env });
-    return this.rt.watch.containers.find((c) => c.name === name);
+    return this.c.local.watch.containers.find((c) => c.name === name);
   }
 
   getTreeItem(node: EnvNode): vscode.TreeItem {
@@ -111,7 +107,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     } else if (env.kind === 'local') {
       const t = { project, environment: env };
       const c = this.containerOf(project, env);
-      const engineDown = this.rt.watch.state === 'down';
+      const engineDown = this.c.local.watch.state === 'down';
       const state = c ? (c.state === 'running' ? 'running' : 'stopped') : 'absent';
       const port = c?.ports[0]?.host ?? hostPort(t);
       item.description = `local · :${port} · ${engineDown ? 'engine unavailable' : c ? (c.state === 'running' ? (c.health !== 'none' ? c.health : 'running') : c.state) : 'not started'}`;
@@ -135,16 +131,16 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
       item.tooltip = new vscode.MarkdownString(`**${project.name} / ${env.name}** (${env.kind})\n\n${problem.message}\n\nSet \`${problem.setting}\` (inline action) or put \`${problem.tool}\` on your PATH.`);
       item.contextValue = `environment:${env.kind}${env.protected ? ':protected' : ''}:tool-missing`;
-    } else if (this.c.pushActions?.offer(project, env)?.kind === 'control-plane') {
+    } else if (this.c.pushStatus.offer(project, env)?.kind === 'control-plane') {
       // `database = ...`: the CLI has no deploy; the row says so and offers the control plane instead.
-      const o = this.c.pushActions.offer(project, env) as Extract<CloudOffer, { kind: 'control-plane' }>;
+      const o = this.c.pushStatus.offer(project, env) as Extract<CloudOffer, { kind: 'control-plane' }>;
       item.description = [env.kind, env.target, 'managed in the Helix control plane'].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(KIND_ICON.enterprise);
       item.tooltip = new vscode.MarkdownString(`**${project.name} / ${env.name}** (Helix Cloud database)\n\n${o.message}\n\n[Open the control plane](${o.controlPlaneUrl}) · [Docs](${o.docsUrl})${o.healthUrl ? `\n\nURL: ${o.healthUrl}` : ''}`);
       item.contextValue = `environment:enterprise-database${o.healthUrl ? ':url' : ''}`;
     } else {
       // Push targets show what was pushed last; others show where they point.
-      const pushed = this.c.pushStatus?.describe(project.name, env.name);
+      const pushed = this.c.pushStatus.describe(project.name, env.name);
       item.description = [env.kind, pushed ?? env.target].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(KIND_ICON[env.kind] ?? 'globe');
       item.tooltip = `${project.name} / ${env.name} (${env.kind}) from ${env.source}${env.target ? `\n${env.target}` : ''}`;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container';
-import { settingKubeconfig } from './kubernetes';
+import { settingKubeconfig } from '../services/kubernetes/runtime';
 
 // "Kubernetes contexts" in the Environments view: the kubeconfig's contexts (as kubectl sees them: the
 // setting, else KUBECONFIG / ~/.kube/config) and, on expand, each context's namespaces. Read on demand,
@@ -14,7 +14,6 @@ export type ContextNode =
 
 export function contextChildren(c: Container, node: ContextNode): ContextNode[] | Promise<ContextNode[]> {
   const k = c.kubernetes;
-  if (!k) return [];
   const file = settingKubeconfig();
   if (node.type === 'kube-contexts') {
     const s = k.contexts({ file });

@@ -1,22 +1,17 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container';
+import { messageOf } from '../core/errors';
 import type { LiveWorkloads } from '../core/kubernetes/live-workloads';
 import { age, type DeploymentRow, type PodRow } from '../core/kubernetes/pods-view';
 import { kubernetesTarget } from '../core/kubernetes/target';
 import type { Environment, Project } from '../core/model/types';
+import { settingKubeconfig } from '../services/kubernetes/runtime';
 
 // Kubernetes environments in the two trees of the local loop (src/views/environments.ts, deployments.ts):
 //  - Environments: context/namespace and whether the cluster answers. Checked once per context and again
 //    when projects or the kubeconfig setting change - never polled.
 //  - Deployments: Deployment -> pods (phase, ready containers, restarts, age), kept live by watches that run
 //    only while the Deployments view is visible and are disposed when it is hidden (no traffic while idle).
-
-declare module '../container' {
-  interface Container {
-    /** The kubernetes parts of the trees (extension-host tests read what the rows show). */
-    kubernetesViews?: { clusters?: KubernetesClusterStatus; workloads?: KubernetesWorkloadsSection };
-  }
-}
 
 export type ClusterState =
   | { state: 'checking' }
@@ -33,10 +28,6 @@ export function isKubernetesEnv(env: Environment): boolean {
   return env.kind === 'kubernetes' || !!env.settings?.kubernetes;
 }
 
-export function settingKubeconfig(): string | undefined {
-  return vscode.workspace.getConfiguration('helixDeploy.kubernetes').get<string>('kubeconfig') || undefined;
-}
-
 export class KubernetesClusterStatus implements vscode.Disposable {
   private readonly cache = new Map<string, ClusterState>();
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -44,7 +35,6 @@ export class KubernetesClusterStatus implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly c: Container) {
-    c.kubernetesViews = { ...c.kubernetesViews, clusters: this };
     const reset = () => {
       this.cache.clear();
       this.emitter.fire();
@@ -63,10 +53,9 @@ export class KubernetesClusterStatus implements vscode.Disposable {
     try {
       t = kubernetesTarget(env, project.dir);
     } catch (err) {
-      return { cluster: { state: 'config', message: (err as Error).message } };
+      return { cluster: { state: 'config', message: messageOf(err) } };
     }
     const k = this.c.kubernetes;
-    if (!k) return { namespace: t.namespace, cluster: { state: 'no-kubeconfig', message: 'Kubernetes support is not loaded.' } };
     const file = t.kubeconfig ?? settingKubeconfig();
     const contexts = k.contexts({ file });
     if (contexts.state !== 'ok') return { context: t.context, namespace: t.namespace, cluster: { state: 'no-kubeconfig', message: contexts.message } };
@@ -131,7 +120,6 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
     private readonly c: Container,
     private readonly refresh: () => void,
   ) {
-    c.kubernetesViews = { ...c.kubernetesViews, workloads: this };
     // Environments added, removed or edited: watch the new set (only while visible).
     // Another kubeconfig (or timeout) is another cluster: reconnect the watches.
     this.subs.push(
@@ -175,14 +163,13 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
       const l: Live = { project, environment, subs: [] };
       this.live.set(keyOf(project, environment), l);
       try {
-        const w = this.c.kubernetes?.workloads(project, environment);
-        if (!w) throw new Error('Kubernetes support is not loaded.');
+        const w = this.c.kubernetes.workloads(project, environment);
         l.workloads = w;
         l.subs.push(w.onDidChange(() => this.changed()), w.onDidChangeState(() => this.changed()));
         void w.start();
       } catch (err) {
         // No kubeconfig, unknown context, bad settings: shown on the environment's row.
-        l.error = (err as Error).message;
+        l.error = messageOf(err);
       }
     }
   }

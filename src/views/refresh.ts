@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container';
-import type { LocalRuntime } from '../commands/local/runtime';
+import type { LocalRuntime } from '../services/local/runtime';
 
 // Event-driven refresh (Container Tools' RefreshManager idea): the engine's event stream is subscribed
 // only while the Environments or Deployments view is visible; bursts are debounced by the watch; the

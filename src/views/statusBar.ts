@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container';
-import type { LocalRuntime } from '../commands/local/runtime';
+import type { LocalRuntime } from '../services/local/runtime';
 import type { RunState } from '../core/engine/states';
 
 /**

@@ -9,8 +9,7 @@ import { toolOf } from '../core/engine/target';
 import { kubernetesTarget } from '../core/kubernetes/target';
 import { EngineBackend, envKeyOf, type EngineBackendDeps } from './host/engineBackend';
 import { DeploymentPanel, PANEL_VIEW_TYPE, webviewOptions } from './host/panel';
-import { unavailableBackend } from './host/unavailable';
-import { pickEnvironment } from '../commands/pickEnvironment';
+import { pickEnvironment } from '../ui/pickEnvironment';
 
 // The deployment panel: one webview panel per environment (plan review, approval, live logs, health).
 // Commands: helixDeploy.panel.open (palette + environment context menu). Restored after a window reload by a
@@ -18,33 +17,27 @@ import { pickEnvironment } from '../commands/pickEnvironment';
 
 export const OPEN_PANEL_COMMAND = 'helixDeploy.panel.open';
 
-/**
- * The engine (c.deploy, issue 5), the health service and container logs (c.local, issue 4). Read when a
- * panel opens, so the order in which features register does not matter.
- */
-export function servicesOf(c: Container): EngineBackendDeps | undefined {
-  const deploy = c.deploy;
-  if (!deploy) return undefined;
-  const local = c.local;
+/** What the panel's backend needs from the container's services (read when the first panel opens). */
+export function servicesOf(c: Container): EngineBackendDeps {
+  const { engine, redactor } = c.deploy;
   return {
-    engine: deploy.engine,
+    engine,
     // The lazy engine opens the journal on first use; ask for it now so a restored panel finds its run.
-    ready: deploy.engine.get().then(() => undefined),
+    ready: engine.get().then(() => undefined),
     projects: () => c.projects.projects,
-    health: local?.health,
-    redact: (t) => deploy.redactor.redact(t),
+    health: c.health,
+    redact: (t) => redactor.redact(t),
     // The panel's second log source: the container of a local environment, or every pod of a Kubernetes one.
     followContainer: (envKey, onLines) => {
       const [dir, name] = [envKey.slice(0, envKey.lastIndexOf('#')), envKey.slice(envKey.lastIndexOf('#') + 1)];
       const project = c.projects.find(dir);
       const env = project?.environments.find((e) => e.name === name);
       const stopped = (e: unknown) => c.log.warn(`log follower for ${name} stopped: ${String(e)}`);
-      if (env && project && toolOf(env) === 'kubernetes' && c.kubernetes) {
+      if (env && project && toolOf(env) === 'kubernetes') {
         const t = kubernetesTarget(env, project.dir);
-        return followWorkloadLogs(c.kubernetes.provider.cluster(t.context, t.kubeconfig), t.namespace, env.name, onLines, stopped, (l) => deploy.redactor.redact(l));
+        return followWorkloadLogs(c.kubernetes.provider.cluster(t.context, t.kubeconfig), t.namespace, env.name, onLines, stopped, (l) => redactor.redact(l));
       }
-      if (!local) return { dispose: () => undefined };
-      return followContainerLogs(local.engine, containerName(project?.name ?? '', name), onLines, stopped);
+      return followContainerLogs(c.local.engine, containerName(project?.name ?? '', name), onLines, stopped);
     },
   };
 }
@@ -54,24 +47,13 @@ type OpenArg = string | { project?: Pick<Project, 'dir'>; environment?: Pick<Env
 
 export class PanelManager implements vscode.Disposable {
   private readonly panels = new Map<string, DeploymentPanel>();
-  private backend: PanelBackend | undefined;
-  private backendIsReal = false;
+  private backend: EngineBackend | undefined;
   readonly diff = new PlanDiffProvider();
 
   constructor(private readonly c: Container) {}
 
   private getBackend(): PanelBackend {
-    if (this.backend && this.backendIsReal) return this.backend;
-    const s = servicesOf(this.c);
-    if (s) {
-      (this.backend as { dispose?: () => void } | undefined)?.dispose?.();
-      this.backend = new EngineBackend(s);
-      this.backendIsReal = true;
-    } else {
-      this.c.log.warn('Helix panel: no deployment engine on the container; the panel opens read-only.');
-      this.backend ??= unavailableBackend(() => this.c.projects.projects);
-    }
-    return this.backend;
+    return (this.backend ??= new EngineBackend(servicesOf(this.c)));
   }
 
   async open(arg: OpenArg): Promise<void> {
@@ -105,7 +87,7 @@ export class PanelManager implements vscode.Disposable {
   dispose(): void {
     for (const p of [...this.panels.values()]) p.dispose();
     this.panels.clear();
-    (this.backend as { dispose?: () => void } | undefined)?.dispose?.();
+    this.backend?.dispose();
     this.diff.dispose();
   }
 }

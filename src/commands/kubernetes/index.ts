@@ -1,67 +1,16 @@
-import * as vscode from 'vscode';
-import { isRestrictedModeError } from '../../core/trust/gate';
 import type { Container } from '../../container';
 import { KubeError } from '../../core/kubernetes/cluster';
-import { LiveWorkloads } from '../../core/kubernetes/live-workloads';
-import { kubernetesTarget } from '../../core/kubernetes/target';
-import type { Environment, Project } from '../../core/model/types';
-import { KubernetesProvider } from '../../providers/kubernetes/provider';
-import { kubernetesContexts, kubernetesNamespaces } from '../../providers/kubernetes/contexts';
-import { writeStarterManifests } from './starter';
 import { showWorkloadLogs } from './logs';
 import { rollback } from './rollback';
+import { writeStarterManifests } from './starter';
 
-// Kubernetes commands (issue 8): Write Starter Kubernetes Manifests, Show Workload Logs, Rollback.
-// The logic lives in src/core/kubernetes and src/providers/kubernetes; this only wires VS Code to it.
-
-declare module '../../container' {
-  interface Container {
-    /** The Kubernetes provider (engine shape) and the data functions the Environments view calls. */
-    kubernetes?: {
-      provider: KubernetesProvider;
-      contexts: typeof kubernetesContexts;
-      namespaces: typeof kubernetesNamespaces;
-      /**
-       * Live Deployment -> pods rows of a kubernetes environment for the Deployments view (watches, no
-       * polling). The caller starts it when the node is visible and disposes it when hidden.
-       */
-      workloads(project: Project, environment: Environment): LiveWorkloads;
-    };
-  }
-}
+// Kubernetes commands: Write Starter Kubernetes Manifests, Show Workload Logs, Rollback. The logic lives in
+// src/core/kubernetes and src/providers/kubernetes; the provider is the container's (c.kubernetes).
 
 export function registerKubernetes(c: Container): void {
-  const settings = () => vscode.workspace.getConfiguration('helixDeploy.kubernetes');
-  const provider = new KubernetesProvider({
-    kubeconfig: () => settings().get<string>('kubeconfig') || undefined,
-    timeoutMs: Math.max(1, settings().get<number>('requestTimeoutSeconds', 15)) * 1000,
-    kubectl: () => settings().get<string>('kubectlPath') || undefined,
-  });
-  c.kubernetes = {
-    provider,
-    contexts: kubernetesContexts,
-    namespaces: kubernetesNamespaces,
-    workloads: (project, environment) => {
-      const t = kubernetesTarget(environment, project.dir);
-      return new LiveWorkloads(provider.cluster(t.context, t.kubeconfig), t.namespace);
-    },
-  };
-
-  /** Errors become messages (a missing kubeconfig or unreachable cluster is a state, not a stack trace). */
-  const guarded = (fn: (...args: any[]) => Promise<void>) => async (...args: any[]) => {
-    try {
-      await fn(...args);
-    } catch (err) {
-      if (isRestrictedModeError(err)) throw err; // the registrar shows it with its action
-      const msg = err instanceof Error ? err.message : String(err);
-      c.log.warn(`kubernetes: ${msg}`);
-      void vscode.window.showErrorMessage(err instanceof KubeError && err.kind === 'unauthorized' ? msg : `Kubernetes: ${msg}`);
-    }
-  };
-  const commands: Record<string, (...args: any[]) => unknown> = {
-    'helixDeploy.kubernetes.writeStarterManifests': guarded((arg) => writeStarterManifests(c, arg)),
-    'helixDeploy.kubernetes.showWorkloadLogs': guarded((arg) => showWorkloadLogs(c, provider, arg)),
-    'helixDeploy.kubernetes.rollback': guarded((arg) => rollback(c, arg)),
-  };
-  for (const [id, fn] of Object.entries(commands)) c.registerCommand(id, fn);
+  // A missing kubeconfig or unreachable cluster is a message; a refused login speaks for itself.
+  const errorPrefix = (err: unknown) => (err instanceof KubeError && err.kind === 'unauthorized' ? undefined : 'Kubernetes');
+  c.registerCommand('helixDeploy.kubernetes.writeStarterManifests', (arg) => writeStarterManifests(c, arg), { errorPrefix });
+  c.registerCommand('helixDeploy.kubernetes.showWorkloadLogs', (arg) => showWorkloadLogs(c, c.kubernetes.provider, arg), { errorPrefix });
+  c.registerCommand('helixDeploy.kubernetes.rollback', (arg) => rollback(c, arg), { errorPrefix });
 }

@@ -26,7 +26,8 @@ export async function showWorkloadLogs(c: Container, provider: KubernetesProvide
   const channel = c.own(vscode.window.createOutputChannel(`Helix Deploy: ${t.namespace}/${name} logs`));
   const ctl = new AbortController();
   c.own({ dispose: () => ctl.abort() });
-  const redact = c.deploy?.redactor ? (l: string) => c.deploy!.redactor.redact(l) : undefined;
+  const redactor = c.deploy.redactor;
+  const redact = (l: string) => redactor.redact(l);
   const logs = new WorkloadLogs(cluster, { namespace: t.namespace, selector, signal: ctl.signal, onLine: (l) => channel.appendLine(l), redact });
   channel.show(true);
   channel.appendLine(`[logs] following ${t.namespace}/${name} (${selector}) in context ${cluster.context}`);

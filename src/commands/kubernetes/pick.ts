@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import type { Environment, Project } from '../../core/model/types';
-import { pickEnvironment } from '../pickEnvironment';
+import { pickEnvironment } from '../../ui/pickEnvironment';
 
 // Which project / kubernetes environment a command acts on: from the tree node it was invoked on, else a pick.
 

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import { readDotenv, redactor, secretValues } from '../../core/local/dotenv';
-import { LocalError } from '../../core/local/errors';
 import { hostPort, nameOf, type LocalTarget } from '../../core/local/naming';
 import { presentRun } from '../../core/local/present';
+import type { LocalRuntime } from '../../services/local/runtime';
+import { withProgress } from '../../ui/progress';
 import type { DepNode } from '../../views/deployments';
 import { revealStep, showLocalError } from './errors';
 import type { LogSessions } from './logs';
 import { resolveTarget } from './pick';
-import type { LocalRuntime } from './runtime';
 
 // Command handlers of the local loop: resolve the target (tree node or quick picks), run the core
 // operation under a cancellable progress notification, and turn errors into actionable messages.
@@ -31,11 +31,7 @@ export class LocalActions {
   ) {}
 
   private progress<T>(title: string, fn: (signal: AbortSignal, report: Report) => Promise<T>): Thenable<T> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      const ac = new AbortController();
-      token.onCancellationRequested(() => ac.abort());
-      return fn(ac.signal, (message) => progress.report({ message }));
-    });
+    return withProgress({ title }, (run) => fn(run.signal, (message) => run.report(message)));
   }
 
   private lines(t: LocalTarget, kind: string, report?: Report): (line: string) => void {
@@ -142,7 +138,7 @@ export class LocalActions {
       if (r.status === 'healthy') void vscode.window.showInformationMessage(msg);
       else void vscode.window.showWarningMessage(msg, 'Show Logs').then((a) => a && this.logs.show(nameOf(t), false, maskFor(t)));
     } catch (err) {
-      await showLocalError(this.c, err instanceof LocalError ? err : err, t);
+      await showLocalError(this.c, err, t);
     }
   }
 

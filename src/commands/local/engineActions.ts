@@ -3,25 +3,22 @@ import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import { startEngine } from '../../core/local/startEngine';
 import { run } from '../../core/process/spawn';
-import { SETTINGS, type LocalRuntime } from './runtime';
+import { SETTINGS, type LocalRuntime } from '../../services/local/runtime';
 
 // The ways out of "Docker is not running": start it (the attempts in core/local/startEngine.ts, as
 // `helix start` does), or switch to Podman. Everything spawned with argument arrays.
 
-export async function startDocker(c: Container, rt: LocalRuntime): Promise<void> {
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the container engine…', cancellable: true }, (_p, token) => {
-    const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
-    return startEngine(
-      {
-        platform: process.platform,
-        run: (cmd, args) => run(cmd, args, { killAfterMs: 5000 }),
-        ping: () => rt.engine.ping().then(() => true, () => false),
-        hasSystemService: () => fs.existsSync('/usr/bin/systemctl'),
-      },
-      { signal: ac.signal },
-    );
-  });
+/** Runs under the registrar's progress notification (its Cancel aborts `signal`). */
+export async function startDocker(c: Container, rt: LocalRuntime, signal: AbortSignal): Promise<void> {
+  const r = await startEngine(
+    {
+      platform: process.platform,
+      run: (cmd, args) => run(cmd, args, { killAfterMs: 5000 }),
+      ping: () => rt.engine.ping().then(() => true, () => false),
+      hasSystemService: () => fs.existsSync('/usr/bin/systemctl'),
+    },
+    { signal },
+  );
   if (r.state === 'started' || r.state === 'starting') {
     c.log.info(`Started the engine with ${r.by}${r.state === 'starting' ? '; it does not answer yet' : ''}.`);
     void rt.watch.refresh();
@@ -30,8 +27,9 @@ export async function startDocker(c: Container, rt: LocalRuntime): Promise<void>
   }
   if (r.state === 'needs-root') {
     // System docker on Linux needs root: let the user run it in a terminal they see.
-    const a = await vscode.window.showWarningMessage(`Docker runs as a system service here. Start it with "${r.command.join(' ')}" in a terminal?`, 'Open Terminal');
-    if (a) vscode.window.createTerminal({ name: 'Start Docker', shellPath: r.command[0], shellArgs: r.command.slice(1) }).show();
+    // Not awaited: the progress notification ends now; the button acts whenever it is clicked.
+    const ask = vscode.window.showWarningMessage(`Docker runs as a system service here. Start it with "${r.command.join(' ')}" in a terminal?`, 'Open Terminal');
+    void ask.then((a) => a && vscode.window.createTerminal({ name: 'Start Docker', shellPath: r.command[0], shellArgs: r.command.slice(1) }).show());
     return;
   }
   c.log.warn(`Could not start a container engine (tried: ${r.tried.join('; ')}).`);

@@ -6,17 +6,13 @@ import { LocalError } from '../../core/local/errors';
 import { buildPlan, type LocalTarget } from '../../core/local/naming';
 
 // Turns a LocalError into a notification with the buttons that fix it. Returns what the user chose,
-// so the caller can retry (e.g. start again on the suggested port).
+// so the caller can retry (e.g. start again on the suggested port). Anything else is rethrown for the
+// command registrar to show.
 
 export type Fix = { kind: 'retry-port'; port: number } | { kind: 'build-then-start' } | { kind: 'retry' } | undefined;
 
 export async function showLocalError(c: Container, err: unknown, t?: LocalTarget): Promise<Fix> {
-  if (!(err instanceof LocalError)) {
-    const msg = err instanceof Error ? err.message : String(err);
-    c.log.error(msg);
-    void vscode.window.showErrorMessage(`Helix: ${msg}`, 'Show Output').then((a) => a && c.log.show());
-    return undefined;
-  }
+  if (!(err instanceof LocalError)) throw err;
   c.log.warn(`${err.code}: ${err.message}`);
   switch (err.code) {
     case 'cancelled':

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
+import { messageOf } from '../../core/errors';
 import { LogFollower } from '../../core/logs/follower';
-import type { LocalRuntime } from './runtime';
+import type { LocalRuntime } from '../../services/local/runtime';
 
 // Show Logs: one output channel per container, fed by a LogFollower that survives restarts.
 // Options (tail / since) are asked once and remembered per workspace.
@@ -36,7 +37,7 @@ export class LogSessions implements vscode.Disposable {
     follower.onDidChangeState((s) => s === 'waiting' && channel.appendLine(`--- ${container} stopped; waiting for it to start again ---`));
     this.sessions.set(container, { channel, follower });
     channel.show(true);
-    void follower.start().catch((err) => this.c.log.warn(`logs ${container}: ${err instanceof Error ? err.message : String(err)}`));
+    void follower.start().catch((err) => this.c.log.warn(`logs ${container}: ${messageOf(err)}`));
   }
 
   has(container: string): boolean {

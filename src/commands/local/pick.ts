@@ -3,7 +3,7 @@ import type { LocalTarget } from '../../core/local/naming';
 import type { DepNode } from '../../views/deployments';
 import type { EnvNode } from '../../views/environments';
 import { LABEL_DIR, LABEL_ENVIRONMENT } from '../../core/local/naming';
-import { pickEnvironment } from '../pickEnvironment';
+import { pickEnvironment } from '../../ui/pickEnvironment';
 import { containerName } from '../../core/model/types';
 
 // Which local environment a command is about: the tree node it was invoked on, else the shared pick.

@@ -4,12 +4,11 @@ import type { Container } from '../../container';
 import { CredentialChain, StoredCredentials } from '../../core/credentials/stored';
 import { Redactor } from '../../core/credentials/redact';
 import { secretKeys, type CredentialPrompt, type CredentialSource } from '../../core/credentials/types';
-import { whoAmI, type RunStore } from '../../core/engine/journal';
+import { whoAmI } from '../../core/engine/journal';
+import { messageOf } from '../../core/errors';
 import { CloudAuthError, type CloudDeployer } from '../../core/push/cloud';
-import { HealthService } from '../../core/health/service';
 import { checkDeployment, describeHealth } from '../../core/push/deployHealth';
-import { cloudOffer, managedByControlPlane, type CloudOffer } from '../../core/push/cloudOffer';
-import type { Environment, Project } from '../../core/model/types';
+import { managedByControlPlane } from '../../core/push/cloudOffer';
 import { runDeploy } from '../../core/push/deployRun';
 import { gitState } from '../../core/push/git';
 import { formatReference, pushTag } from '../../core/push/reference';
@@ -25,30 +24,28 @@ import { FlyDeployer } from '../../providers/fly/deployer';
 import { findFlyctl } from '../../providers/fly/flyctl';
 import { DEFAULT_MACHINES_URL } from '../../providers/fly/machines';
 import { helixCliApiKey } from '../../providers/helix-cloud/apiKey';
-import { DEFAULT_CLOUD_URL, HelixCloudDeployer } from '../../providers/helix-cloud/deployer';
+import { HelixCloudDeployer } from '../../providers/helix-cloud/deployer';
 import { DockerConfigCredentials } from '../../providers/registry/dockerConfig';
 import { EcrCredentials } from '../../providers/registry/ecr';
 import { EnginePusher } from '../../providers/registry/enginePusher';
-import type { Notices } from './notices';
-import { PushSecrets } from './secrets';
-import type { PushStatus } from './status';
+import type { Notices } from '../../services/push/notices';
+import { PushSecrets } from '../../services/push/secrets';
+import { helixCloudUrl, type PushStatus } from '../../services/push/status';
+import { withProgress, type ProgressRun } from '../../ui/progress';
 import { fly, helixCloud, pickTarget, pushable, type Target } from './targets';
 
 // Command handlers: pick the environment, gather credentials, run the core push/deploy inside a
 // cancellable progress notification, and turn expected failures into messages with a next step.
 
 export class PushActions {
-  private journal: Promise<RunStore>;
+  private readonly secrets: PushSecrets;
+  private readonly status: PushStatus;
+  private readonly notices: Notices;
 
-  constructor(
-    private readonly c: Container,
-    private readonly secrets: PushSecrets,
-    private readonly status: PushStatus,
-    private readonly notices: Notices,
-    journal?: () => Promise<RunStore>,
-  ) {
-    this.journal = (journal ?? (() => c.journal))();
-    this.journal.then((j) => status.attach(j)).catch((e) => c.log.error(`Push history unavailable: ${e.message}`));
+  constructor(private readonly c: Container) {
+    this.secrets = c.pushSecrets;
+    this.status = c.pushStatus;
+    this.notices = c.pushNotices;
   }
 
   private docker(): Docker {
@@ -91,7 +88,8 @@ export class PushActions {
     }
   }
 
-  private async pushTo(t: Target, repo: ImageRef, signal?: AbortSignal, progressOf?: vscode.Progress<{ message?: string; increment?: number }>): Promise<string> {
+  /** `inside`: the progress of a deploy that pushes first (Fly.io); else the push shows its own. */
+  private async pushTo(t: Target, repo: ImageRef, inside?: ProgressRun): Promise<string> {
     const git = await gitState(t.project.dir);
     const ref: ImageRef = { ...repo, tag: pushTag(t.project.name, t.environment.name, git.commit, git.dirty) };
     const source = sourceImage(t.project, t.environment);
@@ -101,9 +99,9 @@ export class PushActions {
     } catch {
       throw new PushError(`The image ${source} does not exist locally. Build it first (Helix: Build Image).`, 'notFound');
     }
-    const run = async (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => {
+    const run = async ({ signal, report }: ProgressRun) => {
       let shown = 0;
-      const journal = await this.journal.catch(() => undefined);
+      const journal = await this.c.journal.catch(() => undefined);
       const result = await runPush(
         { pusher: new EnginePusher(docker), redactor: new Redactor(), journal, log: (l) => this.c.log.info(l) },
         {
@@ -119,43 +117,26 @@ export class PushActions {
           signal,
           onEvent: (e) => {
             if (e.type === 'layer' && e.layer.total) {
-              progress.report({ message: `layer ${e.layer.id} ${e.layer.status} ${Math.round(((e.layer.current ?? 0) / e.layer.total) * 100)}%` });
+              report(`layer ${e.layer.id} ${e.layer.status} ${Math.round(((e.layer.current ?? 0) / e.layer.total) * 100)}%`);
             } else if (e.type === 'layer' && (e.layer.status === 'pushed' || e.layer.status === 'exists')) {
-              progress.report({ message: `layer ${e.layer.id} ${e.layer.status === 'exists' ? 'already there' : 'pushed'}`, increment: shown < 90 ? 10 : 0 });
+              report(`layer ${e.layer.id} ${e.layer.status === 'exists' ? 'already there' : 'pushed'}`, shown < 90 ? 10 : 0);
               shown += 10;
-            } else if (e.type === 'attempt') progress.report({ message: `retrying (attempt ${e.attempt})` });
+            } else if (e.type === 'attempt') report(`retrying (attempt ${e.attempt})`);
           },
         },
       );
       this.status.fire(t.project.name, t.environment.name);
       return result;
     };
-    if (signal && progressOf) return formatReference((await run(signal, progressOf)).ref);
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Pushing ${formatReference(ref)}`, cancellable: true },
-      (progress, token) => {
-        const ac = new AbortController();
-        token.onCancellationRequested(() => ac.abort());
-        return run(ac.signal, progress);
-      },
-    );
+    if (inside) return formatReference((await run(inside)).ref);
+    const result = await withProgress({ title: `Pushing ${formatReference(ref)}` }, run);
     void this.notices.info(`Pushed ${formatReference(ref)} (${result.digest.slice(0, 19)})`, 'Copy Reference').then((a) => (a ? vscode.env.clipboard.writeText(`${formatReference(ref, false)}@${result.digest}`) : undefined));
     return formatReference(ref);
   }
 
-  /** Helix Cloud's address: CLOUD_AUTHORITY like the CLI, else the setting. */
-  private cloudUrl(): string {
-    return process.env.CLOUD_AUTHORITY ? authority(process.env.CLOUD_AUTHORITY) : vscode.workspace.getConfiguration('helixDeploy').get<string>('helixCloud.url') || DEFAULT_CLOUD_URL;
-  }
-
-  /** What a Helix Cloud environment offers (deploy, or the control plane), for the tree and the commands. */
-  offer(project: Project, env: Environment): CloudOffer | undefined {
-    return cloudOffer(project, env, { cloudUrl: this.cloudUrl(), knownUrl: this.status.lastDeploy(project.name, env.name)?.url });
-  }
-
   /** A `database = ...` environment: say that the control plane deploys it, with the ways there. */
   private async explainControlPlane(t: Target): Promise<void> {
-    const o = this.offer(t.project, t.environment);
+    const o = this.status.offer(t.project, t.environment);
     if (o?.kind !== 'control-plane') return;
     const open = 'Open Control Plane';
     const docs = 'Open Docs';
@@ -172,7 +153,7 @@ export class PushActions {
   async openControlPlane(node?: unknown): Promise<void> {
     const t = await pickTarget(this.c, node, (e, p) => managedByControlPlane(p, e), 'Helix Cloud database');
     if (!t) return;
-    const o = this.offer(t.project, t.environment);
+    const o = this.status.offer(t.project, t.environment);
     if (o?.kind === 'control-plane') await vscode.env.openExternal(vscode.Uri.parse(o.controlPlaneUrl));
   }
 
@@ -180,7 +161,7 @@ export class PushActions {
   async checkHealth(node?: unknown): Promise<void> {
     const t = await pickTarget(this.c, node, (e, p) => managedByControlPlane(p, e), 'Helix Cloud database');
     if (!t) return;
-    const o = this.offer(t.project, t.environment);
+    const o = this.status.offer(t.project, t.environment);
     const url = o?.kind === 'control-plane' ? o.healthUrl : undefined;
     if (!url) {
       void this.notices.info(`No URL is known for "${t.environment.name}": helix.toml links the database by id only. Find its address in the Helix control plane.`, 'Open Control Plane').then(async (a) => {
@@ -188,7 +169,7 @@ export class PushActions {
       });
       return;
     }
-    const r = await checkDeployment({ service: this.healthService(), deadlineMs: 15_000 }, t.project, t.environment, url, (l) => this.c.log.info(l));
+    const r = await checkDeployment({ service: this.c.health, deadlineMs: 15_000 }, t.project, t.environment, url, (l) => this.c.log.info(l));
     this.status.fire(t.project.name, t.environment.name);
     void (r.status === 'healthy' ? this.notices.info(`${t.environment.name} (${url}): ${describeHealth(r)}`) : this.notices.warn(`${t.environment.name} (${url}) is ${describeHealth(r)}`, 'Show Log').then((a) => a && this.c.log.show()));
   }
@@ -210,7 +191,7 @@ export class PushActions {
     if (!t) return;
     const cfg = vscode.workspace.getConfiguration('helixDeploy');
     // The Fly deploy pushes inside the deploy's own progress notification.
-    let progressSink!: vscode.Progress<{ message?: string; increment?: number }>;
+    let progressSink!: ProgressRun;
     const deployer: CloudDeployer =
       which === 'fly'
         ? new FlyDeployer({
@@ -218,29 +199,27 @@ export class PushActions {
             org: cfg.get<string>('fly.org') || undefined,
             flyctl: await findFlyctl(),
             token: this.flyToken,
-            pushImage: (ctx, _app) => this.pushTo(t, pushRepository(t.project, t.environment), ctx.signal, progressSink),
+            pushImage: (ctx, _app) => this.pushTo(t, pushRepository(t.project, t.environment), { ...progressSink, signal: ctx.signal }),
           })
-        : new HelixCloudDeployer({ baseUrl: process.env.CLOUD_AUTHORITY ? authority(process.env.CLOUD_AUTHORITY) : cfg.get<string>('helixCloud.url') || DEFAULT_CLOUD_URL, apiKey: this.helixCloudKey });
+        : new HelixCloudDeployer({ baseUrl: helixCloudUrl(), apiKey: this.helixCloudKey });
     try {
-      const journal = await this.journal.catch(() => undefined);
-      const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Deploying ${t.project.name} / ${t.environment.name}`, cancellable: true },
-        async (progress, token) => {
+      const journal = await this.c.journal.catch(() => undefined);
+      const result = await withProgress(
+        { title: `Deploying ${t.project.name} / ${t.environment.name}` },
+        async (progress) => {
           progressSink = progress;
-          const ac = new AbortController();
-          token.onCancellationRequested(() => ac.abort());
           let last = 0;
           return runDeploy(
-            { redactor: new Redactor(), journal, log: (l) => (this.c.log.info(l), progress.report({ message: l.slice(0, 80) })), health: { service: this.healthService() } },
+            { redactor: new Redactor(), journal, log: (l) => (this.c.log.info(l), progress.report(l.slice(0, 80))), health: { service: this.c.health } },
             deployer,
             {
               project: t.project,
               environment: t.environment,
-              signal: ac.signal,
+              signal: progress.signal,
               progress: (f, message) => {
                 const inc = Math.max(0, Math.round(f * 100) - last);
                 last += inc;
-                progress.report({ increment: inc, message });
+                progress.report(message, inc);
               },
             },
             await whoAmI(t.project.dir),
@@ -264,12 +243,6 @@ export class PushActions {
     }
   }
 
-  /** Where deploy health results are kept: the window's HealthService (beside local health), else our own. */
-  private ownHealth: HealthService | undefined;
-  private healthService(): HealthService {
-    return this.c.local?.health ?? (this.ownHealth ??= this.c.own(new HealthService()));
-  }
-
   /**
    * Expected failures become a message with the next step; anything else is logged for a bug report.
    * The command does not wait for the user's answer: the button acts whenever it is clicked.
@@ -291,7 +264,7 @@ export class PushActions {
       });
       return;
     }
-    const message = new Redactor().redact((err as Error)?.message ?? String(err));
+    const message = new Redactor().redact(messageOf(err));
     this.c.log.error(`${t.project.name}/${t.environment.name}: ${message}`);
     void this.notices.error(message, 'Show Log').then((a) => a && this.c.log.show());
   }
@@ -319,7 +292,7 @@ export class PushActions {
     try {
       await this.docker().checkAuth({ username: answer.username, password: answer.secret, serveraddress: host });
     } catch (err) {
-      const msg = String((err as Error).message ?? err);
+      const msg = messageOf(err);
       if (/unauthorized|denied|401|403|incorrect/i.test(msg)) {
         void this.notices.error(`${host} refused these credentials. Nothing was saved.`);
         return false;
@@ -350,12 +323,6 @@ export class PushActions {
     await picked.run();
     void this.notices.info(`Signed out: ${picked.label}.`);
   }
-}
-
-/** CLOUD_AUTHORITY is a host[:port] or URL, as the helix CLI reads it. */
-function authority(a: string): string {
-  if (/^https?:\/\//.test(a)) return a;
-  return /^(localhost|127\.0\.0\.1)/.test(a) ? `http://${a}` : `https://${a}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Container } from '../../container';
 import type { Environment, Project } from '../../core/model/types';
 import { isPushTarget } from '../../core/push/target';
 import { managedByControlPlane } from '../../core/push/cloudOffer';
-import { pickEnvironment, type EnvChoice } from '../pickEnvironment';
+import { pickEnvironment, type EnvChoice } from '../../ui/pickEnvironment';
 
 export type Target = EnvChoice;
 

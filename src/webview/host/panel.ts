@@ -5,7 +5,6 @@ import type { PanelBackend } from './backend';
 import type { PlanDiffProvider } from './diffProvider';
 import { localResourceRootPaths, makeNonce, renderHtml } from './html';
 import { PanelSession } from './session';
-import { COPY_RUN_SUMMARY_COMMAND } from '../../commands/copyRunSummary';
 
 // One deployment panel = one environment. retainContextWhenHidden is OFF (a hidden panel costs nothing);
 // the app posts `ready` every time it loads and gets a full snapshot, so hide/show and window reloads
@@ -51,7 +50,7 @@ export class DeploymentPanel implements vscode.Disposable {
         if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
       },
       log: (m) => log.warn(m),
-      copyRunSummary: async (runId, plan) => void (await vscode.commands.executeCommand(COPY_RUN_SUMMARY_COMMAND, { runId, model: plan })),
+      copyRunSummary: async (runId, plan) => void (await vscode.commands.executeCommand('helixDeploy.copyRunSummary', { runId, model: plan })),
       restricted: (err) => {
         log.info(`Restricted Mode: refused ${err.what}`);
         void vscode.window.showWarningMessage(RESTRICTED_MESSAGE, MANAGE_TRUST).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));

@@ -68,7 +68,7 @@ describe('plan-first deployment from the palette (extension host, real terraform
     const script = `require('fs').appendFileSync(${JSON.stringify(file)}, ${JSON.stringify(lines)})`;
     const res = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' });
     assert.equal(res.status, 0, res.stderr);
-    const tree = c.local.deploymentsTree;
+    const tree = (await api()).views.deployments;
     await until(() => {
       const rows = tree.getChildren({ type: 'section', section: 'history' }) as any[];
       return rows.find((n) => n.run?.id === id && n.run.state === 'Applied');
@@ -85,10 +85,10 @@ describe('a missing terraform is a state of the environment (extension host)', f
   });
 
   it('shows "terraform not found" on the environment with a Set Path action, and clears when fixed', async () => {
-    const { container: c } = await api();
+    const { container: c, views } = await api();
     const project = c.projects.projects.find((p: any) => p.name === 'deploy-demo');
     const environment = project.environments.find((e: any) => e.name === 'qa');
-    const row = () => c.local.environmentsTree.getTreeItem({ type: 'environment', project, environment });
+    const row = () => views.environments.getTreeItem({ type: 'environment', project, environment });
     await config().update('terraform.path', '/nonexistent/bin/terraform', vscode.ConfigurationTarget.Global);
     await until(() => c.deploy.tools.get('terraform')?.state === 'missing', 'terraform reported missing');
     const item = await until(() => {

@@ -83,7 +83,7 @@ output "url" { value = "http://127.0.0.1:${port}/${version}" }
     assert.match(bad.error, /Applied, but the health check failed: .*readiness/);
     assert.equal(c.local.health.get(`${target.project.dir}#live`)?.status, 'unhealthy');
 
-    const tree = c.local.deploymentsTree;
+    const tree = (await api()).views.deployments;
     const node = await until(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === bad.id && n.run.state === 'Unhealthy'), 'the Unhealthy run in the Deployments view', 20_000);
     const item = tree.getTreeItem(node);
     assert.match(String(item.description), /^Unhealthy \(applied, health check failed\)/);

@@ -126,7 +126,7 @@ describe('journey in the editor: edit, build, push, plan, approve, apply, unheal
     assert.equal(bad.meta.health, 'unhealthy');
     assert.match(bad.error, /Applied, but the health check failed: .*readiness/);
     assert.equal(c.deploy.engine.canRollback(target()), true, 'Roll Back is offered');
-    const tree = c.local.deploymentsTree;
+    const tree = (await api()).views.deployments;
     const row = await until(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === bad.id && n.run.state === 'Unhealthy'), 'the Unhealthy run in the Deployments view', 20_000);
     const menus = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.menus['view/item/context'] as { command: string; when: string; group?: string }[];
     const rollbackMenu = menus.find((m) => m.command === 'helixDeploy.deploy.rollback' && m.when.includes('helixDeploy.deployments') && m.group?.startsWith('inline'));
@@ -170,7 +170,7 @@ describe('journey in the editor: edit, build, push, plan, approve, apply, unheal
     assert.equal(d.image.ref, p.ref);
     assert.equal(d.health, 'healthy');
 
-    const tree = c.local.deploymentsTree;
+    const tree = (await api()).views.deployments;
     const row = await until(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === d.run && n.run.state === 'Applied'), 'the CLI deploy in the Deployments view', 20_000);
     assert.equal(row.run.meta?.image?.ref, p.ref, "the row's run records the CLI's pushed digest");
     assert.equal(c.deploy.engine.list({ environment: 'live' }).find((r: any) => r.id === d.run)?.state, 'Applied', 'the engine lists the CLI run');

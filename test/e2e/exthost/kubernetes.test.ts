@@ -23,6 +23,7 @@ describe('kubernetes environment through the engine (extension host)', function 
   let dir: string;
   let project: any;
   let env: any;
+  let views: any;
   const config = () => vscode.workspace.getConfiguration('helixDeploy.kubernetes');
 
   before(async () => {
@@ -30,7 +31,7 @@ describe('kubernetes environment through the engine (extension host)', function 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helix-exthost-k8s-'));
     const kubeconfig = server.writeKubeconfig(path.join(dir, 'kubeconfig'));
     await config().update('kubeconfig', kubeconfig, vscode.ConfigurationTarget.Global);
-    ({ container } = await api());
+    ({ container, views } = await api());
     await container.projects.refresh();
     project = await until(() => container.projects.projects.find((p: any) => p.name === 'k8s-demo'), 'the k8s-demo project');
     env = project.environments.find((e: any) => e.name === 'prod-k8s');
@@ -45,7 +46,7 @@ describe('kubernetes environment through the engine (extension host)', function 
   });
 
   it('the Environments row shows the context/namespace and the cluster as reachable', async () => {
-    const clusters = container.kubernetesViews?.clusters;
+    const clusters = views.clusters;
     assert.ok(clusters, 'the Environments view tracks kubernetes clusters');
     const view = await until(() => {
       const v = clusters.view(project, env);
@@ -61,7 +62,7 @@ describe('kubernetes environment through the engine (extension host)', function 
   });
 
   it('lists the kubeconfig contexts in the Environments view, with each context\'s namespaces on expand', async () => {
-    const tree = container.local.environmentsTree;
+    const tree = views.environments;
     const top = await tree.getChildren();
     const group = top.find((n: any) => n.type === 'kube-contexts');
     assert.ok(group, 'a "Kubernetes contexts" node once a project deploys to Kubernetes');
@@ -94,7 +95,7 @@ describe('kubernetes environment through the engine (extension host)', function 
     assert.equal(applied.state, 'Applied', `${applied.error}\n${applied.log.join('\n')}`);
     assert.ok(applied.log.some((l: string) => /successfully rolled out/.test(l)), applied.log.join('\n'));
 
-    const workloads = container.kubernetesViews?.workloads;
+    const workloads = views.workloads;
     assert.ok(workloads, 'the Deployments view has a kubernetes section');
     await vscode.commands.executeCommand('helixDeploy.deployments.focus');
     await until(() => workloads.watching, 'the watches to start when the view is visible');
@@ -141,7 +142,7 @@ describe('kubernetes environment through the engine (extension host)', function 
   });
 
   it('an unreachable cluster and an expired credential are states of the environment row, and a plan fails fast with the reason', async () => {
-    const clusters = container.kubernetesViews.clusters;
+    const clusters = views.clusters;
     const engine = await container.deploy.engine.get();
     const planOf = async () => {
       const before = new Set(engine.list({ project: 'k8s-demo', environment: 'prod-k8s' }).map((r: any) => r.id));

@@ -1,20 +1,30 @@
 import * as vscode from 'vscode';
-import type { Container } from '../../container';
 import { whoAmI, type RunStore } from '../../core/engine/journal';
-import { HealthService } from '../../core/health/service';
+import { messageOf } from '../../core/errors';
+import type { HealthService } from '../../core/health/service';
 import { LocalService } from '../../core/local/service';
 import { EngineWatch } from '../../core/local/watch';
 import type { Environment, Project } from '../../core/model/types';
 import type { LocalTarget } from '../../core/local/naming';
 import { DockerEngine } from '../../providers/docker/engine';
+import type { ProjectIndex } from '../projects';
 
 // The local loop's services for the window: one engine (from settings), the workspace's run journal,
 // health results, and the watch that keeps the trees current. Rebuilt when the engine settings change.
 
 export const SETTINGS = 'helixDeploy.docker';
 
+export interface LocalRuntimeDeps {
+  log: vscode.LogOutputChannel;
+  projects: ProjectIndex;
+  /** The window's one run history, resolved once the projects found by the first scan are open. */
+  journal: Promise<RunStore>;
+  /** The window's health results (local checks, deploy checks, the engine's post-apply checks). */
+  health: HealthService;
+}
+
 export class LocalRuntime implements vscode.Disposable {
-  readonly health = new HealthService();
+  readonly health: HealthService;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the engine (and so the watch/service) was replaced. */
   readonly onDidChangeEngine = this.changed.event;
@@ -29,15 +39,12 @@ export class LocalRuntime implements vscode.Disposable {
   watch!: EngineWatch;
   service!: LocalService;
   journal: RunStore | undefined;
-  /** The Environments view's provider (set by registerLocal): lets tests read rows as VS Code renders them. */
-  environmentsTree?: vscode.TreeDataProvider<unknown>;
-  /** The Deployments view's provider (set by registerLocal), for the same reason. */
-  deploymentsTree?: vscode.TreeDataProvider<unknown>;
   private journalReady: Promise<RunStore>;
   private who: Promise<string> | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed, this.statusChanged];
 
-  constructor(private readonly c: Container) {
+  constructor(private readonly c: LocalRuntimeDeps) {
+    this.health = c.health;
     this.journalReady = this.openJournal();
     this.createEngine();
     this.disposables.push(
@@ -51,7 +58,7 @@ export class LocalRuntime implements vscode.Disposable {
     );
   }
 
-  /** The container's run history (one per project folder, shared by every kind of run). */
+  /** The window's run history (one journal per project folder, shared by every kind of run). */
   private async openJournal(): Promise<RunStore> {
     const j = await this.c.journal;
     this.journal = j;
@@ -79,7 +86,7 @@ export class LocalRuntime implements vscode.Disposable {
     try {
       this.engine = DockerEngine.resolve({ host: cfg.get<string>('host') || undefined, runtime: podman ? 'podman' : 'docker' });
     } catch (err) {
-      this.c.log.error(`helixDeploy.docker.host: ${err instanceof Error ? err.message : String(err)}`);
+      this.c.log.error(`helixDeploy.docker.host: ${messageOf(err)}`);
       this.engine = DockerEngine.resolve({ runtime: podman ? 'podman' : 'docker' });
     }
     this.c.log.info(`Container engine: ${this.engine.endpoint} (${this.engine.ep.source})`);
@@ -102,12 +109,12 @@ export class LocalRuntime implements vscode.Disposable {
     return new Proxy({} as RunStore, {
       get: (_t, prop) => {
         if (this.journal) {
-          const v = (this.journal as any)[prop];
+          const v: unknown = Reflect.get(this.journal, prop);
           return typeof v === 'function' ? v.bind(this.journal) : v;
         }
         return async (...args: unknown[]) => {
           const j = await ready();
-          return (j as any)[prop](...args);
+          return (Reflect.get(j, prop) as (...a: unknown[]) => unknown).apply(j, args);
         };
       },
     });
@@ -134,7 +141,6 @@ export class LocalRuntime implements vscode.Disposable {
 
   dispose(): void {
     this.watch?.dispose();
-    this.health.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DeployTool, ToolStatus } from '../core/engine/provider';
+import type { DeployTool, ToolStatus } from '../../core/engine/provider';
 
 /**
  * The last known state of each deploy tool (terraform, pulumi, kubernetes) in this window, so the

@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import type { RunStore } from '../../core/engine/journal';
 import type { HealthStatus } from '../../core/health/types';
 import { lastPush, type LastPush } from '../../core/push/service';
+import { cloudOffer, type CloudOffer } from '../../core/push/cloudOffer';
+import type { Environment, Project } from '../../core/model/types';
+import { DEFAULT_CLOUD_URL } from '../../providers/helix-cloud/deployer';
 
 /** The last successful cloud deploy of an environment: where it answers and how healthy it was. */
 export interface LastDeploy {
@@ -47,6 +50,11 @@ export class PushStatus implements vscode.Disposable {
     return [pushed, deployed].filter(Boolean).join(' · ') || undefined;
   }
 
+  /** What a Helix Cloud environment offers (deploy, or the control plane), for the tree and the commands. */
+  offer(project: Project, env: Environment): CloudOffer | undefined {
+    return cloudOffer(project, env, { cloudUrl: helixCloudUrl(), knownUrl: this.lastDeploy(project.name, env.name)?.url });
+  }
+
   fire(project: string, environment: string): void {
     this.changed.fire({ project, environment });
   }
@@ -54,4 +62,15 @@ export class PushStatus implements vscode.Disposable {
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+/** Helix Cloud's address: CLOUD_AUTHORITY like the CLI, else the setting. */
+export function helixCloudUrl(): string {
+  return process.env.CLOUD_AUTHORITY ? authority(process.env.CLOUD_AUTHORITY) : vscode.workspace.getConfiguration('helixDeploy').get<string>('helixCloud.url') || DEFAULT_CLOUD_URL;
+}
+
+/** CLOUD_AUTHORITY is a host[:port] or URL, as the helix CLI reads it. */
+function authority(a: string): string {
+  if (/^https?:\/\//.test(a)) return a;
+  return /^(localhost|127\.0\.0\.1)/.test(a) ? `http://${a}` : `https://${a}`;
 }
