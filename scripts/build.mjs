@@ -1,7 +1,7 @@
 // One esbuild script for every bundle: the extension host, the headless CLI, the webview app,
 // and (with --tests) the extension-host test bundle. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -21,6 +21,10 @@ const common = {
 
 const node = { ...common, platform: 'node', format: 'cjs', mainFields: ['module', 'main'], external: ['vscode', 'cpu-features', '*.node'] };
 
+// The three heavy clients (two thirds of the bundle) live in their own files under dist/vendor and are
+// loaded on first use, not at activation: compiling 5 MB of JavaScript cost most of the activation time.
+// Each import of them resolves to a small module whose exports are getters that load the real one.
+const LAZY = { '@kubernetes/client-node': 'kubernetes', '@aws-sdk/client-ecr': 'ecr', dockerode: 'dockerode' };
 /** Files under dir (recursively) whose name ends with suffix, as repo-relative paths. */
 function find(dir, suffix) {
   const abs = join(root, dir);
@@ -31,10 +35,54 @@ function find(dir, suffix) {
     .sort();
 }
 
+/** The names src/ imports from a package (`import { a, type B } from 'pkg'`), so its vendor file keeps only those. */
+function importedNames(pkg) {
+  const names = new Set();
+  const re = new RegExp(`import\\s*(type\\s*)?\\{([^}]*)\\}\\s*from\\s*'${pkg.replace(/[/.]/g, '\\$&')}'`, 'g');
+  for (const f of find('src', '.ts')) {
+    for (const m of readFileSync(join(root, f), 'utf8').matchAll(re)) {
+      if (m[1]) continue;
+      for (const part of m[2].split(',').map((x) => x.trim()).filter((x) => x && !x.startsWith('type '))) names.add(part.split(/\s+as\s+/)[0]);
+    }
+  }
+  return [...names].sort();
+}
+const lazyVendors = {
+  name: 'lazy-vendors',
+  setup(b) {
+    b.onResolve({ filter: /^(@kubernetes\/client-node|@aws-sdk\/client-ecr|dockerode)$/ }, (a) =>
+      a.importer.includes('/node_modules/') ? undefined : { path: a.path, namespace: 'lazy' });
+    b.onResolve({ filter: /^\.\/vendor\// }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => {
+      const file = `./vendor/${LAZY[a.path]}.js`;
+      const names = DEFAULT_EXPORT.has(a.path) ? [] : importedNames(a.path);
+      const contents = [
+        `let m; const load = () => (m ??= require(${JSON.stringify(file)}));`,
+        `Object.defineProperty(exports, '__esModule', { value: true });`,
+        ...(DEFAULT_EXPORT.has(a.path) ? [`Object.defineProperty(exports, 'default', { enumerable: true, get: load });`] : []),
+        ...names.map((k) => `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`),
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: root };
+    });
+  },
+};
+/** Packages whose module.exports is the one thing src imports as default (`import Docker from 'dockerode'`). */
+const DEFAULT_EXPORT = new Set(['dockerode']);
+const vendorBuilds = Object.entries(LAZY).map(([pkg, name]) => ({
+  ...node,
+  stdin: {
+    contents: DEFAULT_EXPORT.has(pkg) ? `module.exports = require(${JSON.stringify(pkg)});` : `export { ${importedNames(pkg).join(', ')} } from ${JSON.stringify(pkg)};`,
+    resolveDir: root,
+    loader: 'js',
+  },
+  outfile: `dist/vendor/${name}.js`,
+}));
+
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-].filter((b) => existsSync(join(root, b.entryPoints[0])));
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyVendors] },
+  { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [lazyVendors] },
+  ...vendorBuilds,
+].filter((b) => !b.entryPoints || existsSync(join(root, b.entryPoints[0])));
 if (existsSync(join(root, 'src/webview/app/main.ts'))) {
   builds.push({
     ...common,
@@ -56,6 +104,7 @@ if (withTests) {
     outfile: 'out/exthost/tests.js',
   });
   builds.push({ ...node, external: ['vscode', 'mocha', 'cpu-features', '*.node'], entryPoints: ['test/e2e/exthost/index.ts'], outfile: 'out/exthost/index.js' });
+  builds.push({ ...node, external: ['vscode', 'cpu-features', '*.node'], entryPoints: ['test/e2e/exthost/bench-workspace.ts'], outfile: 'out/exthost/bench-workspace.js' });
 }
 
 // A production build starts clean so no stale source map or asset ends up in the .vsix.

@@ -35,6 +35,24 @@ export class GenerationSource implements vscode.Disposable {
     return this.version;
   }
 
+  /**
+   * Probes the CLI the first time an editor shows a document matching `selector` (now, if one already does).
+   * Activation starts no process: in a monorepo the extension activates on start-up, long before anyone edits.
+   */
+  probeWhenShown(selector: vscode.DocumentSelector): void {
+    const shown = () => vscode.window.visibleTextEditors.some((e) => vscode.languages.match(selector, e.document) > 0);
+    if (shown()) {
+      void this.probe();
+      return;
+    }
+    const sub = vscode.window.onDidChangeVisibleTextEditors(() => {
+      if (!shown()) return;
+      sub.dispose();
+      void this.probe();
+    });
+    this.disposables.push(sub);
+  }
+
   probe(): Promise<void> {
     if (!vscode.workspace.isTrusted) return Promise.resolve();
     this.probing ??= (async () => {

@@ -24,8 +24,8 @@ export function registerLanguage(c: Container): ConfigDiagnostics {
   c.own(vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigQuickFixes(diags), { providedCodeActionKinds: ConfigQuickFixes.kinds }));
   c.own(createGenerationStatus(diags));
   c.registerCommand(SELECT_GENERATION, selectGeneration);
-  // Probing `helix --version` spawns a process: off the activation path, trusted workspaces only.
-  void gens.probe();
+  // Probing `helix --version` spawns a process: not at activation, only once a config file is shown.
+  gens.probeWhenShown(CONFIG_SELECTOR);
   c.log.info(`Language features registered in ${(performance.now() - started).toFixed(1)} ms`);
   return diags;
 }

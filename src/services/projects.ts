@@ -6,30 +6,46 @@ import type { Project } from '../core/model/types';
 import { messageOf } from '../core/errors';
 
 const CONFIG_GLOB = '**/{helix.toml,helix.deploy.toml}';
-const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**,**/.helix/**}';
+const EXCLUDED = ['node_modules', '.git', '.helix'];
+const EXCLUDE_GLOB = `{${EXCLUDED.map((d) => `**/${d}/**`).join(',')}}`;
+/** Files read at once on a full scan: enough to hide the extension host's per-read latency, few enough to stay light. */
+const READ_CONCURRENCY = 32;
+
+/** What a change re-read: `dirs` lists the project folders, or is undefined after a scan of the whole workspace. */
+export interface ProjectsChange {
+  readonly dirs?: readonly string[];
+}
 
 /**
  * Every HelixDB project in the workspace (all folders, monorepos), kept current by file watchers.
+ * A full scan happens at start, on Refresh, and when the workspace folders or the CLI generation change; a
+ * saved, created or deleted helix.toml / helix.deploy.toml re-reads only its own project, so a monorepo of
+ * hundreds of projects is not rescanned on every save.
  * Reads files from disk: live editing feedback is the language features' job, not the sidebar's.
  */
 export class ProjectIndex implements vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly emitter = new vscode.EventEmitter<ProjectsChange>();
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private readonly byDir = new Map<string, Project>();
   private list: Project[] = [];
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
   private firstLoad: Promise<void> | undefined;
+  /** Work waiting for the next pass: a whole scan, or the folders whose files changed. */
+  private pendingAll = false;
+  private readonly pendingDirs = new Set<string>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     const watcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
+    const touched = (uri: vscode.Uri) => this.touch(uri);
     this.disposables.push(
       watcher,
-      watcher.onDidCreate(() => this.schedule()),
-      watcher.onDidChange(() => this.schedule()),
-      watcher.onDidDelete(() => this.schedule()),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('helixDeploy.cliGeneration') && this.schedule()),
+      watcher.onDidCreate(touched),
+      watcher.onDidChange(touched),
+      watcher.onDidDelete(touched),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleAll()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('helixDeploy.cliGeneration') && this.scheduleAll()),
     );
   }
 
@@ -38,8 +54,7 @@ export class ProjectIndex implements vscode.Disposable {
   /** The installed helix CLI's `--version` decides the generation first (the language features probe it). */
   useCliVersion(version: () => string | undefined, changed: vscode.Event<void>): void {
     this.cliVersion = version;
-    this.disposables.push(changed(() => this.schedule()));
-    this.schedule();
+    this.disposables.push(changed(() => this.scheduleAll()));
   }
 
   /** `helix --version` of the installed CLI, once probed. */
@@ -52,14 +67,13 @@ export class ProjectIndex implements vscode.Disposable {
   }
 
   find(dir: string): Project | undefined {
-    return this.list.find((p) => p.dir === dir);
+    return this.byDir.get(dir);
   }
 
   /** Re-reads every project; concurrent callers share one pass. */
   refresh(): Promise<void> {
-    this.loading ??= this.load().finally(() => (this.loading = undefined));
-    this.firstLoad ??= this.loading;
-    return this.loading;
+    this.pendingAll = true;
+    return this.flush();
   }
 
   /** Resolves once the workspace was scanned at least once: a command run right after start-up sees its projects. */
@@ -67,33 +81,76 @@ export class ProjectIndex implements vscode.Disposable {
     return this.firstLoad ?? this.refresh();
   }
 
+  private touch(uri: vscode.Uri): void {
+    const parts = uri.fsPath.split(path.sep);
+    if (parts.some((p) => EXCLUDED.includes(p))) return;
+    this.pendingDirs.add(path.dirname(uri.fsPath));
+    this.schedule();
+  }
+
+  private scheduleAll(): void {
+    this.pendingAll = true;
+    this.schedule();
+  }
+
   private schedule(): void {
     // File events come in bursts (git checkout, save-all): coalesce them.
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), 200);
+    this.timer = setTimeout(() => void this.flush(), 200);
   }
 
-  private async load(): Promise<void> {
+  /** One pass at a time; work that arrives meanwhile runs in the next pass, which callers also wait for. */
+  private flush(): Promise<void> {
+    const pass = (this.loading ?? Promise.resolve()).then(() => this.pass());
+    const tracked = pass.finally(() => this.loading === tracked && (this.loading = undefined));
+    this.loading = tracked;
+    this.firstLoad ??= tracked;
+    return tracked;
+  }
+
+  private async pass(): Promise<void> {
+    if (!this.pendingAll && this.pendingDirs.size === 0) return;
     const started = Date.now();
-    const files = await vscode.workspace.findFiles('**/helix.toml', EXCLUDE_GLOB);
-    const found: Project[] = [];
-    for (const uri of files) {
-      try {
-        const text = await readText(uri);
-        const deployText = await readText(vscode.Uri.file(path.join(path.dirname(uri.fsPath), 'helix.deploy.toml'))).catch(() => undefined);
-        const generation = vscode.workspace.getConfiguration('helixDeploy', uri).get<GenerationSetting>('cliGeneration');
-        const project = readProject(uri.fsPath, text, deployText, { generation, cliVersion: this.cliVersion() });
-        if (project) found.push(project);
-      } catch (err) {
-        this.log.warn(`Could not read ${uri.fsPath}: ${messageOf(err)}`);
-      }
+    let change: ProjectsChange;
+    if (this.pendingAll) {
+      this.pendingAll = false;
+      this.pendingDirs.clear();
+      const files = await vscode.workspace.findFiles('**/helix.toml', EXCLUDE_GLOB);
+      const read = await mapLimit(files, READ_CONCURRENCY, (uri) => this.read(path.dirname(uri.fsPath)));
+      this.byDir.clear();
+      for (const p of read) if (p) this.byDir.set(p.dir, p);
+      change = {};
+      this.log.info(`Found ${this.byDir.size} HelixDB project(s) in ${Date.now() - started} ms`);
+    } else {
+      const dirs = [...this.pendingDirs];
+      this.pendingDirs.clear();
+      const read = await mapLimit(dirs, READ_CONCURRENCY, (dir) => this.read(dir));
+      dirs.forEach((dir, i) => {
+        const p = read[i];
+        if (p) this.byDir.set(dir, p);
+        else this.byDir.delete(dir);
+      });
+      change = { dirs };
+      this.log.debug(`Re-read ${dirs.length} project folder(s) in ${Date.now() - started} ms`);
     }
-    found.sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));
-    this.list = found;
-    await vscode.commands.executeCommand('setContext', 'helixDeploy.hasProjects', found.length > 0);
+    this.list = [...this.byDir.values()].sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));
+    await vscode.commands.executeCommand('setContext', 'helixDeploy.hasProjects', this.list.length > 0);
     await vscode.commands.executeCommand('setContext', 'helixDeploy.loaded', true);
-    this.log.debug(`Found ${found.length} HelixDB project(s) in ${Date.now() - started} ms`);
-    this.emitter.fire();
+    this.emitter.fire(change);
+  }
+
+  /** The project in `dir`, or undefined when its helix.toml is gone or is not a HelixDB config. */
+  private async read(dir: string): Promise<Project | undefined> {
+    const file = path.join(dir, 'helix.toml');
+    try {
+      const text = await readText(vscode.Uri.file(file));
+      const deployText = await readText(vscode.Uri.file(path.join(dir, 'helix.deploy.toml'))).catch(() => undefined);
+      const generation = vscode.workspace.getConfiguration('helixDeploy', vscode.Uri.file(file)).get<GenerationSetting>('cliGeneration');
+      return readProject(file, text, deployText, { generation, cliVersion: this.cliVersion() });
+    } catch (err) {
+      if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) this.log.warn(`Could not read ${file}: ${messageOf(err)}`);
+      return undefined;
+    }
   }
 
   dispose(): void {
@@ -104,4 +161,18 @@ export class ProjectIndex implements vscode.Disposable {
 
 async function readText(uri: vscode.Uri): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

@@ -24,8 +24,8 @@ import { dockerClient } from './client';
 
 /** The local loop's engine, through dockerode (Docker, or Podman's Docker-compatible API). */
 export class DockerEngine implements ContainerEngine {
-  readonly docker: Docker;
   readonly endpoint: string;
+  private client?: Docker;
 
   /**
    * `dockerClis`: docker executables that may serve as BuildKit clients (default: every `docker` on PATH).
@@ -35,7 +35,11 @@ export class DockerEngine implements ContainerEngine {
     private readonly opts: { dockerClis?: string[] } = {},
   ) {
     this.endpoint = ep.url;
-    this.docker = dockerClient(ep);
+  }
+
+  /** The Docker API client, made on first use: loading it costs time that activation should not pay. */
+  get docker(): Docker {
+    return (this.client ??= dockerClient(this.ep));
   }
 
   static resolve(opts: ResolveOptions = {}): DockerEngine {

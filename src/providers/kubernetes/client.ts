@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { KubeConfig, KubernetesObjectApi, Log, PatchStrategy, ServerConfiguration, Watch, createConfiguration, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObjectApi, Log, PatchStrategy, ServerConfiguration, Watch, createConfiguration, type KubernetesObject, type V1APIResource } from '@kubernetes/client-node';
 import { KubeError, type KubeCluster, type ListResult, type LogOptions, type WatchEventType, type WatchHandle, type WatchOptions } from '../../core/kubernetes/cluster';
 import { FIELD_MANAGER, type KubeObject, type ObjectRef } from '../../core/kubernetes/objects';
 import { toKubeError } from './errors';
@@ -14,19 +14,18 @@ export interface ClusterOptions {
   timeoutMs?: number;
 }
 
-/** Exposes the object API's cached discovery lookup (kind -> plural, namespaced). */
-class ObjectApi extends KubernetesObjectApi {
-  resourceOf(apiVersion: string, kind: string) {
-    return this.resource(apiVersion, kind);
-  }
-}
+/**
+ * The object API's cached discovery lookup (kind -> plural, namespaced) is protected. Reached through a cast,
+ * not a subclass: a class extending the client's at module level would load the whole client at activation.
+ */
+type Discovery = { resource(apiVersion: string, kind: string): Promise<V1APIResource | undefined> };
 
 /** Objects from the typed client hold Date instances; the core wants the JSON the server sent. */
 const plain = <T>(o: T): any => JSON.parse(JSON.stringify(o));
 
 export class ClientNodeCluster implements KubeCluster {
   readonly context: string;
-  private readonly api: ObjectApi;
+  private readonly api: KubernetesObjectApi;
   private readonly server: string | undefined;
   private readonly timeoutMs: number;
 
@@ -49,7 +48,7 @@ export class ClientNodeCluster implements KubeCluster {
         },
       ],
     });
-    this.api = new ObjectApi(config);
+    this.api = new KubernetesObjectApi(config);
   }
 
   private fail(err: unknown): never {
@@ -102,7 +101,7 @@ export class ClientNodeCluster implements KubeCluster {
   private async collectionPath(apiVersion: string, kind: string, namespace: string | undefined): Promise<string> {
     let res;
     try {
-      res = await this.api.resourceOf(apiVersion, kind);
+      res = await (this.api as unknown as Discovery).resource(apiVersion, kind);
     } catch (err) {
       this.fail(err);
     }

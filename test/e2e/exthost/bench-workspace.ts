@@ -1,0 +1,120 @@
+// Entry point of the workspace benchmark inside the real extension host (extensionTestsPath).
+// The workspace holds 500 projects whose config files are parked as *.bench so that nothing activates the
+// extension at start-up; this entry unparks them, activates the extension itself and measures what a user
+// waits for. Results go to $HELIX_BENCH_RESULTS as JSON, read by test/bench/workspace.bench.ts.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'helix-deploy.helix-deploy';
+const mb = () => process.memoryUsage().heapUsed / 1048576;
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+async function until<T>(fn: () => T | undefined | false, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Profiles this extension host (set HELIX_BENCH_PROFILE to a .cpuprofile path): where the first tree's time goes. */
+async function startProfile(): Promise<() => Promise<unknown>> {
+  const inspector = await import('node:inspector');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return async () => (await post('Profiler.stop')).profile;
+}
+
+export async function run(): Promise<void> {
+  const out: Record<string, unknown> = {};
+  const resultsFile = process.env.HELIX_BENCH_RESULTS!;
+  try {
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const dirs = fs.readdirSync(root).filter((d) => d.startsWith('proj-')).map((d) => path.join(root, d));
+    for (const d of dirs) for (const f of ['helix.toml', 'helix.deploy.toml']) if (fs.existsSync(path.join(d, `${f}.bench`))) fs.renameSync(path.join(d, `${f}.bench`), path.join(d, f));
+    // Let the file watcher's events for the renames pass before the extension exists.
+    await new Promise((r) => setTimeout(r, 1500));
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    out.activeBefore = ext.isActive;
+    gc();
+    const profile = process.env.HELIX_BENCH_PROFILE ? await startProfile() : undefined;
+    const heap0 = mb();
+    const t0 = performance.now();
+    const api = (await ext.activate()) as { container: any; views: any };
+    out.activationMs = performance.now() - t0;
+    const c = api.container;
+    await c.projects.ready();
+    out.projectsReadyMs = performance.now() - t0;
+    const envTree = api.views.environments;
+    const roots = await envTree.getChildren();
+    for (const r of roots) await envTree.getChildren(r);
+    out.firstTreeMs = performance.now() - t0;
+    out.projects = c.projects.projects.length;
+    out.heapGrowthMb = mb() - heap0;
+    // The discovery query alone (VS Code's file search over the whole folder), for where the time goes.
+    const f0 = performance.now();
+    await vscode.workspace.findFiles('**/helix.toml', '{**/node_modules/**,**/.git/**,**/.helix/**}');
+    out.findFilesMs = performance.now() - f0;
+    if (profile) fs.writeFileSync(process.env.HELIX_BENCH_PROFILE!, JSON.stringify(await profile()));
+
+    // One helix.toml edited in an editor: diagnostics for it, and the index re-reads only its folder on save.
+    const target = dirs[dirs.length >> 1]!;
+    const doc = await vscode.workspace.openTextDocument(path.join(target, 'helix.toml'));
+    await vscode.window.showTextDocument(doc);
+    await until(() => vscode.languages.getDiagnostics(doc.uri) !== undefined, 5000);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(doc.lineCount, 0), '\n[local.broken]\nport = "not a port"\n');
+    const changes: unknown[] = [];
+    const sub = c.projects.onDidChange((e: unknown) => changes.push(e));
+    const t1 = performance.now();
+    let diagMs = 0;
+    const got = new Promise<void>((resolve) => {
+      const d = vscode.languages.onDidChangeDiagnostics((e) => {
+        if (e.uris.some((u) => u.toString() === doc.uri.toString()) && vscode.languages.getDiagnostics(doc.uri).length > 0) {
+          diagMs = performance.now() - t1;
+          d.dispose();
+          resolve();
+        }
+      });
+    });
+    await vscode.workspace.applyEdit(edit);
+    await got;
+    out.diagnosticsMs = diagMs;
+    await doc.save();
+    await until(() => changes.length > 0, 10_000);
+    sub.dispose();
+    out.reReadOnSave = changes;
+
+    // The local loop at size: the Environments view visible, the engine holding 1,000 containers.
+    await vscode.commands.executeCommand('helixDeploy.environments.focus');
+    const watch = c.local.watch;
+    await until(() => watch.state === 'up' && watch.containers.length >= Number(process.env.HELIX_BENCH_CONTAINERS), 60_000);
+    out.containers = watch.containers.length;
+    const refreshMs: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const s = performance.now();
+      let rows = 0;
+      for (const r of await envTree.getChildren()) {
+        envTree.getTreeItem(r);
+        for (const e of await envTree.getChildren(r)) (envTree.getTreeItem(e), rows++);
+      }
+      refreshMs.push(performance.now() - s);
+      out.rows = rows;
+    }
+    out.treeRefreshMs = refreshMs.sort((a, b) => a - b)[3];
+    const calls = watch.apiCalls;
+    await new Promise((r) => setTimeout(r, 3000));
+    out.idleEngineCalls = watch.apiCalls - calls;
+  } catch (err) {
+    out.error = err instanceof Error ? err.stack : String(err);
+  }
+  fs.writeFileSync(resultsFile, JSON.stringify(out));
+}

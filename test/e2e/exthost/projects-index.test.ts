@@ -1,0 +1,40 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, until } from './helpers';
+
+// In a monorepo of hundreds of projects a save must not rescan the workspace: the index re-reads only the
+// folder whose helix.toml or helix.deploy.toml changed, and says which folders it re-read.
+
+describe('project index (extension host)', () => {
+  it('re-reads only the project whose files changed, and follows creation and deletion', async () => {
+    const { container } = await api();
+    await container.projects.ready();
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const dir = path.join(root, 'index-probe');
+    const changes: { dirs?: string[] }[] = [];
+    const sub = container.projects.onDidChange((e: { dirs?: string[] }) => changes.push(e));
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "index-probe"\n\n[local.dev]\nport = 7311\n');
+      await until(() => container.projects.find(dir), 'the new project in the index');
+      assert.ok(changes.every((c) => c.dirs !== undefined), 'a new helix.toml caused a rescan of the whole workspace');
+      assert.deepEqual([...new Set(changes.flatMap((c) => c.dirs ?? []))], [dir]);
+
+      changes.length = 0;
+      fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), '[environments.qa]\ninstance = "dev"\nregistry = "127.0.0.1:5000/index-probe"\n');
+      await until(() => container.projects.find(dir)?.environments.some((e: { name: string }) => e.name === 'qa'), 'the environment of the new helix.deploy.toml');
+      assert.deepEqual([...new Set(changes.flatMap((c) => c.dirs ?? ['(all)']))], [dir]);
+
+      changes.length = 0;
+      fs.rmSync(path.join(dir, 'helix.toml'));
+      await until(() => !container.projects.find(dir), 'the deleted project gone from the index');
+      assert.deepEqual([...new Set(changes.flatMap((c) => c.dirs ?? ['(all)']))], [dir]);
+      assert.ok(container.projects.projects.length > 0, 'the other projects stay');
+    } finally {
+      sub.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
