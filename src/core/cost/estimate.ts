@@ -8,6 +8,7 @@ import type { CostEstimate, CostProblem, CostSource, ResourceCost } from './type
 // Terraform resources of the big clouds), then the shipped Fly.io table, then the user's Kubernetes rates. A
 // resource none of them knows is "not estimated", and the totals say they cover the estimated resources only.
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON document, walked by hand
 type Obj = Record<string, any>;
 
 export interface CostInputs {
@@ -27,6 +28,16 @@ export function estimateCost(inp: CostInputs): CostEstimate {
   for (const r of inp.model.resources) {
     if (r.mode === 'data' || r.action === 'read' || r.deferred) continue;
     resources.push(priceOne(r, inp, currency, used));
+  }
+  // Infracost read the same plan: what it priced under an address the model does not list (a module's nested
+  // resource, an older format) still counts.
+  if (report && inp.infracost?.source) {
+    const listed = new Set(resources.map((r) => r.address));
+    for (const r of report.resources.values()) {
+      if (listed.has(r.address)) continue;
+      resources.push(r);
+      if (r.monthly !== undefined) used.add(inp.infracost.source);
+    }
   }
   const estimated = resources.filter((r) => r.monthly !== undefined);
   const total = estimated.length ? round(estimated.reduce((s, r) => s + (r.monthly ?? 0), 0)) : undefined;
@@ -117,15 +128,14 @@ export function kubernetesValues(model: PlanModel, desired: Map<string, Obj>): M
 
 function setAt(root: Obj, path: (string | number)[], value: unknown): void {
   if (!path.length) return;
-  let cur: any = root;
+  let cur: Obj = root;
   for (let i = 0; i < path.length - 1; i++) {
     const k = path[i];
     if (cur[k] === undefined || cur[k] === null || typeof cur[k] !== 'object') cur[k] = typeof path[i + 1] === 'number' ? [] : {};
     cur = cur[k];
   }
   const last = path[path.length - 1];
-  if (value === undefined) {
-    if (Array.isArray(cur) && typeof last === 'number') cur[last] = undefined;
-    else delete cur[last];
-  } else cur[last] = value;
+  if (value !== undefined) cur[last] = value;
+  else if (Array.isArray(cur)) cur[Number(last)] = undefined;
+  else delete cur[last];
 }

@@ -64,7 +64,7 @@ export async function estimatePlanCost(req: PlanCostRequest, deps: CostDeps): Pr
       }
     } else if (req.model.source === 'kubernetes') {
       inputs.kubernetesRates = kubernetesRatesFrom(readIfExists(path.join(req.projectDir, 'helix.deploy.toml')));
-      const record = JSON.parse(fs.readFileSync(req.planFile, 'utf8')) as { objects?: { address: string; desired: Record<string, any> }[] };
+      const record = JSON.parse(fs.readFileSync(req.planFile, 'utf8')) as { objects?: { address: string; desired: Record<string, unknown> }[] };
       inputs.values = kubernetesValues(req.model, new Map((record.objects ?? []).map((o) => [o.address, o.desired])));
     }
   } catch (err) {

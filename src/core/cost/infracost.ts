@@ -35,7 +35,10 @@ const num = (v: unknown): number | undefined => {
   return undefined;
 };
 
-const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON document, walked by hand
+type Obj = Record<string, any>;
+
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
 export function parseInfracostJson(text: string): InfracostReport {
   let doc: unknown;
@@ -83,6 +86,6 @@ export function parseInfracostJson(text: string): InfracostReport {
   };
 }
 
-function arr(v: unknown): any[] {
+function arr(v: unknown): Obj[] {
   return Array.isArray(v) ? v : [];
 }

@@ -36,6 +36,7 @@ export function parseQuantity(q: unknown): number | undefined {
   return Number(m[1]) * SUFFIX[m[2] ?? ''];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON document, walked by hand
 type Obj = Record<string, any>;
 
 /** Monthly cost of one object as applied (`o` undefined: absent, costs 0). */
