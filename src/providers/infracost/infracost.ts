@@ -38,7 +38,7 @@ export class InfracostProvider implements InfracostRunner {
       if (r.code !== 0) {
         const last = r.stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? `exit ${r.code}`;
         const hint = !key && /api.?key/i.test(r.stderr) ? ' Set the Infracost API key (Helix: Set Infracost API Key, or INFRACOST_API_KEY for the CLI).' : '';
-        return { state: 'failed', message: `Infracost failed: ${hide(last)}.${hint}` };
+        return { state: 'failed', message: `Infracost failed: ${hide(last).replace(/\.$/, '')}.${hint}` };
       }
       return { state: 'ok', json: r.stdout, version: this.version };
     } catch (err) {
