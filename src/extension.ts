@@ -5,6 +5,7 @@ import { registerProjectsView } from './views/projects';
 import { registerLanguage } from './language/index';
 import { registerLocal } from './commands/local';
 import { registerDeploy } from './commands/deploy';
+import { registerCost } from './commands/cost';
 import { registerPush } from './commands/push';
 import { registerKubernetes } from './commands/kubernetes';
 import { registerPanel } from './webview';
@@ -21,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ cont
   registerProjectCommands(c);
   registerLanguage(c);
   registerDeploy(c);
+  registerCost(c);
   registerKubernetes(c);
   registerPush(c, () => c.journal);
   registerLocal(c);

@@ -10,6 +10,7 @@ import { TerraformProvider } from '../providers/terraform/terraform';
 import { healthResultOfRun } from '../core/engine/health';
 import { DeployFlows } from './deploy-flow';
 import { ToolStates } from './deploy-tools';
+import { editorCostDeps } from './cost';
 
 // Plan-first deployments in VS Code: the engine service (for the panel of issue 6 and the trees) and the
 // palette commands Plan / Approve / Apply / Destroy / Cancel / Re-plan. The logic lives in src/core/engine;
@@ -38,6 +39,8 @@ export function registerDeploy(c: Container): void {
   const engine = new LazyDeployEngine(async () => {
     // The projects' run histories (shared with the local Docker loop, pushes, other windows and the CLI).
     const journal = await c.journal;
+    const terraform = new TerraformProvider({ executable: () => settings().get<string>('terraform.path') || 'terraform' });
+    const cost = editorCostDeps(c, terraform);
     return new DeployEngine({
       journal,
       redactor,
@@ -45,7 +48,7 @@ export function registerDeploy(c: Container): void {
       locks: (p) => projectLocks(p.dir),
       stateDir: (p) => projectStateDir(p.dir),
       providers: {
-        terraform: new TerraformProvider({ executable: () => settings().get<string>('terraform.path') || 'terraform' }),
+        terraform,
         pulumi: new PulumiProvider({ executable: () => settings().get<string>('pulumi.path') || 'pulumi' }),
         // Created by registerKubernetes (src/commands/kubernetes), which activate() runs after this: read lazily.
         get kubernetes() {
@@ -54,6 +57,7 @@ export function registerDeploy(c: Container): void {
       },
       who: () => (who ??= whoAmI(c.projects.projects[0]?.dir)),
       expiryMinutes: () => Math.max(1, settings().get<number>('planExpiryMinutes', 30)),
+      cost: () => cost,
     });
   });
   const tools = c.own(new ToolStates());

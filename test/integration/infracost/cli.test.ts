@@ -81,7 +81,7 @@ describe('cost estimate in the CLI (real terraform, stand-in infracost)', functi
     assert.doesNotMatch(missing.stdout, /WARNING/);
     const noKey = cli(['plan', 'staging', '--quiet'], dir, { HELIX_DEPLOY_INFRACOST_PATH: FAKE, INFRACOST_API_KEY: undefined });
     assert.equal(noKey.code, 2, noKey.stderr);
-    assert.match(noKey.stdout, /error: Infracost failed: Run `infracost auth login` to get a free API key\.\. Set the Infracost API key/);
+    assert.match(noKey.stdout, /error: Infracost failed: Run `infracost auth login` to get a free API key\. Set the Infracost API key/);
   });
 
   it('show-plan prices a saved terraform show -json document (the plan Infracost priced in the recording)', () => {
