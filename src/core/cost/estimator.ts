@@ -64,8 +64,9 @@ export async function estimatePlanCost(req: PlanCostRequest, deps: CostDeps): Pr
       }
     } else if (req.model.source === 'kubernetes') {
       inputs.kubernetesRates = kubernetesRatesFrom(readIfExists(path.join(req.projectDir, 'helix.deploy.toml')));
-      const record = JSON.parse(fs.readFileSync(req.planFile, 'utf8')) as { objects?: { address: string; desired: Record<string, unknown> }[] };
-      inputs.values = kubernetesValues(req.model, new Map((record.objects ?? []).map((o) => [o.address, o.desired])));
+      // The kubernetes provider's plan file: { record: KubernetesPlanRecord, model }.
+      const file = JSON.parse(fs.readFileSync(req.planFile, 'utf8')) as { record?: { objects?: { address: string; desired: Record<string, unknown> }[] } };
+      inputs.values = kubernetesValues(req.model, new Map((file.record?.objects ?? []).map((o) => [o.address, o.desired])));
     }
   } catch (err) {
     problems.push({ source: req.model.source === 'kubernetes' ? 'kubernetes-rates' : 'infracost', kind: 'failed', message: `Could not read the plan for the cost estimate: ${messageOf(err)}` });
