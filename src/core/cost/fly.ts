@@ -82,4 +82,15 @@ export function flyTerraformMonthly(type: string, values: Record<string, unknown
   return flyMachineMonthly({ cpuKind, cpus, memoryMb, gpuKind: typeof values.gpu_kind === 'string' ? values.gpu_kind : undefined });
 }
 
+/** One line for a Fly deploy's log: what its Machine and volume cost by the shipped table. */
+export function flyEnvironmentCostLine(settings: Record<string, unknown>): string {
+  const { machine, volume } = flyEnvironmentMonthly(settings);
+  const parts = [machine.monthly === undefined ? `Machine not estimated (${machine.note})` : `Machine ${money(machine.monthly)}/month (${machine.note})`];
+  if (volume?.monthly !== undefined) parts.push(`volume ${money(volume.monthly)}/month (${volume.note})`);
+  const total = machine.monthly !== undefined ? ` = ${money(machine.monthly + (volume?.monthly ?? 0))}/month` : '';
+  return `Estimated cost by the ${FLY_SOURCE.label}: ${parts.join(' + ')}${total}.`;
+}
+
+const money = (n: number) => `$${n.toFixed(2)}`;
+
 export const round = (n: number) => Math.round(n * 100) / 100;

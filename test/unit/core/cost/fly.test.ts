@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { flyEnvironmentMonthly, flyMachineMonthly, flyTerraformMonthly, flyVolumeMonthly, FLY_SOURCE } from '../../../../src/core/cost/fly';
+import { flyEnvironmentCostLine, flyEnvironmentMonthly, flyMachineMonthly, flyTerraformMonthly, flyVolumeMonthly, FLY_SOURCE } from '../../../../src/core/cost/fly';
 import { FLY_PRICE_TABLE } from '../../../../src/core/cost/fly-prices';
 import { estimateCost } from '../../../../src/core/cost/estimate';
 import { summarize, type PlanModel, type ResourceChange } from '../../../../src/core/plan/model';
@@ -67,5 +67,15 @@ describe('cost: the shipped Fly.io price table', () => {
     assert.equal(e.diffMonthly, 63.5);
     assert.deepEqual(e.notEstimated, ['fly_volume.new', 'fly_ip.ip']);
     assert.deepEqual(e.sources, [FLY_SOURCE]);
+  });
+});
+
+describe('cost: a Fly deploy says what it costs', () => {
+  it('logs the Machine and volume by the dated table, or why not', () => {
+    assert.equal(
+      flyEnvironmentCostLine({ vm_size: 'performance-4x', volume: 'data:/data', volume_initial_size: 20 }),
+      `Estimated cost by the ${FLY_SOURCE.label}: Machine $124.00/month (performance-4x, 8 GB) + volume $3.00/month (volume, 20 GB) = $127.00/month.`,
+    );
+    assert.match(flyEnvironmentCostLine({ vm_size: 'huge' }), /Machine not estimated \(vm_size "huge" is not in the Fly.io price table\)\.$/);
   });
 });
