@@ -23,7 +23,8 @@ UTF-8 and UTF-16 (with BOM) are accepted.
 
 Options:
   --json         print the diff model as JSON: {source, summary: {create, update, delete, replace, ...},
-                 resources, drift, outputs, errored, diagnostics}; a replace counts once. Values redacted.
+                 resources, drift, outputs, errored, diagnostics, cost}; a replace counts once. Values redacted.
+                 A terraform show -json document is priced by Infracost (when installed) and the Fly.io table.
   --attributes   text mode: list attribute changes under each resource
   --dir DIR      root module for a binary terraform plan (default: the plan's folder)
 
