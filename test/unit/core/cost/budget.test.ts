@@ -6,6 +6,7 @@ import { costMeta } from '../../../../src/core/cost/meta';
 import { emptySummary, type PlanModel } from '../../../../src/core/plan/model';
 import type { RunRecord } from '../../../../src/core/engine/records';
 import { validateConfig } from '../../../../src/core/config/validate';
+import { hover } from '../../../../src/core/config/assist/hover';
 
 const estimate = (total: number | undefined, notEstimated: string[] = []): CostEstimate => ({
   currency: 'USD',
@@ -49,6 +50,14 @@ describe('cost: budget_monthly', () => {
     assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error'), []);
     const typo = validateConfig('[cost.kubernetes]\ncpu_hour = 0.03\n', { kind: 'deploy' });
     assert.ok(typo.diagnostics.some((d) => d.severity === 'error' && /cpu_hour/.test(d.message)), JSON.stringify(typo.diagnostics));
+  });
+});
+
+describe('cost: editing helix.deploy.toml', () => {
+  it('hover documents budget_monthly and the Kubernetes rates', () => {
+    const t = '[environments.s]\nregistry = "ghcr.io/a/b"\nbudget_monthly = 200\n\n[cost.kubernetes]\ncpu_core_hour = 0.03\n';
+    assert.match(hover(t, t.indexOf('budget_monthly') + 2, { kind: 'deploy', generation: 'v3.4' })!.markdown, /Monthly budget of this environment, in US dollars/);
+    assert.match(hover(t, t.indexOf('cpu_core_hour') + 2, { kind: 'deploy', generation: 'v3.4' })!.markdown, /requested CPU core per hour/);
   });
 });
 
