@@ -67,6 +67,7 @@ export const showPlan: CliCommand = {
           })
         : parsePlanDocument(bytes, { redactor });
       if (!isZip) await addCost(model, bytes, path.resolve(file), terraform);
+      for (const p of model.cost?.problems ?? []) p.message = redactor.redact(p.message);
       process.stdout.write((json ? JSON.stringify(toJSON(model), null, 2) : renderPlan(model, { attributes })) + '\n');
       return 0;
     } catch (err) {

@@ -394,6 +394,8 @@ export class DeployEngine {
     try {
       const c = await estimatePlanCost({ model: a.model, environment: a.target.environment, projectDir: a.target.project.dir, dir: a.resolved.dir, planFile: a.planFile, signal: controller.signal }, deps);
       if (controller.signal.aborted) return true;
+      // A tool's error text may quote the plan: masked like every other text the model carries.
+      for (const p of c.estimate.problems) p.message = this.redactor.redact(p.message);
       a.model = { ...a.model, cost: c.estimate, ...(c.budget ? { budgetWarning: c.budget } : {}) };
       for (const p of c.estimate.problems) this.log(id, `Cost: ${p.message}`);
       if (c.budget) this.log(id, `Warning: ${c.budget.message}`);
