@@ -21,12 +21,12 @@ function cli(args: string[], cwd: string, env: Record<string, string | undefined
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function project(budget: number): string {
+function project(budget: number, vars = ''): string {
   const dir = workDir('cost');
   fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n');
   fs.writeFileSync(
     path.join(dir, 'helix.deploy.toml'),
-    `[environments.staging]\ninstance = "dev"\nregistry = "ghcr.io/acme/helixdb"\nterraform = { dir = "infra", vars = { image = "\${image}" } }\nbudget_monthly = ${budget}\n`,
+    `[environments.staging]\ninstance = "dev"\nregistry = "ghcr.io/acme/helixdb"\nterraform = { dir = "infra", vars = { image = "\${image}"${vars} } }\nbudget_monthly = ${budget}\n`,
   );
   recordedPush(dir, 'staging');
   fs.mkdirSync(path.join(dir, 'infra'));
@@ -82,6 +82,15 @@ describe('cost estimate in the CLI (real terraform, stand-in infracost)', functi
     const noKey = cli(['plan', 'staging', '--quiet'], dir, { HELIX_DEPLOY_INFRACOST_PATH: FAKE, INFRACOST_API_KEY: undefined });
     assert.equal(noKey.code, 2, noKey.stderr);
     assert.match(noKey.stdout, /error: Infracost failed: Run `infracost auth login` to get a free API key\. Set the Infracost API key/);
+  });
+
+  it('an Infracost error quoting a secret of the plan is shown masked', () => {
+    const dir = project(1000, ', db_password = "${env:HELIX_TEST_CANARY}"');
+    fs.appendFileSync(path.join(dir, 'infra', 'main.tf'), 'variable "db_password" {\n  type = string\n  sensitive = true\n}\n');
+    const p = cli(['plan', 'staging', '--quiet'], dir, { HELIX_DEPLOY_INFRACOST_PATH: FAKE, INFRACOST_API_KEY: 'key-1', FAKE_INFRACOST_STDERR: `Error: bad value "${CANARY}"` });
+    assert.equal(p.code, 2, p.stderr);
+    assert.match(p.stdout, /error: Infracost failed: Error: bad value "\(sensitive\)"/);
+    assert.ok(!p.stdout.includes(CANARY), p.stdout);
   });
 
   it('show-plan prices a saved terraform show -json document (the plan Infracost priced in the recording)', () => {
