@@ -92,7 +92,7 @@ export class Container implements vscode.Disposable {
 
   /** Plan-first deployments: the engine (created on first use), the plan redactor, the deploy tools' states. */
   get deploy(): DeployRuntime {
-    return (this._deploy ??= this.own(createDeployRuntime({ projects: this.projects, journal: this.journal, kubernetes: () => this.kubernetes.provider })));
+    return (this._deploy ??= this.own(createDeployRuntime({ projects: this.projects, journal: this.journal, kubernetes: () => this.kubernetes.provider, secrets: this.context.secrets })));
   }
 
   /** The Kubernetes provider and the kubeconfig/cluster data functions. */

@@ -4,6 +4,7 @@ import { registerProjectCommands } from './commands/project';
 import { registerLanguage } from './language/index';
 import { registerLocal } from './commands/local';
 import { registerDeploy } from './commands/deploy';
+import { registerCost } from './commands/cost';
 import { registerPush } from './commands/push';
 import { registerKubernetes } from './commands/kubernetes';
 import { registerPanel } from './webview';
@@ -24,6 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ cont
   registerProjectCommands(c);
   registerLanguage(c);
   registerDeploy(c);
+  registerCost(c);
   registerKubernetes(c);
   registerPush(c);
   registerLocal(c, views);

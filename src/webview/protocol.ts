@@ -13,6 +13,7 @@
 // flagged sensitive before posting (host/sanitize.ts), so a canary secret can never reach the webview.
 
 import type { AttributeDiff, OutputChange, PlanDiagnostic, PlanSummary, ResourceChange } from '../core/plan/model';
+import type { BudgetWarning } from '../core/cost/types';
 import type { DeployImage } from '../core/engine/image';
 
 export const PROTOCOL_VERSION = 1;
@@ -82,6 +83,21 @@ export interface PlanView {
   notices: string[];
   /** The pushed image this plan deploys (by digest), when `${image}` comes from the environment's pushes. */
   image?: DeployImage;
+  /** The cost estimate, as the header shows it (texts built by the host from src/core/cost/render.ts). */
+  cost?: CostView;
+  /** The estimate is over budget_monthly: shown above the approval bar (a warning; it does not block). */
+  budgetWarning?: BudgetWarning;
+}
+
+export interface CostView {
+  /** "+$12.40/month, total $130.00/month for the estimated resources; 2 resources not estimated". */
+  headline: string;
+  /** Each source with its version or date. */
+  sources: string;
+  /** Why a source gave nothing (Infracost not installed, failed). */
+  problems: string[];
+  /** The first addresses not estimated (the count is in the headline). */
+  notEstimated: string[];
 }
 
 export type LogSource = 'run' | 'container';

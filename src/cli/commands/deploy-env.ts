@@ -12,6 +12,8 @@ import { Redactor } from '../../core/process/redact';
 import { PulumiProvider } from '../../providers/pulumi/pulumi';
 import { TerraformProvider } from '../../providers/terraform/terraform';
 import { KubernetesProvider } from '../../providers/kubernetes/provider';
+import { InfracostProvider } from '../../providers/infracost/infracost';
+import type { CostDeps } from '../../core/cost/estimator';
 
 // Shared by `helix-deploy plan` and `apply`: the project in --project (default: the current folder), the
 // same engine, run history (.helix/runs.jsonl), locks (.helix/locks) and plan folder (.helix/plans) as the
@@ -45,13 +47,16 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
   // A damaged history line is skipped and said, never a reason to stop a plan or an apply.
   journal.onWarning((w) => process.stderr.write(`helix-deploy: warning: run history ${formatWarning(w)}\n`));
   await journal.openProject(dir);
+  const terraform = cliTerraform();
+  const cost = cliCostDeps(terraform);
   const engine = new HeadlessDeployEngine({
     journal,
     redactor,
     locks: projectLocks(dir),
     stateDir: projectStateDir(dir),
+    cost: () => cost,
     providers: {
-      terraform: new TerraformProvider({ executable: () => process.env.HELIX_DEPLOY_TERRAFORM_PATH || 'terraform' }),
+      terraform,
       pulumi: new PulumiProvider({ executable: () => process.env.HELIX_DEPLOY_PULUMI_PATH || 'pulumi' }),
       // kubeconfig as kubectl finds it (KUBECONFIG, ~/.kube/config) unless the environment names one.
       kubernetes: new KubernetesProvider({ kubectl: () => process.env.HELIX_DEPLOY_KUBECTL_PATH || undefined }),
@@ -66,6 +71,22 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
       await engine.dispose();
       await journal.close();
     },
+  };
+}
+
+export function cliTerraform(): TerraformProvider {
+  return new TerraformProvider({ executable: () => process.env.HELIX_DEPLOY_TERRAFORM_PATH || 'terraform' });
+}
+
+/** Cost sources of the CLI: Infracost as found on PATH (or HELIX_DEPLOY_INFRACOST_PATH) with its own INFRACOST_API_KEY. */
+export function cliCostDeps(terraform: TerraformProvider): CostDeps {
+  return {
+    infracost: new InfracostProvider({
+      executable: () => process.env.HELIX_DEPLOY_INFRACOST_PATH || 'infracost',
+      apiKey: () => process.env.INFRACOST_API_KEY,
+      howToSetPath: 'set HELIX_DEPLOY_INFRACOST_PATH',
+    }),
+    terraformShowJson: (req) => terraform.showJson(req),
   };
 }
 

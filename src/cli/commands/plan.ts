@@ -14,7 +14,10 @@ import { shellQuote } from '../../core/process/shell-quote';
 const HELP = `Usage: helix-deploy plan ENV [--out FILE] [--destroy] [--project DIR] [--json] [--quiet]
 
 Plans environment ENV (a [environments.ENV] with terraform or pulumi in helix.deploy.toml), prints the
-summary and saves the plan so \`helix-deploy apply ENV --plan FILE\` applies exactly it.
+summary and saves the plan so \`helix-deploy apply ENV --plan FILE\` applies exactly it. The summary ends with
+the monthly cost estimate and its sources (Infracost when installed: HELIX_DEPLOY_INFRACOST_PATH, INFRACOST_API_KEY;
+the shipped Fly.io price table; Kubernetes requests x [cost.kubernetes] rates) and a WARNING when it is over the
+environment's budget_monthly (a warning: the exit status is unchanged).
 
 Options:
   --out FILE      where to save the plan (default: .helix/ENV.plan in the project)

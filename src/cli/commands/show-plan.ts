@@ -6,7 +6,9 @@ import { renderPlan } from '../../core/plan/render';
 import { Redactor } from '../../core/process/redact';
 import { TerraformProvider } from '../../providers/terraform/terraform';
 import type { CliCommand } from './types';
-import { CliUsageError, reportError } from './deploy-env';
+import { cliCostDeps, CliUsageError, reportError } from './deploy-env';
+import { estimateTerraformDocument } from '../../core/cost/estimator';
+import type { PlanModel } from '../../core/plan/model';
 import { parseCommandArgs } from '../args';
 
 // `helix-deploy show-plan FILE [--json]`: renders a saved Terraform `show -json` document, a Pulumi
@@ -21,7 +23,8 @@ UTF-8 and UTF-16 (with BOM) are accepted.
 
 Options:
   --json         print the diff model as JSON: {source, summary: {create, update, delete, replace, ...},
-                 resources, drift, outputs, errored, diagnostics}; a replace counts once. Values redacted.
+                 resources, drift, outputs, errored, diagnostics, cost}; a replace counts once. Values redacted.
+                 A terraform show -json document is priced by Infracost (when installed) and the Fly.io table.
   --attributes   text mode: list attribute changes under each resource
   --dir DIR      root module for a binary terraform plan (default: the plan's folder)
 
@@ -57,11 +60,14 @@ export const showPlan: CliCommand = {
       }
       const redactor = new Redactor();
       const isZip = bytes.length > 2 && bytes[0] === 0x50 && bytes[1] === 0x4b; // binary terraform plans are zip files
+      const terraform = new TerraformProvider({ executable: () => process.env.HELIX_DEPLOY_TERRAFORM_PATH || 'terraform' });
       const model = isZip
-        ? await new TerraformProvider({ executable: () => process.env.HELIX_DEPLOY_TERRAFORM_PATH || 'terraform' }).show({
+        ? await terraform.show({
             runId: 'show-plan', dir: path.resolve(dir ?? path.dirname(file)), vars: {}, signal: new AbortController().signal, redactor, planFile: path.resolve(file),
           })
         : parsePlanDocument(bytes, { redactor });
+      if (!isZip) await addCost(model, bytes, path.resolve(file), terraform);
+      for (const p of model.cost?.problems ?? []) p.message = redactor.redact(p.message);
       process.stdout.write((json ? JSON.stringify(toJSON(model), null, 2) : renderPlan(model, { attributes })) + '\n');
       return 0;
     } catch (err) {
@@ -69,3 +75,20 @@ export const showPlan: CliCommand = {
     }
   },
 };
+
+/**
+ * A Terraform `show -json` document gets the estimate of the sources that need no environment (Infracost on the
+ * file itself, the Fly.io table); budgets and Kubernetes rates belong to an environment: see `plan`.
+ */
+async function addCost(model: PlanModel, bytes: Buffer, file: string, terraform: TerraformProvider): Promise<void> {
+  if (model.source !== 'terraform') return;
+  let text: string;
+  try {
+    text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+    const doc = JSON.parse(text);
+    if (!doc || typeof doc !== 'object' || !('resource_changes' in doc)) return;
+  } catch {
+    return; // a `plan -json` log or UTF-16: the plan is shown without an estimate
+  }
+  model.cost = await estimateTerraformDocument(model, text, file, cliCostDeps(terraform));
+}

@@ -41,7 +41,7 @@ function visit(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: ConfigDi
   if ((node.kind === 'integer' || node.kind === 'float') && typeof node.value === 'number') {
     if ((s.minimum !== undefined && node.value < s.minimum) || (s.maximum !== undefined && node.value > s.maximum)) {
       const max = s.maximum !== undefined ? ` to ${s.maximum}` : ' or more';
-      out.push({ ...node.range, severity: 'error', code: 'range', message: `invalid value: ${node.kind} \`${node.value}\`, expected an integer from ${s.minimum ?? 0}${max}` });
+      out.push({ ...node.range, severity: 'error', code: 'range', message: `invalid value: ${node.kind} \`${node.value}\`, expected ${[s.type].flat().includes('integer') ? 'an integer' : 'a number'} from ${s.minimum ?? 0}${max}` });
     }
   }
   if (node.kind === 'table') visitTable(node, s, o, out);

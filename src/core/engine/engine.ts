@@ -18,6 +18,8 @@ import { imageOf, lastPushedImage, pushedImageFor, usesPushedImage, type DeployI
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } from './orphans';
 import { readToolStatus, removeToolFiles, toolEnded } from '../process/survivor';
+import { estimatePlanCost, type CostDeps } from '../cost/estimator';
+import { costMeta } from '../cost/meta';
 
 // The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
 // Pulumi alike. It owns run states (through the machine), one lock per environment, plan expiry and the
@@ -49,6 +51,8 @@ export interface EngineOptions {
   /** The redactor shared with the journal (a fresh one when omitted). */
   redactor?: Redactor;
   now?: () => number;
+  /** Cost sources (Infracost, terraform show) read on each plan; without it, plans carry no estimate. */
+  cost?: () => CostDeps | undefined;
 }
 
 export type { ActiveRun, RunEvent, RunHandle, RunSnapshot } from './run';
@@ -361,12 +365,13 @@ export class DeployEngine {
       if (res.outcome === 'cancelled') return await this.finish(id, 'Cancelled', res.error ?? 'Cancelled.');
       if (res.outcome === 'errored') return await this.finish(id, 'PlanFailed', res.error ?? 'The plan failed.', { errorCode: res.errorCode });
       if (fs.existsSync(a.planFile)) await fs.promises.chmod(a.planFile, 0o600);
+      if (await this.estimateCost(id, a)) return await this.finish(id, 'Cancelled', 'Cancelled while estimating the cost. Nothing was applied.');
       a.planHash = await hashFile(a.planFile);
       const minutes = this.opts.expiryMinutes?.() ?? DEFAULT_EXPIRY_MINUTES;
       a.expiresAt = this.now() + minutes * 60_000;
       const m = res.model!;
       await this.opts.journal.transition(id, 'Planned', {
-        meta: { planHash: a.planHash, expiresAt: new Date(a.expiresAt).toISOString(), summary: m.summary, noChanges: res.outcome === 'no-changes', binding: res.binding },
+        meta: { planHash: a.planHash, expiresAt: new Date(a.expiresAt).toISOString(), summary: m.summary, noChanges: res.outcome === 'no-changes', binding: res.binding, ...costMeta(a.model) },
       });
       a.timer = setTimeout(() => void this.expire(id).catch(() => undefined), Math.max(0, a.expiresAt - this.now()));
       a.timer.unref?.();
@@ -376,6 +381,31 @@ export class DeployEngine {
       if (run && !isTerminal(run.state)) await this.finish(id, run.state === 'Draft' || run.state === 'Planning' ? 'PlanFailed' : 'Cancelled', this.message(err)).catch(() => undefined);
     }
     return this.snapshot(id)!;
+  }
+
+  /**
+   * Adds the cost estimate (and a budget warning) to the planned model. Interruptible like the tool (Infracost
+   * runs under the run's controller); returns true when cancelled meanwhile. Never fails the plan.
+   */
+  private async estimateCost(id: string, a: ActiveRun): Promise<boolean> {
+    const deps = this.opts.cost?.();
+    if (!deps || !a.model || !a.planFile) return false;
+    const controller = (a.controller = new AbortController());
+    try {
+      const c = await estimatePlanCost({ model: a.model, environment: a.target.environment, projectDir: a.target.project.dir, dir: a.resolved.dir, planFile: a.planFile, signal: controller.signal }, deps);
+      if (controller.signal.aborted) return true;
+      // A tool's error text may quote the plan: masked like every other text the model carries.
+      for (const p of c.estimate.problems) p.message = this.redactor.redact(p.message);
+      a.model = { ...a.model, cost: c.estimate, ...(c.budget ? { budgetWarning: c.budget } : {}) };
+      for (const p of c.estimate.problems) this.log(id, `Cost: ${p.message}`);
+      if (c.budget) this.log(id, `Warning: ${c.budget.message}`);
+      this.events.fire({ type: 'model', runId: id });
+    } catch (err) {
+      this.log(id, `Cost: no estimate: ${this.message(err)}`);
+    } finally {
+      a.controller = undefined;
+    }
+    return controller.signal.aborted;
   }
 
   protected async executeApply(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {

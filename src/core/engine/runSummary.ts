@@ -1,5 +1,7 @@
 import { summaryLine, type PlanModel, type PlanSummary } from '../plan/model';
 import type { RunRecord } from './records';
+import { recordedEstimate } from '../cost/meta';
+import { costMarkdown } from '../cost/render';
 
 // A run as Markdown fit for a pull-request comment: what ran where, the changes, who approved which plan, the
 // image, the health verdict and the timings. Only names, actions and counts are written, never attribute or
@@ -64,6 +66,10 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
     const drift = input.model.drift.length;
     if (drift) out.push('', `${drift} resource${drift === 1 ? '' : 's'} changed outside the tool (drift).`);
   }
+
+  // The plan's estimate, else what the run recorded of it (a summary copied later from the history).
+  const recorded = input.model?.cost ? { estimate: input.model.cost, budget: input.model.budgetWarning } : recordedEstimate(m);
+  if (recorded.estimate) out.push(...costMarkdown(recorded.estimate, recorded.budget, cell));
 
   const approval = approvalOf(run);
   out.push('', '#### Approval', '');

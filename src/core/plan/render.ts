@@ -1,5 +1,6 @@
 import { describeImage } from '../engine/image';
 import { attributesOf, summaryLine, type ChangeAction, type PlanModel, type ResourceChange } from './model';
+import { renderCost } from '../cost/render';
 
 // Plain-text rendering of the diff model: the CLI's output, CI comments, the VS Code progress summary.
 // Values are already redacted in the model; nothing here can reveal a secret.
@@ -36,6 +37,7 @@ export function renderPlan(model: PlanModel, opts: RenderOptions = {}): string {
   }
   for (const o of model.outputs.filter((x) => x.action !== 'no-op')) out.push(`  output ${o.name}: ${o.action}${o.action === 'delete' ? '' : ` -> ${fmt(o.after)}`}`);
   out.push(`${model.errored ? 'Plan FAILED' : 'Plan'}: ${summaryLine(model.summary)}.`);
+  if (model.cost) out.push(renderCost(model.cost, model.budgetWarning));
   return out.join('\n');
 }
 

@@ -2,6 +2,7 @@ import type { CloudDeployer, DeployContext, DeployResult } from '../../core/push
 import { flyAppName } from '../../core/push/target';
 import { flyctlDeploy } from './flyctl';
 import { guestFor, MachinesApi, type Machine } from './machines';
+import { flyEnvironmentCostLine } from '../../core/cost/fly';
 
 // Fly.io as the helix CLI v2 deploys it: push the image to Fly's registry, then run it - with
 // `flyctl deploy --image` when flyctl is installed, else through the Machines API (create the first
@@ -38,6 +39,7 @@ export class FlyDeployer implements CloudDeployer {
     if (!token) throw new Error('No Fly.io API token: set FLY_API_TOKEN or sign in (Helix Deploy: Deploy to Fly.io asks for one).');
     const api = new MachinesApi(this.options.machinesUrl, token, ctx.signal);
     const guest = guestFor(s.vm_size);
+    ctx.log(flyEnvironmentCostLine(s));
     if (!(await api.getApp(app))) {
       ctx.log(`Creating Fly app ${app}`);
       await api.createApp(app, this.options.org ?? 'personal');

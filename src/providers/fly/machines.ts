@@ -1,5 +1,6 @@
 import { networkReason } from '../../core/push/network';
 import { CloudAuthError } from '../../core/push/cloud';
+import { FLY_VM_SIZES } from '../../core/cost/fly';
 
 // The few Fly Machines API calls a deploy needs (https://fly.io/docs/machines/api/), Bearer-token auth.
 
@@ -80,18 +81,8 @@ export class MachinesApi {
 
 /** The helix CLI's `vm_size` values as Machines API guest configs. */
 export function guestFor(vmSize: unknown): Record<string, unknown> {
-  const table: Record<string, Record<string, unknown>> = {
-    'shared-cpu-4x': { cpu_kind: 'shared', cpus: 4, memory_mb: 1024 },
-    'shared-cpu-8x': { cpu_kind: 'shared', cpus: 8, memory_mb: 2048 },
-    'performance-4x': { cpu_kind: 'performance', cpus: 4, memory_mb: 8192 },
-    'performance-8x': { cpu_kind: 'performance', cpus: 8, memory_mb: 16384 },
-    'performance-16x': { cpu_kind: 'performance', cpus: 16, memory_mb: 32768 },
-    a10: { cpu_kind: 'performance', cpus: 8, memory_mb: 32768, gpu_kind: 'a10' },
-    'a100-40gb': { cpu_kind: 'performance', cpus: 8, memory_mb: 32768, gpu_kind: 'a100-pcie-40gb' },
-    'a100-80gb': { cpu_kind: 'performance', cpus: 8, memory_mb: 32768, gpu_kind: 'a100-sxm4-80gb' },
-    l40s: { cpu_kind: 'performance', cpus: 8, memory_mb: 32768, gpu_kind: 'l40s' },
-  };
-  const g = table[String(vmSize ?? 'shared-cpu-4x')];
-  if (!g) throw new Error(`Unknown vm_size "${vmSize}" (expected one of ${Object.keys(table).join(', ')})`);
-  return g;
+  // One table of sizes for the deploy and its cost estimate (src/core/cost/fly.ts).
+  const g = FLY_VM_SIZES[String(vmSize ?? 'shared-cpu-4x')];
+  if (!g) throw new Error(`Unknown vm_size "${vmSize}" (expected one of ${Object.keys(FLY_VM_SIZES).join(', ')})`);
+  return { cpu_kind: g.cpuKind, cpus: g.cpus, memory_mb: g.memoryMb, ...(g.gpuKind ? { gpu_kind: g.gpuKind } : {}) };
 }

@@ -170,6 +170,16 @@ export class TerraformProvider implements DeployProvider {
     return parseTerraformShow(JSON.parse(r.stdout), { redactor: req.redactor });
   }
 
+  /**
+   * The raw `terraform show -json` text of a plan, for the cost estimate (src/core/cost/estimator.ts). It holds
+   * unredacted values: the caller keeps it in memory or in a private file it deletes.
+   */
+  async showJson(req: { dir: string; planFile: string; signal?: AbortSignal }): Promise<string> {
+    const r = await run(this.opts.executable(), ['show', '-json', '-no-color', req.planFile], { cwd: req.dir, env: this.env(), signal: req.signal, killAfterMs: this.opts.killAfterMs });
+    if (r.code !== 0) throw new Error(`terraform show failed: ${lastLine(r.stderr) || `exit ${r.code}`}`);
+    return r.stdout;
+  }
+
   /** init when the working directory was never initialised; then the workspace. Returns an error text or undefined. */
   private async prepare(req: ToolRequest, mayCreateWorkspace = true): Promise<string | undefined> {
     if (!fs.existsSync(req.dir)) return `The Terraform directory ${req.dir} does not exist (check terraform.dir in helix.deploy.toml).`;

@@ -8,6 +8,7 @@ import type { KubernetesProvider } from '../../providers/kubernetes/provider';
 import { PulumiProvider } from '../../providers/pulumi/pulumi';
 import { TerraformProvider } from '../../providers/terraform/terraform';
 import type { ProjectIndex } from '../projects';
+import { editorCostDeps } from './cost';
 import { ToolStates } from './tools';
 
 // Plan-first deployments (Terraform, Pulumi, Kubernetes): the engine service the palette commands, the
@@ -27,6 +28,8 @@ export interface DeployRuntimeDeps {
   /** The window's one run history (shared with the local loop, pushes, other windows and the CLI). */
   journal: Promise<RunHistory>;
   kubernetes: () => KubernetesProvider;
+  /** Where the Infracost API key is kept. */
+  secrets: vscode.SecretStorage;
 }
 
 export function createDeployRuntime(deps: DeployRuntimeDeps): DeployRuntime {
@@ -35,6 +38,8 @@ export function createDeployRuntime(deps: DeployRuntimeDeps): DeployRuntime {
   let who: Promise<string> | undefined;
   const engine = new LazyDeployEngine(async () => {
     const journal = await deps.journal;
+    const terraform = new TerraformProvider({ executable: () => settings().get<string>('terraform.path') || 'terraform' });
+    const cost = editorCostDeps(deps.secrets, terraform);
     return new DeployEngine({
       journal,
       redactor,
@@ -42,12 +47,13 @@ export function createDeployRuntime(deps: DeployRuntimeDeps): DeployRuntime {
       locks: (p) => projectLocks(p.dir),
       stateDir: (p) => projectStateDir(p.dir),
       providers: {
-        terraform: new TerraformProvider({ executable: () => settings().get<string>('terraform.path') || 'terraform' }),
+        terraform,
         pulumi: new PulumiProvider({ executable: () => settings().get<string>('pulumi.path') || 'pulumi' }),
         kubernetes: deps.kubernetes(),
       },
       who: () => (who ??= whoAmI(deps.projects.projects[0]?.dir)),
       expiryMinutes: () => Math.max(1, settings().get<number>('planExpiryMinutes', 30)),
+      cost: () => cost,
     });
   });
   const tools = new ToolStates();

@@ -7,6 +7,7 @@ import { buildDiffRows, type DiffRow } from '../model/diff';
 import { flattenPlan, indexPlan, isDestructive, resourceKey, type PlanIndex, type PlanRow, type PlanUiState, type Section } from '../model/planRows';
 import type { PanelState, PlanView as PlanData, WebviewMessage } from '../protocol';
 import { ApprovalBar } from './approvalBar';
+import { CostFindings, costMessage } from './costView';
 import { FoundList } from './foundList';
 import { clear, debounce, h, setAttr } from './dom';
 import { renderPlanRow } from './planRow';
@@ -41,6 +42,7 @@ export class PlanTab {
   private readonly statusEl = h('div', { class: 'plan-status', role: 'status' });
   private readonly list: VirtualList<PlanRow>;
   readonly approval: ApprovalBar;
+  private readonly costFindings = new CostFindings();
   /** What the plan under way found so far (main.ts feeds it; shown until the plan completes). */
   readonly found = new FoundList();
   private plan: PlanData | undefined;
@@ -94,6 +96,7 @@ export class PlanTab {
       this.statusEl,
       this.found.el,
       sc,
+      this.costFindings.el,
       this.approval.el,
       this.approval.record,
     );
@@ -122,6 +125,7 @@ export class PlanTab {
   update(state: PanelState, now: number): void {
     if (state.plan !== this.plan) this.setPlan(state.plan);
     this.approval.update(state, now);
+    this.costFindings.update(state.plan);
     const planning = state.run?.state === 'Planning' || state.run?.state === 'Draft';
     this.found.show(!state.plan && planning);
     if (!state.plan) {
@@ -199,6 +203,8 @@ export class PlanTab {
       const from = [`tag ${i.tag}`, i.commit ? `commit ${i.commit.slice(0, 12)}` : '', i.buildRun ? `build run ${i.buildRun}` : '', `pushed ${i.pushedAt}`].filter(Boolean).join(', ');
       this.messagesEl.append(h('div', { class: 'msg msg-info', 'data-image': i.digest }, h('strong', {}, 'Image: '), i.ref, ` (${from})`));
     }
+    const cost = costMessage(p);
+    if (cost) this.messagesEl.append(cost);
     for (const n of p.notices) this.messagesEl.append(h('div', { class: 'msg msg-warning' }, n));
     for (const d of p.diagnostics.slice(0, 20))
       this.messagesEl.append(

@@ -20,9 +20,12 @@ import {
   type Notice,
   type PanelState,
   type PlanView,
+  type CostView,
   type ResourceView,
   type WebviewMessage,
 } from '../protocol';
+import type { CostEstimate } from '../../core/cost/types';
+import { costHeadline, costSourcesLine } from '../../core/cost/render';
 import { assertTrusted, isRestrictedModeError, type RestrictedModeError } from '../../core/trust/gate';
 import type { Disposable, PanelBackend, RunSnapshot } from './backend';
 import { maskAttributes, maskOutputs, scrub } from './sanitize';
@@ -329,7 +332,13 @@ export function toPlanView(p: PlanModel): PlanView {
     diagnostics: p.diagnostics,
     notices: p.notices ?? [],
     ...(p.image ? { image: p.image } : {}),
+    ...(p.cost ? { cost: toCostView(p.cost) } : {}),
+    ...(p.budgetWarning ? { budgetWarning: p.budgetWarning } : {}),
   };
+}
+
+function toCostView(e: CostEstimate): CostView {
+  return { headline: costHeadline(e), sources: costSourcesLine(e), problems: e.problems.map((p) => p.message), notEstimated: e.notEstimated.slice(0, 20) };
 }
 
 function bounded(lines: LogLine[]): LogLine[] {

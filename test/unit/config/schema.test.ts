@@ -35,7 +35,7 @@ describe('config: JSON schemas', () => {
       });
       walk(schemaFor(id), id, (s, at) => {
         for (const [k, v] of Object.entries<any>(s.properties ?? {})) {
-          if (!(s.required ?? []).includes(k) && v.type !== 'object' && v.type !== 'array' && !['id', 'workspace_id', 'project_id', 'region', 'schema', 'graphvis_node_label', 'registry_url', 'gateway_url', 'availability_mode', 'gateway_node_type', 'db_node_type', 'endpoint_url', 'instance', 'registry', 'context', 'manifests', 'deployment', 'liveness', 'readiness', 'cluster_id', 'database', 'build', 'image', 'tag', 'pull', 'kubeconfig', 'terraform'].includes(k)) {
+          if (!(s.required ?? []).includes(k) && v.type !== 'object' && v.type !== 'array' && !['id', 'workspace_id', 'project_id', 'region', 'schema', 'graphvis_node_label', 'registry_url', 'gateway_url', 'availability_mode', 'gateway_node_type', 'db_node_type', 'endpoint_url', 'instance', 'registry', 'context', 'manifests', 'deployment', 'liveness', 'readiness', 'cluster_id', 'database', 'build', 'image', 'tag', 'pull', 'kubeconfig', 'terraform', 'budget_monthly', 'cpu_core_hour', 'memory_gib_hour', 'storage_gib_month'].includes(k)) {
             assert.ok('default' in v, `${at}.${k}: default`);
           }
         }

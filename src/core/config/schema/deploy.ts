@@ -47,6 +47,7 @@ export function deploySchema(): Schema {
       kubernetes,
       health,
       protected: leaf('boolean', 'Require typing the environment name before apply or destroy.', { default: false }),
+      budget_monthly: leaf('number', 'Monthly budget of this environment, in US dollars. A plan whose cost estimate is over it gets a warning above the approval bar and in `helix-deploy plan` (it does not block the apply).', { minimum: 0, examples: [200] }),
       auto_rollback: leaf('boolean', 'When an apply ends Unhealthy (its `health` check failed), plan a rollback to the previous healthy deployment at once and apply it (health-checked too). A `protected` environment\'s rollback still waits for approval.', { default: false }),
     },
     { additionalProperties: false, examples: [{ instance: 'dev', registry: 'ghcr.io/acme/helixdb', protected: true }] },
@@ -58,10 +59,22 @@ export function deploySchema(): Schema {
     type: 'object',
     properties: {
       environments: instances('Environments, `[environments.<name>]`.', environment, 'staging'),
+      cost: costTable(),
       instances: instances('Helix Deploy settings of helix.toml\'s local instances, `[instances.<name>]` for `[local.<name>]`. They live here because the helix CLI deletes keys it does not know from helix.toml whenever it rewrites it.', localInstance(), 'dev'),
     },
     additionalProperties: false,
   };
+}
+
+/** `[cost.kubernetes]`: rates that turn a Kubernetes plan's resource requests into a monthly estimate. */
+function costTable(): Schema {
+  const rate = (d: string, ex: number) => leaf('number', `${d} In US dollars; without it, what it prices is "not estimated".`, { minimum: 0, examples: [ex] });
+  const kubernetes = table('Kubernetes rates: each workload costs replicas × its containers\' requests × these rates (requests are what the scheduler reserves).', {
+    cpu_core_hour: rate('Price of one requested CPU core per hour.', 0.0316),
+    memory_gib_hour: rate('Price of one requested GiB of memory per hour.', 0.0042),
+    storage_gib_month: rate('Price of one requested GiB of PersistentVolumeClaim storage per month.', 0.1),
+  }, { additionalProperties: false, examples: [{ cpu_core_hour: 0.0316, memory_gib_hour: 0.0042, storage_gib_month: 0.1 }] });
+  return table('Cost estimates of plans. Terraform plans are priced by Infracost when installed and by the shipped Fly.io price table; Kubernetes plans by the rates below.', { kubernetes }, { additionalProperties: false, examples: [{ kubernetes: { cpu_core_hour: 0.0316 } }] });
 }
 
 /** `[instances.<name>]`: how Helix Deploy builds, checks and stores the local instance `[local.<name>]`. */
