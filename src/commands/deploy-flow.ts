@@ -1,3 +1,4 @@
+import { isOfProject } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { RunSnapshot } from '../core/engine/engine';
@@ -245,7 +246,7 @@ export class DeployFlows {
 
   /** Protected environments need the environment's name typed before approval. */
   private async confirmProtected(snap: RunSnapshot, verb: string): Promise<boolean> {
-    const env = this.targets().find((t) => t.project.name === snap.run.project && t.environment.name === snap.run.environment)?.environment;
+    const env = this.targets().find((t) => isOfProject(snap.run, t.project) && t.environment.name === snap.run.environment)?.environment;
     const destructive = snap.destroy || (snap.model?.summary.delete ?? 0) + (snap.model?.summary.replace ?? 0) > 0;
     if (!env?.protected && !destructive) return true;
     if (!env?.protected) {

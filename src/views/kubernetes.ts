@@ -1,3 +1,4 @@
+import { envKey } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { LiveWorkloads } from '../core/kubernetes/live-workloads';
@@ -152,7 +153,7 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
 
   /** Rows of one environment (what the tree shows under it). */
   rows(project: Project, environment: Environment): DeploymentRow[] {
-    return this.live.get(keyOf(project, environment))?.workloads?.rows() ?? [];
+    return this.live.get(envKey(project.dir, environment.name))?.workloads?.rows() ?? [];
   }
 
   setVisible(visible: boolean): void {
@@ -173,7 +174,7 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
     if (!this.c.trusted) return;
     for (const { project, environment } of this.environments()) {
       const l: Live = { project, environment, subs: [] };
-      this.live.set(keyOf(project, environment), l);
+      this.live.set(envKey(project.dir, environment.name), l);
       try {
         const w = this.c.kubernetes?.workloads(project, environment);
         if (!w) throw new Error('Kubernetes support is not loaded.');
@@ -203,7 +204,7 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
   }
 
   children(node?: KubeNode): KubeNode[] {
-    if (!node) return this.environments().map(({ project, environment }) => ({ type: 'k8s-env', key: keyOf(project, environment), project, environment }));
+    if (!node) return this.environments().map(({ project, environment }) => ({ type: 'k8s-env', key: envKey(project.dir, environment.name), project, environment }));
     if (node.type === 'k8s-env') {
       const msg = (id: string, label: string, icon: string, description?: string, color?: string): KubeNode[] => [{ type: 'k8s-message', key: `${node.key}#${id}`, label, icon, description, color }];
       if (!this.c.trusted) return msg('untrusted', 'Restricted Mode', 'shield', 'trust this workspace to contact clusters');
@@ -285,6 +286,3 @@ export function podDescription(p: PodRow, now = Date.now()): string {
   return `${p.status} · ${p.ready}/${p.containers} ready · ${p.restarts} restart${p.restarts === 1 ? '' : 's'} · ${age(p.createdAt, now)}`;
 }
 
-function keyOf(project: Project, env: Environment): string {
-  return `${project.dir}#${env.name}`;
-}

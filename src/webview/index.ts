@@ -7,7 +7,8 @@ import { containerName } from '../core/model/types';
 import { followContainerLogs, followWorkloadLogs } from './host/containerLogs';
 import { toolOf } from '../core/engine/target';
 import { kubernetesTarget } from '../core/kubernetes/target';
-import { EngineBackend, envKeyOf, type EngineBackendDeps } from './host/engineBackend';
+import { EngineBackend, type EngineBackendDeps } from './host/engineBackend';
+import { envKey as keyOf, parseEnvKey } from '../core/model/environment-ref';
 import { DeploymentPanel, PANEL_VIEW_TYPE, webviewOptions } from './host/panel';
 import { unavailableBackend } from './host/unavailable';
 import { pickEnvironment } from '../commands/pickEnvironment';
@@ -35,7 +36,7 @@ export function servicesOf(c: Container): EngineBackendDeps | undefined {
     redact: (t) => deploy.redactor.redact(t),
     // The panel's second log source: the container of a local environment, or every pod of a Kubernetes one.
     followContainer: (envKey, onLines) => {
-      const [dir, name] = [envKey.slice(0, envKey.lastIndexOf('#')), envKey.slice(envKey.lastIndexOf('#') + 1)];
+      const { projectDir: dir, environment: name } = parseEnvKey(envKey);
       const project = c.projects.find(dir);
       const env = project?.environments.find((e) => e.name === name);
       const stopped = (e: unknown) => c.log.warn(`log follower for ${name} stopped: ${String(e)}`);
@@ -75,7 +76,7 @@ export class PanelManager implements vscode.Disposable {
   }
 
   async open(arg: OpenArg): Promise<void> {
-    const key = typeof arg === 'string' ? arg : arg?.project && arg.environment ? envKeyOf(arg.project, arg.environment) : await this.pick();
+    const key = typeof arg === 'string' ? arg : arg?.project && arg.environment ? keyOf(arg.project.dir, arg.environment.name) : await this.pick();
     if (!key) return;
     const existing = this.panels.get(key);
     if (existing) return existing.reveal();
@@ -99,7 +100,7 @@ export class PanelManager implements vscode.Disposable {
       title: 'Helix: Open Deployment Panel',
       none: 'No HelixDB environments found: add one to helix.toml or helix.deploy.toml.',
     });
-    return picked && envKeyOf(picked.project, picked.environment);
+    return picked && keyOf(picked.project.dir, picked.environment.name);
   }
 
   dispose(): void {

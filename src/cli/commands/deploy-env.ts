@@ -12,6 +12,7 @@ import { Redactor } from '../../core/process/redact';
 import { PulumiProvider } from '../../providers/pulumi/pulumi';
 import { TerraformProvider } from '../../providers/terraform/terraform';
 import { KubernetesProvider } from '../../providers/kubernetes/provider';
+import { HelixError, type HelixErrorOptions, messageOf } from '../../core/errors';
 
 // Shared by `helix-deploy plan` and `apply`: the project in --project (default: the current folder), the
 // same engine, run history (.helix/runs.jsonl), locks (.helix/locks) and plan folder (.helix/plans) as the
@@ -23,7 +24,11 @@ export interface CliEngine {
   close(): Promise<void>;
 }
 
-export class CliUsageError extends Error {}
+export class CliUsageError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('usage', message, options);
+  }
+}
 
 export async function openCliEngine(envName: string, projectDir: string | undefined): Promise<CliEngine> {
   const dir = path.resolve(projectDir ?? '.');
@@ -166,6 +171,6 @@ export function reportError(cmd: string, err: unknown): number {
     process.stderr.write(`helix-deploy ${cmd}: ${err.message}${hint}\n`);
     return 1;
   }
-  process.stderr.write(`helix-deploy ${cmd}: ${(err as Error)?.message ?? String(err)}\n`);
+  process.stderr.write(`helix-deploy ${cmd}: ${messageOf(err)}\n`);
   return 1;
 }

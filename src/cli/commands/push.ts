@@ -1,3 +1,4 @@
+import { messageOf } from '../../core/errors';
 import type { CliCommand } from './types';
 import { CliUsageError, reportError } from './deploy-env';
 import { parseCommandArgs } from '../args';
@@ -58,7 +59,7 @@ export const push: CliCommand = {
       try {
         repo = pushRepository(project, environment);
       } catch (err) {
-        throw new CliUsageError(`environments.${environment.name}: ${(err as Error).message}`);
+        throw new CliUsageError(`environments.${environment.name}: ${messageOf(err)}`);
       }
       const git = await gitState(project.dir);
       const ref: ImageRef = { ...repo, tag: pushTag(project.name, environment.name, git.commit, git.dirty) };

@@ -1,3 +1,4 @@
+import { isCancelled } from '../../core/errors';
 import type Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
@@ -150,7 +151,7 @@ export class PushActions {
 
   /** What a Helix Cloud environment offers (deploy, or the control plane), for the tree and the commands. */
   offer(project: Project, env: Environment): CloudOffer | undefined {
-    return cloudOffer(project, env, { cloudUrl: this.cloudUrl(), knownUrl: this.status.lastDeploy(project.name, env.name)?.url });
+    return cloudOffer(project, env, { cloudUrl: this.cloudUrl(), knownUrl: this.status.lastDeploy(project, env.name)?.url });
   }
 
   /** A `database = ...` environment: say that the control plane deploys it, with the ways there. */
@@ -277,7 +278,7 @@ export class PushActions {
   /** `retry` runs the same command again once the user signed in (or entered a new key) from the error. */
   private async report(err: unknown, t: Target, cloud?: 'helix-cloud' | 'fly', retry?: () => Promise<void>): Promise<void> {
     if (err instanceof PushError && err.kind === 'cancelled') return void this.notices.info('Push cancelled.');
-    if ((err as Error)?.name === 'AbortError') return void this.notices.info('Deploy cancelled.');
+    if (isCancelled(err)) return void this.notices.info('Deploy cancelled.');
     if (err instanceof RegistryAuthError) {
       void this.notices.error(err.message, 'Sign In').then(async (a) => a && (await this.signIn(err.registry)) && retry?.());
       return;

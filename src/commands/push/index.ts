@@ -25,10 +25,7 @@ declare module '../../container' {
 export function registerPush(c: Container, journal?: () => Promise<RunStore>): PushStatus {
   const status = (c.pushStatus = c.own(new PushStatus()));
   // Deploy health lives in the window's HealthService (registerLocal may come later: looked up lazily).
-  status.healthOf = (project, environment) => {
-    const p = c.projects.projects.find((x) => x.name === project);
-    return p ? c.local?.health.get(`${p.dir}#${environment}`)?.status : undefined;
-  };
+  status.healthOf = (key) => c.local?.health.get(key)?.status;
   const notices = (c.pushNotices = c.own(new Notices()));
   const secrets = new PushSecrets(c.context);
   const a = new PushActions(c, secrets, status, notices, journal);

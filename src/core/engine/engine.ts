@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -637,7 +638,7 @@ export class DeployEngine {
   }
 
   protected message(err: unknown): string {
-    return this.redactor.redact(err instanceof Error ? err.message : String(err));
+    return this.redactor.redact(messageOf(err));
   }
 
   protected require(runId: string): ActiveRun {

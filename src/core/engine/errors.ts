@@ -1,3 +1,5 @@
+import { HelixError } from '../errors';
+
 // Errors the engine reports to people: a code for programs, a message that says what to do, and the
 // actions a UI should offer (VS Code shows them as buttons, the CLI as hints).
 
@@ -15,13 +17,16 @@ export type EngineErrorCode =
 
 export type RunAction = 'Re-plan' | 'Show Run' | 'Set Path' | 'Show Plan' | 'Open Settings' | 'Push Image';
 
-export class EngineError extends Error {
+export class EngineError extends HelixError {
+  declare readonly code: EngineErrorCode;
+  declare readonly actions: readonly RunAction[];
+
   constructor(
-    readonly code: EngineErrorCode,
+    code: EngineErrorCode,
     message: string,
-    readonly actions: RunAction[] = [],
+    actions: RunAction[] = [],
     readonly details: { runId?: string; setting?: string } = {},
   ) {
-    super(message);
+    super(code, message, { actions });
   }
 }

@@ -127,7 +127,7 @@ export class HeadlessDeployEngine extends DeployEngine {
   /** The Saved plan run vouching for these bytes, or a refusal saying which check failed. */
   private savedPlanRun(target: DeployTarget, source: string, file: string, hash: string): RunRecord {
     const env = target.environment.name;
-    const runs = this.opts.journal.list({ project: target.project.name, kind: ['plan', 'destroy'] });
+    const runs = this.opts.journal.list({ projectDir: path.resolve(target.project.dir), kind: ['plan', 'destroy'] });
     const run = runs.find((r) => r.state === 'Saved' && r.meta?.planHash === hash);
     const refuse = (msg: string, code: 'tampered' | 'not-found' | 'illegal' = 'not-found') =>
       new EngineError(code, `${msg} Nothing was applied. Plan again with: ${this.planCommand(target, file)}`, ['Re-plan']);
@@ -144,7 +144,7 @@ export class HeadlessDeployEngine extends DeployEngine {
       const other = shellQuote(['helix-deploy', 'apply', run.environment, '--plan', file, ...this.projectArgs(target)]);
       throw new EngineError('illegal', `Refused: ${source} is a plan of environment ${run.environment} (run ${run.id}), not ${env}. Nothing was applied. Apply it to ${run.environment} with: ${other}; or plan ${env} with: ${this.planCommand(target, undefined)}`, ['Re-plan']);
     }
-    const applied = this.opts.journal.list({ project: target.project.name, kind: 'apply' }).find((r) => r.meta?.planRun === run.id && (r.state === 'Applied' || r.state === 'Unhealthy'));
+    const applied = this.opts.journal.list({ projectDir: path.resolve(target.project.dir), kind: 'apply' }).find((r) => r.meta?.planRun === run.id && (r.state === 'Applied' || r.state === 'Unhealthy'));
     if (applied) throw refuse(`Refused: the plan in ${source} (run ${run.id}) was already applied by run ${applied.id}.`, 'illegal');
     return run;
   }

@@ -5,6 +5,7 @@ import type { DeployTool } from './provider';
 import { substitute, SubstitutionError } from './vars';
 import { environmentNameProblem } from '../config/rules-deploy';
 import { imageReferenceProblem } from '../push/reference';
+import { HelixError, type HelixErrorOptions } from '../errors';
 
 // What the engine plans and applies: an environment of a project, plus values for `${...}`.
 // Settings come from helix.deploy.toml (raw table in Environment.settings):
@@ -28,7 +29,11 @@ export interface ResolvedTarget {
   secretValues: string[];
 }
 
-export class TargetError extends Error {}
+export class TargetError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('config', message, options);
+  }
+}
 
 export function toolOf(env: Environment): DeployTool | undefined {
   if (env.kind === 'terraform' || env.kind === 'pulumi' || env.kind === 'kubernetes') return env.kind;

@@ -5,7 +5,7 @@ import type { HealthResult, HealthTarget } from './types';
 export type { HealthResult, HealthStatus, HealthTarget } from './types';
 
 /**
- * Health results per environment (key = targetKey: `<project dir>#<environment>`), with a change event.
+ * Health results per environment (key = envKey: `<project dir>#<environment>`), with a change event.
  * The Deployments tree and the panel read from here; checks are run on demand (start, "Check Health",
  * a container health event) - never on a timer while idle.
  */

@@ -2,11 +2,16 @@ import type { KubeCluster } from './cluster';
 import { ENVIRONMENT_LABEL, type KubeObject, type ObjectRef } from './objects';
 import { normalize } from './diff';
 import { newReplicaSet, ownedBy, revisionOf } from './rollout';
+import { HelixError, type HelixErrorOptions } from '../errors';
 
 // Rollback = apply the previous ReplicaSet's pod template to the Deployment (what `kubectl rollout undo`
 // does), as a planned run: the desired object below goes through the same dry run, diff and approval.
 
-export class RollbackError extends Error {}
+export class RollbackError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('rollback', message, options);
+  }
+}
 
 export interface RollbackTarget {
   desired: KubeObject;

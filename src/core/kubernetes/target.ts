@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Environment } from '../model/types';
+import { HelixError, type HelixErrorOptions } from '../errors';
 
 // A `kubernetes` environment from helix.deploy.toml:
 //   kubernetes = { context = "prod", namespace = "helix", manifests = "deploy/k8s", image = "ghcr.io/acme/helixdb:1.2" }
@@ -17,7 +18,11 @@ export interface KubernetesTarget {
   kubeconfig?: string;
 }
 
-export class TargetError extends Error {}
+export class TargetError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('config', message, options);
+  }
+}
 
 /** Reads the environment's `kubernetes` table; errors name the key to fix. */
 export function kubernetesTarget(env: Environment, projectDir: string): KubernetesTarget {

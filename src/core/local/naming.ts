@@ -22,10 +22,6 @@ export interface LocalTarget {
   environment: Environment;
 }
 
-export function targetKey(t: { project: { dir: string }; environment: { name: string } }): string {
-  return `${t.project.dir}#${t.environment.name}`;
-}
-
 export function nameOf(t: LocalTarget): string {
   return containerName(t.project.name, t.environment.name);
 }

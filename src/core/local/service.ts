@@ -1,3 +1,4 @@
+import { envKey } from '../model/environment-ref';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord, RunStore } from '../engine/journal';
@@ -5,8 +6,9 @@ import type { RunKind } from '../engine/states';
 import { HealthService, type HealthResult, type HealthStatus, type HealthTarget } from '../health/service';
 import { describeEnv, readDotenv, redactor, secretValues } from './dotenv';
 import type { BuildResult, ContainerEngine, ContainerInfo } from './engine';
+import { isCancelled, messageOf } from '../errors';
 import { LocalError } from './errors';
-import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, ownSetting, targetKey, type LocalTarget } from './naming';
+import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, ownSetting, type LocalTarget } from './naming';
 import { isPortFree, nextFreePort } from './ports';
 import { ensureSidecarImage, findSidecars, prepareStorage, removeStorage } from './sidecar';
 import { cacheVolumeFor, forwardedAws, planStorage, storageMode, storageNames, sidecarKind, type HostEnv, type SidecarKind, type StoragePlan } from './storage';
@@ -80,7 +82,7 @@ export class LocalService {
 
   /** Wraps an operation in a journaled run. Secrets of the project's .env are masked in every line. */
   async runJournaled<T>(kind: RunKind, t: LocalTarget, opts: RunOptions, meta: Record<string, unknown>, fn: (ctx: RunContext) => Promise<T>): Promise<T & { run: RunRecord }> {
-    const key = targetKey(t);
+    const key = envKey(t.project.dir, t.environment.name);
     const other = this.busy.get(key);
     if (other) throw new LocalError('busy', `A ${other} is already running for ${t.project.name}/${t.environment.name}; wait for it or cancel it.`);
     this.busy.set(key, kind);
@@ -98,8 +100,8 @@ export class LocalService {
         await this.deps.journal.end(run.id, 'Succeeded');
         return { ...value, run };
       } catch (err) {
-        const cancelled = opts.signal?.aborted || (err instanceof LocalError && err.code === 'cancelled');
-        const message = mask(err instanceof Error ? err.message : String(err));
+        const cancelled = opts.signal?.aborted || isCancelled(err);
+        const message = mask(messageOf(err));
         log(cancelled ? 'Cancelled.' : `Error: ${message}`);
         await this.deps.journal.end(run.id, cancelled ? 'Cancelled' : 'Failed', cancelled ? undefined : message, errMeta(err));
         if (cancelled && !(err instanceof LocalError)) throw new LocalError('cancelled', 'Cancelled.');
@@ -210,7 +212,7 @@ export class LocalService {
       const c = await this.engine.inspect(name);
       const sidecars = await findSidecars(this.engine, t);
       if (!c && !sidecars.length) throw new LocalError('engine-error', `No container ${name}: start the environment first.`);
-      this.deps.health.set(targetKey(t), undefined);
+      this.deps.health.set(envKey(t.project.dir, t.environment.name), undefined);
       if (!sidecars.length && storageMode(t) !== 'disk') {
         await this.engine.stop(c!.id);
         log(`Stopped ${name}.`);
@@ -252,7 +254,7 @@ export class LocalService {
     return this.runJournaled('remove', t, opts, { container: name }, async ({ log }) => {
       await this.engine.remove(name);
       const gone = await removeStorage(this.engine, t);
-      this.deps.health.set(targetKey(t), undefined);
+      this.deps.health.set(envKey(t.project.dir, t.environment.name), undefined);
       log(`Removed ${[name, ...gone].join(', ')}.${gone.length ? ` ${this.keptData(t)}` : ''}`);
       return {};
     });
@@ -276,11 +278,11 @@ export class LocalService {
     const c = await this.engine.inspect(nameOf(t));
     if (!c || c.state !== 'running') {
       const r: HealthResult = { status: 'unhealthy', checkedAt: new Date().toISOString(), attempts: 1, reason: c ? `container is ${c.state}` : 'no container' };
-      this.deps.health.set(targetKey(t), r);
+      this.deps.health.set(envKey(t.project.dir, t.environment.name), r);
       return r;
     }
     const port = c.ports[0]?.host ?? hostPort(t);
-    return this.deps.health.check(targetKey(t), this.healthTarget(t, c, port), signal);
+    return this.deps.health.check(envKey(t.project.dir, t.environment.name), this.healthTarget(t, c, port), signal);
   }
 
   /** v3: GET /healthz and /readyz on the host port; v2 has no health route, so only the engine's HEALTHCHECK. */
@@ -296,7 +298,7 @@ export class LocalService {
     const target = this.healthTarget(t, c, port);
     log(`Waiting for ${[target.liveness, target.readiness].filter(Boolean).join(' and ') || 'the engine HEALTHCHECK'}...`);
     let last: HealthStatus | undefined;
-    const r = await this.deps.health.wait(targetKey(t), target, {
+    const r = await this.deps.health.wait(envKey(t.project.dir, t.environment.name), target, {
       deadlineMs: opts.healthDeadlineMs ?? 30_000,
       signal: opts.signal,
       onAttempt: (a) => {

@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import type { ContainerEngine, ContainerInfo } from './engine';
 import { LocalError, isLocalError } from './errors';
 import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT, LABEL_ROLE, STORAGE_ROLE, labelsOf, type LocalTarget } from './naming';
@@ -19,7 +20,7 @@ export async function ensureSidecarImage(engine: ContainerEngine, s: SidecarPlan
     await engine.pull(s.image, { signal, onLine: (l) => log(`  ${l}`) });
   } catch (err) {
     if (signal?.aborted || isLocalError(err, 'cancelled')) throw new LocalError('cancelled', 'Cancelled.');
-    const why = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '');
+    const why = messageOf(err).replace(/\.$/, '');
     throw new LocalError(
       'sidecar-unavailable',
       `The storage sidecar image ${s.image} is not in ${engine.endpoint} and could not be pulled (${why}). ` +
@@ -130,6 +131,6 @@ async function execIn(engine: ContainerEngine, name: string, step: ExecStep): Pr
     return await engine.exec(name, step.cmd, { env: step.env });
   } catch (err) {
     // A missing binary is an error from some engines, an exit code from others.
-    return { code: -1, output: err instanceof Error ? err.message : String(err) };
+    return { code: -1, output: messageOf(err) };
   }
 }

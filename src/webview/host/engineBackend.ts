@@ -13,6 +13,7 @@ import type { DeployTarget } from '../../core/engine/target';
 import type { HealthResult, HealthTarget } from '../../core/health/types';
 import { deployTargetFor } from '../../core/engine/target';
 import type { ProbeResult } from '../../core/health/probe';
+import { envKey, isOfProject } from '../../core/model/environment-ref';
 import type { Environment, Project } from '../../core/model/types';
 import type { EnvView, HealthView, LogLine, ProbeStatus, ProbeView, RunView } from '../protocol';
 import type { BackendEvent, Disposable, PanelBackend, RunSnapshot } from './backend';
@@ -58,11 +59,6 @@ export interface EngineBackendDeps {
   ready?: Promise<void>;
 }
 
-/** `${project dir}#${environment}`: the same key the health service uses. */
-export function envKeyOf(project: Pick<Project, 'dir'>, env: Pick<Environment, 'name'>): string {
-  return `${project.dir}#${env.name}`;
-}
-
 const HISTORY = 60;
 const LOG_KEEP = 100_000;
 
@@ -93,9 +89,9 @@ export class EngineBackend implements PanelBackend {
 
   readonly followContainer?: PanelBackend['followContainer'];
 
-  private find(envKey: string): { project: Project; env: Environment } | undefined {
+  private find(key: string): { project: Project; env: Environment } | undefined {
     for (const project of this.d.projects())
-      for (const env of project.environments) if (envKeyOf(project, env) === envKey) return { project, env };
+      for (const env of project.environments) if (envKey(project.dir, env.name) === key) return { project, env };
     return undefined;
   }
 
@@ -180,7 +176,7 @@ export class EngineBackend implements PanelBackend {
 
   private keyOfRun(run: RunRecord): string | undefined {
     for (const project of this.d.projects())
-      if (project.name === run.project) for (const env of project.environments) if (env.name === run.environment) return envKeyOf(project, env);
+      if (isOfProject(run, project)) for (const env of project.environments) if (env.name === run.environment) return envKey(project.dir, env.name);
     return undefined;
   }
 

@@ -4,6 +4,7 @@
 // Every message from the webview goes through parseWebviewMessage() first; anything malformed is logged and
 // dropped. Everything posted goes through sanitize.ts (mask + redact).
 
+import { HelixError, messageOf } from '../../core/errors';
 import { attributesOf, type PlanModel, type ResourceChange } from '../../core/plan/model';
 import { approvalState } from '../model/approval';
 import { diffSides, type DiffSides } from '../model/diffDocument';
@@ -341,7 +342,8 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[@-~]/g, '');
 
 /** Turns an engine refusal into a notice with the action that fixes it. */
 export function errorNotice(err: unknown): Notice {
-  const message = err instanceof Error ? err.message : String(err);
-  const stale = /stale|expired|re-?plan/i.test(message);
+  const message = messageOf(err);
+  // A coded error says whether a new plan fixes it; only a tool's own uncoded text is read for the words.
+  const stale = err instanceof HelixError ? err.actions.includes('Re-plan') : /stale|expired|re-?plan/i.test(message);
   return { severity: 'error', message: stale ? `${message} Re-plan to review the current changes.` : message, action: stale ? 'replan' : undefined };
 }

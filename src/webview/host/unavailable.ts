@@ -4,7 +4,7 @@
 import type { Project } from '../../core/model/types';
 import type { EnvView } from '../protocol';
 import type { PanelBackend } from './backend';
-import { envKeyOf } from './engineBackend';
+import { envKey as keyOf } from '../../core/model/environment-ref';
 
 export const ENGINE_UNAVAILABLE = 'The Helix Deploy engine is not available in this window, so nothing can be planned or applied. Check the "Helix Deploy" output for the reason, then reload the window.';
 
@@ -16,7 +16,7 @@ export function unavailableBackend(projects: () => readonly Project[]): PanelBac
     env(envKey): EnvView | undefined {
       for (const p of projects())
         for (const e of p.environments)
-          if (envKeyOf(p, e) === envKey)
+          if (keyOf(p.dir, e.name) === envKey)
             return { key: envKey, project: p.name, name: e.name, kind: e.kind, protected: !!e.protected, canRollback: false, hasContainerLogs: false };
       return undefined;
     },

@@ -8,7 +8,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HealthService } from '../../../src/core/health/service';
 import type { Project } from '../../../src/core/model/types';
-import { EngineBackend, envKeyOf, healthTargetFor } from '../../../src/webview/host/engineBackend';
+import { EngineBackend, healthTargetFor } from '../../../src/webview/host/engineBackend';
+import { envKey } from '../../../src/core/model/environment-ref';
 import { PanelSession } from '../../../src/webview/host/session';
 import type { HostMessage, RunView } from '../../../src/webview/protocol';
 import { CANARY, harness, terraformAvailable, waitFor, type Harness } from '../terraform/harness';
@@ -65,7 +66,7 @@ output "url" { value = "${url}" }
     await h.journal.reload();
     project = { name: t.project.name, dir: t.project.dir, configFile: `${t.project.dir}/helix.toml`, generation: 'v3.4', containerRuntime: 'docker', environments: [t.environment], errorCount: 0 };
     backend = new EngineBackend({ engine: h.engine, projects: () => [project], health: new HealthService(), redact: (s) => h.redactor.redact(s) });
-    session = new PanelSession(envKeyOf(project, t.environment), backend, {
+    session = new PanelSession(envKey(project.dir, t.environment.name), backend, {
       post: (m) => void posts.push(JSON.parse(JSON.stringify(m))),
       openDiff: () => {},
       copy: async () => {},

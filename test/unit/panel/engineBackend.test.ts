@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Environment } from '../../../src/core/model/types';
-import { envKeyOf, healthTargetFor } from '../../../src/webview/host/engineBackend';
+import { healthTargetFor } from '../../../src/webview/host/engineBackend';
+import { envKey } from '../../../src/core/model/environment-ref';
 import { PanelSession } from '../../../src/webview/host/session';
 import type { HostMessage, LogLine } from '../../../src/webview/protocol';
 import { FakeBackend } from './fixtures';
@@ -9,7 +10,7 @@ const env = (health: unknown): Environment => ({ name: 'staging', kind: 'terrafo
 
 describe('engine adapter helpers', () => {
   it('keys environments like the health service does', () => {
-    assert.equal(envKeyOf({ dir: '/ws/demo' }, { name: 'staging' }), '/ws/demo#staging');
+    assert.equal(envKey('/ws/demo', 'staging'), '/ws/demo#staging');
   });
   it('fills health URLs from the applied outputs, and gives up when an output is missing', () => {
     const e = env({ liveness: '${outputs.url}/healthz', readiness: '${outputs.url}/readyz' });
