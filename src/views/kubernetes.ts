@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { LiveWorkloads } from '../core/kubernetes/live-workloads';
 import { age, type DeploymentRow, type PodRow } from '../core/kubernetes/pods-view';
-import { kubernetesTarget } from '../core/kubernetes/target';
+import { kubernetesSettings } from '../core/kubernetes/target';
 import type { Environment, Project } from '../core/model/types';
 
 // Kubernetes environments in the two trees of the local loop (src/views/environments.ts, deployments.ts):
@@ -62,7 +62,7 @@ export class KubernetesClusterStatus implements vscode.Disposable {
   view(project: Project, env: Environment): ClusterView {
     let t;
     try {
-      t = kubernetesTarget(env, project.dir);
+      t = kubernetesSettings(env, project.dir);
     } catch (err) {
       return { cluster: { state: 'config', message: (err as Error).message } };
     }
@@ -233,7 +233,7 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
         item.id = `k8s:${node.key}`;
         let ns: string | undefined;
         try {
-          ns = kubernetesTarget(node.environment, node.project.dir).namespace;
+          ns = kubernetesSettings(node.environment, node.project.dir).namespace;
         } catch {
           ns = undefined;
         }

@@ -6,7 +6,7 @@ import { PlanDiffProvider, PLAN_SCHEME } from './host/diffProvider';
 import { containerName } from '../core/model/types';
 import { followContainerLogs, followWorkloadLogs } from './host/containerLogs';
 import { toolOf } from '../core/engine/target';
-import { kubernetesTarget } from '../core/kubernetes/target';
+import { kubernetesSettings } from '../core/kubernetes/target';
 import { EngineBackend, type EngineBackendDeps } from './host/engineBackend';
 import { envKey as keyOf, parseEnvKey } from '../core/model/environment-ref';
 import { DeploymentPanel, PANEL_VIEW_TYPE, webviewOptions } from './host/panel';
@@ -41,7 +41,7 @@ export function servicesOf(c: Container): EngineBackendDeps | undefined {
       const env = project?.environments.find((e) => e.name === name);
       const stopped = (e: unknown) => c.log.warn(`log follower for ${name} stopped: ${String(e)}`);
       if (env && project && toolOf(env) === 'kubernetes' && c.kubernetes) {
-        const t = kubernetesTarget(env, project.dir);
+        const t = kubernetesSettings(env, project.dir);
         return followWorkloadLogs(c.kubernetes.provider.cluster(t.context, t.kubeconfig), t.namespace, env.name, onLines, stopped, (l) => deploy.redactor.redact(l));
       }
       if (!local) return { dispose: () => undefined };

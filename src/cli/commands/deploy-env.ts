@@ -6,7 +6,7 @@ import { EngineError } from '../../core/engine/errors';
 import { projectLocks, projectStateDir, RunHistory } from '../../core/engine/history';
 import { formatWarning, isTerminal } from '../../core/engine/journal';
 import { recoverOrphanedRun } from '../../core/engine/orphans';
-import { deployTargetFor, TargetError, type DeployTarget } from '../../core/engine/target';
+import { deployTargetFor, DeployTargetError, type DeployTarget } from '../../core/engine/target';
 import { whoAmI } from '../../core/engine/who';
 import { Redactor } from '../../core/process/redact';
 import { PulumiProvider } from '../../providers/pulumi/pulumi';
@@ -41,7 +41,7 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
   try {
     target = deployTargetFor(project, envName);
   } catch (err) {
-    if (err instanceof TargetError) throw new CliUsageError(err.message);
+    if (err instanceof DeployTargetError) throw new CliUsageError(err.message);
     throw err;
   }
   const redactor = new Redactor();

@@ -5,7 +5,7 @@ import { parseCommandArgs } from '../args';
 import { findEnvironment, openCliHistory, readCliProject } from './project';
 import { CredentialChain } from '../../core/credentials/stored';
 import { EnvCredentials } from '../../core/credentials/env';
-import { Redactor } from '../../core/credentials/redact';
+import { CredentialRedactor } from '../../core/credentials/redact';
 import { describeImage, imageOf, lastBuildRun } from '../../core/engine/image';
 import { whoAmI } from '../../core/engine/who';
 import { gitState } from '../../core/push/git';
@@ -71,7 +71,7 @@ export const push: CliCommand = {
       } catch {
         throw new Error(`the image ${source} does not exist locally (Docker at ${ep.socketPath ?? ep.host}). Build it first: ${shellQuote(['helix-deploy', 'build', environment.name, ...(args.values.project ? ['--project', project.dir] : [])])}`);
       }
-      const redactor = new Redactor();
+      const redactor = new CredentialRedactor();
       const journal = await openCliHistory(project);
       const ac = new AbortController();
       const stop = () => ac.abort();

@@ -3,7 +3,7 @@ import { isRestrictedModeError } from '../../core/trust/gate';
 import type { Container } from '../../container';
 import { KubeError } from '../../core/kubernetes/cluster';
 import { LiveWorkloads } from '../../core/kubernetes/live-workloads';
-import { kubernetesTarget } from '../../core/kubernetes/target';
+import { kubernetesSettings } from '../../core/kubernetes/target';
 import type { Environment, Project } from '../../core/model/types';
 import { KubernetesProvider } from '../../providers/kubernetes/provider';
 import { kubernetesContexts, kubernetesNamespaces } from '../../providers/kubernetes/contexts';
@@ -42,7 +42,7 @@ export function registerKubernetes(c: Container): void {
     contexts: kubernetesContexts,
     namespaces: kubernetesNamespaces,
     workloads: (project, environment) => {
-      const t = kubernetesTarget(environment, project.dir);
+      const t = kubernetesSettings(environment, project.dir);
       return new LiveWorkloads(provider.cluster(t.context, t.kubeconfig), t.namespace);
     },
   };

@@ -5,7 +5,7 @@ import { HealthService } from '../../core/health/service';
 import { LocalService } from '../../core/local/service';
 import { EngineWatch } from '../../core/local/watch';
 import type { Environment, Project } from '../../core/model/types';
-import type { LocalTarget } from '../../core/local/naming';
+import type { LocalInstance } from '../../core/local/naming';
 import { DockerEngine } from '../../providers/docker/engine';
 
 // The local loop's services for the window: one engine (from settings), the workspace's run journal,
@@ -128,7 +128,7 @@ export class LocalRuntime implements vscode.Disposable {
     return this.journalReady;
   }
 
-  targetFor(project: Project, environment: Environment): LocalTarget {
+  targetFor(project: Project, environment: Environment): LocalInstance {
     return { project, environment };
   }
 

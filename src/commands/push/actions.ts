@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import { CredentialChain, StoredCredentials } from '../../core/credentials/stored';
-import { Redactor } from '../../core/credentials/redact';
+import { CredentialRedactor } from '../../core/credentials/redact';
 import { secretKeys, type CredentialPrompt, type CredentialSource } from '../../core/credentials/types';
 import { whoAmI, type RunStore } from '../../core/engine/journal';
 import { CloudAuthError, type CloudDeployer } from '../../core/push/cloud';
@@ -106,7 +106,7 @@ export class PushActions {
       let shown = 0;
       const journal = await this.journal.catch(() => undefined);
       const result = await runPush(
-        { pusher: new EnginePusher(docker), redactor: new Redactor(), journal, log: (l) => this.c.log.info(l) },
+        { pusher: new EnginePusher(docker), redactor: new CredentialRedactor(), journal, log: (l) => this.c.log.info(l) },
         {
           project: t.project.name,
           projectDir: t.project.dir,
@@ -232,7 +232,7 @@ export class PushActions {
           token.onCancellationRequested(() => ac.abort());
           let last = 0;
           return runDeploy(
-            { redactor: new Redactor(), journal, log: (l) => (this.c.log.info(l), progress.report({ message: l.slice(0, 80) })), health: { service: this.healthService() } },
+            { redactor: new CredentialRedactor(), journal, log: (l) => (this.c.log.info(l), progress.report({ message: l.slice(0, 80) })), health: { service: this.healthService() } },
             deployer,
             {
               project: t.project,
@@ -292,7 +292,7 @@ export class PushActions {
       });
       return;
     }
-    const message = new Redactor().redact((err as Error)?.message ?? String(err));
+    const message = new CredentialRedactor().redact((err as Error)?.message ?? String(err));
     this.c.log.error(`${t.project.name}/${t.environment.name}: ${message}`);
     void this.notices.error(message, 'Show Log').then((a) => a && this.c.log.show());
   }
@@ -325,7 +325,7 @@ export class PushActions {
         void this.notices.error(`${host} refused these credentials. Nothing was saved.`);
         return false;
       }
-      this.c.log.warn(`Could not check the credentials for ${host} with the engine (${new Redactor().redact(msg)}); saving them anyway.`);
+      this.c.log.warn(`Could not check the credentials for ${host} with the engine (${new CredentialRedactor().redact(msg)}); saving them anyway.`);
     }
     await this.secrets.registries.save(host, answer.username, answer.secret);
     void this.notices.info(`Signed in to ${host}.`);

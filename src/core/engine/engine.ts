@@ -14,7 +14,7 @@ import type { DeployProvider, DeployTool, ToolRequest, ToolStatus } from './prov
 import { isTerminal, type RunState } from './states';
 import { canRollback, deployedRecord, terraformRollback, type RollbackPlan } from './rollback';
 import { resolveHealth, verifyHealth } from './health';
-import { defaultContext, outsideProjectNotice, resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
+import { defaultContext, outsideProjectNotice, resolveTarget, DeployTargetError, toolOf, type DeployTarget, type ResolvedDeploySettings } from './target';
 import { imageOf, lastPushedImage, pushedImageFor, usesPushedImage, type DeployImage } from './image';
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } from './orphans';
@@ -91,7 +91,7 @@ export class DeployEngine {
       return { state: 'missing', tool: tool ?? 'unknown', path: '', message: `No plan provider for environment "${target.environment.name}".`, setting: '' };
     }
     // With the project known, the environment's own settings count (a kubernetes environment's kubeconfig).
-    let resolved: ResolvedTarget | undefined;
+    let resolved: ResolvedDeploySettings | undefined;
     try {
       resolved = target.project ? resolveTarget(target as DeployTarget) : undefined;
     } catch {
@@ -170,15 +170,15 @@ export class DeployEngine {
     meta: Record<string, unknown> = {},
     precheck?: () => void,
     /** Replaces what the run plans with (a rollback's earlier variables); may throw EngineError. */
-    adjust?: (resolved: ResolvedTarget) => ResolvedTarget,
+    adjust?: (resolved: ResolvedDeploySettings) => ResolvedDeploySettings,
     whoOverride?: string,
   ): Promise<{ id: string; a: ActiveRun; provider: DeployProvider; who: string }> {
-    let resolved: ResolvedTarget;
+    let resolved: ResolvedDeploySettings;
     try {
       resolved = resolveTarget(target);
       if (adjust) resolved = adjust(resolved);
     } catch (err) {
-      if (err instanceof TargetError) throw new EngineError('config', err.message, ['Open Settings']);
+      if (err instanceof DeployTargetError) throw new EngineError('config', err.message, ['Open Settings']);
       throw err;
     }
     // Values pulled from the process environment (${env:NAME}) are how credentials reach the tools

@@ -8,7 +8,7 @@ import { EngineError } from './errors';
 import { INCOMING_PREFIX } from './history';
 import type { RunRecord } from './journal';
 import { deployedRecord, type DeployedRecord } from './rollback';
-import { defaultContext, type DeployTarget, type ResolvedTarget } from './target';
+import { defaultContext, type DeployTarget, type ResolvedDeploySettings } from './target';
 
 // What only the headless CLI needs: CI plans in one job and applies in another, so a plan leaves this
 // process as a file (handOff, the plan run ends Saved) and comes back as its own run (applySavedPlan).
@@ -26,7 +26,7 @@ export function insideFolder(folder: string, file: string): boolean {
  * recorded with a saved plan so an apply can tell the configuration changed. Secret values only enter
  * the hash; they are never stored.
  */
-export function targetFingerprint(r: ResolvedTarget): string {
+export function targetFingerprint(r: ResolvedDeploySettings): string {
   return createHash('sha256').update(canonical({ tool: r.tool, dir: r.dir, workspace: r.workspace ?? null, vars: r.vars })).digest('hex');
 }
 
@@ -170,7 +170,7 @@ export class HeadlessDeployEngine extends DeployEngine {
   }
 
   /** The environment must resolve as it did when planned; says what changed (secret values are not shown). */
-  private checkFingerprint(target: DeployTarget, file: string, run: RunRecord, now: ResolvedTarget): void {
+  private checkFingerprint(target: DeployTarget, file: string, run: RunRecord, now: ResolvedDeploySettings): void {
     const recorded = run.meta?.fingerprint;
     if (typeof recorded === 'string' && recorded === targetFingerprint(now)) return;
     const changes: string[] = [];

@@ -2,7 +2,7 @@ import type { Redactor } from '../process/redact';
 import { EngineError } from './errors';
 import type { RunRecord, RunStore } from './journal';
 import type { DeployTool } from './provider';
-import type { DeployTarget, ResolvedTarget } from './target';
+import type { DeployTarget, ResolvedDeploySettings } from './target';
 
 // Rollback as a planned run (issues 5/6/8): "roll back" means plan again with what the previous successful
 // deployment of the environment applied, then go through the same review, approval and apply.
@@ -25,7 +25,7 @@ export interface DeployedRecord {
 export const DEPLOY_KINDS = ['plan', 'apply', 'rollback'] as const;
 
 /** The journal record of what this apply used, secrets left out. */
-export function deployedRecord(resolved: ResolvedTarget, context: Record<string, string | undefined>, redactor: Redactor): DeployedRecord {
+export function deployedRecord(resolved: ResolvedDeploySettings, context: Record<string, string | undefined>, redactor: Redactor): DeployedRecord {
   const secret = (v: unknown) => {
     const text = JSON.stringify(v) ?? '';
     return resolved.secretValues.some((s) => s && text.includes(s)) || redactor.redact(text) !== text || (typeof v === 'string' && redactor.isSecret(v));
@@ -78,7 +78,7 @@ export function canRollback(journal: Pick<RunStore, 'list'>, tool: DeployTool | 
 
 export interface RollbackPlan {
   /** The resolved target to plan with (vars of the earlier deployment). */
-  resolved: ResolvedTarget;
+  resolved: ResolvedDeploySettings;
   /** The run being rolled back to (Terraform/Pulumi). */
   to?: RunRecord;
   /** Lines for the run log and notices for the plan view. */
@@ -89,7 +89,7 @@ export interface RollbackPlan {
  * Terraform/Pulumi: the target re-resolved with the vars of the deployment before the current one.
  * Throws EngineError('not-found') with a message that says why there is nothing to roll back to.
  */
-export function terraformRollback(journal: Pick<RunStore, 'list'>, target: DeployTarget, current: ResolvedTarget): RollbackPlan {
+export function terraformRollback(journal: Pick<RunStore, 'list'>, target: DeployTarget, current: ResolvedDeploySettings): RollbackPlan {
   const env = target.environment.name;
   const { current: latest, to, good } = rollbackTarget(journal, target.project.name, env, target.project.dir);
   if (!to) {

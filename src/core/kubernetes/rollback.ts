@@ -13,14 +13,14 @@ export class RollbackError extends HelixError {
   }
 }
 
-export interface RollbackTarget {
+export interface RollbackRevision {
   desired: KubeObject;
   fromRevision: number;
   toRevision: number;
   toReplicaSet: string;
 }
 
-export async function rollbackTarget(cluster: KubeCluster, ref: ObjectRef): Promise<RollbackTarget> {
+export async function rollbackTarget(cluster: KubeCluster, ref: ObjectRef): Promise<RollbackRevision> {
   const d = await cluster.get(ref);
   if (!d) throw new RollbackError(`Deployment ${ref.namespace}/${ref.name} not found`);
   const selector = Object.entries((d.spec?.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');

@@ -1,5 +1,5 @@
 import { envKey } from '../model/environment-ref';
-import { deploymentHealthTarget } from '../health/remote';
+import { deploymentHealthEndpoints } from '../health/remote';
 import type { HealthResult, HealthService } from '../health/service';
 import type { Environment, Project } from '../model/types';
 
@@ -24,7 +24,7 @@ export interface DeployHealthOptions {
 }
 
 export async function checkDeployment(opts: DeployHealthOptions, project: Project, env: Environment, url: string, log: (line: string) => void, signal?: AbortSignal): Promise<HealthResult> {
-  const target = deploymentHealthTarget(url, imageGeneration(project, env));
+  const target = deploymentHealthEndpoints(url, imageGeneration(project, env));
   log(`Checking health: ${[target.liveness, target.readiness].filter(Boolean).join(', ')}${target.anyStatus ? ' (no health route in v2 images: any HTTP answer counts as alive)' : ''}`);
   const r = await opts.service.wait(envKey(project.dir, env.name), target, { deadlineMs: opts.deadlineMs ?? DEPLOY_HEALTH_DEADLINE_MS, initialDelayMs: opts.initialDelayMs ?? 250, signal });
   log(`Health: ${describeHealth(r)}`);

@@ -1,4 +1,4 @@
-import type { Redactor } from '../credentials/redact';
+import type { CredentialRedactor } from '../credentials/redact';
 import type { RunStore } from '../engine/journal';
 import { isCancelled, messageOf } from '../errors';
 import type { HealthResult } from '../health/types';
@@ -11,7 +11,7 @@ import { checkDeployment, type DeployHealthOptions } from './deployHealth';
 // deployment is still a Succeeded deploy - the deploy did happen, the health is reported beside it.
 
 export interface DeployRunDeps {
-  redactor: Redactor;
+  redactor: CredentialRedactor;
   journal?: RunStore;
   log?: (line: string) => void;
   health?: DeployHealthOptions;

@@ -1,5 +1,5 @@
 import type { CredentialSource } from '../credentials/types';
-import type { Redactor } from '../credentials/redact';
+import type { CredentialRedactor } from '../credentials/redact';
 import type { RunRecord, RunStore } from '../engine/journal';
 import { pushImage, type ImagePusher } from './pushImage';
 import { formatReference } from './reference';
@@ -31,7 +31,7 @@ export interface PushRunInput {
 
 export interface PushRunDeps {
   pusher: ImagePusher;
-  redactor: Redactor;
+  redactor: CredentialRedactor;
   journal?: RunStore;
   /** The log channel; gets the same redacted lines as the journal. */
   log?: (line: string) => void;

@@ -10,13 +10,13 @@ import type { RunEvent, RunSnapshot as EngineSnapshot, RunHandle } from '../../c
 import type { Event } from '../../core/engine/emitter';
 import type { RunRecord } from '../../core/engine/journal';
 import type { DeployTarget } from '../../core/engine/target';
-import type { HealthResult, HealthTarget } from '../../core/health/types';
+import type { HealthResult, HealthEndpoints } from '../../core/health/types';
 import { deployTargetFor } from '../../core/engine/target';
 import type { ProbeResult } from '../../core/health/probe';
 import { envKey, isOfProject } from '../../core/model/environment-ref';
 import type { Environment, Project } from '../../core/model/types';
 import type { EnvView, HealthView, LogLine, ProbeStatus, ProbeView, RunView } from '../protocol';
-import type { BackendEvent, Disposable, PanelBackend, RunSnapshot } from './backend';
+import type { BackendEvent, Disposable, PanelBackend, PanelRunSnapshot } from './backend';
 import { toolOf } from '../../core/engine/target';
 import { healthResultOfRun } from '../../core/engine/health';
 
@@ -40,13 +40,13 @@ export interface HealthLike {
   get(key: string): HealthResult | undefined;
   readonly onDidChange: Event<{ key: string; result: HealthResult | undefined }>;
   /** Retries until healthy or the deadline (HealthService.wait). */
-  wait?(key: string, target: HealthTarget, opts?: { deadlineMs?: number; timeoutMs?: number }): Promise<HealthResult>;
+  wait?(key: string, target: HealthEndpoints, opts?: { deadlineMs?: number; timeoutMs?: number }): Promise<HealthResult>;
   /** Records a result (the engine's health verdict of an apply). */
   set?(key: string, result: HealthResult | undefined): void;
 }
 
 // Resolving an environment's `health` table lives in the engine, which checks health after every apply.
-export { healthTargetFor } from '../../core/engine/health';
+export { healthEndpointsFor } from '../../core/engine/health';
 
 export interface EngineBackendDeps {
   engine: EngineLike;
@@ -117,7 +117,7 @@ export class EngineBackend implements PanelBackend {
     return !open;
   }
 
-  current(envKey: string): RunSnapshot | undefined {
+  current(envKey: string): PanelRunSnapshot | undefined {
     const f = this.find(envKey);
     if (!f) return undefined;
     const rec = this.d.engine.list({ project: f.project.name, projectDir: f.project.dir, environment: f.env.name, limit: 1 })[0];
@@ -214,7 +214,7 @@ export class EngineBackend implements PanelBackend {
     if (r) this.d.health?.set?.(key, r);
   }
 
-  private toSnapshot(s: EngineSnapshot): RunSnapshot {
+  private toSnapshot(s: EngineSnapshot): PanelRunSnapshot {
     const r = s.run;
     const startedAt = Date.parse(r.startedAt) || Date.now();
     const transitions = this.transitions.get(r.id) ?? [{ state: r.state, at: Date.parse(r.updatedAt) || startedAt }];

@@ -25,7 +25,7 @@ import {
   type WebviewMessage,
 } from '../protocol';
 import { assertTrusted, isRestrictedModeError, type RestrictedModeError } from '../../core/trust/gate';
-import type { Disposable, PanelBackend, RunSnapshot } from './backend';
+import type { Disposable, PanelBackend, PanelRunSnapshot } from './backend';
 import { maskAttributes, maskOutputs, scrub } from './sanitize';
 
 /** Lines of each log the host keeps for snapshots and "Save". The app keeps up to 200k of its own. */
@@ -54,7 +54,7 @@ const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand
 
 export class PanelSession {
   private ready = false;
-  private snap: RunSnapshot | undefined;
+  private snap: PanelRunSnapshot | undefined;
   private planView: PlanView | undefined;
   private planOf: PlanModel | undefined;
   /** The webview holds a different plan than planView: the next 'run' message carries it (plans can be MBs). */
@@ -251,7 +251,7 @@ export class PanelSession {
     return list?.find((r) => r.address === address);
   }
 
-  private setRun(s: RunSnapshot | undefined): void {
+  private setRun(s: PanelRunSnapshot | undefined): void {
     const sameRun = s?.run.id === this.snap?.run.id;
     this.snap = s;
     if (s?.plan !== this.planOf) {

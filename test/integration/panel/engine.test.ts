@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HealthService } from '../../../src/core/health/service';
 import type { Project } from '../../../src/core/model/types';
-import { EngineBackend, healthTargetFor } from '../../../src/webview/host/engineBackend';
+import { EngineBackend, healthEndpointsFor } from '../../../src/webview/host/engineBackend';
 import { envKey } from '../../../src/core/model/environment-ref';
 import { PanelSession } from '../../../src/webview/host/session';
 import type { HostMessage, RunView } from '../../../src/webview/protocol';
@@ -121,7 +121,7 @@ output "url" { value = "${url}" }
   });
 
   it('checks health after the apply and reports it green', async () => {
-    assert.deepEqual(healthTargetFor(project.environments[0]!, { url }), { liveness: `${url}/healthz`, readiness: `${url}/readyz` });
+    assert.deepEqual(healthEndpointsFor(project.environments[0]!, { url }), { liveness: `${url}/healthz`, readiness: `${url}/readyz` });
     await waitFor(() => posts.some((m) => m.type === 'health' && m.health.overall === 'pass'), 30_000, 'health to go green');
     const hm = posts.filter((m) => m.type === 'health').pop() as Extract<HostMessage, { type: 'health' }>;
     assert.deepEqual(hm.health.probes.map((p) => [p.name, p.status]), [['liveness', 'pass'], ['readiness', 'pass']]);

@@ -6,7 +6,7 @@ import { EngineError } from '../../../src/core/engine/errors';
 import { Journal } from '../../../src/core/engine/journal';
 import { canTransition, isPlanKind } from '../../../src/core/engine/machine';
 import { canRollback, deployedRecord, successfulDeployments, terraformRollback } from '../../../src/core/engine/rollback';
-import { resolveTarget, toolOf, type DeployTarget, type ResolvedTarget } from '../../../src/core/engine/target';
+import { resolveTarget, toolOf, type DeployTarget, type ResolvedDeploySettings } from '../../../src/core/engine/target';
 import { Redactor } from '../../../src/core/process/redact';
 
 // Rollback bookkeeping without tools: what an apply records, which run a rollback goes back to, and the
@@ -39,7 +39,7 @@ describe('rollback as a planned run (bookkeeping)', () => {
 
   it('records the applied vars without secrets, and names the secret ones', () => {
     const redactor = new Redactor().add('hunter2-long-secret');
-    const resolved: ResolvedTarget = { tool: 'terraform', dir: '/x', vars: { image: 'reg/app:v1', pw: 'hunter2-long-secret', dsn: 'postgres://u:hunter2-long-secret@h', n: 3 }, secretValues: [] };
+    const resolved: ResolvedDeploySettings = { tool: 'terraform', dir: '/x', vars: { image: 'reg/app:v1', pw: 'hunter2-long-secret', dsn: 'postgres://u:hunter2-long-secret@h', n: 3 }, secretValues: [] };
     const rec = deployedRecord(resolved, { image: 'reg/app:v1', token: 'hunter2-long-secret', none: undefined }, redactor);
     assert.deepEqual(rec.vars, { image: 'reg/app:v1', n: 3 });
     assert.deepEqual(rec.secretVars, ['pw', 'dsn']);
