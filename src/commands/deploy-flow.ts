@@ -2,9 +2,9 @@ import { isOfProject } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { RunSnapshot } from '../core/engine/engine';
-import { EngineError } from '../core/engine/errors';
+import { DeployError } from '../core/engine/errors';
 import { isRestrictedModeError } from '../core/trust/gate';
-import type { LazyDeployEngine } from '../core/engine/lazy';
+import type { LazyDeployRunner } from '../core/engine/lazy';
 import type { DeployTool, ToolStatus } from '../core/engine/provider';
 import { toolOf, type DeployTarget } from '../core/engine/target';
 import { deployTargetFor } from '../core/engine/target';
@@ -24,7 +24,7 @@ type RunArg = string | { runId?: string; run?: { id: string } } | undefined;
 export class DeployFlows {
   constructor(
     private readonly c: Container,
-    private readonly engine: LazyDeployEngine,
+    private readonly engine: LazyDeployRunner,
     private readonly tools: ToolStates,
   ) {}
 
@@ -220,7 +220,7 @@ export class DeployFlows {
       await fn();
     } catch (err) {
       if (isRestrictedModeError(err)) throw err; // the registrar shows it with its action
-      if (!(err instanceof EngineError)) {
+      if (!(err instanceof DeployError)) {
         this.c.log.error(`Deploy: ${err instanceof Error ? err.message : String(err)}`);
         void vscode.window.showErrorMessage(`Helix Deploy: ${err instanceof Error ? err.message : String(err)}`);
         return;

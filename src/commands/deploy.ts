@@ -1,9 +1,9 @@
 import { envKey } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
-import { AUTO_ROLLBACK_WHO, DeployEngine } from '../core/engine/engine';
+import { AUTO_ROLLBACK_WHO, DeployRunner } from '../core/engine/engine';
 import { whoAmI } from '../core/engine/journal';
-import { LazyDeployEngine } from '../core/engine/lazy';
+import { LazyDeployRunner } from '../core/engine/lazy';
 import { projectLocks, projectStateDir } from '../core/engine/history';
 import { Redactor } from '../core/process/redact';
 import { PulumiProvider } from '../providers/pulumi/pulumi';
@@ -18,7 +18,7 @@ import { ToolStates } from './deploy-tools';
 
 export interface DeployRuntime {
   /** The engine service: startPlan, snapshot, approve(runId, planHash), startApply, cancel, discard, replan, onRunEvent. */
-  engine: LazyDeployEngine;
+  engine: LazyDeployRunner;
   /** Masks secrets learned from plans; the panel runs its text through it too. */
   redactor: Redactor;
   /** Whether terraform / pulumi / kubernetes can be used: shown on the environments that need them. */
@@ -36,10 +36,10 @@ export function registerDeploy(c: Container): void {
   const redactor = new Redactor();
   const settings = () => vscode.workspace.getConfiguration('helixDeploy');
   let who: Promise<string> | undefined;
-  const engine = new LazyDeployEngine(async () => {
+  const engine = new LazyDeployRunner(async () => {
     // The projects' run histories (shared with the local Docker loop, pushes, other windows and the CLI).
     const journal = await c.journal;
-    return new DeployEngine({
+    return new DeployRunner({
       journal,
       redactor,
       // Locks and plan files live in the project (shared with the headless CLI run in a terminal or CI).

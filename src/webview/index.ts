@@ -7,7 +7,7 @@ import { containerName } from '../core/model/types';
 import { followContainerLogs, followWorkloadLogs } from './host/containerLogs';
 import { toolOf } from '../core/engine/target';
 import { kubernetesSettings } from '../core/kubernetes/target';
-import { EngineBackend, type EngineBackendDeps } from './host/engineBackend';
+import { DeployPanelBackend, type DeployPanelBackendDeps } from './host/engineBackend';
 import { envKey as keyOf, parseEnvKey } from '../core/model/environment-ref';
 import { DeploymentPanel, PANEL_VIEW_TYPE, webviewOptions } from './host/panel';
 import { unavailableBackend } from './host/unavailable';
@@ -23,7 +23,7 @@ export const OPEN_PANEL_COMMAND = 'helixDeploy.panel.open';
  * The engine (c.deploy, issue 5), the health service and container logs (c.local, issue 4). Read when a
  * panel opens, so the order in which features register does not matter.
  */
-export function servicesOf(c: Container): EngineBackendDeps | undefined {
+export function servicesOf(c: Container): DeployPanelBackendDeps | undefined {
   const deploy = c.deploy;
   if (!deploy) return undefined;
   const local = c.local;
@@ -66,7 +66,7 @@ export class PanelManager implements vscode.Disposable {
     const s = servicesOf(this.c);
     if (s) {
       (this.backend as { dispose?: () => void } | undefined)?.dispose?.();
-      this.backend = new EngineBackend(s);
+      this.backend = new DeployPanelBackend(s);
       this.backendIsReal = true;
     } else {
       this.c.log.warn('Helix panel: no deployment engine on the container; the panel opens read-only.');

@@ -1,5 +1,5 @@
 import type { Redactor } from '../process/redact';
-import { EngineError } from './errors';
+import { DeployError } from './errors';
 import type { RunRecord, RunStore } from './journal';
 import type { DeployTool } from './provider';
 import type { DeployTarget, ResolvedDeploySettings } from './target';
@@ -87,7 +87,7 @@ export interface RollbackPlan {
 
 /**
  * Terraform/Pulumi: the target re-resolved with the vars of the deployment before the current one.
- * Throws EngineError('not-found') with a message that says why there is nothing to roll back to.
+ * Throws DeployError('not-found') with a message that says why there is nothing to roll back to.
  */
 export function terraformRollback(journal: Pick<RunStore, 'list'>, target: DeployTarget, current: ResolvedDeploySettings): RollbackPlan {
   const env = target.environment.name;
@@ -95,11 +95,11 @@ export function terraformRollback(journal: Pick<RunStore, 'list'>, target: Deplo
   if (!to) {
     const unhealthy = latest?.state === 'Unhealthy' ? ` (its latest, run ${latest.id}, is Unhealthy and not a target)` : '';
     const what = good.length === 0 ? 'no successful deployment' : `only one successful deployment (run ${good[0]!.id}, ${good[0]!.endedAt ?? good[0]!.updatedAt})`;
-    throw new EngineError('not-found', `Nothing to roll back to: ${env} has ${what}${unhealthy} in this workspace's run history. A rollback re-plans an earlier successful deployment.`);
+    throw new DeployError('not-found', `Nothing to roll back to: ${env} has ${what}${unhealthy} in this workspace's run history. A rollback re-plans an earlier successful deployment.`);
   }
   const rec = to.meta?.deployed as DeployedRecord | undefined;
   if (!rec || typeof rec.vars !== 'object') {
-    throw new EngineError('not-found', `Cannot roll back ${env}: the previous successful deployment (run ${to.id}) did not record the variables it applied, so it cannot be replayed.`, [], { runId: to.id });
+    throw new DeployError('not-found', `Cannot roll back ${env}: the previous successful deployment (run ${to.id}) did not record the variables it applied, so it cannot be replayed.`, [], { runId: to.id });
   }
   const notes = [`Rollback of ${env} to the deployment of run ${to.id} (applied ${to.endedAt ?? to.updatedAt} by ${to.who})${rec.context.image ? `, image ${rec.context.image}` : ''}.`];
   const vars: Record<string, unknown> = { ...rec.vars };

@@ -6,7 +6,7 @@
 // transitions (the stepper) and of log lines, and a short health history per environment (the timeline).
 
 import { approvalOf } from '../../core/engine/runSummary';
-import type { RunEvent, RunSnapshot as EngineSnapshot, RunHandle } from '../../core/engine/engine';
+import type { RunEvent, RunSnapshot, RunHandle } from '../../core/engine/engine';
 import type { Event } from '../../core/engine/emitter';
 import type { RunRecord } from '../../core/engine/journal';
 import type { DeployTarget } from '../../core/engine/target';
@@ -20,17 +20,17 @@ import type { BackendEvent, Disposable, PanelBackend, PanelRunSnapshot } from '.
 import { toolOf } from '../../core/engine/target';
 import { healthResultOfRun } from '../../core/engine/health';
 
-/** The part of DeployEngine the panel uses (structural, so tests can pass the real engine or a stand-in). */
-export interface EngineLike {
+/** The part of DeployRunner the panel uses (structural, so tests can pass the real engine or a stand-in). */
+export interface DeployRunnerLike {
   readonly onRunEvent: Event<RunEvent>;
-  snapshot(runId: string): EngineSnapshot | undefined;
+  snapshot(runId: string): RunSnapshot | undefined;
   list(filter?: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number }): RunRecord[];
   startPlan(target: DeployTarget, opts?: { destroy?: boolean }): Promise<RunHandle>;
   replan(runId: string): Promise<RunHandle>;
-  approve(runId: string, planHash: string, who?: string): Promise<EngineSnapshot>;
+  approve(runId: string, planHash: string, who?: string): Promise<RunSnapshot>;
   startApply(runId: string): Promise<RunHandle>;
-  cancel(runId: string, who?: string): Promise<EngineSnapshot | undefined>;
-  discard(runId: string, who?: string): Promise<EngineSnapshot | undefined>;
+  cancel(runId: string, who?: string): Promise<RunSnapshot | undefined>;
+  discard(runId: string, who?: string): Promise<RunSnapshot | undefined>;
   /** Rollback as a planned run (engine.planRollback); absent = the panel offers no rollback. */
   planRollback?(target: DeployTarget): Promise<RunHandle>;
   canRollback?(target: Pick<DeployTarget, 'project' | 'environment'>): boolean;
@@ -48,8 +48,8 @@ export interface HealthLike {
 // Resolving an environment's `health` table lives in the engine, which checks health after every apply.
 export { healthEndpointsFor } from '../../core/engine/health';
 
-export interface EngineBackendDeps {
-  engine: EngineLike;
+export interface DeployPanelBackendDeps {
+  engine: DeployRunnerLike;
   /** Projects as the sidebar knows them (c.projects.projects). */
   projects: () => readonly Project[];
   health?: HealthLike;
@@ -62,14 +62,14 @@ export interface EngineBackendDeps {
 const HISTORY = 60;
 const LOG_KEEP = 100_000;
 
-export class EngineBackend implements PanelBackend {
+export class DeployPanelBackend implements PanelBackend {
   private readonly transitions = new Map<string, { state: string; at: number }[]>();
   private readonly logs = new Map<string, LogLine[]>();
   private readonly history = new Map<string, { liveness: ProbeView['history']; readiness: ProbeView['history'] }>();
   private readonly subs: Disposable[] = [];
   private readonly listeners = new Set<(e: BackendEvent) => void>();
 
-  constructor(private readonly d: EngineBackendDeps) {
+  constructor(private readonly d: DeployPanelBackendDeps) {
     this.followContainer = d.followContainer;
     // Panels opened before the engine was ready showed "no run": resend them everything once it is.
     void d.ready?.then(() => this.fire({ type: 'refresh' }), () => undefined);
@@ -214,7 +214,7 @@ export class EngineBackend implements PanelBackend {
     if (r) this.d.health?.set?.(key, r);
   }
 
-  private toSnapshot(s: EngineSnapshot): PanelRunSnapshot {
+  private toSnapshot(s: RunSnapshot): PanelRunSnapshot {
     const r = s.run;
     const startedAt = Date.parse(r.startedAt) || Date.now();
     const transitions = this.transitions.get(r.id) ?? [{ state: r.state, at: Date.parse(r.updatedAt) || startedAt }];
@@ -279,7 +279,7 @@ export class EngineBackend implements PanelBackend {
   }
 }
 
-function approvalView(r: EngineSnapshot['run']): RunView['approval'] {
+function approvalView(r: RunSnapshot['run']): RunView['approval'] {
   const a = approvalOf(r);
   return a && { by: a.by, at: Date.parse(a.at) || 0, planHash: a.planHash };
 }

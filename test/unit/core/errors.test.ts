@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { CancelledError, HelixError, codeOf, isCancelled, messageOf } from '../../../src/core/errors';
-import { EngineError } from '../../../src/core/engine/errors';
+import { DeployError } from '../../../src/core/engine/errors';
 import { KubeError } from '../../../src/core/kubernetes/cluster';
 import { LocalError } from '../../../src/core/local/errors';
 import { PushCancelledError, PushError, RegistryAuthError } from '../../../src/core/push/types';
@@ -46,9 +46,9 @@ describe('core/errors', () => {
   });
 
   it('the feature errors are HelixErrors that keep their own fields', () => {
-    const engine = new EngineError('stale', 'Plan is stale. Re-plan.', ['Re-plan'], { runId: 'r1' });
+    const engine = new DeployError('stale', 'Plan is stale. Re-plan.', ['Re-plan'], { runId: 'r1' });
     assert.ok(engine instanceof HelixError);
-    assert.deepEqual([engine.code, engine.actions, engine.details.runId, engine.name], ['stale', ['Re-plan'], 'r1', 'EngineError']);
+    assert.deepEqual([engine.code, engine.actions, engine.details.runId, engine.name], ['stale', ['Re-plan'], 'r1', 'DeployError']);
     const local = new LocalError('port-in-use', 'Port 6969 is in use.', { port: 6969 });
     assert.deepEqual([codeOf(local), local.detail.port, local.name], ['port-in-use', 6969, 'LocalError']);
     const auth = new RegistryAuthError('ghcr.io', '401');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EngineError } from '../../../src/core/engine/errors';
+import { DeployError } from '../../../src/core/engine/errors';
 import { Journal } from '../../../src/core/engine/journal';
 import { canTransition, isPlanKind } from '../../../src/core/engine/machine';
 import { canRollback, deployedRecord, successfulDeployments, terraformRollback } from '../../../src/core/engine/rollback';
@@ -70,14 +70,14 @@ describe('rollback as a planned run (bookkeeping)', () => {
   it('refuses with a clear message: nothing deployed, one deployment, or an old run without recorded vars', async () => {
     const j = await journal();
     const current = resolveTarget(target);
-    assert.throws(() => terraformRollback(j, target, current), (e: unknown) => e instanceof EngineError && e.code === 'not-found' && /staging has no successful deployment/.test(e.message));
+    assert.throws(() => terraformRollback(j, target, current), (e: unknown) => e instanceof DeployError && e.code === 'not-found' && /staging has no successful deployment/.test(e.message));
     assert.equal(canRollback(j, 'terraform', 'demo', 'staging'), false);
     assert.equal(canRollback(j, 'kubernetes', 'demo', 'staging'), false);
     const old = await applied(j, 'plan', undefined);
     assert.throws(() => terraformRollback(j, target, current), /only one successful deployment \(run /);
     assert.equal(canRollback(j, 'kubernetes', 'demo', 'staging'), true, 'kubernetes: the cluster keeps the revisions');
     await applied(j, 'plan', { vars: {}, secretVars: [], context: {} });
-    assert.throws(() => terraformRollback(j, target, current), (e: unknown) => e instanceof EngineError && e.message.includes(`run ${old.id}) did not record the variables`));
+    assert.throws(() => terraformRollback(j, target, current), (e: unknown) => e instanceof DeployError && e.message.includes(`run ${old.id}) did not record the variables`));
     await j.close();
   });
 });

@@ -7,7 +7,7 @@ import type { RunRecord } from '../../../../src/core/engine/records';
 import { envKey, isOfProject, parseEnvKey } from '../../../../src/core/model/environment-ref';
 import type { Project } from '../../../../src/core/model/types';
 import { lastPush } from '../../../../src/core/push/service';
-import { EngineBackend, type EngineLike } from '../../../../src/webview/host/engineBackend';
+import { DeployPanelBackend, type DeployRunnerLike } from '../../../../src/webview/host/engineBackend';
 import type { BackendEvent } from '../../../../src/webview/host/backend';
 
 // Two projects of a monorepo both named "app": each keeps its own history, panel and health.
@@ -76,8 +76,8 @@ describe('run history: projects are told apart by folder', () => {
         return run && ({ run } as { run: RunRecord });
       },
       list: () => [],
-    } as unknown as EngineLike;
-    const backend = new EngineBackend({ engine, projects: () => [a, b] });
+    } as unknown as DeployRunnerLike;
+    const backend = new DeployPanelBackend({ engine, projects: () => [a, b] });
     const seen: string[] = [];
     backend.subscribe((e: BackendEvent) => void (e.type === 'log' && seen.push(e.envKey)));
     const fresh = await history.begin({ kind: 'plan', project: 'app', projectDir: b.dir, environment: 'staging', who: 't' });
