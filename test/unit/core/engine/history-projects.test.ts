@@ -25,7 +25,18 @@ const project = (dir: string): Project => ({
 /** A run line as versions before the project folder was recorded wrote it: the project by name only. */
 function writeOldRun(dir: string, id: string): void {
   const at = '2026-01-01T00:00:00.000Z';
-  const run = { id, kind: 'deploy', project: 'app', environment: 'staging', who: 'old', startedAt: at, updatedAt: at, endedAt: at, state: 'Succeeded', meta: { url: 'http://b' } };
+  const run = {
+    id,
+    kind: 'deploy',
+    project: 'app',
+    environment: 'staging',
+    who: 'old',
+    state: 'Succeeded',
+    startedAt: at,
+    updatedAt: at,
+    endedAt: at,
+    meta: { url: 'http://b' },
+  };
   fs.mkdirSync(path.dirname(historyFile(dir)), { recursive: true });
   fs.writeFileSync(historyFile(dir), JSON.stringify({ t: 'begin', run }) + '\n');
 }

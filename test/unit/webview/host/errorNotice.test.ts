@@ -9,7 +9,7 @@ describe('webview/host errorNotice', () => {
     assert.equal(tool.action, undefined);
     assert.equal(tool.message, 'terraform at /opt/stale-tools/terraform is not executable.');
     // A missing plan file is fixed by planning again, though the message never says "stale" or "re-plan".
-    const missing = errorNotice(new DeployError('not-found', 'No plan file plan.out. Make one with: helix-deploy plan staging', ['Re-plan']));
+    const missing = errorNotice(new DeployError('not-found', 'No plan file plan.out. Make one with: helix-deploy plan dev', ['Re-plan']));
     assert.equal(missing.action, 'replan');
   });
 
