@@ -80,7 +80,7 @@ export class Container implements vscode.Disposable {
     this.own({ dispose: () => void this.history.close() });
   }
 
-  /** Health results of the window's environments (local checks, cloud deploys, post-apply checks), by `${dir}#${env}`. */
+  /** Health results of the window's environments (local checks, cloud deploys, post-apply checks), by envKey(dir, env). */
   get health(): HealthService {
     return (this._health ??= this.own(new HealthService()));
   }
@@ -104,10 +104,7 @@ export class Container implements vscode.Disposable {
   get pushStatus(): PushStatus {
     if (this._pushStatus) return this._pushStatus;
     const status = (this._pushStatus = this.own(new PushStatus()));
-    status.healthOf = (project, environment) => {
-      const p = this.projects.projects.find((x) => x.name === project);
-      return p ? this.health.get(`${p.dir}#${environment}`)?.status : undefined;
-    };
+    status.healthOf = (key) => this.health.get(key)?.status;
     this.journal.then((j) => status.attach(j)).catch((e) => this.log.error(`Push history unavailable: ${messageOf(e)}`));
     return status;
   }

@@ -1,3 +1,4 @@
+import { messageOf } from '../core/errors';
 import { parseArgs } from 'node:util';
 import { CliUsageError } from './commands/deploy-env';
 
@@ -22,7 +23,7 @@ export function parseCommandArgs<V extends string, F extends string>(argv: strin
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
     // Node's messages name the option ("Unknown option '--x'", "Option '--out <value>' argument missing").
-    throw new CliUsageError(err instanceof Error ? err.message.replace(/\. To specify a positional.*$/s, '') : String(err));
+    throw new CliUsageError(messageOf(err).replace(/\. To specify a positional.*$/s, ''));
   }
   if (parsed.positionals.length > 1) throw new CliUsageError(`unexpected argument '${parsed.positionals[1]}'`);
   const values = {} as Partial<Record<V, string>>;

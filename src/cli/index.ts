@@ -1,4 +1,5 @@
 // `helix-deploy`: the headless CLI over src/core, for CI. Bundled to dist/cli.js (the package's bin).
+import { messageOf } from '../core/errors';
 import { commands } from './commands/index';
 
 function usage(): string {
@@ -27,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest);
   } catch (err) {
-    process.stderr.write(`helix-deploy ${name}: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(`helix-deploy ${name}: ${messageOf(err)}\n`);
     return 1;
   }
 }

@@ -1,8 +1,9 @@
+import { isOfProject } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { RunSnapshot } from '../core/engine/engine';
-import { EngineError } from '../core/engine/errors';
-import type { LazyDeployEngine } from '../core/engine/lazy';
+import { DeployError } from '../core/engine/errors';
+import type { LazyDeployRunner } from '../core/engine/lazy';
 import type { DeployTool, ToolStatus } from '../core/engine/provider';
 import { toolOf, type DeployTarget } from '../core/engine/target';
 import { deployTargetFor } from '../core/engine/target';
@@ -23,7 +24,7 @@ type RunArg = string | { runId?: string; run?: { id: string } } | undefined;
 export class DeployFlows {
   constructor(
     private readonly c: Container,
-    private readonly engine: LazyDeployEngine,
+    private readonly engine: LazyDeployRunner,
     private readonly tools: ToolStates,
   ) {}
 
@@ -219,7 +220,7 @@ export class DeployFlows {
     try {
       await fn();
     } catch (err) {
-      if (!(err instanceof EngineError)) throw err;
+      if (!(err instanceof DeployError)) throw err;
       this.c.log.warn(`Deploy: ${err.message}`);
       const choice = await (err.code === 'busy' || err.code === 'tool-missing' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage)(err.message, ...err.actions);
       if (choice === 'Re-plan') {
@@ -241,7 +242,7 @@ export class DeployFlows {
 
   /** Protected environments need the environment's name typed before approval. */
   private async confirmProtected(snap: RunSnapshot, verb: string): Promise<boolean> {
-    const env = this.targets().find((t) => t.project.name === snap.run.project && t.environment.name === snap.run.environment)?.environment;
+    const env = this.targets().find((t) => isOfProject(snap.run, t.project) && t.environment.name === snap.run.environment)?.environment;
     const destructive = snap.destroy || (snap.model?.summary.delete ?? 0) + (snap.model?.summary.replace ?? 0) > 0;
     if (!env?.protected && !destructive) return true;
     if (!env?.protected) {

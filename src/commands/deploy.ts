@@ -1,3 +1,4 @@
+import { envKey } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { AUTO_ROLLBACK_WHO } from '../core/engine/engine';
@@ -15,7 +16,7 @@ export function registerDeploy(c: Container): void {
   c.own(engine.onRunEvent((e) => {
     if (e.type !== 'state' || !e.run) return;
     const r = healthResultOfRun(e.run);
-    if (r && e.run.projectDir) c.health.set(`${e.run.projectDir}#${e.run.environment}`, r);
+    if (r && e.run.projectDir) c.health.set(envKey(e.run.projectDir, e.run.environment), r);
     // An automatic rollback stops at Planned only in a protected environment: a person must approve it.
     if (e.state === 'Planned' && e.run.kind === 'rollback' && e.run.who === AUTO_ROLLBACK_WHO) {
       const run = e.run;

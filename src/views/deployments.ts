@@ -1,3 +1,4 @@
+import { envKey, isOfProject } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { RunRecord } from '../core/engine/journal';
@@ -89,8 +90,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   private history(): DepNode[] {
     const j = this.c.local.journal;
     if (!j) return [{ type: 'message', id: 'history-loading', label: 'Loading run history…', icon: 'loading~spin' }];
-    const projects = new Set(this.c.projects.projects.map((p) => p.name));
-    const runs = j.list({ limit: HISTORY_LIMIT * 2 }).filter((r) => !projects.size || projects.has(r.project)).slice(0, HISTORY_LIMIT);
+    const projects = this.c.projects.projects;
+    const runs = j.list({ limit: HISTORY_LIMIT * 2 }).filter((r) => !projects.length || projects.some((p) => isOfProject(r, p))).slice(0, HISTORY_LIMIT);
     if (!runs.length) return [{ type: 'message', id: 'history-empty', label: 'No runs yet', icon: 'history' }];
     return runs.map((run) => ({ type: 'run', run }));
   }
@@ -135,7 +136,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   private probedHealth(c: ContainerInfo) {
     const dir = c.labels[LABEL_DIR];
     const env = c.labels[LABEL_ENVIRONMENT];
-    return dir && env && c.labels[LABEL_PROJECT] ? this.c.local.health.get(`${dir}#${env}`)?.status : undefined;
+    return dir && env && c.labels[LABEL_PROJECT] ? this.c.local.health.get(envKey(dir, env))?.status : undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import { envKey } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { ContainerInfo } from '../core/local/engine';
@@ -95,7 +96,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     }
     const { project, environment: env } = node;
     const item = new vscode.TreeItem(env.name, vscode.TreeItemCollapsibleState.None);
-    item.id = `env:${project.dir}#${env.name}`;
+    item.id = `env:${envKey(project.dir, env.name)}`;
     const badName = env.source === 'helix.deploy.toml' ? environmentNameProblem(env.name) : undefined;
     if (badName) {
       // Same check as plan/apply/validate: such an environment offers no actions (they would all be refused).
@@ -140,7 +141,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
       item.contextValue = `environment:enterprise-database${o.healthUrl ? ':url' : ''}`;
     } else {
       // Push targets show what was pushed last; others show where they point.
-      const pushed = this.c.pushStatus.describe(project.name, env.name);
+      const pushed = this.c.pushStatus.describe(project, env.name);
       item.description = [env.kind, pushed ?? env.target].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(KIND_ICON[env.kind] ?? 'globe');
       item.tooltip = `${project.name} / ${env.name} (${env.kind}) from ${env.source}${env.target ? `\n${env.target}` : ''}`;

@@ -1,9 +1,10 @@
+import { envKey } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { messageOf } from '../core/errors';
 import type { LiveWorkloads } from '../core/kubernetes/live-workloads';
 import { age, type DeploymentRow, type PodRow } from '../core/kubernetes/pods-view';
-import { kubernetesTarget } from '../core/kubernetes/target';
+import { kubernetesSettings } from '../core/kubernetes/target';
 import type { Environment, Project } from '../core/model/types';
 import { settingKubeconfig } from '../services/kubernetes/runtime';
 
@@ -51,7 +52,7 @@ export class KubernetesClusterStatus implements vscode.Disposable {
   view(project: Project, env: Environment): ClusterView {
     let t;
     try {
-      t = kubernetesTarget(env, project.dir);
+      t = kubernetesSettings(env, project.dir);
     } catch (err) {
       return { cluster: { state: 'config', message: messageOf(err) } };
     }
@@ -140,7 +141,7 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
 
   /** Rows of one environment (what the tree shows under it). */
   rows(project: Project, environment: Environment): DeploymentRow[] {
-    return this.live.get(keyOf(project, environment))?.workloads?.rows() ?? [];
+    return this.live.get(envKey(project.dir, environment.name))?.workloads?.rows() ?? [];
   }
 
   setVisible(visible: boolean): void {
@@ -161,7 +162,7 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
     if (!this.c.trusted) return;
     for (const { project, environment } of this.environments()) {
       const l: Live = { project, environment, subs: [] };
-      this.live.set(keyOf(project, environment), l);
+      this.live.set(envKey(project.dir, environment.name), l);
       try {
         const w = this.c.kubernetes.workloads(project, environment);
         l.workloads = w;
@@ -190,7 +191,7 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
   }
 
   children(node?: KubeNode): KubeNode[] {
-    if (!node) return this.environments().map(({ project, environment }) => ({ type: 'k8s-env', key: keyOf(project, environment), project, environment }));
+    if (!node) return this.environments().map(({ project, environment }) => ({ type: 'k8s-env', key: envKey(project.dir, environment.name), project, environment }));
     if (node.type === 'k8s-env') {
       const msg = (id: string, label: string, icon: string, description?: string, color?: string): KubeNode[] => [{ type: 'k8s-message', key: `${node.key}#${id}`, label, icon, description, color }];
       if (!this.c.trusted) return msg('untrusted', 'Restricted Mode', 'shield', 'trust this workspace to contact clusters');
@@ -219,7 +220,7 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
         item.id = `k8s:${node.key}`;
         let ns: string | undefined;
         try {
-          ns = kubernetesTarget(node.environment, node.project.dir).namespace;
+          ns = kubernetesSettings(node.environment, node.project.dir).namespace;
         } catch {
           ns = undefined;
         }
@@ -272,6 +273,3 @@ export function podDescription(p: PodRow, now = Date.now()): string {
   return `${p.status} · ${p.ready}/${p.containers} ready · ${p.restarts} restart${p.restarts === 1 ? '' : 's'} · ${age(p.createdAt, now)}`;
 }
 
-function keyOf(project: Project, env: Environment): string {
-  return `${project.dir}#${env.name}`;
-}

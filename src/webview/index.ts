@@ -6,8 +6,9 @@ import { PlanDiffProvider, PLAN_SCHEME } from './host/diffProvider';
 import { containerName } from '../core/model/types';
 import { followContainerLogs, followWorkloadLogs } from './host/containerLogs';
 import { toolOf } from '../core/engine/target';
-import { kubernetesTarget } from '../core/kubernetes/target';
-import { EngineBackend, envKeyOf, type EngineBackendDeps } from './host/engineBackend';
+import { kubernetesSettings } from '../core/kubernetes/target';
+import { DeployPanelBackend, type DeployPanelBackendDeps } from './host/engineBackend';
+import { envKey as keyOf, parseEnvKey } from '../core/model/environment-ref';
 import { DeploymentPanel, PANEL_VIEW_TYPE, webviewOptions } from './host/panel';
 import { pickEnvironment } from '../ui/pickEnvironment';
 
@@ -18,7 +19,7 @@ import { pickEnvironment } from '../ui/pickEnvironment';
 export const OPEN_PANEL_COMMAND = 'helixDeploy.panel.open';
 
 /** What the panel's backend needs from the container's services (read when the first panel opens). */
-export function servicesOf(c: Container): EngineBackendDeps {
+export function servicesOf(c: Container): DeployPanelBackendDeps {
   const { engine, redactor } = c.deploy;
   return {
     engine,
@@ -29,12 +30,12 @@ export function servicesOf(c: Container): EngineBackendDeps {
     redact: (t) => redactor.redact(t),
     // The panel's second log source: the container of a local environment, or every pod of a Kubernetes one.
     followContainer: (envKey, onLines) => {
-      const [dir, name] = [envKey.slice(0, envKey.lastIndexOf('#')), envKey.slice(envKey.lastIndexOf('#') + 1)];
+      const { projectDir: dir, environment: name } = parseEnvKey(envKey);
       const project = c.projects.find(dir);
       const env = project?.environments.find((e) => e.name === name);
       const stopped = (e: unknown) => c.log.warn(`log follower for ${name} stopped: ${String(e)}`);
       if (env && project && toolOf(env) === 'kubernetes') {
-        const t = kubernetesTarget(env, project.dir);
+        const t = kubernetesSettings(env, project.dir);
         return followWorkloadLogs(c.kubernetes.provider.cluster(t.context, t.kubeconfig), t.namespace, env.name, onLines, stopped, (l) => redactor.redact(l));
       }
       return followContainerLogs(c.local.engine, containerName(project?.name ?? '', name), onLines, stopped);
@@ -47,17 +48,17 @@ type OpenArg = string | { project?: Pick<Project, 'dir'>; environment?: Pick<Env
 
 export class PanelManager implements vscode.Disposable {
   private readonly panels = new Map<string, DeploymentPanel>();
-  private backend: EngineBackend | undefined;
+  private backend: DeployPanelBackend | undefined;
   readonly diff = new PlanDiffProvider();
 
   constructor(private readonly c: Container) {}
 
   private getBackend(): PanelBackend {
-    return (this.backend ??= new EngineBackend(servicesOf(this.c)));
+    return (this.backend ??= new DeployPanelBackend(servicesOf(this.c)));
   }
 
   async open(arg: OpenArg): Promise<void> {
-    const key = typeof arg === 'string' ? arg : arg?.project && arg.environment ? envKeyOf(arg.project, arg.environment) : await this.pick();
+    const key = typeof arg === 'string' ? arg : arg?.project && arg.environment ? keyOf(arg.project.dir, arg.environment.name) : await this.pick();
     if (!key) return;
     const existing = this.panels.get(key);
     if (existing) return existing.reveal();
@@ -81,7 +82,7 @@ export class PanelManager implements vscode.Disposable {
       title: 'Helix: Open Deployment Panel',
       none: 'No HelixDB environments found: add one to helix.toml or helix.deploy.toml.',
     });
-    return picked && envKeyOf(picked.project, picked.environment);
+    return picked && keyOf(picked.project.dir, picked.environment.name);
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DeployEngine } from '../../src/core/engine/engine';
+import { DeployRunner } from '../../src/core/engine/engine';
 import { Journal } from '../../src/core/engine/journal';
 import { LockManager } from '../../src/core/engine/locks';
 import type { DeployProvider } from '../../src/core/engine/provider';
@@ -155,7 +155,7 @@ async function engineCycle(b: string, n: number): Promise<{ total: number; inToo
     apply: (r) => time(inner.apply(r)),
     show: (r) => time(inner.show(r)),
   };
-  const engine = new DeployEngine({ journal, redactor, locks: new LockManager(path.join(b, '.helix', 'locks')), stateDir: path.join(b, '.helix'), providers: { terraform: provider }, who: () => 'bench' });
+  const engine = new DeployRunner({ journal, redactor, locks: new LockManager(path.join(b, '.helix', 'locks')), stateDir: path.join(b, '.helix'), providers: { terraform: provider }, who: () => 'bench' });
   const target: DeployTarget = { project: { name: 'bench', dir: b }, environment: { name: 'e', kind: 'terraform', source: 'helix.deploy.toml', settings: { terraform: { dir: 'infra' } } } };
   const c0 = cpu();
   const s = performance.now();

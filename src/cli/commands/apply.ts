@@ -1,10 +1,10 @@
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
-import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
+import { cancelOnSigint, CliUsageError, openCliDeployRunner, reportError, streamLogs } from './deploy-env';
 import { parseCommandArgs } from '../args';
 import * as path from 'node:path';
 import { shellQuote } from '../../core/process/shell-quote';
-import type { HeadlessDeployEngine } from '../../core/engine/headless';
+import type { HeadlessDeployRunner } from '../../core/engine/headless';
 import type { RunRecord } from '../../core/engine/journal';
 
 // `helix-deploy apply ENV --plan FILE`: applies exactly the saved plan (terraform refuses it when stale).
@@ -39,7 +39,7 @@ export function healthLines(meta: Record<string, unknown> | undefined): string {
 }
 
 /** The automatic rollback an Unhealthy apply started (its state and health), or nothing. */
-export function autoRollbackLines(engine: HeadlessDeployEngine, run: RunRecord, env: string): string {
+export function autoRollbackLines(engine: HeadlessDeployRunner, run: RunRecord, env: string): string {
   const autoId = run.meta?.autoRollback;
   const auto = typeof autoId === 'string' ? engine.snapshot(autoId)?.run ?? engine.journal.get(autoId) : undefined;
   if (!auto) return '';
@@ -68,7 +68,7 @@ export const apply: CliCommand = {
     const { quiet } = args.flags;
     let cli;
     try {
-      cli = await openCliEngine(env, project);
+      cli = await openCliDeployRunner(env, project);
     } catch (err) {
       return reportError('apply', err);
     }

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readProject } from '../../core/config/project';
-import { HeadlessDeployEngine } from '../../core/engine/headless';
-import { EngineError } from '../../core/engine/errors';
+import { HeadlessDeployRunner } from '../../core/engine/headless';
+import { DeployError } from '../../core/engine/errors';
 import { projectLocks, projectStateDir, RunHistory } from '../../core/engine/history';
 import { formatWarning, isTerminal } from '../../core/engine/journal';
 import { recoverOrphanedRun } from '../../core/engine/orphans';
-import { deployTargetFor, TargetError, type DeployTarget } from '../../core/engine/target';
+import { deployTargetFor, DeployTargetError, type DeployTarget } from '../../core/engine/target';
 import { whoAmI } from '../../core/engine/who';
 import { Redactor } from '../../core/process/redact';
 import { PulumiProvider } from '../../providers/pulumi/pulumi';
@@ -14,20 +14,25 @@ import { TerraformProvider } from '../../providers/terraform/terraform';
 import { KubernetesProvider } from '../../providers/kubernetes/provider';
 import { InfracostProvider } from '../../providers/infracost/infracost';
 import type { CostDeps } from '../../core/cost/estimator';
+import { HelixError, type HelixErrorOptions, messageOf } from '../../core/errors';
 
 // Shared by `helix-deploy plan` and `apply`: the project in --project (default: the current folder), the
 // same engine, run history (.helix/runs.jsonl), locks (.helix/locks) and plan folder (.helix/plans) as the
 // extension uses, so CLI and editor see each other's runs and never run the same environment twice at once.
 
-export interface CliEngine {
-  engine: HeadlessDeployEngine;
+export interface CliDeployRunner {
+  engine: HeadlessDeployRunner;
   target: DeployTarget;
   close(): Promise<void>;
 }
 
-export class CliUsageError extends Error {}
+export class CliUsageError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('usage', message, options);
+  }
+}
 
-export async function openCliEngine(envName: string, projectDir: string | undefined): Promise<CliEngine> {
+export async function openCliDeployRunner(envName: string, projectDir: string | undefined): Promise<CliDeployRunner> {
   const dir = path.resolve(projectDir ?? '.');
   const configFile = path.join(dir, 'helix.toml');
   if (!fs.existsSync(configFile)) throw new CliUsageError(`no helix.toml in ${dir} (use --project DIR)`);
@@ -38,7 +43,7 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
   try {
     target = deployTargetFor(project, envName);
   } catch (err) {
-    if (err instanceof TargetError) throw new CliUsageError(err.message);
+    if (err instanceof DeployTargetError) throw new CliUsageError(err.message);
     throw err;
   }
   const redactor = new Redactor();
@@ -49,7 +54,7 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
   await journal.openProject(dir);
   const terraform = cliTerraform();
   const cost = cliCostDeps(terraform);
-  const engine = new HeadlessDeployEngine({
+  const engine = new HeadlessDeployRunner({
     journal,
     redactor,
     locks: projectLocks(dir),
@@ -110,7 +115,7 @@ const CLI_SETTING: Record<string, string> = {
 };
 
 /** Streams the run's log lines to stderr (stdout is kept for the summary / JSON). */
-export function streamLogs(engine: HeadlessDeployEngine, quiet: boolean): { dispose(): void } {
+export function streamLogs(engine: HeadlessDeployRunner, quiet: boolean): { dispose(): void } {
   if (quiet) return { dispose() {} };
   return engine.onRunEvent((e) => {
     if (e.type === 'log') for (const l of e.lines) process.stderr.write(`${l}\n`);
@@ -128,7 +133,7 @@ const SIGNAL_EXIT: Record<(typeof INTERRUPTS)[number], number> = { SIGHUP: 129, 
  * leaving the tool to finish on its own (it runs detached; the next helix-deploy run records its outcome).
  * A signal before any run began exits at once (nothing was started); one after the run ended changes nothing.
  */
-export function cancelOnSigint(engine: HeadlessDeployEngine, environment: string): { dispose(): void } {
+export function cancelOnSigint(engine: HeadlessDeployRunner, environment: string): { dispose(): void } {
   let count = 0;
   const say = (text: string) => {
     try {
@@ -178,7 +183,7 @@ export function reportError(cmd: string, err: unknown): number {
     process.stderr.write(`helix-deploy ${cmd}: ${err.message}\n`);
     return 2;
   }
-  if (err instanceof EngineError) {
+  if (err instanceof DeployError) {
     const setting = err.details.setting && CLI_SETTING[err.details.setting];
     const hint =
       err.code === 'tool-missing' ? (setting === '' ? '' : ` (${setting ?? 'set HELIX_DEPLOY_TERRAFORM_PATH / HELIX_DEPLOY_PULUMI_PATH / HELIX_DEPLOY_KUBECTL_PATH, or put the tool on PATH'})`)
@@ -187,6 +192,6 @@ export function reportError(cmd: string, err: unknown): number {
     process.stderr.write(`helix-deploy ${cmd}: ${err.message}${hint}\n`);
     return 1;
   }
-  process.stderr.write(`helix-deploy ${cmd}: ${(err as Error)?.message ?? String(err)}\n`);
+  process.stderr.write(`helix-deploy ${cmd}: ${messageOf(err)}\n`);
   return 1;
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { toJSON } from '../../core/plan/model';
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
-import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
+import { cancelOnSigint, CliUsageError, openCliDeployRunner, reportError, streamLogs } from './deploy-env';
 import { parseCommandArgs } from '../args';
 import { shellQuote } from '../../core/process/shell-quote';
 import { autoRollbackLines, EXIT_UNHEALTHY, healthLines } from './apply';
@@ -53,7 +53,7 @@ export const deploy: CliCommand = {
     const { yes, json, quiet } = args.flags;
     let cli;
     try {
-      cli = await openCliEngine(env, project);
+      cli = await openCliDeployRunner(env, project);
     } catch (err) {
       return reportError('deploy', err);
     }

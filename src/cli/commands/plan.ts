@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { toJSON } from '../../core/plan/model';
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
-import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
+import { cancelOnSigint, CliUsageError, openCliDeployRunner, reportError, streamLogs } from './deploy-env';
 import { parseCommandArgs } from '../args';
 import { insideFolder } from '../../core/engine/headless';
 import { shellQuote } from '../../core/process/shell-quote';
@@ -49,7 +49,7 @@ export const plan: CliCommand = {
     const { destroy, json, quiet } = args.flags;
     let cli;
     try {
-      cli = await openCliEngine(env, project);
+      cli = await openCliDeployRunner(env, project);
     } catch (err) {
       return reportError('plan', err);
     }

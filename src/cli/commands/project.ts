@@ -1,3 +1,4 @@
+import { messageOf } from '../../core/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readProject } from '../../core/config/project';
@@ -19,7 +20,7 @@ export function readCliProject(projectDir: string | undefined): Project {
     try {
       return fs.readFileSync(f, 'utf8');
     } catch (err) {
-      throw new CliUsageError(`cannot read ${f}: ${(err as Error).message}`);
+      throw new CliUsageError(`cannot read ${f}: ${messageOf(err)}`);
     }
   };
   const project = readProject(configFile, read(configFile), fs.existsSync(deployFile) ? read(deployFile) : undefined);

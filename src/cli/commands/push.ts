@@ -1,10 +1,11 @@
+import { messageOf } from '../../core/errors';
 import type { CliCommand } from './types';
 import { CliUsageError, reportError } from './deploy-env';
 import { parseCommandArgs } from '../args';
 import { findEnvironment, openCliHistory, readCliProject } from './project';
 import { CredentialChain } from '../../core/credentials/stored';
 import { EnvCredentials } from '../../core/credentials/env';
-import { Redactor } from '../../core/credentials/redact';
+import { CredentialRedactor } from '../../core/credentials/redact';
 import { describeImage, imageOf, lastBuildRun } from '../../core/engine/image';
 import { whoAmI } from '../../core/engine/who';
 import { gitState } from '../../core/push/git';
@@ -58,7 +59,7 @@ export const push: CliCommand = {
       try {
         repo = pushRepository(project, environment);
       } catch (err) {
-        throw new CliUsageError(`environments.${environment.name}: ${(err as Error).message}`);
+        throw new CliUsageError(`environments.${environment.name}: ${messageOf(err)}`);
       }
       const git = await gitState(project.dir);
       const ref: ImageRef = { ...repo, tag: pushTag(project.name, environment.name, git.commit, git.dirty) };
@@ -70,7 +71,7 @@ export const push: CliCommand = {
       } catch {
         throw new Error(`the image ${source} does not exist locally (Docker at ${ep.socketPath ?? ep.host}). Build it first: ${shellQuote(['helix-deploy', 'build', environment.name, ...(args.values.project ? ['--project', project.dir] : [])])}`);
       }
-      const redactor = new Redactor();
+      const redactor = new CredentialRedactor();
       const journal = await openCliHistory(project);
       const ac = new AbortController();
       const stop = () => ac.abort();

@@ -1,3 +1,4 @@
+import { messageOf } from '../../core/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parsePlanDocument } from '../../core/plan/parse';
@@ -56,7 +57,7 @@ export const showPlan: CliCommand = {
       } catch (e) {
         // Node's message ("EISDIR: illegal operation on a directory, read") does not say which file.
         const code = (e as NodeJS.ErrnoException).code;
-        throw new CliUsageError(code === 'EISDIR' ? `${path.resolve(file)} is a folder, not a plan file: give the plan file (terraform show -json output, pulumi preview --json, or a saved plan)` : `cannot read ${file}: ${code ?? (e as Error).message}`);
+        throw new CliUsageError(code === 'EISDIR' ? `${path.resolve(file)} is a folder, not a plan file: give the plan file (terraform show -json output, pulumi preview --json, or a saved plan)` : `cannot read ${file}: ${code ?? messageOf(e)}`);
       }
       const redactor = new Redactor();
       const isZip = bytes.length > 2 && bytes[0] === 0x50 && bytes[1] === 0x4b; // binary terraform plans are zip files

@@ -1,3 +1,4 @@
+import { messageOf } from '../../core/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand } from './types';
@@ -169,7 +170,7 @@ function display(abs: string): string {
 function fsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   const what: Record<string, string> = { EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'it is a folder', ENOTDIR: 'not a folder', ELOOP: 'too many symbolic links', EMFILE: 'too many open files', EIO: 'input/output error' };
-  return code ? `${code}${what[code] ? ` (${what[code]})` : ''}` : String((e as Error)?.message ?? e);
+  return code ? `${code}${what[code] ? ` (${what[code]})` : ''}` : messageOf(e);
 }
 
 function readText(abs: string): { text?: string; problem?: string } {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
-import { kubernetesTarget } from '../../core/kubernetes/target';
+import { kubernetesSettings } from '../../core/kubernetes/target';
 import { WorkloadLogs } from '../../core/kubernetes/workload-logs';
 import type { KubernetesProvider } from '../../providers/kubernetes/provider';
 import { pickKubernetesEnvironment, type EnvArg } from './pick';
@@ -11,7 +11,7 @@ import { pickKubernetesEnvironment, type EnvArg } from './pick';
 export async function showWorkloadLogs(c: Container, provider: KubernetesProvider, arg?: EnvArg & { deployment?: string }): Promise<void> {
   const picked = await pickKubernetesEnvironment(c, arg);
   if (!picked) return;
-  const t = kubernetesTarget(picked.environment, picked.project.dir);
+  const t = kubernetesSettings(picked.environment, picked.project.dir);
   const cluster = provider.cluster(t.context, t.kubeconfig);
   let name = arg?.deployment;
   if (!name) {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import { readDotenv, redactor, secretValues } from '../../core/local/dotenv';
-import { hostPort, nameOf, type LocalTarget } from '../../core/local/naming';
+import { hostPort, nameOf, type LocalInstance } from '../../core/local/naming';
 import { presentRun } from '../../core/local/present';
 import type { LocalRuntime } from '../../services/local/runtime';
 import { withProgress } from '../../ui/progress';
@@ -15,7 +15,7 @@ import { resolveTarget } from './pick';
 
 type Report = (message: string) => void;
 
-function maskFor(t: LocalTarget): (s: string) => string {
+function maskFor(t: LocalInstance): (s: string) => string {
   try {
     return redactor(secretValues(readDotenv(t.project.dir)));
   } catch {
@@ -34,7 +34,7 @@ export class LocalActions {
     return withProgress({ title }, (run) => fn(run.signal, (message) => run.report(message)));
   }
 
-  private lines(t: LocalTarget, kind: string, report?: Report): (line: string) => void {
+  private lines(t: LocalInstance, kind: string, report?: Report): (line: string) => void {
     const prefix = `[${kind} ${t.project.name}/${t.environment.name}]`;
     return (line) => {
       this.c.log.info(`${prefix} ${line}`);
@@ -43,7 +43,7 @@ export class LocalActions {
     };
   }
 
-  private async target(arg: unknown, title: string): Promise<LocalTarget | undefined> {
+  private async target(arg: unknown, title: string): Promise<LocalInstance | undefined> {
     return resolveTarget(this.c, arg, `Helix: ${title}`);
   }
 
@@ -53,7 +53,7 @@ export class LocalActions {
     return this.buildTarget(t);
   }
 
-  private async buildTarget(t: LocalTarget): Promise<boolean> {
+  private async buildTarget(t: LocalInstance): Promise<boolean> {
     try {
       const out = await this.progress(`Helix: Building ${t.project.name}/${t.environment.name}`, (signal, report) => this.rt.service.build(t, { signal, onLine: this.lines(t, 'build', report) }));
       const mb = (out.result.size / 1e6).toFixed(1);
@@ -73,7 +73,7 @@ export class LocalActions {
     if (t) await this.startTarget(t, port);
   }
 
-  private async startTarget(t: LocalTarget, port?: number): Promise<void> {
+  private async startTarget(t: LocalInstance, port?: number): Promise<void> {
     try {
       const out = await this.progress(`Helix: Starting ${nameOf(t)}`, (signal, report) => this.rt.service.start(t, { port, signal, onLine: this.lines(t, 'start', report) }));
       const url = `http://127.0.0.1:${out.port}`;
@@ -149,7 +149,7 @@ export class LocalActions {
   async showFailingStep(arg?: unknown): Promise<boolean> {
     const node = arg as DepNode | undefined;
     let run = node?.type === 'run' ? node.run : undefined;
-    let t: LocalTarget | undefined;
+    let t: LocalInstance | undefined;
     if (run) {
       const r = run;
       const project = this.c.projects.projects.find((p) => p.dir === r.meta?.dir) ?? this.c.projects.projects.find((p) => p.name === r.project);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import { LocalError } from '../../core/local/errors';
-import { buildPlan, type LocalTarget } from '../../core/local/naming';
+import { buildPlan, type LocalInstance } from '../../core/local/naming';
 
 // Turns a LocalError into a notification with the buttons that fix it. Returns what the user chose,
 // so the caller can retry (e.g. start again on the suggested port). Anything else is rethrown for the
@@ -11,7 +11,7 @@ import { buildPlan, type LocalTarget } from '../../core/local/naming';
 
 export type Fix = { kind: 'retry-port'; port: number } | { kind: 'build-then-start' } | { kind: 'retry' } | undefined;
 
-export async function showLocalError(c: Container, err: unknown, t?: LocalTarget): Promise<Fix> {
+export async function showLocalError(c: Container, err: unknown, t?: LocalInstance): Promise<Fix> {
   if (!(err instanceof LocalError)) throw err;
   c.log.warn(`${err.code}: ${err.message}`);
   switch (err.code) {
@@ -71,7 +71,7 @@ export async function showLocalError(c: Container, err: unknown, t?: LocalTarget
 }
 
 /** Opens the Dockerfile with the failing instruction selected ("Step 3/5 : COPY x /y"). */
-export async function revealStep(t: LocalTarget, step: string | undefined): Promise<void> {
+export async function revealStep(t: LocalInstance, step: string | undefined): Promise<void> {
   const plan = buildPlan(t);
   if (!plan) return;
   const file = path.join(plan.context, plan.dockerfile);

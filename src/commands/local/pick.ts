@@ -1,5 +1,5 @@
 import type { Container } from '../../container';
-import type { LocalTarget } from '../../core/local/naming';
+import type { LocalInstance } from '../../core/local/naming';
 import type { DepNode } from '../../views/deployments';
 import type { EnvNode } from '../../views/environments';
 import { LABEL_DIR, LABEL_ENVIRONMENT } from '../../core/local/naming';
@@ -8,7 +8,7 @@ import { containerName } from '../../core/model/types';
 
 // Which local environment a command is about: the tree node it was invoked on, else the shared pick.
 
-export async function resolveTarget(c: Container, arg: unknown, title = 'Helix: Local Environment'): Promise<LocalTarget | undefined> {
+export async function resolveTarget(c: Container, arg: unknown, title = 'Helix: Local Environment'): Promise<LocalInstance | undefined> {
   return (
     targetFromNode(c, arg) ??
     pickEnvironment(c, (e) => e.kind === 'local', {
@@ -19,7 +19,7 @@ export async function resolveTarget(c: Container, arg: unknown, title = 'Helix: 
   );
 }
 
-function targetFromNode(c: Container, arg: unknown): LocalTarget | undefined {
+function targetFromNode(c: Container, arg: unknown): LocalInstance | undefined {
   const node = arg as EnvNode | DepNode | undefined;
   if (!node || typeof node !== 'object' || !('type' in node)) return undefined;
   if (node.type === 'environment' && node.environment.kind === 'local') return { project: node.project, environment: node.environment };

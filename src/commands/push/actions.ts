@@ -1,8 +1,9 @@
+import { isCancelled } from '../../core/errors';
 import type Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import { CredentialChain, StoredCredentials } from '../../core/credentials/stored';
-import { Redactor } from '../../core/credentials/redact';
+import { CredentialRedactor } from '../../core/credentials/redact';
 import { secretKeys, type CredentialPrompt, type CredentialSource } from '../../core/credentials/types';
 import { whoAmI } from '../../core/engine/journal';
 import { messageOf } from '../../core/errors';
@@ -103,7 +104,7 @@ export class PushActions {
       let shown = 0;
       const journal = await this.c.journal.catch(() => undefined);
       const result = await runPush(
-        { pusher: new EnginePusher(docker), redactor: new Redactor(), journal, log: (l) => this.c.log.info(l) },
+        { pusher: new EnginePusher(docker), redactor: new CredentialRedactor(), journal, log: (l) => this.c.log.info(l) },
         {
           project: t.project.name,
           projectDir: t.project.dir,
@@ -210,7 +211,7 @@ export class PushActions {
           progressSink = progress;
           let last = 0;
           return runDeploy(
-            { redactor: new Redactor(), journal, log: (l) => (this.c.log.info(l), progress.report(l.slice(0, 80))), health: { service: this.c.health } },
+            { redactor: new CredentialRedactor(), journal, log: (l) => (this.c.log.info(l), progress.report(l.slice(0, 80))), health: { service: this.c.health } },
             deployer,
             {
               project: t.project,
@@ -250,7 +251,7 @@ export class PushActions {
   /** `retry` runs the same command again once the user signed in (or entered a new key) from the error. */
   private async report(err: unknown, t: Target, cloud?: 'helix-cloud' | 'fly', retry?: () => Promise<void>): Promise<void> {
     if (err instanceof PushError && err.kind === 'cancelled') return void this.notices.info('Push cancelled.');
-    if ((err as Error)?.name === 'AbortError') return void this.notices.info('Deploy cancelled.');
+    if (isCancelled(err)) return void this.notices.info('Deploy cancelled.');
     if (err instanceof RegistryAuthError) {
       void this.notices.error(err.message, 'Sign In').then(async (a) => a && (await this.signIn(err.registry)) && retry?.());
       return;
@@ -264,7 +265,7 @@ export class PushActions {
       });
       return;
     }
-    const message = new Redactor().redact(messageOf(err));
+    const message = new CredentialRedactor().redact(messageOf(err));
     this.c.log.error(`${t.project.name}/${t.environment.name}: ${message}`);
     void this.notices.error(message, 'Show Log').then((a) => a && this.c.log.show());
   }
@@ -297,7 +298,7 @@ export class PushActions {
         void this.notices.error(`${host} refused these credentials. Nothing was saved.`);
         return false;
       }
-      this.c.log.warn(`Could not check the credentials for ${host} with the engine (${new Redactor().redact(msg)}); saving them anyway.`);
+      this.c.log.warn(`Could not check the credentials for ${host} with the engine (${new CredentialRedactor().redact(msg)}); saving them anyway.`);
     }
     await this.secrets.registries.save(host, answer.username, answer.secret);
     void this.notices.info(`Signed in to ${host}.`);

@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import { parseTOML, type AST } from 'toml-eslint-parser';
 import type { ConfigDiagnostic } from './types';
 import { checkLimits } from './limits';
@@ -28,7 +29,7 @@ export function parseToml(text: string): ParseResult {
       return { error: syntax(err.index, tokenLength(text, err.index), `TOML syntax error: ${lowerFirst(String(err.message))}${hint(String(err.message))}`) };
     }
     // RangeError from very deep nesting, or any other parser failure: report, never throw.
-    const msg = err instanceof RangeError ? 'the file is nested too deeply to parse' : `the TOML parser failed: ${String(err?.message ?? err)}`;
+    const msg = err instanceof RangeError ? 'the file is nested too deeply to parse' : `the TOML parser failed: ${messageOf(err)}`;
     return { error: syntax(0, 0, msg) };
   }
 }

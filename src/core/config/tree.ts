@@ -1,3 +1,4 @@
+import { HelixError } from '../errors';
 import type { InlineTable, KeyPart, KeyValue, Table, TomlKey, TopLevelItem, Value } from './ast';
 import { MAX_KEY_LENGTH, MAX_KEY_PARTS, MAX_NESTING } from './limits';
 import type { OffsetRange } from './types';
@@ -32,9 +33,9 @@ export interface ConfigNode {
 export const MAX_DEPTH = 2 * MAX_KEY_PARTS + MAX_NESTING;
 
 /** A limit of limits.ts exceeded; `range` is the key or value that exceeds it. */
-export class DepthError extends Error {
+export class DepthError extends HelixError {
   constructor(message: string, readonly range: OffsetRange) {
-    super(message);
+    super('limit', message);
   }
 }
 

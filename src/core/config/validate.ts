@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import type { AST } from 'toml-eslint-parser';
 import { parseToml } from './parse';
 import { buildTree, DepthError, type ConfigNode } from './tree';
@@ -60,7 +61,7 @@ export function parseConfig(text: string): ParsedConfig {
     return { ast: parsed.ast, tree: buildTree(parsed.ast.body[0].body) };
   } catch (e) {
     if (e instanceof DepthError) return { error: { ...e.range, severity: 'error', code: 'toml-limit', message: e.message } };
-    const message = e instanceof RangeError ? `the file is nested too deeply: ${e.message}` : `could not read the file: ${String((e as Error)?.message ?? e)}`;
+    const message = e instanceof RangeError ? `the file is nested too deeply: ${e.message}` : `could not read the file: ${messageOf(e)}`;
     return { error: { start: 0, end: 0, severity: 'error', code: 'toml-syntax', message } };
   }
 }

@@ -1,7 +1,7 @@
 // Every line a push writes to a log goes through one Redactor that knows the secrets in play,
 // so a token echoed back by a registry or a tool never reaches the log channel or the run journal.
 
-export class Redactor {
+export class CredentialRedactor {
   private readonly secrets = new Set<string>();
 
   add(secret: string | undefined): void {

@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -5,7 +6,7 @@ import * as path from 'node:path';
 import { redactValue } from '../plan/diff';
 import { Redactor } from '../process/redact';
 import { Emitter, type Event } from './emitter';
-import { EngineError, type RunAction } from './errors';
+import { DeployError, type RunAction } from './errors';
 import { newRunId, type RunRecord, type RunStore } from './journal';
 import { EnvironmentBusyError, LockManager, pidAlive, type LockInfo } from './locks';
 import { assertTransition, IllegalTransitionError } from './machine';
@@ -13,7 +14,7 @@ import type { DeployProvider, DeployTool, ToolRequest, ToolStatus } from './prov
 import { isTerminal, type RunState } from './states';
 import { canRollback, deployedRecord, terraformRollback, type RollbackPlan } from './rollback';
 import { resolveHealth, verifyHealth } from './health';
-import { defaultContext, outsideProjectNotice, resolveTarget, TargetError, toolOf, type DeployTarget, type ResolvedTarget } from './target';
+import { defaultContext, outsideProjectNotice, resolveTarget, DeployTargetError, toolOf, type DeployTarget, type ResolvedDeploySettings } from './target';
 import { imageOf, lastPushedImage, pushedImageFor, usesPushedImage, type DeployImage } from './image';
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } from './orphans';
@@ -31,7 +32,7 @@ export const DEFAULT_EXPIRY_MINUTES = 30;
 export const AUTO_ROLLBACK_WHO = 'auto-rollback';
 const MAX_PROGRESS = 20_000;
 
-export interface EngineOptions {
+export interface DeployRunnerOptions {
   /** The run history (a RunHistory: one per project folder, shared with the CLI and other windows). */
   journal: RunStore;
   /**
@@ -60,7 +61,7 @@ export type { ActiveRun, RunEvent, RunHandle, RunSnapshot } from './run';
 /** Finished runs kept in memory for snapshots and Re-plan (older ones are read from the journal only). */
 const KEEP_FINISHED = 50;
 
-export class DeployEngine {
+export class DeployRunner {
   protected readonly active = new Map<string, ActiveRun>();
   protected readonly events = new Emitter<RunEvent>();
   protected readonly redactor: Redactor;
@@ -70,7 +71,7 @@ export class DeployEngine {
   /** State changes, log lines, progress and "model ready" of plan runs. */
   readonly onRunEvent: Event<RunEvent> = this.events.event;
 
-  constructor(protected readonly opts: EngineOptions) {
+  constructor(protected readonly opts: DeployRunnerOptions) {
     this.redactor = opts.redactor ?? new Redactor();
     this.now = opts.now ?? Date.now;
     this.sub = opts.journal.onDidChange((e) => {
@@ -94,7 +95,7 @@ export class DeployEngine {
       return { state: 'missing', tool: tool ?? 'unknown', path: '', message: `No plan provider for environment "${target.environment.name}".`, setting: '' };
     }
     // With the project known, the environment's own settings count (a kubernetes environment's kubeconfig).
-    let resolved: ResolvedTarget | undefined;
+    let resolved: ResolvedDeploySettings | undefined;
     try {
       resolved = target.project ? resolveTarget(target as DeployTarget) : undefined;
     } catch {
@@ -104,7 +105,7 @@ export class DeployEngine {
   }
 
   /**
-   * Starts a plan (or a destroy plan). Throws EngineError (busy, tool missing, bad config, not-pushed: `${image}`
+   * Starts a plan (or a destroy plan). Throws DeployError (busy, tool missing, bad config, not-pushed: `${image}`
    * comes from the environment's pushes and there is none yet) before anything runs.
    */
   async startPlan(target: DeployTarget, opts: { destroy?: boolean } = {}): Promise<RunHandle> {
@@ -129,7 +130,7 @@ export class DeployEngine {
    * Plans a rollback of the environment to its previous successful deployment, as a run of kind `rollback`
    * that is reviewed, approved and applied like any plan. Terraform/Pulumi re-plan with the variables the
    * previous successful apply recorded; Kubernetes plans each Deployment (or `deployment`) back to its
-   * previous ReplicaSet's template. Throws EngineError('not-found') when there is nothing to roll back to.
+   * previous ReplicaSet's template. Throws DeployError('not-found') when there is nothing to roll back to.
    */
   async planRollback(target: DeployTarget, opts: { deployment?: string; who?: string } = {}): Promise<RunHandle> {
     let plan: RollbackPlan | undefined;
@@ -164,7 +165,7 @@ export class DeployEngine {
 
   /**
    * Everything before a run may start: settings resolved, tool present, environment lock taken, run
-   * recorded. Throws EngineError (config, tool-missing, busy) with nothing recorded.
+   * recorded. Throws DeployError (config, tool-missing, busy) with nothing recorded.
    */
   protected async openRun(
     target: DeployTarget,
@@ -172,25 +173,25 @@ export class DeployEngine {
     state: RunState,
     meta: Record<string, unknown> = {},
     precheck?: () => void,
-    /** Replaces what the run plans with (a rollback's earlier variables); may throw EngineError. */
-    adjust?: (resolved: ResolvedTarget) => ResolvedTarget,
+    /** Replaces what the run plans with (a rollback's earlier variables); may throw DeployError. */
+    adjust?: (resolved: ResolvedDeploySettings) => ResolvedDeploySettings,
     whoOverride?: string,
   ): Promise<{ id: string; a: ActiveRun; provider: DeployProvider; who: string }> {
-    let resolved: ResolvedTarget;
+    let resolved: ResolvedDeploySettings;
     try {
       resolved = resolveTarget(target);
       if (adjust) resolved = adjust(resolved);
     } catch (err) {
-      if (err instanceof TargetError) throw new EngineError('config', err.message, ['Open Settings']);
+      if (err instanceof DeployTargetError) throw new DeployError('config', err.message, ['Open Settings']);
       throw err;
     }
     // Values pulled from the process environment (${env:NAME}) are how credentials reach the tools
     // (never written in helix.deploy.toml): treat them as secrets from the start.
     for (const v of resolved.secretValues) this.redactor.add(v);
     const provider = this.opts.providers[resolved.tool];
-    if (!provider) throw new EngineError('tool-missing', `${resolved.tool} is not available in this build.`);
+    if (!provider) throw new DeployError('tool-missing', `${resolved.tool} is not available in this build.`);
     const status = await provider.status({ dir: resolved.dir, vars: resolved.vars });
-    if (status.state !== 'ok') throw new EngineError('tool-missing', status.message, ['Set Path'], { setting: status.setting });
+    if (status.state !== 'ok') throw new DeployError('tool-missing', status.message, ['Set Path'], { setting: status.setting });
     precheck?.();
 
     const who = whoOverride ?? (await this.opts.who());
@@ -235,11 +236,11 @@ export class DeployEngine {
     await this.checkExpiry(runId, a);
     this.assert(run, 'Approved');
     if (!a.planHash || planHash !== a.planHash) {
-      throw new EngineError('hash-mismatch', 'This is not the plan that was reviewed (its hash differs). Review the current plan and approve it again.', ['Show Plan'], { runId });
+      throw new DeployError('hash-mismatch', 'This is not the plan that was reviewed (its hash differs). Review the current plan and approve it again.', ['Show Plan'], { runId });
     }
     if (a.planFile && (await hashFile(a.planFile)) !== a.planHash) {
       await this.finish(runId, 'Cancelled', 'The plan file changed on disk after planning; it was discarded. Nothing was applied.');
-      throw new EngineError('tampered', 'The plan file changed on disk after planning, so it cannot be approved. Re-plan.', ['Re-plan'], { runId });
+      throw new DeployError('tampered', 'The plan file changed on disk after planning, so it cannot be approved. Re-plan.', ['Re-plan'], { runId });
     }
     await this.opts.journal.transition(runId, 'Approved', { meta: { approvedBy: who ?? (await this.opts.who()), approvedAt: new Date(this.now()).toISOString() } });
     return this.snapshot(runId)!;
@@ -267,7 +268,7 @@ export class DeployEngine {
   }
 
   private async exclusive<T>(a: ActiveRun, runId: string, fn: () => Promise<T>): Promise<T> {
-    if (a.busy) throw new EngineError('illegal', `Run ${runId}: another approve/apply of this run is in progress.`, [], { runId });
+    if (a.busy) throw new DeployError('illegal', `Run ${runId}: another approve/apply of this run is in progress.`, [], { runId });
     a.busy = true;
     try {
       return await fn();
@@ -283,11 +284,11 @@ export class DeployEngine {
   async cancel(runId: string, who?: string): Promise<RunSnapshot | undefined> {
     const a = this.active.get(runId);
     const run = this.opts.journal.get(runId);
-    if (!run) throw new EngineError('not-found', `No run ${runId}.`);
+    if (!run) throw new DeployError('not-found', `No run ${runId}.`);
     if (isTerminal(run.state)) return this.snapshot(runId);
     // The history is shared with the CLI and other windows: a run another live process owns is theirs to cancel.
     if (!a && run.pid !== undefined && run.pid !== process.pid && run.host === os.hostname() && pidAlive(run.pid)) {
-      throw new EngineError('illegal', `Run ${runId} belongs to another process (pid ${run.pid}, ${run.who}); cancel it there.`, [], { runId });
+      throw new DeployError('illegal', `Run ${runId} belongs to another process (pid ${run.pid}, ${run.who}); cancel it there.`, [], { runId });
     }
     if (a?.controller) {
       this.log(runId, a.checkingHealth
@@ -306,7 +307,7 @@ export class DeployEngine {
   async discard(runId: string, who?: string): Promise<RunSnapshot | undefined> {
     const run = this.opts.journal.get(runId);
     if (run && (run.state === 'Planning' || run.state === 'Applying')) {
-      throw new EngineError('illegal', `Run ${runId} is ${run.state}; cancel it instead of discarding it.`, [], { runId });
+      throw new DeployError('illegal', `Run ${runId} is ${run.state}; cancel it instead of discarding it.`, [], { runId });
     }
     return this.cancel(runId, who);
   }
@@ -532,7 +533,7 @@ export class DeployEngine {
     const base = this.opts.journal.get(id)?.meta?.toolOutput;
     if (typeof base === 'string') return base;
     const a = this.active.get(id);
-    if (!a) throw new EngineError('not-found', `No run ${id} open in this process.`);
+    if (!a) throw new DeployError('not-found', `No run ${id} open in this process.`);
     return toolOutputBase(this.stateDirFor(a.target), id);
   }
 
@@ -576,7 +577,7 @@ export class DeployEngine {
     const run = this.opts.journal.get(id)!;
     if ((run.state === 'Planned' || run.state === 'Approved') && a.expiresAt !== undefined && this.now() >= a.expiresAt) await this.expire(id);
     if (this.opts.journal.get(id)!.state === 'Expired') {
-      throw new EngineError('expired', this.opts.journal.get(id)!.error ?? 'The plan expired. Re-plan.', ['Re-plan'], { runId: id });
+      throw new DeployError('expired', this.opts.journal.get(id)!.error ?? 'The plan expired. Re-plan.', ['Re-plan'], { runId: id });
     }
   }
 
@@ -586,7 +587,7 @@ export class DeployEngine {
     } catch (err) {
       if (err instanceof IllegalTransitionError) {
         const actions: RunAction[] = run.state === 'Expired' || run.state === 'Cancelled' ? ['Re-plan'] : [];
-        throw new EngineError('illegal', err.message, actions, { runId: run.id });
+        throw new DeployError('illegal', err.message, actions, { runId: run.id });
       }
       throw err;
     }
@@ -616,13 +617,13 @@ export class DeployEngine {
     return false;
   }
 
-  private busyError(err: EnvironmentBusyError): EngineError {
+  private busyError(err: EnvironmentBusyError): DeployError {
     const run = this.opts.journal.get(err.holder.runId);
     const ownerDead = err.holder.host === os.hostname() && !pidAlive(err.holder.pid);
     const tool = run && (ownerDead || isTerminal(run.state)) ? runningTool(run) : undefined;
     let msg = err.message;
     if (run && tool) msg += `; ${stillRunningMessage(run, tool)}.`;
-    return new EngineError('busy', msg, ['Show Run'], { runId: err.holder.runId });
+    return new DeployError('busy', msg, ['Show Run'], { runId: err.holder.runId });
   }
 
   private forgetOldRuns(): void {
@@ -667,14 +668,14 @@ export class DeployEngine {
   }
 
   protected message(err: unknown): string {
-    return this.redactor.redact(err instanceof Error ? err.message : String(err));
+    return this.redactor.redact(messageOf(err));
   }
 
   protected require(runId: string): ActiveRun {
     const a = this.active.get(runId);
     if (!a) {
       const run = this.opts.journal.get(runId);
-      throw new EngineError('not-found', run ? `Run ${runId} is ${run.state} and no longer open in this window.` : `No run ${runId}.`, ['Re-plan'], { runId });
+      throw new DeployError('not-found', run ? `Run ${runId} is ${run.state} and no longer open in this window.` : `No run ${runId}.`, ['Re-plan'], { runId });
     }
     return a;
   }

@@ -1,7 +1,9 @@
+import { HelixError } from '../errors';
+
 // Errors the engine reports to people: a code for programs, a message that says what to do, and the
 // actions a UI should offer (VS Code shows them as buttons, the CLI as hints).
 
-export type EngineErrorCode =
+export type DeployErrorCode =
   | 'busy'
   | 'expired'
   | 'stale'
@@ -15,13 +17,16 @@ export type EngineErrorCode =
 
 export type RunAction = 'Re-plan' | 'Show Run' | 'Set Path' | 'Show Plan' | 'Open Settings' | 'Push Image';
 
-export class EngineError extends Error {
+export class DeployError extends HelixError {
+  declare readonly code: DeployErrorCode;
+  declare readonly actions: readonly RunAction[];
+
   constructor(
-    readonly code: EngineErrorCode,
+    code: DeployErrorCode,
     message: string,
-    readonly actions: RunAction[] = [],
+    actions: RunAction[] = [],
     readonly details: { runId?: string; setting?: string } = {},
   ) {
-    super(message);
+    super(code, message, { actions });
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { pidAlive } from './locks';
+import { HelixError, type HelixErrorOptions } from '../errors';
 
 // A short cross-process mutex: a lock file created with O_EXCL next to the file it guards. It is held for
 // one append or one compaction (milliseconds), so waiting is a short sleep loop.
@@ -21,7 +22,11 @@ interface Holder {
   at: string;
 }
 
-export class FileLockTimeoutError extends Error {}
+export class FileLockTimeoutError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('lock-timeout', message, options);
+  }
+}
 
 export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
   const nonce = await acquire(lockFile);

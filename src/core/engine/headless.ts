@@ -2,13 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { shellQuote } from '../process/shell-quote';
-import { DEFAULT_EXPIRY_MINUTES, DeployEngine, hashFile, withImage, type RunHandle } from './engine';
+import { DEFAULT_EXPIRY_MINUTES, DeployRunner, hashFile, withImage, type RunHandle } from './engine';
 import { imageOf } from './image';
-import { EngineError } from './errors';
+import { DeployError } from './errors';
 import { INCOMING_PREFIX } from './history';
 import type { RunRecord } from './journal';
 import { deployedRecord, type DeployedRecord } from './rollback';
-import { defaultContext, type DeployTarget, type ResolvedTarget } from './target';
+import { defaultContext, type DeployTarget, type ResolvedDeploySettings } from './target';
 
 // What only the headless CLI needs: CI plans in one job and applies in another, so a plan leaves this
 // process as a file (handOff, the plan run ends Saved) and comes back as its own run (applySavedPlan).
@@ -26,7 +26,7 @@ export function insideFolder(folder: string, file: string): boolean {
  * recorded with a saved plan so an apply can tell the configuration changed. Secret values only enter
  * the hash; they are never stored.
  */
-export function targetFingerprint(r: ResolvedTarget): string {
+export function targetFingerprint(r: ResolvedDeploySettings): string {
   return createHash('sha256').update(canonical({ tool: r.tool, dir: r.dir, workspace: r.workspace ?? null, vars: r.vars })).digest('hex');
 }
 
@@ -39,7 +39,7 @@ function canonical(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
-export class HeadlessDeployEngine extends DeployEngine {
+export class HeadlessDeployRunner extends DeployRunner {
   /**
    * Applies a plan file saved by `handOff` (`helix-deploy apply ENV --plan FILE`). Refused, with nothing
    * recorded or run, unless the run history has a Saved plan run of this project and environment whose
@@ -50,8 +50,8 @@ export class HeadlessDeployEngine extends DeployEngine {
   async applySavedPlan(target: DeployTarget, file: string): Promise<RunHandle> {
     const source = path.resolve(file);
     const stat = await fs.promises.stat(source).catch(() => undefined);
-    if (!stat) throw new EngineError('not-found', `No plan file ${source}. Make one with: ${this.planCommand(target, file)}`, ['Re-plan']);
-    if (!stat.isFile()) throw new EngineError('not-found', `${source} is not a plan file (it is a ${stat.isDirectory() ? 'folder' : 'special file'}). Make one with: ${this.planCommand(target, file)}`, ['Re-plan']);
+    if (!stat) throw new DeployError('not-found', `No plan file ${source}. Make one with: ${this.planCommand(target, file)}`, ['Re-plan']);
+    if (!stat.isFile()) throw new DeployError('not-found', `${source} is not a plan file (it is a ${stat.isDirectory() ? 'folder' : 'special file'}). Make one with: ${this.planCommand(target, file)}`, ['Re-plan']);
     const dir = path.join(this.stateDirFor(target), 'plans');
     await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     const incoming = path.join(dir, `${INCOMING_PREFIX}${randomUUID()}.plan`);
@@ -85,7 +85,7 @@ export class HeadlessDeployEngine extends DeployEngine {
         this.events.fire({ type: 'model', runId: id });
       } catch (err) {
         await this.finish(id, 'Cancelled', `Could not read the plan file: ${this.message(err)}`);
-        throw new EngineError('not-found', `Could not read the plan file ${source}: ${this.message(err)}`, ['Re-plan'], { runId: id });
+        throw new DeployError('not-found', `Could not read the plan file ${source}: ${this.message(err)}`, ['Re-plan'], { runId: id });
       }
       await this.opts.journal.transition(id, 'Approved', { meta: { approvedBy: who, approvedAt: new Date(this.now()).toISOString(), planHash: a.planHash, summary: a.model.summary } });
       a.controller = new AbortController();
@@ -109,7 +109,7 @@ export class HeadlessDeployEngine extends DeployEngine {
   async handOff(runId: string, dest: string, applyCommand?: string): Promise<void> {
     const a = this.require(runId);
     const run = this.opts.journal.get(runId)!;
-    if (run.state !== 'Planned' || !a.planFile) throw new EngineError('illegal', `Run ${runId} is ${run.state}; only a Planned run can be saved.`, [], { runId });
+    if (run.state !== 'Planned' || !a.planFile) throw new DeployError('illegal', `Run ${runId} is ${run.state}; only a Planned run can be saved.`, [], { runId });
     await fs.promises.mkdir(path.dirname(path.resolve(dest)), { recursive: true });
     await fs.promises.copyFile(a.planFile, dest);
     await fs.promises.chmod(dest, 0o600);
@@ -127,10 +127,10 @@ export class HeadlessDeployEngine extends DeployEngine {
   /** The Saved plan run vouching for these bytes, or a refusal saying which check failed. */
   private savedPlanRun(target: DeployTarget, source: string, file: string, hash: string): RunRecord {
     const env = target.environment.name;
-    const runs = this.opts.journal.list({ project: target.project.name, kind: ['plan', 'destroy'] });
+    const runs = this.opts.journal.list({ projectDir: path.resolve(target.project.dir), kind: ['plan', 'destroy'] });
     const run = runs.find((r) => r.state === 'Saved' && r.meta?.planHash === hash);
     const refuse = (msg: string, code: 'tampered' | 'not-found' | 'illegal' = 'not-found') =>
-      new EngineError(code, `${msg} Nothing was applied. Plan again with: ${this.planCommand(target, file)}`, ['Re-plan']);
+      new DeployError(code, `${msg} Nothing was applied. Plan again with: ${this.planCommand(target, file)}`, ['Re-plan']);
     if (!run) {
       const saved = runs.find((r) => r.meta?.savedTo === source);
       if (saved) throw refuse(`Refused: ${source} is not the plan run ${saved.id} saved there (its sha256 differs from the one recorded at plan time: the file was changed).`, 'tampered');
@@ -142,9 +142,9 @@ export class HeadlessDeployEngine extends DeployEngine {
     }
     if (run.environment !== env) {
       const other = shellQuote(['helix-deploy', 'apply', run.environment, '--plan', file, ...this.projectArgs(target)]);
-      throw new EngineError('illegal', `Refused: ${source} is a plan of environment ${run.environment} (run ${run.id}), not ${env}. Nothing was applied. Apply it to ${run.environment} with: ${other}; or plan ${env} with: ${this.planCommand(target, undefined)}`, ['Re-plan']);
+      throw new DeployError('illegal', `Refused: ${source} is a plan of environment ${run.environment} (run ${run.id}), not ${env}. Nothing was applied. Apply it to ${run.environment} with: ${other}; or plan ${env} with: ${this.planCommand(target, undefined)}`, ['Re-plan']);
     }
-    const applied = this.opts.journal.list({ project: target.project.name, kind: 'apply' }).find((r) => r.meta?.planRun === run.id && (r.state === 'Applied' || r.state === 'Unhealthy'));
+    const applied = this.opts.journal.list({ projectDir: path.resolve(target.project.dir), kind: 'apply' }).find((r) => r.meta?.planRun === run.id && (r.state === 'Applied' || r.state === 'Unhealthy'));
     if (applied) throw refuse(`Refused: the plan in ${source} (run ${run.id}) was already applied by run ${applied.id}.`, 'illegal');
     return run;
   }
@@ -161,16 +161,16 @@ export class HeadlessDeployEngine extends DeployEngine {
     const now = this.now();
     const again = `Nothing was applied. Plan again with: ${this.planCommand(target, file)}`;
     if (Number.isNaN(plannedAt) || now < plannedAt - 60_000) {
-      throw new EngineError('expired', `Refused: the plan in ${source} (run ${run.id}) was recorded at ${run.meta?.plannedAt ?? 'an unknown time'}, after this machine's clock (${new Date(now).toISOString()}), so its age cannot be told. ${again}`, ['Re-plan']);
+      throw new DeployError('expired', `Refused: the plan in ${source} (run ${run.id}) was recorded at ${run.meta?.plannedAt ?? 'an unknown time'}, after this machine's clock (${new Date(now).toISOString()}), so its age cannot be told. ${again}`, ['Re-plan']);
     }
     if (now >= deadline) {
       await this.dropSaved(target, source);
-      throw new EngineError('expired', `Refused: the plan in ${source} (run ${run.id}, planned ${new Date(plannedAt).toISOString()}) expired: plans must be applied within ${minutes} minutes (HELIX_DEPLOY_PLAN_EXPIRY_MINUTES). ${again}`, ['Re-plan']);
+      throw new DeployError('expired', `Refused: the plan in ${source} (run ${run.id}, planned ${new Date(plannedAt).toISOString()}) expired: plans must be applied within ${minutes} minutes (HELIX_DEPLOY_PLAN_EXPIRY_MINUTES). ${again}`, ['Re-plan']);
     }
   }
 
   /** The environment must resolve as it did when planned; says what changed (secret values are not shown). */
-  private checkFingerprint(target: DeployTarget, file: string, run: RunRecord, now: ResolvedTarget): void {
+  private checkFingerprint(target: DeployTarget, file: string, run: RunRecord, now: ResolvedDeploySettings): void {
     const recorded = run.meta?.fingerprint;
     if (typeof recorded === 'string' && recorded === targetFingerprint(now)) return;
     const changes: string[] = [];
@@ -187,7 +187,7 @@ export class HeadlessDeployEngine extends DeployEngine {
       }
     }
     const what = typeof recorded !== 'string' ? 'the plan run recorded no configuration fingerprint' : changes.length ? changes.join(', ') : 'a secret variable or other setting';
-    throw new EngineError(
+    throw new DeployError(
       'config',
       `Refused: the configuration of environment ${target.environment.name} changed since the plan in ${path.resolve(file)} was made (run ${run.id}): ${what}. Nothing was applied. Plan again with: ${this.planCommand(target, file)}`,
       ['Re-plan'],

@@ -1,5 +1,5 @@
 import { checkOnce, sleep } from '../health/check';
-import type { HealthResult, HealthTarget } from '../health/types';
+import type { HealthResult, HealthEndpoints } from '../health/types';
 import type { Environment } from '../model/types';
 
 // Health verification as a step of every apply and rollback (the engine runs it, so the panel, the
@@ -38,7 +38,7 @@ export function parseDuration(v: unknown): number | undefined {
 }
 
 export interface ResolvedHealth {
-  target?: HealthTarget;
+  target?: HealthEndpoints;
   timeoutMs: number;
   deadlineMs: number;
   /** Why there is nothing to probe (no `health` table, an output missing): health is then 'unknown'. */
@@ -49,7 +49,7 @@ export interface ResolvedHealth {
  * The `health` table of a helix.deploy.toml environment with `${outputs.NAME}` taken from the applied run's
  * outputs. Undefined when the environment has no health checks or an output is missing.
  */
-export function healthTargetFor(env: Environment, outputs: Record<string, unknown> | undefined): HealthTarget | undefined {
+export function healthEndpointsFor(env: Environment, outputs: Record<string, unknown> | undefined): HealthEndpoints | undefined {
   return resolveHealth(env, outputs).target;
 }
 
@@ -70,7 +70,7 @@ export function resolveHealth(env: Pick<Environment, 'name' | 'settings'>, outpu
       return String(o);
     });
   };
-  const t: HealthTarget = { liveness: sub(h.liveness), readiness: sub(h.readiness) };
+  const t: HealthEndpoints = { liveness: sub(h.liveness), readiness: sub(h.readiness) };
   if (missing.length) return { timeoutMs, deadlineMs, missing: `the apply has no output ${[...new Set(missing)].map((n) => `"${n}"`).join(', ')} used by health` };
   if (!t.liveness && !t.readiness) return { timeoutMs, deadlineMs, missing: `environment "${env.name}" sets neither health.liveness nor health.readiness` };
   return { target: t, timeoutMs, deadlineMs };

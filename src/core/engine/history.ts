@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Emitter, type Event } from './emitter';
@@ -123,7 +124,7 @@ export class RunHistory implements RunStore {
   private async doOpen(dir: string): Promise<Journal> {
     if (this.closed) throw new JournalError('run history is closed');
     await prepareStateDir(dir);
-    const j = await Journal.open(historyFile(dir), this.opts);
+    const j = await Journal.open(historyFile(dir), { ...this.opts, projectDir: dir });
     if (this.closed) {
       await j.close();
       throw new JournalError('run history is closed');
@@ -133,7 +134,7 @@ export class RunHistory implements RunStore {
     j.onDidChange((e) => this.changed.fire(e));
     this.journals.set(dir, j);
     // The history is open and usable either way; a folder we cannot clean is said, not fatal.
-    await removeStalePlans(dir, j).catch((err) => this.warned.fire({ file: plansDir(dir), line: 0, message: `plan files of finished runs could not be deleted: ${err instanceof Error ? err.message : String(err)}` }));
+    await removeStalePlans(dir, j).catch((err) => this.warned.fire({ file: plansDir(dir), line: 0, message: `plan files of finished runs could not be deleted: ${messageOf(err)}` }));
     return j;
   }
 

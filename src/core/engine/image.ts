@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { RunRecord, RunStore } from './journal';
 import type { DeployTarget } from './target';
 import { isPushTarget } from '../push/target';
-import { EngineError } from './errors';
+import { DeployError } from './errors';
 import { shellQuote } from '../process/shell-quote';
 
 // What you pushed is what deploys: `${image}` of an environment that pushes an image (it has a `registry`)
@@ -67,13 +67,13 @@ export function pushCommand(target: Pick<DeployTarget, 'environment' | 'project'
 
 /**
  * The pushed image `${image}` resolves to for a plan of this target, or undefined when the environment does
- * not take its image from pushes. Throws EngineError('not-pushed', ['Push Image']) when nothing was pushed yet.
+ * not take its image from pushes. Throws DeployError('not-pushed', ['Push Image']) when nothing was pushed yet.
  */
 export function pushedImageFor(journal: Pick<RunStore, 'list'>, target: DeployTarget): DeployImage | undefined {
   if (!usesPushedImage(target)) return undefined;
   const found = lastPushedImage(journal, target.project.name, target.environment.name, target.project.dir);
   if (found) return found.image;
-  throw new EngineError(
+  throw new DeployError(
     'not-pushed',
     `Nothing to deploy: no image was pushed for environment ${target.environment.name} yet, and its \${image} is the image last pushed for it (by digest). ` +
       `Push Image first (CLI: ${pushCommand(target)}), or write a literal image in helix.deploy.toml instead of \${image}. Nothing was run.`,

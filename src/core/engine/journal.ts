@@ -7,6 +7,7 @@ import { withFileLock } from './filelock';
 import { pidAlive } from './locks';
 import { checkEntry, type BeginInput, type Entry, type JournalChange, type JournalOptions, type JournalWarning, type RecoveredRun, type RunFilter, type RunRecord, type RunStore } from './records';
 import { isTerminal, type RunState } from './states';
+import { HelixError, type HelixErrorOptions } from '../errors';
 
 export { isTerminal } from './states';
 export type { RunState, RunKind } from './states';
@@ -34,7 +35,11 @@ export type { BeginInput, JournalChange, JournalOptions, JournalWarning, Recover
 
 const INTERRUPTED_MESSAGE = 'Interrupted: the process running it stopped (crash or window closed) before it finished.';
 
-export class JournalError extends Error {}
+export class JournalError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('journal', message, options);
+  }
+}
 
 /** Runs begun by a journal open in this process and not ended: alive although their pid is ours. */
 const liveHere = new Set<string>();
@@ -65,6 +70,7 @@ export class Journal implements RunStore {
   private readonly keepRuns: number;
   private readonly logFlushMs: number;
   private readonly recoverRun: JournalOptions['recoverRun'];
+  private readonly projectDir: string | undefined;
 
   /** Fires after a change is durable (and when another process's change is read). */
   readonly onDidChange: Event<JournalChange> = this.changed.event;
@@ -85,6 +91,7 @@ export class Journal implements RunStore {
     this.keepRuns = opts.keepRuns ?? 1000;
     this.logFlushMs = opts.logFlushMs ?? 100;
     this.recoverRun = opts.recoverRun;
+    this.projectDir = opts.projectDir;
   }
 
   static async open(file: string, opts: JournalOptions = {}): Promise<Journal> {
@@ -205,6 +212,7 @@ export class Journal implements RunStore {
         // The entry is ours alone (parsed, or built by begin() and already written): it becomes the record.
         const run = e.run as RunRecord;
         run.log ??= [];
+        if (run.projectDir === undefined && this.projectDir !== undefined) run.projectDir = this.projectDir;
         this.runs.set(run.id, run);
         return { type: 'begin', run };
       }

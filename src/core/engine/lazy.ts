@@ -1,4 +1,4 @@
-import type { DeployEngine, RunEvent, RunHandle, RunSnapshot } from './engine';
+import type { DeployRunner, RunEvent, RunHandle, RunSnapshot } from './engine';
 import { Emitter, type Event } from './emitter';
 import type { RunRecord } from './journal';
 import type { ToolStatus } from './provider';
@@ -8,18 +8,18 @@ import type { DeployTarget } from './target';
 // views and the panel want the service at activation. Calls wait for the real engine; reads answer empty
 // until it is there.
 
-export class LazyDeployEngine {
-  private engine: DeployEngine | undefined;
+export class LazyDeployRunner {
+  private engine: DeployRunner | undefined;
   private readonly events = new Emitter<RunEvent>();
   private sub: { dispose(): void } | undefined;
-  private ready: Promise<DeployEngine> | undefined;
+  private ready: Promise<DeployRunner> | undefined;
 
   readonly onRunEvent: Event<RunEvent> = this.events.event;
 
-  constructor(private readonly create: () => Promise<DeployEngine>) {}
+  constructor(private readonly create: () => Promise<DeployRunner>) {}
 
   /** The real engine (created on first use). */
-  get(): Promise<DeployEngine> {
+  get(): Promise<DeployRunner> {
     this.ready ??= this.create().then((e) => {
       this.engine = e;
       this.sub = e.onRunEvent((ev) => this.events.fire(ev));
@@ -28,7 +28,7 @@ export class LazyDeployEngine {
     return this.ready;
   }
 
-  get current(): DeployEngine | undefined {
+  get current(): DeployRunner | undefined {
     return this.engine;
   }
 

@@ -1,3 +1,4 @@
+import { HelixError } from '../errors';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,12 +17,12 @@ export interface LockInfo {
   host: string;
 }
 
-export class EnvironmentBusyError extends Error {
+export class EnvironmentBusyError extends HelixError {
   constructor(
     readonly environment: string,
     readonly holder: LockInfo,
   ) {
-    super(`environment busy: run ${holder.runId} by ${holder.who} since ${holder.since} (${holder.kind})`);
+    super('busy', `environment busy: run ${holder.runId} by ${holder.who} since ${holder.since} (${holder.kind})`);
   }
 }
 

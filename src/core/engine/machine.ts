@@ -1,3 +1,4 @@
+import { HelixError } from '../errors';
 import { PLAN_STATES, SIMPLE_STATES, type PlanRunState, type RunState, type SimpleRunState } from './states';
 
 // Every legal transition of a run, in one place. Anything not listed here is refused.
@@ -37,13 +38,13 @@ export function isPlanKind(kind: string): boolean {
   return kind === 'plan' || kind === 'apply' || kind === 'destroy' || kind === 'rollback';
 }
 
-export class IllegalTransitionError extends Error {
+export class IllegalTransitionError extends HelixError {
   constructor(
     readonly from: RunState,
     readonly to: RunState,
     readonly runId?: string,
   ) {
-    super(`${runId ? `run ${runId}: ` : ''}cannot go from ${from} to ${to}${hint(from, to)}`);
+    super('illegal', `${runId ? `run ${runId}: ` : ''}cannot go from ${from} to ${to}${hint(from, to)}`);
   }
 }
 

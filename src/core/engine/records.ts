@@ -88,6 +88,11 @@ export interface JournalOptions {
   recoverRun?: (run: RunRecord) => Promise<RecoveredRun>;
   /** Follow the file: what other processes write is read as it happens and fired on onDidChange. */
   follow?: boolean;
+  /**
+   * The folder of the project whose history this file is: records of older versions, which named the
+   * project only, are read as runs of this folder, so they are keyed like every newer run.
+   */
+  projectDir?: string;
 }
 
 /** The run history API shared by one journal file (Journal) and the per-project router (RunHistory). */

@@ -1,8 +1,8 @@
 import type { Redactor } from '../process/redact';
-import { EngineError } from './errors';
+import { DeployError } from './errors';
 import type { RunRecord, RunStore } from './journal';
 import type { DeployTool } from './provider';
-import type { DeployTarget, ResolvedTarget } from './target';
+import type { DeployTarget, ResolvedDeploySettings } from './target';
 
 // Rollback as a planned run (issues 5/6/8): "roll back" means plan again with what the previous successful
 // deployment of the environment applied, then go through the same review, approval and apply.
@@ -25,7 +25,7 @@ export interface DeployedRecord {
 export const DEPLOY_KINDS = ['plan', 'apply', 'rollback'] as const;
 
 /** The journal record of what this apply used, secrets left out. */
-export function deployedRecord(resolved: ResolvedTarget, context: Record<string, string | undefined>, redactor: Redactor): DeployedRecord {
+export function deployedRecord(resolved: ResolvedDeploySettings, context: Record<string, string | undefined>, redactor: Redactor): DeployedRecord {
   const secret = (v: unknown) => {
     const text = JSON.stringify(v) ?? '';
     return resolved.secretValues.some((s) => s && text.includes(s)) || redactor.redact(text) !== text || (typeof v === 'string' && redactor.isSecret(v));
@@ -78,7 +78,7 @@ export function canRollback(journal: Pick<RunStore, 'list'>, tool: DeployTool | 
 
 export interface RollbackPlan {
   /** The resolved target to plan with (vars of the earlier deployment). */
-  resolved: ResolvedTarget;
+  resolved: ResolvedDeploySettings;
   /** The run being rolled back to (Terraform/Pulumi). */
   to?: RunRecord;
   /** Lines for the run log and notices for the plan view. */
@@ -87,19 +87,19 @@ export interface RollbackPlan {
 
 /**
  * Terraform/Pulumi: the target re-resolved with the vars of the deployment before the current one.
- * Throws EngineError('not-found') with a message that says why there is nothing to roll back to.
+ * Throws DeployError('not-found') with a message that says why there is nothing to roll back to.
  */
-export function terraformRollback(journal: Pick<RunStore, 'list'>, target: DeployTarget, current: ResolvedTarget): RollbackPlan {
+export function terraformRollback(journal: Pick<RunStore, 'list'>, target: DeployTarget, current: ResolvedDeploySettings): RollbackPlan {
   const env = target.environment.name;
   const { current: latest, to, good } = rollbackTarget(journal, target.project.name, env, target.project.dir);
   if (!to) {
     const unhealthy = latest?.state === 'Unhealthy' ? ` (its latest, run ${latest.id}, is Unhealthy and not a target)` : '';
     const what = good.length === 0 ? 'no successful deployment' : `only one successful deployment (run ${good[0]!.id}, ${good[0]!.endedAt ?? good[0]!.updatedAt})`;
-    throw new EngineError('not-found', `Nothing to roll back to: ${env} has ${what}${unhealthy} in this workspace's run history. A rollback re-plans an earlier successful deployment.`);
+    throw new DeployError('not-found', `Nothing to roll back to: ${env} has ${what}${unhealthy} in this workspace's run history. A rollback re-plans an earlier successful deployment.`);
   }
   const rec = to.meta?.deployed as DeployedRecord | undefined;
   if (!rec || typeof rec.vars !== 'object') {
-    throw new EngineError('not-found', `Cannot roll back ${env}: the previous successful deployment (run ${to.id}) did not record the variables it applied, so it cannot be replayed.`, [], { runId: to.id });
+    throw new DeployError('not-found', `Cannot roll back ${env}: the previous successful deployment (run ${to.id}) did not record the variables it applied, so it cannot be replayed.`, [], { runId: to.id });
   }
   const notes = [`Rollback of ${env} to the deployment of run ${to.id} (applied ${to.endedAt ?? to.updatedAt} by ${to.who})${rec.context.image ? `, image ${rec.context.image}` : ''}.`];
   const vars: Record<string, unknown> = { ...rec.vars };

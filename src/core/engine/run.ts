@@ -3,7 +3,7 @@ import type { RunRecord } from './journal';
 import type { LockManager } from './locks';
 import type { DeployTool, ProgressEvent } from './provider';
 import type { RunState } from './states';
-import type { DeployTarget, ResolvedTarget } from './target';
+import type { DeployTarget, ResolvedDeploySettings } from './target';
 import type { DeployedRecord } from './rollback';
 import type { DeployImage } from './image';
 
@@ -40,7 +40,7 @@ export interface RunHandle {
 
 export interface ActiveRun {
   target: DeployTarget;
-  resolved: ResolvedTarget;
+  resolved: ResolvedDeploySettings;
   tool: DeployTool;
   destroy: boolean;
   lockKey: string;

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import type { Environment, Project } from '../model/types';
-import { kubernetesRequest, kubernetesTarget, TargetError as KubeTargetError } from '../kubernetes/target';
+import { kubernetesRequest, kubernetesSettings, KubernetesSettingsError } from '../kubernetes/target';
 import type { DeployTool } from './provider';
 import { substitute, SubstitutionError } from './vars';
 import { environmentNameProblem } from '../config/rules-deploy';
 import { imageReferenceProblem } from '../push/reference';
+import { HelixError, type HelixErrorOptions } from '../errors';
 
 // What the engine plans and applies: an environment of a project, plus values for `${...}`.
 // Settings come from helix.deploy.toml (raw table in Environment.settings):
@@ -19,7 +20,7 @@ export interface DeployTarget {
   context?: Record<string, string | undefined>;
 }
 
-export interface ResolvedTarget {
+export interface ResolvedDeploySettings {
   tool: DeployTool;
   dir: string;
   vars: Record<string, unknown>;
@@ -28,7 +29,11 @@ export interface ResolvedTarget {
   secretValues: string[];
 }
 
-export class TargetError extends Error {}
+export class DeployTargetError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('config', message, options);
+  }
+}
 
 export function toolOf(env: Environment): DeployTool | undefined {
   if (env.kind === 'terraform' || env.kind === 'pulumi' || env.kind === 'kubernetes') return env.kind;
@@ -56,28 +61,28 @@ export function defaultContext(t: DeployTarget): Record<string, string | undefin
   };
 }
 
-export function resolveTarget(t: DeployTarget): ResolvedTarget {
+export function resolveTarget(t: DeployTarget): ResolvedDeploySettings {
   const badName = environmentNameProblem(t.environment.name);
-  if (badName) throw new TargetError(badName);
+  if (badName) throw new DeployTargetError(badName);
   const image = defaultContext(t).image;
   const badImage = image === undefined ? undefined : imageReferenceProblem(image);
   // ${image} reaches the tool as a variable and, in user code, possibly a shell word: only a reference passes.
-  if (badImage) throw new TargetError(`environments.${t.environment.name}: \${image} ${badImage}`);
+  if (badImage) throw new DeployTargetError(`environments.${t.environment.name}: \${image} ${badImage}`);
   const tool = toolOf(t.environment);
-  if (!tool) throw new TargetError(`environment "${t.environment.name}" has no terraform, pulumi or kubernetes settings in helix.deploy.toml`);
+  if (!tool) throw new DeployTargetError(`environment "${t.environment.name}" has no terraform, pulumi or kubernetes settings in helix.deploy.toml`);
   if (tool === 'kubernetes') return resolveKubernetes(t);
   const raw = t.environment.settings?.[tool];
   const table = (typeof raw === 'string' ? { dir: raw } : raw ?? {}) as Record<string, unknown>;
   const dir = path.resolve(t.project.dir, typeof table.dir === 'string' ? table.dir : '.');
   const where = `environments.${t.environment.name}.${tool}`;
   const rawVars = (tool === 'terraform' ? table.vars : table.config) ?? {};
-  if (typeof rawVars !== 'object' || Array.isArray(rawVars)) throw new TargetError(`${where}.${tool === 'terraform' ? 'vars' : 'config'} must be a table`);
+  if (typeof rawVars !== 'object' || Array.isArray(rawVars)) throw new DeployTargetError(`${where}.${tool === 'terraform' ? 'vars' : 'config'} must be a table`);
   let vars: Record<string, unknown>;
   const secretValues: string[] = [];
   try {
     vars = substitute(rawVars, defaultContext(t), `${where}.${tool === 'terraform' ? 'vars' : 'config'}`, (v) => secretValues.push(v)) as Record<string, unknown>;
   } catch (err) {
-    if (err instanceof SubstitutionError) throw new TargetError(err.message);
+    if (err instanceof SubstitutionError) throw new DeployTargetError(err.message);
     throw err;
   }
   const ws = tool === 'terraform' ? table.workspace : table.stack;
@@ -90,22 +95,22 @@ export function resolveTarget(t: DeployTarget): ResolvedTarget {
  * the context's `${image}` (the instance's image pushed to `registry`). A `rollback` context value names the
  * Deployment(s) to roll back instead of rendering the manifests.
  */
-function resolveKubernetes(t: DeployTarget): ResolvedTarget {
+function resolveKubernetes(t: DeployTarget): ResolvedDeploySettings {
   const ctx = defaultContext(t);
   const secretValues: string[] = [];
   try {
     const raw = t.environment.settings?.kubernetes;
-    // The table, or the environment's own settings for `kind = "kubernetes"` without one (as kubernetesTarget reads them).
+    // The table, or the environment's own settings for `kind = "kubernetes"` without one (as kubernetesSettings reads them).
     const table = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : t.environment.settings ?? {}) as Record<string, unknown>;
     const image = typeof table.image === 'string' && table.image.trim()
       ? (substitute(table.image.trim(), ctx, `environments.${t.environment.name}.kubernetes.image`, (v) => secretValues.push(v)) as string)
       : ctx.image;
-    // kubernetesTarget reads `image` raw: give it the substituted one.
+    // kubernetesSettings reads `image` raw: give it the substituted one.
     const env: Environment = { ...t.environment, settings: { ...t.environment.settings, kubernetes: { ...table, image } } };
-    const req = kubernetesRequest(kubernetesTarget(env, t.project.dir), { rollback: ctx.rollback });
+    const req = kubernetesRequest(kubernetesSettings(env, t.project.dir), { rollback: ctx.rollback });
     return { tool: 'kubernetes', dir: req.dir, vars: req.vars, workspace: req.workspace, secretValues };
   } catch (err) {
-    if (err instanceof SubstitutionError || err instanceof KubeTargetError) throw new TargetError(err.message);
+    if (err instanceof SubstitutionError || err instanceof KubernetesSettingsError) throw new DeployTargetError(err.message);
     throw err;
   }
 }
@@ -116,11 +121,11 @@ function resolveKubernetes(t: DeployTarget): ResolvedTarget {
  */
 export function deployTargetFor(project: Project, envName: string): DeployTarget {
   const badName = environmentNameProblem(envName);
-  if (badName) throw new TargetError(badName);
+  if (badName) throw new DeployTargetError(badName);
   const env = project.environments.find((e) => e.name === envName && toolOf(e));
   if (!env) {
     const names = project.environments.filter((e) => toolOf(e)).map((e) => e.name);
-    throw new TargetError(
+    throw new DeployTargetError(
       `no Terraform, Pulumi or Kubernetes environment "${envName}" in ${path.join(project.dir, 'helix.deploy.toml')}` +
         (names.length ? ` (available: ${names.join(', ')})` : ' (it defines none)') +
         // A file that does not parse defines nothing: point at the errors rather than at the name.
@@ -136,7 +141,7 @@ export function deployTargetFor(project: Project, envName: string): DeployTarget
 }
 
 /** A notice when the folder planned (terraform/pulumi dir, kubernetes manifests) is outside the project. */
-export function outsideProjectNotice(t: DeployTarget, r: ResolvedTarget): string | undefined {
+export function outsideProjectNotice(t: DeployTarget, r: ResolvedDeploySettings): string | undefined {
   const rel = path.relative(path.resolve(t.project.dir), path.resolve(r.dir));
   if (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) return undefined;
   return `The ${r.tool} folder of environment "${t.environment.name}" is outside the project folder ${t.project.dir}: ${r.dir}.`;

@@ -1,7 +1,13 @@
+import { HelixError, type HelixErrorOptions } from '../errors';
+
 // `${name}` substitution in helix.deploy.toml values (e.g. vars = { image = "${image}" }).
 // Unknown names are an error that names the key and the known names, never a silent empty string.
 
-export class SubstitutionError extends Error {}
+export class SubstitutionError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('config', message, options);
+  }
+}
 
 export function substitute(
   value: unknown,

@@ -1,12 +1,12 @@
 import { probe, PROBE_TIMEOUT_MS } from './probe';
-import type { HealthResult, HealthStatus, HealthTarget } from './types';
+import type { HealthResult, HealthStatus, HealthEndpoints } from './types';
 
 // A single health check combines the probes and the engine's own HEALTHCHECK:
 // - an unhealthy engine status or a failing liveness probe = unhealthy
 // - live but not ready, or the engine still "starting" = starting
 // - everything that exists answers = healthy; nothing to check = none.
 
-export async function checkOnce(t: HealthTarget, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<HealthResult> {
+export async function checkOnce(t: HealthEndpoints, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<HealthResult> {
   const timeout = opts.timeoutMs ?? PROBE_TIMEOUT_MS;
   const [live, readiness, engine] = await Promise.all([
     t.liveness ? probe(t.liveness, timeout, opts.signal) : undefined,
@@ -48,7 +48,7 @@ export interface WaitOptions {
  * Retries with backoff until healthy or the deadline. While the server is not up yet, a refused
  * connection means "starting", not "unhealthy": the result before the deadline is reported as starting.
  */
-export async function waitHealthy(t: HealthTarget, opts: WaitOptions = {}): Promise<HealthResult> {
+export async function waitHealthy(t: HealthEndpoints, opts: WaitOptions = {}): Promise<HealthResult> {
   const deadline = Date.now() + (opts.deadlineMs ?? 30_000);
   let delay = opts.initialDelayMs ?? 25;
   const maxDelay = opts.maxDelayMs ?? 1000;

@@ -1,11 +1,11 @@
 import { Emitter, type Event } from '../engine/emitter';
 import { checkOnce, waitHealthy, type WaitOptions } from './check';
-import type { HealthResult, HealthTarget } from './types';
+import type { HealthResult, HealthEndpoints } from './types';
 
-export type { HealthResult, HealthStatus, HealthTarget } from './types';
+export type { HealthResult, HealthStatus, HealthEndpoints } from './types';
 
 /**
- * Health results per environment (key = targetKey: `<project dir>#<environment>`), with a change event.
+ * Health results per environment (key = envKey: `<project dir>#<environment>`), with a change event.
  * The Deployments tree and the panel read from here; checks are run on demand (start, "Check Health",
  * a container health event) - never on a timer while idle.
  */
@@ -28,13 +28,13 @@ export class HealthService {
     this.changed.fire({ key, result });
   }
 
-  async check(key: string, target: HealthTarget, signal?: AbortSignal): Promise<HealthResult> {
+  async check(key: string, target: HealthEndpoints, signal?: AbortSignal): Promise<HealthResult> {
     const r = await checkOnce(target, { signal });
     this.set(key, r);
     return r;
   }
 
-  async wait(key: string, target: HealthTarget, opts: WaitOptions = {}): Promise<HealthResult> {
+  async wait(key: string, target: HealthEndpoints, opts: WaitOptions = {}): Promise<HealthResult> {
     const r = await waitHealthy(target, { ...opts, onAttempt: (a) => (this.set(key, a), opts.onAttempt?.(a)) });
     this.set(key, r);
     return r;

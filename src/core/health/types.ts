@@ -3,7 +3,7 @@ import type { ProbeResult } from './probe';
 /** The health of an environment, shown in the Deployments tree and the panel. */
 export type HealthStatus = 'healthy' | 'starting' | 'unhealthy' | 'none';
 
-export interface HealthTarget {
+export interface HealthEndpoints {
   /** GET that must answer 2xx while the process is alive (`/healthz`). */
   liveness?: string;
   /** GET that answers 2xx once the instance serves traffic (`/readyz`). */

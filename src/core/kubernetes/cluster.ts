@@ -1,3 +1,4 @@
+import { HelixError } from '../errors';
 import type { KubeObject, ObjectRef } from './objects';
 
 // The small interface core needs from a cluster. src/providers/kubernetes implements it with
@@ -5,9 +6,16 @@ import type { KubeObject, ObjectRef } from './objects';
 
 export type KubeErrorKind = 'unreachable' | 'timeout' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'gone' | 'invalid' | 'cancelled' | 'other';
 
-export class KubeError extends Error {
-  constructor(readonly kind: KubeErrorKind, message: string, readonly code?: number) {
-    super(message);
+/** A failed cluster call; `kind` is its code, `status` the HTTP status when the API server answered. */
+export class KubeError extends HelixError {
+  declare readonly code: KubeErrorKind;
+
+  constructor(kind: KubeErrorKind, message: string, readonly status?: number) {
+    super(kind, message, { cancelled: kind === 'cancelled' });
+  }
+
+  get kind(): KubeErrorKind {
+    return this.code;
   }
 }
 

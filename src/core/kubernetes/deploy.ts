@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import { KubeError, type KubeCluster } from './cluster';
 import { addressOf, CLUSTER_SCOPED, ownershipSelector, refOf, type KubeObject } from './objects';
 import { buildPlan, type KubernetesPlanRecord } from './plan';
@@ -130,8 +131,8 @@ async function liveObjects(cluster: KubeCluster, desired: KubeObject[], signal: 
 }
 
 function prefixed(err: unknown, address: string): Error {
-  if (err instanceof KubeError) return new KubeError(err.kind, `${address}: ${err.message}`, err.code);
-  return new Error(`${address}: ${(err as Error)?.message ?? err}`);
+  if (err instanceof KubeError) return new KubeError(err.kind, `${address}: ${err.message}`, err.status);
+  return new Error(`${address}: ${messageOf(err)}`);
 }
 
 export interface ApplyOutcome {
@@ -163,7 +164,7 @@ export async function applyPlan(cluster: KubeCluster, record: KubernetesPlanReco
       await cluster.apply(p.desired, { force: record.force });
       o.log(`${p.address} ${p.action === 'create' ? 'created' : 'configured'} (server-side apply)`);
     } catch (err) {
-      return { outcome: 'failed', error: `${p.address}: ${(err as Error).message}`, rollouts: [] };
+      return { outcome: 'failed', error: `${p.address}: ${messageOf(err)}`, rollouts: [] };
     }
   }
   for (const p of record.prunes) {
@@ -171,7 +172,7 @@ export async function applyPlan(cluster: KubeCluster, record: KubernetesPlanReco
       await cluster.delete(p);
       o.log(`${p.address} deleted (pruned: no longer in the manifests)`);
     } catch (err) {
-      if (!(err instanceof KubeError && err.kind === 'not-found')) return { outcome: 'failed', error: `${p.address}: ${(err as Error).message}`, rollouts: [] };
+      if (!(err instanceof KubeError && err.kind === 'not-found')) return { outcome: 'failed', error: `${p.address}: ${messageOf(err)}`, rollouts: [] };
     }
   }
   // 3. Watch the rollouts of the Deployments this apply changed.

@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import { KubeError, type KubeCluster, type WatchHandle } from './cluster';
 import type { KubeObject } from './objects';
 
@@ -151,7 +152,7 @@ export class Informer {
 
   private retry(err: unknown): void {
     if (this.stopped) return;
-    const error = err instanceof KubeError ? err : new KubeError('other', String((err as Error)?.message ?? err));
+    const error = err instanceof KubeError ? err : new KubeError('other', messageOf(err));
     this.listener({ type: 'ERROR', error, retrying: true });
     const wait = this.backoff;
     this.backoff = Math.min(this.backoff * 2, this.opts.maxBackoffMs ?? 5000);

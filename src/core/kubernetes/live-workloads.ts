@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import { Emitter, type Disposable } from '../engine/emitter';
 import type { KubeCluster } from './cluster';
 import { Informer, type InformerEvent } from './informer';
@@ -57,7 +58,7 @@ export class LiveWorkloads implements Disposable {
       this.setState({ state: 'live' });
     } catch (err) {
       this.stop();
-      this.setState({ state: 'error', message: (err as Error).message, retrying: false });
+      this.setState({ state: 'error', message: messageOf(err), retrying: false });
     }
   }
 

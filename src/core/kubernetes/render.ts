@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { CLUSTER_SCOPED, ENVIRONMENT_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, addressOf, labelValue, type KubeObject } from './objects';
+import { HelixError, type HelixErrorOptions } from '../errors';
 
 // Rendering = the manifests as the cluster will receive them: `${image}` replaced by the environment's image,
 // the environment's namespace filled in, and our ownership labels added (on the object and on pod templates,
@@ -13,7 +14,11 @@ export interface RenderInput {
   image?: string;
 }
 
-export class RenderError extends Error {}
+export class RenderError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('render', message, options);
+  }
+}
 
 const WORKLOAD_TEMPLATES: Record<string, string[]> = {
   Deployment: ['spec', 'template'],

@@ -2,20 +2,25 @@ import type { KubeCluster } from './cluster';
 import { ENVIRONMENT_LABEL, type KubeObject, type ObjectRef } from './objects';
 import { normalize } from './diff';
 import { newReplicaSet, ownedBy, revisionOf } from './rollout';
+import { HelixError, type HelixErrorOptions } from '../errors';
 
 // Rollback = apply the previous ReplicaSet's pod template to the Deployment (what `kubectl rollout undo`
 // does), as a planned run: the desired object below goes through the same dry run, diff and approval.
 
-export class RollbackError extends Error {}
+export class RollbackError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('rollback', message, options);
+  }
+}
 
-export interface RollbackTarget {
+export interface RollbackRevision {
   desired: KubeObject;
   fromRevision: number;
   toRevision: number;
   toReplicaSet: string;
 }
 
-export async function rollbackTarget(cluster: KubeCluster, ref: ObjectRef): Promise<RollbackTarget> {
+export async function rollbackTarget(cluster: KubeCluster, ref: ObjectRef): Promise<RollbackRevision> {
   const d = await cluster.get(ref);
   if (!d) throw new RollbackError(`Deployment ${ref.namespace}/${ref.name} not found`);
   const selector = Object.entries((d.spec?.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');

@@ -1,4 +1,5 @@
-import { KubeError, type KubeCluster } from './cluster';
+import { messageOf } from '../errors';
+import type { KubeCluster } from './cluster';
 import { Informer, type InformerEvent } from './informer';
 import type { KubeObject, ObjectRef } from './objects';
 import { evaluateRollout, ownedBy, revisionOf, type RolloutState } from './rollout';
@@ -144,7 +145,7 @@ export async function watchRollout(cluster: KubeCluster, ref: ObjectRef, opts: W
         earlyEvents();
         evaluate();
       },
-      (err) => finish({ phase: 'error', message: err instanceof KubeError ? err.message : String(err) }),
+      (err) => finish({ phase: 'error', message: messageOf(err) }),
     );
   });
 }

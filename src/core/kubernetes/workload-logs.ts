@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import { KubeError, type KubeCluster } from './cluster';
 import { Informer, type InformerEvent } from './informer';
 import type { KubeObject } from './objects';
@@ -98,7 +99,7 @@ export class WorkloadLogs {
           if (ctl.signal.aborted || this.stopped) return;
           // "waiting to start" and friends: the next pod update (container running) retries.
           if (this.streams.get(key)?.ctl === ctl) this.streams.delete(key);
-          if (!(err instanceof KubeError && err.kind === 'invalid')) this.emit(`[${key}] cannot read logs: ${(err as Error).message}`);
+          if (!(err instanceof KubeError && err.kind === 'invalid')) this.emit(`[${key}] cannot read logs: ${messageOf(err)}`);
         },
       );
   }

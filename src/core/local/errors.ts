@@ -1,3 +1,5 @@
+import { HelixError, type HelixErrorOptions } from '../errors';
+
 // Errors of the local loop that a person can act on. Each carries a code the UI maps to buttons
 // ("Start Docker", "Use Podman", "Use port 6970", "Build Image", "Show Output") and plain words.
 
@@ -25,14 +27,16 @@ export interface LocalErrorDetail {
   endpoint?: string;
 }
 
-export class LocalError extends Error {
+export class LocalError extends HelixError {
+  declare readonly code: LocalErrorCode;
+
   constructor(
-    readonly code: LocalErrorCode,
+    code: LocalErrorCode,
     message: string,
     readonly detail: LocalErrorDetail = {},
+    options: Omit<HelixErrorOptions, 'cancelled'> = {},
   ) {
-    super(message);
-    this.name = 'LocalError';
+    super(code, message, { ...options, cancelled: code === 'cancelled' });
   }
 }
 

@@ -17,35 +17,31 @@ export const STORAGE_ROLE = 'storage';
 export const V3_CONTAINER_PORT = 8080;
 export const DEFAULT_PORT = 6969;
 
-export interface LocalTarget {
+export interface LocalInstance {
   project: Project;
   environment: Environment;
 }
 
-export function targetKey(t: { project: { dir: string }; environment: { name: string } }): string {
-  return `${t.project.dir}#${t.environment.name}`;
-}
-
-export function nameOf(t: LocalTarget): string {
+export function nameOf(t: LocalInstance): string {
   return containerName(t.project.name, t.environment.name);
 }
 
-export function hostPort(t: LocalTarget): number {
+export function hostPort(t: LocalInstance): number {
   const p = t.environment.port ?? Number(t.environment.settings.port);
   return Number.isInteger(p) && p > 0 && p < 65536 ? p : DEFAULT_PORT;
 }
 
 /** Container port for a host port: v3 maps to 8080, v2 uses the same port inside (HELIX_PORT). */
-export function containerPort(t: LocalTarget, host: number): number {
+export function containerPort(t: LocalInstance, host: number): number {
   return t.project.generation === 'v2' ? host : V3_CONTAINER_PORT;
 }
 
-export function labelsOf(t: LocalTarget): Record<string, string> {
+export function labelsOf(t: LocalInstance): Record<string, string> {
   return { [LABEL_PROJECT]: t.project.name, [LABEL_ENVIRONMENT]: t.environment.name, [LABEL_DIR]: t.project.dir };
 }
 
 /** What the image reference is: `image:tag` from helix.toml, else the v2-style `helix-<p>-<i>:dev` we build. */
-export function imageRef(t: LocalTarget): string {
+export function imageRef(t: LocalInstance): string {
   const s = t.environment.settings;
   const image = t.environment.image ?? (typeof s.image === 'string' ? s.image : undefined);
   const tag = t.environment.tag ?? (typeof s.tag === 'string' ? s.tag : undefined);
@@ -77,7 +73,7 @@ export function ownSetting(e: Environment, key: OwnKey): unknown {
  * the project folder's Dockerfile. Returns undefined when there is nothing to build (the CLI would pull a
  * prebuilt image instead).
  */
-export function buildPlan(t: LocalTarget): BuildPlan | undefined {
+export function buildPlan(t: LocalInstance): BuildPlan | undefined {
   const b = ownSetting(t.environment, 'build');
   let context = t.project.dir;
   let dockerfile = 'Dockerfile';

@@ -1,12 +1,14 @@
+import { envKey } from '../model/environment-ref';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord, RunStore } from '../engine/journal';
 import type { RunKind } from '../engine/states';
-import { HealthService, type HealthResult, type HealthStatus, type HealthTarget } from '../health/service';
+import { HealthService, type HealthResult, type HealthStatus, type HealthEndpoints } from '../health/service';
 import { describeEnv, readDotenv, redactor, secretValues } from './dotenv';
 import type { BuildResult, ContainerEngine, ContainerInfo } from './engine';
+import { isCancelled, messageOf } from '../errors';
 import { LocalError } from './errors';
-import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, ownSetting, targetKey, type LocalTarget } from './naming';
+import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, ownSetting, type LocalInstance } from './naming';
 import { isPortFree, nextFreePort } from './ports';
 import { ensureSidecarImage, findSidecars, prepareStorage, removeStorage } from './sidecar';
 import { cacheVolumeFor, forwardedAws, planStorage, storageMode, storageNames, sidecarKind, type HostEnv, type SidecarKind, type StoragePlan } from './storage';
@@ -74,13 +76,13 @@ export class LocalService {
   }
 
   /** The environment's storage (throws `config-invalid` for what the CLI would refuse). */
-  storagePlan(t: LocalTarget): StoragePlan {
+  storagePlan(t: LocalInstance): StoragePlan {
     return planStorage(t, this.hostEnv, this.deps.sidecarImage);
   }
 
   /** Wraps an operation in a journaled run. Secrets of the project's .env are masked in every line. */
-  async runJournaled<T>(kind: RunKind, t: LocalTarget, opts: RunOptions, meta: Record<string, unknown>, fn: (ctx: RunContext) => Promise<T>): Promise<T & { run: RunRecord }> {
-    const key = targetKey(t);
+  async runJournaled<T>(kind: RunKind, t: LocalInstance, opts: RunOptions, meta: Record<string, unknown>, fn: (ctx: RunContext) => Promise<T>): Promise<T & { run: RunRecord }> {
+    const key = envKey(t.project.dir, t.environment.name);
     const other = this.busy.get(key);
     if (other) throw new LocalError('busy', `A ${other} is already running for ${t.project.name}/${t.environment.name}; wait for it or cancel it.`);
     this.busy.set(key, kind);
@@ -98,8 +100,8 @@ export class LocalService {
         await this.deps.journal.end(run.id, 'Succeeded');
         return { ...value, run };
       } catch (err) {
-        const cancelled = opts.signal?.aborted || (err instanceof LocalError && err.code === 'cancelled');
-        const message = mask(err instanceof Error ? err.message : String(err));
+        const cancelled = opts.signal?.aborted || isCancelled(err);
+        const message = mask(messageOf(err));
         log(cancelled ? 'Cancelled.' : `Error: ${message}`);
         await this.deps.journal.end(run.id, cancelled ? 'Cancelled' : 'Failed', cancelled ? undefined : message, errMeta(err));
         if (cancelled && !(err instanceof LocalError)) throw new LocalError('cancelled', 'Cancelled.');
@@ -111,7 +113,7 @@ export class LocalService {
   }
 
   /** Build Image: the environment's Dockerfile/context, .dockerignore honoured, output streamed. */
-  build(t: LocalTarget, opts: RunOptions = {}): Promise<BuildOutcome> {
+  build(t: LocalInstance, opts: RunOptions = {}): Promise<BuildOutcome> {
     const plan = buildPlan(t);
     if (!plan) {
       return Promise.reject(new LocalError('build-failed', `Nothing to build for ${t.environment.name}: no Dockerfile in ${t.project.dir} (set build = "<dir>" in [local.${t.environment.name}]).`));
@@ -130,11 +132,11 @@ export class LocalService {
   }
 
   /** Start: create/run `helix-<project>-<env>` with the CLI's port mapping and storage, then wait until healthy. */
-  start(t: LocalTarget, opts: StartOptions = {}): Promise<StartOutcome> {
+  start(t: LocalInstance, opts: StartOptions = {}): Promise<StartOutcome> {
     return this.runJournaled('start', t, opts, { container: nameOf(t), image: imageRef(t) }, (ctx) => this.startIn(t, opts, ctx));
   }
 
-  private async startIn(t: LocalTarget, opts: StartOptions, { log, signal }: RunContext): Promise<Omit<StartOutcome, 'run'>> {
+  private async startIn(t: LocalInstance, opts: StartOptions, { log, signal }: RunContext): Promise<Omit<StartOutcome, 'run'>> {
     const name = nameOf(t);
     const image = imageRef(t);
     await this.engine.ping();
@@ -204,13 +206,13 @@ export class LocalService {
     return { container: info, port, health };
   }
 
-  stop(t: LocalTarget, opts: RunOptions = {}): Promise<{ run: RunRecord }> {
+  stop(t: LocalInstance, opts: RunOptions = {}): Promise<{ run: RunRecord }> {
     const name = nameOf(t);
     return this.runJournaled('stop', t, opts, { container: name }, async ({ log }) => {
       const c = await this.engine.inspect(name);
       const sidecars = await findSidecars(this.engine, t);
       if (!c && !sidecars.length) throw new LocalError('engine-error', `No container ${name}: start the environment first.`);
-      this.deps.health.set(targetKey(t), undefined);
+      this.deps.health.set(envKey(t.project.dir, t.environment.name), undefined);
       if (!sidecars.length && storageMode(t) !== 'disk') {
         await this.engine.stop(c!.id);
         log(`Stopped ${name}.`);
@@ -224,7 +226,7 @@ export class LocalService {
     });
   }
 
-  restart(t: LocalTarget, opts: StartOptions = {}): Promise<StartOutcome> {
+  restart(t: LocalInstance, opts: StartOptions = {}): Promise<StartOutcome> {
     const name = nameOf(t);
     return this.runJournaled('restart', t, opts, { container: name }, async (ctx) => {
       const { log } = ctx;
@@ -247,19 +249,19 @@ export class LocalService {
     });
   }
 
-  remove(t: LocalTarget, opts: RunOptions = {}): Promise<{ run: RunRecord }> {
+  remove(t: LocalInstance, opts: RunOptions = {}): Promise<{ run: RunRecord }> {
     const name = nameOf(t);
     return this.runJournaled('remove', t, opts, { container: name }, async ({ log }) => {
       await this.engine.remove(name);
       const gone = await removeStorage(this.engine, t);
-      this.deps.health.set(targetKey(t), undefined);
+      this.deps.health.set(envKey(t.project.dir, t.environment.name), undefined);
       log(`Removed ${[name, ...gone].join(', ')}.${gone.length ? ` ${this.keptData(t)}` : ''}`);
       return {};
     });
   }
 
   /** Where disk data stays after stop/remove (volumes are never removed here; `helix prune` does that). */
-  private keptData(t: LocalTarget): string {
+  private keptData(t: LocalInstance): string {
     const n = storageNames(t);
     const kind = sidecarKind(t.project.generation) ?? 'minio';
     const vols = [n.dataVolumes[kind], ...(cacheVolumeFor(t.project.generation) ? [n.cache] : [])];
@@ -267,24 +269,24 @@ export class LocalService {
   }
 
   /** The container of an environment, if any. */
-  status(t: LocalTarget): Promise<ContainerInfo | undefined> {
+  status(t: LocalInstance): Promise<ContainerInfo | undefined> {
     return this.engine.inspect(nameOf(t));
   }
 
   /** Check Health once (not a run: it changes nothing). */
-  async checkHealth(t: LocalTarget, signal?: AbortSignal): Promise<HealthResult> {
+  async checkHealth(t: LocalInstance, signal?: AbortSignal): Promise<HealthResult> {
     const c = await this.engine.inspect(nameOf(t));
     if (!c || c.state !== 'running') {
       const r: HealthResult = { status: 'unhealthy', checkedAt: new Date().toISOString(), attempts: 1, reason: c ? `container is ${c.state}` : 'no container' };
-      this.deps.health.set(targetKey(t), r);
+      this.deps.health.set(envKey(t.project.dir, t.environment.name), r);
       return r;
     }
     const port = c.ports[0]?.host ?? hostPort(t);
-    return this.deps.health.check(targetKey(t), this.healthTarget(t, c, port), signal);
+    return this.deps.health.check(envKey(t.project.dir, t.environment.name), this.healthTarget(t, c, port), signal);
   }
 
   /** v3: GET /healthz and /readyz on the host port; v2 has no health route, so only the engine's HEALTHCHECK. */
-  healthTarget(t: LocalTarget, c: ContainerInfo, port: number): HealthTarget {
+  healthTarget(t: LocalInstance, c: ContainerInfo, port: number): HealthEndpoints {
     const base = `http://127.0.0.1:${port}`;
     const engine = async (): Promise<HealthStatus> => (await this.engine.inspect(c.id))?.health ?? 'none';
     const custom = ownSetting(t.environment, 'health') as { liveness?: string; readiness?: string } | undefined;
@@ -292,11 +294,11 @@ export class LocalService {
     return { liveness: base + (custom?.liveness ?? '/healthz'), readiness: base + (custom?.readiness ?? '/readyz'), engine };
   }
 
-  private async waitHealth(t: LocalTarget, c: ContainerInfo, port: number, opts: StartOptions, log: (l: string) => void): Promise<HealthResult> {
+  private async waitHealth(t: LocalInstance, c: ContainerInfo, port: number, opts: StartOptions, log: (l: string) => void): Promise<HealthResult> {
     const target = this.healthTarget(t, c, port);
     log(`Waiting for ${[target.liveness, target.readiness].filter(Boolean).join(' and ') || 'the engine HEALTHCHECK'}...`);
     let last: HealthStatus | undefined;
-    const r = await this.deps.health.wait(targetKey(t), target, {
+    const r = await this.deps.health.wait(envKey(t.project.dir, t.environment.name), target, {
       deadlineMs: opts.healthDeadlineMs ?? 30_000,
       signal: opts.signal,
       onAttempt: (a) => {

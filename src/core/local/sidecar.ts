@@ -1,6 +1,7 @@
+import { messageOf } from '../errors';
 import type { ContainerEngine, ContainerInfo } from './engine';
 import { LocalError, isLocalError } from './errors';
-import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT, LABEL_ROLE, STORAGE_ROLE, labelsOf, type LocalTarget } from './naming';
+import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT, LABEL_ROLE, STORAGE_ROLE, labelsOf, type LocalInstance } from './naming';
 import { LOCAL_BUCKET, storageNames, type ExecStep, type SidecarPlan, type StoragePlan } from './storage';
 
 // Runs what a storage plan needs besides the instance: network, volumes, the S3 sidecar and its bucket.
@@ -19,7 +20,7 @@ export async function ensureSidecarImage(engine: ContainerEngine, s: SidecarPlan
     await engine.pull(s.image, { signal, onLine: (l) => log(`  ${l}`) });
   } catch (err) {
     if (signal?.aborted || isLocalError(err, 'cancelled')) throw new LocalError('cancelled', 'Cancelled.');
-    const why = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '');
+    const why = messageOf(err).replace(/\.$/, '');
     throw new LocalError(
       'sidecar-unavailable',
       `The storage sidecar image ${s.image} is not in ${engine.endpoint} and could not be pulled (${why}). ` +
@@ -30,7 +31,7 @@ export async function ensureSidecarImage(engine: ContainerEngine, s: SidecarPlan
 }
 
 /** Network, volumes, sidecar and bucket for a plan. Returns an undo that removes what this call created. */
-export async function prepareStorage(engine: ContainerEngine, t: LocalTarget, plan: StoragePlan, log: Log, signal?: AbortSignal): Promise<() => Promise<void>> {
+export async function prepareStorage(engine: ContainerEngine, t: LocalInstance, plan: StoragePlan, log: Log, signal?: AbortSignal): Promise<() => Promise<void>> {
   const undos: (() => Promise<unknown>)[] = [];
   const undo = async () => {
     for (const u of undos.splice(0).reverse()) await u().catch(() => undefined);
@@ -82,7 +83,7 @@ export async function prepareStorage(engine: ContainerEngine, t: LocalTarget, pl
 }
 
 /** Removes the instance's sidecars (either generation's) and its network; volumes stay. Returns what went. */
-export async function removeStorage(engine: ContainerEngine, t: LocalTarget): Promise<string[]> {
+export async function removeStorage(engine: ContainerEngine, t: LocalInstance): Promise<string[]> {
   const n = storageNames(t);
   const removed: string[] = [];
   for (const c of await findSidecars(engine, t)) {
@@ -94,13 +95,13 @@ export async function removeStorage(engine: ContainerEngine, t: LocalTarget): Pr
 }
 
 /** Sidecar containers of this instance that exist now. */
-export async function findSidecars(engine: ContainerEngine, t: LocalTarget): Promise<ContainerInfo[]> {
+export async function findSidecars(engine: ContainerEngine, t: LocalInstance): Promise<ContainerInfo[]> {
   const found = await Promise.all(Object.values(storageNames(t).sidecars).map((name) => engine.inspect(name)));
   return found.filter((c): c is ContainerInfo => !!c && isSidecarOf(c, t));
 }
 
 /** Ours by labels; a CLI-started one has none. Never another instance that happens to be named `<i>-minio`. */
-function isSidecarOf(c: ContainerInfo, t: LocalTarget): boolean {
+function isSidecarOf(c: ContainerInfo, t: LocalInstance): boolean {
   if (c.labels[LABEL_ROLE] === STORAGE_ROLE) return c.labels[LABEL_ENVIRONMENT] === t.environment.name && c.labels[LABEL_DIR] === t.project.dir;
   return !(LABEL_PROJECT in c.labels);
 }
@@ -130,6 +131,6 @@ async function execIn(engine: ContainerEngine, name: string, step: ExecStep): Pr
     return await engine.exec(name, step.cmd, { env: step.env });
   } catch (err) {
     // A missing binary is an error from some engines, an exit code from others.
-    return { code: -1, output: err instanceof Error ? err.message : String(err) };
+    return { code: -1, output: messageOf(err) };
   }
 }

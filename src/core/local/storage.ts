@@ -1,7 +1,7 @@
 import type { Generation } from '../model/types';
 import { secretValues } from './dotenv';
 import { LocalError } from './errors';
-import { LABEL_ROLE, STORAGE_ROLE, labelsOf, nameOf, ownSetting, type LocalTarget } from './naming';
+import { LABEL_ROLE, STORAGE_ROLE, labelsOf, nameOf, ownSetting, type LocalInstance } from './naming';
 
 // Where a v3 instance keeps its data, wired as `helix start` does (helix-toml.md §1.1, §3.1, §3.2):
 // - memory (default): nothing;
@@ -145,7 +145,7 @@ export function defaultSidecarImage(gen: Generation): string | undefined {
 }
 
 /** Names of everything storage adds around `helix-<p>-<i>`, for every generation (stop cleans up either kind). */
-export function storageNames(t: LocalTarget) {
+export function storageNames(t: LocalInstance) {
   const base = nameOf(t);
   return {
     network: `${base}-net`,
@@ -156,7 +156,7 @@ export function storageNames(t: LocalTarget) {
 }
 
 /** The configured mode, without validation (stop/remove must work on a broken helix.toml). */
-export function storageMode(t: LocalTarget): StorageMode {
+export function storageMode(t: LocalInstance): StorageMode {
   const s = t.environment.settings.storage;
   return t.project.generation !== 'v2' && (s === 'disk' || s === 's3') ? s : 'memory';
 }
@@ -175,7 +175,7 @@ export function forwardedAws(hostEnv: HostEnv): Record<string, string> {
  * What a start needs for the environment's storage. `imageOverride` (a setting) applies when helix.toml has no
  * `sidecar_image`. Throws `config-invalid` for what the CLI would refuse to load.
  */
-export function planStorage(t: LocalTarget, hostEnv: HostEnv = {}, imageOverride?: (kind: SidecarKind) => string | undefined): StoragePlan {
+export function planStorage(t: LocalInstance, hostEnv: HostEnv = {}, imageOverride?: (kind: SidecarKind) => string | undefined): StoragePlan {
   const memory: StoragePlan = { mode: 'memory', env: {}, secrets: [], volumes: [], summary: 'memory (data is lost when the container is removed)' };
   if (t.project.generation === 'v2') return memory;
   const settings = t.environment.settings;
@@ -243,7 +243,7 @@ interface S3Config {
   allowHttp: boolean;
 }
 
-function s3Config(t: LocalTarget, raw: unknown): S3Config {
+function s3Config(t: LocalInstance, raw: unknown): S3Config {
   const table = `[local.${t.environment.name}.s3]`;
   if (!raw || typeof raw !== 'object') throw configError(t, `storage = "s3" needs a ${table} table with at least bucket = "<name>".`);
   const o = raw as Record<string, unknown>;
@@ -256,6 +256,6 @@ function s3Config(t: LocalTarget, raw: unknown): S3Config {
   return { bucket, prefix: prefix.endsWith('/') ? prefix : `${prefix}/`, region: str('region') || LOCAL_REGION, endpoint, allowHttp: o.allow_http === true };
 }
 
-function configError(t: LocalTarget, message: string): LocalError {
+function configError(t: LocalInstance, message: string): LocalError {
   return new LocalError('config-invalid', `${message} (${t.project.configFile})`);
 }

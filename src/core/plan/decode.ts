@@ -1,3 +1,5 @@
+import { HelixError, type HelixErrorOptions } from '../errors';
+
 // Plan files arrive in whatever encoding the tool or shell wrote: Windows PowerShell's `>` writes UTF-16LE
 // with a BOM (plan-formats.md 1.2). Decode bytes to text once, here, before any JSON parsing.
 
@@ -18,7 +20,11 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-export class PlanFormatError extends Error {}
+export class PlanFormatError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('plan-format', message, options);
+  }
+}
 
 /**
  * Deepest nesting of arrays and objects a plan may have. Real plans nest attribute values a few dozen levels;

@@ -1,3 +1,4 @@
+import { HelixError } from '../errors';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,9 +42,9 @@ export interface SpawnResult {
   cancelled: boolean;
 }
 
-export class ToolNotFoundError extends Error {
+export class ToolNotFoundError extends HelixError {
   constructor(readonly command: string) {
-    super(`${command}: executable not found`);
+    super('tool-missing', `${command}: executable not found`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { HelixError } from '../errors';
 import type { Project, Environment } from '../model/types';
 
 // The interface every cloud target implements (Helix Cloud, Helix Enterprise, Fly.io): one deploy,
@@ -29,8 +30,8 @@ export interface CloudDeployer {
 }
 
 /** A target refused the API key / token: the UI asks for a new one. */
-export class CloudAuthError extends Error {
+export class CloudAuthError extends HelixError {
   constructor(readonly target: string, detail: string) {
-    super(`${target} refused the API key (${detail}). Sign in again.`);
+    super('auth', `${target} refused the API key (${detail}). Sign in again.`);
   }
 }

@@ -1,4 +1,5 @@
-import { deploymentHealthTarget } from '../health/remote';
+import { envKey } from '../model/environment-ref';
+import { deploymentHealthEndpoints } from '../health/remote';
 import type { HealthResult, HealthService } from '../health/service';
 import type { Environment, Project } from '../model/types';
 
@@ -16,10 +17,6 @@ export function imageGeneration(project: Project, env: Environment): 'v2' | 'v3'
   return project.generation === 'v2' ? 'v2' : 'v3';
 }
 
-export function healthKey(project: Project, env: Environment): string {
-  return `${project.dir}#${env.name}`;
-}
-
 export interface DeployHealthOptions {
   service: HealthService;
   deadlineMs?: number;
@@ -27,9 +24,9 @@ export interface DeployHealthOptions {
 }
 
 export async function checkDeployment(opts: DeployHealthOptions, project: Project, env: Environment, url: string, log: (line: string) => void, signal?: AbortSignal): Promise<HealthResult> {
-  const target = deploymentHealthTarget(url, imageGeneration(project, env));
+  const target = deploymentHealthEndpoints(url, imageGeneration(project, env));
   log(`Checking health: ${[target.liveness, target.readiness].filter(Boolean).join(', ')}${target.anyStatus ? ' (no health route in v2 images: any HTTP answer counts as alive)' : ''}`);
-  const r = await opts.service.wait(healthKey(project, env), target, { deadlineMs: opts.deadlineMs ?? DEPLOY_HEALTH_DEADLINE_MS, initialDelayMs: opts.initialDelayMs ?? 250, signal });
+  const r = await opts.service.wait(envKey(project.dir, env.name), target, { deadlineMs: opts.deadlineMs ?? DEPLOY_HEALTH_DEADLINE_MS, initialDelayMs: opts.initialDelayMs ?? 250, signal });
   log(`Health: ${describeHealth(r)}`);
   return r;
 }

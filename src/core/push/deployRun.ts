@@ -1,5 +1,6 @@
-import type { Redactor } from '../credentials/redact';
+import type { CredentialRedactor } from '../credentials/redact';
 import type { RunStore } from '../engine/journal';
+import { isCancelled, messageOf } from '../errors';
 import type { HealthResult } from '../health/types';
 import type { CloudDeployer, DeployContext, DeployResult } from './cloud';
 import { checkDeployment, type DeployHealthOptions } from './deployHealth';
@@ -10,7 +11,7 @@ import { checkDeployment, type DeployHealthOptions } from './deployHealth';
 // deployment is still a Succeeded deploy - the deploy did happen, the health is reported beside it.
 
 export interface DeployRunDeps {
-  redactor: Redactor;
+  redactor: CredentialRedactor;
   journal?: RunStore;
   log?: (line: string) => void;
   health?: DeployHealthOptions;
@@ -32,8 +33,8 @@ export async function runDeploy(deps: DeployRunDeps, deployer: CloudDeployer, ct
     if (run) await deps.journal!.end(run.id, 'Succeeded', undefined, { url: result.url, ...healthMeta, ...(result.meta ?? {}) });
     return { ...result, health, runId: run?.id };
   } catch (err) {
-    const cancelled = ctx.signal.aborted;
-    const message = deps.redactor.redact((err as Error).message ?? String(err));
+    const cancelled = ctx.signal.aborted || isCancelled(err);
+    const message = deps.redactor.redact(messageOf(err));
     log(cancelled ? 'Deploy cancelled' : `Deploy failed: ${message}`);
     if (run) await deps.journal!.end(run.id, cancelled ? 'Cancelled' : 'Failed', cancelled ? undefined : message);
     throw err;

@@ -1,3 +1,4 @@
+import { messageOf } from '../errors';
 import type { CredentialSource } from '../credentials/types';
 import { PushProgress } from './progress';
 import { formatReference } from './reference';
@@ -68,7 +69,7 @@ export async function pushImage(pusher: ImagePusher, req: PushRequest): Promise<
       const transient = err instanceof PushError && err.kind === 'transient';
       if (!transient || attempt >= policy.attempts) throw err;
       const delayMs = backoffDelay(policy, attempt);
-      onEvent({ type: 'attempt', attempt: attempt + 1, delayMs, reason: (err as Error).message });
+      onEvent({ type: 'attempt', attempt: attempt + 1, delayMs, reason: messageOf(err) });
       try {
         await sleep(delayMs, signal);
       } catch {

@@ -1,11 +1,12 @@
 import type { CredentialSource } from '../credentials/types';
-import type { Redactor } from '../credentials/redact';
+import type { CredentialRedactor } from '../credentials/redact';
 import type { RunRecord, RunStore } from '../engine/journal';
 import { pushImage, type ImagePusher } from './pushImage';
 import { formatReference } from './reference';
 import { imageOf, type DeployImage } from '../engine/image';
 import type { RetryPolicy } from './retry';
-import { PushError, type ImageRef, type PushEvent, type PushResult } from './types';
+import { isCancelled, messageOf } from '../errors';
+import type { ImageRef, PushEvent, PushResult } from './types';
 
 // One push as a recorded run: journal entry (kind "push"), redacted log lines, final state, and the
 // tag/digest in the run's meta - which is also what the trees show as "last pushed".
@@ -30,7 +31,7 @@ export interface PushRunInput {
 
 export interface PushRunDeps {
   pusher: ImagePusher;
-  redactor: Redactor;
+  redactor: CredentialRedactor;
   journal?: RunStore;
   /** The log channel; gets the same redacted lines as the journal. */
   log?: (line: string) => void;
@@ -82,8 +83,8 @@ export async function runPush(deps: PushRunDeps, input: PushRunInput): Promise<P
     if (run) await deps.journal!.end(run.id, 'Succeeded', undefined, { image: pushed, tag: input.ref.tag, digest: result.digest, attempts: result.attempts });
     return { ...result, runId: run?.id };
   } catch (err) {
-    const cancelled = err instanceof PushError && err.kind === 'cancelled';
-    const message = deps.redactor.redact((err as Error).message ?? String(err));
+    const cancelled = isCancelled(err);
+    const message = deps.redactor.redact(messageOf(err));
     write(cancelled ? 'Push cancelled' : `Push failed: ${message}`);
     if (run) await deps.journal!.end(run.id, cancelled ? 'Cancelled' : 'Failed', cancelled ? undefined : message);
     throw err;

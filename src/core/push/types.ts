@@ -1,3 +1,5 @@
+import { HelixError, type HelixErrorOptions } from '../errors';
+
 // Vocabulary of one push: what goes where, what the engine reports, how it ends.
 
 /** Which registry family a host belongs to; decides how credentials are obtained. */
@@ -45,10 +47,18 @@ export interface PushResult {
   layersPushed: number;
 }
 
-/** Base class so callers can tell our expected failures from bugs. */
-export class PushError extends Error {
-  constructor(message: string, readonly kind: 'auth' | 'transient' | 'cancelled' | 'notFound' | 'failed') {
-    super(message);
+export type PushErrorKind = 'auth' | 'transient' | 'cancelled' | 'notFound' | 'failed';
+
+/** Base class so callers can tell our expected failures from bugs; `kind` is its code. */
+export class PushError extends HelixError {
+  declare readonly code: PushErrorKind;
+
+  constructor(message: string, kind: PushErrorKind, options: Omit<HelixErrorOptions, 'cancelled'> = {}) {
+    super(kind, message, { ...options, cancelled: kind === 'cancelled' });
+  }
+
+  get kind(): PushErrorKind {
+    return this.code;
   }
 }
 

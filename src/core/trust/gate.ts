@@ -4,18 +4,17 @@
 // the Kubernetes client factories ask it before acting, so a command or panel message that forgot to check still
 // runs nothing. The headless CLI installs no gate: whoever runs it in a terminal or CI trusts the folder.
 
+import { HelixError } from '../errors';
+
 export const RESTRICTED_MESSAGE = 'Restricted Mode: Helix Deploy runs nothing in an untrusted workspace — Manage Workspace Trust';
 /** The action offered with RESTRICTED_MESSAGE. */
 export const MANAGE_TRUST = 'Manage Workspace Trust';
 
 /** The one error every refused path throws; the command registrar and the panel show it as a message with its action. */
-export class RestrictedModeError extends Error {
-  readonly code = 'restricted';
-  readonly actions = [MANAGE_TRUST];
+export class RestrictedModeError extends HelixError {
   /** What was refused ("spawn terraform", "Docker", "command helixDeploy.deploy.plan"), for the log only. */
   constructor(readonly what: string) {
-    super(RESTRICTED_MESSAGE);
-    this.name = 'RestrictedModeError';
+    super('restricted', RESTRICTED_MESSAGE, { actions: [MANAGE_TRUST] });
   }
 }
 

@@ -1,3 +1,4 @@
+import { CancelledError } from '../../core/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run, ToolNotFoundError } from '../../core/process/spawn';
@@ -33,6 +34,6 @@ export async function flyctlDeploy(program: string, ctx: DeployContext, app: str
     collect: false,
     killAfterMs: 15_000,
   });
-  if (r.cancelled) throw Object.assign(new Error('Deploy cancelled'), { name: 'AbortError' });
+  if (r.cancelled) throw new CancelledError('Deploy cancelled');
   if (r.code !== 0) throw new Error(`flyctl deploy failed with exit code ${r.code} (see the log above)`);
 }

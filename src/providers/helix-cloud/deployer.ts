@@ -1,3 +1,4 @@
+import { CancelledError } from '../../core/errors';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { CloudAuthError, type CloudDeployer, type DeployContext, type DeployResult } from '../../core/push/cloud';
@@ -137,7 +138,7 @@ export class HelixCloudDeployer implements CloudDeployer {
 async function cargoQueries(queriesDir: string, ctx: DeployContext): Promise<Buffer> {
   try {
     const r = await run('cargo', ['run', '--manifest-path', path.join(queriesDir, 'Cargo.toml')], { cwd: queriesDir, signal: ctx.signal, onStdout: ctx.log, onStderr: ctx.log, collect: false, killAfterMs: 10_000 });
-    if (r.cancelled) throw new Error('cancelled');
+    if (r.cancelled) throw new CancelledError('Deploy cancelled');
     if (r.code !== 0) throw new Error(`cargo run failed with exit code ${r.code} (see the log above)`);
   } catch (err) {
     if (err instanceof ToolNotFoundError) throw new Error('cargo is not installed: an Enterprise deploy compiles the query project (Rust) first. Install Rust from https://rustup.rs.');

@@ -1,3 +1,4 @@
+import { messageOf } from '../../core/errors';
 import { KubeError } from '../../core/kubernetes/cluster';
 import { assertTrusted } from '../../core/trust/gate';
 import { ClientNodeCluster } from './client';
@@ -27,6 +28,6 @@ export async function kubernetesNamespaces(context: string | undefined, o: Kubec
     const r = await cluster.list('v1', 'Namespace', undefined);
     return { state: 'ok', namespaces: r.items.map((n) => n.metadata.name).sort() };
   } catch (err) {
-    return { state: 'error', kind: err instanceof KubeError ? err.kind : 'other', message: (err as Error).message };
+    return { state: 'error', kind: err instanceof KubeError ? err.kind : 'other', message: messageOf(err) };
   }
 }

@@ -1,3 +1,4 @@
+import { messageOf } from '../../core/errors';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -51,7 +52,7 @@ export function loadKubeconfig(o: KubeconfigOptions = {}): KubeAccess {
       if (!config.getCurrentContext() && more.getCurrentContext()) config.setCurrentContext(more.getCurrentContext());
     }
   } catch (err) {
-    return { state: 'invalid', files: existing, message: `Cannot read kubeconfig ${existing.join(', ')}: ${(err as Error).message}` };
+    return { state: 'invalid', files: existing, message: `Cannot read kubeconfig ${existing.join(', ')}: ${messageOf(err)}` };
   }
   const current = config.getCurrentContext();
   const contexts = config.getContexts().map((c) => ({

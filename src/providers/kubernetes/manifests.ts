@@ -1,11 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../../core/process/spawn';
+import { HelixError, type HelixErrorOptions, messageOf } from '../../core/errors';
 
 // Reads an environment's manifests: a folder of YAML/JSON files (recursively, in a stable order), a single
 // file, or a kustomization (rendered by `kubectl kustomize <dir>`, spawned with an argument array).
 
-export class ManifestsError extends Error {}
+export class ManifestsError extends HelixError {
+  constructor(message: string, options?: HelixErrorOptions) {
+    super('manifests', message, options);
+  }
+}
 
 /** Whether rendering this target needs kubectl (a kustomization folder). */
 export function isKustomization(target: string): boolean {
@@ -29,7 +34,7 @@ export async function readManifests(target: string, opts: { kubectl?: string; si
     try {
       r = await run(kubectl, ['kustomize', target], { signal: opts.signal, killAfterMs: 5000 });
     } catch (err) {
-      throw new ManifestsError(`${target} is a kustomization, which needs kubectl to render: ${(err as Error).message}`);
+      throw new ManifestsError(`${target} is a kustomization, which needs kubectl to render: ${messageOf(err)}`);
     }
     if (r.code !== 0) throw new ManifestsError(`kubectl kustomize ${target} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
     return [['kustomize-output.yaml', r.stdout]];

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { assertTrusted } from '../../core/trust/gate';
 import { hasChanges, toJSON, type PlanModel } from '../../core/plan/model';
 import type { ApplyRequest, ApplyResult, PlanRequest, PlanResult, ToolRequest, ToolStatus } from '../../core/engine/provider';
+import { isCancelled, messageOf } from '../../core/errors';
 import { KubeError } from '../../core/kubernetes/cluster';
 import { planObjects, applyPlan } from '../../core/kubernetes/deploy';
 import { renderManifests, RenderError } from '../../core/kubernetes/render';
@@ -79,7 +80,7 @@ export class KubernetesProvider {
     try {
       return new ClientNodeCluster(forContext(a, context), { timeoutMs: this.opts.timeoutMs });
     } catch (err) {
-      throw err instanceof KubeError ? err : new KubeError('invalid', (err as Error).message);
+      throw err instanceof KubeError ? err : new KubeError('invalid', messageOf(err));
     }
   }
 
@@ -112,7 +113,7 @@ export class KubernetesProvider {
       fs.writeFileSync(req.planFile, JSON.stringify(file), { mode: 0o600 });
       return { outcome: hasChanges(model) ? 'changes' : 'no-changes', model, binding: true };
     } catch (err) {
-      if (req.signal.aborted || (err instanceof KubeError && err.kind === 'cancelled')) return { outcome: 'cancelled', binding: true };
+      if (req.signal.aborted || isCancelled(err)) return { outcome: 'cancelled', binding: true };
       return { outcome: 'errored', error: message(err), errorCode: 'failed', binding: true };
     }
   }
@@ -149,7 +150,7 @@ export class KubernetesProvider {
     try {
       file = JSON.parse(fs.readFileSync(req.planFile, 'utf8'));
     } catch (err) {
-      return { outcome: 'failed', error: `cannot read the plan file: ${(err as Error).message}` };
+      return { outcome: 'failed', error: `cannot read the plan file: ${messageOf(err)}` };
     }
     const v = req.vars as unknown as KubernetesVars;
     try {
@@ -175,5 +176,5 @@ export class KubernetesProvider {
 
 function message(err: unknown): string {
   if (err instanceof KubeError || err instanceof RenderError || err instanceof ManifestsError || err instanceof RollbackError) return err.message;
-  return (err as Error)?.message ?? String(err);
+  return messageOf(err);
 }

@@ -1,3 +1,4 @@
+import { messageOf } from '../../core/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ApplyRequest, ApplyResult, DeployProvider, PlanRequest, PlanResult, ToolRequest, ToolStatus } from '../../core/engine/provider';
@@ -47,7 +48,7 @@ export class PulumiProvider implements DeployProvider {
           setting: PULUMI_PATH_SETTING,
         };
       }
-      return { state: 'broken', tool: 'pulumi', path: exe, message: String((err as Error).message), setting: PULUMI_PATH_SETTING };
+      return { state: 'broken', tool: 'pulumi', path: exe, message: messageOf(err), setting: PULUMI_PATH_SETTING };
     }
   }
 
@@ -88,7 +89,7 @@ export class PulumiProvider implements DeployProvider {
       // `destroy --preview-only --json` may print a preview digest or engine events: accept both.
       model = parseEither(r.stdout, req.redactor);
     } catch (err) {
-      return { outcome: 'errored', error: `pulumi ${args[0]} failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr) || (err as Error).message)}`, errorCode: 'failed', binding: saved };
+      return { outcome: 'errored', error: `pulumi ${args[0]} failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr) || messageOf(err))}`, errorCode: 'failed', binding: saved };
     }
     model.notices = [...(model.notices ?? []).filter((n) => n !== PULUMI_REPLAN_NOTICE), saved ? PULUMI_SAVED_PLAN_NOTICE : PULUMI_REPLAN_NOTICE];
     for (const change of model.resources) req.progress({ kind: 'planned', change });

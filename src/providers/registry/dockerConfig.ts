@@ -1,3 +1,4 @@
+import { messageOf } from '../../core/errors';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -71,6 +72,6 @@ export async function credentialHelperGet(helper: string, serverUrl: string): Pr
     return { username: v.Username || '<token>', secret: v.Secret, source: `credential helper ${helper}` };
   } catch (err) {
     if (err instanceof ToolNotFoundError) return undefined; // config names a helper that is not installed
-    throw new Error(`Credential helper ${program} failed: ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`Credential helper ${program} failed: ${messageOf(err).split('\n')[0]}`);
   }
 }

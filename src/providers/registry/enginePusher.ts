@@ -1,8 +1,9 @@
+import { messageOf } from '../../core/errors';
 import type Docker from 'dockerode';
 import type { ImagePusher } from '../../core/push/pushImage';
 import { classifyPushError, type EngineMessage, type PushProgress } from '../../core/push/progress';
 import { formatReference } from '../../core/push/reference';
-import { PushError, RegistryAuthError, type ImageRef, type PushEvent, type RegistryCredential } from '../../core/push/types';
+import { PushCancelledError, PushError, RegistryAuthError, type ImageRef, type PushEvent, type RegistryCredential } from '../../core/push/types';
 
 export interface EnginePusherOptions {
   /** No engine message for this long ends the attempt as a (retryable) timeout. */
@@ -28,7 +29,7 @@ export class EnginePusher implements ImagePusher {
     try {
       await this.docker.getImage(source).tag({ repo: formatReference(ref, false), tag: ref.tag });
     } catch (err) {
-      throw classifyPushError(String((err as Error).message ?? err), ref.registry);
+      throw classifyPushError(messageOf(err), ref.registry);
     }
   }
 
@@ -38,7 +39,7 @@ export class EnginePusher implements ImagePusher {
       await this.docker.checkAuth(authConfig(registry, credential));
       return false;
     } catch (err) {
-      return classifyPushError(String((err as Error).message ?? err), registry) instanceof RegistryAuthError;
+      return classifyPushError(messageOf(err), registry) instanceof RegistryAuthError;
     }
   }
 
@@ -55,7 +56,7 @@ export class EnginePusher implements ImagePusher {
       } as any)) as unknown as NodeJS.ReadableStream;
     } catch (err) {
       signal.removeEventListener('abort', abortAttempt);
-      throw classifyPushError(String((err as Error).message ?? err), ref.registry);
+      throw classifyPushError(messageOf(err), ref.registry);
     }
     return new Promise<void>((resolve, reject) => {
       let failure: PushError | undefined;
@@ -123,7 +124,7 @@ export class EnginePusher implements ImagePusher {
         finish();
         resolve();
       });
-      stream.on('error', (err: Error) => fail(signal.aborted ? new PushError('Push cancelled', 'cancelled') : classifyPushError(err.message, ref.registry)));
+      stream.on('error', (err: Error) => fail(signal.aborted ? new PushCancelledError() : classifyPushError(err.message, ref.registry)));
     });
   }
 }

@@ -1,3 +1,4 @@
+import { messageOf } from '../../core/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ApplyRequest, ApplyResult, DeployProvider, PlanRequest, PlanResult, ProgressEvent, ToolRequest, ToolStatus } from '../../core/engine/provider';
@@ -69,7 +70,7 @@ export class TerraformProvider implements DeployProvider {
           setting: TERRAFORM_PATH_SETTING,
         };
       }
-      return { state: 'broken', tool: 'terraform', path: exe, message: String((err as Error).message), setting: TERRAFORM_PATH_SETTING };
+      return { state: 'broken', tool: 'terraform', path: exe, message: messageOf(err), setting: TERRAFORM_PATH_SETTING };
     }
   }
 

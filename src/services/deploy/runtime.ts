@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { DeployEngine } from '../../core/engine/engine';
+import { DeployRunner } from '../../core/engine/engine';
 import { projectLocks, projectStateDir, type RunHistory } from '../../core/engine/history';
 import { whoAmI } from '../../core/engine/journal';
-import { LazyDeployEngine } from '../../core/engine/lazy';
+import { LazyDeployRunner } from '../../core/engine/lazy';
 import { Redactor } from '../../core/process/redact';
 import type { KubernetesProvider } from '../../providers/kubernetes/provider';
 import { PulumiProvider } from '../../providers/pulumi/pulumi';
@@ -16,7 +16,7 @@ import { ToolStates } from './tools';
 
 export interface DeployRuntime extends vscode.Disposable {
   /** The engine service: startPlan, snapshot, approve(runId, planHash), startApply, cancel, discard, replan, onRunEvent. */
-  readonly engine: LazyDeployEngine;
+  readonly engine: LazyDeployRunner;
   /** Masks secrets learned from plans; the panel runs its text through it too. */
   readonly redactor: Redactor;
   /** Whether terraform / pulumi / kubernetes can be used: shown on the environments that need them. */
@@ -36,11 +36,11 @@ export function createDeployRuntime(deps: DeployRuntimeDeps): DeployRuntime {
   const redactor = new Redactor();
   const settings = () => vscode.workspace.getConfiguration('helixDeploy');
   let who: Promise<string> | undefined;
-  const engine = new LazyDeployEngine(async () => {
+  const engine = new LazyDeployRunner(async () => {
     const journal = await deps.journal;
     const terraform = new TerraformProvider({ executable: () => settings().get<string>('terraform.path') || 'terraform' });
     const cost = editorCostDeps(deps.secrets, terraform);
-    return new DeployEngine({
+    return new DeployRunner({
       journal,
       redactor,
       // Locks and plan files live in the project (shared with the headless CLI run in a terminal or CI).

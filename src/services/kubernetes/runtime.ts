@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LiveWorkloads } from '../../core/kubernetes/live-workloads';
-import { kubernetesTarget } from '../../core/kubernetes/target';
+import { kubernetesSettings } from '../../core/kubernetes/target';
 import type { Environment, Project } from '../../core/model/types';
 import { kubernetesContexts, kubernetesNamespaces } from '../../providers/kubernetes/contexts';
 import { KubernetesProvider } from '../../providers/kubernetes/provider';
@@ -34,7 +34,7 @@ export function createKubernetesServices(): KubernetesServices {
     contexts: kubernetesContexts,
     namespaces: kubernetesNamespaces,
     workloads: (project, environment) => {
-      const t = kubernetesTarget(environment, project.dir);
+      const t = kubernetesSettings(environment, project.dir);
       return new LiveWorkloads(provider.cluster(t.context, t.kubeconfig), t.namespace);
     },
   };

@@ -5,7 +5,7 @@ import type { HealthService } from '../../core/health/service';
 import { LocalService } from '../../core/local/service';
 import { EngineWatch } from '../../core/local/watch';
 import type { Environment, Project } from '../../core/model/types';
-import type { LocalTarget } from '../../core/local/naming';
+import type { LocalInstance } from '../../core/local/naming';
 import { DockerEngine } from '../../providers/docker/engine';
 import type { ProjectIndex } from '../projects';
 
@@ -135,7 +135,7 @@ export class LocalRuntime implements vscode.Disposable {
     return this.journalReady;
   }
 
-  targetFor(project: Project, environment: Environment): LocalTarget {
+  targetFor(project: Project, environment: Environment): LocalInstance {
     return { project, environment };
   }
 

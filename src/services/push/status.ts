@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
 import type { RunStore } from '../../core/engine/journal';
 import type { HealthStatus } from '../../core/health/types';
+import { envKey } from '../../core/model/environment-ref';
 import { lastPush, type LastPush } from '../../core/push/service';
 import { cloudOffer, type CloudOffer } from '../../core/push/cloudOffer';
 import type { Environment, Project } from '../../core/model/types';
 import { DEFAULT_CLOUD_URL } from '../../providers/helix-cloud/deployer';
+
+/** A project as the status finds its runs: by folder (its name only labels them). */
+type ProjectId = Pick<Project, 'name' | 'dir'>;
 
 /** The last successful cloud deploy of an environment: where it answers and how healthy it was. */
 export interface LastDeploy {
@@ -23,26 +27,26 @@ export class PushStatus implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private journal: RunStore | undefined;
   /** Live health from the HealthService (newer than the journal's when the user re-checked). */
-  healthOf: (project: string, environment: string) => HealthStatus | undefined = () => undefined;
+  healthOf: (key: string) => HealthStatus | undefined = () => undefined;
 
   attach(journal: RunStore): void {
     this.journal = journal;
   }
 
-  lastPush(project: string, environment: string): LastPush | undefined {
-    return this.journal ? lastPush(this.journal, project, environment) : undefined;
+  lastPush(project: ProjectId, environment: string): LastPush | undefined {
+    return this.journal ? lastPush(this.journal, project.name, environment, project.dir) : undefined;
   }
 
-  lastDeploy(project: string, environment: string): LastDeploy | undefined {
-    const r = this.journal?.list({ project, environment, kind: 'deploy' }).find((x) => x.state === 'Succeeded');
+  lastDeploy(project: ProjectId, environment: string): LastDeploy | undefined {
+    const r = this.journal?.list({ projectDir: project.dir, environment, kind: 'deploy' }).find((x) => x.state === 'Succeeded');
     if (!r) return undefined;
     const url = typeof r.meta?.url === 'string' ? r.meta.url : undefined;
-    const health = this.healthOf(project, environment) ?? (r.meta?.health as HealthStatus | undefined);
+    const health = this.healthOf(envKey(project.dir, environment)) ?? (r.meta?.health as HealthStatus | undefined);
     return { url, health, at: r.endedAt ?? r.updatedAt };
   }
 
   /** One line for a tree item's description: `demo-staging-abc1234 @ sha256:0123abcd`, or `https://… · healthy`. */
-  describe(project: string, environment: string): string | undefined {
+  describe(project: ProjectId, environment: string): string | undefined {
     const p = this.lastPush(project, environment);
     const d = this.lastDeploy(project, environment);
     const pushed = p ? `${p.tag} @ ${p.digest.slice(0, 19)}` : undefined;
@@ -52,7 +56,7 @@ export class PushStatus implements vscode.Disposable {
 
   /** What a Helix Cloud environment offers (deploy, or the control plane), for the tree and the commands. */
   offer(project: Project, env: Environment): CloudOffer | undefined {
-    return cloudOffer(project, env, { cloudUrl: helixCloudUrl(), knownUrl: this.lastDeploy(project.name, env.name)?.url });
+    return cloudOffer(project, env, { cloudUrl: helixCloudUrl(), knownUrl: this.lastDeploy(project, env.name)?.url });
   }
 
   fire(project: string, environment: string): void {

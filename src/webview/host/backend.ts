@@ -9,7 +9,7 @@ export interface Disposable {
   dispose(): void;
 }
 
-export interface RunSnapshot {
+export interface PanelRunSnapshot {
   run: RunView;
   /** The plan of this run, when it has one. Already redacted by the plan parser. */
   plan?: PlanModel;
@@ -20,7 +20,7 @@ export interface RunSnapshot {
 }
 
 export type BackendEvent =
-  | { type: 'run'; envKey: string; snapshot: RunSnapshot }
+  | { type: 'run'; envKey: string; snapshot: PanelRunSnapshot }
   | { type: 'log'; envKey: string; runId: string; lines: LogLine[] }
   /** The plan under way found changes (before the full diff exists). */
   | { type: 'found'; envKey: string; runId: string; changes: FoundChange[] }
@@ -32,7 +32,7 @@ export interface PanelBackend {
   /** Describe the environment (name, kind, protected...). Undefined when it no longer exists. */
   env(envKey: string): EnvView | undefined;
   /** The latest run of the environment (active or last finished), with its plan and log tail. */
-  current(envKey: string): RunSnapshot | undefined;
+  current(envKey: string): PanelRunSnapshot | undefined;
   health(envKey: string): HealthView | undefined;
   subscribe(listener: (e: BackendEvent) => void): Disposable;
 

@@ -6,30 +6,31 @@
 // transitions (the stepper) and of log lines, and a short health history per environment (the timeline).
 
 import { approvalOf } from '../../core/engine/runSummary';
-import type { RunEvent, RunSnapshot as EngineSnapshot, RunHandle } from '../../core/engine/engine';
+import type { RunEvent, RunSnapshot, RunHandle } from '../../core/engine/engine';
 import type { Event } from '../../core/engine/emitter';
 import type { RunRecord } from '../../core/engine/journal';
 import type { DeployTarget } from '../../core/engine/target';
-import type { HealthResult, HealthTarget } from '../../core/health/types';
+import type { HealthResult, HealthEndpoints } from '../../core/health/types';
 import { deployTargetFor } from '../../core/engine/target';
 import type { ProbeResult } from '../../core/health/probe';
+import { envKey, isOfProject } from '../../core/model/environment-ref';
 import type { Environment, Project } from '../../core/model/types';
 import type { EnvView, HealthView, LogLine, ProbeStatus, ProbeView, RunView } from '../protocol';
-import type { BackendEvent, Disposable, PanelBackend, RunSnapshot } from './backend';
+import type { BackendEvent, Disposable, PanelBackend, PanelRunSnapshot } from './backend';
 import { toolOf } from '../../core/engine/target';
 import { healthResultOfRun } from '../../core/engine/health';
 
-/** The part of DeployEngine the panel uses (structural, so tests can pass the real engine or a stand-in). */
-export interface EngineLike {
+/** The part of DeployRunner the panel uses (structural, so tests can pass the real engine or a stand-in). */
+export interface DeployRunnerLike {
   readonly onRunEvent: Event<RunEvent>;
-  snapshot(runId: string): EngineSnapshot | undefined;
+  snapshot(runId: string): RunSnapshot | undefined;
   list(filter?: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number }): RunRecord[];
   startPlan(target: DeployTarget, opts?: { destroy?: boolean }): Promise<RunHandle>;
   replan(runId: string): Promise<RunHandle>;
-  approve(runId: string, planHash: string, who?: string): Promise<EngineSnapshot>;
+  approve(runId: string, planHash: string, who?: string): Promise<RunSnapshot>;
   startApply(runId: string): Promise<RunHandle>;
-  cancel(runId: string, who?: string): Promise<EngineSnapshot | undefined>;
-  discard(runId: string, who?: string): Promise<EngineSnapshot | undefined>;
+  cancel(runId: string, who?: string): Promise<RunSnapshot | undefined>;
+  discard(runId: string, who?: string): Promise<RunSnapshot | undefined>;
   /** Rollback as a planned run (engine.planRollback); absent = the panel offers no rollback. */
   planRollback?(target: DeployTarget): Promise<RunHandle>;
   canRollback?(target: Pick<DeployTarget, 'project' | 'environment'>): boolean;
@@ -39,16 +40,16 @@ export interface HealthLike {
   get(key: string): HealthResult | undefined;
   readonly onDidChange: Event<{ key: string; result: HealthResult | undefined }>;
   /** Retries until healthy or the deadline (HealthService.wait). */
-  wait?(key: string, target: HealthTarget, opts?: { deadlineMs?: number; timeoutMs?: number }): Promise<HealthResult>;
+  wait?(key: string, target: HealthEndpoints, opts?: { deadlineMs?: number; timeoutMs?: number }): Promise<HealthResult>;
   /** Records a result (the engine's health verdict of an apply). */
   set?(key: string, result: HealthResult | undefined): void;
 }
 
 // Resolving an environment's `health` table lives in the engine, which checks health after every apply.
-export { healthTargetFor } from '../../core/engine/health';
+export { healthEndpointsFor } from '../../core/engine/health';
 
-export interface EngineBackendDeps {
-  engine: EngineLike;
+export interface DeployPanelBackendDeps {
+  engine: DeployRunnerLike;
   /** Projects as the sidebar knows them (c.projects.projects). */
   projects: () => readonly Project[];
   health?: HealthLike;
@@ -58,22 +59,17 @@ export interface EngineBackendDeps {
   ready?: Promise<void>;
 }
 
-/** `${project dir}#${environment}`: the same key the health service uses. */
-export function envKeyOf(project: Pick<Project, 'dir'>, env: Pick<Environment, 'name'>): string {
-  return `${project.dir}#${env.name}`;
-}
-
 const HISTORY = 60;
 const LOG_KEEP = 100_000;
 
-export class EngineBackend implements PanelBackend {
+export class DeployPanelBackend implements PanelBackend {
   private readonly transitions = new Map<string, { state: string; at: number }[]>();
   private readonly logs = new Map<string, LogLine[]>();
   private readonly history = new Map<string, { liveness: ProbeView['history']; readiness: ProbeView['history'] }>();
   private readonly subs: Disposable[] = [];
   private readonly listeners = new Set<(e: BackendEvent) => void>();
 
-  constructor(private readonly d: EngineBackendDeps) {
+  constructor(private readonly d: DeployPanelBackendDeps) {
     this.followContainer = d.followContainer;
     // Panels opened before the engine was ready showed "no run": resend them everything once it is.
     void d.ready?.then(() => this.fire({ type: 'refresh' }), () => undefined);
@@ -93,9 +89,9 @@ export class EngineBackend implements PanelBackend {
 
   readonly followContainer?: PanelBackend['followContainer'];
 
-  private find(envKey: string): { project: Project; env: Environment } | undefined {
+  private find(key: string): { project: Project; env: Environment } | undefined {
     for (const project of this.d.projects())
-      for (const env of project.environments) if (envKeyOf(project, env) === envKey) return { project, env };
+      for (const env of project.environments) if (envKey(project.dir, env.name) === key) return { project, env };
     return undefined;
   }
 
@@ -121,7 +117,7 @@ export class EngineBackend implements PanelBackend {
     return !open;
   }
 
-  current(envKey: string): RunSnapshot | undefined {
+  current(envKey: string): PanelRunSnapshot | undefined {
     const f = this.find(envKey);
     if (!f) return undefined;
     const rec = this.d.engine.list({ project: f.project.name, projectDir: f.project.dir, environment: f.env.name, limit: 1 })[0];
@@ -180,7 +176,7 @@ export class EngineBackend implements PanelBackend {
 
   private keyOfRun(run: RunRecord): string | undefined {
     for (const project of this.d.projects())
-      if (project.name === run.project) for (const env of project.environments) if (env.name === run.environment) return envKeyOf(project, env);
+      if (isOfProject(run, project)) for (const env of project.environments) if (env.name === run.environment) return envKey(project.dir, env.name);
     return undefined;
   }
 
@@ -218,7 +214,7 @@ export class EngineBackend implements PanelBackend {
     if (r) this.d.health?.set?.(key, r);
   }
 
-  private toSnapshot(s: EngineSnapshot): RunSnapshot {
+  private toSnapshot(s: RunSnapshot): PanelRunSnapshot {
     const r = s.run;
     const startedAt = Date.parse(r.startedAt) || Date.now();
     const transitions = this.transitions.get(r.id) ?? [{ state: r.state, at: Date.parse(r.updatedAt) || startedAt }];
@@ -283,7 +279,7 @@ export class EngineBackend implements PanelBackend {
   }
 }
 
-function approvalView(r: EngineSnapshot['run']): RunView['approval'] {
+function approvalView(r: RunSnapshot['run']): RunView['approval'] {
   const a = approvalOf(r);
   return a && { by: a.by, at: Date.parse(a.at) || 0, planHash: a.planHash };
 }

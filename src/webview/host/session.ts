@@ -4,6 +4,7 @@
 // Every message from the webview goes through parseWebviewMessage() first; anything malformed is logged and
 // dropped. Everything posted goes through sanitize.ts (mask + redact).
 
+import { HelixError, messageOf } from '../../core/errors';
 import { attributesOf, type PlanModel, type ResourceChange } from '../../core/plan/model';
 import { approvalState } from '../model/approval';
 import { diffSides, type DiffSides } from '../model/diffDocument';
@@ -27,7 +28,7 @@ import {
 import type { CostEstimate } from '../../core/cost/types';
 import { costHeadline, costSourcesLine } from '../../core/cost/render';
 import { assertTrusted, isRestrictedModeError, type RestrictedModeError } from '../../core/trust/gate';
-import type { Disposable, PanelBackend, RunSnapshot } from './backend';
+import type { Disposable, PanelBackend, PanelRunSnapshot } from './backend';
 import { maskAttributes, maskOutputs, scrub } from './sanitize';
 
 /** Lines of each log the host keeps for snapshots and "Save". The app keeps up to 200k of its own. */
@@ -56,7 +57,7 @@ const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand
 
 export class PanelSession {
   private ready = false;
-  private snap: RunSnapshot | undefined;
+  private snap: PanelRunSnapshot | undefined;
   private planView: PlanView | undefined;
   private planOf: PlanModel | undefined;
   /** The webview holds a different plan than planView: the next 'run' message carries it (plans can be MBs). */
@@ -253,7 +254,7 @@ export class PanelSession {
     return list?.find((r) => r.address === address);
   }
 
-  private setRun(s: RunSnapshot | undefined): void {
+  private setRun(s: PanelRunSnapshot | undefined): void {
     const sameRun = s?.run.id === this.snap?.run.id;
     this.snap = s;
     if (s?.plan !== this.planOf) {
@@ -350,7 +351,8 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[@-~]/g, '');
 
 /** Turns an engine refusal into a notice with the action that fixes it. */
 export function errorNotice(err: unknown): Notice {
-  const message = err instanceof Error ? err.message : String(err);
-  const stale = /stale|expired|re-?plan/i.test(message);
+  const message = messageOf(err);
+  // A coded error says whether a new plan fixes it; only a tool's own uncoded text is read for the words.
+  const stale = err instanceof HelixError ? err.actions.includes('Re-plan') : /stale|expired|re-?plan/i.test(message);
   return { severity: 'error', message: stale ? `${message} Re-plan to review the current changes.` : message, action: stale ? 'replan' : undefined };
 }

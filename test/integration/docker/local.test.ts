@@ -6,7 +6,8 @@ import { Journal } from '../../../src/core/engine/journal';
 import { HealthService } from '../../../src/core/health/service';
 import { LocalError } from '../../../src/core/local/errors';
 import { LocalService } from '../../../src/core/local/service';
-import { nameOf, targetKey } from '../../../src/core/local/naming';
+import { nameOf } from '../../../src/core/local/naming';
+import { envKey } from '../../../src/core/model/environment-ref';
 import { probe } from '../../../src/core/health/probe';
 import { cleanup, fixtureContext, localTarget, testEngine, tmpRoot, uid, freePort } from './support';
 
@@ -110,7 +111,7 @@ describe('local loop (real engine)', function () {
     const r = await svc.checkHealth(t);
     assert.equal(r.status, 'unhealthy');
     assert.equal(r.liveness?.status, 404);
-    assert.equal(health.get(targetKey(t))?.status, 'unhealthy');
+    assert.equal(health.get(envKey(t.project.dir, t.environment.name))?.status, 'unhealthy');
     // The engine's HEALTHCHECK follows within its retries (interval 1 s, retries 2).
     const deadline = Date.now() + 15_000;
     while ((await engine.inspect(out.container.id))!.health !== 'unhealthy') {

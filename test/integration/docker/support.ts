@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { DockerEngine } from '../../../src/providers/docker/engine';
 import { parseHost } from '../../../src/providers/docker/connect';
 import type { Project } from '../../../src/core/model/types';
-import type { LocalTarget } from '../../../src/core/local/naming';
+import type { LocalInstance } from '../../../src/core/local/naming';
 
 // Shared setup for the docker integration tests: the engine from DOCKER_HOST (required), a private
 // temp dir, and fixture contexts copied there with the static busybox beside the Dockerfile.
@@ -45,7 +45,7 @@ export function fixtureContext(name: string): string {
   return dir;
 }
 
-export function localTarget(dir: string, projectName: string, env = 'dev', settings: Record<string, unknown> = {}, port?: number): LocalTarget {
+export function localTarget(dir: string, projectName: string, env = 'dev', settings: Record<string, unknown> = {}, port?: number): LocalInstance {
   const project: Project = {
     name: projectName,
     dir,

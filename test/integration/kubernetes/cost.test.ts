@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { harness, type Harness } from './harness';
-import { DeployEngine } from '../../../src/core/engine/engine';
+import { DeployRunner } from '../../../src/core/engine/engine';
 import { Journal } from '../../../src/core/engine/journal';
 import { LockManager } from '../../../src/core/engine/locks';
 import { KubernetesProvider } from '../../../src/providers/kubernetes/provider';
@@ -53,7 +53,7 @@ describe('cost estimate of Kubernetes plans (engine, provider, stand-in API serv
     fs.mkdirSync(manifests);
     fs.writeFileSync(path.join(manifests, 'app.yaml'), deployment(2));
     fs.writeFileSync(path.join(h.dir, 'helix.deploy.toml'), '[cost.kubernetes]\ncpu_core_hour = 0.04\nmemory_gib_hour = 0.005\n');
-    const engine = new DeployEngine({
+    const engine = new DeployRunner({
       journal,
       locks: new LockManager(path.join(h.dir, 'locks')),
       stateDir: path.join(h.dir, 'state'),

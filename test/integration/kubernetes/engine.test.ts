@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { harness, type Harness } from './harness';
-import { DeployEngine } from '../../../src/core/engine/engine';
+import { DeployRunner } from '../../../src/core/engine/engine';
 import { Journal } from '../../../src/core/engine/journal';
 import { LockManager } from '../../../src/core/engine/locks';
-import { EngineError } from '../../../src/core/engine/errors';
+import { DeployError } from '../../../src/core/engine/errors';
 import { KubernetesProvider } from '../../../src/providers/kubernetes/provider';
 import type { Environment } from '../../../src/core/model/types';
 
@@ -13,7 +13,7 @@ import type { Environment } from '../../../src/core/model/types';
 // `kubernetes` environment of helix.deploy.toml: plan -> Planned -> approve(hash) -> apply -> Applied,
 // journaled; rollback as a planned run of kind `rollback` (previous ReplicaSet template).
 
-describe('DeployEngine driving the Kubernetes provider against the stand-in API server', function () {
+describe('DeployRunner driving the Kubernetes provider against the stand-in API server', function () {
   this.timeout(30000);
   let h: Harness;
   let journal: Journal;
@@ -28,7 +28,7 @@ describe('DeployEngine driving the Kubernetes provider against the stand-in API 
 
   function setup(image: string, kubeconfig: () => string | undefined = () => undefined) {
     const provider = new KubernetesProvider({ kubeconfig });
-    const engine = new DeployEngine({
+    const engine = new DeployRunner({
       journal,
       locks: new LockManager(path.join(h.dir, 'locks')),
       stateDir: path.join(h.dir, 'state'),
@@ -45,7 +45,7 @@ describe('DeployEngine driving the Kubernetes provider against the stand-in API 
     return { engine, target: target(), targetWith: target };
   }
 
-  async function deploy(engine: DeployEngine, target: ReturnType<typeof setup>['target']) {
+  async function deploy(engine: DeployRunner, target: ReturnType<typeof setup>['target']) {
     const plan = await (await engine.startPlan(target)).done;
     assert.equal(plan.run.state, 'Planned', plan.run.error);
     await engine.approve(plan.run.id, plan.planHash!);
@@ -131,7 +131,7 @@ describe('DeployEngine driving the Kubernetes provider against the stand-in API 
       settings: { kubernetes: { namespace: 'default', manifests: path.join(__dirname, '../../fixtures/kubernetes/app'), image: 'x:1', kubeconfig: path.join(h.dir, 'does-not-exist') } },
     };
     const target = { project: { name: 'demo', dir: h.dir }, environment };
-    await assert.rejects(engine.startPlan(target), (e: unknown) => e instanceof EngineError && e.code === 'tool-missing');
+    await assert.rejects(engine.startPlan(target), (e: unknown) => e instanceof DeployError && e.code === 'tool-missing');
     const status = await engine.toolStatus(target);
     assert.equal(status.tool, 'kubernetes');
     assert.equal(status.state, 'missing');
@@ -146,14 +146,14 @@ describe('DeployEngine driving the Kubernetes provider against the stand-in API 
     fs.mkdirSync(kustom);
     fs.writeFileSync(path.join(kustom, 'kustomization.yaml'), 'resources: []\n');
     const provider = new KubernetesProvider({ kubectl: () => path.join(h.dir, 'no-kubectl') });
-    const engine = new DeployEngine({ journal, locks: new LockManager(path.join(h.dir, 'locks')), stateDir: path.join(h.dir, 'state'), providers: { kubernetes: provider }, who: () => 'test' });
+    const engine = new DeployRunner({ journal, locks: new LockManager(path.join(h.dir, 'locks')), stateDir: path.join(h.dir, 'state'), providers: { kubernetes: provider }, who: () => 'test' });
     const environment: Environment = { name: 'kustom', kind: 'kubernetes', source: 'helix.deploy.toml', settings: { kubernetes: { manifests: 'kustom', image: 'x:1', kubeconfig: h.kubeconfig } } };
     const target = { project: { name: 'demo', dir: h.dir }, environment };
     const status = await engine.toolStatus(target);
     assert.equal(status.state, 'missing');
     assert.equal(status.tool, 'kubectl');
     assert.equal(status.state === 'missing' ? status.setting : '', 'helixDeploy.kubernetes.kubectlPath');
-    await assert.rejects(engine.startPlan(target), (e: unknown) => e instanceof EngineError && e.code === 'tool-missing' && /is a kustomization, which needs kubectl/.test(e.message));
+    await assert.rejects(engine.startPlan(target), (e: unknown) => e instanceof DeployError && e.code === 'tool-missing' && /is a kustomization, which needs kubectl/.test(e.message));
     await engine.dispose();
   });
 });

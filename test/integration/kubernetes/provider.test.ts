@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { harness, type Harness } from './harness';
 import { KubernetesProvider } from '../../../src/providers/kubernetes/provider';
 import { kubernetesContexts, kubernetesNamespaces } from '../../../src/providers/kubernetes/contexts';
-import { kubernetesRequest, kubernetesTarget } from '../../../src/core/kubernetes/target';
+import { kubernetesRequest, kubernetesSettings } from '../../../src/core/kubernetes/target';
 import { Redactor } from '../../../src/core/process/redact';
 import type { ProgressEvent } from '../../../src/core/engine/provider';
 
@@ -18,7 +18,7 @@ describe('KubernetesProvider (engine DeployProvider shape) against the stand-in 
 
   function request(extra: { rollback?: string; image?: string } = {}) {
     const env = { name: 'staging', kind: 'kubernetes' as const, source: 'helix.deploy.toml' as const, settings: { kubernetes: { context: 'standin', namespace: 'default', manifests: path.join(__dirname, '../../fixtures/kubernetes/app'), image: extra.image ?? 'helixdb/helix:1.0', kubeconfig: h.kubeconfig } } };
-    const r = kubernetesRequest(kubernetesTarget(env, h.dir), extra);
+    const r = kubernetesRequest(kubernetesSettings(env, h.dir), extra);
     const lines: string[] = [];
     const progress: ProgressEvent[] = [];
     const redactor = new Redactor();

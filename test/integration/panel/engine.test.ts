@@ -8,7 +8,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HealthService } from '../../../src/core/health/service';
 import type { Project } from '../../../src/core/model/types';
-import { EngineBackend, envKeyOf, healthTargetFor } from '../../../src/webview/host/engineBackend';
+import { DeployPanelBackend, healthEndpointsFor } from '../../../src/webview/host/engineBackend';
+import { envKey } from '../../../src/core/model/environment-ref';
 import { PanelSession } from '../../../src/webview/host/session';
 import type { HostMessage, RunView } from '../../../src/webview/protocol';
 import { CANARY, harness, terraformAvailable, waitFor, type Harness } from '../terraform/harness';
@@ -20,7 +21,7 @@ describe('panel host on the real engine and terraform', function () {
   let h: Harness;
   let server: http.Server;
   let url = '';
-  let backend: EngineBackend;
+  let backend: DeployPanelBackend;
   let session: PanelSession;
   const posts: HostMessage[] = [];
   let project: Project;
@@ -64,8 +65,8 @@ output "url" { value = "${url}" }
     first = recordedPush(t.project.dir, t.environment.name, 'ghcr.io/acme/helixdb', t.project.name, `sha256:${'12'.repeat(32)}`);
     await h.journal.reload();
     project = { name: t.project.name, dir: t.project.dir, configFile: `${t.project.dir}/helix.toml`, generation: 'v3.4', containerRuntime: 'docker', environments: [t.environment], errorCount: 0 };
-    backend = new EngineBackend({ engine: h.engine, projects: () => [project], health: new HealthService(), redact: (s) => h.redactor.redact(s) });
-    session = new PanelSession(envKeyOf(project, t.environment), backend, {
+    backend = new DeployPanelBackend({ engine: h.engine, projects: () => [project], health: new HealthService(), redact: (s) => h.redactor.redact(s) });
+    session = new PanelSession(envKey(project.dir, t.environment.name), backend, {
       post: (m) => void posts.push(JSON.parse(JSON.stringify(m))),
       openDiff: () => {},
       copy: async () => {},
@@ -120,7 +121,7 @@ output "url" { value = "${url}" }
   });
 
   it('checks health after the apply and reports it green', async () => {
-    assert.deepEqual(healthTargetFor(project.environments[0]!, { url }), { liveness: `${url}/healthz`, readiness: `${url}/readyz` });
+    assert.deepEqual(healthEndpointsFor(project.environments[0]!, { url }), { liveness: `${url}/healthz`, readiness: `${url}/readyz` });
     await waitFor(() => posts.some((m) => m.type === 'health' && m.health.overall === 'pass'), 30_000, 'health to go green');
     const hm = posts.filter((m) => m.type === 'health').pop() as Extract<HostMessage, { type: 'health' }>;
     assert.deepEqual(hm.health.probes.map((p) => [p.name, p.status]), [['liveness', 'pass'], ['readiness', 'pass']]);

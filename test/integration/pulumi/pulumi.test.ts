@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DeployEngine } from '../../../src/core/engine/engine';
+import { DeployRunner } from '../../../src/core/engine/engine';
 import { Journal } from '../../../src/core/engine/journal';
 import { LockManager } from '../../../src/core/engine/locks';
 import type { DeployTarget } from '../../../src/core/engine/target';
@@ -24,7 +24,7 @@ async function setup(name: string, env: Record<string, string> = {}) {
   const journal = await Journal.open(journalFile, { redact: (s) => redactor.redact(s) });
   process.env.HELIX_TEST_PULUMI_SECRET = CANARY;
   const provider = new PulumiProvider({ executable: () => FAKE, env: { FAKE_PULUMI_CALLS: calls, HELIX_TEST_CANARY: CANARY, ...env }, killAfterMs: 10_000 });
-  const engine = new DeployEngine({
+  const engine = new DeployRunner({
     journal, redactor, providers: { pulumi: provider },
     locks: new LockManager(path.join(root, '.helix', 'locks')),
     stateDir: path.join(root, '.helix'),

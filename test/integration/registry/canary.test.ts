@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Docker from 'dockerode';
 import { MemorySecretStore, StoredCredentials } from '../../../src/core/credentials/stored';
-import { Redactor } from '../../../src/core/credentials/redact';
+import { CredentialRedactor } from '../../../src/core/credentials/redact';
 import { Journal } from '../../../src/core/engine/journal';
 import { runDeploy } from '../../../src/core/push/deployRun';
 import { parseReference } from '../../../src/core/push/reference';
@@ -56,7 +56,7 @@ describe('canary credentials never reach logs or files', function () {
     const journal = await Journal.open(path.join(work, 'runs.journal'));
     const logFile = path.join(work, 'output-channel.log');
     const log = (l: string) => fs.appendFileSync(logFile, l + '\n');
-    const deps = { pusher: new EnginePusher(docker), redactor: new Redactor(), journal, log };
+    const deps = { pusher: new EnginePusher(docker), redactor: new CredentialRedactor(), journal, log };
     const ref = parseReference(`${reg.host}/acme/canary:demo-dev-1234567`);
     const base = { project: 'demo', environment: 'staging', source: image, ref, who: 'tester' };
 
@@ -68,7 +68,7 @@ describe('canary credentials never reach logs or files', function () {
 
     // 2. Wrong credentials only: a failed run with a re-login error.
     const bad = new StoredCredentials(new MemorySecretStore(), async () => ({ username: 'alice', secret: canaries.wrong }));
-    await assert.rejects(runPush({ ...deps, redactor: new Redactor() }, { ...base, credentials: bad }), RegistryAuthError);
+    await assert.rejects(runPush({ ...deps, redactor: new CredentialRedactor() }, { ...base, credentials: bad }), RegistryAuthError);
 
     // 3. Helix Cloud deploy with a canary API key that hands back a canary auth key.
     const cloud = await startHelixCloud(canaries.apiKey);
@@ -79,10 +79,10 @@ describe('canary credentials never reach logs or files', function () {
     fs.writeFileSync(path.join(dir, 'db', 'schema.hx'), 'N::A {}\n');
     const env: Environment = { name: 'prod', kind: 'helix-cloud', source: 'helix.toml', settings: { cluster_id: 'c1' } };
     const project: Project = { name: 'demo', dir, configFile: path.join(dir, 'helix.toml'), generation: 'v2', containerRuntime: 'docker', environments: [env], errorCount: 0 };
-    const result = await runDeploy({ redactor: new Redactor(), journal, log }, new HelixCloudDeployer({ baseUrl: cloud.url, apiKey: async () => canaries.apiKey }), { project, environment: env, signal: new AbortController().signal }, 'tester');
+    const result = await runDeploy({ redactor: new CredentialRedactor(), journal, log }, new HelixCloudDeployer({ baseUrl: cloud.url, apiKey: async () => canaries.apiKey }), { project, environment: env, signal: new AbortController().signal }, 'tester');
     assert.equal(result.secret?.value, canaries.authKey);
     await assert.rejects(
-      runDeploy({ redactor: new Redactor(), journal, log }, new HelixCloudDeployer({ baseUrl: cloud.url, apiKey: async () => canaries.wrong }), { project, environment: env, signal: new AbortController().signal }, 'tester'),
+      runDeploy({ redactor: new CredentialRedactor(), journal, log }, new HelixCloudDeployer({ baseUrl: cloud.url, apiKey: async () => canaries.wrong }), { project, environment: env, signal: new AbortController().signal }, 'tester'),
     );
     await cloud.stop();
     await journal.close();

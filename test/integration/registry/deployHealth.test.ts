@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { Redactor } from '../../../src/core/credentials/redact';
+import { CredentialRedactor } from '../../../src/core/credentials/redact';
 import { Journal } from '../../../src/core/engine/journal';
 import { HealthService } from '../../../src/core/health/service';
 import type { Environment, Project } from '../../../src/core/model/types';
@@ -70,7 +70,7 @@ describe('health of a cloud deployment (stand-in servers)', function () {
   const ctx = (environment: Environment) => ({ project, environment, signal: new AbortController().signal });
   const helixCloud = () => new HelixCloudDeployer({ baseUrl: cloud.url, apiKey: async () => KEY, buildQueries: async () => Buffer.from('{"queries":[]}') });
   const deploy = (deployer: HelixCloudDeployer | FlyDeployer, env: Environment, health: HealthService, lines: string[] = [], deadlineMs = 10_000) =>
-    runDeploy({ redactor: new Redactor(), journal, log: (l) => lines.push(l), health: { service: health, deadlineMs, initialDelayMs: 25 } }, deployer, ctx(env), 'tester');
+    runDeploy({ redactor: new CredentialRedactor(), journal, log: (l) => lines.push(l), health: { service: health, deadlineMs, initialDelayMs: 25 } }, deployer, ctx(env), 'tester');
 
   it('Helix Cloud v2: the root of the returned URL is probed, any HTTP answer is alive; kept per environment and in the run', async () => {
     const health = new HealthService();

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isCancelled } from '../../../src/core/errors';
 import { CloudAuthError, type DeployContext } from '../../../src/core/push/cloud';
 import type { Environment, Project } from '../../../src/core/model/types';
 import { HelixCloudDeployer } from '../../../src/providers/helix-cloud/deployer';
@@ -103,6 +104,23 @@ describe('Helix Cloud deploy (stand-in server)', () => {
     const placeholder = { ...cloudEnv, settings: { cluster_id: 'YOUR_CLUSTER_ID' } };
     await assert.rejects(deployer().deploy(ctx(placeholder, [])), /has no cluster_id/);
     await assert.rejects(new HelixCloudDeployer({ baseUrl: `http://127.0.0.1:${closed}`, apiKey: async () => 'k' }).deploy(ctx(cloudEnv, [])), /Could not reach Helix Cloud at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
+  });
+
+  it('enterprise: a cancel while the query project compiles is a cancellation, not a failure', async () => {
+    // A stand-in cargo that compiles forever: only the cancel can end it.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-cargo-'));
+    fs.writeFileSync(path.join(bin, 'cargo'), '#!/bin/sh\necho "   Compiling queries v0.1.0"\nexec sleep 60\n', { mode: 0o755 });
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${savedPath}`;
+    try {
+      const ac = new AbortController();
+      const log = (l: string) => void (/Compiling/.test(l) && ac.abort());
+      const compiling = new HelixCloudDeployer({ baseUrl: server.url, apiKey: async () => 'hx-api-key-canary-7731' });
+      await assert.rejects(compiling.deploy({ project, environment: entEnv, signal: ac.signal, log }), (e: unknown) => isCancelled(e));
+    } finally {
+      process.env.PATH = savedPath;
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('v3.0-3.1 enterprise push: queries.json base64, sources, pruned helix.toml', async () => {

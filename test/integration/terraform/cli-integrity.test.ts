@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { HeadlessDeployEngine } from '../../../src/core/engine/headless';
-import { EngineError } from '../../../src/core/engine/errors';
+import { HeadlessDeployRunner } from '../../../src/core/engine/headless';
+import { DeployError } from '../../../src/core/engine/errors';
 import { Journal } from '../../../src/core/engine/journal';
 import { LockManager } from '../../../src/core/engine/locks';
 import { deployTargetFor } from '../../../src/core/engine/target';
@@ -151,7 +151,7 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     const dir = project('clock');
     const journal = await Journal.open(path.join(dir, '.helix', 'runs.jsonl'));
     let offset = 0;
-    const engine = new HeadlessDeployEngine({
+    const engine = new HeadlessDeployRunner({
       journal,
       locks: new LockManager(path.join(dir, '.helix', 'locks')),
       stateDir: path.join(dir, '.helix'),
@@ -168,7 +168,7 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
       await engine.handOff(snap.run.id, file);
       for (const [ms, re] of [[86_400_000, /expired/], [-86_400_000, /after this machine's clock/]] as const) {
         offset = ms;
-        await assert.rejects(engine.applySavedPlan(target, file), (e: unknown) => e instanceof EngineError && e.code === 'expired' && re.test(e.message));
+        await assert.rejects(engine.applySavedPlan(target, file), (e: unknown) => e instanceof DeployError && e.code === 'expired' && re.test(e.message));
       }
       assert.deepEqual(stateResources(dir), []);
     } finally {

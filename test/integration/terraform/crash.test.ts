@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { EngineError } from '../../../src/core/engine/errors';
+import { DeployError } from '../../../src/core/engine/errors';
 import { pidAlive } from '../../../src/core/engine/locks';
 import { harness, terraformAvailable, waitFor, workDir } from './harness';
 
@@ -32,7 +32,7 @@ describe('host crash during apply (real terraform)', function () {
       if (pidAlive(toolPid)) {
         // Terraform outlived its host: the environment stays busy, and the message says why.
         await assert.rejects(h.engine.startPlan(h.target()), (e: unknown) => {
-          assert.ok(e instanceof EngineError && e.code === 'busy', String(e));
+          assert.ok(e instanceof DeployError && e.code === 'busy', String(e));
           assert.match(e.message, new RegExp(`run ${runId}.*still running`));
           return true;
         });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { attributesOf, toJSON } from '../../../src/core/plan/model';
-import { EngineError } from '../../../src/core/engine/errors';
+import { DeployError } from '../../../src/core/engine/errors';
 import { CANARY, deploy, harness, planAndApprove, terraformAvailable, waitFor, workDir, type Harness } from './harness';
 
 const STATE_FILE = (path: string) => `{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"00000000-0000-0000-0000-000000000000","outputs":{"hello":{"value":"world","type":"string"}},"resources":[]}` + (path ? '' : '');
@@ -95,7 +95,7 @@ output "other" { value = data.terraform_remote_state.other.outputs.hello }
     // Progress streamed each planned change as terraform found it.
     assert.ok(planned.progress.filter((p) => p.kind === 'planned').length >= 8);
     assert.deepEqual(planned.actions, ['approve', 'discard', 'replan']);
-    await assert.rejects(h.engine.approve(planned.run.id, 'not-the-hash'), (e: unknown) => e instanceof EngineError && e.code === 'hash-mismatch');
+    await assert.rejects(h.engine.approve(planned.run.id, 'not-the-hash'), (e: unknown) => e instanceof DeployError && e.code === 'hash-mismatch');
     await assert.rejects(h.engine.startApply(planned.run.id), /approve the plan first/);
     await h.engine.approve(planned.run.id, planned.planHash!);
     const applied = await (await h.engine.startApply(planned.run.id)).done;
@@ -157,7 +157,7 @@ output "other" { value = data.terraform_remote_state.other.outputs.hello }
     assert.equal(snap.run.state, 'Planned');
     await waitFor(() => h.journal.get(snap.run.id)!.state === 'Expired', 5000, 'expiry');
     await assert.rejects(h.engine.approve(snap.run.id, snap.planHash!), (e: unknown) => {
-      assert.ok(e instanceof EngineError);
+      assert.ok(e instanceof DeployError);
       assert.equal(e.code, 'expired');
       assert.match(e.message, /expired.*Re-plan/);
       assert.deepEqual(e.actions, ['Re-plan']);
@@ -171,7 +171,7 @@ output "other" { value = data.terraform_remote_state.other.outputs.hello }
     h.writeTf(`resource "terraform_data" "a" { input = "x" }\n`);
     const approved = await planAndApprove(h);
     await new Promise((r) => setTimeout(r, 800));
-    await assert.rejects(h.engine.startApply(approved.run.id), (e: unknown) => e instanceof EngineError && e.code === 'expired');
+    await assert.rejects(h.engine.startApply(approved.run.id), (e: unknown) => e instanceof DeployError && e.code === 'expired');
     assert.equal(h.tf(['state', 'list']).stdout.trim(), '', 'nothing applied');
   });
 
@@ -249,7 +249,7 @@ resource "terraform_data" "slow" {
     h.writeTf(`resource "terraform_data" "a" { input = "prod" }\n`, path.join(h.root, 'infra-prod'));
     const [a, b] = await Promise.all([h.engine.startPlan(h.target('staging')), h.engine.startPlan(h.target('prod', 'infra-prod'))]);
     await assert.rejects(h.engine.startPlan(h.target('staging')), (e: unknown) => {
-      assert.ok(e instanceof EngineError);
+      assert.ok(e instanceof DeployError);
       assert.equal(e.code, 'busy');
       assert.match(e.message, new RegExp(`^environment busy: run ${a.id} by Test User <test@example.invalid> since \\d{4}-`));
       assert.deepEqual(e.actions, ['Show Run']);
@@ -302,7 +302,7 @@ resource "terraform_data" "slow" {
     assert.equal(status.state, 'missing');
     assert.ok('setting' in status && status.setting === 'helixDeploy.terraform.path');
     assert.match((status as { message: string }).message, /Terraform was not found.*helixDeploy\.terraform\.path/);
-    await assert.rejects(h.engine.startPlan(h.target()), (e: unknown) => e instanceof EngineError && e.code === 'tool-missing' && e.actions.includes('Set Path'));
+    await assert.rejects(h.engine.startPlan(h.target()), (e: unknown) => e instanceof DeployError && e.code === 'tool-missing' && e.actions.includes('Set Path'));
     assert.equal(h.journal.list().length, 0, 'no run recorded');
   });
 
@@ -355,7 +355,7 @@ resource "terraform_data" "guarded" {
     const h = await make('badvars');
     const t = h.target();
     (t.environment.settings.terraform as any).vars = { image: '${nope}' };
-    await assert.rejects(h.engine.startPlan(t), (e: unknown) => e instanceof EngineError && e.code === 'config' && /\$\{nope\} has no value here \(known: .*\$\{image\}/.test(e.message));
+    await assert.rejects(h.engine.startPlan(t), (e: unknown) => e instanceof DeployError && e.code === 'config' && /\$\{nope\} has no value here \(known: .*\$\{image\}/.test(e.message));
   });
 });
 

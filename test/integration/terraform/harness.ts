@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DeployEngine, type RunSnapshot } from '../../../src/core/engine/engine';
+import { DeployRunner, type RunSnapshot } from '../../../src/core/engine/engine';
 import { Journal } from '../../../src/core/engine/journal';
 import { LockManager } from '../../../src/core/engine/locks';
 import type { DeployTarget } from '../../../src/core/engine/target';
@@ -28,7 +28,7 @@ export function workDir(name: string): string {
 export interface Harness {
   root: string;
   infra: string;
-  engine: DeployEngine;
+  engine: DeployRunner;
   journal: Journal;
   redactor: Redactor;
   journalFile: string;
@@ -45,7 +45,7 @@ export async function harness(name: string, opts: { expiryMinutes?: number; tfPa
   const journalFile = path.join(root, '.helix', 'runs.jsonl');
   const redactor = new Redactor();
   const journal = await Journal.open(journalFile, { redact: (s) => redactor.redact(s) });
-  const engine = new DeployEngine({
+  const engine = new DeployRunner({
     journal,
     locks: new LockManager(path.join(root, '.helix', 'locks')),
     stateDir: path.join(root, '.helix'),

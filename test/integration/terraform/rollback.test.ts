@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { attributesOf } from '../../../src/core/plan/model';
-import { EngineError } from '../../../src/core/engine/errors';
+import { DeployError } from '../../../src/core/engine/errors';
 import type { DeployedRecord } from '../../../src/core/engine/rollback';
 import { CANARY, deploy, harness, terraformAvailable, type Harness } from './harness';
 
@@ -71,9 +71,9 @@ describe('terraform rollback as a planned run (real terraform)', function () {
 
   it('refuses clearly when there is no earlier successful deployment, and records nothing', async () => {
     const h = await make('norollback');
-    await assert.rejects(h.engine.planRollback(h.target()), (e: unknown) => e instanceof EngineError && e.code === 'not-found' && /Nothing to roll back to: staging has no successful deployment/.test(e.message));
+    await assert.rejects(h.engine.planRollback(h.target()), (e: unknown) => e instanceof DeployError && e.code === 'not-found' && /Nothing to roll back to: staging has no successful deployment/.test(e.message));
     const v1 = await deploy(h, withImage(h, 'ghcr.io/acme/helixdb:v1'));
-    await assert.rejects(h.engine.planRollback(h.target()), (e: unknown) => e instanceof EngineError && new RegExp(`only one successful deployment \\(run ${v1.run.id}`).test(e.message));
+    await assert.rejects(h.engine.planRollback(h.target()), (e: unknown) => e instanceof DeployError && new RegExp(`only one successful deployment \\(run ${v1.run.id}`).test(e.message));
     assert.equal(h.engine.list({ environment: 'staging' }).filter((r) => r.kind === 'rollback').length, 0);
     // The refusal took no lock: a normal plan still runs.
     const p = await (await h.engine.startPlan(h.target())).done;

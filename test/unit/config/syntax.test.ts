@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { check } from './helpers';
 import { closest, distance } from '../../../src/core/config/similar';
 import { readProject } from '../../../src/core/config/project';
-import { deployTargetFor, TargetError } from '../../../src/core/engine/target';
+import { deployTargetFor, DeployTargetError } from '../../../src/core/engine/target';
 import { MAX_FILE_CHARS, MAX_ITEMS, MAX_KEY_LENGTH, MAX_KEY_PARTS, MAX_NESTING, MAX_STRING_CHARS } from '../../../src/core/config/limits';
 
 const P = '[project]\nname = "app"\n\n';
@@ -145,6 +145,6 @@ describe('config: limits (bounded work for any input)', () => {
 describe('config: a deploy file past a limit, seen from plan', () => {
   it('names the errors instead of saying the environment does not exist', () => {
     const project = readProject('/w/helix.toml', P + '[local.dev]\n', '[environments.e]\nterraform = { dir = "infra" }\n' + Array(20_000).fill('a').join('.') + ' = 1\n')!;
-    assert.throws(() => deployTargetFor(project, 'e'), (e: unknown) => e instanceof TargetError && /config files have 1 error: run `helix-deploy validate`/.test(e.message));
+    assert.throws(() => deployTargetFor(project, 'e'), (e: unknown) => e instanceof DeployTargetError && /config files have 1 error: run `helix-deploy validate`/.test(e.message));
   });
 });

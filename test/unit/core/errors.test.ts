@@ -1,5 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { CancelledError, HelixError, codeOf, isCancelled, messageOf } from '../../../src/core/errors';
+import { DeployError } from '../../../src/core/engine/errors';
+import { KubeError } from '../../../src/core/kubernetes/cluster';
+import { LocalError } from '../../../src/core/local/errors';
+import { PushCancelledError, PushError, RegistryAuthError } from '../../../src/core/push/types';
+import { ToolNotFoundError } from '../../../src/core/process/spawn';
 
 describe('core/errors', () => {
   it('carries code, message, actions, cause and cancellation', () => {
@@ -38,5 +43,29 @@ describe('core/errors', () => {
     assert.equal(isCancelled(new Error('failed')), false);
     assert.equal(isCancelled(new HelixError('x', 'y')), false);
     assert.equal(isCancelled('cancelled'), false);
+  });
+
+  it('the feature errors are HelixErrors that keep their own fields', () => {
+    const engine = new DeployError('stale', 'Plan is stale. Re-plan.', ['Re-plan'], { runId: 'r1' });
+    assert.ok(engine instanceof HelixError);
+    assert.deepEqual([engine.code, engine.actions, engine.details.runId, engine.name], ['stale', ['Re-plan'], 'r1', 'DeployError']);
+    const local = new LocalError('port-in-use', 'Port 6969 is in use.', { port: 6969 });
+    assert.deepEqual([codeOf(local), local.detail.port, local.name], ['port-in-use', 6969, 'LocalError']);
+    const auth = new RegistryAuthError('ghcr.io', '401');
+    assert.ok(auth instanceof PushError && auth instanceof HelixError);
+    assert.deepEqual([auth.kind, auth.code], ['auth', 'auth']);
+    const kube = new KubeError('forbidden', 'Forbidden', 403);
+    assert.deepEqual([kube.kind, kube.code, kube.status], ['forbidden', 'forbidden', 403]);
+    assert.equal(codeOf(new ToolNotFoundError('terraform')), 'tool-missing');
+  });
+
+  it('every feature cancellation is recognised by isCancelled, and nothing else is', () => {
+    assert.equal(isCancelled(new LocalError('cancelled', 'Build cancelled.')), true);
+    assert.equal(isCancelled(new PushCancelledError()), true);
+    assert.equal(isCancelled(new PushError('Push cancelled', 'cancelled')), true);
+    assert.equal(isCancelled(new KubeError('cancelled', 'cancelled')), true);
+    assert.equal(isCancelled(new LocalError('build-failed', 'Build failed.')), false);
+    assert.equal(isCancelled(new PushError('nope', 'failed')), false);
+    assert.equal(isCancelled(new KubeError('timeout', 'slow')), false);
   });
 });

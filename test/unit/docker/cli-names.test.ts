@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { LocalTarget } from '../../../src/core/local/naming';
+import type { LocalInstance } from '../../../src/core/local/naming';
 import { nameOf } from '../../../src/core/local/naming';
 import { storageNames } from '../../../src/core/local/storage';
 import { cliNameHash, containerName } from '../../../src/core/model/types';
@@ -25,7 +25,7 @@ const VECTORS: [project: string, instance: string, name: string][] = [
   ['!!!', 'dev', 'helix-----dev-8eb4966d'],
 ];
 
-function target(project: string, instance: string): LocalTarget {
+function target(project: string, instance: string): LocalInstance {
   const environment = { name: instance, kind: 'local' as const, source: 'helix.toml' as const, settings: {} };
   return { project: { name: project, dir: '/w', configFile: '/w/helix.toml', generation: 'v3.4', containerRuntime: 'docker', environments: [environment], errorCount: 0 }, environment };
 }

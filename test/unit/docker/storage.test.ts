@@ -2,14 +2,14 @@ import { strict as assert } from 'node:assert';
 import { describeEnv, redactor } from '../../../src/core/local/dotenv';
 import type { ContainerInfo } from '../../../src/core/local/engine';
 import { LocalError } from '../../../src/core/local/errors';
-import type { LocalTarget } from '../../../src/core/local/naming';
+import type { LocalInstance } from '../../../src/core/local/naming';
 import { isHelixContainer, isStorageSidecar } from '../../../src/core/local/present';
 import { diskSidecarFor, forwardedAws, planStorage, SIDECAR_IMAGES, storageMode, storageNames, type StoragePlan } from '../../../src/core/local/storage';
 import type { Generation } from '../../../src/core/model/types';
 
 // The storage planner: what `helix start` passes and creates per [local.<n>] storage mode and CLI generation.
 
-function target(settings: Record<string, unknown> = {}, generation: Generation = 'v3.1'): LocalTarget {
+function target(settings: Record<string, unknown> = {}, generation: Generation = 'v3.1'): LocalInstance {
   const environment = { name: 'dev', kind: 'local' as const, source: 'helix.toml' as const, settings };
   return { project: { name: 'demo', dir: '/work/demo', configFile: '/work/demo/helix.toml', generation, containerRuntime: 'docker', environments: [environment], errorCount: 0 }, environment };
 }

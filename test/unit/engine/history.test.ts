@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DeployEngine } from '../../../src/core/engine/engine';
+import { DeployRunner } from '../../../src/core/engine/engine';
 import { historyFile, plansDir, projectLocks, projectStateDir, RunHistory } from '../../../src/core/engine/history';
 import { formatWarning, Journal } from '../../../src/core/engine/journal';
 
@@ -172,7 +172,7 @@ describe('run history: runs of other processes', () => {
     try {
       const id = await new Promise<string>((resolve) => cliLike.stdout.once('data', (d) => resolve(String(d).trim())));
       await h.reload();
-      const engine = new DeployEngine({ journal: h, locks: projectLocks(dir), stateDir: (p) => projectStateDir(p.dir), providers: {}, who: () => 'me' });
+      const engine = new DeployRunner({ journal: h, locks: projectLocks(dir), stateDir: (p) => projectStateDir(p.dir), providers: {}, who: () => 'me' });
       await assert.rejects(engine.cancel(id, 'me'), /belongs to another process/);
       assert.equal(h.get(id)!.state, 'Applying');
       await engine.dispose();

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DeployEngine } from '../../../src/core/engine/engine';
-import { EngineError } from '../../../src/core/engine/errors';
+import { DeployRunner } from '../../../src/core/engine/engine';
+import { DeployError } from '../../../src/core/engine/errors';
 import { RunHistory } from '../../../src/core/engine/history';
 import { lastPushedImage, pushedImageFor, usesPushedImage, type DeployImage } from '../../../src/core/engine/image';
 import { LockManager } from '../../../src/core/engine/locks';
@@ -58,7 +58,7 @@ describe('${image} resolves to the image last pushed for the environment (by dig
     h = await RunHistory.open([a]);
     await push(h, a, 'staging', 'Failed', '3');
     assert.throws(() => pushedImageFor(h, target(a)), (err: unknown) => {
-      assert.ok(err instanceof EngineError);
+      assert.ok(err instanceof DeployError);
       assert.equal(err.code, 'not-pushed');
       assert.deepEqual(err.actions, ['Push Image']);
       assert.ok(err.message.includes(`helix-deploy push staging --project ${a}`), err.message);
@@ -90,8 +90,8 @@ describe('${image} resolves to the image last pushed for the environment (by dig
       apply: async () => ({ outcome: 'applied' }),
       show: async () => ({}) as never,
     };
-    function engine(): DeployEngine {
-      return new DeployEngine({ journal: h, locks: (p) => new LockManager(path.join(p.dir, '.helix', 'locks')), stateDir: (p) => path.join(p.dir, '.helix'), providers: { terraform: provider }, who: () => 'me' });
+    function engine(): DeployRunner {
+      return new DeployRunner({ journal: h, locks: (p) => new LockManager(path.join(p.dir, '.helix', 'locks')), stateDir: (p) => path.join(p.dir, '.helix'), providers: { terraform: provider }, who: () => 'me' });
     }
 
     it('refuses a plan before anything runs or is recorded when nothing was pushed', async () => {
@@ -99,7 +99,7 @@ describe('${image} resolves to the image last pushed for the environment (by dig
       h = await RunHistory.open([a]);
       planned.length = 0;
       const e = engine();
-      await assert.rejects(e.startPlan(target(a)), (err: unknown) => err instanceof EngineError && err.code === 'not-pushed');
+      await assert.rejects(e.startPlan(target(a)), (err: unknown) => err instanceof DeployError && err.code === 'not-pushed');
       assert.equal(planned.length, 0);
       assert.deepEqual(e.list({ projectDir: a }), []);
       await e.dispose();

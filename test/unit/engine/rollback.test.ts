@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EngineError } from '../../../src/core/engine/errors';
+import { DeployError } from '../../../src/core/engine/errors';
 import { Journal } from '../../../src/core/engine/journal';
 import { canTransition, isPlanKind } from '../../../src/core/engine/machine';
 import { canRollback, deployedRecord, successfulDeployments, terraformRollback } from '../../../src/core/engine/rollback';
-import { resolveTarget, toolOf, type DeployTarget, type ResolvedTarget } from '../../../src/core/engine/target';
+import { resolveTarget, toolOf, type DeployTarget, type ResolvedDeploySettings } from '../../../src/core/engine/target';
 import { Redactor } from '../../../src/core/process/redact';
 
 // Rollback bookkeeping without tools: what an apply records, which run a rollback goes back to, and the
@@ -39,7 +39,7 @@ describe('rollback as a planned run (bookkeeping)', () => {
 
   it('records the applied vars without secrets, and names the secret ones', () => {
     const redactor = new Redactor().add('hunter2-long-secret');
-    const resolved: ResolvedTarget = { tool: 'terraform', dir: '/x', vars: { image: 'reg/app:v1', pw: 'hunter2-long-secret', dsn: 'postgres://u:hunter2-long-secret@h', n: 3 }, secretValues: [] };
+    const resolved: ResolvedDeploySettings = { tool: 'terraform', dir: '/x', vars: { image: 'reg/app:v1', pw: 'hunter2-long-secret', dsn: 'postgres://u:hunter2-long-secret@h', n: 3 }, secretValues: [] };
     const rec = deployedRecord(resolved, { image: 'reg/app:v1', token: 'hunter2-long-secret', none: undefined }, redactor);
     assert.deepEqual(rec.vars, { image: 'reg/app:v1', n: 3 });
     assert.deepEqual(rec.secretVars, ['pw', 'dsn']);
@@ -70,14 +70,14 @@ describe('rollback as a planned run (bookkeeping)', () => {
   it('refuses with a clear message: nothing deployed, one deployment, or an old run without recorded vars', async () => {
     const j = await journal();
     const current = resolveTarget(target);
-    assert.throws(() => terraformRollback(j, target, current), (e: unknown) => e instanceof EngineError && e.code === 'not-found' && /staging has no successful deployment/.test(e.message));
+    assert.throws(() => terraformRollback(j, target, current), (e: unknown) => e instanceof DeployError && e.code === 'not-found' && /staging has no successful deployment/.test(e.message));
     assert.equal(canRollback(j, 'terraform', 'demo', 'staging'), false);
     assert.equal(canRollback(j, 'kubernetes', 'demo', 'staging'), false);
     const old = await applied(j, 'plan', undefined);
     assert.throws(() => terraformRollback(j, target, current), /only one successful deployment \(run /);
     assert.equal(canRollback(j, 'kubernetes', 'demo', 'staging'), true, 'kubernetes: the cluster keeps the revisions');
     await applied(j, 'plan', { vars: {}, secretVars: [], context: {} });
-    assert.throws(() => terraformRollback(j, target, current), (e: unknown) => e instanceof EngineError && e.message.includes(`run ${old.id}) did not record the variables`));
+    assert.throws(() => terraformRollback(j, target, current), (e: unknown) => e instanceof DeployError && e.message.includes(`run ${old.id}) did not record the variables`));
     await j.close();
   });
 });

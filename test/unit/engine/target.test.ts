@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { deployTargetFor, resolveTarget, TargetError } from '../../../src/core/engine/target';
+import { deployTargetFor, resolveTarget, DeployTargetError } from '../../../src/core/engine/target';
 import { substitute, SubstitutionError } from '../../../src/core/engine/vars';
 import { Redactor } from '../../../src/core/process/redact';
 import { renderPlan } from '../../../src/core/plan/render';
@@ -41,7 +41,7 @@ describe('deploy targets and ${...} substitution', () => {
     const seen: string[] = [];
     assert.equal(substitute('p=${env:HELIX_SET_FOR_TEST}', {}, 'v', (v) => seen.push(v)), 'p=s3cret-value');
     assert.deepEqual(seen, ['s3cret-value']);
-    assert.throws(() => deployTargetFor(project, 'dev'), (e: unknown) => e instanceof TargetError && /available: staging, pl/.test(e.message));
+    assert.throws(() => deployTargetFor(project, 'dev'), (e: unknown) => e instanceof DeployTargetError && /available: staging, pl/.test(e.message));
   });
 });
 

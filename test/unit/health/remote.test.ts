@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkOnce } from '../../../src/core/health/check';
-import { deploymentHealthTarget } from '../../../src/core/health/remote';
+import { deploymentHealthEndpoints } from '../../../src/core/health/remote';
 import { describeHealth, imageGeneration } from '../../../src/core/push/deployHealth';
 import type { Environment, Project } from '../../../src/core/model/types';
 
@@ -22,17 +22,17 @@ describe('health of a deployment URL', () => {
   });
 
   it('v3: /healthz and /readyz under the URL (trailing slash or not)', () => {
-    assert.deepEqual(deploymentHealthTarget('https://x.example/', 'v3'), { liveness: 'https://x.example/healthz', readiness: 'https://x.example/readyz' });
+    assert.deepEqual(deploymentHealthEndpoints('https://x.example/', 'v3'), { liveness: 'https://x.example/healthz', readiness: 'https://x.example/readyz' });
   });
 
   it('v2: the root, where a 404 still means alive; a refused connection does not', async () => {
-    const t = deploymentHealthTarget(base, 'v2');
+    const t = deploymentHealthEndpoints(base, 'v2');
     assert.deepEqual(t, { liveness: `${base}/`, anyStatus: true });
     const r = await checkOnce(t);
     assert.equal(r.status, 'healthy');
     assert.equal(r.liveness?.status, 404);
     assert.match(describeHealth(r), /^healthy \(liveness 404 in [\d.]+ ms\)$/);
-    const down = await checkOnce(deploymentHealthTarget('http://127.0.0.1:1', 'v2'));
+    const down = await checkOnce(deploymentHealthEndpoints('http://127.0.0.1:1', 'v2'));
     assert.equal(down.status, 'unhealthy');
     assert.match(describeHealth(down), /^unhealthy \(liveness ECONNREFUSED in [\d.]+ ms\): liveness .*ECONNREFUSED$/);
   });

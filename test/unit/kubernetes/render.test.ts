@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { renderManifests, RenderError } from '../../../src/core/kubernetes/render';
-import { kubernetesTarget, TargetError } from '../../../src/core/kubernetes/target';
+import { kubernetesSettings, KubernetesSettingsError } from '../../../src/core/kubernetes/target';
 import { ENVIRONMENT_LABEL, MANAGED_BY_LABEL } from '../../../src/core/kubernetes/objects';
 
 const dep = `apiVersion: apps/v1
@@ -45,8 +45,8 @@ describe('kubernetes render', () => {
 
   it('reads the kubernetes table of an environment', () => {
     const env = { name: 'prod', kind: 'kubernetes' as const, source: 'helix.deploy.toml' as const, settings: { kubernetes: { context: 'prod', manifests: 'deploy/k8s', image: 'i:1' } } };
-    const t = kubernetesTarget(env, '/p');
+    const t = kubernetesSettings(env, '/p');
     assert.deepEqual(t, { environment: 'prod', context: 'prod', namespace: 'default', manifests: '/p/deploy/k8s', image: 'i:1', kubeconfig: undefined });
-    assert.throws(() => kubernetesTarget({ ...env, settings: { kubernetes: {} } }, '/p'), (e: unknown) => e instanceof TargetError && /"manifests" is required/.test((e as Error).message));
+    assert.throws(() => kubernetesSettings({ ...env, settings: { kubernetes: {} } }, '/p'), (e: unknown) => e instanceof KubernetesSettingsError && /"manifests" is required/.test((e as Error).message));
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Environment } from '../../../src/core/model/types';
-import { envKeyOf, healthTargetFor } from '../../../src/webview/host/engineBackend';
+import { healthEndpointsFor } from '../../../src/webview/host/engineBackend';
+import { envKey } from '../../../src/core/model/environment-ref';
 import { PanelSession } from '../../../src/webview/host/session';
 import type { HostMessage, LogLine } from '../../../src/webview/protocol';
 import { FakeBackend } from './fixtures';
@@ -9,14 +10,14 @@ const env = (health: unknown): Environment => ({ name: 'staging', kind: 'terrafo
 
 describe('engine adapter helpers', () => {
   it('keys environments like the health service does', () => {
-    assert.equal(envKeyOf({ dir: '/ws/demo' }, { name: 'staging' }), '/ws/demo#staging');
+    assert.equal(envKey('/ws/demo', 'staging'), '/ws/demo#staging');
   });
   it('fills health URLs from the applied outputs, and gives up when an output is missing', () => {
     const e = env({ liveness: '${outputs.url}/healthz', readiness: '${outputs.url}/readyz' });
-    assert.deepEqual(healthTargetFor(e, { url: 'http://127.0.0.1:1' }), { liveness: 'http://127.0.0.1:1/healthz', readiness: 'http://127.0.0.1:1/readyz' });
-    assert.equal(healthTargetFor(e, {}), undefined);
-    assert.equal(healthTargetFor(env(undefined), { url: 'x' }), undefined);
-    assert.deepEqual(healthTargetFor(env({ liveness: 'http://127.0.0.1:2/healthz' }), undefined), { liveness: 'http://127.0.0.1:2/healthz', readiness: undefined });
+    assert.deepEqual(healthEndpointsFor(e, { url: 'http://127.0.0.1:1' }), { liveness: 'http://127.0.0.1:1/healthz', readiness: 'http://127.0.0.1:1/readyz' });
+    assert.equal(healthEndpointsFor(e, {}), undefined);
+    assert.equal(healthEndpointsFor(env(undefined), { url: 'x' }), undefined);
+    assert.deepEqual(healthEndpointsFor(env({ liveness: 'http://127.0.0.1:2/healthz' }), undefined), { liveness: 'http://127.0.0.1:2/healthz', readiness: undefined });
   });
 });
 

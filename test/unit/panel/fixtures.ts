@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parsePlanDocument } from '../../../src/core/plan/parse';
 import type { PlanModel } from '../../../src/core/plan/model';
 import { Redactor } from '../../../src/core/process/redact';
-import type { BackendEvent, Disposable, PanelBackend, RunSnapshot } from '../../../src/webview/host/backend';
+import type { BackendEvent, Disposable, PanelBackend, PanelRunSnapshot } from '../../../src/webview/host/backend';
 import type { EnvView, HealthView, LogLine, RunView } from '../../../src/webview/protocol';
 import { sharedData } from '../../support/shared';
 
@@ -78,7 +78,7 @@ export const ENV: EnvView = { key: '/ws/demo#staging', project: 'demo', name: 's
 export class FakeBackend implements PanelBackend {
   calls: string[] = [];
   envView: EnvView = { ...ENV };
-  snap: RunSnapshot | undefined;
+  snap: PanelRunSnapshot | undefined;
   healthView: HealthView | undefined;
   approveError: Error | undefined;
   followContainer?: PanelBackend['followContainer'];

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CredentialChain, MemorySecretStore, StoredCredentials } from '../../../src/core/credentials/stored';
-import { Redactor } from '../../../src/core/credentials/redact';
+import { CredentialRedactor } from '../../../src/core/credentials/redact';
 import { secretKeys } from '../../../src/core/credentials/types';
 import { DockerConfigCredentials, credentialHelperGet } from '../../../src/providers/registry/dockerConfig';
 
@@ -88,7 +88,7 @@ describe('credentials', () => {
   });
 
   it('redactor removes known secrets, their base64 and auth-looking values', () => {
-    const r = new Redactor();
+    const r = new CredentialRedactor();
     r.add('hunter2-canary');
     assert.equal(r.redact('pw hunter2-canary!'), 'pw ***!');
     assert.equal(r.redact(Buffer.from('hunter2-canary').toString('base64')), '***');
