@@ -5,7 +5,7 @@ import { planObjects, applyPlan } from '../../../src/core/kubernetes/deploy';
 import { followWorkloadLogs } from '../../../src/webview/host/containerLogs';
 import { PanelSession, type SessionIO } from '../../../src/webview/host/session';
 import type { HostMessage } from '../../../src/webview/protocol';
-import { FakeBackend } from '../../unit/panel/fixtures';
+import { FakeBackend } from '../../unit/webview/fixtures';
 
 // The panel's "Pods" log source for a Kubernetes environment against the stand-in API server: every pod of
 // the environment, prefixed, followed across a container restart, stopped when the webview turns it off.

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { CANARY_NEW, CANARY_OLD, canaryFixture, FakeBackend } from '../../unit/panel/fixtures';
+import { CANARY_NEW, CANARY_OLD, canaryFixture, FakeBackend } from '../../unit/webview/fixtures';
 import { openConnected, type Connected } from './harness';
 
 const OUT = join(process.env.HELIX_TEST_OUTPUT ?? resolve(__dirname, '../../../.test-output'), 'panel');

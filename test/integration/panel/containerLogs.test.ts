@@ -10,7 +10,7 @@ import { followContainerLogs } from '../../../src/webview/host/containerLogs';
 import { PanelSession, type SessionIO } from '../../../src/webview/host/session';
 import type { HostMessage } from '../../../src/webview/protocol';
 import { cleanup, fixtureContext, localTarget, testEngine, tmpRoot, uid } from '../docker/support';
-import { FakeBackend } from '../../unit/panel/fixtures';
+import { FakeBackend } from '../../unit/webview/fixtures';
 
 async function until<T>(fn: () => T | undefined | false, what: string, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
