@@ -1,24 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Journal, type RunRecord } from '../../../../src/core/engine/journal';
+import { poll } from '../../../support/poll';
+import { collect } from '../../../support/process';
 
 // Several real Node processes on one history file, as the CLI, another CLI and an editor window are.
 
 const CHILD = path.resolve(__dirname, '../../../support/history-child.ts');
 
-function child(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`child ${args[0]} exited ${code}: ${err}`))));
-  });
+async function child(...args: string[]): Promise<string> {
+  const r = await collect(process.execPath, ['--require', require.resolve('tsx/cjs'), CHILD, ...args]);
+  if (r.code !== 0) throw new Error(`child ${args[0]} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
 }
 
 function historyFile(): string {
@@ -71,12 +66,9 @@ describe('run history shared by several processes', function () {
     try {
       const seen = new Map<string, string>();
       reader.onDidChange((e) => seen.set(e.run.id, e.run.state));
-      const waitFor = async (id: string) => {
-        for (let i = 0; i < 500 && seen.get(id) !== 'Applied'; i++) await new Promise((r) => setTimeout(r, 10));
-        assert.equal(seen.get(id), 'Applied', `run ${id} of another process not seen by the follower`);
-      };
+      const seenApplied = (id: string) => poll(() => seen.get(id) === 'Applied', { what: `run ${id} of another process seen Applied by the follower`, timeoutMs: 5000 });
       const first = await child('begin', file, 'ci');
-      await waitFor(first);
+      await seenApplied(first);
       assert.equal(reader.list({ environment: 'ci' })[0]?.id, first);
 
       // Another process replaces the file (compaction), then appends: the follower re-reads the new file.
@@ -86,7 +78,7 @@ describe('run history shared by several processes', function () {
       await c;
       fs.rmSync(`${file}.stop`);
       const second = await child('begin', file, 'ci2');
-      await waitFor(second);
+      await seenApplied(second);
       assert.deepEqual(reader.list().map((r) => r.id).sort(), [first, second].sort());
       // The reader can still write, into the live file.
       const mine = await reader.begin({ kind: 'build', project: 'demo', environment: 'dev', who: 'me' });
