@@ -72,6 +72,16 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
   await page.locator('.monaco-workbench').waitFor();
   await page.locator('.activitybar').waitFor();
   const quickInput = page.locator('.quick-input-widget');
+  /** One attempt to see target in the quick input; a miss closes it, so that the next attempt starts afresh. */
+  const seenOrClosed = async (target: Locator): Promise<true> => {
+    try {
+      await target.waitFor({ state: 'visible', timeout: UI_ATTEMPT_MS });
+      return true;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      throw e;
+    }
+  };
 
   const wb: Workbench = {
     page,
@@ -81,11 +91,12 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
       const input = quickInput.locator('input');
       const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
       const entry = quickInput.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-      // Each attempt opens the palette if it is not open, types the title and waits for the entry; an attempt
-      // that does not see it closes the palette, so the next one starts afresh.
+      // Each attempt opens the palette if it is not open, types the title and waits for the entry.
       await poll(
         async () => {
-          if (!(await quickInput.isVisible()) || !(await input.inputValue()).startsWith('>')) {
+          // The palette may close between two steps (a command's own pick replacing it): each step has an
+          // attempt's time, and a failed step starts the next attempt.
+          if (!(await quickInput.isVisible()) || !(await input.inputValue({ timeout: UI_ATTEMPT_MS })).startsWith('>')) {
             // A dialog a command left open keeps the keyboard: dismiss it first.
             if (await page.locator('.monaco-dialog-box').isVisible()) await page.keyboard.press('Escape');
             // A focused webview (an iframe, which may take the focus a moment after it opens) keeps F1 to itself.
@@ -94,14 +105,9 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
             await page.keyboard.press('F1');
             await input.waitFor({ state: 'visible', timeout: UI_ATTEMPT_MS });
           }
-          if ((await input.inputValue()) !== `>${title}`) await input.fill(`>${title}`);
-          try {
-            await entry.waitFor({ state: 'visible', timeout: UI_ATTEMPT_MS });
-            return true;
-          } catch (e) {
-            await page.keyboard.press('Escape');
-            throw e;
-          }
+          const typed = `>${title}`;
+          if ((await input.inputValue({ timeout: UI_ATTEMPT_MS })) !== typed) await input.fill(typed, { timeout: UI_ATTEMPT_MS });
+          return seenOrClosed(entry);
         },
         { ...UI_POLL, what: `"${title}" in the command palette` },
       );
@@ -131,14 +137,8 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
             await page.keyboard.press('Control+P');
             await input.waitFor({ state: 'visible', timeout: UI_ATTEMPT_MS });
           }
-          if ((await input.inputValue()) !== relPath) await input.fill(relPath);
-          try {
-            await row.waitFor({ state: 'visible', timeout: UI_ATTEMPT_MS });
-            return true;
-          } catch (e) {
-            await page.keyboard.press('Escape');
-            throw e;
-          }
+          if ((await input.inputValue({ timeout: UI_ATTEMPT_MS })) !== relPath) await input.fill(relPath, { timeout: UI_ATTEMPT_MS });
+          return seenOrClosed(row);
         },
         { ...UI_POLL, what: `${relPath} in Quick Open` },
       );
