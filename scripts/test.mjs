@@ -145,12 +145,14 @@ async function ui() {
   const dir = join(tmp, 'cs-ui');
   const bin = ensureCodeServer(log);
   await installVsix(bin, join(dir, 'extensions'), join(dir, 'user-data'), vsix);
-  const cs = await startCodeServer(dir, { env: { ...process.env, ...env } });
+  // VS Code in a browser saves after a delay by default; the tests save (or do not) themselves, as on the desktop.
+  const settings = { 'files.autoSave': 'off' };
+  const cs = await startCodeServer(dir, { env: { ...process.env, ...env }, settings });
   stoppers.push(() => cs.stop());
   // A second VS Code with workspace trust on: every folder it opens is in Restricted Mode.
   const restrictedDir = join(tmp, 'cs-ui-restricted');
   await installVsix(bin, join(restrictedDir, 'extensions'), join(restrictedDir, 'user-data'), vsix);
-  const restricted = await startCodeServer(restrictedDir, { env: { ...process.env, ...env }, workspaceTrust: true });
+  const restricted = await startCodeServer(restrictedDir, { env: { ...process.env, ...env }, settings, workspaceTrust: true });
   stoppers.push(() => restricted.stop());
   return mocha('ui', ['test/e2e/ui/**/*.test.ts'], {
     ...env, HELIX_TEST_CODE_SERVER: cs.url, HELIX_TEST_CODE_SERVER_RESTRICTED: restricted.url, HELIX_TEST_TMP: join(tmp, 'ui'),

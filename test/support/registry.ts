@@ -5,6 +5,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { poll } from './poll';
 
 // Starts a real registry (Debian's docker-registry, CNCF distribution v2.8) on 127.0.0.1 for one test
 // suite: plain HTTP, htpasswd basic auth, and/or TLS with a throwaway self-signed certificate.
@@ -85,21 +86,21 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
 }
 
 async function waitReady(host: string, tls: boolean, child: ChildProcess, dir: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited: ${fs.readFileSync(`${dir}/registry.log`, 'utf8')}`);
-    const status = await new Promise<number>((resolve) => {
-      const mod = tls ? https : http;
-      const req = mod.get(`${tls ? 'https' : 'http'}://${host}/v2/`, { rejectUnauthorized: false }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
+  await poll(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`docker-registry exited: ${fs.readFileSync(`${dir}/registry.log`, 'utf8')}`);
+      const status = await new Promise<number>((resolve) => {
+        const mod = tls ? https : http;
+        const req = mod.get(`${tls ? 'https' : 'http'}://${host}/v2/`, { rejectUnauthorized: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', () => resolve(0));
       });
-      req.on('error', () => resolve(0));
-    });
-    if (status === 200 || status === 401) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`registry on ${host} did not become ready`);
+      return status === 200 || status === 401;
+    },
+    { what: `the registry on ${host} to answer`, timeoutMs: 10_000, intervalMs: 100 },
+  );
 }
 
 /** The digest the registry serves for repo:tag (what `docker pull` would get), via the v2 API. */

@@ -2,10 +2,22 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { poll } from './poll';
 
 const root = resolve(__dirname, '..', '..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+/**
+ * How long a UI test waits for anything the workbench shows: generous, because the machine may be busy with
+ * other jobs and a slow answer is not a failure. Every UI wait derives from it.
+ */
+export const UI_WAIT_MS = 60_000;
+/** One attempt of a step that is retried (the palette opening, a menu appearing) within UI_WAIT_MS. */
+export const UI_ATTEMPT_MS = UI_WAIT_MS / 6;
+/** A whole UI test: several waits in a row. */
+export const UI_TEST_MS = 8 * UI_WAIT_MS;
+/** poll() options for the UI: the usual bound, asking a few times a second. */
+export const UI_POLL = { timeoutMs: UI_WAIT_MS, intervalMs: 250 };
 let counter = 0;
 /** Open workbenches, so a failing test can be photographed by the root hook (test/support/ui-hooks.ts). */
 export const openWorkbenches = new Set<Workbench>();
@@ -16,6 +28,8 @@ export interface Workbench {
   /** Absolute path of this workbench's workspace: a fresh copy of test/fixtures/workspace. */
   workspace: string;
   runCommand(title: string): Promise<void>;
+  /** Opens the command palette with `title` typed in and returns its entry, once shown (retried until it is). */
+  paletteEntry(title: string): Promise<Locator>;
   /** Reloads the window the way a user does (Developer: Reload Window), so VS Code saves its state first. */
   reloadWindow(): Promise<void>;
   openFile(relPath: string): Promise<void>;
@@ -53,67 +67,118 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   // Clipboard permissions: tests read what a command copied (localhost is a secure context).
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
-  await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+  page.setDefaultTimeout(UI_WAIT_MS);
+  await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`, { timeout: UI_WAIT_MS });
+  await page.locator('.monaco-workbench').waitFor();
+  await page.locator('.activitybar').waitFor();
+  const quickInput = page.locator('.quick-input-widget');
+  /** One attempt to see target in the quick input; a miss closes it, so that the next attempt starts afresh. */
+  const seenOrClosed = async (target: Locator): Promise<true> => {
+    try {
+      await target.waitFor({ state: 'visible', timeout: UI_ATTEMPT_MS });
+      return true;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      throw e;
+    }
+  };
 
   const wb: Workbench = {
     page,
     browser,
     workspace,
+    async paletteEntry(title) {
+      const input = quickInput.locator('input');
+      const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      const entry = quickInput.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+      // Each attempt opens the palette if it is not open, types the title and waits for the entry.
+      await poll(
+        async () => {
+          // The palette may close between two steps (a command's own pick replacing it): each step has an
+          // attempt's time, and a failed step starts the next attempt.
+          if (!(await quickInput.isVisible()) || !(await input.inputValue({ timeout: UI_ATTEMPT_MS })).startsWith('>')) {
+            // A dialog a command left open keeps the keyboard: dismiss it first.
+            if (await page.locator('.monaco-dialog-box').isVisible()) await page.keyboard.press('Escape');
+            // A focused webview (an iframe, which may take the focus a moment after it opens) keeps F1 to itself.
+            const inWebview = await page.evaluate(() => document.activeElement?.tagName === 'IFRAME');
+            if (inWebview) await page.locator('.activitybar .action-item a').first().focus();
+            await page.keyboard.press('F1');
+            await input.waitFor({ state: 'visible', timeout: UI_ATTEMPT_MS });
+          }
+          const typed = `>${title}`;
+          if ((await input.inputValue({ timeout: UI_ATTEMPT_MS })) !== typed) await input.fill(typed, { timeout: UI_ATTEMPT_MS });
+          return seenOrClosed(entry);
+        },
+        { ...UI_POLL, what: `"${title}" in the command palette` },
+      );
+      return entry;
+    },
     async runCommand(title) {
-      const input = page.locator('.quick-input-widget input');
-      // A focused webview (an iframe, which may take the focus a moment after it opens) keeps F1 to itself:
-      // hand the focus back to the workbench and press again until the palette shows.
-      await eventually(async () => {
-        if (await page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) await page.locator('.activitybar .action-item a').first().focus();
-        await page.keyboard.press('F1');
-        return input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
-      }, 'the command palette');
-      await input.fill(`>${title}`);
-      const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-      await row.waitFor({ timeout: 15_000 });
-      await page.keyboard.press('Enter');
+      const entry = await wb.paletteEntry(title);
+      // Enter runs the focused entry; another one may sit above it (a longer title, a recently used one).
+      if (/\bfocused\b/.test((await entry.getAttribute('class')) ?? '')) await page.keyboard.press('Enter');
+      else await entry.click();
     },
     async reloadWindow() {
       // A bare browser reload can race the workbench's state flush (the editors, an extension's workspaceState).
-      const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60_000 });
+      const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
       await wb.runCommand('Developer: Reload Window');
       await navigated;
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-workbench').waitFor();
+      await page.locator('.activitybar').waitFor();
     },
     async openFile(relPath) {
-      await page.keyboard.press('Control+P');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible' });
-      await input.fill(relPath);
-      await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 15_000 });
+      const input = quickInput.locator('input');
+      const name = relPath.split('/').pop()!;
+      const row = quickInput.locator('.monaco-list-row.focused', { hasText: name }).first();
+      await poll(
+        async () => {
+          if (!(await quickInput.isVisible())) {
+            await page.keyboard.press('Control+P');
+            await input.waitFor({ state: 'visible', timeout: UI_ATTEMPT_MS });
+          }
+          if ((await input.inputValue({ timeout: UI_ATTEMPT_MS })) !== relPath) await input.fill(relPath, { timeout: UI_ATTEMPT_MS });
+          return seenOrClosed(row);
+        },
+        { ...UI_POLL, what: `${relPath} in Quick Open` },
+      );
       await page.keyboard.press('Enter');
-      await page.locator('.editor-instance .monaco-editor').first().waitFor({ timeout: 15_000 });
+      await page.locator('.editor-instance .monaco-editor').first().waitFor();
     },
     async openHelix() {
-      const item = page.locator('.activitybar .action-item a[aria-label^="Helix"]').first();
-      await item.waitFor({ timeout: 30_000 });
+      const entry = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="Helix"]') }).first();
+      await entry.waitFor();
       const open = page.locator('.sidebar .pane-header', { hasText: 'Projects' });
-      // A click on the active container hides the sidebar: right after a (re)load the sidebar may still be
-      // restoring, so click only when it stays closed, and check again.
-      await eventually(async () => {
-        if (await open.isVisible()) return true;
-        await page.waitForTimeout(500);
-        if (await open.isVisible()) return true;
-        await item.click();
-        return open.waitFor({ timeout: 3_000 }).then(() => true, () => false);
-      }, 'the Helix views in the sidebar');
+      // A click on the active container hides the sidebar: right after a (re)load the container may be active
+      // with its views still restoring, so click only while it is not the active one.
+      await poll(
+        async () => {
+          if (await open.isVisible()) return true;
+          if (!/\bchecked\b/.test((await entry.getAttribute('class')) ?? '')) await entry.locator('a').click();
+          await open.waitFor({ timeout: UI_ATTEMPT_MS });
+          return true;
+        },
+        { ...UI_POLL, what: 'the Helix views in the sidebar' },
+      );
     },
     async contextMenu(target, label) {
-      await target.click({ button: 'right' });
       const item = page.locator('.context-view .action-item, .monaco-menu .action-item', { hasText: label }).first();
-      await item.waitFor({ timeout: 15_000 });
+      // A right-click on a busy workbench may open nothing, or a menu still without its entries: try again.
+      await poll(
+        async () => {
+          if (!(await item.isVisible())) {
+            await page.keyboard.press('Escape');
+            await target.click({ button: 'right' });
+          }
+          await item.waitFor({ timeout: UI_ATTEMPT_MS });
+          return true;
+        },
+        { ...UI_POLL, what: `"${label}" in the context menu` },
+      );
       // VS Code ignores a mouse-up that lands right after the menu opened; pick the entry with the keyboard.
       await item.hover();
       await page.keyboard.press('Enter');
-      await item.waitFor({ state: 'hidden', timeout: 15_000 });
+      await item.waitFor({ state: 'hidden' });
     },
     async treeRows(viewName) {
       const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: viewName }) }).first();
@@ -133,20 +198,4 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
   };
   openWorkbenches.add(wb);
   return wb;
-}
-
-/** Polls until fn returns a truthy value. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
-import { api, until } from './helpers';
+import { api } from './helpers';
+import { poll } from '../../support/poll';
 
 // Plan-first deployment from the palette commands inside the real extension host, with the real terraform:
 // Plan -> Approve -> Apply, every step journaled, a secret from ${env:...} nowhere in the run history.
@@ -30,16 +31,16 @@ describe('plan-first deployment from the palette (extension host, real terraform
   it('plans, approves and applies exactly the approved plan, each step in the run history', async () => {
     // The commands wait on notifications a person would click: drive them without awaiting the prompts.
     void vscode.commands.executeCommand('helixDeploy.deploy.plan', target);
-    const planned = await until(async () => (await runs()).find((r: any) => r.state === 'Planned'), 'a Planned run', 120_000);
+    const planned = await poll(async () => (await runs()).find((r: any) => r.state === 'Planned'), { what: 'a Planned run', timeoutMs: 120_000 });
     assert.equal(planned.kind, 'plan');
     const snap = await c.deploy.engine.snapshot(planned.id);
     assert.equal(snap.model.summary.create, 2, JSON.stringify(snap.model.summary));
     assert.ok(snap.planHash, 'the plan file is hashed');
 
     void vscode.commands.executeCommand('helixDeploy.deploy.approve', planned.id);
-    await until(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), 'the run Approved');
+    await poll(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), { what: 'the run Approved', timeoutMs: 15_000 });
     void vscode.commands.executeCommand('helixDeploy.deploy.apply', planned.id);
-    const applied = await until(async () => (await runs()).find((r: any) => r.id === planned.id && ['Applied', 'ApplyFailed'].includes(r.state)), 'the apply to finish', 120_000);
+    const applied = await poll(async () => (await runs()).find((r: any) => r.id === planned.id && ['Applied', 'ApplyFailed'].includes(r.state)), { what: 'the apply to finish', timeoutMs: 120_000 });
     assert.equal(applied.state, 'Applied', applied.error);
     assert.ok(applied.log.some((l: string) => /Apply complete|terraform_data\.app/.test(l)), 'the apply log is kept with the run');
   });
@@ -69,10 +70,10 @@ describe('plan-first deployment from the palette (extension host, real terraform
     const res = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' });
     assert.equal(res.status, 0, res.stderr);
     const tree = (await api()).views.deployments;
-    await until(() => {
+    await poll(() => {
       const rows = tree.getChildren({ type: 'section', section: 'history' }) as any[];
       return rows.find((n) => n.run?.id === id && n.run.state === 'Applied');
-    }, 'the CLI run in the Deployments view', 20_000);
+    }, { what: 'the CLI run in the Deployments view', timeoutMs: 20_000 });
     assert.equal(c.deploy.engine.list({ environment: 'qa' }).find((r: any) => r.id === id)?.state, 'Applied', 'the panel lists it too');
   });
 });
@@ -90,16 +91,16 @@ describe('a missing terraform is a state of the environment (extension host)', f
     const environment = project.environments.find((e: any) => e.name === 'qa');
     const row = () => views.environments.getTreeItem({ type: 'environment', project, environment });
     await config().update('terraform.path', '/nonexistent/bin/terraform', vscode.ConfigurationTarget.Global);
-    await until(() => c.deploy.tools.get('terraform')?.state === 'missing', 'terraform reported missing');
-    const item = await until(() => {
+    await poll(() => c.deploy.tools.get('terraform')?.state === 'missing', { what: 'terraform reported missing', timeoutMs: 15_000 });
+    const item = await poll(() => {
       const i = row();
       return /terraform not found/.test(String(i.description)) ? i : undefined;
-    }, 'the row to show the missing tool');
+    }, { what: 'the row to show the missing tool', timeoutMs: 15_000 });
     assert.match(item.contextValue, /:tool-missing$/, 'the row offers Set Terraform Path inline');
     assert.match(String(item.tooltip.value ?? item.tooltip), /helixDeploy\.terraform\.path/);
 
     await config().update('terraform.path', undefined, vscode.ConfigurationTarget.Global);
-    await until(() => c.deploy.tools.get('terraform')?.state === 'ok', 'terraform found again');
+    await poll(() => c.deploy.tools.get('terraform')?.state === 'ok', { what: 'terraform found again', timeoutMs: 15_000 });
     assert.doesNotMatch(String(row().description), /not found/);
   });
 });

@@ -2,9 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { api, until } from './helpers';
-
-
+import { api } from './helpers';
+import { poll } from '../../support/poll';
 
 
 describe('foundation (extension host)', () => {
@@ -30,7 +29,7 @@ describe('foundation (extension host)', () => {
     const text = fs.readFileSync(path.join(dir.fsPath, 'helix.toml'), 'utf8');
     assert.match(text, /^\[project\]\nname = "fresh-app"/);
     assert.match(text, /\[local\.dev\]/);
-    await until(() => container.projects.projects.find((p: any) => p.name === 'fresh-app'), 'the new project in the index');
+    await poll(() => container.projects.projects.find((p: any) => p.name === 'fresh-app'), { what: 'the new project in the index', timeoutMs: 15_000 });
   });
 
   it('never overwrites an existing helix.toml', async () => {

@@ -4,8 +4,9 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import { api, EXTENSION_ID, until } from './helpers';
+import { api, EXTENSION_ID } from './helpers';
 import { addFixtureProject } from './projects';
+import { poll } from '../../support/poll';
 
 // Health decides, from the palette with the real terraform and no deployment panel: the engine checks the
 // environment's health after the apply, the run and the Deployments view show it, and an Unhealthy apply is
@@ -28,10 +29,10 @@ describe('health after a palette apply (extension host, real terraform, no panel
     port = (server.address() as AddressInfo).port;
     ({ container: c } = await api());
     addFixtureProject('health-demo');
-    const project = await until(async () => {
+    const project = await poll(async () => {
       await c.projects.refresh();
       return c.projects.projects.find((p: any) => p.name === 'health-demo');
-    }, 'the health-demo project');
+    }, { what: 'the health-demo project', timeoutMs: 15_000 });
     target = { project, environment: project.environments.find((e: any) => e.name === 'live') };
     assert.ok(target.environment, 'the live environment from helix.deploy.toml');
   });
@@ -50,12 +51,12 @@ output "url" { value = "http://127.0.0.1:${port}/${version}" }
   const deploy = async () => {
     const before = new Set((await runs()).map((r: any) => r.id));
     void vscode.commands.executeCommand('helixDeploy.deploy.plan', target);
-    const planned = await until(async () => (await runs()).find((r: any) => !before.has(r.id) && ['Planned', 'PlanFailed'].includes(r.state)), 'the plan to end', 120_000);
+    const planned = await poll(async () => (await runs()).find((r: any) => !before.has(r.id) && ['Planned', 'PlanFailed'].includes(r.state)), { what: 'the plan to end', timeoutMs: 120_000 });
     assert.equal(planned.state, 'Planned', `${planned.error}\n${planned.log.join('\n')}`);
     void vscode.commands.executeCommand('helixDeploy.deploy.approve', planned.id);
-    await until(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), 'the run Approved');
+    await poll(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), { what: 'the run Approved', timeoutMs: 15_000 });
     void vscode.commands.executeCommand('helixDeploy.deploy.apply', planned.id);
-    return until(async () => (await runs()).find((r: any) => r.id === planned.id && ['Applied', 'Unhealthy', 'ApplyFailed'].includes(r.state)), 'the apply to end', 120_000);
+    return poll(async () => (await runs()).find((r: any) => r.id === planned.id && ['Applied', 'Unhealthy', 'ApplyFailed'].includes(r.state)), { what: 'the apply to end', timeoutMs: 120_000 });
   };
 
   it('records health in the run and the environment health, with no panel open', async () => {
@@ -70,7 +71,7 @@ output "url" { value = "http://127.0.0.1:${port}/${version}" }
     ]);
     // The Deployments view and a later panel read the environment's health from the health service.
     const key = `${target.project.dir}#live`;
-    await until(() => c.local.health.get(key)?.status === 'healthy', 'the environment health set from the run');
+    await poll(() => c.local.health.get(key)?.status === 'healthy', { what: 'the environment health set from the run', timeoutMs: 15_000 });
   });
 
   it('an unhealthy apply ends Unhealthy, shown in the Deployments view with its Roll Back action', async () => {
@@ -84,7 +85,7 @@ output "url" { value = "http://127.0.0.1:${port}/${version}" }
     assert.equal(c.local.health.get(`${target.project.dir}#live`)?.status, 'unhealthy');
 
     const tree = (await api()).views.deployments;
-    const node = await until(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === bad.id && n.run.state === 'Unhealthy'), 'the Unhealthy run in the Deployments view', 20_000);
+    const node = await poll(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === bad.id && n.run.state === 'Unhealthy'), { what: 'the Unhealthy run in the Deployments view', timeoutMs: 20_000 });
     const item = tree.getTreeItem(node);
     assert.match(String(item.description), /^Unhealthy \(applied, health check failed\)/);
     assert.equal(item.iconPath.id, 'heart');
@@ -97,7 +98,7 @@ output "url" { value = "http://127.0.0.1:${port}/${version}" }
 
     // The row's action: a rollback planned to the previous healthy deployment.
     void vscode.commands.executeCommand('helixDeploy.deploy.rollback', node);
-    const rb = await until(async () => (await runs()).find((r: any) => r.kind === 'rollback' && ['Planned', 'PlanFailed'].includes(r.state)), 'the rollback plan', 120_000);
+    const rb = await poll(async () => (await runs()).find((r: any) => r.kind === 'rollback' && ['Planned', 'PlanFailed'].includes(r.state)), { what: 'the rollback plan', timeoutMs: 120_000 });
     assert.equal(rb.state, 'Planned', rb.error);
     assert.equal(rb.meta.rollbackTo, healthy.id);
     await c.deploy.engine.discard(rb.id);

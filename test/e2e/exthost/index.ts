@@ -8,7 +8,8 @@ interface Outcome { title: string; state: 'passed' | 'failed' | 'pending'; error
 export async function run(): Promise<void> {
   const resultsFile = process.env.HELIX_TEST_RESULTS;
   const Mocha = require('mocha');
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // A skipped or exclusive test fails the run, as in the other layers (.mocharc.json): nothing skips.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', forbidOnly: true, forbidPending: true });
   // scripts/test.mjs passes `-- --grep X` on as HELIX_TEST_GREP.
   if (process.env.HELIX_TEST_GREP) mocha.grep(process.env.HELIX_TEST_GREP);
   mocha.suite.emit('pre-require', globalThis, 'exthost', mocha);

@@ -1,12 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import { api, EXTENSION_ID, until } from './helpers';
+import { api, EXTENSION_ID } from './helpers';
 import { addFixtureProject } from './projects';
+import { poll } from '../../support/poll';
+import { collect } from '../../support/process';
 
 // The whole journey in the editor, health deciding: helix.toml edited through the editor and saved, Build
 // Image, Push Image, Plan (shows the pushed digest), Approve, Apply, healthy; then a new image whose
@@ -52,10 +53,10 @@ describe('journey in the editor: edit, build, push, plan, approve, apply, unheal
       'variable "image" { type = string }\nresource "terraform_data" "app" { input = var.image }\n' +
         `output "url" { value = "http://127.0.0.1:${port}/\${replace(var.image, "/[^a-z0-9]/", "-")}" }\noutput "image" { value = var.image }\n`,
     );
-    project = await until(async () => {
+    project = await poll(async () => {
       await c.projects.refresh();
       return c.projects.projects.find((p: any) => p.name === 'journey-demo' && p.environments.some((e: any) => e.name === 'live' && e.settings.registry === repository));
-    }, 'journey-demo with the test registry', 30_000);
+    }, { what: 'journey-demo with the test registry', timeoutMs: 30_000 });
   });
   after(() => {
     server.closeAllConnections();
@@ -89,14 +90,14 @@ describe('journey in the editor: edit, build, push, plan, approve, apply, unheal
   const deploy = async (ref: string) => {
     const before = new Set((await runs()).map((r: any) => r.id));
     void vscode.commands.executeCommand('helixDeploy.deploy.plan', target());
-    const planned = await until(async () => (await runs()).find((r: any) => !before.has(r.id) && ['Planned', 'PlanFailed'].includes(r.state)), 'the plan to end', 120_000);
+    const planned = await poll(async () => (await runs()).find((r: any) => !before.has(r.id) && ['Planned', 'PlanFailed'].includes(r.state)), { what: 'the plan to end', timeoutMs: 120_000 });
     assert.equal(planned.state, 'Planned', `${planned.error}\n${planned.log.join('\n')}`);
     assert.equal(c.deploy.engine.snapshot(planned.id)?.model?.image?.ref, ref, 'the plan shows the pushed digest');
     assert.equal(planned.meta.image.ref, ref);
     void vscode.commands.executeCommand('helixDeploy.deploy.approve', planned.id);
-    await until(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), 'the run Approved');
+    await poll(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), { what: 'the run Approved', timeoutMs: 15_000 });
     void vscode.commands.executeCommand('helixDeploy.deploy.apply', planned.id);
-    return until(async () => (await runs()).find((r: any) => r.id === planned.id && ['Applied', 'Unhealthy', 'ApplyFailed'].includes(r.state)), 'the apply to end', 120_000);
+    return poll(async () => (await runs()).find((r: any) => r.id === planned.id && ['Applied', 'Unhealthy', 'ApplyFailed'].includes(r.state)), { what: 'the apply to end', timeoutMs: 120_000 });
   };
 
   let first: any;
@@ -111,7 +112,7 @@ describe('journey in the editor: edit, build, push, plan, approve, apply, unheal
     assert.equal(first.meta.health, 'healthy');
     assert.equal(first.meta.deployed.vars.image, v1.ref);
     assert.equal(tfImage(), v1.ref, 'terraform deployed the pushed digest');
-    await until(() => c.local.health.get(`${project.dir}#live`)?.status === 'healthy', 'the environment health set from the run');
+    await poll(() => c.local.health.get(`${project.dir}#live`)?.status === 'healthy', { what: 'the environment health set from the run', timeoutMs: 15_000 });
   });
 
   it('a new image that answers unhealthy: Unhealthy, Roll Back offered, auto_rollback back to the previous digest, healthy', async () => {
@@ -127,12 +128,12 @@ describe('journey in the editor: edit, build, push, plan, approve, apply, unheal
     assert.match(bad.error, /Applied, but the health check failed: .*readiness/);
     assert.equal(c.deploy.engine.canRollback(target()), true, 'Roll Back is offered');
     const tree = (await api()).views.deployments;
-    const row = await until(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === bad.id && n.run.state === 'Unhealthy'), 'the Unhealthy run in the Deployments view', 20_000);
+    const row = await poll(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === bad.id && n.run.state === 'Unhealthy'), { what: 'the Unhealthy run in the Deployments view', timeoutMs: 20_000 });
     const menus = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.menus['view/item/context'] as { command: string; when: string; group?: string }[];
     const rollbackMenu = menus.find((m) => m.command === 'helixDeploy.deploy.rollback' && m.when.includes('helixDeploy.deployments') && m.group?.startsWith('inline'));
     assert.match(tree.getTreeItem(row).contextValue, new RegExp(rollbackMenu!.when.match(/viewItem =~ \/(.*)\//)![1]!), 'the Unhealthy row offers Roll Back');
 
-    const rb = await until(async () => (await runs('rollback')).find((r: any) => ['Applied', 'Unhealthy', 'ApplyFailed', 'PlanFailed'].includes(r.state)), 'the automatic rollback to end', 120_000);
+    const rb = await poll(async () => (await runs('rollback')).find((r: any) => ['Applied', 'Unhealthy', 'ApplyFailed', 'PlanFailed'].includes(r.state)), { what: 'the automatic rollback to end', timeoutMs: 120_000 });
     assert.equal(rb.state, 'Applied', rb.error);
     assert.equal(rb.who, 'auto-rollback');
     assert.equal(rb.meta.rollbackTo, first.id);
@@ -140,23 +141,15 @@ describe('journey in the editor: edit, build, push, plan, approve, apply, unheal
     assert.equal(rb.meta.deployed.vars.image, v1.ref);
     assert.equal((await runs()).find((r: any) => r.id === bad.id).meta.autoRollback, rb.id);
     assert.equal(tfImage(), v1.ref, 'the previous digest is deployed again');
-    await until(() => c.local.health.get(`${project.dir}#live`)?.status === 'healthy', 'the environment healthy again');
+    await poll(() => c.local.health.get(`${project.dir}#live`)?.status === 'healthy', { what: 'the environment healthy again', timeoutMs: 15_000 });
   });
 
   it('the headless CLI builds, pushes and deploys the same project; the extension shows its runs', async () => {
     await editToml(26997);
     const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
+    // Asynchronous: this process's health server must answer while the CLI deploys.
     const run = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        // Asynchronous: this process's health server must answer while the CLI deploys.
-        const p = spawn(process.execPath, [cli, ...args], { cwd: project.dir, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
-        let stdout = '';
-        let stderr = '';
-        p.stdout.on('data', (d) => (stdout += d));
-        p.stderr.on('data', (d) => (stderr += d));
-        p.on('error', reject);
-        p.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+      collect(process.execPath, [cli, ...args], { cwd: project.dir, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
     const built = await run(['build', 'live', '--json', '--quiet']);
     assert.equal(built.code, 0, built.stderr + built.stdout);
     const pushed = await run(['push', 'live', '--json', '--quiet']);
@@ -171,7 +164,7 @@ describe('journey in the editor: edit, build, push, plan, approve, apply, unheal
     assert.equal(d.health, 'healthy');
 
     const tree = (await api()).views.deployments;
-    const row = await until(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === d.run && n.run.state === 'Applied'), 'the CLI deploy in the Deployments view', 20_000);
+    const row = await poll(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === d.run && n.run.state === 'Applied'), { what: 'the CLI deploy in the Deployments view', timeoutMs: 20_000 });
     assert.equal(row.run.meta?.image?.ref, p.ref, "the row's run records the CLI's pushed digest");
     assert.equal(c.deploy.engine.list({ environment: 'live' }).find((r: any) => r.id === d.run)?.state, 'Applied', 'the engine lists the CLI run');
     const push = (await runs('push')).find((r: any) => r.meta?.digest === p.digest);

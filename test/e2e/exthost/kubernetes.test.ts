@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { deployTargetFor } from '../../../src/core/engine/target';
 import { clusterRow } from '../../../src/views/kubernetes';
 import { startKubeServer, type KubeServer } from '../../support/kube-server';
-import { api, until } from './helpers';
+import { api } from './helpers';
+import { poll } from '../../support/poll';
 
 // A kubernetes environment (test/fixtures/workspace/k8s-demo) inside a real extension host: the cluster is
 // the stand-in API server this suite starts (test/support/kube-server, checked against real kubectl), and
@@ -33,7 +34,7 @@ describe('kubernetes environment through the engine (extension host)', function 
     await config().update('kubeconfig', kubeconfig, vscode.ConfigurationTarget.Global);
     ({ container, views } = await api());
     await container.projects.refresh();
-    project = await until(() => container.projects.projects.find((p: any) => p.name === 'k8s-demo'), 'the k8s-demo project');
+    project = await poll(() => container.projects.projects.find((p: any) => p.name === 'k8s-demo'), { what: 'the k8s-demo project', timeoutMs: 15_000 });
     env = project.environments.find((e: any) => e.name === 'prod-k8s');
     assert.equal(env?.kind, 'kubernetes');
     assert.ok(container.kubernetes?.provider, 'registerKubernetes exposes its provider');
@@ -48,10 +49,10 @@ describe('kubernetes environment through the engine (extension host)', function 
   it('the Environments row shows the context/namespace and the cluster as reachable', async () => {
     const clusters = views.clusters;
     assert.ok(clusters, 'the Environments view tracks kubernetes clusters');
-    const view = await until(() => {
+    const view = await poll(() => {
       const v = clusters.view(project, env);
       return v.cluster.state === 'reachable' || v.cluster.state === 'unreachable' ? v : undefined;
-    }, 'the reachability check');
+    }, { what: 'the reachability check', timeoutMs: 15_000 });
     assert.equal(view.cluster.state, 'reachable', JSON.stringify(view));
     assert.equal(view.context, 'standin');
     assert.equal(view.namespace, 'default');
@@ -82,27 +83,27 @@ describe('kubernetes environment through the engine (extension host)', function 
     const runs = () => engine.list({ project: 'k8s-demo', environment: 'prod-k8s' });
     // The commands wait on notifications a person would click: drive them without awaiting the prompts.
     void vscode.commands.executeCommand('helixDeploy.deploy.plan', { project, environment: env });
-    const planned = await until(() => runs().find((r: any) => r.kind === 'plan' && ['Planned', 'PlanFailed'].includes(r.state)), 'a Planned run', 60_000);
+    const planned = await poll(() => runs().find((r: any) => r.kind === 'plan' && ['Planned', 'PlanFailed'].includes(r.state)), { what: 'a Planned run', timeoutMs: 60_000 });
     assert.equal(planned.state, 'Planned', `${planned.error}\n${planned.log.join('\n')}`);
     const plan = engine.snapshot(planned.id);
     assert.equal(plan.tool, 'kubernetes');
     assert.deepEqual(plan.model.resources.map((r: any) => r.action), ['create', 'create', 'create']);
     assert.ok(!JSON.stringify(plan.model).includes('s3cr3t-api-key-value'), 'Secret data masked in the plan');
     void vscode.commands.executeCommand('helixDeploy.deploy.approve', planned.id);
-    await until(() => runs().find((r: any) => r.id === planned.id && r.state === 'Approved'), 'the run Approved');
+    await poll(() => runs().find((r: any) => r.id === planned.id && r.state === 'Approved'), { what: 'the run Approved', timeoutMs: 15_000 });
     void vscode.commands.executeCommand('helixDeploy.deploy.apply', planned.id);
-    const applied = await until(() => runs().find((r: any) => r.id === planned.id && ['Applied', 'ApplyFailed', 'Cancelled'].includes(r.state)), 'the rollout to finish', 60_000);
+    const applied = await poll(() => runs().find((r: any) => r.id === planned.id && ['Applied', 'ApplyFailed', 'Cancelled'].includes(r.state)), { what: 'the rollout to finish', timeoutMs: 60_000 });
     assert.equal(applied.state, 'Applied', `${applied.error}\n${applied.log.join('\n')}`);
     assert.ok(applied.log.some((l: string) => /successfully rolled out/.test(l)), applied.log.join('\n'));
 
     const workloads = views.workloads;
     assert.ok(workloads, 'the Deployments view has a kubernetes section');
     await vscode.commands.executeCommand('helixDeploy.deployments.focus');
-    await until(() => workloads.watching, 'the watches to start when the view is visible');
-    const row = await until(() => {
+    await poll(() => workloads.watching, { what: 'the watches to start when the view is visible', timeoutMs: 15_000 });
+    const row = await poll(() => {
       const r = workloads.rows(project, env).find((d: any) => d.name === 'helix');
       return r && r.pods.length === 2 && r.pods.every((p: any) => p.phase === 'Running' && p.ready === p.containers) ? r : undefined;
-    }, 'two ready pods in the Deployments view');
+    }, { what: 'two ready pods in the Deployments view', timeoutMs: 15_000 });
     assert.equal(row.image, '127.0.0.1:5000/k8s-demo:1');
     assert.ok(row.pods.every((p: any) => p.restarts === 0));
     const envNode = workloads.children().find((n: any) => n.environment?.name === 'prod-k8s');
@@ -113,8 +114,8 @@ describe('kubernetes environment through the engine (extension host)', function 
 
     // Another view container: the Deployments view is hidden, its watches are closed.
     await vscode.commands.executeCommand('workbench.view.explorer');
-    await until(() => !workloads.watching, 'the watches to stop when the view is hidden');
-    await until(() => server.store.watchers.size === 0, 'no watch left open on the server');
+    await poll(() => !workloads.watching, { what: 'the watches to stop when the view is hidden', timeoutMs: 15_000 });
+    await poll(() => server.store.watchers.size === 0, { what: 'no watch left open on the server', timeoutMs: 15_000 });
   });
 
   it('Rollback from the palette is a planned run of the engine: reviewed, approved, applied, journaled', async () => {
@@ -128,14 +129,14 @@ describe('kubernetes environment through the engine (extension host)', function 
 
     const rollbacks = () => engine.list({ project: 'k8s-demo', environment: 'prod-k8s' }).filter((r: any) => r.kind === 'rollback');
     void vscode.commands.executeCommand('helixDeploy.kubernetes.rollback', { project, environment: env });
-    const rb = await until(() => rollbacks().find((r: any) => ['Planned', 'PlanFailed'].includes(r.state)), 'a Planned rollback run', 60_000);
+    const rb = await poll(() => rollbacks().find((r: any) => ['Planned', 'PlanFailed'].includes(r.state)), { what: 'a Planned rollback run', timeoutMs: 60_000 });
     assert.equal(rb.state, 'Planned', `${rb.error}\n${rb.log.join('\n')}`);
     const snap = engine.snapshot(rb.id);
     assert.deepEqual(snap.model.resources.map((r: any) => [r.address, r.action]), [['default/Deployment/helix', 'update']]);
     void vscode.commands.executeCommand('helixDeploy.deploy.approve', rb.id);
-    await until(() => rollbacks().find((r: any) => r.id === rb.id && r.state === 'Approved'), 'the rollback Approved');
+    await poll(() => rollbacks().find((r: any) => r.id === rb.id && r.state === 'Approved'), { what: 'the rollback Approved', timeoutMs: 15_000 });
     void vscode.commands.executeCommand('helixDeploy.deploy.apply', rb.id);
-    const done = await until(() => rollbacks().find((r: any) => r.id === rb.id && ['Applied', 'ApplyFailed', 'Cancelled'].includes(r.state)), 'the rollback rollout', 60_000);
+    const done = await poll(() => rollbacks().find((r: any) => r.id === rb.id && ['Applied', 'ApplyFailed', 'Cancelled'].includes(r.state)), { what: 'the rollback rollout', timeoutMs: 60_000 });
     assert.equal(done.state, 'Applied', done.error);
     const d = server.store.list({ resource: 'deployments' } as any).find((o: any) => o.metadata.name === 'helix');
     assert.equal(d?.spec.template.spec.containers[0].image, '127.0.0.1:5000/k8s-demo:1');
@@ -148,18 +149,14 @@ describe('kubernetes environment through the engine (extension host)', function 
       const before = new Set(engine.list({ project: 'k8s-demo', environment: 'prod-k8s' }).map((r: any) => r.id));
       const t0 = Date.now();
       void vscode.commands.executeCommand('helixDeploy.deploy.plan', { project, environment: env });
-      const run = await until(
-        () => engine.list({ project: 'k8s-demo', environment: 'prod-k8s' }).find((r: any) => !before.has(r.id) && !['Draft', 'Planning'].includes(r.state)),
-        'the plan to end',
-        30_000,
-      );
+      const run = await poll(() => engine.list({ project: 'k8s-demo', environment: 'prod-k8s' }).find((r: any) => !before.has(r.id) && !['Draft', 'Planning'].includes(r.state)), { what: 'the plan to end', timeoutMs: 30_000 });
       return { run, ms: Date.now() - t0 };
     };
     const settled = () =>
-      until(() => {
+      poll(() => {
         const v = clusters.view(project, env);
         return v.cluster.state === 'reachable' || v.cluster.state === 'unreachable' ? v : undefined;
-      }, 'the reachability check');
+      }, { what: 'the reachability check', timeoutMs: 15_000 });
 
     // 1. Nothing listens at the server address any more.
     const probe = net.createServer();

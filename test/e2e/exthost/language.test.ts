@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { until } from './helpers';
+import { poll } from '../../support/poll';
+
 
 // helix.toml editing inside the real extension host: Problems entries at the right ranges, quick fixes as
 // undoable WorkspaceEdits, completion, hover, the generation setting. Workspace: test/fixtures/workspace.
@@ -19,7 +20,7 @@ const where = (d: vscode.Diagnostic) => `${d.range.start.line}:${d.range.start.c
 describe('language: helix.toml editing (extension host)', () => {
   it('shows a broken helix.toml\'s problems at the right ranges', async () => {
     const ed = await open('config-broken/helix.toml');
-    const diags = await until(() => (ours(ed.document.uri).length >= 3 ? ours(ed.document.uri) : undefined), 'diagnostics in the Problems view');
+    const diags = await poll(() => (ours(ed.document.uri).length >= 3 ? ours(ed.document.uri) : undefined), { what: 'diagnostics in the Problems view', timeoutMs: 15_000 });
     assert.deepEqual(
       diags.map((d) => [where(d), d.severity, d.code]),
       [
@@ -44,17 +45,17 @@ describe('language: helix.toml editing (extension host)', () => {
     const uri = ed.document.uri;
     const original = ed.document.getText();
     await ed.edit((b) => b.insert(new vscode.Position(6, 0), 'storage = "Disk"\n'));
-    const [d] = await until(() => (ours(uri).length ? ours(uri) : undefined), 'the enum diagnostic');
+    const [d] = await poll(() => (ours(uri).length ? ours(uri) : undefined), { what: 'the enum diagnostic', timeoutMs: 15_000 });
     assert.equal(where(d), '6:10-6:16');
     const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range)).filter((a) => a.title === 'Change to "disk"');
     assert.equal(actions.length, 1);
     assert.equal(actions[0].isPreferred, true);
     assert.ok(await vscode.workspace.applyEdit(actions[0].edit!));
     assert.equal(ed.document.getText(), original + 'storage = "disk"\n', 'only the value changed; the comments stay');
-    await until(() => ours(uri).length === 0, 'the diagnostic to clear');
+    await poll(() => ours(uri).length === 0, { what: 'the diagnostic to clear', timeoutMs: 15_000 });
     await vscode.commands.executeCommand('undo');
     assert.equal(ed.document.getText(), original + 'storage = "Disk"\n');
-    await until(() => ours(uri).length === 1, 'the diagnostic to come back after undo');
+    await poll(() => ours(uri).length === 1, { what: 'the diagnostic to come back after undo', timeoutMs: 15_000 });
     await vscode.commands.executeCommand('undo');
     assert.equal(ed.document.getText(), original);
   });
@@ -69,7 +70,7 @@ describe('language: helix.toml editing (extension host)', () => {
         .filter((i) => i.kind !== vscode.CompletionItemKind.Text)
         .map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     try {
-      await until(() => ours(uri).length === 0, 'a clean validation');
+      await poll(() => ours(uri).length === 0, { what: 'a clean validation', timeoutMs: 15_000 });
       const keys = await ask(new vscode.Position(7, 0));
       for (const k of ['image', 'tag', 's3', '[local.<name>]']) assert.ok(keys.includes(k), `${k} in ${keys.join(', ')}`);
       assert.ok(!keys.includes('port') && !keys.includes('storage'), `keys already present are not offered: ${keys.join(', ')}`);
@@ -85,7 +86,7 @@ describe('language: helix.toml editing (extension host)', () => {
 
   it('checks helix.deploy.toml against its helix.toml', async () => {
     const ed = await open('config-deploy/helix.deploy.toml');
-    const [d] = await until(() => (ours(ed.document.uri).length ? ours(ed.document.uri) : undefined), 'the deploy diagnostic');
+    const [d] = await poll(() => (ours(ed.document.uri).length ? ours(ed.document.uri) : undefined), { what: 'the deploy diagnostic', timeoutMs: 15_000 });
     assert.equal(d.message, "instance 'prd' not found in helix.toml; did you mean 'prod'?");
     assert.equal(where(d), '1:11-1:16');
   });
@@ -105,7 +106,7 @@ describe('language: helix.toml editing (extension host)', () => {
       // Local-only, the setting decides: CLI 3.0 has no s3 storage and ignores unknown keys.
       const at = original.indexOf('\n[enterprise.prod]');
       await ed.edit((b) => b.delete(new vscode.Range(ed.document.positionAt(at), ed.document.positionAt(original.length))));
-      const diags = await until(() => (ours(uri).some((d) => d.message.includes('helix CLI 3.0')) ? ours(uri) : undefined), 'CLI 3.0 diagnostics');
+      const diags = await poll(() => (ours(uri).some((d) => d.message.includes('helix CLI 3.0')) ? ours(uri) : undefined), { what: 'CLI 3.0 diagnostics', timeoutMs: 15_000 });
       assert.ok(diags.some((d) => d.message.startsWith('unknown variant `S3`, expected one of `memory`, `disk`')));
       assert.ok(diags.some((d) => d.message.startsWith('unknown key `prot` in [local.dev] is ignored by helix CLI 3.0')));
     } finally {
@@ -113,6 +114,6 @@ describe('language: helix.toml editing (extension host)', () => {
       await vscode.commands.executeCommand('undo');
     }
     assert.equal(ed.document.getText(), original);
-    await until(() => ours(uri).length === 3 && ours(uri).some((d) => d.message.includes('helix CLI 3.4')), 'back to the detected generation (CLI 3.4)');
+    await poll(() => ours(uri).length === 3 && ours(uri).some((d) => d.message.includes('helix CLI 3.4')), { what: 'back to the detected generation (CLI 3.4)', timeoutMs: 15_000 });
   });
 });

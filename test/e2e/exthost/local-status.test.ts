@@ -2,15 +2,14 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, until as poll } from './helpers';
+import { api } from './helpers';
 import { addFixtureProject } from './projects';
+import { poll } from '../../support/poll';
 
 // Two parts of the local loop that only show in the workbench: the status bar item naming the runs in
 // progress, and "Show Failing Step" after a failed build (test/fixtures/push/step-failure, whose
 // Dockerfile copies a file that does not exist on line 3).
 
-/** The helper's poll with a bound long enough for a build. */
-const until = <T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string) => poll(fn, what, 60_000);
 
 describe('local loop: status bar and failing step (extension host)', function () {
   this.timeout(120_000);
@@ -19,10 +18,10 @@ describe('local loop: status bar and failing step (extension host)', function ()
   // Copies test/fixtures/push/<name> into the workspace; a refresh already under way may predate the copy.
   const projectNamed = (name: string) => {
     addFixtureProject(name);
-    return until(async () => {
+    return poll(async () => {
       await container.projects.refresh();
       return container.projects.projects.find((p: any) => p.name === name);
-    }, `the ${name} project`);
+    }, { what: `the ${name} project`, timeoutMs: 60_000 });
   };
 
   before(async () => {
@@ -58,7 +57,7 @@ describe('local loop: status bar and failing step (extension host)', function ()
     // The build command waits on its error notification ("Show Failing Step" / "Show Output").
     const building = Promise.resolve(vscode.commands.executeCommand('helixDeploy.local.build', node));
     const journal = container.local.journal;
-    const run = await until(() => journal.list({ project: 'step-failure', kind: 'build' }).find((r: any) => r.state === 'Failed'), 'the failed build run');
+    const run = await poll(() => journal.list({ project: 'step-failure', kind: 'build' }).find((r: any) => r.state === 'Failed'), { what: 'the failed build run', timeoutMs: 60_000 });
     assert.match(String(run.meta?.failedStep), /^Step 3\/4 : COPY no-such-file\.txt/);
     assert.equal(await vscode.commands.executeCommand('helixDeploy.local.showFailingStep', node), true);
     const editor = vscode.window.activeTextEditor;

@@ -3,12 +3,11 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, until } from './helpers';
+import { api } from './helpers';
+import { poll } from '../../support/poll';
 
 // The local loop inside a real extension host: commands on the sample project `local-demo`
 // (test/fixtures/workspace/local-demo), against the test engine from DOCKER_HOST.
-
-
 
 
 function get(url: string): Promise<number> {
@@ -26,7 +25,7 @@ describe('local Docker loop (extension host)', function () {
     if (!process.env.DOCKER_HOST) throw new Error('DOCKER_HOST is not set in the extension host');
     ({ container } = await api());
     await container.projects.refresh();
-    const project = await until(() => container.projects.projects.find((p: any) => p.name === 'local-demo'), 'the local-demo project');
+    const project = await poll(() => container.projects.projects.find((p: any) => p.name === 'local-demo'), { what: 'the local-demo project', timeoutMs: 15_000 });
     // The Dockerfile copies busybox from its context; it is not checked in.
     fs.copyFileSync('/bin/busybox', path.join(project.dir, 'busybox'));
     node = { type: 'environment', project, environment: project.environments.find((e: any) => e.name === 'dev') };
@@ -60,7 +59,7 @@ describe('local Docker loop (extension host)', function () {
 
   it('the watch sees the container through the event stream (Deployments view visible or not, a refresh lists it)', async () => {
     await container.local.watch.refresh();
-    await until(() => container.local.watch.containers.find((c: any) => c.name === 'helix-local-demo-dev' && c.state === 'running'), 'the running container in the watch');
+    await poll(() => container.local.watch.containers.find((c: any) => c.name === 'helix-local-demo-dev' && c.state === 'running'), { what: 'the running container in the watch', timeoutMs: 15_000 });
   });
 
   it('Check Health and Stop', async () => {
@@ -75,10 +74,10 @@ describe('local Docker loop (extension host)', function () {
     const cfg = vscode.workspace.getConfiguration('helixDeploy.docker');
     await cfg.update('host', `unix://${path.join(node.project.dir, 'no-such-docker.sock')}`, vscode.ConfigurationTarget.Workspace);
     try {
-      await until(() => container.local.engine.endpoint.includes('no-such-docker'), 'the engine to follow the setting');
+      await poll(() => container.local.engine.endpoint.includes('no-such-docker'), { what: 'the engine to follow the setting', timeoutMs: 15_000 });
       container.local.watch.setActive(true);
       await container.local.watch.refresh();
-      await until(() => container.local.watch.state === 'down', 'the watch to report the engine down');
+      await poll(() => container.local.watch.state === 'down', { what: 'the watch to report the engine down', timeoutMs: 15_000 });
       assert.equal(container.local.watch.error.code, 'no-engine');
       // A start now shows an error notification with "Start Docker" / "Use Podman" and records nothing running.
       const shown = vscode.commands.executeCommand('helixDeploy.local.start', node);
@@ -87,6 +86,6 @@ describe('local Docker loop (extension host)', function () {
     } finally {
       await cfg.update('host', undefined, vscode.ConfigurationTarget.Workspace);
     }
-    await until(() => !container.local.engine.endpoint.includes('no-such-docker'), 'the engine back on DOCKER_HOST');
+    await poll(() => !container.local.engine.endpoint.includes('no-such-docker'), { what: 'the engine back on DOCKER_HOST', timeoutMs: 15_000 });
   });
 });

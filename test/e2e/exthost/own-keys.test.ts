@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { until } from './helpers';
+import { poll } from '../../support/poll';
+
 
 // Helix Deploy's keys found in helix.toml: a warning, and the quick fix "Move to helix.deploy.toml" applied in
 // the real editor: helix.deploy.toml created, then extended; comments and layout of both files kept.
@@ -10,7 +11,7 @@ const root = () => vscode.workspace.workspaceFolders![0].uri;
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'helix');
 
 async function move(doc: vscode.TextDocument, key: string): Promise<void> {
-  const d = await until(() => ours(doc.uri).find((x) => x.code === 'deploy-key-in-helix' && doc.getText(x.range) === key), `the warning on ${key}`);
+  const d = await poll(() => ours(doc.uri).find((x) => x.code === 'deploy-key-in-helix' && doc.getText(x.range) === key), { what: `the warning on ${key}`, timeoutMs: 15_000 });
   assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
   assert.match(d.message, /the CLI deletes it, and every comment in .*helix\.toml, the next time it rewrites the file/);
   const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range)).filter((a) => a.title === 'Move to helix.deploy.toml');
@@ -27,7 +28,7 @@ describe('language: moving Helix Deploy keys out of helix.toml (extension host)'
     const original = doc.getText();
 
     await move(doc, 'build');
-    const deploy = await until(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === deployUri.toString()), 'helix.deploy.toml in the editor');
+    const deploy = await poll(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === deployUri.toString()), { what: 'helix.deploy.toml in the editor', timeoutMs: 15_000 });
     assert.equal(deploy.getText(), '# Helix Deploy settings; the helix CLI does not read this file.\n\n[instances.dev]\n# Build context for Helix Deploy.\nbuild = "."\n');
     assert.equal(doc.getText(), original.replace('# Build context for Helix Deploy.\nbuild = "."\n', ''));
 
@@ -40,7 +41,7 @@ describe('language: moving Helix Deploy keys out of helix.toml (extension host)'
       doc.getText(),
       '[project]\nname = "own-keys"\n\n# The dev instance, built from ./Dockerfile.\n[local.dev]\nport = 26991 # not the default, to keep clear of other projects\nimage = "own-keys"\ntag = "dev"\n',
     );
-    await until(() => ours(doc.uri).length === 0, 'helix.toml clean');
+    await poll(() => ours(doc.uri).length === 0, { what: 'helix.toml clean', timeoutMs: 15_000 });
     await new Promise((r) => setTimeout(r, 800));
     assert.deepEqual(ours(deploy.uri).map((d) => d.message), [], 'helix.deploy.toml clean');
     await vscode.workspace.saveAll(false);

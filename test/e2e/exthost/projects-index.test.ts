@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, until } from './helpers';
+import { api } from './helpers';
+import { poll } from '../../support/poll';
 
 // In a monorepo of hundreds of projects a save must not rescan the workspace: the index re-reads only the
 // folder whose helix.toml or helix.deploy.toml changed, and says which folders it re-read.
@@ -18,18 +19,18 @@ describe('project index (extension host)', () => {
     try {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "index-probe"\n\n[local.dev]\nport = 7311\n');
-      await until(() => container.projects.find(dir), 'the new project in the index');
+      await poll(() => container.projects.find(dir), { what: 'the new project in the index' });
       assert.ok(changes.every((c) => c.dirs !== undefined), 'a new helix.toml caused a rescan of the whole workspace');
       assert.deepEqual([...new Set(changes.flatMap((c) => c.dirs ?? []))], [dir]);
 
       changes.length = 0;
       fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), '[environments.qa]\ninstance = "dev"\nregistry = "127.0.0.1:5000/index-probe"\n');
-      await until(() => container.projects.find(dir)?.environments.some((e: { name: string }) => e.name === 'qa'), 'the environment of the new helix.deploy.toml');
+      await poll(() => container.projects.find(dir)?.environments.some((e: { name: string }) => e.name === 'qa'), { what: 'the environment of the new helix.deploy.toml' });
       assert.deepEqual([...new Set(changes.flatMap((c) => c.dirs ?? ['(all)']))], [dir]);
 
       changes.length = 0;
       fs.rmSync(path.join(dir, 'helix.toml'));
-      await until(() => !container.projects.find(dir), 'the deleted project gone from the index');
+      await poll(() => !container.projects.find(dir), { what: 'the deleted project gone from the index' });
       assert.deepEqual([...new Set(changes.flatMap((c) => c.dirs ?? ['(all)']))], [dir]);
       assert.ok(container.projects.projects.length > 0, 'the other projects stay');
     } finally {

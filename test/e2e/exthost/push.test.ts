@@ -5,11 +5,12 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, until as poll } from './helpers';
+import { api } from './helpers';
 import { addFixtureProject } from './projects';
 import { readProject } from '../../../src/core/config/project';
 import { startHelixCloud } from '../../support/helixCloudServer';
 import { registryDigest, startRegistry, type TestRegistry } from '../../support/registry';
+import { poll } from '../../support/poll';
 
 // The push layer inside a real extension host: Build Image then Push Image on the sample project
 // `push-demo` (test/fixtures/push/push-demo, copied into the workspace) against the plain registry of the test run
@@ -43,8 +44,6 @@ function git(dir: string, ...args: string[]): { ok: boolean; out: string } {
   return { ok: r.status === 0, out: (r.stdout ?? '').trim() };
 }
 
-/** The helper's poll with a bound for builds and pushes. */
-const until = <T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string) => poll(fn, what, 30_000);
 
 describe('push layer (extension host)', function () {
   this.timeout(180_000);
@@ -72,10 +71,10 @@ describe('push layer (extension host)', function () {
     // A repository of its own, so the tag carries a commit (git missing: the no-commit tag is expected).
     if (git(dir, 'init', '-q').ok && git(dir, 'add', '-A').ok && git(dir, 'commit', '-qm', 'fixture').ok) commit = git(dir, 'rev-parse', 'HEAD').out;
     // A refresh already under way may predate the copy: refresh until the index has it.
-    project = await until(async () => {
+    project = await poll(async () => {
       await container.projects.refresh();
       return container.projects.projects.find((p: any) => p.name === 'push-demo' && p.environments.some((e: any) => e.name === 'secured' && e.settings.registry === `${auth.host}/push-demo`));
-    }, 'push-demo with the rewritten registries');
+    }, { what: 'push-demo with the rewritten registries', timeoutMs: 30_000 });
   });
 
   after(async () => {
@@ -132,7 +131,7 @@ describe('push layer (extension host)', function () {
     const marker = `canary-check-${randomBytes(4).toString('hex')}`;
     container.log.info(marker);
     const logDir = container.context.logUri.fsPath;
-    await until(() => filesUnder(logDir).some((f) => fs.readFileSync(f, 'utf8').includes(marker)), 'the extension log on disk');
+    await poll(() => filesUnder(logDir).some((f) => fs.readFileSync(f, 'utf8').includes(marker)), { what: 'the extension log on disk', timeoutMs: 30_000 });
     const forms = [CANARY, Buffer.from(CANARY).toString('base64'), Buffer.from(`${USER}:${CANARY}`).toString('base64')];
     const journalFile = journal.journalOf(project.dir).file;
     const files = [journalFile, ...filesUnder(path.dirname(logDir)), ...filesUnder(container.context.storageUri?.fsPath ?? ''), ...filesUnder(container.context.globalStorageUri.fsPath), ...filesUnder(project.dir)];
@@ -162,10 +161,10 @@ describe('cloud deploy health (extension host)', function () {
   it('Deploy to Helix Cloud: the URL it returns is probed; notification, per-environment health and the tree description show it', async () => {
     const { container } = await api();
     addFixtureProject('push-cloud');
-    const project = await until(async () => {
+    const project = await poll(async () => {
       await container.projects.refresh();
       return container.projects.projects.find((p: any) => p.name === 'push-cloud');
-    }, 'the push-cloud project');
+    }, { what: 'the push-cloud project', timeoutMs: 30_000 });
     const environment = project.environments.find((e: any) => e.name === 'production');
     assert.equal(environment?.kind, 'helix-cloud');
     // The deployment the stand-in hands back: a server without a health route (as a v2 image).

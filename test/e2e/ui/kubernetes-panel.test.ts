@@ -3,21 +3,22 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { startKubeServer, type KubeServer } from '../../support/kube-server';
-import { eventually, openWorkbench, type Workbench } from '../../support/workbench';
+import { poll } from '../../support/poll';
+import { openWorkbench, UI_POLL, UI_TEST_MS, UI_WAIT_MS, type Workbench } from '../../support/workbench';
 
 // A Kubernetes environment in the deployment panel, against the stand-in API server (test/support/kube-server,
 // checked against the real kubectl): deploy image :1, deploy :2, then the panel's Roll back button plans the
 // rollback as its own run, shown as a diff, approved and rolled out; the cluster runs :1 again.
 
 async function panelFrame(page: Page): Promise<Frame> {
-  return eventually(async () => {
+  return poll(async () => {
     for (const f of page.frames()) if (await f.locator('#env-title').count().catch(() => 0)) return f;
     return undefined;
-  }, 'the deployment panel webview', 60_000);
+  }, { ...UI_POLL, what: 'the deployment panel webview' });
 }
 
 describe('kubernetes rollback from the deployment panel (UI)', function () {
-  this.timeout(240_000);
+  this.timeout(UI_TEST_MS);
   let wb: Workbench;
   let server: KubeServer;
   let frame: Frame;
@@ -29,14 +30,14 @@ describe('kubernetes rollback from the deployment panel (UI)', function () {
     await plan(planButton);
     await frame.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));
     await frame.locator('#approve').click();
-    await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 90_000 });
+    await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 2 * UI_WAIT_MS });
   }
 
   /** Starts a new plan run from the panel and waits until it is Planned. */
   async function plan(button: '#plan' | '#rollback'): Promise<void> {
     const before = await frame.locator('#run-state').getAttribute('data-run-id');
     await frame.locator(button).click();
-    await frame.locator('#run-state[data-state="Planned"]').waitFor({ timeout: 60_000 });
+    await frame.locator('#run-state[data-state="Planned"]').waitFor({ timeout: UI_WAIT_MS });
     assert.notEqual(await frame.locator('#run-state').getAttribute('data-run-id'), before, 'a new run');
   }
 
@@ -66,32 +67,32 @@ describe('kubernetes rollback from the deployment panel (UI)', function () {
     assert.equal(image(), '127.0.0.1:5000/k8s-demo:1');
     const toml = join(wb.workspace, 'k8s-demo', 'helix.deploy.toml');
     writeFileSync(toml, readFileSync(toml, 'utf8').replace('tag        = "1"', 'tag        = "2"'));
-    await frame.locator('#rollback:not([hidden])').waitFor({ timeout: 30_000 });
+    await frame.locator('#rollback:not([hidden])').waitFor({ timeout: UI_WAIT_MS });
     // The panel plans with what helix.deploy.toml says now; the project index re-reads it on the file event,
     // so a plan made before that finds nothing to change: plan again until it has the update.
-    await eventually(async () => {
+    await poll(async () => {
       await plan('#plan');
       return (await frame.locator('[data-count="update"]').innerText()).trim() === '1';
-    }, 'a plan with the :2 update', 60_000);
+    }, { ...UI_POLL, what: 'a plan with the :2 update' });
     await frame.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));
     await frame.locator('#approve').click();
-    await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 90_000 });
+    await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 2 * UI_WAIT_MS });
     assert.equal(image(), '127.0.0.1:5000/k8s-demo:2');
     await shot('1-deployed-2');
   });
 
   it('Roll back plans the previous revision as its own run, shows the diff, and rolls the cluster back to :1', async () => {
     await frame.locator('#rollback').click();
-    await frame.locator('#run-state[data-kind="rollback"][data-state="Planned"]').waitFor({ timeout: 60_000 });
+    await frame.locator('#run-state[data-kind="rollback"][data-state="Planned"]').waitFor({ timeout: UI_WAIT_MS });
     const row = frame.locator('.prow-resource[data-address="default/Deployment/helix"]');
     await row.waitFor();
     assert.equal(await row.getAttribute('data-action'), 'update');
     await shot('2-rollback-planned');
     await frame.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));
     await frame.locator('#approve').click();
-    await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 90_000 });
+    await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 2 * UI_WAIT_MS });
     assert.equal(image(), '127.0.0.1:5000/k8s-demo:1');
-    await frame.locator('.lrow', { hasText: /rolled out/ }).first().waitFor({ timeout: 30_000 });
+    await frame.locator('.lrow', { hasText: /rolled out/ }).first().waitFor({ timeout: UI_WAIT_MS });
     await shot('3-rolled-back');
   });
 });

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { eventually, openWorkbench, type Workbench } from '../../support/workbench';
+import { poll } from '../../support/poll';
+import { openWorkbench, UI_POLL, UI_TEST_MS, UI_WAIT_MS, type Workbench } from '../../support/workbench';
 
 // The whole local loop from the sidebar: Environments -> Build Image (context menu) -> Start (inline)
 // -> Deployments shows the container healthy and the runs in the history -> Stop (inline).
@@ -14,7 +15,7 @@ function engine(): Docker {
 }
 
 describe('local Docker loop (UI, code-server + Chromium)', function () {
-  this.timeout(240_000);
+  this.timeout(UI_TEST_MS);
   let wb: Workbench;
 
   before(async () => {
@@ -35,7 +36,7 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
    */
   async function revealEnvRow(): Promise<void> {
     const list = envPane().locator('.monaco-list').first();
-    await eventually(async () => {
+    await poll(async () => {
       if ((await envRow().count()) > 0) {
         const [r, l] = [await envRow().boundingBox(), await list.boundingBox()];
         if (r && l && r.y >= l.y && r.y + r.height <= l.y + l.height) return true;
@@ -43,7 +44,7 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
       await list.hover();
       await wb.page.mouse.wheel(0, 44);
       return false;
-    }, 'the dev environment of local-demo in the Environments view', 60_000);
+    }, { ...UI_POLL, what: 'the dev environment of local-demo in the Environments view' });
   }
 
   it('lists the sample environment with its port', async () => {
@@ -58,7 +59,7 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
   it('builds the image from the context menu', async () => {
     await revealEnvRow();
     await wb.contextMenu(envRow(), 'Build Image');
-    await wb.page.locator('.notifications-toasts', { hasText: /built local-demo:dev/ }).first().waitFor({ timeout: 90_000 });
+    await wb.page.locator('.notifications-toasts', { hasText: /built local-demo:dev/ }).first().waitFor({ timeout: 2 * UI_WAIT_MS });
     await wb.screenshot('local-2-built');
   });
 
@@ -66,13 +67,13 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
     await revealEnvRow();
     await envRow().hover();
     await envRow().locator('.actions .action-label[aria-label="Start"]').click();
-    const rows = await eventually(async () => {
+    const rows = await poll(async () => {
       const r = await wb.treeRows('Deployments');
       return r.some((t) => t.includes('helix-local-demo-dev') && t.includes('healthy')) && r.some((t) => /start local-demo\/dev/.test(t) && t.includes('Succeeded')) ? r : undefined;
-    }, 'helix-local-demo-dev healthy and the start run in Deployments', 90_000);
+    }, { ...UI_POLL, what: 'helix-local-demo-dev healthy and the start run in Deployments', timeoutMs: 2 * UI_WAIT_MS });
     assert.ok(rows.some((t) => /build local-demo\/dev/.test(t) && t.includes('Succeeded')), rows.join('\n'));
     assert.ok(rows.some((t) => t.includes('26969→8080')), rows.join('\n'));
-    await eventually(async () => /healthy|running/.test(await envRow().innerText()), 'the environment row to show the running state');
+    await poll(async () => /healthy|running/.test(await envRow().innerText()), { ...UI_POLL, what: 'the environment row to show the running state' });
     await wb.screenshot('local-3-healthy');
   });
 
@@ -80,8 +81,8 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
     await revealEnvRow();
     await envRow().hover();
     await envRow().locator('.actions .action-label[aria-label="Stop"]').click();
-    await eventually(async () => (await wb.treeRows('Deployments')).some((t) => t.includes('helix-local-demo-dev') && t.includes('exited')), 'the container shown as exited', 60_000);
-    await eventually(async () => (await wb.treeRows('Deployments')).some((t) => /stop local-demo\/dev/.test(t)), 'the stop run in the history');
+    await poll(async () => (await wb.treeRows('Deployments')).some((t) => t.includes('helix-local-demo-dev') && t.includes('exited')), { ...UI_POLL, what: 'the container shown as exited' });
+    await poll(async () => (await wb.treeRows('Deployments')).some((t) => /stop local-demo\/dev/.test(t)), { ...UI_POLL, what: 'the stop run in the history' });
     await wb.screenshot('local-4-stopped');
   });
 
@@ -89,10 +90,10 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(join(wb.workspace, '.vscode'), { recursive: true });
     writeFileSync(join(wb.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'helixDeploy.docker.host': `unix://${join(wb.workspace, 'no-docker.sock')}` }));
-    const rows = await eventually(async () => {
+    const rows = await poll(async () => {
       const r = await wb.treeRows('Deployments');
       return r.some((t) => t.includes('Docker is not running')) ? r : undefined;
-    }, 'the engine-down state in Deployments', 60_000);
+    }, { ...UI_POLL, what: 'the engine-down state in Deployments' });
     assert.ok(rows.some((t) => t.includes('Start Docker')), rows.join('\n'));
     assert.ok(rows.some((t) => t.includes('Use Podman')), rows.join('\n'));
     assert.ok(rows.some((t) => /stop local-demo\/dev/.test(t)), 'the run history stays visible');

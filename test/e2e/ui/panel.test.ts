@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import * as http from 'node:http';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { eventually, openWorkbench, type Workbench } from '../../support/workbench';
+import { poll } from '../../support/poll';
+import { openWorkbench, UI_ATTEMPT_MS, UI_POLL, UI_TEST_MS, UI_WAIT_MS, type Workbench } from '../../support/workbench';
 
 /** The fixture's placeholder health URL (helix.deploy.toml var `url`); each run uses a free port instead. */
 const PLACEHOLDER_URL = 'http://127.0.0.1:27181';
@@ -20,12 +21,12 @@ const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DIS
 
 /** The panel's document: code-server nests it two iframes deep; find the frame that holds our app. */
 async function panelFrame(page: Page): Promise<Frame> {
-  return eventually(async () => {
+  return poll(async () => {
     for (const f of page.frames()) {
       if (await f.locator('#env-title').count().catch(() => 0)) return f;
     }
     return undefined;
-  }, 'the deployment panel webview', 60_000);
+  }, { ...UI_POLL, what: 'the deployment panel webview' });
 }
 
 /**
@@ -35,10 +36,10 @@ async function panelFrame(page: Page): Promise<Frame> {
  */
 async function expandRow(frame: Frame, selector: string): Promise<void> {
   const row = frame.locator(selector).first();
-  await eventually(async () => {
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.address').click({ timeout: 5_000 });
+  await poll(async () => {
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.address').click({ timeout: UI_ATTEMPT_MS });
     return (await row.getAttribute('aria-expanded')) === 'true';
-  }, `${selector} expanded`);
+  }, { ...UI_POLL, what: `${selector} expanded` });
 }
 
 function terraform(dir: string, args: string[]): void {
@@ -49,7 +50,7 @@ function terraform(dir: string, args: string[]): void {
 for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default High Contrast'] as const) {
   const tag = theme.includes('Dark') ? 'dark' : theme.includes('Light') ? 'light' : 'hc';
   describe(`deployment panel in VS Code (${tag})`, function () {
-    this.timeout(240_000);
+    this.timeout(UI_TEST_MS);
     let wb: Workbench;
     let frame: Frame;
     let server: http.Server;
@@ -86,7 +87,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
       // The workspace has several projects: the project first, then its environment.
       for (const label of ['panel-demo', 'staging']) {
         const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
-        await pick.waitFor({ timeout: 30_000 });
+        await pick.waitFor({ timeout: UI_WAIT_MS });
         await pick.click();
       }
       frame = await panelFrame(wb.page);
@@ -106,7 +107,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
         }).observe(document.body, { attributes: true, attributeFilter: ['data-run-state'] });
       });
       await frame.locator('#plan').click();
-      await frame.locator('#run-state[data-state="Planned"]').waitFor({ timeout: 120_000 });
+      await frame.locator('#run-state[data-state="Planned"]').waitFor({ timeout: 2 * UI_WAIT_MS });
       const seen = await frame.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
       assert.ok(seen.includes('Planning:disabled'), `states seen: ${seen.join(', ')}`);
       assert.equal((await frame.locator('[data-count="create"]').innerText()).trim(), '2');
@@ -138,7 +139,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
       await frame.locator('.prow-resource[data-action="replace"]').hover();
       await frame.locator('.prow-resource[data-action="replace"] .open-diff').click();
       const tab = wb.page.locator('.tabs-container .tab', { hasText: 'before ↔ after' }).first();
-      await tab.waitFor({ timeout: 30_000 });
+      await tab.waitFor({ timeout: UI_WAIT_MS });
       await wb.page.locator('.monaco-diff-editor').first().waitFor();
       await shot('3b-native-diff');
       // Back to the panel (it was hidden: retainContextWhenHidden is off, so this also tests the snapshot).
@@ -153,10 +154,10 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
       await frame.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));
       await shot('4-confirmed');
       await frame.locator('#approve').click();
-      await frame.locator('#tab-logs[aria-selected="true"]').waitFor({ timeout: 30_000 });
-      await frame.locator('.lrow', { hasText: 'terraform apply' }).first().waitFor({ timeout: 60_000 });
+      await frame.locator('#tab-logs[aria-selected="true"]').waitFor({ timeout: UI_WAIT_MS });
+      await frame.locator('.lrow', { hasText: 'terraform apply' }).first().waitFor({ timeout: UI_WAIT_MS });
       await shot('5-applying');
-      await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 120_000 });
+      await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 2 * UI_WAIT_MS });
       assert.ok((await frame.locator('.lrow:not([hidden])').count()) > 3);
       assert.ok(!(await frame.content()).includes(CANARY), 'canary secret in the apply log view');
       // The log view is virtualised (only visible rows are in the DOM): its search covers every kept line.
@@ -169,17 +170,17 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
     it('shows who approved which plan, and copies the run summary as Markdown', async () => {
       await frame.locator('#tab-plan').click();
       const record = frame.locator('#approval-record:not([hidden])');
-      await record.waitFor({ timeout: 30_000 });
+      await record.waitFor({ timeout: UI_WAIT_MS });
       assert.match(await record.innerText(), /^Approved by .+ at .+ · plan [0-9a-f]{12}$/);
       assert.match(await frame.locator('#run-approval').innerText(), /^Approved by .+ · plan [0-9a-f]{12}$/);
       await shot('6b-approval-record');
       await wb.page.evaluate(() => navigator.clipboard.writeText(''));
       await frame.locator('#copy-run-summary').click();
-      const md = await eventually(async () => {
+      const md = await poll(async () => {
         await wb.page.bringToFront();
         const text = await wb.page.evaluate(() => navigator.clipboard.readText());
         return text.startsWith('### Helix Deploy') ? text : undefined;
-      }, 'the run summary on the clipboard');
+      }, { ...UI_POLL, what: 'the run summary on the clipboard' });
       assert.match(md, /^### Helix Deploy: panel-demo \/ staging · \w+ · Applied\n/);
       assert.match(md, /\*\*Plan:\*\* 2 to create, (?:.*, )?1 to replace, 1 to delete/);
       assert.match(md, /\| replace \| `[^`]+` \|/);
@@ -191,7 +192,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
 
     it('shows health going green', async () => {
       await frame.locator('#tab-health').click();
-      await frame.locator('#health-overall[data-status="pass"]').waitFor({ timeout: 60_000 });
+      await frame.locator('#health-overall[data-status="pass"]').waitFor({ timeout: UI_WAIT_MS });
       assert.equal(await frame.locator('.probe[data-status="pass"]').count(), 2);
       await shot('7-healthy');
     });
@@ -199,9 +200,9 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
     it('restores the panel with the same run after a window reload', async () => {
       await wb.reloadWindow();
       frame = await panelFrame(wb.page);
-      await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 60_000 });
+      await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: UI_WAIT_MS });
       await frame.locator('#tab-logs').click();
-      await frame.locator('.lrow', { hasText: 'Apply complete' }).first().waitFor({ timeout: 30_000 });
+      await frame.locator('.lrow', { hasText: 'Apply complete' }).first().waitFor({ timeout: UI_WAIT_MS });
       await shot('8-after-reload');
     });
   });

@@ -4,7 +4,8 @@ import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { registryDigest, startRegistry, type TestRegistry } from '../../support/registry';
-import { eventually, openWorkbench, type Workbench } from '../../support/workbench';
+import { poll } from '../../support/poll';
+import { openWorkbench, UI_POLL, UI_TEST_MS, UI_WAIT_MS, type Workbench } from '../../support/workbench';
 
 // Registry credentials the way a person meets them: Push Image asks for them (none stored), the registry
 // refuses a wrong password, the push asks once more, then fails with "Sign In"; Sign In with the right
@@ -15,7 +16,7 @@ const PASSWORD = `right-${randomBytes(6).toString('hex')}`;
 const WRONG = `wrong-${randomBytes(6).toString('hex')}`;
 
 describe('registry sign-in (UI, code-server + Chromium)', function () {
-  this.timeout(240_000);
+  this.timeout(UI_TEST_MS);
   let wb: Workbench;
   let registry: TestRegistry;
   const toast = (text: RegExp) => wb.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
@@ -23,11 +24,11 @@ describe('registry sign-in (UI, code-server + Chromium)', function () {
   /** Answers the next input box (user name, then password) the extension shows. */
   async function answer(prompt: RegExp, value: string): Promise<void> {
     const box = wb.page.locator('.quick-input-widget', { has: wb.page.locator('.quick-input-message', { hasText: prompt }) });
-    await box.waitFor({ timeout: 60_000 });
+    await box.waitFor({ timeout: UI_WAIT_MS });
     const input = box.locator('input').first();
     await input.fill(value);
     await input.press('Enter');
-    await box.locator('.quick-input-message', { hasText: prompt }).waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+    await box.locator('.quick-input-message', { hasText: prompt }).waitFor({ state: 'hidden' }).catch(() => undefined);
   }
 
   before(async () => {
@@ -52,7 +53,7 @@ describe('registry sign-in (UI, code-server + Chromium)', function () {
   it('builds the image from the palette', async () => {
     await wb.openHelix();
     await wb.runCommand('Helix: Build Image');
-    await toast(/built push-demo:dev/i).waitFor({ timeout: 120_000 });
+    await toast(/built push-demo:dev/i).waitFor({ timeout: 2 * UI_WAIT_MS });
   });
 
   it('a wrong password is asked again once, then ends in an error with "Sign In" (no stack trace)', async () => {
@@ -63,12 +64,12 @@ describe('registry sign-in (UI, code-server + Chromium)', function () {
     // The registry refused the typed password: at most one more prompt (saying so), then the error.
     const error = toast(/refused the credentials/);
     const again = wb.page.locator('.quick-input-message', { hasText: /refused the saved credentials/ });
-    const next = await eventually(async () => ((await error.isVisible()) ? 'error' : (await again.isVisible()) ? 'again' : undefined), 'a second prompt or the error', 60_000);
+    const next = await poll(async () => ((await error.isVisible()) ? 'error' : (await again.isVisible()) ? 'again' : undefined), { ...UI_POLL, what: 'a second prompt or the error' });
     if (next === 'again') {
       await answer(/refused the saved credentials/, USER);
       await answer(/Password or access token/, WRONG);
     }
-    await error.waitFor({ timeout: 60_000 });
+    await error.waitFor({ timeout: UI_WAIT_MS });
     assert.doesNotMatch(await error.innerText(), /\n\s+at /);
     assert.ok(!(await wb.page.content()).includes(WRONG), 'the typed password is nowhere in the page');
     await wb.screenshot('push-1-refused');
@@ -78,9 +79,9 @@ describe('registry sign-in (UI, code-server + Chromium)', function () {
     await toast(/refused the credentials/).locator('.monaco-button', { hasText: 'Sign In' }).click();
     await answer(/User name/, USER);
     await answer(/Password or access token/, PASSWORD);
-    await toast(new RegExp(`Signed in to ${registry.host.replace(/[.:]/g, '\\$&')}`)).waitFor({ timeout: 60_000 });
+    await toast(new RegExp(`Signed in to ${registry.host.replace(/[.:]/g, '\\$&')}`)).waitFor({ timeout: UI_WAIT_MS });
     // The push runs again by itself: its run succeeds in the history and the registry holds the tag.
-    await eventually(async () => (await wb.treeRows('Deployments')).some((r) => /push push-demo\/secured\s*Succeeded/.test(r)), 'a succeeded push in the run history', 120_000);
+    await poll(async () => (await wb.treeRows('Deployments')).some((r) => /push push-demo\/secured\s*Succeeded/.test(r)), { ...UI_POLL, what: 'a succeeded push in the run history', timeoutMs: 2 * UI_WAIT_MS });
     const auth = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
     const tags = (await (await fetch(`http://${registry.host}/v2/push-demo/tags/list`, { headers: { authorization: auth } })).json()) as { tags?: string[] };
     assert.equal(tags.tags?.length, 1, JSON.stringify(tags));

@@ -11,6 +11,7 @@ import { EngineWatch } from '../../../src/core/local/watch';
 import { DockerEngine } from '../../../src/providers/docker/engine';
 import { parseHost } from '../../../src/providers/docker/connect';
 import { dockerHost, fixtureContext, localTarget, tmpRoot, uid } from './support';
+import { poll } from '../../support/poll';
 
 // The failure paths of issue 4 against a REAL daemon rather than a relay: a dockerd of this test's own is
 // stopped while a build runs and started again (same data root), and a user without access to the socket
@@ -25,14 +26,6 @@ function ping(socket: string): Promise<boolean> {
   });
 }
 
-async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** A private dockerd (no networking: builds only) that the test can stop and start again. */
 class Daemon {
   child?: ChildProcess;
@@ -45,7 +38,7 @@ class Daemon {
     const log = fs.openSync(path.join(this.dir, 'dockerd.log'), 'a');
     this.child = spawn('dockerd', ['--host', `unix://${this.socket}`, '--data-root', path.join(this.dir, 'data'), '--exec-root', path.join(this.dir, 'exec'),
       '--pidfile', path.join(this.dir, 'd.pid'), '--bridge', 'none', '--iptables=false', '--ip6tables=false'], { stdio: ['ignore', log, log] });
-    await until(() => ping(this.socket), 'the test daemon to answer');
+    await poll(() => ping(this.socket), { what: 'the test daemon to answer', timeoutMs: 60_000 });
   }
   async stop(): Promise<void> {
     const c = this.child;
@@ -80,7 +73,7 @@ describe('a real daemon going away and coming back', function () {
     const engine = new DockerEngine(parseHost(`unix://${daemon.socket}`, 'setting'));
     watch = new EngineWatch(engine, { debounceMs: 50, reconnectMs: 200 });
     watch.setActive(true);
-    await until(() => watch!.state === 'up', 'the watch to connect');
+    await poll(() => watch!.state === 'up', { what: 'the watch to connect', timeoutMs: 60_000 });
 
     const project = `dr${uid()}`;
     const svc = new LocalService({ engine, journal, health: new HealthService(), who: async () => 'test' });
@@ -88,7 +81,7 @@ describe('a real daemon going away and coming back', function () {
     fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","sleep","15"]\n');
     const build = svc.build(localTarget(dir, project));
     build.catch(() => undefined); // asserted below; avoids an unhandled-rejection warning meanwhile
-    await until(() => journal.list({ project })[0]?.log.some((l) => /Step 3\//.test(l)) ?? false, 'the build to reach its RUN step');
+    await poll(() => journal.list({ project })[0]?.log.some((l) => /Step 3\//.test(l)) ?? false, { what: 'the build to reach its RUN step', timeoutMs: 60_000 });
     await daemon.stop();
 
     await assert.rejects(build, (e: unknown) => {
@@ -98,12 +91,12 @@ describe('a real daemon going away and coming back', function () {
     const run = journal.list({ project })[0];
     assert.equal(run.state, 'Failed', 'the run is recorded as Failed, never left Running');
     assert.ok(run.error, 'the run keeps the reason');
-    await until(() => watch!.state === 'down', 'the watch to notice the daemon is gone');
+    await poll(() => watch!.state === 'down', { what: 'the watch to notice the daemon is gone', timeoutMs: 60_000 });
     assert.ok(watch.error && ['no-engine', 'daemon-stopped'].includes(watch.error.code), String(watch.error));
     await assert.rejects(engine.ping(), (e: unknown) => e instanceof LocalError && ['no-engine', 'daemon-stopped'].includes(e.code));
 
     await daemon.start();
-    await until(() => watch!.state === 'up', 'the watch to reconnect to the restarted daemon');
+    await poll(() => watch!.state === 'up', { what: 'the watch to reconnect to the restarted daemon', timeoutMs: 60_000 });
     const ok = await svc.build(localTarget(fixtureContext('health-app'), project));
     assert.equal(journal.get(ok.run.id)?.state, 'Succeeded');
     assert.equal(journal.list({ project }).filter((r) => r.state === 'Running').length, 0);

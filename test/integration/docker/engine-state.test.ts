@@ -11,6 +11,7 @@ import { LogFollower } from '../../../src/core/logs/follower';
 import { DockerEngine } from '../../../src/providers/docker/engine';
 import { parseHost } from '../../../src/providers/docker/connect';
 import { cleanup, dockerHost, fixtureContext, localTarget, testEngine, tmpRoot, uid, freePort } from './support';
+import { poll } from '../../support/poll';
 
 // Engine states: a missing engine, a daemon that stops mid-operation and comes back (through a socket
 // relay we can cut, which the client cannot tell from a stopped daemon), event-driven refresh with no
@@ -39,14 +40,6 @@ class Relay {
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     this.server = undefined;
   }
-}
-
-function until(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const tick = () => (cond() ? resolve() : Date.now() > end ? reject(new Error('timed out waiting')) : setTimeout(tick, 50));
-    tick();
-  });
 }
 
 
@@ -89,7 +82,7 @@ describe('engine states, refresh and logs (real engine)', function () {
     const watch = new EngineWatch(engine, { debounceMs: 300 });
     disposables.push(watch);
     watch.setActive(true);
-    await until(() => watch.state === 'up');
+    await poll(() => watch.state === 'up', { what: 'the watch to connect', timeoutMs: 15_000 });
     const t = localTarget(fixtureContext('health-app'), project, 'dev', {}, await freePort());
     await svc.build(t);
     // Count the engine's events independently, so the bound holds on a loaded machine too.
@@ -97,15 +90,15 @@ describe('engine states, refresh and logs (real engine)', function () {
     const counter = engine.events(() => events++, () => undefined);
     const before = watch.apiCalls;
     await svc.start(t);
-    await until(() => watch.containers.some((c) => c.name === `helix-${project}-dev` && c.state === 'running'));
+    await poll(() => watch.containers.some((c) => c.name === `helix-${project}-dev` && c.state === 'running'), { what: 'the container running in the watch', timeoutMs: 15_000 });
     const burst = watch.apiCalls - before;
     counter.dispose();
     assert.ok(burst >= 1 && burst < events, `a burst of ${events} events costs fewer list calls than events (${burst})`);
-    await until(() => watch.containers.find((c) => c.name === `helix-${project}-dev`)?.health === 'healthy');
+    await poll(() => watch.containers.find((c) => c.name === `helix-${project}-dev`)?.health === 'healthy', { what: 'the container healthy in the watch', timeoutMs: 15_000 });
     const idle = watch.apiCalls;
     // Idle: quiesce the HEALTHCHECK-driven exec events by stopping the container, then watch for 2 s.
     await svc.stop(t);
-    await until(() => watch.containers.find((c) => c.name === `helix-${project}-dev`)?.state === 'exited');
+    await poll(() => watch.containers.find((c) => c.name === `helix-${project}-dev`)?.state === 'exited', { what: 'the container exited in the watch', timeoutMs: 15_000 });
     // The stop's last events (die, stop, network disconnect) can straddle a debounce window: let them settle.
     for (let seen = -1, end = Date.now() + 10_000; watch.apiCalls !== seen && Date.now() < end; ) {
       seen = watch.apiCalls;
@@ -127,7 +120,7 @@ describe('engine states, refresh and logs (real engine)', function () {
     const watch = new EngineWatch(viaRelay, { debounceMs: 50, reconnectMs: 200 });
     disposables.push(watch);
     watch.setActive(true);
-    await until(() => watch.state === 'up');
+    await poll(() => watch.state === 'up', { what: 'the watch to connect', timeoutMs: 15_000 });
 
     // A build in flight when the daemon goes away fails with an actionable error, and the journal says Failed.
     const relayed = new LocalService({ engine: viaRelay, journal, health: new HealthService(), who: async () => 'x' });
@@ -135,21 +128,21 @@ describe('engine states, refresh and logs (real engine)', function () {
     fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","sleep","3"]\n');
     const t = localTarget(dir, project);
     const build = relayed.build(t);
-    await until(() => journal.list({ project })[0]?.log.some((l) => /Step 3\//.test(l)) ?? false);
+    await poll(() => journal.list({ project })[0]?.log.some((l) => /Step 3\//.test(l)) ?? false, { what: 'the build to reach its RUN step', timeoutMs: 15_000 });
     await relay.down();
     await assert.rejects(build, (e: unknown) => e instanceof LocalError);
     assert.equal(journal.list({ project })[0].state, 'Failed');
-    await until(() => watch.state === 'down');
+    await poll(() => watch.state === 'down', { what: 'the watch to notice the engine is gone', timeoutMs: 15_000 });
     assert.ok(watch.error && ['no-engine', 'daemon-stopped'].includes(watch.error.code), String(watch.error));
     await assert.rejects(viaRelay.ping(), (e: unknown) => e instanceof LocalError && ['no-engine', 'daemon-stopped'].includes(e.code));
 
     await relay.up();
-    await until(() => watch.state === 'up');
+    await poll(() => watch.state === 'up', { what: 'the watch to reconnect', timeoutMs: 15_000 });
     // Events flow again after the reconnect.
     const t2 = localTarget(fixtureContext('health-app'), project, 'dev', {}, await freePort());
     await svc.build(t2);
     await svc.start(t2);
-    await until(() => watch.containers.some((c) => c.name === `helix-${project}-dev`));
+    await poll(() => watch.containers.some((c) => c.name === `helix-${project}-dev`), { what: 'the container in the watch again', timeoutMs: 15_000 });
   });
 
   it('follows logs across a restart without duplicates', async () => {
@@ -161,14 +154,14 @@ describe('engine states, refresh and logs (real engine)', function () {
     const lines: string[] = [];
     follower.onLine((l) => lines.push(l.text));
     void follower.start();
-    await until(() => lines.filter((l) => l.startsWith('started dev')).length === 1);
+    await poll(() => lines.filter((l) => l.startsWith('started dev')).length === 1, { what: 'the first start in the log', timeoutMs: 15_000 });
     await svc.restart(t);
-    await until(() => lines.filter((l) => l.startsWith('started dev')).length === 2);
+    await poll(() => lines.filter((l) => l.startsWith('started dev')).length === 2, { what: 'the second start in the log', timeoutMs: 15_000 });
     // Stop + start (a new container of the same name): still followed.
     await svc.stop(t);
-    await until(() => follower.state === 'waiting');
+    await poll(() => follower.state === 'waiting', { what: 'the follower to wait for the container', timeoutMs: 15_000 });
     await svc.start(t);
-    await until(() => lines.filter((l) => l.startsWith('started dev')).length === 3);
+    await poll(() => lines.filter((l) => l.startsWith('started dev')).length === 3, { what: 'the third start in the log', timeoutMs: 15_000 });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(lines.filter((l) => l.startsWith('started dev')).length, 3, `no duplicated lines: ${lines.join(' | ')}`);
   });

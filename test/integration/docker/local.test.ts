@@ -10,6 +10,7 @@ import { nameOf } from '../../../src/core/local/naming';
 import { envKey } from '../../../src/core/model/environment-ref';
 import { probe } from '../../../src/core/health/probe';
 import { cleanup, fixtureContext, localTarget, testEngine, tmpRoot, uid, freePort } from './support';
+import { poll } from '../../support/poll';
 
 // The local loop against the real test engine: build, start (healthy), health going unhealthy,
 // port clash, stop/restart/remove, .env secrets kept out of logs, journal records.
@@ -113,11 +114,7 @@ describe('local loop (real engine)', function () {
     assert.equal(r.liveness?.status, 404);
     assert.equal(health.get(envKey(t.project.dir, t.environment.name))?.status, 'unhealthy');
     // The engine's HEALTHCHECK follows within its retries (interval 1 s, retries 2).
-    const deadline = Date.now() + 15_000;
-    while ((await engine.inspect(out.container.id))!.health !== 'unhealthy') {
-      assert.ok(Date.now() < deadline, 'engine HEALTHCHECK never turned unhealthy');
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    await poll(async () => (await engine.inspect(out.container.id))!.health === 'unhealthy', { what: 'the engine HEALTHCHECK to turn unhealthy', timeoutMs: 15_000, intervalMs: 300 });
   });
 
   it('refuses a port in use and offers the next free port, which then works', async () => {

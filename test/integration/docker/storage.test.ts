@@ -6,7 +6,8 @@ import { HealthService } from '../../../src/core/health/service';
 import { LocalError } from '../../../src/core/local/errors';
 import { isHelixContainer } from '../../../src/core/local/present';
 import { LocalService } from '../../../src/core/local/service';
-import { cleanup, fixtureContext, freePort, localTarget, testEngine, tmpRoot, uid } from './support';
+import { cleanup, fixtureContext, freePort, localTarget, testEngine, testRegistry, tmpRoot, uid } from './support';
+import { poll } from '../../support/poll';
 
 // Storage of v3 instances against the real test engine: disk mode's sidecar, network and volumes (MinIO
 // naming for v3.0-3.1, SeaweedFS plus cache for v3.4), s3 mode's env with forwarded AWS_* credentials
@@ -140,8 +141,7 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
   });
 
   it('disk (v3.4): SeaweedFS-named sidecar pulled from a registry with progress, S3 on 8333, a cache volume', async function () {
-    const registry = process.env.HELIX_TEST_REGISTRY;
-    if (!registry) this.skip();
+    const registry = testRegistry();
     // Publish the stand-in, then drop it locally so the start has to pull it.
     const ref = `${registry}/hd-sidecar-${run}`;
     await docker.getImage(standIn('none')).tag({ repo: ref, tag: '1' });
@@ -210,14 +210,14 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
   });
 
   it('a sidecar image that cannot be pulled fails the start clearly and leaves nothing behind', async () => {
-    const registry = process.env.HELIX_TEST_REGISTRY;
-    const image = `${registry ? `${registry}/` : ''}hd-missing-${uid()}:nope`;
+    const registry = testRegistry();
+    const image = `${registry}/hd-missing-${uid()}:nope`;
     const t = await diskTarget({ sidecar_image: image });
     await assert.rejects(svc.start(t), (e: unknown) => {
       assert.ok(e instanceof LocalError && e.code === 'sidecar-unavailable', String(e));
       assert.equal(e.detail.image, image);
       assert.doesNotMatch(e.message, /build it first/);
-      if (registry) assert.match(e.message, /was not found in its registry/);
+      assert.match(e.message, /was not found in its registry/);
       assert.ok(e.message.includes(image) && /could not be pulled/.test(e.message) && /sidecar_image = .* in \[instances\.dev\] of helix\.deploy\.toml/.test(e.message), e.message);
       return true;
     });
@@ -235,11 +235,12 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     const lines: string[] = [];
     const p = svc.start(t, { signal: ac.signal, onLine: (l) => lines.push(l) });
     // Abort once the sidecar runs and its bucket step keeps failing.
-    const deadline = Date.now() + 20_000;
-    while (!lines.some((l) => l.startsWith(`Started helix-${project}-dev-minio`))) {
-      assert.ok(Date.now() < deadline, lines.join('\n'));
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // The assertion's message, the run's lines so far, is what a timeout reports.
+    const sidecarStarted = () => {
+      assert.ok(lines.some((l) => l.startsWith(`Started helix-${project}-dev-minio`)), lines.join('\n'));
+      return true;
+    };
+    await poll(sidecarStarted, { what: 'the sidecar to start', timeoutMs: 20_000, intervalMs: 100 });
     ac.abort();
     await assert.rejects(p, (e: unknown) => e instanceof LocalError && e.code === 'cancelled');
     assert.deepEqual(await engine.list([`helix.project=${project}`]), []);

@@ -16,6 +16,13 @@ export function dockerHost(): string {
   return h;
 }
 
+/** The run's plain registry (host:port on 127.0.0.1), started by scripts/test.mjs. */
+export function testRegistry(): string {
+  const r = process.env.HELIX_TEST_REGISTRY;
+  if (!r) throw new Error("HELIX_TEST_REGISTRY is not set: integration tests need the run's registry (npm run test:integration starts one).");
+  return r;
+}
+
 export function testEngine(): DockerEngine {
   return new DockerEngine(parseHost(dockerHost(), 'DOCKER_HOST'));
 }

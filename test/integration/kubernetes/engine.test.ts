@@ -8,6 +8,7 @@ import { LockManager } from '../../../src/core/engine/locks';
 import { DeployError } from '../../../src/core/engine/errors';
 import { KubernetesProvider } from '../../../src/providers/kubernetes/provider';
 import type { Environment } from '../../../src/core/model/types';
+import { poll } from '../../support/poll';
 
 // The real plan-first engine (issue 5) driving the Kubernetes provider in its `kubernetes` slot, for a
 // `kubernetes` environment of helix.deploy.toml: plan -> Planned -> approve(hash) -> apply -> Applied,
@@ -83,14 +84,11 @@ describe('DeployRunner driving the Kubernetes provider against the stand-in API 
     const plan = await (await engine.startPlan(target)).done;
     await engine.approve(plan.run.id, plan.planHash!);
     const handle = await engine.startApply(plan.run.id);
-    const t0 = Date.now();
-    while (!h.server.store.watchers.size && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+    await poll(() => h.server.store.watchers.size > 0, { what: 'the rollout watch', timeoutMs: 5000 });
     await engine.cancel(plan.run.id);
     const done = await handle.done;
     assert.equal(done.run.state, 'Cancelled');
-    const t1 = Date.now();
-    while (h.server.store.watchers.size > 0 && Date.now() - t1 < 2000) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(h.server.store.watchers.size, 0);
+    await poll(() => h.server.store.watchers.size === 0, { what: 'every watch closed after the cancel', timeoutMs: 2000 });
     await engine.dispose();
   });
 

@@ -3,14 +3,7 @@ import { harness, readFixture, type Harness } from './harness';
 import { renderManifests } from '../../../src/core/kubernetes/render';
 import { planObjects, applyPlan } from '../../../src/core/kubernetes/deploy';
 import { LiveWorkloads } from '../../../src/core/kubernetes/live-workloads';
-
-async function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { poll } from '../../support/poll';
 
 describe('kubernetes Deployments view, live through watches', function () {
   this.timeout(20000);
@@ -35,12 +28,12 @@ describe('kubernetes Deployments view, live through watches', function () {
       assert.deepEqual(row().pods.map((p) => [p.status, p.ready, p.restarts]), [['Running', 1, 0], ['Running', 1, 0]]);
 
       h.server.restartPod('default', row().pods[0].name);
-      await until(() => row().pods.some((p) => p.restarts === 1 && p.ready === 1), 5000, 'restart in the view');
+      await poll(() => row().pods.some((p) => p.restarts === 1 && p.ready === 1), { what: 'restart in the view', timeoutMs: 5000 });
       assert.ok(changed.includes('helix'));
 
       h.server.expireWatches();
       h.server.restartPod('default', row().pods[1].name);
-      await until(() => row().pods.every((p) => p.restarts === 1), 5000, 'view after 410 re-list');
+      await poll(() => row().pods.every((p) => p.restarts === 1), { what: 'view after 410 re-list', timeoutMs: 5000 });
 
       // Idle: the three watches stay open; nothing is listed or re-requested (bookmarks arrive on the open streams).
       await new Promise((r) => setTimeout(r, 300));

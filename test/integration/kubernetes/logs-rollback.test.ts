@@ -5,16 +5,9 @@ import { planObjects, applyPlan } from '../../../src/core/kubernetes/deploy';
 import { WorkloadLogs } from '../../../src/core/kubernetes/workload-logs';
 import { rollbackTarget, RollbackError } from '../../../src/core/kubernetes/rollback';
 import { attributesOf } from '../../../src/core/plan/model';
+import { poll } from '../../support/poll';
 
 const DEP = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'helix', namespace: 'default' };
-
-async function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('kubernetes logs and rollback against the stand-in API server', function () {
   this.timeout(20000);
@@ -37,21 +30,21 @@ describe('kubernetes logs and rollback against the stand-in API server', functio
     const logs = new WorkloadLogs(h.cluster, { namespace: 'default', selector: 'app.kubernetes.io/name=helix', signal: ctl.signal, onLine: (l) => lines.push(l) });
     await logs.start();
     try {
-      await until(() => lines.filter((l) => l.endsWith('ready: indexes loaded')).length === 2, 5000, 'history of both pods');
+      await poll(() => lines.filter((l) => l.endsWith('ready: indexes loaded')).length === 2, { what: 'history of both pods', timeoutMs: 5000 });
       const pods = h.server.store.list({ resource: 'pods' } as any).map((p) => p.metadata.name);
       assert.equal(new Set(lines.map((l) => l.match(/^\[([^/\]]+)\//)?.[1])).size, 2, 'lines of both pods, prefixed');
 
       // The kubelet restarts one container (liveness failure): its stream ends, the new instance is followed.
       h.server.restartPod('default', pods[0]);
-      await until(() => lines.some((l) => l === `[${pods[0]}/helix] helix-db starting (pod ${pods[0]}, restart 1)`), 5000, 'the restarted container');
+      await poll(() => lines.some((l) => l === `[${pods[0]}/helix] helix-db starting (pod ${pods[0]}, restart 1)`), { what: 'the restarted container', timeoutMs: 5000 });
       assert.ok(lines.includes(`[${pods[0]}/helix] received SIGTERM, shutting down`));
       assert.ok(lines.some((l) => l === `[${pods[0]}/helix] container restarted (restart 1)`));
 
       // A rollout replaces the pods: the new ones are picked up from the pod watch.
       await deploy('helixdb/helix:1.1');
-      await until(() => lines.filter((l) => /\] new pod$/.test(l)).length === 2, 5000, 'new pods of the rollout');
-      await until(() => lines.filter((l) => l.endsWith('ready: indexes loaded')).length >= 4, 5000, 'logs of the new pods');
-      await until(() => lines.some((l) => l.endsWith('] pod deleted')), 5000, 'old pods deleted');
+      await poll(() => lines.filter((l) => /\] new pod$/.test(l)).length === 2, { what: 'new pods of the rollout', timeoutMs: 5000 });
+      await poll(() => lines.filter((l) => l.endsWith('ready: indexes loaded')).length >= 4, { what: 'logs of the new pods', timeoutMs: 5000 });
+      await poll(() => lines.some((l) => l.endsWith('] pod deleted')), { what: 'old pods deleted', timeoutMs: 5000 });
     } finally {
       ctl.abort();
     }

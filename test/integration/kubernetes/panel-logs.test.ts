@@ -5,18 +5,11 @@ import { planObjects, applyPlan } from '../../../src/core/kubernetes/deploy';
 import { followWorkloadLogs } from '../../../src/webview/host/containerLogs';
 import { PanelSession, type SessionIO } from '../../../src/webview/host/session';
 import type { HostMessage } from '../../../src/webview/protocol';
-import { FakeBackend } from '../../unit/panel/fixtures';
+import { FakeBackend } from '../../unit/webview/fixtures';
+import { poll } from '../../support/poll';
 
 // The panel's "Pods" log source for a Kubernetes environment against the stand-in API server: every pod of
 // the environment, prefixed, followed across a container restart, stopped when the webview turns it off.
-
-async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('panel: workload logs of a Kubernetes environment (stand-in API server)', function () {
   this.timeout(30_000);
@@ -41,12 +34,12 @@ describe('panel: workload logs of a Kubernetes environment (stand-in API server)
     await session.handle({ type: 'followContainer', on: true });
 
     const lines = () => posted.flatMap((m) => (m.type === 'log' && m.source === 'container' ? m.lines.map((l) => l.text) : []));
-    await until(() => new Set(lines().map((l) => l.match(/^\[([^/\]]+)\//)?.[1]).filter(Boolean)).size === 2, 'lines of both pods, prefixed');
+    await poll(() => new Set(lines().map((l) => l.match(/^\[([^/\]]+)\//)?.[1]).filter(Boolean)).size === 2, { what: 'lines of both pods, prefixed', timeoutMs: 10_000 });
     assert.ok(lines().some((l) => l.endsWith('ready: [masked] loaded')), 'lines go through the redactor');
 
     const pod = h.server.store.list({ resource: 'pods' } as any)[0].metadata.name;
     h.server.restartPod('default', pod);
-    await until(() => lines().some((l) => l === `[${pod}/helix] container restarted (restart 1)`), 'the restarted container followed');
+    await poll(() => lines().some((l) => l === `[${pod}/helix] container restarted (restart 1)`), { what: 'the restarted container followed', timeoutMs: 10_000 });
 
     await session.handle({ type: 'followContainer', on: false });
     await new Promise((r) => setTimeout(r, 100));

@@ -3,6 +3,7 @@ import { harness, readFixture, collector, type Harness } from './harness';
 import { renderManifests } from '../../../src/core/kubernetes/render';
 import { planObjects, applyPlan } from '../../../src/core/kubernetes/deploy';
 import { watchRollout } from '../../../src/core/kubernetes/watch-rollout';
+import { poll } from '../../support/poll';
 
 describe('kubernetes rollouts against the stand-in API server', function () {
   this.timeout(20000);
@@ -82,9 +83,7 @@ describe('kubernetes rollouts against the stand-in API server', function () {
     assert.equal(out.outcome, 'cancelled');
     assert.ok(Date.now() - t0 < 1000);
     // The server notices closed connections asynchronously; every watch must be gone shortly after.
-    const t1 = Date.now();
-    while (h.server.store.watchers.size > 0 && Date.now() - t1 < 2000) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(h.server.store.watchers.size, 0, 'a watch was left open after cancel');
+    await poll(() => h.server.store.watchers.size === 0, { what: 'every watch closed after the cancel', timeoutMs: 2000 });
   });
 
   it('watchRollout reports an already-complete rollout without waiting', async () => {

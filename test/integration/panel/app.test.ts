@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { CANARY_NEW, CANARY_OLD, canaryFixture, FakeBackend } from '../../unit/panel/fixtures';
+import { CANARY_NEW, CANARY_OLD, canaryFixture, FakeBackend } from '../../unit/webview/fixtures';
 import { openConnected, type Connected } from './harness';
+import { poll } from '../../support/poll';
 
 const OUT = join(process.env.HELIX_TEST_OUTPUT ?? resolve(__dirname, '../../../.test-output'), 'panel');
 mkdirSync(OUT, { recursive: true });
@@ -19,15 +20,6 @@ const CANARIES = [CANARY_OLD, CANARY_NEW];
 
 async function attr(page: Page, sel: string, name: string): Promise<string | null> {
   return page.locator(sel).first().getAttribute(name);
-}
-
-/** Polls a host-side condition (what the fake engine or the host session saw). */
-async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function bodyText(page: Page): Promise<string> {
@@ -72,7 +64,7 @@ for (const theme of ['dark', 'light'] as const) {
       // Cancel is offered while planning and goes to the engine for this run.
       assert.equal(await page.locator('#cancel').isVisible(), true);
       await page.locator('#cancel').click();
-      await until(() => b.calls.includes('cancel run-1'), 'the cancel call');
+      await poll(() => b.calls.includes('cancel run-1'), { what: 'the cancel call', timeoutMs: 15_000 });
       b.calls = [];
     });
 
@@ -105,7 +97,7 @@ for (const theme of ['dark', 'light'] as const) {
       await page.locator('.prow-resource[data-action="update"] .address').click();
       await page.locator('.prow-attr .masked').first().waitFor();
       await page.locator('.prow-resource[data-action="update"] .open-diff').click({ force: true });
-      await until(() => c.diffs.length === 1, 'the diff document');
+      await poll(() => c.diffs.length === 1, { what: 'the diff document', timeoutMs: 15_000 });
       assert.ok(FX.raw.includes(CANARY_OLD) && FX.raw.includes(CANARY_NEW), 'the canaries are in the raw plan');
       const wire = JSON.stringify(c.hostPosts) + JSON.stringify(c.diffs) + (await bodyText(page)) + (await page.content());
       for (const s of CANARIES) {
@@ -162,7 +154,7 @@ for (const theme of ['dark', 'light'] as const) {
       await page.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));
       await shot('4-confirmed');
       await page.locator('#approve').click();
-      await until(() => b.calls.includes('approve run-1 hash-1'), 'the approve call');
+      await poll(() => b.calls.includes('approve run-1 hash-1'), { what: 'the approve call', timeoutMs: 15_000 });
       assert.deepEqual(b.calls, ['approve run-1 hash-1']);
     });
 
@@ -238,7 +230,7 @@ describe('panel: an expired plan offers Re-plan', function () {
       assert.notEqual(await attr(page, '#approve', 'disabled'), null);
       assert.equal(await page.locator('#approval-replan').isVisible(), true);
       await page.locator('#notice-replan').click();
-      await until(() => b.calls.includes(`plan ${b.envView.key}`), 'the re-plan');
+      await poll(() => b.calls.includes(`plan ${b.envView.key}`), { what: 'the re-plan', timeoutMs: 15_000 });
     } finally {
       c.session.dispose();
       await c.panel.close();
@@ -323,7 +315,7 @@ describe('panel logs at scale in Chromium', function () {
     await page.locator('.lrow.match-current').waitFor();
     // Copy goes through the host (clipboard), colours stripped.
     await page.locator('#log-copy').click();
-    await until(() => c.copied.length > 0, 'the copy');
+    await poll(() => c.copied.length > 0, { what: 'the copy', timeoutMs: 15_000 });
     assert.ok(c.copied[0]!.includes('line 99999') && !c.copied[0]!.includes('\x1b'));
   });
 });

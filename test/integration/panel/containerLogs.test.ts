@@ -10,17 +10,8 @@ import { followContainerLogs } from '../../../src/webview/host/containerLogs';
 import { PanelSession, type SessionIO } from '../../../src/webview/host/session';
 import type { HostMessage } from '../../../src/webview/protocol';
 import { cleanup, fixtureContext, localTarget, testEngine, tmpRoot, uid } from '../docker/support';
-import { FakeBackend } from '../../unit/panel/fixtures';
-
-async function until<T>(fn: () => T | undefined | false, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { FakeBackend } from '../../unit/webview/fixtures';
+import { poll } from '../../support/poll';
 
 describe('panel: container logs of a local environment (real engine)', function () {
   this.timeout(120_000);
@@ -62,15 +53,15 @@ describe('panel: container logs of a local environment (real engine)', function 
     await session.handle({ type: 'followContainer', on: true });
 
     const lines = () => posted.flatMap((m) => (m.type === 'log' && m.source === 'container' ? m.lines : []));
-    await until(() => lines().some((l) => /^tick \d+$/.test(l.text) && !l.err), 'stdout lines in the panel');
-    await until(() => lines().some((l) => /^warn \d+$/.test(l.text) && l.err), 'stderr lines marked as errors');
+    await poll(() => lines().some((l) => /^tick \d+$/.test(l.text) && !l.err), { what: 'stdout lines in the panel', timeoutMs: 30_000 });
+    await poll(() => lines().some((l) => /^warn \d+$/.test(l.text) && l.err), { what: 'stderr lines marked as errors', timeoutMs: 30_000 });
     assert.ok(lines().every((l) => typeof l.t === 'number' && l.t > 0), 'every line has a timestamp');
 
     // A restart starts counting again: "tick 0" shows up a second time without turning the follower off.
     const zeros = () => lines().filter((l) => l.text === 'tick 0').length;
     const before = zeros();
     await engine.restart(name, 1);
-    await until(() => zeros() > before && lines().filter((l) => /^tick \d+$/.test(l.text)).length > 0, 'lines after the restart');
+    await poll(() => zeros() > before && lines().filter((l) => /^tick \d+$/.test(l.text)).length > 0, { what: 'lines after the restart', timeoutMs: 30_000 });
 
     await session.handle({ type: 'followContainer', on: false });
     await new Promise((r) => setTimeout(r, 300));

@@ -12,9 +12,10 @@ import { DeployPanelBackend, healthEndpointsFor } from '../../../src/webview/hos
 import { envKey } from '../../../src/core/model/environment-ref';
 import { PanelSession } from '../../../src/webview/host/session';
 import type { HostMessage, RunView } from '../../../src/webview/protocol';
-import { CANARY, harness, terraformAvailable, waitFor, type Harness } from '../terraform/harness';
+import { CANARY, harness, terraformAvailable, type Harness } from '../terraform/harness';
 import { recordedPush } from '../../support/pushed';
 import type { DeployImage } from '../../../src/core/engine/image';
+import { poll } from '../../support/poll';
 
 describe('panel host on the real engine and terraform', function () {
   this.timeout(120_000);
@@ -85,7 +86,7 @@ output "url" { value = "${url}" }
 
   it('plans from the panel and shows the plan model once Planned', async () => {
     await session.handle({ type: 'plan' });
-    await waitFor(() => ['Planned', 'PlanFailed'].includes(lastRun()?.state ?? ''), 60_000, 'the plan').catch((e) => {
+    await poll(() => ['Planned', 'PlanFailed'].includes(lastRun()?.state ?? ''), { what: 'the plan', timeoutMs: 60_000 }).catch((e) => {
       throw new Error(`${e.message}: ${JSON.stringify(posts).slice(0, 1500)}`);
     });
     const run = lastRun()!;
@@ -112,7 +113,7 @@ output "url" { value = "${url}" }
     assert.match(n.notice!.message, /Type "staging"/);
     assert.equal(h.engine.snapshot(run.id)!.run.state, 'Planned');
     await session.handle({ type: 'approve', runId: run.id, planHash: run.planHash!, confirmation: 'staging' });
-    await waitFor(() => ['Applied', 'ApplyFailed'].includes(lastRun()?.state ?? ''), 60_000, 'the apply');
+    await poll(() => ['Applied', 'ApplyFailed'].includes(lastRun()?.state ?? ''), { what: 'the apply', timeoutMs: 60_000 });
     assert.equal(lastRun()!.state, 'Applied', lastRun()!.error);
     await new Promise((r) => setTimeout(r, 200)); // the session batches log lines (40 ms)
     const logText = posts.filter((m) => m.type === 'log').flatMap((m) => (m as { lines: { text: string }[] }).lines.map((l) => l.text)).join('\n');
@@ -122,7 +123,7 @@ output "url" { value = "${url}" }
 
   it('checks health after the apply and reports it green', async () => {
     assert.deepEqual(healthEndpointsFor(project.environments[0]!, { url }), { liveness: `${url}/healthz`, readiness: `${url}/readyz` });
-    await waitFor(() => posts.some((m) => m.type === 'health' && m.health.overall === 'pass'), 30_000, 'health to go green');
+    await poll(() => posts.some((m) => m.type === 'health' && m.health.overall === 'pass'), { what: 'health to go green', timeoutMs: 30_000 });
     const hm = posts.filter((m) => m.type === 'health').pop() as Extract<HostMessage, { type: 'health' }>;
     assert.deepEqual(hm.health.probes.map((p) => [p.name, p.status]), [['liveness', 'pass'], ['readiness', 'pass']]);
     assert.ok(hm.health.probes.every((p) => p.history.length >= 1 && typeof p.latencyMs === 'number'));
@@ -146,15 +147,15 @@ output "url" { value = "${url}" }
     const second = recordedPush(h.root, 'staging', 'ghcr.io/acme/helixdb', 'demo', `sha256:${'34'.repeat(32)}`);
     await h.journal.reload();
     await session.handle({ type: 'plan' });
-    await waitFor(() => lastRun()?.state === 'Planned' && lastRun()!.transitions.length > 1, 60_000, 'the v2 plan');
+    await poll(() => lastRun()?.state === 'Planned' && lastRun()!.transitions.length > 1, { what: 'the v2 plan', timeoutMs: 60_000 });
     const v2 = lastRun()!;
     await session.handle({ type: 'approve', runId: v2.id, planHash: v2.planHash!, confirmation: 'staging' });
-    await waitFor(() => lastRun()?.id === v2.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), 60_000, 'the v2 apply');
+    await poll(() => lastRun()?.id === v2.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), { what: 'the v2 apply', timeoutMs: 60_000 });
     assert.equal(lastRun()!.state, 'Applied', lastRun()!.error);
-    await waitFor(() => envOf().canRollback, 5_000, 'the env header to offer Rollback');
+    await poll(() => envOf().canRollback, { what: 'the env header to offer Rollback', timeoutMs: 5_000 });
 
     await session.handle({ type: 'rollback' });
-    await waitFor(() => lastRun()?.kind === 'rollback' && ['Planned', 'PlanFailed'].includes(lastRun()!.state), 60_000, 'the rollback plan');
+    await poll(() => lastRun()?.kind === 'rollback' && ['Planned', 'PlanFailed'].includes(lastRun()!.state), { what: 'the rollback plan', timeoutMs: 60_000 });
     const rb = lastRun()!;
     assert.equal(rb.state, 'Planned', rb.error);
     const planMsg = [...posts].reverse().find((m) => m.type === 'run' && m.run?.id === rb.id && m.plan) as Extract<HostMessage, { type: 'run' }>;
@@ -165,7 +166,7 @@ output "url" { value = "${url}" }
     const input = d.attributes.find((a) => a.path.join('.') === 'input')!;
     assert.deepEqual([input.before, input.after], [second.ref, first.ref]);
     await session.handle({ type: 'approve', runId: rb.id, planHash: rb.planHash!, confirmation: 'staging' });
-    await waitFor(() => lastRun()?.id === rb.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), 60_000, 'the rollback apply');
+    await poll(() => lastRun()?.id === rb.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), { what: 'the rollback apply', timeoutMs: 60_000 });
     assert.equal(lastRun()!.state, 'Applied', lastRun()!.error);
     assert.equal(h.tf(['state', 'show', '-no-color', 'terraform_data.app']).stdout.includes(first.ref), true);
   });

@@ -9,6 +9,7 @@ import type { DeployTarget } from '../../../src/core/engine/target';
 import { toJSON } from '../../../src/core/plan/model';
 import { Redactor } from '../../../src/core/process/redact';
 import { PulumiProvider } from '../../../src/providers/pulumi/pulumi';
+import { poll } from '../../support/poll';
 
 // Pulumi's CLI is not available here: the provider runs against a stand-in executable that replays recorded
 // real Pulumi output (test/fixtures/pulumi/SOURCES.md).
@@ -140,8 +141,7 @@ describe('pulumi provider (stand-in executable replaying recorded Pulumi output)
       const planned = await (await t.engine.startPlan(t.target)).done;
       await t.engine.approve(planned.run.id, planned.planHash!);
       const handle = await t.engine.startApply(planned.run.id);
-      const end = Date.now() + 10_000;
-      while (!t.engine.snapshot(planned.run.id)!.run.log.some((l) => l.startsWith('$ pulumi up')) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      await poll(() => t.engine.snapshot(planned.run.id)!.run.log.some((l) => l.startsWith('$ pulumi up')), { what: '`pulumi up` to start', timeoutMs: 10_000 });
       await new Promise((r) => setTimeout(r, 400));
       const snap = await t.engine.cancel(planned.run.id);
       assert.equal(snap!.run.state, 'Cancelled');

@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { startRegistry, testDockerSocket, tmpRoot, type TestRegistry } from '../../support/registry';
 import { TF_ENV, terraformAvailable } from '../terraform/harness';
+import { collect, type Collected } from '../../support/process';
 
 // The whole journey with the built CLI, health deciding: build, push, plan (shows the digest), deploy --yes,
 // healthy; then helix.toml changes, a new image is built, pushed and deployed, the deployment of that digest
@@ -16,16 +16,8 @@ import { TF_ENV, terraformAvailable } from '../terraform/harness';
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
 /** Asynchronous: this process's HTTP server must keep answering while the CLI runs. */
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...TF_ENV } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], cwd: string): Promise<Collected> {
+  return collect(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...TF_ENV } });
 }
 
 /** The deployed image as a URL path segment (the same as terraform's replace in the project's main.tf). */

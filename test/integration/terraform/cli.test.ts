@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { Journal } from '../../../src/core/engine/journal';
 import { CANARY, TF_ENV, terraformAvailable, workDir } from './harness';
 import { recordedPush } from '../../support/pushed';
+import { collect, type Collected } from '../../support/process';
 
 // The headless CLI as CI runs it: a real process, real terraform, exit codes checked.
 const CLI = path.resolve(__dirname, '../../../src/cli/index.ts');
@@ -19,16 +20,8 @@ function cli(args: string[], cwd: string) {
 }
 
 /** The CLI as a child process, asynchronously (several at once). */
-function cliAsync(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args], { cwd, env: { ...process.env, ...TF_ENV, HELIX_TEST_CANARY: CANARY } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cliAsync(args: string[], cwd: string): Promise<Collected> {
+  return collect(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args], { cwd, env: { ...process.env, ...TF_ENV, HELIX_TEST_CANARY: CANARY } });
 }
 
 function project(name: string, tf: string): string {

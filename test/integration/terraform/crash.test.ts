@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { DeployError } from '../../../src/core/engine/errors';
 import { pidAlive } from '../../../src/core/engine/locks';
-import { harness, terraformAvailable, waitFor, workDir } from './harness';
+import { harness, terraformAvailable, workDir } from './harness';
+import { poll } from '../../support/poll';
 
 describe('host crash during apply (real terraform)', function () {
   this.timeout(120_000);
@@ -14,7 +15,7 @@ describe('host crash during apply (real terraform)', function () {
     const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'crash-host.ts'), root], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    await waitFor(() => /APPLYING|FAILED/.test(out), 60_000, 'the host to start applying');
+    await poll(() => /APPLYING|FAILED/.test(out), { what: 'the host to start applying', timeoutMs: 60_000 });
     assert.match(out, /APPLYING/, out);
     const runId = /APPLYING (\S+)/.exec(out)![1];
     child.kill('SIGKILL');
@@ -36,7 +37,7 @@ describe('host crash during apply (real terraform)', function () {
           assert.match(e.message, new RegExp(`run ${runId}.*still running`));
           return true;
         });
-        await waitFor(() => !pidAlive(toolPid), 30_000, 'the orphaned terraform to exit');
+        await poll(() => !pidAlive(toolPid), { what: 'the orphaned terraform to exit', timeoutMs: 30_000 });
       }
       // Lock taken over (reported in the new run's log); terraform's own state lock is free; state consistent.
       const snap = await (await h.engine.startPlan(h.target())).done;

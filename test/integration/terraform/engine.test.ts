@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { attributesOf, toJSON } from '../../../src/core/plan/model';
 import { DeployError } from '../../../src/core/engine/errors';
-import { CANARY, deploy, harness, planAndApprove, terraformAvailable, waitFor, workDir, type Harness } from './harness';
+import { CANARY, deploy, harness, planAndApprove, terraformAvailable, workDir, type Harness } from './harness';
+import { poll } from '../../support/poll';
 
 const STATE_FILE = (path: string) => `{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"00000000-0000-0000-0000-000000000000","outputs":{"hello":{"value":"world","type":"string"}},"resources":[]}` + (path ? '' : '');
 
@@ -155,7 +156,7 @@ output "other" { value = data.terraform_remote_state.other.outputs.hello }
     h.writeTf(`resource "terraform_data" "a" { input = "x" }\n`);
     const snap = await (await h.engine.startPlan(h.target())).done;
     assert.equal(snap.run.state, 'Planned');
-    await waitFor(() => h.journal.get(snap.run.id)!.state === 'Expired', 5000, 'expiry');
+    await poll(() => h.journal.get(snap.run.id)!.state === 'Expired', { what: 'expiry', timeoutMs: 5000 });
     await assert.rejects(h.engine.approve(snap.run.id, snap.planHash!), (e: unknown) => {
       assert.ok(e instanceof DeployError);
       assert.equal(e.code, 'expired');
@@ -210,7 +211,7 @@ resource "terraform_data" "slow" {
 `);
     const approved = await planAndApprove(h);
     const handle = await h.engine.startApply(approved.run.id);
-    await waitFor(() => h.engine.snapshot(approved.run.id)!.progress.some((p) => p.kind === 'apply-start' && p.address === 'terraform_data.slow'), 20_000, 'slow apply to start');
+    await poll(() => h.engine.snapshot(approved.run.id)!.progress.some((p) => p.kind === 'apply-start' && p.address === 'terraform_data.slow'), { what: 'slow apply to start', timeoutMs: 20_000 });
     const t0 = Date.now();
     const snap = await h.engine.cancel(approved.run.id, 'tester');
     assert.ok(Date.now() - t0 < 30_000);

@@ -109,11 +109,3 @@ export async function deploy(h: Harness, target = h.target(), destroy = false): 
   if (applied.run.state !== 'Applied') throw new Error(`apply ended ${applied.run.state}: ${applied.run.error}\n${applied.run.log.join('\n')}`);
   return applied;
 }
-
-export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -2,11 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { RunSnapshot } from '../../../src/core/engine/engine';
 import type { DeployTarget } from '../../../src/core/engine/target';
-import { CANARY, harness, planAndApprove, TF_ENV, terraformAvailable, waitFor, workDir, type Harness } from './harness';
+import { CANARY, harness, planAndApprove, TF_ENV, terraformAvailable, workDir, type Harness } from './harness';
+import { poll } from '../../support/poll';
+import { collect, type Collected } from '../../support/process';
 
 // Health decides, with real terraform and no panel: the engine's apply ends with the environment's health
 // check (`${outputs.url}` from the apply), records it in the run, and an Unhealthy apply is a state of its own
@@ -179,7 +180,7 @@ describe('health decides: the engine checks health after every apply (real terra
     // The default deadline (60 s): only the cancel ends the probing early.
     const approved = await planAndApprove(h, target(h, 'ghcr.io/acme/helixdb:v1', { health: { ...HEALTH, deadline: undefined } }));
     const handle = await h.engine.startApply(approved.run.id);
-    await waitFor(() => h.journal.get(handle.id)!.log.some((l) => l.startsWith('Health attempt 2')), 30_000, 'health attempts');
+    await poll(() => h.journal.get(handle.id)!.log.some((l) => l.startsWith('Health attempt 2')), { what: 'health attempts', timeoutMs: 30_000 });
     await h.engine.cancel(handle.id, 'Test User');
     const done = await handle.done;
     assert.equal(done.run.state, 'Applied', done.run.error);
@@ -218,14 +219,6 @@ describe('health decides: the engine checks health after every apply (real terra
 const CLI = path.resolve(__dirname, '../../../src/cli/index.ts');
 
 /** The CLI as a child process, asynchronously: this process's HTTP server must keep answering meanwhile. */
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args], { cwd, env: { ...process.env, ...TF_ENV } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], cwd: string): Promise<Collected> {
+  return collect(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args], { cwd, env: { ...process.env, ...TF_ENV } });
 }

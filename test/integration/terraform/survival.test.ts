@@ -5,7 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { Journal, type RunRecord } from '../../../src/core/engine/journal';
 import { recoverOrphanedRun } from '../../../src/core/engine/orphans';
 import { pidAlive } from '../../../src/core/engine/locks';
-import { TF_ENV, terraformAvailable, waitFor, workDir } from './harness';
+import { TF_ENV, terraformAvailable, workDir } from './harness';
+import { poll } from '../../support/poll';
 
 // The CLI killed (SIGKILL, SIGTERM) or interrupted at any point of an apply, with the real terraform: the
 // tool is never killed by our death, and after a fresh journal open the recorded outcome is what
@@ -74,13 +75,15 @@ async function reopen(dir: string): Promise<RunRecord[]> {
 
 /** Opens the journal until the newest apply run is over (an orphaned terraform may still be running). */
 async function settledApply(dir: string, startedAfter: string): Promise<RunRecord | undefined> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const run = (await reopen(dir)).find((r) => r.startedAt >= startedAfter);
-    if (!run || ['Applied', 'ApplyFailed', 'Cancelled', 'Expired', 'Interrupted'].includes(run.state)) return run;
-    if (Date.now() > end) throw new Error(`run ${run.id} still ${run.state} after 60 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const settled = await poll(
+    async () => {
+      const run = (await reopen(dir)).find((r) => r.startedAt >= startedAfter);
+      if (!run || ['Applied', 'ApplyFailed', 'Cancelled', 'Expired', 'Interrupted'].includes(run.state)) return { run };
+      throw new Error(`run ${run.id} still ${run.state}`);
+    },
+    { what: 'the apply run to end', timeoutMs: 60_000, intervalMs: 100 },
+  );
+  return settled.run;
 }
 
 /** A terraform that, after an apply, takes a moment to exit (as it does writing state and outputs). */
@@ -144,7 +147,7 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
       // Every fourth trial counts from terraform's apply start instead: interrupts mid-apply for sure.
       const fromApply = i % 4 === 0;
-      if (fromApply) await waitFor(() => /\$ terraform apply|helix-deploy apply:/.test(output), 60_000, 'terraform apply to start');
+      if (fromApply) await poll(() => /\$ terraform apply|helix-deploy apply:/.test(output), { what: 'terraform apply to start', timeoutMs: 60_000 });
       await new Promise((r) => setTimeout(r, fromApply ? delay / 2 : delay));
       child.kill(sig);
       const exit = await exited;
@@ -198,7 +201,7 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await waitFor(() => fs.existsSync(marker), 60_000, 'terraform to finish the apply');
+    await poll(() => fs.existsSync(marker), { what: 'terraform to finish the apply', timeoutMs: 60_000 });
     assert.equal(fs.readFileSync(marker, 'utf8'), '0');
     child.kill('SIGINT');
     assert.equal(await exited, 0, stderr.slice(-2000));
@@ -220,11 +223,11 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.resume();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    await waitFor(() => /terraform_data\.app: Provisioning with 'local-exec'/.test(stderr), 60_000, 'terraform to be mid-apply');
+    await poll(() => /terraform_data\.app: Provisioning with 'local-exec'/.test(stderr), { what: 'terraform to be mid-apply', timeoutMs: 60_000 });
     child.kill('SIGHUP');
-    await waitFor(() => /SIGHUP: interrupting terraform and waiting/.test(stderr), 10_000, 'the first signal to be handled');
+    await poll(() => /SIGHUP: interrupting terraform and waiting/.test(stderr), { what: 'the first signal to be handled', timeoutMs: 10_000 });
     child.kill('SIGTERM');
-    await waitFor(() => /SIGTERM: still waiting/.test(stderr), 10_000, 'the second signal to be handled');
+    await poll(() => /SIGTERM: still waiting/.test(stderr), { what: 'the second signal to be handled', timeoutMs: 10_000 });
     assert.match(stderr, /SIGTERM: still waiting for terraform to stop\. Interrupt once more to stop waiting: terraform then keeps running on its own/, stderr);
     // The third stops waiting: exit 130 at once; the tool ends on its own and the next open records it.
     child.kill('SIGINT');
@@ -244,7 +247,7 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
     const child = spawn(process.execPath, [CLI, 'apply', 'staging', '--plan', planFile], { cwd: dir, env: env('r1'), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    await waitFor(() => /terraform_data\.app: Provisioning with 'local-exec'/.test(stderr), 60_000, 'terraform to be mid-apply');
+    await poll(() => /terraform_data\.app: Provisioning with 'local-exec'/.test(stderr), { what: 'terraform to be mid-apply', timeoutMs: 60_000 });
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
     const runId = (await reopen(dir))[0].id;
@@ -254,7 +257,7 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
     const m = new RegExp(`terraform \\(pid (\\d+)\\) from run ${runId} is still running; wait for it`).exec(busy.stderr);
     assert.ok(m, busy.stderr);
     const pid = Number(m[1]);
-    await waitFor(() => !pidAlive(pid), 60_000, 'the orphaned terraform to finish');
+    await poll(() => !pidAlive(pid), { what: 'the orphaned terraform to finish', timeoutMs: 60_000 });
 
     // The next run records what terraform did, then plans against it: nothing left to change.
     const next = cli(['plan', 'staging', '--quiet'], dir, env('r1'));
