@@ -52,8 +52,15 @@ export function compareObject(desired: KubeObject, live: KubeObject, isSecret: (
   const secret = desired.kind === 'Secret';
   for (const [k, v] of Object.entries(desired)) {
     if (k === 'apiVersion' || k === 'kind' || k === 'status') continue;
-    // stringData is write-only: the server folds it into data.
-    if (secret && k === 'stringData') continue;
+    // stringData is write-only: the server folds it into data (base64), where it is compared.
+    if (secret && k === 'stringData') {
+      for (const [sk, sv] of Object.entries((v ?? {}) as Record<string, unknown>)) {
+        const raw = (live.data as Record<string, string> | undefined)?.[sk];
+        const liveText = typeof raw === 'string' ? Buffer.from(raw, 'base64').toString('utf8') : undefined;
+        if (String(sv) !== liveText) out.push({ path: ['data', sk], before: sv, after: liveText });
+      }
+      continue;
+    }
     if (k === 'metadata') {
       for (const [mk, mv] of Object.entries(v as Record<string, unknown>)) {
         if (!IDENTITY_METADATA.has(mk)) walk(['metadata', mk], mv, (live.metadata as Record<string, unknown>)[mk], out);
