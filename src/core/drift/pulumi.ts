@@ -24,13 +24,12 @@ const AS_DRIFT: Partial<Record<ChangeAction, ChangeAction>> = {
 export function driftFromPulumi(text: string, opts: { redactor?: Redactor; now?: Date } = {}): DriftReport {
   const redactor = opts.redactor ?? new Redactor();
   let doc: unknown;
-  let model: PlanModel;
   try {
     doc = JSON.parse(text);
   } catch {
-    doc = undefined;
+    doc = undefined; // NDJSON engine events (newer CLIs stream them for `preview --json`)
   }
-  model = doc === undefined ? parsePulumiEvents(text, { redactor }) : parsePulumiPreview(doc, { redactor });
+  const model: PlanModel = doc === undefined ? parsePulumiEvents(text, { redactor }) : parsePulumiPreview(doc, { redactor });
   const resources: ResourceChange[] = [];
   for (const r of model.resources) {
     const action = AS_DRIFT[r.action];

@@ -156,7 +156,7 @@ function resourceChange(rc: any, isSecret: (v: unknown) => boolean): ResourceCha
 }
 
 /** Terraform 1.0.0 wrote `resource_drift` entries without "address": build it as Terraform prints it. */
-function addressFromParts(rc: any): string {
+function addressFromParts(rc: { module_address?: unknown; mode?: unknown; type?: unknown; name?: unknown; index?: unknown }): string {
   const parts = [rc.module_address, rc.mode === 'data' ? 'data' : undefined, `${String(rc.type ?? '')}.${String(rc.name ?? '')}`].filter(Boolean);
   return parts.join('.') + (rc.index === undefined ? '' : `[${JSON.stringify(rc.index)}]`);
 }

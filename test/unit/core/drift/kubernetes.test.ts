@@ -10,8 +10,8 @@ const desired: KubeObject = {
   spec: { replicas: 2, template: { spec: { containers: [{ name: 'helix', image: 'helix:1', ports: [{ containerPort: 8080 }] }] } } },
 };
 
-function live(patch: (o: any) => void): KubeObject {
-  const o: any = structuredClone(desired);
+function live(patch: (o: KubeObject) => void): KubeObject {
+  const o: KubeObject = structuredClone(desired);
   // What the server adds: defaults, server metadata, status, field ownership.
   o.metadata.uid = 'u1';
   o.metadata.resourceVersion = '7';
@@ -47,7 +47,7 @@ describe('kubernetes drift comparison', () => {
 
   it('a removed label and a shortened list are drift', () => {
     const l = live((o) => {
-      delete o.metadata.labels.app;
+      delete o.metadata.labels!.app;
       o.spec.template.spec.containers[0].ports = [];
     });
     assert.deepEqual(compareObject(desired, l).map((a) => a.path.join('.')), ['metadata.labels.app', 'spec.template.spec.containers.0.ports']);
