@@ -9,6 +9,7 @@ import { registerPush } from './commands/push';
 import { registerKubernetes } from './commands/kubernetes';
 import { registerPanel } from './webview';
 import { registerCopyRunSummary } from './commands/copyRunSummary';
+import { registerDrift } from './commands/drift';
 
 let container: Container | undefined;
 
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ cont
   registerLocal(c);
   registerPanel(c);
   registerCopyRunSummary(c);
+  registerDrift(c);
   // Discovery runs after registration so views show a loading state instead of nothing.
   void c.projects.refresh();
   c.log.info(`Helix Deploy activated in ${Date.now() - started} ms`);
