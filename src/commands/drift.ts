@@ -3,8 +3,7 @@ import type { Container } from '../container';
 import { EngineError } from '../core/engine/errors';
 import { isTerminal } from '../core/engine/states';
 import { deployTargetFor, toolOf, type DeployTarget } from '../core/engine/target';
-import { driftAsPlanModel, renderDrift, type DriftReport } from '../core/drift/model';
-import type { PlanModel } from '../core/plan/model';
+import { renderDrift, type DriftReport } from '../core/drift/model';
 import type { Environment, Project } from '../core/model/types';
 import { isRestrictedModeError } from '../core/trust/gate';
 import { messageOf } from '../core/errors';
@@ -20,15 +19,6 @@ export const SHOW_DRIFT_COMMAND = 'helixDeploy.showDrift';
 const INTERVAL_SETTING = 'drift.checkIntervalMinutes';
 
 type EnvArg = { project?: Project; environment?: Environment } | { target: DeployTarget } | undefined;
-
-/** The last drift reports of this window, by `<projectDir>#<environment>` (the history keeps addresses only). */
-const reports = new Map<string, { runId: string; report: DriftReport }>();
-
-/** The drift of an environment as a plan model for the panel's Drift view (undefined until checked in this window). */
-export function lastDriftModel(projectDir: string, environment: string): { runId: string; model: PlanModel } | undefined {
-  const r = reports.get(`${projectDir}#${environment}`);
-  return r && { runId: r.runId, model: driftAsPlanModel(r.report) };
-}
 
 export function registerDrift(c: Container): void {
   c.registerCommand(CHECK_DRIFT_COMMAND, (arg?: EnvArg) => checkDrift(c, arg, { quiet: false }));
@@ -71,7 +61,6 @@ export async function checkDrift(c: Container, arg: EnvArg, opts: { quiet: boole
       if (!opts.quiet || run.state === 'Failed') void vscode.window.showWarningMessage(`Drift check of ${env}: ${run.state}${run.error ? `: ${run.error}` : ''}`, 'Show Run').then((a) => a && vscode.commands.executeCommand('helixDeploy.deploy.showRun', run.id));
       return undefined;
     }
-    reports.set(`${target.project.dir}#${env}`, { runId: run.id, report });
     const n = report.resources.length;
     c.log.info(`Drift check of ${target.project.name}/${env}: ${n ? `${n} drifted` : 'no drift'} (run ${run.id})`);
     if (n) {
@@ -92,7 +81,7 @@ export async function checkDrift(c: Container, arg: EnvArg, opts: { quiet: boole
 async function showDrift(c: Container, arg: EnvArg): Promise<void> {
   const target = await pickTarget(c, arg);
   if (!target) return;
-  const r = reports.get(`${target.project.dir}#${target.environment.name}`);
+  const r = c.deploy?.engine.lastDrift(target.project.dir, target.environment.name);
   if (!r) {
     const a = await vscode.window.showInformationMessage(`${target.environment.name} was not checked for drift in this window yet.`, 'Check Drift');
     if (a) await checkDrift(c, { target }, { quiet: false });

@@ -60,6 +60,8 @@ const KEEP_FINISHED = 50;
 
 export class DeployEngine {
   protected readonly active = new Map<string, ActiveRun>();
+  /** The last drift report of each environment checked by this process (`<projectDir>#<environment>`). */
+  private readonly drifts = new Map<string, { runId: string; report: DriftReport }>();
   protected readonly events = new Emitter<RunEvent>();
   protected readonly redactor: Redactor;
   protected readonly now: () => number;
@@ -246,6 +248,7 @@ export class DeployEngine {
         else if (res.outcome === 'errored') await this.finish(id, 'Failed', res.error);
         else {
           const rec = driftRecord(res.report);
+          this.drifts.set(`${target.project.dir}#${target.environment.name}`, { runId: id, report: res.report });
           this.log(id, rec.count ? `Drift: ${rec.count} resource(s) changed outside ${a.tool}: ${rec.resources.join(', ')}` : 'No drift.');
           await this.finish(id, 'Succeeded', undefined, { drift: rec });
         }
@@ -259,6 +262,11 @@ export class DeployEngine {
     })();
     a.done = done.then(() => this.snapshot(id)!);
     return { id, done };
+  }
+
+  /** The last drift report of an environment from this process (the history keeps addresses only). */
+  lastDrift(projectDir: string, environment: string): { runId: string; report: DriftReport } | undefined {
+    return this.drifts.get(`${projectDir}#${environment}`);
   }
 
   /** Approves exactly the plan the reviewer saw: `planHash` must be the snapshot's planHash. */
