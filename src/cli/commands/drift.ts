@@ -1,10 +1,12 @@
 import type { CliCommand } from './types';
-import { cancelOnSigint, CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
+import { CliUsageError, openCliEngine, reportError, streamLogs } from './deploy-env';
 import { parseCommandArgs } from '../args';
 import { driftToJSON, renderDrift } from '../../core/drift/model';
 
 // `helix-deploy drift ENV`: compare what is live with what the environment's tool manages. Reads only.
 // Exit codes: 0 no drift, 2 drift, 1 error (as `plan`: 2 means "something differs").
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 const HELP = `Usage: helix-deploy drift ENV [--project DIR] [--json] [--quiet]
 
@@ -43,9 +45,19 @@ export const drift: CliCommand = {
       return reportError('drift', err);
     }
     const logs = streamLogs(cli.engine, quiet);
-    const sigint = cancelOnSigint(cli.engine, env);
+    // The check only reads: the first signal interrupts the tool and waits for it, a second stops waiting.
+    let runId: string | undefined;
+    let signals = 0;
+    const onSignal = () => {
+      if (++signals > 1 || !runId) process.exit(130);
+      process.stderr.write('helix-deploy drift: interrupting the check (interrupt again to stop waiting).\n');
+      void cli.engine.cancel(runId, 'signal').catch(() => undefined);
+    };
+    const sigint = { dispose: () => SIGNALS.forEach((s) => process.off(s, onSignal)) };
+    SIGNALS.forEach((s) => process.on(s, onSignal));
     try {
       const handle = await cli.engine.startDriftCheck(cli.target);
+      runId = handle.id;
       const { run, report } = await handle.done;
       if (run.state !== 'Succeeded' || !report) {
         process.stderr.write(`helix-deploy drift: ${run.state}: ${run.error ?? ''}\n`);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { currentDrift } from '../../../../src/core/drift/status';
+import { runSummaryMarkdown } from '../../../../src/core/engine/runSummary';
 import type { RunRecord } from '../../../../src/core/engine/records';
 
 const run = (id: string, kind: string, state: RunRecord['state'], meta?: Record<string, unknown>): RunRecord => ({
@@ -19,5 +20,13 @@ describe('drift status of an environment row', () => {
     assert.equal(currentDrift(runs), undefined, 'a malformed latest check tells nothing: no badge rather than an old one');
     assert.deepEqual(currentDrift([run('5', 'drift', 'Failed'), run('2', 'drift', 'Succeeded', drift(1))])?.resources, ['r0']);
     assert.equal(currentDrift([run('1', 'apply', 'ApplyFailed'), run('0', 'drift', 'Succeeded', drift(1))])?.runId, '0');
+  });
+});
+
+describe('drift in the Markdown run summary', () => {
+  it('a drift run lists its drifted addresses (never values); other runs get no drift section', () => {
+    const md = runSummaryMarkdown({ run: { ...run('1', 'drift', 'Succeeded', drift(2)), endedAt: '1' } });
+    assert.match(md, /#### Drift \(2\)\n\n2 resources changed outside the tool:\n\n- `r0`\n- `r1`/);
+    assert.doesNotMatch(runSummaryMarkdown({ run: run('2', 'apply', 'Applied') }), /#### Drift/);
   });
 });
