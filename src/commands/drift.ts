@@ -8,6 +8,7 @@ import type { Environment, Project } from '../core/model/types';
 import { isRestrictedModeError } from '../core/trust/gate';
 import { messageOf } from '../core/errors';
 import { pickEnvironment } from './pickEnvironment';
+import { currentDrift } from '../core/drift/status';
 
 // "Check Drift" (environment row, palette, panel) and the optional periodic check. The check itself is an
 // engine run of kind `drift` (src/core/engine/engine.ts startDriftCheck): it takes the environment lock, so
@@ -47,6 +48,8 @@ export async function checkDrift(c: Container, arg: EnvArg, opts: { quiet: boole
   const target = await pickTarget(c, arg);
   if (!target) return undefined;
   const env = target.environment.name;
+  // What the row showed before: the periodic check only speaks up when the drift it finds is new.
+  const before = currentDrift(c.history.list({ project: target.project.name, projectDir: target.project.dir, environment: env, limit: 50 }));
   try {
     const engine = await deploy.engine.get();
     const handle = await engine.startDriftCheck(target);
@@ -63,7 +66,8 @@ export async function checkDrift(c: Container, arg: EnvArg, opts: { quiet: boole
     }
     const n = report.resources.length;
     c.log.info(`Drift check of ${target.project.name}/${env}: ${n ? `${n} drifted` : 'no drift'} (run ${run.id})`);
-    if (n) {
+    const same = !!before && before.count === n && report.resources.every((r, i) => before.resources[i] === r.address);
+    if (n && !(opts.quiet && same)) {
       const a = await vscode.window.showWarningMessage(`${env}: ${n} resource${n === 1 ? '' : 's'} changed outside ${toolOf(target.environment)}.`, 'Show Drift');
       if (a) await showDrift(c, { target });
     } else if (!opts.quiet) void vscode.window.showInformationMessage(`${env}: no drift.`);

@@ -19,7 +19,7 @@ import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunS
 import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } from './orphans';
 import { readToolStatus, removeToolFiles, toolEnded } from '../process/survivor';
 import { driftRecord, type DriftReport } from '../drift/model';
-import { lastDeployedImage } from '../drift/deployed';
+import { lastDeployedImage, lastDeployment } from '../drift/deployed';
 
 // The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
 // Pulumi alike. It owns run states (through the machine), one lock per environment, plan expiry and the
@@ -232,8 +232,13 @@ export class DeployEngine {
   async startDriftCheck(target: DeployTarget): Promise<{ id: string; done: Promise<{ run: RunRecord; report?: DriftReport }> }> {
     // Measured against what is deployed: the image of the last apply, else the last push.
     const image = lastDeployedImage(this.opts.journal, target.project.name, target.environment.name, target.project.dir) ?? this.lastPushed(target);
+    const tool = toolOf(target.environment);
     const { id, a, provider } = await this.openRun(withImage(target, image), 'drift', 'Running', image ? { image } : {}, () => {
-      if (!this.opts.providers[toolOf(target.environment)!]?.drift) throw new EngineError('tool-missing', `Drift checks are not available for ${toolOf(target.environment)} environments.`);
+      if (!this.opts.providers[tool!]?.drift) throw new EngineError('tool-missing', `Drift checks are not available for ${tool} environments.`);
+      // Terraform/Pulumi compare with their state; Kubernetes with what helix-deploy applied, so it needs an apply.
+      if (tool === 'kubernetes' && !lastDeployment(this.opts.journal, target.project.name, target.environment.name, target.project.dir)) {
+        throw new EngineError('not-found', `Nothing to compare: helix-deploy has not deployed ${target.environment.name} from this project yet. Drift of a Kubernetes environment is measured against its last deployment.`);
+      }
     });
     a.controller = new AbortController();
     const done = (async () => {

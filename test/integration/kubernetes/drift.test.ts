@@ -93,8 +93,11 @@ describe('drift of a Kubernetes environment (stand-in API server, real kubectl)'
     assert.equal(after.stdout.trim(), '5');
   });
 
-  it('refused while a plan of the environment waits for approval (the environment lock)', async () => {
+  it('refused before any deployment (nothing to compare with), and while a plan of the environment waits for approval', async () => {
     const { engine, target } = setup();
+    await assert.rejects(engine.startDriftCheck(target), (err: unknown) => err instanceof EngineError && err.code === 'not-found' && /has not deployed staging/.test(err.message));
+    assert.equal(journal.list({ kind: 'drift' }).length, 0, 'a refused check records nothing');
+    await deploy(engine, target);
     const plan = await (await engine.startPlan(target)).done;
     assert.equal(plan.run.state, 'Planned', plan.run.error);
     await assert.rejects(engine.startDriftCheck(target), (err: unknown) => err instanceof EngineError && err.code === 'busy');

@@ -12,6 +12,8 @@ describe('drift status of an environment row', () => {
   it('the latest successful check with drift shows; a later apply clears it; a later clean check clears it', () => {
     assert.equal(currentDrift([run('3', 'drift', 'Succeeded', drift(2)), run('2', 'apply', 'Applied')])?.count, 2);
     assert.equal(currentDrift([run('3', 'apply', 'Applied'), run('2', 'drift', 'Succeeded', drift(2))]), undefined);
+    assert.equal(currentDrift([run('3', 'plan', 'Applied'), run('2', 'drift', 'Succeeded', drift(2))]), undefined, 'a plan run applied from the editor');
+    assert.equal(currentDrift([run('3', 'plan', 'Planned'), run('2', 'drift', 'Succeeded', drift(2))])?.count, 2);
     assert.equal(currentDrift([run('3', 'drift', 'Succeeded', drift(0)), run('2', 'drift', 'Succeeded', drift(2))]), undefined);
   });
 
