@@ -11,6 +11,7 @@ import type { ToolStatus } from '../core/engine/provider';
 import { contextChildren, contextItem, type ContextNode } from './kubeContexts';
 import type { CloudOffer } from '../core/push/cloudOffer';
 import { currentDrift } from '../core/drift/status';
+import { isTerminal } from '../core/engine/states';
 
 // The Environments view: each project's environments (helix.toml and helix.deploy.toml) with a type icon,
 // port and target. `contextValue` carries kind and state so menus offer Start on a stopped local
@@ -48,7 +49,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     c.own(this.clusters.onDidChange(() => this.refresh()));
     // The drift badge follows the run history (checks and applies from any window or the CLI).
     c.own(c.history.onDidChange((e) => {
-      if (e.type === 'state' && ['drift', 'apply', 'rollback'].includes(e.run.kind)) this.refresh();
+      if (e.type === 'state' && ['drift', 'plan', 'apply', 'destroy', 'rollback'].includes(e.run.kind) && isTerminal(e.run.state)) this.refresh();
     }));
   }
 
