@@ -10,6 +10,7 @@ import { registerKubernetes } from './commands/kubernetes';
 import { registerPanel } from './webview';
 import { registerCopyRunSummary } from './commands/copyRunSummary';
 import { registerViews, type Views } from './views';
+import { registerDrift } from './commands/drift';
 
 let container: Container | undefined;
 
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ cont
   registerLocal(c, views);
   registerPanel(c);
   registerCopyRunSummary(c);
+  registerDrift(c);
   // Discovery runs after registration so views show a loading state instead of nothing.
   void c.projects.refresh();
   c.log.info(`Helix Deploy activated in ${Date.now() - started} ms`);

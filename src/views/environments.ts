@@ -10,6 +10,8 @@ import { environmentNameProblem } from '../core/config/rules-deploy';
 import type { ToolStatus } from '../core/engine/provider';
 import { contextChildren, contextItem, type ContextNode } from './kubeContexts';
 import type { CloudOffer } from '../core/push/cloudOffer';
+import { currentDrift } from '../core/drift/status';
+import { isTerminal } from '../core/engine/states';
 
 // The Environments view: each project's environments (helix.toml and helix.deploy.toml) with a type icon,
 // port and target. `contextValue` carries kind and state so menus offer Start on a stopped local
@@ -42,6 +44,10 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     c.own(c.deploy.tools.onDidChange(() => this.refresh()));
     this.clusters = c.own(new KubernetesClusterStatus(c));
     c.own(this.clusters.onDidChange(() => this.refresh()));
+    // The drift badge follows the run history (checks and applies from any window or the CLI).
+    c.own(c.history.onDidChange((e) => {
+      if (e.type === 'state' && ['drift', 'plan', 'apply', 'destroy', 'rollback'].includes(e.run.kind) && isTerminal(e.run.state)) this.refresh();
+    }));
   }
 
   refresh(): void {
@@ -68,6 +74,19 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     if (node.type === 'project') return this.envs(node.project);
     if (node.type === 'environment') return [];
     return contextChildren(this.c, node);
+  }
+
+  /** Drift found by the last check (and not applied over since): a coloured codicon, a count, a menu entry. */
+  private markDrift(item: vscode.TreeItem, project: Project, env: Environment): void {
+    const d = currentDrift(this.c.history.list({ project: project.name, projectDir: project.dir, environment: env.name, limit: 50 }));
+    if (!d) return;
+    const what = `${d.count} resource${d.count === 1 ? '' : 's'} changed outside ${toolOf(env)}`;
+    item.description = `${item.description ?? ''} · drift: ${d.count}`;
+    item.iconPath = new vscode.ThemeIcon('git-compare', new vscode.ThemeColor('helixDeploy.drift'));
+    const line = `Drift (checked ${d.checkedAt}): ${what}: ${d.resources.slice(0, 10).join(', ')}${d.resources.length > 10 ? ', …' : ''}`;
+    if (item.tooltip instanceof vscode.MarkdownString) item.tooltip.appendMarkdown(`\n\n${line.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')}`);
+    else item.tooltip = `${item.tooltip ?? ''}\n${line}`;
+    item.contextValue = `${item.contextValue}:drift`;
   }
 
   getParent(node: EnvNode): EnvNode | undefined {
@@ -147,6 +166,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
       item.tooltip = `${project.name} / ${env.name} (${env.kind}) from ${env.source}${env.target ? `\n${env.target}` : ''}`;
       item.contextValue = `environment:${env.kind}${env.protected ? ':protected' : ''}`;
     }
+    if (!badName && toolOf(env)) this.markDrift(item, project, env);
     if (env.range) {
       item.command = {
         command: 'vscode.open',

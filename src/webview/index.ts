@@ -26,6 +26,8 @@ export function servicesOf(c: Container): DeployPanelBackendDeps {
     // The lazy engine opens the journal on first use; ask for it now so a restored panel finds its run.
     ready: engine.get().then(() => undefined),
     projects: () => c.projects.projects,
+    // The command shows progress and the outcome; the Drift view follows the run's end.
+    checkDrift: async (project, environment) => void (await vscode.commands.executeCommand('helixDeploy.checkDrift', { project, environment })),
     health: c.health,
     redact: (t) => redactor.redact(t),
     // The panel's second log source: the container of a local environment, or every pod of a Kubernetes one.

@@ -144,6 +144,8 @@ export interface PanelState {
   notice?: Notice;
   /** Lines each log view keeps (setting helixDeploy.panel.maxLogLines). */
   maxLogLines?: number;
+  /** The last drift check of this environment in this window: drifted resources under `drift`, no changes. */
+  drift?: PlanView;
 }
 
 export interface Notice {
@@ -163,7 +165,8 @@ export type HostMessage =
   | { type: 'found'; runId: string; changes: FoundChange[] }
   | { type: 'health'; health: HealthView }
   | { type: 'detail'; section: 'resources' | 'drift'; address: string; attributes: AttributeDiff[] }
-  | { type: 'notice'; notice: Notice | undefined };
+  | { type: 'notice'; notice: Notice | undefined }
+  | { type: 'drift'; plan: PlanView | null };
 
 // ---------------------------------------------------------------- app -> host
 
@@ -172,6 +175,7 @@ export type WebviewMessage =
   | { type: 'expand'; section: 'resources' | 'drift'; address: string }
   | { type: 'openDiff'; section: 'resources' | 'drift'; address: string }
   | { type: 'plan' }
+  | { type: 'checkDrift' }
   | { type: 'approve'; runId: string; planHash: string; confirmation?: string }
   | { type: 'discard'; runId: string }
   | { type: 'cancel'; runId: string }
@@ -186,7 +190,7 @@ export type WebviewMessageType = WebviewMessage['type'];
 
 /** Every message type the app may send (the compiler keeps this complete): tests walk it. */
 export const WEBVIEW_MESSAGE_TYPES = Object.keys({
-  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, copy: 1, saveLogs: 1, followContainer: 1, copyRunSummary: 1,
+  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, checkDrift: 1, copy: 1, saveLogs: 1, followContainer: 1, copyRunSummary: 1,
 } satisfies Record<WebviewMessageType, 1>) as WebviewMessageType[];
 
 /** Longest string accepted from the webview; beyond this a message is a bug or an attack. */
@@ -232,6 +236,7 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
       return { ok: true, message: { type: t, section: raw.section as 'resources' | 'drift', address: raw.address } };
     case 'plan':
     case 'rollback':
+    case 'checkDrift':
       if ((extra = keys(raw, ['type']))) return bad(extra);
       return { ok: true, message: { type: t } };
     case 'approve':
@@ -269,5 +274,5 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
 /** Minimal structural check the app does on host messages (the host is trusted; this guards against version skew). */
 export function isHostMessage(raw: unknown): raw is HostMessage {
   if (!isObj(raw) || typeof raw.type !== 'string') return false;
-  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice'].includes(raw.type);
+  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice', 'drift'].includes(raw.type);
 }

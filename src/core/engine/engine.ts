@@ -21,6 +21,8 @@ import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } 
 import { readToolStatus, removeToolFiles, toolEnded } from '../process/survivor';
 import { estimatePlanCost, type CostDeps } from '../cost/estimator';
 import { costMeta } from '../cost/meta';
+import { driftRecord, type DriftReport } from '../drift/model';
+import { lastDeployedImage, lastDeployment } from '../drift/deployed';
 
 // The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
 // Pulumi alike. It owns run states (through the machine), one lock per environment, plan expiry and the
@@ -63,6 +65,8 @@ const KEEP_FINISHED = 50;
 
 export class DeployRunner {
   protected readonly active = new Map<string, ActiveRun>();
+  /** The last drift report of each environment checked by this process (`<projectDir>#<environment>`). */
+  private readonly drifts = new Map<string, { runId: string; report: DriftReport }>();
   protected readonly events = new Emitter<RunEvent>();
   protected readonly redactor: Redactor;
   protected readonly now: () => number;
@@ -169,7 +173,7 @@ export class DeployRunner {
    */
   protected async openRun(
     target: DeployTarget,
-    kind: 'plan' | 'destroy' | 'apply' | 'rollback',
+    kind: 'plan' | 'destroy' | 'apply' | 'rollback' | 'drift',
     state: RunState,
     meta: Record<string, unknown> = {},
     precheck?: () => void,
@@ -223,6 +227,56 @@ export class DeployRunner {
     }
     if (tookOver) this.log(id, `Took over the environment lock of run ${tookOver.runId} (${tookOver.who}, since ${tookOver.since}): that run is no longer active.`);
     return { id, a, provider, who };
+  }
+
+  /**
+   * Checks drift: a run of kind `drift` (Running -> Succeeded | Failed | Cancelled) that holds the environment
+   * lock while its tool reads (so never beside a plan or apply of it) and records the drifted addresses.
+   * The full report (redacted attribute diffs) resolves `done`. Throws DeployError before anything runs.
+   */
+  async startDriftCheck(target: DeployTarget): Promise<{ id: string; done: Promise<{ run: RunRecord; report?: DriftReport }> }> {
+    // Measured against what is deployed: the image of the last apply, else the last push.
+    const image = lastDeployedImage(this.opts.journal, target.project.name, target.environment.name, target.project.dir) ?? this.lastPushed(target);
+    const tool = toolOf(target.environment);
+    const { id, a, provider } = await this.openRun(withImage(target, image), 'drift', 'Running', image ? { image } : {}, () => {
+      if (!this.opts.providers[tool!]?.drift) throw new DeployError('tool-missing', `Drift checks are not available for ${tool} environments.`);
+      // Terraform/Pulumi compare with their state; Kubernetes with what helix-deploy applied, so it needs an apply.
+      if (tool === 'kubernetes' && !lastDeployment(this.opts.journal, target.project.name, target.environment.name, target.project.dir)) {
+        throw new DeployError('not-found', `Nothing to compare: helix-deploy has not deployed ${target.environment.name} from this project yet. Drift of a Kubernetes environment is measured against its last deployment.`);
+      }
+    });
+    a.controller = new AbortController();
+    const done = (async () => {
+      const scratchFile = path.join(this.stateDirFor(target), 'plans', `${id}.drift`);
+      let report: DriftReport | undefined;
+      try {
+        await fs.promises.mkdir(path.dirname(scratchFile), { recursive: true, mode: 0o700 });
+        // Read-only tools run attached (no survivor files, no recorded pid): a crash may simply kill them.
+        const res = await provider.drift!({ ...this.request(id, a), outputBase: undefined, spawned: undefined, scratchFile });
+        report = res.outcome === 'cancelled' ? undefined : res.report;
+        if (res.outcome === 'cancelled') await this.finish(id, 'Cancelled', res.error ?? 'Cancelled.');
+        else if (res.outcome === 'errored') await this.finish(id, 'Failed', res.error);
+        else {
+          const rec = driftRecord(res.report);
+          this.drifts.set(`${target.project.dir}#${target.environment.name}`, { runId: id, report: res.report });
+          this.log(id, rec.count ? `Drift: ${rec.count} resource(s) changed outside ${a.tool}: ${rec.resources.join(', ')}` : 'No drift.');
+          await this.finish(id, 'Succeeded', undefined, { drift: rec });
+        }
+      } catch (err) {
+        const run = this.opts.journal.get(id);
+        if (run && !isTerminal(run.state)) await this.finish(id, 'Failed', this.message(err)).catch(() => undefined);
+      }
+      // A drift run has nothing to approve or re-plan: it is not kept among the open plan runs.
+      this.active.delete(id);
+      return { run: this.opts.journal.get(id)!, report };
+    })();
+    a.done = done.then(() => this.snapshot(id)!);
+    return { id, done };
+  }
+
+  /** The last drift report of an environment from this process (the history keeps addresses only). */
+  lastDrift(projectDir: string, environment: string): { runId: string; report: DriftReport } | undefined {
+    return this.drifts.get(`${projectDir}#${environment}`);
   }
 
   /** Approves exactly the plan the reviewer saw: `planHash` must be the snapshot's planHash. */

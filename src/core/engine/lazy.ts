@@ -60,6 +60,10 @@ export class LazyDeployRunner {
   async discard(runId: string, who?: string): Promise<RunSnapshot | undefined> {
     return (await this.get()).discard(runId, who);
   }
+  /** The last drift report of an environment checked in this window (undefined until the engine is ready). */
+  lastDrift(projectDir: string, environment: string): ReturnType<DeployRunner['lastDrift']> {
+    return this.engine?.lastDrift(projectDir, environment);
+  }
   snapshot(runId: string): RunSnapshot | undefined {
     return this.engine?.snapshot(runId);
   }

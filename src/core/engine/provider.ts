@@ -1,3 +1,4 @@
+import type { DriftReport } from '../drift/model';
 import type { PlanModel, ResourceChange } from '../plan/model';
 import type { Redactor } from '../process/redact';
 
@@ -70,6 +71,16 @@ export interface ApplyResult {
   outputs?: Record<string, unknown>;
 }
 
+export interface DriftRequest extends ToolRequest {
+  /** A private scratch file the tool may write (terraform's refresh-only plan); deleted when the check ends. */
+  scratchFile: string;
+}
+
+export type DriftResult =
+  | { outcome: 'checked'; report: DriftReport }
+  | { outcome: 'errored'; error: string; report?: DriftReport }
+  | { outcome: 'cancelled'; error?: string };
+
 export interface DeployProvider {
   readonly tool: DeployTool;
   /** `target` is the environment's resolved request when known (kubernetes: its kubeconfig, a kustomization's kubectl). */
@@ -78,4 +89,6 @@ export interface DeployProvider {
   apply(req: ApplyRequest): Promise<ApplyResult>;
   /** Reads a saved plan file into the model (CLI `apply --plan FILE`, review before apply). */
   show(req: Omit<ToolRequest, 'log' | 'progress'> & { planFile: string }): Promise<PlanModel>;
+  /** Compares the live system with what the tool manages; changes nothing (no state written). */
+  drift?(req: DriftRequest): Promise<DriftResult>;
 }

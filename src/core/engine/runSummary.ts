@@ -1,3 +1,4 @@
+import { readDriftRecord } from '../drift/model';
 import { summaryLine, type PlanModel, type PlanSummary } from '../plan/model';
 import type { RunRecord } from './records';
 import { recordedEstimate } from '../cost/meta';
@@ -65,6 +66,12 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
     }
     const drift = input.model.drift.length;
     if (drift) out.push('', `${drift} resource${drift === 1 ? '' : 's'} changed outside the tool (drift).`);
+  }
+  // A drift check: what it found, by address (the history never keeps values).
+  const driftFound = readDriftRecord(m);
+  if (driftFound) {
+    out.push('', `#### Drift (${driftFound.count})`, '', driftFound.count ? `${driftFound.count} resource${driftFound.count === 1 ? '' : 's'} changed outside the tool:` : 'No drift.');
+    if (driftFound.resources.length) out.push('', ...driftFound.resources.slice(0, input.maxChanges ?? 50).map((a) => `- ${code(a)}`));
   }
 
   // The plan's estimate, else what the run recorded of it (a summary copied later from the history).

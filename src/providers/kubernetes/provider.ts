@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { assertTrusted } from '../../core/trust/gate';
 import { hasChanges, toJSON, type PlanModel } from '../../core/plan/model';
-import type { ApplyRequest, ApplyResult, PlanRequest, PlanResult, ToolRequest, ToolStatus } from '../../core/engine/provider';
+import type { ApplyRequest, ApplyResult, DriftRequest, DriftResult, PlanRequest, PlanResult, ToolRequest, ToolStatus } from '../../core/engine/provider';
 import { isCancelled, messageOf } from '../../core/errors';
 import { KubeError } from '../../core/kubernetes/cluster';
 import { planObjects, applyPlan } from '../../core/kubernetes/deploy';
@@ -13,6 +13,7 @@ import { ClientNodeCluster } from './client';
 import { forContext, loadKubeconfig } from './kubeconfig';
 import { isKustomization, readManifests, ManifestsError } from './manifests';
 import { run } from '../../core/process/spawn';
+import { kubernetesDrift } from '../../core/drift/kubernetes';
 
 // The Kubernetes provider behind the engine's DeployProvider shape (src/core/engine/provider.ts):
 // plan writes the exact objects to apply plus the fingerprints of what they were planned against into the
@@ -166,6 +167,30 @@ export class KubernetesProvider {
       return { outcome: out.outcome, error: out.error };
     } catch (err) {
       return { outcome: 'failed', error: message(err) };
+    }
+  }
+
+  /**
+   * Drift: the manifests rendered as a deploy would (with the image `vars.image` names: the last deployed one),
+   * each object read live and compared on the fields helix-deploy applies. Reads only.
+   */
+  async drift(req: DriftRequest): Promise<DriftResult> {
+    const v = req.vars as unknown as KubernetesVars;
+    try {
+      const cluster = this.cluster(v.context, v.kubeconfig);
+      const files = await readManifests(req.dir, { kubectl: this.opts.kubectl?.(), signal: req.signal });
+      const desired = renderManifests({ files, namespace: v.namespace, environment: v.environment, image: v.image });
+      req.log(`comparing ${desired.length} object(s) from ${req.dir} with the cluster (context "${cluster.context}")`);
+      const report = await kubernetesDrift(cluster, desired, {
+        signal: req.signal,
+        learnSecret: (s) => req.redactor.add(s),
+        isSecret: (x) => req.redactor.isSecret(x),
+      });
+      report.notices.unshift(`Live objects in context "${cluster.context}" against the manifests${v.image ? ` with image ${v.image}` : ''}, on the fields helix-deploy applies.`);
+      return { outcome: 'checked', report };
+    } catch (err) {
+      if (req.signal.aborted || (err instanceof KubeError && err.kind === 'cancelled')) return { outcome: 'cancelled' };
+      return { outcome: 'errored', error: message(err) };
     }
   }
 

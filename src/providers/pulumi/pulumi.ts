@@ -1,13 +1,15 @@
-import { messageOf } from '../../core/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ApplyRequest, ApplyResult, DeployProvider, PlanRequest, PlanResult, ToolRequest, ToolStatus } from '../../core/engine/provider';
+import type { ApplyRequest, ApplyResult, DriftRequest, DriftResult, DeployProvider, PlanRequest, PlanResult, ToolRequest, ToolStatus } from '../../core/engine/provider';
 import type { PlanModel } from '../../core/plan/model';
 import { parsePulumiEventLine, parsePulumiEvents, stripAnsi } from '../../core/plan/pulumi/events';
 import { parsePulumiPreview } from '../../core/plan/pulumi/preview';
 import { PULUMI_REPLAN_NOTICE, PULUMI_SAVED_PLAN_NOTICE } from '../../core/plan/pulumi/values';
 import type { Redactor } from '../../core/process/redact';
 import { run, ToolNotFoundError } from '../../core/process/spawn';
+import { driftFromPulumi } from '../../core/drift/pulumi';
+import type { DriftReport } from '../../core/drift/model';
+import { messageOf } from '../../core/errors';
 
 // Pulumi through its CLI's JSON formats: `preview --json` for the reviewed diff, `up --json` (engine events)
 // for progress. Pulumi re-plans at `up`; when the CLI offers the experimental saved plans
@@ -101,6 +103,36 @@ export class PulumiProvider implements DeployProvider {
     const s = model.summary;
     const changes = s.create + s.update + s.delete + s.replace + s.import + s.forget > 0;
     return { outcome: changes ? 'changes' : 'no-changes', model, binding: saved };
+  }
+
+  /**
+   * Drift: `preview --refresh --expect-no-changes --json` refreshes the stack from the cloud (in memory: a
+   * preview writes no state) and compares it with the program. Exit 255 with changes is drift, not a failure.
+   */
+  async drift(req: DriftRequest): Promise<DriftResult> {
+    const prep = await this.prepare(req);
+    if (prep) return req.signal.aborted ? { outcome: 'cancelled' } : { outcome: 'errored', error: prep };
+    const args = ['preview', '--refresh', '--expect-no-changes', '--json', '--non-interactive', ...this.stackArgs(req), ...this.configArgs(req)];
+    req.log(`$ pulumi ${args.join(' ')}`);
+    const r = await run(this.opts.executable(), args, {
+      cwd: req.dir,
+      env: this.env(),
+      signal: req.signal,
+      onStderr: (l) => l.trim() && req.log(stripAnsi(l)),
+      killAfterMs: this.opts.killAfterMs,
+    });
+    if (r.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Pulumi stopped after the interrupt.' };
+    let report: DriftReport;
+    try {
+      report = driftFromPulumi(r.stdout, { redactor: req.redactor });
+    } catch (err) {
+      return { outcome: 'errored', error: `pulumi preview --refresh failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr) || messageOf(err))}` };
+    }
+    const errors = report.diagnostics.filter((d) => d.severity === 'error');
+    if (r.code !== 0 && !report.resources.length) {
+      return { outcome: 'errored', report, error: errors.map((d) => d.summary).join('\n') || `pulumi preview --refresh failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr))}` };
+    }
+    return { outcome: 'checked', report };
   }
 
   async apply(req: ApplyRequest): Promise<ApplyResult> {

@@ -1,10 +1,11 @@
 import { messageOf } from '../../core/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ApplyRequest, ApplyResult, DeployProvider, PlanRequest, PlanResult, ProgressEvent, ToolRequest, ToolStatus } from '../../core/engine/provider';
+import type { ApplyRequest, ApplyResult, DeployProvider, DriftRequest, DriftResult, PlanRequest, PlanResult, ProgressEvent, ToolRequest, ToolStatus } from '../../core/engine/provider';
 import { cancelledApplyMessage } from '../../core/engine/orphans';
 import type { PlanDiagnostic, PlanModel } from '../../core/plan/model';
 import { parseTerraformShow } from '../../core/plan/terraform/show';
+import { driftFromTerraformShow } from '../../core/drift/terraform';
 import { isStalePlanError, isStateLockError, needsInit, parseStreamLine, type StreamLine } from '../../core/plan/terraform/stream';
 import { run, ToolNotFoundError, type SpawnResult } from '../../core/process/spawn';
 import { describeErrors, describeStateLock, STALE_MESSAGE } from './errors';
@@ -157,6 +158,34 @@ export class TerraformProvider implements DeployProvider {
     const lock = diags.find((d) => d.severity === 'error' && isStateLockError(d));
     if (lock) return { outcome: 'locked', error: describeStateLock(lock, req.dir) };
     return { outcome: 'failed', error: describeErrors(diags, `terraform apply failed (exit ${result.code}): ${lastLine(result.stderr)}`) };
+  }
+
+  /**
+   * Drift: `plan -refresh-only` into a scratch plan (state is not written), then `show -json` of it, whose
+   * `resource_drift` holds each object changed outside Terraform with its values (sensitive ones masked).
+   */
+  async drift(req: DriftRequest): Promise<DriftResult> {
+    const prep = await this.prepare(req, false);
+    if (prep) return req.signal.aborted ? { outcome: 'cancelled' } : { outcome: 'errored', error: prep };
+    try {
+      const args = ['plan', '-refresh-only', '-input=false', '-json', '-lock-timeout=0s', `-out=${req.scratchFile}`];
+      const { result, diags } = await this.stream(args, { ...req, outputBase: undefined, progress: () => undefined });
+      if (result.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Terraform stopped after the interrupt.' };
+      const lock = diags.find((d) => d.severity === 'error' && isStateLockError(d));
+      if (lock) return { outcome: 'errored', error: describeStateLock(lock, req.dir) };
+      if (result.code !== 0 || !fs.existsSync(req.scratchFile)) {
+        return { outcome: 'errored', error: describeErrors(diags, `terraform plan -refresh-only failed (exit ${result.code}): ${lastLine(result.stderr)}`) };
+      }
+      const r = await run(this.opts.executable(), ['show', '-json', '-no-color', req.scratchFile], { cwd: req.dir, env: this.env(req), signal: req.signal, killAfterMs: this.opts.killAfterMs });
+      if (r.cancelled) return { outcome: 'cancelled' };
+      if (r.code !== 0) return { outcome: 'errored', error: `terraform show failed: ${req.redactor.redact(lastLine(r.stderr) || `exit ${r.code}`)}` };
+      const report = driftFromTerraformShow(JSON.parse(r.stdout), { redactor: req.redactor });
+      report.diagnostics.push(...diags.filter((d) => d.severity !== 'error'));
+      return { outcome: 'checked', report };
+    } finally {
+      // The refresh-only plan holds the refreshed values (secrets included) in plain text.
+      await fs.promises.rm(req.scratchFile, { force: true }).catch(() => undefined);
+    }
   }
 
   async show(req: Omit<ToolRequest, 'log' | 'progress'> & { planFile: string }): Promise<PlanModel> {

@@ -19,7 +19,7 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-type Tab = 'plan' | 'logs' | 'health';
+type Tab = 'plan' | 'drift' | 'logs' | 'health';
 
 /** What the app keeps in vscode.setState: survives hide/show (retainContextWhenHidden is off) and reloads. */
 interface Saved {
@@ -35,6 +35,7 @@ class App {
   private readonly post = (m: WebviewMessage) => this.vscode.postMessage(m);
   private readonly header = new RunHeader(this.post);
   private readonly plan = new PlanTab(this.post);
+  private readonly drift = new PlanTab(this.post, { id: 'drift' });
   private readonly logs = new LogTab(this.post);
   private readonly health = new HealthTab();
   private readonly notice = h('div', { class: 'notice', id: 'notice', hidden: true });
@@ -45,13 +46,13 @@ class App {
   private lastRunState: string | undefined;
 
   mount(root: HTMLElement): void {
-    for (const [id, label] of [['plan', 'Plan'], ['logs', 'Logs'], ['health', 'Health']] as const) {
+    for (const [id, label] of [['plan', 'Plan'], ['drift', 'Drift'], ['logs', 'Logs'], ['health', 'Health']] as const) {
       const b = h('button', { class: 'tab', role: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}`, 'data-tab': id }, label);
       b.addEventListener('click', () => this.selectTab(id));
       b.addEventListener('keydown', (e) => this.tabKey(e, id));
       this.tabs.append(b);
     }
-    root.append(this.header.el, this.notice, this.tabs, h('main', { class: 'panels' }, this.plan.el, this.logs.el, this.health.el));
+    root.append(this.header.el, this.notice, this.tabs, h('main', { class: 'panels' }, this.plan.el, this.drift.el, this.logs.el, this.health.el));
     const saved = this.vscode.getState() as Saved | undefined;
     this.plan.restoreUi(saved?.plan);
     // The run state the user last saw: the tab only switches automatically if the run moved on meanwhile.
@@ -105,6 +106,13 @@ class App {
         break;
       case 'detail':
         this.plan.detail(m.section, m.address, m.attributes);
+        if (m.section === 'drift') this.drift.detail(m.section, m.address, m.attributes);
+        break;
+      case 'drift':
+        if (!this.state) return;
+        this.state = { ...this.state, drift: m.plan ?? undefined };
+        this.drift.update(this.state, Date.now());
+        this.renderTabBadges();
         break;
       case 'notice':
         if (!this.state) return;
@@ -132,6 +140,7 @@ class App {
     this.persist();
     this.header.update(s, now);
     this.plan.update(s, now);
+    this.drift.update(s, now);
     this.health.update(s.health);
     this.renderNotice();
     this.renderTabBadges();
@@ -160,6 +169,9 @@ class App {
   }
 
   private renderTabBadges(): void {
+    const drifted = this.state?.drift?.summary.drift ?? 0;
+    const dt = this.tabs.querySelector<HTMLElement>('#tab-drift');
+    if (dt) dt.textContent = drifted ? `Drift ${drifted}` : 'Drift';
     const hs = this.state?.health?.overall;
     const tab = this.tabs.querySelector<HTMLElement>('#tab-health');
     if (tab) tab.textContent = hs === 'pass' ? 'Health ●' : hs === 'fail' ? 'Health ✕' : 'Health';
@@ -175,6 +187,7 @@ class App {
       if (on && focus) b.focus();
     }
     this.plan.el.hidden = t !== 'plan';
+    this.drift.el.hidden = t !== 'drift';
     this.logs.el.hidden = t !== 'logs';
     this.health.el.hidden = t !== 'health';
     if (t === 'logs') requestAnimationFrame(() => this.logs.shown());
@@ -190,10 +203,10 @@ class App {
   }
 
   private tabKey(e: KeyboardEvent, id: Tab): void {
-    const order: Tab[] = ['plan', 'logs', 'health'];
+    const order: Tab[] = ['plan', 'drift', 'logs', 'health'];
     const i = order.indexOf(id);
-    if (e.key === 'ArrowRight') this.selectTab(order[(i + 1) % 3]!, true);
-    else if (e.key === 'ArrowLeft') this.selectTab(order[(i + 2) % 3]!, true);
+    if (e.key === 'ArrowRight') this.selectTab(order[(i + 1) % order.length]!, true);
+    else if (e.key === 'ArrowLeft') this.selectTab(order[(i + order.length - 1) % order.length]!, true);
     else return;
     e.preventDefault();
   }

@@ -59,7 +59,14 @@ export class PlanTab {
   /** Called whenever the user changes filters/expansion, so main.ts can persist it across hide/show. */
   onUiChange: () => void = () => {};
 
-  constructor(private readonly post: (m: WebviewMessage) => void) {
+  /** `drift`: the Drift tab, the same tree and diff rows for the last drift check (no approval, a Check Drift button). */
+  private readonly id: 'plan' | 'drift';
+
+  constructor(
+    private readonly post: (m: WebviewMessage) => void,
+    opts: { id?: 'plan' | 'drift' } = {},
+  ) {
+    this.id = opts.id ?? 'plan';
     this.list = new VirtualList<PlanRow>({
       rowHeight: PLAN_ROW_HEIGHT,
       className: 'vlist plan-list',
@@ -75,30 +82,29 @@ export class PlanTab {
     sc.addEventListener('click', (e) => this.onClick(e));
     sc.addEventListener('focus', () => this.list.invalidate());
 
-    const search = (this.searchEl = h('vscode-textfield', { id: 'plan-search', placeholder: 'Search by address', label: 'Search resources by address', type: 'search' }));
+    const search = (this.searchEl = h('vscode-textfield', { id: `${this.id}-search`, placeholder: 'Search by address', label: 'Search resources by address', type: 'search' }));
     const onSearch = debounce(() => {
       this.ui.filter.search = (search as unknown as { value: string }).value ?? '';
       this.reflatten();
     }, 80);
     search.addEventListener('input', onSearch);
-    const showAll = (this.showAllEl = h('vscode-checkbox', { id: 'plan-show-all', label: 'Show unchanged' }));
+    const showAll = (this.showAllEl = h('vscode-checkbox', { id: `${this.id}-show-all`, label: 'Show unchanged' }));
     showAll.addEventListener('change', () => {
       this.ui.filter.showAll = !!(showAll as unknown as { checked: boolean }).checked;
       this.reflatten();
     });
     this.approval = new ApprovalBar(post);
+    const drift = this.id === 'drift';
+    const check = h('vscode-button', { id: 'check-drift', secondary: true }, 'Check Drift');
+    check.addEventListener('click', () => this.post({ type: 'checkDrift' }));
     this.el = h(
       'section',
-      { class: 'tab-panel plan-tab', id: 'panel-plan', role: 'tabpanel', 'aria-labelledby': 'tab-plan' },
+      { class: 'tab-panel plan-tab', id: `panel-${this.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${this.id}` },
       this.summaryEl,
       this.messagesEl,
-      h('div', { class: 'plan-toolbar' }, search, showAll),
+      h('div', { class: 'plan-toolbar' }, ...(drift ? [check, search] : [search, showAll])),
       this.statusEl,
-      this.found.el,
-      sc,
-      this.costFindings.el,
-      this.approval.el,
-      this.approval.record,
+      ...(drift ? [sc] : [this.found.el, sc, this.costFindings.el, this.approval.el, this.approval.record]),
     );
   }
 
@@ -123,6 +129,11 @@ export class PlanTab {
   }
 
   update(state: PanelState, now: number): void {
+    if (this.id === 'drift') {
+      if (state.drift !== this.plan) this.setPlan(state.drift);
+      this.statusEl.textContent = state.drift ? '' : 'Not checked for drift in this window yet: "Check Drift" compares what is live with what the tool manages.';
+      return;
+    }
     if (state.plan !== this.plan) this.setPlan(state.plan);
     this.approval.update(state, now);
     this.costFindings.update(state.plan);

@@ -25,6 +25,8 @@ export type BackendEvent =
   /** The plan under way found changes (before the full diff exists). */
   | { type: 'found'; envKey: string; runId: string; changes: FoundChange[] }
   | { type: 'health'; envKey: string; health: HealthView }
+  /** A drift check of the environment ended: read `drift(envKey)` again. */
+  | { type: 'drift'; envKey: string }
   /** Everything may have changed (engine became ready): sessions re-read and resend a snapshot. */
   | { type: 'refresh' };
 
@@ -42,6 +44,10 @@ export interface PanelBackend {
   cancel(envKey: string, runId: string): Promise<void>;
   discard(envKey: string, runId: string): Promise<void>;
   rollback?(envKey: string): Promise<void>;
+  /** Checks the environment for drift (a run of kind `drift`); the result arrives as a 'drift' event. */
+  checkDrift?(envKey: string): Promise<void>;
+  /** The last drift report of the environment as a plan model (drifted resources under `drift`). */
+  drift?(envKey: string): PlanModel | undefined;
   /** Local environments: follow container logs; lines arrive via `onLines` until disposed. */
   followContainer?(envKey: string, onLines: (lines: LogLine[]) => void): Disposable;
   /** Masks known secrets in free text; applied to everything the host posts (second line of defence). */

@@ -19,6 +19,9 @@ import type { EnvView, HealthView, LogLine, ProbeStatus, ProbeView, RunView } fr
 import type { BackendEvent, Disposable, PanelBackend, PanelRunSnapshot } from './backend';
 import { toolOf } from '../../core/engine/target';
 import { healthResultOfRun } from '../../core/engine/health';
+import { isTerminal } from '../../core/engine/states';
+import { driftAsPlanModel, type DriftReport } from '../../core/drift/model';
+import type { PlanModel } from '../../core/plan/model';
 
 /** The part of DeployRunner the panel uses (structural, so tests can pass the real engine or a stand-in). */
 export interface DeployRunnerLike {
@@ -34,6 +37,8 @@ export interface DeployRunnerLike {
   /** Rollback as a planned run (engine.planRollback); absent = the panel offers no rollback. */
   planRollback?(target: DeployTarget): Promise<RunHandle>;
   canRollback?(target: Pick<DeployTarget, 'project' | 'environment'>): boolean;
+  /** The last drift report of an environment checked by this window (engine.lastDrift). */
+  lastDrift?(projectDir: string, environment: string): { runId: string; report: DriftReport } | undefined;
 }
 
 export interface HealthLike {
@@ -55,6 +60,8 @@ export interface DeployPanelBackendDeps {
   health?: HealthLike;
   redact?: (text: string) => string;
   followContainer?: (envKey: string, onLines: (lines: LogLine[]) => void) => Disposable;
+  /** Runs "Check Drift" for the environment (the command, with its progress and messages). */
+  checkDrift?: (project: Project, env: Environment) => Promise<void>;
   /** Resolves when the engine can answer list()/snapshot() (the lazy engine opens its journal first). */
   ready?: Promise<void>;
 }
@@ -185,6 +192,11 @@ export class DeployPanelBackend implements PanelBackend {
     if (!snap) return;
     const key = this.keyOfRun(snap.run);
     if (!key) return;
+    // A drift check is not the environment's current run: it only refreshes the Drift view when it ends.
+    if (snap.run.kind === 'drift') {
+      if (e.type === 'state' && isTerminal(e.state)) this.fire({ type: 'drift', envKey: key });
+      return;
+    }
     if (e.type === 'log') {
       const lines = e.lines.map((text) => ({ t: Date.now(), text }));
       const kept = this.logs.get(e.runId) ?? [];
@@ -245,6 +257,19 @@ export class DeployPanelBackend implements PanelBackend {
     // old run would reuse the settings and `${image}` it was started with, missing any edit since).
     if (cur && (cur.run.state === 'Planned' || cur.run.state === 'Approved')) await this.d.engine.discard(cur.run.id).catch(() => undefined);
     await this.d.engine.startPlan(deployTargetFor(f.project, f.env.name));
+  }
+
+  async checkDrift(envKey: string): Promise<void> {
+    const f = this.find(envKey);
+    if (!f) throw new Error('This environment no longer exists in helix.deploy.toml.');
+    if (!this.d.checkDrift) throw new Error('Drift checks are not available in this window.');
+    await this.d.checkDrift(f.project, f.env);
+  }
+
+  drift(envKey: string): PlanModel | undefined {
+    const f = this.find(envKey);
+    const last = f && this.d.engine.lastDrift?.(f.project.dir, f.env.name);
+    return last && driftAsPlanModel(last.report);
   }
 
   /** Plans a rollback (a run of kind `rollback`, reviewed and approved in this same panel). */

@@ -60,6 +60,9 @@ export class PanelSession {
   private snap: PanelRunSnapshot | undefined;
   private planView: PlanView | undefined;
   private planOf: PlanModel | undefined;
+  /** The last drift check's report as a plan model (the Drift view), and what was posted of it. */
+  private driftOf: PlanModel | undefined;
+  private driftView: PlanView | undefined;
   /** The webview holds a different plan than planView: the next 'run' message carries it (plans can be MBs). */
   private planUnsent = true;
   private readonly logs: Record<LogSource, LogLine[]> = { run: [], container: [] };
@@ -78,10 +81,12 @@ export class PanelSession {
     private readonly io: SessionIO,
   ) {
     this.setRun(backend.current(envKey));
+    this.readDrift();
     this.subs.push(
       backend.subscribe((e) => {
         if (e.type === 'refresh') {
           this.setRun(backend.current(envKey));
+          this.readDrift();
           this.refresh();
           return;
         }
@@ -107,6 +112,9 @@ export class PanelSession {
           this.flushTimer ??= setTimeout(() => this.flushLogs(), LOG_BATCH_MS);
         } else if (e.type === 'health') {
           this.send({ type: 'health', health: e.health });
+        } else if (e.type === 'drift') {
+          this.readDrift();
+          this.send({ type: 'drift', plan: this.driftView ?? null });
         }
       }),
     );
@@ -157,6 +165,7 @@ export class PanelSession {
       health: this.backend.health(this.envKey),
       notice: this.notice,
       maxLogLines: this.io.maxLogLines?.(),
+      ...(this.driftView ? { drift: this.driftView } : {}),
     };
   }
 
@@ -225,6 +234,10 @@ export class PanelSession {
         if (m.runId !== this.snap?.run.id) return;
         await this.backend.cancel(this.envKey, m.runId);
         return;
+      case 'checkDrift':
+        if (!this.backend.checkDrift) return this.setNotice({ severity: 'warning', message: 'Drift checks are not available for this environment.' });
+        await this.backend.checkDrift(this.envKey);
+        return;
       case 'rollback':
         if (!this.backend.rollback) return this.setNotice({ severity: 'warning', message: 'This environment\'s target cannot roll back.' });
         await this.backend.rollback(this.envKey);
@@ -251,7 +264,15 @@ export class PanelSession {
 
   private find(section: 'resources' | 'drift', address: string): ResourceChange | undefined {
     const list = section === 'drift' ? this.planOf?.drift : this.planOf?.resources;
-    return list?.find((r) => r.address === address);
+    // Drift rows come from the plan (drift it found) or from the Drift view (the last drift check).
+    return list?.find((r) => r.address === address) ?? (section === 'drift' ? this.driftOf?.drift.find((r) => r.address === address) : undefined);
+  }
+
+  private readDrift(): void {
+    const m = this.backend.drift?.(this.envKey);
+    if (m === this.driftOf) return;
+    this.driftOf = m;
+    this.driftView = m ? toPlanView(m) : undefined;
   }
 
   private setRun(s: PanelRunSnapshot | undefined): void {

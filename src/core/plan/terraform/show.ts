@@ -126,7 +126,7 @@ function resourceChange(rc: any, isSecret: (v: unknown) => boolean): ResourceCha
   else if (action === 'no-op' && rc.previous_address) action = 'move';
   const replacePaths = Array.isArray(ch.replace_paths) ? (ch.replace_paths as Path[]) : undefined;
   const out: ResourceChange = {
-    address: String(rc.address),
+    address: rc.address ? String(rc.address) : addressFromParts(rc),
     module: rc.module_address || undefined,
     type: String(rc.type ?? ''),
     name: String(rc.name ?? ''),
@@ -153,6 +153,12 @@ function resourceChange(rc: any, isSecret: (v: unknown) => boolean): ResourceCha
   if (rc.deposed) out.detail = `deposed object ${rc.deposed}`;
   if (importing && mapped.action === 'update') out.detail = 'import, then update';
   return out;
+}
+
+/** Terraform 1.0.0 wrote `resource_drift` entries without "address": build it as Terraform prints it. */
+function addressFromParts(rc: { module_address?: unknown; mode?: unknown; type?: unknown; name?: unknown; index?: unknown }): string {
+  const parts = [rc.module_address, rc.mode === 'data' ? 'data' : undefined, `${String(rc.type ?? '')}.${String(rc.name ?? '')}`].filter(Boolean);
+  return parts.join('.') + (rc.index === undefined ? '' : `[${JSON.stringify(rc.index)}]`);
 }
 
 /** Learns every value Terraform marks sensitive, anywhere in the document, before anything is built. */

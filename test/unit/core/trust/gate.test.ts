@@ -118,6 +118,7 @@ describe('workspace trust gate', () => {
       discard: { type: 'discard', runId: 'run-1' },
       cancel: { type: 'cancel', runId: 'run-1' },
       rollback: { type: 'rollback' },
+      checkDrift: { type: 'checkDrift' },
       copy: { type: 'copy', text: 'x' },
       saveLogs: { type: 'saveLogs', source: 'run' },
       followContainer: { type: 'followContainer', on: true },
@@ -144,7 +145,7 @@ describe('workspace trust gate', () => {
       assert.deepEqual(b.calls, [], 'no panel message reached the engine');
       assert.equal(followed, 0);
       assert.deepEqual(spawns.seen, []);
-      assert.deepEqual(refused, ['plan', 'approve', 'discard', 'cancel', 'rollback', 'followContainer'].map((t) => `panel message ${t}`));
+      assert.deepEqual(refused, ['plan', 'approve', 'discard', 'cancel', 'rollback', 'checkDrift', 'followContainer'].map((t) => `panel message ${t}`));
       const notice = posted.filter((m) => m.type === 'notice').pop();
       assert.ok(notice?.type === 'notice' && notice.notice?.message === RESTRICTED_MESSAGE);
       // The same walk trusted reaches the backend: the gate, not something else, stopped it.
