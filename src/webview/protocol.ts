@@ -82,6 +82,9 @@ export interface PlanView {
   notices: string[];
   /** The pushed image this plan deploys (by digest), when `${image}` comes from the environment's pushes. */
   image?: DeployImage;
+  /** A large plan: this many more resources follow in `planPage` messages (the app asks with `planMore`). */
+  pending?: number;
+  pageId?: string;
 }
 
 export type LogSource = 'run' | 'container';
@@ -146,6 +149,8 @@ export type HostMessage =
   /** More changes found by the plan under way (batched). */
   | { type: 'found'; runId: string; changes: FoundChange[] }
   | { type: 'health'; health: HealthView }
+  /** More resources of the plan whose `pageId` this is (answer to `planMore`), in display order; `pending` still to come. */
+  | { type: 'planPage'; pageId: string; resources: ResourceView[]; pending: number }
   | { type: 'detail'; section: 'resources' | 'drift'; address: string; attributes: AttributeDiff[] }
   | { type: 'notice'; notice: Notice | undefined };
 
@@ -164,13 +169,15 @@ export type WebviewMessage =
   | { type: 'saveLogs'; source: LogSource }
   | { type: 'followContainer'; on: boolean }
   /** Markdown of the run for a pull-request comment, onto the clipboard (helixDeploy.copyRunSummary). */
-  | { type: 'copyRunSummary'; runId: string };
+  | { type: 'copyRunSummary'; runId: string }
+  /** The app listed the plan's last page: send the next (the app paces a large plan, painting between pages). */
+  | { type: 'planMore'; pageId: string };
 
 export type WebviewMessageType = WebviewMessage['type'];
 
 /** Every message type the app may send (the compiler keeps this complete): tests walk it. */
 export const WEBVIEW_MESSAGE_TYPES = Object.keys({
-  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, copy: 1, saveLogs: 1, followContainer: 1, copyRunSummary: 1,
+  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, copy: 1, saveLogs: 1, followContainer: 1, copyRunSummary: 1, planMore: 1,
 } satisfies Record<WebviewMessageType, 1>) as WebviewMessageType[];
 
 /** Longest string accepted from the webview; beyond this a message is a bug or an attack. */
@@ -241,6 +248,10 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
       if ((extra = keys(raw, ['type', 'source']))) return bad(extra);
       if (typeof raw.source !== 'string' || !SOURCES.has(raw.source)) return bad('source must be run or container');
       return { ok: true, message: { type: 'saveLogs', source: raw.source as LogSource } };
+    case 'planMore':
+      if ((extra = keys(raw, ['type', 'pageId']))) return bad(extra);
+      if (!isStr(raw.pageId)) return bad('planMore needs pageId');
+      return { ok: true, message: { type: 'planMore', pageId: raw.pageId } };
     case 'followContainer':
       if ((extra = keys(raw, ['type', 'on']))) return bad(extra);
       if (typeof raw.on !== 'boolean') return bad('on must be a boolean');
@@ -253,5 +264,5 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
 /** Minimal structural check the app does on host messages (the host is trusted; this guards against version skew). */
 export function isHostMessage(raw: unknown): raw is HostMessage {
   if (!isObj(raw) || typeof raw.type !== 'string') return false;
-  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice'].includes(raw.type);
+  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice', 'planPage'].includes(raw.type);
 }

@@ -103,6 +103,14 @@ class App {
         this.health.update(m.health);
         this.renderTabBadges();
         break;
+      case 'planPage': {
+        const plan = this.state?.plan;
+        if (!plan || plan.pageId !== m.pageId) return; // a page of a plan this view no longer shows
+        for (const r of m.resources) plan.resources.push(r);
+        plan.pending = m.pending;
+        this.plan.pageArrived(this.state!, Date.now());
+        break;
+      }
       case 'detail':
         this.plan.detail(m.section, m.address, m.attributes);
         break;

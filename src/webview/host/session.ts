@@ -7,6 +7,7 @@
 import { attributesOf, type PlanModel, type ResourceChange } from '../../core/plan/model';
 import { approvalState } from '../model/approval';
 import { diffSides, type DiffSides } from '../model/diffDocument';
+import { pagePlan, type PagedPlan } from '../model/planPages';
 import {
   FOUND_RECENT,
   parseWebviewMessage,
@@ -49,7 +50,7 @@ export interface SessionIO {
 }
 
 /** Messages that only read or render what the host already has: allowed in Restricted Mode. */
-const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand', 'openDiff', 'copy', 'saveLogs', 'copyRunSummary']);
+const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand', 'openDiff', 'copy', 'saveLogs', 'copyRunSummary', 'planMore']);
 
 export class PanelSession {
   private ready = false;
@@ -67,6 +68,11 @@ export class PanelSession {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly subs: Disposable[] = [];
   private container: Disposable | undefined;
+  /** The current plan split into a first message and pages (sorted once per plan). */
+  private paged: { of: PlanView; paged: PagedPlan } | undefined;
+  private pageSeq = 0;
+  /** Pages of the plan last posted: which one the app gets next. */
+  private pages: { pageId: string; next: number; pending: number } | undefined;
 
   constructor(
     readonly envKey: string,
@@ -87,7 +93,7 @@ export class PanelSession {
           const before = this.notice;
           if (newRun) this.notice = undefined; // a notice is about the run it came with
           this.setRun(e.snapshot);
-          this.send({ type: 'run', run: this.snap?.run, ...(this.planUnsent ? { plan: this.planView ?? null } : {}) });
+          this.send({ type: 'run', run: this.snap?.run, ...(this.planUnsent ? { plan: this.postablePlan() ?? null } : {}) });
           this.planUnsent = false;
           if (this.notice !== before) this.send({ type: 'notice', notice: this.notice });
           if (newRun) this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true });
@@ -147,7 +153,7 @@ export class PanelSession {
       version: PROTOCOL_VERSION,
       env,
       run: this.snap?.run,
-      plan: this.planView,
+      plan: this.postablePlan(),
       found: this.snap?.run.state === 'Planning' ? this.found : undefined,
       logs: { run: this.logs.run, container: this.logs.container },
       health: this.backend.health(this.envKey),
@@ -237,12 +243,40 @@ export class PanelSession {
       case 'copyRunSummary':
         await this.io.copyRunSummary?.(m.runId, m.runId === this.snap?.run.id ? this.planOf : undefined);
         return;
+      case 'planMore':
+        this.nextPlanPage(m.pageId);
+        return;
       case 'followContainer':
         this.container?.dispose();
         this.container = undefined;
         if (m.on && this.backend.followContainer) this.container = this.backend.followContainer(this.envKey, (lines) => this.appendLog('container', lines));
         return;
     }
+  }
+
+  /**
+   * The plan to post now: a large one as its first page; the app asks for each next page (planMore) once it
+   * has listed the last, so it paints between pages. Posting the plan again starts its pages over.
+   */
+  private postablePlan(): PlanView | undefined {
+    const view = this.planView;
+    this.pages = undefined;
+    if (!view) return undefined;
+    if (this.paged?.of !== view) this.paged = { of: view, paged: pagePlan(view, '') };
+    const { first, pages } = this.paged.paged;
+    if (!pages.length) return first;
+    const pageId = `${this.snap?.run.id ?? 'plan'}/${++this.pageSeq}`;
+    this.pages = { pageId, next: 0, pending: first.pending ?? 0 };
+    return { ...first, pageId };
+  }
+
+  private nextPlanPage(pageId: string): void {
+    const q = this.pages;
+    const pages = this.paged?.paged.pages;
+    if (!q || !pages || q.pageId !== pageId || q.next >= pages.length) return;
+    const resources = pages[q.next++]!;
+    q.pending -= resources.length;
+    this.send({ type: 'planPage', pageId, resources, pending: q.pending });
   }
 
   private find(section: 'resources' | 'drift', address: string): ResourceChange | undefined {

@@ -122,6 +122,7 @@ describe('workspace trust gate', () => {
       saveLogs: { type: 'saveLogs', source: 'run' },
       followContainer: { type: 'followContainer', on: true },
       copyRunSummary: { type: 'copyRunSummary', runId: 'run-1' },
+      planMore: { type: 'planMore', pageId: 'run-1/1' },
     };
     const b = new FakeBackend();
     let followed = 0;
