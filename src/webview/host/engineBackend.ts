@@ -65,10 +65,14 @@ export function envKeyOf(project: Pick<Project, 'dir'>, env: Pick<Environment, '
 
 const HISTORY = 60;
 const LOG_KEEP = 100_000;
+/** Runs whose timestamped log tail is kept (the newest; a panel shows an environment's latest run). */
+const LOG_RUNS = 4;
 
 export class EngineBackend implements PanelBackend {
   private readonly transitions = new Map<string, { state: string; at: number }[]>();
   private readonly logs = new Map<string, LogLine[]>();
+  /** Environment key of each run seen logging (null: not an environment of the workspace). */
+  private readonly logKeys = new Map<string, string | null>();
   private readonly history = new Map<string, { liveness: ProbeView['history']; readiness: ProbeView['history'] }>();
   private readonly subs: Disposable[] = [];
   private readonly listeners = new Set<(e: BackendEvent) => void>();
@@ -185,19 +189,11 @@ export class EngineBackend implements PanelBackend {
   }
 
   private onRunEvent(e: RunEvent): void {
+    if (e.type === 'log') return this.onLog(e.runId, e.lines);
     const snap = this.d.engine.snapshot(e.runId);
     if (!snap) return;
     const key = this.keyOfRun(snap.run);
     if (!key) return;
-    if (e.type === 'log') {
-      const lines = e.lines.map((text) => ({ t: Date.now(), text }));
-      const kept = this.logs.get(e.runId) ?? [];
-      kept.push(...lines);
-      if (kept.length > LOG_KEEP * 1.25) kept.splice(0, kept.length - LOG_KEEP);
-      this.logs.set(e.runId, kept);
-      this.fire({ type: 'log', envKey: key, runId: e.runId, lines });
-      return;
-    }
     if (e.type === 'state') {
       const list = this.transitions.get(e.runId) ?? [];
       if (list[list.length - 1]?.state !== e.state) list.push({ state: e.state, at: Date.now() });
@@ -210,6 +206,32 @@ export class EngineBackend implements PanelBackend {
       return;
     }
     this.fire({ type: 'run', envKey: key, snapshot: this.toSnapshot(snap) });
+  }
+
+  /**
+   * A log line of a run (a busy tool sends 100,000 a second): no snapshot per line, the run's environment key
+   * looked up once. Timestamped tails are kept for the last LOG_RUNS runs only; older runs' logs are the
+   * journal's (its tail in memory, the whole log on disk).
+   */
+  private onLog(runId: string, texts: string[]): void {
+    let key = this.logKeys.get(runId);
+    if (key === undefined) {
+      const run = this.d.engine.snapshot(runId)?.run;
+      key = run ? (this.keyOfRun(run) ?? null) : null;
+      this.logKeys.set(runId, key);
+      if (this.logKeys.size > LOG_RUNS * 4) this.logKeys.delete(this.logKeys.keys().next().value!);
+    }
+    if (key === null) return;
+    const t = Date.now();
+    const lines = texts.map((text) => ({ t, text }));
+    let kept = this.logs.get(runId);
+    if (!kept) {
+      this.logs.set(runId, (kept = []));
+      if (this.logs.size > LOG_RUNS) this.logs.delete(this.logs.keys().next().value!);
+    }
+    for (const l of lines) kept.push(l);
+    if (kept.length > LOG_KEEP * 1.25) kept.splice(0, kept.length - LOG_KEEP);
+    this.fire({ type: 'log', envKey: key, runId, lines });
   }
 
   /** The engine checked health as the apply's last step: its verdict is what the Health tab shows. */
