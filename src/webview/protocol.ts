@@ -124,6 +124,8 @@ export interface PanelState {
   found?: FoundSoFar;
   /** Tail of each log stream (bounded by the host). */
   logs: Record<LogSource, LogLine[]>;
+  /** Index of `logs.run[0]` in the run's whole log (older lines: `logOlder`). */
+  runLogFrom?: number;
   health?: HealthView;
   /** Which tab to show; the app keeps the user's choice until the run moves on. */
   view?: 'plan' | 'logs' | 'health';
@@ -145,7 +147,10 @@ export type HostMessage =
   | { type: 'snapshot'; state: PanelState }
   /** `plan` only when it changed since the last message: null = no plan (undefined would not survive JSON). */
   | { type: 'run'; run: RunView | undefined; plan?: PlanView | null }
-  | { type: 'log'; source: LogSource; lines: LogLine[]; reset?: boolean }
+  /** `from` (with reset): index of the first line in the run's whole log; older ones come with `logOlder`. */
+  | { type: 'log'; source: LogSource; lines: LogLine[]; reset?: boolean; from?: number }
+  /** Older lines of the run's log, `from` being the index of the first (timestamps unknown: t = 0). */
+  | { type: 'logOlder'; runId: string; from: number; lines: LogLine[] }
   /** More changes found by the plan under way (batched). */
   | { type: 'found'; runId: string; changes: FoundChange[] }
   | { type: 'health'; health: HealthView }
@@ -171,13 +176,15 @@ export type WebviewMessage =
   /** Markdown of the run for a pull-request comment, onto the clipboard (helixDeploy.copyRunSummary). */
   | { type: 'copyRunSummary'; runId: string }
   /** The app listed the plan's last page: send the next (the app paces a large plan, painting between pages). */
-  | { type: 'planMore'; pageId: string };
+  | { type: 'planMore'; pageId: string }
+  /** "Load older": lines of the run's log before line `before` (0-based over the whole log), from its file. */
+  | { type: 'logOlder'; runId: string; before: number };
 
 export type WebviewMessageType = WebviewMessage['type'];
 
 /** Every message type the app may send (the compiler keeps this complete): tests walk it. */
 export const WEBVIEW_MESSAGE_TYPES = Object.keys({
-  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, copy: 1, saveLogs: 1, followContainer: 1, copyRunSummary: 1, planMore: 1,
+  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, copy: 1, saveLogs: 1, followContainer: 1, copyRunSummary: 1, planMore: 1, logOlder: 1,
 } satisfies Record<WebviewMessageType, 1>) as WebviewMessageType[];
 
 /** Longest string accepted from the webview; beyond this a message is a bug or an attack. */
@@ -252,6 +259,11 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
       if ((extra = keys(raw, ['type', 'pageId']))) return bad(extra);
       if (!isStr(raw.pageId)) return bad('planMore needs pageId');
       return { ok: true, message: { type: 'planMore', pageId: raw.pageId } };
+    case 'logOlder':
+      if ((extra = keys(raw, ['type', 'runId', 'before']))) return bad(extra);
+      if (!isStr(raw.runId)) return bad('logOlder needs runId');
+      if (typeof raw.before !== 'number' || !Number.isSafeInteger(raw.before) || raw.before < 0) return bad('before must be a line number');
+      return { ok: true, message: { type: 'logOlder', runId: raw.runId, before: raw.before } };
     case 'followContainer':
       if ((extra = keys(raw, ['type', 'on']))) return bad(extra);
       if (typeof raw.on !== 'boolean') return bad('on must be a boolean');
@@ -264,5 +276,5 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
 /** Minimal structural check the app does on host messages (the host is trusted; this guards against version skew). */
 export function isHostMessage(raw: unknown): raw is HostMessage {
   if (!isObj(raw) || typeof raw.type !== 'string') return false;
-  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice', 'planPage'].includes(raw.type);
+  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice', 'planPage', 'logOlder'].includes(raw.type);
 }

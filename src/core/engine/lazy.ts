@@ -60,6 +60,10 @@ export class LazyDeployEngine {
   async discard(runId: string, who?: string): Promise<RunSnapshot | undefined> {
     return (await this.get()).discard(runId, who);
   }
+  readLog(runId: string, from: number, count: number): Promise<{ lines: string[]; total: number; from: number }> | undefined {
+    return this.engine?.readLog(runId, from, count);
+  }
+
   snapshot(runId: string): RunSnapshot | undefined {
     return this.engine?.snapshot(runId);
   }

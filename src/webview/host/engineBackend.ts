@@ -33,6 +33,8 @@ export interface EngineLike {
   /** Rollback as a planned run (engine.planRollback); absent = the panel offers no rollback. */
   planRollback?(target: DeployTarget): Promise<RunHandle>;
   canRollback?(target: Pick<DeployTarget, 'project' | 'environment'>): boolean;
+  /** A run's whole log from disk (DeployEngine.readLog). */
+  readLog?(runId: string, from: number, count: number): Promise<{ lines: string[]; from: number }> | undefined;
 }
 
 export interface HealthLike {
@@ -258,9 +260,11 @@ export class EngineBackend implements PanelBackend {
       approval: approvalView(r),
     };
     const log = this.logs.get(r.id) ?? r.log.map((text) => ({ t: startedAt, text }));
+    // Lines logged so far (the journal counts those it dropped from its tail) less those in `log`.
+    const logFrom = Math.max(0, (r.logDropped ?? 0) + r.log.length - log.length);
     const plan = s.model && !s.binding ? { ...s.model, notices: [...(s.model.notices ?? []), 'This tool re-plans at apply time: what is applied may differ from this preview.'] } : s.model;
     const found = r.state === 'Planning' ? s.progress.flatMap((p) => (p.kind === 'planned' ? [{ address: p.change.address, action: p.change.action }] : [])) : undefined;
-    return { run, plan, log, found };
+    return { run, plan, log, logFrom, found };
   }
 
   async plan(envKey: string): Promise<void> {
@@ -293,6 +297,11 @@ export class EngineBackend implements PanelBackend {
 
   async discard(_envKey: string, runId: string): Promise<void> {
     await this.d.engine.discard(runId);
+  }
+
+  async readLog(runId: string, from: number, count: number): Promise<{ lines: string[]; from: number }> {
+    const r = await this.d.engine.readLog?.(runId, from, count);
+    return r ?? { lines: [], from };
   }
 
   redact(text: string): string {

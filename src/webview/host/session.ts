@@ -32,6 +32,8 @@ import { maskAttributes, maskOutputs, scrub } from './sanitize';
 export const HOST_LOG_TAIL = 100_000;
 /** Log lines are batched for this long before one postMessage (a busy apply emits thousands per second). */
 export const LOG_BATCH_MS = 40;
+/** Older log lines per "Load older". */
+export const LOG_OLDER_PAGE = 5_000;
 
 export interface SessionIO {
   post(m: HostMessage): void;
@@ -50,7 +52,7 @@ export interface SessionIO {
 }
 
 /** Messages that only read or render what the host already has: allowed in Restricted Mode. */
-const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand', 'openDiff', 'copy', 'saveLogs', 'copyRunSummary', 'planMore']);
+const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand', 'openDiff', 'copy', 'saveLogs', 'copyRunSummary', 'planMore', 'logOlder']);
 
 export class PanelSession {
   private ready = false;
@@ -60,6 +62,8 @@ export class PanelSession {
   /** The webview holds a different plan than planView: the next 'run' message carries it (plans can be MBs). */
   private planUnsent = true;
   private readonly logs: Record<LogSource, LogLine[]> = { run: [], container: [] };
+  /** Index of logs.run[0] in the run's whole log. */
+  private runLogFrom = 0;
   private notice: Notice | undefined;
   private pending: Record<LogSource, LogLine[]> = { run: [], container: [] };
   /** The current run's changes found while planning, and those not yet posted. */
@@ -96,7 +100,7 @@ export class PanelSession {
           this.send({ type: 'run', run: this.snap?.run, ...(this.planUnsent ? { plan: this.postablePlan() ?? null } : {}) });
           this.planUnsent = false;
           if (this.notice !== before) this.send({ type: 'notice', notice: this.notice });
-          if (newRun) this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true });
+          if (newRun) this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true, from: this.runLogFrom });
           // A run that ends (or starts) can make Rollback possible (or not): the env header must follow.
           this.refreshIfEnvChanged();
         } else if (e.type === 'log') {
@@ -156,6 +160,7 @@ export class PanelSession {
       plan: this.postablePlan(),
       found: this.snap?.run.state === 'Planning' ? this.found : undefined,
       logs: { run: this.logs.run, container: this.logs.container },
+      runLogFrom: this.runLogFrom,
       health: this.backend.health(this.envKey),
       notice: this.notice,
       maxLogLines: this.io.maxLogLines?.(),
@@ -246,6 +251,13 @@ export class PanelSession {
       case 'planMore':
         this.nextPlanPage(m.pageId);
         return;
+      case 'logOlder': {
+        if (m.runId !== this.snap?.run.id || !this.backend.readLog || m.before === 0) return;
+        const from = Math.max(0, m.before - LOG_OLDER_PAGE);
+        const r = await this.backend.readLog(m.runId, from, m.before - from);
+        this.send({ type: 'logOlder', runId: m.runId, from: r.from, lines: r.lines.map((text) => ({ t: 0, text })) });
+        return;
+      }
       case 'followContainer':
         this.container?.dispose();
         this.container = undefined;
@@ -294,6 +306,7 @@ export class PanelSession {
     }
     if (!sameRun) {
       this.logs.run = bounded(s?.log ?? []);
+      this.runLogFrom = (s?.logFrom ?? 0) + (s?.log.length ?? 0) - this.logs.run.length;
       this.found = { count: 0, recent: [] };
       this.pendingFound = [];
       this.addFound(s?.found ?? []);
@@ -306,7 +319,10 @@ export class PanelSession {
     if (!lines.length) return;
     const arr = this.logs[source];
     for (const l of lines) arr.push(l);
-    if (arr.length > HOST_LOG_TAIL * 1.25) this.logs[source] = arr.slice(arr.length - HOST_LOG_TAIL);
+    if (arr.length > HOST_LOG_TAIL * 1.25) {
+      if (source === 'run') this.runLogFrom += arr.length - HOST_LOG_TAIL;
+      this.logs[source] = arr.slice(arr.length - HOST_LOG_TAIL);
+    }
     this.pending[source].push(...lines);
     this.flushTimer ??= setTimeout(() => this.flushLogs(), LOG_BATCH_MS);
   }
