@@ -44,6 +44,7 @@ export function registerLocal(c: Container): LocalRuntime {
     'helixDeploy.local.showRunLog': (n) => a.showRunLog(n),
     'helixDeploy.local.showFailingStep': (n) => a.showFailingStep(n),
     'helixDeploy.local.refresh': () => (environments.refresh(), rt.watch.refresh()),
+    'helixDeploy.local.showMoreHistory': () => deployments.showMoreHistory(),
     'helixDeploy.local.startDocker': () => startDocker(c, rt),
     'helixDeploy.local.usePodman': () => usePodman(c),
   };
