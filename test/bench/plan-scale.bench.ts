@@ -78,7 +78,7 @@ function terraformShow(dir: string): { ms: number; mb: number } | undefined {
   if (!fs.existsSync(path.join(dir, 'p.tfplan'))) return undefined;
   const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
   const s = performance.now();
-  const r = spawnSync('terraform', ['show', '-json', 'p.tfplan'], { cwd: dir, env, maxBuffer: 2 << 30 });
+  const r = spawnSync('terraform', ['show', '-json', 'p.tfplan'], { cwd: dir, env, maxBuffer: 1024 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`terraform show -json: ${r.stderr}`);
   return { ms: performance.now() - s, mb: r.stdout.length / 1048576 };
 }
