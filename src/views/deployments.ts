@@ -2,6 +2,7 @@ import { envKey, isOfProject } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { RunRecord } from '../core/engine/journal';
+import { HISTORY_PAGE, historyPage } from '../core/engine/historyPage';
 import type { ContainerInfo } from '../core/local/engine';
 import { isEngineDown } from '../core/local/errors';
 import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT } from '../core/local/naming';
@@ -18,8 +19,6 @@ export type DepNode =
   | { type: 'container'; container: ContainerInfo }
   | { type: 'run'; run: RunRecord }
   | { type: 'message'; id: string; label: string; description?: string; icon: string; color?: string; command?: vscode.Command; contextValue?: string };
-
-const HISTORY_LIMIT = 50;
 
 export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   private readonly emitter = new vscode.EventEmitter<DepNode | undefined>();
@@ -39,6 +38,15 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   }
 
   refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  /** Runs of the history shown (a page more per "Show more"). */
+  private shown = HISTORY_PAGE;
+
+  /** "Show more" at the end of the run history: the next page of older runs. */
+  showMoreHistory(): void {
+    this.shown += HISTORY_PAGE;
     this.emitter.fire(undefined);
   }
 
@@ -91,9 +99,14 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
     const j = this.c.local.journal;
     if (!j) return [{ type: 'message', id: 'history-loading', label: 'Loading run history…', icon: 'loading~spin' }];
     const projects = this.c.projects.projects;
-    const runs = j.list({ limit: HISTORY_LIMIT * 2 }).filter((r) => !projects.length || projects.some((p) => isOfProject(r, p))).slice(0, HISTORY_LIMIT);
-    if (!runs.length) return [{ type: 'message', id: 'history-empty', label: 'No runs yet', icon: 'history' }];
-    return runs.map((run) => ({ type: 'run', run }));
+    const page = historyPage(() => j.list(), projects, this.shown);
+    if (!page.runs.length) return [{ type: 'message', id: 'history-empty', label: 'No runs yet', icon: 'history' }];
+    const nodes: DepNode[] = page.runs.map((run) => ({ type: 'run', run }));
+    if (page.more) {
+      const command = { command: 'helixDeploy.local.showMoreHistory', title: 'Show More' };
+      nodes.push({ type: 'message', id: 'history-more', label: 'Show more…', description: `${page.more.toLocaleString('en-US')} older runs`, icon: 'ellipsis', command });
+    }
+    return nodes;
   }
 
   getTreeItem(node: DepNode): vscode.TreeItem {

@@ -83,6 +83,9 @@ export interface PlanView {
   notices: string[];
   /** The pushed image this plan deploys (by digest), when `${image}` comes from the environment's pushes. */
   image?: DeployImage;
+  /** A large plan: this many more resources follow in `planPage` messages (the app asks with `planMore`). */
+  pending?: number;
+  pageId?: string;
   /** The cost estimate, as the header shows it (texts built by the host from src/core/cost/render.ts). */
   cost?: CostView;
   /** The estimate is over budget_monthly: shown above the approval bar (a warning; it does not block). */
@@ -137,6 +140,8 @@ export interface PanelState {
   found?: FoundSoFar;
   /** Tail of each log stream (bounded by the host). */
   logs: Record<LogSource, LogLine[]>;
+  /** Index of `logs.run[0]` in the run's whole log (older lines: `logOlder`). */
+  runLogFrom?: number;
   health?: HealthView;
   /** Which tab to show; the app keeps the user's choice until the run moves on. */
   view?: 'plan' | 'logs' | 'health';
@@ -160,10 +165,15 @@ export type HostMessage =
   | { type: 'snapshot'; state: PanelState }
   /** `plan` only when it changed since the last message: null = no plan (undefined would not survive JSON). */
   | { type: 'run'; run: RunView | undefined; plan?: PlanView | null }
-  | { type: 'log'; source: LogSource; lines: LogLine[]; reset?: boolean }
+  /** `from` (with reset): index of the first line in the run's whole log; older ones come with `logOlder`. */
+  | { type: 'log'; source: LogSource; lines: LogLine[]; reset?: boolean; from?: number }
+  /** Older lines of the run's log, `from` being the index of the first (timestamps unknown: t = 0). */
+  | { type: 'logOlder'; runId: string; from: number; lines: LogLine[] }
   /** More changes found by the plan under way (batched). */
   | { type: 'found'; runId: string; changes: FoundChange[] }
   | { type: 'health'; health: HealthView }
+  /** More resources of the plan whose `pageId` this is (answer to `planMore`), in display order; `pending` still to come. */
+  | { type: 'planPage'; pageId: string; resources: ResourceView[]; pending: number }
   | { type: 'detail'; section: 'resources' | 'drift'; address: string; attributes: AttributeDiff[] }
   | { type: 'notice'; notice: Notice | undefined }
   | { type: 'drift'; plan: PlanView | null };
@@ -184,13 +194,17 @@ export type WebviewMessage =
   | { type: 'saveLogs'; source: LogSource }
   | { type: 'followContainer'; on: boolean }
   /** Markdown of the run for a pull-request comment, onto the clipboard (helixDeploy.copyRunSummary). */
-  | { type: 'copyRunSummary'; runId: string };
+  | { type: 'copyRunSummary'; runId: string }
+  /** The app listed the plan's last page: send the next (the app paces a large plan, painting between pages). */
+  | { type: 'planMore'; pageId: string }
+  /** "Load older": lines of the run's log before line `before` (0-based over the whole log), from its file. */
+  | { type: 'logOlder'; runId: string; before: number };
 
 export type WebviewMessageType = WebviewMessage['type'];
 
 /** Every message type the app may send (the compiler keeps this complete): tests walk it. */
 export const WEBVIEW_MESSAGE_TYPES = Object.keys({
-  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, checkDrift: 1, copy: 1, saveLogs: 1, followContainer: 1, copyRunSummary: 1,
+  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, checkDrift: 1, copy: 1, saveLogs: 1, followContainer: 1, copyRunSummary: 1, planMore: 1, logOlder: 1,
 } satisfies Record<WebviewMessageType, 1>) as WebviewMessageType[];
 
 /** Longest string accepted from the webview; beyond this a message is a bug or an attack. */
@@ -262,6 +276,15 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
       if ((extra = keys(raw, ['type', 'source']))) return bad(extra);
       if (typeof raw.source !== 'string' || !SOURCES.has(raw.source)) return bad('source must be run or container');
       return { ok: true, message: { type: 'saveLogs', source: raw.source as LogSource } };
+    case 'planMore':
+      if ((extra = keys(raw, ['type', 'pageId']))) return bad(extra);
+      if (!isStr(raw.pageId)) return bad('planMore needs pageId');
+      return { ok: true, message: { type: 'planMore', pageId: raw.pageId } };
+    case 'logOlder':
+      if ((extra = keys(raw, ['type', 'runId', 'before']))) return bad(extra);
+      if (!isStr(raw.runId)) return bad('logOlder needs runId');
+      if (typeof raw.before !== 'number' || !Number.isSafeInteger(raw.before) || raw.before < 0) return bad('before must be a line number');
+      return { ok: true, message: { type: 'logOlder', runId: raw.runId, before: raw.before } };
     case 'followContainer':
       if ((extra = keys(raw, ['type', 'on']))) return bad(extra);
       if (typeof raw.on !== 'boolean') return bad('on must be a boolean');
@@ -274,5 +297,5 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
 /** Minimal structural check the app does on host messages (the host is trusted; this guards against version skew). */
 export function isHostMessage(raw: unknown): raw is HostMessage {
   if (!isObj(raw) || typeof raw.type !== 'string') return false;
-  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice', 'drift'].includes(raw.type);
+  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice', 'drift', 'planPage', 'logOlder'].includes(raw.type);
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { historyFile, RunHistory } from '../../src/core/engine/history';
+import { HISTORY_PAGE, historyPage } from '../../src/core/engine/historyPage';
 import type { BenchResult } from './types';
 
 // A project's run history of 10,000 runs (default options, as the CLI and the editor open it): open (read,
@@ -50,6 +51,8 @@ export async function run(): Promise<BenchResult[]> {
     const anchorTimes: number[] = [];
     const openTimes: number[] = [];
     const listTimes: number[] = [];
+    const pageTimes: number[] = [];
+    let items = 0;
     for (let i = 0; i < 7; i++) {
       let s = performance.now();
       for (const line of fs.readFileSync(historyFile(dir), 'utf8').split('\n')) if (line) JSON.parse(line);
@@ -64,12 +67,18 @@ export async function run(): Promise<BenchResult[]> {
       if (all.length !== RUNS) throw new Error(`listed ${all.length} runs, not ${RUNS}`);
       openTimes.push(done - s);
       listTimes.push(done - opened);
+      // What the Deployments view builds on each refresh: one page and the count of older runs.
+      const p0 = performance.now();
+      const page = historyPage(() => h.list(), [{ name: 'bench', dir }], HISTORY_PAGE);
+      pageTimes.push(performance.now() - p0);
+      items = page.runs.length + (page.more ? 1 : 0);
       await h.close();
     }
     const anchor = { name: 'read + JSON.parse every line', value: median(anchorTimes), unit: 'ms' };
     return [
       { name: `run history: open + list, ${RUNS} runs`, value: median(openTimes), unit: 'ms', anchor, goal: '< 100 ms', note: `${mb.toFixed(1)} MB` },
       { name: `run history: list() alone, ${RUNS} runs`, value: median(listTimes), unit: 'ms' },
+      { name: `run history: Deployments view page, ${RUNS} runs`, value: median(pageTimes), unit: 'ms', note: `${items} tree items (a page + Show more)` },
     ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -380,6 +380,11 @@ export class DeployRunner {
     return run ? buildSnapshot(run, this.active.get(runId)) : undefined;
   }
 
+  /** Lines [from, from + count) of a run's whole log; undefined when the journal keeps no log files. */
+  readLog(runId: string, from: number, count: number): Promise<{ lines: string[]; total: number; from: number }> | undefined {
+    return this.opts.journal.readLog?.(runId, from, count);
+  }
+
   /** Plan-first runs of the journal (newest first). */
   list(filter: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number } = {}): RunRecord[] {
     return this.opts.journal.list({ ...filter, kind: ['plan', 'destroy', 'apply', 'rollback'] });

@@ -179,6 +179,10 @@ export class RunHistory implements RunStore {
     return this.owner(id).appendLog(id, line);
   }
 
+  readLog(id: string, from: number, count: number): Promise<{ lines: string[]; total: number; from: number }> {
+    return this.owner(id).readLog(id, from, count);
+  }
+
   get(id: string): RunRecord | undefined {
     for (const j of this.journals.values()) {
       const r = j.get(id);

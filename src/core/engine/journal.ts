@@ -8,6 +8,7 @@ import { pidAlive } from './locks';
 import { checkEntry, type BeginInput, type Entry, type JournalChange, type JournalOptions, type JournalWarning, type RecoveredRun, type RunFilter, type RunRecord, type RunStore } from './records';
 import { isTerminal, type RunState } from './states';
 import { HelixError, type HelixErrorOptions } from '../errors';
+import { encodeLines, forgetRunLog, readRunLog, runLogFile } from '../logs/runLog';
 
 export { isTerminal } from './states';
 export type { RunState, RunKind } from './states';
@@ -247,12 +248,14 @@ export class Journal implements RunStore {
   }
 
   private pushLog(r: RunRecord, lines: string[]): void {
-    r.log.push(...lines);
-    const over = r.log.length - this.maxLogLines;
-    if (over > 0) {
-      r.log.splice(0, over);
-      r.logDropped = (r.logDropped ?? 0) + over;
-    }
+    for (const l of lines) r.log.push(l);
+    let over = r.log.length - this.maxLogLines;
+    if (over <= 0) return;
+    r.logDropped = (r.logDropped ?? 0) + over;
+    // Lines mostly come one at a time: shift() drops one in O(1), splice(0, 1) copies the whole tail
+    // each time (80 s for a million lines into a 5,000-line tail).
+    if (over > 64) r.log.splice(0, over);
+    else while (over-- > 0) r.log.shift();
   }
 
   private follow(): void {
@@ -400,8 +403,10 @@ export class Journal implements RunStore {
         await this.catchUp(true);
         const entry = build();
         let text = '';
-        for (const [id, lines] of this.pendingLog) if (this.runs.has(id)) text += JSON.stringify({ t: 'log', id, lines }) + '\n';
+        const logs = this.pendingLog;
+        for (const [id, lines] of logs) if (this.runs.has(id)) text += JSON.stringify({ t: 'log', id, lines }) + '\n';
         this.pendingLog = new Map();
+        await this.appendRunLogs(logs);
         if (entry) text += JSON.stringify(entry) + '\n';
         if (!text) return undefined;
         // Bytes after the last newline, with the lock held, were torn by a crash: start on a fresh line.
@@ -418,6 +423,33 @@ export class Journal implements RunStore {
         return change;
       }),
     );
+  }
+
+  /**
+   * Each run's whole log goes to its own file (../logs/runLog.ts): the journal keeps a tail, and compaction
+   * drops log lines from runs.jsonl, so this file is where a long log is read back from. Not fsync'd: a crash
+   * may lose the last lines of a log, never a state.
+   */
+  private async appendRunLogs(logs: Map<string, string[]>): Promise<void> {
+    if (!logs.size) return;
+    await fs.promises.mkdir(this.logsDir, { recursive: true, mode: 0o700 });
+    for (const [id, lines] of logs) if (this.runs.has(id)) await fs.promises.appendFile(runLogFile(this.stateDir, id), encodeLines(lines), { mode: 0o600 });
+  }
+
+  private get stateDir(): string {
+    return path.dirname(this.file);
+  }
+
+  private get logsDir(): string {
+    return path.join(this.stateDir, 'logs');
+  }
+
+  /**
+   * Lines [from, from + count) of a run's whole log, from its file (any process's run), and the log's length.
+   * A run logged before logs had files has only the tail in its record.
+   */
+  readLog(id: string, from: number, count: number): Promise<{ lines: string[]; total: number; from: number }> {
+    return readRunLog(runLogFile(this.stateDir, id), from, count);
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -453,17 +485,22 @@ export class Journal implements RunStore {
       withFileLock(this.lockFile, async () => {
         await this.catchUp(true);
         // Pending log lines are already in the records: the snapshot carries them.
+        const pending = this.pendingLog;
         this.pendingLog = new Map();
         const all = [...this.runs.values()].sort(newestFirst);
         const keep: RunRecord[] = [];
         let terminal = 0;
+        const dropped: string[] = [];
         for (const r of all) {
           if (isTerminal(r.state) && ++terminal > this.keepRuns) {
             this.runs.delete(r.id);
+            dropped.push(r.id);
             continue;
           }
           keep.push(r);
         }
+        // Pending lines of kept runs are in the snapshot, but their log files must have them too.
+        await this.appendRunLogs(pending);
         keep.reverse();
         const text = keep.map((r) => JSON.stringify({ t: 'snap', run: r }) + '\n').join('');
         const tmp = `${this.file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
@@ -480,6 +517,12 @@ export class Journal implements RunStore {
         this.ino = (await this.fd.stat()).ino;
         this.offset = this.size = Buffer.byteLength(text);
         this.lineNo = keep.length;
+        // A run leaving the history takes its log file along.
+        for (const id of dropped) {
+          const f = runLogFile(this.stateDir, id);
+          forgetRunLog(f);
+          await fs.promises.rm(f, { force: true });
+        }
       }),
     );
   }

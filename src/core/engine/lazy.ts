@@ -64,6 +64,11 @@ export class LazyDeployRunner {
   lastDrift(projectDir: string, environment: string): ReturnType<DeployRunner['lastDrift']> {
     return this.engine?.lastDrift(projectDir, environment);
   }
+
+  readLog(runId: string, from: number, count: number): Promise<{ lines: string[]; total: number; from: number }> | undefined {
+    return this.engine?.readLog(runId, from, count);
+  }
+
   snapshot(runId: string): RunSnapshot | undefined {
     return this.engine?.snapshot(runId);
   }

@@ -103,6 +103,8 @@ export interface RunStore {
   end(id: string, state: RunState, error?: string, meta?: Record<string, unknown>): Promise<RunRecord>;
   patch(id: string, meta: Record<string, unknown>): Promise<RunRecord>;
   appendLog(id: string, line: string): Promise<void>;
+  /** Lines [from, from + count) of a run's whole log (kept on disk; the record holds only its tail). */
+  readLog?(id: string, from: number, count: number): Promise<{ lines: string[]; total: number; from: number }>;
   get(id: string): RunRecord | undefined;
   list(filter?: RunFilter): RunRecord[];
   reload(): Promise<void>;

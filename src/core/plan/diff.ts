@@ -105,6 +105,8 @@ export function redactValue(v: unknown, isSecret: (v: unknown) => boolean): unkn
 export function collectMasked(value: unknown, m: Mask, into: (v: string) => void, under = false): void {
   const on = under || m === true;
   if (value === null || value === undefined) return;
+  // Most masks of a large plan are `{}` or all-false: the mask is small, the value may not be.
+  if (!on && !marksAny(m)) return;
   if (typeof value === 'string' || typeof value === 'number') {
     if (on) into(String(value));
     return;
@@ -112,6 +114,18 @@ export function collectMasked(value: unknown, m: Mask, into: (v: string) => void
   if (!on && (m === undefined || m === false || typeof m !== 'object')) return; // nothing sensitive below
   if (Array.isArray(value)) value.forEach((x, i) => collectMasked(x, child(m, i), into, on));
   else if (isObj(value)) for (const [k, x] of Object.entries(value)) collectMasked(x, child(m, k), into, on);
+}
+
+/** True when a mask marks anything sensitive (a `true` anywhere in it). */
+function marksAny(m: Mask): boolean {
+  if (m === true) return true;
+  if (!m || typeof m !== 'object') return false;
+  if (Array.isArray(m)) {
+    for (const x of m) if (marksAny(x as Mask)) return true;
+    return false;
+  }
+  for (const k in m) if (marksAny((m as Record<string, Mask>)[k]!)) return true;
+  return false;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -34,6 +34,7 @@ export const RESTRICTED_MODE_COMMANDS: ReadonlySet<string> = new Set([
   'helixDeploy.kubernetes.writeStarterManifests',
   'helixDeploy.selectCliGeneration',
   'helixDeploy.local.showRunLog',
+  'helixDeploy.local.showMoreHistory',
   'helixDeploy.local.refresh',
   'helixDeploy.panel.open',
   'helixDeploy.cloud.openControlPlane',

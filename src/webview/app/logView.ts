@@ -33,6 +33,10 @@ export class LogTab {
   private readonly searchStatus = h('span', { class: 'log-search-status', id: 'log-search-status', 'aria-live': 'polite' });
   private readonly sourceSel = h('div', { class: 'log-sources', role: 'radiogroup', 'aria-label': 'Log source', hidden: true });
   private readonly schedule = frameScheduler(() => this.flush());
+  /** The run whose output is shown, and the index in its whole log of the run buffer's line 0 (before drops). */
+  runId: string | undefined;
+  private runBase = 0;
+  private readonly olderBtn = h('vscode-button', { id: 'log-older', secondary: true, hidden: true, title: 'Load the 5,000 lines before these' }, 'Load older');
 
   constructor(private readonly post: (m: WebviewMessage) => void) {
     this.list = new VirtualList<LogLine>({
@@ -66,6 +70,12 @@ export class LogTab {
     const save = h('vscode-button', { id: 'log-save', secondary: true }, 'Save…');
     save.addEventListener('click', () => this.post({ type: 'saveLogs', source: this.source }));
     this.followBtn.addEventListener('click', () => this.setFollow(!this.follow));
+    this.olderBtn.addEventListener('click', () => {
+      const before = this.runFirst();
+      if (!this.runId || before <= 0) return;
+      this.olderBtn.setAttribute('disabled', '');
+      this.post({ type: 'logOlder', runId: this.runId, before });
+    });
     for (const s of ['run', 'container'] as const) {
       const b = h('button', { class: 'seg', role: 'radio', 'data-source': s, 'aria-checked': String(s === this.source) }, s === 'run' ? 'Run output' : 'Container');
       b.addEventListener('click', () => this.setSource(s));
@@ -74,7 +84,7 @@ export class LogTab {
     this.el = h(
       'section',
       { class: 'tab-panel log-tab', id: 'panel-logs', role: 'tabpanel', 'aria-labelledby': 'tab-logs', hidden: true },
-      h('div', { class: 'log-toolbar' }, this.sourceSel, search, prev, next, this.searchStatus, h('span', { class: 'spacer' }), this.followBtn, copy, save),
+      h('div', { class: 'log-toolbar' }, this.sourceSel, search, prev, next, this.searchStatus, h('span', { class: 'spacer' }), this.olderBtn, this.followBtn, copy, save),
       sc,
       h('div', { class: 'log-footer' }, this.status),
     );
@@ -93,10 +103,33 @@ export class LogTab {
     if (cap !== this.buffers.run.capacity) this.buffers = { run: new LogBuffer(cap), container: new LogBuffer(cap) };
   }
 
-  /** Replace a stream's content (snapshot). */
-  reset(source: LogSource, lines: readonly LogLine[]): void {
+  /** Replace a stream's content (snapshot); `from`: index of the first line in the run's whole log. */
+  reset(source: LogSource, lines: readonly LogLine[], from = 0): void {
     this.buffers[source].clear();
+    if (source === 'run') this.runBase = from;
     this.append(source, lines);
+  }
+
+  /** Index in the run's whole log of the oldest run line held. */
+  private runFirst(): number {
+    return this.runBase + this.buffers.run.dropped;
+  }
+
+  /** Older lines of the run arrived ("Load older"): above the ones shown, the view staying where it was. */
+  prependOlder(from: number, lines: readonly LogLine[]): void {
+    this.olderBtn.removeAttribute('disabled');
+    if (from + lines.length !== this.runFirst()) return; // not the lines before ours (the log was reset meanwhile)
+    const n = this.buffers.run.prepend(lines);
+    this.runBase -= n;
+    if (this.source !== 'run' || !n) return this.updateStatus();
+    if (this.follow) this.setFollow(false);
+    const top = this.list.scroller.scrollTop;
+    this.list.refresh(this.buffers.run.length, view(this.buffers.run));
+    this.list.scroller.scrollTop = top + n * LOG_ROW_HEIGHT;
+    this.lastTop = this.list.scroller.scrollTop;
+    if (this.query) this.recomputeHits();
+    this.list.invalidate();
+    this.updateStatus();
   }
 
   append(source: LogSource, lines: readonly LogLine[]): void {
@@ -119,7 +152,7 @@ export class LogTab {
   private renderLine(el: HTMLElement, line: LogLine, i: number): void {
     clear(el);
     el.className = `lrow${line.err ? ' err' : ''}${this.hitSet.has(i) ? ' match' : ''}${this.hits[this.hitIdx] === i ? ' match-current' : ''}`;
-    el.append(h('span', { class: 'ts' }, clockTime(line.t)));
+    el.append(h('span', { class: 'ts' }, line.t ? clockTime(line.t) : '')); // older lines from disk have no time
     const text = h('span', { class: 'text' });
     for (const seg of parseAnsi(line.text)) {
       if (seg.fg === undefined && seg.bg === undefined && !seg.bold && !seg.italic && !seg.underline && !seg.dim && !seg.inverse) {
@@ -205,7 +238,9 @@ export class LogTab {
 
   private updateStatus(): void {
     const buf = this.buffers[this.source];
-    this.status.textContent = `${buf.length.toLocaleString()} lines${buf.dropped ? ` (${buf.dropped.toLocaleString()} earlier lines dropped)` : ''} · ${this.follow ? 'following' : 'paused'}`;
+    const older = this.source === 'run' ? this.runFirst() : buf.dropped;
+    this.olderBtn.hidden = !(this.source === 'run' && this.runId && older > 0 && buf.length < buf.capacity);
+    this.status.textContent = `${buf.length.toLocaleString()} lines${older ? ` (${older.toLocaleString()} earlier lines ${this.olderBtn.hidden ? 'not shown' : 'on disk'})` : ''} · ${this.follow ? 'following' : 'paused'}`;
     this.searchStatus.textContent = this.query ? (this.hits.length ? `${this.hitIdx + 1} of ${this.hits.length}` : 'No matches') : '';
   }
 }

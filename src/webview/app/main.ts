@@ -74,7 +74,8 @@ class App {
         this.logs.setContainerAvailable(m.state.env.hasContainerLogs, m.state.env.kind === 'kubernetes' ? 'Pods' : 'Container');
         this.logs.setCapacity(m.state.maxLogLines);
         this.vscode.setState({ tab: this.tab, envKey: m.state.env.key });
-        this.logs.reset('run', m.state.logs.run ?? []);
+        this.logs.runId = m.state.run?.id;
+        this.logs.reset('run', m.state.logs.run ?? [], m.state.runLogFrom ?? 0);
         this.logs.reset('container', m.state.logs.container ?? []);
         this.plan.found.reset(m.state.found);
         if (m.state.view) this.selectTab(m.state.view, false);
@@ -83,6 +84,7 @@ class App {
       case 'run':
         if (!this.state) return;
         this.state = { ...this.state, run: m.run, plan: m.plan === undefined ? this.state.plan : (m.plan ?? undefined) };
+        this.logs.runId = m.run?.id;
         if (m.run?.id !== this.lastRunId) {
           this.logs.reset('run', []);
           this.plan.found.reset(undefined);
@@ -90,7 +92,7 @@ class App {
         this.renderAll(false);
         break;
       case 'log':
-        if (m.reset) this.logs.reset(m.source, m.lines);
+        if (m.reset) this.logs.reset(m.source, m.lines, m.from);
         else this.logs.append(m.source, m.lines);
         break;
       case 'found':
@@ -103,6 +105,17 @@ class App {
         this.state = { ...this.state, health: m.health };
         this.health.update(m.health);
         this.renderTabBadges();
+        break;
+      case 'planPage': {
+        const plan = this.state?.plan;
+        if (!plan || plan.pageId !== m.pageId) return; // a page of a plan this view no longer shows
+        for (const r of m.resources) plan.resources.push(r);
+        plan.pending = m.pending;
+        this.plan.pageArrived(this.state!, Date.now());
+        break;
+      }
+      case 'logOlder':
+        if (m.runId === this.state?.run?.id) this.logs.prependOlder(m.from, m.lines);
         break;
       case 'detail':
         this.plan.detail(m.section, m.address, m.attributes);

@@ -9,7 +9,7 @@ import type { PanelState, PlanView as PlanData, WebviewMessage } from '../protoc
 import { ApprovalBar } from './approvalBar';
 import { CostFindings, costMessage } from './costView';
 import { FoundList } from './foundList';
-import { clear, debounce, h, setAttr } from './dom';
+import { clear, debounce, frameScheduler, h, setAttr } from './dom';
 import { renderPlanRow } from './planRow';
 import { VirtualList } from './virtualList';
 
@@ -146,6 +146,31 @@ export class PlanTab {
     }
   }
 
+  /**
+   * More resources of the shown plan arrived (main.ts appended them to it): index and list them once per
+   * frame however many pages came, keeping the user's place, filters and expanded rows.
+   */
+  pageArrived(state: PanelState, now: number): void {
+    this.pendingState = { state, now };
+    this.schedulePages();
+  }
+
+  private pendingState: { state: PanelState; now: number } | undefined;
+  private readonly schedulePages = frameScheduler(() => {
+    if (!this.plan || !this.pendingState) return;
+    this.index = indexPlan(this.plan);
+    this.reflatten();
+    this.approval.update(this.pendingState.state, this.pendingState.now);
+    this.pendingState = undefined;
+    this.askMore();
+  });
+
+  /** Asks the host for the plan's next page (after this frame's rows are listed). */
+  private askMore(): void {
+    const p = this.plan;
+    if (p?.pending && p.pageId) this.post({ type: 'planMore', pageId: p.pageId });
+  }
+
   /** Attribute rows for an expanded resource arrived from the host. */
   detail(section: Section, address: string, attributes: AttributeDiff[]): void {
     const key = resourceKey(section, address);
@@ -167,6 +192,7 @@ export class PlanTab {
     this.renderSummary();
     this.renderMessages();
     this.reflatten();
+    if (plan?.pending) requestAnimationFrame(() => this.plan === plan && this.askMore());
   }
 
   private renderSummary(): void {
@@ -232,7 +258,8 @@ export class PlanTab {
     this.rows = flattenPlan(this.index, this.ui as PlanUiState);
     this.onUiChange();
     this.active = Math.min(this.active, Math.max(0, this.rows.length - 1));
-    this.statusEl.textContent = '';
+    const pending = this.plan?.pending ?? 0;
+    this.statusEl.textContent = pending ? `Listing changes… ${pending.toLocaleString('en-US')} more to come.` : '';
     this.list.setItems(this.rows);
     this.updateActiveDescendant();
   }

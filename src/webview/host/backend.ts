@@ -15,6 +15,8 @@ export interface PanelRunSnapshot {
   plan?: PlanModel;
   /** Tail of the run's log (redacted). */
   log: LogLine[];
+  /** Index of `log[0]` in the run's whole log (lines before it are read with readLog). */
+  logFrom?: number;
   /** While planning: the changes the tool reported so far, oldest first. */
   found?: FoundChange[];
 }
@@ -50,6 +52,8 @@ export interface PanelBackend {
   drift?(envKey: string): PlanModel | undefined;
   /** Local environments: follow container logs; lines arrive via `onLines` until disposed. */
   followContainer?(envKey: string, onLines: (lines: LogLine[]) => void): Disposable;
+  /** Lines [from, from + count) of a run's whole log, kept on disk; absent = only the tail exists. */
+  readLog?(runId: string, from: number, count: number): Promise<{ lines: string[]; from: number }>;
   /** Masks known secrets in free text; applied to everything the host posts (second line of defence). */
   redact?(text: string): string;
 }

@@ -39,6 +39,8 @@ export interface DeployRunnerLike {
   canRollback?(target: Pick<DeployTarget, 'project' | 'environment'>): boolean;
   /** The last drift report of an environment checked by this window (engine.lastDrift). */
   lastDrift?(projectDir: string, environment: string): { runId: string; report: DriftReport } | undefined;
+  /** A run's whole log from disk (DeployRunner.readLog). */
+  readLog?(runId: string, from: number, count: number): Promise<{ lines: string[]; from: number }> | undefined;
 }
 
 export interface HealthLike {
@@ -68,10 +70,14 @@ export interface DeployPanelBackendDeps {
 
 const HISTORY = 60;
 const LOG_KEEP = 100_000;
+/** Runs whose timestamped log tail is kept (the newest; a panel shows an environment's latest run). */
+const LOG_RUNS = 4;
 
 export class DeployPanelBackend implements PanelBackend {
   private readonly transitions = new Map<string, { state: string; at: number }[]>();
   private readonly logs = new Map<string, LogLine[]>();
+  /** Environment key of each run seen logging (null: not an environment of the workspace). */
+  private readonly logKeys = new Map<string, string | null>();
   private readonly history = new Map<string, { liveness: ProbeView['history']; readiness: ProbeView['history'] }>();
   private readonly subs: Disposable[] = [];
   private readonly listeners = new Set<(e: BackendEvent) => void>();
@@ -188,6 +194,7 @@ export class DeployPanelBackend implements PanelBackend {
   }
 
   private onRunEvent(e: RunEvent): void {
+    if (e.type === 'log') return this.onLog(e.runId, e.lines);
     const snap = this.d.engine.snapshot(e.runId);
     if (!snap) return;
     const key = this.keyOfRun(snap.run);
@@ -195,15 +202,6 @@ export class DeployPanelBackend implements PanelBackend {
     // A drift check is not the environment's current run: it only refreshes the Drift view when it ends.
     if (snap.run.kind === 'drift') {
       if (e.type === 'state' && isTerminal(e.state)) this.fire({ type: 'drift', envKey: key });
-      return;
-    }
-    if (e.type === 'log') {
-      const lines = e.lines.map((text) => ({ t: Date.now(), text }));
-      const kept = this.logs.get(e.runId) ?? [];
-      kept.push(...lines);
-      if (kept.length > LOG_KEEP * 1.25) kept.splice(0, kept.length - LOG_KEEP);
-      this.logs.set(e.runId, kept);
-      this.fire({ type: 'log', envKey: key, runId: e.runId, lines });
       return;
     }
     if (e.type === 'state') {
@@ -218,6 +216,33 @@ export class DeployPanelBackend implements PanelBackend {
       return;
     }
     this.fire({ type: 'run', envKey: key, snapshot: this.toSnapshot(snap) });
+  }
+
+  /**
+   * A log line of a run (a busy tool sends 100,000 a second): no snapshot per line, the run's environment key
+   * looked up once. Timestamped tails are kept for the last LOG_RUNS runs only; older runs' logs are the
+   * journal's (its tail in memory, the whole log on disk).
+   */
+  private onLog(runId: string, texts: string[]): void {
+    let key = this.logKeys.get(runId);
+    if (key === undefined) {
+      const run = this.d.engine.snapshot(runId)?.run;
+      // A drift check's log is its own, not the environment's current run's.
+      key = run && run.kind !== 'drift' ? (this.keyOfRun(run) ?? null) : null;
+      this.logKeys.set(runId, key);
+      if (this.logKeys.size > LOG_RUNS * 4) this.logKeys.delete(this.logKeys.keys().next().value!);
+    }
+    if (key === null) return;
+    const t = Date.now();
+    const lines = texts.map((text) => ({ t, text }));
+    let kept = this.logs.get(runId);
+    if (!kept) {
+      this.logs.set(runId, (kept = []));
+      if (this.logs.size > LOG_RUNS) this.logs.delete(this.logs.keys().next().value!);
+    }
+    for (const l of lines) kept.push(l);
+    if (kept.length > LOG_KEEP * 1.25) kept.splice(0, kept.length - LOG_KEEP);
+    this.fire({ type: 'log', envKey: key, runId, lines });
   }
 
   /** The engine checked health as the apply's last step: its verdict is what the Health tab shows. */
@@ -244,9 +269,11 @@ export class DeployPanelBackend implements PanelBackend {
       approval: approvalView(r),
     };
     const log = this.logs.get(r.id) ?? r.log.map((text) => ({ t: startedAt, text }));
+    // Lines logged so far (the journal counts those it dropped from its tail) less those in `log`.
+    const logFrom = Math.max(0, (r.logDropped ?? 0) + r.log.length - log.length);
     const plan = s.model && !s.binding ? { ...s.model, notices: [...(s.model.notices ?? []), 'This tool re-plans at apply time: what is applied may differ from this preview.'] } : s.model;
     const found = r.state === 'Planning' ? s.progress.flatMap((p) => (p.kind === 'planned' ? [{ address: p.change.address, action: p.change.action }] : [])) : undefined;
-    return { run, plan, log, found };
+    return { run, plan, log, logFrom, found };
   }
 
   async plan(envKey: string): Promise<void> {
@@ -292,6 +319,11 @@ export class DeployPanelBackend implements PanelBackend {
 
   async discard(_envKey: string, runId: string): Promise<void> {
     await this.d.engine.discard(runId);
+  }
+
+  async readLog(runId: string, from: number, count: number): Promise<{ lines: string[]; from: number }> {
+    const r = await this.d.engine.readLog?.(runId, from, count);
+    return r ?? { lines: [], from };
   }
 
   redact(text: string): string {

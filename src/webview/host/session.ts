@@ -8,6 +8,7 @@ import { HelixError, messageOf } from '../../core/errors';
 import { attributesOf, type PlanModel, type ResourceChange } from '../../core/plan/model';
 import { approvalState } from '../model/approval';
 import { diffSides, type DiffSides } from '../model/diffDocument';
+import { pagePlan, type PagedPlan } from '../model/planPages';
 import {
   FOUND_RECENT,
   parseWebviewMessage,
@@ -35,6 +36,8 @@ import { maskAttributes, maskOutputs, scrub } from './sanitize';
 export const HOST_LOG_TAIL = 100_000;
 /** Log lines are batched for this long before one postMessage (a busy apply emits thousands per second). */
 export const LOG_BATCH_MS = 40;
+/** Older log lines per "Load older". */
+export const LOG_OLDER_PAGE = 5_000;
 
 export interface SessionIO {
   post(m: HostMessage): void;
@@ -53,7 +56,7 @@ export interface SessionIO {
 }
 
 /** Messages that only read or render what the host already has: allowed in Restricted Mode. */
-const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand', 'openDiff', 'copy', 'saveLogs', 'copyRunSummary']);
+const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand', 'openDiff', 'copy', 'saveLogs', 'copyRunSummary', 'planMore', 'logOlder']);
 
 export class PanelSession {
   private ready = false;
@@ -66,6 +69,8 @@ export class PanelSession {
   /** The webview holds a different plan than planView: the next 'run' message carries it (plans can be MBs). */
   private planUnsent = true;
   private readonly logs: Record<LogSource, LogLine[]> = { run: [], container: [] };
+  /** Index of logs.run[0] in the run's whole log. */
+  private runLogFrom = 0;
   private notice: Notice | undefined;
   private pending: Record<LogSource, LogLine[]> = { run: [], container: [] };
   /** The current run's changes found while planning, and those not yet posted. */
@@ -74,6 +79,11 @@ export class PanelSession {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly subs: Disposable[] = [];
   private container: Disposable | undefined;
+  /** The current plan split into a first message and pages (sorted once per plan). */
+  private paged: { of: PlanView; paged: PagedPlan } | undefined;
+  private pageSeq = 0;
+  /** Pages of the plan last posted: which one the app gets next. */
+  private pages: { pageId: string; next: number; pending: number } | undefined;
 
   constructor(
     readonly envKey: string,
@@ -96,10 +106,10 @@ export class PanelSession {
           const before = this.notice;
           if (newRun) this.notice = undefined; // a notice is about the run it came with
           this.setRun(e.snapshot);
-          this.send({ type: 'run', run: this.snap?.run, ...(this.planUnsent ? { plan: this.planView ?? null } : {}) });
+          this.send({ type: 'run', run: this.snap?.run, ...(this.planUnsent ? { plan: this.postablePlan() ?? null } : {}) });
           this.planUnsent = false;
           if (this.notice !== before) this.send({ type: 'notice', notice: this.notice });
-          if (newRun) this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true });
+          if (newRun) this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true, from: this.runLogFrom });
           // A run that ends (or starts) can make Rollback possible (or not): the env header must follow.
           this.refreshIfEnvChanged();
         } else if (e.type === 'log') {
@@ -159,9 +169,10 @@ export class PanelSession {
       version: PROTOCOL_VERSION,
       env,
       run: this.snap?.run,
-      plan: this.planView,
+      plan: this.postablePlan(),
       found: this.snap?.run.state === 'Planning' ? this.found : undefined,
       logs: { run: this.logs.run, container: this.logs.container },
+      runLogFrom: this.runLogFrom,
       health: this.backend.health(this.envKey),
       notice: this.notice,
       maxLogLines: this.io.maxLogLines?.(),
@@ -254,12 +265,47 @@ export class PanelSession {
       case 'copyRunSummary':
         await this.io.copyRunSummary?.(m.runId, m.runId === this.snap?.run.id ? this.planOf : undefined);
         return;
+      case 'planMore':
+        this.nextPlanPage(m.pageId);
+        return;
+      case 'logOlder': {
+        if (m.runId !== this.snap?.run.id || !this.backend.readLog || m.before === 0) return;
+        const from = Math.max(0, m.before - LOG_OLDER_PAGE);
+        const r = await this.backend.readLog(m.runId, from, m.before - from);
+        this.send({ type: 'logOlder', runId: m.runId, from: r.from, lines: r.lines.map((text) => ({ t: 0, text })) });
+        return;
+      }
       case 'followContainer':
         this.container?.dispose();
         this.container = undefined;
         if (m.on && this.backend.followContainer) this.container = this.backend.followContainer(this.envKey, (lines) => this.appendLog('container', lines));
         return;
     }
+  }
+
+  /**
+   * The plan to post now: a large one as its first page; the app asks for each next page (planMore) once it
+   * has listed the last, so it paints between pages. Posting the plan again starts its pages over.
+   */
+  private postablePlan(): PlanView | undefined {
+    const view = this.planView;
+    this.pages = undefined;
+    if (!view) return undefined;
+    if (this.paged?.of !== view) this.paged = { of: view, paged: pagePlan(view, '') };
+    const { first, pages } = this.paged.paged;
+    if (!pages.length) return first;
+    const pageId = `${this.snap?.run.id ?? 'plan'}/${++this.pageSeq}`;
+    this.pages = { pageId, next: 0, pending: first.pending ?? 0 };
+    return { ...first, pageId };
+  }
+
+  private nextPlanPage(pageId: string): void {
+    const q = this.pages;
+    const pages = this.paged?.paged.pages;
+    if (!q || !pages || q.pageId !== pageId || q.next >= pages.length) return;
+    const resources = pages[q.next++]!;
+    q.pending -= resources.length;
+    this.send({ type: 'planPage', pageId, resources, pending: q.pending });
   }
 
   private find(section: 'resources' | 'drift', address: string): ResourceChange | undefined {
@@ -285,6 +331,7 @@ export class PanelSession {
     }
     if (!sameRun) {
       this.logs.run = bounded(s?.log ?? []);
+      this.runLogFrom = (s?.logFrom ?? 0) + (s?.log.length ?? 0) - this.logs.run.length;
       this.found = { count: 0, recent: [] };
       this.pendingFound = [];
       this.addFound(s?.found ?? []);
@@ -297,7 +344,10 @@ export class PanelSession {
     if (!lines.length) return;
     const arr = this.logs[source];
     for (const l of lines) arr.push(l);
-    if (arr.length > HOST_LOG_TAIL * 1.25) this.logs[source] = arr.slice(arr.length - HOST_LOG_TAIL);
+    if (arr.length > HOST_LOG_TAIL * 1.25) {
+      if (source === 'run') this.runLogFrom += arr.length - HOST_LOG_TAIL;
+      this.logs[source] = arr.slice(arr.length - HOST_LOG_TAIL);
+    }
     this.pending[source].push(...lines);
     this.flushTimer ??= setTimeout(() => this.flushLogs(), LOG_BATCH_MS);
   }

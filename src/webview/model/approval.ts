@@ -47,6 +47,8 @@ export function approvalState(env: EnvView, run: RunView | undefined, plan: Plan
     case 'Saved':
       return no('The plan was saved to a file for a later apply (`helix-deploy apply`), which is a run of its own.');
     case 'Planned':
+      // A large plan arrives in pages: approve only what has been listed in full.
+      if (plan?.pending) return no(`Listing the plan… ${plan.pending.toLocaleString('en-US')} more changes to come; Approve is enabled once every change is shown.`);
       break;
     default:
       return base; // Approved and later: the apply view takes over.

@@ -37,6 +37,21 @@ export class LogBuffer {
     if (lines.length) this.version++;
   }
 
+  /**
+   * Older lines before the oldest kept one ("load older"), as many as there is room for: the newest lines are
+   * never pushed out for old ones. Returns how many were added (the last ones of `lines`).
+   */
+  prepend(lines: readonly LogLine[]): number {
+    const n = Math.min(lines.length, this.capacity - this.size);
+    for (let i = lines.length - 1; i >= lines.length - n; i--) {
+      this.head = (this.head - 1 + this.capacity) % this.capacity;
+      this.items[this.head] = lines[i];
+      this.size++;
+    }
+    if (n) this.version++;
+    return n;
+  }
+
   /** i-th line from the oldest kept one. */
   at(i: number): LogLine | undefined {
     if (i < 0 || i >= this.size) return undefined;

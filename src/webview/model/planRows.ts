@@ -99,6 +99,17 @@ function group(section: Section, list: readonly ResourceView[]): ModuleGroup[] {
   });
 }
 
+/** The order the list shows resources in: root module first, then modules, types and addresses by name. */
+export function compareDisplay(a: ResourceView, b: ResourceView): number {
+  const ma = a.module ?? '';
+  const mb = b.module ?? '';
+  if (ma !== mb) return ma === '' ? -1 : mb === '' ? 1 : ma < mb ? -1 : 1;
+  const ta = a.mode === 'data' ? `data.${a.type}` : a.type;
+  const tb = b.mode === 'data' ? `data.${b.type}` : b.type;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
+}
+
 export function matches(r: ResourceView, f: PlanFilter): boolean {
   if (f.actions.size > 0 ? !f.actions.has(r.action) : !f.showAll && QUIET.has(r.action)) return false;
   if (f.search && !r.address.toLowerCase().includes(f.search.toLowerCase())) return false;

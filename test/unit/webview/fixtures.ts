@@ -82,6 +82,7 @@ export class FakeBackend implements PanelBackend {
   healthView: HealthView | undefined;
   approveError: Error | undefined;
   followContainer?: PanelBackend['followContainer'];
+  readLog?: PanelBackend['readLog'];
   private listeners = new Set<(e: BackendEvent) => void>();
   readonly redactor = new Redactor();
 

@@ -123,6 +123,8 @@ describe('workspace trust gate', () => {
       saveLogs: { type: 'saveLogs', source: 'run' },
       followContainer: { type: 'followContainer', on: true },
       copyRunSummary: { type: 'copyRunSummary', runId: 'run-1' },
+      planMore: { type: 'planMore', pageId: 'run-1/1' },
+      logOlder: { type: 'logOlder', runId: 'run-1', before: 10 },
     };
     const b = new FakeBackend();
     let followed = 0;
