@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import type { Container } from '../../container';
 import type { RunStore } from '../../core/engine/journal';
 import { PushActions } from './actions';

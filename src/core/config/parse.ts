@@ -40,7 +40,7 @@ function syntax(start: number, length: number, message: string): ConfigDiagnosti
 /** Widen the error to the token at the index so the squiggle is visible. */
 function tokenLength(text: string, index: number): number {
   if (index >= text.length) return 0;
-  const m = /^[^\s\[\]{}=,#"']+/.exec(text.slice(index, index + 200));
+  const m = /^[^\s[\]{}=,#"']+/.exec(text.slice(index, index + 200));
   return m ? m[0].length : 1;
 }
 

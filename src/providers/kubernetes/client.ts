@@ -124,17 +124,16 @@ export class ClientNodeCluster implements KubeCluster {
       finished = true;
       onDone(err === null || err === undefined ? undefined : toKubeError(err, this.context, this.server, this.timeoutMs));
     };
-    let controller: AbortController | undefined;
     // Watch.watch resolves once the response headers arrive; bound that wait like every other call.
     const timer = setTimeout(() => done(new KubeError('timeout', `opening a watch on ${kind} in context "${this.context}" timed out after ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
-    controller = await new Watch(this.kc)
+    const controller = await new Watch(this.kc)
       .watch(path, query, (type, obj) => !finished && onEvent(type as WatchEventType, obj), (err) => done(err))
       .finally(() => clearTimeout(timer));
     if (finished) controller.abort();
     return {
       stop: () => {
         finished = true;
-        controller?.abort();
+        controller.abort();
       },
     };
   }
