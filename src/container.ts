@@ -5,6 +5,8 @@ import { recoverOrphanedRun } from './core/engine/orphans';
 import { installTrustGate, isRestrictedModeError, MANAGE_TRUST, RESTRICTED_MESSAGE, RESTRICTED_MODE_COMMANDS, TrustGate } from './core/trust/gate';
 import { ProjectIndex } from './services/projects';
 
+/** A command handler as VS Code calls it: the arguments arrive untyped (from a menu, a tree item or executeCommand). */
+export type CommandHandler = Parameters<typeof vscode.commands.registerCommand>[1];
 
 /**
  * Owns every disposable of the extension and the shared services.
@@ -60,8 +62,8 @@ export class Container implements vscode.Disposable {
    * The one command registrar: outside RESTRICTED_MODE_COMMANDS a command first crosses the trust gate, and a
    * refusal from anywhere below (spawner, Docker, cluster) becomes the same message with its action, never a stack.
    */
-  registerCommand(id: string, fn: (...args: any[]) => unknown): vscode.Disposable {
-    return this.own(vscode.commands.registerCommand(id, async (...args: any[]) => {
+  registerCommand(id: string, fn: CommandHandler): vscode.Disposable {
+    return this.own(vscode.commands.registerCommand(id, async (...args: Parameters<CommandHandler>) => {
       try {
         if (!RESTRICTED_MODE_COMMANDS.has(id)) this.gate.assert(`command ${id}`);
         return await fn(...args);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Container } from '../container';
+import type { CommandHandler, Container } from '../container';
 import { AUTO_ROLLBACK_WHO, DeployEngine } from '../core/engine/engine';
 import { whoAmI } from '../core/engine/journal';
 import { LazyDeployEngine } from '../core/engine/lazy';
@@ -75,7 +75,7 @@ export function registerDeploy(c: Container): void {
     }
   }));
 
-  const commands: Record<string, (...args: any[]) => unknown> = {
+  const commands: Record<string, CommandHandler> = {
     'helixDeploy.deploy.plan': (n) => flows.plan(n, false),
     'helixDeploy.deploy.destroy': (n) => flows.plan(n, true),
     'helixDeploy.deploy.approve': (n) => flows.approve(n),

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isRestrictedModeError } from '../../core/trust/gate';
-import type { Container } from '../../container';
+import type { CommandHandler, Container } from '../../container';
 import { KubeError } from '../../core/kubernetes/cluster';
 import { LiveWorkloads } from '../../core/kubernetes/live-workloads';
 import { kubernetesTarget } from '../../core/kubernetes/target';
@@ -48,7 +48,7 @@ export function registerKubernetes(c: Container): void {
   };
 
   /** Errors become messages (a missing kubeconfig or unreachable cluster is a state, not a stack trace). */
-  const guarded = (fn: (...args: any[]) => Promise<void>) => async (...args: any[]) => {
+  const guarded = (fn: (...args: Parameters<CommandHandler>) => Promise<void>) => async (...args: Parameters<CommandHandler>) => {
     try {
       await fn(...args);
     } catch (err) {
@@ -58,7 +58,7 @@ export function registerKubernetes(c: Container): void {
       void vscode.window.showErrorMessage(err instanceof KubeError && err.kind === 'unauthorized' ? msg : `Kubernetes: ${msg}`);
     }
   };
-  const commands: Record<string, (...args: any[]) => unknown> = {
+  const commands: Record<string, CommandHandler> = {
     'helixDeploy.kubernetes.writeStarterManifests': guarded((arg) => writeStarterManifests(c, arg)),
     'helixDeploy.kubernetes.showWorkloadLogs': guarded((arg) => showWorkloadLogs(c, provider, arg)),
     'helixDeploy.kubernetes.rollback': guarded((arg) => rollback(c, arg)),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Container } from '../../container';
+import type { CommandHandler, Container } from '../../container';
 import { DeploymentsTree } from '../../views/deployments';
 import { EnvironmentsTree } from '../../views/environments';
 import { wireRefresh } from '../../views/refresh';
@@ -32,7 +32,7 @@ export function registerLocal(c: Container): LocalRuntime {
 
   const logs = c.own(new LogSessions(c, rt));
   const a = new LocalActions(c, rt, logs);
-  const commands: Record<string, (...args: any[]) => unknown> = {
+  const commands: Record<string, CommandHandler> = {
     'helixDeploy.local.build': (n) => a.build(n),
     'helixDeploy.local.start': (n) => a.start(n),
     'helixDeploy.local.stop': (n) => a.simple('stop', n),

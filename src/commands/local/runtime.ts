@@ -102,12 +102,12 @@ export class LocalRuntime implements vscode.Disposable {
     return new Proxy({} as RunStore, {
       get: (_t, prop) => {
         if (this.journal) {
-          const v = (this.journal as any)[prop];
+          const v = Reflect.get(this.journal, prop);
           return typeof v === 'function' ? v.bind(this.journal) : v;
         }
         return async (...args: unknown[]) => {
           const j = await ready();
-          return (j as any)[prop](...args);
+          return Reflect.apply(Reflect.get(j, prop), j, args);
         };
       },
     });

@@ -1,4 +1,4 @@
-import type { Container } from '../../container';
+import type { CommandHandler, Container } from '../../container';
 import type { RunStore } from '../../core/engine/journal';
 import { PushActions } from './actions';
 import { Notices } from './notices';
@@ -32,7 +32,7 @@ export function registerPush(c: Container, journal?: () => Promise<RunStore>): P
   const secrets = new PushSecrets(c.context);
   const a = new PushActions(c, secrets, status, notices, journal);
   const host = (h: unknown) => (typeof h === 'string' && h ? h : undefined);
-  const commands: Record<string, (...args: any[]) => unknown> = {
+  const commands: Record<string, CommandHandler> = {
     'helixDeploy.push.pushImage': (n) => a.push(n),
     // An optional registry host (string) skips the pick: from a menu, or the extension-host tests.
     'helixDeploy.push.signIn': (h) => a.signIn(host(h)),

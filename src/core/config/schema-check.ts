@@ -176,7 +176,7 @@ function typeError(node: ConfigNode, s: Schema, o: SchemaCheckOptions): ConfigDi
     fixes.push({ title: `Change to "${raw}"`, edits: [replaceEdit(node.range, JSON.stringify(raw))], preferred: true });
   }
   const range = node.kind === 'table' && !node.inline ? node.range : node.range;
-  return { ...range, severity: 'error', code: 'type', message: `invalid type: ${describe(node)}, expected ${EXPECTED[t] ?? t}${how}`, fixes };
+  return { ...range, severity: 'error', code: 'type', message: `invalid type: ${describe(node)}, expected ${EXPECTED[String(t)] ?? t}${how}`, fixes };
 }
 
 function enumError(node: ConfigNode, s: Schema): ConfigDiagnostic {

@@ -22,7 +22,7 @@ class ObjectApi extends KubernetesObjectApi {
 }
 
 /** Objects from the typed client hold Date instances; the core wants the JSON the server sent. */
-const plain = <T>(o: T): any => JSON.parse(JSON.stringify(o));
+const plain = <T = KubeObject>(o: unknown): T => JSON.parse(JSON.stringify(o));
 
 export class ClientNodeCluster implements KubeCluster {
   readonly context: string;
@@ -79,7 +79,7 @@ export class ClientNodeCluster implements KubeCluster {
   async list(apiVersion: string, kind: string, namespace: string | undefined, opts: { labelSelector?: string; fieldSelector?: string } = {}): Promise<ListResult> {
     try {
       const r = await this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, opts.fieldSelector, opts.labelSelector);
-      const items = plain(r.items ?? []) as KubeObject[];
+      const items = plain<KubeObject[]>(r.items ?? []);
       for (const i of items) {
         i.apiVersion ??= apiVersion;
         i.kind ??= kind;
@@ -111,7 +111,7 @@ export class ClientNodeCluster implements KubeCluster {
     return `${prefix}${res.namespaced && namespace ? `/namespaces/${namespace}` : ''}/${res.name}`;
   }
 
-  async watch(apiVersion: string, kind: string, namespace: string | undefined, opts: WatchOptions, onEvent: (type: WatchEventType, obj: any) => void, onDone: (err?: unknown) => void): Promise<WatchHandle> {
+  async watch(apiVersion: string, kind: string, namespace: string | undefined, opts: WatchOptions, onEvent: (type: WatchEventType, obj: KubeObject) => void, onDone: (err?: unknown) => void): Promise<WatchHandle> {
     const path = await this.collectionPath(apiVersion, kind, namespace);
     const query: Record<string, string | number | boolean> = { allowWatchBookmarks: true };
     if (opts.resourceVersion) query.resourceVersion = opts.resourceVersion;

@@ -57,7 +57,7 @@ export class EcrCredentials implements CredentialSource {
   private async fetch(signal?: AbortSignal) {
     let out;
     try {
-      out = await this.client.send(new GetAuthorizationTokenCommand({}), { abortSignal: signal as any });
+      out = await this.client.send(new GetAuthorizationTokenCommand({}), { abortSignal: signal });
     } catch (err) {
       const e = err as { name?: string; message?: string };
       // SDK errors carry no secrets; keep the name, which is what users search for.
