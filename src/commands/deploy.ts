@@ -11,7 +11,7 @@ import { healthResultOfRun } from '../core/engine/health';
 import { DeployFlows } from './deploy-flow';
 import { ToolStates } from './deploy-tools';
 
-// Plan-first deployments in VS Code: the engine service (for the panel of issue 6 and the trees) and the
+// Plan-first deployments in VS Code: the engine service (for the plan panel and the trees) and the
 // palette commands Plan / Approve / Apply / Destroy / Cancel / Re-plan. The logic lives in src/core/engine;
 // this file only wires settings, the shared journal and the commands.
 

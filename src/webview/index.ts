@@ -19,7 +19,7 @@ import { pickEnvironment } from '../commands/pickEnvironment';
 export const OPEN_PANEL_COMMAND = 'helixDeploy.panel.open';
 
 /**
- * The engine (c.deploy, issue 5), the health service and container logs (c.local, issue 4). Read when a
+ * The engine (c.deploy), the health service and container logs (c.local). Read when a
  * panel opens, so the order in which features register does not matter.
  */
 export function servicesOf(c: Container): EngineBackendDeps | undefined {

@@ -11,7 +11,7 @@ import { writeStarterManifests } from './starter';
 import { showWorkloadLogs } from './logs';
 import { rollback } from './rollback';
 
-// Kubernetes commands (issue 8): Write Starter Kubernetes Manifests, Show Workload Logs, Rollback.
+// Kubernetes commands: Write Starter Kubernetes Manifests, Show Workload Logs, Rollback.
 // The logic lives in src/core/kubernetes and src/providers/kubernetes; this only wires VS Code to it.
 
 declare module '../../container' {

@@ -6,7 +6,7 @@ import { checkLimits } from '../../core/config/limits';
 import type { Environment, Project } from '../../core/model/types';
 import { writeToml, type Value } from './toml';
 
-// The request bodies the helix CLI sends to Helix Cloud (helix-toml.md section 3.3; CLI v2.3.5 and 3.1).
+// The request bodies the helix CLI sends to Helix Cloud (docs/helix-cli-compat.md; CLI v2.3.5 and 3.1).
 
 const DB_CONFIG_KEYS = ['vector_config', 'graph_config', 'mcp', 'bm25', 'schema', 'embedding_model', 'graphvis_node_label'];
 

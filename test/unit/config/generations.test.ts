@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { check, localTableKeys } from './helpers';
 import { complete } from '../../../src/core/config/assist/complete';
 
-// Each generation's schema, defaults and the CLI's own texts (helix-toml.md §1.1-1.3, §1.2a, §4).
+// Each generation's schema, defaults and the CLI's own texts (docs/helix-cli-compat.md).
 const P = '[project]\nname = "app"\n\n';
 const errors = (t: string, o: Parameters<typeof check>[1]) => check(t, o).filter((s) => s.severity === 'error');
 

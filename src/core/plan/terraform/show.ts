@@ -5,7 +5,7 @@ import { collectMasked, diffAttributes, mask, type Path } from '../diff';
 import { summarize, type ChangeAction, type OutputChange, type PlanDiagnostic, type PlanModel, type ResourceChange } from '../model';
 
 // `terraform show -json PLANFILE` -> PlanModel. The raw document holds secrets in plain text
-// (plan-formats.md 0.2), so this is the only place that sees it: first every sensitive value is learned
+// (docs/plan-formats.md), so this is the only place that sees it: first every sensitive value is learned
 // (masks, sensitive variables, sensitive outputs) into the Redactor, then the model is built from
 // masked values only. Attribute diffs are built lazily (a 5,000-resource plan shows its summary first).
 
