@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'media/**', 'test/fixtures/**', '.helix/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.test-output/**', 'media/**', 'test/fixtures/**', '.helix/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,5 +14,11 @@ export default tseslint.config(
     },
   },
   { files: ['src/webview/app/**'], languageOptions: { globals: { ...globals.browser } } },
-  { files: ['test/**'], languageOptions: { globals: { ...globals.mocha } } },
+  {
+    files: ['test/**'],
+    languageOptions: { globals: { ...globals.mocha } },
+    // Tests read raw API/plan JSON and reach into fakes; a type for each would restate what the assertion checks.
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -28,7 +28,9 @@ try {
     let results;
     try {
       const mod = require(join(root, 'test/bench', f));
-      results = await (mod.run ?? mod.default?.run)();
+      const runBench = mod.run ?? mod.default?.run;
+      if (typeof runBench !== 'function') throw new Error(`${f} exports no run()`);
+      results = await runBench();
     } catch (err) {
       failures++;
       console.log(`${f}: FAILED ${err.stack ?? err.message}`);

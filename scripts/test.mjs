@@ -41,13 +41,14 @@ function npmDepsFresh() {
 }
 
 /**
- * `tsc --noEmit` over src, test and scripts (tsconfig.json), and package.json against the contrib/*.json
- * fragments it is made from: each fails the suite like a test.
+ * `tsc --noEmit` over src, test and scripts (tsconfig.json), ESLint over the repository (eslint.config.mjs), and
+ * package.json against the contrib/*.json fragments it is made from: each fails the suite like a test.
  */
 function typecheck() {
-  log('typecheck (tsc --noEmit) and manifest check');
+  log('typecheck (tsc --noEmit), lint (eslint) and manifest check');
   const checks = [
     ['tsc', [join(root, 'node_modules/typescript/bin/tsc'), '-p', root, '--noEmit']],
+    ['eslint', [join(root, 'node_modules/eslint/bin/eslint.js'), root]],
     ['manifest', [join(root, 'scripts/merge-contrib.mjs'), '--check']],
   ];
   const counts = { passed: 0, failed: 0 };

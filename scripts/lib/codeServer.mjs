@@ -1,5 +1,5 @@
 // Installs code-server (VS Code server + web client) into a cache folder, offline-friendly.
-// Recipe from shared/reference/test-environment.md: npm install without scripts, then rebuild natives,
+// The recipe: npm install without scripts, then rebuild natives,
 // with ripgrep from Debian because its postinstall downloads from the internet.
 import { existsSync, mkdirSync, writeFileSync, copyFileSync, symlinkSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';

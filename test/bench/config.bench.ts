@@ -8,7 +8,7 @@ import { DIAGNOSTICS_DEBOUNCE_MS as DEBOUNCE_MS_VALUE } from '../../src/core/con
 import type { BenchResult } from './types';
 import { bigHelixToml } from '../support/big-helix-toml';
 
-// helix.toml validation speed (issue 3). Anchor: Even Better TOML's engine, `@taplo/cli lint`, with the same
+// helix.toml validation speed. Anchor: Even Better TOML's engine, `@taplo/cli lint`, with the same
 // JSON Schema on the same files. taplo only runs as a process (a 35 MB JS+WASM bundle), so the comparison is
 // made twice: per file inside one process (taplo's marginal cost per extra file) and end to end (one CLI
 // process per run, ours bundled the way it ships).

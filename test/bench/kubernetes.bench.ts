@@ -13,7 +13,7 @@ import { WorkloadsModel } from '../../src/core/kubernetes/pods-view';
 import { run as spawnRun } from '../../src/core/process/spawn';
 import type { KubeObject } from '../../src/core/kubernetes/objects';
 
-// Kubernetes speed (issue 8), against the stand-in API server on 127.0.0.1:
+// Kubernetes speed, against the stand-in API server on 127.0.0.1:
 // 1. plan of 200 objects (server-side apply dry run of each + diff against live + prune listing), beside
 //    the real kubectl doing the server-side dry run / diff of the same 200 objects against the same server;
 // 2. the Deployments view with 1,000 pods: one watch event applied and the view rows rebuilt, beside

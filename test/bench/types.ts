@@ -7,7 +7,7 @@ export interface BenchResult {
   anchor?: { name: string; value: number; unit: string };
   /** Our value / anchor value, or a budget; printed as-is. */
   ratio?: number;
-  /** The goal from the issue, e.g. "< 2 ms" or "ratio <= 1.1". */
+  /** The figure to meet, e.g. "< 2 ms" or "ratio <= 1.1". */
   goal?: string;
   note?: string;
 }

@@ -1,4 +1,4 @@
-// The 5,000-line helix.toml of the config benchmark (issue 3's speed goal): the typical file's instances repeated
+// The 5,000-line helix.toml of the config benchmark (test/bench/config.bench.ts): the typical file's instances repeated
 // with distinct names and ports. Shared with the fast-path test, which checks this file takes the fast path.
 export function bigHelixToml(): string {
   const lines = ['# generated', '[project]', 'name = "big"', ''];

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type * as net from 'node:net';
 
-// A stand-in for Helix Cloud's CLI API (helix-toml.md 3.3): the v2 SSE deploy stream
+// A stand-in for Helix Cloud's CLI API (docs/helix-cli-compat.md): the v2 SSE deploy stream
 // POST /api/cli/clusters/{id}/deploy and the v3.0-3.1 POST /api/cli/enterprise-clusters/{id}/deploy,
 // both authenticated with `x-api-key`. Event JSON shapes follow the CLI's SseEvent variants.
 

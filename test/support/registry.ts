@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -140,7 +141,7 @@ export async function buildTestImage(docker: import('dockerode'), name: string, 
     lines.push('COPY id.txt /id.txt');
     if (extraMB > 0) {
       const fd = fs.openSync(path.join(ctx, 'blob.bin'), 'w');
-      for (let i = 0; i < extraMB; i++) fs.writeSync(fd, require('node:crypto').randomBytes(1024 * 1024));
+      for (let i = 0; i < extraMB; i++) fs.writeSync(fd, randomBytes(1024 * 1024));
       fs.closeSync(fd);
       lines.push('COPY blob.bin /blob.bin');
     }

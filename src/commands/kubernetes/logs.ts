@@ -6,7 +6,7 @@ import type { KubernetesProvider } from '../../providers/kubernetes/provider';
 import { pickKubernetesEnvironment, type EnvArg } from './pick';
 
 // Show Workload Logs: every pod of a Deployment, prefixed, following restarts and rollouts, into an output
-// channel (the panel of issue 6 can host the same WorkloadLogs stream). Closing the channel stops it.
+// channel (the plan panel can host the same WorkloadLogs stream). Closing the channel stops it.
 
 export async function showWorkloadLogs(c: Container, provider: KubernetesProvider, arg?: EnvArg & { deployment?: string }): Promise<void> {
   const picked = await pickKubernetesEnvironment(c, arg);

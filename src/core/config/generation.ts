@@ -4,10 +4,10 @@ import { assertTrusted } from '../trust/gate';
 import type { ConfigNode } from './tree';
 import type { GenerationInfo } from './types';
 
-// The helix CLI generations that read helix.toml differently, keyed by the real releases (helix-toml.md
-// §1.1-1.3, §1.2a). Detection order: the installed CLI (`helix --version`), then decisive content, then the
+// The helix CLI generations that read helix.toml differently, keyed by the real releases (the table in
+// docs/helix-cli-compat.md). Detection order: the installed CLI (`helix --version`), then decisive content, then the
 // user's setting, then the newest generation. No 3.2.x or 3.3.x release exists: such a version is read by
-// the rule for the releases between 3.1.2 and 3.4.0 (the format after #1025), with a note.
+// the rule for the releases between 3.1.2 and 3.4.0 (the format after the Helix Cloud move), with a note.
 
 /** `v3.2` is the setting's old name for the newest format; it is read as v3.4. */
 export type GenerationSetting = 'auto' | Generation | 'v3.2';
@@ -42,7 +42,7 @@ export interface GenerationSpec {
   maxNameLength?: { max: number; since: string };
   /** How Helix Cloud appears: v2 `[cloud.<n>.helix]`, `[enterprise.<n>] cluster_id`, or `database`. */
   cloud: 'cloud-v2' | 'cluster' | 'database';
-  /** Whether the CLI deploys a Helix Cloud instance (`helix push`); after #1025 the control plane does. */
+  /** Whether the CLI deploys a Helix Cloud instance (`helix push`); after the Helix Cloud move the control plane does. */
   cloudDeploy: boolean;
 }
 
@@ -70,7 +70,7 @@ export const GENERATION_TABLE: Readonly<Record<Generation, GenerationSpec>> = {
     ],
     storage: ['memory', 'disk', 's3'], pull: false, digestTags: false, strict: false, nameCharsetEnforced: false, cloud: 'cluster', cloudDeploy: true,
   },
-  // The first release number after #1025 is not known; its docs show tag v0.0.5.
+  // The first release number after the Helix Cloud move is not known; its docs show tag v0.0.5.
   'v3-1025': {
     id: 'v3-1025', label: 'CLI 3.x after #1025', versions: 'the releases after 3.1.2 and before 3.4.0',
     releases: [{ from: '3.1.3', port: 6969, image: HELIXDB, tag: 'v0.0.5' }],
@@ -189,7 +189,7 @@ export function generationFromContent(root: ConfigNode | undefined): { generatio
     if (k) return { generation: 'v2', reason: `instance '${n}' has \`${k}\` (CLI 2.x)` };
   }
   for (const [n, inst] of tables('enterprise')) {
-    // `database` is all releases after #1025 can mean; the newest of them is assumed.
+    // `database` exists only after the Helix Cloud move; the newest of those releases is assumed.
     if (inst.entries?.has('database')) return { generation: 'v3.4', reason: `[enterprise.${n}] has \`database\` (CLI 3.x after #1025)` };
     const k = CLUSTER_ENTERPRISE_KEYS.find((key) => inst.entries?.has(key));
     if (k) return { generation: 'v3.1', reason: `[enterprise.${n}] has \`${k}\` (CLI 3.0-3.1)` };

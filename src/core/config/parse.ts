@@ -2,6 +2,7 @@ import { messageOf } from '../errors';
 import { parseTOML, type AST } from 'toml-eslint-parser';
 import type { ConfigDiagnostic } from './types';
 import { checkLimits } from './limits';
+import { at } from '../json';
 
 // TOML 1.0 (what the helix CLI's `toml` crate reads) via toml-eslint-parser: exact UTF-16 ranges on every node.
 // The parser stops at the first error, so a broken file yields one syntax diagnostic.
@@ -22,11 +23,13 @@ export function parseToml(text: string): ParseResult {
   if (cr) return { error: syntax(cr.index, 1, 'bare carriage return (CR without LF) is not allowed in TOML; use LF or CRLF line breaks') };
   try {
     return { ast: parseTOML(text, { tomlVersion: '1.0' }) };
-  } catch (err: any) {
-    if (err && typeof err.index === 'number') {
-      const open = unclosedOpener(text, err.index);
+  } catch (err) {
+    const index = at(err, 'index');
+    if (typeof index === 'number') {
+      const open = unclosedOpener(text, index);
       if (open) return { error: open };
-      return { error: syntax(err.index, tokenLength(text, err.index), `TOML syntax error: ${lowerFirst(String(err.message))}${hint(String(err.message))}`) };
+      const message = String(at(err, 'message'));
+      return { error: syntax(index, tokenLength(text, index), `TOML syntax error: ${lowerFirst(message)}${hint(message)}`) };
     }
     // RangeError from very deep nesting, or any other parser failure: report, never throw.
     const msg = err instanceof RangeError ? 'the file is nested too deeply to parse' : `the TOML parser failed: ${messageOf(err)}`;
@@ -41,7 +44,7 @@ function syntax(start: number, length: number, message: string): ConfigDiagnosti
 /** Widen the error to the token at the index so the squiggle is visible. */
 function tokenLength(text: string, index: number): number {
   if (index >= text.length) return 0;
-  const m = /^[^\s\[\]{}=,#"']+/.exec(text.slice(index, index + 200));
+  const m = /^[^\s[\]{}=,#"']+/.exec(text.slice(index, index + 200));
   return m ? m[0].length : 1;
 }
 

@@ -5,6 +5,7 @@ import { child, toPlain, type ConfigNode } from './tree';
 import { LineIndex } from './text';
 import { defaultsFor, type GenerationSetting, type ReleaseDefaults } from './generation';
 import { DEPLOY_TOOLS } from './rules-deploy';
+import { at } from '../json';
 
 // Project model from helix.toml (+ helix.deploy.toml) for the tree, the engine and the CLI. Same parser and
 // validator as the editor, so the error badge and the Problems view always agree.
@@ -15,8 +16,8 @@ export interface ReadProjectOptions {
 }
 
 /** True when the parsed table looks like HelixDB's helix.toml (the file name is shared with unrelated tools). */
-export function isHelixConfig(value: unknown): value is Record<string, any> {
-  return !!value && typeof value === 'object' && typeof (value as any).project === 'object' && (value as any).project !== null;
+export function isHelixConfig(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && typeof at(value, 'project') === 'object' && at(value, 'project') !== null;
 }
 
 /**

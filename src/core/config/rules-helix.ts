@@ -8,7 +8,7 @@ import { PortAllocator } from '../local/ports';
 import { ownKeyRules } from './own-keys';
 import { imageReferenceProblem, isValidTag } from '../push/reference';
 
-// The helix CLI's own semantic checks (helix-toml.md §4), with its wording. They run after the schema check;
+// The helix CLI's own semantic checks (order and wording: docs/helix-cli-compat.md), with its wording. They run after the schema check;
 // where the CLI says it better, its message replaces the schema's.
 
 export interface RuleContext {

@@ -49,7 +49,7 @@ function visit(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: ConfigDi
 }
 
 // Schemas are built once and read-only, so per-schema derived data is cached: a 5,000-line file visits
-// thousands of nodes, and per-node allocations turn into garbage-collection pauses (issue 3's speed goal).
+// thousands of nodes, and per-node allocations turn into garbage-collection pauses (test/bench/config.bench.ts holds the goal).
 const NO_PROPS: Record<string, Schema> = {};
 const knownCache = new WeakMap<object, string[]>();
 const patternCache = new Map<string, RegExp>();
@@ -176,7 +176,7 @@ function typeError(node: ConfigNode, s: Schema, o: SchemaCheckOptions): ConfigDi
     fixes.push({ title: `Change to "${raw}"`, edits: [replaceEdit(node.range, JSON.stringify(raw))], preferred: true });
   }
   const range = node.kind === 'table' && !node.inline ? node.range : node.range;
-  return { ...range, severity: 'error', code: 'type', message: `invalid type: ${describe(node)}, expected ${EXPECTED[t] ?? t}${how}`, fixes };
+  return { ...range, severity: 'error', code: 'type', message: `invalid type: ${describe(node)}, expected ${EXPECTED[String(t)] ?? t}${how}`, fixes };
 }
 
 function enumError(node: ConfigNode, s: Schema): ConfigDiagnostic {

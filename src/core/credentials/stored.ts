@@ -69,17 +69,3 @@ export class CredentialChain implements CredentialSource {
     this.used.delete(registry);
   }
 }
-
-/** Secrets for tests and the headless CLI. */
-export class MemorySecretStore implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}

@@ -3,7 +3,7 @@ import type { RegistryCredential } from '../push/types';
 // Interfaces only: where registry credentials and API keys come from. Implementations live with the
 // system they talk to (docker config / helpers and ECR in providers/registry, SecretStorage in commands/push).
 
-/** A key/value store for secrets (VS Code SecretStorage in the extension, memory in tests and the CLI). */
+/** A key/value store for secrets (VS Code SecretStorage in the extension). */
 export interface SecretStore {
   get(key: string): Promise<string | undefined>;
   store(key: string, value: string): Promise<void>;

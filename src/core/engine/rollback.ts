@@ -4,7 +4,7 @@ import type { RunRecord, RunStore } from './journal';
 import type { DeployTool } from './provider';
 import type { DeployTarget, ResolvedDeploySettings } from './target';
 
-// Rollback as a planned run (issues 5/6/8): "roll back" means plan again with what the previous successful
+// Rollback as a planned run (Terraform, Pulumi and Kubernetes alike): "roll back" means plan again with what the previous successful
 // deployment of the environment applied, then go through the same review, approval and apply.
 //  - Terraform/Pulumi: every apply records the variables it used (run meta `deployed`); a rollback re-plans
 //    with the vars of the deployment before the current one. Secret values are never recorded, so a var that

@@ -7,7 +7,7 @@ import type { DeployTarget, ResolvedDeploySettings } from './target';
 import type { DeployedRecord } from './rollback';
 import type { DeployImage } from './image';
 
-// The engine's run-level types, shared with the panel (issue 6) and the VS Code commands.
+// The engine's run-level types, shared with the plan panel and the VS Code commands.
 
 export type RunEvent =
   | { type: 'state'; runId: string; state: RunState; previous?: RunState; run: RunRecord }

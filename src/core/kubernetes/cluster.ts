@@ -55,7 +55,7 @@ export interface KubeCluster {
   list(apiVersion: string, kind: string, namespace: string | undefined, opts?: { labelSelector?: string; fieldSelector?: string }): Promise<ListResult>;
   delete(ref: ObjectRef): Promise<void>;
   /** Starts a watch; `onEvent` gets each event, `onDone` once when it ends (err undefined = closed normally). */
-  watch(apiVersion: string, kind: string, namespace: string | undefined, opts: WatchOptions, onEvent: (type: WatchEventType, obj: any) => void, onDone: (err?: unknown) => void): Promise<WatchHandle>;
+  watch(apiVersion: string, kind: string, namespace: string | undefined, opts: WatchOptions, onEvent: (type: WatchEventType, obj: KubeObject) => void, onDone: (err?: unknown) => void): Promise<WatchHandle>;
   /** Streams a container's log lines until the stream ends (or `signal` aborts). */
   logs(namespace: string, pod: string, opts: LogOptions, onLine: (line: string) => void, signal: AbortSignal): Promise<void>;
 }

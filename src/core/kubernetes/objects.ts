@@ -16,7 +16,35 @@ export interface KubeObject {
     managedFields?: unknown[];
     [k: string]: unknown;
   };
+  // spec, status, data... differ per kind and each reader knows the kind it reads; the parts several kinds
+  // share are typed below (ContainerStatus, Condition).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [k: string]: any;
+}
+
+/** A pod's `status.containerStatuses[]` entry (the fields Helix Deploy reads). */
+export interface ContainerStatus {
+  name: string;
+  image?: string;
+  ready: boolean;
+  restartCount: number;
+  containerID?: string;
+  state?: ContainerState;
+  lastState?: ContainerState;
+}
+
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: { reason?: string; message?: string; exitCode?: number };
+}
+
+/** A `status.conditions[]` entry. */
+export interface Condition {
+  type: string;
+  status?: string;
+  reason?: string;
+  message?: string;
 }
 
 export interface ObjectRef {

@@ -1,4 +1,4 @@
-import type { KubeObject } from './objects';
+import type { ContainerStatus, KubeObject } from './objects';
 
 // The Deployments view model for a kubernetes environment: Deployment -> pods with phase, ready containers,
 // restarts and age. Fed by watch events; each event touches one pod and rebuilds only its deployment's rows
@@ -28,7 +28,7 @@ export interface DeploymentRow {
 }
 
 export function podRow(p: KubeObject): PodRow {
-  const cs: any[] = p.status?.containerStatuses ?? [];
+  const cs: ContainerStatus[] = p.status?.containerStatuses ?? [];
   let status = p.status?.phase ?? 'Pending';
   for (const c of cs) {
     const r = c.state?.waiting?.reason ?? c.state?.terminated?.reason;

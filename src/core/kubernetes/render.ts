@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { at } from '../json';
 import { CLUSTER_SCOPED, ENVIRONMENT_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, addressOf, labelValue, type KubeObject } from './objects';
 import { HelixError, type HelixErrorOptions } from '../errors';
 
@@ -49,7 +50,7 @@ export function renderManifests(input: RenderInput): KubeObject[] {
         o.metadata.labels = { ...(o.metadata.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [ENVIRONMENT_LABEL]: labelValue(input.environment) };
         const tplPath = WORKLOAD_TEMPLATES[o.kind];
         if (tplPath) {
-          const tpl = tplPath.reduce((x: any, k) => x?.[k], o);
+          const tpl = at(o, ...tplPath) as { metadata?: { labels?: Record<string, string> } } | undefined;
           if (tpl) {
             tpl.metadata ??= {};
             tpl.metadata.labels = { ...(tpl.metadata.labels ?? {}), [ENVIRONMENT_LABEL]: labelValue(input.environment) };

@@ -1,4 +1,4 @@
-import type { KubeObject } from './objects';
+import type { Condition, KubeObject } from './objects';
 
 // When is a rollout done, and why did it fail? The completion rule is kubectl's `rollout status`
 // (observedGeneration caught up, all replicas updated and available, no old replicas left). Failure is the
@@ -52,7 +52,7 @@ export function evaluateRollout(s: RolloutSnapshot, opts: { crashLoopRestarts?: 
   const desired = d.spec?.replicas ?? 1;
   const base = { desired, updated: st.updatedReplicas ?? 0, ready: st.readyReplicas ?? 0, available: st.availableReplicas ?? 0 };
   const rs = st.observedGeneration >= (d.metadata.generation ?? 0) ? newReplicaSet(d, s.replicaSets) : undefined;
-  const progressing = (st.conditions ?? []).find((c: any) => c.type === 'Progressing');
+  const progressing = (st.conditions ?? []).find((c: Condition) => c.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return { ...base, phase: 'failed', reason: 'ProgressDeadlineExceeded', message: `progress deadline exceeded (${d.spec?.progressDeadlineSeconds ?? 600}s): ${progressing.message ?? ''}${podHint(s, rs)}`, newReplicaSet: rs?.metadata.name };
   }

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 
-// Starter manifests for a helix v3 instance (helix-toml.md §3.4): HTTP on 8080, GET /healthz (liveness,
+// Starter manifests for a helix v3 instance (docs/helix-cli-compat.md): HTTP on 8080, GET /healthz (liveness,
 // always 200 once up) and GET /readyz (readiness, 503 until indexes are ready), distroless image running as
 // uid 65532 - so runAsNonRoot and a read-only root filesystem work, with the data dir on a PersistentVolumeClaim
 // so that a pod replacement (rollout, eviction, node loss) keeps the database.

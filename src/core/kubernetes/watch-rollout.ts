@@ -1,7 +1,7 @@
 import { messageOf } from '../errors';
 import type { KubeCluster } from './cluster';
 import { Informer, type InformerEvent } from './informer';
-import type { KubeObject, ObjectRef } from './objects';
+import type { ContainerStatus, KubeObject, ObjectRef } from './objects';
 import { evaluateRollout, ownedBy, revisionOf, type RolloutState } from './rollout';
 
 // Watches one Deployment's rollout through watches on the deployment, its ReplicaSets, its pods and the
@@ -26,10 +26,10 @@ function selectorOf(d: KubeObject): string {
 }
 
 function podLine(p: KubeObject): string {
-  const cs = p.status?.containerStatuses ?? [];
-  const ready = cs.filter((c: any) => c.ready).length;
-  const restarts = cs.reduce((n: number, c: any) => n + (c.restartCount ?? 0), 0);
-  const waiting = cs.find((c: any) => c.state?.waiting)?.state.waiting.reason;
+  const cs: ContainerStatus[] = p.status?.containerStatuses ?? [];
+  const ready = cs.filter((c) => c.ready).length;
+  const restarts = cs.reduce((n, c) => n + (c.restartCount ?? 0), 0);
+  const waiting = cs.find((c) => c.state?.waiting)?.state?.waiting?.reason;
   const phase = waiting ?? p.status?.phase ?? 'Pending';
   const scheduled = p.spec?.nodeName ? ` on ${p.spec.nodeName}` : '';
   return `pod ${p.metadata.name}: ${phase}${scheduled}, ready ${ready}/${p.spec?.containers?.length ?? cs.length}, restarts ${restarts}`;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { containerName, type Environment, type Project } from '../model/types';
 
 // How the helix CLI names and wires a local instance, so a container started here is the one
-// `helix status|logs|stop` finds, and vice versa (helix-toml.md section 3).
+// `helix status|logs|stop` finds, and vice versa (the naming rule: docs/helix-cli-compat.md).
 
 export const LABEL_PROJECT = 'helix.project';
 export const LABEL_ENVIRONMENT = 'helix.environment';

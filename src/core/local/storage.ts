@@ -3,7 +3,7 @@ import { secretValues } from './dotenv';
 import { LocalError } from './errors';
 import { LABEL_ROLE, STORAGE_ROLE, labelsOf, nameOf, ownSetting, type LocalInstance } from './naming';
 
-// Where a v3 instance keeps its data, wired as `helix start` does (helix-toml.md §1.1, §3.1, §3.2):
+// Where a v3 instance keeps its data, wired as `helix start` does (docs/helix-cli-compat.md):
 // - memory (default): nothing;
 // - s3: the user's bucket, through S3_* / AWS_* env, with the host's AWS_* credentials forwarded;
 // - disk: an S3 sidecar on a private network, its data in a named volume: MinIO before CLI 3.4.0,
@@ -78,7 +78,7 @@ interface SidecarDef {
 export const SIDECAR_IMAGES = {
   /** CLI 3.0-3.1. */
   minioLatest: 'minio/minio:latest',
-  /** Releases after the Helix Cloud move (#1025) and before 3.4.0. */
+  /** Releases after the Helix Cloud move and before 3.4.0. */
   minioPinned: 'quay.io/minio/minio@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
   /** CLI 3.4.0 and later. */
   seaweedfs: 'ghcr.io/chrislusf/seaweedfs:4.47@sha256:ce9e796f1fe6f06968f4c04bdaf8f678dad9c8acdfef3d244133d71bfa6bf882',
@@ -112,7 +112,7 @@ const SIDECARS: Record<SidecarKind, Omit<SidecarDef, 'image'>> = {
 
 /**
  * The disk sidecar a generation's CLI runs (none for v2, which has no storage key); the only place that maps
- * generations to sidecars. Releases: 3.0-3.1 `minio/minio:latest`; after #1025 until 3.4.0 the pinned quay.io
+ * generations to sidecars. Releases: 3.0-3.1 `minio/minio:latest`; after the Cloud move until 3.4.0 the pinned quay.io
  * MinIO; 3.4.0+ SeaweedFS.
  */
 export function diskSidecarFor(gen: Generation): { kind: SidecarKind; image: string } | undefined {

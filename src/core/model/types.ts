@@ -2,8 +2,8 @@
 // Plain data, shared by core, providers, the VS Code layer, the webview and the CLI.
 
 /**
- * The helix CLI generation a helix.toml is written for: CLI 2.x, 3.0, 3.1, the releases after HelixDB PR
- * #1025 and before 3.4.0, and 3.4 (src/core/config/generation.ts holds the table).
+ * The helix CLI generation a helix.toml is written for: CLI 2.x, 3.0, 3.1, the releases after the Helix Cloud
+ * move (upstream PR 1025, hence `v3-1025`) and before 3.4.0, and 3.4 (src/core/config/generation.ts holds the table).
  */
 export type Generation = 'v2' | 'v3.0' | 'v3.1' | 'v3-1025' | 'v3.4';
 

@@ -1,7 +1,7 @@
 import { HelixError, type HelixErrorOptions } from '../errors';
 
 // Plan files arrive in whatever encoding the tool or shell wrote: Windows PowerShell's `>` writes UTF-16LE
-// with a BOM (plan-formats.md 1.2). Decode bytes to text once, here, before any JSON parsing.
+// with a BOM (docs/plan-formats.md). Decode bytes to text once, here, before any JSON parsing.
 
 export function decodePlanBytes(bytes: Uint8Array): string {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {

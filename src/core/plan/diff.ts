@@ -36,7 +36,7 @@ function isPrefix(prefix: Path, path: Path): boolean {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const child = (m: Mask, k: string | number): Mask => (m === true ? true : m && typeof m === 'object' ? (m as any)[k] : undefined);
+const child = (m: Mask, k: string | number): Mask => (m === true ? true : m && typeof m === 'object' ? (m as Record<string | number, unknown>)[k] : undefined);
 
 function walk(
   path: Path, b: unknown, a: unknown, unk: Mask, bs: Mask, as: Mask,
@@ -139,5 +139,5 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

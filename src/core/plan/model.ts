@@ -1,6 +1,6 @@
-// The one diff model shared by Terraform, Pulumi and Kubernetes plans (issue 5).
-// Producers: src/core/plan/terraform/*, src/core/plan/pulumi/*, the kubernetes provider (issue 8).
-// Consumers: the plan panel (issue 6), the CLI `show-plan`, the engine.
+// The one diff model shared by Terraform, Pulumi and Kubernetes plans.
+// Producers: src/core/plan/terraform/*, src/core/plan/pulumi/*, the kubernetes provider.
+// Consumers: the plan panel, the CLI `show-plan`, the engine.
 //
 // Masking convention (every producer MUST follow it; the UI renders these strings as-is):
 // - a sensitive value is replaced by the string SENSITIVE = "(sensitive)" and the diff entry has `sensitive: true`;

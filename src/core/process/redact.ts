@@ -3,7 +3,7 @@ import { SENSITIVE } from '../plan/model';
 /**
  * Masks known secret values in free text (log lines, error messages, journal entries).
  * Second line of defence behind the sensitive masks of the plan formats, which are known to be
- * incomplete (plan-formats.md: provider-computed copies of a secret are not flagged).
+ * incomplete (provider-computed copies of a secret are not flagged; docs/plan-formats.md).
  * One instance per engine: a value added for one run is masked everywhere, which is harmless.
  */
 export class Redactor {

@@ -2,7 +2,7 @@ import { GENERATION_TABLE, generationLabel } from '../config/generation';
 import type { Environment, Project } from '../model/types';
 
 // What a Helix Cloud / enterprise environment offers, by what its CLI generation does: v2 `[cloud.<n>.helix]`
-// and CLI 3.0-3.1 `[enterprise.<n>] cluster_id` deploy (`helix push`); after #1025 `[enterprise.<n>] database`
+// and CLI 3.0-3.1 `[enterprise.<n>] cluster_id` deploy (`helix push`); after the Cloud move `[enterprise.<n>] database`
 // has no deploy in the CLI ("Cloud database lifecycle is managed through the Helix control plane"), so the
 // environment offers the control plane, the docs, and the health of the instance when its URL is known.
 

@@ -1,5 +1,7 @@
+import { at } from '../json';
+
 /** fetch() hides the socket error in `cause` (sometimes an AggregateError): surface ECONNREFUSED etc. */
 export function networkReason(err: unknown): string {
-  const cause = (err as any)?.cause;
-  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
+  const cause = at(err, 'cause');
+  return String(at(cause, 'code') ?? at(cause, 'errors', 0, 'code') ?? at(cause, 'message') ?? at(err, 'message') ?? err);
 }

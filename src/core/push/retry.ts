@@ -9,7 +9,7 @@ export interface RetryPolicy {
 
 export const defaultRetryPolicy: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 15_000 };
 
-/** Delay before retry number `retry` (1-based); `random` is injectable for tests. */
+/** Delay before retry number `retry` (1-based); `random` in [0, 1) picks the jitter. */
 export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   // Half fixed, half jitter: never zero (a zero delay hammers a registry that just said 503).

@@ -10,7 +10,7 @@ export interface Machine {
   id: string;
   state: string;
   region?: string;
-  config: Record<string, any>;
+  config: Record<string, unknown>;
 }
 
 export interface Volume {

@@ -18,13 +18,14 @@ export type DeployEvent =
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
 export function parseDeployEvent(data: string, sseEvent = 'message'): DeployEvent | undefined {
-  let v: any;
+  let parsed: unknown;
   try {
-    v = JSON.parse(data);
+    parsed = JSON.parse(data);
   } catch {
     return undefined;
   }
-  if (!v || typeof v !== 'object') return undefined;
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  const v = parsed as Record<string, unknown>;
   const tag = v.type ?? v.event ?? (sseEvent !== 'message' ? sseEvent : undefined);
   if (typeof tag !== 'string') return undefined;
   const type = snake(tag);

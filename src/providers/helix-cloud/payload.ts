@@ -1,26 +1,28 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
+import { at } from '../../core/json';
 import { checkLimits } from '../../core/config/limits';
 import type { Environment, Project } from '../../core/model/types';
-import { writeToml } from './toml';
+import { writeToml, type Value } from './toml';
 
-// The request bodies the helix CLI sends to Helix Cloud (helix-toml.md section 3.3; CLI v2.3.5 and 3.1).
+// The request bodies the helix CLI sends to Helix Cloud (docs/helix-cli-compat.md; CLI v2.3.5 and 3.1).
 
 const DB_CONFIG_KEYS = ['vector_config', 'graph_config', 'mcp', 'bm25', 'schema', 'embedding_model', 'graphvis_node_label'];
 
-async function readConfig(project: Project): Promise<Record<string, any>> {
+async function readConfig(project: Project): Promise<Record<string, unknown>> {
   const text = await fs.readFile(project.configFile, 'utf8');
   // The same bounds as the editor and `validate`: a hostile file is refused before the parser sees it.
   const tooBig = checkLimits(text);
   if (tooBig) throw new Error(`${project.configFile}: ${tooBig.message}`);
-  return getStaticTOMLValue(parseTOML(text)) as Record<string, any>;
+  return getStaticTOMLValue(parseTOML(text)) as Record<string, unknown>;
 }
 
 /** helix.toml with only [project] and the deployed instance (what the CLI sends as `helix_toml`). */
-function pruned(config: Record<string, any>, section: 'cloud' | 'enterprise', env: Environment): string {
-  const table = section === 'cloud' ? { [env.name]: { helix: config.cloud?.[env.name]?.helix ?? env.settings } } : { [env.name]: config.enterprise?.[env.name] ?? env.settings };
-  return writeToml({ project: config.project ?? { name: 'unknown' }, [section]: table });
+function pruned(config: Record<string, unknown>, section: 'cloud' | 'enterprise', env: Environment): string {
+  const instance = (section === 'cloud' ? { helix: at(config, 'cloud', env.name, 'helix') ?? env.settings } : at(config, 'enterprise', env.name) ?? env.settings) as Value;
+  const table = { [env.name]: instance };
+  return writeToml({ project: (config.project ?? { name: 'unknown' }) as Value, [section]: table });
 }
 
 async function walk(dir: string, accept: (rel: string) => boolean, base = dir, out: string[] = []): Promise<string[]> {
@@ -42,7 +44,7 @@ async function walk(dir: string, accept: (rel: string) => boolean, base = dir, o
 /** v2 `[cloud.<n>.helix]`: schema.hx, the other .hx files by relative path, env vars, runtime config. */
 export async function cloudDeployPayload(project: Project, env: Environment): Promise<Record<string, unknown>> {
   const config = await readConfig(project);
-  const queriesDir = path.resolve(project.dir, String(config.project?.queries ?? './db/'));
+  const queriesDir = path.resolve(project.dir, String(at(config, 'project', 'queries') ?? './db/'));
   const files = await walk(queriesDir, (rel) => rel.endsWith('.hx'));
   if (!files.length) throw new Error(`No .hx query files in ${queriesDir} (the [project] queries folder). Nothing to deploy.`);
   let schema = '';
@@ -76,7 +78,7 @@ const SOURCE_LIMIT = { files: 2000, bytes: 20 * 1024 * 1024 };
  */
 export async function enterpriseDeployPayload(project: Project, env: Environment, queriesJson: Buffer): Promise<Record<string, unknown>> {
   const config = await readConfig(project);
-  const queriesDir = path.resolve(project.dir, String(config.project?.queries ?? 'db'));
+  const queriesDir = path.resolve(project.dir, String(at(config, 'project', 'queries') ?? 'db'));
   const accept = (rel: string) =>
     ['Cargo.toml', 'Cargo.lock', 'build.rs', 'rust-toolchain', 'rust-toolchain.toml'].includes(rel) || rel.startsWith('src/') || /^\.cargo\/[^/]+\.toml$/.test(rel);
   const files = await walk(queriesDir, accept);
@@ -100,5 +102,5 @@ export async function enterpriseDeployPayload(project: Project, env: Environment
 
 export async function queriesDirOf(project: Project): Promise<string> {
   const config = await readConfig(project);
-  return path.resolve(project.dir, String(config.project?.queries ?? 'db'));
+  return path.resolve(project.dir, String(at(config, 'project', 'queries') ?? 'db'));
 }

@@ -1,7 +1,7 @@
 // Just enough TOML writing for the pruned helix.toml the deploy payload carries ([project] plus the one
 // instance). The server parses it with the CLI's own serde types, so plain tables and values suffice.
 
-type Value = string | number | boolean | Value[] | { [k: string]: Value };
+export type Value = string | number | boolean | Value[] | { [k: string]: Value };
 
 const bare = (k: string) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k));
 const isTable = (v: unknown): v is Record<string, Value> => !!v && typeof v === 'object' && !Array.isArray(v);

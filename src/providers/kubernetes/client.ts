@@ -21,7 +21,7 @@ export interface ClusterOptions {
 type Discovery = { resource(apiVersion: string, kind: string): Promise<V1APIResource | undefined> };
 
 /** Objects from the typed client hold Date instances; the core wants the JSON the server sent. */
-const plain = <T>(o: T): any => JSON.parse(JSON.stringify(o));
+const plain = <T = KubeObject>(o: unknown): T => JSON.parse(JSON.stringify(o));
 
 export class ClientNodeCluster implements KubeCluster {
   readonly context: string;
@@ -78,7 +78,7 @@ export class ClientNodeCluster implements KubeCluster {
   async list(apiVersion: string, kind: string, namespace: string | undefined, opts: { labelSelector?: string; fieldSelector?: string } = {}): Promise<ListResult> {
     try {
       const r = await this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, opts.fieldSelector, opts.labelSelector);
-      const items = plain(r.items ?? []) as KubeObject[];
+      const items = plain<KubeObject[]>(r.items ?? []);
       for (const i of items) {
         i.apiVersion ??= apiVersion;
         i.kind ??= kind;
@@ -110,7 +110,7 @@ export class ClientNodeCluster implements KubeCluster {
     return `${prefix}${res.namespaced && namespace ? `/namespaces/${namespace}` : ''}/${res.name}`;
   }
 
-  async watch(apiVersion: string, kind: string, namespace: string | undefined, opts: WatchOptions, onEvent: (type: WatchEventType, obj: any) => void, onDone: (err?: unknown) => void): Promise<WatchHandle> {
+  async watch(apiVersion: string, kind: string, namespace: string | undefined, opts: WatchOptions, onEvent: (type: WatchEventType, obj: KubeObject) => void, onDone: (err?: unknown) => void): Promise<WatchHandle> {
     const path = await this.collectionPath(apiVersion, kind, namespace);
     const query: Record<string, string | number | boolean> = { allowWatchBookmarks: true };
     if (opts.resourceVersion) query.resourceVersion = opts.resourceVersion;
@@ -123,17 +123,16 @@ export class ClientNodeCluster implements KubeCluster {
       finished = true;
       onDone(err === null || err === undefined ? undefined : toKubeError(err, this.context, this.server, this.timeoutMs));
     };
-    let controller: AbortController | undefined;
     // Watch.watch resolves once the response headers arrive; bound that wait like every other call.
     const timer = setTimeout(() => done(new KubeError('timeout', `opening a watch on ${kind} in context "${this.context}" timed out after ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
-    controller = await new Watch(this.kc)
+    const controller = await new Watch(this.kc)
       .watch(path, query, (type, obj) => !finished && onEvent(type as WatchEventType, obj), (err) => done(err))
       .finally(() => clearTimeout(timer));
     if (finished) controller.abort();
     return {
       stop: () => {
         finished = true;
-        controller?.abort();
+        controller.abort();
       },
     };
   }

@@ -4,7 +4,7 @@ import { assertTrusted } from '../../core/trust/gate';
 import { ClientNodeCluster } from './client';
 import { forContext, loadKubeconfig, type KubeContextInfo, type KubeconfigOptions } from './kubeconfig';
 
-// Data for the Environments view (issue 4's tree calls these): kubeconfig contexts, and the namespaces of
+// Data for the Environments view (its tree calls these): kubeconfig contexts, and the namespaces of
 // one context. Both return states, never throw: a missing kubeconfig or an unreachable cluster is shown.
 
 export type ContextsState =

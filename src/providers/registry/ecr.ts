@@ -9,7 +9,7 @@ export interface EcrOptions {
   region: string;
   /** An AWS profile from ~/.aws/config (SSO profiles included); default: the SDK's default chain. */
   profile?: string;
-  /** Only for tests against a local stand-in of the ECR API. */
+  /** The ECR API endpoint when not the region's public one (a VPC or FIPS endpoint, a local stand-in). */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Fetch a new token this long before the current one expires (default 5 minutes). */
@@ -57,7 +57,7 @@ export class EcrCredentials implements CredentialSource {
   private async fetch(signal?: AbortSignal) {
     let out;
     try {
-      out = await this.client.send(new GetAuthorizationTokenCommand({}), { abortSignal: signal as any });
+      out = await this.client.send(new GetAuthorizationTokenCommand({}), { abortSignal: signal });
     } catch (err) {
       const e = err as { name?: string; message?: string };
       // SDK errors carry no secrets; keep the name, which is what users search for.

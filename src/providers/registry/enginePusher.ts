@@ -53,7 +53,7 @@ export class EnginePusher implements ImagePusher {
         tag: ref.tag,
         authconfig: credential ? authConfig(ref.registry, credential) : undefined,
         abortSignal: attempt.signal,
-      } as any)) as unknown as NodeJS.ReadableStream;
+      })) as unknown as NodeJS.ReadableStream;
     } catch (err) {
       signal.removeEventListener('abort', abortAttempt);
       throw classifyPushError(messageOf(err), ref.registry);
@@ -77,7 +77,7 @@ export class EnginePusher implements ImagePusher {
         if (failure) return;
         failure = e;
         attempt.abort();
-        (stream as any).destroy?.();
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
         finish();
         reject(e);
       };

@@ -1,4 +1,4 @@
-// What the panel needs from the rest of the extension, as one small interface (the adapter in ./engineAdapter.ts
+// What the panel needs from the rest of the extension, as one small interface (the adapter in ./engineBackend.ts
 // maps the engine service of src/commands/deploy.ts, the health service and the log follower onto it).
 // Keeping it small lets the session (./session.ts) be tested in Node with a fake, no VS Code needed.
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { DiffSides } from '../model/diffDocument';
 
 // "Open diff": one resource's before/after as two read-only virtual JSON documents in VS Code's own diff
-// editor (AWS Toolkit / anchors-vscode.md 6.1: native vscode.diff rather than a hand-rolled HTML diff).
+// editor (native vscode.diff, as the AWS Toolkit does, rather than a hand-rolled HTML diff).
 // Content comes from the session, already masked and redacted; nothing is written to disk.
 
 export const PLAN_SCHEME = 'helix-plan';

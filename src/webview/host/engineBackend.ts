@@ -1,5 +1,5 @@
-// Adapter: the plan-first engine (src/core/engine/engine.ts, issue 5) and the health service
-// (src/core/health/service.ts, issue 4) seen through the panel's small PanelBackend interface.
+// Adapter: the plan-first engine (src/core/engine/engine.ts) and the health service
+// (src/core/health/service.ts) seen through the panel's small PanelBackend interface.
 // No `vscode` import, so it is tested in Node against the real engine types.
 //
 // What the engine does not keep and the panel needs is kept here, in memory: the timestamps of state

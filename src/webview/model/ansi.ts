@@ -54,8 +54,10 @@ function applySgr(prev: Style, params: string): Style {
     else if (c === 3) s.italic = true;
     else if (c === 4) s.underline = true;
     else if (c === 7) s.inverse = true;
-    else if (c === 22) (delete s.bold, delete s.dim);
-    else if (c === 23) delete s.italic;
+    else if (c === 22) {
+      delete s.bold;
+      delete s.dim;
+    } else if (c === 23) delete s.italic;
     else if (c === 24) delete s.underline;
     else if (c === 27) delete s.inverse;
     else if (c >= 30 && c <= 37) s.fg = c - 30;

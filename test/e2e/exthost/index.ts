@@ -2,12 +2,13 @@
 // Runs every test/e2e/exthost/*.test.ts (bundled into ./tests.js) with mocha and writes the
 // results to $HELIX_TEST_RESULTS, which scripts/test.mjs waits for.
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import Mocha from 'mocha';
 
 interface Outcome { title: string; state: 'passed' | 'failed' | 'pending'; error?: string; ms?: number }
 
 export async function run(): Promise<void> {
   const resultsFile = process.env.HELIX_TEST_RESULTS;
-  const Mocha = require('mocha');
   // A skipped or exclusive test fails the run, as in the other layers (.mocharc.json): nothing skips.
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', forbidOnly: true, forbidPending: true });
   // scripts/test.mjs passes `-- --grep X` on as HELIX_TEST_GREP.
@@ -16,7 +17,8 @@ export async function run(): Promise<void> {
   const outcomes: Outcome[] = [];
   let loadError: string | undefined;
   try {
-    require('./tests.js');
+    // The test bundle is built next to this file (scripts/build.mjs) and loaded at run time, not bundled in.
+    createRequire(__filename)('./tests.js');
   } catch (err) {
     loadError = err instanceof Error ? err.stack ?? err.message : String(err);
   }

@@ -100,7 +100,7 @@ describe('language: helix.toml editing (extension host)', () => {
     const config = vscode.workspace.getConfiguration('helixDeploy');
     await config.update('cliGeneration', 'v3.0', vscode.ConfigurationTarget.Workspace);
     try {
-      // `database = ...` says CLI 3.x after #1025: the setting does not override the content.
+      // `database = ...` says CLI 3.x after the Helix Cloud move: the setting does not override the content.
       await new Promise((r) => setTimeout(r, 800));
       assert.ok(ours(uri).some((d) => d.message.includes('is ignored by helix CLI 3.4')));
       // Local-only, the setting decides: CLI 3.0 has no s3 storage and ignores unknown keys.

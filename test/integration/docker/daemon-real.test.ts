@@ -13,7 +13,7 @@ import { parseHost } from '../../../src/providers/docker/connect';
 import { dockerHost, fixtureContext, localTarget, tmpRoot, uid } from './support';
 import { poll } from '../../support/poll';
 
-// The failure paths of issue 4 against a REAL daemon rather than a relay: a dockerd of this test's own is
+// The local Docker failure paths against a REAL daemon rather than a relay: a dockerd of this test's own is
 // stopped while a build runs and started again (same data root), and a user without access to the socket
 // gets "permission denied" from our code, not a stack trace.
 

@@ -10,7 +10,7 @@ import { KubernetesProvider } from '../../../src/providers/kubernetes/provider';
 import type { Environment } from '../../../src/core/model/types';
 import { poll } from '../../support/poll';
 
-// The real plan-first engine (issue 5) driving the Kubernetes provider in its `kubernetes` slot, for a
+// The real plan-first engine driving the Kubernetes provider in its `kubernetes` slot, for a
 // `kubernetes` environment of helix.deploy.toml: plan -> Planned -> approve(hash) -> apply -> Applied,
 // journaled; rollback as a planned run of kind `rollback` (previous ReplicaSet template).
 

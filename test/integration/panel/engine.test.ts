@@ -1,5 +1,5 @@
-// The panel host against the REAL engine (src/core/engine, issue 5), real terraform (builtin provider,
-// offline), the real health service (issue 4) probing a local HTTP server: plan -> review -> typed approval
+// The panel host against the REAL engine (src/core/engine), real terraform (builtin provider,
+// offline), the real health service probing a local HTTP server: plan -> review -> typed approval
 // -> apply -> health green, through the same PanelSession the webview talks to. The canary secret (a
 // sensitive terraform variable fed from the environment) must never be in anything the host posts.
 

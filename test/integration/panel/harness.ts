@@ -119,6 +119,8 @@ export async function openConnected(backend: PanelBackend, envKey: string, opts:
   const hostPosts: unknown[] = [];
   const diffs: Connected['diffs'] = [];
   const copied: string[] = [];
+  // Assigned once the page is open; post() reads it before then (and queues into `early`), so not a const.
+  // eslint-disable-next-line prefer-const
   let panel: PanelPage | undefined;
   const early: HostMessage[] = [];
   const session = new PanelSession(envKey, backend, {

@@ -120,7 +120,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
   const f = frames[frames.length - 1];
   const inline = frames.length > 1;
   if (f.afterEq !== undefined) {
-    if (q === undefined && /\S\s+\S*$/.test(before.slice(f.afterEq).trimStart()) && !/^["'\[{]/.test(before.slice(f.afterEq).trimStart())) return { kind: 'none' };
+    if (q === undefined && /\S\s+\S*$/.test(before.slice(f.afterEq).trimStart()) && !/^["'[{]/.test(before.slice(f.afterEq).trimStart())) return { kind: 'none' };
     const raw = before.slice(f.afterEq);
     const lead = raw.length - raw.trimStart().length;
     const start = lineStartOff + f.afterEq + lead;

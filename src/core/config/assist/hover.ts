@@ -20,7 +20,7 @@ export function docOf(s: Schema, name?: string): string {
   if (s.description) parts.push(s.description);
   const facts: string[] = [];
   if (s.type) facts.push(`Type: \`${Array.isArray(s.type) ? s.type.join(' | ') : s.type === 'object' ? 'table' : s.type}\``);
-  if (s.default !== undefined && !(typeof s.default === 'object' && Object.keys(s.default).length === 0)) facts.push(`Default: \`${tomlLiteral(s.default)}\``);
+  if (s.default !== undefined && !(typeof s.default === 'object' && Object.keys(s.default as object).length === 0)) facts.push(`Default: \`${tomlLiteral(s.default)}\``);
   if (s.minimum !== undefined || s.maximum !== undefined) facts.push(`Range: ${s.minimum ?? ''}-${s.maximum ?? ''}`);
   if (facts.length) parts.push(facts.join(' · '));
   if (s.enum) parts.push((s.enum as unknown[]).map((v, i) => `- \`${tomlLiteral(v)}\`${s.enumDescriptions?.[i] ? `: ${s.enumDescriptions[i]}` : ''}`).join('\n'));

@@ -1,7 +1,30 @@
 // Tiny helpers to write JSON Schemas (draft-07, the dialect Even Better TOML's engine understands)
 // with less repetition. Every leaf carries a description, examples and (unless required) a default.
 
-export type Schema = Record<string, any>;
+/** A JSON Schema (draft-07) node: the keywords the validator and the editor assist read, typed; others pass through. */
+export interface Schema {
+  type?: string | string[];
+  description?: string;
+  markdownDescription?: string;
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  required?: string[];
+  enum?: readonly unknown[];
+  enumDescriptions?: string[];
+  default?: unknown;
+  examples?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  minProperties?: number;
+  maxProperties?: number;
+  pattern?: string;
+  patternErrorMessage?: string;
+  if?: Schema;
+  then?: Schema;
+  anyOf?: Schema[];
+  [keyword: string]: unknown;
+}
 
 export interface LeafOptions {
   default?: unknown;
@@ -31,7 +54,7 @@ export function leaf(type: string | string[], description: string, o: LeafOption
     }
   }
   for (const k of ['pattern', 'patternErrorMessage', 'minimum', 'maximum', 'items', 'additionalProperties', 'deprecationMessage'] as const) {
-    if (o[k] !== undefined) s[k] = o[k];
+    if (o[k] !== undefined) (s as Record<string, unknown>)[k] = o[k];
   }
   if (o.default !== undefined) s.default = o.default;
   s.examples = o.examples ?? (o.enum ? [o.enum[0]] : o.default !== undefined ? [o.default] : []);

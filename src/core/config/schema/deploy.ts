@@ -1,7 +1,7 @@
 import { instances, leaf, table, type Schema } from './build';
 import { SIDECAR_IMAGES } from '../../local/storage';
 
-// helix.deploy.toml: environments the helix CLI does not know (product.md). Ours, so unknown keys are errors.
+// helix.deploy.toml: environments the helix CLI does not know (Terraform, Pulumi, Kubernetes, Fly). Ours, so unknown keys are errors.
 // `${image}` and `${outputs.<name>}` placeholders are expanded by the engine at run time.
 
 export function deploySchema(): Schema {

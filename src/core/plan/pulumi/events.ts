@@ -1,3 +1,4 @@
+import { at, obj, type JsonObject } from '../../json';
 import { Redactor } from '../../process/redact';
 import { assertPlanTextDepth, PlanFormatError } from '../decode';
 import { summarize, type PlanDiagnostic, type PlanModel, type ResourceChange } from '../model';
@@ -7,7 +8,7 @@ import { mapOp, parseUrn, pulumiAttributes, replacePathsOf, PULUMI_REPLAN_NOTICE
 // Folds them into a PlanModel (for `show-plan` of an event log) and exposes per-line parsing for progress.
 
 export type PulumiEvent =
-  | { kind: 'pre' | 'outputs' | 'failed'; op: string; urn: string; planning: boolean; metadata: any }
+  | { kind: 'pre' | 'outputs' | 'failed'; op: string; urn: string; planning: boolean; metadata: JsonObject }
   | { kind: 'diagnostic'; severity: string; message: string; urn?: string }
   | { kind: 'stdout'; message: string }
   | { kind: 'summary'; maybeCorrupt: boolean; durationSeconds?: number; resourceChanges: Record<string, number> }
@@ -16,27 +17,33 @@ export type PulumiEvent =
 export function parsePulumiEventLine(line: string): PulumiEvent | undefined {
   const t = line.trim();
   if (!t.startsWith('{')) return undefined;
-  let e: any;
+  let parsed: unknown;
   try {
-    e = JSON.parse(t);
+    parsed = JSON.parse(t);
   } catch {
     return undefined;
   }
-  if (!e || typeof e !== 'object' || !('sequence' in e || 'timestamp' in e)) return undefined;
+  if (!parsed || typeof parsed !== 'object' || !('sequence' in parsed || 'timestamp' in parsed)) return undefined;
+  const e = obj(parsed);
   for (const [key, kind] of [['resourcePreEvent', 'pre'], ['resOutputsEvent', 'outputs'], ['resOpFailedEvent', 'failed']] as const) {
     if (e[key]) {
-      const m = e[key].metadata ?? {};
-      return { kind, op: String(m.op ?? ''), urn: String(m.urn ?? ''), planning: !!e[key].planning, metadata: m };
+      const m = obj(at(e[key], 'metadata') ?? {});
+      return { kind, op: String(m.op ?? ''), urn: String(m.urn ?? ''), planning: !!at(e[key], 'planning'), metadata: m };
     }
   }
   if (e.diagnosticEvent) {
-    const d = e.diagnosticEvent;
-    return { kind: 'diagnostic', severity: String(d.severity ?? 'info'), message: String(d.message ?? ''), urn: d.urn || undefined };
+    const d = obj(e.diagnosticEvent);
+    return { kind: 'diagnostic', severity: String(d.severity ?? 'info'), message: String(d.message ?? ''), urn: (d.urn || undefined) as string | undefined };
   }
-  if (e.stdoutEvent) return { kind: 'stdout', message: String(e.stdoutEvent.message ?? '') };
+  if (e.stdoutEvent) return { kind: 'stdout', message: String(at(e.stdoutEvent, 'message') ?? '') };
   if (e.summaryEvent) {
-    const s = e.summaryEvent;
-    return { kind: 'summary', maybeCorrupt: !!s.maybeCorrupt, durationSeconds: s.durationSeconds, resourceChanges: s.resourceChanges ?? {} };
+    const s = obj(e.summaryEvent);
+    return {
+      kind: 'summary',
+      maybeCorrupt: !!s.maybeCorrupt,
+      durationSeconds: s.durationSeconds as number | undefined,
+      resourceChanges: (s.resourceChanges ?? {}) as Record<string, number>,
+    };
   }
   if (e.cancelEvent) return { kind: 'cancel' };
   if (e.preludeEvent) return { kind: 'prelude' };
@@ -83,7 +90,7 @@ export function parsePulumiEvents(text: string, opts: { redactor?: Redactor } = 
         type: String(m.type ?? u.type),
         name: u.name,
         action,
-        loadAttributes: () => pulumiAttributes(m.old?.inputs, action === 'delete' ? undefined : m.new?.inputs, replacePaths, isSecret),
+        loadAttributes: () => pulumiAttributes(at(m.old, 'inputs'), action === 'delete' ? undefined : at(m.new, 'inputs'), replacePaths, isSecret),
       };
       if (replacePaths) rc.replacePaths = replacePaths;
       if (Array.isArray(m.diffs) && m.diffs.length) rc.reason = `changed: ${m.diffs.join(', ')}`;

@@ -1,3 +1,4 @@
+import { at } from '../../json';
 import { diffAttributes, type Path } from '../diff';
 import type { AttributeDiff, ChangeAction } from '../model';
 
@@ -111,8 +112,9 @@ export function replacePathsOf(replaceReasons: unknown, detailedDiff: unknown, k
   const paths: Path[] = [];
   if (Array.isArray(replaceReasons)) for (const r of replaceReasons) paths.push(parsePropertyPath(String(r)));
   if (detailedDiff && typeof detailedDiff === 'object') {
-    for (const [k, d] of Object.entries(detailedDiff as Record<string, any>)) {
-      if (typeof d?.[kindKey] === 'string' && d[kindKey].endsWith('-replace')) paths.push(parsePropertyPath(k));
+    for (const [k, d] of Object.entries(detailedDiff as Record<string, unknown>)) {
+      const kind = at(d, kindKey);
+      if (typeof kind === 'string' && kind.endsWith('-replace')) paths.push(parsePropertyPath(k));
     }
   }
   return paths.length ? paths : undefined;

@@ -1,10 +1,11 @@
+import { arr, at, obj } from '../../json';
 import { Redactor } from '../../process/redact';
 import { assertPlanDepth, PlanFormatError } from '../decode';
 import { collectMasked, diffAttributes, mask, type Path } from '../diff';
 import { summarize, type ChangeAction, type OutputChange, type PlanDiagnostic, type PlanModel, type ResourceChange } from '../model';
 
 // `terraform show -json PLANFILE` -> PlanModel. The raw document holds secrets in plain text
-// (plan-formats.md 0.2), so this is the only place that sees it: first every sensitive value is learned
+// (docs/plan-formats.md), so this is the only place that sees it: first every sensitive value is learned
 // (masks, sensitive variables, sensitive outputs) into the Redactor, then the model is built from
 // masked values only. Attribute diffs are built lazily (a 5,000-resource plan shows its summary first).
 
@@ -18,7 +19,7 @@ export interface TerraformShowOptions {
 
 export function parseTerraformShow(doc: unknown, opts: TerraformShowOptions = {}): PlanModel {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new PlanFormatError('not a Terraform JSON plan: expected an object');
-  const d = doc as Record<string, any>;
+  const d = doc as Record<string, unknown>;
   const fv = typeof d.format_version === 'string' ? d.format_version : undefined;
   if (!fv) throw new PlanFormatError('not a Terraform JSON plan: "format_version" is missing (expected the output of `terraform show -json PLANFILE`)');
   const major = Number(fv.split('.')[0]);
@@ -35,35 +36,36 @@ export function parseTerraformShow(doc: unknown, opts: TerraformShowOptions = {}
 
   const resources: ResourceChange[] = [];
   for (const rc of arr(d.resource_changes)) resources.push(resourceChange(rc, isSecret));
-  for (const dc of arr(d.deferred_changes)) {
-    if (dc?.resource_change) resources.push({ ...resourceChange(dc.resource_change, isSecret), deferred: String(dc.reason ?? 'unknown') });
+  for (const dc of arr(d.deferred_changes).map(obj)) {
+    if (dc.resource_change) resources.push({ ...resourceChange(dc.resource_change, isSecret), deferred: String(dc.reason ?? 'unknown') });
   }
-  const relevant = new Set(arr(d.relevant_attributes).map((r: any) => String(r?.resource)));
-  const drift = arr(d.resource_drift).map((rc: any) => ({ ...resourceChange(rc, isSecret), relevant: relevant.has(rc.address) }));
+  const relevant = new Set<unknown>(arr(d.relevant_attributes).map((r) => String(at(r, 'resource'))));
+  const drift = arr(d.resource_drift).map((rc) => ({ ...resourceChange(rc, isSecret), relevant: relevant.has(at(rc, 'address')) }));
 
   const outputs: OutputChange[] = [];
-  for (const [name, ch] of Object.entries((d.output_changes ?? {}) as Record<string, any>)) {
-    const action = mapActions(arr(ch?.actions));
-    const unknown = ch?.after_unknown === true;
+  for (const [name, output] of Object.entries((d.output_changes ?? {}) as Record<string, unknown>)) {
+    const ch = obj(output);
+    const action = mapActions(arr(ch.actions));
+    const unknown = ch.after_unknown === true;
     outputs.push({
       name,
       action: action.action,
-      before: mask(ch?.before ?? undefined, ch?.before_sensitive === true, isSecret),
-      after: unknown ? '(known after apply)' : mask(ch?.after ?? undefined, ch?.after_sensitive === true, isSecret),
+      before: mask(ch.before ?? undefined, ch.before_sensitive === true, isSecret),
+      after: unknown ? '(known after apply)' : mask(ch.after ?? undefined, ch.after_sensitive === true, isSecret),
       ...(unknown ? { unknown } : {}),
-      ...(ch?.before_sensitive === true || ch?.after_sensitive === true ? { sensitive: true } : {}),
+      ...(ch.before_sensitive === true || ch.after_sensitive === true ? { sensitive: true } : {}),
     });
   }
 
   const diagnostics: PlanDiagnostic[] = [];
-  for (const c of arr(d.checks)) {
-    if (c?.status !== 'fail' && c?.status !== 'error') continue;
+  for (const c of arr(d.checks).map(obj)) {
+    if (c.status !== 'fail' && c.status !== 'error') continue;
     for (const inst of arr(c.instances)) {
-      for (const p of arr(inst?.problems)) {
+      for (const p of arr(at(inst, 'problems'))) {
         diagnostics.push({
           severity: 'error',
-          summary: redactor.redact(String(p?.message ?? 'check failed')),
-          address: inst?.address?.to_display ?? c?.address?.to_display,
+          summary: redactor.redact(String(at(p, 'message') ?? 'check failed')),
+          address: (at(inst, 'address', 'to_display') ?? at(c, 'address', 'to_display')) as string | undefined,
         });
       }
     }
@@ -89,9 +91,7 @@ export function parseTerraformShow(doc: unknown, opts: TerraformShowOptions = {}
   return model;
 }
 
-const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
-
-function mapActions(actions: string[]): { action: ChangeAction; order?: ResourceChange['replaceOrder'] } {
+function mapActions(actions: readonly unknown[]): { action: ChangeAction; order?: ResourceChange['replaceOrder'] } {
   const a = actions.join(',');
   switch (a) {
     case 'delete,create':
@@ -116,18 +116,19 @@ function mapActions(actions: string[]): { action: ChangeAction; order?: Resource
   }
 }
 
-function resourceChange(rc: any, isSecret: (v: unknown) => boolean): ResourceChange {
-  if (!rc || typeof rc !== 'object') throw new PlanFormatError(`not a Terraform JSON plan: a resource change is ${rc === null ? 'null' : typeof rc}, expected an object`);
-  const ch = rc?.change ?? {};
+function resourceChange(value: unknown, isSecret: (v: unknown) => boolean): ResourceChange {
+  if (!value || typeof value !== 'object') throw new PlanFormatError(`not a Terraform JSON plan: a resource change is ${value === null ? 'null' : typeof value}, expected an object`);
+  const rc = obj(value);
+  const ch = obj(rc.change);
   const mapped = mapActions(arr(ch.actions));
   let action = mapped.action;
-  const importing = ch.importing && typeof ch.importing === 'object' ? ch.importing : undefined;
+  const importing = ch.importing && typeof ch.importing === 'object' ? obj(ch.importing) : undefined;
   if (importing && (action === 'no-op' || action === 'update')) action = 'import';
   else if (action === 'no-op' && rc.previous_address) action = 'move';
   const replacePaths = Array.isArray(ch.replace_paths) ? (ch.replace_paths as Path[]) : undefined;
   const out: ResourceChange = {
     address: rc.address ? String(rc.address) : addressFromParts(rc),
-    module: rc.module_address || undefined,
+    module: (rc.module_address || undefined) as string | undefined,
     type: String(rc.type ?? ''),
     name: String(rc.name ?? ''),
     action,
@@ -143,7 +144,7 @@ function resourceChange(rc: any, isSecret: (v: unknown) => boolean): ResourceCha
         isSecret,
       }),
   };
-  if (rc.index !== undefined) out.index = rc.index;
+  if (rc.index !== undefined) out.index = rc.index as string | number;
   if (rc.mode === 'data' || rc.mode === 'managed') out.mode = rc.mode;
   if (mapped.order) out.replaceOrder = mapped.order;
   if (replacePaths) out.replacePaths = replacePaths;
@@ -162,46 +163,46 @@ function addressFromParts(rc: { module_address?: unknown; mode?: unknown; type?:
 }
 
 /** Learns every value Terraform marks sensitive, anywhere in the document, before anything is built. */
-function learnSecrets(d: Record<string, any>, redactor: Redactor): void {
+function learnSecrets(d: Record<string, unknown>, redactor: Redactor): void {
   const add = (v: string) => redactor.add(v);
   const sensitiveVars = new Set<string>();
-  collectSensitiveVariables(d.configuration?.root_module, sensitiveVars);
+  collectSensitiveVariables(at(d, 'configuration', 'root_module'), sensitiveVars);
   for (const name of sensitiveVars) {
-    const v = d.variables?.[name]?.value;
+    const v = at(d, 'variables', name, 'value');
     collectMasked(v, true, add);
-    const def = d.configuration?.root_module?.variables?.[name]?.default;
+    const def = at(d, 'configuration', 'root_module', 'variables', name, 'default');
     collectMasked(def, true, add);
   }
   for (const list of [d.resource_changes, d.resource_drift]) {
     for (const rc of arr(list)) {
-      collectMasked(rc?.change?.before, rc?.change?.before_sensitive, add);
-      collectMasked(rc?.change?.after, rc?.change?.after_sensitive, add);
+      collectMasked(at(rc, 'change', 'before'), at(rc, 'change', 'before_sensitive'), add);
+      collectMasked(at(rc, 'change', 'after'), at(rc, 'change', 'after_sensitive'), add);
     }
   }
   for (const dc of arr(d.deferred_changes)) {
-    collectMasked(dc?.resource_change?.change?.before, dc?.resource_change?.change?.before_sensitive, add);
-    collectMasked(dc?.resource_change?.change?.after, dc?.resource_change?.change?.after_sensitive, add);
+    collectMasked(at(dc, 'resource_change', 'change', 'before'), at(dc, 'resource_change', 'change', 'before_sensitive'), add);
+    collectMasked(at(dc, 'resource_change', 'change', 'after'), at(dc, 'resource_change', 'change', 'after_sensitive'), add);
   }
-  for (const ch of Object.values((d.output_changes ?? {}) as Record<string, any>)) {
-    collectMasked(ch?.before, ch?.before_sensitive, add);
-    collectMasked(ch?.after, ch?.after_sensitive, add);
+  for (const ch of Object.values((d.output_changes ?? {}) as Record<string, unknown>)) {
+    collectMasked(at(ch, 'before'), at(ch, 'before_sensitive'), add);
+    collectMasked(at(ch, 'after'), at(ch, 'after_sensitive'), add);
   }
   // State values carry their own masks (`sensitive_values`), and state outputs a `sensitive` flag.
-  for (const root of [d.prior_state?.values, d.planned_values]) collectStateSecrets(root, add);
+  for (const root of [at(d, 'prior_state', 'values'), d.planned_values]) collectStateSecrets(root, add);
 }
 
-function collectSensitiveVariables(mod: any, into: Set<string>): void {
+function collectSensitiveVariables(mod: unknown, into: Set<string>): void {
   if (!mod) return;
-  for (const [name, v] of Object.entries((mod.variables ?? {}) as Record<string, any>)) if (v?.sensitive) into.add(name);
+  for (const [name, v] of Object.entries((obj(mod).variables ?? {}) as Record<string, unknown>)) if (at(v, 'sensitive')) into.add(name);
 }
 
-function collectStateSecrets(values: any, add: (v: string) => void): void {
+function collectStateSecrets(values: unknown, add: (v: string) => void): void {
   if (!values) return;
-  for (const o of Object.values((values.outputs ?? {}) as Record<string, any>)) if (o?.sensitive) collectMasked(o.value, true, add);
-  const walkModule = (m: any) => {
+  for (const o of Object.values((obj(values).outputs ?? {}) as Record<string, unknown>)) if (at(o, 'sensitive')) collectMasked(at(o, 'value'), true, add);
+  const walkModule = (m: unknown) => {
     if (!m) return;
-    for (const r of arr(m.resources)) collectMasked(r?.values, r?.sensitive_values, add);
-    for (const c of arr(m.child_modules)) walkModule(c);
+    for (const r of arr(at(m, 'resources'))) collectMasked(at(r, 'values'), at(r, 'sensitive_values'), add);
+    for (const c of arr(at(m, 'child_modules'))) walkModule(c);
   };
-  walkModule(values.root_module);
+  walkModule(at(values, 'root_module'));
 }

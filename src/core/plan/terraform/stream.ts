@@ -1,3 +1,4 @@
+import { at, obj, type JsonObject } from '../../json';
 import type { ChangeAction, PlanDiagnostic, ResourceChange } from '../model';
 
 // `terraform plan|apply -json` machine-readable UI: one JSON object per line. Used to show progress while
@@ -47,35 +48,37 @@ const STREAM_ACTIONS: Record<string, ChangeAction> = {
 export function parseStreamLine(line: string): StreamLine | undefined {
   const t = line.trim();
   if (!t.startsWith('{')) return undefined;
-  let m: any;
+  let parsed: unknown;
   try {
-    m = JSON.parse(t);
+    parsed = JSON.parse(t);
   } catch {
     return undefined;
   }
-  if (!m || typeof m !== 'object' || typeof m.type !== 'string') return undefined;
+  const m = obj(parsed);
+  if (!parsed || typeof parsed !== 'object' || typeof m.type !== 'string') return undefined;
   const message = String(m['@message'] ?? '');
   const level = String(m['@level'] ?? 'info');
   return { message, level, event: toEvent(m, level) };
 }
 
-function resource(r: any): Pick<ResourceChange, 'address' | 'module' | 'type' | 'name'> {
+function resource(value: unknown): Pick<ResourceChange, 'address' | 'module' | 'type' | 'name'> {
+  const r = obj(value);
   return {
-    address: String(r?.addr ?? ''),
-    module: r?.module || undefined,
-    type: String(r?.resource_type ?? ''),
-    name: String(r?.resource_name ?? ''),
+    address: String(r.addr ?? ''),
+    module: (r.module || undefined) as string | undefined,
+    type: String(r.resource_type ?? ''),
+    name: String(r.resource_name ?? ''),
   };
 }
 
-function toEvent(m: any, level: string): StreamEvent {
+function toEvent(m: JsonObject, level: string): StreamEvent {
   switch (m.type) {
     case 'version':
       return { type: 'version', terraform: String(m.terraform ?? ''), ui: String(m.ui ?? '') };
     case 'planned_change':
     case 'resource_drift': {
-      const c = m.change ?? {};
-      const action = STREAM_ACTIONS[c.action] ?? 'update';
+      const c = obj(m.change);
+      const action = STREAM_ACTIONS[String(c.action)] ?? 'update';
       const base = { ...resource(c.resource), action };
       if (m.type === 'resource_drift') return { type: 'resource_drift', change: base };
       return {
@@ -83,40 +86,41 @@ function toEvent(m: any, level: string): StreamEvent {
         change: {
           ...base,
           ...(c.reason ? { reason: String(c.reason) } : {}),
-          ...(c.previous_resource?.addr ? { previousAddress: String(c.previous_resource.addr) } : {}),
-          ...(c.importing?.id !== undefined ? { importId: String(c.importing.id) } : {}),
+          ...(at(c.previous_resource, 'addr') ? { previousAddress: String(at(c.previous_resource, 'addr')) } : {}),
+          ...(at(c.importing, 'id') !== undefined ? { importId: String(at(c.importing, 'id')) } : {}),
         },
       };
     }
     case 'change_summary':
-      return { type: 'change_summary', changes: { add: 0, change: 0, import: 0, remove: 0, operation: 'plan', ...m.changes } };
+      return { type: 'change_summary', changes: { add: 0, change: 0, import: 0, remove: 0, operation: 'plan', ...(m.changes as Partial<StreamChangeSummary>) } };
     case 'apply_start':
     case 'apply_progress':
     case 'apply_complete':
     case 'apply_errored': {
-      const h = m.hook ?? {};
-      return { type: m.type, address: String(h.resource?.addr ?? ''), action: String(h.action ?? ''), elapsed: h.elapsed_seconds, idValue: h.id_value };
+      const h = obj(m.hook);
+      const timing = { elapsed: h.elapsed_seconds as number | undefined, idValue: h.id_value as string | undefined };
+      return { type: m.type, address: String(at(h.resource, 'addr') ?? ''), action: String(h.action ?? ''), ...timing };
     }
     case 'provision_start':
     case 'provision_progress':
     case 'provision_complete':
     case 'provision_errored': {
-      const h = m.hook ?? {};
-      return { type: m.type, address: String(h.resource?.addr ?? ''), provisioner: String(h.provisioner ?? ''), output: h.output };
+      const h = obj(m.hook);
+      return { type: m.type, address: String(at(h.resource, 'addr') ?? ''), provisioner: String(h.provisioner ?? ''), output: h.output as string | undefined };
     }
     case 'refresh_start':
     case 'refresh_complete':
-      return { type: m.type, address: String(m.hook?.resource?.addr ?? '') };
+      return { type: m.type, address: String(at(m.hook, 'resource', 'addr') ?? '') };
     case 'diagnostic': {
-      const d = m.diagnostic ?? {};
+      const d = obj(m.diagnostic);
       const sev = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info';
       return {
         type: 'diagnostic',
-        diagnostic: { severity: sev, summary: String(d.summary ?? m['@message'] ?? ''), detail: d.detail ? String(d.detail) : undefined, address: d.address },
+        diagnostic: { severity: sev, summary: String(d.summary ?? m['@message'] ?? ''), detail: d.detail ? String(d.detail) : undefined, address: d.address as string | undefined },
       };
     }
     case 'outputs':
-      return { type: 'outputs', outputs: m.outputs ?? {} };
+      return { type: 'outputs', outputs: (m.outputs ?? {}) as Extract<StreamEvent, { type: 'outputs' }>['outputs'] };
     case 'log':
       return { type: 'log', level };
     default:

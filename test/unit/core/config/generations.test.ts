@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { schemaFor } from '../../../../src/core/config/schema';
-import { check } from './helpers';
+import { check, localTableKeys } from './helpers';
 import { complete } from '../../../../src/core/config/assist/complete';
 
-// Each generation's schema, defaults and the CLI's own texts (helix-toml.md §1.1-1.3, §1.2a, §4).
+// Each generation's schema, defaults and the CLI's own texts (docs/helix-cli-compat.md).
 const P = '[project]\nname = "app"\n\n';
 const errors = (t: string, o: Parameters<typeof check>[1]) => check(t, o).filter((s) => s.severity === 'error');
 
@@ -13,11 +12,11 @@ describe('config: generations', () => {
     assert.equal(s.code, 'enum');
     assert.match(s.message, /^unknown variant `s3`, expected one of `memory`, `disk`/);
     assert.deepEqual(errors(P + '[local.dev]\nstorage = "s3"\n[local.dev.s3]\nbucket = "b"\n', { generation: 'v3.1' }), []);
-    const local = schemaFor('v3.0').properties.local.additionalProperties.properties;
+    const local = localTableKeys('v3.0');
     assert.equal(local.image.default, 'ghcr.io/helixdb/enterprise-dev');
     assert.equal(local.tag.default, 'latest');
     assert.ok(!('pull' in local) && !('s3' in local));
-    assert.match(local.port.description, /8080 in CLI 3\.0\.0-3\.0\.7, 6969 from 3\.0\.8/);
+    assert.match(local.port.description ?? '', /8080 in CLI 3\.0\.0-3\.0\.7, 6969 from 3\.0\.8/);
     assert.deepEqual(check(P + '[local.dev]\npull = "always"\n', { generation: 'v3.1' }).map((x) => [x.code, x.severity]), [['unknown-key', 'warning']], 'pull is ignored before #1104');
     const text = P + '[local.dev]\n';
     const snippets = (generation: 'v3.0' | 'v3.1') => complete(text, text.length, { kind: 'helix', generation }).map((i) => i.label);
@@ -33,9 +32,9 @@ describe('config: generations', () => {
       assert.equal(d.code, 'pattern');
       assert.match(d.message, /a digest `sha256:<64 lowercase hex digits>`/);
     }
-    assert.equal(schemaFor('v3.4').properties.local.additionalProperties.properties.tag.default, 'v0.0.11');
-    assert.equal(schemaFor('v3-1025').properties.local.additionalProperties.properties.tag.default, 'v0.0.5');
-    assert.equal(schemaFor('v3.1').properties.local.additionalProperties.properties.tag.default, 'v0.0.4');
+    assert.equal(localTableKeys('v3.4').tag.default, 'v0.0.11');
+    assert.equal(localTableKeys('v3-1025').tag.default, 'v0.0.5');
+    assert.equal(localTableKeys('v3.1').tag.default, 'v0.0.4');
   });
 
   it('instance names: the charset is an error after #1025, a warning before', () => {

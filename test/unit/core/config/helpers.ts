@@ -1,12 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateConfig, type ValidateOptions } from '../../../../src/core/config/validate';
+import { schemaFor, type SchemaId } from '../../../../src/core/config/schema';
+import type { Schema } from '../../../../src/core/config/schema/build';
 import { LineIndex } from '../../../../src/core/config/text';
 import { applyEdits } from '../../../../src/core/config/edit';
 import type { ConfigDiagnostic } from '../../../../src/core/config/types';
 
 export const FIXTURES = path.resolve(__dirname, '../../../fixtures/config');
 export const fixture = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
+
+/** The keys of a `[local.<name>]` table in one generation's schema. */
+export const localTableKeys = (gen: SchemaId) => (schemaFor(gen).properties!.local!.additionalProperties as Schema).properties!;
 
 export interface Seen {
   /** 1-based line:col of the start. */

@@ -5,7 +5,7 @@ import { readProject } from '../../../../src/core/config/project';
 import { toPlain } from '../../../../src/core/config/tree';
 import { parseConfig, validateConfig } from '../../../../src/core/config/validate';
 import { OWN_KEYS, ownSetting } from '../../../../src/core/local/naming';
-import { schemaFor } from '../../../../src/core/config/schema';
+import { localTableKeys } from './helpers';
 import { starterHelixToml } from '../../../../src/core/config/starter';
 
 // Helix Deploy's own keys (build, health, sidecar_image) leave helix.toml: a warning that says why, and a fix that
@@ -156,7 +156,7 @@ describe('Helix Deploy keys in helix.toml', () => {
 
   it('nothing we write into helix.toml is a key the CLI deletes: not the schemas behind completion and fixes, not the starter', () => {
     for (const gen of ['v2', 'v3.1', 'v3.4', 'any'] as const) {
-      const local = schemaFor(gen).properties.local.additionalProperties.properties;
+      const local = localTableKeys(gen);
       for (const k of OWN_KEYS) assert.ok(!(k in local), `${k} in the ${gen} schema of [local.<n>]`);
     }
     const starter = starterHelixToml('demo');

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { approvalLine, runSummaryMarkdown } from '../../../../src/core/engine/runSummary';
 import type { RunRecord } from '../../../../src/core/engine/records';
+import { presentRun } from '../../../../src/core/local/present';
 import { CANARY_NEW, CANARY_OLD, canaryFixture } from '../../webview/fixtures';
 
 const HASH = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
@@ -51,7 +52,7 @@ describe('run summary Markdown', () => {
     assert.match(md, /#### Image\n\n`registry.example.com\/shop@sha256:feedface` · tag `shop-prod-abc1234` · commit `abc1234def56` · pushed 2026-12-05 20:55 UTC/);
     assert.match(md, /#### Health: healthy/);
     assert.match(md, /\| liveness `https:\/\/db.example.com\/healthz` \| ok \| 200 \| 12 ms \|/);
-    assert.match(md, /\| readiness `https:\/\/db.example.com\/ready` \| failed: timed out \|  \| 5000 ms \|/);
+    assert.match(md, /\| readiness `https:\/\/db.example.com\/ready` \| failed: timed out \| {2}\| 5000 ms \|/);
     assert.doesNotMatch(md, /tok@/, 'URL credentials dropped');
     assert.match(md, /- Approved: 2026-12-05 21:01 UTC/);
     assert.equal(approvalLine({ by: 'Bob', at: approved.approvedAt, planHash: HASH }), 'approved by Bob at 2026-12-05 21:01 UTC, plan a1b2c3d4e5f6');
@@ -81,7 +82,6 @@ describe('run summary Markdown', () => {
 
 describe('approvals shown in the run history', () => {
   it('a run in the Deployments view names who approved which plan; an unapproved run says nothing of it', () => {
-    const { presentRun } = require('../../../../src/core/local/present') as typeof import('../../../../src/core/local/present');
     const p = presentRun(run({}, approved), Date.parse('2026-12-05T22:00:00Z'));
     assert.match(p.description ?? '', /· approved by Bob Reviewer$/);
     assert.match(String(p.tooltip), /\nApproval: approved by Bob Reviewer <bob@example.com> at 2026-12-05 21:01 UTC, plan a1b2c3d4e5f6\n/);

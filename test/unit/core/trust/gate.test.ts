@@ -2,7 +2,8 @@
 // Docker request and every cluster client is refused with the one typed error, and nothing leaves this process.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import childProcess from 'node:child_process';
+import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -20,7 +21,7 @@ const root = join(__dirname, '..', '..', '..', '..');
 /** Counts child processes started through node:child_process while installed. */
 function countSpawns() {
   // The module object itself (what compiled sources call through), not an import namespace.
-  const cp = require('node:child_process') as Record<string, (...a: unknown[]) => unknown>;
+  const cp = childProcess as unknown as Record<string, (...a: unknown[]) => unknown>;
   const names = ['spawn', 'execFile', 'exec', 'fork'] as const;
   const saved = names.map((n) => cp[n]);
   const seen: string[] = [];
@@ -98,7 +99,7 @@ describe('workspace trust gate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hd-trust-kube-'));
     try {
       const kubeconfig = join(dir, 'config');
-      require('node:fs').writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\n');
+      writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\n');
       const provider = new KubernetesProvider({ kubeconfig: () => kubeconfig });
       assert.throws(() => provider.cluster(undefined, kubeconfig), RestrictedModeError);
       trusted = true;
