@@ -1,7 +1,7 @@
 // `npm test`: sets up everything the suite needs (Debian packages, npm deps, code-server, a private
 // dockerd, a registry), runs unit -> integration -> extension-host -> UI tests, stops what it started,
 // and ends with one line "N passed, N failed". Layers can be picked: `node scripts/test.mjs unit ui`.
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import { envKey, isOfProject } from '../core/model/environment-ref';
+import { envKey } from '../core/model/environment-ref';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { RunRecord } from '../core/engine/journal';

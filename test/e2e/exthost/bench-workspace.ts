@@ -104,7 +104,10 @@ export async function run(): Promise<void> {
       let rows = 0;
       for (const r of await envTree.getChildren()) {
         envTree.getTreeItem(r);
-        for (const e of await envTree.getChildren(r)) (envTree.getTreeItem(e), rows++);
+        for (const e of await envTree.getChildren(r)) {
+          envTree.getTreeItem(e);
+          rows++;
+        }
       }
       refreshMs.push(performance.now() - s);
       out.rows = rows;

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 // Activation must not pay for the Kubernetes, ECR and Docker clients: the build puts them in dist/vendor and
@@ -47,7 +48,7 @@ describe('extension bundle: heavy clients load on first use', function () {
   });
 
   it('the CLI bundle reaches the Docker engine through the lazily loaded client', () => {
-    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'hd-lazy-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-lazy-'));
     try {
       fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "lazy"\n\n[local.dev]\nport = 7399\n');
       fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
