@@ -1,7 +1,9 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { messageOf, type HelixError } from './core/errors';
 import { HealthService } from './core/health/service';
-import { RunHistory } from './core/engine/history';
+import { historyFile, RunHistory } from './core/engine/history';
 import { formatWarning } from './core/engine/journal';
 import { recoverOrphanedRun } from './core/engine/orphans';
 import { installTrustGate, MANAGE_TRUST, RESTRICTED_MESSAGE, RESTRICTED_MODE_COMMANDS, TrustGate } from './core/trust/gate';
@@ -77,6 +79,9 @@ export class Container implements vscode.Disposable {
     const open = () => void this.openHistories().finally(first);
     this.own(this.projects.onDidChange(open));
     this.own(vscode.workspace.onDidGrantWorkspaceTrust(open));
+    // A project's first run (here, in another window or by the CLI) creates its history: follow it from then on.
+    const created = this.own(vscode.workspace.createFileSystemWatcher('**/.helix/runs.jsonl', false, true, true));
+    this.own(created.onDidCreate((uri) => void this.openHistory(path.dirname(path.dirname(uri.fsPath)))));
     this.own({ dispose: () => void this.history.close() });
   }
 
@@ -119,12 +124,20 @@ export class Container implements vscode.Disposable {
     return (this._pushSecrets ??= new PushSecrets(this.context));
   }
 
-  /** Opens the history of each project found (not in Restricted Mode: opening writes `.helix/`). */
+  /**
+   * Opens the history of each project that has one (not in Restricted Mode: opening writes `.helix/`). A project
+   * without runs gets no `.helix/` folder just because the editor opened: a monorepo of hundreds of projects stays
+   * untouched, and its history is opened when its first run creates it (the watcher above, or RunHistory.begin).
+   */
   private async openHistories(): Promise<void> {
     if (!vscode.workspace.isTrusted) return;
-    for (const p of this.projects.projects) {
-      await this.history.openProject(p.dir).catch((err) => this.log.error(`Run history of ${p.dir} could not be opened: ${messageOf(err)}`));
-    }
+    const dirs = this.projects.projects.map((p) => p.dir).filter((dir) => fs.existsSync(historyFile(dir)));
+    await Promise.all(dirs.map((dir) => this.openHistory(dir)));
+  }
+
+  private async openHistory(dir: string): Promise<void> {
+    if (!vscode.workspace.isTrusted || !this.projects.find(dir)) return;
+    await this.history.openProject(dir).catch((err) => this.log.error(`Run history of ${dir} could not be opened: ${messageOf(err)}`));
   }
 
   /** False in a Restricted Mode workspace: then nothing may be executed (docker, terraform, helix...). */

@@ -98,9 +98,13 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     return project.environments.map((environment) => ({ type: 'environment', project, environment }));
   }
 
+  /** Containers by name, rebuilt when the watch lists anew: a lookup per row, not a scan of 1,000 containers. */
+  private byName?: { of: readonly ContainerInfo[]; map: Map<string, ContainerInfo> };
+
   private containerOf(project: Project, env: Environment): ContainerInfo | undefined {
-    const name = nameOf({ project, environment: env });
-    return this.c.local.watch.containers.find((c) => c.name === name);
+    const all = this.c.local.watch.containers;
+    if (this.byName?.of !== all) this.byName = { of: all, map: new Map(all.map((c) => [c.name, c])) };
+    return this.byName.map.get(nameOf({ project, environment: env }));
   }
 
   getTreeItem(node: EnvNode): vscode.TreeItem {

@@ -38,4 +38,29 @@ describe('project index (extension host)', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('opens no history for a project without runs, and follows the history its first run creates', async () => {
+    const { container } = await api();
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const dir = path.join(root, 'history-probe');
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "history-probe"\n\n[local.dev]\nport = 7312\n');
+      await poll(() => container.projects.find(dir), { what: 'the new project in the index' });
+      // Give the histories opened on the index change their time, then check nothing was written.
+      await (await container.journal).list();
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.ok(!fs.existsSync(path.join(dir, '.helix')), 'opening the editor created .helix/ in a project without runs');
+
+      // The CLI's first run in this project creates the history; the window follows it.
+      const id = `29990102000000-${Date.now().toString(16).slice(-8)}`;
+      const at = new Date().toISOString();
+      const run = { id, kind: 'apply', project: 'history-probe', projectDir: dir, environment: 'qa', who: 'ci', startedAt: at, updatedAt: at, state: 'Applied' };
+      fs.mkdirSync(path.join(dir, '.helix'));
+      fs.writeFileSync(path.join(dir, '.helix', 'runs.jsonl'), JSON.stringify({ t: 'begin', run }) + '\n');
+      await poll(async () => (await container.journal).list().some((r: { id: string }) => r.id === id), { what: 'the first run of the project in the window\'s history' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
