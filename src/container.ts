@@ -80,8 +80,14 @@ export class Container implements vscode.Disposable {
     this.own(this.projects.onDidChange(open));
     this.own(vscode.workspace.onDidGrantWorkspaceTrust(open));
     // A project's first run (here, in another window or by the CLI) creates its history: follow it from then on.
-    const created = this.own(vscode.workspace.createFileSystemWatcher('**/.helix/runs.jsonl', false, true, true));
-    this.own(created.onDidCreate((uri) => void this.openHistory(path.dirname(path.dirname(uri.fsPath)))));
+    // The folder and the file are both watched: a watcher may report a new folder without the file made in it.
+    const created = this.own(vscode.workspace.createFileSystemWatcher('**/.helix{,/runs.jsonl}', false, false, true));
+    const follow = (uri: vscode.Uri) => {
+      const state = path.basename(uri.fsPath) === '.helix' ? uri.fsPath : path.dirname(uri.fsPath);
+      if (!this.history.journalOf(path.dirname(state))) void this.openHistory(path.dirname(state));
+    };
+    this.own(created.onDidCreate(follow));
+    this.own(created.onDidChange(follow));
     this.own({ dispose: () => void this.history.close() });
   }
 

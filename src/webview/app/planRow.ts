@@ -17,10 +17,11 @@ export const BADGE: Record<ChangeAction, string> = {
   forget: '⊘ forget',
 };
 
-export function renderPlanRow(el: HTMLElement, row: PlanRow, i: number, active: boolean): void {
+/** `idPrefix` keeps row ids unique in the document: the Plan and Drift tabs each have a tree of rows. */
+export function renderPlanRow(el: HTMLElement, row: PlanRow, i: number, active: boolean, idPrefix = 'prow'): void {
   clear(el);
   el.className = `prow prow-${row.kind}${active ? ' active' : ''}`;
-  el.id = `prow-${i}`;
+  el.id = `${idPrefix}-${i}`;
   el.dataset.index = String(i);
   for (const a of ['aria-level', 'aria-expanded', 'aria-label', 'title', 'data-address', 'data-action', 'data-change']) el.removeAttribute(a);
   el.style.removeProperty('--indent');

@@ -61,6 +61,9 @@ export class PlanTab {
 
   /** `drift`: the Drift tab, the same tree and diff rows for the last drift check (no approval, a Check Drift button). */
   private readonly id: 'plan' | 'drift';
+  private get rowIdPrefix(): string {
+    return this.id === 'drift' ? 'drow' : 'prow';
+  }
 
   constructor(
     private readonly post: (m: WebviewMessage) => void,
@@ -76,7 +79,7 @@ export class PlanTab {
     const sc = this.list.scroller;
     sc.tabIndex = 0;
     sc.setAttribute('role', 'tree');
-    sc.setAttribute('aria-label', 'Planned changes, grouped by module and type. Arrow keys move, Enter expands, O opens the diff.');
+    sc.setAttribute('aria-label', this.id === 'drift' ? 'Drifted resources, live against what the tool manages. Arrow keys move, Enter expands, O opens the diff.' : 'Planned changes, grouped by module and type. Arrow keys move, Enter expands, O opens the diff.');
     sc.setAttribute('aria-keyshortcuts', 'ArrowUp ArrowDown ArrowLeft ArrowRight Enter Home End PageUp PageDown O');
     sc.addEventListener('keydown', (e) => this.onKey(e));
     sc.addEventListener('click', (e) => this.onClick(e));
@@ -265,7 +268,7 @@ export class PlanTab {
   }
 
   private renderRow(el: HTMLElement, row: PlanRow, i: number): void {
-    renderPlanRow(el, row, i, i === this.active);
+    renderPlanRow(el, row, i, i === this.active, this.rowIdPrefix);
   }
 
   private toggle(i: number, open?: boolean): void {
@@ -297,7 +300,7 @@ export class PlanTab {
   }
 
   private updateActiveDescendant(): void {
-    setAttr(this.list.scroller, 'aria-activedescendant', this.rows.length ? `prow-${this.active}` : null);
+    setAttr(this.list.scroller, 'aria-activedescendant', this.rows.length ? `${this.rowIdPrefix}-${this.active}` : null);
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -121,7 +121,8 @@ for (const theme of ['dark', 'light'] as const) {
 
     it('is keyboard accessible: tree roles, arrows, Enter', async () => {
       const page = c.panel.page;
-      const tree = page.locator('[role=tree]');
+      // The Plan tab's tree (the Drift tab has its own, hidden until chosen).
+      const tree = page.getByRole('tree', { name: /Planned changes/ });
       assert.ok(await tree.getAttribute('aria-label'));
       await tree.focus();
       await page.keyboard.press('Home');
