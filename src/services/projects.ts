@@ -134,9 +134,10 @@ export class ProjectIndex implements vscode.Disposable {
       this.log.debug(`Re-read ${dirs.length} project folder(s) in ${Date.now() - started} ms`);
     }
     this.list = [...this.byDir.values()].sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));
+    // Listeners hear of the change as soon as the index has it; the context keys (welcome views) follow.
+    this.emitter.fire(change);
     await vscode.commands.executeCommand('setContext', 'helixDeploy.hasProjects', this.list.length > 0);
     await vscode.commands.executeCommand('setContext', 'helixDeploy.loaded', true);
-    this.emitter.fire(change);
   }
 
   /** The project in `dir`, or undefined when its helix.toml is gone or is not a HelixDB config. */
