@@ -18,6 +18,7 @@ import { imageOf, lastPushedImage, pushedImageFor, usesPushedImage, type DeployI
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } from './orphans';
 import { readToolStatus, removeToolFiles, toolEnded } from '../process/survivor';
+import { evaluateGuardrails, guardrailContext, guardrailLines, type GuardrailReport } from '../guardrails';
 
 // The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
 // Pulumi alike. It owns run states (through the machine), one lock per environment, plan expiry and the
@@ -49,6 +50,8 @@ export interface EngineOptions {
   /** The redactor shared with the journal (a fresh one when omitted). */
   redactor?: Redactor;
   now?: () => number;
+  /** The conftest executable for `policy = { conftest = ... }` guardrails (default `conftest` on PATH). */
+  conftest?: () => string;
 }
 
 export type { ActiveRun, RunEvent, RunHandle, RunSnapshot } from './run';
@@ -230,6 +233,7 @@ export class DeployEngine {
     const run = this.opts.journal.get(runId)!;
     await this.checkExpiry(runId, a);
     this.assert(run, 'Approved');
+    this.refuseDenied(runId, a);
     if (!a.planHash || planHash !== a.planHash) {
       throw new EngineError('hash-mismatch', 'This is not the plan that was reviewed (its hash differs). Review the current plan and approve it again.', ['Show Plan'], { runId });
     }
@@ -248,6 +252,7 @@ export class DeployEngine {
       const run = this.opts.journal.get(runId)!;
       await this.checkExpiry(runId, a);
       this.assert(run, 'Applying');
+      this.refuseDenied(runId, a);
       const provider = this.opts.providers[a.tool]!;
       // From here on a cancel must reach the apply (the controller exists before the state says Applying).
       a.controller = new AbortController();
@@ -362,11 +367,15 @@ export class DeployEngine {
       if (res.outcome === 'errored') return await this.finish(id, 'PlanFailed', res.error ?? 'The plan failed.', { errorCode: res.errorCode });
       if (fs.existsSync(a.planFile)) await fs.promises.chmod(a.planFile, 0o600);
       a.planHash = await hashFile(a.planFile);
+      const guardrails = await this.checkGuardrails(id, a, res.outcome === 'no-changes');
       const minutes = this.opts.expiryMinutes?.() ?? DEFAULT_EXPIRY_MINUTES;
       a.expiresAt = this.now() + minutes * 60_000;
       const m = res.model!;
       await this.opts.journal.transition(id, 'Planned', {
-        meta: { planHash: a.planHash, expiresAt: new Date(a.expiresAt).toISOString(), summary: m.summary, noChanges: res.outcome === 'no-changes', binding: res.binding },
+        meta: {
+          planHash: a.planHash, expiresAt: new Date(a.expiresAt).toISOString(), summary: m.summary, noChanges: res.outcome === 'no-changes', binding: res.binding,
+          ...(guardrails ? { guardrails } : {}),
+        },
       });
       a.timer = setTimeout(() => void this.expire(id).catch(() => undefined), Math.max(0, a.expiresAt - this.now()));
       a.timer.unref?.();
@@ -376,6 +385,31 @@ export class DeployEngine {
       if (run && !isTerminal(run.state)) await this.finish(id, run.state === 'Draft' || run.state === 'Planning' ? 'PlanFailed' : 'Cancelled', this.message(err)).catch(() => undefined);
     }
     return this.snapshot(id)!;
+  }
+
+  /**
+   * Runs the guardrails on the completed plan (before it can be approved): the report goes on the model the
+   * panel and the CLI show, and its findings into the run log and record. Nothing to apply, nothing to check.
+   */
+  private async checkGuardrails(id: string, a: ActiveRun, noChanges: boolean): Promise<GuardrailReport | undefined> {
+    if (!a.model || noChanges) return undefined;
+    const env = a.target.environment;
+    const ctx = guardrailContext(a.target.project.dir, env.name, !!env.protected);
+    const report = await evaluateGuardrails(a.model, ctx, {
+      conftest: { executable: this.opts.conftest?.() || 'conftest', workDir: path.join(this.stateDirFor(a.target), 'plans'), signal: a.controller?.signal },
+    });
+    report.findings = report.findings.map((f) => ({ ...f, message: this.redactor.redact(f.message) }));
+    a.model = { ...a.model, guardrails: report };
+    for (const line of guardrailLines(report)) this.log(id, line);
+    this.events.fire({ type: 'model', runId: id });
+    return report;
+  }
+
+  /** A plan a guardrail denies is never approved or applied, whatever the caller (panel, CLI, another window). */
+  private refuseDenied(runId: string, a: ActiveRun): void {
+    const denied = a.model?.guardrails?.findings.filter((f) => f.severity === 'deny') ?? [];
+    if (!denied.length) return;
+    throw new EngineError('guardrail-denied', `Blocked by guardrails: ${denied.map((f) => f.message).join('; ')}`, ['Show Plan'], { runId });
   }
 
   protected async executeApply(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {

@@ -9,6 +9,7 @@
 // - any other string equal to a known sensitive value is also replaced by SENSITIVE (src/core/process/redact.ts).
 // No raw provider document (terraform `show -json`) may leave the provider: only this model, already redacted.
 import type { DeployImage } from '../engine/image';
+import type { GuardrailReport } from '../guardrails/types';
 
 export const SENSITIVE = '(sensitive)';
 export const KNOWN_AFTER_APPLY = '(known after apply)';
@@ -133,6 +134,8 @@ export interface PlanModel {
   notices?: string[];
   /** The pushed image `${image}` resolved to (by digest), when the environment deploys its pushes. */
   image?: DeployImage;
+  /** What the guardrails found (src/core/guardrails): a deny blocks approval. */
+  guardrails?: GuardrailReport;
 }
 
 export function emptySummary(): PlanSummary {

@@ -1,4 +1,5 @@
 import { describeImage } from '../engine/image';
+import { guardrailLines } from '../guardrails/lines';
 import { attributesOf, summaryLine, type ChangeAction, type PlanModel, type ResourceChange } from './model';
 
 // Plain-text rendering of the diff model: the CLI's output, CI comments, the VS Code progress summary.
@@ -36,6 +37,7 @@ export function renderPlan(model: PlanModel, opts: RenderOptions = {}): string {
   }
   for (const o of model.outputs.filter((x) => x.action !== 'no-op')) out.push(`  output ${o.name}: ${o.action}${o.action === 'delete' ? '' : ` -> ${fmt(o.after)}`}`);
   out.push(`${model.errored ? 'Plan FAILED' : 'Plan'}: ${summaryLine(model.summary)}.`);
+  if (model.guardrails) out.push(...guardrailLines(model.guardrails));
   return out.join('\n');
 }
 
