@@ -54,6 +54,7 @@ export function registerDeploy(c: Container): void {
       },
       who: () => (who ??= whoAmI(c.projects.projects[0]?.dir)),
       expiryMinutes: () => Math.max(1, settings().get<number>('planExpiryMinutes', 30)),
+      conftest: () => settings().get<string>('conftest.path') || 'conftest',
     });
   });
   const tools = c.own(new ToolStates());

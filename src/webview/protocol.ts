@@ -14,6 +14,7 @@
 
 import type { AttributeDiff, OutputChange, PlanDiagnostic, PlanSummary, ResourceChange } from '../core/plan/model';
 import type { DeployImage } from '../core/engine/image';
+import type { GuardrailReport } from '../core/guardrails/types';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -82,6 +83,8 @@ export interface PlanView {
   notices: string[];
   /** The pushed image this plan deploys (by digest), when `${image}` comes from the environment's pushes. */
   image?: DeployImage;
+  /** What the guardrails found; listed above the approval bar, a deny disables Approve. */
+  guardrails?: GuardrailReport;
 }
 
 export type LogSource = 'run' | 'container';

@@ -58,6 +58,7 @@ export async function openCliEngine(envName: string, projectDir: string | undefi
     },
     who: () => whoAmI(dir),
     expiryMinutes: () => Number(process.env.HELIX_DEPLOY_PLAN_EXPIRY_MINUTES) || 30,
+    conftest: () => process.env.HELIX_DEPLOY_CONFTEST_PATH || 'conftest',
   });
   return {
     engine,

@@ -8,6 +8,7 @@ import { TerraformProvider } from '../../providers/terraform/terraform';
 import type { CliCommand } from './types';
 import { CliUsageError, reportError } from './deploy-env';
 import { parseCommandArgs } from '../args';
+import { builtinReport } from '../../core/guardrails';
 
 // `helix-deploy show-plan FILE [--json]`: renders a saved Terraform `show -json` document, a Pulumi
 // `preview --json` document or a Pulumi event log as the same summary (for CI comments). A binary
@@ -21,7 +22,9 @@ UTF-8 and UTF-16 (with BOM) are accepted.
 
 Options:
   --json         print the diff model as JSON: {source, summary: {create, update, delete, replace, ...},
-                 resources, drift, outputs, errored, diagnostics}; a replace counts once. Values redacted.
+                 resources, drift, outputs, errored, diagnostics, guardrails}; a replace counts once. Values redacted.
+                 guardrails: the built-in checks ({findings: [{rule, severity, source, message, address}], blocked,
+                 needsConfirmation}); without an environment nothing counts as protected.
   --attributes   text mode: list attribute changes under each resource
   --dir DIR      root module for a binary terraform plan (default: the plan's folder)
 
@@ -62,6 +65,7 @@ export const showPlan: CliCommand = {
             runId: 'show-plan', dir: path.resolve(dir ?? path.dirname(file)), vars: {}, signal: new AbortController().signal, redactor, planFile: path.resolve(file),
           })
         : parsePlanDocument(bytes, { redactor });
+      model.guardrails = builtinReport(model);
       process.stdout.write((json ? JSON.stringify(toJSON(model), null, 2) : renderPlan(model, { attributes })) + '\n');
       return 0;
     } catch (err) {

@@ -1,5 +1,6 @@
 import { summaryLine, type PlanModel, type PlanSummary } from '../plan/model';
 import type { RunRecord } from './records';
+import type { GuardrailReport } from '../guardrails/types';
 
 // A run as Markdown fit for a pull-request comment: what ran where, the changes, who approved which plan, the
 // image, the health verdict and the timings. Only names, actions and counts are written, never attribute or
@@ -65,6 +66,16 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
     if (drift) out.push('', `${drift} resource${drift === 1 ? '' : 's'} changed outside the tool (drift).`);
   }
 
+  const guardrails = input.model?.guardrails ?? guardrailsOf(m.guardrails);
+  if (guardrails) {
+    const state = guardrails.blocked ? 'blocked' : guardrails.findings.length ? `${guardrails.findings.length} finding${guardrails.findings.length === 1 ? '' : 's'}` : 'passed';
+    out.push('', `#### Guardrails: ${state}`);
+    if (guardrails.findings.length) {
+      out.push('', '| Result | Source | Finding |', '|---|---|---|');
+      for (const f of guardrails.findings) out.push(`| ${f.severity} | ${cell(f.source)} | ${cell(f.message)} |`);
+    }
+  }
+
   const approval = approvalOf(run);
   out.push('', '#### Approval', '');
   out.push(approval ? `Approved by **${cell(approval.by)}** at ${utc(approval.at)}${approval.planHash ? ` · plan ${code(shortHash(approval.planHash))}` : ''}` : 'Not approved.');
@@ -94,6 +105,11 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
   if (run.endedAt) out.push(`- Ended: ${utc(run.endedAt)} (${duration(Date.parse(run.endedAt) - Date.parse(run.startedAt))})`);
   else out.push(`- Last update: ${utc(run.updatedAt)} (still ${run.state})`);
   return `${out.join('\n')}\n`;
+}
+
+function guardrailsOf(v: unknown): GuardrailReport | undefined {
+  if (!v || typeof v !== 'object' || !Array.isArray((v as GuardrailReport).findings)) return undefined;
+  return v as GuardrailReport;
 }
 
 function summaryOf(v: unknown): PlanSummary | undefined {

@@ -329,6 +329,7 @@ export function toPlanView(p: PlanModel): PlanView {
     diagnostics: p.diagnostics,
     notices: p.notices ?? [],
     ...(p.image ? { image: p.image } : {}),
+    ...(p.guardrails ? { guardrails: p.guardrails } : {}),
   };
 }
 
