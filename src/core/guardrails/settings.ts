@@ -46,7 +46,7 @@ export function guardrailContext(projectDir: string, environment: string, isProt
   if (Array.isArray(allowList)) ctx.allowDestroy = allowList.filter((x): x is string => typeof x === 'string');
   if (rules?.kind === 'array') ctx.rules = rules.items!.map((n) => toRule(toPlain(n))).filter((r): r is UserRule => !!r);
   const policy = child(g, 'policy', 'conftest');
-  if (policy?.kind === 'string') ctx.conftestPolicy = path.resolve(projectDir, String(policy.value));
+  if (policy?.kind === 'string' && String(policy.value)) ctx.conftestPolicy = path.resolve(projectDir, String(policy.value));
   return ctx;
 }
 

@@ -71,16 +71,22 @@ function guardrails(): Schema {
   const actions = ['create', 'update', 'delete', 'replace', 'import', 'move', 'forget'];
   const rule = table('A rule checked on every plan: resources matching all given conditions get a finding.', {
     effect: leaf('string', 'What a match does: `deny` blocks approval (and makes `helix-deploy plan` exit 5); `warn` is shown above the approval bar.', { enum: ['deny', 'warn'], enumDescriptions: ['Block approval and apply.', 'Show a warning; approval stays possible.'] }),
-    type: leaf('string', 'Glob on the resource type: `aws_db_*`, `aws:rds/instance:Instance`, a Kubernetes kind such as `StatefulSet`.', { examples: ['aws_db_*'] }),
-    address: leaf('string', 'Glob on the resource address.', { examples: ['module.db.*'] }),
-    actions: leaf('array', 'Actions that match. Default: create, update, delete, replace.', { items: { type: 'string', enum: actions }, examples: [['delete', 'replace']] }),
+    type: leaf('string', 'Glob on the resource type: `aws_db_*`, `aws:rds/instance:Instance`, a Kubernetes kind such as `StatefulSet`.', { default: '*', examples: ['aws_db_*'] }),
+    address: leaf('string', 'Glob on the resource address.', { default: '*', examples: ['module.db.*'] }),
+    actions: leaf('array', 'Actions that match. Default: create, update, delete, replace.', {
+      items: leaf('string', 'A plan action.', {
+        enum: actions,
+        enumDescriptions: ['Created.', 'Updated in place.', 'Destroyed.', 'Destroyed and created again.', 'Imported.', 'Moved to a new address.', 'Removed from the state, kept.'],
+      }),
+      examples: [['delete', 'replace']],
+    }),
     environments: leaf('array', 'Globs on the environment name. Default: every environment.', { items: { type: 'string' }, examples: [['prod*']] }),
-    message: leaf('string', 'Shown with the finding: why the rule exists, what to do.', { examples: ['Databases are changed by the DBA team'] }),
+    message: leaf('string', 'Shown with the finding: why the rule exists, what to do.', { default: '', examples: ['Databases are changed by the DBA team'] }),
   }, { required: ['effect'], additionalProperties: false, examples: [{ effect: 'deny', type: 'aws_db_*', actions: ['delete', 'replace'], environments: ['prod*'] }] });
   return table('Checks run on every plan before Approve is enabled (built-in rules always run): your own rules and the team\'s conftest policies.', {
     rules: leaf('array', 'Rules by resource type, address, action and environment, `[[guardrails.rules]]`.', { items: rule, default: [], examples: [[{ effect: 'warn', type: 'aws_s3_bucket', actions: ['delete'] }]] }),
     policy: table('The team\'s own policies.', {
-      conftest: leaf('string', 'Folder of Rego policies run with `conftest test --output json` on the plan (the redacted plan model plus `environment`). A missing conftest or a policy error blocks approval.', { examples: ['policy/'] }),
+      conftest: leaf('string', 'Folder of Rego policies run with `conftest test --output json` on the plan (the redacted plan model plus `environment`). A missing conftest or a policy error blocks approval. Empty: none.', { default: '', examples: ['policy/'] }),
     }, { additionalProperties: false, examples: [{ conftest: 'policy/' }] }),
   }, { additionalProperties: false, examples: [{ policy: { conftest: 'policy/' } }] });
 }
