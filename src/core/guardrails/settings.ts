@@ -36,9 +36,8 @@ export function guardrailContext(projectDir: string, environment: string, isProt
   const g = child(root, 'guardrails');
   const allow = child(root, 'environments', environment, 'allow_destroy');
   // Errors inside the guardrail settings block the plan: a rule that is not understood is never skipped.
-  const ranges = [g, allow].filter((n): n is ConfigNode => !!n).map((n) => n.range);
+  const ranges = [g, allow].flatMap((n) => descendants(n)).map((n) => n.range);
   const rules = child(g, 'rules');
-  if (rules?.kind === 'array') for (const item of rules.items!) ranges.push(item.range);
   for (const d of res.diagnostics) {
     if (d.severity === 'error' && ranges.some((r) => d.start >= r.start && d.end <= r.end)) ctx.configErrors.push(`${file}: ${d.message}`);
   }
@@ -48,6 +47,12 @@ export function guardrailContext(projectDir: string, environment: string, isProt
   const policy = child(g, 'policy', 'conftest');
   if (policy?.kind === 'string' && String(policy.value)) ctx.conftestPolicy = path.resolve(projectDir, String(policy.value));
   return ctx;
+}
+
+function descendants(n: ConfigNode | undefined): ConfigNode[] {
+  if (!n) return [];
+  const kids = n.kind === 'table' ? [...n.entries!.values()] : n.kind === 'array' ? n.items! : [];
+  return [n, ...kids.flatMap(descendants)];
 }
 
 function toRule(v: unknown): UserRule | undefined {
