@@ -28,9 +28,16 @@ interface ConftestResult {
   warnings?: ConftestMessage[];
 }
 
-export async function conftestFindings(policyDir: string, input: unknown, o: ConftestOptions): Promise<GuardrailFinding[]> {
-  const deny = (message: string): GuardrailFinding[] => [{ rule: 'conftest', severity: 'deny', source: 'conftest', message }];
-  if (!fs.existsSync(policyDir)) return deny(`conftest policy folder ${policyDir} does not exist (guardrails.policy.conftest in helix.deploy.toml)`);
+export async function conftestFindings(
+  policyDir: string,
+  input: unknown,
+  o: ConftestOptions,
+): Promise<GuardrailFinding[]> {
+  const deny = (message: string): GuardrailFinding[] => [
+    { rule: 'conftest', severity: 'deny', source: 'conftest', message },
+  ];
+  if (!fs.existsSync(policyDir))
+    return deny(`conftest policy folder ${policyDir} does not exist (guardrails.policy.conftest in helix.deploy.toml)`);
   await fs.promises.mkdir(o.workDir, { recursive: true, mode: 0o700 });
   const file = path.join(o.workDir, `plan-${process.pid}-${Date.now()}.json`);
   await fs.promises.writeFile(file, JSON.stringify(input), { mode: 0o600 });
@@ -41,7 +48,10 @@ export async function conftestFindings(policyDir: string, input: unknown, o: Con
       r = await run(o.executable, args, { signal: o.signal, killAfterMs: 5000 });
     } catch (err) {
       if (err instanceof ToolNotFoundError || (err as NodeJS.ErrnoException).code === 'EACCES') {
-        return deny(`conftest was not found (looked for "${o.executable}"): install conftest, or set helixDeploy.conftest.path (HELIX_DEPLOY_CONFTEST_PATH for the CLI); the policies in ${policyDir} were not checked`);
+        return deny(
+          `conftest was not found (looked for "${o.executable}"): install conftest, or set helixDeploy.conftest.path ` +
+            `(HELIX_DEPLOY_CONFTEST_PATH for the CLI); the policies in ${policyDir} were not checked`,
+        );
       }
       throw err;
     }
@@ -53,10 +63,19 @@ export async function conftestFindings(policyDir: string, input: unknown, o: Con
     }
     const out: GuardrailFinding[] = [];
     for (const res of results) {
-      for (const [list, severity] of [[res.failures, 'deny'], [res.warnings, 'warn']] as const) {
+      for (const [list, severity] of [
+        [res.failures, 'deny'],
+        [res.warnings, 'warn'],
+      ] as const) {
         for (const m of list ?? []) {
           const address = typeof m.metadata?.address === 'string' ? m.metadata.address : undefined;
-          out.push({ rule: `conftest:${res.namespace ?? 'main'}`, severity, source: 'conftest', message: String(m.msg ?? '(no message)'), ...(address ? { address } : {}) });
+          out.push({
+            rule: `conftest:${res.namespace ?? 'main'}`,
+            severity,
+            source: 'conftest',
+            message: String(m.msg ?? '(no message)'),
+            ...(address ? { address } : {}),
+          });
         }
       }
     }

@@ -12,13 +12,28 @@ export { guardrailLines } from './lines';
 export { guardrailContext } from './settings';
 export { STATEFUL_TYPES, isStateful } from './stateful';
 
-export async function evaluateGuardrails(model: PlanModel, ctx: GuardrailContext, o: { conftest?: ConftestOptions } = {}): Promise<GuardrailReport> {
-  const findings: GuardrailFinding[] = ctx.configErrors.map((message) => ({ rule: 'guardrails-config', severity: 'deny', source: 'helix.deploy.toml', message }));
+export async function evaluateGuardrails(
+  model: PlanModel,
+  ctx: GuardrailContext,
+  o: { conftest?: ConftestOptions } = {},
+): Promise<GuardrailReport> {
+  const findings: GuardrailFinding[] = ctx.configErrors.map((message) => ({
+    rule: 'guardrails-config',
+    severity: 'deny',
+    source: 'helix.deploy.toml',
+    message,
+  }));
   findings.push(...builtinFindings(model, ctx), ...userRuleFindings(model, ctx));
   if (ctx.conftestPolicy) {
     // Policies see the redacted plan model (the same for Terraform, Pulumi and Kubernetes) and the environment.
     const input = { ...(toJSON(model) as object), environment: { name: ctx.environment, protected: ctx.protected } };
-    if (!o.conftest) findings.push({ rule: 'conftest', severity: 'deny', source: 'conftest', message: 'conftest policies are configured but cannot run here' });
+    if (!o.conftest)
+      findings.push({
+        rule: 'conftest',
+        severity: 'deny',
+        source: 'conftest',
+        message: 'conftest policies are configured but cannot run here',
+      });
     else findings.push(...(await conftestFindings(ctx.conftestPolicy, input, o.conftest)));
   }
   return reportOf(findings);

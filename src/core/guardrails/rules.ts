@@ -6,14 +6,25 @@ import type { GuardrailContext, GuardrailFinding, UserRule } from './types';
 
 const DEFAULT_ACTIONS = ['create', 'update', 'delete', 'replace'];
 
-export function userRuleFindings(model: PlanModel, ctx: Pick<GuardrailContext, 'environment' | 'rules'>): GuardrailFinding[] {
+export function userRuleFindings(
+  model: PlanModel,
+  ctx: Pick<GuardrailContext, 'environment' | 'rules'>,
+): GuardrailFinding[] {
   const out: GuardrailFinding[] = [];
   ctx.rules.forEach((rule, i) => {
     if (rule.environments?.length && !rule.environments.some((g) => matchesGlob(g, ctx.environment))) return;
     for (const r of model.resources) {
       if (r.mode === 'data' || !matches(rule, r)) continue;
-      const what = rule.message ?? `${r.action} of ${r.type} is ${rule.effect === 'deny' ? 'denied' : 'flagged'} by a rule in helix.deploy.toml`;
-      out.push({ rule: `rule:${i + 1}`, severity: rule.effect, source: 'helix.deploy.toml', address: r.address, message: `${r.address}: ${what} (guardrails.rules #${i + 1})` });
+      const what =
+        rule.message ??
+        `${r.action} of ${r.type} is ${rule.effect === 'deny' ? 'denied' : 'flagged'} by a rule in helix.deploy.toml`;
+      out.push({
+        rule: `rule:${i + 1}`,
+        severity: rule.effect,
+        source: 'helix.deploy.toml',
+        address: r.address,
+        message: `${r.address}: ${what} (guardrails.rules #${i + 1})`,
+      });
     }
   });
   return out;

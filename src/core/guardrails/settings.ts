@@ -39,13 +39,16 @@ export function guardrailContext(projectDir: string, environment: string, isProt
   const ranges = [g, allow].flatMap((n) => descendants(n)).map((n) => n.range);
   const rules = child(g, 'rules');
   for (const d of res.diagnostics) {
-    if (d.severity === 'error' && ranges.some((r) => d.start >= r.start && d.end <= r.end)) ctx.configErrors.push(`${file}: ${d.message}`);
+    if (d.severity === 'error' && ranges.some((r) => d.start >= r.start && d.end <= r.end))
+      ctx.configErrors.push(`${file}: ${d.message}`);
   }
   const allowList = allow ? toPlain(allow) : [];
   if (Array.isArray(allowList)) ctx.allowDestroy = allowList.filter((x): x is string => typeof x === 'string');
-  if (rules?.kind === 'array') ctx.rules = rules.items!.map((n) => toRule(toPlain(n))).filter((r): r is UserRule => !!r);
+  if (rules?.kind === 'array')
+    ctx.rules = rules.items!.map((n) => toRule(toPlain(n))).filter((r): r is UserRule => !!r);
   const policy = child(g, 'policy', 'conftest');
-  if (policy?.kind === 'string' && String(policy.value)) ctx.conftestPolicy = path.resolve(projectDir, String(policy.value));
+  if (policy?.kind === 'string' && String(policy.value))
+    ctx.conftestPolicy = path.resolve(projectDir, String(policy.value));
   return ctx;
 }
 

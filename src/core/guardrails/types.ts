@@ -55,7 +55,11 @@ export interface GuardrailContext {
 export function reportOf(findings: GuardrailFinding[]): GuardrailReport {
   const order: Record<GuardrailSeverity, number> = { deny: 0, confirm: 1, warn: 2 };
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
-  return { findings: sorted, blocked: sorted.some((f) => f.severity === 'deny'), needsConfirmation: sorted.some((f) => f.severity === 'confirm') };
+  return {
+    findings: sorted,
+    blocked: sorted.some((f) => f.severity === 'deny'),
+    needsConfirmation: sorted.some((f) => f.severity === 'confirm'),
+  };
 }
 
 /** Exit status of `helix-deploy plan` and `deploy` when a guardrail denies the plan. */

@@ -19,12 +19,22 @@ message = "terraform_data is created by the platform team"
 `;
 
 async function panelFrame(page: Page): Promise<Frame> {
-  return eventually(async () => {
-    for (const f of page.frames()) {
-      if (await f.locator('#env-title').count().catch(() => 0)) return f;
-    }
-    return undefined;
-  }, 'the deployment panel webview', 60_000);
+  return eventually(
+    async () => {
+      for (const f of page.frames()) {
+        if (
+          await f
+            .locator('#env-title')
+            .count()
+            .catch(() => 0)
+        )
+          return f;
+      }
+      return undefined;
+    },
+    'the deployment panel webview',
+    60_000,
+  );
 }
 
 describe('guardrails in the deployment panel', function () {
@@ -37,7 +47,11 @@ describe('guardrails in the deployment panel', function () {
     wb = await openWorkbench();
     deployToml = join(wb.workspace, 'panel-demo', 'helix.deploy.toml');
     appendFileSync(deployToml, RULE);
-    const r = spawnSync('terraform', ['init', '-input=false'], { cwd: join(wb.workspace, 'panel-demo', 'infra'), encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
+    const r = spawnSync('terraform', ['init', '-input=false'], {
+      cwd: join(wb.workspace, 'panel-demo', 'infra'),
+      encoding: 'utf8',
+      env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' },
+    });
     if (r.status !== 0) throw new Error(`terraform init failed:\n${r.stdout}\n${r.stderr}`);
   });
 
@@ -56,9 +70,14 @@ describe('guardrails in the deployment panel', function () {
     frame = await panelFrame(wb.page);
     await frame.locator('#plan').click();
     await frame.locator('#run-state[data-state="Planned"]').waitFor({ timeout: 120_000 });
-    const deny = frame.locator('#guardrails .guardrail-deny', { hasText: 'terraform_data is created by the platform team' }).first();
+    const deny = frame
+      .locator('#guardrails .guardrail-deny', { hasText: 'terraform_data is created by the platform team' })
+      .first();
     await deny.waitFor({ timeout: 30_000 });
-    assert.match(await frame.locator('#approval-reason').innerText(), /Blocked by guardrails: .*terraform_data is created by the platform team/);
+    assert.match(
+      await frame.locator('#approval-reason').innerText(),
+      /Blocked by guardrails: .*terraform_data is created by the platform team/,
+    );
     await frame.locator('#approval-confirm input').fill('staging');
     // The typed name does not unblock a deny (the bar re-renders on each input event).
     assert.notEqual(await frame.locator('#approve').getAttribute('disabled'), null, 'Approve stays disabled');
@@ -69,11 +88,18 @@ describe('guardrails in the deployment panel', function () {
     const blockedRun = await frame.locator('#run-state').getAttribute('data-run-id');
     writeFileSync(deployToml, readFileSync(deployToml, 'utf8').replace('effect = "deny"', 'effect = "warn"'));
     await frame.locator('#plan').click();
-    await eventually(async () => {
-      const el = frame.locator('#run-state[data-state="Planned"]');
-      return (await el.count()) && (await el.getAttribute('data-run-id')) !== blockedRun;
-    }, 'a new plan', 120_000);
-    await frame.locator('#guardrails .guardrail-warn', { hasText: 'terraform_data is created by the platform team' }).first().waitFor({ timeout: 30_000 });
+    await eventually(
+      async () => {
+        const el = frame.locator('#run-state[data-state="Planned"]');
+        return (await el.count()) && (await el.getAttribute('data-run-id')) !== blockedRun;
+      },
+      'a new plan',
+      120_000,
+    );
+    await frame
+      .locator('#guardrails .guardrail-warn', { hasText: 'terraform_data is created by the platform team' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     assert.equal(await frame.locator('#guardrails .guardrail-deny').count(), 0);
     await frame.locator('#approval-confirm input').fill('staging');
     await frame.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));

@@ -17,7 +17,9 @@ import { Redactor } from '../../../../src/core/process/redact';
 // the run record (summary, history), and a deny refuses approve and apply whoever asks.
 
 const PLAN = path.resolve(__dirname, '../../../fixtures/guardrails/tf-open-security-group.json');
-const RULE = (effect: string) => `[[guardrails.rules]]\neffect = "${effect}"\ntype = "aws_security_group"\nmessage = "security groups are created by the network team"\n\n[environments.prod]\nterraform = { dir = "infra" }\n`;
+const RULE = (effect: string) =>
+  `[[guardrails.rules]]\neffect = "${effect}"\ntype = "aws_security_group"\n` +
+  `message = "security groups are created by the network team"\n\n[environments.prod]\nterraform = { dir = "infra" }\n`;
 
 describe('engine: guardrails before approval', () => {
   let h: RunHistory;
@@ -28,21 +30,36 @@ describe('engine: guardrails before approval', () => {
     status: async () => ({ state: 'ok', tool: 'terraform', path: 'terraform', version: '1.11.4' }),
     plan: async (req: PlanRequest) => {
       fs.writeFileSync(req.planFile, 'plan');
-      return { outcome: 'changes', binding: true, model: parsePlanDocument(fs.readFileSync(PLAN), { redactor: new Redactor() }) };
+      return {
+        outcome: 'changes',
+        binding: true,
+        model: parsePlanDocument(fs.readFileSync(PLAN), { redactor: new Redactor() }),
+      };
     },
     apply: async () => ({ outcome: 'applied' }),
     show: async () => ({}) as never,
   };
   const target = (): DeployTarget => ({
     project: { name: 'demo', dir },
-    environment: { name: 'prod', kind: 'terraform', source: 'helix.deploy.toml', settings: { terraform: { dir: 'infra' } } },
+    environment: {
+      name: 'prod',
+      kind: 'terraform',
+      source: 'helix.deploy.toml',
+      settings: { terraform: { dir: 'infra' } },
+    },
   });
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(process.env.HELIX_TEST_TMP ?? os.tmpdir(), 'engine-guardrails-'));
     fs.mkdirSync(path.join(dir, 'infra'));
     h = await RunHistory.open([dir]);
-    engine = new DeployEngine({ journal: h, locks: (p) => new LockManager(path.join(p.dir, '.helix', 'locks')), stateDir: (p) => path.join(p.dir, '.helix'), providers: { terraform: provider }, who: () => 'me' });
+    engine = new DeployEngine({
+      journal: h,
+      locks: (p) => new LockManager(path.join(p.dir, '.helix', 'locks')),
+      stateDir: (p) => path.join(p.dir, '.helix'),
+      providers: { terraform: provider },
+      who: () => 'me',
+    });
   });
   afterEach(async () => {
     await engine.dispose();
@@ -57,10 +74,20 @@ describe('engine: guardrails before approval', () => {
     assert.match(snap.model!.guardrails!.findings[0].message, /security groups are created by the network team/);
     assert.equal((snap.run.meta!.guardrails as { blocked: boolean }).blocked, true);
     assert.ok(snap.run.log.some((l) => /Guardrails: BLOCKED/.test(typeof l === 'string' ? l : JSON.stringify(l))));
-    assert.ok((toJSON(snap.model!) as { guardrails: unknown }).guardrails, 'show-plan --json / plan --json carry the findings');
-    await assert.rejects(engine.approve(snap.run.id, snap.planHash!), (err: unknown) => err instanceof EngineError && err.code === 'guardrail-denied' && /Blocked by guardrails/.test(err.message));
+    assert.ok(
+      (toJSON(snap.model!) as { guardrails: unknown }).guardrails,
+      'show-plan --json / plan --json carry the findings',
+    );
+    await assert.rejects(
+      engine.approve(snap.run.id, snap.planHash!),
+      (err: unknown) =>
+        err instanceof EngineError && err.code === 'guardrail-denied' && /Blocked by guardrails/.test(err.message),
+    );
     assert.equal(h.get(snap.run.id)!.state, 'Planned');
-    assert.match(runSummaryMarkdown({ run: h.get(snap.run.id)! }), /#### Guardrails: blocked\n\n\| Result \| Source \| Finding \|\n\|---\|---\|---\|\n\| deny \| helix\.deploy\.toml \| aws_security_group\.allow_ping: security groups/);
+    assert.match(
+      runSummaryMarkdown({ run: h.get(snap.run.id)! }),
+      /#### Guardrails: blocked\n\n\| Result \| Source \| Finding \|\n\|---\|---\|---\|\n\| deny \| helix\.deploy\.toml \| aws_/,
+    );
 
     fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), RULE('warn'));
     const again = await (await engine.replan(snap.run.id)).done;

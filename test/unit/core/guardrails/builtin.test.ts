@@ -4,7 +4,12 @@ import * as path from 'node:path';
 import { builtinReport, evaluateGuardrails, isStateful, type GuardrailContext } from '../../../../src/core/guardrails';
 import { buildPlan } from '../../../../src/core/kubernetes/plan';
 import { renderManifests } from '../../../../src/core/kubernetes/render';
-import { ENVIRONMENT_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from '../../../../src/core/kubernetes/objects';
+import {
+  ENVIRONMENT_LABEL,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  type KubeObject,
+} from '../../../../src/core/kubernetes/objects';
 import { parsePlanDocument } from '../../../../src/core/plan/parse';
 import type { PlanModel } from '../../../../src/core/plan/model';
 import { renderPlan } from '../../../../src/core/plan/render';
@@ -18,17 +23,40 @@ const FIXTURES = path.resolve(__dirname, '../../../fixtures');
 const SHARED = path.join(FIXTURES, 'plan/shared'); // a copy of ../shared/data/plans
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
-const ctx = (over: Partial<GuardrailContext> = {}): GuardrailContext => ({ environment: 'prod', protected: false, allowDestroy: [], rules: [], configErrors: [], ...over });
+const ctx = (over: Partial<GuardrailContext> = {}): GuardrailContext => ({
+  environment: 'prod',
+  protected: false,
+  allowDestroy: [],
+  rules: [],
+  configErrors: [],
+  ...over,
+});
 const tfPlan = (file: string): PlanModel => parsePlanDocument(fs.readFileSync(file), { redactor: new Redactor() });
 
 /** The Kubernetes plan of test/fixtures/kubernetes/app with `image`, while a PVC of ours is live but no longer in the manifests. */
 function k8sPlan(image: string): PlanModel {
   const dir = path.join(FIXTURES, 'kubernetes/app');
-  const files = fs.readdirSync(dir).sort().map((f): [string, string] => [f, fs.readFileSync(path.join(dir, f), 'utf8')]);
+  const files = fs
+    .readdirSync(dir)
+    .sort()
+    .map((f): [string, string] => [f, fs.readFileSync(path.join(dir, f), 'utf8')]);
   const desired = renderManifests({ files, namespace: 'helix', environment: 'prod', image });
   const labels = { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [ENVIRONMENT_LABEL]: 'prod' };
-  const pvc: KubeObject = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'helix-data', namespace: 'helix', labels }, spec: { resources: { requests: { storage: '10Gi' } } } } as KubeObject;
-  return buildPlan({ context: 'kind', namespace: 'helix', environment: 'prod', desired, dryRun: new Map(), live: new Map(), owned: [pvc] }).model;
+  const pvc: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'helix-data', namespace: 'helix', labels },
+    spec: { resources: { requests: { storage: '10Gi' } } },
+  } as KubeObject;
+  return buildPlan({
+    context: 'kind',
+    namespace: 'helix',
+    environment: 'prod',
+    desired,
+    dryRun: new Map(),
+    live: new Map(),
+    owned: [pvc],
+  }).model;
 }
 
 describe('guardrails: built-in rules on real plans', () => {
@@ -47,7 +75,10 @@ describe('guardrails: built-in rules on real plans', () => {
     assert.equal(pvc.action, 'delete');
 
     const open = await evaluateGuardrails(model, ctx());
-    assert.deepEqual(open.findings.map((f) => [f.rule, f.severity, f.address]), [['stateful-destroy', 'confirm', pvc.address]]);
+    assert.deepEqual(
+      open.findings.map((f) => [f.rule, f.severity, f.address]),
+      [['stateful-destroy', 'confirm', pvc.address]],
+    );
     assert.equal(open.blocked, false);
     assert.equal(open.needsConfirmation, true);
 
@@ -55,8 +86,14 @@ describe('guardrails: built-in rules on real plans', () => {
     assert.equal(prot.blocked, true);
     assert.match(prot.findings[0].message, /blocked: prod is protected.*allow_destroy/);
 
-    const allowed = await evaluateGuardrails(model, ctx({ protected: true, allowDestroy: ['helix/PersistentVolumeClaim/*'] }));
-    assert.deepEqual(allowed.findings.map((f) => f.severity), ['warn']);
+    const allowed = await evaluateGuardrails(
+      model,
+      ctx({ protected: true, allowDestroy: ['helix/PersistentVolumeClaim/*'] }),
+    );
+    assert.deepEqual(
+      allowed.findings.map((f) => f.severity),
+      ['warn'],
+    );
     assert.equal(allowed.blocked, false);
   });
 
@@ -74,7 +111,10 @@ describe('guardrails: built-in rules on real plans', () => {
   it('a security group open to 0.0.0.0/0 warns, and is denied in a protected environment', async () => {
     const model = tfPlan(path.join(FIXTURES, 'guardrails/tf-open-security-group.json'));
     const warn = await evaluateGuardrails(model, ctx({ environment: 'staging' }));
-    assert.deepEqual(warn.findings.map((f) => [f.rule, f.severity, f.address]), [['public-exposure', 'warn', 'aws_security_group.allow_ping']]);
+    assert.deepEqual(
+      warn.findings.map((f) => [f.rule, f.severity, f.address]),
+      [['public-exposure', 'warn', 'aws_security_group.allow_ping']],
+    );
     assert.match(warn.findings[0].message, /ingress from 0\.0\.0\.0\/0/);
     const deny = await evaluateGuardrails(model, ctx({ protected: true }));
     assert.equal(deny.blocked, true);
@@ -89,8 +129,16 @@ describe('guardrails: built-in rules on real plans', () => {
   });
 
   it('plans without data, images or exposure pass: every shared real plan fixture is checked without a false alarm', () => {
-    const files = fs.readdirSync(SHARED).filter((f) => f.endsWith('.json') || f.endsWith('.jsonl')).map((f) => path.join(SHARED, f));
-    files.push(...fs.readdirSync(path.join(SHARED, 'generated')).filter((f) => /^tf-local-\d\.json$/.test(f)).map((f) => path.join(SHARED, 'generated', f)));
+    const files = fs
+      .readdirSync(SHARED)
+      .filter((f) => f.endsWith('.json') || f.endsWith('.jsonl'))
+      .map((f) => path.join(SHARED, f));
+    files.push(
+      ...fs
+        .readdirSync(path.join(SHARED, 'generated'))
+        .filter((f) => /^tf-local-\d\.json$/.test(f))
+        .map((f) => path.join(SHARED, 'generated', f)),
+    );
     assert.ok(files.length >= 15);
     for (const f of files) {
       const report = builtinReport(tfPlan(f));

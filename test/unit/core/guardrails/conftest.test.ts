@@ -15,8 +15,19 @@ const FIXTURES = path.resolve(__dirname, '../../../fixtures');
 const FAKE = path.join(FIXTURES, 'conftest/fake-conftest.mjs');
 const POLICY = path.join(FIXTURES, 'conftest/policy');
 const tmp = () => fs.mkdtempSync(path.join(process.env.HELIX_TEST_TMP ?? os.tmpdir(), 'conftest-'));
-const openSg = () => parsePlanDocument(fs.readFileSync(path.join(FIXTURES, 'guardrails/tf-open-security-group.json')), { redactor: new Redactor() });
-const ctx = (over: Partial<GuardrailContext> = {}): GuardrailContext => ({ environment: 'staging', protected: false, allowDestroy: [], rules: [], configErrors: [], conftestPolicy: POLICY, ...over });
+const openSg = () =>
+  parsePlanDocument(fs.readFileSync(path.join(FIXTURES, 'guardrails/tf-open-security-group.json')), {
+    redactor: new Redactor(),
+  });
+const ctx = (over: Partial<GuardrailContext> = {}): GuardrailContext => ({
+  environment: 'staging',
+  protected: false,
+  allowDestroy: [],
+  rules: [],
+  configErrors: [],
+  conftestPolicy: POLICY,
+  ...over,
+});
 
 describe('guardrails: conftest policies', () => {
   const saved = { ...process.env };
@@ -31,17 +42,29 @@ describe('guardrails: conftest policies', () => {
     process.env.FAKE_CONFTEST_CALLS = path.join(work, 'calls.jsonl');
     const report = await evaluateGuardrails(openSg(), ctx(), { conftest: { executable: FAKE, workDir: work } });
     const fromPolicy = report.findings.filter((f) => f.source === 'conftest');
-    assert.deepEqual(fromPolicy.map((f) => [f.severity, f.rule, f.message]), [
-      ['deny', 'conftest:main', 'aws_security_group.allow_ping: ingress from 0.0.0.0/0 on port 8; only 443 may be open to the internet'],
-      ['warn', 'conftest:main', 'aws_security_group.allow_ping: give the security group a description of its own'],
-    ]);
+    assert.deepEqual(
+      fromPolicy.map((f) => [f.severity, f.rule, f.message]),
+      [
+        [
+          'deny',
+          'conftest:main',
+          'aws_security_group.allow_ping: ingress from 0.0.0.0/0 on port 8; only 443 may be open to the internet',
+        ],
+        ['warn', 'conftest:main', 'aws_security_group.allow_ping: give the security group a description of its own'],
+      ],
+    );
     assert.equal(report.blocked, true);
     const call = JSON.parse(fs.readFileSync(path.join(work, 'calls.jsonl'), 'utf8').trim());
     assert.deepEqual(call.args.slice(0, 6), ['test', '--no-color', '--output', 'json', '--policy', POLICY]);
     // The policy sees the redacted plan model and the environment, in a private file removed afterwards.
     assert.equal(call.input.source, 'terraform');
     assert.equal(call.input.resources[0].address, 'aws_security_group.allow_ping');
-    assert.ok(call.input.resources[0].attributes.some((a: { path: unknown[]; after: unknown }) => a.path.join('.') === 'ingress.0.cidr_blocks.0' && a.after === '0.0.0.0/0'));
+    assert.ok(
+      call.input.resources[0].attributes.some(
+        (a: { path: unknown[]; after: unknown }) =>
+          a.path.join('.') === 'ingress.0.cidr_blocks.0' && a.after === '0.0.0.0/0',
+      ),
+    );
     assert.deepEqual(call.input.environment, { name: 'staging', protected: false });
     assert.deepEqual(fs.readdirSync(work), ['calls.jsonl']);
   });
@@ -52,31 +75,46 @@ describe('guardrails: conftest policies', () => {
     fs.writeFileSync(pass, JSON.stringify([{ filename: '', namespace: 'main', successes: 2 }]));
     process.env.FAKE_CONFTEST_RESULTS = pass;
     const report = await evaluateGuardrails(openSg(), ctx(), { conftest: { executable: FAKE, workDir: work } });
-    assert.deepEqual(report.findings.filter((f) => f.source === 'conftest'), []);
+    assert.deepEqual(
+      report.findings.filter((f) => f.source === 'conftest'),
+      [],
+    );
   });
 
   it('a missing conftest blocks with a clear message, never a silent pass', async () => {
-    const report = await evaluateGuardrails(openSg(), ctx(), { conftest: { executable: path.join(tmp(), 'no-conftest'), workDir: tmp() } });
+    const report = await evaluateGuardrails(openSg(), ctx(), {
+      conftest: { executable: path.join(tmp(), 'no-conftest'), workDir: tmp() },
+    });
     assert.equal(report.blocked, true);
-    assert.match(report.findings[0].message, /conftest was not found \(looked for ".*no-conftest"\): install conftest, or set helixDeploy\.conftest\.path/);
+    assert.match(
+      report.findings[0].message,
+      /conftest was not found \(looked for ".*no-conftest"\): install conftest, or set helixDeploy\.conftest\.path/,
+    );
   });
 
-  it('a policy that does not load blocks with conftest\'s error', async () => {
+  it("a policy that does not load blocks with conftest's error", async () => {
     process.env.FAKE_CONFTEST_ERROR = '1 error occurred: policy/helix.rego:7: rego_parse_error: unexpected eof token';
     const report = await evaluateGuardrails(openSg(), ctx(), { conftest: { executable: FAKE, workDir: tmp() } });
     assert.equal(report.blocked, true);
-    assert.match(report.findings[0].message, /^conftest failed, the policies in .* were not checked: Error: running test: load: loading policies: 1 error occurred: .*rego_parse_error/);
+    assert.match(
+      report.findings[0].message,
+      /^conftest failed, the policies in .* were not checked: Error: running test: load: loading policies: .*rego_parse_error/,
+    );
   });
 
   it('a policy folder that does not exist blocks', async () => {
-    const report = await evaluateGuardrails(openSg(), ctx({ conftestPolicy: path.join(tmp(), 'policy') }), { conftest: { executable: FAKE, workDir: tmp() } });
+    const report = await evaluateGuardrails(openSg(), ctx({ conftestPolicy: path.join(tmp(), 'policy') }), {
+      conftest: { executable: FAKE, workDir: tmp() },
+    });
     assert.equal(report.blocked, true);
     assert.match(report.findings[0].message, /policy folder .* does not exist/);
   });
 
-  it('reads only conftest\'s JSON shape', () => {
+  it("reads only conftest's JSON shape", () => {
     assert.equal(parseConftestOutput('not json'), undefined);
     assert.equal(parseConftestOutput('{"failures":[]}'), undefined);
-    assert.deepEqual(parseConftestOutput('[{"namespace":"main","failures":[{"msg":"x"}]}]'), [{ namespace: 'main', failures: [{ msg: 'x' }] }]);
+    assert.deepEqual(parseConftestOutput('[{"namespace":"main","failures":[{"msg":"x"}]}]'), [
+      { namespace: 'main', failures: [{ msg: 'x' }] },
+    ]);
   });
 });

@@ -9,7 +9,10 @@ import { Redactor } from '../../../../src/core/process/redact';
 // Rules the user writes in helix.deploy.toml, read afresh at each plan, validated by the file's schema.
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures');
-const openSg = () => parsePlanDocument(fs.readFileSync(path.join(FIXTURES, 'guardrails/tf-open-security-group.json')), { redactor: new Redactor() });
+const openSg = () =>
+  parsePlanDocument(fs.readFileSync(path.join(FIXTURES, 'guardrails/tf-open-security-group.json')), {
+    redactor: new Redactor(),
+  });
 
 function project(deployToml: string): string {
   const dir = fs.mkdtempSync(path.join(process.env.HELIX_TEST_TMP ?? os.tmpdir(), 'guardrails-'));
@@ -46,7 +49,14 @@ describe('guardrails: rules in helix.deploy.toml', () => {
     assert.deepEqual(ctx.configErrors, []);
     assert.deepEqual(ctx.allowDestroy, ['aws_db_instance.legacy']);
     assert.equal(ctx.rules.length, 2);
-    assert.deepEqual(ctx.rules[0], { effect: 'deny', type: 'aws_security_*', address: undefined, actions: ['create'], environments: ['prod*'], message: 'security groups are created by the network team' });
+    assert.deepEqual(ctx.rules[0], {
+      effect: 'deny',
+      type: 'aws_security_*',
+      address: undefined,
+      actions: ['create'],
+      environments: ['prod*'],
+      message: 'security groups are created by the network team',
+    });
     assert.equal(ctx.conftestPolicy, path.join(dir, 'policy'));
   });
 
@@ -54,13 +64,23 @@ describe('guardrails: rules in helix.deploy.toml', () => {
     const dir = project(RULES);
     const prod = await evaluateGuardrails(openSg(), guardrailContext(dir, 'prod-eu', false));
     const byRule = prod.findings.map((f) => [f.rule, f.severity, f.source]);
-    assert.deepEqual(byRule, [['rule:1', 'deny', 'helix.deploy.toml'], ['public-exposure', 'warn', 'built-in'], ['rule:2', 'warn', 'helix.deploy.toml']]);
-    assert.match(prod.findings[0].message, /aws_security_group\.allow_ping: security groups are created by the network team \(guardrails\.rules #1\)/);
+    assert.deepEqual(byRule, [
+      ['rule:1', 'deny', 'helix.deploy.toml'],
+      ['public-exposure', 'warn', 'built-in'],
+      ['rule:2', 'warn', 'helix.deploy.toml'],
+    ]);
+    assert.match(
+      prod.findings[0].message,
+      /aws_security_group\.allow_ping: security groups are created by the network team \(guardrails\.rules #1\)/,
+    );
     assert.equal(prod.blocked, true);
 
     const staging = await evaluateGuardrails(openSg(), guardrailContext(dir, 'staging', false));
     assert.equal(staging.blocked, false);
-    assert.deepEqual(staging.findings.map((f) => f.rule), ['public-exposure', 'rule:2']);
+    assert.deepEqual(
+      staging.findings.map((f) => f.rule),
+      ['public-exposure', 'rule:2'],
+    );
   });
 
   it('changing the rule to warn in the file unblocks the next plan', async () => {
@@ -84,6 +104,12 @@ describe('guardrails: rules in helix.deploy.toml', () => {
 
   it('without helix.deploy.toml only the built-in rules run', () => {
     const dir = fs.mkdtempSync(path.join(process.env.HELIX_TEST_TMP ?? os.tmpdir(), 'guardrails-'));
-    assert.deepEqual(guardrailContext(dir, 'prod', true), { environment: 'prod', protected: true, allowDestroy: [], rules: [], configErrors: [] });
+    assert.deepEqual(guardrailContext(dir, 'prod', true), {
+      environment: 'prod',
+      protected: true,
+      allowDestroy: [],
+      rules: [],
+      configErrors: [],
+    });
   });
 });

@@ -7,16 +7,53 @@ import type { EnvView, PlanView, RunView } from '../../../../src/webview/protoco
 // The panel's Approve (and the host's re-check of an approve message) follows the guardrails.
 
 const NOW = 1_800_000_000_000;
-const ENV: EnvView = { key: '/p#prod', project: 'p', name: 'prod', kind: 'terraform', protected: false, canRollback: false, hasContainerLogs: false };
-const RUN: RunView = { id: 'r1', kind: 'plan', state: 'Planned', startedBy: 'me', startedAt: NOW - 1000, updatedAt: NOW, transitions: [], planHash: 'h', expiresAt: NOW + 60_000 };
+const ENV: EnvView = {
+  key: '/p#prod',
+  project: 'p',
+  name: 'prod',
+  kind: 'terraform',
+  protected: false,
+  canRollback: false,
+  hasContainerLogs: false,
+};
+const RUN: RunView = {
+  id: 'r1',
+  kind: 'plan',
+  state: 'Planned',
+  startedBy: 'me',
+  startedAt: NOW - 1000,
+  updatedAt: NOW,
+  transitions: [],
+  planHash: 'h',
+  expiresAt: NOW + 60_000,
+};
 const plan = (...findings: GuardrailFinding[]): PlanView => ({
-  source: 'terraform', summary: { ...emptySummary(), create: 1 }, resources: [], drift: [], outputs: [], errored: false, diagnostics: [], notices: [], guardrails: reportOf(findings),
+  source: 'terraform',
+  summary: { ...emptySummary(), create: 1 },
+  resources: [],
+  drift: [],
+  outputs: [],
+  errored: false,
+  diagnostics: [],
+  notices: [],
+  guardrails: reportOf(findings),
 });
-const f = (severity: GuardrailFinding['severity'], message: string): GuardrailFinding => ({ rule: 'r', severity, source: 'built-in', message });
+const f = (severity: GuardrailFinding['severity'], message: string): GuardrailFinding => ({
+  rule: 'r',
+  severity,
+  source: 'built-in',
+  message,
+});
 
 describe('approval rule: guardrails', () => {
   it('a deny disables Approve, with the finding as the reason, even with the name typed', () => {
-    const a = approvalState(ENV, RUN, plan(f('warn', 'w'), f('deny', 'no databases'), f('deny', 'second')), NOW, 'prod');
+    const a = approvalState(
+      ENV,
+      RUN,
+      plan(f('warn', 'w'), f('deny', 'no databases'), f('deny', 'second')),
+      NOW,
+      'prod',
+    );
     assert.equal(a.enabled, false);
     assert.equal(a.visible, true);
     assert.equal(a.reason, 'Blocked by guardrails: no databases (and 1 more)');
