@@ -400,7 +400,7 @@ export class DeployEngine {
     });
     report.findings = report.findings.map((f) => ({ ...f, message: this.redactor.redact(f.message) }));
     a.model = { ...a.model, guardrails: report };
-    for (const line of guardrailLines(report)) this.log(id, line);
+    if (report.findings.length) for (const line of guardrailLines(report)) this.log(id, line);
     this.events.fire({ type: 'model', runId: id });
     return report;
   }
