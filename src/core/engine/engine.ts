@@ -18,7 +18,7 @@ import { imageOf, lastPushedImage, pushedImageFor, usesPushedImage, type DeployI
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } from './orphans';
 import { readToolStatus, removeToolFiles, toolEnded } from '../process/survivor';
-import { evaluateGuardrails, guardrailContext, guardrailLines, type GuardrailReport } from '../guardrails';
+import { evaluateGuardrails, findingText, guardrailContext, guardrailLines, type GuardrailReport } from '../guardrails';
 
 // The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
 // Pulumi alike. It owns run states (through the machine), one lock per environment, plan expiry and the
@@ -409,7 +409,7 @@ export class DeployEngine {
   private refuseDenied(runId: string, a: ActiveRun): void {
     const denied = a.model?.guardrails?.findings.filter((f) => f.severity === 'deny') ?? [];
     if (!denied.length) return;
-    throw new EngineError('guardrail-denied', `Blocked by guardrails: ${denied.map((f) => f.message).join('; ')}`, ['Show Plan'], { runId });
+    throw new EngineError('guardrail-denied', `Blocked by guardrails: ${denied.map(findingText).join('; ')}`, ['Show Plan'], { runId });
   }
 
   protected async executeApply(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {

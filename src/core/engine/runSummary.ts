@@ -1,6 +1,7 @@
 import { summaryLine, type PlanModel, type PlanSummary } from '../plan/model';
 import type { RunRecord } from './records';
 import type { GuardrailReport } from '../guardrails/types';
+import { findingText } from '../guardrails/lines';
 
 // A run as Markdown fit for a pull-request comment: what ran where, the changes, who approved which plan, the
 // image, the health verdict and the timings. Only names, actions and counts are written, never attribute or
@@ -72,7 +73,7 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
     out.push('', `#### Guardrails: ${state}`);
     if (guardrails.findings.length) {
       out.push('', '| Result | Source | Finding |', '|---|---|---|');
-      for (const f of guardrails.findings) out.push(`| ${f.severity} | ${cell(f.source)} | ${cell(f.message)} |`);
+      for (const f of guardrails.findings) out.push(`| ${f.severity} | ${cell(f.source)} | ${cell(findingText(f))} |`);
     }
   }
 

@@ -8,7 +8,7 @@ import { reportOf, type GuardrailContext, type GuardrailFinding, type GuardrailR
 // helix.deploy.toml and the team's conftest policies. Plain TypeScript, shared by the engine and the CLI.
 
 export * from './types';
-export { guardrailLines } from './lines';
+export { findingText, guardrailLines } from './lines';
 export { guardrailContext } from './settings';
 export { STATEFUL_TYPES, isStateful } from './stateful';
 

@@ -5,6 +5,7 @@
 import { approvalState, expiresIn } from '../model/approval';
 import type { PanelState, RunView, WebviewMessage } from '../protocol';
 import { h } from './dom';
+import { findingText } from '../../core/guardrails/lines';
 
 type Field = HTMLElement & { value: string };
 
@@ -91,7 +92,7 @@ export class ApprovalBar {
     this.guardrails.hidden = !report?.findings.length;
     this.guardrails.replaceChildren(
       ...(report?.findings ?? []).map((f) =>
-        h('li', { class: `guardrail guardrail-${f.severity}`, 'data-rule': f.rule }, h('span', { class: 'guardrail-severity' }, SEVERITY[f.severity]), ` ${f.message} `, h('span', { class: 'guardrail-source' }, `(${f.source})`)),
+        h('li', { class: `guardrail guardrail-${f.severity}`, 'data-rule': f.rule }, h('span', { class: 'guardrail-severity' }, SEVERITY[f.severity]), ` ${findingText(f)} `, h('span', { class: 'guardrail-source' }, `(${f.source})`)),
       ),
     );
   }

@@ -3,6 +3,7 @@
 // the host would allow.
 
 import { summaryLine } from '../../core/plan/model';
+import { findingText } from '../../core/guardrails/lines';
 import type { EnvView, PlanView, RunView } from '../protocol';
 
 export interface ApprovalState {
@@ -56,7 +57,7 @@ export function approvalState(env: EnvView, run: RunView | undefined, plan: Plan
   if (!run.planHash) return no('The plan has no hash to approve.');
   if (run.expiresAt !== undefined && now >= run.expiresAt) return no('The plan expired: re-plan to approve.', { expired: true });
   const denied = plan.guardrails?.findings.filter((f) => f.severity === 'deny') ?? [];
-  if (denied.length) return no(`Blocked by guardrails: ${denied[0].message}${denied.length > 1 ? ` (and ${denied.length - 1} more)` : ''}`);
+  if (denied.length) return no(`Blocked by guardrails: ${findingText(denied[0])}${denied.length > 1 ? ` (and ${denied.length - 1} more)` : ''}`);
   if (needsConfirmation && typed !== confirmWord)
     return no(`Type "${confirmWord}" to confirm${destructive ? ' the destroys and replaces' : ' (protected environment)'}.`);
   return { ...base, visible: true, enabled: true };
