@@ -2,10 +2,9 @@
 // destroys/replaces/protected environments, Approve and Discard. Enablement comes from model/approval.ts -
 // the same rule the host re-checks when the approve message arrives.
 
-import { approvalState, expiresIn } from '../model/approval';
+import { approvalState, expiresIn, findingText } from '../model/approval';
 import type { PanelState, RunView, WebviewMessage } from '../protocol';
 import { h } from './dom';
-import { findingText } from '../../core/guardrails/lines';
 
 type Field = HTMLElement & { value: string };
 

@@ -3,7 +3,6 @@
 // the host would allow.
 
 import { summaryLine } from '../../core/plan/model';
-import { findingText } from '../../core/guardrails/lines';
 import type { EnvView, PlanView, RunView } from '../protocol';
 
 export interface ApprovalState {
@@ -20,6 +19,11 @@ export interface ApprovalState {
   expiresAt?: number;
   /** The plan is past its expiry: offer Re-plan. */
   expired: boolean;
+}
+
+/** A guardrail finding with its address in front (as core/guardrails/lines.ts words it for the CLI). */
+export function findingText(f: { message: string; address?: string }): string {
+  return f.address && !f.message.includes(f.address) ? `${f.address}: ${f.message}` : f.message;
 }
 
 export function approvalState(env: EnvView, run: RunView | undefined, plan: PlanView | undefined, now: number, typed = ''): ApprovalState {
