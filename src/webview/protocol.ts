@@ -15,6 +15,7 @@
 import type { AttributeDiff, OutputChange, PlanDiagnostic, PlanSummary, ResourceChange } from '../core/plan/model';
 import type { BudgetWarning } from '../core/cost/types';
 import type { DeployImage } from '../core/engine/image';
+import type { GuardrailReport } from '../core/guardrails/types';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -90,6 +91,8 @@ export interface PlanView {
   cost?: CostView;
   /** The estimate is over budget_monthly: shown above the approval bar (a warning; it does not block). */
   budgetWarning?: BudgetWarning;
+  /** What the guardrails found; listed above the approval bar, a deny disables Approve. */
+  guardrails?: GuardrailReport;
 }
 
 export interface CostView {

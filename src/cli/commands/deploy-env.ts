@@ -68,6 +68,7 @@ export async function openCliDeployRunner(envName: string, projectDir: string | 
     },
     who: () => whoAmI(dir),
     expiryMinutes: () => Number(process.env.HELIX_DEPLOY_PLAN_EXPIRY_MINUTES) || 30,
+    conftest: () => process.env.HELIX_DEPLOY_CONFTEST_PATH || 'conftest',
   });
   return {
     engine,

@@ -6,6 +6,7 @@ import { cancelOnSigint, CliUsageError, openCliDeployRunner, reportError, stream
 import { parseCommandArgs } from '../args';
 import { shellQuote } from '../../core/process/shell-quote';
 import { autoRollbackLines, EXIT_UNHEALTHY, healthLines } from './apply';
+import { EXIT_GUARDRAIL_DENIED } from '../../core/guardrails/types';
 
 // `helix-deploy deploy ENV`: plan, print the summary, then apply exactly that plan, but only when told so
 // (`--yes`, and for a `protected = true` environment `--confirm ENV`). Otherwise the plan is saved for a
@@ -18,7 +19,8 @@ const HELP = `Usage: helix-deploy deploy ENV [--yes] [--confirm ENV] [--out FILE
 
 Plans environment ENV of helix.deploy.toml (\${image} = the image last pushed for ENV, by digest: push first
 with \`helix-deploy push ENV\`), prints the summary and, with --yes, applies exactly that plan. A
-\`protected = true\` environment also needs --confirm ENV (its name, typed). Without them the plan is saved
+\`protected = true\` environment, or a plan that destroys data (a guardrail finding), also needs --confirm ENV
+(its name, typed). A plan a guardrail denies is never applied. Without them the plan is saved
 (.helix/ENV.plan, or --out FILE) and the command prints how to apply it.
 
 Options:
@@ -31,7 +33,7 @@ Options:
 
 Exit status: 0 applied (healthy, no health checks, or no changes), 1 plan/apply failed or refused (e.g. nothing
 pushed yet), 2 usage error, 3 applied but unhealthy (as \`apply\`), 4 planned with changes but not applied (no
---yes, or protected without --confirm; plan saved).`;
+--yes, or protected without --confirm; plan saved), 5 a guardrail denies the plan (not saved).`;
 
 export const deploy: CliCommand = {
   name: 'deploy',
@@ -76,8 +78,14 @@ export const deploy: CliCommand = {
         if (!json) process.stdout.write('No changes: nothing to apply.\n');
         return 0;
       }
-      const isProtected = !!cli.target.environment.protected;
-      const why = !yes ? 'not applied: pass --yes to apply it' : isProtected && confirm !== env ? `not applied: ${env} is protected; pass --confirm ${env} with --yes` : undefined;
+      if (planned.model?.guardrails?.blocked) {
+        await cli.engine.discard(run.id);
+        print({ plan, run: run.id, state: 'Blocked', image: run.meta?.image, guardrails: planned.model.guardrails });
+        process.stderr.write(`helix-deploy deploy: blocked by guardrails (exit ${EXIT_GUARDRAIL_DENIED}): nothing was applied or saved.\n`);
+        return EXIT_GUARDRAIL_DENIED;
+      }
+      const isProtected = !!cli.target.environment.protected || !!planned.model?.guardrails?.needsConfirmation;
+      const why = !yes ? 'not applied: pass --yes to apply it' : isProtected && confirm !== env ? `not applied: ${cli.target.environment.protected ? `${env} is protected` : 'the plan destroys data'}; pass --confirm ${env} with --yes` : undefined;
       if (why) {
         const dest = path.resolve(out ?? path.join(cli.target.project.dir, '.helix', `${env}.plan`));
         const applyWith = shellQuote(['helix-deploy', 'apply', env, '--plan', dest, ...(project ? ['--project', path.resolve(project)] : [])]);

@@ -7,6 +7,7 @@ import { cancelOnSigint, CliUsageError, openCliDeployRunner, reportError, stream
 import { parseCommandArgs } from '../args';
 import { insideFolder } from '../../core/engine/headless';
 import { shellQuote } from '../../core/process/shell-quote';
+import { EXIT_GUARDRAIL_DENIED } from '../../core/guardrails/types';
 
 // `helix-deploy plan ENV`: plan a Terraform/Pulumi environment of helix.deploy.toml, print the summary,
 // save the plan file. Exit codes follow terraform's -detailed-exitcode: 0 no changes, 1 error, 2 changes.
@@ -27,11 +28,11 @@ Options:
   --quiet         do not stream the tool's log to stderr
 
 Exit status: 0 no changes, 2 changes planned, 1 error (terraform -detailed-exitcode), 2 also for usage errors
-(with a message on stderr). The saved plan file may hold secrets (a terraform plan does): keep it private.`;
+(with a message on stderr), 5 a guardrail denies the plan (printed under the plan; nothing is saved). The saved plan file may hold secrets (a terraform plan does): keep it private.`;
 
 export const plan: CliCommand = {
   name: 'plan',
-  summary: 'Plan a Terraform/Pulumi environment and save the plan (exit 0 none, 2 changes, 1 error)',
+  summary: 'Plan a Terraform/Pulumi environment and save the plan (exit 0 none, 2 changes, 1 error, 5 denied)',
   async run(argv) {
     let args;
     try {
@@ -72,6 +73,11 @@ export const plan: CliCommand = {
       if (snap.run.state !== 'Planned') {
         process.stderr.write(`helix-deploy plan: ${snap.run.state}: ${snap.run.error ?? ''}\n`);
         return 1;
+      }
+      if (snap.model?.guardrails?.blocked) {
+        await cli.engine.discard(snap.run.id);
+        process.stderr.write(`helix-deploy plan: blocked by guardrails (exit ${EXIT_GUARDRAIL_DENIED}): the plan was not saved. Fix the findings above, or change the rule in helix.deploy.toml, and plan again.\n`);
+        return EXIT_GUARDRAIL_DENIED;
       }
       const applyWith = shellQuote(['helix-deploy', 'apply', env, '--plan', dest, ...(project ? ['--project', path.resolve(project)] : [])]);
       await cli.engine.handOff(snap.run.id, dest, applyWith);

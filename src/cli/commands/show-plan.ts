@@ -11,6 +11,7 @@ import { cliCostDeps, CliUsageError, reportError } from './deploy-env';
 import { estimateTerraformDocument } from '../../core/cost/estimator';
 import type { PlanModel } from '../../core/plan/model';
 import { parseCommandArgs } from '../args';
+import { builtinReport } from '../../core/guardrails';
 
 // `helix-deploy show-plan FILE [--json]`: renders a saved Terraform `show -json` document, a Pulumi
 // `preview --json` document or a Pulumi event log as the same summary (for CI comments). A binary
@@ -24,8 +25,10 @@ UTF-8 and UTF-16 (with BOM) are accepted.
 
 Options:
   --json         print the diff model as JSON: {source, summary: {create, update, delete, replace, ...},
-                 resources, drift, outputs, errored, diagnostics, cost}; a replace counts once. Values redacted.
+                 resources, drift, outputs, errored, diagnostics, cost, guardrails}; a replace counts once. Values redacted.
                  A terraform show -json document is priced by Infracost (when installed) and the Fly.io table.
+                 guardrails: the built-in checks ({findings: [{rule, severity, source, message, address}], blocked,
+                 needsConfirmation}); without an environment nothing counts as protected.
   --attributes   text mode: list attribute changes under each resource
   --dir DIR      root module for a binary terraform plan (default: the plan's folder)
 
@@ -69,6 +72,7 @@ export const showPlan: CliCommand = {
         : parsePlanDocument(bytes, { redactor });
       if (!isZip) await addCost(model, bytes, path.resolve(file), terraform);
       for (const p of model.cost?.problems ?? []) p.message = redactor.redact(p.message);
+      model.guardrails = builtinReport(model);
       process.stdout.write((json ? JSON.stringify(toJSON(model), null, 2) : renderPlan(model, { attributes })) + '\n');
       return 0;
     } catch (err) {

@@ -23,6 +23,7 @@ import { estimatePlanCost, type CostDeps } from '../cost/estimator';
 import { costMeta } from '../cost/meta';
 import { driftRecord, type DriftReport } from '../drift/model';
 import { lastDeployedImage, lastDeployment } from '../drift/deployed';
+import { evaluateGuardrails, findingText, guardrailContext, guardrailLines, type GuardrailReport } from '../guardrails';
 
 // The plan-first engine: plan -> review -> approve(hash) -> apply exactly that plan, for Terraform and
 // Pulumi alike. It owns run states (through the machine), one lock per environment, plan expiry and the
@@ -56,6 +57,8 @@ export interface DeployRunnerOptions {
   now?: () => number;
   /** Cost sources (Infracost, terraform show) read on each plan; without it, plans carry no estimate. */
   cost?: () => CostDeps | undefined;
+  /** The conftest executable for `policy = { conftest = ... }` guardrails (default `conftest` on PATH). */
+  conftest?: () => string;
 }
 
 export type { ActiveRun, RunEvent, RunHandle, RunSnapshot } from './run';
@@ -289,6 +292,7 @@ export class DeployRunner {
     const run = this.opts.journal.get(runId)!;
     await this.checkExpiry(runId, a);
     this.assert(run, 'Approved');
+    this.refuseDenied(runId, a);
     if (!a.planHash || planHash !== a.planHash) {
       throw new DeployError('hash-mismatch', 'This is not the plan that was reviewed (its hash differs). Review the current plan and approve it again.', ['Show Plan'], { runId });
     }
@@ -307,6 +311,7 @@ export class DeployRunner {
       const run = this.opts.journal.get(runId)!;
       await this.checkExpiry(runId, a);
       this.assert(run, 'Applying');
+      this.refuseDenied(runId, a);
       const provider = this.opts.providers[a.tool]!;
       // From here on a cancel must reach the apply (the controller exists before the state says Applying).
       a.controller = new AbortController();
@@ -427,11 +432,16 @@ export class DeployRunner {
       if (fs.existsSync(a.planFile)) await fs.promises.chmod(a.planFile, 0o600);
       if (await this.estimateCost(id, a)) return await this.finish(id, 'Cancelled', 'Cancelled while estimating the cost. Nothing was applied.');
       a.planHash = await hashFile(a.planFile);
+      const guardrails = await this.checkGuardrails(id, a, res.outcome === 'no-changes');
       const minutes = this.opts.expiryMinutes?.() ?? DEFAULT_EXPIRY_MINUTES;
       a.expiresAt = this.now() + minutes * 60_000;
       const m = res.model!;
       await this.opts.journal.transition(id, 'Planned', {
-        meta: { planHash: a.planHash, expiresAt: new Date(a.expiresAt).toISOString(), summary: m.summary, noChanges: res.outcome === 'no-changes', binding: res.binding, ...costMeta(a.model) },
+        meta: {
+          planHash: a.planHash, expiresAt: new Date(a.expiresAt).toISOString(), summary: m.summary, noChanges: res.outcome === 'no-changes', binding: res.binding,
+          ...costMeta(a.model),
+          ...(guardrails ? { guardrails } : {}),
+        },
       });
       a.timer = setTimeout(() => void this.expire(id).catch(() => undefined), Math.max(0, a.expiresAt - this.now()));
       a.timer.unref?.();
@@ -466,6 +476,31 @@ export class DeployRunner {
       a.controller = undefined;
     }
     return controller.signal.aborted;
+  }
+
+  /**
+   * Runs the guardrails on the completed plan (before it can be approved): the report goes on the model the
+   * panel and the CLI show, and its findings into the run log and record. Nothing to apply, nothing to check.
+   */
+  private async checkGuardrails(id: string, a: ActiveRun, noChanges: boolean): Promise<GuardrailReport | undefined> {
+    if (!a.model || noChanges) return undefined;
+    const env = a.target.environment;
+    const ctx = guardrailContext(a.target.project.dir, env.name, !!env.protected);
+    const report = await evaluateGuardrails(a.model, ctx, {
+      conftest: { executable: this.opts.conftest?.() || 'conftest', workDir: path.join(this.stateDirFor(a.target), 'plans'), signal: a.controller?.signal },
+    });
+    report.findings = report.findings.map((f) => ({ ...f, message: this.redactor.redact(f.message) }));
+    a.model = { ...a.model, guardrails: report };
+    if (report.findings.length) for (const line of guardrailLines(report)) this.log(id, line);
+    this.events.fire({ type: 'model', runId: id });
+    return report;
+  }
+
+  /** A plan a guardrail denies is never approved or applied, whatever the caller (panel, CLI, another window). */
+  private refuseDenied(runId: string, a: ActiveRun): void {
+    const denied = a.model?.guardrails?.findings.filter((f) => f.severity === 'deny') ?? [];
+    if (!denied.length) return;
+    throw new DeployError('guardrail-denied', `Blocked by guardrails: ${denied.map(findingText).join('; ')}`, ['Show Plan'], { runId });
   }
 
   protected async executeApply(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {

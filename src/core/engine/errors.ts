@@ -13,7 +13,8 @@ export type DeployErrorCode =
   | 'config'
   | 'hash-mismatch'
   | 'tampered'
-  | 'not-pushed';
+  | 'not-pushed'
+  | 'guardrail-denied';
 
 export type RunAction = 'Re-plan' | 'Show Run' | 'Set Path' | 'Show Plan' | 'Open Settings' | 'Push Image';
 

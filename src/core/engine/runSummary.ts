@@ -3,6 +3,8 @@ import { summaryLine, type PlanModel, type PlanSummary } from '../plan/model';
 import type { RunRecord } from './records';
 import { recordedEstimate } from '../cost/meta';
 import { costMarkdown } from '../cost/render';
+import type { GuardrailReport } from '../guardrails/types';
+import { findingText } from '../guardrails/lines';
 
 // A run as Markdown fit for a pull-request comment: what ran where, the changes, who approved which plan, the
 // image, the health verdict and the timings. Only names, actions and counts are written, never attribute or
@@ -78,6 +80,16 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
   const recorded = input.model?.cost ? { estimate: input.model.cost, budget: input.model.budgetWarning } : recordedEstimate(m);
   if (recorded.estimate) out.push(...costMarkdown(recorded.estimate, recorded.budget, cell));
 
+  const guardrails = input.model?.guardrails ?? guardrailsOf(m.guardrails);
+  if (guardrails) {
+    const state = guardrails.blocked ? 'blocked' : guardrails.findings.length ? `${guardrails.findings.length} finding${guardrails.findings.length === 1 ? '' : 's'}` : 'passed';
+    out.push('', `#### Guardrails: ${state}`);
+    if (guardrails.findings.length) {
+      out.push('', '| Result | Source | Finding |', '|---|---|---|');
+      for (const f of guardrails.findings) out.push(`| ${f.severity} | ${cell(f.source)} | ${cell(findingText(f))} |`);
+    }
+  }
+
   const approval = approvalOf(run);
   out.push('', '#### Approval', '');
   out.push(approval ? `Approved by **${cell(approval.by)}** at ${utc(approval.at)}${approval.planHash ? ` · plan ${code(shortHash(approval.planHash))}` : ''}` : 'Not approved.');
@@ -107,6 +119,11 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
   if (run.endedAt) out.push(`- Ended: ${utc(run.endedAt)} (${duration(Date.parse(run.endedAt) - Date.parse(run.startedAt))})`);
   else out.push(`- Last update: ${utc(run.updatedAt)} (still ${run.state})`);
   return `${out.join('\n')}\n`;
+}
+
+function guardrailsOf(v: unknown): GuardrailReport | undefined {
+  if (!v || typeof v !== 'object' || !Array.isArray((v as GuardrailReport).findings)) return undefined;
+  return v as GuardrailReport;
 }
 
 function summaryOf(v: unknown): PlanSummary | undefined {

@@ -10,6 +10,7 @@
 // No raw provider document (terraform `show -json`) may leave the provider: only this model, already redacted.
 import type { DeployImage } from '../engine/image';
 import type { BudgetWarning, CostEstimate } from '../cost/types';
+import type { GuardrailReport } from '../guardrails/types';
 
 export const SENSITIVE = '(sensitive)';
 export const KNOWN_AFTER_APPLY = '(known after apply)';
@@ -138,6 +139,8 @@ export interface PlanModel {
   cost?: CostEstimate;
   /** The estimate is over the environment's budget_monthly: a warning at approval (never a block). */
   budgetWarning?: BudgetWarning;
+  /** What the guardrails found (src/core/guardrails): a deny blocks approval. */
+  guardrails?: GuardrailReport;
 }
 
 export function emptySummary(): PlanSummary {

@@ -1,4 +1,5 @@
 import { describeImage } from '../engine/image';
+import { guardrailLines } from '../guardrails/lines';
 import { attributesOf, summaryLine, type ChangeAction, type PlanModel, type ResourceChange } from './model';
 import { renderCost } from '../cost/render';
 
@@ -38,6 +39,7 @@ export function renderPlan(model: PlanModel, opts: RenderOptions = {}): string {
   for (const o of model.outputs.filter((x) => x.action !== 'no-op')) out.push(`  output ${o.name}: ${o.action}${o.action === 'delete' ? '' : ` -> ${fmt(o.after)}`}`);
   out.push(`${model.errored ? 'Plan FAILED' : 'Plan'}: ${summaryLine(model.summary)}.`);
   if (model.cost) out.push(renderCost(model.cost, model.budgetWarning));
+  if (model.guardrails) out.push(...guardrailLines(model.guardrails));
   return out.join('\n');
 }
 

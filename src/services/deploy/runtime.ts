@@ -54,6 +54,7 @@ export function createDeployRuntime(deps: DeployRuntimeDeps): DeployRuntime {
       who: () => (who ??= whoAmI(deps.projects.projects[0]?.dir)),
       expiryMinutes: () => Math.max(1, settings().get<number>('planExpiryMinutes', 30)),
       cost: () => cost,
+      conftest: () => settings().get<string>('conftest.path') || 'conftest',
     });
   });
   const tools = new ToolStates();

@@ -2,16 +2,20 @@
 // destroys/replaces/protected environments, Approve and Discard. Enablement comes from model/approval.ts -
 // the same rule the host re-checks when the approve message arrives.
 
-import { approvalState, expiresIn } from '../model/approval';
+import { approvalState, expiresIn, findingText } from '../model/approval';
 import type { PanelState, RunView, WebviewMessage } from '../protocol';
 import { h } from './dom';
 
 type Field = HTMLElement & { value: string };
 
+const SEVERITY = { deny: 'Denied', confirm: 'Confirm', warn: 'Warning' } as const;
+
 export class ApprovalBar {
   readonly el: HTMLElement;
   private readonly what = h('div', { class: 'approval-what', id: 'approval-what' });
   private readonly expiry = h('div', { class: 'approval-expiry', id: 'approval-expiry' });
+  /** What the guardrails found, above the approval controls: denies first. */
+  private readonly guardrails = h('ul', { class: 'guardrails', id: 'guardrails', 'aria-label': 'Guardrail findings', hidden: true });
   private readonly reason = h('div', { class: 'approval-reason', id: 'approval-reason', role: 'status' });
   private readonly confirmWrap = h('label', { class: 'approval-confirm', for: 'approval-confirm' });
   private readonly confirm = h('vscode-textfield', { id: 'approval-confirm', 'aria-describedby': 'approval-reason' }) as Field;
@@ -28,6 +32,7 @@ export class ApprovalBar {
     this.el = h(
       'div',
       { class: 'approval-bar', role: 'region', 'aria-label': 'Approval', hidden: true },
+      this.guardrails,
       h('div', { class: 'approval-info' }, this.what, this.expiry, this.reason),
       this.confirmWrap,
       h('div', { class: 'approval-actions' }, this.approve, this.discard, this.replan),
@@ -63,6 +68,7 @@ export class ApprovalBar {
     if (!s) return;
     const a = approvalState(s.env, s.run, s.plan, this.now, this.typed);
     this.el.hidden = !a.visible;
+    this.renderGuardrails(s);
     const rec = s.run?.approval;
     this.record.hidden = !rec;
     this.record.textContent = rec ? approvalText(rec) : '';
@@ -78,6 +84,16 @@ export class ApprovalBar {
     toggleDisabled(this.approve, !a.enabled);
     toggleDisabled(this.discard, !s.run || !['Planned', 'PlanFailed', 'Expired'].includes(s.run.state));
     this.replan.hidden = !a.expired && s.run?.state !== 'PlanFailed';
+  }
+
+  private renderGuardrails(s: PanelState): void {
+    const report = s.plan?.guardrails;
+    this.guardrails.hidden = !report?.findings.length;
+    this.guardrails.replaceChildren(
+      ...(report?.findings ?? []).map((f) =>
+        h('li', { class: `guardrail guardrail-${f.severity}`, 'data-rule': f.rule }, h('span', { class: 'guardrail-severity' }, SEVERITY[f.severity]), ` ${findingText(f)} `, h('span', { class: 'guardrail-source' }, `(${f.source})`)),
+      ),
+    );
   }
 
   private doApprove(): void {

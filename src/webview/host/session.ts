@@ -406,6 +406,7 @@ export function toPlanView(p: PlanModel): PlanView {
     ...(p.image ? { image: p.image } : {}),
     ...(p.cost ? { cost: toCostView(p.cost) } : {}),
     ...(p.budgetWarning ? { budgetWarning: p.budgetWarning } : {}),
+    ...(p.guardrails ? { guardrails: p.guardrails } : {}),
   };
 }
 

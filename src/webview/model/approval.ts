@@ -21,10 +21,15 @@ export interface ApprovalState {
   expired: boolean;
 }
 
+/** A guardrail finding with its address in front (as core/guardrails/lines.ts words it for the CLI). */
+export function findingText(f: { message: string; address?: string }): string {
+  return f.address && !f.message.includes(f.address) ? `${f.address}: ${f.message}` : f.message;
+}
+
 export function approvalState(env: EnvView, run: RunView | undefined, plan: PlanView | undefined, now: number, typed = ''): ApprovalState {
   const confirmWord = env.name;
   const destructive = !!plan && plan.summary.delete + plan.summary.replace > 0;
-  const needsConfirmation = env.protected || destructive;
+  const needsConfirmation = env.protected || destructive || !!plan?.guardrails?.needsConfirmation;
   const base: ApprovalState = {
     visible: false,
     enabled: false,
@@ -57,6 +62,8 @@ export function approvalState(env: EnvView, run: RunView | undefined, plan: Plan
   if (plan.errored) return no('The plan has errors and cannot be applied.');
   if (!run.planHash) return no('The plan has no hash to approve.');
   if (run.expiresAt !== undefined && now >= run.expiresAt) return no('The plan expired: re-plan to approve.', { expired: true });
+  const denied = plan.guardrails?.findings.filter((f) => f.severity === 'deny') ?? [];
+  if (denied.length) return no(`Blocked by guardrails: ${findingText(denied[0])}${denied.length > 1 ? ` (and ${denied.length - 1} more)` : ''}`);
   if (needsConfirmation && typed !== confirmWord)
     return no(`Type "${confirmWord}" to confirm${destructive ? ' the destroys and replaces' : ' (protected environment)'}.`);
   return { ...base, visible: true, enabled: true };

@@ -48,6 +48,7 @@ export function deploySchema(): Schema {
       health,
       protected: leaf('boolean', 'Require typing the environment name before apply or destroy.', { default: false }),
       budget_monthly: leaf('number', 'Monthly budget of this environment, in US dollars. A plan whose cost estimate is over it gets a warning above the approval bar and in `helix-deploy plan` (it does not block the apply).', { minimum: 0, examples: [200] }),
+      allow_destroy: leaf('array', 'Addresses (globs) whose destroy or replace of data - databases, volumes, buckets, PVCs, StatefulSets - a `protected` environment allows. Without them such a plan is blocked.', { items: { type: 'string' }, default: [], examples: [['aws_db_instance.legacy']] }),
       auto_rollback: leaf('boolean', 'When an apply ends Unhealthy (its `health` check failed), plan a rollback to the previous healthy deployment at once and apply it (health-checked too). A `protected` environment\'s rollback still waits for approval.', { default: false }),
     },
     { additionalProperties: false, examples: [{ instance: 'dev', registry: 'ghcr.io/acme/helixdb', protected: true }] },
@@ -60,6 +61,7 @@ export function deploySchema(): Schema {
     properties: {
       environments: instances('Environments, `[environments.<name>]`.', environment, 'staging'),
       cost: costTable(),
+      guardrails: guardrails(),
       instances: instances('Helix Deploy settings of helix.toml\'s local instances, `[instances.<name>]` for `[local.<name>]`. They live here because the helix CLI deletes keys it does not know from helix.toml whenever it rewrites it.', localInstance(), 'dev'),
     },
     additionalProperties: false,
@@ -75,6 +77,31 @@ function costTable(): Schema {
     storage_gib_month: rate('Price of one requested GiB of PersistentVolumeClaim storage per month.', 0.1),
   }, { additionalProperties: false, examples: [{ cpu_core_hour: 0.0316, memory_gib_hour: 0.0042, storage_gib_month: 0.1 }] });
   return table('Cost estimates of plans. Terraform plans are priced by Infracost when installed and by the shipped Fly.io price table; Kubernetes plans by the rates below.', { kubernetes }, { additionalProperties: false, examples: [{ kubernetes: { cpu_core_hour: 0.0316 } }] });
+}
+
+/** `[guardrails]`: checks run on every plan before it can be approved. */
+function guardrails(): Schema {
+  const actions = ['create', 'update', 'delete', 'replace', 'import', 'move', 'forget'];
+  const rule = table('A rule checked on every plan: resources matching all given conditions get a finding.', {
+    effect: leaf('string', 'What a match does: `deny` blocks approval (and makes `helix-deploy plan` exit 5); `warn` is shown above the approval bar.', { enum: ['deny', 'warn'], enumDescriptions: ['Block approval and apply.', 'Show a warning; approval stays possible.'] }),
+    type: leaf('string', 'Glob on the resource type: `aws_db_*`, `aws:rds/instance:Instance`, a Kubernetes kind such as `StatefulSet`.', { default: '*', examples: ['aws_db_*'] }),
+    address: leaf('string', 'Glob on the resource address.', { default: '*', examples: ['module.db.*'] }),
+    actions: leaf('array', 'Actions that match. Default: create, update, delete, replace.', {
+      items: leaf('string', 'A plan action.', {
+        enum: actions,
+        enumDescriptions: ['Created.', 'Updated in place.', 'Destroyed.', 'Destroyed and created again.', 'Imported.', 'Moved to a new address.', 'Removed from the state, kept.'],
+      }),
+      examples: [['delete', 'replace']],
+    }),
+    environments: leaf('array', 'Globs on the environment name. Default: every environment.', { items: { type: 'string' }, examples: [['prod*']] }),
+    message: leaf('string', 'Shown with the finding: why the rule exists, what to do.', { default: '', examples: ['Databases are changed by the DBA team'] }),
+  }, { required: ['effect'], additionalProperties: false, examples: [{ effect: 'deny', type: 'aws_db_*', actions: ['delete', 'replace'], environments: ['prod*'] }] });
+  return table('Checks run on every plan before Approve is enabled (built-in rules always run): your own rules and the team\'s conftest policies.', {
+    rules: leaf('array', 'Rules by resource type, address, action and environment, `[[guardrails.rules]]`.', { items: rule, default: [], examples: [[{ effect: 'warn', type: 'aws_s3_bucket', actions: ['delete'] }]] }),
+    policy: table('The team\'s own policies.', {
+      conftest: leaf('string', 'Folder of Rego policies run with `conftest test --output json` on the plan (the redacted plan model plus `environment`). A missing conftest or a policy error blocks approval. Empty: none.', { default: '', examples: ['policy/'] }),
+    }, { additionalProperties: false, examples: [{ conftest: 'policy/' }] }),
+  }, { additionalProperties: false, examples: [{ policy: { conftest: 'policy/' } }] });
 }
 
 /** `[instances.<name>]`: how Helix Deploy builds, checks and stores the local instance `[local.<name>]`. */
