@@ -13,7 +13,9 @@ const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 register();
 const require = createRequire(import.meta.url);
 const only = process.argv.slice(2);
-const files = readdirSync(join(root, 'test/bench')).filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+const files = readdirSync(join(root, 'test/bench'))
+  .filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o))))
+  .sort();
 const tmp = mkdtempSync(join(tmpdir(), 'hd-bench-'));
 const stoppers = [];
 const fmt = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
@@ -39,7 +41,9 @@ try {
     for (const r of results) {
       const anchor = r.anchor ? `${r.anchor.name} ${fmt(r.anchor.value)} ${r.anchor.unit}` : '-';
       const ratio = r.ratio ?? (r.anchor && r.anchor.value ? r.value / r.anchor.value : undefined);
-      console.log(`${r.name.padEnd(58)} ${`${fmt(r.value)} ${r.unit}`.padStart(14)}   ${anchor.padEnd(34)} ${(ratio === undefined ? '-' : fmt(ratio)).padStart(7)}  ${r.goal ?? ''}${r.note ? `  (${r.note})` : ''}`);
+      console.log(
+        `${r.name.padEnd(58)} ${`${fmt(r.value)} ${r.unit}`.padStart(14)}   ${anchor.padEnd(34)} ${(ratio === undefined ? '-' : fmt(ratio)).padStart(7)}  ${r.goal ?? ''}${r.note ? `  (${r.note})` : ''}`,
+      );
     }
   }
 } finally {

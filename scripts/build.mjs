@@ -19,7 +19,13 @@ const common = {
   target: 'node20',
 };
 
-const node = { ...common, platform: 'node', format: 'cjs', mainFields: ['module', 'main'], external: ['vscode', 'cpu-features', '*.node'] };
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  external: ['vscode', 'cpu-features', '*.node'],
+};
 
 // The three heavy clients (two thirds of the bundle) live in their own files under dist/vendor and are
 // loaded on first use, not at activation: compiling 5 MB of JavaScript cost most of the activation time.
@@ -42,7 +48,11 @@ function importedNames(pkg) {
   for (const f of find('src', '.ts')) {
     for (const m of readFileSync(join(root, f), 'utf8').matchAll(re)) {
       if (m[1]) continue;
-      for (const part of m[2].split(',').map((x) => x.trim()).filter((x) => x && !x.startsWith('type '))) names.add(part.split(/\s+as\s+/)[0]);
+      for (const part of m[2]
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x && !x.startsWith('type ')))
+        names.add(part.split(/\s+as\s+/)[0]);
     }
   }
   return [...names].sort();
@@ -51,7 +61,8 @@ const lazyVendors = {
   name: 'lazy-vendors',
   setup(b) {
     b.onResolve({ filter: /^(@kubernetes\/client-node|@aws-sdk\/client-ecr|dockerode)$/ }, (a) =>
-      a.importer.includes('/node_modules/') ? undefined : { path: a.path, namespace: 'lazy' });
+      a.importer.includes('/node_modules/') ? undefined : { path: a.path, namespace: 'lazy' },
+    );
     b.onResolve({ filter: /^\.\/vendor\// }, (a) => ({ path: a.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => {
       const file = `./vendor/${LAZY[a.path]}.js`;
@@ -59,8 +70,13 @@ const lazyVendors = {
       const contents = [
         `let m; const load = () => (m ??= require(${JSON.stringify(file)}));`,
         `Object.defineProperty(exports, '__esModule', { value: true });`,
-        ...(DEFAULT_EXPORT.has(a.path) ? [`Object.defineProperty(exports, 'default', { enumerable: true, get: load });`] : []),
-        ...names.map((k) => `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`),
+        ...(DEFAULT_EXPORT.has(a.path)
+          ? [`Object.defineProperty(exports, 'default', { enumerable: true, get: load });`]
+          : []),
+        ...names.map(
+          (k) =>
+            `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`,
+        ),
       ].join('\n');
       return { contents, loader: 'js', resolveDir: root };
     });
@@ -71,7 +87,9 @@ const DEFAULT_EXPORT = new Set(['dockerode']);
 const vendorBuilds = Object.entries(LAZY).map(([pkg, name]) => ({
   ...node,
   stdin: {
-    contents: DEFAULT_EXPORT.has(pkg) ? `module.exports = require(${JSON.stringify(pkg)});` : `export { ${importedNames(pkg).join(', ')} } from ${JSON.stringify(pkg)};`,
+    contents: DEFAULT_EXPORT.has(pkg)
+      ? `module.exports = require(${JSON.stringify(pkg)});`
+      : `export { ${importedNames(pkg).join(', ')} } from ${JSON.stringify(pkg)};`,
     resolveDir: root,
     loader: 'js',
   },
@@ -80,7 +98,13 @@ const vendorBuilds = Object.entries(LAZY).map(([pkg, name]) => ({
 
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyVendors] },
-  { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [lazyVendors] },
+  {
+    ...node,
+    entryPoints: ['src/cli/index.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [lazyVendors],
+  },
   ...vendorBuilds,
 ].filter((b) => !b.entryPoints || existsSync(join(root, b.entryPoints[0])));
 if (existsSync(join(root, 'src/webview/app/main.ts'))) {
@@ -100,11 +124,25 @@ if (withTests) {
   builds.push({
     ...node,
     external: ['vscode', 'mocha', 'cpu-features', '*.node'],
-    stdin: { contents: files.map((f) => `require(${JSON.stringify('./' + f)});`).join('\n'), resolveDir: root, loader: 'js' },
+    stdin: {
+      contents: files.map((f) => `require(${JSON.stringify('./' + f)});`).join('\n'),
+      resolveDir: root,
+      loader: 'js',
+    },
     outfile: 'out/exthost/tests.js',
   });
-  builds.push({ ...node, external: ['vscode', 'mocha', 'cpu-features', '*.node'], entryPoints: ['test/e2e/exthost/index.ts'], outfile: 'out/exthost/index.js' });
-  builds.push({ ...node, external: ['vscode', 'cpu-features', '*.node'], entryPoints: ['test/e2e/exthost/bench-workspace.ts'], outfile: 'out/exthost/bench-workspace.js' });
+  builds.push({
+    ...node,
+    external: ['vscode', 'mocha', 'cpu-features', '*.node'],
+    entryPoints: ['test/e2e/exthost/index.ts'],
+    outfile: 'out/exthost/index.js',
+  });
+  builds.push({
+    ...node,
+    external: ['vscode', 'cpu-features', '*.node'],
+    entryPoints: ['test/e2e/exthost/bench-workspace.ts'],
+    outfile: 'out/exthost/bench-workspace.js',
+  });
 }
 
 // A production build starts clean so no stale source map or asset ends up in the .vsix.

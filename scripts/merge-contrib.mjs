@@ -7,9 +7,22 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const pkgFile = join(root, 'package.json');
 const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
-const fragments = readdirSync(join(root, 'contrib')).filter((f) => f.endsWith('.json')).sort((a, b) => (a === 'base.json' ? -1 : b === 'base.json' ? 1 : a.localeCompare(b)));
+const fragments = readdirSync(join(root, 'contrib'))
+  .filter((f) => f.endsWith('.json'))
+  .sort((a, b) => (a === 'base.json' ? -1 : b === 'base.json' ? 1 : a.localeCompare(b)));
 
-const identity = (v) => (v && typeof v === 'object' ? v.command && !v.when ? `c:${v.command}` : v.id ? `i:${v.id}` : v.language ? `l:${v.language}` : v.fileMatch ? `f:${JSON.stringify(v.fileMatch)}` : undefined : `v:${v}`);
+const identity = (v) =>
+  v && typeof v === 'object'
+    ? v.command && !v.when
+      ? `c:${v.command}`
+      : v.id
+        ? `i:${v.id}`
+        : v.language
+          ? `l:${v.language}`
+          : v.fileMatch
+            ? `f:${JSON.stringify(v.fileMatch)}`
+            : undefined
+    : `v:${v}`;
 
 function merge(a, b) {
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -38,7 +51,9 @@ pkg.capabilities = result.capabilities;
 const text = JSON.stringify(pkg, null, 2) + '\n';
 if (process.argv.includes('--check')) {
   if (text !== readFileSync(pkgFile, 'utf8')) {
-    console.error('package.json differs from contrib/*.json: edit the fragment, then run `node scripts/merge-contrib.mjs`');
+    console.error(
+      'package.json differs from contrib/*.json: edit the fragment, then run `node scripts/merge-contrib.mjs`',
+    );
     process.exit(1);
   }
   console.log(`package.json matches ${fragments.join(', ')}`);

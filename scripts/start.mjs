@@ -18,10 +18,18 @@ const stoppers = [];
 async function stopAll() {
   for (const s of stoppers.splice(0).reverse()) await s().catch(() => {});
 }
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(sig, async () => { log('stopping'); await stopAll(); process.exit(0); });
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.once(sig, async () => {
+    log('stopping');
+    await stopAll();
+    process.exit(0);
+  });
 
 function dockerReachable(env) {
-  return spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { env, stdio: 'ignore', timeout: 5000 }).status === 0;
+  return (
+    spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { env, stdio: 'ignore', timeout: 5000 })
+      .status === 0
+  );
 }
 
 try {
@@ -37,7 +45,10 @@ try {
   const state = join(cacheRoot, 'start');
   mkdirSync(state, { recursive: true });
   const vsix = join(state, 'helix-deploy.vsix');
-  run(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsix], { cwd: root, quiet: true });
+  run(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsix], {
+    cwd: root,
+    quiet: true,
+  });
 
   // The local example builds FROM scratch with a static busybox: no image can be pulled offline.
   copyFileSync('/bin/busybox', join(root, 'examples/local-demo/busybox'));

@@ -6,7 +6,13 @@ import { HealthService } from './core/health/service';
 import { historyFile, RunHistory } from './core/engine/history';
 import { formatWarning } from './core/engine/journal';
 import { recoverOrphanedRun } from './core/engine/orphans';
-import { installTrustGate, MANAGE_TRUST, RESTRICTED_MESSAGE, RESTRICTED_MODE_COMMANDS, TrustGate } from './core/trust/gate';
+import {
+  installTrustGate,
+  MANAGE_TRUST,
+  RESTRICTED_MESSAGE,
+  RESTRICTED_MODE_COMMANDS,
+  TrustGate,
+} from './core/trust/gate';
 import { createDeployRuntime, type DeployRuntime } from './services/deploy/runtime';
 import { createKubernetesServices, type KubernetesServices } from './services/kubernetes/runtime';
 import { LocalRuntime } from './services/local/runtime';
@@ -98,12 +104,21 @@ export class Container implements vscode.Disposable {
 
   /** The local loop: one container engine from the settings, its watch and the LocalService over the run history. */
   get local(): LocalRuntime {
-    return (this._local ??= this.own(new LocalRuntime({ log: this.log, projects: this.projects, journal: this.journal, health: this.health })));
+    return (this._local ??= this.own(
+      new LocalRuntime({ log: this.log, projects: this.projects, journal: this.journal, health: this.health }),
+    ));
   }
 
   /** Plan-first deployments: the engine (created on first use), the plan redactor, the deploy tools' states. */
   get deploy(): DeployRuntime {
-    return (this._deploy ??= this.own(createDeployRuntime({ projects: this.projects, journal: this.journal, kubernetes: () => this.kubernetes.provider, secrets: this.context.secrets })));
+    return (this._deploy ??= this.own(
+      createDeployRuntime({
+        projects: this.projects,
+        journal: this.journal,
+        kubernetes: () => this.kubernetes.provider,
+        secrets: this.context.secrets,
+      }),
+    ));
   }
 
   /** The Kubernetes provider and the kubeconfig/cluster data functions. */
@@ -116,7 +131,9 @@ export class Container implements vscode.Disposable {
     if (this._pushStatus) return this._pushStatus;
     const status = (this._pushStatus = this.own(new PushStatus()));
     status.healthOf = (key) => this.health.get(key)?.status;
-    this.journal.then((j) => status.attach(j)).catch((e) => this.log.error(`Push history unavailable: ${messageOf(e)}`));
+    this.journal
+      .then((j) => status.attach(j))
+      .catch((e) => this.log.error(`Push history unavailable: ${messageOf(e)}`));
     return status;
   }
 
@@ -143,7 +160,9 @@ export class Container implements vscode.Disposable {
 
   private async openHistory(dir: string): Promise<void> {
     if (!vscode.workspace.isTrusted || !this.projects.find(dir)) return;
-    await this.history.openProject(dir).catch((err) => this.log.error(`Run history of ${dir} could not be opened: ${messageOf(err)}`));
+    await this.history
+      .openProject(dir)
+      .catch((err) => this.log.error(`Run history of ${dir} could not be opened: ${messageOf(err)}`));
   }
 
   /** False in a Restricted Mode workspace: then nothing may be executed (docker, terraform, helix...). */
@@ -158,14 +177,26 @@ export class Container implements vscode.Disposable {
    * same message with its action, a cancellation only a log line, a HelixError its message with its actions.
    */
   registerCommand(id: string, fn: CommandFn, options?: CommandOptions): vscode.Disposable;
-  registerCommand(id: string, fn: (run: ProgressRun, ...args: never[]) => unknown, options: ProgressCommandOptions): vscode.Disposable;
-  registerCommand(id: string, fn: CommandFn, options: CommandOptions & { progress?: ProgressOptions } = {}): vscode.Disposable {
+  registerCommand(
+    id: string,
+    fn: (run: ProgressRun, ...args: never[]) => unknown,
+    options: ProgressCommandOptions,
+  ): vscode.Disposable;
+  registerCommand(
+    id: string,
+    fn: CommandFn,
+    options: CommandOptions & { progress?: ProgressOptions } = {},
+  ): vscode.Disposable {
     return this.own(
       vscode.commands.registerCommand(id, async (...args: never[]) => {
         try {
           if (!RESTRICTED_MODE_COMMANDS.has(id)) this.gate.assert(`command ${id}`);
           const { progress } = options;
-          return await (progress ? withProgress(progress, (run) => Promise.resolve((fn as (run: ProgressRun, ...a: never[]) => unknown)(run, ...args))) : fn(...args));
+          return await (progress
+            ? withProgress(progress, (run) =>
+                Promise.resolve((fn as (run: ProgressRun, ...a: never[]) => unknown)(run, ...args)),
+              )
+            : fn(...args));
         } catch (err) {
           this.showError(id, err, options, args);
           return undefined;
@@ -183,7 +214,8 @@ export class Container implements vscode.Disposable {
       [MANAGE_TRUST]: () => vscode.commands.executeCommand('workbench.trust.manage'),
       ...(options.actions as Record<string, (e: unknown, ...a: unknown[]) => unknown> | undefined),
     };
-    const prefix = typeof options.errorPrefix === 'function' ? options.errorPrefix(err) : options.errorPrefix ?? 'Helix Deploy';
+    const prefix =
+      typeof options.errorPrefix === 'function' ? options.errorPrefix(err) : (options.errorPrefix ?? 'Helix Deploy');
     const n = commandNotice(err, { prefix, handles: (a) => Object.hasOwn(handlers, a) });
     if (n.kind === 'restricted') return this.showRestricted(err as Error);
     if (n.kind === 'cancelled') return this.log.info(`${id}: cancelled`);
@@ -194,7 +226,9 @@ export class Container implements vscode.Disposable {
   /** The Restricted Mode refusal as a message with its action (logged with what was refused). */
   showRestricted(err: Error & { what?: string }): void {
     this.log.info(`Restricted Mode: refused ${err.what ?? 'an action'}`);
-    void vscode.window.showWarningMessage(RESTRICTED_MESSAGE, MANAGE_TRUST).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+    void vscode.window
+      .showWarningMessage(RESTRICTED_MESSAGE, MANAGE_TRUST)
+      .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
   }
 
   own<T extends vscode.Disposable>(disposable: T): T {

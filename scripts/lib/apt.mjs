@@ -19,12 +19,18 @@ const NEEDED = [
 ];
 
 export function ensureAptPackages(log = console.log) {
-  const missing = NEEDED.filter(([probe]) => (probe.startsWith('/') ? !existsSync(probe) : !has(probe))).map(([, p]) => p);
+  const missing = NEEDED.filter(([probe]) => (probe.startsWith('/') ? !existsSync(probe) : !has(probe))).map(
+    ([, p]) => p,
+  );
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`Missing Debian packages: ${missing.join(' ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
+    throw new Error(
+      `Missing Debian packages: ${missing.join(' ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`,
+    );
   }
   log(`Installing Debian packages: ${missing.join(' ')}`);
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }

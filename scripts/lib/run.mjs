@@ -44,14 +44,24 @@ export function killTree(child, signal = 'SIGTERM') {
   try {
     process.kill(-child.pid, signal);
   } catch {
-    try { child.kill(signal); } catch { /* already gone */ }
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
 export function waitExit(child, timeoutMs = 10000) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const t = setTimeout(() => { killTree(child, 'SIGKILL'); resolve(); }, timeoutMs);
-    child.once('exit', () => { clearTimeout(t); resolve(); });
+    const t = setTimeout(() => {
+      killTree(child, 'SIGKILL');
+      resolve();
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
   });
 }

@@ -37,7 +37,7 @@ function httpOk(url, socketPath) {
  */
 function createBridge() {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const n = (process.pid + attempt * 7919) % 200 + 20;
+    const n = ((process.pid + attempt * 7919) % 200) + 20;
     const name = `hdt${n}`;
     if (spawnSync('ip', ['link', 'show', name], { stdio: 'ignore' }).status === 0) continue;
     const ok = [
@@ -64,8 +64,18 @@ export async function startDocker(dir) {
   const bridge = bridgeName ? ['--bridge', bridgeName] : ['--bridge', 'none', '--iptables=false'];
   const child = await startDaemon(
     'dockerd',
-    ['--host', `unix://${socket}`, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'dockerd.pid'), ...bridge, '--ip6tables=false'],
+    [
+      '--host',
+      `unix://${socket}`,
+      '--data-root',
+      join(dir, 'data'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      join(dir, 'dockerd.pid'),
+      ...bridge,
+      '--ip6tables=false',
+    ],
     { ready: () => httpOk('/_ping', socket), timeoutMs: 60000, logFile: join(dir, 'dockerd.log') },
   ).catch((err) => {
     deleteBridge(bridgeName);
@@ -88,13 +98,16 @@ export async function startRegistry(dir) {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const config = join(dir, 'config.yml');
-  writeFileSync(config, [
-    'version: 0.1',
-    'log: { level: warn }',
-    `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`,
-    `http: { addr: 127.0.0.1:${port} }`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log: { level: warn }',
+      `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`,
+      `http: { addr: 127.0.0.1:${port} }`,
+      '',
+    ].join('\n'),
+  );
   const child = await startDaemon('docker-registry', ['serve', config], {
     ready: () => httpOk(`http://127.0.0.1:${port}/v2/`),
     timeoutMs: 30000,

@@ -14,8 +14,13 @@ export interface ParsedArgs<V extends string, F extends string> {
  * One argument parser for the subcommands: `--name value` or `--name=value` options, boolean flags,
  * `-h/--help` and at most one positional. Mistakes become CliUsageError (exit 2 with a message).
  */
-export function parseCommandArgs<V extends string, F extends string>(argv: string[], spec: { values?: readonly V[]; flags?: readonly F[] }): ParsedArgs<V, F> {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+export function parseCommandArgs<V extends string, F extends string>(
+  argv: string[],
+  spec: { values?: readonly V[]; flags?: readonly F[] },
+): ParsedArgs<V, F> {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
   for (const v of spec.values ?? []) options[v] = { type: 'string' };
   for (const f of spec.flags ?? []) options[f] = { type: 'boolean' };
   let parsed: ReturnType<typeof parseArgs>;

@@ -13,7 +13,13 @@ export const COPY_RUN_SUMMARY_COMMAND = 'helixDeploy.copyRunSummary';
 
 type Arg =
   | string
-  | { run?: RunRecord; runId?: string; model?: PlanModel; project?: { dir: string; name: string }; environment?: { name: string } }
+  | {
+      run?: RunRecord;
+      runId?: string;
+      model?: PlanModel;
+      project?: { dir: string; name: string };
+      environment?: { name: string };
+    }
   | undefined;
 
 export function registerCopyRunSummary(c: Container): void {
@@ -22,19 +28,26 @@ export function registerCopyRunSummary(c: Container): void {
 
 export async function copyRunSummary(c: Container, arg: Arg): Promise<string | undefined> {
   const history = c.history;
-  const a = typeof arg === 'string' ? { runId: arg } : arg ?? {};
-  let run = a.run ? history.get(a.run.id) ?? a.run : a.runId ? history.get(a.runId) : undefined;
+  const a = typeof arg === 'string' ? { runId: arg } : (arg ?? {});
+  let run = a.run ? (history.get(a.run.id) ?? a.run) : a.runId ? history.get(a.runId) : undefined;
   if (!run && a.runId) {
     void vscode.window.showWarningMessage(`Run ${a.runId} is not in the run history.`);
     return undefined;
   }
   if (!run) {
-    let env = a.project && a.environment ? { dir: a.project.dir, project: a.project.name, name: a.environment.name } : undefined;
+    let env =
+      a.project && a.environment
+        ? { dir: a.project.dir, project: a.project.name, name: a.environment.name }
+        : undefined;
     if (!env) {
-      const picked = await pickEnvironment(c, (e, p) => history.list({ projectDir: p.dir, project: p.name, environment: e.name, limit: 1 }).length > 0, {
-        title: 'Helix: Copy Run Summary',
-        none: 'No environment has a run yet: plan, build or deploy one first.',
-      });
+      const picked = await pickEnvironment(
+        c,
+        (e, p) => history.list({ projectDir: p.dir, project: p.name, environment: e.name, limit: 1 }).length > 0,
+        {
+          title: 'Helix: Copy Run Summary',
+          none: 'No environment has a run yet: plan, build or deploy one first.',
+        },
+      );
       if (!picked) return undefined;
       env = { dir: picked.project.dir, project: picked.project.name, name: picked.environment.name };
     }
@@ -49,6 +62,8 @@ export async function copyRunSummary(c: Container, arg: Arg): Promise<string | u
   const redactor = c.deploy.redactor;
   const markdown = runSummaryMarkdown({ run, model, redact: (t) => redactor.redact(t) });
   await vscode.env.clipboard.writeText(markdown);
-  void vscode.window.showInformationMessage(`Summary of ${run.kind} ${run.project}/${run.environment} (${run.state}) copied as Markdown.`);
+  void vscode.window.showInformationMessage(
+    `Summary of ${run.kind} ${run.project}/${run.environment} (${run.state}) copied as Markdown.`,
+  );
   return markdown;
 }

@@ -8,7 +8,8 @@ export function registerCost(c: Container): void {
   c.registerCommand('helixDeploy.cost.setInfracostApiKey', async () => {
     const key = await vscode.window.showInputBox({
       title: 'Infracost API key',
-      prompt: 'Stored in VS Code\'s secret storage and given to the infracost program only. Get one with `infracost auth login`.',
+      prompt:
+        "Stored in VS Code's secret storage and given to the infracost program only. Get one with `infracost auth login`.",
       password: true,
       ignoreFocusOut: true,
     });

@@ -42,33 +42,48 @@ async function pickTarget(c: Container, arg: EnvArg): Promise<DeployTarget | und
  * Runs one check. `quiet` (the periodic check): no progress notification, a message only when drift is found,
  * and a busy environment is skipped silently. Returns the report (tests read it).
  */
-export async function checkDrift(c: Container, arg: EnvArg, opts: { quiet: boolean }): Promise<DriftReport | undefined> {
+export async function checkDrift(
+  c: Container,
+  arg: EnvArg,
+  opts: { quiet: boolean },
+): Promise<DriftReport | undefined> {
   const deploy = c.deploy;
   if (!deploy) return undefined;
   const target = await pickTarget(c, arg);
   if (!target) return undefined;
   const env = target.environment.name;
   // What the row showed before: the periodic check only speaks up when the drift it finds is new.
-  const before = currentDrift(c.history.list({ project: target.project.name, projectDir: target.project.dir, environment: env, limit: 50 }));
+  const before = currentDrift(
+    c.history.list({ project: target.project.name, projectDir: target.project.dir, environment: env, limit: 50 }),
+  );
   try {
     const engine = await deploy.engine.get();
     const handle = await engine.startDriftCheck(target);
     const done = opts.quiet
       ? await handle.done
-      : await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking ${env} for drift`, cancellable: true }, (_p, token) => {
-          const sub = token.onCancellationRequested(() => void engine.cancel(handle.id, 'cancel button'));
-          return handle.done.finally(() => sub.dispose());
-        });
+      : await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Checking ${env} for drift`, cancellable: true },
+          (_p, token) => {
+            const sub = token.onCancellationRequested(() => void engine.cancel(handle.id, 'cancel button'));
+            return handle.done.finally(() => sub.dispose());
+          },
+        );
     const { run, report } = done;
     if (run.state !== 'Succeeded' || !report) {
-      if (!opts.quiet || run.state === 'Failed') void vscode.window.showWarningMessage(`Drift check of ${env}: ${run.state}${run.error ? `: ${run.error}` : ''}`, 'Show Run').then((a) => a && vscode.commands.executeCommand('helixDeploy.deploy.showRun', run.id));
+      if (!opts.quiet || run.state === 'Failed')
+        void vscode.window
+          .showWarningMessage(`Drift check of ${env}: ${run.state}${run.error ? `: ${run.error}` : ''}`, 'Show Run')
+          .then((a) => a && vscode.commands.executeCommand('helixDeploy.deploy.showRun', run.id));
       return undefined;
     }
     const n = report.resources.length;
     c.log.info(`Drift check of ${target.project.name}/${env}: ${n ? `${n} drifted` : 'no drift'} (run ${run.id})`);
     const same = !!before && before.count === n && report.resources.every((r, i) => before.resources[i] === r.address);
     if (n && !(opts.quiet && same)) {
-      const a = await vscode.window.showWarningMessage(`${env}: ${n} resource${n === 1 ? '' : 's'} changed outside ${toolOf(target.environment)}.`, 'Show Drift');
+      const a = await vscode.window.showWarningMessage(
+        `${env}: ${n} resource${n === 1 ? '' : 's'} changed outside ${toolOf(target.environment)}.`,
+        'Show Drift',
+      );
       if (a) await showDrift(c, { target });
     } else if (!opts.quiet) void vscode.window.showInformationMessage(`${env}: no drift.`);
     return report;
@@ -87,7 +102,10 @@ async function showDrift(c: Container, arg: EnvArg): Promise<void> {
   if (!target) return;
   const r = c.deploy?.engine.lastDrift(target.project.dir, target.environment.name);
   if (!r) {
-    const a = await vscode.window.showInformationMessage(`${target.environment.name} was not checked for drift in this window yet.`, 'Check Drift');
+    const a = await vscode.window.showInformationMessage(
+      `${target.environment.name} was not checked for drift in this window yet.`,
+      'Check Drift',
+    );
     if (a) await checkDrift(c, { target }, { quiet: false });
     return;
   }
@@ -107,7 +125,11 @@ class PeriodicDriftCheck implements vscode.Disposable {
 
   constructor(private readonly c: Container) {
     this.subs.push(vscode.window.onDidChangeWindowState(() => this.schedule()));
-    this.subs.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`helixDeploy.${INTERVAL_SETTING}`) && this.schedule()));
+    this.subs.push(
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration(`helixDeploy.${INTERVAL_SETTING}`) && this.schedule(),
+      ),
+    );
     this.subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()));
     this.schedule();
   }

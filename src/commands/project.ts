@@ -17,7 +17,12 @@ async function createStarter(c: Container, folder?: vscode.Uri): Promise<vscode.
   const file = vscode.Uri.joinPath(target, 'helix.toml');
   if (await exists(file)) {
     const open = 'Open It';
-    if ((await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(file)} already exists; nothing was changed.`, open)) === open) {
+    if (
+      (await vscode.window.showWarningMessage(
+        `${vscode.workspace.asRelativePath(file)} already exists; nothing was changed.`,
+        open,
+      )) === open
+    ) {
       await vscode.window.showTextDocument(file);
     }
     return undefined;
@@ -25,9 +30,15 @@ async function createStarter(c: Container, folder?: vscode.Uri): Promise<vscode.
   // A WorkspaceEdit (not fs.writeFile) so the creation shows up in undo history and dirty state.
   const edit = new vscode.WorkspaceEdit();
   edit.createFile(file, { ignoreIfExists: true });
-  const setting = vscode.workspace.getConfiguration('helixDeploy', target).get<GenerationSetting>('cliGeneration', 'auto');
+  const setting = vscode.workspace
+    .getConfiguration('helixDeploy', target)
+    .get<GenerationSetting>('cliGeneration', 'auto');
   const gen = resolveGeneration(setting, undefined, c.projects.installedCli);
-  edit.insert(file, new vscode.Position(0, 0), starterHelixToml(path.basename(target.fsPath), gen.generation, gen.release));
+  edit.insert(
+    file,
+    new vscode.Position(0, 0),
+    starterHelixToml(path.basename(target.fsPath), gen.generation, gen.release),
+  );
   if (!(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showErrorMessage(`Could not create ${file.fsPath}.`);
     return undefined;

@@ -21,11 +21,20 @@ export async function selectGeneration(): Promise<void> {
   const config = vscode.workspace.getConfiguration('helixDeploy', scope);
   const current = config.get<GenerationSetting>('cliGeneration', 'auto');
   // The setting decides only when no helix CLI is installed and the content does not tell.
-  const items = (['auto', ...GENERATIONS] as const).map((g) => ({ label: g === 'auto' ? 'Auto' : generationLabel(g), id: g, description: DESCRIPTIONS[g], picked: g === current || (g === 'v3.4' && current === 'v3.2') }));
-  const pick = await vscode.window.showQuickPick(items, { title: 'helix CLI generation for helix.toml (when no helix CLI is found and the content does not tell)', placeHolder: `Current: ${current}` });
+  const items = (['auto', ...GENERATIONS] as const).map((g) => ({
+    label: g === 'auto' ? 'Auto' : generationLabel(g),
+    id: g,
+    description: DESCRIPTIONS[g],
+    picked: g === current || (g === 'v3.4' && current === 'v3.2'),
+  }));
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'helix CLI generation for helix.toml (when no helix CLI is found and the content does not tell)',
+    placeHolder: `Current: ${current}`,
+  });
   if (!pick) return;
   const folder = scope && vscode.workspace.getWorkspaceFolder(scope);
   const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-  const target = folder && multiRoot ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
+  const target =
+    folder && multiRoot ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
   await config.update('cliGeneration', pick.id === 'auto' ? undefined : pick.id, target);
 }

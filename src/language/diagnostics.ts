@@ -29,7 +29,10 @@ export class ConfigDiagnostics implements vscode.Disposable {
   readonly onDidValidate = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.collection, this.emitter];
 
-  constructor(private readonly c: Container, private readonly gens: GenerationSource) {
+  constructor(
+    private readonly c: Container,
+    private readonly gens: GenerationSource,
+  ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => void this.validate(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -61,13 +64,18 @@ export class ConfigDiagnostics implements vscode.Disposable {
     if (!configKind(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.validate(doc);
-    }, DEBOUNCE_MS));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.validate(doc);
+      }, DEBOUNCE_MS),
+    );
     // A helix.toml edit can change which instances its helix.deploy.toml may reference.
     if (configKind(doc) === 'helix') {
-      const dep = vscode.workspace.textDocuments.find((d) => d.uri.toString() === siblingUri(doc.uri, 'helix.deploy.toml').toString());
+      const dep = vscode.workspace.textDocuments.find(
+        (d) => d.uri.toString() === siblingUri(doc.uri, 'helix.deploy.toml').toString(),
+      );
       if (dep) this.schedule(dep);
     }
   }
@@ -98,7 +106,11 @@ export class ConfigDiagnostics implements vscode.Disposable {
         dir: doc.uri.scheme === 'file' ? path.dirname(doc.uri.fsPath) : undefined,
       });
       if (kind === 'deploy' && helixText !== undefined) {
-        result.generation = validateConfig(helixText, { kind: 'helix', generation: this.gens.setting(helixUri), cliVersion: this.gens.cliVersion }).generation;
+        result.generation = validateConfig(helixText, {
+          kind: 'helix',
+          generation: this.gens.setting(helixUri),
+          cliVersion: this.gens.cliVersion,
+        }).generation;
       }
     } catch (err) {
       // The validator is fuzzed not to throw; if it ever does, say so instead of leaving stale squiggles.
@@ -107,8 +119,13 @@ export class ConfigDiagnostics implements vscode.Disposable {
     }
     const prev = this.states.get(doc.uri.toString());
     this.states.set(doc.uri.toString(), { version, result, lastGoodTree: result.tree ?? prev?.lastGoodTree });
-    this.collection.set(doc.uri, result.diagnostics.map((d) => toVscode(doc, d)));
-    this.c.log.trace(`Validated ${displayPath(doc.uri)} in ${(performance.now() - started).toFixed(1)} ms: ${result.diagnostics.length} diagnostic(s)`);
+    this.collection.set(
+      doc.uri,
+      result.diagnostics.map((d) => toVscode(doc, d)),
+    );
+    this.c.log.trace(
+      `Validated ${displayPath(doc.uri)} in ${(performance.now() - started).toFixed(1)} ms: ${result.diagnostics.length} diagnostic(s)`,
+    );
     this.emitter.fire(doc);
   }
 
@@ -127,7 +144,11 @@ export class ConfigDiagnostics implements vscode.Disposable {
   }
 }
 
-const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information };
+const SEVERITY = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
 
 export function toVscode(doc: vscode.TextDocument, d: ConfigDiagnostic): vscode.Diagnostic {
   const range = new vscode.Range(doc.positionAt(d.start), doc.positionAt(d.end));
@@ -140,7 +161,11 @@ export function toVscode(doc: vscode.TextDocument, d: ConfigDiagnostic): vscode.
 }
 
 /** The core diagnostic behind a VS Code diagnostic (same range and code). */
-export function findCore(doc: vscode.TextDocument, state: DocState, d: vscode.Diagnostic): ConfigDiagnostic | undefined {
+export function findCore(
+  doc: vscode.TextDocument,
+  state: DocState,
+  d: vscode.Diagnostic,
+): ConfigDiagnostic | undefined {
   const start = doc.offsetAt(d.range.start);
   const end = doc.offsetAt(d.range.end);
   return state.result.diagnostics.find((x) => x.code === d.code && x.start === start && x.end === end);

@@ -5,7 +5,10 @@ import type { ConfigKind } from '../core/config/types';
 // Which documents are ours: helix.toml and helix.deploy.toml, whatever language id another extension gave them
 // (plain text, or Even Better TOML's `toml`).
 
-export const CONFIG_SELECTOR: vscode.DocumentSelector = [{ pattern: '**/helix.toml' }, { pattern: '**/helix.deploy.toml' }];
+export const CONFIG_SELECTOR: vscode.DocumentSelector = [
+  { pattern: '**/helix.toml' },
+  { pattern: '**/helix.deploy.toml' },
+];
 
 export function configKind(doc: vscode.TextDocument | vscode.Uri): ConfigKind | undefined {
   const uri = doc instanceof vscode.Uri ? doc : doc.uri;

@@ -16,7 +16,11 @@ export class GenerationSource implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('helixDeploy.helixPath')) void this.probe();
-        if (e.affectsConfiguration('helixDeploy.cliGeneration') || e.affectsConfiguration('helixDeploy.validation.enabled')) this.emitter.fire();
+        if (
+          e.affectsConfiguration('helixDeploy.cliGeneration') ||
+          e.affectsConfiguration('helixDeploy.validation.enabled')
+        )
+          this.emitter.fire();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.probe()),
     );
@@ -58,7 +62,11 @@ export class GenerationSource implements vscode.Disposable {
     this.probing ??= (async () => {
       const helix = vscode.workspace.getConfiguration('helixDeploy').get<string>('helixPath', 'helix') || 'helix';
       const v = await probeHelixVersion(helix, 3000);
-      this.c.log.info(v ? `helix CLI found: ${v}` : `helix CLI not found (${helix}); helix.toml generation is detected from content or the helixDeploy.cliGeneration setting`);
+      this.c.log.info(
+        v
+          ? `helix CLI found: ${v}`
+          : `helix CLI not found (${helix}); helix.toml generation is detected from content or the helixDeploy.cliGeneration setting`,
+      );
       if (v !== this.version) {
         this.version = v;
         this.emitter.fire();

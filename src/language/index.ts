@@ -19,9 +19,24 @@ export function registerLanguage(c: Container): ConfigDiagnostics {
   const gens = c.own(new GenerationSource(c));
   const diags = c.own(new ConfigDiagnostics(c, gens));
   c.projects.useCliVersion(() => gens.cliVersion, gens.onDidChange);
-  c.own(vscode.languages.registerCompletionItemProvider(CONFIG_SELECTOR, new ConfigCompletions(diags), '[', '.', '=', '"', '{', ','));
+  c.own(
+    vscode.languages.registerCompletionItemProvider(
+      CONFIG_SELECTOR,
+      new ConfigCompletions(diags),
+      '[',
+      '.',
+      '=',
+      '"',
+      '{',
+      ',',
+    ),
+  );
   c.own(vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new ConfigHovers(diags)));
-  c.own(vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigQuickFixes(diags), { providedCodeActionKinds: ConfigQuickFixes.kinds }));
+  c.own(
+    vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new ConfigQuickFixes(diags), {
+      providedCodeActionKinds: ConfigQuickFixes.kinds,
+    }),
+  );
   c.own(createGenerationStatus(diags));
   c.registerCommand(SELECT_GENERATION, selectGeneration);
   // Probing `helix --version` spawns a process: not at activation, only once a config file is shown.

@@ -26,7 +26,12 @@ export class ConfigCompletions implements vscode.CompletionItemProvider {
     if (!kind || !state || !state.result.applies) return [];
     const helixText = kind === 'deploy' ? await readSibling(siblingUri(doc.uri, 'helix.toml')) : undefined;
     const instances = helixText !== undefined ? instanceNames(helixText) : undefined;
-    const specs = complete(doc.getText(), doc.offsetAt(pos), { kind, generation: state.result.generation.generation, tree: state.result.tree ?? state.lastGoodTree, instances });
+    const specs = complete(doc.getText(), doc.offsetAt(pos), {
+      kind,
+      generation: state.result.generation.generation,
+      tree: state.result.tree ?? state.lastGoodTree,
+      instances,
+    });
     return specs.map((s) => {
       const item = new vscode.CompletionItem(s.label, ITEM_KIND[s.kind]);
       item.insertText = s.snippet ? new vscode.SnippetString(s.insertText) : s.insertText;
@@ -48,9 +53,16 @@ export class ConfigHovers implements vscode.HoverProvider {
     const kind = configKind(doc);
     const state = kind ? await this.diags.current(doc) : undefined;
     if (!kind || !state || !state.result.applies) return undefined;
-    const h = hover(doc.getText(), doc.offsetAt(pos), { kind, generation: state.result.generation.generation, note: state.result.generation.note });
+    const h = hover(doc.getText(), doc.offsetAt(pos), {
+      kind,
+      generation: state.result.generation.generation,
+      note: state.result.generation.note,
+    });
     if (!h) return undefined;
-    return new vscode.Hover(new vscode.MarkdownString(h.markdown), new vscode.Range(doc.positionAt(h.range.start), doc.positionAt(h.range.end)));
+    return new vscode.Hover(
+      new vscode.MarkdownString(h.markdown),
+      new vscode.Range(doc.positionAt(h.range.start), doc.positionAt(h.range.end)),
+    );
   }
 }
 
@@ -59,7 +71,11 @@ export class ConfigQuickFixes implements vscode.CodeActionProvider {
 
   constructor(private readonly diags: ConfigDiagnostics) {}
 
-  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range,
+    ctx: vscode.CodeActionContext,
+  ): Promise<vscode.CodeAction[]> {
     const ours = ctx.diagnostics.filter((d) => d.source === 'helix');
     if (!ours.length) return [];
     const state = await this.diags.current(doc);
@@ -80,7 +96,11 @@ export class ConfigQuickFixes implements vscode.CodeActionProvider {
  * Moves a Helix Deploy key from helix.toml to helix.deploy.toml in one WorkspaceEdit (one undo), creating the file
  * when missing. Both edits are computed from the texts as they are now (open documents included).
  */
-async function moveAction(doc: vscode.TextDocument, d: vscode.Diagnostic, f: ConfigFix): Promise<vscode.CodeAction | undefined> {
+async function moveAction(
+  doc: vscode.TextDocument,
+  d: vscode.Diagnostic,
+  f: ConfigFix,
+): Promise<vscode.CodeAction | undefined> {
   const deployUri = siblingUri(doc.uri, 'helix.deploy.toml');
   const deployText = await readSibling(deployUri);
   const m = moveOwnKeyEdits(doc.getText(), deployText, f.move!.instance, f.move!.key);
@@ -89,7 +109,8 @@ async function moveAction(doc: vscode.TextDocument, d: vscode.Diagnostic, f: Con
   a.diagnostics = [d];
   a.isPreferred = f.preferred;
   a.edit = new vscode.WorkspaceEdit();
-  for (const e of m.helix) a.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+  for (const e of m.helix)
+    a.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
   if (m.create) a.edit.createFile(deployUri, { ignoreIfExists: true });
   const lines = new LineIndex(deployText ?? '');
   const pos = (o: number) => {
@@ -106,6 +127,7 @@ export function toAction(doc: vscode.TextDocument, d: vscode.Diagnostic, f: Conf
   a.diagnostics = [d];
   a.isPreferred = f.preferred;
   a.edit = new vscode.WorkspaceEdit();
-  for (const e of f.edits) a.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+  for (const e of f.edits)
+    a.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
   return a;
 }

@@ -9,7 +9,11 @@ import { generationLabel } from '../core/config/generation';
 export function createGenerationStatus(diags: ConfigDiagnostics): vscode.Disposable {
   const item = vscode.languages.createLanguageStatusItem('helixDeploy.generation', CONFIG_SELECTOR);
   item.name = 'helix.toml CLI generation';
-  item.command = { title: 'Switch', command: SELECT_GENERATION, tooltip: 'Choose the helix CLI generation used to validate helix.toml' };
+  item.command = {
+    title: 'Switch',
+    command: SELECT_GENERATION,
+    tooltip: 'Choose the helix CLI generation used to validate helix.toml',
+  };
   const update = () => {
     const doc = vscode.window.activeTextEditor?.document;
     const state = doc && configKind(doc) ? diags.state(doc) : undefined;

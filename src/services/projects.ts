@@ -45,7 +45,9 @@ export class ProjectIndex implements vscode.Disposable {
       watcher.onDidChange(touched),
       watcher.onDidDelete(touched),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleAll()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('helixDeploy.cliGeneration') && this.scheduleAll()),
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration('helixDeploy.cliGeneration') && this.scheduleAll(),
+      ),
     );
   }
 
@@ -146,10 +148,13 @@ export class ProjectIndex implements vscode.Disposable {
     try {
       const text = await readText(vscode.Uri.file(file));
       const deployText = await readText(vscode.Uri.file(path.join(dir, 'helix.deploy.toml'))).catch(() => undefined);
-      const generation = vscode.workspace.getConfiguration('helixDeploy', vscode.Uri.file(file)).get<GenerationSetting>('cliGeneration');
+      const generation = vscode.workspace
+        .getConfiguration('helixDeploy', vscode.Uri.file(file))
+        .get<GenerationSetting>('cliGeneration');
       return readProject(file, text, deployText, { generation, cliVersion: this.cliVersion() });
     } catch (err) {
-      if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) this.log.warn(`Could not read ${file}: ${messageOf(err)}`);
+      if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound'))
+        this.log.warn(`Could not read ${file}: ${messageOf(err)}`);
       return undefined;
     }
   }

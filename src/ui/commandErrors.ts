@@ -20,10 +20,22 @@ export function commandNotice(err: unknown, o: NoticeOptions): CommandNotice {
   if (isRestrictedModeError(err)) return { kind: 'restricted' };
   if (isCancelled(err)) return { kind: 'cancelled' };
   if (err instanceof HelixError) {
-    return { kind: 'error', message: err.message, actions: err.actions.filter(o.handles), log: `${err.code}: ${err.message}`, level: 'warn' };
+    return {
+      kind: 'error',
+      message: err.message,
+      actions: err.actions.filter(o.handles),
+      log: `${err.code}: ${err.message}`,
+      level: 'warn',
+    };
   }
   // Not an error a person can act on as such: a bug or an outside failure, with its stack in the log.
   const message = messageOf(err);
   const log = err instanceof Error && err.stack ? err.stack : message;
-  return { kind: 'error', message: o.prefix ? `${o.prefix}: ${message}` : message, actions: ['Show Log'], log, level: 'error' };
+  return {
+    kind: 'error',
+    message: o.prefix ? `${o.prefix}: ${message}` : message,
+    actions: ['Show Log'],
+    log,
+    level: 'error',
+  };
 }

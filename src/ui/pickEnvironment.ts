@@ -28,9 +28,15 @@ interface Last {
 }
 
 /** Asks for one environment among those `accept` takes (waits for the first scan of the workspace). */
-export async function pickEnvironment(c: Container, accept: (e: Environment, p: Project) => unknown, o: PickOptions): Promise<EnvChoice | undefined> {
+export async function pickEnvironment(
+  c: Container,
+  accept: (e: Environment, p: Project) => unknown,
+  o: PickOptions,
+): Promise<EnvChoice | undefined> {
   await c.projects.ready();
-  const candidates = c.projects.projects.flatMap((project) => project.environments.filter((e) => accept(e, project)).map((environment) => ({ project, environment })));
+  const candidates = c.projects.projects.flatMap((project) =>
+    project.environments.filter((e) => accept(e, project)).map((environment) => ({ project, environment })),
+  );
   if (!candidates.length) {
     void vscode.window.showInformationMessage(o.none);
     return undefined;
@@ -41,21 +47,36 @@ export async function pickEnvironment(c: Container, accept: (e: Environment, p: 
   if (projects.length > 1) {
     const items = projects.map((p) => {
       const n = candidates.filter((x) => x.project.dir === p.dir).length;
-      return { label: p.name, description: `${vscode.workspace.asRelativePath(p.dir, true)} · ${n} environment${n === 1 ? '' : 's'}`, p };
+      return {
+        label: p.name,
+        description: `${vscode.workspace.asRelativePath(p.dir, true)} · ${n} environment${n === 1 ? '' : 's'}`,
+        p,
+      };
     });
-    const picked = await quickPick(withRecent(items, (i) => i.p.dir === last?.dir), { title: o.title, placeHolder: 'Which project?' });
+    const picked = await quickPick(
+      withRecent(items, (i) => i.p.dir === last?.dir),
+      { title: o.title, placeHolder: 'Which project?' },
+    );
     if (!picked) return undefined;
     project = picked.p;
   }
   const envs = candidates.filter((x) => x.project.dir === project.dir);
   let choice = envs[0]!;
   if (envs.length > 1) {
-    const describe = o.describe ?? ((x: EnvChoice) => [x.environment.kind, x.environment.target].filter(Boolean).join(' · '));
-    const items = envs.map((x) => ({ label: x.environment.name, description: describe(x) + (x.environment.protected ? ' · protected' : ''), x }));
-    const picked = await quickPick(withRecent(items, (i) => i.x.project.dir === last?.dir && i.x.environment.name === last?.env), {
-      title: projects.length > 1 ? `${o.title}: ${project.name}` : o.title,
-      placeHolder: 'Which environment?',
-    });
+    const describe =
+      o.describe ?? ((x: EnvChoice) => [x.environment.kind, x.environment.target].filter(Boolean).join(' · '));
+    const items = envs.map((x) => ({
+      label: x.environment.name,
+      description: describe(x) + (x.environment.protected ? ' · protected' : ''),
+      x,
+    }));
+    const picked = await quickPick(
+      withRecent(items, (i) => i.x.project.dir === last?.dir && i.x.environment.name === last?.env),
+      {
+        title: projects.length > 1 ? `${o.title}: ${project.name}` : o.title,
+        placeHolder: 'Which environment?',
+      },
+    );
     if (!picked) return undefined;
     choice = picked.x;
   }

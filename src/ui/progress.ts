@@ -19,10 +19,17 @@ export interface ProgressOptions {
 /** The one progress-with-cancellation wrapper of the VS Code layer (the registrar and features use it). */
 export function withProgress<T>(o: ProgressOptions, fn: (run: ProgressRun) => PromiseLike<T>): Thenable<T> {
   const location = o.location ?? vscode.ProgressLocation.Notification;
-  return vscode.window.withProgress({ location, title: o.title, cancellable: o.cancellable ?? true }, (progress, token) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
-    const run: ProgressRun = { signal: ac.signal, token, report: (message, increment) => progress.report({ message, increment }) };
-    return Promise.resolve(fn(run)).finally(() => sub.dispose());
-  });
+  return vscode.window.withProgress(
+    { location, title: o.title, cancellable: o.cancellable ?? true },
+    (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      const run: ProgressRun = {
+        signal: ac.signal,
+        token,
+        report: (message, increment) => progress.report({ message, increment }),
+      };
+      return Promise.resolve(fn(run)).finally(() => sub.dispose());
+    },
+  );
 }

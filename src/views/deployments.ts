@@ -18,7 +18,16 @@ export type DepNode =
   | KubeNode
   | { type: 'container'; container: ContainerInfo }
   | { type: 'run'; run: RunRecord }
-  | { type: 'message'; id: string; label: string; description?: string; icon: string; color?: string; command?: vscode.Command; contextValue?: string };
+  | {
+      type: 'message';
+      id: string;
+      label: string;
+      description?: string;
+      icon: string;
+      color?: string;
+      command?: vscode.Command;
+      contextValue?: string;
+    };
 
 export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   private readonly emitter = new vscode.EventEmitter<DepNode | undefined>();
@@ -52,7 +61,10 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
 
   getChildren(node?: DepNode): DepNode[] {
     if (!node) {
-      const roots: DepNode[] = [{ type: 'section', section: 'containers' }, { type: 'section', section: 'history' }];
+      const roots: DepNode[] = [
+        { type: 'section', section: 'containers' },
+        { type: 'section', section: 'history' },
+      ];
       // Only workspaces with kubernetes environments get the section.
       if (this.kubernetes.environments().length) roots.splice(1, 0, { type: 'section', section: 'kubernetes' });
       return roots;
@@ -65,32 +77,86 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
 
   private containers(): DepNode[] {
     if (!this.c.trusted) {
-      return [{ type: 'message', id: 'untrusted', label: 'Restricted Mode', description: 'trust this workspace to use Docker', icon: 'shield', command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' } }];
+      return [
+        {
+          type: 'message',
+          id: 'untrusted',
+          label: 'Restricted Mode',
+          description: 'trust this workspace to use Docker',
+          icon: 'shield',
+          command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' },
+        },
+      ];
     }
     const w = this.c.local.watch;
     if (w.state === 'down' && w.error) {
       const e = w.error;
       const nodes: DepNode[] = [
-        { type: 'message', id: 'engine-down', label: e.code === 'permission-denied' ? 'No permission on the Docker socket' : 'Docker is not running', description: w.engine.endpoint, icon: 'warning', color: 'list.warningForeground', contextValue: 'engine:down' },
+        {
+          type: 'message',
+          id: 'engine-down',
+          label: e.code === 'permission-denied' ? 'No permission on the Docker socket' : 'Docker is not running',
+          description: w.engine.endpoint,
+          icon: 'warning',
+          color: 'list.warningForeground',
+          contextValue: 'engine:down',
+        },
       ];
       if (isEngineDown(e) && e.code !== 'permission-denied') {
-        nodes.push({ type: 'message', id: 'start-docker', label: 'Start Docker', icon: 'play', command: { command: 'helixDeploy.local.startDocker', title: 'Start Docker' } });
-        nodes.push({ type: 'message', id: 'use-podman', label: 'Use Podman', icon: 'arrow-swap', command: { command: 'helixDeploy.local.usePodman', title: 'Use Podman' } });
+        nodes.push({
+          type: 'message',
+          id: 'start-docker',
+          label: 'Start Docker',
+          icon: 'play',
+          command: { command: 'helixDeploy.local.startDocker', title: 'Start Docker' },
+        });
+        nodes.push({
+          type: 'message',
+          id: 'use-podman',
+          label: 'Use Podman',
+          icon: 'arrow-swap',
+          command: { command: 'helixDeploy.local.usePodman', title: 'Use Podman' },
+        });
       } else {
-        nodes.push({ type: 'message', id: 'engine-settings', label: 'Choose the engine socket…', icon: 'gear', command: { command: 'workbench.action.openSettings', title: 'Settings', arguments: ['helixDeploy.docker.host'] } });
+        nodes.push({
+          type: 'message',
+          id: 'engine-settings',
+          label: 'Choose the engine socket…',
+          icon: 'gear',
+          command: {
+            command: 'workbench.action.openSettings',
+            title: 'Settings',
+            arguments: ['helixDeploy.docker.host'],
+          },
+        });
       }
       return nodes;
     }
-    if (w.state === 'connecting' || w.state === 'idle') return [{ type: 'message', id: 'connecting', label: 'Connecting to the container engine…', icon: 'loading~spin' }];
+    if (w.state === 'connecting' || w.state === 'idle')
+      return [
+        { type: 'message', id: 'connecting', label: 'Connecting to the container engine…', icon: 'loading~spin' },
+      ];
     const mine = this.mine(w.containers.filter(isHelixContainer));
-    if (!mine.length) return [{ type: 'message', id: 'none', label: 'Nothing runs yet', description: 'start an environment', icon: 'info', command: { command: 'helixDeploy.local.start', title: 'Start' } }];
+    if (!mine.length)
+      return [
+        {
+          type: 'message',
+          id: 'none',
+          label: 'Nothing runs yet',
+          description: 'start an environment',
+          icon: 'info',
+          command: { command: 'helixDeploy.local.start', title: 'Start' },
+        },
+      ];
     return mine.map((container) => ({ type: 'container', container }));
   }
 
   /** Containers of the workspace's projects first (by label or CLI name), then other helix ones. */
   private mine(list: ContainerInfo[]): ContainerInfo[] {
     const dirs = new Set(this.c.projects.projects.map((p) => p.dir));
-    const names = new Set(this.c.projects.projects.flatMap((p) => p.environments.map((e) => containerName(p.name, e.name))));
+    const names = new Set(
+      this.c.projects.projects.flatMap((p) => p.environments.map((e) => containerName(p.name, e.name))),
+    );
     const ours = (c: ContainerInfo) => dirs.has(c.labels[LABEL_DIR]) || names.has(c.name);
     return [...list].sort((a, b) => Number(ours(b)) - Number(ours(a)) || a.name.localeCompare(b.name));
   }
@@ -104,7 +170,14 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
     const nodes: DepNode[] = page.runs.map((run) => ({ type: 'run', run }));
     if (page.more) {
       const command = { command: 'helixDeploy.local.showMoreHistory', title: 'Show More' };
-      nodes.push({ type: 'message', id: 'history-more', label: 'Show more…', description: `${page.more.toLocaleString('en-US')} older runs`, icon: 'ellipsis', command });
+      nodes.push({
+        type: 'message',
+        id: 'history-more',
+        label: 'Show more…',
+        description: `${page.more.toLocaleString('en-US')} older runs`,
+        icon: 'ellipsis',
+        command,
+      });
     }
     return nodes;
   }
@@ -112,7 +185,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DepNode> {
   getTreeItem(node: DepNode): vscode.TreeItem {
     switch (node.type) {
       case 'section': {
-        const label = node.section === 'containers' ? 'Running now' : node.section === 'kubernetes' ? 'Kubernetes' : 'Run history';
+        const label =
+          node.section === 'containers' ? 'Running now' : node.section === 'kubernetes' ? 'Kubernetes' : 'Run history';
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `section:${node.section}`;
         item.contextValue = `section:${node.section}`;

@@ -17,7 +17,10 @@ import { isTerminal } from '../core/engine/states';
 // port and target. `contextValue` carries kind and state so menus offer Start on a stopped local
 // environment and Stop/Restart/Logs on a running one.
 
-export type EnvNode = { type: 'project'; project: Project } | { type: 'environment'; project: Project; environment: Environment } | ContextNode;
+export type EnvNode =
+  | { type: 'project'; project: Project }
+  | { type: 'environment'; project: Project; environment: Environment }
+  | ContextNode;
 
 const KIND_ICON: Record<EnvironmentKind, string> = {
   local: 'vm',
@@ -45,9 +48,16 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     this.clusters = c.own(new KubernetesClusterStatus(c));
     c.own(this.clusters.onDidChange(() => this.refresh()));
     // The drift badge follows the run history (checks and applies from any window or the CLI).
-    c.own(c.history.onDidChange((e) => {
-      if (e.type === 'state' && ['drift', 'plan', 'apply', 'destroy', 'rollback'].includes(e.run.kind) && isTerminal(e.run.state)) this.refresh();
-    }));
+    c.own(
+      c.history.onDidChange((e) => {
+        if (
+          e.type === 'state' &&
+          ['drift', 'plan', 'apply', 'destroy', 'rollback'].includes(e.run.kind) &&
+          isTerminal(e.run.state)
+        )
+          this.refresh();
+      }),
+    );
   }
 
   refresh(): void {
@@ -55,7 +65,9 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
   }
 
   /** A missing or unusable terraform/pulumi for this environment (kubernetes shows its cluster state instead). */
-  private toolProblem(env: Environment): Extract<ToolStatus, { state: 'missing' | 'unsupported' | 'broken' }> | undefined {
+  private toolProblem(
+    env: Environment,
+  ): Extract<ToolStatus, { state: 'missing' | 'unsupported' | 'broken' }> | undefined {
     const tool = toolOf(env);
     if (tool !== 'terraform' && tool !== 'pulumi') return undefined;
     const status = this.c.deploy.tools.get(tool);
@@ -66,7 +78,8 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     const projects = this.c.projects.projects;
     if (!node) {
       // One project: its environments at the top level; several: grouped by project.
-      const top: EnvNode[] = projects.length === 1 ? this.envs(projects[0]) : projects.map((project) => ({ type: 'project', project }));
+      const top: EnvNode[] =
+        projects.length === 1 ? this.envs(projects[0]) : projects.map((project) => ({ type: 'project', project }));
       // The kubeconfig's contexts, once a project deploys to Kubernetes.
       const kube = projects.some((p) => p.environments.some(isKubernetesEnv));
       return kube ? [...top, { type: 'kube-contexts' }] : top;
@@ -78,19 +91,23 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
 
   /** Drift found by the last check (and not applied over since): a coloured codicon, a count, a menu entry. */
   private markDrift(item: vscode.TreeItem, project: Project, env: Environment): void {
-    const d = currentDrift(this.c.history.list({ project: project.name, projectDir: project.dir, environment: env.name, limit: 50 }));
+    const d = currentDrift(
+      this.c.history.list({ project: project.name, projectDir: project.dir, environment: env.name, limit: 50 }),
+    );
     if (!d) return;
     const what = `${d.count} resource${d.count === 1 ? '' : 's'} changed outside ${toolOf(env)}`;
     item.description = `${item.description ?? ''} · drift: ${d.count}`;
     item.iconPath = new vscode.ThemeIcon('git-compare', new vscode.ThemeColor('helixDeploy.drift'));
     const line = `Drift (checked ${d.checkedAt}): ${what}: ${d.resources.slice(0, 10).join(', ')}${d.resources.length > 10 ? ', …' : ''}`;
-    if (item.tooltip instanceof vscode.MarkdownString) item.tooltip.appendMarkdown(`\n\n${line.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')}`);
+    if (item.tooltip instanceof vscode.MarkdownString)
+      item.tooltip.appendMarkdown(`\n\n${line.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')}`);
     else item.tooltip = `${item.tooltip ?? ''}\n${line}`;
     item.contextValue = `${item.contextValue}:drift`;
   }
 
   getParent(node: EnvNode): EnvNode | undefined {
-    if (node.type === 'environment' && this.c.projects.projects.length > 1) return { type: 'project', project: node.project };
+    if (node.type === 'environment' && this.c.projects.projects.length > 1)
+      return { type: 'project', project: node.project };
     return undefined;
   }
 
@@ -137,7 +154,9 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
       item.description = `local · :${port} · ${engineDown ? 'engine unavailable' : c ? (c.state === 'running' ? (c.health !== 'none' ? c.health : 'running') : c.state) : 'not started'}`;
       item.iconPath = new vscode.ThemeIcon(
         KIND_ICON.local,
-        state === 'running' ? new vscode.ThemeColor(c?.health === 'unhealthy' ? 'testing.iconFailed' : 'testing.iconPassed') : undefined,
+        state === 'running'
+          ? new vscode.ThemeColor(c?.health === 'unhealthy' ? 'testing.iconFailed' : 'testing.iconPassed')
+          : undefined,
       );
       item.tooltip = new vscode.MarkdownString(
         `**${project.name} / ${env.name}** (local Docker)\n\nContainer: \`${nameOf(t)}\`\n\nImage: \`${imageRef(t)}\`\n\nPort: 127.0.0.1:${port}`,
@@ -146,21 +165,28 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
     } else if (isKubernetesEnv(env)) {
       const row = clusterRow(this.clusters.view(project, env));
       item.description = row.description;
-      item.iconPath = new vscode.ThemeIcon(KIND_ICON.kubernetes, row.color ? new vscode.ThemeColor(row.color) : undefined);
+      item.iconPath = new vscode.ThemeIcon(
+        KIND_ICON.kubernetes,
+        row.color ? new vscode.ThemeColor(row.color) : undefined,
+      );
       item.tooltip = `${project.name} / ${env.name} (kubernetes) from ${env.source}\n${row.tooltip}`;
       item.contextValue = `environment:kubernetes${env.protected ? ':protected' : ''}`;
     } else if (this.toolProblem(env)) {
       const problem = this.toolProblem(env)!;
       item.description = `${env.kind} · ${problem.tool} ${problem.state === 'missing' ? 'not found' : problem.state}`;
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-      item.tooltip = new vscode.MarkdownString(`**${project.name} / ${env.name}** (${env.kind})\n\n${problem.message}\n\nSet \`${problem.setting}\` (inline action) or put \`${problem.tool}\` on your PATH.`);
+      item.tooltip = new vscode.MarkdownString(
+        `**${project.name} / ${env.name}** (${env.kind})\n\n${problem.message}\n\nSet \`${problem.setting}\` (inline action) or put \`${problem.tool}\` on your PATH.`,
+      );
       item.contextValue = `environment:${env.kind}${env.protected ? ':protected' : ''}:tool-missing`;
     } else if (this.c.pushStatus.offer(project, env)?.kind === 'control-plane') {
       // `database = ...`: the CLI has no deploy; the row says so and offers the control plane instead.
       const o = this.c.pushStatus.offer(project, env) as Extract<CloudOffer, { kind: 'control-plane' }>;
       item.description = [env.kind, env.target, 'managed in the Helix control plane'].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(KIND_ICON.enterprise);
-      item.tooltip = new vscode.MarkdownString(`**${project.name} / ${env.name}** (Helix Cloud database)\n\n${o.message}\n\n[Open the control plane](${o.controlPlaneUrl}) · [Docs](${o.docsUrl})${o.healthUrl ? `\n\nURL: ${o.healthUrl}` : ''}`);
+      item.tooltip = new vscode.MarkdownString(
+        `**${project.name} / ${env.name}** (Helix Cloud database)\n\n${o.message}\n\n[Open the control plane](${o.controlPlaneUrl}) · [Docs](${o.docsUrl})${o.healthUrl ? `\n\nURL: ${o.healthUrl}` : ''}`,
+      );
       item.contextValue = `environment:enterprise-database${o.healthUrl ? ':url' : ''}`;
     } else {
       // Push targets show what was pushed last; others show where they point.
@@ -175,7 +201,21 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvNode> {
       item.command = {
         command: 'vscode.open',
         title: 'Reveal in File',
-        arguments: [vscode.Uri.file(env.source === 'helix.toml' ? project.configFile : project.configFile.replace(/helix\.toml$/, 'helix.deploy.toml')), { selection: new vscode.Range(env.range.start.line, env.range.start.character, env.range.end.line, env.range.end.character) }],
+        arguments: [
+          vscode.Uri.file(
+            env.source === 'helix.toml'
+              ? project.configFile
+              : project.configFile.replace(/helix\.toml$/, 'helix.deploy.toml'),
+          ),
+          {
+            selection: new vscode.Range(
+              env.range.start.line,
+              env.range.start.character,
+              env.range.end.line,
+              env.range.end.character,
+            ),
+          },
+        ],
       };
     }
     return item;

@@ -17,17 +17,51 @@ export function contextChildren(c: Container, node: ContextNode): ContextNode[] 
   const file = settingKubeconfig();
   if (node.type === 'kube-contexts') {
     const s = k.contexts({ file });
-    if (s.state !== 'ok') return [{ type: 'kube-message', id: 'kubeconfig', label: s.state === 'missing' ? 'No kubeconfig' : 'Invalid kubeconfig', detail: s.message, icon: 'warning' }];
-    return s.contexts.map((x) => ({ type: 'kube-context', name: x.name, current: x.current, server: x.server, namespace: x.namespace }));
+    if (s.state !== 'ok')
+      return [
+        {
+          type: 'kube-message',
+          id: 'kubeconfig',
+          label: s.state === 'missing' ? 'No kubeconfig' : 'Invalid kubeconfig',
+          detail: s.message,
+          icon: 'warning',
+        },
+      ];
+    return s.contexts.map((x) => ({
+      type: 'kube-context',
+      name: x.name,
+      current: x.current,
+      server: x.server,
+      namespace: x.namespace,
+    }));
   }
   if (node.type === 'kube-context') {
     // Listing namespaces contacts the cluster (and may run a kubeconfig exec plugin): not in Restricted Mode.
-    if (!c.trusted) return [{ type: 'kube-message', id: `${node.name}:untrusted`, label: 'Restricted Mode', detail: 'trust this workspace to contact clusters', icon: 'shield' }];
-    return k.namespaces(node.name, { file, timeoutMs: 5000 }).then((r) =>
-      r.state === 'ok'
-        ? r.namespaces.map((name) => ({ type: 'kube-namespace' as const, context: node.name, name }))
-        : [{ type: 'kube-message' as const, id: `${node.name}:error`, label: 'Unreachable', detail: r.message, icon: 'debug-disconnect' }],
-    );
+    if (!c.trusted)
+      return [
+        {
+          type: 'kube-message',
+          id: `${node.name}:untrusted`,
+          label: 'Restricted Mode',
+          detail: 'trust this workspace to contact clusters',
+          icon: 'shield',
+        },
+      ];
+    return k
+      .namespaces(node.name, { file, timeoutMs: 5000 })
+      .then((r) =>
+        r.state === 'ok'
+          ? r.namespaces.map((name) => ({ type: 'kube-namespace' as const, context: node.name, name }))
+          : [
+              {
+                type: 'kube-message' as const,
+                id: `${node.name}:error`,
+                label: 'Unreachable',
+                detail: r.message,
+                icon: 'debug-disconnect',
+              },
+            ],
+      );
   }
   return [];
 }

@@ -59,13 +59,27 @@ export class KubernetesClusterStatus implements vscode.Disposable {
     const k = this.c.kubernetes;
     const file = t.kubeconfig ?? settingKubeconfig();
     const contexts = k.contexts({ file });
-    if (contexts.state !== 'ok') return { context: t.context, namespace: t.namespace, cluster: { state: 'no-kubeconfig', message: contexts.message } };
+    if (contexts.state !== 'ok')
+      return {
+        context: t.context,
+        namespace: t.namespace,
+        cluster: { state: 'no-kubeconfig', message: contexts.message },
+      };
     const context = t.context ?? contexts.current;
     if (!contexts.contexts.some((x) => x.name === context)) {
-      return { context, namespace: t.namespace, cluster: { state: 'config', message: `context "${context}" is not in ${contexts.files.join(', ')}` } };
+      return {
+        context,
+        namespace: t.namespace,
+        cluster: { state: 'config', message: `context "${context}" is not in ${contexts.files.join(', ')}` },
+      };
     }
     // kubeconfig exec plugins run programs: no cluster call in Restricted Mode.
-    if (!this.c.trusted) return { context, namespace: t.namespace, cluster: { state: 'untrusted', message: 'not contacted in Restricted Mode' } };
+    if (!this.c.trusted)
+      return {
+        context,
+        namespace: t.namespace,
+        cluster: { state: 'untrusted', message: 'not contacted in Restricted Mode' },
+      };
     const key = `${file ?? ''}\u0000${context}`;
     let state = this.cache.get(key);
     if (!state) {
@@ -73,7 +87,12 @@ export class KubernetesClusterStatus implements vscode.Disposable {
       this.cache.set(key, state);
       void k.namespaces(context, { file, timeoutMs: 5000 }).then((r) => {
         if (this.cache.get(key)?.state !== 'checking') return; // reset meanwhile
-        this.cache.set(key, r.state === 'ok' ? { state: 'reachable', namespaces: r.namespaces.length } : { state: 'unreachable', message: r.message });
+        this.cache.set(
+          key,
+          r.state === 'ok'
+            ? { state: 'reachable', namespaces: r.namespaces.length }
+            : { state: 'unreachable', message: r.message },
+        );
         this.emitter.fire();
       });
     }
@@ -89,16 +108,45 @@ export class KubernetesClusterStatus implements vscode.Disposable {
 export function clusterRow(v: ClusterView): { description: string; tooltip: string; color?: string } {
   const where = `${v.context ?? '(current context)'}/${v.namespace ?? 'default'}`;
   const s = v.cluster;
-  const state = s.state === 'reachable' ? 'reachable' : s.state === 'checking' ? 'checking…' : s.state === 'untrusted' ? 'not checked' : 'unreachable';
-  const message = 'message' in s ? s.message : s.state === 'reachable' ? `the API server answered (${s.namespaces} namespaces)` : 'contacting the API server…';
-  const color = s.state === 'reachable' ? 'testing.iconPassed' : s.state === 'checking' || s.state === 'untrusted' ? undefined : 'list.warningForeground';
-  return { description: `kubernetes · ${where} · ${state}`, tooltip: `Context ${v.context ?? '(current)'}, namespace ${v.namespace ?? 'default'}\nCluster: ${state} - ${message}`, color };
+  const state =
+    s.state === 'reachable'
+      ? 'reachable'
+      : s.state === 'checking'
+        ? 'checking…'
+        : s.state === 'untrusted'
+          ? 'not checked'
+          : 'unreachable';
+  const message =
+    'message' in s
+      ? s.message
+      : s.state === 'reachable'
+        ? `the API server answered (${s.namespaces} namespaces)`
+        : 'contacting the API server…';
+  const color =
+    s.state === 'reachable'
+      ? 'testing.iconPassed'
+      : s.state === 'checking' || s.state === 'untrusted'
+        ? undefined
+        : 'list.warningForeground';
+  return {
+    description: `kubernetes · ${where} · ${state}`,
+    tooltip: `Context ${v.context ?? '(current)'}, namespace ${v.namespace ?? 'default'}\nCluster: ${state} - ${message}`,
+    color,
+  };
 }
 
 export type KubeNode =
   | { type: 'k8s-env'; key: string; project: Project; environment: Environment }
   /** project/environment/deployment: the argument the Show Workload Logs and Rollback commands take. */
-  | { type: 'k8s-deployment'; key: string; env: string; name: string; project: Project; environment: Environment; deployment: string }
+  | {
+      type: 'k8s-deployment';
+      key: string;
+      env: string;
+      name: string;
+      project: Project;
+      environment: Environment;
+      deployment: string;
+    }
   | { type: 'k8s-pod'; key: string; pod: PodRow }
   | { type: 'k8s-message'; key: string; label: string; description?: string; icon: string; color?: string };
 
@@ -126,12 +174,16 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
     this.subs.push(
       c.projects.onDidChange(() => this.visible && this.restart()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.visible && this.restart()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('helixDeploy.kubernetes') && this.visible && this.restart()),
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration('helixDeploy.kubernetes') && this.visible && this.restart(),
+      ),
     );
   }
 
   environments(): { project: Project; environment: Environment }[] {
-    return this.c.projects.projects.flatMap((project) => project.environments.filter(isKubernetesEnv).map((environment) => ({ project, environment })));
+    return this.c.projects.projects.flatMap((project) =>
+      project.environments.filter(isKubernetesEnv).map((environment) => ({ project, environment })),
+    );
   }
 
   /** Whether any watch is open (tests: none while the view is hidden). */
@@ -166,7 +218,10 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
       try {
         const w = this.c.kubernetes.workloads(project, environment);
         l.workloads = w;
-        l.subs.push(w.onDidChange(() => this.changed()), w.onDidChangeState(() => this.changed()));
+        l.subs.push(
+          w.onDidChange(() => this.changed()),
+          w.onDidChangeState(() => this.changed()),
+        );
         void w.start();
       } catch (err) {
         // No kubeconfig, unknown context, bad settings: shown on the environment's row.
@@ -191,23 +246,50 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
   }
 
   children(node?: KubeNode): KubeNode[] {
-    if (!node) return this.environments().map(({ project, environment }) => ({ type: 'k8s-env', key: envKey(project.dir, environment.name), project, environment }));
+    if (!node)
+      return this.environments().map(({ project, environment }) => ({
+        type: 'k8s-env',
+        key: envKey(project.dir, environment.name),
+        project,
+        environment,
+      }));
     if (node.type === 'k8s-env') {
-      const msg = (id: string, label: string, icon: string, description?: string, color?: string): KubeNode[] => [{ type: 'k8s-message', key: `${node.key}#${id}`, label, icon, description, color }];
-      if (!this.c.trusted) return msg('untrusted', 'Restricted Mode', 'shield', 'trust this workspace to contact clusters');
+      const msg = (id: string, label: string, icon: string, description?: string, color?: string): KubeNode[] => [
+        { type: 'k8s-message', key: `${node.key}#${id}`, label, icon, description, color },
+      ];
+      if (!this.c.trusted)
+        return msg('untrusted', 'Restricted Mode', 'shield', 'trust this workspace to contact clusters');
       if (!this.visible) return msg('hidden', 'Not watching', 'eye-closed');
       const l = this.live.get(node.key);
       if (!l) return msg('none', 'Not watching', 'eye-closed');
       if (l.error) return msg('error', 'Cluster unavailable', 'warning', l.error, 'list.warningForeground');
       const s = l.workloads!.state;
       const rows = l.workloads!.rows();
-      if (s.state === 'error' && !rows.length) return msg('error', s.retrying ? 'Cluster unreachable, retrying' : 'Cluster unreachable', 'warning', s.message, 'list.warningForeground');
+      if (s.state === 'error' && !rows.length)
+        return msg(
+          'error',
+          s.retrying ? 'Cluster unreachable, retrying' : 'Cluster unreachable',
+          'warning',
+          s.message,
+          'list.warningForeground',
+        );
       if (s.state === 'starting' && !rows.length) return msg('starting', 'Connecting to the cluster…', 'loading~spin');
       if (!rows.length) return msg('empty', 'No Deployments', 'info', `namespace ${l.workloads!.namespace}`);
-      return rows.map((r) => ({ type: 'k8s-deployment', key: `${node.key}#${r.name}`, env: node.key, name: r.name, project: node.project, environment: node.environment, deployment: r.name }));
+      return rows.map((r) => ({
+        type: 'k8s-deployment',
+        key: `${node.key}#${r.name}`,
+        env: node.key,
+        name: r.name,
+        project: node.project,
+        environment: node.environment,
+        deployment: r.name,
+      }));
     }
     if (node.type === 'k8s-deployment') {
-      const row = this.live.get(node.env)?.workloads?.rows().find((r) => r.name === node.name);
+      const row = this.live
+        .get(node.env)
+        ?.workloads?.rows()
+        .find((r) => r.name === node.name);
       return (row?.pods ?? []).map((pod) => ({ type: 'k8s-pod', key: `${node.key}/${pod.name}`, pod }));
     }
     return [];
@@ -230,12 +312,21 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
         return item;
       }
       case 'k8s-deployment': {
-        const row = this.live.get(node.env)?.workloads?.rows().find((r) => r.name === node.name);
-        const item = new vscode.TreeItem(node.name, row?.pods.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        const row = this.live
+          .get(node.env)
+          ?.workloads?.rows()
+          .find((r) => r.name === node.name);
+        const item = new vscode.TreeItem(
+          node.name,
+          row?.pods.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `k8s:${node.key}`;
         const ready = row ? row.ready >= row.desired && row.updated >= row.desired : false;
         item.description = row ? `${row.ready}/${row.desired} ready${row.image ? ` · ${row.image}` : ''}` : '';
-        item.iconPath = new vscode.ThemeIcon('layers', new vscode.ThemeColor(ready ? 'testing.iconPassed' : 'list.warningForeground'));
+        item.iconPath = new vscode.ThemeIcon(
+          'layers',
+          new vscode.ThemeColor(ready ? 'testing.iconPassed' : 'list.warningForeground'),
+        );
         item.contextValue = 'kubernetes:deployment';
         return item;
       }
@@ -245,7 +336,10 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
         item.id = `k8s:${node.key}`;
         item.description = podDescription(p);
         const ok = p.ready === p.containers && p.phase === 'Running';
-        item.iconPath = new vscode.ThemeIcon(ok ? 'pass' : 'warning', new vscode.ThemeColor(ok ? 'testing.iconPassed' : 'list.warningForeground'));
+        item.iconPath = new vscode.ThemeIcon(
+          ok ? 'pass' : 'warning',
+          new vscode.ThemeColor(ok ? 'testing.iconPassed' : 'list.warningForeground'),
+        );
         item.tooltip = `${p.name}\nStatus: ${p.status} (phase ${p.phase})\nReady containers: ${p.ready}/${p.containers}\nRestarts: ${p.restarts}`;
         item.contextValue = 'kubernetes:pod';
         return item;
@@ -272,4 +366,3 @@ export class KubernetesWorkloadsSection implements vscode.Disposable {
 export function podDescription(p: PodRow, now = Date.now()): string {
   return `${p.status} · ${p.ready}/${p.containers} ready · ${p.restarts} restart${p.restarts === 1 ? '' : 's'} · ${age(p.createdAt, now)}`;
 }
-

@@ -25,9 +25,10 @@ export class ProjectsTree implements vscode.TreeDataProvider<Project> {
     const rel = vscode.workspace.asRelativePath(p.dir, true);
     const problems = p.errorCount > 0 ? ` · ${p.errorCount} problem${p.errorCount === 1 ? '' : 's'}` : '';
     item.description = `${generationLabel(p.generation)}${problems}`;
-    item.iconPath = p.errorCount > 0
-      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-      : new vscode.ThemeIcon('database');
+    item.iconPath =
+      p.errorCount > 0
+        ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+        : new vscode.ThemeIcon('database');
     const envs = p.environments.map((e) => `${e.name} (${e.kind})`).join(', ') || 'none';
     item.tooltip = new vscode.MarkdownString(
       `**${p.name}**\n\n${rel}${path.sep}helix.toml\n\nGeneration: ${generationLabel(p.generation)}\n\nEnvironments: ${envs}`,

@@ -15,7 +15,8 @@ export function registerStatusBar(c: Container, rt: LocalRuntime): { update(): v
   item.name = 'Helix Deploy runs';
   item.command = 'helixDeploy.deployments.focus';
   const update = () => {
-    const active = rt.journal?.list({ active: true }).filter((r) => r.pid === process.pid && WORKING.has(r.state)) ?? [];
+    const active =
+      rt.journal?.list({ active: true }).filter((r) => r.pid === process.pid && WORKING.has(r.state)) ?? [];
     if (!active.length) {
       item.hide();
       rt.setStatusText(undefined);
@@ -24,7 +25,9 @@ export function registerStatusBar(c: Container, rt: LocalRuntime): { update(): v
     // The newest run by name, and how many others run beside it (all of them in the tooltip).
     const [first] = active;
     item.text = `$(sync~spin) Helix: ${first.kind} ${first.project}/${first.environment}${active.length > 1 ? ` +${active.length - 1}` : ''}`;
-    item.tooltip = active.map((r) => `${r.kind} ${r.project}/${r.environment} (since ${new Date(r.startedAt).toLocaleTimeString()})`).join('\n');
+    item.tooltip = active
+      .map((r) => `${r.kind} ${r.project}/${r.environment} (since ${new Date(r.startedAt).toLocaleTimeString()})`)
+      .join('\n');
     item.show();
     rt.setStatusText(item.text);
   };

@@ -27,7 +27,8 @@ export function servicesOf(c: Container): DeployPanelBackendDeps {
     ready: engine.get().then(() => undefined),
     projects: () => c.projects.projects,
     // The command shows progress and the outcome; the Drift view follows the run's end.
-    checkDrift: async (project, environment) => void (await vscode.commands.executeCommand('helixDeploy.checkDrift', { project, environment })),
+    checkDrift: async (project, environment) =>
+      void (await vscode.commands.executeCommand('helixDeploy.checkDrift', { project, environment })),
     health: c.health,
     redact: (t) => redactor.redact(t),
     // The panel's second log source: the container of a local environment, or every pod of a Kubernetes one.
@@ -38,7 +39,14 @@ export function servicesOf(c: Container): DeployPanelBackendDeps {
       const stopped = (e: unknown) => c.log.warn(`log follower for ${name} stopped: ${String(e)}`);
       if (env && project && toolOf(env) === 'kubernetes') {
         const t = kubernetesSettings(env, project.dir);
-        return followWorkloadLogs(c.kubernetes.provider.cluster(t.context, t.kubeconfig), t.namespace, env.name, onLines, stopped, (l) => redactor.redact(l));
+        return followWorkloadLogs(
+          c.kubernetes.provider.cluster(t.context, t.kubeconfig),
+          t.namespace,
+          env.name,
+          onLines,
+          stopped,
+          (l) => redactor.redact(l),
+        );
       }
       return followContainerLogs(c.local.engine, containerName(project?.name ?? '', name), onLines, stopped);
     },
@@ -60,16 +68,34 @@ export class PanelManager implements vscode.Disposable {
   }
 
   async open(arg: OpenArg): Promise<void> {
-    const key = typeof arg === 'string' ? arg : arg?.project && arg.environment ? keyOf(arg.project.dir, arg.environment.name) : await this.pick();
+    const key =
+      typeof arg === 'string'
+        ? arg
+        : arg?.project && arg.environment
+          ? keyOf(arg.project.dir, arg.environment.name)
+          : await this.pick();
     if (!key) return;
     const existing = this.panels.get(key);
     if (existing) return existing.reveal();
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Deploy', vscode.ViewColumn.Active, webviewOptions(this.c.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      'Deploy',
+      vscode.ViewColumn.Active,
+      webviewOptions(this.c.context.extensionUri),
+    );
     this.attach(key, panel);
   }
 
   attach(key: string, panel: vscode.WebviewPanel): void {
-    const p = new DeploymentPanel(key, panel, this.getBackend(), this.c.context.extensionUri, this.c.log, this.diff, () => this.panels.delete(key));
+    const p = new DeploymentPanel(
+      key,
+      panel,
+      this.getBackend(),
+      this.c.context.extensionUri,
+      this.c.log,
+      this.diff,
+      () => this.panels.delete(key),
+    );
     this.panels.set(key, p);
   }
 

@@ -207,7 +207,21 @@ export type WebviewMessageType = WebviewMessage['type'];
 
 /** Every message type the app may send (the compiler keeps this complete): tests walk it. */
 export const WEBVIEW_MESSAGE_TYPES = Object.keys({
-  ready: 1, expand: 1, openDiff: 1, plan: 1, approve: 1, discard: 1, cancel: 1, rollback: 1, checkDrift: 1, copy: 1, saveLogs: 1, followContainer: 1, copyRunSummary: 1, planMore: 1, logOlder: 1,
+  ready: 1,
+  expand: 1,
+  openDiff: 1,
+  plan: 1,
+  approve: 1,
+  discard: 1,
+  cancel: 1,
+  rollback: 1,
+  checkDrift: 1,
+  copy: 1,
+  saveLogs: 1,
+  followContainer: 1,
+  copyRunSummary: 1,
+  planMore: 1,
+  logOlder: 1,
 } satisfies Record<WebviewMessageType, 1>) as WebviewMessageType[];
 
 /** Longest string accepted from the webview; beyond this a message is a bug or an attack. */
@@ -243,12 +257,14 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
   switch (t) {
     case 'ready':
       if ((extra = keys(raw, ['type', 'version']))) return bad(extra);
-      if (raw.version !== PROTOCOL_VERSION) return bad(`protocol version ${String(raw.version)} != ${PROTOCOL_VERSION}`);
+      if (raw.version !== PROTOCOL_VERSION)
+        return bad(`protocol version ${String(raw.version)} != ${PROTOCOL_VERSION}`);
       return { ok: true, message: { type: 'ready', version: PROTOCOL_VERSION } };
     case 'expand':
     case 'openDiff':
       if ((extra = keys(raw, ['type', 'section', 'address']))) return bad(extra);
-      if (typeof raw.section !== 'string' || !SECTIONS.has(raw.section)) return bad('section must be resources or drift');
+      if (typeof raw.section !== 'string' || !SECTIONS.has(raw.section))
+        return bad('section must be resources or drift');
       if (!isStr(raw.address)) return bad('address must be a non-empty string');
       return { ok: true, message: { type: t, section: raw.section as 'resources' | 'drift', address: raw.address } };
     case 'plan':
@@ -259,11 +275,19 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
     case 'approve':
       if ((extra = keys(raw, ['type', 'runId', 'planHash', 'confirmation']))) return bad(extra);
       if (!isStr(raw.runId) || !isStr(raw.planHash)) return bad('approve needs runId and planHash');
-      if (raw.confirmation !== undefined && (typeof raw.confirmation !== 'string' || raw.confirmation.length > MAX_STRING))
+      if (
+        raw.confirmation !== undefined &&
+        (typeof raw.confirmation !== 'string' || raw.confirmation.length > MAX_STRING)
+      )
         return bad('confirmation must be a string');
       return {
         ok: true,
-        message: { type: 'approve', runId: raw.runId, planHash: raw.planHash, ...(typeof raw.confirmation === 'string' ? { confirmation: raw.confirmation } : {}) },
+        message: {
+          type: 'approve',
+          runId: raw.runId,
+          planHash: raw.planHash,
+          ...(typeof raw.confirmation === 'string' ? { confirmation: raw.confirmation } : {}),
+        },
       };
     case 'discard':
     case 'cancel':
@@ -286,7 +310,8 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
     case 'logOlder':
       if ((extra = keys(raw, ['type', 'runId', 'before']))) return bad(extra);
       if (!isStr(raw.runId)) return bad('logOlder needs runId');
-      if (typeof raw.before !== 'number' || !Number.isSafeInteger(raw.before) || raw.before < 0) return bad('before must be a line number');
+      if (typeof raw.before !== 'number' || !Number.isSafeInteger(raw.before) || raw.before < 0)
+        return bad('before must be a line number');
       return { ok: true, message: { type: 'logOlder', runId: raw.runId, before: raw.before } };
     case 'followContainer':
       if ((extra = keys(raw, ['type', 'on']))) return bad(extra);
@@ -300,5 +325,7 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
 /** Minimal structural check the app does on host messages (the host is trusted; this guards against version skew). */
 export function isHostMessage(raw: unknown): raw is HostMessage {
   if (!isObj(raw) || typeof raw.type !== 'string') return false;
-  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice', 'drift', 'planPage', 'logOlder'].includes(raw.type);
+  return ['snapshot', 'run', 'log', 'found', 'health', 'detail', 'notice', 'drift', 'planPage', 'logOlder'].includes(
+    raw.type,
+  );
 }

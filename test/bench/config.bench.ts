@@ -29,7 +29,8 @@ function timeValidate(text: string, runs: number): number {
     const s = performance.now();
     const r = validateConfig(text);
     t.push(performance.now() - s);
-    if (r.diagnostics.some((d) => d.severity === 'error')) throw new Error(`bench file has errors: ${r.diagnostics[0].message}`);
+    if (r.diagnostics.some((d) => d.severity === 'error'))
+      throw new Error(`bench file has errors: ${r.diagnostics[0].message}`);
   }
   return median(t);
 }
@@ -40,7 +41,8 @@ function timeProcess(cmd: string, args: string[], cwd: string, runs: number, okC
     const s = performance.now();
     const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 120000 });
     t.push(performance.now() - s);
-    if (!okCodes.includes(r.status ?? -1)) throw new Error(`${path.basename(args[0] ?? cmd)} exited ${r.status}: ${r.stderr || r.stdout}`);
+    if (!okCodes.includes(r.status ?? -1))
+      throw new Error(`${path.basename(args[0] ?? cmd)} exited ${r.status}: ${r.stderr || r.stdout}`);
   }
   return median(t);
 }
@@ -60,7 +62,16 @@ export async function run(): Promise<BenchResult[]> {
 
     // Ours bundled as it ships (esbuild, like dist/cli.js).
     const cli = path.join(tmp, 'cli.js');
-    await build({ entryPoints: [path.join(ROOT, 'src/cli/index.ts')], outfile: cli, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent', mainFields: ['module', 'main'] });
+    await build({
+      entryPoints: [path.join(ROOT, 'src/cli/index.ts')],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'silent',
+      mainFields: ['module', 'main'],
+    });
     const files = { small: path.join(tmp, 'small'), large: path.join(tmp, 'large') };
     fs.mkdirSync(files.small);
     fs.mkdirSync(files.large);
@@ -70,7 +81,12 @@ export async function run(): Promise<BenchResult[]> {
 
     const taplo = taploCli();
     let taploNote: string | undefined;
-    const taploLint = (dir: string, names: string[]) => ['lint', '--schema', `file://${SCHEMA}`, ...names.map((n) => path.join(dir, n))];
+    const taploLint = (dir: string, names: string[]) => [
+      'lint',
+      '--schema',
+      `file://${SCHEMA}`,
+      ...names.map((n) => path.join(dir, n)),
+    ];
     let taploPerFile: { small: number; large: number } | undefined;
     let taploProc: { small: number; large: number } | undefined;
     if (taplo) {
@@ -81,7 +97,18 @@ export async function run(): Promise<BenchResult[]> {
           for (let i = 0; i < copies; i++) fs.writeFileSync(path.join(dir, `c${i}.toml`), text);
           timeProcess(process.execPath, [taplo, ...taploLint(dir, ['c0.toml'])], dir, 1); // warm the file cache
           const one = timeProcess(process.execPath, [taplo, ...taploLint(dir, ['c0.toml'])], dir, runs);
-          const many = timeProcess(process.execPath, [taplo, ...taploLint(dir, Array.from({ length: copies }, (_, i) => `c${i}.toml`))], dir, runs);
+          const many = timeProcess(
+            process.execPath,
+            [
+              taplo,
+              ...taploLint(
+                dir,
+                Array.from({ length: copies }, (_, i) => `c${i}.toml`),
+              ),
+            ],
+            dir,
+            runs,
+          );
           return { one, perFile: (many - one) / (copies - 1) };
         };
         const s = per(files.small, TYPICAL, 201, 3);
@@ -110,7 +137,9 @@ export async function run(): Promise<BenchResult[]> {
       anchor: taploPerFile ? { name: 'taplo lint, per extra file', value: taploPerFile.large, unit: 'ms' } : undefined,
       ratio: ratio(large, taploPerFile?.large),
       goal: '< 50 ms',
-      note: taploNote ?? 'toml-eslint-parser builds a token list with locations (most of the time, and GC-sensitive); a real helix.toml is tens of lines',
+      note:
+        taploNote ??
+        'toml-eslint-parser builds a token list with locations (most of the time, and GC-sensitive); a real helix.toml is tens of lines',
     });
     const procSmall = timeProcess(process.execPath, [cli, 'validate', files.small], tmp, 7);
     const procLarge = timeProcess(process.execPath, [cli, 'validate', files.large], tmp, 5);
@@ -147,13 +176,30 @@ export async function run(): Promise<BenchResult[]> {
     // fresh process (cold JIT, schemas built), minus an empty node start.
     const probe = path.join(tmp, 'activate.js');
     await build({
-      stdin: { contents: `const t=performance.now();const m=require(${JSON.stringify(path.join(ROOT, 'src/core/config/index.ts'))});m.validateConfig(${JSON.stringify(TYPICAL)});process.stdout.write(String(performance.now()-t));`, resolveDir: ROOT, loader: 'ts' },
-      outfile: probe, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent', mainFields: ['module', 'main'],
+      stdin: {
+        contents: `const t=performance.now();const m=require(${JSON.stringify(path.join(ROOT, 'src/core/config/index.ts'))});m.validateConfig(${JSON.stringify(TYPICAL)});process.stdout.write(String(performance.now()-t));`,
+        resolveDir: ROOT,
+        loader: 'ts',
+      },
+      outfile: probe,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'silent',
+      mainFields: ['module', 'main'],
     });
     const cold: number[] = [];
-    for (let i = 0; i < 7; i++) cold.push(Number(spawnSync(process.execPath, [probe], { encoding: 'utf8', env }).stdout));
+    for (let i = 0; i < 7; i++)
+      cold.push(Number(spawnSync(process.execPath, [probe], { encoding: 'utf8', env }).stdout));
     const act = median(cold);
-    out.push({ name: 'config: activation (load + first validation, cold process)', value: act, unit: 'ms', ratio: act / 50, goal: '< 50 ms (ratio to budget < 1)' });
+    out.push({
+      name: 'config: activation (load + first validation, cold process)',
+      value: act,
+      unit: 'ms',
+      ratio: act / 50,
+      goal: '< 50 ms (ratio to budget < 1)',
+    });
     return out;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

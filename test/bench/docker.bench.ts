@@ -7,7 +7,16 @@ import type { ContainerInfo } from '../../src/core/local/engine';
 import { presentContainer, isHelixContainer } from '../../src/core/local/present';
 import { LocalService } from '../../src/core/local/service';
 import { EngineWatch } from '../../src/core/local/watch';
-import { cleanup, dockerHost, fixtureContext, localTarget, testEngine, tmpRoot, uid, freePort } from '../integration/docker/support';
+import {
+  cleanup,
+  dockerHost,
+  fixtureContext,
+  localTarget,
+  testEngine,
+  tmpRoot,
+  uid,
+  freePort,
+} from '../integration/docker/support';
 import type { BenchResult } from './types';
 
 // Local Docker loop figures, each beside its anchor measured in the same run on the same engine:
@@ -19,11 +28,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function docker(args: string[]): { ms: number; out: string } {
   const t0 = performance.now();
-  const r = spawnSync('docker', args, { env: { ...process.env, DOCKER_HOST: dockerHost(), DOCKER_BUILDKIT: '0' }, encoding: 'utf8' });
+  const r = spawnSync('docker', args, {
+    env: { ...process.env, DOCKER_HOST: dockerHost(), DOCKER_BUILDKIT: '0' },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
   return { ms: performance.now() - t0, out: r.stdout };
 }
-
 
 function curlOk(url: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -86,8 +97,21 @@ export async function run(): Promise<BenchResult[]> {
       const port2 = await freePort();
       const name = `hd-bench-${project}-${i}`;
       const t1 = performance.now();
-      docker(['run', '-d', '--name', name, '--label', `helix.project=${project}`, '-p', `127.0.0.1:${port2}:8080`, httpTag]);
-      while (!((await curlOk(`http://127.0.0.1:${port2}/healthz`)) && (await curlOk(`http://127.0.0.1:${port2}/readyz`)))) await new Promise((r) => setTimeout(r, 10));
+      docker([
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--label',
+        `helix.project=${project}`,
+        '-p',
+        `127.0.0.1:${port2}:8080`,
+        httpTag,
+      ]);
+      while (!(
+        (await curlOk(`http://127.0.0.1:${port2}/healthz`)) && (await curlOk(`http://127.0.0.1:${port2}/readyz`))
+      ))
+        await new Promise((r) => setTimeout(r, 10));
       theirsStart.push(performance.now() - t1);
       docker(['rm', '-f', name]);
     }
@@ -118,11 +142,20 @@ export async function run(): Promise<BenchResult[]> {
     const times: number[] = [];
     for (let k = 0; k < 21; k++) {
       const t0 = performance.now();
-      const nodes = fake.filter(isHelixContainer).sort((a, b) => a.name.localeCompare(b.name)).map((c) => presentContainer(c));
+      const nodes = fake
+        .filter(isHelixContainer)
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((c) => presentContainer(c));
       if (nodes.length !== 500) throw new Error('mapping lost containers');
       times.push(performance.now() - t0);
     }
-    results.push({ name: 'docker: Deployments refresh mapping, 500 containers', value: median(times), unit: 'ms', goal: '< 50 ms', note: 'core mapping (filter, sort, present); TreeItem construction is a field copy' });
+    results.push({
+      name: 'docker: Deployments refresh mapping, 500 containers',
+      value: median(times),
+      unit: 'ms',
+      goal: '< 50 ms',
+      note: 'core mapping (filter, sort, present); TreeItem construction is a field copy',
+    });
 
     // 4. Idle: the watch subscribed to the event stream, nothing happening.
     const watch = new EngineWatch(engine);
@@ -135,10 +168,19 @@ export async function run(): Promise<BenchResult[]> {
     await new Promise((r) => setTimeout(r, idleMs));
     const calls = ((watch.apiCalls - before) * 60_000) / idleMs;
     watch.dispose();
-    results.push({ name: 'docker: engine API calls per minute while idle', value: calls, unit: 'calls/min', goal: '0', note: `measured over ${idleMs / 1000} s with the event stream open` });
+    results.push({
+      name: 'docker: engine API calls per minute while idle',
+      value: calls,
+      unit: 'calls/min',
+      goal: '0',
+      note: `measured over ${idleMs / 1000} s with the event stream open`,
+    });
   } finally {
     await cleanup(engine, project);
-    await engine.docker.getImage(`hd-test-${project}-http:dev`).remove({ force: true }).catch(() => undefined);
+    await engine.docker
+      .getImage(`hd-test-${project}-http:dev`)
+      .remove({ force: true })
+      .catch(() => undefined);
     await journal.close();
   }
   return results;

@@ -22,16 +22,44 @@ export function historyText(dir: string): string {
   const t0 = Date.parse('2026-01-01T00:00:00.000Z');
   for (let i = 0; i < RUNS; i++) {
     const at = (k: number) => new Date(t0 + i * 60_000 + k * 1000).toISOString();
-    const id = `${at(0).replace(/[-:.TZ]/g, '').slice(0, 14)}-${i.toString(16).padStart(8, '0')}`;
+    const id = `${at(0)
+      .replace(/[-:.TZ]/g, '')
+      .slice(0, 14)}-${i.toString(16).padStart(8, '0')}`;
     const plan = i % 2 === 0;
-    out.push(JSON.stringify({ t: 'begin', run: { id, kind: plan ? 'plan' : 'build', project: 'bench', projectDir: dir, environment: `env-${i % 7}`, who: 'bench', startedAt: at(0), updatedAt: at(0), state: plan ? 'Draft' : 'Running', meta: { tool: 'terraform', dir: `${dir}/infra` }, pid: 1, host: 'bench' } }));
+    out.push(
+      JSON.stringify({
+        t: 'begin',
+        run: {
+          id,
+          kind: plan ? 'plan' : 'build',
+          project: 'bench',
+          projectDir: dir,
+          environment: `env-${i % 7}`,
+          who: 'bench',
+          startedAt: at(0),
+          updatedAt: at(0),
+          state: plan ? 'Draft' : 'Running',
+          meta: { tool: 'terraform', dir: `${dir}/infra` },
+          pid: 1,
+          host: 'bench',
+        },
+      }),
+    );
     out.push(JSON.stringify({ t: 'log', id, lines: [`step 1 of run ${i}`, `step 2 of run ${i}`] }));
     if (plan) {
       out.push(JSON.stringify({ t: 'state', id, state: 'Planning', at: at(1) }));
-      out.push(JSON.stringify({ t: 'state', id, state: 'Planned', at: at(2), meta: { planHash: 'a'.repeat(64), summary: { add: 1, change: 0, destroy: 0 } } }));
-      out.push(JSON.stringify({ t: 'state', id, state: 'Approved', at: at(3)}));
+      out.push(
+        JSON.stringify({
+          t: 'state',
+          id,
+          state: 'Planned',
+          at: at(2),
+          meta: { planHash: 'a'.repeat(64), summary: { add: 1, change: 0, destroy: 0 } },
+        }),
+      );
+      out.push(JSON.stringify({ t: 'state', id, state: 'Approved', at: at(3) }));
       out.push(JSON.stringify({ t: 'state', id, state: 'Applying', at: at(4) }));
-      out.push(JSON.stringify({ t: 'state', id, state: 'Applied', at: at(5)}));
+      out.push(JSON.stringify({ t: 'state', id, state: 'Applied', at: at(5) }));
     } else {
       out.push(JSON.stringify({ t: 'state', id, state: 'Succeeded', at: at(1) }));
     }
@@ -76,9 +104,21 @@ export async function run(): Promise<BenchResult[]> {
     }
     const anchor = { name: 'read + JSON.parse every line', value: median(anchorTimes), unit: 'ms' };
     return [
-      { name: `run history: open + list, ${RUNS} runs`, value: median(openTimes), unit: 'ms', anchor, goal: '< 100 ms', note: `${mb.toFixed(1)} MB` },
+      {
+        name: `run history: open + list, ${RUNS} runs`,
+        value: median(openTimes),
+        unit: 'ms',
+        anchor,
+        goal: '< 100 ms',
+        note: `${mb.toFixed(1)} MB`,
+      },
       { name: `run history: list() alone, ${RUNS} runs`, value: median(listTimes), unit: 'ms' },
-      { name: `run history: Deployments view page, ${RUNS} runs`, value: median(pageTimes), unit: 'ms', note: `${items} tree items (a page + Show more)` },
+      {
+        name: `run history: Deployments view page, ${RUNS} runs`,
+        value: median(pageTimes),
+        unit: 'ms',
+        note: `${items} tree items (a page + Show more)`,
+      },
     ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

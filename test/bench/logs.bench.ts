@@ -28,7 +28,7 @@ function line(i: number): string {
 }
 
 async function produce(log: (l: string) => void): Promise<void> {
-  for (let i = 0; i < LINES; ) {
+  for (let i = 0; i < LINES;) {
     const end = Math.min(LINES, i + CHUNK);
     for (; i < end; i++) log(line(i));
     await new Promise((r) => setImmediate(r));
@@ -65,10 +65,30 @@ export async function run(): Promise<BenchResult[]> {
         throw new Error('unused');
       },
     };
-    const engine = new DeployRunner({ journal, redactor, locks: new LockManager(path.join(dir, '.helix', 'locks')), stateDir: path.join(dir, '.helix'), providers: { terraform: provider }, who: () => 'bench' });
-    const env = { name: 'e', kind: 'terraform', source: 'helix.deploy.toml', settings: { terraform: { dir: '.' } } } as DeployTarget['environment'];
+    const engine = new DeployRunner({
+      journal,
+      redactor,
+      locks: new LockManager(path.join(dir, '.helix', 'locks')),
+      stateDir: path.join(dir, '.helix'),
+      providers: { terraform: provider },
+      who: () => 'bench',
+    });
+    const env = {
+      name: 'e',
+      kind: 'terraform',
+      source: 'helix.deploy.toml',
+      settings: { terraform: { dir: '.' } },
+    } as DeployTarget['environment'];
     const target: DeployTarget = { project: { name: 'bench', dir }, environment: env };
-    const project = { name: 'bench', dir, configFile: path.join(dir, 'helix.toml'), generation: 'v3.4', containerRuntime: 'docker', environments: [env], errorCount: 0 } as unknown as Project;
+    const project = {
+      name: 'bench',
+      dir,
+      configFile: path.join(dir, 'helix.toml'),
+      generation: 'v3.4',
+      containerRuntime: 'docker',
+      environments: [env],
+      errorCount: 0,
+    } as unknown as Project;
     const backend = new DeployPanelBackend({ engine, projects: () => [project], redact: (t) => redactor.redact(t) });
     let posted = 0;
     let firstAt = 0;
@@ -118,7 +138,13 @@ export async function run(): Promise<BenchResult[]> {
         goal: '>= 100000 lines/s',
         note: `${(total / 1000).toFixed(1)} s, first post after ${(firstAt - s).toFixed(0)} ms`,
       },
-      { name: 'run log: heap kept after the run (1,000,000 lines)', value: kept, unit: 'MB', goal: 'bounded (ring)', note: `peak ${peakHeap.toFixed(0)} MB heap while following` },
+      {
+        name: 'run log: heap kept after the run (1,000,000 lines)',
+        value: kept,
+        unit: 'MB',
+        goal: 'bounded (ring)',
+        note: `peak ${peakHeap.toFixed(0)} MB heap while following`,
+      },
       { name: 'run log: on disk under .helix/', value: onDisk / 1048576, unit: 'MB', note: 'the whole log' },
     ];
   } finally {

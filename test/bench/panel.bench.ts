@@ -12,7 +12,16 @@ import { pagePlan, PLAN_FIRST_PAGE } from '../../src/webview/model/planPages';
 import { openPanelPage } from '../integration/panel/harness';
 import type { BenchResult } from './types';
 
-const ACTIONS: ResourceView['action'][] = ['create', 'update', 'create', 'replace', 'delete', 'create', 'update', 'no-op'];
+const ACTIONS: ResourceView['action'][] = [
+  'create',
+  'update',
+  'create',
+  'replace',
+  'delete',
+  'create',
+  'update',
+  'no-op',
+];
 
 export function bigPlan(n: number): PlanView {
   const resources: ResourceView[] = [];
@@ -22,18 +31,55 @@ export function bigPlan(n: number): PlanView {
     const module = i % 3 === 0 ? undefined : `module.svc_${i % 40}`;
     const type = `terraform_data_${i % 12}`;
     const name = `r${i}`;
-    resources.push({ address: `${module ? `${module}.` : ''}${type}.${name}`, module, type, name, action, ...(action === 'replace' ? { replacePaths: [['triggers_replace']], reason: 'replace_because_cannot_update' } : {}) });
+    resources.push({
+      address: `${module ? `${module}.` : ''}${type}.${name}`,
+      module,
+      type,
+      name,
+      action,
+      ...(action === 'replace'
+        ? { replacePaths: [['triggers_replace']], reason: 'replace_because_cannot_update' }
+        : {}),
+    });
     summary[action === 'no-op' ? 'noop' : action]++;
   }
-  return { source: 'terraform', toolVersion: '1.11.4', summary, resources, drift: [], outputs: [], errored: false, diagnostics: [], notices: [] };
+  return {
+    source: 'terraform',
+    toolVersion: '1.11.4',
+    summary,
+    resources,
+    drift: [],
+    outputs: [],
+    errored: false,
+    diagnostics: [],
+    notices: [],
+  };
 }
 
 function state(plan: PlanView): PanelState {
   const now = Date.now();
   return {
     version: 1,
-    env: { key: '/b#bench', project: 'bench', name: 'bench', kind: 'terraform', protected: false, canRollback: false, hasContainerLogs: false },
-    run: { id: 'r', kind: 'plan', state: 'Planned', startedBy: 'bench', startedAt: now, updatedAt: now, transitions: [], planHash: 'h', expiresAt: now + 1_800_000 },
+    env: {
+      key: '/b#bench',
+      project: 'bench',
+      name: 'bench',
+      kind: 'terraform',
+      protected: false,
+      canRollback: false,
+      hasContainerLogs: false,
+    },
+    run: {
+      id: 'r',
+      kind: 'plan',
+      state: 'Planned',
+      startedBy: 'bench',
+      startedAt: now,
+      updatedAt: now,
+      transitions: [],
+      planHash: 'h',
+      expiresAt: now + 1_800_000,
+    },
     plan,
     logs: { run: [], container: [] },
   };
@@ -44,7 +90,9 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
 
-async function firstPaint(n: number): Promise<{ ours: number; all: number; naive: number; search: number; rows: number }> {
+async function firstPaint(
+  n: number,
+): Promise<{ ours: number; all: number; naive: number; search: number; rows: number }> {
   const p = await openPanelPage();
   try {
     const plan = bigPlan(n);
@@ -53,11 +101,19 @@ async function firstPaint(n: number): Promise<{ ours: number; all: number; naive
     const { first, pages } = pagePlan(plan, 'bench', Number(process.env.HELIX_BENCH_FIRST_PAGE ?? PLAN_FIRST_PAGE));
     const msg: HostMessage = { type: 'snapshot', state: state(first) };
     let pending = first.pending ?? 0;
-    const pageMsgs: HostMessage[] = pages.map((resources) => ({ type: 'planPage', pageId: 'bench', resources, pending: (pending -= resources.length) }));
+    const pageMsgs: HostMessage[] = pages.map((resources) => ({
+      type: 'planPage',
+      pageId: 'bench',
+      resources,
+      pending: (pending -= resources.length),
+    }));
     // Timed inside the page: from the message being dispatched to the next painted frame showing a resource row,
     // and to the frame where every page is listed (the status line clears).
     // The pages go into the page first, untimed: Playwright's copy of 50,000 objects is not the panel's work.
-    await p.page.evaluate((more) => void ((window as unknown as { __pages: unknown }).__pages = more), pageMsgs as unknown as Record<string, unknown>[]);
+    await p.page.evaluate(
+      (more) => void ((window as unknown as { __pages: unknown }).__pages = more),
+      pageMsgs as unknown as Record<string, unknown>[],
+    );
     await new Promise((r) => setTimeout(r, 500));
     const { ours, all } = await p.page.evaluate(
       (m) =>
@@ -67,14 +123,16 @@ async function firstPaint(n: number): Promise<{ ours: number; all: number; naive
           const posted = (window as unknown as { __posted: { type: string }[] }).__posted;
           const push = posted.push.bind(posted);
           posted.push = (...xs) => {
-            for (const x of xs) if (x.type === 'planMore' && more.length) setTimeout(() => window.postMessage(more.shift(), '*'), 0);
+            for (const x of xs)
+              if (x.type === 'planMore' && more.length) setTimeout(() => window.postMessage(more.shift(), '*'), 0);
             return push(...xs);
           };
           const t0 = performance.now();
           window.postMessage(m, '*');
           let ours = 0;
           const check = () => {
-            if (!ours && document.querySelector('.prow-resource')) requestAnimationFrame(() => (ours = performance.now() - t0));
+            if (!ours && document.querySelector('.prow-resource'))
+              requestAnimationFrame(() => (ours = performance.now() - t0));
             const listed = !document.querySelector('.plan-status')?.textContent;
             if (ours && listed) requestAnimationFrame(() => resolve({ ours, all: performance.now() - t0 }));
             else requestAnimationFrame(check);
@@ -95,7 +153,8 @@ async function firstPaint(n: number): Promise<{ ours: number; all: number; naive
           field.dispatchEvent(new Event('input'));
           const check = () => {
             const first = document.querySelector('.prow-resource')?.textContent;
-            if (first && first !== before && first.includes(q)) requestAnimationFrame(() => resolve(performance.now() - t0 - 80));
+            if (first && first !== before && first.includes(q))
+              requestAnimationFrame(() => resolve(performance.now() - t0 - 80));
             else requestAnimationFrame(check);
           };
           requestAnimationFrame(check);
@@ -131,10 +190,20 @@ async function firstPaint(n: number): Promise<{ ours: number; all: number; naive
   }
 }
 
-async function logStream(): Promise<{ total: number; p50: number; p95: number; max: number; frames: number; naive: number }> {
+async function logStream(): Promise<{
+  total: number;
+  p50: number;
+  p95: number;
+  max: number;
+  frames: number;
+  naive: number;
+}> {
   const p = await openPanelPage();
   try {
-    await p.send({ type: 'snapshot', state: { ...state(bigPlan(0)), run: { ...state(bigPlan(0)).run!, state: 'Applying' }, view: 'logs' } });
+    await p.send({
+      type: 'snapshot',
+      state: { ...state(bigPlan(0)), run: { ...state(bigPlan(0)).run!, state: 'Applying' }, view: 'logs' },
+    });
     await p.page.locator('#panel-logs:not([hidden])').waitFor();
     const r = await p.page.evaluate(
       () =>
@@ -154,13 +223,19 @@ async function logStream(): Promise<{ total: number; p50: number; p95: number; m
           let sent = 0;
           const sendBatch = () => {
             const lines = [];
-            for (let i = 0; i < BATCH; i++, sent++) lines.push({ t: Date.now(), text: `\u001b[3${sent % 8}mterraform_data.r${sent}: Creating...\u001b[0m elapsed ${sent % 60}s` });
+            for (let i = 0; i < BATCH; i++, sent++)
+              lines.push({
+                t: Date.now(),
+                text: `\u001b[3${sent % 8}mterraform_data.r${sent}: Creating...\u001b[0m elapsed ${sent % 60}s`,
+              });
             window.postMessage({ type: 'log', source: 'run', lines }, '*');
             if (sent < N) setTimeout(sendBatch, 0);
             else {
               const wait = () => {
                 const status = document.querySelector('#log-status')?.textContent ?? '';
-                const lastRow = [...document.querySelectorAll('.lrow:not([hidden])')].some((e) => e.textContent?.includes(`r${N - 1}:`));
+                const lastRow = [...document.querySelectorAll('.lrow:not([hidden])')].some((e) =>
+                  e.textContent?.includes(`r${N - 1}:`),
+                );
                 if (status.startsWith('100,000 lines') && lastRow) {
                   streaming = false;
                   resolve({ total: performance.now() - t0, frameTimes });
@@ -221,8 +296,20 @@ export async function run(): Promise<BenchResult[]> {
       goal: '< 500 ms',
       note: `${big.rows} rows in the DOM`,
     },
-    { name: 'panel: every page listed, 50,000-resource plan', value: big.all, unit: 'ms', anchor: { name: 'all rows as plain DOM', value: big.naive, unit: 'ms' }, note: 'Approve waits for this' },
-    { name: 'panel: search keystroke -> painted, 50,000-resource plan', value: big.search, unit: 'ms', goal: '< 100 ms', note: 'debounce excluded' },
+    {
+      name: 'panel: every page listed, 50,000-resource plan',
+      value: big.all,
+      unit: 'ms',
+      anchor: { name: 'all rows as plain DOM', value: big.naive, unit: 'ms' },
+      note: 'Approve waits for this',
+    },
+    {
+      name: 'panel: search keystroke -> painted, 50,000-resource plan',
+      value: big.search,
+      unit: 'ms',
+      goal: '< 100 ms',
+      note: 'debounce excluded',
+    },
     {
       name: 'panel: stream 100,000 log lines',
       value: ls.total,

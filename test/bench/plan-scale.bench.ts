@@ -69,7 +69,11 @@ if (mode === 'model') {
 process.stdout.write(JSON.stringify(out));`;
 
 function child(mode: 'anchor' | 'model', file: string): Record<string, number> {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--require', require.resolve('tsx/cjs'), '-e', CHILD, mode, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=4096', '--require', require.resolve('tsx/cjs'), '-e', CHILD, mode, file],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -99,16 +103,46 @@ export async function run(): Promise<BenchResult[]> {
     const m = (k: string) => median(models.map((x) => x[k]!));
     const anchor = { name: 'JSON.parse alone', value: median(anchors), unit: 'ms' };
     const out: BenchResult[] = [
-      { name: `plan 50k: parse + model, ${models[0]!.resources} resources`, value: m('modelMs'), unit: 'ms', anchor, goal: '< 1500 ms', note: `${mb.toFixed(0)} MB of show -json, fresh process` },
-      { name: 'plan 50k: plan view + snapshot message for the panel', value: m('viewMs'), unit: 'ms', note: `${m('msgMB').toFixed(1)} MB message` },
-      { name: 'plan 50k: heap kept (text, document, model, view, message)', value: m('heapMB'), unit: 'MB', goal: '< 500 MB', ratio: m('heapMB') / 500 },
+      {
+        name: `plan 50k: parse + model, ${models[0]!.resources} resources`,
+        value: m('modelMs'),
+        unit: 'ms',
+        anchor,
+        goal: '< 1500 ms',
+        note: `${mb.toFixed(0)} MB of show -json, fresh process`,
+      },
+      {
+        name: 'plan 50k: plan view + snapshot message for the panel',
+        value: m('viewMs'),
+        unit: 'ms',
+        note: `${m('msgMB').toFixed(1)} MB message`,
+      },
+      {
+        name: 'plan 50k: heap kept (text, document, model, view, message)',
+        value: m('heapMB'),
+        unit: 'MB',
+        goal: '< 500 MB',
+        ratio: m('heapMB') / 500,
+      },
       { name: 'plan 50k: peak RSS growth', value: m('peakMB'), unit: 'MB', goal: '< 500 MB', ratio: m('peakMB') / 500 },
       { name: 'plan 50k: panel index (once per plan)', value: m('indexMs'), unit: 'ms' },
-      { name: 'plan 50k: panel filter/search, median of 7 queries', value: m('filterMs'), unit: 'ms', goal: '< 100 ms', note: `slowest ${m('filterMaxMs').toFixed(0)} ms` },
+      {
+        name: 'plan 50k: panel filter/search, median of 7 queries',
+        value: m('filterMs'),
+        unit: 'ms',
+        goal: '< 100 ms',
+        note: `slowest ${m('filterMaxMs').toFixed(0)} ms`,
+      },
     ];
     const tfDir = process.env.HELIX_BENCH_TF50K;
     const tf = tfDir ? terraformShow(tfDir) : undefined;
-    if (tf) out.push({ name: 'plan 50k: terraform show -json (real terraform_data plan)', value: tf.ms, unit: 'ms', note: `${tf.mb.toFixed(0)} MB` });
+    if (tf)
+      out.push({
+        name: 'plan 50k: terraform show -json (real terraform_data plan)',
+        value: tf.ms,
+        unit: 'ms',
+        note: `${tf.mb.toFixed(0)} MB`,
+      });
     return out;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

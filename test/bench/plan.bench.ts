@@ -71,7 +71,9 @@ function measureInChild(jsonFile: string): { ms: number; mb: number } {
     const ms = performance.now() - t;
     const peak = process.resourceUsage().maxRSS * 1024;
     process.stdout.write(JSON.stringify({ ms, mb: (Math.max(peak, process.memoryUsage().rss) - base) / 1048576, n: m.resources.length }));`;
-  const r = spawnSync(process.execPath, ['--expose-gc', '--require', require.resolve('tsx/cjs'), '-e', script], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--require', require.resolve('tsx/cjs'), '-e', script], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -107,10 +109,29 @@ async function parseBench(): Promise<BenchResult[]> {
   const child = measureInChild(path.join(dir, 'plan.json'));
   const anchor = { name: 'terraform show (text)', value: median(textTimes), unit: 'ms' };
   return [
-    { name: `plan model: parse + model, ${resources} resources`, value: median(runs), unit: 'ms', anchor, goal: '< 300 ms', note: `${(json.length / 1048576).toFixed(1)} MB of show -json` },
+    {
+      name: `plan model: parse + model, ${resources} resources`,
+      value: median(runs),
+      unit: 'ms',
+      anchor,
+      goal: '< 300 ms',
+      note: `${(json.length / 1048576).toFixed(1)} MB of show -json`,
+    },
     { name: 'plan model: same, cold (fresh process)', value: child.ms, unit: 'ms', anchor, goal: '< 300 ms' },
-    { name: 'plan model: memory above baseline (fresh process)', value: child.mb, unit: 'MB', goal: '< 200 MB', ratio: child.mb / 200 },
-    { name: 'plan model: + every attribute diff built', value: attrsMs, unit: 'ms', anchor, note: 'the panel builds them lazily' },
+    {
+      name: 'plan model: memory above baseline (fresh process)',
+      value: child.mb,
+      unit: 'MB',
+      goal: '< 200 MB',
+      ratio: child.mb / 200,
+    },
+    {
+      name: 'plan model: + every attribute diff built',
+      value: attrsMs,
+      unit: 'ms',
+      anchor,
+      note: 'the panel builds them lazily',
+    },
     { name: 'terraform show -json (what we parse)', value: median(jsonTimes), unit: 'ms', anchor },
   ];
 }
@@ -119,7 +140,12 @@ async function rawCycle(dir: string): Promise<number> {
   // Same steps as the engine, through a bare spawn: plan (-json, streamed) + show -json + apply -json PLAN.
   const env = { TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
   const go = async (args: string[], collect = false) => {
-    const r = await spawnRun('terraform', args, { cwd: dir, env: { ...process.env, ...env }, collect, onStdout: () => undefined });
+    const r = await spawnRun('terraform', args, {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      collect,
+      onStdout: () => undefined,
+    });
     if (r.code !== 0 && r.code !== 2) throw new Error(`terraform ${args[0]}: ${r.stderr}`);
     return r;
   };
@@ -131,13 +157,19 @@ async function rawCycle(dir: string): Promise<number> {
 }
 
 /** Engine cycle; also returns the time spent inside the provider (terraform processes + their parsing). */
-async function engineCycle(b: string, n: number): Promise<{ total: number; inTool: number; selfCpu: number; toolCpu: number }> {
+async function engineCycle(
+  b: string,
+  n: number,
+): Promise<{ total: number; inTool: number; selfCpu: number; toolCpu: number }> {
   fs.mkdirSync(path.join(b, 'infra'));
   fs.writeFileSync(path.join(b, 'infra', 'main.tf'), config(n));
   tf(['init', '-input=false'], path.join(b, 'infra'));
   const redactor = new Redactor();
   const journal = await Journal.open(path.join(b, '.helix', 'runs.jsonl'), { redact: (s) => redactor.redact(s) });
-  const inner = new TerraformProvider({ executable: () => 'terraform', env: { TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
+  const inner = new TerraformProvider({
+    executable: () => 'terraform',
+    env: { TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' },
+  });
   await inner.status(); // the version probe is cached per window, as in the extension
   let inTool = 0;
   const time = async <T>(p: Promise<T>): Promise<T> => {
@@ -155,8 +187,23 @@ async function engineCycle(b: string, n: number): Promise<{ total: number; inToo
     apply: (r) => time(inner.apply(r)),
     show: (r) => time(inner.show(r)),
   };
-  const engine = new DeployRunner({ journal, redactor, locks: new LockManager(path.join(b, '.helix', 'locks')), stateDir: path.join(b, '.helix'), providers: { terraform: provider }, who: () => 'bench' });
-  const target: DeployTarget = { project: { name: 'bench', dir: b }, environment: { name: 'e', kind: 'terraform', source: 'helix.deploy.toml', settings: { terraform: { dir: 'infra' } } } };
+  const engine = new DeployRunner({
+    journal,
+    redactor,
+    locks: new LockManager(path.join(b, '.helix', 'locks')),
+    stateDir: path.join(b, '.helix'),
+    providers: { terraform: provider },
+    who: () => 'bench',
+  });
+  const target: DeployTarget = {
+    project: { name: 'bench', dir: b },
+    environment: {
+      name: 'e',
+      kind: 'terraform',
+      source: 'helix.deploy.toml',
+      settings: { terraform: { dir: 'infra' } },
+    },
+  };
   const c0 = cpu();
   const s = performance.now();
   const planned = await (await engine.startPlan(target)).done;

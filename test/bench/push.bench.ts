@@ -35,12 +35,15 @@ export async function run(): Promise<BenchResult[]> {
             const t = performance.now();
             const r = await pushImage(new EnginePusher(docker), { source: image, ref, credentials: none });
             ms = performance.now() - t;
-            if ((await registryDigest(reg.host, `bench/${who}`, `r${i}`)) !== r.digest) throw new Error('our push: registry digest mismatch');
+            if ((await registryDigest(reg.host, `bench/${who}`, `r${i}`)) !== r.digest)
+              throw new Error('our push: registry digest mismatch');
             ours.push(ms);
           } else {
             await docker.getImage(image).tag({ repo: `${reg.host}/bench/${who}`, tag: `r${i}` });
             const t = performance.now();
-            const r = await spawnRun('docker', ['push', `${reg.host}/bench/${who}:r${i}`], { env: { ...process.env, DOCKER_HOST: `unix://${socket}` } });
+            const r = await spawnRun('docker', ['push', `${reg.host}/bench/${who}:r${i}`], {
+              env: { ...process.env, DOCKER_HOST: `unix://${socket}` },
+            });
             ms = performance.now() - t;
             if (r.code !== 0) throw new Error(`docker push failed: ${r.stderr}`);
             cli.push(ms);

@@ -25,8 +25,14 @@ function makeWorkspace(dir: string): void {
     const p = path.join(dir, `proj-${String(i).padStart(3, '0')}`);
     fs.mkdirSync(path.join(p, 'db'), { recursive: true });
     const local = i < LOCAL_ENVS ? `[local.dev]\nport = ${10_000 + i}\nbuild_mode = "debug"\n\n` : '';
-    fs.writeFileSync(path.join(p, 'helix.toml.bench'), `[project]\nname = "proj-${i}"\nqueries = "db/"\n\n${local}[cloud.prod]\ncluster_id = "c-${i}"\n`);
-    fs.writeFileSync(path.join(p, 'helix.deploy.toml.bench'), `# deployment settings of proj-${i}\n[environments.qa]\ninstance = "dev"\nregistry = "127.0.0.1:5000/proj-${i}"\n`);
+    fs.writeFileSync(
+      path.join(p, 'helix.toml.bench'),
+      `[project]\nname = "proj-${i}"\nqueries = "db/"\n\n${local}[cloud.prod]\ncluster_id = "c-${i}"\n`,
+    );
+    fs.writeFileSync(
+      path.join(p, 'helix.deploy.toml.bench'),
+      `# deployment settings of proj-${i}\n[environments.qa]\ninstance = "dev"\nregistry = "127.0.0.1:5000/proj-${i}"\n`,
+    );
     fs.writeFileSync(path.join(p, 'db', 'schema.hx'), 'N::User { name: String }\n');
   }
   // Source files of other tools: what a real monorepo has around its databases.
@@ -56,9 +62,14 @@ async function makeContainers(dir: string): Promise<void> {
   fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY x /x\nCMD ["/x"]\n');
   fs.writeFileSync(path.join(ctx, 'x'), '');
   const stream = await docker.buildImage(tar.pack(ctx), { t: 'hd-bench-tiny:1' });
-  await new Promise((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(undefined))));
-  const names = Array.from({ length: CONTAINERS }, (_, i) => (i < LOCAL_ENVS ? containerName(`proj-${i}`, 'dev') : `bench-other-${i}`));
-  for (let i = 0; i < names.length; i += 16) await Promise.all(names.slice(i, i + 16).map((name) => docker.createContainer({ name, Image: 'hd-bench-tiny:1' })));
+  await new Promise((resolve, reject) =>
+    docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(undefined))),
+  );
+  const names = Array.from({ length: CONTAINERS }, (_, i) =>
+    i < LOCAL_ENVS ? containerName(`proj-${i}`, 'dev') : `bench-other-${i}`,
+  );
+  for (let i = 0; i < names.length; i += 16)
+    await Promise.all(names.slice(i, i + 16).map((name) => docker.createContainer({ name, Image: 'hd-bench-tiny:1' })));
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -67,7 +78,10 @@ export async function run(): Promise<BenchResult[]> {
   fs.mkdirSync(ws);
   makeWorkspace(ws);
   await makeContainers(tmp);
-  const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--tests'], { cwd: root, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--tests'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   const { startCodeServer, chromiumArgs } = await import(path.join(root, 'scripts/lib/codeServerRun.mjs'));
   const results = path.join(tmp, 'results.json');
@@ -82,9 +96,14 @@ export async function run(): Promise<BenchResult[]> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   try {
     const remote = `vscode-remote://127.0.0.1:${cs.port}`;
-    const payload = [['extensionDevelopmentPath', `${remote}${root}`], ['extensionTestsPath', `${remote}${root}/out/exthost/bench-workspace.js`]];
+    const payload = [
+      ['extensionDevelopmentPath', `${remote}${root}`],
+      ['extensionTestsPath', `${remote}${root}/out/exthost/bench-workspace.js`],
+    ];
     const page = await browser.newPage();
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(
+      `${cs.url}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
     const deadline = Date.now() + 5 * 60_000;
     while (!fs.existsSync(results) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     if (!fs.existsSync(results)) throw new Error('the extension host did not report in 5 minutes');
@@ -93,9 +112,16 @@ export async function run(): Promise<BenchResult[]> {
     if (r.activeBefore) throw new Error('the extension was active before the benchmark activated it');
     if (r.projects !== PROJECTS) throw new Error(`found ${r.projects} projects, expected ${PROJECTS}`);
     const floor = plainRead(ws);
-    const saved = (r.reReadOnSave as { dirs?: string[] }[]).map((c) => (c.dirs ? `${c.dirs.length} folder(s)` : 'all')).join(', ');
+    const saved = (r.reReadOnSave as { dirs?: string[] }[])
+      .map((c) => (c.dirs ? `${c.dirs.length} folder(s)` : 'all'))
+      .join(', ');
     return [
-      { name: `activation in the extension host (${PROJECTS} projects)`, value: r.activationMs, unit: 'ms', goal: '< 50 ms' },
+      {
+        name: `activation in the extension host (${PROJECTS} projects)`,
+        value: r.activationMs,
+        unit: 'ms',
+        goal: '< 50 ms',
+      },
       {
         name: `first Environments tree (${PROJECTS} projects + ${OTHER_FILES} files)`,
         value: r.firstTreeMs,
@@ -106,9 +132,20 @@ export async function run(): Promise<BenchResult[]> {
       },
       { name: 'extension host heap growth to the first tree', value: r.heapGrowthMb, unit: 'MB', goal: '< 150 MB' },
       { name: 'diagnostics after editing one helix.toml', value: r.diagnosticsMs, unit: 'ms', goal: '< 150 ms' },
-      { name: `Environments tree refresh (${LOCAL_ENVS} local envs, ${r.containers} containers)`, value: r.treeRefreshMs, unit: 'ms', goal: '< 50 ms' },
+      {
+        name: `Environments tree refresh (${LOCAL_ENVS} local envs, ${r.containers} containers)`,
+        value: r.treeRefreshMs,
+        unit: 'ms',
+        goal: '< 50 ms',
+      },
       { name: 'engine calls in 3 s idle with the view visible', value: r.idleEngineCalls, unit: 'calls', goal: '0' },
-      { name: 'project folders re-read on its save', value: (r.reReadOnSave as { dirs?: string[] }[])[0]?.dirs?.length ?? PROJECTS, unit: 'dirs', goal: '1 (no rescan)', note: saved },
+      {
+        name: 'project folders re-read on its save',
+        value: (r.reReadOnSave as { dirs?: string[] }[])[0]?.dirs?.length ?? PROJECTS,
+        unit: 'dirs',
+        goal: '1 (no rescan)',
+        note: saved,
+      },
     ];
   } finally {
     await browser.close().catch(() => undefined);

@@ -10,7 +10,10 @@ function fixtureChanges(): { base: Record<string, unknown>; shapes: Record<strin
   const dir = sharedData('plans');
   const shapes: Record<string, unknown>[] = [];
   let base: Record<string, unknown> | undefined;
-  for (const f of fs.readdirSync(dir).filter((n) => /^tf-.*\.json$/.test(n)).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => /^tf-.*\.json$/.test(n))
+    .sort()) {
     const doc = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown>;
     const rcs = (doc.resource_changes as Record<string, unknown>[] | undefined) ?? [];
     shapes.push(...rcs);
@@ -32,7 +35,13 @@ export function bigTerraformPlanText(n: number): string {
     const { previous_address: _p, ...rest } = s;
     changes[i] = JSON.stringify({ ...rest, address, name, module_address: mod, index: undefined });
   }
-  const head = JSON.stringify({ ...base, resource_changes: [], resource_drift: [], prior_state: undefined, planned_values: undefined });
+  const head = JSON.stringify({
+    ...base,
+    resource_changes: [],
+    resource_drift: [],
+    prior_state: undefined,
+    planned_values: undefined,
+  });
   // Splice the changes in as text: one JSON.stringify of 50,000 objects at once needs far more memory.
   return head.replace('"resource_changes":[]', `"resource_changes":[${changes.join(',')}]`);
 }

@@ -44,7 +44,12 @@ export async function startEcrStandIn(opts: { ttlSeconds?: number; proxyEndpoint
       }
       if (!/^AWS4-HMAC-SHA256 Credential=/.test(String(req.headers.authorization))) {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }));
+        res.end(
+          JSON.stringify({
+            __type: 'UnrecognizedClientException',
+            message: 'The security token included in the request is invalid.',
+          }),
+        );
         return;
       }
       const password = randomBytes(24).toString('base64url');
@@ -53,7 +58,13 @@ export async function startEcrStandIn(opts: { ttlSeconds?: number; proxyEndpoint
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(
         JSON.stringify({
-          authorizationData: [{ authorizationToken: Buffer.from(`AWS:${password}`).toString('base64'), expiresAt: expiresAt / 1000, proxyEndpoint: opts.proxyEndpoint }],
+          authorizationData: [
+            {
+              authorizationToken: Buffer.from(`AWS:${password}`).toString('base64'),
+              expiresAt: expiresAt / 1000,
+              proxyEndpoint: opts.proxyEndpoint,
+            },
+          ],
         }),
       );
     });

@@ -62,7 +62,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     if (opts.authorize && !opts.authorize(req.headers.authorization)) {
       state.records.push({ method: req.method ?? '', url: req.url ?? '', status: 401 });
       req.resume();
-      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="helix-test"', 'docker-distribution-api-version': 'registry/2.0' });
+      res.writeHead(401, {
+        'content-type': 'application/json',
+        'www-authenticate': 'Basic realm="helix-test"',
+        'docker-distribution-api-version': 'registry/2.0',
+      });
       res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
       return;
     }
@@ -87,12 +91,15 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       res.end('{"errors":[{"code":"UNAVAILABLE","message":"service unavailable (injected)"}]}');
       return;
     }
-    const up = http.request({ host: upHost, port: Number(upPort), method: req.method, path: req.url, headers: req.headers }, (upRes) => {
-      record.status = upRes.statusCode ?? 0;
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      if (fault === 'slow') trickle(upRes, res);
-      else upRes.pipe(res);
-    });
+    const up = http.request(
+      { host: upHost, port: Number(upPort), method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        record.status = upRes.statusCode ?? 0;
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        if (fault === 'slow') trickle(upRes, res);
+        else upRes.pipe(res);
+      },
+    );
     up.on('error', () => req.socket.destroy());
     if (fault === 'slow') trickle(req, up);
     else req.pipe(up);

@@ -38,7 +38,12 @@ export async function startFlyServer(token: string): Promise<FlyStandIn> {
       if (p.length === 3 && req.method === 'GET') return send(200, { name: app.name, status: 'deployed' });
       if (p[3] === 'volumes') {
         if (req.method === 'GET') return send(200, app.volumes);
-        const v = { id: `vol_${randomBytes(6).toString('hex')}`, name: body.name, size_gb: body.size_gb, region: body.region ?? 'iad' };
+        const v = {
+          id: `vol_${randomBytes(6).toString('hex')}`,
+          name: body.name,
+          size_gb: body.size_gb,
+          region: body.region ?? 'iad',
+        };
         app.volumes.push(v);
         return send(200, v);
       }
@@ -46,7 +51,12 @@ export async function startFlyServer(token: string): Promise<FlyStandIn> {
       if (p.length === 4 && req.method === 'GET') return send(200, [...app.machines.values()]);
       if (p.length === 4 && req.method === 'POST') {
         if (typeof body?.config?.image !== 'string') return send(400, { error: 'config.image is required' });
-        const m = { id: randomBytes(7).toString('hex'), state: 'started', region: body.region ?? 'iad', config: body.config };
+        const m = {
+          id: randomBytes(7).toString('hex'),
+          state: 'started',
+          region: body.region ?? 'iad',
+          config: body.config,
+        };
         app.machines.set(m.id, m);
         return send(200, m);
       }

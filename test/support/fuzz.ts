@@ -33,10 +33,45 @@ export function mutateText(r: () => number, s: string, tokens: readonly string[]
 /** A random JSON value of bounded size: what a hand-edited or truncated plan might hold in any field. */
 export function randomJson(r: () => number, depth = 0): unknown {
   const x = r();
-  if (depth > 3 || x < 0.5) return pick(r, [null, true, false, 0, -1, 1.5, 1e308, '', 'x', 'create', 'delete', 'update', ['create'], '(sensitive value)', {}, []]);
+  if (depth > 3 || x < 0.5)
+    return pick(r, [
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1.5,
+      1e308,
+      '',
+      'x',
+      'create',
+      'delete',
+      'update',
+      ['create'],
+      '(sensitive value)',
+      {},
+      [],
+    ]);
   if (x < 0.75) return Array.from({ length: Math.floor(r() * 4) }, () => randomJson(r, depth + 1));
   const o: Record<string, unknown> = {};
-  for (let i = 0; i < Math.floor(r() * 4); i++) o[pick(r, ['actions', 'before', 'after', 'address', 'type', 'name', 'change', 'values', 'sensitive', 'op', 'urn', 'steps', 'x'])] = randomJson(r, depth + 1);
+  for (let i = 0; i < Math.floor(r() * 4); i++)
+    o[
+      pick(r, [
+        'actions',
+        'before',
+        'after',
+        'address',
+        'type',
+        'name',
+        'change',
+        'values',
+        'sensitive',
+        'op',
+        'urn',
+        'steps',
+        'x',
+      ])
+    ] = randomJson(r, depth + 1);
   return o;
 }
 

@@ -20,7 +20,14 @@ export interface HelixCloudStandIn {
 }
 
 export async function startHelixCloud(apiKey: string): Promise<HelixCloudStandIn> {
-  const state: HelixCloudStandIn = { url: '', apiKey, scenario: 'success', requests: [], authKey: 'hx-auth-key-0123456789', stop: async () => {} };
+  const state: HelixCloudStandIn = {
+    url: '',
+    apiKey,
+    scenario: 'success',
+    requests: [],
+    authKey: 'hx-auth-key-0123456789',
+    stop: async () => {},
+  };
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (d) => (raw += d));
@@ -51,7 +58,12 @@ export async function startHelixCloud(apiKey: string): Promise<HelixCloudStandIn
         res.writeHead(404).end('not found');
         return;
       }
-      if (typeof body?.schema !== 'string' || typeof body.queries !== 'object' || typeof body.instance_name !== 'string' || typeof body.helix_toml !== 'string') {
+      if (
+        typeof body?.schema !== 'string' ||
+        typeof body.queries !== 'object' ||
+        typeof body.instance_name !== 'string' ||
+        typeof body.helix_toml !== 'string'
+      ) {
         res.writeHead(400).end('bad deploy payload');
         return;
       }
@@ -64,8 +76,14 @@ export async function startHelixCloud(apiKey: string): Promise<HelixCloudStandIn
         { type: 'status_transition', to: 'Deploying', message: 'Rolling out' },
         { type: 'deploying' },
       ];
-      if (state.scenario === 'error') events.push({ type: 'error', error: 'query compilation failed: unknown type User' });
-      if (state.scenario === 'success') events.push({ type: 'deployed', url: state.deployedUrl ?? `https://${v2[1]}.helix-cloud.invalid`, auth_key: state.authKey });
+      if (state.scenario === 'error')
+        events.push({ type: 'error', error: 'query compilation failed: unknown type User' });
+      if (state.scenario === 'success')
+        events.push({
+          type: 'deployed',
+          url: state.deployedUrl ?? `https://${v2[1]}.helix-cloud.invalid`,
+          auth_key: state.authKey,
+        });
       let i = 0;
       const tick = () => {
         if (i < events.length) {

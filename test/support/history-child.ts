@@ -16,7 +16,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   if (mode === 'write') {
     const ids: string[] = [];
     for (let i = 0; i < Number(a); i++) {
-      const r = await j.begin({ kind: 'plan', project: 'demo', projectDir: path.dirname(path.dirname(file)), environment: `env-${b}`, who: String(b), state: 'Draft' });
+      const r = await j.begin({
+        kind: 'plan',
+        project: 'demo',
+        projectDir: path.dirname(path.dirname(file)),
+        environment: `env-${b}`,
+        who: String(b),
+        state: 'Draft',
+      });
       for (const s of ['Planning', 'Planned', 'Approved', 'Applying'] as const) {
         void j.appendLog(r.id, `${b} ${i} ${s}`);
         await j.transition(r.id, s);
@@ -34,7 +41,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     }
     process.stdout.write(JSON.stringify(n));
   } else if (mode === 'begin') {
-    const r = await j.begin({ kind: 'apply', project: 'demo', projectDir: path.dirname(path.dirname(file)), environment: 'ci', who: String(a), state: 'Applying' });
+    const r = await j.begin({
+      kind: 'apply',
+      project: 'demo',
+      projectDir: path.dirname(path.dirname(file)),
+      environment: 'ci',
+      who: String(a),
+      state: 'Applying',
+    });
     await j.end(r.id, 'Applied');
     process.stdout.write(r.id);
   }

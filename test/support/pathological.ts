@@ -35,18 +35,34 @@ export const CASES: Case[] = [
   { name: 'unknown key of 100 KB', text: () => P + '[local.dev]\n' + 'q'.repeat(100_000) + ' = 1\n' },
   { name: 'unknown key of 1,000 characters', text: () => P + '[local.dev]\n' + 'q'.repeat(1000) + ' = 1\n' },
   { name: 'enum value of 60,000 characters', text: () => P + '[local.dev]\nstorage = "' + 's'.repeat(60_000) + '"\n' },
-  { name: 'instance reference of 60,000 characters', kind: 'deploy', text: () => '[environments.e]\ninstance = "' + 'd'.repeat(60_000) + '"\n' },
+  {
+    name: 'instance reference of 60,000 characters',
+    kind: 'deploy',
+    text: () => '[environments.e]\ninstance = "' + 'd'.repeat(60_000) + '"\n',
+  },
   { name: 'string of 1 MB', text: () => P + 'x = "' + 'a'.repeat(1_000_000) + '"\n' },
-  { name: 'string of 120,000 characters', text: () => P + 'x = \'' + 'a'.repeat(120_000) + '\'\n' },
+  { name: 'string of 120,000 characters', text: () => P + "x = '" + 'a'.repeat(120_000) + "'\n" },
   { name: 'comment of 1 MB', text: () => P + '#'.repeat(1_000_000) },
   { name: 'arrays nested 60,000 deep', text: () => P + 'a = ' + '['.repeat(60_000) + ']'.repeat(60_000) + '\n' },
   { name: 'arrays opened 60,000 deep, never closed', text: () => P + 'a = ' + '['.repeat(60_000) + '\n' },
-  { name: 'inline tables nested 30,000 deep', text: () => P + 'a = ' + '{b='.repeat(30_000) + '1' + '}'.repeat(30_000) + '\n' },
-  { name: '4,500 instances (near the item limit)', text: () => P + Array.from({ length: 4500 }, (_, i) => `[local.i${i}]\nport = ${10000 + i}\n`).join('') },
-  { name: '9,900 unknown keys (near the item limit)', text: () => P + '[local.dev]\n' + Array.from({ length: 9900 }, (_, i) => `k${i} = 1\n`).join('') },
+  {
+    name: 'inline tables nested 30,000 deep',
+    text: () => P + 'a = ' + '{b='.repeat(30_000) + '1' + '}'.repeat(30_000) + '\n',
+  },
+  {
+    name: '4,500 instances (near the item limit)',
+    text: () => P + Array.from({ length: 4500 }, (_, i) => `[local.i${i}]\nport = ${10000 + i}\n`).join(''),
+  },
+  {
+    name: '9,900 unknown keys (near the item limit)',
+    text: () => P + '[local.dev]\n' + Array.from({ length: 9900 }, (_, i) => `k${i} = 1\n`).join(''),
+  },
   { name: 'array of 9,990 numbers', text: () => P + 'a = [' + '1,'.repeat(9990) + ']\n' },
   { name: 'array of 20,000 inline tables', text: () => P + 'a = [' + '{x=1},'.repeat(20_000) + ']\n' },
-  { name: '1 MB of instances', text: () => P + Array.from({ length: 40_000 }, (_, i) => `[local.i${i}]\nport = ${10000 + i}\n`).join('') },
+  {
+    name: '1 MB of instances',
+    text: () => P + Array.from({ length: 40_000 }, (_, i) => `[local.i${i}]\nport = ${10000 + i}\n`).join(''),
+  },
   { name: 'plan: Terraform values nested 100,000 deep', kind: 'plan', text: () => deepTerraform(100_000) },
   { name: 'plan: Pulumi preview nested 100,000 deep', kind: 'plan', text: () => deepPulumi(100_000) },
   { name: 'plan: Pulumi event log line nested 100,000 deep', kind: 'plan', text: () => deepEvents(100_000) },
@@ -101,11 +117,21 @@ export function runCase(c: Case): Outcome {
       else readProject('/w/helix.toml', P + '[local.dev]\n', text);
     }
   } catch (e) {
-    error = String((e as Error)?.stack ?? e).split('\n').slice(0, 4).join('\n');
+    error = String((e as Error)?.stack ?? e)
+      .split('\n')
+      .slice(0, 4)
+      .join('\n');
   }
   const rssMB = process.memoryUsage().rss / 1e6;
   (globalThis as any).gc?.();
-  return { name: c.name, codes: [...new Set(codes)], messages, heapMB: (process.memoryUsage().heapUsed - heap0) / 1e6, rssMB, error };
+  return {
+    name: c.name,
+    codes: [...new Set(codes)],
+    messages,
+    heapMB: (process.memoryUsage().heapUsed - heap0) / 1e6,
+    rssMB,
+    error,
+  };
 }
 
 /** Entry point of the child process: one JSON line per case, written as each finishes. */

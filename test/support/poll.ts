@@ -16,7 +16,10 @@ const describe = (v: unknown) => inspect(v, { depth: 3, breakLength: Infinity, m
  * Calls fn until it returns a truthy value, and returns that value. An error thrown by fn counts as "not yet";
  * at the timeout the error names `what`, the time waited and the last value or error fn gave.
  */
-export async function poll<T>(fn: () => T | Promise<T>, opts: PollOptions): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
+export async function poll<T>(
+  fn: () => T | Promise<T>,
+  opts: PollOptions,
+): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
   const { what, timeoutMs = 30_000, intervalMs = 50 } = opts;
   const end = Date.now() + timeoutMs;
   let last: { value: unknown } | { error: unknown } = { value: undefined };

@@ -9,7 +9,11 @@ export interface Collected {
   stderr: string;
 }
 
-export function collect(command: string, args: string[], options: Omit<SpawnOptions, 'stdio'> = {}): Promise<Collected> {
+export function collect(
+  command: string,
+  args: string[],
+  options: Omit<SpawnOptions, 'stdio'> = {},
+): Promise<Collected> {
   return new Promise((resolve, reject) => {
     const p = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -47,11 +47,35 @@ export function freePort(): Promise<number> {
 export async function startRegistry(opts: RegistryOptions = {}): Promise<TestRegistry> {
   const dir = tmpRoot();
   const port = await freePort();
-  const lines = ['version: 0.1', 'log: { level: warn }', `storage: { filesystem: { rootdirectory: ${dir}/data }, delete: { enabled: true } }`];
+  const lines = [
+    'version: 0.1',
+    'log: { level: warn }',
+    `storage: { filesystem: { rootdirectory: ${dir}/data }, delete: { enabled: true } }`,
+  ];
   let ca: string | undefined;
   let tls = '';
   if (opts.tls) {
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+    const r = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        `${dir}/key.pem`,
+        '-out',
+        `${dir}/cert.pem`,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'pipe' },
+    );
     if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`);
     ca = fs.readFileSync(`${dir}/cert.pem`, 'utf8');
     tls = `, tls: { certificate: ${dir}/cert.pem, key: ${dir}/key.pem }`;
@@ -68,7 +92,9 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     lines.push(`auth: { htpasswd: { realm: helix-test, path: ${dir}/htpasswd } }`);
   }
   fs.writeFileSync(`${dir}/config.yml`, lines.join('\n') + '\n');
-  const child: ChildProcess = spawn('docker-registry', ['serve', `${dir}/config.yml`], { stdio: ['ignore', 'ignore', fs.openSync(`${dir}/registry.log`, 'a')] });
+  const child: ChildProcess = spawn('docker-registry', ['serve', `${dir}/config.yml`], {
+    stdio: ['ignore', 'ignore', fs.openSync(`${dir}/registry.log`, 'a')],
+  });
   const host = `127.0.0.1:${port}`;
   await waitReady(host, !!opts.tls, child, dir);
   return {
@@ -89,7 +115,8 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
 async function waitReady(host: string, tls: boolean, child: ChildProcess, dir: string): Promise<void> {
   await poll(
     async () => {
-      if (child.exitCode !== null) throw new Error(`docker-registry exited: ${fs.readFileSync(`${dir}/registry.log`, 'utf8')}`);
+      if (child.exitCode !== null)
+        throw new Error(`docker-registry exited: ${fs.readFileSync(`${dir}/registry.log`, 'utf8')}`);
       const status = await new Promise<number>((resolve) => {
         const mod = tls ? https : http;
         const req = mod.get(`${tls ? 'https' : 'http'}://${host}/v2/`, { rejectUnauthorized: false }, (res) => {
@@ -105,17 +132,27 @@ async function waitReady(host: string, tls: boolean, child: ChildProcess, dir: s
 }
 
 /** The digest the registry serves for repo:tag (what `docker pull` would get), via the v2 API. */
-export async function registryDigest(host: string, repository: string, tag: string, auth?: { user: string; pass: string }, tls?: { ca?: string }): Promise<string | undefined> {
+export async function registryDigest(
+  host: string,
+  repository: string,
+  tag: string,
+  auth?: { user: string; pass: string },
+  tls?: { ca?: string },
+): Promise<string | undefined> {
   const headers: Record<string, string> = {
     accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
   };
   if (auth) headers.authorization = 'Basic ' + Buffer.from(`${auth.user}:${auth.pass}`).toString('base64');
   return new Promise((resolve, reject) => {
     const mod = tls ? https : http;
-    const req = mod.request(`${tls ? 'https' : 'http'}://${host}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers, ca: tls?.ca }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200 ? String(res.headers['docker-content-digest']) : undefined);
-    });
+    const req = mod.request(
+      `${tls ? 'https' : 'http'}://${host}/v2/${repository}/manifests/${tag}`,
+      { method: 'HEAD', headers, ca: tls?.ca },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200 ? String(res.headers['docker-content-digest']) : undefined);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -124,7 +161,8 @@ export async function registryDigest(host: string, repository: string, tag: stri
 /** The engine under test: DOCKER_HOST must name a private engine (fails loudly otherwise). */
 export function testDockerSocket(): string {
   const h = process.env.DOCKER_HOST;
-  if (!h || !h.startsWith('unix://')) throw new Error('DOCKER_HOST=unix:///path/to/docker.sock must point at a private test engine');
+  if (!h || !h.startsWith('unix://'))
+    throw new Error('DOCKER_HOST=unix:///path/to/docker.sock must point at a private test engine');
   return h.slice('unix://'.length);
 }
 
@@ -148,7 +186,9 @@ export async function buildTestImage(docker: import('dockerode'), name: string, 
     lines.push('ENTRYPOINT ["/bin/busybox"]');
     fs.writeFileSync(path.join(ctx, 'Dockerfile'), lines.join('\n') + '\n');
     const stream = await docker.buildImage({ context: ctx, src: fs.readdirSync(ctx) }, { t: name });
-    const out = await new Promise<any[]>((resolve, reject) => docker.modem.followProgress(stream, (err: any, res: any[]) => (err ? reject(err) : resolve(res))));
+    const out = await new Promise<any[]>((resolve, reject) =>
+      docker.modem.followProgress(stream, (err: any, res: any[]) => (err ? reject(err) : resolve(res))),
+    );
     const error = out.find((m) => m.error);
     if (error) throw new Error(`build failed: ${error.error}`);
   } finally {

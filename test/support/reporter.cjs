@@ -7,7 +7,9 @@ class StatsSpec extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
     const failures = [];
-    runner.on('fail', (test, err) => failures.push({ title: test.fullTitle(), error: String(err && err.message || err) }));
+    runner.on('fail', (test, err) =>
+      failures.push({ title: test.fullTitle(), error: String((err && err.message) || err) }),
+    );
     runner.once('end', () => {
       const file = process.env.HELIX_TEST_STATS;
       if (!file) return;

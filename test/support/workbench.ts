@@ -5,8 +5,16 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { poll } from './poll';
 
 const root = resolve(__dirname, '..', '..');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 /**
  * How long a UI test waits for anything the workbench shows: generous, because the machine may be busy with
  * other jobs and a slow answer is not a failure. Every UI wait derives from it.
@@ -54,19 +62,26 @@ function required(name: string): string {
  * `folders`: copy only these folders of test/fixtures/workspace (trees are virtualised: rows scrolled out of
  * view are not in the DOM, so a test that clicks a row keeps the workspace small).
  */
-export async function openWorkbench(opts: { workspace?: string; restricted?: boolean; folders?: string[] } = {}): Promise<Workbench> {
+export async function openWorkbench(
+  opts: { workspace?: string; restricted?: boolean; folders?: string[] } = {},
+): Promise<Workbench> {
   const url = required(opts.restricted ? 'HELIX_TEST_CODE_SERVER_RESTRICTED' : 'HELIX_TEST_CODE_SERVER');
   const tmp = required('HELIX_TEST_TMP');
   const output = process.env.HELIX_TEST_OUTPUT ?? join(root, '.test-output');
   const workspace = opts.workspace ?? join(tmp, `ws-${process.pid}-${++counter}`);
   if (!opts.workspace) {
     mkdirSync(tmp, { recursive: true });
-    if (opts.folders) for (const f of opts.folders) cpSync(join(root, 'test/fixtures/workspace', f), join(workspace, f), { recursive: true });
+    if (opts.folders)
+      for (const f of opts.folders)
+        cpSync(join(root, 'test/fixtures/workspace', f), join(workspace, f), { recursive: true });
     else cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
   }
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   // Clipboard permissions: tests read what a command copied (localhost is a secure context).
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 900 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   page.setDefaultTimeout(UI_WAIT_MS);
   await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`, { timeout: UI_WAIT_MS });
   await page.locator('.monaco-workbench').waitFor();
@@ -90,13 +105,19 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
     async paletteEntry(title) {
       const input = quickInput.locator('input');
       const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-      const entry = quickInput.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+      const entry = quickInput
+        .locator('.monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: exact }) })
+        .first();
       // Each attempt opens the palette if it is not open, types the title and waits for the entry.
       await poll(
         async () => {
           // The palette may close between two steps (a command's own pick replacing it): each step has an
           // attempt's time, and a failed step starts the next attempt.
-          if (!(await quickInput.isVisible()) || !(await input.inputValue({ timeout: UI_ATTEMPT_MS })).startsWith('>')) {
+          if (
+            !(await quickInput.isVisible()) ||
+            !(await input.inputValue({ timeout: UI_ATTEMPT_MS })).startsWith('>')
+          ) {
             // A dialog a command left open keeps the keyboard: dismiss it first.
             if (await page.locator('.monaco-dialog-box').isVisible()) await page.keyboard.press('Escape');
             // A focused webview (an iframe, which may take the focus a moment after it opens) keeps F1 to itself.
@@ -106,7 +127,8 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
             await input.waitFor({ state: 'visible', timeout: UI_ATTEMPT_MS });
           }
           const typed = `>${title}`;
-          if ((await input.inputValue({ timeout: UI_ATTEMPT_MS })) !== typed) await input.fill(typed, { timeout: UI_ATTEMPT_MS });
+          if ((await input.inputValue({ timeout: UI_ATTEMPT_MS })) !== typed)
+            await input.fill(typed, { timeout: UI_ATTEMPT_MS });
           return seenOrClosed(entry);
         },
         { ...UI_POLL, what: `"${title}" in the command palette` },
@@ -137,7 +159,8 @@ export async function openWorkbench(opts: { workspace?: string; restricted?: boo
             await page.keyboard.press('Control+P');
             await input.waitFor({ state: 'visible', timeout: UI_ATTEMPT_MS });
           }
-          if ((await input.inputValue({ timeout: UI_ATTEMPT_MS })) !== relPath) await input.fill(relPath, { timeout: UI_ATTEMPT_MS });
+          if ((await input.inputValue({ timeout: UI_ATTEMPT_MS })) !== relPath)
+            await input.fill(relPath, { timeout: UI_ATTEMPT_MS });
           return seenOrClosed(row);
         },
         { ...UI_POLL, what: `${relPath} in Quick Open` },

@@ -21,7 +21,9 @@ function layerOf(file: string): string {
 function imports(): { from: string; to: string; file: string }[] {
   const out: { from: string; to: string; file: string }[] = [];
   for (const f of files('src')) {
-    for (const m of readFileSync(f, 'utf8').matchAll(/(?:from\s+|import\(\s*|require\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g)) {
+    for (const m of readFileSync(f, 'utf8').matchAll(
+      /(?:from\s+|import\(\s*|require\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g,
+    )) {
       const target = resolve(dirname(f), m[1]!);
       if (!target.startsWith(src + sep)) continue;
       const [from, to] = [layerOf(f), layerOf(target)];
@@ -37,36 +39,68 @@ function allowedEdges(): Map<string, Set<string>> {
   const section = doc.split(/^## /m).find((s) => s.startsWith('Who may import whom'));
   assert.ok(section, 'docs/architecture.md has a "Who may import whom" section');
   const rows = [...section.matchAll(/^\|\s*([a-z][a-z-]*)\s*\|([^|\n]*)\|\s*$/gm)].filter((m) => m[1] !== 'layer');
-  return new Map(rows.map((m) => [m[1]!, new Set(m[2]!.split(',').map((s) => s.trim()).filter(Boolean))]));
+  return new Map(
+    rows.map((m) => [
+      m[1]!,
+      new Set(
+        m[2]!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ]),
+  );
 }
 
 describe('architecture', () => {
   it('src/core never imports vscode (it is reused by the headless CLI)', () => {
-    const offenders = files('src/core').filter((f) => /(?:from\s+|require\(\s*|import\(\s*)['"]vscode['"]/.test(readFileSync(f, 'utf8')));
-    assert.deepEqual(offenders.map((f) => relative(root, f)), []);
+    const offenders = files('src/core').filter((f) =>
+      /(?:from\s+|require\(\s*|import\(\s*)['"]vscode['"]/.test(readFileSync(f, 'utf8')),
+    );
+    assert.deepEqual(
+      offenders.map((f) => relative(root, f)),
+      [],
+    );
   });
 
   it('src/core does not reach into the VS Code layer either', () => {
-    const layer = /(?:from\s+|require\(\s*|import\(\s*)['"](?:\.\.\/)+(?:views|commands|language|webview|services|ui|container|extension)(?:\/|['"])/;
+    const layer =
+      /(?:from\s+|require\(\s*|import\(\s*)['"](?:\.\.\/)+(?:views|commands|language|webview|services|ui|container|extension)(?:\/|['"])/;
     const offenders = files('src/core').filter((f) => layer.test(readFileSync(f, 'utf8')));
-    assert.deepEqual(offenders.map((f) => relative(root, f)), []);
+    assert.deepEqual(
+      offenders.map((f) => relative(root, f)),
+      [],
+    );
   });
 
   it('src/core does not import a provider (providers implement core interfaces, not the reverse)', () => {
-    assert.deepEqual(imports().filter((e) => e.from === 'core' && e.to === 'providers'), []);
+    assert.deepEqual(
+      imports().filter((e) => e.from === 'core' && e.to === 'providers'),
+      [],
+    );
   });
 
   it('views and the webview never import commands (a command is reached by its id)', () => {
-    assert.deepEqual(imports().filter((e) => (e.from === 'views' || e.from === 'webview') && e.to === 'commands'), []);
+    assert.deepEqual(
+      imports().filter((e) => (e.from === 'views' || e.from === 'webview') && e.to === 'commands'),
+      [],
+    );
   });
 
   it('every import between layers is one docs/architecture.md allows, and the table names every layer', () => {
     const allowed = allowedEdges();
     const layers = new Set(files('src').map(layerOf));
     assert.deepEqual([...layers].filter((l) => !allowed.has(l)).sort(), [], 'layers of src missing from the table');
-    assert.deepEqual([...allowed.keys()].filter((l) => !layers.has(l)).sort(), [], 'layers in the table that src does not have');
+    assert.deepEqual(
+      [...allowed.keys()].filter((l) => !layers.has(l)).sort(),
+      [],
+      'layers in the table that src does not have',
+    );
     const bad = imports().filter((e) => !allowed.get(e.from)?.has(e.to));
-    assert.deepEqual(bad.map((e) => `${e.file}: ${e.from} -> ${e.to}`), []);
+    assert.deepEqual(
+      bad.map((e) => `${e.file}: ${e.from} -> ${e.to}`),
+      [],
+    );
   });
 
   it('the table forbids what the rules above forbid', () => {
@@ -78,6 +112,9 @@ describe('architecture', () => {
   it('no source spawns a process through a shell string', () => {
     const shelly = /\b(?:exec|execSync)\(\s*[`'"]|shell:\s*true/;
     const offenders = files('src').filter((f) => shelly.test(readFileSync(f, 'utf8')));
-    assert.deepEqual(offenders.map((f) => relative(root, f)), []);
+    assert.deepEqual(
+      offenders.map((f) => relative(root, f)),
+      [],
+    );
   });
 });

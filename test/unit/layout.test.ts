@@ -38,13 +38,20 @@ describe('test layout', () => {
       ['x-prefixed', new RegExp(String.raw`\bx(?:it|describe|context|specify)\s*\(`)],
       ['skip() at run time', new RegExp(String.raw`\b(?:this|ctx|context)\.` + 'skip' + String.raw`\s*\(`)],
       ['.only', new RegExp(String.raw`\b(?:it|describe|context|specify|suite|test)\.` + 'only' + String.raw`\s*\(`)],
-      ['pending (a title without a body)', new RegExp(String.raw`^\s*(?:it|specify)\s*\(\s*(['"\x60])[^'"\x60]*\1\s*\)\s*;?\s*$`)],
+      [
+        'pending (a title without a body)',
+        new RegExp(String.raw`^\s*(?:it|specify)\s*\(\s*(['"\x60])[^'"\x60]*\1\s*\)\s*;?\s*$`),
+      ],
     ];
-    const sources = ['unit', 'integration', 'e2e', 'support', 'bench'].flatMap((d) => files(join(root, 'test', d), /\.(?:ts|mjs|cjs|js)$/));
+    const sources = ['unit', 'integration', 'e2e', 'support', 'bench'].flatMap((d) =>
+      files(join(root, 'test', d), /\.(?:ts|mjs|cjs|js)$/),
+    );
     const found = sources.flatMap((f) =>
       readFileSync(f, 'utf8')
         .split('\n')
-        .flatMap((line, i) => forbidden.filter(([, re]) => re.test(line)).map(([what]) => `${relative(root, f)}:${i + 1}: ${what}`)),
+        .flatMap((line, i) =>
+          forbidden.filter(([, re]) => re.test(line)).map(([what]) => `${relative(root, f)}:${i + 1}: ${what}`),
+        ),
     );
     assert.deepEqual(found, [], 'a test that cannot get its real component fails loudly instead');
   });

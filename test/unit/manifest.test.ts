@@ -9,22 +9,31 @@ const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const declared = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
 const ours = (id: string) => id.startsWith('helixDeploy.');
-const views: string[] = Object.values(manifest.contributes.views as Record<string, { id: string }[]>).flat().map((v) => v.id);
+const views: string[] = Object.values(manifest.contributes.views as Record<string, { id: string }[]>)
+  .flat()
+  .map((v) => v.id);
 // `<view>.focus` and the like exist for every contributed view.
-const viewCommand = (id: string) => views.some((v) => id.startsWith(`${v}.`) && /\.(focus|resetViewLocation|toggleVisibility|removeView|open)$/.test(id));
+const viewCommand = (id: string) =>
+  views.some((v) => id.startsWith(`${v}.`) && /\.(focus|resetViewLocation|toggleVisibility|removeView|open)$/.test(id));
 
 describe('command manifest', () => {
   it('every menu entry names a declared command', () => {
-    const used = Object.entries(manifest.contributes.menus as Record<string, { command?: string }[]>).flatMap(([menu, entries]) =>
-      entries.filter((e) => e.command).map((e) => ({ menu, command: e.command! })),
+    const used = Object.entries(manifest.contributes.menus as Record<string, { command?: string }[]>).flatMap(
+      ([menu, entries]) => entries.filter((e) => e.command).map((e) => ({ menu, command: e.command! })),
     );
     assert.ok(used.length > 0);
-    assert.deepEqual(used.filter((u) => !declared.has(u.command)), []);
+    assert.deepEqual(
+      used.filter((u) => !declared.has(u.command)),
+      [],
+    );
   });
 
   it('every keybinding names a declared command', () => {
     const bindings: { command: string }[] = manifest.contributes.keybindings ?? [];
-    assert.deepEqual(bindings.filter((b) => ours(b.command.replace(/^-/, '')) && !declared.has(b.command.replace(/^-/, ''))), []);
+    assert.deepEqual(
+      bindings.filter((b) => ours(b.command.replace(/^-/, '')) && !declared.has(b.command.replace(/^-/, ''))),
+      [],
+    );
   });
 
   it('every helixDeploy.* command the source runs or links by id is declared', () => {

@@ -31,20 +31,32 @@ export const EXIT_UNHEALTHY = 3;
 /** "Health: healthy (...)" and one line per check. */
 export function healthLines(meta: Record<string, unknown> | undefined): string {
   if (!meta || typeof meta.health !== 'string') return '';
-  const checks = Array.isArray(meta.healthChecks) ? (meta.healthChecks as { name: string; url: string; ok: boolean; status?: number; ms: number; error?: string }[]) : [];
-  return [
-    `Health: ${meta.health}${typeof meta.healthReason === 'string' ? ` (${meta.healthReason})` : ''}`,
-    ...checks.map((c) => `  ${c.name} ${c.ok ? 'ok' : 'FAILED'}: ${c.url} ${c.status ?? c.error ?? ''} in ${c.ms} ms`),
-  ].join('\n') + '\n';
+  const checks = Array.isArray(meta.healthChecks)
+    ? (meta.healthChecks as { name: string; url: string; ok: boolean; status?: number; ms: number; error?: string }[])
+    : [];
+  return (
+    [
+      `Health: ${meta.health}${typeof meta.healthReason === 'string' ? ` (${meta.healthReason})` : ''}`,
+      ...checks.map(
+        (c) => `  ${c.name} ${c.ok ? 'ok' : 'FAILED'}: ${c.url} ${c.status ?? c.error ?? ''} in ${c.ms} ms`,
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 /** The automatic rollback an Unhealthy apply started (its state and health), or nothing. */
 export function autoRollbackLines(engine: HeadlessDeployRunner, run: RunRecord, env: string): string {
   const autoId = run.meta?.autoRollback;
-  const auto = typeof autoId === 'string' ? engine.snapshot(autoId)?.run ?? engine.journal.get(autoId) : undefined;
+  const auto = typeof autoId === 'string' ? (engine.snapshot(autoId)?.run ?? engine.journal.get(autoId)) : undefined;
   if (!auto) return '';
-  const protectedNote = auto.state === 'Planned' ? ` (${env} is protected: a person approves its rollback; this plan ends with this process, so roll back from the editor, Helix: Roll Back to the Previous Deployment)` : '';
-  return `Automatic rollback: run ${auto.id} ${auto.state}${protectedNote}.\n` + (auto.meta?.health ? healthLines(auto.meta) : '');
+  const protectedNote =
+    auto.state === 'Planned'
+      ? ` (${env} is protected: a person approves its rollback; this plan ends with this process, so roll back from the editor, Helix: Roll Back to the Previous Deployment)`
+      : '';
+  return (
+    `Automatic rollback: run ${auto.id} ${auto.state}${protectedNote}.\n` +
+    (auto.meta?.health ? healthLines(auto.meta) : '')
+  );
 }
 
 export const apply: CliCommand = {
@@ -59,7 +71,10 @@ export const apply: CliCommand = {
         return 0;
       }
       if (!args.positional) throw new CliUsageError('missing ENV (see --help)');
-      if (!args.values.plan) throw new CliUsageError('missing --plan FILE: apply only runs a reviewed plan (make one with `helix-deploy plan ENV`)');
+      if (!args.values.plan)
+        throw new CliUsageError(
+          'missing --plan FILE: apply only runs a reviewed plan (make one with `helix-deploy plan ENV`)',
+        );
     } catch (err) {
       return reportError('apply', err);
     }
@@ -90,7 +105,10 @@ export const apply: CliCommand = {
         return EXIT_UNHEALTHY;
       }
       process.stderr.write(`helix-deploy apply: ${snap.run.state}: ${snap.run.error ?? ''}\n`);
-      if (snap.run.state === 'Expired') process.stderr.write(`Plan again with: ${shellQuote(['helix-deploy', 'plan', env, '--out', planFile, ...(project ? ['--project', path.resolve(project)] : [])])}\n`);
+      if (snap.run.state === 'Expired')
+        process.stderr.write(
+          `Plan again with: ${shellQuote(['helix-deploy', 'plan', env, '--out', planFile, ...(project ? ['--project', path.resolve(project)] : [])])}\n`,
+        );
       return 1;
     } catch (err) {
       return reportError('apply', err);

@@ -43,20 +43,37 @@ export const build: CliCommand = {
     const { json, quiet } = args.flags;
     try {
       const project = readCliProject(args.values.project);
-      const deployEnv = project.environments.find((e) => e.name === name && e.source === 'helix.deploy.toml' && typeof e.settings.instance === 'string');
+      const deployEnv = project.environments.find(
+        (e) => e.name === name && e.source === 'helix.deploy.toml' && typeof e.settings.instance === 'string',
+      );
       const instanceName = deployEnv ? String(deployEnv.settings.instance) : name;
       const environment = findEnvironment(project, instanceName, (e) => e.kind === 'local', 'helix.toml instance');
       const journal = await openCliHistory(project);
       try {
-        const service = new LocalService({ engine: DockerEngine.resolve(), journal, health: new HealthService(), who: () => whoAmI(project.dir) });
+        const service = new LocalService({
+          engine: DockerEngine.resolve(),
+          journal,
+          health: new HealthService(),
+          who: () => whoAmI(project.dir),
+        });
         const ac = new AbortController();
         const stop = () => ac.abort();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
-          const out = await service.build({ project, environment }, { signal: ac.signal, onLine: quiet ? undefined : (l) => process.stderr.write(`${l}\n`) });
+          const out = await service.build(
+            { project, environment },
+            { signal: ac.signal, onLine: quiet ? undefined : (l) => process.stderr.write(`${l}\n`) },
+          );
           const image = String(out.run.meta?.image ?? '');
-          if (json) process.stdout.write(JSON.stringify({ run: out.run.id, image, imageId: out.result.imageId, sizeBytes: out.result.size }, null, 2) + '\n');
+          if (json)
+            process.stdout.write(
+              JSON.stringify(
+                { run: out.run.id, image, imageId: out.result.imageId, sizeBytes: out.result.size },
+                null,
+                2,
+              ) + '\n',
+            );
           else process.stdout.write(`Built ${image} (${out.result.imageId.slice(0, 19)}, run ${out.run.id}).\n`);
           return 0;
         } finally {

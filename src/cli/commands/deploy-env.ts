@@ -37,7 +37,11 @@ export async function openCliDeployRunner(envName: string, projectDir: string | 
   const configFile = path.join(dir, 'helix.toml');
   if (!fs.existsSync(configFile)) throw new CliUsageError(`no helix.toml in ${dir} (use --project DIR)`);
   const deployFile = path.join(dir, 'helix.deploy.toml');
-  const project = readProject(configFile, readText(configFile), fs.existsSync(deployFile) ? readText(deployFile) : undefined);
+  const project = readProject(
+    configFile,
+    readText(configFile),
+    fs.existsSync(deployFile) ? readText(deployFile) : undefined,
+  );
   if (!project) throw new CliUsageError(`${configFile} is not a HelixDB project file (no [project] table)`);
   let target: DeployTarget;
   try {
@@ -102,7 +106,9 @@ function readText(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new CliUsageError(`cannot read ${file}: ${e.code === 'EISDIR' ? 'it is a folder, not a file' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+    throw new CliUsageError(
+      `cannot read ${file}: ${e.code === 'EISDIR' ? 'it is a folder, not a file' : e.code === 'EACCES' ? 'permission denied' : e.message}`,
+    );
   }
 }
 
@@ -161,7 +167,9 @@ export function cancelOnSigint(engine: HeadlessDeployRunner, environment: string
       say(`${sig}: interrupting ${tool} and waiting for it to stop cleanly (it finishes the operations in flight).`);
       for (const r of active) void engine.cancel(r.id, sig === 'SIGINT' ? 'Ctrl-C' : sig);
     } else if (count === 2) {
-      say(`${sig}: still waiting for ${tool} to stop. Interrupt once more to stop waiting: ${tool} then keeps running on its own, the environment stays locked until it ends, and the next helix-deploy run records its outcome.`);
+      say(
+        `${sig}: still waiting for ${tool} to stop. Interrupt once more to stop waiting: ${tool} then keeps running on its own, the environment stays locked until it ends, and the next helix-deploy run records its outcome.`,
+      );
     } else {
       say(`${sig}: no longer waiting; ${tool} keeps running on its own (run ${active[0].id}).`);
       process.exit(SIGNAL_EXIT[sig]);
@@ -187,9 +195,13 @@ export function reportError(cmd: string, err: unknown): number {
   if (err instanceof DeployError) {
     const setting = err.details.setting && CLI_SETTING[err.details.setting];
     const hint =
-      err.code === 'tool-missing' ? (setting === '' ? '' : ` (${setting ?? 'set HELIX_DEPLOY_TERRAFORM_PATH / HELIX_DEPLOY_PULUMI_PATH / HELIX_DEPLOY_KUBECTL_PATH, or put the tool on PATH'})`)
-      : err.actions.includes('Re-plan') && !err.message.includes('helix-deploy plan') ? ' (run `helix-deploy plan` again)'
-      : '';
+      err.code === 'tool-missing'
+        ? setting === ''
+          ? ''
+          : ` (${setting ?? 'set HELIX_DEPLOY_TERRAFORM_PATH / HELIX_DEPLOY_PULUMI_PATH / HELIX_DEPLOY_KUBECTL_PATH, or put the tool on PATH'})`
+        : err.actions.includes('Re-plan') && !err.message.includes('helix-deploy plan')
+          ? ' (run `helix-deploy plan` again)'
+          : '';
     process.stderr.write(`helix-deploy ${cmd}: ${err.message}${hint}\n`);
     return 1;
   }

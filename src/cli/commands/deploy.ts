@@ -81,17 +81,32 @@ export const deploy: CliCommand = {
       if (planned.model?.guardrails?.blocked) {
         await cli.engine.discard(run.id);
         print({ plan, run: run.id, state: 'Blocked', image: run.meta?.image, guardrails: planned.model.guardrails });
-        process.stderr.write(`helix-deploy deploy: blocked by guardrails (exit ${EXIT_GUARDRAIL_DENIED}): nothing was applied or saved.\n`);
+        process.stderr.write(
+          `helix-deploy deploy: blocked by guardrails (exit ${EXIT_GUARDRAIL_DENIED}): nothing was applied or saved.\n`,
+        );
         return EXIT_GUARDRAIL_DENIED;
       }
       const isProtected = !!cli.target.environment.protected || !!planned.model?.guardrails?.needsConfirmation;
-      const why = !yes ? 'not applied: pass --yes to apply it' : isProtected && confirm !== env ? `not applied: ${cli.target.environment.protected ? `${env} is protected` : 'the plan destroys data'}; pass --confirm ${env} with --yes` : undefined;
+      const why = !yes
+        ? 'not applied: pass --yes to apply it'
+        : isProtected && confirm !== env
+          ? `not applied: ${cli.target.environment.protected ? `${env} is protected` : 'the plan destroys data'}; pass --confirm ${env} with --yes`
+          : undefined;
       if (why) {
         const dest = path.resolve(out ?? path.join(cli.target.project.dir, '.helix', `${env}.plan`));
-        const applyWith = shellQuote(['helix-deploy', 'apply', env, '--plan', dest, ...(project ? ['--project', path.resolve(project)] : [])]);
+        const applyWith = shellQuote([
+          'helix-deploy',
+          'apply',
+          env,
+          '--plan',
+          dest,
+          ...(project ? ['--project', path.resolve(project)] : []),
+        ]);
         await cli.engine.handOff(run.id, dest, applyWith);
         print({ plan, run: run.id, state: 'Saved', image: run.meta?.image, savedTo: dest, reason: why });
-        process.stderr.write(`helix-deploy deploy: ${why}. Plan saved to ${dest} (run ${run.id}). Apply it with: ${applyWith}\n`);
+        process.stderr.write(
+          `helix-deploy deploy: ${why}. Plan saved to ${dest} (run ${run.id}). Apply it with: ${applyWith}\n`,
+        );
         return NOT_APPLIED;
       }
       await cli.engine.approve(run.id, planned.planHash!);
@@ -99,7 +114,17 @@ export const deploy: CliCommand = {
       const outputs = done.run.meta?.outputs as Record<string, unknown> | undefined;
       const autoId = done.run.meta?.autoRollback;
       const auto = typeof autoId === 'string' ? cli.engine.journal.get(autoId) : undefined;
-      print({ plan, run: run.id, state: done.run.state, error: done.run.error, image: done.run.meta?.image, outputs, health: done.run.meta?.health, healthChecks: done.run.meta?.healthChecks, autoRollback: auto ? { run: auto.id, state: auto.state, health: auto.meta?.health } : undefined });
+      print({
+        plan,
+        run: run.id,
+        state: done.run.state,
+        error: done.run.error,
+        image: done.run.meta?.image,
+        outputs,
+        health: done.run.meta?.health,
+        healthChecks: done.run.meta?.healthChecks,
+        autoRollback: auto ? { run: auto.id, state: auto.state, health: auto.meta?.health } : undefined,
+      });
       if (done.run.state !== 'Applied' && done.run.state !== 'Unhealthy') {
         process.stderr.write(`helix-deploy deploy: ${done.run.state}: ${done.run.error ?? ''}\n`);
         return 1;

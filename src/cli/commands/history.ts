@@ -23,7 +23,7 @@ Exit status: 0 listed (also when empty), 1 the history cannot be read, 2 usage e
 
 export const history: CliCommand = {
   name: 'history',
-  summary: 'List the project\'s runs, newest first (exit 0, 1 error)',
+  summary: "List the project's runs, newest first (exit 0, 1 error)",
   async run(argv) {
     let args;
     let limit = 50;
@@ -35,7 +35,10 @@ export const history: CliCommand = {
       }
       if (args.values.limit !== undefined) {
         limit = Number(args.values.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new CliUsageError(`--limit must be a whole number of runs, at least 1 (got ${JSON.stringify(args.values.limit)})`);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new CliUsageError(
+            `--limit must be a whole number of runs, at least 1 (got ${JSON.stringify(args.values.limit)})`,
+          );
       }
     } catch (err) {
       return reportError('history', err);
@@ -45,8 +48,16 @@ export const history: CliCommand = {
       const journal = await openCliHistory(project);
       try {
         const runs = journal.list({ projectDir: project.dir, environment: args.positional, limit });
-        if (args.flags.json) process.stdout.write(JSON.stringify(runs.map(({ log: _log, ...r }) => r), null, 2) + '\n');
-        else if (!runs.length) process.stdout.write(`No runs${args.positional ? ` of ${args.positional}` : ''} in ${project.dir}.\n`);
+        if (args.flags.json)
+          process.stdout.write(
+            JSON.stringify(
+              runs.map(({ log: _log, ...r }) => r),
+              null,
+              2,
+            ) + '\n',
+          );
+        else if (!runs.length)
+          process.stdout.write(`No runs${args.positional ? ` of ${args.positional}` : ''} in ${project.dir}.\n`);
         else for (const r of runs) process.stdout.write(line(r) + '\n');
         return 0;
       } finally {
@@ -60,5 +71,7 @@ export const history: CliCommand = {
 
 function line(r: RunRecord): string {
   const image = imageOf(r);
-  return [r.id, r.kind.padEnd(8), r.environment, r.state.padEnd(10), r.startedAt, r.who, image ? image.ref : ''].join('  ').trimEnd();
+  return [r.id, r.kind.padEnd(8), r.environment, r.state.padEnd(10), r.startedAt, r.who, image ? image.ref : '']
+    .join('  ')
+    .trimEnd();
 }

@@ -58,8 +58,10 @@ export const plan: CliCommand = {
     const helixDir = path.join(cli.target.project.dir, '.helix');
     const dest = path.resolve(out ?? path.join(helixDir, `${env}.plan`));
     try {
-      if (!out && !insideFolder(helixDir, dest)) throw new CliUsageError(`the default plan file ${dest} would be outside ${helixDir}: use --out FILE`);
-      if (fs.statSync(dest, { throwIfNoEntry: false })?.isDirectory()) throw new CliUsageError(`--out ${dest} is a folder: name the plan file to write`);
+      if (!out && !insideFolder(helixDir, dest))
+        throw new CliUsageError(`the default plan file ${dest} would be outside ${helixDir}: use --out FILE`);
+      if (fs.statSync(dest, { throwIfNoEntry: false })?.isDirectory())
+        throw new CliUsageError(`--out ${dest} is a folder: name the plan file to write`);
     } catch (err) {
       await cli.close();
       return reportError('plan', err);
@@ -69,17 +71,27 @@ export const plan: CliCommand = {
     try {
       const handle = await cli.engine.startPlan(cli.target, { destroy });
       const snap = await handle.done;
-      if (snap.model) process.stdout.write((json ? JSON.stringify(toJSON(snap.model), null, 2) : renderPlan(snap.model)) + '\n');
+      if (snap.model)
+        process.stdout.write((json ? JSON.stringify(toJSON(snap.model), null, 2) : renderPlan(snap.model)) + '\n');
       if (snap.run.state !== 'Planned') {
         process.stderr.write(`helix-deploy plan: ${snap.run.state}: ${snap.run.error ?? ''}\n`);
         return 1;
       }
       if (snap.model?.guardrails?.blocked) {
         await cli.engine.discard(snap.run.id);
-        process.stderr.write(`helix-deploy plan: blocked by guardrails (exit ${EXIT_GUARDRAIL_DENIED}): the plan was not saved. Fix the findings above, or change the rule in helix.deploy.toml, and plan again.\n`);
+        process.stderr.write(
+          `helix-deploy plan: blocked by guardrails (exit ${EXIT_GUARDRAIL_DENIED}): the plan was not saved. Fix the findings above, or change the rule in helix.deploy.toml, and plan again.\n`,
+        );
         return EXIT_GUARDRAIL_DENIED;
       }
-      const applyWith = shellQuote(['helix-deploy', 'apply', env, '--plan', dest, ...(project ? ['--project', path.resolve(project)] : [])]);
+      const applyWith = shellQuote([
+        'helix-deploy',
+        'apply',
+        env,
+        '--plan',
+        dest,
+        ...(project ? ['--project', path.resolve(project)] : []),
+      ]);
       await cli.engine.handOff(snap.run.id, dest, applyWith);
       process.stderr.write(`Plan saved to ${dest} (run ${snap.run.id}). Apply it with: ${applyWith}\n`);
       return snap.run.meta?.noChanges ? 0 : 2;

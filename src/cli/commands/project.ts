@@ -36,9 +36,16 @@ export async function openCliHistory(project: Project, redactor = new Redactor()
 }
 
 /** An environment of the project by name, or a usage error naming the ones that fit. */
-export function findEnvironment(project: Project, name: string, fits: (e: Environment) => boolean, what: string): Environment {
+export function findEnvironment(
+  project: Project,
+  name: string,
+  fits: (e: Environment) => boolean,
+  what: string,
+): Environment {
   const env = project.environments.find((e) => e.name === name && fits(e));
   if (env) return env;
   const names = [...new Set(project.environments.filter(fits).map((e) => e.name))];
-  throw new CliUsageError(`no ${what} "${name}" in ${project.dir}${names.length ? ` (available: ${names.join(', ')})` : ' (it defines none)'}`);
+  throw new CliUsageError(
+    `no ${what} "${name}" in ${project.dir}${names.length ? ` (available: ${names.join(', ')})` : ' (it defines none)'}`,
+  );
 }

@@ -54,7 +54,13 @@ export const push: CliCommand = {
     const { json, quiet } = args.flags;
     try {
       const project = readCliProject(args.values.project);
-      const environment = findEnvironment(project, args.positional, (e) => isPushTarget(e) && (typeof e.settings.registry === 'string' || typeof e.settings.registry_url === 'string'), 'environment with a registry');
+      const environment = findEnvironment(
+        project,
+        args.positional,
+        (e) =>
+          isPushTarget(e) && (typeof e.settings.registry === 'string' || typeof e.settings.registry_url === 'string'),
+        'environment with a registry',
+      );
       let repo: ImageRef;
       try {
         repo = pushRepository(project, environment);
@@ -69,7 +75,9 @@ export const push: CliCommand = {
       try {
         await docker.getImage(source).inspect();
       } catch {
-        throw new Error(`the image ${source} does not exist locally (Docker at ${ep.socketPath ?? ep.host}). Build it first: ${shellQuote(['helix-deploy', 'build', environment.name, ...(args.values.project ? ['--project', project.dir] : [])])}`);
+        throw new Error(
+          `the image ${source} does not exist locally (Docker at ${ep.socketPath ?? ep.host}). Build it first: ${shellQuote(['helix-deploy', 'build', environment.name, ...(args.values.project ? ['--project', project.dir] : [])])}`,
+        );
       }
       const redactor = new CredentialRedactor();
       const journal = await openCliHistory(project);
@@ -79,7 +87,12 @@ export const push: CliCommand = {
       process.once('SIGTERM', stop);
       try {
         const result = await runPush(
-          { pusher: new EnginePusher(docker), redactor, journal, log: quiet ? undefined : (l) => process.stderr.write(`${l}\n`) },
+          {
+            pusher: new EnginePusher(docker),
+            redactor,
+            journal,
+            log: quiet ? undefined : (l) => process.stderr.write(`${l}\n`),
+          },
           {
             project: project.name,
             projectDir: project.dir,
@@ -95,7 +108,10 @@ export const push: CliCommand = {
         );
         const image = imageOf(result.runId ? journal.get(result.runId) : undefined);
         if (json) process.stdout.write(JSON.stringify({ run: result.runId, ...image }, null, 2) + '\n');
-        else process.stdout.write(`Pushed ${image ? describeImage(image) : `${formatReference(ref)} (${result.digest})`}; run ${result.runId}.\n`);
+        else
+          process.stdout.write(
+            `Pushed ${image ? describeImage(image) : `${formatReference(ref)} (${result.digest})`}; run ${result.runId}.\n`,
+          );
         return 0;
       } finally {
         process.off('SIGINT', stop);

@@ -60,14 +60,25 @@ export const showPlan: CliCommand = {
       } catch (e) {
         // Node's message ("EISDIR: illegal operation on a directory, read") does not say which file.
         const code = (e as NodeJS.ErrnoException).code;
-        throw new CliUsageError(code === 'EISDIR' ? `${path.resolve(file)} is a folder, not a plan file: give the plan file (terraform show -json output, pulumi preview --json, or a saved plan)` : `cannot read ${file}: ${code ?? messageOf(e)}`);
+        throw new CliUsageError(
+          code === 'EISDIR'
+            ? `${path.resolve(file)} is a folder, not a plan file: give the plan file (terraform show -json output, pulumi preview --json, or a saved plan)`
+            : `cannot read ${file}: ${code ?? messageOf(e)}`,
+        );
       }
       const redactor = new Redactor();
       const isZip = bytes.length > 2 && bytes[0] === 0x50 && bytes[1] === 0x4b; // binary terraform plans are zip files
-      const terraform = new TerraformProvider({ executable: () => process.env.HELIX_DEPLOY_TERRAFORM_PATH || 'terraform' });
+      const terraform = new TerraformProvider({
+        executable: () => process.env.HELIX_DEPLOY_TERRAFORM_PATH || 'terraform',
+      });
       const model = isZip
         ? await terraform.show({
-            runId: 'show-plan', dir: path.resolve(dir ?? path.dirname(file)), vars: {}, signal: new AbortController().signal, redactor, planFile: path.resolve(file),
+            runId: 'show-plan',
+            dir: path.resolve(dir ?? path.dirname(file)),
+            vars: {},
+            signal: new AbortController().signal,
+            redactor,
+            planFile: path.resolve(file),
           })
         : parsePlanDocument(bytes, { redactor });
       if (!isZip) await addCost(model, bytes, path.resolve(file), terraform);

@@ -4,7 +4,12 @@ import * as path from 'node:path';
 import type { CliCommand } from './types';
 import { validateConfig, kindOf, type ValidationResult } from '../../core/config/validate';
 import { LineIndex } from '../../core/config/text';
-import { DEFAULT_GENERATION, GENERATIONS, probeHelixVersion, type GenerationSetting } from '../../core/config/generation';
+import {
+  DEFAULT_GENERATION,
+  GENERATIONS,
+  probeHelixVersion,
+  type GenerationSetting,
+} from '../../core/config/generation';
 import type { ConfigDiagnostic, ConfigKind } from '../../core/config/types';
 import type { Generation } from '../../core/model/types';
 
@@ -70,7 +75,8 @@ export const validate: CliCommand = {
         return 0;
       } else if (a === '--generation' || a.startsWith('--generation=')) {
         const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-        if (v !== 'auto' && v !== 'v3.2' && !GENERATIONS.includes(v as Generation)) return usageError(`--generation must be auto, ${GENERATIONS.join(', ')} (got ${v ?? 'nothing'})`);
+        if (v !== 'auto' && v !== 'v3.2' && !GENERATIONS.includes(v as Generation))
+          return usageError(`--generation must be auto, ${GENERATIONS.join(', ')} (got ${v ?? 'nothing'})`);
         generation = v as GenerationSetting;
       } else if (a.startsWith('-') && a !== '-') return usageError(`unknown option '${a}'`);
       else paths.push(a);
@@ -87,7 +93,11 @@ export const validate: CliCommand = {
         st = fs.statSync(abs);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        return usageError(code === 'ENOENT' || code === 'ENOTDIR' ? `no such file or folder: ${p}` : `cannot access ${p}: ${fsError(e)}`);
+        return usageError(
+          code === 'ENOENT' || code === 'ENOTDIR'
+            ? `no such file or folder: ${p}`
+            : `cannot access ${p}: ${fsError(e)}`,
+        );
       }
       if (st.isDirectory()) files.push(...findConfigs(abs, unreadable));
       else {
@@ -119,16 +129,23 @@ export const validate: CliCommand = {
       // Another tool's helix.toml gets no diagnostic (an editor running this through a problem matcher
       // must not mark it); naming it explicitly earns a note on stderr saying why it was skipped.
       if (r === 'foreign') {
-        if (explicit.has(abs)) process.stderr.write(`helix-deploy validate: skipped ${display(abs)}: not a HelixDB project file (no [project] table)\n`);
+        if (explicit.has(abs))
+          process.stderr.write(
+            `helix-deploy validate: skipped ${display(abs)}: not a HelixDB project file (no [project] table)\n`,
+          );
       } else out.push(r);
     }
     const errors = out.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'error').length, 0);
     const warnings = out.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === 'warning').length, 0);
     if (json) process.stdout.write(JSON.stringify({ files: out, unreadable }, null, 2) + '\n');
     else {
-      for (const f of out) for (const d of f.diagnostics) process.stdout.write(`${f.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`);
+      for (const f of out)
+        for (const d of f.diagnostics)
+          process.stdout.write(`${f.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`);
       const n = out.length;
-      process.stdout.write(`${n} file${n === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+      process.stdout.write(
+        `${n} file${n === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`,
+      );
     }
     return errors > 0 ? 1 : 0;
   },
@@ -148,7 +165,10 @@ export function findConfigs(dir: string, unreadable: Unreadable[] = []): string[
       entries = fs.readdirSync(d, { withFileTypes: true });
     } catch (e) {
       // A config in there would go unchecked: the user must hear of it, and CI must see it in --json.
-      unreadable.push({ path: display(d), message: `cannot read folder ${display(d)}: ${fsError(e)}; files in it were not checked` });
+      unreadable.push({
+        path: display(d),
+        message: `cannot read folder ${display(d)}: ${fsError(e)}; files in it were not checked`,
+      });
       return;
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -169,7 +189,15 @@ function display(abs: string): string {
 /** An fs error as `CODE (what it means)`, without Node's own message (it repeats the syscall and path). */
 function fsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
-  const what: Record<string, string> = { EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'it is a folder', ENOTDIR: 'not a folder', ELOOP: 'too many symbolic links', EMFILE: 'too many open files', EIO: 'input/output error' };
+  const what: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a folder',
+    ENOTDIR: 'not a folder',
+    ELOOP: 'too many symbolic links',
+    EMFILE: 'too many open files',
+    EIO: 'input/output error',
+  };
   return code ? `${code}${what[code] ? ` (${what[code]})` : ''}` : messageOf(e);
 }
 
@@ -187,12 +215,25 @@ function readText(abs: string): { text?: string; problem?: string } {
   }
 }
 
-async function checkFile(abs: string, explicit: boolean, generation: GenerationSetting, cli: () => Promise<string | undefined>): Promise<JsonFile | 'foreign'> {
+async function checkFile(
+  abs: string,
+  explicit: boolean,
+  generation: GenerationSetting,
+  cli: () => Promise<string | undefined>,
+): Promise<JsonFile | 'foreign'> {
   const file = display(abs);
   const kind = kindOf(abs);
   const { text, problem } = readText(abs);
-  const single = (severity: JsonDiagnostic['severity'], message: string, code: string, gen: Generation = DEFAULT_GENERATION): JsonFile => ({
-    file, kind, generation: gen, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity, message, code }],
+  const single = (
+    severity: JsonDiagnostic['severity'],
+    message: string,
+    code: string,
+    gen: Generation = DEFAULT_GENERATION,
+  ): JsonFile => ({
+    file,
+    kind,
+    generation: gen,
+    diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity, message, code }],
   });
   if (text === undefined) return single('error', problem!, 'io');
 
@@ -202,16 +243,49 @@ async function checkFile(abs: string, explicit: boolean, generation: GenerationS
   // The installed CLI decides first (asked once per run); an explicit --generation wins over everything.
   const pinned = generation !== 'auto';
   const cliVersion = pinned ? undefined : await cli();
-  const res: ValidationResult = validateConfig(text, { kind, file, generation, pinGeneration: pinned, cliVersion, helixText, folderName: path.basename(path.dirname(abs)), dir: path.dirname(abs) });
-  const genInfo = kind === 'helix' || source === undefined ? res.generation : validateConfig(source, { kind: 'helix', generation, pinGeneration: pinned, cliVersion }).generation;
+  const res: ValidationResult = validateConfig(text, {
+    kind,
+    file,
+    generation,
+    pinGeneration: pinned,
+    cliVersion,
+    helixText,
+    folderName: path.basename(path.dirname(abs)),
+    dir: path.dirname(abs),
+  });
+  const genInfo =
+    kind === 'helix' || source === undefined
+      ? res.generation
+      : validateConfig(source, { kind: 'helix', generation, pinGeneration: pinned, cliVersion }).generation;
   // A file named on the command line was meant to be checked: an empty one is an error, not a pass.
   const empty = !res.tree || res.tree.entries!.size > 0 ? false : !res.diagnostics.some((d) => d.severity === 'error');
   if (!res.applies) {
     if (!explicit || !empty) return 'foreign'; // another tool's helix.toml: no diagnostic (a note on stderr when named)
-    return single('error', 'not a HelixDB project file (the file is empty): nothing was validated; a helix.toml starts with [project] and name = "..." (`helix init` writes one)', 'not-helix', genInfo.generation);
+    return single(
+      'error',
+      'not a HelixDB project file (the file is empty): nothing was validated; a helix.toml starts with [project] and name = "..." (`helix init` writes one)',
+      'not-helix',
+      genInfo.generation,
+    );
   }
   if (explicit && empty && kind === 'deploy') {
-    return { file, kind, generation: genInfo.generation, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', message: 'the file is empty: nothing was validated; a helix.deploy.toml declares environments, e.g. [environments.staging]', code: 'empty-file' }] };
+    return {
+      file,
+      kind,
+      generation: genInfo.generation,
+      diagnostics: [
+        {
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 1,
+          severity: 'error',
+          message:
+            'the file is empty: nothing was validated; a helix.deploy.toml declares environments, e.g. [environments.staging]',
+          code: 'empty-file',
+        },
+      ],
+    };
   }
   return { file, kind, generation: genInfo.generation, diagnostics: toJson(text, res.diagnostics) };
 }
@@ -221,6 +295,14 @@ export function toJson(text: string, diags: ConfigDiagnostic[]): JsonDiagnostic[
   return diags.map((d) => {
     const s = li.position(d.start);
     const e = li.position(d.end);
-    return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: d.severity, message: d.message, code: d.code };
+    return {
+      line: s.line + 1,
+      column: s.character + 1,
+      endLine: e.line + 1,
+      endColumn: e.character + 1,
+      severity: d.severity,
+      message: d.message,
+      code: d.code,
+    };
   });
 }

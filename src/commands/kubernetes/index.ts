@@ -9,8 +9,15 @@ import { writeStarterManifests } from './starter';
 
 export function registerKubernetes(c: Container): void {
   // A missing kubeconfig or unreachable cluster is a message; a refused login speaks for itself.
-  const errorPrefix = (err: unknown) => (err instanceof KubeError && err.kind === 'unauthorized' ? undefined : 'Kubernetes');
-  c.registerCommand('helixDeploy.kubernetes.writeStarterManifests', (arg) => writeStarterManifests(c, arg), { errorPrefix });
-  c.registerCommand('helixDeploy.kubernetes.showWorkloadLogs', (arg) => showWorkloadLogs(c, c.kubernetes.provider, arg), { errorPrefix });
+  const errorPrefix = (err: unknown) =>
+    err instanceof KubeError && err.kind === 'unauthorized' ? undefined : 'Kubernetes';
+  c.registerCommand('helixDeploy.kubernetes.writeStarterManifests', (arg) => writeStarterManifests(c, arg), {
+    errorPrefix,
+  });
+  c.registerCommand(
+    'helixDeploy.kubernetes.showWorkloadLogs',
+    (arg) => showWorkloadLogs(c, c.kubernetes.provider, arg),
+    { errorPrefix },
+  );
   c.registerCommand('helixDeploy.kubernetes.rollback', (arg) => rollback(c, arg), { errorPrefix });
 }

@@ -39,7 +39,8 @@ export class LocalActions {
     return (line) => {
       this.c.log.info(`${prefix} ${line}`);
       // Steps as the legacy builder ("Step 2/3 : RUN make") and BuildKit ("#6 [stage-0 2/3] RUN make") print them.
-      if (report && (/^Step \d+\/\d+ :|^#\d+ \[[^\]]*\d+\/\d+\] /.test(line) || /^(Starting|Waiting|Built)/.test(line))) report(line.slice(0, 120));
+      if (report && (/^Step \d+\/\d+ :|^#\d+ \[[^\]]*\d+\/\d+\] /.test(line) || /^(Starting|Waiting|Built)/.test(line)))
+        report(line.slice(0, 120));
     };
   }
 
@@ -55,11 +56,22 @@ export class LocalActions {
 
   private async buildTarget(t: LocalInstance): Promise<boolean> {
     try {
-      const out = await this.progress(`Helix: Building ${t.project.name}/${t.environment.name}`, (signal, report) => this.rt.service.build(t, { signal, onLine: this.lines(t, 'build', report) }));
+      const out = await this.progress(`Helix: Building ${t.project.name}/${t.environment.name}`, (signal, report) =>
+        this.rt.service.build(t, { signal, onLine: this.lines(t, 'build', report) }),
+      );
       const mb = (out.result.size / 1e6).toFixed(1);
       if (out.overBudgetMB) {
         const budget = vscode.workspace.getConfiguration('helixDeploy.docker').get<number>('imageSizeBudgetMB', 50);
-        void vscode.window.showWarningMessage(`Helix: built ${out.result.tag} (${mb} MB), above the ${budget} MB budget.`, 'Change Budget').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'helixDeploy.docker.imageSizeBudgetMB'));
+        void vscode.window
+          .showWarningMessage(
+            `Helix: built ${out.result.tag} (${mb} MB), above the ${budget} MB budget.`,
+            'Change Budget',
+          )
+          .then(
+            (a) =>
+              a &&
+              vscode.commands.executeCommand('workbench.action.openSettings', 'helixDeploy.docker.imageSizeBudgetMB'),
+          );
       } else void vscode.window.showInformationMessage(`Helix: built ${out.result.tag} (${mb} MB).`);
       return true;
     } catch (err) {
@@ -75,12 +87,16 @@ export class LocalActions {
 
   private async startTarget(t: LocalInstance, port?: number): Promise<void> {
     try {
-      const out = await this.progress(`Helix: Starting ${nameOf(t)}`, (signal, report) => this.rt.service.start(t, { port, signal, onLine: this.lines(t, 'start', report) }));
+      const out = await this.progress(`Helix: Starting ${nameOf(t)}`, (signal, report) =>
+        this.rt.service.start(t, { port, signal, onLine: this.lines(t, 'start', report) }),
+      );
       const url = `http://127.0.0.1:${out.port}`;
-      void vscode.window.showInformationMessage(`Helix: ${nameOf(t)} is ${out.health.status} on ${url}`, 'Open in Browser', 'Show Logs').then((a) => {
-        if (a === 'Open in Browser') void vscode.env.openExternal(vscode.Uri.parse(url));
-        if (a === 'Show Logs') void this.logs.show(nameOf(t), false, maskFor(t));
-      });
+      void vscode.window
+        .showInformationMessage(`Helix: ${nameOf(t)} is ${out.health.status} on ${url}`, 'Open in Browser', 'Show Logs')
+        .then((a) => {
+          if (a === 'Open in Browser') void vscode.env.openExternal(vscode.Uri.parse(url));
+          if (a === 'Show Logs') void this.logs.show(nameOf(t), false, maskFor(t));
+        });
     } catch (err) {
       const fix = await showLocalError(this.c, err, t);
       if (fix?.kind === 'retry-port') await this.startTarget(t, fix.port);
@@ -93,12 +109,18 @@ export class LocalActions {
     const t = await this.target(arg, kind[0]!.toUpperCase() + kind.slice(1));
     if (!t) return;
     if (kind === 'remove') {
-      const ok = await vscode.window.showWarningMessage(`Remove ${nameOf(t)}? In-memory data is lost (as with "helix stop").`, { modal: true }, 'Remove');
+      const ok = await vscode.window.showWarningMessage(
+        `Remove ${nameOf(t)}? In-memory data is lost (as with "helix stop").`,
+        { modal: true },
+        'Remove',
+      );
       if (ok !== 'Remove') return;
     }
     const verb = { stop: 'Stopping', restart: 'Restarting', remove: 'Removing' }[kind];
     try {
-      await this.progress(`Helix: ${verb} ${nameOf(t)}`, (signal) => this.rt.service[kind](t, { signal, onLine: this.lines(t, kind) }));
+      await this.progress(`Helix: ${verb} ${nameOf(t)}`, (signal) =>
+        this.rt.service[kind](t, { signal, onLine: this.lines(t, kind) }),
+      );
     } catch (err) {
       await showLocalError(this.c, err, t);
     }
@@ -131,12 +153,19 @@ export class LocalActions {
     if (!t) return;
     try {
       const r = await this.progress(`Helix: Checking ${nameOf(t)}`, (signal) => this.rt.service.checkHealth(t, signal));
-      const detail = [r.liveness && `liveness ${r.liveness.status ?? r.liveness.error} (${r.liveness.ms} ms)`, r.readiness && `readiness ${r.readiness.status ?? r.readiness.error} (${r.readiness.ms} ms)`, r.engine && r.engine !== 'none' && `HEALTHCHECK ${r.engine}`]
+      const detail = [
+        r.liveness && `liveness ${r.liveness.status ?? r.liveness.error} (${r.liveness.ms} ms)`,
+        r.readiness && `readiness ${r.readiness.status ?? r.readiness.error} (${r.readiness.ms} ms)`,
+        r.engine && r.engine !== 'none' && `HEALTHCHECK ${r.engine}`,
+      ]
         .filter(Boolean)
         .join(', ');
       const msg = `Helix: ${nameOf(t)} is ${r.status}${detail ? ` - ${detail}` : ''}${r.reason && r.status !== 'healthy' ? ` (${r.reason})` : ''}`;
       if (r.status === 'healthy') void vscode.window.showInformationMessage(msg);
-      else void vscode.window.showWarningMessage(msg, 'Show Logs').then((a) => a && this.logs.show(nameOf(t), false, maskFor(t)));
+      else
+        void vscode.window
+          .showWarningMessage(msg, 'Show Logs')
+          .then((a) => a && this.logs.show(nameOf(t), false, maskFor(t)));
     } catch (err) {
       await showLocalError(this.c, err, t);
     }
@@ -152,18 +181,26 @@ export class LocalActions {
     let t: LocalInstance | undefined;
     if (run) {
       const r = run;
-      const project = this.c.projects.projects.find((p) => p.dir === r.meta?.dir) ?? this.c.projects.projects.find((p) => p.name === r.project);
+      const project =
+        this.c.projects.projects.find((p) => p.dir === r.meta?.dir) ??
+        this.c.projects.projects.find((p) => p.name === r.project);
       const environment = project?.environments.find((e) => e.name === r.environment && e.kind === 'local');
       t = project && environment ? { project, environment } : undefined;
     } else {
       t = await this.target(arg, 'Show Failing Step');
       const j = this.rt.journal ?? (await this.rt.ready());
-      run = t && j.list({ project: t.project.name, projectDir: t.project.dir, environment: t.environment.name, kind: 'build' }).find((r) => r.state === 'Failed' || r.state === 'Succeeded');
+      run =
+        t &&
+        j
+          .list({ project: t.project.name, projectDir: t.project.dir, environment: t.environment.name, kind: 'build' })
+          .find((r) => r.state === 'Failed' || r.state === 'Succeeded');
     }
     if (!t) return false;
     const step = run?.state === 'Failed' && typeof run.meta?.failedStep === 'string' ? run.meta.failedStep : undefined;
     if (!step) {
-      void vscode.window.showInformationMessage(`Helix: the last build of ${t.project.name}/${t.environment.name} has no failing step to show.`);
+      void vscode.window.showInformationMessage(
+        `Helix: the last build of ${t.project.name}/${t.environment.name} has no failing step to show.`,
+      );
       return false;
     }
     await revealStep(t, step);
@@ -175,8 +212,17 @@ export class LocalActions {
     if (node?.type !== 'run') return;
     const r = this.rt.journal?.get(node.run.id) ?? node.run;
     const p = presentRun(r);
-    const header = [`# ${p.label}`, `# ${p.description}`, `# by ${r.who}`, r.error ? `# error: ${r.error}` : undefined, r.logDropped ? `# (${r.logDropped} earlier lines dropped)` : undefined].filter(Boolean);
-    const doc = await vscode.workspace.openTextDocument({ content: [...header, '', ...r.log].join('\n'), language: 'log' });
+    const header = [
+      `# ${p.label}`,
+      `# ${p.description}`,
+      `# by ${r.who}`,
+      r.error ? `# error: ${r.error}` : undefined,
+      r.logDropped ? `# (${r.logDropped} earlier lines dropped)` : undefined,
+    ].filter(Boolean);
+    const doc = await vscode.workspace.openTextDocument({
+      content: [...header, '', ...r.log].join('\n'),
+      language: 'log',
+    });
     await vscode.window.showTextDocument(doc, { preview: true });
   }
 }

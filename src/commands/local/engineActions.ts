@@ -14,7 +14,11 @@ export async function startDocker(c: Container, rt: LocalRuntime, signal: AbortS
     {
       platform: process.platform,
       run: (cmd, args) => run(cmd, args, { killAfterMs: 5000 }),
-      ping: () => rt.engine.ping().then(() => true, () => false),
+      ping: () =>
+        rt.engine.ping().then(
+          () => true,
+          () => false,
+        ),
       hasSystemService: () => fs.existsSync('/usr/bin/systemctl'),
     },
     { signal },
@@ -22,18 +26,35 @@ export async function startDocker(c: Container, rt: LocalRuntime, signal: AbortS
   if (r.state === 'started' || r.state === 'starting') {
     c.log.info(`Started the engine with ${r.by}${r.state === 'starting' ? '; it does not answer yet' : ''}.`);
     void rt.watch.refresh();
-    if (r.state === 'starting') void vscode.window.showInformationMessage(`Started with "${r.by}"; the engine does not answer yet. The views reconnect as soon as it does.`);
+    if (r.state === 'starting')
+      void vscode.window.showInformationMessage(
+        `Started with "${r.by}"; the engine does not answer yet. The views reconnect as soon as it does.`,
+      );
     return;
   }
   if (r.state === 'needs-root') {
     // System docker on Linux needs root: let the user run it in a terminal they see.
     // Not awaited: the progress notification ends now; the button acts whenever it is clicked.
-    const ask = vscode.window.showWarningMessage(`Docker runs as a system service here. Start it with "${r.command.join(' ')}" in a terminal?`, 'Open Terminal');
-    void ask.then((a) => a && vscode.window.createTerminal({ name: 'Start Docker', shellPath: r.command[0], shellArgs: r.command.slice(1) }).show());
+    const ask = vscode.window.showWarningMessage(
+      `Docker runs as a system service here. Start it with "${r.command.join(' ')}" in a terminal?`,
+      'Open Terminal',
+    );
+    void ask.then(
+      (a) =>
+        a &&
+        vscode.window
+          .createTerminal({ name: 'Start Docker', shellPath: r.command[0], shellArgs: r.command.slice(1) })
+          .show(),
+    );
     return;
   }
   c.log.warn(`Could not start a container engine (tried: ${r.tried.join('; ')}).`);
-  void vscode.window.showErrorMessage('Could not start a container engine. Start Docker Desktop (or Podman) yourself; the views reconnect automatically.', 'Use Podman').then((a) => a && usePodman(c));
+  void vscode.window
+    .showErrorMessage(
+      'Could not start a container engine. Start Docker Desktop (or Podman) yourself; the views reconnect automatically.',
+      'Use Podman',
+    )
+    .then((a) => a && usePodman(c));
 }
 
 export async function usePodman(c: Container): Promise<void> {

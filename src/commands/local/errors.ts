@@ -31,7 +31,11 @@ export async function showLocalError(c: Container, err: unknown, t?: LocalInstan
     }
     case 'port-in-use': {
       const actions = err.detail.suggestedPort ? [`Use Port ${err.detail.suggestedPort}`] : [];
-      const a = await vscode.window.showErrorMessage(`${err.message}${err.detail.suggestedPort ? ` Port ${err.detail.suggestedPort} is free.` : ''}`, ...actions, 'Edit helix.toml');
+      const a = await vscode.window.showErrorMessage(
+        `${err.message}${err.detail.suggestedPort ? ` Port ${err.detail.suggestedPort} is free.` : ''}`,
+        ...actions,
+        'Edit helix.toml',
+      );
       if (a === 'Edit helix.toml' && t) await vscode.window.showTextDocument(vscode.Uri.file(t.project.configFile));
       return a?.startsWith('Use Port') ? { kind: 'retry-port', port: err.detail.suggestedPort! } : undefined;
     }
@@ -53,7 +57,10 @@ export async function showLocalError(c: Container, err: unknown, t?: LocalInstan
       const a = await vscode.window.showErrorMessage(err.message, ...(t ? [`Edit ${file}`] : []), 'Show Output');
       if (a === `Edit ${file}` && t) {
         const uri = vscode.Uri.joinPath(vscode.Uri.file(t.project.dir), file);
-        const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+        const exists = await vscode.workspace.fs.stat(uri).then(
+          () => true,
+          () => false,
+        );
         await vscode.window.showTextDocument(exists ? uri : uri.with({ scheme: 'untitled' }));
       }
       if (a === 'Show Output') c.log.show();
@@ -77,7 +84,9 @@ export async function revealStep(t: LocalInstance, step: string | undefined): Pr
   const file = path.join(plan.context, plan.dockerfile);
   const instruction = step?.replace(/^Step \d+\/\d+ :\s*/, '').trim();
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-  const idx = instruction ? lines.findIndex((l) => l.trim() === instruction || (l.trim().length > 0 && instruction.startsWith(l.trim()))) : -1;
+  const idx = instruction
+    ? lines.findIndex((l) => l.trim() === instruction || (l.trim().length > 0 && instruction.startsWith(l.trim())))
+    : -1;
   const doc = await vscode.workspace.openTextDocument(file);
   const range = idx >= 0 ? new vscode.Range(idx, 0, idx, lines[idx].length) : new vscode.Range(0, 0, 0, 0);
   await vscode.window.showTextDocument(doc, { selection: range });

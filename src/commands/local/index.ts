@@ -21,6 +21,8 @@ export function registerLocal(c: Container, views: Views): void {
   c.registerCommand('helixDeploy.local.showFailingStep', (n) => a.showFailingStep(n));
   c.registerCommand('helixDeploy.local.refresh', () => (views.environments.refresh(), rt.watch.refresh()));
   c.registerCommand('helixDeploy.local.showMoreHistory', () => views.deployments.showMoreHistory());
-  c.registerCommand('helixDeploy.local.startDocker', (run) => startDocker(c, rt, run.signal), { progress: { title: 'Starting the container engine…' } });
+  c.registerCommand('helixDeploy.local.startDocker', (run) => startDocker(c, rt, run.signal), {
+    progress: { title: 'Starting the container engine…' },
+  });
   c.registerCommand('helixDeploy.local.usePodman', () => usePodman(c));
 }

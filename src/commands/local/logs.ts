@@ -33,8 +33,12 @@ export class LogSessions implements vscode.Disposable {
     if (!mode) return;
     const channel = vscode.window.createOutputChannel(`Helix Logs: ${container}`, 'log');
     const follower = new LogFollower(this.rt.engine, container, mode);
-    follower.onLine((l) => channel.appendLine(`${new Date(l.at).toISOString()} ${l.stream === 'stderr' ? '[err] ' : ''}${mask(l.text)}`));
-    follower.onDidChangeState((s) => s === 'waiting' && channel.appendLine(`--- ${container} stopped; waiting for it to start again ---`));
+    follower.onLine((l) =>
+      channel.appendLine(`${new Date(l.at).toISOString()} ${l.stream === 'stderr' ? '[err] ' : ''}${mask(l.text)}`),
+    );
+    follower.onDidChangeState(
+      (s) => s === 'waiting' && channel.appendLine(`--- ${container} stopped; waiting for it to start again ---`),
+    );
     this.sessions.set(container, { channel, follower });
     channel.show(true);
     void follower.start().catch((err) => this.c.log.warn(`logs ${container}: ${messageOf(err)}`));

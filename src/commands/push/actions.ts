@@ -56,17 +56,30 @@ export class PushActions {
   }
 
   private helixCloudKey = async (): Promise<string | undefined> =>
-    (await helixCliApiKey()) ?? this.secrets.token(secretKeys.helixApiKey, 'Helix Cloud API key', 'Your Helix Cloud API key (kept in VS Code secret storage)');
+    (await helixCliApiKey()) ??
+    this.secrets.token(
+      secretKeys.helixApiKey,
+      'Helix Cloud API key',
+      'Your Helix Cloud API key (kept in VS Code secret storage)',
+    );
 
   private flyToken = async (): Promise<string | undefined> =>
-    process.env.FLY_API_TOKEN || this.secrets.token(secretKeys.flyApiToken, 'Fly.io API token', 'A Fly.io API token (`fly tokens create deploy`), kept in VS Code secret storage');
+    process.env.FLY_API_TOKEN ||
+    this.secrets.token(
+      secretKeys.flyApiToken,
+      'Fly.io API token',
+      'A Fly.io API token (`fly tokens create deploy`), kept in VS Code secret storage',
+    );
 
   private credentialsFor(ref: ImageRef, t: Target): CredentialSource {
     const kind = registryKind(ref.registry);
     if (kind === 'ecr' || t.environment.kind === 'ecr') return this.ecr(t, ref.registry);
     if (kind === 'fly') return new FlyRegistryCredentials(this.flyToken);
     // Per push, so "first attempt without asking" starts afresh each time.
-    return new CredentialChain([new DockerConfigCredentials(), new StoredCredentials(this.secrets.store, askAfterRefusal(this.secrets.prompt))]);
+    return new CredentialChain([
+      new DockerConfigCredentials(),
+      new StoredCredentials(this.secrets.store, askAfterRefusal(this.secrets.prompt)),
+    ]);
   }
 
   private ecr(t: Target, host?: string): EcrCredentials {
@@ -81,7 +94,10 @@ export class PushActions {
     const t = await pickTarget(this.c, node, pushable, 'push');
     if (!t) return;
     try {
-      const ecrHost = t.environment.kind === 'ecr' && !t.environment.settings.registry_url ? await this.ecr(t).registryHost() : undefined;
+      const ecrHost =
+        t.environment.kind === 'ecr' && !t.environment.settings.registry_url
+          ? await this.ecr(t).registryHost()
+          : undefined;
       const repo = pushRepository(t.project, t.environment, ecrHost);
       await this.pushTo(t, repo);
     } catch (err) {
@@ -98,13 +114,21 @@ export class PushActions {
     try {
       await docker.getImage(source).inspect();
     } catch {
-      throw new PushError(`The image ${source} does not exist locally. Build it first (Helix: Build Image).`, 'notFound');
+      throw new PushError(
+        `The image ${source} does not exist locally. Build it first (Helix: Build Image).`,
+        'notFound',
+      );
     }
     const run = async ({ signal, report }: ProgressRun) => {
       let shown = 0;
       const journal = await this.c.journal.catch(() => undefined);
       const result = await runPush(
-        { pusher: new EnginePusher(docker), redactor: new CredentialRedactor(), journal, log: (l) => this.c.log.info(l) },
+        {
+          pusher: new EnginePusher(docker),
+          redactor: new CredentialRedactor(),
+          journal,
+          log: (l) => this.c.log.info(l),
+        },
         {
           project: t.project.name,
           projectDir: t.project.dir,
@@ -118,9 +142,14 @@ export class PushActions {
           signal,
           onEvent: (e) => {
             if (e.type === 'layer' && e.layer.total) {
-              report(`layer ${e.layer.id} ${e.layer.status} ${Math.round(((e.layer.current ?? 0) / e.layer.total) * 100)}%`);
+              report(
+                `layer ${e.layer.id} ${e.layer.status} ${Math.round(((e.layer.current ?? 0) / e.layer.total) * 100)}%`,
+              );
             } else if (e.type === 'layer' && (e.layer.status === 'pushed' || e.layer.status === 'exists')) {
-              report(`layer ${e.layer.id} ${e.layer.status === 'exists' ? 'already there' : 'pushed'}`, shown < 90 ? 10 : 0);
+              report(
+                `layer ${e.layer.id} ${e.layer.status === 'exists' ? 'already there' : 'pushed'}`,
+                shown < 90 ? 10 : 0,
+              );
               shown += 10;
             } else if (e.type === 'attempt') report(`retrying (attempt ${e.attempt})`);
           },
@@ -131,7 +160,9 @@ export class PushActions {
     };
     if (inside) return formatReference((await run(inside)).ref);
     const result = await withProgress({ title: `Pushing ${formatReference(ref)}` }, run);
-    void this.notices.info(`Pushed ${formatReference(ref)} (${result.digest.slice(0, 19)})`, 'Copy Reference').then((a) => (a ? vscode.env.clipboard.writeText(`${formatReference(ref, false)}@${result.digest}`) : undefined));
+    void this.notices
+      .info(`Pushed ${formatReference(ref)} (${result.digest.slice(0, 19)})`, 'Copy Reference')
+      .then((a) => (a ? vscode.env.clipboard.writeText(`${formatReference(ref, false)}@${result.digest}`) : undefined));
     return formatReference(ref);
   }
 
@@ -165,14 +196,29 @@ export class PushActions {
     const o = this.status.offer(t.project, t.environment);
     const url = o?.kind === 'control-plane' ? o.healthUrl : undefined;
     if (!url) {
-      void this.notices.info(`No URL is known for "${t.environment.name}": helix.toml links the database by id only. Find its address in the Helix control plane.`, 'Open Control Plane').then(async (a) => {
-        if (a && o?.kind === 'control-plane') await vscode.env.openExternal(vscode.Uri.parse(o.controlPlaneUrl));
-      });
+      void this.notices
+        .info(
+          `No URL is known for "${t.environment.name}": helix.toml links the database by id only. Find its address in the Helix control plane.`,
+          'Open Control Plane',
+        )
+        .then(async (a) => {
+          if (a && o?.kind === 'control-plane') await vscode.env.openExternal(vscode.Uri.parse(o.controlPlaneUrl));
+        });
       return;
     }
-    const r = await checkDeployment({ service: this.c.health, deadlineMs: 15_000 }, t.project, t.environment, url, (l) => this.c.log.info(l));
+    const r = await checkDeployment(
+      { service: this.c.health, deadlineMs: 15_000 },
+      t.project,
+      t.environment,
+      url,
+      (l) => this.c.log.info(l),
+    );
     this.status.fire(t.project.name, t.environment.name);
-    void (r.status === 'healthy' ? this.notices.info(`${t.environment.name} (${url}): ${describeHealth(r)}`) : this.notices.warn(`${t.environment.name} (${url}) is ${describeHealth(r)}`, 'Show Log').then((a) => a && this.c.log.show()));
+    void (r.status === 'healthy'
+      ? this.notices.info(`${t.environment.name} (${url}): ${describeHealth(r)}`)
+      : this.notices
+          .warn(`${t.environment.name} (${url}) is ${describeHealth(r)}`, 'Show Log')
+          .then((a) => a && this.c.log.show()));
   }
 
   /** Helix: Deploy to Helix Cloud / Deploy to Fly.io. */
@@ -184,11 +230,18 @@ export class PushActions {
     if (which === 'helix-cloud' && !node) {
       // Only `database = ...` environments: nothing deploys them from here; say where it happens instead.
       await this.c.projects.ready();
-      const all = this.c.projects.projects.flatMap((project) => project.environments.map((environment) => ({ project, environment })));
+      const all = this.c.projects.projects.flatMap((project) =>
+        project.environments.map((environment) => ({ project, environment })),
+      );
       const db = all.find((x) => managedByControlPlane(x.project, x.environment));
       if (db && !all.some((x) => helixCloud(x.environment, x.project))) return this.explainControlPlane(db);
     }
-    const t = await pickTarget(this.c, node, which === 'fly' ? fly : helixCloud, which === 'fly' ? 'Fly.io' : 'Helix Cloud');
+    const t = await pickTarget(
+      this.c,
+      node,
+      which === 'fly' ? fly : helixCloud,
+      which === 'fly' ? 'Fly.io' : 'Helix Cloud',
+    );
     if (!t) return;
     const cfg = vscode.workspace.getConfiguration('helixDeploy');
     // The Fly deploy pushes inside the deploy's own progress notification.
@@ -200,7 +253,8 @@ export class PushActions {
             org: cfg.get<string>('fly.org') || undefined,
             flyctl: await findFlyctl(),
             token: this.flyToken,
-            pushImage: (ctx, _app) => this.pushTo(t, pushRepository(t.project, t.environment), { ...progressSink, signal: ctx.signal }),
+            pushImage: (ctx, _app) =>
+              this.pushTo(t, pushRepository(t.project, t.environment), { ...progressSink, signal: ctx.signal }),
           })
         : new HelixCloudDeployer({ baseUrl: helixCloudUrl(), apiKey: this.helixCloudKey });
     try {
@@ -211,7 +265,12 @@ export class PushActions {
           progressSink = progress;
           let last = 0;
           return runDeploy(
-            { redactor: new CredentialRedactor(), journal, log: (l) => (this.c.log.info(l), progress.report(l.slice(0, 80))), health: { service: this.c.health } },
+            {
+              redactor: new CredentialRedactor(),
+              journal,
+              log: (l) => (this.c.log.info(l), progress.report(l.slice(0, 80))),
+              health: { service: this.c.health },
+            },
             deployer,
             {
               project: t.project,
@@ -228,12 +287,18 @@ export class PushActions {
         },
       );
       this.status.fire(t.project.name, t.environment.name);
-      if (result.secret) await this.secrets.store.store(PushSecrets.authKeyKey(t.project.name, t.environment.name), result.secret.value);
-      const actions = [result.url ? 'Open' : undefined, result.secret ? 'Copy Auth Key' : undefined].filter((x): x is string => !!x);
+      if (result.secret)
+        await this.secrets.store.store(PushSecrets.authKeyKey(t.project.name, t.environment.name), result.secret.value);
+      const actions = [result.url ? 'Open' : undefined, result.secret ? 'Copy Auth Key' : undefined].filter(
+        (x): x is string => !!x,
+      );
       const where = `Deployed ${t.environment.name}${result.url ? ` to ${result.url}` : ''}`;
       // The health of the new deployment decides the tone: a deploy that does not answer is a warning.
       const h = result.health;
-      const shown = !h || h.status === 'healthy' ? this.notices.info(h ? `${where}: ${describeHealth(h)}` : where, ...actions) : this.notices.warn(`${where}, but it is ${describeHealth(h)}`, ...actions, 'Show Log');
+      const shown =
+        !h || h.status === 'healthy'
+          ? this.notices.info(h ? `${where}: ${describeHealth(h)}` : where, ...actions)
+          : this.notices.warn(`${where}, but it is ${describeHealth(h)}`, ...actions, 'Show Log');
       void shown.then(async (a) => {
         if (a === 'Open' && result.url) await vscode.env.openExternal(vscode.Uri.parse(result.url));
         if (a === 'Copy Auth Key' && result.secret) await vscode.env.clipboard.writeText(result.secret.value);
@@ -249,11 +314,18 @@ export class PushActions {
    * The command does not wait for the user's answer: the button acts whenever it is clicked.
    */
   /** `retry` runs the same command again once the user signed in (or entered a new key) from the error. */
-  private async report(err: unknown, t: Target, cloud?: 'helix-cloud' | 'fly', retry?: () => Promise<void>): Promise<void> {
+  private async report(
+    err: unknown,
+    t: Target,
+    cloud?: 'helix-cloud' | 'fly',
+    retry?: () => Promise<void>,
+  ): Promise<void> {
     if (err instanceof PushError && err.kind === 'cancelled') return void this.notices.info('Push cancelled.');
     if (isCancelled(err)) return void this.notices.info('Deploy cancelled.');
     if (err instanceof RegistryAuthError) {
-      void this.notices.error(err.message, 'Sign In').then(async (a) => a && (await this.signIn(err.registry)) && retry?.());
+      void this.notices
+        .error(err.message, 'Sign In')
+        .then(async (a) => a && (await this.signIn(err.registry)) && retry?.());
       return;
     }
     if (err instanceof CloudAuthError) {
@@ -274,18 +346,28 @@ export class PushActions {
   async signIn(host?: string): Promise<boolean> {
     if (!host) {
       const known = new Set<string>();
-      for (const p of this.c.projects.projects) for (const e of p.environments.filter(pushable)) {
-        try {
-          known.add(pushRepository(p, e, 'ecr').registry);
-        } catch {
-          /* an ECR environment without registry_url: signs in through AWS, not here */
+      for (const p of this.c.projects.projects)
+        for (const e of p.environments.filter(pushable)) {
+          try {
+            known.add(pushRepository(p, e, 'ecr').registry);
+          } catch {
+            /* an ECR environment without registry_url: signs in through AWS, not here */
+          }
         }
-      }
       const items = [...known].filter((h) => !['ecr', 'fly'].includes(registryKind(h))).map((label) => ({ label }));
       const other = { label: '$(add) Other registry…' };
-      const picked = items.length ? await vscode.window.showQuickPick([...items, other], { title: 'Sign in to registry' }) : other;
+      const picked = items.length
+        ? await vscode.window.showQuickPick([...items, other], { title: 'Sign in to registry' })
+        : other;
       if (!picked) return false;
-      host = picked === other ? await vscode.window.showInputBox({ title: 'Registry host', prompt: 'e.g. ghcr.io, docker.io, registry.example.com:5000', ignoreFocusOut: true }) : picked.label;
+      host =
+        picked === other
+          ? await vscode.window.showInputBox({
+              title: 'Registry host',
+              prompt: 'e.g. ghcr.io, docker.io, registry.example.com:5000',
+              ignoreFocusOut: true,
+            })
+          : picked.label;
       if (!host) return false;
     }
     const answer = await this.secrets.prompt(host, 'missing');
@@ -298,7 +380,9 @@ export class PushActions {
         void this.notices.error(`${host} refused these credentials. Nothing was saved.`);
         return false;
       }
-      this.c.log.warn(`Could not check the credentials for ${host} with the engine (${new CredentialRedactor().redact(msg)}); saving them anyway.`);
+      this.c.log.warn(
+        `Could not check the credentials for ${host} with the engine (${new CredentialRedactor().redact(msg)}); saving them anyway.`,
+      );
     }
     await this.secrets.registries.save(host, answer.username, answer.secret);
     void this.notices.info(`Signed in to ${host}.`);
@@ -315,9 +399,13 @@ export class PushActions {
       void this.notices.info(`Signed out: ${host}.`);
       return;
     }
-    const items: { label: string; run: () => Promise<void> }[] = this.secrets.signedInHosts().map((h) => ({ label: h, run: () => this.secrets.signOut(h) }));
-    if (await this.secrets.hasToken(secretKeys.helixApiKey)) items.push({ label: 'Helix Cloud API key', run: () => this.secrets.deleteToken(secretKeys.helixApiKey) });
-    if (await this.secrets.hasToken(secretKeys.flyApiToken)) items.push({ label: 'Fly.io API token', run: () => this.secrets.deleteToken(secretKeys.flyApiToken) });
+    const items: { label: string; run: () => Promise<void> }[] = this.secrets
+      .signedInHosts()
+      .map((h) => ({ label: h, run: () => this.secrets.signOut(h) }));
+    if (await this.secrets.hasToken(secretKeys.helixApiKey))
+      items.push({ label: 'Helix Cloud API key', run: () => this.secrets.deleteToken(secretKeys.helixApiKey) });
+    if (await this.secrets.hasToken(secretKeys.flyApiToken))
+      items.push({ label: 'Fly.io API token', run: () => this.secrets.deleteToken(secretKeys.flyApiToken) });
     if (!items.length) return void this.notices.info('No saved registry credentials or API keys.');
     const picked = await vscode.window.showQuickPick(items, { title: 'Sign out (forget the saved secret)' });
     if (!picked) return;

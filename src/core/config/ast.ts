@@ -4,7 +4,8 @@
 
 export type Range = [number, number];
 
-export type KeyPart = { type: 'TOMLBare'; name: string; range: Range } | { type: 'TOMLQuoted'; value: string; range: Range };
+export type KeyPart =
+  { type: 'TOMLBare'; name: string; range: Range } | { type: 'TOMLQuoted'; value: string; range: Range };
 
 export interface TomlKey {
   range: Range;
@@ -47,7 +48,12 @@ export type Scalar =
   | { type: 'TOMLValue'; kind: 'boolean'; value: boolean; range: Range }
   | { type: 'TOMLValue'; kind: 'integer'; value: number; bigint: bigint; range: Range }
   | { type: 'TOMLValue'; kind: 'float'; value: number; range: Range }
-  | { type: 'TOMLValue'; kind: 'offset-date-time' | 'local-date-time' | 'local-date' | 'local-time'; datetime: string; range: Range };
+  | {
+      type: 'TOMLValue';
+      kind: 'offset-date-time' | 'local-date-time' | 'local-date' | 'local-time';
+      datetime: string;
+      range: Range;
+    };
 
 export type Value = Scalar | ArrayValue | InlineTable;
 

@@ -45,7 +45,12 @@ export function deleteKeyValueEdit(text: string, kv: KeyValue): TextEditSpec | u
  * Insert `key = value` into a table: after its last key/value line (or its header), or inside an inline
  * table. Undefined for tables that exist only through dotted keys (no single place to add to).
  */
-export function insertKeyEdit(text: string, table: ConfigNode, key: string, valueText: string): TextEditSpec | undefined {
+export function insertKeyEdit(
+  text: string,
+  table: ConfigNode,
+  key: string,
+  valueText: string,
+): TextEditSpec | undefined {
   const line = `${tomlKey(key)} = ${valueText}`;
   if (table.inline) {
     const body = table.inline.body;
@@ -70,7 +75,12 @@ export function insertKeyEdit(text: string, table: ConfigNode, key: string, valu
 }
 
 /** Insert a new `[header]` table with lines after the section of `after` (a table with a header). */
-export function insertTableEdit(text: string, after: ConfigNode, header: string, lines: string[]): TextEditSpec | undefined {
+export function insertTableEdit(
+  text: string,
+  after: ConfigNode,
+  header: string,
+  lines: string[],
+): TextEditSpec | undefined {
   if (!after.table) return undefined;
   const body = after.table.body;
   const anchor = body.length ? body[body.length - 1].range[1] : after.table.key.range[1];

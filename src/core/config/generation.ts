@@ -50,42 +50,82 @@ const HELIXDB = 'ghcr.io/helixdb/helixdb';
 
 export const GENERATION_TABLE: Readonly<Record<Generation, GenerationSpec>> = {
   v2: {
-    id: 'v2', label: 'CLI 2.x', versions: '2.0.0-2.3.5',
+    id: 'v2',
+    label: 'CLI 2.x',
+    versions: '2.0.0-2.3.5',
     releases: [{ from: '2.0.0', port: 6969, image: '', tag: 'dev' }],
-    storage: [], pull: false, digestTags: false, strict: false, nameCharsetEnforced: false, cloud: 'cloud-v2', cloudDeploy: true,
+    storage: [],
+    pull: false,
+    digestTags: false,
+    strict: false,
+    nameCharsetEnforced: false,
+    cloud: 'cloud-v2',
+    cloudDeploy: true,
   },
   'v3.0': {
-    id: 'v3.0', label: 'CLI 3.0', versions: '3.0.0-3.0.8',
+    id: 'v3.0',
+    label: 'CLI 3.0',
+    versions: '3.0.0-3.0.8',
     releases: [
       { from: '3.0.0', port: 8080, image: 'ghcr.io/helixdb/enterprise-dev', tag: 'latest' },
       { from: '3.0.8', port: 6969, image: 'ghcr.io/helixdb/enterprise-dev', tag: 'latest' },
     ],
-    storage: ['memory', 'disk'], pull: false, digestTags: false, strict: false, nameCharsetEnforced: false, cloud: 'cluster', cloudDeploy: true,
+    storage: ['memory', 'disk'],
+    pull: false,
+    digestTags: false,
+    strict: false,
+    nameCharsetEnforced: false,
+    cloud: 'cluster',
+    cloudDeploy: true,
   },
   'v3.1': {
-    id: 'v3.1', label: 'CLI 3.1', versions: '3.1.0-3.1.2',
+    id: 'v3.1',
+    label: 'CLI 3.1',
+    versions: '3.1.0-3.1.2',
     releases: [
       { from: '3.1.0', port: 6969, image: HELIXDB, tag: 'v0.0.3' },
       { from: '3.1.2', port: 6969, image: HELIXDB, tag: 'v0.0.4' },
     ],
-    storage: ['memory', 'disk', 's3'], pull: false, digestTags: false, strict: false, nameCharsetEnforced: false, cloud: 'cluster', cloudDeploy: true,
+    storage: ['memory', 'disk', 's3'],
+    pull: false,
+    digestTags: false,
+    strict: false,
+    nameCharsetEnforced: false,
+    cloud: 'cluster',
+    cloudDeploy: true,
   },
   // The first release number after the Helix Cloud move is not known; its docs show tag v0.0.5.
   'v3-1025': {
-    id: 'v3-1025', label: 'CLI 3.x after #1025', versions: 'the releases after 3.1.2 and before 3.4.0',
+    id: 'v3-1025',
+    label: 'CLI 3.x after #1025',
+    versions: 'the releases after 3.1.2 and before 3.4.0',
     releases: [{ from: '3.1.3', port: 6969, image: HELIXDB, tag: 'v0.0.5' }],
-    storage: ['memory', 'disk', 's3'], pull: true, digestTags: true, strict: true, nameCharsetEnforced: true, cloud: 'database', cloudDeploy: false,
+    storage: ['memory', 'disk', 's3'],
+    pull: true,
+    digestTags: true,
+    strict: true,
+    nameCharsetEnforced: true,
+    cloud: 'database',
+    cloudDeploy: false,
   },
   'v3.4': {
-    id: 'v3.4', label: 'CLI 3.4', versions: '3.4.0-3.4.4',
+    id: 'v3.4',
+    label: 'CLI 3.4',
+    versions: '3.4.0-3.4.4',
     releases: [
       { from: '3.4.0', port: 6969, image: HELIXDB, tag: 'v0.0.7' },
       { from: '3.4.1', port: 6969, image: HELIXDB, tag: 'v0.0.8' },
       { from: '3.4.2', port: 6969, image: HELIXDB, tag: 'v0.0.9' },
       { from: '3.4.4', port: 6969, image: HELIXDB, tag: 'v0.0.11' },
     ],
-    storage: ['memory', 'disk', 's3'], pull: true, digestTags: true, strict: true, nameCharsetEnforced: true,
-    maxNameLength: { max: 32, since: '3.4.4' }, cloud: 'database', cloudDeploy: false,
+    storage: ['memory', 'disk', 's3'],
+    pull: true,
+    digestTags: true,
+    strict: true,
+    nameCharsetEnforced: true,
+    maxNameLength: { max: 32, since: '3.4.4' },
+    cloud: 'database',
+    cloudDeploy: false,
   },
 };
 
@@ -148,7 +188,12 @@ export function matchVersion(output: string): VersionMatch | undefined {
   if (!t) return undefined;
   const v = t.join('.');
   const [major, minor] = t;
-  if (major < 3) return { generation: 'v2', release: major < 2 ? '2.0.0' : v, note: major < 2 ? `helix ${v} predates helix.toml: read as CLI 2.x` : undefined };
+  if (major < 3)
+    return {
+      generation: 'v2',
+      release: major < 2 ? '2.0.0' : v,
+      note: major < 2 ? `helix ${v} predates helix.toml: read as CLI 2.x` : undefined,
+    };
   if (major === 3 && minor === 0) return { generation: 'v3.0', release: v };
   if (major === 3 && minor === 1 && compareVersions(v, '3.1.2') <= 0) return { generation: 'v3.1', release: v };
   if (major === 3 && minor < 4) {
@@ -160,9 +205,17 @@ export function matchVersion(output: string): VersionMatch | undefined {
   }
   if (major === 3 && minor === 4) {
     if (compareVersions(v, NEWEST_KNOWN) <= 0) return { generation: 'v3.4', release: v };
-    return { generation: 'v3.4', release: v, note: `helix ${v} is newer than the newest known release (${NEWEST_KNOWN}): read with ${NEWEST_KNOWN}'s rules and defaults` };
+    return {
+      generation: 'v3.4',
+      release: v,
+      note: `helix ${v} is newer than the newest known release (${NEWEST_KNOWN}): read with ${NEWEST_KNOWN}'s rules and defaults`,
+    };
   }
-  return { generation: DEFAULT_GENERATION, release: v, note: `helix ${v} is newer than any known release: read as the newest known, ${generationLabel(DEFAULT_GENERATION)} (${NEWEST_KNOWN}); some checks may be out of date` };
+  return {
+    generation: DEFAULT_GENERATION,
+    release: v,
+    note: `helix ${v} is newer than any known release: read as the newest known, ${generationLabel(DEFAULT_GENERATION)} (${NEWEST_KNOWN}); some checks may be out of date`,
+  };
 }
 
 /** `helix --version` output -> generation. */
@@ -176,11 +229,31 @@ export function family(gen: Generation): 'v2' | 'cluster' | 'database' {
   return c === 'cloud-v2' ? 'v2' : c;
 }
 
-const V2_INSTANCE_KEYS = ['build_mode', 'vector_config', 'graph_config', 'mcp', 'bm25', 'embedding_model', 'graphvis_node_label'];
-const CLUSTER_ENTERPRISE_KEYS = ['cluster_id', 'gateway_url', 'query_auth_header', 'query_auth_env', 'availability_mode', 'gateway_node_type', 'db_node_type', 'min_instances', 'max_instances'];
+const V2_INSTANCE_KEYS = [
+  'build_mode',
+  'vector_config',
+  'graph_config',
+  'mcp',
+  'bm25',
+  'embedding_model',
+  'graphvis_node_label',
+];
+const CLUSTER_ENTERPRISE_KEYS = [
+  'cluster_id',
+  'gateway_url',
+  'query_auth_header',
+  'query_auth_env',
+  'availability_mode',
+  'gateway_node_type',
+  'db_node_type',
+  'min_instances',
+  'max_instances',
+];
 
 /** Generation implied by the file's content, with the evidence; undefined when the content fits several. */
-export function generationFromContent(root: ConfigNode | undefined): { generation: Generation; reason: string } | undefined {
+export function generationFromContent(
+  root: ConfigNode | undefined,
+): { generation: Generation; reason: string } | undefined {
   if (!root?.entries) return undefined;
   if (root.entries.has('cloud')) return { generation: 'v2', reason: 'has a [cloud] table (CLI 2.x)' };
   const tables = (name: string) => [...(root.entries!.get(name)?.entries?.entries() ?? [])];
@@ -190,12 +263,14 @@ export function generationFromContent(root: ConfigNode | undefined): { generatio
   }
   for (const [n, inst] of tables('enterprise')) {
     // `database` exists only after the Helix Cloud move; the newest of those releases is assumed.
-    if (inst.entries?.has('database')) return { generation: 'v3.4', reason: `[enterprise.${n}] has \`database\` (CLI 3.x after #1025)` };
+    if (inst.entries?.has('database'))
+      return { generation: 'v3.4', reason: `[enterprise.${n}] has \`database\` (CLI 3.x after #1025)` };
     const k = CLUSTER_ENTERPRISE_KEYS.find((key) => inst.entries?.has(key));
     if (k) return { generation: 'v3.1', reason: `[enterprise.${n}] has \`${k}\` (CLI 3.0-3.1)` };
   }
   for (const [n, inst] of tables('local')) {
-    if (inst.entries?.has('pull')) return { generation: 'v3.4', reason: `[local.${n}] has \`pull\` (CLI 3.x after #1104)` };
+    if (inst.entries?.has('pull'))
+      return { generation: 'v3.4', reason: `[local.${n}] has \`pull\` (CLI 3.x after #1104)` };
   }
   // Only [local] v3 keys (image, tag, storage) or nothing specific: valid in several generations alike.
   return undefined;
@@ -204,23 +279,52 @@ export function generationFromContent(root: ConfigNode | undefined): { generatio
 /** How a setting value reads: `v3.2` (the old name of the newest format) is v3.4 with a note. */
 function fromSetting(setting: Exclude<GenerationSetting, 'auto'>, by: string): GenerationInfo {
   if (setting === 'v3.2') {
-    return { generation: 'v3.4', source: 'setting', reason: `set by ${by} = "v3.2"`, release: newestRelease('v3.4'), note: `${by} = "v3.2" names no real release (there is no helix 3.2): read as "v3.4"; choose "v3.4" or "v3-1025" to silence this note` };
+    return {
+      generation: 'v3.4',
+      source: 'setting',
+      reason: `set by ${by} = "v3.2"`,
+      release: newestRelease('v3.4'),
+      note: `${by} = "v3.2" names no real release (there is no helix 3.2): read as "v3.4"; choose "v3.4" or "v3-1025" to silence this note`,
+    };
   }
-  return { generation: setting, source: 'setting', reason: `set by ${by} = "${setting}"`, release: newestRelease(setting) };
+  return {
+    generation: setting,
+    source: 'setting',
+    reason: `set by ${by} = "${setting}"`,
+    release: newestRelease(setting),
+  };
 }
 
 /**
  * `pinned`: the setting wins over everything (the headless CLI's explicit `--generation`); otherwise it only
  * decides when neither the installed CLI nor the content does.
  */
-export function resolveGeneration(setting: GenerationSetting, root: ConfigNode | undefined, cliVersion?: string, pinned = false): GenerationInfo {
+export function resolveGeneration(
+  setting: GenerationSetting,
+  root: ConfigNode | undefined,
+  cliVersion?: string,
+  pinned = false,
+): GenerationInfo {
   if (pinned && setting !== 'auto') return fromSetting(setting, '--generation');
   const byCli = cliVersion ? matchVersion(cliVersion) : undefined;
-  if (byCli) return { generation: byCli.generation, source: 'cli', reason: `installed helix CLI reports ${cliVersion!.trim()}`, release: byCli.release, ...(byCli.note ? { note: byCli.note } : {}) };
+  if (byCli)
+    return {
+      generation: byCli.generation,
+      source: 'cli',
+      reason: `installed helix CLI reports ${cliVersion!.trim()}`,
+      release: byCli.release,
+      ...(byCli.note ? { note: byCli.note } : {}),
+    };
   const byContent = generationFromContent(root);
   if (byContent) return { ...byContent, source: 'content', release: newestRelease(byContent.generation) };
-  if (setting === 'v3.2' || (setting !== 'auto' && GENERATION_TABLE[setting])) return fromSetting(setting as Exclude<GenerationSetting, 'auto'>, 'helixDeploy.cliGeneration');
-  return { generation: DEFAULT_GENERATION, source: 'default', reason: `no helix CLI found and no generation-specific keys: the newest known, ${generationLabel(DEFAULT_GENERATION)}, assumed`, release: newestRelease(DEFAULT_GENERATION) };
+  if (setting === 'v3.2' || (setting !== 'auto' && GENERATION_TABLE[setting]))
+    return fromSetting(setting as Exclude<GenerationSetting, 'auto'>, 'helixDeploy.cliGeneration');
+  return {
+    generation: DEFAULT_GENERATION,
+    source: 'default',
+    reason: `no helix CLI found and no generation-specific keys: the newest known, ${generationLabel(DEFAULT_GENERATION)}, assumed`,
+    release: newestRelease(DEFAULT_GENERATION),
+  };
 }
 
 /**

@@ -49,7 +49,11 @@ export function limitError(start: number, end: number, message: string): ConfigD
 export function checkLimits(text: string): ConfigDiagnostic | undefined {
   const n = text.length;
   if (n > MAX_FILE_CHARS) {
-    return limitError(0, 0, `the file is ${n.toLocaleString('en-US')} characters long; Helix Deploy reads TOML files of up to ${MAX_FILE_CHARS.toLocaleString('en-US')} characters (a helix.toml is usually well under 10,000)`);
+    return limitError(
+      0,
+      0,
+      `the file is ${n.toLocaleString('en-US')} characters long; Helix Deploy reads TOML files of up to ${MAX_FILE_CHARS.toLocaleString('en-US')} characters (a helix.toml is usually well under 10,000)`,
+    );
   }
   let depth = 0;
   let items = 0;
@@ -58,14 +62,23 @@ export function checkLimits(text: string): ConfigDiagnostic | undefined {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (isBare(c)) {
-      if (++bare > MAX_KEY_LENGTH) return limitError(i + 1 - bare, i + 1, `this key is more than ${MAX_KEY_LENGTH.toLocaleString('en-US')} characters long; Helix Deploy reads keys of up to ${MAX_KEY_LENGTH.toLocaleString('en-US')} characters`);
+      if (++bare > MAX_KEY_LENGTH)
+        return limitError(
+          i + 1 - bare,
+          i + 1,
+          `this key is more than ${MAX_KEY_LENGTH.toLocaleString('en-US')} characters long; Helix Deploy reads keys of up to ${MAX_KEY_LENGTH.toLocaleString('en-US')} characters`,
+        );
       continue;
     }
     bare = 0;
     if (c === 34 /* " */ || c === 39 /* ' */) {
       const end = skipString(text, i, c);
       if (end - i > MAX_STRING_CHARS) {
-        return limitError(i, i + 1, `this string is ${(end - i).toLocaleString('en-US')} characters long; Helix Deploy reads strings of up to ${MAX_STRING_CHARS.toLocaleString('en-US')} characters`);
+        return limitError(
+          i,
+          i + 1,
+          `this string is ${(end - i).toLocaleString('en-US')} characters long; Helix Deploy reads strings of up to ${MAX_STRING_CHARS.toLocaleString('en-US')} characters`,
+        );
       }
       i = end - 1;
       continue;
@@ -76,7 +89,11 @@ export function checkLimits(text: string): ConfigDiagnostic | undefined {
     }
     if (c === 91 /* [ */ || c === 123 /* { */ || c === 61 /* = */ || c === 44 /* , */) {
       if (++items > MAX_ITEMS) {
-        return limitError(i, i + 1, `the file has more than ${MAX_ITEMS.toLocaleString('en-US')} keys, values and tables (counted up to here); Helix Deploy reads files of up to ${MAX_ITEMS.toLocaleString('en-US')}`);
+        return limitError(
+          i,
+          i + 1,
+          `the file has more than ${MAX_ITEMS.toLocaleString('en-US')} keys, values and tables (counted up to here); Helix Deploy reads files of up to ${MAX_ITEMS.toLocaleString('en-US')}`,
+        );
       }
       if (c === 61 || c === 44) {
         dots = 0;
@@ -85,7 +102,11 @@ export function checkLimits(text: string): ConfigDiagnostic | undefined {
     }
     if (c === 91 /* [ */ || c === 123 /* { */) {
       if (++depth > MAX_NESTING) {
-        return limitError(i, i + 1, `values are nested more than ${MAX_NESTING} levels deep here (arrays and inline tables inside each other); Helix Deploy reads up to ${MAX_NESTING}`);
+        return limitError(
+          i,
+          i + 1,
+          `values are nested more than ${MAX_NESTING} levels deep here (arrays and inline tables inside each other); Helix Deploy reads up to ${MAX_NESTING}`,
+        );
       }
       dots = 0;
     } else if (c === 93 /* ] */ || c === 125 /* } */) {
@@ -94,14 +115,19 @@ export function checkLimits(text: string): ConfigDiagnostic | undefined {
     } else if (c === 46 /* . */) {
       if (++dots >= MAX_KEY_PARTS) {
         const start = keyRunStart(text, i);
-        return limitError(start, i, `this key has more than ${MAX_KEY_PARTS} dotted parts; Helix Deploy reads keys and table headers of up to ${MAX_KEY_PARTS} parts`);
+        return limitError(
+          start,
+          i,
+          `this key has more than ${MAX_KEY_PARTS} dotted parts; Helix Deploy reads keys and table headers of up to ${MAX_KEY_PARTS} parts`,
+        );
       }
     } else if (!(c === 32 || c === 9)) dots = 0;
   }
   return undefined;
 }
 
-const isBare = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+const isBare = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
 
 /** Index just past the string opening at `i` (basic or literal, single- or multi-line); the end if unterminated. */
 function skipString(text: string, i: number, quote: number): number {
@@ -120,7 +146,8 @@ function skipString(text: string, i: number, quote: number): number {
         return k;
       }
       j++;
-    } else if (c === 10 && !multi) return j; // unterminated single-line string: the parser reports it
+    } else if (c === 10 && !multi)
+      return j; // unterminated single-line string: the parser reports it
     else j++;
   }
   return n;

@@ -61,7 +61,12 @@ interface Span {
  * parse, the key defined in a way with no single place (dotted from an outer table, inline tables), or
  * helix.deploy.toml already setting it.
  */
-export function moveOwnKeyEdits(helixText: string, deployText: string | undefined, instance: string, key: string): MoveEdits | undefined {
+export function moveOwnKeyEdits(
+  helixText: string,
+  deployText: string | undefined,
+  instance: string,
+  key: string,
+): MoveEdits | undefined {
   const helixItems = itemsOf(helixText);
   if (!helixItems) return undefined;
   const kvs: Span[] = [];
@@ -77,9 +82,13 @@ export function moveOwnKeyEdits(helixText: string, deployText: string | undefine
       if (item.kind !== 'standard') return undefined;
       sections.push(sectionSpan(helixText, item));
     } else if (sameKey(rk, ['local', instance])) {
-      for (const kv of item.body) if (keyName(kv.key.keys[0]) === key) kvs.push(lineSpan(helixText, kv.range[0], kv.range[1]));
+      for (const kv of item.body)
+        if (keyName(kv.key.keys[0]) === key) kvs.push(lineSpan(helixText, kv.range[0], kv.range[1]));
     } else if (sameKey(rk, ['local'])) {
-      for (const kv of item.body) elsewhere ||= startsWith(kv.key.keys.map(keyName), [instance, key]) || (keyName(kv.key.keys[0]) === instance && kv.key.keys.length === 1);
+      for (const kv of item.body)
+        elsewhere ||=
+          startsWith(kv.key.keys.map(keyName), [instance, key]) ||
+          (keyName(kv.key.keys[0]) === instance && kv.key.keys.length === 1);
     }
   }
   if (elsewhere || (!kvs.length && !sections.length)) return undefined;
@@ -98,7 +107,10 @@ export function moveOwnKeyEdits(helixText: string, deployText: string | undefine
   const deploy: TextEditSpec[] = [];
   let tail = '';
   if (kvs.length) {
-    const header = dItems.find((i): i is Table => i.type === 'TOMLTable' && i.kind === 'standard' && sameKey(i.resolvedKey, ['instances', instance]));
+    const header = dItems.find(
+      (i): i is Table =>
+        i.type === 'TOMLTable' && i.kind === 'standard' && sameKey(i.resolvedKey, ['instances', instance]),
+    );
     const body = kvs.map((s) => eol + lines(s)).join('');
     if (header) {
       const anchor = header.body.length ? header.body[header.body.length - 1].range[1] : header.key.range[1];
@@ -108,7 +120,13 @@ export function moveOwnKeyEdits(helixText: string, deployText: string | undefine
       tail += `[instances.${tomlKey(instance)}]${body}`;
     }
   }
-  for (const s of sections) tail += (tail ? eol + eol : '') + lines(s).replace(/^((?:[ \t]*#[^\r\n]*(?:\r\n|\n|\r))*)([ \t]*)\[[^\]]*\]/, (_m, comments: string, indent: string) => `${comments}${indent}[${sectionHeader(helixText, instance, s)}]`);
+  for (const s of sections)
+    tail +=
+      (tail ? eol + eol : '') +
+      lines(s).replace(
+        /^((?:[ \t]*#[^\r\n]*(?:\r\n|\n|\r))*)([ \t]*)\[[^\]]*\]/,
+        (_m, comments: string, indent: string) => `${comments}${indent}[${sectionHeader(helixText, instance, s)}]`,
+      );
   if (tail) {
     const created = deployText === undefined;
     const sep = dText === '' ? '' : dText.endsWith('\n') || dText.endsWith('\r') ? eol : eol + eol;
@@ -189,4 +207,3 @@ function mergeAt(edits: TextEditSpec[]): TextEditSpec[] {
   }
   return out;
 }
-

@@ -20,7 +20,14 @@ export function parseToml(text: string): ParseResult {
   if (limit) return { error: limit };
   // toml-eslint-parser accepts a lone CR; TOML 1.0 does not (control character, not a newline).
   const cr = BARE_CR.exec(text);
-  if (cr) return { error: syntax(cr.index, 1, 'bare carriage return (CR without LF) is not allowed in TOML; use LF or CRLF line breaks') };
+  if (cr)
+    return {
+      error: syntax(
+        cr.index,
+        1,
+        'bare carriage return (CR without LF) is not allowed in TOML; use LF or CRLF line breaks',
+      ),
+    };
   try {
     return { ast: parseTOML(text, { tomlVersion: '1.0' }) };
   } catch (err) {
@@ -29,10 +36,15 @@ export function parseToml(text: string): ParseResult {
       const open = unclosedOpener(text, index);
       if (open) return { error: open };
       const message = String(at(err, 'message'));
-      return { error: syntax(index, tokenLength(text, index), `TOML syntax error: ${lowerFirst(message)}${hint(message)}`) };
+      return {
+        error: syntax(index, tokenLength(text, index), `TOML syntax error: ${lowerFirst(message)}${hint(message)}`),
+      };
     }
     // RangeError from very deep nesting, or any other parser failure: report, never throw.
-    const msg = err instanceof RangeError ? 'the file is nested too deeply to parse' : `the TOML parser failed: ${messageOf(err)}`;
+    const msg =
+      err instanceof RangeError
+        ? 'the file is nested too deeply to parse'
+        : `the TOML parser failed: ${messageOf(err)}`;
     return { error: syntax(0, 0, msg) };
   }
 }
@@ -54,8 +66,10 @@ function lowerFirst(s: string): string {
 
 // The parser's messages say what is wrong; add how to fix the common ones.
 function hint(message: string): string {
-  if (/multiple times/.test(message)) return ' (each key and table may be defined only once: merge or rename the duplicate)';
-  if (/escape/.test(message)) return ' (valid escapes: \\b \\t \\n \\f \\r \\" \\\\ \\uXXXX \\UXXXXXXXX; or use a literal string in single quotes)';
+  if (/multiple times/.test(message))
+    return ' (each key and table may be defined only once: merge or rename the duplicate)';
+  if (/escape/.test(message))
+    return ' (valid escapes: \\b \\t \\n \\f \\r \\" \\\\ \\uXXXX \\UXXXXXXXX; or use a literal string in single quotes)';
   if (/Unspecified values/.test(message)) return ' (write a value after `=`, e.g. a "string", a number or true/false)';
   if (/Unterminated string/i.test(message)) return ' (close the string with the same quote it opened with)';
   return '';
@@ -103,14 +117,22 @@ function unclosedHeader(text: string, start: number, errorAt: number): ConfigDia
   if (trailingDot) {
     // The parser would take the next line's first word as the last part of this key and complain about that line.
     const close = array ? ']]' : ']';
-    return syntax(from, afterKey + 1 - from, `TOML syntax error: keys cannot end with a dot: write the last part and close the header on its own line, e.g. \`${m[2]}${m[3]}.name${close}\``);
+    return syntax(
+      from,
+      afterKey + 1 - from,
+      `TOML syntax error: keys cannot end with a dot: write the last part and close the header on its own line, e.g. \`${m[2]}${m[3]}.name${close}\``,
+    );
   }
   let to = start + m[0].length;
   while (to > from && (text[to - 1] === ' ' || text[to - 1] === '\t')) to--;
   const close = array ? ']]' : ']';
   const got = line.slice(afterKey - start).trim();
   const found = got && !got.startsWith('#') ? `, found \`${got.length > 20 ? got.slice(0, 20) + '…' : got}\`` : '';
-  return syntax(from, to - from, `TOML syntax error: expected "${close}"${found}: close the table header on its own line, e.g. \`${m[2]}${m[3]}${close}\``);
+  return syntax(
+    from,
+    to - from,
+    `TOML syntax error: expected "${close}"${found}: close the table header on its own line, e.g. \`${m[2]}${m[3]}${close}\``,
+  );
 }
 
 /** An inline table left open at the end of its line (TOML 1.0 inline tables are one line). */
@@ -135,7 +157,11 @@ function unclosedInlineTable(text: string, start: number, errorAt: number): Conf
   const from = start + open[open.length - 1];
   let to = end;
   while (to > from && /\s/.test(text[to - 1])) to--;
-  return syntax(from, to - from, 'TOML syntax error: expected "}": newline is not allowed in an inline table; close it on the line it opens, or use a [table] for longer content');
+  return syntax(
+    from,
+    to - from,
+    'TOML syntax error: expected "}": newline is not allowed in an inline table; close it on the line it opens, or use a [table] for longer content',
+  );
 }
 
 function parsesUpTo(text: string, at: number): boolean {

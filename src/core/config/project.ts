@@ -17,16 +17,29 @@ export interface ReadProjectOptions {
 
 /** True when the parsed table looks like HelixDB's helix.toml (the file name is shared with unrelated tools). */
 export function isHelixConfig(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && typeof at(value, 'project') === 'object' && at(value, 'project') !== null;
+  return (
+    !!value && typeof value === 'object' && typeof at(value, 'project') === 'object' && at(value, 'project') !== null
+  );
 }
 
 /**
  * Reads a helix.toml (and its helix.deploy.toml). Undefined when the file is not a HelixDB project file
  * (no [project]). A file with errors still yields a project with errorCount > 0, so the tree can show it.
  */
-export function readProject(configFile: string, text: string, deployText?: string, o: ReadProjectOptions = {}): Project | undefined {
+export function readProject(
+  configFile: string,
+  text: string,
+  deployText?: string,
+  o: ReadProjectOptions = {},
+): Project | undefined {
   const dir = path.dirname(configFile);
-  const res = validateConfig(text, { kind: 'helix', file: configFile, generation: o.generation, cliVersion: o.cliVersion, folderName: path.basename(dir) });
+  const res = validateConfig(text, {
+    kind: 'helix',
+    file: configFile,
+    generation: o.generation,
+    cliVersion: o.cliVersion,
+    folderName: path.basename(dir),
+  });
   if (!res.applies) return undefined;
   let errorCount = res.diagnostics.filter((d) => d.severity === 'error').length;
   const gen = res.generation.generation;
@@ -37,7 +50,12 @@ export function readProject(configFile: string, text: string, deployText?: strin
   const projectName = name?.kind === 'string' && String(name.value).trim() ? String(name.value) : path.basename(dir);
   const environments = root ? helixEnvironments(root, gen, defaults, projectName, lines) : [];
   if (deployText !== undefined) {
-    const dep = validateConfig(deployText, { kind: 'deploy', file: path.join(dir, 'helix.deploy.toml'), dir, helixText: text });
+    const dep = validateConfig(deployText, {
+      kind: 'deploy',
+      file: path.join(dir, 'helix.deploy.toml'),
+      dir,
+      helixText: text,
+    });
     errorCount += dep.diagnostics.filter((d) => d.severity === 'error').length;
     if (dep.tree) {
       environments.push(...deployEnvironments(dep.tree, new LineIndex(deployText)));
@@ -67,7 +85,13 @@ function plain(n: ConfigNode): Record<string, unknown> {
 
 const str = (n: ConfigNode | undefined) => (n?.kind === 'string' ? String(n.value) : undefined);
 
-function helixEnvironments(root: ConfigNode, gen: Generation, defaults: ReleaseDefaults, project: string, lines: LineIndex): Environment[] {
+function helixEnvironments(
+  root: ConfigNode,
+  gen: Generation,
+  defaults: ReleaseDefaults,
+  project: string,
+  lines: LineIndex,
+): Environment[] {
   const out: Environment[] = [];
   const each = (t: string, f: (name: string, n: ConfigNode) => Environment | undefined) => {
     const tbl = root.entries!.get(t);
@@ -90,8 +114,8 @@ function helixEnvironments(root: ConfigNode, gen: Generation, defaults: ReleaseD
       // Defaults of the CLI release in use (CLI 3.0.0-3.0.7: port 8080; 3.4.4: tag v0.0.11...).
       port: port?.kind === 'integer' ? Number(port.value) : defaults.port,
       // v2 builds `helix-<project>-<instance>:dev|latest`; v3 runs a prebuilt image.
-      image: v2 ? `helix-${project}-${name}` : str(child(n, 'image')) ?? defaults.image,
-      tag: v2 ? (buildMode === 'release' ? 'latest' : 'dev') : str(child(n, 'tag')) ?? defaults.tag,
+      image: v2 ? `helix-${project}-${name}` : (str(child(n, 'image')) ?? defaults.image),
+      tag: v2 ? (buildMode === 'release' ? 'latest' : 'dev') : (str(child(n, 'tag')) ?? defaults.tag),
       settings: plain(n),
     };
   });
@@ -110,10 +134,19 @@ function helixEnvironments(root: ConfigNode, gen: Generation, defaults: ReleaseD
       const kinds: Record<string, EnvironmentKind> = { helix: 'helix-cloud', fly: 'fly', ecr: 'ecr' };
       if (!p || !kinds[provider]) return undefined;
       const target =
-        provider === 'helix' ? str(child(p, 'cluster_id'))
-        : provider === 'fly' ? `helix-${project.replace(/_/g, '-')}-${name}`
-        : [str(child(p, 'registry_url')), str(child(p, 'repository_name'))].filter(Boolean).join('/');
-      return { name, kind: kinds[provider], source: 'helix.toml', range: rangeOf(n, lines), target, settings: plain(p) };
+        provider === 'helix'
+          ? str(child(p, 'cluster_id'))
+          : provider === 'fly'
+            ? `helix-${project.replace(/_/g, '-')}-${name}`
+            : [str(child(p, 'registry_url')), str(child(p, 'repository_name'))].filter(Boolean).join('/');
+      return {
+        name,
+        kind: kinds[provider],
+        source: 'helix.toml',
+        range: rangeOf(n, lines),
+        target,
+        settings: plain(p),
+      };
     });
   }
   return out;
@@ -139,12 +172,23 @@ function deployEnvironments(root: ConfigNode, lines: LineIndex): Environment[] {
     const kind: EnvironmentKind = tool ?? 'registry';
     const t = tool ? child(n, tool) : undefined;
     const target =
-      tool === 'terraform' ? str(t) ?? str(child(t, 'dir'))
-      : tool === 'pulumi' ? str(child(t, 'stack'))
-      : tool === 'kubernetes' ? [str(child(t, 'context')), str(child(t, 'namespace')) ?? 'default'].filter(Boolean).join('/')
-      : str(child(n, 'registry'));
+      tool === 'terraform'
+        ? (str(t) ?? str(child(t, 'dir')))
+        : tool === 'pulumi'
+          ? str(child(t, 'stack'))
+          : tool === 'kubernetes'
+            ? [str(child(t, 'context')), str(child(t, 'namespace')) ?? 'default'].filter(Boolean).join('/')
+            : str(child(n, 'registry'));
     const prot = child(n, 'protected');
-    out.push({ name, kind, source: 'helix.deploy.toml', range: rangeOf(n, lines), target, protected: prot?.kind === 'boolean' ? Boolean(prot.value) : false, settings: plain(n) });
+    out.push({
+      name,
+      kind,
+      source: 'helix.deploy.toml',
+      range: rangeOf(n, lines),
+      target,
+      protected: prot?.kind === 'boolean' ? Boolean(prot.value) : false,
+      settings: plain(n),
+    });
   }
   return out;
 }

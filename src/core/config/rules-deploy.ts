@@ -32,12 +32,22 @@ export interface DeployRuleContext {
 
 export function deployRules(root: ConfigNode, c: DeployRuleContext): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
-  const err = (range: OffsetRange, code: string, message: string, fixes?: ConfigFix[], severity: ConfigDiagnostic['severity'] = 'error') =>
-    out.push({ start: range.start, end: range.end, severity, code, message, fixes });
+  const err = (
+    range: OffsetRange,
+    code: string,
+    message: string,
+    fixes?: ConfigFix[],
+    severity: ConfigDiagnostic['severity'] = 'error',
+  ) => out.push({ start: range.start, end: range.end, severity, code, message, fixes });
   const own = child(root, 'instances');
   if (own?.kind === 'table' && c.instances) {
     for (const [name, n] of own.entries!) {
-      if (!c.instances.includes(name)) err(n.keyRange ?? n.range, 'unknown-instance', `instance '${name}' not found in helix.toml: [instances.<name>] holds Helix Deploy settings of [local.<name>]`);
+      if (!c.instances.includes(name))
+        err(
+          n.keyRange ?? n.range,
+          'unknown-instance',
+          `instance '${name}' not found in helix.toml: [instances.<name>] holds Helix Deploy settings of [local.<name>]`,
+        );
     }
   }
   const envs = child(root, 'environments');
@@ -49,11 +59,19 @@ export function deployRules(root: ConfigNode, c: DeployRuleContext): ConfigDiagn
     if (badName) err(at, 'environment-name', `${badName} (in ${c.file})`);
     const tools = DEPLOY_TOOLS.filter((t) => env.entries!.has(t));
     if (tools.length === 0 && !env.entries!.has('registry')) {
-      err(env.range, 'no-target', `environment '${name}' has no target: add terraform, pulumi or kubernetes (to deploy) or registry (to push an image)`);
+      err(
+        env.range,
+        'no-target',
+        `environment '${name}' has no target: add terraform, pulumi or kubernetes (to deploy) or registry (to push an image)`,
+      );
     }
     for (const t of tools.slice(1)) {
       const n = env.entries!.get(t)!;
-      err(n.keyRange ?? n.range, 'two-tools', `environment '${name}' uses both ${tools[0]} and ${t}: an environment deploys with one tool; split it into two environments`);
+      err(
+        n.keyRange ?? n.range,
+        'two-tools',
+        `environment '${name}' uses both ${tools[0]} and ${t}: an environment deploys with one tool; split it into two environments`,
+      );
     }
     const inst = child(env, 'instance');
     if (inst?.kind === 'string' && c.instances) {
@@ -61,17 +79,36 @@ export function deployRules(root: ConfigNode, c: DeployRuleContext): ConfigDiagn
       if (!c.instances.includes(v)) {
         const guess = closest(v, c.instances);
         const known = c.instances.length ? `; defined: ${c.instances.join(', ')}` : '';
-        err(inst.range, 'unknown-instance', `instance '${shown(v)}' not found in helix.toml${guess ? `; did you mean '${guess}'?` : known}`, guess ? [{ title: `Change to "${guess}"`, edits: [replaceEdit(inst.range, JSON.stringify(guess))], preferred: true }] : undefined);
+        err(
+          inst.range,
+          'unknown-instance',
+          `instance '${shown(v)}' not found in helix.toml${guess ? `; did you mean '${guess}'?` : known}`,
+          guess
+            ? [
+                {
+                  title: `Change to "${guess}"`,
+                  edits: [replaceEdit(inst.range, JSON.stringify(guess))],
+                  preferred: true,
+                },
+              ]
+            : undefined,
+        );
       }
     }
     const reg = child(env, 'registry');
     if (reg?.kind === 'string') {
       const v = String(reg.value);
       if (/^[^/@\s]+:[^/@\s]*@/.test(v.replace(/^[a-z]+:\/\//, ''))) {
-        err(reg.range, 'credentials', `registry in environment '${name}' contains credentials: remove them from ${c.file} and sign in with \`docker login\` or Helix Deploy: Sign In to Registry`);
+        err(
+          reg.range,
+          'credentials',
+          `registry in environment '${name}' contains credentials: remove them from ${c.file} and sign in with \`docker login\` or Helix Deploy: Sign In to Registry`,
+        );
       } else if (/^[a-z]+:\/\//i.test(v)) {
         const bare = v.replace(/^[a-z]+:\/\//i, '');
-        err(reg.range, 'registry-scheme', `registry is an image repository without a scheme: use "${bare}"`, [{ title: `Change to "${bare}"`, edits: [replaceEdit(reg.range, JSON.stringify(bare))], preferred: true }]);
+        err(reg.range, 'registry-scheme', `registry is an image repository without a scheme: use "${bare}"`, [
+          { title: `Change to "${bare}"`, edits: [replaceEdit(reg.range, JSON.stringify(bare))], preferred: true },
+        ]);
       }
     }
     imageRules(env, name, err);
@@ -83,14 +120,31 @@ export function deployRules(root: ConfigNode, c: DeployRuleContext): ConfigDiagn
       }
     }
     const auto = child(env, 'auto_rollback');
-    if (auto?.kind === 'boolean' && auto.value === true && !child(env, 'health', 'liveness') && !child(env, 'health', 'readiness')) {
-      err(auto.range, 'auto-rollback-no-health', `auto_rollback in environment '${name}' never triggers: without health.liveness or health.readiness no apply can end Unhealthy`, undefined, 'warning');
+    if (
+      auto?.kind === 'boolean' &&
+      auto.value === true &&
+      !child(env, 'health', 'liveness') &&
+      !child(env, 'health', 'readiness')
+    ) {
+      err(
+        auto.range,
+        'auto-rollback-no-health',
+        `auto_rollback in environment '${name}' never triggers: without health.liveness or health.readiness no apply can end Unhealthy`,
+        undefined,
+        'warning',
+      );
     }
   }
   return out;
 }
 
-type Report = (range: OffsetRange, code: string, message: string, fixes?: ConfigFix[], severity?: ConfigDiagnostic['severity']) => void;
+type Report = (
+  range: OffsetRange,
+  code: string,
+  message: string,
+  fixes?: ConfigFix[],
+  severity?: ConfigDiagnostic['severity'],
+) => void;
 
 /** What makes up `${image}` (registry, image, tag) and a literal `image` variable must be OCI references. */
 function imageRules(env: ConfigNode, name: string, err: Report): void {
@@ -105,19 +159,32 @@ function imageRules(env: ConfigNode, name: string, err: Report): void {
   }
   const tag = child(env, 'tag');
   if (tag?.kind === 'string' && !String(tag.value).includes('${') && !isValidTag(String(tag.value))) {
-    err(tag.range, 'image-reference', `tag in environment '${name}': ${JSON.stringify(String(tag.value))} is not an image tag (letters, digits, _ . -, at most 128, not starting with . or -)`);
+    err(
+      tag.range,
+      'image-reference',
+      `tag in environment '${name}': ${JSON.stringify(String(tag.value))} is not an image tag (letters, digits, _ . -, at most 128, not starting with . or -)`,
+    );
   }
-  for (const [tool, key] of [['terraform', 'vars'], ['pulumi', 'config'], ['kubernetes', '']] as const) {
+  for (const [tool, key] of [
+    ['terraform', 'vars'],
+    ['pulumi', 'config'],
+    ['kubernetes', ''],
+  ] as const) {
     const img = key ? child(env, tool, key, 'image') : child(env, tool, 'image');
     if (img?.kind !== 'string' || String(img.value).includes('${')) continue;
     const problem = imageReferenceProblem(String(img.value));
-    if (problem) err(img.range, 'image-reference', `${tool}${key ? `.${key}` : ''}.image in environment '${name}': ${problem}`);
+    if (problem)
+      err(img.range, 'image-reference', `${tool}${key ? `.${key}` : ''}.image in environment '${name}': ${problem}`);
   }
 }
 
 /** A deploy folder outside the project is allowed but never silent: it is run with the project's variables. */
 function outsideDirRules(env: ConfigNode, name: string, c: DeployRuleContext, err: Report): void {
-  for (const [tool, key] of [['terraform', 'dir'], ['pulumi', 'dir'], ['kubernetes', 'manifests']] as const) {
+  for (const [tool, key] of [
+    ['terraform', 'dir'],
+    ['pulumi', 'dir'],
+    ['kubernetes', 'manifests'],
+  ] as const) {
     const t = child(env, tool);
     const n = t?.kind === 'string' && tool !== 'kubernetes' ? t : child(env, tool, key);
     if (n?.kind !== 'string') continue;
@@ -127,7 +194,13 @@ function outsideDirRules(env: ConfigNode, name: string, c: DeployRuleContext, er
     const rel = path.relative(path.resolve(base), resolved);
     if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
       const shown = c.dir ? resolved : v;
-      err(n.range, 'dir-outside-project', `${tool} ${key} of environment '${name}' is outside the project folder (${shown}): it is planned and applied with this project's variables; move it inside the project if that is not intended`, undefined, 'warning');
+      err(
+        n.range,
+        'dir-outside-project',
+        `${tool} ${key} of environment '${name}' is outside the project folder (${shown}): it is planned and applied with this project's variables; move it inside the project if that is not intended`,
+        undefined,
+        'warning',
+      );
     }
   }
 }

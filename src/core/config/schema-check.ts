@@ -11,10 +11,29 @@ import { deleteKeyValueEdit, insertKeyEdit, replaceEdit, tomlLiteral } from './e
 // Wording follows serde/toml, which the helix CLI prints.
 
 export const SUPPORTED_KEYWORDS = new Set([
-  '$schema', 'title', 'description', 'default', 'examples', 'enumDescriptions', 'x-taplo', 'deprecationMessage', 'patternErrorMessage',
-  'type', 'enum', 'pattern', 'minimum', 'maximum', 'properties', 'required', 'additionalProperties', 'minProperties', 'maxProperties', 'items',
+  '$schema',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'enumDescriptions',
+  'x-taplo',
+  'deprecationMessage',
+  'patternErrorMessage',
+  'type',
+  'enum',
+  'pattern',
+  'minimum',
+  'maximum',
+  'properties',
+  'required',
+  'additionalProperties',
+  'minProperties',
+  'maxProperties',
+  'items',
   // Only as `if: { anyOf: [{ required: [...] }, ...] }, then: { required: [...] }` (see conditionalRequired).
-  'if', 'then',
+  'if',
+  'then',
 ]);
 
 export interface SchemaCheckOptions {
@@ -36,12 +55,24 @@ function visit(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: ConfigDi
   }
   if (s.enum && !s.enum.includes(node.value)) out.push(enumError(node, s));
   if (s.pattern && node.kind === 'string' && !patternOf(s.pattern).test(String(node.value))) {
-    out.push({ ...node.range, severity: 'error', code: 'pattern', message: s.patternErrorMessage ?? `invalid value ${JSON.stringify(shown(String(node.value)))}: expected the form ${s.pattern}` });
+    out.push({
+      ...node.range,
+      severity: 'error',
+      code: 'pattern',
+      message:
+        s.patternErrorMessage ??
+        `invalid value ${JSON.stringify(shown(String(node.value)))}: expected the form ${s.pattern}`,
+    });
   }
   if ((node.kind === 'integer' || node.kind === 'float') && typeof node.value === 'number') {
     if ((s.minimum !== undefined && node.value < s.minimum) || (s.maximum !== undefined && node.value > s.maximum)) {
       const max = s.maximum !== undefined ? ` to ${s.maximum}` : ' or more';
-      out.push({ ...node.range, severity: 'error', code: 'range', message: `invalid value: ${node.kind} \`${node.value}\`, expected ${[s.type].flat().includes('integer') ? 'an integer' : 'a number'} from ${s.minimum ?? 0}${max}` });
+      out.push({
+        ...node.range,
+        severity: 'error',
+        code: 'range',
+        message: `invalid value: ${node.kind} \`${node.value}\`, expected ${[s.type].flat().includes('integer') ? 'an integer' : 'a number'} from ${s.minimum ?? 0}${max}`,
+      });
     }
   }
   if (node.kind === 'table') visitTable(node, s, o, out);
@@ -83,22 +114,37 @@ function visitTable(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: Con
     if (known.length === 0 && ap !== false) continue;
     const guess = closest(key, known);
     const fixes: ConfigFix[] = [];
-    if (guess && child.keyRange) fixes.push({ title: `Rename to '${guess}'`, edits: [{ ...child.keyRange, newText: guess }], preferred: true });
+    if (guess && child.keyRange)
+      fixes.push({ title: `Rename to '${guess}'`, edits: [{ ...child.keyRange, newText: guess }], preferred: true });
     const del = child.kv ? deleteKeyValueEdit(o.text, child.kv) : undefined;
     if (del) fixes.push({ title: `Remove '${shown(key)}'`, edits: [del] });
     const mean = guess ? `; did you mean \`${guess}\`?` : '';
     const range = child.keyRange ?? child.range;
     if (ap === false) {
-      out.push({ ...range, severity: 'error', code: 'unknown-key', fixes, message: `unknown field \`${shown(key)}\` in ${tableLabel(node.path)}, expected one of ${known.map((k) => `\`${k}\``).join(', ')}${mean}` });
+      out.push({
+        ...range,
+        severity: 'error',
+        code: 'unknown-key',
+        fixes,
+        message: `unknown field \`${shown(key)}\` in ${tableLabel(node.path)}, expected one of ${known.map((k) => `\`${k}\``).join(', ')}${mean}`,
+      });
     } else {
-      out.push({ ...range, severity: 'warning', code: 'unknown-key', fixes, message: `unknown key \`${shown(key)}\` in ${tableLabel(node.path)} ${o.ignoredUnknownNote}${mean || '; remove it or check its spelling'}` });
+      out.push({
+        ...range,
+        severity: 'warning',
+        code: 'unknown-key',
+        fixes,
+        message: `unknown key \`${shown(key)}\` in ${tableLabel(node.path)} ${o.ignoredUnknownNote}${mean || '; remove it or check its spelling'}`,
+      });
     }
   }
   for (const req of [...((s.required ?? []) as string[]), ...conditionalRequired(node, s)]) {
     if (node.entries!.has(req)) continue;
     const ps = props[req] ?? {};
     // Insert the default, else an empty value of the right type: never a made-up id that would pass silently.
-    const value = tomlLiteral(ps.default ?? (ps.type === 'string' ? '' : ps.type === 'object' ? {} : ps.examples?.[0] ?? ''));
+    const value = tomlLiteral(
+      ps.default ?? (ps.type === 'string' ? '' : ps.type === 'object' ? {} : (ps.examples?.[0] ?? '')),
+    );
     const example = ps.examples?.[0] !== undefined ? `, e.g. ${req} = ${tomlLiteral(ps.examples[0])}` : '';
     const edit = insertKeyEdit(o.text, node, req, value);
     const where = node.path.length ? ` in ${tableLabel(node.path)}` : '';
@@ -113,10 +159,21 @@ function visitTable(node: ConfigNode, s: Schema, o: SchemaCheckOptions, out: Con
     });
   }
   const n = node.entries!.size;
-  if ((s.minProperties !== undefined && n < s.minProperties) || (s.maxProperties !== undefined && n > s.maxProperties)) {
+  if (
+    (s.minProperties !== undefined && n < s.minProperties) ||
+    (s.maxProperties !== undefined && n > s.maxProperties)
+  ) {
     const opts = known.map((k) => `\`${k}\``).join(', ');
-    const count = s.minProperties === s.maxProperties ? `exactly ${s.minProperties}` : `${s.minProperties ?? 0} to ${s.maxProperties ?? 'any'}`;
-    out.push({ ...node.range, severity: 'error', code: 'table-size', message: `${tableLabel(node.path)} must contain ${count} of ${opts} (found ${n})` });
+    const count =
+      s.minProperties === s.maxProperties
+        ? `exactly ${s.minProperties}`
+        : `${s.minProperties ?? 0} to ${s.maxProperties ?? 'any'}`;
+    out.push({
+      ...node.range,
+      severity: 'error',
+      code: 'table-size',
+      message: `${tableLabel(node.path)} must contain ${count} of ${opts} (found ${n})`,
+    });
   }
 }
 
@@ -135,26 +192,46 @@ function typeMatches(node: ConfigNode, type: string | string[]): boolean {
 }
 
 function kindIs(node: ConfigNode, t: string): boolean {
-  return t === 'object' ? node.kind === 'table'
-    : t === 'number' ? node.kind === 'integer' || node.kind === 'float'
-    : t === 'integer' ? node.kind === 'integer'
-    : t === 'string' ? node.kind === 'string'
-    : t === 'boolean' ? node.kind === 'boolean'
-    : t === 'array' ? node.kind === 'array'
-    : false;
+  return t === 'object'
+    ? node.kind === 'table'
+    : t === 'number'
+      ? node.kind === 'integer' || node.kind === 'float'
+      : t === 'integer'
+        ? node.kind === 'integer'
+        : t === 'string'
+          ? node.kind === 'string'
+          : t === 'boolean'
+            ? node.kind === 'boolean'
+            : t === 'array'
+              ? node.kind === 'array'
+              : false;
 }
 
-const EXPECTED: Record<string, string> = { object: 'a table', number: 'a number', integer: 'an integer', string: 'a string', boolean: 'a boolean (true or false)', array: 'an array' };
+const EXPECTED: Record<string, string> = {
+  object: 'a table',
+  number: 'a number',
+  integer: 'an integer',
+  string: 'a string',
+  boolean: 'a boolean (true or false)',
+  array: 'an array',
+};
 
 function describe(node: ConfigNode): string {
   switch (node.kind) {
-    case 'table': return 'a table';
-    case 'array': return 'an array';
-    case 'string': return `string ${JSON.stringify(shown(String(node.value)))}`;
-    case 'integer': return `integer \`${node.value}\``;
-    case 'float': return `float \`${node.value}\``;
-    case 'boolean': return `boolean \`${node.value}\``;
-    default: return `datetime \`${node.value}\``;
+    case 'table':
+      return 'a table';
+    case 'array':
+      return 'an array';
+    case 'string':
+      return `string ${JSON.stringify(shown(String(node.value)))}`;
+    case 'integer':
+      return `integer \`${node.value}\``;
+    case 'float':
+      return `float \`${node.value}\``;
+    case 'boolean':
+      return `boolean \`${node.value}\``;
+    default:
+      return `datetime \`${node.value}\``;
   }
 }
 
@@ -176,7 +253,13 @@ function typeError(node: ConfigNode, s: Schema, o: SchemaCheckOptions): ConfigDi
     fixes.push({ title: `Change to "${raw}"`, edits: [replaceEdit(node.range, JSON.stringify(raw))], preferred: true });
   }
   const range = node.kind === 'table' && !node.inline ? node.range : node.range;
-  return { ...range, severity: 'error', code: 'type', message: `invalid type: ${describe(node)}, expected ${EXPECTED[String(t)] ?? t}${how}`, fixes };
+  return {
+    ...range,
+    severity: 'error',
+    code: 'type',
+    message: `invalid type: ${describe(node)}, expected ${EXPECTED[String(t)] ?? t}${how}`,
+    fixes,
+  };
 }
 
 function enumError(node: ConfigNode, s: Schema): ConfigDiagnostic {
@@ -189,9 +272,22 @@ function enumError(node: ConfigNode, s: Schema): ConfigDiagnostic {
   if (caseMatch) how = ` (values are case-sensitive: use "${caseMatch}")`;
   else if (near) how = `; did you mean "${near}"?`;
   const fixes: ConfigFix[] = [];
-  if (near) fixes.push({ title: `Change to "${near}"`, edits: [replaceEdit(node.range, JSON.stringify(near))], preferred: true });
-  for (const v of values) if (v !== near && values.length <= 10) fixes.push({ title: `Change to "${v}"`, edits: [replaceEdit(node.range, JSON.stringify(v))] });
-  return { ...node.range, severity: 'error', code: 'enum', message: `unknown variant \`${shown(got)}\`, expected ${values.length > 1 ? 'one of ' : ''}${list}${how}`, fixes };
+  if (near)
+    fixes.push({
+      title: `Change to "${near}"`,
+      edits: [replaceEdit(node.range, JSON.stringify(near))],
+      preferred: true,
+    });
+  for (const v of values)
+    if (v !== near && values.length <= 10)
+      fixes.push({ title: `Change to "${v}"`, edits: [replaceEdit(node.range, JSON.stringify(v))] });
+  return {
+    ...node.range,
+    severity: 'error',
+    code: 'enum',
+    message: `unknown variant \`${shown(got)}\`, expected ${values.length > 1 ? 'one of ' : ''}${list}${how}`,
+    fixes,
+  };
 }
 
 function firstSentence(s: string): string {

@@ -6,11 +6,18 @@ import { DEFAULT_GENERATION, defaultsFor, generationLabel } from './generation';
 
 /** Folder names become project names; the CLI builds container names from them, so keep them tame. */
 export function starterProjectName(folderName: string): string {
-  const cleaned = folderName.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  const cleaned = folderName
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return cleaned || 'helix-app';
 }
 
-export function starterHelixToml(folderName: string, generation: Generation = DEFAULT_GENERATION, release?: string): string {
+export function starterHelixToml(
+  folderName: string,
+  generation: Generation = DEFAULT_GENERATION,
+  release?: string,
+): string {
   const d = defaultsFor(generation, release);
   const head = `[project]
 name = "${starterProjectName(folderName)}"

@@ -6,7 +6,17 @@ import type { OffsetRange } from './types';
 // A typed value tree over the TOML AST: what the CLI deserialises, with the source ranges needed to put a
 // diagnostic on the exact key, value or table header, and the AST nodes needed to build minimal edits.
 
-export type NodeKind = 'table' | 'array' | 'string' | 'integer' | 'float' | 'boolean' | 'offset-date-time' | 'local-date-time' | 'local-date' | 'local-time';
+export type NodeKind =
+  | 'table'
+  | 'array'
+  | 'string'
+  | 'integer'
+  | 'float'
+  | 'boolean'
+  | 'offset-date-time'
+  | 'local-date-time'
+  | 'local-date'
+  | 'local-time';
 
 export interface ConfigNode {
   kind: NodeKind;
@@ -34,17 +44,28 @@ export const MAX_DEPTH = 2 * MAX_KEY_PARTS + MAX_NESTING;
 
 /** A limit of limits.ts exceeded; `range` is the key or value that exceeds it. */
 export class DepthError extends HelixError {
-  constructor(message: string, readonly range: OffsetRange) {
+  constructor(
+    message: string,
+    readonly range: OffsetRange,
+  ) {
     super('limit', message);
   }
 }
 
 /** Key limits, checked once per key: `[a.a.a...]` and `a.a.a... = 1` cost work per part and per part length. */
 function checkKey(key: TomlKey): void {
-  if (key.keys.length > MAX_KEY_PARTS) throw new DepthError(`this key has ${key.keys.length} dotted parts; Helix Deploy reads keys and table headers of up to ${MAX_KEY_PARTS} parts`, r(key));
+  if (key.keys.length > MAX_KEY_PARTS)
+    throw new DepthError(
+      `this key has ${key.keys.length} dotted parts; Helix Deploy reads keys and table headers of up to ${MAX_KEY_PARTS} parts`,
+      r(key),
+    );
   for (const k of key.keys) {
     const len = keyName(k).length;
-    if (len > MAX_KEY_LENGTH) throw new DepthError(`this key is ${len.toLocaleString('en-US')} characters long; Helix Deploy reads keys of up to ${MAX_KEY_LENGTH} characters`, r(k));
+    if (len > MAX_KEY_LENGTH)
+      throw new DepthError(
+        `this key is ${len.toLocaleString('en-US')} characters long; Helix Deploy reads keys of up to ${MAX_KEY_LENGTH} characters`,
+        r(k),
+      );
   }
 }
 
@@ -90,7 +111,12 @@ function addTable(root: ConfigNode, t: Table): void {
       let child = cur.entries!.get(k);
       const nextIsIndex = typeof rk[i + 1] === 'number';
       if (!child) {
-        child = { kind: nextIsIndex ? 'array' : 'table', path: append(cur.path, k), range: r(keyNode), keyRange: r(keyNode) };
+        child = {
+          kind: nextIsIndex ? 'array' : 'table',
+          path: append(cur.path, k),
+          range: r(keyNode),
+          keyRange: r(keyNode),
+        };
         if (nextIsIndex) child.items = [];
         else child.entries = new Map();
         cur.entries!.set(k, child);
@@ -114,7 +140,13 @@ function addKeyValue(table: ConfigNode, kv: KeyValue, depth: number): void {
     const name = keyName(keys[i]);
     let child = cur.entries!.get(name);
     if (!child) {
-      child = { kind: 'table', path: append(cur.path, name), entries: new Map(), range: r(keys[i]), keyRange: r(keys[i]) };
+      child = {
+        kind: 'table',
+        path: append(cur.path, name),
+        entries: new Map(),
+        range: r(keys[i]),
+        keyRange: r(keys[i]),
+      };
       cur.entries!.set(name, child);
     }
     cur = child;
@@ -127,9 +159,15 @@ function addKeyValue(table: ConfigNode, kv: KeyValue, depth: number): void {
 }
 
 function convert(v: Value, path: (string | number)[], depth: number): ConfigNode {
-  if (depth > MAX_DEPTH || path.length > MAX_DEPTH) throw new DepthError(`values nested deeper than ${MAX_DEPTH} levels are not supported`, r(v));
+  if (depth > MAX_DEPTH || path.length > MAX_DEPTH)
+    throw new DepthError(`values nested deeper than ${MAX_DEPTH} levels are not supported`, r(v));
   if (v.type === 'TOMLArray') {
-    return { kind: 'array', path, range: r(v), items: v.elements.map((e, i) => convert(e, append(path, i), depth + 1)) };
+    return {
+      kind: 'array',
+      path,
+      range: r(v),
+      items: v.elements.map((e, i) => convert(e, append(path, i), depth + 1)),
+    };
   }
   if (v.type === 'TOMLInlineTable') {
     const node: ConfigNode = { kind: 'table', path, range: r(v), entries: new Map(), inline: v };

@@ -4,7 +4,13 @@ import { parseToml } from './parse';
 import { buildTree, DepthError, type ConfigNode } from './tree';
 import { checkSchema } from './schema-check';
 import { schemaFor } from './schema';
-import { family, generationFromContent, generationLabel, resolveGeneration, type GenerationSetting } from './generation';
+import {
+  family,
+  generationFromContent,
+  generationLabel,
+  resolveGeneration,
+  type GenerationSetting,
+} from './generation';
 import { helixRules, instancesOf } from './rules-helix';
 import { deployRules } from './rules-deploy';
 import { OWN_KEY_CODE } from './own-keys';
@@ -60,8 +66,12 @@ export function parseConfig(text: string): ParsedConfig {
   try {
     return { ast: parsed.ast, tree: buildTree(parsed.ast.body[0].body) };
   } catch (e) {
-    if (e instanceof DepthError) return { error: { ...e.range, severity: 'error', code: 'toml-limit', message: e.message } };
-    const message = e instanceof RangeError ? `the file is nested too deeply: ${e.message}` : `could not read the file: ${messageOf(e)}`;
+    if (e instanceof DepthError)
+      return { error: { ...e.range, severity: 'error', code: 'toml-limit', message: e.message } };
+    const message =
+      e instanceof RangeError
+        ? `the file is nested too deeply: ${e.message}`
+        : `could not read the file: ${messageOf(e)}`;
     return { error: { start: 0, end: 0, severity: 'error', code: 'toml-syntax', message } };
   }
 }
@@ -71,7 +81,8 @@ export function validateConfig(text: string, o: ValidateOptions = {}): Validatio
   const kind = o.kind ?? kindOf(file);
   const parsed = parseConfig(text);
   const { tree, error } = parsed;
-  const applies = kind === 'deploy' || (tree ? tree.entries!.get('project')?.kind === 'table' : PROJECT_HEADER.test(text));
+  const applies =
+    kind === 'deploy' || (tree ? tree.entries!.get('project')?.kind === 'table' : PROJECT_HEADER.test(text));
   const generation = resolveGeneration(o.generation ?? 'auto', tree, o.cliVersion, o.pinGeneration);
   const result: ValidationResult = {
     kind,
@@ -88,16 +99,34 @@ export function validateConfig(text: string, o: ValidateOptions = {}): Validatio
   }
   if (kind === 'deploy') {
     const schemaDiags = checkSchema(tree, schemaFor('deploy'), { text, ignoredUnknownNote: '' });
-    result.diagnostics = sort([...schemaDiags, ...deployRules(tree, { file, dir: o.dir, instances: o.helixText !== undefined ? instanceNames(o.helixText) : undefined })]);
+    result.diagnostics = sort([
+      ...schemaDiags,
+      ...deployRules(tree, {
+        file,
+        dir: o.dir,
+        instances: o.helixText !== undefined ? instanceNames(o.helixText) : undefined,
+      }),
+    ]);
     return result;
   }
   const gen = generation.generation;
-  const schemaDiags = checkSchema(tree, schemaFor(gen), { text, ignoredUnknownNote: `is ignored by helix ${generationLabel(gen)}` });
-  const ruleDiags = helixRules(tree, { text, generation: gen, release: generation.release, file, folderName: o.folderName });
+  const schemaDiags = checkSchema(tree, schemaFor(gen), {
+    text,
+    ignoredUnknownNote: `is ignored by helix ${generationLabel(gen)}`,
+  });
+  const ruleDiags = helixRules(tree, {
+    text,
+    generation: gen,
+    release: generation.release,
+    file,
+    folderName: o.folderName,
+  });
   // Where the CLI has its own message for a value, it replaces the schema's generic one.
   const ruled = new Set(ruleDiags.filter((d) => d.code === 's3-endpoint' || d.code === 'database').map((d) => d.start));
   const own = new Set(ruleDiags.filter((d) => d.code === OWN_KEY_CODE).map((d) => d.start));
-  const merged = schemaDiags.filter((d) => !(d.code === 'pattern' && ruled.has(d.start)) && !(d.code === 'unknown-key' && own.has(d.start))).map((d) => debugBuildMode(d, text, file));
+  const merged = schemaDiags
+    .filter((d) => !(d.code === 'pattern' && ruled.has(d.start)) && !(d.code === 'unknown-key' && own.has(d.start)))
+    .map((d) => debugBuildMode(d, text, file));
   result.diagnostics = sort([...merged, ...ruleDiags, ...generationMismatch(tree, generation)]);
   return result;
 }
@@ -114,12 +143,14 @@ function generationMismatch(tree: ConfigNode, info: ValidationResult['generation
   const range = project?.range ?? { start: 0, end: 0 };
   const installed = generationLabel(info.generation);
   const effect = family(info.generation) === 'database' ? 'rejects' : 'ignores or rejects';
-  return [{
-    ...range,
-    severity: 'warning',
-    code: 'generation-mismatch',
-    message: `this file is written for helix ${generationLabel(written.generation)} (${written.reason}), but the installed helix CLI (${info.reason.replace(/^installed helix CLI reports /, '')}) is ${installed}, which ${effect} parts of it: update the file for ${installed}, or install the helix CLI the file is written for`,
-  }];
+  return [
+    {
+      ...range,
+      severity: 'warning',
+      code: 'generation-mismatch',
+      message: `this file is written for helix ${generationLabel(written.generation)} (${written.reason}), but the installed helix CLI (${info.reason.replace(/^installed helix CLI reports /, '')}) is ${installed}, which ${effect} parts of it: update the file for ${installed}, or install the helix CLI the file is written for`,
+    },
+  ];
 }
 
 /** v2 accepts `build_mode = "debug"` when parsing, then refuses it with this message. */
@@ -127,7 +158,12 @@ function debugBuildMode(d: ConfigDiagnostic, text: string, file: string): Config
   if (d.code !== 'enum' || text.slice(d.start, d.end).replace(/['"]/g, '') !== 'debug') return d;
   const key = /build_mode\s*=\s*$/.test(text.slice(Math.max(0, d.start - 40), d.start));
   if (!key) return d;
-  return { ...d, code: 'build-mode-debug', message: `\`build_mode = "debug"\` is removed in favour of dev mode. Please update to \`build_mode = "dev"\` in ${file}`, fixes: d.fixes?.filter((f) => f.title.includes('"dev"')) };
+  return {
+    ...d,
+    code: 'build-mode-debug',
+    message: `\`build_mode = "debug"\` is removed in favour of dev mode. Please update to \`build_mode = "dev"\` in ${file}`,
+    fixes: d.fixes?.filter((f) => f.title.includes('"dev"')),
+  };
 }
 
 /** Instance names of a helix.toml (any generation), or undefined when it does not parse. */

@@ -10,7 +10,11 @@ export function budgetOf(settings: Record<string, unknown> | undefined): number 
   return typeof b === 'number' && Number.isFinite(b) && b >= 0 ? b : undefined;
 }
 
-export function checkBudget(environment: string, budget: number | undefined, estimate: CostEstimate | undefined): BudgetWarning | undefined {
+export function checkBudget(
+  environment: string,
+  budget: number | undefined,
+  estimate: CostEstimate | undefined,
+): BudgetWarning | undefined {
   if (budget === undefined || estimate?.totalMonthly === undefined || estimate.totalMonthly <= budget) return undefined;
   const n = estimate.notEstimatedCount ?? estimate.notEstimated.length;
   const partial = n ? ` (and ${n} resource${n === 1 ? ' is' : 's are'} not estimated)` : '';

@@ -71,27 +71,46 @@ function priceOne(r: ResourceChange, inp: CostInputs, currency: string, used: Se
   const vals = inp.values?.get(r.address);
   const fly = (side: Obj | undefined) => flyTerraformMonthly(r.type, side);
   if (inp.model.source !== 'kubernetes' && fly(undefined) !== undefined) {
-    if (currency !== 'USD') return { address: r.address, note: `the Fly.io table is in USD, Infracost reported ${currency}` };
+    if (currency !== 'USD')
+      return { address: r.address, note: `the Fly.io table is in USD, Infracost reported ${currency}` };
     return both(r, vals, fly, FLY_SOURCE, used);
   }
   if (inp.model.source === 'kubernetes' && inp.kubernetesRates) {
     return both(r, vals, (o) => kubernetesMonthly(o, inp.kubernetesRates!), KUBERNETES_SOURCE, used);
   }
-  const why = inp.model.source === 'kubernetes' ? 'no [cost.kubernetes] rates in helix.deploy.toml' : report ? 'not in the Infracost report' : 'no source prices this resource type';
+  const why =
+    inp.model.source === 'kubernetes'
+      ? 'no [cost.kubernetes] rates in helix.deploy.toml'
+      : report
+        ? 'not in the Infracost report'
+        : 'no source prices this resource type';
   return { address: r.address, note: why };
 }
 
 /** Prices both sides of a change; unknown on either side leaves the resource not estimated. */
-function both(r: ResourceChange, vals: { before?: Obj; after?: Obj } | undefined, price: (o: Obj | undefined) => Priced | undefined, source: CostSource, used: Set<CostSource>): ResourceCost {
+function both(
+  r: ResourceChange,
+  vals: { before?: Obj; after?: Obj } | undefined,
+  price: (o: Obj | undefined) => Priced | undefined,
+  source: CostSource,
+  used: Set<CostSource>,
+): ResourceCost {
   const creates = r.action === 'create';
   const deletes = r.action === 'delete';
   if (!vals) return { address: r.address, note: 'its values are not in the plan' };
   const after = deletes ? ({ monthly: 0, note: 'deleted' } as Priced) : price(vals.after);
   const before = creates ? ({ monthly: 0, note: 'created' } as Priced) : price(vals.before);
   if (after?.monthly === undefined) return { address: r.address, note: after?.note ?? 'not priced' };
-  if (before?.monthly === undefined) return { address: r.address, note: `before the plan: ${before?.note ?? 'not priced'}` };
+  if (before?.monthly === undefined)
+    return { address: r.address, note: `before the plan: ${before?.note ?? 'not priced'}` };
   used.add(source);
-  return { address: r.address, source: source.id, monthly: after.monthly, pastMonthly: before.monthly, note: deletes ? before.note : after.note };
+  return {
+    address: r.address,
+    source: source.id,
+    monthly: after.monthly,
+    pastMonthly: before.monthly,
+    note: deletes ? before.note : after.note,
+  };
 }
 
 /** Before/after values of every resource of a `terraform show -json` document. */
@@ -110,7 +129,10 @@ export function terraformValues(doc: unknown): Map<string, { before?: Obj; after
  * Before/after objects of a Kubernetes plan: after = the object applied (the plan record), before = that
  * object with the diff's "before" side put back (a deletion's diff holds the whole live object).
  */
-export function kubernetesValues(model: PlanModel, desired: Map<string, Obj>): Map<string, { before?: Obj; after?: Obj }> {
+export function kubernetesValues(
+  model: PlanModel,
+  desired: Map<string, Obj>,
+): Map<string, { before?: Obj; after?: Obj }> {
   const out = new Map<string, { before?: Obj; after?: Obj }>();
   for (const r of model.resources) {
     const after = r.action === 'delete' ? undefined : desired.get(r.address);
@@ -131,7 +153,8 @@ function setAt(root: Obj, path: (string | number)[], value: unknown): void {
   let cur: Obj = root;
   for (let i = 0; i < path.length - 1; i++) {
     const k = path[i];
-    if (cur[k] === undefined || cur[k] === null || typeof cur[k] !== 'object') cur[k] = typeof path[i + 1] === 'number' ? [] : {};
+    if (cur[k] === undefined || cur[k] === null || typeof cur[k] !== 'object')
+      cur[k] = typeof path[i + 1] === 'number' ? [] : {};
     cur = cur[k];
   }
   const last = path[path.length - 1];

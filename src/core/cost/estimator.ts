@@ -19,8 +19,7 @@ export interface InfracostRunner {
 }
 
 export type InfracostOutcome =
-  | { state: 'ok'; json: string; version?: string }
-  | { state: 'missing' | 'failed'; message: string };
+  { state: 'ok'; json: string; version?: string } | { state: 'missing' | 'failed'; message: string };
 
 export interface CostDeps {
   infracost?: InfracostRunner;
@@ -65,11 +64,20 @@ export async function estimatePlanCost(req: PlanCostRequest, deps: CostDeps): Pr
     } else if (req.model.source === 'kubernetes') {
       inputs.kubernetesRates = kubernetesRatesFrom(readIfExists(path.join(req.projectDir, 'helix.deploy.toml')));
       // The kubernetes provider's plan file: { record: KubernetesPlanRecord, model }.
-      const file = JSON.parse(fs.readFileSync(req.planFile, 'utf8')) as { record?: { objects?: { address: string; desired: Record<string, unknown> }[] } };
-      inputs.values = kubernetesValues(req.model, new Map((file.record?.objects ?? []).map((o) => [o.address, o.desired])));
+      const file = JSON.parse(fs.readFileSync(req.planFile, 'utf8')) as {
+        record?: { objects?: { address: string; desired: Record<string, unknown> }[] };
+      };
+      inputs.values = kubernetesValues(
+        req.model,
+        new Map((file.record?.objects ?? []).map((o) => [o.address, o.desired])),
+      );
     }
   } catch (err) {
-    problems.push({ source: req.model.source === 'kubernetes' ? 'kubernetes-rates' : 'infracost', kind: 'failed', message: `Could not read the plan for the cost estimate: ${messageOf(err)}` });
+    problems.push({
+      source: req.model.source === 'kubernetes' ? 'kubernetes-rates' : 'infracost',
+      kind: 'failed',
+      message: `Could not read the plan for the cost estimate: ${messageOf(err)}`,
+    });
   }
   const estimate = estimateCost(inputs);
   estimate.problems.push(...problems);
@@ -77,19 +85,34 @@ export async function estimatePlanCost(req: PlanCostRequest, deps: CostDeps): Pr
 }
 
 /** A saved `terraform show -json` document (CLI `show-plan`): Infracost reads the file as it is. */
-export async function estimateTerraformDocument(model: PlanModel, json: string, file: string, deps: CostDeps, signal?: AbortSignal): Promise<CostEstimate> {
+export async function estimateTerraformDocument(
+  model: PlanModel,
+  json: string,
+  file: string,
+  deps: CostDeps,
+  signal?: AbortSignal,
+): Promise<CostEstimate> {
   const inputs: CostInputs = { model, values: terraformValues(JSON.parse(json)) };
   if (deps.infracost) inputs.infracost = await runInfracost(deps.infracost, file, signal);
   return estimateCost(inputs);
 }
 
-async function runInfracost(runner: InfracostRunner, file: string, signal?: AbortSignal): Promise<NonNullable<CostInputs['infracost']>> {
+async function runInfracost(
+  runner: InfracostRunner,
+  file: string,
+  signal?: AbortSignal,
+): Promise<NonNullable<CostInputs['infracost']>> {
   const out = await runner.breakdown(file, signal);
   if (out.state !== 'ok') return { problem: { source: 'infracost', kind: out.state, message: out.message } };
   try {
     const report = parseInfracostJson(out.json);
     const when = report.timeGenerated ? `, prices of ${report.timeGenerated.slice(0, 10)}` : '';
-    const source: CostSource = { id: 'infracost', label: `Infracost${out.version ? ` ${out.version}` : ''}${when}`, version: out.version, url: 'https://www.infracost.io/docs/' };
+    const source: CostSource = {
+      id: 'infracost',
+      label: `Infracost${out.version ? ` ${out.version}` : ''}${when}`,
+      version: out.version,
+      url: 'https://www.infracost.io/docs/',
+    };
     return { report, source };
   } catch (err) {
     return { problem: { source: 'infracost', kind: 'failed', message: `Infracost: ${messageOf(err)}` } };

@@ -36,7 +36,8 @@ export type Priced = { monthly: number; note: string } | { monthly?: undefined; 
 
 export function flyMachineMonthly(g: FlyGuest): Priced {
   const preset = FLY_PRICE_TABLE.presets.find((p) => p.cpuKind === g.cpuKind && p.cpus === g.cpus);
-  if (!preset) return { note: `no Fly.io preset with ${g.cpus} ${g.cpuKind} CPU${g.cpus === 1 ? '' : 's'} in the price table` };
+  if (!preset)
+    return { note: `no Fly.io preset with ${g.cpus} ${g.cpuKind} CPU${g.cpus === 1 ? '' : 's'} in the price table` };
   const extraGb = Math.max(0, g.memoryMb - preset.memoryMb) / 1024;
   let monthly = preset.monthly + extraGb * FLY_PRICE_TABLE.extraMemoryGbMonthly;
   let note = `${preset.name}, ${g.memoryMb / 1024} GB`;
@@ -71,21 +72,38 @@ export function flyTerraformMonthly(type: string, values: Record<string, unknown
   if (!values) return { note: 'its values are not in the plan' };
   if (type === 'fly_volume') {
     const size = Number(values.size);
-    return Number.isFinite(size) && values.size !== null ? flyVolumeMonthly(size) : { note: 'size unknown until apply' };
+    return Number.isFinite(size) && values.size !== null
+      ? flyVolumeMonthly(size)
+      : { note: 'size unknown until apply' };
   }
   const cpus = Number(values.cpus);
   const memoryMb = Number(values.memorymb);
   const cpuKind = typeof values.cputype === 'string' ? values.cputype : undefined;
-  if (!cpuKind || !Number.isFinite(cpus) || !Number.isFinite(memoryMb) || values.cpus === null || values.memorymb === null) {
+  if (
+    !cpuKind ||
+    !Number.isFinite(cpus) ||
+    !Number.isFinite(memoryMb) ||
+    values.cpus === null ||
+    values.memorymb === null
+  ) {
     return { note: 'cputype, cpus or memorymb not set in the plan (the provider default is not assumed)' };
   }
-  return flyMachineMonthly({ cpuKind, cpus, memoryMb, gpuKind: typeof values.gpu_kind === 'string' ? values.gpu_kind : undefined });
+  return flyMachineMonthly({
+    cpuKind,
+    cpus,
+    memoryMb,
+    gpuKind: typeof values.gpu_kind === 'string' ? values.gpu_kind : undefined,
+  });
 }
 
 /** One line for a Fly deploy's log: what its Machine and volume cost by the shipped table. */
 export function flyEnvironmentCostLine(settings: Record<string, unknown>): string {
   const { machine, volume } = flyEnvironmentMonthly(settings);
-  const parts = [machine.monthly === undefined ? `Machine not estimated (${machine.note})` : `Machine ${money(machine.monthly)}/month (${machine.note})`];
+  const parts = [
+    machine.monthly === undefined
+      ? `Machine not estimated (${machine.note})`
+      : `Machine ${money(machine.monthly)}/month (${machine.note})`,
+  ];
   if (volume?.monthly !== undefined) parts.push(`volume ${money(volume.monthly)}/month (${volume.note})`);
   const total = machine.monthly !== undefined ? ` = ${money(machine.monthly + (volume?.monthly ?? 0))}/month` : '';
   return `Estimated cost by the ${FLY_SOURCE.label}: ${parts.join(' + ')}${total}.`;

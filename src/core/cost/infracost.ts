@@ -45,34 +45,49 @@ export function parseInfracostJson(text: string): InfracostReport {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new InfracostFormatError(`Infracost did not print JSON (${(err as Error).message}): expected the output of \`infracost breakdown --format json\``);
+    throw new InfracostFormatError(
+      `Infracost did not print JSON (${(err as Error).message}): expected the output of \`infracost breakdown --format json\``,
+    );
   }
   if (!isObj(doc) || typeof doc.version !== 'string' || !Array.isArray(doc.projects)) {
-    throw new InfracostFormatError('not an Infracost JSON report: "version" and "projects" are missing (expected `infracost breakdown --format json`)');
+    throw new InfracostFormatError(
+      'not an Infracost JSON report: "version" and "projects" are missing (expected `infracost breakdown --format json`)',
+    );
   }
-  if (doc.version.split('.')[0] !== '0') throw new InfracostFormatError(`unsupported Infracost JSON format ${doc.version}: Helix Deploy reads format 0.x`);
+  if (doc.version.split('.')[0] !== '0')
+    throw new InfracostFormatError(`unsupported Infracost JSON format ${doc.version}: Helix Deploy reads format 0.x`);
   const resources = new Map<string, ResourceCost>();
   const freeTypes = new Set<string>();
   const unsupportedTypes = new Set<string>();
   for (const p of doc.projects as unknown[]) {
     if (!isObj(p)) continue;
     const past = new Map<string, number | undefined>();
-    for (const r of arr(p.pastBreakdown?.resources)) if (typeof r?.name === 'string') past.set(r.name, num(r.monthlyCost));
+    for (const r of arr(p.pastBreakdown?.resources))
+      if (typeof r?.name === 'string') past.set(r.name, num(r.monthlyCost));
     for (const r of arr(p.breakdown?.resources)) {
       if (typeof r?.name !== 'string') continue;
       const monthly = num(r.monthlyCost);
       resources.set(r.name, {
         address: r.name,
         source: 'infracost',
-        ...(monthly === undefined ? { note: 'usage-based: Infracost has no usage figures for it' } : { monthly, pastMonthly: past.get(r.name) ?? 0 }),
+        ...(monthly === undefined
+          ? { note: 'usage-based: Infracost has no usage figures for it' }
+          : { monthly, pastMonthly: past.get(r.name) ?? 0 }),
       });
     }
     // In the past breakdown only: the plan removes it.
-    for (const [name, m] of past) if (!resources.has(name) && m !== undefined) resources.set(name, { address: name, source: 'infracost', monthly: 0, pastMonthly: m });
-    for (const t of Object.keys(isObj(p.summary?.noPriceResourceCounts) ? p.summary.noPriceResourceCounts : {})) freeTypes.add(t);
-    for (const t of Object.keys(isObj(p.summary?.unsupportedResourceCounts) ? p.summary.unsupportedResourceCounts : {})) unsupportedTypes.add(t);
+    for (const [name, m] of past)
+      if (!resources.has(name) && m !== undefined)
+        resources.set(name, { address: name, source: 'infracost', monthly: 0, pastMonthly: m });
+    for (const t of Object.keys(isObj(p.summary?.noPriceResourceCounts) ? p.summary.noPriceResourceCounts : {}))
+      freeTypes.add(t);
+    for (const t of Object.keys(isObj(p.summary?.unsupportedResourceCounts) ? p.summary.unsupportedResourceCounts : {}))
+      unsupportedTypes.add(t);
   }
-  const time = typeof doc.timeGenerated === 'string' && !Number.isNaN(Date.parse(doc.timeGenerated)) ? doc.timeGenerated : undefined;
+  const time =
+    typeof doc.timeGenerated === 'string' && !Number.isNaN(Date.parse(doc.timeGenerated))
+      ? doc.timeGenerated
+      : undefined;
   return {
     currency: typeof doc.currency === 'string' ? doc.currency : 'USD',
     formatVersion: doc.version,

@@ -28,7 +28,10 @@ export function costMeta(model: PlanModel | undefined): { cost?: RecordedCost; b
 }
 
 /** The recorded cost back as an estimate without per-resource rows (for summaries from the history). */
-export function recordedEstimate(meta: Record<string, unknown> | undefined): { estimate?: CostEstimate; budget?: BudgetWarning } {
+export function recordedEstimate(meta: Record<string, unknown> | undefined): {
+  estimate?: CostEstimate;
+  budget?: BudgetWarning;
+} {
   const c = meta?.cost as Partial<RecordedCost> | undefined;
   if (!c || typeof c !== 'object' || typeof c.currency !== 'string') return {};
   const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

@@ -31,14 +31,21 @@ export function renderCost(e: CostEstimate, budget?: BudgetWarning): string {
   for (const p of e.problems) out.push(`  ${p.kind === 'missing' ? 'note' : 'error'}: ${p.message}`);
   for (const r of e.resources) {
     if (r.monthly === undefined) out.push(`  ${r.address}: not estimated (${r.note ?? 'no source'})`);
-    else if (r.monthly !== r.pastMonthly) out.push(`  ${r.address}: ${formatMoney(r.monthly, e.currency)}/month (was ${formatMoney(r.pastMonthly ?? 0, e.currency)})${r.note ? ` · ${r.note}` : ''}`);
+    else if (r.monthly !== r.pastMonthly)
+      out.push(
+        `  ${r.address}: ${formatMoney(r.monthly, e.currency)}/month (was ${formatMoney(r.pastMonthly ?? 0, e.currency)})${r.note ? ` · ${r.note}` : ''}`,
+      );
   }
   if (budget) out.push(`WARNING: ${budget.message}`);
   return out.join('\n');
 }
 
 /** Markdown section for the run summary (names and figures only). */
-export function costMarkdown(e: CostEstimate, budget: BudgetWarning | undefined, cell: (s: string) => string): string[] {
+export function costMarkdown(
+  e: CostEstimate,
+  budget: BudgetWarning | undefined,
+  cell: (s: string) => string,
+): string[] {
   const out = ['', '#### Cost estimate', '', `${cell(costHeadline(e))} · sources: ${cell(costSourcesLine(e))}`];
   if (budget) out.push('', `> ⚠️ ${cell(budget.message)}`);
   for (const p of e.problems) out.push('', `> ${cell(p.message)}`);
@@ -46,7 +53,9 @@ export function costMarkdown(e: CostEstimate, budget: BudgetWarning | undefined,
   if (rows.length) {
     out.push('', '| Resource | Monthly | Before | Source |', '|---|---|---|---|');
     for (const r of rows.slice(0, 50)) {
-      out.push(`| \`${cell(r.address)}\` | ${r.monthly === undefined ? 'not estimated' : formatMoney(r.monthly, e.currency)} | ${r.pastMonthly === undefined ? '' : formatMoney(r.pastMonthly, e.currency)} | ${r.source ?? cell(r.note ?? '')} |`);
+      out.push(
+        `| \`${cell(r.address)}\` | ${r.monthly === undefined ? 'not estimated' : formatMoney(r.monthly, e.currency)} | ${r.pastMonthly === undefined ? '' : formatMoney(r.pastMonthly, e.currency)} | ${r.source ?? cell(r.note ?? '')} |`,
+      );
     }
     if (rows.length > 50) out.push('', `…and ${rows.length - 50} more.`);
   }

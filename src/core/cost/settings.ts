@@ -11,7 +11,12 @@ export function kubernetesRatesFrom(deployText: string | undefined): KubernetesR
   const node = parsed.tree && child(parsed.tree, 'cost', 'kubernetes');
   if (!node || node.kind !== 'table') return undefined;
   const t = toPlain(node) as Record<string, unknown>;
-  const rate = (k: string) => (typeof t[k] === 'number' && Number.isFinite(t[k]) && (t[k] as number) >= 0 ? (t[k] as number) : undefined);
-  const rates: KubernetesRates = { cpuCoreHour: rate('cpu_core_hour'), memoryGibHour: rate('memory_gib_hour'), storageGibMonth: rate('storage_gib_month') };
+  const rate = (k: string) =>
+    typeof t[k] === 'number' && Number.isFinite(t[k]) && (t[k] as number) >= 0 ? (t[k] as number) : undefined;
+  const rates: KubernetesRates = {
+    cpuCoreHour: rate('cpu_core_hour'),
+    memoryGibHour: rate('memory_gib_hour'),
+    storageGibMonth: rate('storage_gib_month'),
+  };
   return Object.values(rates).some((v) => v !== undefined) ? rates : undefined;
 }

@@ -11,7 +11,10 @@ export class StoredCredentials implements CredentialSource {
   /** Registries whose stored credential was refused: the next prompt says so. */
   private readonly rejected = new Set<string>();
 
-  constructor(private readonly store: SecretStore, private readonly prompt?: CredentialPrompt) {}
+  constructor(
+    private readonly store: SecretStore,
+    private readonly prompt?: CredentialPrompt,
+  ) {}
 
   async get(registry: string): Promise<RegistryCredential | undefined> {
     const raw = await this.store.get(secretKeys.registry(registry));

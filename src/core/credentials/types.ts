@@ -21,7 +21,10 @@ export interface CredentialSource {
 }
 
 /** Asks the user once (input box in VS Code); undefined when they dismiss. */
-export type CredentialPrompt = (registry: string, reason: 'missing' | 'rejected') => Promise<{ username: string; secret: string } | undefined>;
+export type CredentialPrompt = (
+  registry: string,
+  reason: 'missing' | 'rejected',
+) => Promise<{ username: string; secret: string } | undefined>;
 
 /** Secret storage keys. One place so sign-out deletes exactly what sign-in stored. */
 export const secretKeys = {

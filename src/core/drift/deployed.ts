@@ -7,11 +7,22 @@ import { rollbackTarget } from '../engine/rollback';
 // that was never applied is a pending change, not drift.
 
 /** The environment's latest deployment that reached the system (Applied or Unhealthy; an editor's plan run applies itself). */
-export function lastDeployment(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): RunRecord | undefined {
-  return rollbackTarget(journal, project, environment, projectDir === undefined ? undefined : path.resolve(projectDir)).current;
+export function lastDeployment(
+  journal: Pick<RunStore, 'list'>,
+  project: string,
+  environment: string,
+  projectDir?: string,
+): RunRecord | undefined {
+  return rollbackTarget(journal, project, environment, projectDir === undefined ? undefined : path.resolve(projectDir))
+    .current;
 }
 
 /** The image of that deployment (by digest), when it recorded one. */
-export function lastDeployedImage(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): DeployImage | undefined {
+export function lastDeployedImage(
+  journal: Pick<RunStore, 'list'>,
+  project: string,
+  environment: string,
+  projectDir?: string,
+): DeployImage | undefined {
   return imageOf(lastDeployment(journal, project, environment, projectDir));
 }

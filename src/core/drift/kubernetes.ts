@@ -11,7 +11,16 @@ import type { DriftReport } from './model';
 // who changed a field: a write by another manager (kubectl edit, scale, patch) takes the field over.
 
 /** Metadata the server sets or that only names the object: never compared. */
-const IDENTITY_METADATA = new Set(['name', 'namespace', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink']);
+const IDENTITY_METADATA = new Set([
+  'name',
+  'namespace',
+  'resourceVersion',
+  'uid',
+  'creationTimestamp',
+  'generation',
+  'managedFields',
+  'selfLink',
+]);
 
 export interface KubernetesDriftOptions {
   isSecret?: (v: unknown) => boolean;
@@ -20,7 +29,11 @@ export interface KubernetesDriftOptions {
   now?: Date;
 }
 
-export async function kubernetesDrift(cluster: KubeCluster, desired: KubeObject[], opts: KubernetesDriftOptions = {}): Promise<DriftReport> {
+export async function kubernetesDrift(
+  cluster: KubeCluster,
+  desired: KubeObject[],
+  opts: KubernetesDriftOptions = {},
+): Promise<DriftReport> {
   const resources: ResourceChange[] = [];
   const notices: string[] = [];
   const isSecret = opts.isSecret ?? (() => false);
@@ -29,25 +42,53 @@ export async function kubernetesDrift(cluster: KubeCluster, desired: KubeObject[
     const live = await cluster.get(refOf(d));
     for (const s of [...secretValues(d), ...secretValues(live)]) opts.learnSecret?.(s);
     const address = addressOf(d);
-    const base = { address, module: d.metadata.namespace, type: `${d.apiVersion}/${d.kind}`, name: d.metadata.name, mode: 'managed' as const };
+    const base = {
+      address,
+      module: d.metadata.namespace,
+      type: `${d.apiVersion}/${d.kind}`,
+      name: d.metadata.name,
+      mode: 'managed' as const,
+    };
     if (!live) {
-      resources.push({ ...base, action: 'delete', reason: 'not on the cluster: deleted outside helix-deploy', attributes: [] });
+      resources.push({
+        ...base,
+        action: 'delete',
+        reason: 'not on the cluster: deleted outside helix-deploy',
+        attributes: [],
+      });
       continue;
     }
     if (!managerEntry(live, FIELD_MANAGER)) {
-      notices.push(`${address} exists but was never applied by helix-deploy (no "${FIELD_MANAGER}" field manager): not compared.`);
+      notices.push(
+        `${address} exists but was never applied by helix-deploy (no "${FIELD_MANAGER}" field manager): not compared.`,
+      );
       continue;
     }
     const attrs = compareObject(d, live, isSecret);
     if (!attrs.length) continue;
     const by = [...new Set(attrs.flatMap((a) => ownersOf(live, a.path).filter((m) => m !== FIELD_MANAGER)))];
-    resources.push({ ...base, action: 'update', reason: by.length ? `changed by ${by.join(', ')}` : 'changed outside helix-deploy', attributes: attrs });
+    resources.push({
+      ...base,
+      action: 'update',
+      reason: by.length ? `changed by ${by.join(', ')}` : 'changed outside helix-deploy',
+      attributes: attrs,
+    });
   }
-  return { source: 'kubernetes', checkedAt: (opts.now ?? new Date()).toISOString(), resources, diagnostics: [], notices };
+  return {
+    source: 'kubernetes',
+    checkedAt: (opts.now ?? new Date()).toISOString(),
+    resources,
+    diagnostics: [],
+    notices,
+  };
 }
 
 /** Fields of `desired` whose live value differs: before = what helix-deploy applies, after = live. */
-export function compareObject(desired: KubeObject, live: KubeObject, isSecret: (v: unknown) => boolean = () => false): AttributeDiff[] {
+export function compareObject(
+  desired: KubeObject,
+  live: KubeObject,
+  isSecret: (v: unknown) => boolean = () => false,
+): AttributeDiff[] {
   const out: AttributeDiff[] = [];
   const secret = desired.kind === 'Secret';
   for (const [k, v] of Object.entries(desired)) {
@@ -126,7 +167,8 @@ function covers(fields: unknown, keys: string[]): boolean {
     if (!isMap(node)) return false;
     const next = node[`f:${k}`];
     // Lists are owned per element (k:/v: keys) or whole: either way the manager owns something at this path.
-    if (next === undefined) return Object.keys(node).some((x) => x.startsWith('k:') || x.startsWith('v:') || x.startsWith('i:'));
+    if (next === undefined)
+      return Object.keys(node).some((x) => x.startsWith('k:') || x.startsWith('v:') || x.startsWith('i:'));
     node = next;
   }
   return true;

@@ -26,13 +26,18 @@ export interface DriftRecord {
 const MAX_RECORDED = 100;
 
 export function driftRecord(r: DriftReport): DriftRecord {
-  return { count: r.resources.length, checkedAt: r.checkedAt, resources: r.resources.slice(0, MAX_RECORDED).map((x) => x.address) };
+  return {
+    count: r.resources.length,
+    checkedAt: r.checkedAt,
+    resources: r.resources.slice(0, MAX_RECORDED).map((x) => x.address),
+  };
 }
 
 /** Reads `meta.drift` of a run record written by any version; undefined when absent or malformed. */
 export function readDriftRecord(meta: Record<string, unknown> | undefined): DriftRecord | undefined {
   const d = meta?.drift as Partial<DriftRecord> | undefined;
-  if (!d || typeof d !== 'object' || typeof d.count !== 'number' || !Number.isFinite(d.count) || d.count < 0) return undefined;
+  if (!d || typeof d !== 'object' || typeof d.count !== 'number' || !Number.isFinite(d.count) || d.count < 0)
+    return undefined;
   return {
     count: d.count,
     checkedAt: typeof d.checkedAt === 'string' ? d.checkedAt : '',
@@ -79,12 +84,19 @@ const VERB: Record<string, string> = { update: 'changed', delete: 'deleted', cre
 export function renderDrift(r: DriftReport): string {
   const out: string[] = [];
   for (const n of r.notices) out.push(`Note: ${n}`);
-  for (const d of r.diagnostics) out.push(`${d.severity === 'error' ? 'Error' : d.severity === 'warning' ? 'Warning' : 'Info'}: ${d.summary}`);
+  for (const d of r.diagnostics)
+    out.push(`${d.severity === 'error' ? 'Error' : d.severity === 'warning' ? 'Warning' : 'Info'}: ${d.summary}`);
   for (const x of r.resources) {
-    out.push(`  ~ ${x.address} (${VERB[x.action] ?? x.action} outside ${TOOL[r.source]}${x.reason ? `; ${x.reason}` : ''})`);
+    out.push(
+      `  ~ ${x.address} (${VERB[x.action] ?? x.action} outside ${TOOL[r.source]}${x.reason ? `; ${x.reason}` : ''})`,
+    );
     for (const a of attributesOf(x)) out.push(`      ${a.path.join('.')}: ${fmt(a.before)} -> ${fmt(a.after)}`);
   }
-  out.push(r.resources.length ? `Drift: ${r.resources.length} resource${r.resources.length === 1 ? '' : 's'} changed outside ${TOOL[r.source]}.` : 'No drift.');
+  out.push(
+    r.resources.length
+      ? `Drift: ${r.resources.length} resource${r.resources.length === 1 ? '' : 's'} changed outside ${TOOL[r.source]}.`
+      : 'No drift.',
+  );
   return out.join('\n');
 }
 
@@ -96,5 +108,9 @@ function fmt(v: unknown): string {
 
 /** Swaps sides of attribute diffs (a tool that reports live -> desired, when drift reads desired -> live). */
 export function swapSides(attrs: AttributeDiff[]): AttributeDiff[] {
-  return attrs.map(({ before, after, unknown: _u, forcesReplace: _f, ...rest }) => ({ ...rest, before: after, after: before }));
+  return attrs.map(({ before, after, unknown: _u, forcesReplace: _f, ...rest }) => ({
+    ...rest,
+    before: after,
+    after: before,
+  }));
 }

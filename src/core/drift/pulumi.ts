@@ -29,7 +29,8 @@ export function driftFromPulumi(text: string, opts: { redactor?: Redactor; now?:
   } catch {
     doc = undefined; // NDJSON engine events (newer CLIs stream them for `preview --json`)
   }
-  const model: PlanModel = doc === undefined ? parsePulumiEvents(text, { redactor }) : parsePulumiPreview(doc, { redactor });
+  const model: PlanModel =
+    doc === undefined ? parsePulumiEvents(text, { redactor }) : parsePulumiPreview(doc, { redactor });
   const resources: ResourceChange[] = [];
   for (const r of model.resources) {
     const action = AS_DRIFT[r.action];

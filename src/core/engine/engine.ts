@@ -14,7 +14,15 @@ import type { DeployProvider, DeployTool, ToolRequest, ToolStatus } from './prov
 import { isTerminal, type RunState } from './states';
 import { canRollback, deployedRecord, terraformRollback, type RollbackPlan } from './rollback';
 import { resolveHealth, verifyHealth } from './health';
-import { defaultContext, outsideProjectNotice, resolveTarget, DeployTargetError, toolOf, type DeployTarget, type ResolvedDeploySettings } from './target';
+import {
+  defaultContext,
+  outsideProjectNotice,
+  resolveTarget,
+  DeployTargetError,
+  toolOf,
+  type DeployTarget,
+  type ResolvedDeploySettings,
+} from './target';
 import { imageOf, lastPushedImage, pushedImageFor, usesPushedImage, type DeployImage } from './image';
 import { buildSnapshot, type ActiveRun, type RunEvent, type RunHandle, type RunSnapshot } from './run';
 import { recoverOrphanedRun, runningTool, stillRunningMessage, toolOutputBase } from './orphans';
@@ -85,7 +93,13 @@ export class DeployRunner {
       if (!this.active.has(e.run.id)) return;
       if (e.type === 'log') this.events.fire({ type: 'log', runId: e.run.id, lines: e.lines });
       else if (e.type === 'state' || e.type === 'begin') {
-        this.events.fire({ type: 'state', runId: e.run.id, state: e.run.state, previous: e.type === 'state' ? e.previous : undefined, run: e.run });
+        this.events.fire({
+          type: 'state',
+          runId: e.run.id,
+          state: e.run.state,
+          previous: e.type === 'state' ? e.previous : undefined,
+          run: e.run,
+        });
       }
     });
   }
@@ -99,7 +113,13 @@ export class DeployRunner {
     const tool = toolOf(target.environment);
     const provider = tool && this.opts.providers[tool];
     if (!tool || !provider) {
-      return { state: 'missing', tool: tool ?? 'unknown', path: '', message: `No plan provider for environment "${target.environment.name}".`, setting: '' };
+      return {
+        state: 'missing',
+        tool: tool ?? 'unknown',
+        path: '',
+        message: `No plan provider for environment "${target.environment.name}".`,
+        setting: '',
+      };
     }
     // With the project known, the environment's own settings count (a kubernetes environment's kubeconfig).
     let resolved: ResolvedDeploySettings | undefined;
@@ -119,7 +139,10 @@ export class DeployRunner {
     const destroy = !!opts.destroy;
     // What was pushed is what deploys; a destroy needs no image but terraform still wants the variable.
     const image = destroy ? this.lastPushed(target) : pushedImageFor(this.opts.journal, target);
-    const { id, a, provider } = await this.openRun(withImage(target, image), destroy ? 'destroy' : 'plan', 'Draft', { destroy, ...(image ? { image } : {}) });
+    const { id, a, provider } = await this.openRun(withImage(target, image), destroy ? 'destroy' : 'plan', 'Draft', {
+      destroy,
+      ...(image ? { image } : {}),
+    });
     this.useImage(a, target, image);
     a.destroy = destroy;
     // Allowed, but never silent: the plan view and the log say where the planned folder is.
@@ -143,12 +166,22 @@ export class DeployRunner {
     let plan: RollbackPlan | undefined;
     const k8s = toolOf(target.environment) === 'kubernetes';
     // Kubernetes: `${rollback}` reaches the provider's vars (see resolveKubernetes in ./target.ts).
-    const t: DeployTarget = k8s ? { ...target, context: { ...target.context, rollback: opts.deployment ?? '*' } } : target;
-    const { id, a, provider } = await this.openRun(t, 'rollback', 'Draft', {}, undefined, (current) => {
-      if (k8s) return current;
-      plan = terraformRollback(this.opts.journal, target, current);
-      return plan.resolved;
-    }, opts.who);
+    const t: DeployTarget = k8s
+      ? { ...target, context: { ...target.context, rollback: opts.deployment ?? '*' } }
+      : target;
+    const { id, a, provider } = await this.openRun(
+      t,
+      'rollback',
+      'Draft',
+      {},
+      undefined,
+      (current) => {
+        if (k8s) return current;
+        plan = terraformRollback(this.opts.journal, target, current);
+        return plan.resolved;
+      },
+      opts.who,
+    );
     a.rollback = true;
     // Kubernetes: the cluster's previous revision decides the image, not helix.deploy.toml: record none.
     if (k8s) a.context = { project: target.project.name, environment: target.environment.name };
@@ -167,7 +200,13 @@ export class DeployRunner {
 
   /** Whether this environment has an earlier successful deployment to roll back to (journal; cluster for Kubernetes). */
   canRollback(target: Pick<DeployTarget, 'project' | 'environment'>): boolean {
-    return canRollback(this.opts.journal, toolOf(target.environment), target.project.name, target.environment.name, target.project.dir);
+    return canRollback(
+      this.opts.journal,
+      toolOf(target.environment),
+      target.project.name,
+      target.environment.name,
+      target.project.dir,
+    );
   }
 
   /**
@@ -198,7 +237,8 @@ export class DeployRunner {
     const provider = this.opts.providers[resolved.tool];
     if (!provider) throw new DeployError('tool-missing', `${resolved.tool} is not available in this build.`);
     const status = await provider.status({ dir: resolved.dir, vars: resolved.vars });
-    if (status.state !== 'ok') throw new DeployError('tool-missing', status.message, ['Set Path'], { setting: status.setting });
+    if (status.state !== 'ok')
+      throw new DeployError('tool-missing', status.message, ['Set Path'], { setting: status.setting });
     precheck?.();
 
     const who = whoOverride ?? (await this.opts.who());
@@ -207,28 +247,51 @@ export class DeployRunner {
     const locks = this.locksFor(target);
     let tookOver: LockInfo | undefined;
     try {
-      tookOver = (await locks.acquire(lockKey, { runId: id, who, kind }, (h, dead) => this.lockIsStale(h, dead))).tookOverFrom;
+      tookOver = (await locks.acquire(lockKey, { runId: id, who, kind }, (h, dead) => this.lockIsStale(h, dead)))
+        .tookOverFrom;
     } catch (err) {
       if (err instanceof EnvironmentBusyError) throw this.busyError(err);
       throw err;
     }
-    const a: ActiveRun = { target, resolved, tool: resolved.tool, destroy: false, lockKey, locks, binding: true, progress: [] };
+    const a: ActiveRun = {
+      target,
+      resolved,
+      tool: resolved.tool,
+      destroy: false,
+      lockKey,
+      locks,
+      binding: true,
+      progress: [],
+    };
     this.active.set(id, a); // before begin(), so its first event reaches onRunEvent
     try {
       await this.opts.journal.begin({
-        id, kind, who, state,
+        id,
+        kind,
+        who,
+        state,
         project: target.project.name,
         projectDir: target.project.dir,
         environment: target.environment.name,
         // toolOutput: where its tools write output and exit status, so a later process can find an orphan.
-        meta: { tool: resolved.tool, dir: resolved.dir, workspace: resolved.workspace, toolOutput: toolOutputBase(this.stateDirFor(target), id), ...meta },
+        meta: {
+          tool: resolved.tool,
+          dir: resolved.dir,
+          workspace: resolved.workspace,
+          toolOutput: toolOutputBase(this.stateDirFor(target), id),
+          ...meta,
+        },
       });
     } catch (err) {
       this.active.delete(id);
       await locks.release(lockKey, id);
       throw err;
     }
-    if (tookOver) this.log(id, `Took over the environment lock of run ${tookOver.runId} (${tookOver.who}, since ${tookOver.since}): that run is no longer active.`);
+    if (tookOver)
+      this.log(
+        id,
+        `Took over the environment lock of run ${tookOver.runId} (${tookOver.who}, since ${tookOver.since}): that run is no longer active.`,
+      );
     return { id, a, provider, who };
   }
 
@@ -237,17 +300,34 @@ export class DeployRunner {
    * lock while its tool reads (so never beside a plan or apply of it) and records the drifted addresses.
    * The full report (redacted attribute diffs) resolves `done`. Throws DeployError before anything runs.
    */
-  async startDriftCheck(target: DeployTarget): Promise<{ id: string; done: Promise<{ run: RunRecord; report?: DriftReport }> }> {
+  async startDriftCheck(
+    target: DeployTarget,
+  ): Promise<{ id: string; done: Promise<{ run: RunRecord; report?: DriftReport }> }> {
     // Measured against what is deployed: the image of the last apply, else the last push.
-    const image = lastDeployedImage(this.opts.journal, target.project.name, target.environment.name, target.project.dir) ?? this.lastPushed(target);
+    const image =
+      lastDeployedImage(this.opts.journal, target.project.name, target.environment.name, target.project.dir) ??
+      this.lastPushed(target);
     const tool = toolOf(target.environment);
-    const { id, a, provider } = await this.openRun(withImage(target, image), 'drift', 'Running', image ? { image } : {}, () => {
-      if (!this.opts.providers[tool!]?.drift) throw new DeployError('tool-missing', `Drift checks are not available for ${tool} environments.`);
-      // Terraform/Pulumi compare with their state; Kubernetes with what helix-deploy applied, so it needs an apply.
-      if (tool === 'kubernetes' && !lastDeployment(this.opts.journal, target.project.name, target.environment.name, target.project.dir)) {
-        throw new DeployError('not-found', `Nothing to compare: helix-deploy has not deployed ${target.environment.name} from this project yet. Drift of a Kubernetes environment is measured against its last deployment.`);
-      }
-    });
+    const { id, a, provider } = await this.openRun(
+      withImage(target, image),
+      'drift',
+      'Running',
+      image ? { image } : {},
+      () => {
+        if (!this.opts.providers[tool!]?.drift)
+          throw new DeployError('tool-missing', `Drift checks are not available for ${tool} environments.`);
+        // Terraform/Pulumi compare with their state; Kubernetes with what helix-deploy applied, so it needs an apply.
+        if (
+          tool === 'kubernetes' &&
+          !lastDeployment(this.opts.journal, target.project.name, target.environment.name, target.project.dir)
+        ) {
+          throw new DeployError(
+            'not-found',
+            `Nothing to compare: helix-deploy has not deployed ${target.environment.name} from this project yet. Drift of a Kubernetes environment is measured against its last deployment.`,
+          );
+        }
+      },
+    );
     a.controller = new AbortController();
     const done = (async () => {
       const scratchFile = path.join(this.stateDirFor(target), 'plans', `${id}.drift`);
@@ -255,14 +335,24 @@ export class DeployRunner {
       try {
         await fs.promises.mkdir(path.dirname(scratchFile), { recursive: true, mode: 0o700 });
         // Read-only tools run attached (no survivor files, no recorded pid): a crash may simply kill them.
-        const res = await provider.drift!({ ...this.request(id, a), outputBase: undefined, spawned: undefined, scratchFile });
+        const res = await provider.drift!({
+          ...this.request(id, a),
+          outputBase: undefined,
+          spawned: undefined,
+          scratchFile,
+        });
         report = res.outcome === 'cancelled' ? undefined : res.report;
         if (res.outcome === 'cancelled') await this.finish(id, 'Cancelled', res.error ?? 'Cancelled.');
         else if (res.outcome === 'errored') await this.finish(id, 'Failed', res.error);
         else {
           const rec = driftRecord(res.report);
           this.drifts.set(`${target.project.dir}#${target.environment.name}`, { runId: id, report: res.report });
-          this.log(id, rec.count ? `Drift: ${rec.count} resource(s) changed outside ${a.tool}: ${rec.resources.join(', ')}` : 'No drift.');
+          this.log(
+            id,
+            rec.count
+              ? `Drift: ${rec.count} resource(s) changed outside ${a.tool}: ${rec.resources.join(', ')}`
+              : 'No drift.',
+          );
           await this.finish(id, 'Succeeded', undefined, { drift: rec });
         }
       } catch (err) {
@@ -294,13 +384,29 @@ export class DeployRunner {
     this.assert(run, 'Approved');
     this.refuseDenied(runId, a);
     if (!a.planHash || planHash !== a.planHash) {
-      throw new DeployError('hash-mismatch', 'This is not the plan that was reviewed (its hash differs). Review the current plan and approve it again.', ['Show Plan'], { runId });
+      throw new DeployError(
+        'hash-mismatch',
+        'This is not the plan that was reviewed (its hash differs). Review the current plan and approve it again.',
+        ['Show Plan'],
+        { runId },
+      );
     }
     if (a.planFile && (await hashFile(a.planFile)) !== a.planHash) {
-      await this.finish(runId, 'Cancelled', 'The plan file changed on disk after planning; it was discarded. Nothing was applied.');
-      throw new DeployError('tampered', 'The plan file changed on disk after planning, so it cannot be approved. Re-plan.', ['Re-plan'], { runId });
+      await this.finish(
+        runId,
+        'Cancelled',
+        'The plan file changed on disk after planning; it was discarded. Nothing was applied.',
+      );
+      throw new DeployError(
+        'tampered',
+        'The plan file changed on disk after planning, so it cannot be approved. Re-plan.',
+        ['Re-plan'],
+        { runId },
+      );
     }
-    await this.opts.journal.transition(runId, 'Approved', { meta: { approvedBy: who ?? (await this.opts.who()), approvedAt: new Date(this.now()).toISOString() } });
+    await this.opts.journal.transition(runId, 'Approved', {
+      meta: { approvedBy: who ?? (await this.opts.who()), approvedAt: new Date(this.now()).toISOString() },
+    });
     return this.snapshot(runId)!;
   }
 
@@ -327,7 +433,10 @@ export class DeployRunner {
   }
 
   private async exclusive<T>(a: ActiveRun, runId: string, fn: () => Promise<T>): Promise<T> {
-    if (a.busy) throw new DeployError('illegal', `Run ${runId}: another approve/apply of this run is in progress.`, [], { runId });
+    if (a.busy)
+      throw new DeployError('illegal', `Run ${runId}: another approve/apply of this run is in progress.`, [], {
+        runId,
+      });
     a.busy = true;
     try {
       return await fn();
@@ -347,12 +456,20 @@ export class DeployRunner {
     if (isTerminal(run.state)) return this.snapshot(runId);
     // The history is shared with the CLI and other windows: a run another live process owns is theirs to cancel.
     if (!a && run.pid !== undefined && run.pid !== process.pid && run.host === os.hostname() && pidAlive(run.pid)) {
-      throw new DeployError('illegal', `Run ${runId} belongs to another process (pid ${run.pid}, ${run.who}); cancel it there.`, [], { runId });
+      throw new DeployError(
+        'illegal',
+        `Run ${runId} belongs to another process (pid ${run.pid}, ${run.who}); cancel it there.`,
+        [],
+        { runId },
+      );
     }
     if (a?.controller) {
-      this.log(runId, a.checkingHealth
-        ? `Cancel requested${who ? ` by ${who}` : ''}: the apply is done; stopping the health check (health is recorded as unknown).`
-        : `Cancel requested${who ? ` by ${who}` : ''}: interrupting ${a.tool} and waiting for it to stop cleanly.`);
+      this.log(
+        runId,
+        a.checkingHealth
+          ? `Cancel requested${who ? ` by ${who}` : ''}: the apply is done; stopping the health check (health is recorded as unknown).`
+          : `Cancel requested${who ? ` by ${who}` : ''}: interrupting ${a.tool} and waiting for it to stop cleanly.`,
+      );
       a.controller.abort();
       return a.done;
     }
@@ -366,7 +483,9 @@ export class DeployRunner {
   async discard(runId: string, who?: string): Promise<RunSnapshot | undefined> {
     const run = this.opts.journal.get(runId);
     if (run && (run.state === 'Planning' || run.state === 'Applying')) {
-      throw new DeployError('illegal', `Run ${runId} is ${run.state}; cancel it instead of discarding it.`, [], { runId });
+      throw new DeployError('illegal', `Run ${runId} is ${run.state}; cancel it instead of discarding it.`, [], {
+        runId,
+      });
     }
     return this.cancel(runId, who);
   }
@@ -376,7 +495,13 @@ export class DeployRunner {
     const a = this.require(runId);
     const run = this.opts.journal.get(runId)!;
     if (!isTerminal(run.state)) await this.cancel(runId);
-    if (a.rollback) return this.planRollback(a.target, { deployment: typeof a.resolved.vars.rollback === 'string' && a.resolved.vars.rollback !== '*' ? a.resolved.vars.rollback : undefined });
+    if (a.rollback)
+      return this.planRollback(a.target, {
+        deployment:
+          typeof a.resolved.vars.rollback === 'string' && a.resolved.vars.rollback !== '*'
+            ? a.resolved.vars.rollback
+            : undefined,
+      });
     return this.startPlan(a.target, { destroy: a.destroy });
   }
 
@@ -386,12 +511,18 @@ export class DeployRunner {
   }
 
   /** Lines [from, from + count) of a run's whole log; undefined when the journal keeps no log files. */
-  readLog(runId: string, from: number, count: number): Promise<{ lines: string[]; total: number; from: number }> | undefined {
+  readLog(
+    runId: string,
+    from: number,
+    count: number,
+  ): Promise<{ lines: string[]; total: number; from: number }> | undefined {
     return this.opts.journal.readLog?.(runId, from, count);
   }
 
   /** Plan-first runs of the journal (newest first). */
-  list(filter: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number } = {}): RunRecord[] {
+  list(
+    filter: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number } = {},
+  ): RunRecord[] {
     return this.opts.journal.list({ ...filter, kind: ['plan', 'destroy', 'apply', 'rollback'] });
   }
 
@@ -423,14 +554,18 @@ export class DeployRunner {
       a.controller = undefined;
       a.binding = res.binding;
       if (res.model) {
-        a.model = a.notices?.length ? { ...res.model, notices: [...(res.model.notices ?? []), ...a.notices] } : res.model;
+        a.model = a.notices?.length
+          ? { ...res.model, notices: [...(res.model.notices ?? []), ...a.notices] }
+          : res.model;
         if (a.image) a.model = { ...a.model, image: a.image };
         this.events.fire({ type: 'model', runId: id });
       }
       if (res.outcome === 'cancelled') return await this.finish(id, 'Cancelled', res.error ?? 'Cancelled.');
-      if (res.outcome === 'errored') return await this.finish(id, 'PlanFailed', res.error ?? 'The plan failed.', { errorCode: res.errorCode });
+      if (res.outcome === 'errored')
+        return await this.finish(id, 'PlanFailed', res.error ?? 'The plan failed.', { errorCode: res.errorCode });
       if (fs.existsSync(a.planFile)) await fs.promises.chmod(a.planFile, 0o600);
-      if (await this.estimateCost(id, a)) return await this.finish(id, 'Cancelled', 'Cancelled while estimating the cost. Nothing was applied.');
+      if (await this.estimateCost(id, a))
+        return await this.finish(id, 'Cancelled', 'Cancelled while estimating the cost. Nothing was applied.');
       a.planHash = await hashFile(a.planFile);
       const guardrails = await this.checkGuardrails(id, a, res.outcome === 'no-changes');
       const minutes = this.opts.expiryMinutes?.() ?? DEFAULT_EXPIRY_MINUTES;
@@ -438,7 +573,11 @@ export class DeployRunner {
       const m = res.model!;
       await this.opts.journal.transition(id, 'Planned', {
         meta: {
-          planHash: a.planHash, expiresAt: new Date(a.expiresAt).toISOString(), summary: m.summary, noChanges: res.outcome === 'no-changes', binding: res.binding,
+          planHash: a.planHash,
+          expiresAt: new Date(a.expiresAt).toISOString(),
+          summary: m.summary,
+          noChanges: res.outcome === 'no-changes',
+          binding: res.binding,
           ...costMeta(a.model),
           ...(guardrails ? { guardrails } : {}),
         },
@@ -448,7 +587,12 @@ export class DeployRunner {
     } catch (err) {
       a.controller = undefined;
       const run = this.opts.journal.get(id);
-      if (run && !isTerminal(run.state)) await this.finish(id, run.state === 'Draft' || run.state === 'Planning' ? 'PlanFailed' : 'Cancelled', this.message(err)).catch(() => undefined);
+      if (run && !isTerminal(run.state))
+        await this.finish(
+          id,
+          run.state === 'Draft' || run.state === 'Planning' ? 'PlanFailed' : 'Cancelled',
+          this.message(err),
+        ).catch(() => undefined);
     }
     return this.snapshot(id)!;
   }
@@ -462,7 +606,17 @@ export class DeployRunner {
     if (!deps || !a.model || !a.planFile) return false;
     const controller = (a.controller = new AbortController());
     try {
-      const c = await estimatePlanCost({ model: a.model, environment: a.target.environment, projectDir: a.target.project.dir, dir: a.resolved.dir, planFile: a.planFile, signal: controller.signal }, deps);
+      const c = await estimatePlanCost(
+        {
+          model: a.model,
+          environment: a.target.environment,
+          projectDir: a.target.project.dir,
+          dir: a.resolved.dir,
+          planFile: a.planFile,
+          signal: controller.signal,
+        },
+        deps,
+      );
       if (controller.signal.aborted) return true;
       // A tool's error text may quote the plan: masked like every other text the model carries.
       for (const p of c.estimate.problems) p.message = this.redactor.redact(p.message);
@@ -487,7 +641,11 @@ export class DeployRunner {
     const env = a.target.environment;
     const ctx = guardrailContext(a.target.project.dir, env.name, !!env.protected);
     const report = await evaluateGuardrails(a.model, ctx, {
-      conftest: { executable: this.opts.conftest?.() || 'conftest', workDir: path.join(this.stateDirFor(a.target), 'plans'), signal: a.controller?.signal },
+      conftest: {
+        executable: this.opts.conftest?.() || 'conftest',
+        workDir: path.join(this.stateDirFor(a.target), 'plans'),
+        signal: a.controller?.signal,
+      },
     });
     report.findings = report.findings.map((f) => ({ ...f, message: this.redactor.redact(f.message) }));
     a.model = { ...a.model, guardrails: report };
@@ -500,7 +658,12 @@ export class DeployRunner {
   private refuseDenied(runId: string, a: ActiveRun): void {
     const denied = a.model?.guardrails?.findings.filter((f) => f.severity === 'deny') ?? [];
     if (!denied.length) return;
-    throw new DeployError('guardrail-denied', `Blocked by guardrails: ${denied.map(findingText).join('; ')}`, ['Show Plan'], { runId });
+    throw new DeployError(
+      'guardrail-denied',
+      `Blocked by guardrails: ${denied.map(findingText).join('; ')}`,
+      ['Show Plan'],
+      { runId },
+    );
   }
 
   protected async executeApply(id: string, a: ActiveRun, provider: DeployProvider): Promise<RunSnapshot> {
@@ -509,7 +672,12 @@ export class DeployRunner {
       if (a.timer) clearTimeout(a.timer);
       if (!a.planFile || !fs.existsSync(a.planFile) || (await hashFile(a.planFile)) !== a.planHash) {
         a.controller = undefined;
-        return await this.finish(id, 'ApplyFailed', 'Refused: the plan file is missing or changed after approval. Nothing was applied. Re-plan.', { errorCode: 'tampered' });
+        return await this.finish(
+          id,
+          'ApplyFailed',
+          'Refused: the plan file is missing or changed after approval. Nothing was applied. Re-plan.',
+          { errorCode: 'tampered' },
+        );
       }
       a.progress = [];
       if (a.controller.signal.aborted) {
@@ -518,7 +686,9 @@ export class DeployRunner {
       }
       // What is being deployed, secrets left out: what a later rollback re-plans (./rollback.ts). Recorded
       // before the tool runs, so an apply that completes after this process died still gets it (./orphans.ts).
-      const deployed = a.destroy ? undefined : a.deployed ?? deployedRecord(a.resolved, a.context ?? defaultContext(a.target), this.redactor);
+      const deployed = a.destroy
+        ? undefined
+        : (a.deployed ?? deployedRecord(a.resolved, a.context ?? defaultContext(a.target), this.redactor));
       if (deployed) await this.opts.journal.patch(id, { deploying: deployed });
       const res = await provider.apply({ ...this.request(id, a), planFile: a.planFile, destroy: a.destroy });
       a.controller = undefined;
@@ -535,7 +705,9 @@ export class DeployRunner {
         case 'cancelled':
           return await this.finish(id, 'Cancelled', res.error ?? 'Cancelled.');
         case 'locked':
-          return await this.finish(id, 'ApplyFailed', res.error ?? 'The state is locked.', { errorCode: 'state-locked' });
+          return await this.finish(id, 'ApplyFailed', res.error ?? 'The state is locked.', {
+            errorCode: 'state-locked',
+          });
         default:
           return await this.finish(id, 'ApplyFailed', res.error ?? 'The apply failed.', { errorCode: 'failed' });
       }
@@ -552,21 +724,37 @@ export class DeployRunner {
    * records the verdict in the run, ends it Applied or Unhealthy; an Unhealthy one with `auto_rollback = true`
    * starts its rollback before `done` resolves (so the CLI waits for it too).
    */
-  private async verifyAndFinish(id: string, a: ActiveRun, rawOutputs: Record<string, unknown> | undefined, meta: Record<string, unknown>): Promise<RunSnapshot> {
+  private async verifyAndFinish(
+    id: string,
+    a: ActiveRun,
+    rawOutputs: Record<string, unknown> | undefined,
+    meta: Record<string, unknown>,
+  ): Promise<RunSnapshot> {
     // Cancel during the health step stops the probing; the apply itself already happened.
     a.controller = new AbortController();
     a.checkingHealth = true;
-    const verdict = await verifyHealth(resolveHealth(a.target.environment, rawOutputs), (line) => this.log(id, line), { signal: a.controller.signal });
+    const verdict = await verifyHealth(resolveHealth(a.target.environment, rawOutputs), (line) => this.log(id, line), {
+      signal: a.controller.signal,
+    });
     a.controller = undefined;
     a.checkingHealth = false;
-    const recorded = { ...verdict, healthChecks: verdict.healthChecks.map((c) => ({ ...c, url: this.redactor.redact(c.url) })) };
+    const recorded = {
+      ...verdict,
+      healthChecks: verdict.healthChecks.map((c) => ({ ...c, url: this.redactor.redact(c.url) })),
+    };
     if (verdict.health !== 'unhealthy') {
       this.log(id, `Health: ${verdict.health} (${verdict.healthReason}).`);
       return this.finish(id, 'Applied', undefined, { ...meta, ...recorded });
     }
     const auto = a.target.environment.settings?.auto_rollback === true;
-    this.log(id, `Health: unhealthy (${verdict.healthReason}). ${auto ? 'auto_rollback = true: rolling back to the previous healthy deployment.' : 'Roll back to the previous healthy deployment, or fix and apply again.'}`);
-    const snap = await this.finish(id, 'Unhealthy', `Applied, but the health check failed: ${verdict.healthReason}`, { ...meta, ...recorded });
+    this.log(
+      id,
+      `Health: unhealthy (${verdict.healthReason}). ${auto ? 'auto_rollback = true: rolling back to the previous healthy deployment.' : 'Roll back to the previous healthy deployment, or fix and apply again.'}`,
+    );
+    const snap = await this.finish(id, 'Unhealthy', `Applied, but the health check failed: ${verdict.healthReason}`, {
+      ...meta,
+      ...recorded,
+    });
     return auto ? this.autoRollback(id, a, snap) : snap;
   }
 
@@ -588,7 +776,9 @@ export class DeployRunner {
     await this.opts.journal.patch(id, { autoRollback: handle.id }).catch(() => undefined);
     const planned = await handle.done;
     if (planned.run.state !== 'Planned') {
-      note(`the rollback plan (run ${handle.id}) ended ${planned.run.state}${planned.run.error ? `: ${planned.run.error}` : ''}.`);
+      note(
+        `the rollback plan (run ${handle.id}) ended ${planned.run.state}${planned.run.error ? `: ${planned.run.error}` : ''}.`,
+      );
       return this.snapshot(id)!;
     }
     if (a.target.environment.protected) {
@@ -598,7 +788,9 @@ export class DeployRunner {
     try {
       await this.approve(handle.id, planned.planHash!, AUTO_ROLLBACK_WHO);
       const done = await (await this.startApply(handle.id)).done;
-      note(`run ${handle.id} ended ${done.run.state}${done.run.meta?.health ? ` (health ${String(done.run.meta.health)})` : ''}.`);
+      note(
+        `run ${handle.id} ended ${done.run.state}${done.run.meta?.health ? ` (health ${String(done.run.meta.health)})` : ''}.`,
+      );
     } catch (err) {
       note(`run ${handle.id} could not be applied: ${this.message(err)}`);
     }
@@ -632,7 +824,12 @@ export class DeployRunner {
   }
 
   /** Ends a run in a terminal state: journal, lock released, plan file (secrets) deleted, timer cleared. */
-  protected async finish(id: string, state: RunState, error?: string, meta?: Record<string, unknown>): Promise<RunSnapshot> {
+  protected async finish(
+    id: string,
+    state: RunState,
+    error?: string,
+    meta?: Record<string, unknown>,
+  ): Promise<RunSnapshot> {
     const a = this.active.get(id);
     const run = this.opts.journal.get(id)!;
     const ending = !isTerminal(run.state);
@@ -647,10 +844,23 @@ export class DeployRunner {
     // The tool's own exit (status file of ../process/survivor.ts) goes into the record: what really happened.
     const output = this.toolOutput(id);
     const status = readToolStatus(output);
-    const toolExit = status && toolEnded(status) ? { command: status.command, code: status.code ?? null, signal: status.signal ?? null, interrupt: status.interrupt ?? null } : undefined;
+    const toolExit =
+      status && toolEnded(status)
+        ? {
+            command: status.command,
+            code: status.code ?? null,
+            signal: status.signal ?? null,
+            interrupt: status.interrupt ?? null,
+          }
+        : undefined;
     // Re-check: another path (expiry timer, cancel) may have ended it while the file was removed.
     if (ending && !isTerminal(this.opts.journal.get(id)!.state)) {
-      await this.opts.journal.end(id, state, error === undefined ? undefined : this.redactor.redact(error), toolExit ? { ...meta, toolExit } : meta);
+      await this.opts.journal.end(
+        id,
+        state,
+        error === undefined ? undefined : this.redactor.redact(error),
+        toolExit ? { ...meta, toolExit } : meta,
+      );
     }
     // Unredacted tool output: removed once the outcome is recorded (not before: a crash in between leaves
     // the files for the next process to read the outcome from).
@@ -664,14 +874,21 @@ export class DeployRunner {
     const run = this.opts.journal.get(id);
     if (!run || (run.state !== 'Planned' && run.state !== 'Approved')) return;
     const minutes = this.opts.expiryMinutes?.() ?? DEFAULT_EXPIRY_MINUTES;
-    await this.finish(id, 'Expired', `The plan expired: it was not applied within ${minutes} minutes of planning. Re-plan to review a fresh plan.`);
+    await this.finish(
+      id,
+      'Expired',
+      `The plan expired: it was not applied within ${minutes} minutes of planning. Re-plan to review a fresh plan.`,
+    );
   }
 
   private async checkExpiry(id: string, a: ActiveRun): Promise<void> {
     const run = this.opts.journal.get(id)!;
-    if ((run.state === 'Planned' || run.state === 'Approved') && a.expiresAt !== undefined && this.now() >= a.expiresAt) await this.expire(id);
+    if ((run.state === 'Planned' || run.state === 'Approved') && a.expiresAt !== undefined && this.now() >= a.expiresAt)
+      await this.expire(id);
     if (this.opts.journal.get(id)!.state === 'Expired') {
-      throw new DeployError('expired', this.opts.journal.get(id)!.error ?? 'The plan expired. Re-plan.', ['Re-plan'], { runId: id });
+      throw new DeployError('expired', this.opts.journal.get(id)!.error ?? 'The plan expired. Re-plan.', ['Re-plan'], {
+        runId: id,
+      });
     }
   }
 
@@ -696,15 +913,29 @@ export class DeployRunner {
       if (!isTerminal(run.state) && !this.active.has(run.id)) {
         // Its tool ended after this journal was opened: record the outcome it shows now.
         const found = await recoverOrphanedRun(run).catch(() => undefined);
-        if (found && found !== 'keep' && isTerminal(found.state)) await this.opts.journal.end(run.id, found.state, found.error, found.meta).catch(() => undefined);
-        else if (found !== 'keep') await this.opts.journal.end(run.id, 'Interrupted', `Interrupted: the process running it stopped before it finished. It was ${run.state}.`, { interruptedFrom: run.state }).catch(() => undefined);
+        if (found && found !== 'keep' && isTerminal(found.state))
+          await this.opts.journal.end(run.id, found.state, found.error, found.meta).catch(() => undefined);
+        else if (found !== 'keep')
+          await this.opts.journal
+            .end(
+              run.id,
+              'Interrupted',
+              `Interrupted: the process running it stopped before it finished. It was ${run.state}.`,
+              { interruptedFrom: run.state },
+            )
+            .catch(() => undefined);
       }
       return true;
     }
     if (!run) return false; // owned by another live process with its own journal (e.g. the CLI)
     if (isTerminal(run.state)) return true;
     const a = this.active.get(run.id);
-    if (a && (run.state === 'Planned' || run.state === 'Approved') && a.expiresAt !== undefined && this.now() >= a.expiresAt) {
+    if (
+      a &&
+      (run.state === 'Planned' || run.state === 'Approved') &&
+      a.expiresAt !== undefined &&
+      this.now() >= a.expiresAt
+    ) {
       await this.expire(run.id);
       return true;
     }
@@ -738,7 +969,9 @@ export class DeployRunner {
 
   /** The last successful push of the environment when its `${image}` comes from pushes (no refusal). */
   protected lastPushed(target: DeployTarget): DeployImage | undefined {
-    return usesPushedImage(target) ? lastPushedImage(this.opts.journal, target.project.name, target.environment.name, target.project.dir)?.image : undefined;
+    return usesPushedImage(target)
+      ? lastPushedImage(this.opts.journal, target.project.name, target.environment.name, target.project.dir)?.image
+      : undefined;
   }
 
   /** The run keeps the target as given (Re-plan resolves the latest push again) and the image it used. */
@@ -769,7 +1002,12 @@ export class DeployRunner {
     const a = this.active.get(runId);
     if (!a) {
       const run = this.opts.journal.get(runId);
-      throw new DeployError('not-found', run ? `Run ${runId} is ${run.state} and no longer open in this window.` : `No run ${runId}.`, ['Re-plan'], { runId });
+      throw new DeployError(
+        'not-found',
+        run ? `Run ${runId} is ${run.state} and no longer open in this window.` : `No run ${runId}.`,
+        ['Re-plan'],
+        { runId },
+      );
     }
     return a;
   }

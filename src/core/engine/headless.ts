@@ -27,14 +27,19 @@ export function insideFolder(folder: string, file: string): boolean {
  * the hash; they are never stored.
  */
 export function targetFingerprint(r: ResolvedDeploySettings): string {
-  return createHash('sha256').update(canonical({ tool: r.tool, dir: r.dir, workspace: r.workspace ?? null, vars: r.vars })).digest('hex');
+  return createHash('sha256')
+    .update(canonical({ tool: r.tool, dir: r.dir, workspace: r.workspace ?? null, vars: r.vars }))
+    .digest('hex');
 }
 
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
 }
@@ -50,8 +55,16 @@ export class HeadlessDeployRunner extends DeployRunner {
   async applySavedPlan(target: DeployTarget, file: string): Promise<RunHandle> {
     const source = path.resolve(file);
     const stat = await fs.promises.stat(source).catch(() => undefined);
-    if (!stat) throw new DeployError('not-found', `No plan file ${source}. Make one with: ${this.planCommand(target, file)}`, ['Re-plan']);
-    if (!stat.isFile()) throw new DeployError('not-found', `${source} is not a plan file (it is a ${stat.isDirectory() ? 'folder' : 'special file'}). Make one with: ${this.planCommand(target, file)}`, ['Re-plan']);
+    if (!stat)
+      throw new DeployError('not-found', `No plan file ${source}. Make one with: ${this.planCommand(target, file)}`, [
+        'Re-plan',
+      ]);
+    if (!stat.isFile())
+      throw new DeployError(
+        'not-found',
+        `${source} is not a plan file (it is a ${stat.isDirectory() ? 'folder' : 'special file'}). Make one with: ${this.planCommand(target, file)}`,
+        ['Re-plan'],
+      );
     const dir = path.join(this.stateDirFor(target), 'plans');
     await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     const incoming = path.join(dir, `${INCOMING_PREFIX}${randomUUID()}.plan`);
@@ -65,10 +78,17 @@ export class HeadlessDeployRunner extends DeployRunner {
       // The image the plan resolved (by digest), not a later push: the fingerprint check holds it to that.
       const image = imageOf(planRun);
       const effective = withImage(target, image);
-      const { id, a, provider, who } = await this.openRun(effective, 'apply', 'Planned', { planSource: source, planRun: planRun.id, destroy: !!planRun.meta?.destroy, ...(image ? { image } : {}) }, undefined, (resolved) => {
-        this.checkFingerprint(effective, file, planRun, resolved);
-        return resolved;
-      });
+      const { id, a, provider, who } = await this.openRun(
+        effective,
+        'apply',
+        'Planned',
+        { planSource: source, planRun: planRun.id, destroy: !!planRun.meta?.destroy, ...(image ? { image } : {}) },
+        undefined,
+        (resolved) => {
+          this.checkFingerprint(effective, file, planRun, resolved);
+          return resolved;
+        },
+      );
       this.useImage(a, target, image);
       const ext = /^\.[A-Za-z0-9]{1,16}$/.test(path.extname(source)) ? path.extname(source) : '.plan';
       a.planFile = path.join(dir, `${id}${ext}`);
@@ -80,19 +100,40 @@ export class HeadlessDeployRunner extends DeployRunner {
       const r = a.resolved;
       try {
         // Reading the plan learns its secrets (before any output is logged) and shows what will be applied.
-        a.model = await provider.show({ runId: id, dir: r.dir, vars: r.vars, workspace: r.workspace, signal: new AbortController().signal, redactor: this.redactor, planFile: a.planFile });
+        a.model = await provider.show({
+          runId: id,
+          dir: r.dir,
+          vars: r.vars,
+          workspace: r.workspace,
+          signal: new AbortController().signal,
+          redactor: this.redactor,
+          planFile: a.planFile,
+        });
         if (a.image) a.model = { ...a.model, image: a.image };
         this.events.fire({ type: 'model', runId: id });
       } catch (err) {
         await this.finish(id, 'Cancelled', `Could not read the plan file: ${this.message(err)}`);
-        throw new DeployError('not-found', `Could not read the plan file ${source}: ${this.message(err)}`, ['Re-plan'], { runId: id });
+        throw new DeployError(
+          'not-found',
+          `Could not read the plan file ${source}: ${this.message(err)}`,
+          ['Re-plan'],
+          { runId: id },
+        );
       }
-      await this.opts.journal.transition(id, 'Approved', { meta: { approvedBy: who, approvedAt: new Date(this.now()).toISOString(), planHash: a.planHash, summary: a.model.summary } });
+      await this.opts.journal.transition(id, 'Approved', {
+        meta: {
+          approvedBy: who,
+          approvedAt: new Date(this.now()).toISOString(),
+          planHash: a.planHash,
+          summary: a.model.summary,
+        },
+      });
       a.controller = new AbortController();
       await this.opts.journal.transition(id, 'Applying');
       a.done = this.executeApply(id, a, provider).then(async (snap) => {
         // Used up: a plan file we derived under .helix/ goes (it holds secrets); one the user placed elsewhere stays.
-        if (snap.run.state === 'Applied' || snap.run.state === 'Unhealthy' || snap.run.state === 'Expired') await this.dropSaved(target, source);
+        if (snap.run.state === 'Applied' || snap.run.state === 'Unhealthy' || snap.run.state === 'Expired')
+          await this.dropSaved(target, source);
         return snap;
       });
       return { id, done: a.done };
@@ -109,12 +150,18 @@ export class HeadlessDeployRunner extends DeployRunner {
   async handOff(runId: string, dest: string, applyCommand?: string): Promise<void> {
     const a = this.require(runId);
     const run = this.opts.journal.get(runId)!;
-    if (run.state !== 'Planned' || !a.planFile) throw new DeployError('illegal', `Run ${runId} is ${run.state}; only a Planned run can be saved.`, [], { runId });
+    if (run.state !== 'Planned' || !a.planFile)
+      throw new DeployError('illegal', `Run ${runId} is ${run.state}; only a Planned run can be saved.`, [], { runId });
     await fs.promises.mkdir(path.dirname(path.resolve(dest)), { recursive: true });
     await fs.promises.copyFile(a.planFile, dest);
     await fs.promises.chmod(dest, 0o600);
-    const planned = a.destroy ? undefined : deployedRecord(a.resolved, a.context ?? defaultContext(a.target), this.redactor);
-    this.log(runId, `Plan saved to ${path.resolve(dest)}${applyCommand ? `; apply it with: ${applyCommand}` : ''} (a run of its own).`);
+    const planned = a.destroy
+      ? undefined
+      : deployedRecord(a.resolved, a.context ?? defaultContext(a.target), this.redactor);
+    this.log(
+      runId,
+      `Plan saved to ${path.resolve(dest)}${applyCommand ? `; apply it with: ${applyCommand}` : ''} (a run of its own).`,
+    );
     await this.finish(runId, 'Saved', undefined, {
       savedTo: path.resolve(dest),
       projectDir: path.resolve(a.target.project.dir),
@@ -130,22 +177,44 @@ export class HeadlessDeployRunner extends DeployRunner {
     const runs = this.opts.journal.list({ projectDir: path.resolve(target.project.dir), kind: ['plan', 'destroy'] });
     const run = runs.find((r) => r.state === 'Saved' && r.meta?.planHash === hash);
     const refuse = (msg: string, code: 'tampered' | 'not-found' | 'illegal' = 'not-found') =>
-      new DeployError(code, `${msg} Nothing was applied. Plan again with: ${this.planCommand(target, file)}`, ['Re-plan']);
+      new DeployError(code, `${msg} Nothing was applied. Plan again with: ${this.planCommand(target, file)}`, [
+        'Re-plan',
+      ]);
     if (!run) {
       const saved = runs.find((r) => r.meta?.savedTo === source);
-      if (saved) throw refuse(`Refused: ${source} is not the plan run ${saved.id} saved there (its sha256 differs from the one recorded at plan time: the file was changed).`, 'tampered');
-      throw refuse(`Refused: no plan saved in this project's run history has the sha256 of ${source} (it was changed, made in another project folder, or its run is no longer in the history).`, 'tampered');
+      if (saved)
+        throw refuse(
+          `Refused: ${source} is not the plan run ${saved.id} saved there (its sha256 differs from the one recorded at plan time: the file was changed).`,
+          'tampered',
+        );
+      throw refuse(
+        `Refused: no plan saved in this project's run history has the sha256 of ${source} (it was changed, made in another project folder, or its run is no longer in the history).`,
+        'tampered',
+      );
     }
     const projectDir = run.meta?.projectDir;
     if (typeof projectDir === 'string' && path.resolve(projectDir) !== path.resolve(target.project.dir)) {
-      throw refuse(`Refused: ${source} was planned for the project in ${projectDir}, not ${target.project.dir}.`, 'illegal');
+      throw refuse(
+        `Refused: ${source} was planned for the project in ${projectDir}, not ${target.project.dir}.`,
+        'illegal',
+      );
     }
     if (run.environment !== env) {
       const other = shellQuote(['helix-deploy', 'apply', run.environment, '--plan', file, ...this.projectArgs(target)]);
-      throw new DeployError('illegal', `Refused: ${source} is a plan of environment ${run.environment} (run ${run.id}), not ${env}. Nothing was applied. Apply it to ${run.environment} with: ${other}; or plan ${env} with: ${this.planCommand(target, undefined)}`, ['Re-plan']);
+      throw new DeployError(
+        'illegal',
+        `Refused: ${source} is a plan of environment ${run.environment} (run ${run.id}), not ${env}. Nothing was applied. Apply it to ${run.environment} with: ${other}; or plan ${env} with: ${this.planCommand(target, undefined)}`,
+        ['Re-plan'],
+      );
     }
-    const applied = this.opts.journal.list({ projectDir: path.resolve(target.project.dir), kind: 'apply' }).find((r) => r.meta?.planRun === run.id && (r.state === 'Applied' || r.state === 'Unhealthy'));
-    if (applied) throw refuse(`Refused: the plan in ${source} (run ${run.id}) was already applied by run ${applied.id}.`, 'illegal');
+    const applied = this.opts.journal
+      .list({ projectDir: path.resolve(target.project.dir), kind: 'apply' })
+      .find((r) => r.meta?.planRun === run.id && (r.state === 'Applied' || r.state === 'Unhealthy'));
+    if (applied)
+      throw refuse(
+        `Refused: the plan in ${source} (run ${run.id}) was already applied by run ${applied.id}.`,
+        'illegal',
+      );
     return run;
   }
 
@@ -161,11 +230,19 @@ export class HeadlessDeployRunner extends DeployRunner {
     const now = this.now();
     const again = `Nothing was applied. Plan again with: ${this.planCommand(target, file)}`;
     if (Number.isNaN(plannedAt) || now < plannedAt - 60_000) {
-      throw new DeployError('expired', `Refused: the plan in ${source} (run ${run.id}) was recorded at ${run.meta?.plannedAt ?? 'an unknown time'}, after this machine's clock (${new Date(now).toISOString()}), so its age cannot be told. ${again}`, ['Re-plan']);
+      throw new DeployError(
+        'expired',
+        `Refused: the plan in ${source} (run ${run.id}) was recorded at ${run.meta?.plannedAt ?? 'an unknown time'}, after this machine's clock (${new Date(now).toISOString()}), so its age cannot be told. ${again}`,
+        ['Re-plan'],
+      );
     }
     if (now >= deadline) {
       await this.dropSaved(target, source);
-      throw new DeployError('expired', `Refused: the plan in ${source} (run ${run.id}, planned ${new Date(plannedAt).toISOString()}) expired: plans must be applied within ${minutes} minutes (HELIX_DEPLOY_PLAN_EXPIRY_MINUTES). ${again}`, ['Re-plan']);
+      throw new DeployError(
+        'expired',
+        `Refused: the plan in ${source} (run ${run.id}, planned ${new Date(plannedAt).toISOString()}) expired: plans must be applied within ${minutes} minutes (HELIX_DEPLOY_PLAN_EXPIRY_MINUTES). ${again}`,
+        ['Re-plan'],
+      );
     }
   }
 
@@ -174,19 +251,31 @@ export class HeadlessDeployRunner extends DeployRunner {
     const recorded = run.meta?.fingerprint;
     if (typeof recorded === 'string' && recorded === targetFingerprint(now)) return;
     const changes: string[] = [];
-    if (typeof run.meta?.dir === 'string' && run.meta.dir !== now.dir) changes.push(`folder ${run.meta.dir} -> ${now.dir}`);
-    if ((run.meta?.workspace ?? undefined) !== now.workspace) changes.push(`workspace ${String(run.meta?.workspace ?? '(default)')} -> ${now.workspace ?? '(default)'}`);
+    if (typeof run.meta?.dir === 'string' && run.meta.dir !== now.dir)
+      changes.push(`folder ${run.meta.dir} -> ${now.dir}`);
+    if ((run.meta?.workspace ?? undefined) !== now.workspace)
+      changes.push(`workspace ${String(run.meta?.workspace ?? '(default)')} -> ${now.workspace ?? '(default)'}`);
     const before = run.meta?.planned as DeployedRecord | undefined;
     if (before) {
       const after = deployedRecord(now, defaultContext(target), this.redactor);
-      for (const k of new Set([...Object.keys(before.vars), ...Object.keys(after.vars), ...before.secretVars, ...after.secretVars])) {
+      for (const k of new Set([
+        ...Object.keys(before.vars),
+        ...Object.keys(after.vars),
+        ...before.secretVars,
+        ...after.secretVars,
+      ])) {
         if (before.secretVars.includes(k) || after.secretVars.includes(k)) continue;
         const b = JSON.stringify(before.vars[k]);
         const n = JSON.stringify(after.vars[k]);
         if (b !== n) changes.push(`variable ${k} ${b ?? '(unset)'} -> ${n ?? '(unset)'}`);
       }
     }
-    const what = typeof recorded !== 'string' ? 'the plan run recorded no configuration fingerprint' : changes.length ? changes.join(', ') : 'a secret variable or other setting';
+    const what =
+      typeof recorded !== 'string'
+        ? 'the plan run recorded no configuration fingerprint'
+        : changes.length
+          ? changes.join(', ')
+          : 'a secret variable or other setting';
     throw new DeployError(
       'config',
       `Refused: the configuration of environment ${target.environment.name} changed since the plan in ${path.resolve(file)} was made (run ${run.id}): ${what}. Nothing was applied. Plan again with: ${this.planCommand(target, file)}`,
@@ -195,12 +284,19 @@ export class HeadlessDeployRunner extends DeployRunner {
   }
 
   private async dropSaved(target: DeployTarget, source: string): Promise<void> {
-    if (insideFolder(path.join(target.project.dir, '.helix'), source)) await fs.promises.rm(source, { force: true }).catch(() => undefined);
+    if (insideFolder(path.join(target.project.dir, '.helix'), source))
+      await fs.promises.rm(source, { force: true }).catch(() => undefined);
   }
 
   /** `helix-deploy plan ENV [--out FILE] [--project DIR]`, shell-quoted, for a person to paste. */
   private planCommand(target: DeployTarget, file: string | undefined): string {
-    return shellQuote(['helix-deploy', 'plan', target.environment.name, ...(file ? ['--out', file] : []), ...this.projectArgs(target)]);
+    return shellQuote([
+      'helix-deploy',
+      'plan',
+      target.environment.name,
+      ...(file ? ['--out', file] : []),
+      ...this.projectArgs(target),
+    ]);
   }
 
   private projectArgs(target: DeployTarget): string[] {

@@ -49,15 +49,22 @@ export interface ResolvedHealth {
  * The `health` table of a helix.deploy.toml environment with `${outputs.NAME}` taken from the applied run's
  * outputs. Undefined when the environment has no health checks or an output is missing.
  */
-export function healthEndpointsFor(env: Environment, outputs: Record<string, unknown> | undefined): HealthEndpoints | undefined {
+export function healthEndpointsFor(
+  env: Environment,
+  outputs: Record<string, unknown> | undefined,
+): HealthEndpoints | undefined {
   return resolveHealth(env, outputs).target;
 }
 
-export function resolveHealth(env: Pick<Environment, 'name' | 'settings'>, outputs: Record<string, unknown> | undefined): ResolvedHealth {
+export function resolveHealth(
+  env: Pick<Environment, 'name' | 'settings'>,
+  outputs: Record<string, unknown> | undefined,
+): ResolvedHealth {
   const h = env.settings?.health as Record<string, unknown> | undefined;
   const timeoutMs = parseDuration(h?.timeout) ?? DEFAULT_HEALTH_TIMEOUT_MS;
   const deadlineMs = parseDuration(h?.deadline) ?? DEFAULT_HEALTH_DEADLINE_MS;
-  if (!h || typeof h !== 'object') return { timeoutMs, deadlineMs, missing: `environment "${env.name}" has no health table in helix.deploy.toml` };
+  if (!h || typeof h !== 'object')
+    return { timeoutMs, deadlineMs, missing: `environment "${env.name}" has no health table in helix.deploy.toml` };
   const missing: string[] = [];
   const sub = (v: unknown): string | undefined => {
     if (typeof v !== 'string' || !v) return undefined;
@@ -71,8 +78,18 @@ export function resolveHealth(env: Pick<Environment, 'name' | 'settings'>, outpu
     });
   };
   const t: HealthEndpoints = { liveness: sub(h.liveness), readiness: sub(h.readiness) };
-  if (missing.length) return { timeoutMs, deadlineMs, missing: `the apply has no output ${[...new Set(missing)].map((n) => `"${n}"`).join(', ')} used by health` };
-  if (!t.liveness && !t.readiness) return { timeoutMs, deadlineMs, missing: `environment "${env.name}" sets neither health.liveness nor health.readiness` };
+  if (missing.length)
+    return {
+      timeoutMs,
+      deadlineMs,
+      missing: `the apply has no output ${[...new Set(missing)].map((n) => `"${n}"`).join(', ')} used by health`,
+    };
+  if (!t.liveness && !t.readiness)
+    return {
+      timeoutMs,
+      deadlineMs,
+      missing: `environment "${env.name}" sets neither health.liveness nor health.readiness`,
+    };
   return { target: t, timeoutMs, deadlineMs };
 }
 
@@ -90,7 +107,9 @@ export async function verifyHealth(
     return { health: 'unknown', healthReason: `not checked: ${r.missing}`, healthChecks: [] };
   }
   const t = r.target;
-  log(`Checking health: ${[t.liveness && `liveness ${t.liveness}`, t.readiness && `readiness ${t.readiness}`].filter(Boolean).join(', ')} (timeout ${r.timeoutMs} ms per request, deadline ${r.deadlineMs} ms).`);
+  log(
+    `Checking health: ${[t.liveness && `liveness ${t.liveness}`, t.readiness && `readiness ${t.readiness}`].filter(Boolean).join(', ')} (timeout ${r.timeoutMs} ms per request, deadline ${r.deadlineMs} ms).`,
+  );
   const start = Date.now();
   const deadline = start + r.deadlineMs;
   let delay = opts.initialDelayMs ?? 250;
@@ -102,27 +121,57 @@ export async function verifyHealth(
     if (res.liveness) checks.push(record('liveness', res.liveness));
     if (res.readiness) checks.push(record('readiness', res.readiness));
     const ok = checks.every((c) => c.ok);
-    log(`Health attempt ${attempt}: ${checks.map((c) => `${c.name} ${c.ok ? 'ok' : 'failed'} (${c.status ?? c.error}, ${c.ms} ms)`).join(', ')}`);
-    if (ok) return { health: 'healthy', healthReason: `liveness and readiness passed (attempt ${attempt})`, healthChecks: checks };
-    const failing = checks.filter((c) => !c.ok).map((c) => `${c.name} ${c.url}: ${c.error ?? `HTTP ${c.status}`}`).join('; ');
-    if (opts.signal?.aborted) return { health: 'unknown', healthReason: `health check cancelled: ${failing}`, healthChecks: checks };
+    log(
+      `Health attempt ${attempt}: ${checks.map((c) => `${c.name} ${c.ok ? 'ok' : 'failed'} (${c.status ?? c.error}, ${c.ms} ms)`).join(', ')}`,
+    );
+    if (ok)
+      return {
+        health: 'healthy',
+        healthReason: `liveness and readiness passed (attempt ${attempt})`,
+        healthChecks: checks,
+      };
+    const failing = checks
+      .filter((c) => !c.ok)
+      .map((c) => `${c.name} ${c.url}: ${c.error ?? `HTTP ${c.status}`}`)
+      .join('; ');
+    if (opts.signal?.aborted)
+      return { health: 'unknown', healthReason: `health check cancelled: ${failing}`, healthChecks: checks };
     if (Date.now() + delay >= deadline) {
-      return { health: 'unhealthy', healthReason: `not healthy within ${r.deadlineMs} ms (${attempt} attempts): ${failing}`, healthChecks: checks };
+      return {
+        health: 'unhealthy',
+        healthReason: `not healthy within ${r.deadlineMs} ms (${attempt} attempts): ${failing}`,
+        healthChecks: checks,
+      };
     }
     await sleep(delay, opts.signal);
     delay = Math.min(maxDelay, delay * 2);
   }
 }
 
-function record(name: HealthCheckRecord['name'], p: { url: string; ok: boolean; status?: number; ms: number; error?: string }): HealthCheckRecord {
-  return { name, url: p.url, ok: p.ok, ...(p.status !== undefined ? { status: p.status } : {}), ms: p.ms, ...(p.error ? { error: p.error } : {}) };
+function record(
+  name: HealthCheckRecord['name'],
+  p: { url: string; ok: boolean; status?: number; ms: number; error?: string },
+): HealthCheckRecord {
+  return {
+    name,
+    url: p.url,
+    ok: p.ok,
+    ...(p.status !== undefined ? { status: p.status } : {}),
+    ms: p.ms,
+    ...(p.error ? { error: p.error } : {}),
+  };
 }
 
 /**
  * What an Applied/Unhealthy run recorded, as the HealthService's result for its environment (trees, panel):
  * the engine's verdict, not a second probe. Undefined when nothing was checked.
  */
-export function healthResultOfRun(run: { state: string; endedAt?: string; updatedAt: string; meta?: Record<string, unknown> }): HealthResult | undefined {
+export function healthResultOfRun(run: {
+  state: string;
+  endedAt?: string;
+  updatedAt: string;
+  meta?: Record<string, unknown>;
+}): HealthResult | undefined {
   if (run.state !== 'Applied' && run.state !== 'Unhealthy') return undefined;
   const h = run.meta?.health;
   if (h !== 'healthy' && h !== 'unhealthy') return undefined;

@@ -2,7 +2,16 @@ import { messageOf } from '../errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Emitter, type Event } from './emitter';
-import { Journal, JournalError, type BeginInput, type JournalChange, type JournalOptions, type RunFilter, type RunRecord, type RunStore } from './journal';
+import {
+  Journal,
+  JournalError,
+  type BeginInput,
+  type JournalChange,
+  type JournalOptions,
+  type RunFilter,
+  type RunRecord,
+  type RunStore,
+} from './journal';
 import { LockManager } from './locks';
 import type { JournalWarning } from './records';
 import { isTerminal, type RunState } from './states';
@@ -38,7 +47,11 @@ export async function prepareStateDir(projectDir: string): Promise<string> {
   const dir = projectStateDir(projectDir);
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
   try {
-    await fs.promises.writeFile(path.join(dir, '.gitignore'), '# Run history, locks and plan files of Helix Deploy: never committed.\n*\n', { flag: 'wx' });
+    await fs.promises.writeFile(
+      path.join(dir, '.gitignore'),
+      '# Run history, locks and plan files of Helix Deploy: never committed.\n*\n',
+      { flag: 'wx' },
+    );
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
@@ -134,7 +147,13 @@ export class RunHistory implements RunStore {
     j.onDidChange((e) => this.changed.fire(e));
     this.journals.set(dir, j);
     // The history is open and usable either way; a folder we cannot clean is said, not fatal.
-    await removeStalePlans(dir, j).catch((err) => this.warned.fire({ file: plansDir(dir), line: 0, message: `plan files of finished runs could not be deleted: ${messageOf(err)}` }));
+    await removeStalePlans(dir, j).catch((err) =>
+      this.warned.fire({
+        file: plansDir(dir),
+        line: 0,
+        message: `plan files of finished runs could not be deleted: ${messageOf(err)}`,
+      }),
+    );
     return j;
   }
 
@@ -156,14 +175,21 @@ export class RunHistory implements RunStore {
   async begin(input: BeginInput): Promise<RunRecord> {
     let dir = input.projectDir;
     if (dir === undefined) {
-      if (this.journals.size !== 1) throw new JournalError(`run of ${input.project}/${input.environment}: no project folder given, so its history is unknown`);
+      if (this.journals.size !== 1)
+        throw new JournalError(
+          `run of ${input.project}/${input.environment}: no project folder given, so its history is unknown`,
+        );
       dir = [...this.journals.keys()][0]!;
     }
     const j = await this.openProject(dir);
     return j.begin({ ...input, projectDir: path.resolve(dir) });
   }
 
-  async transition(id: string, state: RunState, patch?: { error?: string; meta?: Record<string, unknown> }): Promise<RunRecord> {
+  async transition(
+    id: string,
+    state: RunState,
+    patch?: { error?: string; meta?: Record<string, unknown> },
+  ): Promise<RunRecord> {
     return this.owner(id).transition(id, state, patch);
   }
 

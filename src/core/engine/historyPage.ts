@@ -17,11 +17,16 @@ export interface HistoryPage {
  * first), and how many are left. A run belongs to a project by folder; records of earlier versions that name
  * the project only match by name (as isOfProject, with the sets built once for 10,000 runs).
  */
-export function historyPage(list: () => RunRecord[], projects: readonly { name: string; dir: string }[], shown: number): HistoryPage {
+export function historyPage(
+  list: () => RunRecord[],
+  projects: readonly { name: string; dir: string }[],
+  shown: number,
+): HistoryPage {
   const all = list();
   const dirs = new Set(projects.map((p) => path.resolve(p.dir)));
   const names = new Set(projects.map((p) => p.name));
-  const ofMine = (r: RunRecord) => (r.projectDir !== undefined ? dirs.has(r.projectDir) || dirs.has(path.resolve(r.projectDir)) : names.has(r.project));
+  const ofMine = (r: RunRecord) =>
+    r.projectDir !== undefined ? dirs.has(r.projectDir) || dirs.has(path.resolve(r.projectDir)) : names.has(r.project);
   const mine = projects.length ? all.filter(ofMine) : all;
   const runs = mine.slice(0, Math.max(0, shown));
   return { runs, more: mine.length - runs.length };

@@ -27,13 +27,30 @@ export interface DeployImage {
 /** The image a run's meta records, if it is a well-formed one. */
 export function imageOf(run: Pick<RunRecord, 'meta'> | undefined): DeployImage | undefined {
   const m = run?.meta?.image as Partial<DeployImage> | undefined;
-  if (!m || typeof m !== 'object' || typeof m.ref !== 'string' || typeof m.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(m.digest)) return undefined;
+  if (
+    !m ||
+    typeof m !== 'object' ||
+    typeof m.ref !== 'string' ||
+    typeof m.digest !== 'string' ||
+    !/^sha256:[0-9a-f]{64}$/.test(m.digest)
+  )
+    return undefined;
   return m as DeployImage;
 }
 
 /** The latest successful push of this environment in this project folder's history (failed or cancelled ones never count). */
-export function lastPushedImage(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): { run: RunRecord; image: DeployImage } | undefined {
-  for (const run of journal.list({ project, projectDir: projectDir === undefined ? undefined : path.resolve(projectDir), environment, kind: 'push' })) {
+export function lastPushedImage(
+  journal: Pick<RunStore, 'list'>,
+  project: string,
+  environment: string,
+  projectDir?: string,
+): { run: RunRecord; image: DeployImage } | undefined {
+  for (const run of journal.list({
+    project,
+    projectDir: projectDir === undefined ? undefined : path.resolve(projectDir),
+    environment,
+    kind: 'push',
+  })) {
     if (run.state !== 'Succeeded') continue;
     const image = imageOf(run);
     if (image) return { run, image };
@@ -62,7 +79,12 @@ export function usesPushedImage(target: Pick<DeployTarget, 'environment'>): bool
 /** `helix-deploy push ENV [--project DIR]`, shell-quoted, for a person to paste. */
 export function pushCommand(target: Pick<DeployTarget, 'environment' | 'project'>, cwd = process.cwd()): string {
   const project = path.resolve(target.project.dir);
-  return shellQuote(['helix-deploy', 'push', target.environment.name, ...(project === cwd ? [] : ['--project', project])]);
+  return shellQuote([
+    'helix-deploy',
+    'push',
+    target.environment.name,
+    ...(project === cwd ? [] : ['--project', project]),
+  ]);
 }
 
 /**
@@ -83,11 +105,22 @@ export function pushedImageFor(journal: Pick<RunStore, 'list'>, target: DeployTa
 
 /** One line for plan headers and the CLI: which image, from which build and commit, pushed when. */
 export function describeImage(image: DeployImage): string {
-  const from = [`tag ${image.tag}`, image.commit ? `commit ${image.commit.slice(0, 12)}` : undefined, image.buildRun ? `build run ${image.buildRun}` : undefined, `pushed ${image.pushedAt}`];
+  const from = [
+    `tag ${image.tag}`,
+    image.commit ? `commit ${image.commit.slice(0, 12)}` : undefined,
+    image.buildRun ? `build run ${image.buildRun}` : undefined,
+    `pushed ${image.pushedAt}`,
+  ];
   return `${image.ref} (${from.filter(Boolean).join(', ')})`;
 }
 
 /** The latest successful build run of the project that made the local image `source` (build runs record it as meta `image`). */
-export function lastBuildRun(journal: Pick<RunStore, 'list'>, project: { name: string; dir: string }, source: string): string | undefined {
-  return journal.list({ project: project.name, projectDir: path.resolve(project.dir), kind: 'build' }).find((r) => r.state === 'Succeeded' && r.meta?.image === source)?.id;
+export function lastBuildRun(
+  journal: Pick<RunStore, 'list'>,
+  project: { name: string; dir: string },
+  source: string,
+): string | undefined {
+  return journal
+    .list({ project: project.name, projectDir: path.resolve(project.dir), kind: 'build' })
+    .find((r) => r.state === 'Succeeded' && r.meta?.image === source)?.id;
 }

@@ -5,7 +5,18 @@ import { randomUUID } from 'node:crypto';
 import { Emitter, type Event } from './emitter';
 import { withFileLock } from './filelock';
 import { pidAlive } from './locks';
-import { checkEntry, type BeginInput, type Entry, type JournalChange, type JournalOptions, type JournalWarning, type RecoveredRun, type RunFilter, type RunRecord, type RunStore } from './records';
+import {
+  checkEntry,
+  type BeginInput,
+  type Entry,
+  type JournalChange,
+  type JournalOptions,
+  type JournalWarning,
+  type RecoveredRun,
+  type RunFilter,
+  type RunRecord,
+  type RunStore,
+} from './records';
 import { isTerminal, type RunState } from './states';
 import { HelixError, type HelixErrorOptions } from '../errors';
 import { encodeLines, forgetRunLog, readRunLog, runLogFile } from '../logs/runLog';
@@ -14,7 +25,16 @@ export { isTerminal } from './states';
 export type { RunState, RunKind } from './states';
 export { whoAmI } from './who';
 export { formatWarning } from './records';
-export type { BeginInput, JournalChange, JournalOptions, JournalWarning, RecoveredRun, RunFilter, RunRecord, RunStore } from './records';
+export type {
+  BeginInput,
+  JournalChange,
+  JournalOptions,
+  JournalWarning,
+  RecoveredRun,
+  RunFilter,
+  RunRecord,
+  RunStore,
+} from './records';
 
 // The crash-safe run journal: one append-only JSON-lines file per project (`<project>/.helix/runs.jsonl`),
 // shared by every process that runs something there (the headless CLI, every editor window) and by every
@@ -283,7 +303,8 @@ export class Journal implements RunStore {
     const host = os.hostname();
     for (const r of [...this.runs.values()]) {
       if (isTerminal(r.state)) continue;
-      const alive = r.host === host && r.pid !== undefined && (r.pid === process.pid ? liveHere.has(r.id) : pidAlive(r.pid));
+      const alive =
+        r.host === host && r.pid !== undefined && (r.pid === process.pid ? liveHere.has(r.id) : pidAlive(r.pid));
       if (alive) continue;
       let outcome: RecoveredRun | undefined;
       try {
@@ -292,13 +313,19 @@ export class Journal implements RunStore {
         outcome = undefined;
       }
       if (outcome === 'keep') continue;
-      const o = outcome ?? { state: 'Interrupted' as RunState, error: `${INTERRUPTED_MESSAGE} It was ${r.state}.`, meta: { interruptedFrom: r.state } };
+      const o = outcome ?? {
+        state: 'Interrupted' as RunState,
+        error: `${INTERRUPTED_MESSAGE} It was ${r.state}.`,
+        meta: { interruptedFrom: r.state },
+      };
       const error = o.error !== undefined ? this.redactFn(o.error) : undefined;
       const meta = o.meta ? this.redactMeta(o.meta) : undefined;
       // Another process opening the history at the same time may have recovered it first.
       await this.commit(() => {
         const cur = this.runs.get(r.id);
-        return cur && !isTerminal(cur.state) ? { t: 'state', id: r.id, state: o.state, at: new Date().toISOString(), error, meta } : undefined;
+        return cur && !isTerminal(cur.state)
+          ? { t: 'state', id: r.id, state: o.state, at: new Date().toISOString(), error, meta }
+          : undefined;
       });
     }
   }
@@ -338,7 +365,11 @@ export class Journal implements RunStore {
    * processes included); which transitions are legal for plan runs is the state machine's business
    * (./machine.ts), not the journal's.
    */
-  async transition(id: string, state: RunState, patch: { error?: string; meta?: Record<string, unknown> } = {}): Promise<RunRecord> {
+  async transition(
+    id: string,
+    state: RunState,
+    patch: { error?: string; meta?: Record<string, unknown> } = {},
+  ): Promise<RunRecord> {
     const error = patch.error !== undefined ? this.redactFn(patch.error) : undefined;
     const meta = patch.meta ? this.redactMeta(patch.meta) : undefined;
     const change = await this.commit(() => {
@@ -433,7 +464,9 @@ export class Journal implements RunStore {
   private async appendRunLogs(logs: Map<string, string[]>): Promise<void> {
     if (!logs.size) return;
     await fs.promises.mkdir(this.logsDir, { recursive: true, mode: 0o700 });
-    for (const [id, lines] of logs) if (this.runs.has(id)) await fs.promises.appendFile(runLogFile(this.stateDir, id), encodeLines(lines), { mode: 0o600 });
+    for (const [id, lines] of logs)
+      if (this.runs.has(id))
+        await fs.promises.appendFile(runLogFile(this.stateDir, id), encodeLines(lines), { mode: 0o600 });
   }
 
   private get stateDir(): string {
@@ -464,7 +497,8 @@ export class Journal implements RunStore {
 
   /** Newest first. */
   list(filter: RunFilter = {}): RunRecord[] {
-    const kinds = filter.kind === undefined ? undefined : new Set(Array.isArray(filter.kind) ? filter.kind : [filter.kind]);
+    const kinds =
+      filter.kind === undefined ? undefined : new Set(Array.isArray(filter.kind) ? filter.kind : [filter.kind]);
     const out: RunRecord[] = [];
     for (const r of this.runs.values()) {
       if (filter.project !== undefined && r.project !== filter.project) continue;
@@ -575,6 +609,9 @@ function newestFirst(a: RunRecord, b: RunRecord): number {
 
 /** Sortable, readable run id: time first, then randomness. */
 export function newRunId(): string {
-  const t = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
+  const t = new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 14);
   return `${t}-${randomUUID().slice(0, 8)}`;
 }

@@ -65,14 +65,24 @@ export class LazyDeployRunner {
     return this.engine?.lastDrift(projectDir, environment);
   }
 
-  readLog(runId: string, from: number, count: number): Promise<{ lines: string[]; total: number; from: number }> | undefined {
+  readLog(
+    runId: string,
+    from: number,
+    count: number,
+  ): Promise<{ lines: string[]; total: number; from: number }> | undefined {
     return this.engine?.readLog(runId, from, count);
   }
 
   snapshot(runId: string): RunSnapshot | undefined {
     return this.engine?.snapshot(runId);
   }
-  list(filter?: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number }): RunRecord[] {
+  list(filter?: {
+    project?: string;
+    projectDir?: string;
+    environment?: string;
+    active?: boolean;
+    limit?: number;
+  }): RunRecord[] {
     return this.engine?.list(filter) ?? [];
   }
 

@@ -49,8 +49,10 @@ export class IllegalTransitionError extends HelixError {
 }
 
 function hint(from: RunState, to: RunState): string {
-  if (to === 'Approved') return from === 'Expired' ? ' (the plan expired: re-plan)' : ' (only a Planned run can be approved)';
-  if (to === 'Applying') return from === 'Planned' ? ' (approve the plan first)' : ' (only an Approved run can be applied)';
+  if (to === 'Approved')
+    return from === 'Expired' ? ' (the plan expired: re-plan)' : ' (only a Planned run can be approved)';
+  if (to === 'Applying')
+    return from === 'Planned' ? ' (approve the plan first)' : ' (only an Approved run can be applied)';
   if (from === 'Expired') return ' (the plan expired: re-plan)';
   return '';
 }

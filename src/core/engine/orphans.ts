@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isStalePlanError, isStateLockError, parseStreamLine } from '../plan/terraform/stream';
-import { readToolStatus, removeToolFiles, toolEnded, toolFiles, toolStarting, type ToolStatus } from '../process/survivor';
+import {
+  readToolStatus,
+  removeToolFiles,
+  toolEnded,
+  toolFiles,
+  toolStarting,
+  type ToolStatus,
+} from '../process/survivor';
 import type { RunRecord } from './journal';
 import { pidAlive } from './locks';
 import type { RunState } from './states';
@@ -40,7 +47,8 @@ export function runningTool(run: RunRecord): RunningTool | undefined {
     if (toolEnded(status)) return undefined;
     // The wrapper outlives the tool until the exit is written: alive wrapper = outcome not known yet.
     if (typeof status.pid === 'number' && pidAlive(status.pid)) return { tool, pid: status.pid };
-    if (typeof status.wrapper === 'number' && pidAlive(status.wrapper)) return { tool, pid: status.pid ?? status.wrapper };
+    if (typeof status.wrapper === 'number' && pidAlive(status.wrapper))
+      return { tool, pid: status.pid ?? status.wrapper };
     // Its owner died while starting it: give the wrapper the moment it needs to report.
     if (toolStarting(status)) return { tool };
     return undefined;
@@ -77,29 +85,68 @@ function outcome(run: RunRecord, status: ToolStatus | undefined, base: string | 
   if (!status || status.error !== undefined || (status.pid === undefined && !toolEnded(status))) {
     return interrupted(from === 'Applying' ? `No ${tool} apply had started: nothing was applied.` : '');
   }
-  if (!toolEnded(status)) return interrupted(`${tool} ${status.command} (pid ${status.pid}) ended without a recorded exit: re-plan to see what the state holds.`);
-  const toolExit = { command: status.command, code: status.code ?? null, signal: status.signal ?? null, interrupt: status.interrupt ?? null };
-  const meta: Record<string, unknown> = { toolExit, recovered: `${tool} ended after the process that started it had stopped; this is its outcome` };
+  if (!toolEnded(status))
+    return interrupted(
+      `${tool} ${status.command} (pid ${status.pid}) ended without a recorded exit: re-plan to see what the state holds.`,
+    );
+  const toolExit = {
+    command: status.command,
+    code: status.code ?? null,
+    signal: status.signal ?? null,
+    interrupt: status.interrupt ?? null,
+  };
+  const meta: Record<string, unknown> = {
+    toolExit,
+    recovered: `${tool} ended after the process that started it had stopped; this is its outcome`,
+  };
   const how = status.signal ? `was killed by ${status.signal}` : `exited ${status.code}`;
   const log = tool === 'terraform' && base ? readTerraformLog(toolFiles(base).out) : undefined;
   if (from === 'Applying') {
-    if (!MUTATING.has(status.command ?? '')) return interrupted(`${tool} ${status.command} ${how}; the apply itself had not started: nothing was applied.`);
+    if (!MUTATING.has(status.command ?? ''))
+      return interrupted(`${tool} ${status.command} ${how}; the apply itself had not started: nothing was applied.`);
     if (status.code === 0 && !status.signal) {
       const deploying = run.meta?.deploying;
-      return { state: 'Applied', meta: { ...meta, ...(deploying && typeof deploying === 'object' ? { deployed: deploying } : {}) } };
+      return {
+        state: 'Applied',
+        meta: { ...meta, ...(deploying && typeof deploying === 'object' ? { deployed: deploying } : {}) },
+      };
     }
-    if (status.interrupt) return { state: 'Cancelled', error: cancelledApplyMessage(log?.completed ?? [], log?.inFlight ?? []), meta };
-    if (log?.stale) return { state: 'Expired', error: 'The plan is stale: the state changed since it was made. Nothing was applied; re-plan.', meta: { ...meta, errorCode: 'stale' } };
+    if (status.interrupt)
+      return { state: 'Cancelled', error: cancelledApplyMessage(log?.completed ?? [], log?.inFlight ?? []), meta };
+    if (log?.stale)
+      return {
+        state: 'Expired',
+        error: 'The plan is stale: the state changed since it was made. Nothing was applied; re-plan.',
+        meta: { ...meta, errorCode: 'stale' },
+      };
     const errs = log?.errors.length ? `: ${log.errors.join('; ')}` : '';
-    return { state: 'ApplyFailed', error: `${tool} ${status.command} ${how}${errs}`, meta: { ...meta, errorCode: log?.locked ? 'state-locked' : 'failed' } };
+    return {
+      state: 'ApplyFailed',
+      error: `${tool} ${status.command} ${how}${errs}`,
+      meta: { ...meta, errorCode: log?.locked ? 'state-locked' : 'failed' },
+    };
   }
   if (from === 'Planning') {
-    if (status.interrupt) return { state: 'Cancelled', error: `Cancelled: ${tool} stopped after the interrupt. Nothing was applied.`, meta };
+    if (status.interrupt)
+      return {
+        state: 'Cancelled',
+        error: `Cancelled: ${tool} stopped after the interrupt. Nothing was applied.`,
+        meta,
+      };
     if (status.signal || (status.code !== 0 && status.code !== 2)) {
       const errs = log?.errors.length ? `: ${log.errors.join('; ')}` : '';
-      return { state: 'PlanFailed', error: `${tool} ${status.command} ${how}${errs}`, meta: { ...meta, errorCode: 'failed' } };
+      return {
+        state: 'PlanFailed',
+        error: `${tool} ${status.command} ${how}${errs}`,
+        meta: { ...meta, errorCode: 'failed' },
+      };
     }
-    return { ...interrupted(`${tool} ${status.command} finished, but no one was left to review the plan. Nothing was applied; re-plan.`), meta: { ...meta, interruptedFrom: from } };
+    return {
+      ...interrupted(
+        `${tool} ${status.command} finished, but no one was left to review the plan. Nothing was applied; re-plan.`,
+      ),
+      meta: { ...meta, interruptedFrom: from },
+    };
   }
   return { ...interrupted(''), meta: { ...meta, interruptedFrom: from } };
 }
@@ -107,15 +154,28 @@ function outcome(run: RunRecord, status: ToolStatus | undefined, base: string | 
 /** What a cancelled terraform apply did: completed changes are in the state, interrupted ones may be partly. */
 export function cancelledApplyMessage(completed: string[], inFlight: string[]): string {
   const parts = ['Cancelled: Terraform stopped after the interrupt.'];
-  if (completed.length) parts.push(`It had already applied ${completed.length} change(s), recorded in the state: ${completed.join(', ')}.`);
+  if (completed.length)
+    parts.push(`It had already applied ${completed.length} change(s), recorded in the state: ${completed.join(', ')}.`);
   if (inFlight.length) parts.push(`Interrupted while changing ${inFlight.join(', ')} (possibly partly changed).`);
   parts.push(completed.length || inFlight.length ? 'Re-plan to see what remains.' : 'Nothing was changed.');
   return parts.join(' ');
 }
 
 /** The parts of a `terraform ... -json` log that decide an outcome (addresses and error summaries only). */
-function readTerraformLog(file: string): { completed: string[]; inFlight: string[]; errors: string[]; stale: boolean; locked: boolean } {
-  const r = { completed: [] as string[], inFlight: [] as string[], errors: [] as string[], stale: false, locked: false };
+function readTerraformLog(file: string): {
+  completed: string[];
+  inFlight: string[];
+  errors: string[];
+  stale: boolean;
+  locked: boolean;
+} {
+  const r = {
+    completed: [] as string[],
+    inFlight: [] as string[],
+    errors: [] as string[],
+    stale: false,
+    locked: false,
+  };
   let text = '';
   try {
     text = fs.readFileSync(file, 'utf8');

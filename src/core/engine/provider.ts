@@ -11,11 +11,23 @@ export type DeployTool = 'terraform' | 'pulumi' | 'kubernetes';
 /** Whether the tool can be used. A missing tool is a state shown on the environment, never an exception. */
 export type ToolStatus =
   | { state: 'ok'; tool: string; path: string; version: string; features?: string[] }
-  | { state: 'missing' | 'unsupported' | 'broken'; tool: string; path: string; version?: string; message: string; setting: string };
+  | {
+      state: 'missing' | 'unsupported' | 'broken';
+      tool: string;
+      path: string;
+      version?: string;
+      message: string;
+      setting: string;
+    };
 
 export type ProgressEvent =
   | { kind: 'planned'; change: Pick<ResourceChange, 'address' | 'action'> & Partial<ResourceChange> }
-  | { kind: 'apply-start' | 'apply-progress' | 'apply-complete' | 'apply-errored'; address: string; action: string; elapsed?: number }
+  | {
+      kind: 'apply-start' | 'apply-progress' | 'apply-complete' | 'apply-errored';
+      address: string;
+      action: string;
+      elapsed?: number;
+    }
   | { kind: 'summary'; text: string };
 
 export interface ToolRequest {

@@ -99,7 +99,11 @@ export interface JournalOptions {
 export interface RunStore {
   readonly onDidChange: Event<JournalChange>;
   begin(input: BeginInput): Promise<RunRecord>;
-  transition(id: string, state: RunState, patch?: { error?: string; meta?: Record<string, unknown> }): Promise<RunRecord>;
+  transition(
+    id: string,
+    state: RunState,
+    patch?: { error?: string; meta?: Record<string, unknown> },
+  ): Promise<RunRecord>;
   end(id: string, state: RunState, error?: string, meta?: Record<string, unknown>): Promise<RunRecord>;
   patch(id: string, meta: Record<string, unknown>): Promise<RunRecord>;
   appendLog(id: string, line: string): Promise<void>;

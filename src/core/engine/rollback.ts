@@ -25,10 +25,18 @@ export interface DeployedRecord {
 export const DEPLOY_KINDS = ['plan', 'apply', 'rollback'] as const;
 
 /** The journal record of what this apply used, secrets left out. */
-export function deployedRecord(resolved: ResolvedDeploySettings, context: Record<string, string | undefined>, redactor: Redactor): DeployedRecord {
+export function deployedRecord(
+  resolved: ResolvedDeploySettings,
+  context: Record<string, string | undefined>,
+  redactor: Redactor,
+): DeployedRecord {
   const secret = (v: unknown) => {
     const text = JSON.stringify(v) ?? '';
-    return resolved.secretValues.some((s) => s && text.includes(s)) || redactor.redact(text) !== text || (typeof v === 'string' && redactor.isSecret(v));
+    return (
+      resolved.secretValues.some((s) => s && text.includes(s)) ||
+      redactor.redact(text) !== text ||
+      (typeof v === 'string' && redactor.isSecret(v))
+    );
   };
   const vars: Record<string, unknown> = {};
   const secretVars: string[] = [];
@@ -42,7 +50,12 @@ export function deployedRecord(resolved: ResolvedDeploySettings, context: Record
 }
 
 /** Successful deployments of an environment, newest first (from the journal: survives reloads). */
-export function successfulDeployments(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): RunRecord[] {
+export function successfulDeployments(
+  journal: Pick<RunStore, 'list'>,
+  project: string,
+  environment: string,
+  projectDir?: string,
+): RunRecord[] {
   return deployments(journal, project, environment, projectDir).filter((r) => r.state === 'Applied');
 }
 
@@ -51,26 +64,44 @@ export function successfulDeployments(journal: Pick<RunStore, 'list'>, project: 
  * one included), `to` the newest successful (Applied, health not failed) deployment before it. An Unhealthy
  * apply is never a target: a rollback after it goes to the deployment it replaced.
  */
-export function rollbackTarget(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): { current?: RunRecord; to?: RunRecord; good: RunRecord[] } {
+export function rollbackTarget(
+  journal: Pick<RunStore, 'list'>,
+  project: string,
+  environment: string,
+  projectDir?: string,
+): { current?: RunRecord; to?: RunRecord; good: RunRecord[] } {
   const all = deployments(journal, project, environment, projectDir);
   const current = all[0];
   const good = all.filter((r) => r.state === 'Applied');
   return { current, to: good.find((r) => r !== current), good };
 }
 
-function deployments(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): RunRecord[] {
+function deployments(
+  journal: Pick<RunStore, 'list'>,
+  project: string,
+  environment: string,
+  projectDir?: string,
+): RunRecord[] {
   const key = (r: RunRecord) => `${r.endedAt ?? r.updatedAt} ${r.startedAt}`;
-  return journal
-    .list({ project, projectDir, environment, kind: [...DEPLOY_KINDS] })
-    .filter((r) => (r.state === 'Applied' || r.state === 'Unhealthy') && !r.meta?.destroy)
-    // list() keeps equal timestamps in recording order: reversed, the stable sort keeps the latest first.
-    .reverse()
-    // Newest deployment first (by when it was applied: a plan started earlier may have been applied later).
-    .sort((a, b) => key(b).localeCompare(key(a)));
+  return (
+    journal
+      .list({ project, projectDir, environment, kind: [...DEPLOY_KINDS] })
+      .filter((r) => (r.state === 'Applied' || r.state === 'Unhealthy') && !r.meta?.destroy)
+      // list() keeps equal timestamps in recording order: reversed, the stable sort keeps the latest first.
+      .reverse()
+      // Newest deployment first (by when it was applied: a plan started earlier may have been applied later).
+      .sort((a, b) => key(b).localeCompare(key(a)))
+  );
 }
 
 /** Whether a rollback can be offered now (the panel's Rollback button). Kubernetes: the cluster decides. */
-export function canRollback(journal: Pick<RunStore, 'list'>, tool: DeployTool | undefined, project: string, environment: string, projectDir?: string): boolean {
+export function canRollback(
+  journal: Pick<RunStore, 'list'>,
+  tool: DeployTool | undefined,
+  project: string,
+  environment: string,
+  projectDir?: string,
+): boolean {
   if (!tool) return false;
   const { current, to, good } = rollbackTarget(journal, project, environment, projectDir);
   return tool === 'kubernetes' ? !!current || good.length >= 1 : !!to;
@@ -89,19 +120,37 @@ export interface RollbackPlan {
  * Terraform/Pulumi: the target re-resolved with the vars of the deployment before the current one.
  * Throws DeployError('not-found') with a message that says why there is nothing to roll back to.
  */
-export function terraformRollback(journal: Pick<RunStore, 'list'>, target: DeployTarget, current: ResolvedDeploySettings): RollbackPlan {
+export function terraformRollback(
+  journal: Pick<RunStore, 'list'>,
+  target: DeployTarget,
+  current: ResolvedDeploySettings,
+): RollbackPlan {
   const env = target.environment.name;
   const { current: latest, to, good } = rollbackTarget(journal, target.project.name, env, target.project.dir);
   if (!to) {
-    const unhealthy = latest?.state === 'Unhealthy' ? ` (its latest, run ${latest.id}, is Unhealthy and not a target)` : '';
-    const what = good.length === 0 ? 'no successful deployment' : `only one successful deployment (run ${good[0]!.id}, ${good[0]!.endedAt ?? good[0]!.updatedAt})`;
-    throw new DeployError('not-found', `Nothing to roll back to: ${env} has ${what}${unhealthy} in this workspace's run history. A rollback re-plans an earlier successful deployment.`);
+    const unhealthy =
+      latest?.state === 'Unhealthy' ? ` (its latest, run ${latest.id}, is Unhealthy and not a target)` : '';
+    const what =
+      good.length === 0
+        ? 'no successful deployment'
+        : `only one successful deployment (run ${good[0]!.id}, ${good[0]!.endedAt ?? good[0]!.updatedAt})`;
+    throw new DeployError(
+      'not-found',
+      `Nothing to roll back to: ${env} has ${what}${unhealthy} in this workspace's run history. A rollback re-plans an earlier successful deployment.`,
+    );
   }
   const rec = to.meta?.deployed as DeployedRecord | undefined;
   if (!rec || typeof rec.vars !== 'object') {
-    throw new DeployError('not-found', `Cannot roll back ${env}: the previous successful deployment (run ${to.id}) did not record the variables it applied, so it cannot be replayed.`, [], { runId: to.id });
+    throw new DeployError(
+      'not-found',
+      `Cannot roll back ${env}: the previous successful deployment (run ${to.id}) did not record the variables it applied, so it cannot be replayed.`,
+      [],
+      { runId: to.id },
+    );
   }
-  const notes = [`Rollback of ${env} to the deployment of run ${to.id} (applied ${to.endedAt ?? to.updatedAt} by ${to.who})${rec.context.image ? `, image ${rec.context.image}` : ''}.`];
+  const notes = [
+    `Rollback of ${env} to the deployment of run ${to.id} (applied ${to.endedAt ?? to.updatedAt} by ${to.who})${rec.context.image ? `, image ${rec.context.image}` : ''}.`,
+  ];
   const vars: Record<string, unknown> = { ...rec.vars };
   for (const k of rec.secretVars ?? []) {
     // Not recorded on purpose (secrets never reach the journal): the current value is the only one there is.

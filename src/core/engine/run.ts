@@ -81,7 +81,7 @@ export function buildSnapshot(run: RunRecord, a: ActiveRun | undefined): RunSnap
   if (a && s !== 'Draft' && s !== 'Planning' && s !== 'Approved' && s !== 'Applying') actions.push('replan');
   return {
     run,
-    tool: a?.tool ?? ((run.meta?.tool as DeployTool) ?? 'terraform'),
+    tool: a?.tool ?? (run.meta?.tool as DeployTool) ?? 'terraform',
     destroy: a?.destroy ?? !!run.meta?.destroy,
     model: a?.model,
     planHash: a?.planHash ?? (run.meta?.planHash as string | undefined),

@@ -58,12 +58,22 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
   if (run.error) out.push('', `> ${cell(run.error)}`);
 
   if (input.model) {
-    const changes = [...input.model.resources.filter((r) => r.action !== 'no-op' && r.action !== 'read'), ...input.model.outputs.filter((o) => o.action !== 'no-op').map((o) => ({ action: o.action, address: `output.${o.name}` }))];
+    const changes = [
+      ...input.model.resources.filter((r) => r.action !== 'no-op' && r.action !== 'read'),
+      ...input.model.outputs
+        .filter((o) => o.action !== 'no-op')
+        .map((o) => ({ action: o.action, address: `output.${o.name}` })),
+    ];
     out.push('', `#### Changes (${changes.length})`);
     if (!changes.length) out.push('', 'No changes.');
     else {
       const max = input.maxChanges ?? 50;
-      out.push('', '| Action | Address |', '|---|---|', ...changes.slice(0, max).map((c) => `| ${c.action} | ${code(c.address)} |`));
+      out.push(
+        '',
+        '| Action | Address |',
+        '|---|---|',
+        ...changes.slice(0, max).map((c) => `| ${c.action} | ${code(c.address)} |`),
+      );
       if (changes.length > max) out.push('', `…and ${changes.length - max} more.`);
     }
     const drift = input.model.drift.length;
@@ -72,17 +82,31 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
   // A drift check: what it found, by address (the history never keeps values).
   const driftFound = readDriftRecord(m);
   if (driftFound) {
-    out.push('', `#### Drift (${driftFound.count})`, '', driftFound.count ? `${driftFound.count} resource${driftFound.count === 1 ? '' : 's'} changed outside the tool:` : 'No drift.');
-    if (driftFound.resources.length) out.push('', ...driftFound.resources.slice(0, input.maxChanges ?? 50).map((a) => `- ${code(a)}`));
+    out.push(
+      '',
+      `#### Drift (${driftFound.count})`,
+      '',
+      driftFound.count
+        ? `${driftFound.count} resource${driftFound.count === 1 ? '' : 's'} changed outside the tool:`
+        : 'No drift.',
+    );
+    if (driftFound.resources.length)
+      out.push('', ...driftFound.resources.slice(0, input.maxChanges ?? 50).map((a) => `- ${code(a)}`));
   }
 
   // The plan's estimate, else what the run recorded of it (a summary copied later from the history).
-  const recorded = input.model?.cost ? { estimate: input.model.cost, budget: input.model.budgetWarning } : recordedEstimate(m);
+  const recorded = input.model?.cost
+    ? { estimate: input.model.cost, budget: input.model.budgetWarning }
+    : recordedEstimate(m);
   if (recorded.estimate) out.push(...costMarkdown(recorded.estimate, recorded.budget, cell));
 
   const guardrails = input.model?.guardrails ?? guardrailsOf(m.guardrails);
   if (guardrails) {
-    const state = guardrails.blocked ? 'blocked' : guardrails.findings.length ? `${guardrails.findings.length} finding${guardrails.findings.length === 1 ? '' : 's'}` : 'passed';
+    const state = guardrails.blocked
+      ? 'blocked'
+      : guardrails.findings.length
+        ? `${guardrails.findings.length} finding${guardrails.findings.length === 1 ? '' : 's'}`
+        : 'passed';
     out.push('', `#### Guardrails: ${state}`);
     if (guardrails.findings.length) {
       out.push('', '| Result | Source | Finding |', '|---|---|---|');
@@ -92,11 +116,23 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
 
   const approval = approvalOf(run);
   out.push('', '#### Approval', '');
-  out.push(approval ? `Approved by **${cell(approval.by)}** at ${utc(approval.at)}${approval.planHash ? ` · plan ${code(shortHash(approval.planHash))}` : ''}` : 'Not approved.');
+  out.push(
+    approval
+      ? `Approved by **${cell(approval.by)}** at ${utc(approval.at)}${approval.planHash ? ` · plan ${code(shortHash(approval.planHash))}` : ''}`
+      : 'Not approved.',
+  );
 
-  const image = m.image as { ref?: unknown; digest?: unknown; tag?: unknown; pushedAt?: unknown; commit?: unknown; buildRun?: unknown } | undefined;
+  const image = m.image as
+    | { ref?: unknown; digest?: unknown; tag?: unknown; pushedAt?: unknown; commit?: unknown; buildRun?: unknown }
+    | undefined;
   if (image && typeof image === 'object' && typeof image.ref === 'string') {
-    const bits = [typeof image.digest === 'string' && !image.ref.includes(image.digest) ? `digest ${code(image.digest)}` : '', typeof image.tag === 'string' ? `tag ${code(image.tag)}` : '', typeof image.commit === 'string' ? `commit ${code(image.commit.slice(0, 12))}` : '', typeof image.pushedAt === 'string' ? `pushed ${utc(image.pushedAt)}` : '', typeof image.buildRun === 'string' ? `build run ${code(image.buildRun)}` : ''].filter(Boolean);
+    const bits = [
+      typeof image.digest === 'string' && !image.ref.includes(image.digest) ? `digest ${code(image.digest)}` : '',
+      typeof image.tag === 'string' ? `tag ${code(image.tag)}` : '',
+      typeof image.commit === 'string' ? `commit ${code(image.commit.slice(0, 12))}` : '',
+      typeof image.pushedAt === 'string' ? `pushed ${utc(image.pushedAt)}` : '',
+      typeof image.buildRun === 'string' ? `build run ${code(image.buildRun)}` : '',
+    ].filter(Boolean);
     out.push('', '#### Image', '', `${code(image.ref)}${bits.length ? ` · ${bits.join(' · ')}` : ''}`);
   }
 
@@ -109,14 +145,17 @@ export function runSummaryMarkdown(input: RunSummaryInput): string {
       for (const c of checks) {
         const result = c.ok ? 'ok' : `failed${typeof c.error === 'string' ? `: ${cell(c.error)}` : ''}`;
         const url = typeof c.url === 'string' ? ` ${code(withoutUserinfo(c.url))}` : '';
-        out.push(`| ${cell(String(c.name ?? 'check'))}${url} | ${result} | ${c.status ?? ''} | ${typeof c.ms === 'number' ? `${Math.round(c.ms)} ms` : ''} |`);
+        out.push(
+          `| ${cell(String(c.name ?? 'check'))}${url} | ${result} | ${c.status ?? ''} | ${typeof c.ms === 'number' ? `${Math.round(c.ms)} ms` : ''} |`,
+        );
       }
     }
   }
 
   out.push('', '#### Timings', '', `- Started: ${utc(run.startedAt)}`);
   if (approval) out.push(`- Approved: ${utc(approval.at)}`);
-  if (run.endedAt) out.push(`- Ended: ${utc(run.endedAt)} (${duration(Date.parse(run.endedAt) - Date.parse(run.startedAt))})`);
+  if (run.endedAt)
+    out.push(`- Ended: ${utc(run.endedAt)} (${duration(Date.parse(run.endedAt) - Date.parse(run.startedAt))})`);
   else out.push(`- Last update: ${utc(run.updatedAt)} (still ${run.state})`);
   return `${out.join('\n')}\n`;
 }
@@ -130,7 +169,19 @@ function summaryOf(v: unknown): PlanSummary | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const s = v as Record<string, unknown>;
   const n = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : 0);
-  return { create: n('create'), update: n('update'), delete: n('delete'), replace: n('replace'), read: n('read'), noop: n('noop'), import: n('import'), move: n('move'), forget: n('forget'), drift: n('drift'), outputs: n('outputs') };
+  return {
+    create: n('create'),
+    update: n('update'),
+    delete: n('delete'),
+    replace: n('replace'),
+    read: n('read'),
+    noop: n('noop'),
+    import: n('import'),
+    move: n('move'),
+    forget: n('forget'),
+    drift: n('drift'),
+    outputs: n('outputs'),
+  };
 }
 
 /** Credentials in a URL (https://user:token@host) never reach a comment. */
@@ -146,5 +197,9 @@ function utc(iso: string): string {
 function duration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return 'unknown duration';
   const s = Math.round(ms / 1000);
-  return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return s < 60
+    ? `${s} s`
+    : s < 3600
+      ? `${Math.floor(s / 60)} min ${s % 60} s`
+      : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }

@@ -51,16 +51,7 @@ export function holdsLock(state: RunState): boolean {
 
 /** Kinds of run recorded in the journal. */
 export type RunKind =
-  | 'plan'
-  | 'apply'
-  | 'destroy'
-  | 'build'
-  | 'start'
-  | 'stop'
-  | 'restart'
-  | 'push'
-  | 'rollback'
-  | (string & {});
+  'plan' | 'apply' | 'destroy' | 'build' | 'start' | 'stop' | 'restart' | 'push' | 'rollback' | (string & {});
 
 const ALL_STATES: ReadonlySet<string> = new Set<string>([...PLAN_STATES, ...SIMPLE_STATES]);
 

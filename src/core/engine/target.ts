@@ -48,7 +48,10 @@ export function defaultContext(t: DeployTarget): Record<string, string | undefin
   const e = t.environment;
   const s = e.settings ?? {};
   const tag = e.tag ?? (typeof s.tag === 'string' ? s.tag : undefined);
-  const baseImage = e.image ?? (typeof s.image === 'string' ? s.image : undefined) ?? (typeof s.registry === 'string' ? s.registry : undefined);
+  const baseImage =
+    e.image ??
+    (typeof s.image === 'string' ? s.image : undefined) ??
+    (typeof s.registry === 'string' ? s.registry : undefined);
   const image = baseImage && tag && !/[:@][^/]*$/.test(baseImage) ? `${baseImage}:${tag}` : baseImage;
   return {
     project: t.project.name,
@@ -69,18 +72,24 @@ export function resolveTarget(t: DeployTarget): ResolvedDeploySettings {
   // ${image} reaches the tool as a variable and, in user code, possibly a shell word: only a reference passes.
   if (badImage) throw new DeployTargetError(`environments.${t.environment.name}: \${image} ${badImage}`);
   const tool = toolOf(t.environment);
-  if (!tool) throw new DeployTargetError(`environment "${t.environment.name}" has no terraform, pulumi or kubernetes settings in helix.deploy.toml`);
+  if (!tool)
+    throw new DeployTargetError(
+      `environment "${t.environment.name}" has no terraform, pulumi or kubernetes settings in helix.deploy.toml`,
+    );
   if (tool === 'kubernetes') return resolveKubernetes(t);
   const raw = t.environment.settings?.[tool];
-  const table = (typeof raw === 'string' ? { dir: raw } : raw ?? {}) as Record<string, unknown>;
+  const table = (typeof raw === 'string' ? { dir: raw } : (raw ?? {})) as Record<string, unknown>;
   const dir = path.resolve(t.project.dir, typeof table.dir === 'string' ? table.dir : '.');
   const where = `environments.${t.environment.name}.${tool}`;
   const rawVars = (tool === 'terraform' ? table.vars : table.config) ?? {};
-  if (typeof rawVars !== 'object' || Array.isArray(rawVars)) throw new DeployTargetError(`${where}.${tool === 'terraform' ? 'vars' : 'config'} must be a table`);
+  if (typeof rawVars !== 'object' || Array.isArray(rawVars))
+    throw new DeployTargetError(`${where}.${tool === 'terraform' ? 'vars' : 'config'} must be a table`);
   let vars: Record<string, unknown>;
   const secretValues: string[] = [];
   try {
-    vars = substitute(rawVars, defaultContext(t), `${where}.${tool === 'terraform' ? 'vars' : 'config'}`, (v) => secretValues.push(v)) as Record<string, unknown>;
+    vars = substitute(rawVars, defaultContext(t), `${where}.${tool === 'terraform' ? 'vars' : 'config'}`, (v) =>
+      secretValues.push(v),
+    ) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof SubstitutionError) throw new DeployTargetError(err.message);
     throw err;
@@ -101,16 +110,25 @@ function resolveKubernetes(t: DeployTarget): ResolvedDeploySettings {
   try {
     const raw = t.environment.settings?.kubernetes;
     // The table, or the environment's own settings for `kind = "kubernetes"` without one (as kubernetesSettings reads them).
-    const table = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : t.environment.settings ?? {}) as Record<string, unknown>;
-    const image = typeof table.image === 'string' && table.image.trim()
-      ? (substitute(table.image.trim(), ctx, `environments.${t.environment.name}.kubernetes.image`, (v) => secretValues.push(v)) as string)
-      : ctx.image;
+    const table = (
+      raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : (t.environment.settings ?? {})
+    ) as Record<string, unknown>;
+    const image =
+      typeof table.image === 'string' && table.image.trim()
+        ? (substitute(table.image.trim(), ctx, `environments.${t.environment.name}.kubernetes.image`, (v) =>
+            secretValues.push(v),
+          ) as string)
+        : ctx.image;
     // kubernetesSettings reads `image` raw: give it the substituted one.
-    const env: Environment = { ...t.environment, settings: { ...t.environment.settings, kubernetes: { ...table, image } } };
+    const env: Environment = {
+      ...t.environment,
+      settings: { ...t.environment.settings, kubernetes: { ...table, image } },
+    };
     const req = kubernetesRequest(kubernetesSettings(env, t.project.dir), { rollback: ctx.rollback });
     return { tool: 'kubernetes', dir: req.dir, vars: req.vars, workspace: req.workspace, secretValues };
   } catch (err) {
-    if (err instanceof SubstitutionError || err instanceof KubernetesSettingsError) throw new DeployTargetError(err.message);
+    if (err instanceof SubstitutionError || err instanceof KubernetesSettingsError)
+      throw new DeployTargetError(err.message);
     throw err;
   }
 }
@@ -129,14 +147,27 @@ export function deployTargetFor(project: Project, envName: string): DeployTarget
       `no Terraform, Pulumi or Kubernetes environment "${envName}" in ${path.join(project.dir, 'helix.deploy.toml')}` +
         (names.length ? ` (available: ${names.join(', ')})` : ' (it defines none)') +
         // A file that does not parse defines nothing: point at the errors rather than at the name.
-        (project.errorCount > 0 ? `; the project's config files have ${project.errorCount} error${project.errorCount === 1 ? '' : 's'}: run \`helix-deploy validate\` in the project folder` : ''),
+        (project.errorCount > 0
+          ? `; the project's config files have ${project.errorCount} error${project.errorCount === 1 ? '' : 's'}: run \`helix-deploy validate\` in the project folder`
+          : ''),
     );
   }
   const s = env.settings ?? {};
-  const instance = typeof s.instance === 'string' ? project.environments.find((e) => e.name === s.instance && e.source === 'helix.toml') : undefined;
+  const instance =
+    typeof s.instance === 'string'
+      ? project.environments.find((e) => e.name === s.instance && e.source === 'helix.toml')
+      : undefined;
   const registry = typeof s.registry === 'string' ? s.registry : undefined;
   const tag = (typeof s.tag === 'string' ? s.tag : undefined) ?? instance?.tag;
-  const image = registry ? (tag ? `${registry}:${tag}` : registry) : instance?.image ? (instance.tag ? `${instance.image}:${instance.tag}` : instance.image) : undefined;
+  const image = registry
+    ? tag
+      ? `${registry}:${tag}`
+      : registry
+    : instance?.image
+      ? instance.tag
+        ? `${instance.image}:${instance.tag}`
+        : instance.image
+      : undefined;
   return { project: { name: project.name, dir: project.dir }, environment: env, context: { image, tag } };
 }
 

@@ -20,7 +20,10 @@ export function substitute(
     return value.replace(/\$\{([A-Za-z_][\w.:-]*)\}/g, (_m, name: string) => {
       if (name.startsWith('env:')) {
         const v = process.env[name.slice(4)];
-        if (v === undefined) throw new SubstitutionError(`${where}: environment variable ${name.slice(4)} is not set (used as \${${name}})`);
+        if (v === undefined)
+          throw new SubstitutionError(
+            `${where}: environment variable ${name.slice(4)} is not set (used as \${${name}})`,
+          );
         fromEnv?.(v);
         return v;
       }
@@ -28,7 +31,8 @@ export function substitute(
       if (v === undefined) {
         const known = Object.keys(ctx).filter((k) => ctx[k] !== undefined);
         throw new SubstitutionError(
-          `${where}: \${${name}} has no value here` + (known.length ? ` (known: ${known.map((k) => `\${${k}}`).join(', ')}, \${env:NAME})` : ''),
+          `${where}: \${${name}} has no value here` +
+            (known.length ? ` (known: ${known.map((k) => `\${${k}}`).join(', ')}, \${env:NAME})` : ''),
         );
       }
       return v;

@@ -6,7 +6,10 @@ import type { HealthResult, HealthStatus, HealthEndpoints } from './types';
 // - live but not ready, or the engine still "starting" = starting
 // - everything that exists answers = healthy; nothing to check = none.
 
-export async function checkOnce(t: HealthEndpoints, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<HealthResult> {
+export async function checkOnce(
+  t: HealthEndpoints,
+  opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<HealthResult> {
   const timeout = opts.timeoutMs ?? PROBE_TIMEOUT_MS;
   const [live, readiness, engine] = await Promise.all([
     t.liveness ? probe(t.liveness, timeout, opts.signal) : undefined,
@@ -56,11 +59,15 @@ export async function waitHealthy(t: HealthEndpoints, opts: WaitOptions = {}): P
   for (;;) {
     attempts++;
     const left = deadline - Date.now();
-    const r = await checkOnce(t, { timeoutMs: Math.max(50, Math.min(opts.timeoutMs ?? PROBE_TIMEOUT_MS, left)), signal: opts.signal });
+    const r = await checkOnce(t, {
+      timeoutMs: Math.max(50, Math.min(opts.timeoutMs ?? PROBE_TIMEOUT_MS, left)),
+      signal: opts.signal,
+    });
     r.attempts = attempts;
     if (r.status === 'healthy' || r.status === 'none') return r;
     if (opts.signal?.aborted) return { ...r, reason: 'cancelled' };
-    if (Date.now() + delay >= deadline) return { ...r, status: 'unhealthy', reason: `not healthy within ${opts.deadlineMs ?? 30_000} ms: ${r.reason}` };
+    if (Date.now() + delay >= deadline)
+      return { ...r, status: 'unhealthy', reason: `not healthy within ${opts.deadlineMs ?? 30_000} ms: ${r.reason}` };
     opts.onAttempt?.({ ...r, status: 'starting' });
     await sleep(delay, opts.signal);
     delay = Math.min(maxDelay, delay * 2);

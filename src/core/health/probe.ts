@@ -30,7 +30,11 @@ export function probe(url: string, timeoutMs = PROBE_TIMEOUT_MS, signal?: AbortS
     const req = lib.get(url, { agent: false, headers: { connection: 'close' } }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
-      finish({ ok: status >= 200 && status < 300, status, error: status >= 200 && status < 300 ? undefined : `HTTP ${status}` });
+      finish({
+        ok: status >= 200 && status < 300,
+        status,
+        error: status >= 200 && status < 300 ? undefined : `HTTP ${status}`,
+      });
     });
     const timer = setTimeout(() => {
       req.destroy();

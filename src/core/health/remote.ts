@@ -7,5 +7,7 @@ import type { HealthEndpoints } from './types';
  */
 export function deploymentHealthEndpoints(url: string, image: 'v2' | 'v3'): HealthEndpoints {
   const base = url.replace(/\/+$/, '');
-  return image === 'v2' ? { liveness: `${base}/`, anyStatus: true } : { liveness: `${base}/healthz`, readiness: `${base}/readyz` };
+  return image === 'v2'
+    ? { liveness: `${base}/`, anyStatus: true }
+    : { liveness: `${base}/healthz`, readiness: `${base}/readyz` };
 }

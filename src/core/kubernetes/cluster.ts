@@ -4,13 +4,27 @@ import type { KubeObject, ObjectRef } from './objects';
 // The small interface core needs from a cluster. src/providers/kubernetes implements it with
 // @kubernetes/client-node; every call has a timeout and fails with a KubeError, never hangs.
 
-export type KubeErrorKind = 'unreachable' | 'timeout' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'gone' | 'invalid' | 'cancelled' | 'other';
+export type KubeErrorKind =
+  | 'unreachable'
+  | 'timeout'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'gone'
+  | 'invalid'
+  | 'cancelled'
+  | 'other';
 
 /** A failed cluster call; `kind` is its code, `status` the HTTP status when the API server answered. */
 export class KubeError extends HelixError {
   declare readonly code: KubeErrorKind;
 
-  constructor(kind: KubeErrorKind, message: string, readonly status?: number) {
+  constructor(
+    kind: KubeErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
     super(kind, message, { cancelled: kind === 'cancelled' });
   }
 
@@ -52,10 +66,28 @@ export interface KubeCluster {
   /** Server-side apply (fieldManager helix-deploy). */
   apply(obj: KubeObject, opts: { dryRun?: boolean; force?: boolean }): Promise<KubeObject>;
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
-  list(apiVersion: string, kind: string, namespace: string | undefined, opts?: { labelSelector?: string; fieldSelector?: string }): Promise<ListResult>;
+  list(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    opts?: { labelSelector?: string; fieldSelector?: string },
+  ): Promise<ListResult>;
   delete(ref: ObjectRef): Promise<void>;
   /** Starts a watch; `onEvent` gets each event, `onDone` once when it ends (err undefined = closed normally). */
-  watch(apiVersion: string, kind: string, namespace: string | undefined, opts: WatchOptions, onEvent: (type: WatchEventType, obj: KubeObject) => void, onDone: (err?: unknown) => void): Promise<WatchHandle>;
+  watch(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    opts: WatchOptions,
+    onEvent: (type: WatchEventType, obj: KubeObject) => void,
+    onDone: (err?: unknown) => void,
+  ): Promise<WatchHandle>;
   /** Streams a container's log lines until the stream ends (or `signal` aborts). */
-  logs(namespace: string, pod: string, opts: LogOptions, onLine: (line: string) => void, signal: AbortSignal): Promise<void>;
+  logs(
+    namespace: string,
+    pod: string,
+    opts: LogOptions,
+    onLine: (line: string) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
 }

@@ -13,8 +13,16 @@ import type { PlanModel } from '../plan/model';
 
 /** Kinds whose owned objects are pruning candidates (kinds absent from the cluster are skipped). */
 export const PRUNE_KINDS: [string, string][] = [
-  ['v1', 'ConfigMap'], ['v1', 'Secret'], ['v1', 'Service'], ['v1', 'ServiceAccount'], ['v1', 'PersistentVolumeClaim'],
-  ['apps/v1', 'Deployment'], ['apps/v1', 'StatefulSet'], ['apps/v1', 'DaemonSet'], ['batch/v1', 'Job'], ['batch/v1', 'CronJob'],
+  ['v1', 'ConfigMap'],
+  ['v1', 'Secret'],
+  ['v1', 'Service'],
+  ['v1', 'ServiceAccount'],
+  ['v1', 'PersistentVolumeClaim'],
+  ['apps/v1', 'Deployment'],
+  ['apps/v1', 'StatefulSet'],
+  ['apps/v1', 'DaemonSet'],
+  ['batch/v1', 'Job'],
+  ['batch/v1', 'CronJob'],
   ['networking.k8s.io/v1', 'Ingress'],
 ];
 
@@ -54,7 +62,11 @@ export interface PlanOptions extends RunContext {
   force?: boolean;
 }
 
-export async function planObjects(cluster: KubeCluster, desired: KubeObject[], o: PlanOptions): Promise<{ model: PlanModel; record: KubernetesPlanRecord }> {
+export async function planObjects(
+  cluster: KubeCluster,
+  desired: KubeObject[],
+  o: PlanOptions,
+): Promise<{ model: PlanModel; record: KubernetesPlanRecord }> {
   for (const d of desired) for (const s of secretValues(d)) o.learnSecret?.(s);
   const live = await liveObjects(cluster, desired, o.signal);
   const dryRun = new Map<string, KubeObject>();
@@ -67,7 +79,13 @@ export async function planObjects(cluster: KubeCluster, desired: KubeObject[], o
     } catch (err) {
       // A namespace created by this same plan does not exist yet, so the dry run of its contents cannot
       // run; the rendered object stands in for the server's answer (defaults will show after apply).
-      if (err instanceof KubeError && err.kind === 'not-found' && d.metadata.namespace && creatingNamespaces.has(d.metadata.namespace)) dryRun.set(address, d);
+      if (
+        err instanceof KubeError &&
+        err.kind === 'not-found' &&
+        d.metadata.namespace &&
+        creatingNamespaces.has(d.metadata.namespace)
+      )
+        dryRun.set(address, d);
       else throw prefixed(err, address);
     }
   });
@@ -75,7 +93,10 @@ export async function planObjects(cluster: KubeCluster, desired: KubeObject[], o
   if (o.prune !== false) {
     const kinds = new Map<string, [string, string]>(PRUNE_KINDS.map((k) => [k.join('/'), k]));
     for (const d of desired) kinds.set(`${d.apiVersion}/${d.kind}`, [d.apiVersion, d.kind]);
-    const namespaces = new Set([o.namespace, ...desired.map((d) => d.metadata.namespace).filter((n): n is string => !!n)]);
+    const namespaces = new Set([
+      o.namespace,
+      ...desired.map((d) => d.metadata.namespace).filter((n): n is string => !!n),
+    ]);
     const lists: [string, string, string | undefined][] = [];
     for (const [v, k] of kinds.values()) {
       if (CLUSTER_SCOPED.has(k)) lists.push([v, k, undefined]);
@@ -93,18 +114,32 @@ export async function planObjects(cluster: KubeCluster, desired: KubeObject[], o
   }
   for (const obj of owned) for (const s of secretValues(obj)) o.learnSecret?.(s);
   for (const obj of live.values()) for (const s of secretValues(obj)) o.learnSecret?.(s);
-  return buildPlan({ context: o.context, namespace: o.namespace, environment: o.environment, desired, dryRun, live, owned, isSecret: o.isSecret, force: o.force });
+  return buildPlan({
+    context: o.context,
+    namespace: o.namespace,
+    environment: o.environment,
+    desired,
+    dryRun,
+    live,
+    owned,
+    isSecret: o.isSecret,
+    force: o.force,
+  });
 }
 
 /**
  * Live objects for the desired ones: one list per kind and namespace (a 200-object plan costs a few lists,
  * not 200 GETs); where listing is forbidden (narrow RBAC), one GET per object.
  */
-async function liveObjects(cluster: KubeCluster, desired: KubeObject[], signal: AbortSignal): Promise<Map<string, KubeObject>> {
+async function liveObjects(
+  cluster: KubeCluster,
+  desired: KubeObject[],
+  signal: AbortSignal,
+): Promise<Map<string, KubeObject>> {
   const live = new Map<string, KubeObject>();
   const groups = new Map<string, KubeObject[]>();
   for (const d of desired) {
-    const k = `${d.apiVersion}|${d.kind}|${CLUSTER_SCOPED.has(d.kind) ? '' : d.metadata.namespace ?? ''}`;
+    const k = `${d.apiVersion}|${d.kind}|${CLUSTER_SCOPED.has(d.kind) ? '' : (d.metadata.namespace ?? '')}`;
     groups.set(k, [...(groups.get(k) ?? []), d]);
   }
   await pool([...groups.entries()], 8, async ([k, items]) => {
@@ -146,19 +181,40 @@ export interface ApplyOptions extends RunContext {
   rolloutTimeoutMs?: number;
 }
 
-export async function applyPlan(cluster: KubeCluster, record: KubernetesPlanRecord, o: ApplyOptions): Promise<ApplyOutcome> {
+export async function applyPlan(
+  cluster: KubeCluster,
+  record: KubernetesPlanRecord,
+  o: ApplyOptions,
+): Promise<ApplyOutcome> {
   for (const p of record.objects) for (const s of secretValues(p.desired)) o.learnSecret?.(s);
   // 1. The cluster must still be what the plan was computed against.
   const changed: string[] = [];
-  await pool([...record.objects.map((p) => ({ address: p.address, ref: refOf(p.desired), v: p.liveVersion })), ...record.prunes.map((p) => ({ address: p.address, ref: p, v: p.liveVersion }))], 16, async (x) => {
-    const now = await cluster.get(x.ref);
-    if (fingerprint(now) !== x.v) changed.push(x.address);
-  });
-  if (changed.length) return { outcome: 'stale', error: `the cluster changed since the plan (${changed.sort().join(', ')}); plan again`, rollouts: [] };
+  await pool(
+    [
+      ...record.objects.map((p) => ({ address: p.address, ref: refOf(p.desired), v: p.liveVersion })),
+      ...record.prunes.map((p) => ({ address: p.address, ref: p, v: p.liveVersion })),
+    ],
+    16,
+    async (x) => {
+      const now = await cluster.get(x.ref);
+      if (fingerprint(now) !== x.v) changed.push(x.address);
+    },
+  );
+  if (changed.length)
+    return {
+      outcome: 'stale',
+      error: `the cluster changed since the plan (${changed.sort().join(', ')}); plan again`,
+      rollouts: [],
+    };
   if (o.signal.aborted) return { outcome: 'cancelled', error: 'cancelled before anything was applied', rollouts: [] };
   // 2. Apply in plan order (namespaces, config, services, workloads), then prune.
   for (const p of record.objects) {
-    if (o.signal.aborted) return { outcome: 'cancelled', error: `cancelled after applying some objects; next was ${p.address}`, rollouts: [] };
+    if (o.signal.aborted)
+      return {
+        outcome: 'cancelled',
+        error: `cancelled after applying some objects; next was ${p.address}`,
+        rollouts: [],
+      };
     if (p.action === 'no-op') continue;
     try {
       await cluster.apply(p.desired, { force: record.force });
@@ -172,7 +228,8 @@ export async function applyPlan(cluster: KubeCluster, record: KubernetesPlanReco
       await cluster.delete(p);
       o.log(`${p.address} deleted (pruned: no longer in the manifests)`);
     } catch (err) {
-      if (!(err instanceof KubeError && err.kind === 'not-found')) return { outcome: 'failed', error: `${p.address}: ${messageOf(err)}`, rollouts: [] };
+      if (!(err instanceof KubeError && err.kind === 'not-found'))
+        return { outcome: 'failed', error: `${p.address}: ${messageOf(err)}`, rollouts: [] };
     }
   }
   // 3. Watch the rollouts of the Deployments this apply changed.
@@ -180,13 +237,24 @@ export async function applyPlan(cluster: KubeCluster, record: KubernetesPlanReco
   const rollouts = await Promise.all(
     deployments.map(async (p) => ({
       address: p.address,
-      result: await watchRollout(cluster, refOf(p.desired), { signal: o.signal, log: o.log, crashLoopRestarts: o.crashLoopRestarts, timeoutMs: o.rolloutTimeoutMs }),
+      result: await watchRollout(cluster, refOf(p.desired), {
+        signal: o.signal,
+        log: o.log,
+        crashLoopRestarts: o.crashLoopRestarts,
+        timeoutMs: o.rolloutTimeoutMs,
+      }),
     })),
   );
-  if (rollouts.some((r) => r.result.phase === 'cancelled')) return { outcome: 'cancelled', error: 'stopped watching the rollout (the applied objects stay applied)', rollouts };
+  if (rollouts.some((r) => r.result.phase === 'cancelled'))
+    return { outcome: 'cancelled', error: 'stopped watching the rollout (the applied objects stay applied)', rollouts };
   const bad = rollouts.filter((r) => r.result.phase !== 'complete');
   if (bad.length) {
-    const why = bad.map((r) => `${r.address}: ${'reason' in r.result && r.result.reason ? `${r.result.reason}: ` : ''}${r.result.message}`).join('; ');
+    const why = bad
+      .map(
+        (r) =>
+          `${r.address}: ${'reason' in r.result && r.result.reason ? `${r.result.reason}: ` : ''}${r.result.message}`,
+      )
+      .join('; ');
     return { outcome: 'failed', error: `rollout failed - ${why}`, rollouts };
   }
   return { outcome: 'applied', rollouts };

@@ -7,7 +7,16 @@ import type { KubeObject } from './objects';
 // mean nothing to a reviewer, so they are removed first. Secrets are masked through the shared diff's
 // sensitive masks: every value under `data`/`stringData` shows as "(sensitive)".
 
-const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+const SERVER_METADATA = [
+  'managedFields',
+  'resourceVersion',
+  'uid',
+  'creationTimestamp',
+  'generation',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+];
 const SERVER_ANNOTATIONS = ['deployment.kubernetes.io/revision', 'kubectl.kubernetes.io/last-applied-configuration'];
 
 export function normalize(o: KubeObject | undefined): KubeObject | undefined {
@@ -42,10 +51,20 @@ export function secretValues(o: KubeObject | undefined): string[] {
   return out.filter((v) => v.length > 0);
 }
 
-export function diffObjects(before: KubeObject | undefined, after: KubeObject | undefined, isSecret?: (v: unknown) => boolean): AttributeDiff[] {
+export function diffObjects(
+  before: KubeObject | undefined,
+  after: KubeObject | undefined,
+  isSecret?: (v: unknown) => boolean,
+): AttributeDiff[] {
   const kind = (after ?? before)!.kind;
   const mask = sensitiveMask(kind);
-  return diffAttributes({ before: normalize(before), after: normalize(after), beforeSensitive: mask, afterSensitive: mask, isSecret });
+  return diffAttributes({
+    before: normalize(before),
+    after: normalize(after),
+    beforeSensitive: mask,
+    afterSensitive: mask,
+    isSecret,
+  });
 }
 
 /** True when the server-side result equals the live object once server-owned fields are ignored. */

@@ -9,10 +9,21 @@ import type { KubeObject } from './objects';
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 export function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (isMap(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+  return JSON.stringify(v, (_k, x) =>
+    isMap(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
+  );
 }
 
 export function fingerprint(o: KubeObject | undefined): string {
   if (!o) return '';
-  return createHash('sha256').update(canonicalJson(normalize(o))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(canonicalJson(normalize(o)))
+    .digest('hex')
+    .slice(0, 16);
 }

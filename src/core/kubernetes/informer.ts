@@ -68,7 +68,10 @@ export class Informer {
 
   private async list(): Promise<void> {
     this.stats.lists++;
-    const r = await this.cluster.list(this.apiVersion, this.kind, this.namespace, { labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector });
+    const r = await this.cluster.list(this.apiVersion, this.kind, this.namespace, {
+      labelSelector: this.opts.labelSelector,
+      fieldSelector: this.opts.fieldSelector,
+    });
     this.objects.clear();
     for (const o of r.items) {
       o.apiVersion ??= this.apiVersion;
@@ -88,12 +91,15 @@ export class Informer {
     // (half-open TCP, a proxy that swallowed the close): drop it and resume, instead of waiting forever.
     const timeout = this.opts.timeoutSeconds ?? 300;
     clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(() => {
-      if (ended || this.stopped) return;
-      ended = true;
-      this.handle?.stop();
-      this.done(false, new KubeError('timeout', `no answer on the ${this.kind} watch for ${timeout + 30} s`));
-    }, (timeout + 30) * 1000);
+    this.watchdog = setTimeout(
+      () => {
+        if (ended || this.stopped) return;
+        ended = true;
+        this.handle?.stop();
+        this.done(false, new KubeError('timeout', `no answer on the ${this.kind} watch for ${timeout + 30} s`));
+      },
+      (timeout + 30) * 1000,
+    );
     const finish = (isGone: boolean, err: unknown) => {
       if (ended) return;
       ended = true;
@@ -105,7 +111,12 @@ export class Informer {
         this.apiVersion,
         this.kind,
         this.namespace,
-        { labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector, resourceVersion: this.rv, timeoutSeconds: this.opts.timeoutSeconds ?? 300 },
+        {
+          labelSelector: this.opts.labelSelector,
+          fieldSelector: this.opts.fieldSelector,
+          resourceVersion: this.rv,
+          timeoutSeconds: this.opts.timeoutSeconds ?? 300,
+        },
         (type, obj) => {
           if (this.stopped) return;
           if (type === 'BOOKMARK') {

@@ -8,7 +8,11 @@ import { WorkloadsModel, type DeploymentRow } from './pods-view';
 // Started when the view shows the environment, stopped when it is hidden: no polling, no idle traffic
 // beyond the server's bookmarks. A cluster problem is a state (`error`), not an exception.
 
-export type LiveState = { state: 'starting' } | { state: 'live' } | { state: 'error'; message: string; retrying: boolean } | { state: 'stopped' };
+export type LiveState =
+  | { state: 'starting' }
+  | { state: 'live' }
+  | { state: 'error'; message: string; retrying: boolean }
+  | { state: 'stopped' };
 
 export class LiveWorkloads implements Disposable {
   readonly model: WorkloadsModel;
@@ -20,7 +24,10 @@ export class LiveWorkloads implements Disposable {
   readonly onDidChangeState = this.stateChanged.event;
   private current: LiveState = { state: 'stopped' };
 
-  constructor(private readonly cluster: KubeCluster, readonly namespace: string) {
+  constructor(
+    private readonly cluster: KubeCluster,
+    readonly namespace: string,
+  ) {
     this.model = new WorkloadsModel(namespace);
   }
 

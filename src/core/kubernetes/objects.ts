@@ -63,10 +63,22 @@ export const MANAGED_BY_VALUE = 'helix-deploy';
 export const ENVIRONMENT_LABEL = 'helix-deploy.dev/environment';
 
 /** Kinds without a namespace among those we handle (anything else is treated as namespaced). */
-export const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition']);
+export const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'CustomResourceDefinition',
+]);
 
 export function refOf(o: KubeObject): ObjectRef {
-  return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: CLUSTER_SCOPED.has(o.kind) ? undefined : o.metadata.namespace };
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.metadata.name,
+    namespace: CLUSTER_SCOPED.has(o.kind) ? undefined : o.metadata.namespace,
+  };
 }
 
 /** Plan address: `namespace/Kind/name` (cluster-scoped: `Kind/name`). Unique per cluster. */
@@ -77,7 +89,10 @@ export function addressOf(r: ObjectRef | KubeObject): string {
 
 /** Label values: at most 63 chars of [A-Za-z0-9_.-], starting and ending alphanumeric. */
 export function labelValue(s: string): string {
-  const v = s.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  const v = s
+    .replace(/[^A-Za-z0-9_.-]/g, '-')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
   return v || 'env';
 }
 

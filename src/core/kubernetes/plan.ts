@@ -73,7 +73,14 @@ export function buildPlan(inp: PlanInputs): { model: PlanModel; record: Kubernet
   for (const o of pruneSet(inp.owned, inp.desired)) {
     const address = addressOf(o);
     resources.push(change(address, o, 'delete', () => diffObjects(o, undefined, inp.isSecret)));
-    prunes.push({ address, apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: CLUSTER_SCOPED.has(o.kind) ? undefined : o.metadata.namespace, liveVersion: fingerprint(o) });
+    prunes.push({
+      address,
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: o.metadata.name,
+      namespace: CLUSTER_SCOPED.has(o.kind) ? undefined : o.metadata.namespace,
+      liveVersion: fingerprint(o),
+    });
   }
   const model: PlanModel = {
     source: 'kubernetes',
@@ -84,12 +91,31 @@ export function buildPlan(inp: PlanInputs): { model: PlanModel; record: Kubernet
     outputs: [],
     errored: false,
     diagnostics: [],
-    notices: [`Server-side dry run (dryRun=All, fieldManager=helix-deploy) in context "${inp.context}"; apply is refused if any planned object changes on the cluster meanwhile.`],
+    notices: [
+      `Server-side dry run (dryRun=All, fieldManager=helix-deploy) in context "${inp.context}"; apply is refused if any planned object changes on the cluster meanwhile.`,
+    ],
   };
-  return { model, record: { format: 'helix-deploy/kubernetes-plan@1', context: inp.context, namespace: inp.namespace, environment: inp.environment, objects, prunes, ...(inp.force ? { force: true } : {}) } };
+  return {
+    model,
+    record: {
+      format: 'helix-deploy/kubernetes-plan@1',
+      context: inp.context,
+      namespace: inp.namespace,
+      environment: inp.environment,
+      objects,
+      prunes,
+      ...(inp.force ? { force: true } : {}),
+    },
+  };
 }
 
-function change(address: string, o: KubeObject, action: ResourceChange['action'], load: () => ReturnType<typeof diffObjects>, attrs?: ReturnType<typeof diffObjects>): ResourceChange {
+function change(
+  address: string,
+  o: KubeObject,
+  action: ResourceChange['action'],
+  load: () => ReturnType<typeof diffObjects>,
+  attrs?: ReturnType<typeof diffObjects>,
+): ResourceChange {
   return {
     address,
     module: o.metadata.namespace,

@@ -23,18 +23,26 @@ export interface RollbackRevision {
 export async function rollbackTarget(cluster: KubeCluster, ref: ObjectRef): Promise<RollbackRevision> {
   const d = await cluster.get(ref);
   if (!d) throw new RollbackError(`Deployment ${ref.namespace}/${ref.name} not found`);
-  const selector = Object.entries((d.spec?.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
-  const rss: KubeObject[] = (await cluster.list('apps/v1', 'ReplicaSet', ref.namespace, { labelSelector: selector })).items.map((r) => ({ ...r, apiVersion: 'apps/v1', kind: 'ReplicaSet' }));
+  const selector = Object.entries((d.spec?.selector?.matchLabels ?? {}) as Record<string, string>)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const rss: KubeObject[] = (
+    await cluster.list('apps/v1', 'ReplicaSet', ref.namespace, { labelSelector: selector })
+  ).items.map((r) => ({ ...r, apiVersion: 'apps/v1', kind: 'ReplicaSet' }));
   const owned = rss.filter((r) => ownedBy(r, d));
   const current = newReplicaSet(d, owned);
   const currentRev = current ? revisionOf(current) : revisionOf(d);
   const previous = owned.filter((r) => revisionOf(r) < currentRev).sort((a, b) => revisionOf(b) - revisionOf(a))[0];
-  if (!previous) throw new RollbackError(`${ref.name} has no previous revision to roll back to (current revision ${currentRev}; revisionHistoryLimit may have removed older ReplicaSets)`);
+  if (!previous)
+    throw new RollbackError(
+      `${ref.name} has no previous revision to roll back to (current revision ${currentRev}; revisionHistoryLimit may have removed older ReplicaSets)`,
+    );
   // The whole current spec (so no field we applied before is dropped) with the previous template.
   const desired = normalize(d)!;
   const template = structuredClone(previous.spec.template);
   delete template.metadata?.labels?.['pod-template-hash'];
-  if (d.spec.template?.metadata?.labels?.[ENVIRONMENT_LABEL]) template.metadata.labels[ENVIRONMENT_LABEL] = d.spec.template.metadata.labels[ENVIRONMENT_LABEL];
+  if (d.spec.template?.metadata?.labels?.[ENVIRONMENT_LABEL])
+    template.metadata.labels[ENVIRONMENT_LABEL] = d.spec.template.metadata.labels[ENVIRONMENT_LABEL];
   desired.spec.template = template;
   desired.apiVersion = d.apiVersion ?? 'apps/v1';
   desired.kind = 'Deployment';

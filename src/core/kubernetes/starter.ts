@@ -25,7 +25,12 @@ export function starterManifests(input: StarterInput): StarterFile[] {
   const labels = { 'app.kubernetes.io/name': input.name, 'app.kubernetes.io/component': 'helixdb' };
   const meta = { name: input.name, ...(input.namespace ? { namespace: input.namespace } : {}), labels };
   const claim = `${input.name}-data`;
-  const probe = (path: string, failureThreshold: number) => ({ httpGet: { path, port: 'http' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold });
+  const probe = (path: string, failureThreshold: number) => ({
+    httpGet: { path, port: 'http' },
+    periodSeconds: 10,
+    timeoutSeconds: 5,
+    failureThreshold,
+  });
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -39,7 +44,13 @@ export function starterManifests(input: StarterInput): StarterFile[] {
       template: {
         metadata: { labels },
         spec: {
-          securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65532,
+            runAsGroup: 65532,
+            fsGroup: 65532,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           containers: [
             {
               name: 'helix',
@@ -49,11 +60,20 @@ export function starterManifests(input: StarterInput): StarterFile[] {
                 { name: 'HELIX_HTTP_ADDR', value: '0.0.0.0:8080' },
                 { name: 'HELIX_DATA_DIR', value: '/var/lib/helix' },
               ],
-              startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 30 },
+              startupProbe: {
+                httpGet: { path: '/healthz', port: 'http' },
+                periodSeconds: 5,
+                timeoutSeconds: 5,
+                failureThreshold: 30,
+              },
               livenessProbe: probe('/healthz', 3),
               readinessProbe: probe('/readyz', 3),
               resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
               volumeMounts: [
                 { name: 'data', mountPath: '/var/lib/helix' },
                 { name: 'tmp', mountPath: '/tmp' },
@@ -78,9 +98,14 @@ export function starterManifests(input: StarterInput): StarterFile[] {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: meta,
-    spec: { type: 'ClusterIP', selector: { 'app.kubernetes.io/name': input.name }, ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }] },
+    spec: {
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': input.name },
+      ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }],
+    },
   };
-  const header = (what: string) => `# ${what} for HelixDB (written by Helix Deploy). \${image} is replaced by the environment's image at plan time.\n`;
+  const header = (what: string) =>
+    `# ${what} for HelixDB (written by Helix Deploy). \${image} is replaced by the environment's image at plan time.\n`;
   return [
     { name: 'deployment.yaml', text: header('Deployment') + stringify(deployment, { lineWidth: 0 }) },
     { name: 'service.yaml', text: header('Service') + stringify(service, { lineWidth: 0 }) },

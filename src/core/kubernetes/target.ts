@@ -28,9 +28,13 @@ export class KubernetesSettingsError extends HelixError {
 export function kubernetesSettings(env: Environment, projectDir: string): KubernetesSettings {
   const raw = (env.settings.kubernetes ?? env.settings) as Record<string, unknown>;
   const where = `[environments.${env.name}].kubernetes`;
-  const str = (k: string) => (typeof raw[k] === 'string' && (raw[k] as string).trim() ? (raw[k] as string).trim() : undefined);
+  const str = (k: string) =>
+    typeof raw[k] === 'string' && (raw[k] as string).trim() ? (raw[k] as string).trim() : undefined;
   const manifests = str('manifests');
-  if (!manifests) throw new KubernetesSettingsError(`${where}: "manifests" is required (a folder of Kubernetes YAML, e.g. manifests = "deploy/k8s")`);
+  if (!manifests)
+    throw new KubernetesSettingsError(
+      `${where}: "manifests" is required (a folder of Kubernetes YAML, e.g. manifests = "deploy/k8s")`,
+    );
   const image = str('image') ?? (env.image ? (env.tag ? `${env.image}:${env.tag}` : env.image) : undefined);
   return {
     environment: env.name,
@@ -46,10 +50,20 @@ export function kubernetesSettings(env: Environment, projectDir: string): Kubern
  * What the engine passes to the provider for this environment (PlanRequest.dir / .vars / .workspace):
  * dir = the manifests folder, vars = KubernetesVars of src/providers/kubernetes/provider.ts.
  */
-export function kubernetesRequest(t: KubernetesSettings, extra: { rollback?: string } = {}): { dir: string; vars: Record<string, unknown>; workspace?: string } {
+export function kubernetesRequest(
+  t: KubernetesSettings,
+  extra: { rollback?: string } = {},
+): { dir: string; vars: Record<string, unknown>; workspace?: string } {
   return {
     dir: t.manifests,
-    vars: { context: t.context, namespace: t.namespace, environment: t.environment, image: t.image, kubeconfig: t.kubeconfig, ...(extra.rollback ? { rollback: extra.rollback } : {}) },
+    vars: {
+      context: t.context,
+      namespace: t.namespace,
+      environment: t.environment,
+      image: t.image,
+      kubeconfig: t.kubeconfig,
+      ...(extra.rollback ? { rollback: extra.rollback } : {}),
+    },
     workspace: t.context,
   };
 }

@@ -8,7 +8,8 @@ import { evaluateRollout, ownedBy, revisionOf, type RolloutState } from './rollo
 // namespace's events, writing what happens to the run log (new ReplicaSet, pods scheduled/ready/restarting,
 // probe failures and other events) until the rollout completes or fails. Cancel = stop every watch.
 
-export type RolloutOutcome = RolloutState | { phase: 'cancelled'; message: string } | { phase: 'error'; message: string };
+export type RolloutOutcome =
+  RolloutState | { phase: 'cancelled'; message: string } | { phase: 'error'; message: string };
 
 export interface WatchRolloutOptions {
   signal: AbortSignal;
@@ -22,7 +23,9 @@ export interface WatchRolloutOptions {
 }
 
 function selectorOf(d: KubeObject): string {
-  return Object.entries((d.spec?.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries((d.spec?.selector?.matchLabels ?? {}) as Record<string, string>)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 function podLine(p: KubeObject): string {
@@ -35,7 +38,11 @@ function podLine(p: KubeObject): string {
   return `pod ${p.metadata.name}: ${phase}${scheduled}, ready ${ready}/${p.spec?.containers?.length ?? cs.length}, restarts ${restarts}`;
 }
 
-export async function watchRollout(cluster: KubeCluster, ref: ObjectRef, opts: WatchRolloutOptions): Promise<RolloutOutcome> {
+export async function watchRollout(
+  cluster: KubeCluster,
+  ref: ObjectRef,
+  opts: WatchRolloutOptions,
+): Promise<RolloutOutcome> {
   const ns = ref.namespace!;
   const first = await cluster.get(ref);
   if (!first) return { phase: 'error', message: `${ref.kind} ${ns}/${ref.name} not found` };
@@ -61,10 +68,19 @@ export async function watchRollout(cluster: KubeCluster, ref: ObjectRef, opts: W
     if (opts.signal.aborted) return onAbort();
     opts.signal.addEventListener('abort', onAbort);
     const deadline = opts.timeoutMs ?? ((first.spec?.progressDeadlineSeconds ?? 600) + 60) * 1000;
-    const timer = setTimeout(() => finish({ phase: 'error', message: `rollout of ${ns}/${ref.name} still not finished after ${Math.round(deadline / 1000)} s` }), deadline);
+    const timer = setTimeout(
+      () =>
+        finish({
+          phase: 'error',
+          message: `rollout of ${ns}/${ref.name} still not finished after ${Math.round(deadline / 1000)} s`,
+        }),
+      deadline,
+    );
 
     const [depInf, rsInf, podInf] = [
-      new Informer(cluster, ref.apiVersion, ref.kind, ns, { fieldSelector: `metadata.name=${ref.name}` }, (e) => onDep(e)),
+      new Informer(cluster, ref.apiVersion, ref.kind, ns, { fieldSelector: `metadata.name=${ref.name}` }, (e) =>
+        onDep(e),
+      ),
       new Informer(cluster, 'apps/v1', 'ReplicaSet', ns, { labelSelector: selector }, (e) => onOther(e)),
       new Informer(cluster, 'v1', 'Pod', ns, { labelSelector: selector }, (e) => onPod(e)),
     ];
@@ -77,10 +93,16 @@ export async function watchRollout(cluster: KubeCluster, ref: ObjectRef, opts: W
       for (const r of rss) {
         if (!knownRs.has(r.metadata.name)) {
           knownRs.add(r.metadata.name);
-          if (r.spec?.replicas > 0 && started) opts.log(`replicaset ${r.metadata.name} (revision ${r.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '?'})`);
+          if (r.spec?.replicas > 0 && started)
+            opts.log(
+              `replicaset ${r.metadata.name} (revision ${r.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '?'})`,
+            );
         }
       }
-      const state = evaluateRollout({ deployment, replicaSets: rss, pods: podInf.items() }, { crashLoopRestarts: opts.crashLoopRestarts });
+      const state = evaluateRollout(
+        { deployment, replicaSets: rss, pods: podInf.items() },
+        { crashLoopRestarts: opts.crashLoopRestarts },
+      );
       opts.onState?.(state);
       if (state.message !== lastMessage) {
         lastMessage = state.message;
@@ -97,9 +119,19 @@ export async function watchRollout(cluster: KubeCluster, ref: ObjectRef, opts: W
     };
     const onDep = (e: InformerEvent) => {
       onError(e);
-      if (e.type === 'DELETED') return finish({ phase: 'failed', reason: 'Deleted', message: `${ref.name} was deleted during the rollout`, desired: 0, updated: 0, ready: 0, available: 0 });
+      if (e.type === 'DELETED')
+        return finish({
+          phase: 'failed',
+          reason: 'Deleted',
+          message: `${ref.name} was deleted during the rollout`,
+          desired: 0,
+          updated: 0,
+          ready: 0,
+          available: 0,
+        });
       const d = e.type === 'RESYNC' ? e.objects[0] : e.type !== 'ERROR' ? e.object : undefined;
-      if (e.type === 'RESYNC' && started) opts.log(`watch expired (410 Gone); re-listed ${ref.kind.toLowerCase()}s and continuing`);
+      if (e.type === 'RESYNC' && started)
+        opts.log(`watch expired (410 Gone); re-listed ${ref.kind.toLowerCase()}s and continuing`);
       if (d) deployment = d;
       if (started) evaluate();
     };
@@ -120,7 +152,9 @@ export async function watchRollout(cluster: KubeCluster, ref: ObjectRef, opts: W
       if (started) evaluate();
     };
     const logEvent = (ev: KubeObject) =>
-      opts.log(`event ${ev.type === 'Warning' ? 'Warning ' : ''}${ev.reason} ${ev.involvedObject.kind.toLowerCase()}/${ev.involvedObject.name}: ${ev.message}${ev.count > 1 ? ` (x${ev.count})` : ''}`);
+      opts.log(
+        `event ${ev.type === 'Warning' ? 'Warning ' : ''}${ev.reason} ${ev.involvedObject.kind.toLowerCase()}/${ev.involvedObject.name}: ${ev.message}${ev.count > 1 ? ` (x${ev.count})` : ''}`,
+      );
     const onEvent = (e: InformerEvent) => {
       onError(e);
       if (!started || (e.type !== 'ADDED' && e.type !== 'MODIFIED')) return; // the initial list is handled at start
@@ -130,9 +164,18 @@ export async function watchRollout(cluster: KubeCluster, ref: ObjectRef, opts: W
     };
     /** Events that happened before our watches were up, about the pods of the new ReplicaSet only. */
     const earlyEvents = () => {
-      const rs = rsInf.items().filter((r) => ownedBy(r, deployment)).sort((a, b) => revisionOf(b) - revisionOf(a))[0];
+      const rs = rsInf
+        .items()
+        .filter((r) => ownedBy(r, deployment))
+        .sort((a, b) => revisionOf(b) - revisionOf(a))[0];
       if (!rs) return;
-      const names = new Set([rs.metadata.name, ...podInf.items().filter((p) => ownedBy(p, rs)).map((p) => p.metadata.name)]);
+      const names = new Set([
+        rs.metadata.name,
+        ...podInf
+          .items()
+          .filter((p) => ownedBy(p, rs))
+          .map((p) => p.metadata.name),
+      ]);
       for (const ev of evInf.items()) if (names.has(ev.involvedObject?.name)) logEvent(ev);
     };
 
@@ -140,7 +183,12 @@ export async function watchRollout(cluster: KubeCluster, ref: ObjectRef, opts: W
     Promise.all(informers.map((i) => i.start())).then(
       () => {
         started = true;
-        knownRs = new Set(rsInf.items().filter((r) => ownedBy(r, deployment) && !(r.spec?.replicas > 0)).map((r) => r.metadata.name));
+        knownRs = new Set(
+          rsInf
+            .items()
+            .filter((r) => ownedBy(r, deployment) && !(r.spec?.replicas > 0))
+            .map((r) => r.metadata.name),
+        );
         for (const p of podInf.items()) opts.log(lastPod.get(p.metadata.name) ?? podLine(p));
         earlyEvents();
         evaluate();

@@ -30,7 +30,10 @@ export class WorkloadLogs {
   private informer?: Informer;
   private stopped = false;
 
-  constructor(private readonly cluster: KubeCluster, private readonly o: WorkloadLogOptions) {
+  constructor(
+    private readonly cluster: KubeCluster,
+    private readonly o: WorkloadLogOptions,
+  ) {
     o.signal.addEventListener('abort', () => this.stop(), { once: true });
   }
 
@@ -40,7 +43,9 @@ export class WorkloadLogs {
 
   /** Rejects (KubeError) when the cluster cannot be reached; afterwards it keeps following until stopped. */
   async start(): Promise<void> {
-    this.informer = new Informer(this.cluster, 'v1', 'Pod', this.o.namespace, { labelSelector: this.o.selector }, (e) => this.onPods(e));
+    this.informer = new Informer(this.cluster, 'v1', 'Pod', this.o.namespace, { labelSelector: this.o.selector }, (e) =>
+      this.onPods(e),
+    );
     await this.informer.start();
   }
 
@@ -80,7 +85,7 @@ export class WorkloadLogs {
       const restarted = !!cur || (!initial && cs.restartCount > 0);
       if (restarted) this.emit(`[${key}] container restarted (restart ${cs.restartCount})`);
       else if (!initial) this.emit(`[${key}] new pod`);
-      this.follow(p.metadata.name, cs.name, id, initial ? this.o.tailLines ?? 50 : undefined);
+      this.follow(p.metadata.name, cs.name, id, initial ? (this.o.tailLines ?? 50) : undefined);
     }
   }
 
@@ -89,7 +94,13 @@ export class WorkloadLogs {
     const ctl = new AbortController();
     this.streams.set(key, { containerId, ctl });
     this.cluster
-      .logs(this.o.namespace, pod, { container, follow: true, tailLines }, (line) => this.emit(`[${key}] ${line}`), ctl.signal)
+      .logs(
+        this.o.namespace,
+        pod,
+        { container, follow: true, tailLines },
+        (line) => this.emit(`[${key}] ${line}`),
+        ctl.signal,
+      )
       .then(
         () => {
           // The stream ends when the container stops; the pod watch starts the next instance's stream.
@@ -99,7 +110,8 @@ export class WorkloadLogs {
           if (ctl.signal.aborted || this.stopped) return;
           // "waiting to start" and friends: the next pod update (container running) retries.
           if (this.streams.get(key)?.ctl === ctl) this.streams.delete(key);
-          if (!(err instanceof KubeError && err.kind === 'invalid')) this.emit(`[${key}] cannot read logs: ${messageOf(err)}`);
+          if (!(err instanceof KubeError && err.kind === 'invalid'))
+            this.emit(`[${key}] cannot read logs: ${messageOf(err)}`);
         },
       );
   }

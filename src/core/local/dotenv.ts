@@ -4,7 +4,8 @@ import * as path from 'node:path';
 // `.env` beside helix.toml, as `helix start`/`query` load it. Values of secret-looking keys never reach a log:
 // callers describe the env with `describeEnv`, and the journal's redactor gets `secretValues`.
 
-const SECRET_KEY = /(SECRET|TOKEN|PASSW(OR)?D|PWD|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE|CREDENTIAL|AUTH|SESSION|COOKIE|SIGNATURE|_KEY$|^KEY$)/i;
+const SECRET_KEY =
+  /(SECRET|TOKEN|PASSW(OR)?D|PWD|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE|CREDENTIAL|AUTH|SESSION|COOKIE|SIGNATURE|_KEY$|^KEY$)/i;
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);

@@ -83,7 +83,8 @@ export function buildPlan(t: LocalInstance): BuildPlan | undefined {
     const o = b as Record<string, unknown>;
     if (typeof o.context === 'string') context = path.resolve(t.project.dir, o.context);
     if (typeof o.dockerfile === 'string') dockerfile = o.dockerfile;
-    if (o.args && typeof o.args === 'object') buildArgs = Object.fromEntries(Object.entries(o.args).map(([k, v]) => [k, String(v)]));
+    if (o.args && typeof o.args === 'object')
+      buildArgs = Object.fromEntries(Object.entries(o.args).map(([k, v]) => [k, String(v)]));
   }
   if (!fs.existsSync(path.join(context, dockerfile))) return undefined;
   return { context, dockerfile, tag: imageRef(t), buildArgs };

@@ -12,7 +12,11 @@ export function isPortFree(port: number, host = '0.0.0.0'): Promise<boolean> {
   });
 }
 
-export async function nextFreePort(from: number, max = 100, isFree: (p: number) => Promise<boolean> = isPortFree): Promise<number | undefined> {
+export async function nextFreePort(
+  from: number,
+  max = 100,
+  isFree: (p: number) => Promise<boolean> = isPortFree,
+): Promise<number | undefined> {
   for (let p = from; p < from + max && p < 65536; p++) if (await isFree(p)) return p;
   return undefined;
 }
@@ -25,7 +29,10 @@ export async function nextFreePort(from: number, max = 100, isFree: (p: number) 
 export class PortAllocator {
   private readonly next = new Map<number, number>();
 
-  constructor(taken: Iterable<number>, private readonly max = 65535) {
+  constructor(
+    taken: Iterable<number>,
+    private readonly max = 65535,
+  ) {
     for (const p of taken) this.take(p);
   }
 

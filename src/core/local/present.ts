@@ -48,7 +48,9 @@ export function presentContainer(c: ContainerInfo, probed?: HealthStatus): Prese
   const running = c.state === 'running';
   const health = healthOfContainer(c, probed);
   const [icon, color] = running ? HEALTH_ICON[health] : ['circle-outline', 'disabledForeground'];
-  const ports = c.ports.map((p) => `${p.hostIp && p.hostIp !== '0.0.0.0' ? p.hostIp + ':' : ''}${p.host}→${p.container}`).join(', ');
+  const ports = c.ports
+    .map((p) => `${p.hostIp && p.hostIp !== '0.0.0.0' ? p.hostIp + ':' : ''}${p.host}→${p.container}`)
+    .join(', ');
   const uptime = c.status?.replace(/\s*\((healthy|unhealthy|health: starting)\)/, '') ?? c.state;
   const parts = [running ? (health === 'none' ? 'running' : health) : c.state, uptime, ports, c.image].filter(Boolean);
   const env = c.labels[LABEL_ENVIRONMENT];
@@ -121,7 +123,18 @@ export function presentRun(r: RunRecord, now = Date.now()): Presented {
     id: `run:${r.id}`,
     label: `${r.kind} ${r.project}/${r.environment}`,
     description: `${r.state === 'Saved' ? 'Saved for a later apply' : r.state === 'Unhealthy' ? 'Unhealthy (applied, health check failed)' : r.state} · ${duration} · ${formatAgo(r.startedAt, now)}${approval ? ` · approved by ${approval.by.replace(/\s*<[^>]*>$/, '')}` : ''}`,
-    tooltip: [`${r.kind} of ${r.project}/${r.environment}`, `State: ${r.state}`, `By: ${r.who}`, approval ? `Approval: ${approvalLine(approval)}` : undefined, `Started: ${r.startedAt}`, r.endedAt ? `Ended: ${r.endedAt}` : 'Still running', typeof r.meta?.health === 'string' ? `Health: ${r.meta.health}${r.meta.healthReason ? ` (${String(r.meta.healthReason)})` : ''}` : undefined, r.error ? `Error: ${r.error}` : undefined]
+    tooltip: [
+      `${r.kind} of ${r.project}/${r.environment}`,
+      `State: ${r.state}`,
+      `By: ${r.who}`,
+      approval ? `Approval: ${approvalLine(approval)}` : undefined,
+      `Started: ${r.startedAt}`,
+      r.endedAt ? `Ended: ${r.endedAt}` : 'Still running',
+      typeof r.meta?.health === 'string'
+        ? `Health: ${r.meta.health}${r.meta.healthReason ? ` (${String(r.meta.healthReason)})` : ''}`
+        : undefined,
+      r.error ? `Error: ${r.error}` : undefined,
+    ]
       .filter(Boolean)
       .join('\n'),
     icon,

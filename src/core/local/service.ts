@@ -8,10 +8,29 @@ import { describeEnv, readDotenv, redactor, secretValues } from './dotenv';
 import type { BuildResult, ContainerEngine, ContainerInfo } from './engine';
 import { isCancelled, messageOf } from '../errors';
 import { LocalError } from './errors';
-import { buildPlan, containerPort, hostPort, imageRef, labelsOf, nameOf, ownSetting, type LocalInstance } from './naming';
+import {
+  buildPlan,
+  containerPort,
+  hostPort,
+  imageRef,
+  labelsOf,
+  nameOf,
+  ownSetting,
+  type LocalInstance,
+} from './naming';
 import { isPortFree, nextFreePort } from './ports';
 import { ensureSidecarImage, findSidecars, prepareStorage, removeStorage } from './sidecar';
-import { cacheVolumeFor, forwardedAws, planStorage, storageMode, storageNames, sidecarKind, type HostEnv, type SidecarKind, type StoragePlan } from './storage';
+import {
+  cacheVolumeFor,
+  forwardedAws,
+  planStorage,
+  storageMode,
+  storageNames,
+  sidecarKind,
+  type HostEnv,
+  type SidecarKind,
+  type StoragePlan,
+} from './storage';
 
 // The local loop (`helix start|stop|restart|logs|status` done through the engine API), each operation
 // one journaled run: begin -> log lines -> Succeeded | Failed | Cancelled. One run at a time per environment.
@@ -81,15 +100,32 @@ export class LocalService {
   }
 
   /** Wraps an operation in a journaled run. Secrets of the project's .env are masked in every line. */
-  async runJournaled<T>(kind: RunKind, t: LocalInstance, opts: RunOptions, meta: Record<string, unknown>, fn: (ctx: RunContext) => Promise<T>): Promise<T & { run: RunRecord }> {
+  async runJournaled<T>(
+    kind: RunKind,
+    t: LocalInstance,
+    opts: RunOptions,
+    meta: Record<string, unknown>,
+    fn: (ctx: RunContext) => Promise<T>,
+  ): Promise<T & { run: RunRecord }> {
     const key = envKey(t.project.dir, t.environment.name);
     const other = this.busy.get(key);
-    if (other) throw new LocalError('busy', `A ${other} is already running for ${t.project.name}/${t.environment.name}; wait for it or cancel it.`);
+    if (other)
+      throw new LocalError(
+        'busy',
+        `A ${other} is already running for ${t.project.name}/${t.environment.name}; wait for it or cancel it.`,
+      );
     this.busy.set(key, kind);
     try {
       // Forwarded AWS_* credentials are masked in every run, not only in s3 starts.
       const mask = redactor(secretValues({ ...safeDotenv(t.project.dir), ...forwardedAws(this.hostEnv) }));
-      const run = await this.deps.journal.begin({ kind, project: t.project.name, projectDir: t.project.dir, environment: t.environment.name, who: await this.deps.who(), meta: { ...meta, dir: t.project.dir } });
+      const run = await this.deps.journal.begin({
+        kind,
+        project: t.project.name,
+        projectDir: t.project.dir,
+        environment: t.environment.name,
+        who: await this.deps.who(),
+        meta: { ...meta, dir: t.project.dir },
+      });
       const log = (line: string) => {
         const clean = mask(line);
         void this.deps.journal.appendLog(run.id, clean).catch(() => undefined);
@@ -103,7 +139,12 @@ export class LocalService {
         const cancelled = opts.signal?.aborted || isCancelled(err);
         const message = mask(messageOf(err));
         log(cancelled ? 'Cancelled.' : `Error: ${message}`);
-        await this.deps.journal.end(run.id, cancelled ? 'Cancelled' : 'Failed', cancelled ? undefined : message, errMeta(err));
+        await this.deps.journal.end(
+          run.id,
+          cancelled ? 'Cancelled' : 'Failed',
+          cancelled ? undefined : message,
+          errMeta(err),
+        );
         if (cancelled && !(err instanceof LocalError)) throw new LocalError('cancelled', 'Cancelled.');
         throw err;
       }
@@ -116,27 +157,56 @@ export class LocalService {
   build(t: LocalInstance, opts: RunOptions = {}): Promise<BuildOutcome> {
     const plan = buildPlan(t);
     if (!plan) {
-      return Promise.reject(new LocalError('build-failed', `Nothing to build for ${t.environment.name}: no Dockerfile in ${t.project.dir} (set build = "<dir>" in [local.${t.environment.name}]).`));
+      return Promise.reject(
+        new LocalError(
+          'build-failed',
+          `Nothing to build for ${t.environment.name}: no Dockerfile in ${t.project.dir} (set build = "<dir>" in [local.${t.environment.name}]).`,
+        ),
+      );
     }
-    return this.runJournaled('build', t, opts, { image: plan.tag, context: plan.context }, async ({ log, signal, run }) => {
-      log(`Building ${plan.tag} from ${plan.context} (${plan.dockerfile}) via ${this.engine.endpoint}`);
-      const t0 = Date.now();
-      const result = await this.engine.build({ context: plan.context, dockerfile: plan.dockerfile, tag: plan.tag, buildArgs: plan.buildArgs, signal, onLine: log });
-      const mb = result.size / 1e6;
-      const budget = this.deps.imageSizeBudgetMB?.() ?? 50;
-      log(`Built ${plan.tag} (${result.imageId.slice(7, 19)}) in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${mb.toFixed(1)} MB`);
-      if (mb > budget) log(`Warning: image is ${mb.toFixed(1)} MB, above the ${budget} MB budget (helixDeploy.docker.imageSizeBudgetMB).`);
-      await this.deps.journal.patch(run.id, { imageId: result.imageId, sizeBytes: result.size });
-      return { result, overBudgetMB: mb > budget ? Math.round(mb * 10) / 10 : undefined };
-    });
+    return this.runJournaled(
+      'build',
+      t,
+      opts,
+      { image: plan.tag, context: plan.context },
+      async ({ log, signal, run }) => {
+        log(`Building ${plan.tag} from ${plan.context} (${plan.dockerfile}) via ${this.engine.endpoint}`);
+        const t0 = Date.now();
+        const result = await this.engine.build({
+          context: plan.context,
+          dockerfile: plan.dockerfile,
+          tag: plan.tag,
+          buildArgs: plan.buildArgs,
+          signal,
+          onLine: log,
+        });
+        const mb = result.size / 1e6;
+        const budget = this.deps.imageSizeBudgetMB?.() ?? 50;
+        log(
+          `Built ${plan.tag} (${result.imageId.slice(7, 19)}) in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${mb.toFixed(1)} MB`,
+        );
+        if (mb > budget)
+          log(
+            `Warning: image is ${mb.toFixed(1)} MB, above the ${budget} MB budget (helixDeploy.docker.imageSizeBudgetMB).`,
+          );
+        await this.deps.journal.patch(run.id, { imageId: result.imageId, sizeBytes: result.size });
+        return { result, overBudgetMB: mb > budget ? Math.round(mb * 10) / 10 : undefined };
+      },
+    );
   }
 
   /** Start: create/run `helix-<project>-<env>` with the CLI's port mapping and storage, then wait until healthy. */
   start(t: LocalInstance, opts: StartOptions = {}): Promise<StartOutcome> {
-    return this.runJournaled('start', t, opts, { container: nameOf(t), image: imageRef(t) }, (ctx) => this.startIn(t, opts, ctx));
+    return this.runJournaled('start', t, opts, { container: nameOf(t), image: imageRef(t) }, (ctx) =>
+      this.startIn(t, opts, ctx),
+    );
   }
 
-  private async startIn(t: LocalInstance, opts: StartOptions, { log, signal }: RunContext): Promise<Omit<StartOutcome, 'run'>> {
+  private async startIn(
+    t: LocalInstance,
+    opts: StartOptions,
+    { log, signal }: RunContext,
+  ): Promise<Omit<StartOutcome, 'run'>> {
     const name = nameOf(t);
     const image = imageRef(t);
     await this.engine.ping();
@@ -155,7 +225,10 @@ export class LocalService {
     }
     const port = opts.port ?? hostPort(t);
     if (!(await isPortFree(port))) {
-      throw new LocalError('port-in-use', `Port ${port} is already in use on this machine.`, { port, suggestedPort: await nextFreePort(port + 1) });
+      throw new LocalError('port-in-use', `Port ${port} is already in use on this machine.`, {
+        port,
+        suggestedPort: await nextFreePort(port + 1),
+      });
     }
     // Before anything is created: a sidecar image that cannot be had fails the run with nothing left behind.
     if (storage.sidecar) await ensureSidecarImage(this.engine, storage.sidecar, log, signal);
@@ -165,15 +238,24 @@ export class LocalService {
       await this.engine.remove(existing.id);
     }
     if (!storage.sidecar && t.project.generation !== 'v2') {
-      for (const gone of await removeStorage(this.engine, t)) log(`Removed ${gone} (left from an earlier storage = "disk" start).`);
+      for (const gone of await removeStorage(this.engine, t))
+        log(`Removed ${gone} (left from an earlier storage = "disk" start).`);
     }
     const dotenv = readDotenv(t.project.dir);
     const inner = containerPort(t, port);
     const v2 = t.project.generation === 'v2';
     // Storage wins over .env (the sidecar's credentials; the host's AWS_*, as the CLI's own environment wins).
-    const env = { ...dotenv, ...storage.env, HELIX_PROJECT: t.project.name, HELIX_INSTANCE: t.environment.name, ...(v2 ? { HELIX_PORT: String(inner), HELIX_DATA_DIR: '/data' } : {}) };
+    const env = {
+      ...dotenv,
+      ...storage.env,
+      HELIX_PROJECT: t.project.name,
+      HELIX_INSTANCE: t.environment.name,
+      ...(v2 ? { HELIX_PORT: String(inner), HELIX_DATA_DIR: '/data' } : {}),
+    };
     // v2's compose file mounts `.helix/.volumes/<instance>` at /data; v3 mounts only named storage volumes.
-    const volumes = v2 ? [{ source: path.join(t.project.dir, '.helix', '.volumes', t.environment.name), target: '/data' }] : storage.volumes.map((v) => ({ source: v.name, target: v.target }));
+    const volumes = v2
+      ? [{ source: path.join(t.project.dir, '.helix', '.volumes', t.environment.name), target: '/data' }]
+      : storage.volumes.map((v) => ({ source: v.name, target: v.target }));
     if (v2) for (const v of volumes) fs.mkdirSync(v.source, { recursive: true });
     log(`Starting ${name} from ${image}, 127.0.0.1:${port} -> ${inner}`);
     if (Object.keys(dotenv).length) log(`Environment from .env: ${describeEnv(dotenv).join(' ')}`);
@@ -197,7 +279,10 @@ export class LocalService {
       if (id) await this.engine.remove(id).catch(() => undefined);
       await undoStorage();
       if (err instanceof LocalError && err.code === 'port-in-use') {
-        throw new LocalError('port-in-use', `Port ${port} is already in use.`, { port, suggestedPort: await nextFreePort(port + 1) });
+        throw new LocalError('port-in-use', `Port ${port} is already in use.`, {
+          port,
+          suggestedPort: await nextFreePort(port + 1),
+        });
       }
       throw err;
     }
@@ -211,7 +296,8 @@ export class LocalService {
     return this.runJournaled('stop', t, opts, { container: name }, async ({ log }) => {
       const c = await this.engine.inspect(name);
       const sidecars = await findSidecars(this.engine, t);
-      if (!c && !sidecars.length) throw new LocalError('engine-error', `No container ${name}: start the environment first.`);
+      if (!c && !sidecars.length)
+        throw new LocalError('engine-error', `No container ${name}: start the environment first.`);
       this.deps.health.set(envKey(t.project.dir, t.environment.name), undefined);
       if (!sidecars.length && storageMode(t) !== 'disk') {
         await this.engine.stop(c!.id);
@@ -277,7 +363,12 @@ export class LocalService {
   async checkHealth(t: LocalInstance, signal?: AbortSignal): Promise<HealthResult> {
     const c = await this.engine.inspect(nameOf(t));
     if (!c || c.state !== 'running') {
-      const r: HealthResult = { status: 'unhealthy', checkedAt: new Date().toISOString(), attempts: 1, reason: c ? `container is ${c.state}` : 'no container' };
+      const r: HealthResult = {
+        status: 'unhealthy',
+        checkedAt: new Date().toISOString(),
+        attempts: 1,
+        reason: c ? `container is ${c.state}` : 'no container',
+      };
       this.deps.health.set(envKey(t.project.dir, t.environment.name), r);
       return r;
     }
@@ -290,13 +381,30 @@ export class LocalService {
     const base = `http://127.0.0.1:${port}`;
     const engine = async (): Promise<HealthStatus> => (await this.engine.inspect(c.id))?.health ?? 'none';
     const custom = ownSetting(t.environment, 'health') as { liveness?: string; readiness?: string } | undefined;
-    if (t.project.generation === 'v2') return { engine, liveness: custom?.liveness && base + custom.liveness, readiness: custom?.readiness && base + custom.readiness };
-    return { liveness: base + (custom?.liveness ?? '/healthz'), readiness: base + (custom?.readiness ?? '/readyz'), engine };
+    if (t.project.generation === 'v2')
+      return {
+        engine,
+        liveness: custom?.liveness && base + custom.liveness,
+        readiness: custom?.readiness && base + custom.readiness,
+      };
+    return {
+      liveness: base + (custom?.liveness ?? '/healthz'),
+      readiness: base + (custom?.readiness ?? '/readyz'),
+      engine,
+    };
   }
 
-  private async waitHealth(t: LocalInstance, c: ContainerInfo, port: number, opts: StartOptions, log: (l: string) => void): Promise<HealthResult> {
+  private async waitHealth(
+    t: LocalInstance,
+    c: ContainerInfo,
+    port: number,
+    opts: StartOptions,
+    log: (l: string) => void,
+  ): Promise<HealthResult> {
     const target = this.healthTarget(t, c, port);
-    log(`Waiting for ${[target.liveness, target.readiness].filter(Boolean).join(' and ') || 'the engine HEALTHCHECK'}...`);
+    log(
+      `Waiting for ${[target.liveness, target.readiness].filter(Boolean).join(' and ') || 'the engine HEALTHCHECK'}...`,
+    );
     let last: HealthStatus | undefined;
     const r = await this.deps.health.wait(envKey(t.project.dir, t.environment.name), target, {
       deadlineMs: opts.healthDeadlineMs ?? 30_000,
@@ -308,7 +416,11 @@ export class LocalService {
     });
     if (opts.signal?.aborted) throw new LocalError('cancelled', 'Cancelled while waiting for health.');
     if (r.status === 'unhealthy') {
-      throw new LocalError('not-healthy', `${nameOf(t)} did not become healthy in time (${r.reason}). Check its logs (Show Logs) or verify port ${port}.`, { port });
+      throw new LocalError(
+        'not-healthy',
+        `${nameOf(t)} did not become healthy in time (${r.reason}). Check its logs (Show Logs) or verify port ${port}.`,
+        { port },
+      );
     }
     log(`${nameOf(t)} is ${r.status} on http://127.0.0.1:${port}`);
     return r;

@@ -1,7 +1,15 @@
 import { messageOf } from '../errors';
 import type { ContainerEngine, ContainerInfo } from './engine';
 import { LocalError, isLocalError } from './errors';
-import { LABEL_DIR, LABEL_ENVIRONMENT, LABEL_PROJECT, LABEL_ROLE, STORAGE_ROLE, labelsOf, type LocalInstance } from './naming';
+import {
+  LABEL_DIR,
+  LABEL_ENVIRONMENT,
+  LABEL_PROJECT,
+  LABEL_ROLE,
+  STORAGE_ROLE,
+  labelsOf,
+  type LocalInstance,
+} from './naming';
 import { LOCAL_BUCKET, storageNames, type ExecStep, type SidecarPlan, type StoragePlan } from './storage';
 
 // Runs what a storage plan needs besides the instance: network, volumes, the S3 sidecar and its bucket.
@@ -13,7 +21,12 @@ type Log = (line: string) => void;
 const BUCKET_DEADLINE_MS = 30_000; // as the CLI's bucket wait
 
 /** Makes sure the sidecar image is there, pulling it if needed. Creates nothing, so it runs first. */
-export async function ensureSidecarImage(engine: ContainerEngine, s: SidecarPlan, log: Log, signal?: AbortSignal): Promise<void> {
+export async function ensureSidecarImage(
+  engine: ContainerEngine,
+  s: SidecarPlan,
+  log: Log,
+  signal?: AbortSignal,
+): Promise<void> {
   if (await engine.inspectImage(s.image)) return;
   log(`Pulling the storage sidecar image ${s.image}...`);
   try {
@@ -31,7 +44,13 @@ export async function ensureSidecarImage(engine: ContainerEngine, s: SidecarPlan
 }
 
 /** Network, volumes, sidecar and bucket for a plan. Returns an undo that removes what this call created. */
-export async function prepareStorage(engine: ContainerEngine, t: LocalInstance, plan: StoragePlan, log: Log, signal?: AbortSignal): Promise<() => Promise<void>> {
+export async function prepareStorage(
+  engine: ContainerEngine,
+  t: LocalInstance,
+  plan: StoragePlan,
+  log: Log,
+  signal?: AbortSignal,
+): Promise<() => Promise<void>> {
   const undos: (() => Promise<unknown>)[] = [];
   const undo = async () => {
     for (const u of undos.splice(0).reverse()) await u().catch(() => undefined);
@@ -54,11 +73,17 @@ export async function prepareStorage(engine: ContainerEngine, t: LocalInstance, 
     for (const other of await findSidecars(engine, t)) {
       if (other.name === s.name) continue;
       await engine.remove(other.id);
-      log(`Removed ${other.name}, the storage sidecar of another helix CLI release. Its data stays in volume ${other.name}-data, which ${s.kind === 'seaweedfs' ? 'SeaweedFS' : 'MinIO'} cannot read: ${s.name} starts on ${s.volume.name}. HelixDB's docs ("Migrate MinIO disk data") show how to copy it over.`);
+      log(
+        `Removed ${other.name}, the storage sidecar of another helix CLI release. Its data stays in volume ${other.name}-data, which ${s.kind === 'seaweedfs' ? 'SeaweedFS' : 'MinIO'} cannot read: ${s.name} starts on ${s.volume.name}. HelixDB's docs ("Migrate MinIO disk data") show how to copy it over.`,
+      );
     }
     // A leftover sidecar (crash, or the CLI's) is replaced, as `helix start` does.
     const old = await engine.inspect(s.name);
-    if (old && !isSidecarOf(old, t)) throw new LocalError('engine-error', `${s.name} exists and is not the storage sidecar of ${t.environment.name}; rename or remove it.`);
+    if (old && !isSidecarOf(old, t))
+      throw new LocalError(
+        'engine-error',
+        `${s.name} exists and is not the storage sidecar of ${t.environment.name}; rename or remove it.`,
+      );
     if (old) await engine.remove(old.id);
     if (signal?.aborted) throw new LocalError('cancelled', 'Cancelled.');
     undos.push(() => engine.remove(s.name));
@@ -102,7 +127,8 @@ export async function findSidecars(engine: ContainerEngine, t: LocalInstance): P
 
 /** Ours by labels; a CLI-started one has none. Never another instance that happens to be named `<i>-minio`. */
 function isSidecarOf(c: ContainerInfo, t: LocalInstance): boolean {
-  if (c.labels[LABEL_ROLE] === STORAGE_ROLE) return c.labels[LABEL_ENVIRONMENT] === t.environment.name && c.labels[LABEL_DIR] === t.project.dir;
+  if (c.labels[LABEL_ROLE] === STORAGE_ROLE)
+    return c.labels[LABEL_ENVIRONMENT] === t.environment.name && c.labels[LABEL_DIR] === t.project.dir;
   return !(LABEL_PROJECT in c.labels);
 }
 
@@ -114,19 +140,35 @@ async function ensureBucket(engine: ContainerEngine, s: SidecarPlan, log: Log, s
     if (signal?.aborted) throw new LocalError('cancelled', 'Cancelled.');
     const r = await execIn(engine, s.name, create);
     if (r.code === 0) return log(`Bucket ${LOCAL_BUCKET} is ready in ${s.name}.`);
-    if (fallback && (r.code === 126 || r.code === 127 || /executable file not found|no such file or directory/i.test(r.output))) {
+    if (
+      fallback &&
+      (r.code === 126 || r.code === 127 || /executable file not found|no such file or directory/i.test(r.output))
+    ) {
       const f = await execIn(engine, s.name, fallback);
-      if (f.code === 0) return log(`Bucket ${LOCAL_BUCKET} created as a data folder in ${s.name} (the image has no ${create.cmd[0]}).`);
+      if (f.code === 0)
+        return log(`Bucket ${LOCAL_BUCKET} created as a data folder in ${s.name} (the image has no ${create.cmd[0]}).`);
       throw new LocalError('engine-error', `Could not create bucket ${LOCAL_BUCKET} in ${s.name}: ${f.output.trim()}`);
     }
     const state = (await engine.inspect(s.name))?.state;
-    if (state !== 'running') throw new LocalError('engine-error', `The storage sidecar ${s.name} stopped (${state ?? 'removed'}) while starting. Its image ${s.image} may not be a ${s.kind} server.`);
-    if (Date.now() > until) throw new LocalError('engine-error', `Timed out creating bucket ${LOCAL_BUCKET} in ${s.name}: ${r.output.trim()}`);
+    if (state !== 'running')
+      throw new LocalError(
+        'engine-error',
+        `The storage sidecar ${s.name} stopped (${state ?? 'removed'}) while starting. Its image ${s.image} may not be a ${s.kind} server.`,
+      );
+    if (Date.now() > until)
+      throw new LocalError(
+        'engine-error',
+        `Timed out creating bucket ${LOCAL_BUCKET} in ${s.name}: ${r.output.trim()}`,
+      );
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
-async function execIn(engine: ContainerEngine, name: string, step: ExecStep): Promise<{ code: number; output: string }> {
+async function execIn(
+  engine: ContainerEngine,
+  name: string,
+  step: ExecStep,
+): Promise<{ code: number; output: string }> {
   try {
     return await engine.exec(name, step.cmd, { env: step.env });
   } catch (err) {

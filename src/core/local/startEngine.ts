@@ -5,9 +5,22 @@
 export type Attempt = readonly [command: string, args: readonly string[]];
 
 export function startAttempts(platform: NodeJS.Platform): Attempt[] {
-  if (platform === 'darwin') return [['open', ['-a', 'Docker']], ['colima', ['start']], ['podman', ['machine', 'start']]];
-  if (platform === 'win32') return [['cmd.exe', ['/c', 'start', '', 'Docker Desktop']], ['podman', ['machine', 'start']]];
-  return [['systemctl', ['--user', 'start', 'docker-desktop']], ['systemctl', ['--user', 'start', 'docker']], ['systemctl', ['--user', 'start', 'podman.socket']]];
+  if (platform === 'darwin')
+    return [
+      ['open', ['-a', 'Docker']],
+      ['colima', ['start']],
+      ['podman', ['machine', 'start']],
+    ];
+  if (platform === 'win32')
+    return [
+      ['cmd.exe', ['/c', 'start', '', 'Docker Desktop']],
+      ['podman', ['machine', 'start']],
+    ];
+  return [
+    ['systemctl', ['--user', 'start', 'docker-desktop']],
+    ['systemctl', ['--user', 'start', 'docker']],
+    ['systemctl', ['--user', 'start', 'podman.socket']],
+  ];
 }
 
 export interface StartEngineDeps {
@@ -30,13 +43,19 @@ export type StartEngineResult =
   | { state: 'needs-root'; command: string[] }
   | { state: 'failed'; tried: string[] };
 
-export async function startEngine(deps: StartEngineDeps, opts: { waitMs?: number; signal?: AbortSignal } = {}): Promise<StartEngineResult> {
+export async function startEngine(
+  deps: StartEngineDeps,
+  opts: { waitMs?: number; signal?: AbortSignal } = {},
+): Promise<StartEngineResult> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const tried: string[] = [];
   for (const [cmd, args] of startAttempts(deps.platform)) {
     const line = [cmd, ...args].join(' ');
     tried.push(line);
-    const ok = await deps.run(cmd, args).then((r) => r.code === 0, () => false);
+    const ok = await deps.run(cmd, args).then(
+      (r) => r.code === 0,
+      () => false,
+    );
     if (!ok) continue;
     const end = Date.now() + (opts.waitMs ?? 30_000);
     for (;;) {
@@ -45,6 +64,7 @@ export async function startEngine(deps: StartEngineDeps, opts: { waitMs?: number
       await sleep(500);
     }
   }
-  if (deps.platform === 'linux' && deps.hasSystemService()) return { state: 'needs-root', command: ['sudo', 'systemctl', 'start', 'docker'] };
+  if (deps.platform === 'linux' && deps.hasSystemService())
+    return { state: 'needs-root', command: ['sudo', 'systemctl', 'start', 'docker'] };
   return { state: 'failed', tried };
 }

@@ -19,7 +19,14 @@ const LOCAL_REGION = 'us-east-1';
 const MIB = 1024 * 1024;
 
 /** Host variables `helix start` forwards in s3 mode, when set. */
-export const FORWARDED_AWS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'] as const;
+export const FORWARDED_AWS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_PROFILE',
+] as const;
 
 export type HostEnv = Readonly<Record<string, string | undefined>>;
 
@@ -95,7 +102,10 @@ const SIDECARS: Record<SidecarKind, Omit<SidecarDef, 'image'>> = {
     env: { MINIO_ROOT_USER: 'minioadmin', MINIO_ROOT_PASSWORD: 'minioadmin' },
     cmd: ['server', '/data', '--console-address', ':9001'],
     bucket: {
-      create: { cmd: ['mc', 'mb', '--ignore-existing', `local/${LOCAL_BUCKET}`], env: ['MC_HOST_local=http://minioadmin:minioadmin@127.0.0.1:9000'] },
+      create: {
+        cmd: ['mc', 'mb', '--ignore-existing', `local/${LOCAL_BUCKET}`],
+        env: ['MC_HOST_local=http://minioadmin:minioadmin@127.0.0.1:9000'],
+      },
       fallback: { cmd: ['mkdir', '-p', `/data/${LOCAL_BUCKET}`] },
     },
   },
@@ -175,8 +185,18 @@ export function forwardedAws(hostEnv: HostEnv): Record<string, string> {
  * What a start needs for the environment's storage. `imageOverride` (a setting) applies when helix.toml has no
  * `sidecar_image`. Throws `config-invalid` for what the CLI would refuse to load.
  */
-export function planStorage(t: LocalInstance, hostEnv: HostEnv = {}, imageOverride?: (kind: SidecarKind) => string | undefined): StoragePlan {
-  const memory: StoragePlan = { mode: 'memory', env: {}, secrets: [], volumes: [], summary: 'memory (data is lost when the container is removed)' };
+export function planStorage(
+  t: LocalInstance,
+  hostEnv: HostEnv = {},
+  imageOverride?: (kind: SidecarKind) => string | undefined,
+): StoragePlan {
+  const memory: StoragePlan = {
+    mode: 'memory',
+    env: {},
+    secrets: [],
+    volumes: [],
+    summary: 'memory (data is lost when the container is removed)',
+  };
   if (t.project.generation === 'v2') return memory;
   const settings = t.environment.settings;
   const table = `[local.${t.environment.name}]`;
@@ -185,7 +205,11 @@ export function planStorage(t: LocalInstance, hostEnv: HostEnv = {}, imageOverri
     throw configError(t, `storage = ${JSON.stringify(raw)} in ${table} is not one of "memory", "disk", "s3".`);
   }
   const s3 = settings.s3;
-  if (raw !== 's3' && s3 !== undefined) throw configError(t, `${table} has an [local.${t.environment.name}.s3] table but storage is not "s3": set storage = "s3" or remove the table.`);
+  if (raw !== 's3' && s3 !== undefined)
+    throw configError(
+      t,
+      `${table} has an [local.${t.environment.name}.s3] table but storage is not "s3": set storage = "s3" or remove the table.`,
+    );
   if (raw === 'memory') return memory;
   const names = storageNames(t);
   // CLI 3.4 keeps a disk cache in its own volume (64 MiB for disk, 1 GiB for s3), surviving re-creation.
@@ -201,8 +225,16 @@ export function planStorage(t: LocalInstance, hostEnv: HostEnv = {}, imageOverri
     // As the CLI: plain HTTP when asked, or when the endpoint itself is http://.
     if (c.allowHttp || c.endpoint?.startsWith('http://')) env.AWS_ALLOW_HTTP = 'true';
     Object.assign(env, forwarded, cache(1024 * MIB));
-    const creds = Object.keys(forwarded).length ? `, forwarding ${Object.keys(forwarded).join(', ')}` : ', no AWS_* credentials set on this machine';
-    return { mode: 's3', env, secrets: secretValues(forwarded), volumes, summary: `s3 bucket ${c.bucket} (${c.region}), prefix ${c.prefix}${c.endpoint ? ` at ${c.endpoint}` : ''}${creds}` };
+    const creds = Object.keys(forwarded).length
+      ? `, forwarding ${Object.keys(forwarded).join(', ')}`
+      : ', no AWS_* credentials set on this machine';
+    return {
+      mode: 's3',
+      env,
+      secrets: secretValues(forwarded),
+      volumes,
+      summary: `s3 bucket ${c.bucket} (${c.region}), prefix ${c.prefix}${c.endpoint ? ` at ${c.endpoint}` : ''}${creds}`,
+    };
   }
 
   const { kind, image: defaultImage } = diskSidecarFor(t.project.generation)!;
@@ -232,7 +264,15 @@ export function planStorage(t: LocalInstance, hostEnv: HostEnv = {}, imageOverri
     AWS_ALLOW_HTTP: 'true',
     ...cache(64 * MIB),
   };
-  return { mode: 'disk', env, secrets: [], volumes, network: names.network, sidecar, summary: `disk, through ${kind === 'minio' ? 'MinIO' : 'SeaweedFS'} sidecar ${name} (${sidecar.image}), data in volume ${sidecar.volume.name}` };
+  return {
+    mode: 'disk',
+    env,
+    secrets: [],
+    volumes,
+    network: names.network,
+    sidecar,
+    summary: `disk, through ${kind === 'minio' ? 'MinIO' : 'SeaweedFS'} sidecar ${name} (${sidecar.image}), data in volume ${sidecar.volume.name}`,
+  };
 }
 
 interface S3Config {
@@ -245,15 +285,23 @@ interface S3Config {
 
 function s3Config(t: LocalInstance, raw: unknown): S3Config {
   const table = `[local.${t.environment.name}.s3]`;
-  if (!raw || typeof raw !== 'object') throw configError(t, `storage = "s3" needs a ${table} table with at least bucket = "<name>".`);
+  if (!raw || typeof raw !== 'object')
+    throw configError(t, `storage = "s3" needs a ${table} table with at least bucket = "<name>".`);
   const o = raw as Record<string, unknown>;
   const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string).trim() : undefined);
   const bucket = str('bucket');
   if (!bucket) throw configError(t, `${table} needs a non-blank bucket.`);
   const endpoint = str('endpoint_url') || undefined;
-  if (endpoint && !/^https?:\/\//.test(endpoint)) throw configError(t, `endpoint_url in ${table} must start with http:// or https:// (got ${endpoint}).`);
+  if (endpoint && !/^https?:\/\//.test(endpoint))
+    throw configError(t, `endpoint_url in ${table} must start with http:// or https:// (got ${endpoint}).`);
   const prefix = str('prefix') || 'db/';
-  return { bucket, prefix: prefix.endsWith('/') ? prefix : `${prefix}/`, region: str('region') || LOCAL_REGION, endpoint, allowHttp: o.allow_http === true };
+  return {
+    bucket,
+    prefix: prefix.endsWith('/') ? prefix : `${prefix}/`,
+    region: str('region') || LOCAL_REGION,
+    endpoint,
+    allowHttp: o.allow_http === true,
+  };
 }
 
 function configError(t: LocalInstance, message: string): LocalError {

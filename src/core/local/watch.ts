@@ -83,7 +83,13 @@ export class EngineWatch implements Disposable {
 
   private setDown(err?: unknown): void {
     this.state = 'down';
-    this.error = err instanceof LocalError ? err : new LocalError('daemon-stopped', `Lost the connection to ${this.engine.endpoint}${err instanceof Error ? `: ${err.message}` : ''}.`);
+    this.error =
+      err instanceof LocalError
+        ? err
+        : new LocalError(
+            'daemon-stopped',
+            `Lost the connection to ${this.engine.endpoint}${err instanceof Error ? `: ${err.message}` : ''}.`,
+          );
     this.containers = [];
     this.changed.fire();
   }

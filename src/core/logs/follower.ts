@@ -49,7 +49,16 @@ export class LogFollower implements Disposable {
         this.setState('following');
         const since = first ? this.opts.since : this.lastAt ? this.lastAt / 1000 : undefined;
         try {
-          await this.engine.logs(c.id, { follow: true, since, tail: first && since === undefined ? (this.opts.tail ?? 200) : undefined, signal: this.ac.signal }, (l) => this.emit(l));
+          await this.engine.logs(
+            c.id,
+            {
+              follow: true,
+              since,
+              tail: first && since === undefined ? (this.opts.tail ?? 200) : undefined,
+              signal: this.ac.signal,
+            },
+            (l) => this.emit(l),
+          );
         } catch {
           /* engine went away: fall through to waiting */
         }
@@ -96,7 +105,10 @@ export class LogFollower implements Disposable {
           },
         );
         // It may have started between the stream's end and our subscription.
-        void this.engine.inspect(this.container).then((c) => c?.state === 'running' && done(), () => undefined);
+        void this.engine.inspect(this.container).then(
+          (c) => c?.state === 'running' && done(),
+          () => undefined,
+        );
       };
       subscribe(500);
     });

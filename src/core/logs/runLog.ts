@@ -68,7 +68,11 @@ async function indexOf(file: string): Promise<Index> {
 }
 
 /** Lines [from, from + count) of the log (clamped), and how many lines it has in all. */
-export async function readRunLog(file: string, from: number, count: number): Promise<{ lines: string[]; total: number; from: number }> {
+export async function readRunLog(
+  file: string,
+  from: number,
+  count: number,
+): Promise<{ lines: string[]; total: number; from: number }> {
   const ix = await indexOf(file);
   const start = Math.max(0, Math.min(from, ix.lines));
   const end = Math.max(start, Math.min(ix.lines, start + count));

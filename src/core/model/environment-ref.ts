@@ -25,6 +25,11 @@ export function parseEnvKey(key: string): EnvironmentRef {
  * Whether a run (or any record naming its project) belongs to this project: by folder; by name only for a
  * record without a folder, which no run history read through RunHistory has (it fills in the folder).
  */
-export function isOfProject(record: { project: string; projectDir?: string }, project: { name: string; dir: string }): boolean {
-  return record.projectDir !== undefined ? path.resolve(record.projectDir) === path.resolve(project.dir) : record.project === project.name;
+export function isOfProject(
+  record: { project: string; projectDir?: string },
+  project: { name: string; dir: string },
+): boolean {
+  return record.projectDir !== undefined
+    ? path.resolve(record.projectDir) === path.resolve(project.dir)
+    : record.project === project.name;
 }

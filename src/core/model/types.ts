@@ -9,15 +9,7 @@ export type Generation = 'v2' | 'v3.0' | 'v3.1' | 'v3-1025' | 'v3.4';
 
 /** How an environment is provided. `local` = Docker on this machine. */
 export type EnvironmentKind =
-  | 'local'
-  | 'enterprise'
-  | 'helix-cloud'
-  | 'fly'
-  | 'ecr'
-  | 'terraform'
-  | 'pulumi'
-  | 'kubernetes'
-  | 'registry';
+  'local' | 'enterprise' | 'helix-cloud' | 'fly' | 'ecr' | 'terraform' | 'pulumi' | 'kubernetes' | 'registry';
 
 /** A zero-based text range inside a file (UTF-16 offsets and line/character positions). */
 export interface TextRange {

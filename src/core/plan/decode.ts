@@ -7,8 +7,10 @@ export function decodePlanBytes(bytes: Uint8Array): string {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return new TextDecoder('utf-8').decode(bytes.subarray(3));
   }
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe)
+    return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff)
+    return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   // UTF-16 without a BOM: JSON starts with an ASCII char, so one of the first two bytes is 0.
   if (bytes.length >= 2 && bytes[0] !== 0 && bytes[1] === 0) return new TextDecoder('utf-16le').decode(bytes);
   if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] !== 0) return new TextDecoder('utf-16be').decode(bytes);
@@ -34,7 +36,9 @@ export class PlanFormatError extends HelixError {
 export const MAX_PLAN_DEPTH = 256;
 
 function tooDeep(): PlanFormatError {
-  return new PlanFormatError(`the plan nests values more than ${MAX_PLAN_DEPTH} levels deep; Helix Deploy reads plans nested up to ${MAX_PLAN_DEPTH} levels (is the file a real plan?)`);
+  return new PlanFormatError(
+    `the plan nests values more than ${MAX_PLAN_DEPTH} levels deep; Helix Deploy reads plans nested up to ${MAX_PLAN_DEPTH} levels (is the file a real plan?)`,
+  );
 }
 
 /** Throws PlanFormatError when a parsed document nests deeper than MAX_PLAN_DEPTH. Linear, no recursion. */

@@ -22,9 +22,21 @@ export interface DiffInput {
 export function diffAttributes(input: DiffInput): AttributeDiff[] {
   const out: AttributeDiff[] = [];
   const isSecret = input.isSecret ?? (() => false);
-  walk([], input.before, input.after, input.afterUnknown, input.beforeSensitive, input.afterSensitive, out, isSecret, false, false);
+  walk(
+    [],
+    input.before,
+    input.after,
+    input.afterUnknown,
+    input.beforeSensitive,
+    input.afterSensitive,
+    out,
+    isSecret,
+    false,
+    false,
+  );
   if (input.replacePaths?.length) {
-    for (const d of out) if (input.replacePaths.some((p) => isPrefix(p, d.path) || isPrefix(d.path, p))) d.forcesReplace = true;
+    for (const d of out)
+      if (input.replacePaths.some((p) => isPrefix(p, d.path) || isPrefix(d.path, p))) d.forcesReplace = true;
   }
   return out;
 }
@@ -36,16 +48,31 @@ function isPrefix(prefix: Path, path: Path): boolean {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const child = (m: Mask, k: string | number): Mask => (m === true ? true : m && typeof m === 'object' ? (m as Record<string | number, unknown>)[k] : undefined);
+const child = (m: Mask, k: string | number): Mask =>
+  m === true ? true : m && typeof m === 'object' ? (m as Record<string | number, unknown>)[k] : undefined;
 
 function walk(
-  path: Path, b: unknown, a: unknown, unk: Mask, bs: Mask, as: Mask,
-  out: AttributeDiff[], isSecret: (v: unknown) => boolean, bSens: boolean, aSens: boolean,
+  path: Path,
+  b: unknown,
+  a: unknown,
+  unk: Mask,
+  bs: Mask,
+  as: Mask,
+  out: AttributeDiff[],
+  isSecret: (v: unknown) => boolean,
+  bSens: boolean,
+  aSens: boolean,
 ): void {
   const bS = bSens || bs === true;
   const aS = aSens || as === true;
   if (unk === true) {
-    out.push({ path, before: b === undefined ? undefined : mask(b, bS, isSecret), after: KNOWN_AFTER_APPLY, unknown: true, ...(bS || aS ? { sensitive: true } : {}) });
+    out.push({
+      path,
+      before: b === undefined ? undefined : mask(b, bS, isSecret),
+      after: KNOWN_AFTER_APPLY,
+      unknown: true,
+      ...(bS || aS ? { sensitive: true } : {}),
+    });
     return;
   }
   const bothArrays = Array.isArray(b) && Array.isArray(a);
@@ -64,7 +91,18 @@ function walk(
     const arr = Array.isArray(a) || Array.isArray(b);
     for (const k of keys) {
       const key = arr ? Number(k) : k;
-      walk([...path, key], sub(b, key), sub(a, key), child(unk, key), child(bs, key), child(as, key), out, isSecret, bS, aS);
+      walk(
+        [...path, key],
+        sub(b, key),
+        sub(a, key),
+        child(unk, key),
+        child(bs, key),
+        child(as, key),
+        out,
+        isSecret,
+        bS,
+        aS,
+      );
     }
     return;
   }

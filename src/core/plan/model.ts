@@ -17,19 +17,18 @@ export const KNOWN_AFTER_APPLY = '(known after apply)';
 
 export type PlanSource = 'terraform' | 'pulumi' | 'kubernetes';
 
-export type ChangeAction =
-  | 'create'
-  | 'update'
-  | 'delete'
-  | 'replace'
-  | 'read'
-  | 'no-op'
-  | 'import'
-  | 'move'
-  | 'forget';
+export type ChangeAction = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'no-op' | 'import' | 'move' | 'forget';
 
 export const CHANGE_ACTIONS: readonly ChangeAction[] = [
-  'create', 'update', 'delete', 'replace', 'read', 'no-op', 'import', 'move', 'forget',
+  'create',
+  'update',
+  'delete',
+  'replace',
+  'read',
+  'no-op',
+  'import',
+  'move',
+  'forget',
 ];
 
 /** Counts. A replace is counted once (in `replace`), never as a create plus a delete. */
@@ -144,12 +143,31 @@ export interface PlanModel {
 }
 
 export function emptySummary(): PlanSummary {
-  return { create: 0, update: 0, delete: 0, replace: 0, read: 0, noop: 0, import: 0, move: 0, forget: 0, drift: 0, outputs: 0 };
+  return {
+    create: 0,
+    update: 0,
+    delete: 0,
+    replace: 0,
+    read: 0,
+    noop: 0,
+    import: 0,
+    move: 0,
+    forget: 0,
+    drift: 0,
+    outputs: 0,
+  };
 }
 
 const SUMMARY_KEY: Record<ChangeAction, keyof PlanSummary> = {
-  create: 'create', update: 'update', delete: 'delete', replace: 'replace', read: 'read',
-  'no-op': 'noop', import: 'import', move: 'move', forget: 'forget',
+  create: 'create',
+  update: 'update',
+  delete: 'delete',
+  replace: 'replace',
+  read: 'read',
+  'no-op': 'noop',
+  import: 'import',
+  move: 'move',
+  forget: 'forget',
 };
 
 /** Recomputes counts from resources/drift/outputs (producers call it once at the end). */

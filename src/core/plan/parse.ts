@@ -25,7 +25,8 @@ export function parsePlanDocument(input: Uint8Array | string, opts: { redactor?:
     single = false;
   }
   if (single) {
-    if (doc && typeof doc === 'object' && 'format_version' in (doc as object)) return parseTerraformShow(doc, { redactor });
+    if (doc && typeof doc === 'object' && 'format_version' in (doc as object))
+      return parseTerraformShow(doc, { redactor });
     if (isPulumiPreview(doc)) return parsePulumiPreview(doc, { redactor });
     // A one-line stream is also valid JSON: fall through to the line formats.
   }
@@ -34,6 +35,8 @@ export function parsePlanDocument(input: Uint8Array | string, opts: { redactor?:
   if (/"@message"|"type"\s*:\s*"version"/.test(first)) return modelFromStream(text, { redactor });
   throw new PlanFormatError(
     'unrecognised plan format: expected `terraform show -json PLANFILE`, `pulumi preview --json`, a Pulumi event log, or a `terraform plan -json` stream' +
-      (text.startsWith('{') || text.startsWith('[') ? '' : ' (a binary Terraform plan file must first go through `terraform show -json`)'),
+      (text.startsWith('{') || text.startsWith('[')
+        ? ''
+        : ' (a binary Terraform plan file must first go through `terraform show -json`)'),
   );
 }

@@ -7,7 +7,15 @@ import { renderCost } from '../cost/render';
 // Values are already redacted in the model; nothing here can reveal a secret.
 
 const SYMBOL: Record<ChangeAction, string> = {
-  create: '+', update: '~', delete: '-', replace: '-/+', read: '<=', 'no-op': ' ', import: '<-', move: '->', forget: '.',
+  create: '+',
+  update: '~',
+  delete: '-',
+  replace: '-/+',
+  read: '<=',
+  'no-op': ' ',
+  import: '<-',
+  move: '->',
+  forget: '.',
 };
 
 export interface RenderOptions {
@@ -25,10 +33,17 @@ export function renderPlan(model: PlanModel, opts: RenderOptions = {}): string {
   const shown = model.resources.filter((r) => opts.noop || r.action !== 'no-op');
   if (model.image) out.push(`Image: ${describeImage(model.image)}`);
   for (const n of model.notices ?? []) out.push(`Note: ${n}`);
-  for (const d of model.diagnostics) out.push(`${d.severity === 'error' ? 'Error' : d.severity === 'warning' ? 'Warning' : 'Info'}: ${d.address ? `${d.address}: ` : ''}${d.summary}`);
+  for (const d of model.diagnostics)
+    out.push(
+      `${d.severity === 'error' ? 'Error' : d.severity === 'warning' ? 'Warning' : 'Info'}: ${d.address ? `${d.address}: ` : ''}${d.summary}`,
+    );
   for (const r of shown.slice(0, max)) {
     out.push(resourceLine(r));
-    if (opts.attributes) for (const a of attributesOf(r)) out.push(`      ${a.path.join('.')}: ${fmt(a.before)} -> ${fmt(a.after)}${a.forcesReplace ? '  # forces replacement' : ''}`);
+    if (opts.attributes)
+      for (const a of attributesOf(r))
+        out.push(
+          `      ${a.path.join('.')}: ${fmt(a.before)} -> ${fmt(a.after)}${a.forcesReplace ? '  # forces replacement' : ''}`,
+        );
   }
   if (shown.length > max) out.push(`  ... and ${shown.length - max} more`);
   const relevantDrift = model.drift.filter((d) => d.relevant !== false);
@@ -36,7 +51,8 @@ export function renderPlan(model: PlanModel, opts: RenderOptions = {}): string {
     out.push(`Changed outside ${model.source === 'terraform' ? 'Terraform' : 'Pulumi'}:`);
     for (const d of relevantDrift.slice(0, 50)) out.push(`  ~ ${d.address}`);
   }
-  for (const o of model.outputs.filter((x) => x.action !== 'no-op')) out.push(`  output ${o.name}: ${o.action}${o.action === 'delete' ? '' : ` -> ${fmt(o.after)}`}`);
+  for (const o of model.outputs.filter((x) => x.action !== 'no-op'))
+    out.push(`  output ${o.name}: ${o.action}${o.action === 'delete' ? '' : ` -> ${fmt(o.after)}`}`);
   out.push(`${model.errored ? 'Plan FAILED' : 'Plan'}: ${summaryLine(model.summary)}.`);
   if (model.cost) out.push(renderCost(model.cost, model.budgetWarning));
   if (model.guardrails) out.push(...guardrailLines(model.guardrails));

@@ -72,7 +72,8 @@ export function run(command: string, args: readonly string[], opts: SpawnOptions
   } catch (err) {
     return Promise.reject(err);
   }
-  if (opts.outputBase !== undefined && process.platform !== 'win32') return runSurviving(command, args, opts, opts.outputBase);
+  if (opts.outputBase !== undefined && process.platform !== 'win32')
+    return runSurviving(command, args, opts, opts.outputBase);
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
@@ -160,7 +161,12 @@ function tail(file: string, onText: (text: string) => void): { poll(): void; clo
   };
 }
 
-function runSurviving(command: string, args: readonly string[], opts: SpawnOptions, base: string): Promise<SpawnResult> {
+function runSurviving(
+  command: string,
+  args: readonly string[],
+  opts: SpawnOptions,
+  base: string,
+): Promise<SpawnResult> {
   return new Promise((resolve, reject) => {
     const files = toolFiles(base);
     let child: ChildProcess;
@@ -183,13 +189,17 @@ function runSurviving(command: string, args: readonly string[], opts: SpawnOptio
       const strip = env.ELECTRON_RUN_AS_NODE === undefined;
       if (strip) env.ELECTRON_RUN_AS_NODE = '1';
       try {
-        child = spawn(process.execPath, ['-e', WRAPPER_SOURCE, '--', files.status, strip ? '1' : '0', command, ...args], {
-          cwd: opts.cwd,
-          env,
-          shell: false,
-          stdio: [opts.input !== undefined ? 'pipe' : 'ignore', outFd, errFd, 'ipc'],
-          detached: true,
-        });
+        child = spawn(
+          process.execPath,
+          ['-e', WRAPPER_SOURCE, '--', files.status, strip ? '1' : '0', command, ...args],
+          {
+            cwd: opts.cwd,
+            env,
+            shell: false,
+            stdio: [opts.input !== undefined ? 'pipe' : 'ignore', outFd, errFd, 'ipc'],
+            detached: true,
+          },
+        );
       } finally {
         fs.closeSync(outFd); // the wrapper (and the tool) hold their own copies
         fs.closeSync(errFd);
@@ -286,7 +296,11 @@ function runSurviving(command: string, args: readonly string[], opts: SpawnOptio
       const status = readToolStatus(base);
       const error = status?.error ?? startError;
       if (error) {
-        reject(error === 'ENOENT' ? new ToolNotFoundError(command) : Object.assign(new Error(`${command}: ${error}`), { code: error }));
+        reject(
+          error === 'ENOENT'
+            ? new ToolNotFoundError(command)
+            : Object.assign(new Error(`${command}: ${error}`), { code: error }),
+        );
         return;
       }
       // Without a final status the wrapper itself was killed (SIGKILL escalation): report that.

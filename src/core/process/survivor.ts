@@ -72,7 +72,11 @@ export function toolStarting(s: ToolStatus, now = Date.now(), ms = 10_000): bool
 
 export async function removeToolFiles(base: string): Promise<void> {
   const f = toolFiles(base);
-  await Promise.all([f.out, f.err, f.status, `${f.status}.tmp`, `${f.status}.p.tmp`].map((p) => fs.promises.rm(p, { force: true }).catch(() => undefined)));
+  await Promise.all(
+    [f.out, f.err, f.status, `${f.status}.tmp`, `${f.status}.p.tmp`].map((p) =>
+      fs.promises.rm(p, { force: true }).catch(() => undefined),
+    ),
+  );
 }
 
 /** argv after `--`: status file, "1" to drop ELECTRON_RUN_AS_NODE (we added it), command, args... */

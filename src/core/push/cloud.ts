@@ -31,7 +31,10 @@ export interface CloudDeployer {
 
 /** A target refused the API key / token: the UI asks for a new one. */
 export class CloudAuthError extends HelixError {
-  constructor(readonly target: string, detail: string) {
+  constructor(
+    readonly target: string,
+    detail: string,
+  ) {
     super('auth', `${target} refused the API key (${detail}). Sign in again.`);
   }
 }

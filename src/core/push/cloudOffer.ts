@@ -31,7 +31,10 @@ export function cloudOffer(project: Project, env: Environment, o: CloudOfferOpti
   if (env.kind !== 'enterprise') return undefined;
   if (!managedByControlPlane(project, env)) return { kind: 'deploy', via: 'enterprise-cluster' };
   const db = typeof env.settings.database === 'string' ? ` (${env.settings.database})` : '';
-  const gateway = typeof env.settings.gateway_url === 'string' && /^https?:\/\//.test(env.settings.gateway_url) ? env.settings.gateway_url : undefined;
+  const gateway =
+    typeof env.settings.gateway_url === 'string' && /^https?:\/\//.test(env.settings.gateway_url)
+      ? env.settings.gateway_url
+      : undefined;
   const healthUrl = o.knownUrl ?? gateway;
   return {
     kind: 'control-plane',

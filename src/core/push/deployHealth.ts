@@ -23,16 +23,34 @@ export interface DeployHealthOptions {
   initialDelayMs?: number;
 }
 
-export async function checkDeployment(opts: DeployHealthOptions, project: Project, env: Environment, url: string, log: (line: string) => void, signal?: AbortSignal): Promise<HealthResult> {
+export async function checkDeployment(
+  opts: DeployHealthOptions,
+  project: Project,
+  env: Environment,
+  url: string,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<HealthResult> {
   const target = deploymentHealthEndpoints(url, imageGeneration(project, env));
-  log(`Checking health: ${[target.liveness, target.readiness].filter(Boolean).join(', ')}${target.anyStatus ? ' (no health route in v2 images: any HTTP answer counts as alive)' : ''}`);
-  const r = await opts.service.wait(envKey(project.dir, env.name), target, { deadlineMs: opts.deadlineMs ?? DEPLOY_HEALTH_DEADLINE_MS, initialDelayMs: opts.initialDelayMs ?? 250, signal });
+  log(
+    `Checking health: ${[target.liveness, target.readiness].filter(Boolean).join(', ')}${target.anyStatus ? ' (no health route in v2 images: any HTTP answer counts as alive)' : ''}`,
+  );
+  const r = await opts.service.wait(envKey(project.dir, env.name), target, {
+    deadlineMs: opts.deadlineMs ?? DEPLOY_HEALTH_DEADLINE_MS,
+    initialDelayMs: opts.initialDelayMs ?? 250,
+    signal,
+  });
   log(`Health: ${describeHealth(r)}`);
   return r;
 }
 
 /** "healthy (liveness 200 in 3 ms, readiness 200 in 2 ms)" or "unhealthy: <reason>". */
 export function describeHealth(r: HealthResult): string {
-  const probes = [r.liveness && `liveness ${r.liveness.status ?? r.liveness.error} in ${r.liveness.ms} ms`, r.readiness && `readiness ${r.readiness.status ?? r.readiness.error} in ${r.readiness.ms} ms`].filter(Boolean).join(', ');
+  const probes = [
+    r.liveness && `liveness ${r.liveness.status ?? r.liveness.error} in ${r.liveness.ms} ms`,
+    r.readiness && `readiness ${r.readiness.status ?? r.readiness.error} in ${r.readiness.ms} ms`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${r.status}${probes ? ` (${probes})` : ''}${r.status !== 'healthy' && r.reason ? `: ${r.reason}` : ''}`;
 }

@@ -17,8 +17,20 @@ export interface DeployRunDeps {
   health?: DeployHealthOptions;
 }
 
-export async function runDeploy(deps: DeployRunDeps, deployer: CloudDeployer, ctx: Omit<DeployContext, 'log'>, who: string): Promise<DeployResult & { health?: HealthResult; runId?: string }> {
-  const run = await deps.journal?.begin({ kind: 'deploy', project: ctx.project.name, projectDir: ctx.project.dir, environment: ctx.environment.name, who, meta: { target: ctx.environment.kind } });
+export async function runDeploy(
+  deps: DeployRunDeps,
+  deployer: CloudDeployer,
+  ctx: Omit<DeployContext, 'log'>,
+  who: string,
+): Promise<DeployResult & { health?: HealthResult; runId?: string }> {
+  const run = await deps.journal?.begin({
+    kind: 'deploy',
+    project: ctx.project.name,
+    projectDir: ctx.project.dir,
+    environment: ctx.environment.name,
+    who,
+    meta: { target: ctx.environment.kind },
+  });
   const log = (line: string) => {
     const safe = deps.redactor.redact(line);
     deps.log?.(safe);
@@ -28,9 +40,19 @@ export async function runDeploy(deps: DeployRunDeps, deployer: CloudDeployer, ct
     const result = await deployer.deploy({ ...ctx, log });
     if (result.secret) deps.redactor.add(result.secret.value);
     if (result.url) log(`Deployed: ${result.url}`);
-    const health = result.url && deps.health ? await checkDeployment(deps.health, ctx.project, ctx.environment, result.url, log, ctx.signal) : undefined;
-    const healthMeta = health ? { health: health.status, healthReason: health.status === 'healthy' ? undefined : health.reason } : {};
-    if (run) await deps.journal!.end(run.id, 'Succeeded', undefined, { url: result.url, ...healthMeta, ...(result.meta ?? {}) });
+    const health =
+      result.url && deps.health
+        ? await checkDeployment(deps.health, ctx.project, ctx.environment, result.url, log, ctx.signal)
+        : undefined;
+    const healthMeta = health
+      ? { health: health.status, healthReason: health.status === 'healthy' ? undefined : health.reason }
+      : {};
+    if (run)
+      await deps.journal!.end(run.id, 'Succeeded', undefined, {
+        url: result.url,
+        ...healthMeta,
+        ...(result.meta ?? {}),
+      });
     return { ...result, health, runId: run?.id };
   } catch (err) {
     const cancelled = ctx.signal.aborted || isCancelled(err);

@@ -41,7 +41,12 @@ export class PushProgress {
     if (msg.id && status) {
       const match = layerStatus.find(([re]) => re.test(status));
       if (match) {
-        const layer: LayerProgress = { id: msg.id, status: match[1], current: msg.progressDetail?.current, total: msg.progressDetail?.total };
+        const layer: LayerProgress = {
+          id: msg.id,
+          status: match[1],
+          current: msg.progressDetail?.current,
+          total: msg.progressDetail?.total,
+        };
         const prev = this.layers.get(msg.id);
         if (layer.status === 'pushing' && layer.total === undefined && prev?.total) layer.total = prev.total;
         this.layers.set(msg.id, layer);
@@ -84,6 +89,7 @@ export function classifyPushError(message: string, registry: string): PushError 
     return new PushError(`The image to push does not exist locally (${message}). Build it first.`, 'notFound');
   }
   if (authPattern.test(message)) return new RegistryAuthError(registry, message);
-  if (transientPattern.test(message)) return new PushError(`Transient failure talking to ${registry}: ${message}`, 'transient');
+  if (transientPattern.test(message))
+    return new PushError(`Transient failure talking to ${registry}: ${message}`, 'transient');
   return new PushError(`Push to ${registry} failed: ${message}`, 'failed');
 }

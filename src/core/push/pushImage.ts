@@ -3,7 +3,15 @@ import type { CredentialSource } from '../credentials/types';
 import { PushProgress } from './progress';
 import { formatReference } from './reference';
 import { backoffDelay, defaultRetryPolicy, sleep, type RetryPolicy } from './retry';
-import { PushCancelledError, PushError, RegistryAuthError, type ImageRef, type PushEvent, type PushResult, type RegistryCredential } from './types';
+import {
+  PushCancelledError,
+  PushError,
+  RegistryAuthError,
+  type ImageRef,
+  type PushEvent,
+  type PushResult,
+  type RegistryCredential,
+} from './types';
 
 /** The engine side of a push (providers/registry implements it with dockerode). */
 export interface ImagePusher {
@@ -13,7 +21,13 @@ export interface ImagePusher {
    * One attempt. Feeds engine messages into `progress` and rejects with a PushError.
    * Finished layers are not re-sent by a later attempt: the engine checks the registry for each blob first.
    */
-  push(ref: ImageRef, credential: RegistryCredential | undefined, progress: PushProgress, onEvent: (e: PushEvent) => void, signal: AbortSignal): Promise<void>;
+  push(
+    ref: ImageRef,
+    credential: RegistryCredential | undefined,
+    progress: PushProgress,
+    onEvent: (e: PushEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
 }
 
 export interface PushRequest {
@@ -50,8 +64,18 @@ export async function pushImage(pusher: ImagePusher, req: PushRequest): Promise<
     const progress = new PushProgress();
     try {
       await pusher.push(req.ref, credential, progress, onEvent, signal);
-      if (!progress.digest) throw new PushError(`The engine finished pushing ${formatReference(req.ref)} without reporting a digest`, 'failed');
-      return { ref: req.ref, digest: progress.digest, attempts: attempt, layersExisting: progress.count('exists'), layersPushed: progress.count('pushed') };
+      if (!progress.digest)
+        throw new PushError(
+          `The engine finished pushing ${formatReference(req.ref)} without reporting a digest`,
+          'failed',
+        );
+      return {
+        ref: req.ref,
+        digest: progress.digest,
+        attempts: attempt,
+        layersExisting: progress.count('exists'),
+        layersPushed: progress.count('pushed'),
+      };
     } catch (err) {
       if (signal.aborted) throw new PushCancelledError();
       if (err instanceof RegistryAuthError && !authRetried) {
@@ -62,7 +86,12 @@ export async function pushImage(pusher: ImagePusher, req: PushRequest): Promise<
         if (fresh) {
           credential = fresh;
           req.onCredential?.(fresh);
-          onEvent({ type: 'attempt', attempt: attempt + 1, delayMs: 0, reason: 'credentials refused; retrying with fresh credentials' });
+          onEvent({
+            type: 'attempt',
+            attempt: attempt + 1,
+            delayMs: 0,
+            reason: 'credentials refused; retrying with fresh credentials',
+          });
           continue;
         }
       }

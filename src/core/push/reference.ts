@@ -6,7 +6,8 @@ import type { ImageRef } from './types';
 /** Parses `host[:port]/repo[:tag]`; a bare `acme/app` is Docker Hub, as the docker CLI treats it. */
 export function parseReference(text: string, defaultTag = 'latest'): ImageRef {
   const s = text.trim();
-  if (!s || /\s/.test(s) || s.includes('://')) throw new Error(`"${text}" is not an image reference (expected host/repository[:tag])`);
+  if (!s || /\s/.test(s) || s.includes('://'))
+    throw new Error(`"${text}" is not an image reference (expected host/repository[:tag])`);
   const slash = s.indexOf('/');
   const first = slash < 0 ? '' : s.slice(0, slash);
   const hasHost = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
@@ -40,7 +41,12 @@ export function isValidTag(tag: string): boolean {
  * squeezed into Docker's tag alphabet and 128 characters.
  */
 export function pushTag(project: string, environment: string, commit?: string, dirty = false): string {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').replace(/-+$/, '');
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, '-')
+      .replace(/^[.-]+/, '')
+      .replace(/-+$/, '');
   const parts = [clean(project), clean(environment)];
   if (commit) parts.push(commit.slice(0, 7));
   let tag = parts.filter(Boolean).join('-') + (commit && dirty ? '-dirty' : '');
@@ -51,7 +57,9 @@ export function pushTag(project: string, environment: string, commit?: string, d
 // The OCI distribution reference grammar (name[:tag][@digest]; name = [host[:port]/]path, path lowercase).
 const HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?`;
 const PATH = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*`;
-const REFERENCE = new RegExp(String.raw`^(?:${HOST}/)?${PATH}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,})?$`);
+const REFERENCE = new RegExp(
+  String.raw`^(?:${HOST}/)?${PATH}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,})?$`,
+);
 
 /**
  * Why `text` is not an OCI image reference (`host[:port]/path[:tag][@digest]`), or undefined when it is one.

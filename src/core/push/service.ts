@@ -39,7 +39,14 @@ export interface PushRunDeps {
 
 export async function runPush(deps: PushRunDeps, input: PushRunInput): Promise<PushResult & { runId?: string }> {
   const image = formatReference(input.ref);
-  const run = await deps.journal?.begin({ kind: 'push', project: input.project, projectDir: input.projectDir, environment: input.environment, who: input.who, meta: { reference: image, source: input.source } });
+  const run = await deps.journal?.begin({
+    kind: 'push',
+    project: input.project,
+    projectDir: input.projectDir,
+    environment: input.environment,
+    who: input.who,
+    meta: { reference: image, source: input.source },
+  });
   const write = (line: string) => {
     const safe = deps.redactor.redact(line);
     deps.log?.(safe);
@@ -68,7 +75,9 @@ export async function runPush(deps: PushRunDeps, input: PushRunInput): Promise<P
         input.onEvent?.(e);
       },
     });
-    write(`Pushed ${image} (${result.digest}) after ${result.attempts} attempt(s): ${result.layersPushed} layer(s) uploaded, ${result.layersExisting} already there`);
+    write(
+      `Pushed ${image} (${result.digest}) after ${result.attempts} attempt(s): ${result.layersPushed} layer(s) uploaded, ${result.layersExisting} already there`,
+    );
     // Run meta `image`: what a plan of this environment deploys next (`${image}`, by digest).
     const repository = formatReference(input.ref, false);
     const pushed: DeployImage = {
@@ -80,7 +89,13 @@ export async function runPush(deps: PushRunDeps, input: PushRunInput): Promise<P
       ...(input.buildRun ? { buildRun: input.buildRun } : {}),
       ...(input.commit ? { commit: input.commit } : {}),
     };
-    if (run) await deps.journal!.end(run.id, 'Succeeded', undefined, { image: pushed, tag: input.ref.tag, digest: result.digest, attempts: result.attempts });
+    if (run)
+      await deps.journal!.end(run.id, 'Succeeded', undefined, {
+        image: pushed,
+        tag: input.ref.tag,
+        digest: result.digest,
+        attempts: result.attempts,
+      });
     return { ...result, runId: run?.id };
   } catch (err) {
     const cancelled = isCancelled(err);
@@ -100,10 +115,25 @@ export interface LastPush {
 }
 
 /** The last successful push of an environment (what the trees show for registry environments). */
-export function lastPush(journal: Pick<RunStore, 'list'>, project: string, environment: string, projectDir?: string): LastPush | undefined {
-  const r: RunRecord | undefined = journal.list({ project, projectDir, environment, kind: 'push' }).find((x) => x.state === 'Succeeded' && x.meta?.digest);
+export function lastPush(
+  journal: Pick<RunStore, 'list'>,
+  project: string,
+  environment: string,
+  projectDir?: string,
+): LastPush | undefined {
+  const r: RunRecord | undefined = journal
+    .list({ project, projectDir, environment, kind: 'push' })
+    .find((x) => x.state === 'Succeeded' && x.meta?.digest);
   if (!r) return undefined;
   // Older runs recorded the tagged reference as a string in `image`, newer ones in `reference`.
-  const reference = imageOf(r) ? `${imageOf(r)!.repository}:${imageOf(r)!.tag}` : String(r.meta!.reference ?? r.meta!.image);
-  return { image: reference, tag: String(r.meta!.tag), digest: String(r.meta!.digest), at: r.endedAt ?? r.updatedAt, who: r.who };
+  const reference = imageOf(r)
+    ? `${imageOf(r)!.repository}:${imageOf(r)!.tag}`
+    : String(r.meta!.reference ?? r.meta!.image);
+  return {
+    image: reference,
+    tag: String(r.meta!.tag),
+    digest: String(r.meta!.digest),
+    at: r.endedAt ?? r.updatedAt,
+    who: r.who,
+  };
 }

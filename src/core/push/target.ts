@@ -6,13 +6,23 @@ import type { ImageRef } from './types';
 // image have a target: helix.deploy.toml `registry = ...`, v2 `[cloud.<n>.ecr]` and `[cloud.<n>.fly]`.
 
 export function isPushTarget(env: Environment): boolean {
-  return env.kind === 'registry' || env.kind === 'ecr' || env.kind === 'fly' || (typeof env.settings.registry === 'string' && env.settings.registry.length > 0);
+  return (
+    env.kind === 'registry' ||
+    env.kind === 'ecr' ||
+    env.kind === 'fly' ||
+    (typeof env.settings.registry === 'string' && env.settings.registry.length > 0)
+  );
 }
 
 /** The Fly app the helix CLI v2 creates for an instance: `helix-<project>-<instance>`, `_` -> `-`, at most 32 chars. */
 export function flyAppName(project: string, instance: string, settings: Record<string, unknown> = {}): string {
   if (typeof settings.app_name === 'string' && settings.app_name) return settings.app_name;
-  return `helix-${project}-${instance}`.toLowerCase().replace(/_/g, '-').replace(/[^a-z0-9-]/g, '-').slice(0, 32).replace(/-+$/, '');
+  return `helix-${project}-${instance}`
+    .toLowerCase()
+    .replace(/_/g, '-')
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 32)
+    .replace(/-+$/, '');
 }
 
 /**
@@ -23,9 +33,16 @@ export function pushRepository(project: Project, env: Environment, ecrRegistry?:
   const s = env.settings;
   if (typeof s.registry === 'string' && s.registry) return parseReference(s.registry);
   if (env.kind === 'ecr') {
-    const host = typeof s.registry_url === 'string' && s.registry_url ? s.registry_url.replace(/^https?:\/\//, '').replace(/\/+$/, '') : ecrRegistry;
-    if (!host) throw new Error(`ECR environment "${env.name}" has no registry_url and the ECR account registry is unknown`);
-    const repo = typeof s.repository_name === 'string' && s.repository_name ? s.repository_name : `helix-${project.name}-${env.name}`;
+    const host =
+      typeof s.registry_url === 'string' && s.registry_url
+        ? s.registry_url.replace(/^https?:\/\//, '').replace(/\/+$/, '')
+        : ecrRegistry;
+    if (!host)
+      throw new Error(`ECR environment "${env.name}" has no registry_url and the ECR account registry is unknown`);
+    const repo =
+      typeof s.repository_name === 'string' && s.repository_name
+        ? s.repository_name
+        : `helix-${project.name}-${env.name}`;
     return parseReference(`${host}/${repo}`);
   }
   if (env.kind === 'fly') return parseReference(`registry.fly.io/${flyAppName(project.name, env.name, s)}`);

@@ -64,7 +64,10 @@ export class PushError extends HelixError {
 
 /** 401/403: the UI answers with a re-login prompt. */
 export class RegistryAuthError extends PushError {
-  constructor(readonly registry: string, detail: string) {
+  constructor(
+    readonly registry: string,
+    detail: string,
+  ) {
     super(`Registry ${registry} refused the credentials (${detail}). Sign in again.`, 'auth');
   }
 }

@@ -6,7 +6,8 @@
 
 import { HelixError } from '../errors';
 
-export const RESTRICTED_MESSAGE = 'Restricted Mode: Helix Deploy runs nothing in an untrusted workspace — Manage Workspace Trust';
+export const RESTRICTED_MESSAGE =
+  'Restricted Mode: Helix Deploy runs nothing in an untrusted workspace — Manage Workspace Trust';
 /** The action offered with RESTRICTED_MESSAGE. */
 export const MANAGE_TRUST = 'Manage Workspace Trust';
 
@@ -74,5 +75,7 @@ export function assertTrusted(what: string): void {
 }
 
 export function isRestrictedModeError(err: unknown): err is RestrictedModeError {
-  return err instanceof RestrictedModeError || (err instanceof Error && (err as { code?: unknown }).code === 'restricted');
+  return (
+    err instanceof RestrictedModeError || (err instanceof Error && (err as { code?: unknown }).code === 'restricted')
+  );
 }

@@ -59,10 +59,15 @@ export function dockerClisOnPath(env: NodeJS.ProcessEnv = process.env): string[]
 function run(cli: string, args: string[], timeoutMs = 15_000): Promise<{ code: number; out: string }> {
   assertTrusted(`spawn ${cli}`);
   return new Promise((resolve) => {
-    execFile(cli, args, { timeout: timeoutMs, env: { ...process.env, DOCKER_CLI_HINTS: 'false' } }, (err, stdout, stderr) => {
-      const code = (err as { code?: unknown } | null)?.code;
-      resolve({ code: !err ? 0 : typeof code === 'number' ? code : -1, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      cli,
+      args,
+      { timeout: timeoutMs, env: { ...process.env, DOCKER_CLI_HINTS: 'false' } },
+      (err, stdout, stderr) => {
+        const code = (err as { code?: unknown } | null)?.code;
+        resolve({ code: !err ? 0 : typeof code === 'number' ? code : -1, out: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -75,7 +80,10 @@ export async function findBuildKitClient(candidates: string[] = dockerClisOnPath
     const bxVersion = /\b(v\d+\.\d+\.\d+\S*)/.exec(bx.out)?.[1];
     if (bx.code === 0 && bxVersion) {
       const help = await run(cli, ['buildx', 'build', '--help']);
-      return { client: { cli, kind: 'buildx', version: bxVersion, progress: /rawjson/.test(help.out) ? 'rawjson' : 'plain' }, rejected };
+      return {
+        client: { cli, kind: 'buildx', version: bxVersion, progress: /rawjson/.test(help.out) ? 'rawjson' : 'plain' },
+        rejected,
+      };
     }
     const v = await run(cli, ['--version']);
     const m = /^Docker version (\d+)\.(\d+)\.(\d+)/m.exec(v.out);
@@ -85,13 +93,18 @@ export async function findBuildKitClient(candidates: string[] = dockerClisOnPath
     }
     const version = `${m[1]}.${m[2]}.${m[3]}`;
     if (Number(m[1]) < 23) classic ??= { cli, kind: 'classic', version, progress: 'plain' };
-    else rejected.push(`${cli} (docker ${version}, which builds with BuildKit only through the buildx plugin, not installed)`);
+    else
+      rejected.push(
+        `${cli} (docker ${version}, which builds with BuildKit only through the buildx plugin, not installed)`,
+      );
   }
   return { client: classic, rejected };
 }
 
 export function describeClient(c: BuildKitClient): string {
-  return c.kind === 'buildx' ? `docker buildx ${c.version} (${c.cli})` : `docker ${c.version} with DOCKER_BUILDKIT=1 (${c.cli})`;
+  return c.kind === 'buildx'
+    ? `docker buildx ${c.version} (${c.cli})`
+    : `docker ${c.version} with DOCKER_BUILDKIT=1 (${c.cli})`;
 }
 
 /**
@@ -99,7 +112,13 @@ export function describeClient(c: BuildKitClient): string {
  * in the child's environment (`--build-arg NAME`), not on its command line where any process listing shows
  * them; only names the CLI itself reads (PATH, DOCKER_*, ...) go as NAME=value.
  */
-export function cliInvocation(client: BuildKitClient, ep: Endpoint, req: BuildRequest, iidfile: string, baseEnv: NodeJS.ProcessEnv = process.env): { args: string[]; env: NodeJS.ProcessEnv } {
+export function cliInvocation(
+  client: BuildKitClient,
+  ep: Endpoint,
+  req: BuildRequest,
+  iidfile: string,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): { args: string[]; env: NodeJS.ProcessEnv } {
   const env: NodeJS.ProcessEnv = { ...baseEnv, DOCKER_BUILDKIT: '1', DOCKER_CLI_HINTS: 'false' };
   // A context endpoint keeps its TLS settings when the CLI resolves the same context itself.
   if (ep.source !== 'context') {
@@ -109,7 +128,15 @@ export function cliInvocation(client: BuildKitClient, ep: Endpoint, req: BuildRe
   }
   // --load: a buildx builder of the docker driver loads anyway; another driver would keep the image to itself.
   const args = client.kind === 'buildx' ? ['buildx', 'build', '--load'] : ['build'];
-  args.push(`--progress=${client.progress}`, '--iidfile', iidfile, '-t', req.tag, '-f', path.join(req.context, req.dockerfile ?? 'Dockerfile'));
+  args.push(
+    `--progress=${client.progress}`,
+    '--iidfile',
+    iidfile,
+    '-t',
+    req.tag,
+    '-f',
+    path.join(req.context, req.dockerfile ?? 'Dockerfile'),
+  );
   for (const [k, v] of Object.entries(req.buildArgs ?? {})) {
     if (/^(PATH|HOME|TMPDIR|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*)$/i.test(k) || !/^[A-Za-z_]\w*$/.test(k)) {
       args.push('--build-arg', `${k}=${v}`);
@@ -125,7 +152,11 @@ export function cliInvocation(client: BuildKitClient, ep: Endpoint, req: BuildRe
 }
 
 /** Builds `req` with the client against the engine at `ep`; resolves with the image id (from --iidfile). */
-export async function buildWithClient(client: BuildKitClient, ep: Endpoint, req: BuildRequest): Promise<{ imageId?: string }> {
+export async function buildWithClient(
+  client: BuildKitClient,
+  ep: Endpoint,
+  req: BuildRequest,
+): Promise<{ imageId?: string }> {
   assertTrusted(`spawn ${client.cli}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'helix-build-'));
   const iidfile = path.join(tmp, 'iid');
@@ -169,7 +200,11 @@ export async function buildWithClient(client: BuildKitClient, ep: Endpoint, req:
     if (code === 'cancelled') throw new LocalError('cancelled', 'Build cancelled.');
     if (code !== 0) {
       const step = progress.failedStep;
-      throw new LocalError('build-failed', `Build failed${step ? ` at ${step}` : ''}: ${progress.error ?? `${client.cli} exited with ${code}`}`, { failedStep: step, image: req.tag });
+      throw new LocalError(
+        'build-failed',
+        `Build failed${step ? ` at ${step}` : ''}: ${progress.error ?? `${client.cli} exited with ${code}`}`,
+        { failedStep: step, image: req.tag },
+      );
     }
     let imageId: string | undefined;
     try {

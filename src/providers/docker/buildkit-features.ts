@@ -28,7 +28,8 @@ export function buildKitFeatures(dockerfile: string): BuildKitFeature[] {
   for (; i < lines.length; i++) {
     const m = /^\s*#\s*([a-z]+)\s*=\s*(\S*)/i.exec(lines[i]);
     if (!m) break;
-    if (m[1].toLowerCase() === 'syntax') found.push({ feature: `# syntax=${m[2]} (a frontend image)`, line: i + 1, text: lines[i].trim() });
+    if (m[1].toLowerCase() === 'syntax')
+      found.push({ feature: `# syntax=${m[2]} (a frontend image)`, line: i + 1, text: lines[i].trim() });
   }
   let escape = '\\';
   const esc = /^\s*#\s*escape\s*=\s*(\S)/im.exec(lines.slice(0, i).join('\n'));

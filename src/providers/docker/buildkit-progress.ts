@@ -50,7 +50,13 @@ export class BuildKitProgress {
     if (head && !this.names.has(head[1])) this.names.set(head[1], head[2]);
     const err = /^#(\d+) ERROR: (.*)$/.exec(line);
     if (err) this.fail(this.names.get(err[1]), err[2]);
-    else if (!line.startsWith('#') && line !== '------' && !line.startsWith(' > ') && !/^\s*\d+ \|/.test(line) && !/^-{8,}$/.test(line)) {
+    else if (
+      !line.startsWith('#') &&
+      line !== '------' &&
+      !line.startsWith(' > ') &&
+      !/^\s*\d+ \|/.test(line) &&
+      !/^-{8,}$/.test(line)
+    ) {
       // After the step output, the client closes with the error itself (buildx: "ERROR: failed to solve: ...").
       this.error = line.replace(/^ERROR:\s*/, '').trim();
     }
@@ -85,7 +91,8 @@ export class BuildKitProgress {
       this.partial.set(l.vertex, parts.pop() ?? '');
       for (const p of parts) this.emit(`#${this.number(l.vertex)} ${p.replace(/\r$/, '')}`);
     }
-    for (const w of s.warnings ?? []) if (w.short) this.emit(`WARNING: ${Buffer.from(w.short, 'base64').toString('utf8')}`);
+    for (const w of s.warnings ?? [])
+      if (w.short) this.emit(`WARNING: ${Buffer.from(w.short, 'base64').toString('utf8')}`);
   }
 
   private flush(digest: string): void {

@@ -34,7 +34,12 @@ export function apiBuildsBuildKitDockerfiles(ep: Endpoint, info: EngineInfo): bo
  * Builds with the first usable BuildKit client (candidates: docker executables, default every one on PATH).
  * With none, fails before anything is built, naming the feature, its line and what to install.
  */
-export async function buildWithBuildKit(engine: BuildKitEngine, req: BuildRequest, needs: BuildKitFeature[], candidates?: string[]): Promise<BuildResult> {
+export async function buildWithBuildKit(
+  engine: BuildKitEngine,
+  req: BuildRequest,
+  needs: BuildKitFeature[],
+  candidates?: string[],
+): Promise<BuildResult> {
   const first = needs[0];
   const search = await findBuildKitClient(candidates);
   if (!search.client) {
@@ -47,7 +52,9 @@ export async function buildWithBuildKit(engine: BuildKitEngine, req: BuildReques
     );
   }
   const client = search.client;
-  req.onLine?.(`Building with BuildKit through ${describeClient(client)}: needed for ${needs.map((n) => `${n.feature} (line ${n.line})`).join(', ')}`);
+  req.onLine?.(
+    `Building with BuildKit through ${describeClient(client)}: needed for ${needs.map((n) => `${n.feature} (line ${n.line})`).join(', ')}`,
+  );
   let imageId: string | undefined;
   try {
     ({ imageId } = await buildWithClient(client, engine.ep, req));
@@ -66,6 +73,11 @@ export async function buildWithBuildKit(engine: BuildKitEngine, req: BuildReques
     throw err;
   }
   const img = await engine.inspectImage(req.tag);
-  if (!img) throw new LocalError('build-failed', `Build finished but image ${req.tag} is missing from ${engine.ep.url} (is the BuildKit client's builder another engine? "docker buildx use default").`, { image: req.tag });
+  if (!img)
+    throw new LocalError(
+      'build-failed',
+      `Build finished but image ${req.tag} is missing from ${engine.ep.url} (is the BuildKit client's builder another engine? "docker buildx use default").`,
+      { image: req.tag },
+    );
   return { imageId: imageId ?? img.id, tag: req.tag, size: img.size };
 }

@@ -7,8 +7,12 @@ import type { Endpoint } from './connect';
  * its modem's `dial`) first asks the workspace trust gate, so in Restricted Mode no call reaches the engine.
  */
 export function dockerClient(ep: Endpoint): Docker {
-  const docker = ep.socketPath ? new Docker({ socketPath: ep.socketPath }) : new Docker({ host: ep.host, port: ep.port, protocol: ep.protocol });
-  const modem = docker.modem as unknown as { dial(options: unknown, callback: (err: unknown, data?: unknown) => void): unknown };
+  const docker = ep.socketPath
+    ? new Docker({ socketPath: ep.socketPath })
+    : new Docker({ host: ep.host, port: ep.port, protocol: ep.protocol });
+  const modem = docker.modem as unknown as {
+    dial(options: unknown, callback: (err: unknown, data?: unknown) => void): unknown;
+  };
   const dial = modem.dial.bind(modem);
   modem.dial = (options, callback) => {
     try {

@@ -62,7 +62,8 @@ export class DockerEngine implements ContainerEngine {
 
   async build(req: BuildRequest): Promise<BuildResult> {
     const needs = buildKitNeeds(req);
-    if (needs.length && !apiBuildsBuildKitDockerfiles(this.ep, await this.ping())) return buildWithBuildKit(this, req, needs, this.opts.dockerClis);
+    if (needs.length && !apiBuildsBuildKitDockerfiles(this.ep, await this.ping()))
+      return buildWithBuildKit(this, req, needs, this.opts.dockerClis);
     const ctx = packContext(req.context, req.dockerfile);
     let stream: NodeJS.ReadableStream;
     try {
@@ -119,10 +120,14 @@ export class DockerEngine implements ContainerEngine {
       );
     });
     if (error) {
-      throw new LocalError('build-failed', `Build failed${lastStep ? ` at ${lastStep}` : ''}: ${error}`, { failedStep: lastStep, image: req.tag });
+      throw new LocalError('build-failed', `Build failed${lastStep ? ` at ${lastStep}` : ''}: ${error}`, {
+        failedStep: lastStep,
+        image: req.tag,
+      });
     }
     const img = await this.inspectImage(req.tag);
-    if (!img) throw new LocalError('build-failed', `Build finished but image ${req.tag} is missing.`, { image: req.tag });
+    if (!img)
+      throw new LocalError('build-failed', `Build finished but image ${req.tag} is missing.`, { image: req.tag });
     return { imageId: imageId ?? img.id, tag: req.tag, size: img.size };
   }
 
@@ -146,7 +151,12 @@ export class DockerEngine implements ContainerEngine {
     } catch (err) {
       if (opts.signal?.aborted) throw new LocalError('cancelled', 'Pull cancelled.');
       const e = err as { statusCode?: number; json?: { message?: string } };
-      if (e.statusCode === 404) throw new LocalError('image-missing', `${tagged} was not found in its registry${e.json?.message ? ` (${e.json.message.trim()})` : ''}`, { image: tagged });
+      if (e.statusCode === 404)
+        throw new LocalError(
+          'image-missing',
+          `${tagged} was not found in its registry${e.json?.message ? ` (${e.json.message.trim()})` : ''}`,
+          { image: tagged },
+        );
       this.fail(err, `pull ${tagged}`);
     }
     const last = new Map<string, string>();
@@ -154,7 +164,14 @@ export class DockerEngine implements ContainerEngine {
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,
-        (err) => (err ? reject(opts.signal?.aborted ? new LocalError('cancelled', 'Pull cancelled.') : mapError(err, this.ep, `pull ${tagged}`)) : resolve()),
+        (err) =>
+          err
+            ? reject(
+                opts.signal?.aborted
+                  ? new LocalError('cancelled', 'Pull cancelled.')
+                  : mapError(err, this.ep, `pull ${tagged}`),
+              )
+            : resolve(),
         (ev: { id?: string; status?: string; error?: string; errorDetail?: { message?: string } }) => {
           if (ev.error) error = ev.errorDetail?.message ?? ev.error;
           // Byte counters would print hundreds of lines: one line per layer and state.
@@ -170,7 +187,10 @@ export class DockerEngine implements ContainerEngine {
 
   async list(labels: string[]): Promise<ContainerInfo[]> {
     try {
-      const cs = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: labels }) } as Docker.ContainerListOptions);
+      const cs = await this.docker.listContainers({
+        all: true,
+        filters: JSON.stringify({ label: labels }),
+      } as Docker.ContainerListOptions);
       return cs.map(fromSummary);
     } catch (err) {
       this.fail(err, 'list containers');
@@ -290,7 +310,9 @@ export class DockerEngine implements ContainerEngine {
       stream.on('end', finish);
       stream.on('close', finish);
       stream.on('error', finish);
-      opts.signal?.addEventListener('abort', () => ((stream as unknown as { destroy(): void }).destroy(), finish()), { once: true });
+      opts.signal?.addEventListener('abort', () => ((stream as unknown as { destroy(): void }).destroy(), finish()), {
+        once: true,
+      });
     });
   }
 
@@ -315,7 +337,13 @@ export class DockerEngine implements ContainerEngine {
             try {
               const e = JSON.parse(p);
               const attrs = (e.Actor?.Attributes ?? {}) as Record<string, string>;
-              onEvent({ type: e.Type, action: String(e.Action ?? e.status ?? ''), id: e.Actor?.ID ?? e.id, name: attrs.name, labels: attrs });
+              onEvent({
+                type: e.Type,
+                action: String(e.Action ?? e.status ?? ''),
+                id: e.Actor?.ID ?? e.id,
+                name: attrs.name,
+                labels: attrs,
+              });
             } catch {
               /* partial or foreign line */
             }
@@ -336,7 +364,9 @@ export class DockerEngine implements ContainerEngine {
 
   async exec(id: string, cmd: string[], opts: { env?: string[] } = {}): Promise<{ code: number; output: string }> {
     try {
-      const ex = await this.docker.getContainer(id).exec({ Cmd: cmd, Env: opts.env, AttachStdout: true, AttachStderr: true });
+      const ex = await this.docker
+        .getContainer(id)
+        .exec({ Cmd: cmd, Env: opts.env, AttachStdout: true, AttachStderr: true });
       const stream = await ex.start({ hijack: true, stdin: false });
       let output = '';
       const sink = new PassThrough();
@@ -425,7 +455,9 @@ function fromSummary(c: Docker.ContainerInfo): ContainerInfo {
     health: healthOf(c.Status),
     status: c.Status,
     image: c.Image,
-    ports: (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ hostIp: p.IP, host: p.PublicPort, container: p.PrivatePort })),
+    ports: (c.Ports ?? [])
+      .filter((p) => p.PublicPort)
+      .map((p) => ({ hostIp: p.IP, host: p.PublicPort, container: p.PrivatePort })),
     labels: c.Labels ?? {},
     created: c.Created * 1000,
   };

@@ -15,12 +15,18 @@ export function engineUnreachable(err: NodeJS.ErrnoException, ep: Endpoint): Loc
           `No container engine at ${where}: Docker is not running or not installed. Start Docker (or Podman) and try again.`,
           { endpoint: where },
         );
-      return new LocalError('daemon-stopped', `Docker is not running at ${where}. Start Docker and try again.`, { endpoint: where });
+      return new LocalError('daemon-stopped', `Docker is not running at ${where}. Start Docker and try again.`, {
+        endpoint: where,
+      });
     case 'ECONNREFUSED':
     case 'ECONNRESET':
     case 'EPIPE':
     case 'ENOTSOCK':
-      return new LocalError('daemon-stopped', `Docker is not running at ${where} (connection refused). Start Docker and try again.`, { endpoint: where });
+      return new LocalError(
+        'daemon-stopped',
+        `Docker is not running at ${where} (connection refused). Start Docker and try again.`,
+        { endpoint: where },
+      );
     case 'EACCES':
     case 'EPERM':
       return new LocalError(
@@ -40,12 +46,23 @@ export function mapError(err: unknown, ep: Endpoint, context: string): Error {
   if (down) return down;
   const msg = (e.json?.message ?? (typeof e.json === 'string' ? e.json : undefined) ?? e.message ?? String(err)).trim();
   if (/port is already allocated|address already in use|bind: .*in use/i.test(msg)) {
-    const port = Number(/:(\d+)(?:\D*)?(?:failed|: bind| is already)/.exec(msg)?.[1] ?? /0\.0\.0\.0:(\d+)|127\.0\.0\.1:(\d+)/.exec(msg)?.slice(1).find(Boolean));
-    return new LocalError('port-in-use', `Port ${port || ''} is already in use (${context}).`.replace('Port  ', 'The port '), { port: port || undefined });
+    const port = Number(
+      /:(\d+)(?:\D*)?(?:failed|: bind| is already)/.exec(msg)?.[1] ??
+        /0\.0\.0\.0:(\d+)|127\.0\.0\.1:(\d+)/.exec(msg)?.slice(1).find(Boolean),
+    );
+    return new LocalError(
+      'port-in-use',
+      `Port ${port || ''} is already in use (${context}).`.replace('Port  ', 'The port '),
+      { port: port || undefined },
+    );
   }
   if (e.statusCode === 404 && /no such image|not found|pull access denied/i.test(msg)) {
     const image = /(?:no such image|image):?\s*([^\s:]+(?::[^\s]+)?)/i.exec(msg)?.[1];
-    return new LocalError('image-missing', `Image not found${image ? ` (${image})` : ''}: build it first (${context}).`, { image });
+    return new LocalError(
+      'image-missing',
+      `Image not found${image ? ` (${image})` : ''}: build it first (${context}).`,
+      { image },
+    );
   }
   return new LocalError('engine-error', `${context}: ${msg}`);
 }

@@ -36,7 +36,10 @@ export class FlyDeployer implements CloudDeployer {
     const s = ctx.environment.settings;
     const app = flyAppName(ctx.project.name, ctx.environment.name, s);
     const token = await this.options.token();
-    if (!token) throw new Error('No Fly.io API token: set FLY_API_TOKEN or sign in (Helix Deploy: Deploy to Fly.io asks for one).');
+    if (!token)
+      throw new Error(
+        'No Fly.io API token: set FLY_API_TOKEN or sign in (Helix Deploy: Deploy to Fly.io asks for one).',
+      );
     const api = new MachinesApi(this.options.machinesUrl, token, ctx.signal);
     const guest = guestFor(s.vm_size);
     ctx.log(flyEnvironmentCostLine(s));
@@ -58,8 +61,25 @@ export class FlyDeployer implements CloudDeployer {
       const config = {
         image,
         guest,
-        env: { HELIX_PORT: String(INTERNAL_PORT), HELIX_DATA_DIR: mounts[0]?.path ?? '/data', HELIX_PROJECT: ctx.project.name, HELIX_INSTANCE: ctx.environment.name },
-        services: s.private === true ? [] : [{ protocol: 'tcp', internal_port: INTERNAL_PORT, ports: [{ port: 443, handlers: ['tls', 'http'] }, { port: 80, handlers: ['http'] }] }],
+        env: {
+          HELIX_PORT: String(INTERNAL_PORT),
+          HELIX_DATA_DIR: mounts[0]?.path ?? '/data',
+          HELIX_PROJECT: ctx.project.name,
+          HELIX_INSTANCE: ctx.environment.name,
+        },
+        services:
+          s.private === true
+            ? []
+            : [
+                {
+                  protocol: 'tcp',
+                  internal_port: INTERNAL_PORT,
+                  ports: [
+                    { port: 443, handlers: ['tls', 'http'] },
+                    { port: 80, handlers: ['http'] },
+                  ],
+                },
+              ],
         mounts,
         metadata: { 'helix-deploy': 'true' },
       };
@@ -78,7 +98,10 @@ export class FlyDeployer implements CloudDeployer {
       await api.waitStarted(app, m.id);
       ctx.log(`Machine ${m.id} started`);
     }
-    return { url: s.private === true ? undefined : this.url(app), meta: { app, image, machines: updated.map((m) => m.id) } };
+    return {
+      url: s.private === true ? undefined : this.url(app),
+      meta: { app, image, machines: updated.map((m) => m.id) },
+    };
   }
 
   private url(app: string): string {
@@ -86,12 +109,23 @@ export class FlyDeployer implements CloudDeployer {
   }
 
   /** `volume = "name:/path"` from helix.toml: reuse the volume by name or create it with volume_initial_size. */
-  private async mounts(api: MachinesApi, app: string, ctx: DeployContext, region?: string): Promise<{ volume: string; path: string }[]> {
+  private async mounts(
+    api: MachinesApi,
+    app: string,
+    ctx: DeployContext,
+    region?: string,
+  ): Promise<{ volume: string; path: string }[]> {
     const spec = ctx.environment.settings.volume;
     if (typeof spec !== 'string' || !spec.includes(':')) return [];
     const [name, mountPath] = spec.split(':');
     const existing = (await api.listVolumes(app)).find((v) => v.name === name);
-    const volume = existing ?? (await api.createVolume(app, { name, size_gb: Number(ctx.environment.settings.volume_initial_size ?? 20), region }));
+    const volume =
+      existing ??
+      (await api.createVolume(app, {
+        name,
+        size_gb: Number(ctx.environment.settings.volume_initial_size ?? 20),
+        region,
+      }));
     if (!existing) ctx.log(`Created volume ${name} (${volume.id})`);
     return [{ volume: volume.id, path: mountPath }];
   }

@@ -20,7 +20,13 @@ export async function findFlyctl(env: NodeJS.ProcessEnv = process.env): Promise<
   return undefined;
 }
 
-export async function flyctlDeploy(program: string, ctx: DeployContext, app: string, image: string, token: string): Promise<void> {
+export async function flyctlDeploy(
+  program: string,
+  ctx: DeployContext,
+  app: string,
+  image: string,
+  token: string,
+): Promise<void> {
   const args = ['deploy', '--image', image, '-a', app, '--now'];
   // The fly.toml the helix CLI generated at `helix init fly`, when present.
   const config = path.join(ctx.project.dir, '.helix', ctx.environment.name, 'fly.toml');

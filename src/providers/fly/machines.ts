@@ -20,7 +20,11 @@ export interface Volume {
 }
 
 export class MachinesApi {
-  constructor(private readonly baseUrl: string, private readonly token: string, private readonly signal?: AbortSignal) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = `${this.baseUrl.replace(/\/+$/, '')}/v1${path}`;

@@ -6,7 +6,10 @@ import * as path from 'node:path';
  * The API key the helix CLI itself uses, so a user who ran `helix auth login` is not asked again:
  * HELIX_API_KEY, else `helix_user_key` in ~/.helix/credentials (CLI v2-3.1). Read only.
  */
-export async function helixCliApiKey(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): Promise<string | undefined> {
+export async function helixCliApiKey(
+  env: NodeJS.ProcessEnv = process.env,
+  home = os.homedir(),
+): Promise<string | undefined> {
   if (env.HELIX_API_KEY) return env.HELIX_API_KEY;
   try {
     const text = await fs.readFile(path.join(home, '.helix', 'credentials'), 'utf8');

@@ -31,11 +31,14 @@ export class HelixCloudDeployer implements CloudDeployer {
   async deploy(ctx: DeployContext): Promise<DeployResult> {
     const env = ctx.environment;
     const key = await this.options.apiKey();
-    if (!key) throw new CloudAuthError('Helix Cloud', 'no API key: set HELIX_API_KEY, run `helix auth login`, or sign in');
+    if (!key)
+      throw new CloudAuthError('Helix Cloud', 'no API key: set HELIX_API_KEY, run `helix auth login`, or sign in');
     if (env.kind === 'enterprise') {
       if (typeof env.settings.database === 'string') {
         // The Deploy command offers the control plane instead (cloudOffer); this guards other callers.
-        throw new Error(`"${env.name}" uses \`database = ...\` (helix CLI 3.x after #1025 and 3.4): that CLI has no push ("${CONTROL_PLANE_QUOTE}"); deploy it from the Helix control plane.`);
+        throw new Error(
+          `"${env.name}" uses \`database = ...\` (helix CLI 3.x after #1025 and 3.4): that CLI has no push ("${CONTROL_PLANE_QUOTE}"); deploy it from the Helix control plane.`,
+        );
       }
       return this.enterprise(ctx, key);
     }
@@ -45,7 +48,9 @@ export class HelixCloudDeployer implements CloudDeployer {
   private clusterId(ctx: DeployContext): string {
     const id = ctx.environment.settings.cluster_id;
     if (typeof id !== 'string' || !id.trim() || id === 'YOUR_CLUSTER_ID') {
-      throw new Error(`"${ctx.environment.name}" has no cluster_id in helix.toml (the CLI writes YOUR_CLUSTER_ID as a placeholder). Set it to your cluster's id.`);
+      throw new Error(
+        `"${ctx.environment.name}" has no cluster_id in helix.toml (the CLI writes YOUR_CLUSTER_ID as a placeholder). Set it to your cluster's id.`,
+      );
     }
     return encodeURIComponent(id);
   }
@@ -73,9 +78,12 @@ export class HelixCloudDeployer implements CloudDeployer {
   private async cloudV2(ctx: DeployContext, key: string): Promise<DeployResult> {
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}/api/cli/clusters/${this.clusterId(ctx)}/deploy`;
     const payload = await cloudDeployPayload(ctx.project, ctx.environment);
-    ctx.log(`Deploying ${Object.keys(payload.queries as object).length} query file(s) to Helix Cloud cluster ${ctx.environment.settings.cluster_id}`);
+    ctx.log(
+      `Deploying ${Object.keys(payload.queries as object).length} query file(s) to Helix Cloud cluster ${ctx.environment.settings.cluster_id}`,
+    );
     const res = await this.post(ctx, url, key, payload, 'text/event-stream');
-    if (!res.ok || !res.body) throw new Error(`Helix Cloud deploy failed (${res.status}): ${(await res.text()).slice(0, 500)}`);
+    if (!res.ok || !res.body)
+      throw new Error(`Helix Cloud deploy failed (${res.status}): ${(await res.text()).slice(0, 500)}`);
     let result: DeployResult | undefined;
     for await (const msg of readSse(res.body)) {
       const e = parseDeployEvent(msg.data, msg.event);
@@ -114,7 +122,10 @@ export class HelixCloudDeployer implements CloudDeployer {
       }
       if (result && (e.type === 'deployed' || e.type === 'success')) break;
     }
-    if (!result) throw new Error('The Helix Cloud deploy stream ended without a result (connection lost?). Check the cluster in the Helix dashboard before retrying.');
+    if (!result)
+      throw new Error(
+        'The Helix Cloud deploy stream ended without a result (connection lost?). Check the cluster in the Helix dashboard before retrying.',
+      );
     return result;
   }
 
@@ -122,9 +133,12 @@ export class HelixCloudDeployer implements CloudDeployer {
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}/api/cli/enterprise-clusters/${this.clusterId(ctx)}/deploy`;
     const queriesDir = await queriesDirOf(ctx.project);
     const queriesJson = await (this.options.buildQueries ?? cargoQueries)(queriesDir, ctx);
-    if (!queriesJson.length) throw new Error(`${path.join(queriesDir, 'queries.json')} is empty: the query project produced no queries.`);
+    if (!queriesJson.length)
+      throw new Error(`${path.join(queriesDir, 'queries.json')} is empty: the query project produced no queries.`);
     const payload = await enterpriseDeployPayload(ctx.project, ctx.environment, queriesJson);
-    ctx.log(`Pushing ${Object.keys(payload.source_files as object).length} source file(s) and queries.json (${queriesJson.length} bytes) to Enterprise cluster ${ctx.environment.settings.cluster_id}`);
+    ctx.log(
+      `Pushing ${Object.keys(payload.source_files as object).length} source file(s) and queries.json (${queriesJson.length} bytes) to Enterprise cluster ${ctx.environment.settings.cluster_id}`,
+    );
     const res = await this.post(ctx, url, key, payload, 'application/json');
     const text = await res.text();
     if (!res.ok) throw new Error(`Enterprise deployment failed (${res.status}): ${text.slice(0, 500)}`);
@@ -137,13 +151,22 @@ export class HelixCloudDeployer implements CloudDeployer {
 /** What `helix push` does first: run the Rust query project, which writes queries.json. */
 async function cargoQueries(queriesDir: string, ctx: DeployContext): Promise<Buffer> {
   try {
-    const r = await run('cargo', ['run', '--manifest-path', path.join(queriesDir, 'Cargo.toml')], { cwd: queriesDir, signal: ctx.signal, onStdout: ctx.log, onStderr: ctx.log, collect: false, killAfterMs: 10_000 });
+    const r = await run('cargo', ['run', '--manifest-path', path.join(queriesDir, 'Cargo.toml')], {
+      cwd: queriesDir,
+      signal: ctx.signal,
+      onStdout: ctx.log,
+      onStderr: ctx.log,
+      collect: false,
+      killAfterMs: 10_000,
+    });
     if (r.cancelled) throw new CancelledError('Deploy cancelled');
     if (r.code !== 0) throw new Error(`cargo run failed with exit code ${r.code} (see the log above)`);
   } catch (err) {
-    if (err instanceof ToolNotFoundError) throw new Error('cargo is not installed: an Enterprise deploy compiles the query project (Rust) first. Install Rust from https://rustup.rs.');
+    if (err instanceof ToolNotFoundError)
+      throw new Error(
+        'cargo is not installed: an Enterprise deploy compiles the query project (Rust) first. Install Rust from https://rustup.rs.',
+      );
     throw err;
   }
   return fs.readFile(path.join(queriesDir, 'queries.json'));
 }
-

@@ -29,7 +29,17 @@ export function parseDeployEvent(data: string, sseEvent = 'message'): DeployEven
   const tag = v.type ?? v.event ?? (sseEvent !== 'message' ? sseEvent : undefined);
   if (typeof tag !== 'string') return undefined;
   const type = snake(tag);
-  const known = ['progress', 'log', 'status_transition', 'validating_queries', 'building', 'deploying', 'deployed', 'success', 'error'];
+  const known = [
+    'progress',
+    'log',
+    'status_transition',
+    'validating_queries',
+    'building',
+    'deploying',
+    'deployed',
+    'success',
+    'error',
+  ];
   if (!known.includes(type)) return undefined;
   if (type === 'deployed' && (typeof v.url !== 'string' || typeof v.auth_key !== 'string')) return undefined;
   if (type === 'error' && typeof v.error !== 'string') v.error = String(v.message ?? 'unknown error');

@@ -8,7 +8,15 @@ import { writeToml, type Value } from './toml';
 
 // The request bodies the helix CLI sends to Helix Cloud (docs/helix-cli-compat.md; CLI v2.3.5 and 3.1).
 
-const DB_CONFIG_KEYS = ['vector_config', 'graph_config', 'mcp', 'bm25', 'schema', 'embedding_model', 'graphvis_node_label'];
+const DB_CONFIG_KEYS = [
+  'vector_config',
+  'graph_config',
+  'mcp',
+  'bm25',
+  'schema',
+  'embedding_model',
+  'graphvis_node_label',
+];
 
 async function readConfig(project: Project): Promise<Record<string, unknown>> {
   const text = await fs.readFile(project.configFile, 'utf8');
@@ -20,7 +28,11 @@ async function readConfig(project: Project): Promise<Record<string, unknown>> {
 
 /** helix.toml with only [project] and the deployed instance (what the CLI sends as `helix_toml`). */
 function pruned(config: Record<string, unknown>, section: 'cloud' | 'enterprise', env: Environment): string {
-  const instance = (section === 'cloud' ? { helix: at(config, 'cloud', env.name, 'helix') ?? env.settings } : at(config, 'enterprise', env.name) ?? env.settings) as Value;
+  const instance = (
+    section === 'cloud'
+      ? { helix: at(config, 'cloud', env.name, 'helix') ?? env.settings }
+      : (at(config, 'enterprise', env.name) ?? env.settings)
+  ) as Value;
   const table = { [env.name]: instance };
   return writeToml({ project: (config.project ?? { name: 'unknown' }) as Value, [section]: table });
 }
@@ -35,7 +47,8 @@ async function walk(dir: string, accept: (rel: string) => boolean, base = dir, o
   for (const e of entries) {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (e.name !== 'target' && e.name !== 'node_modules' && !e.name.startsWith('.git')) await walk(full, accept, base, out);
+      if (e.name !== 'target' && e.name !== 'node_modules' && !e.name.startsWith('.git'))
+        await walk(full, accept, base, out);
     } else if (accept(path.relative(base, full).split(path.sep).join('/'))) out.push(full);
   }
   return out;
@@ -46,7 +59,8 @@ export async function cloudDeployPayload(project: Project, env: Environment): Pr
   const config = await readConfig(project);
   const queriesDir = path.resolve(project.dir, String(at(config, 'project', 'queries') ?? './db/'));
   const files = await walk(queriesDir, (rel) => rel.endsWith('.hx'));
-  if (!files.length) throw new Error(`No .hx query files in ${queriesDir} (the [project] queries folder). Nothing to deploy.`);
+  if (!files.length)
+    throw new Error(`No .hx query files in ${queriesDir} (the [project] queries folder). Nothing to deploy.`);
   let schema = '';
   const queries: Record<string, string> = {};
   for (const f of files.sort()) {
@@ -76,13 +90,22 @@ const SOURCE_LIMIT = { files: 2000, bytes: 20 * 1024 * 1024 };
  * v3.0-3.1 `[enterprise.<n>]`: the compiled queries.json (base64) and the Rust query project's sources.
  * `queriesJson` is produced by `cargo run` in the queries project (the caller runs it, in a trusted workspace).
  */
-export async function enterpriseDeployPayload(project: Project, env: Environment, queriesJson: Buffer): Promise<Record<string, unknown>> {
+export async function enterpriseDeployPayload(
+  project: Project,
+  env: Environment,
+  queriesJson: Buffer,
+): Promise<Record<string, unknown>> {
   const config = await readConfig(project);
   const queriesDir = path.resolve(project.dir, String(at(config, 'project', 'queries') ?? 'db'));
   const accept = (rel: string) =>
-    ['Cargo.toml', 'Cargo.lock', 'build.rs', 'rust-toolchain', 'rust-toolchain.toml'].includes(rel) || rel.startsWith('src/') || /^\.cargo\/[^/]+\.toml$/.test(rel);
+    ['Cargo.toml', 'Cargo.lock', 'build.rs', 'rust-toolchain', 'rust-toolchain.toml'].includes(rel) ||
+    rel.startsWith('src/') ||
+    /^\.cargo\/[^/]+\.toml$/.test(rel);
   const files = await walk(queriesDir, accept);
-  if (files.length > SOURCE_LIMIT.files) throw new Error(`The query project has ${files.length} source files; Helix Cloud accepts at most ${SOURCE_LIMIT.files}.`);
+  if (files.length > SOURCE_LIMIT.files)
+    throw new Error(
+      `The query project has ${files.length} source files; Helix Cloud accepts at most ${SOURCE_LIMIT.files}.`,
+    );
   const source_files: Record<string, string> = {};
   let bytes = queriesJson.length;
   for (const f of files.sort()) {
@@ -90,7 +113,10 @@ export async function enterpriseDeployPayload(project: Project, env: Environment
     bytes += Buffer.byteLength(text);
     source_files[path.relative(queriesDir, f).split(path.sep).join('/')] = text;
   }
-  if (bytes > SOURCE_LIMIT.bytes) throw new Error(`The deploy request would be ${(bytes / 1048576).toFixed(1)} MiB; Helix Cloud accepts at most 20 MiB.`);
+  if (bytes > SOURCE_LIMIT.bytes)
+    throw new Error(
+      `The deploy request would be ${(bytes / 1048576).toFixed(1)} MiB; Helix Cloud accepts at most 20 MiB.`,
+    );
   return {
     queries_json_b64: queriesJson.toString('base64'),
     queries_json_size_bytes: queriesJson.length,

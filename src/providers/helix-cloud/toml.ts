@@ -10,7 +10,9 @@ function scalar(v: Value): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(scalar).join(', ')}]`;
-  return `{ ${Object.entries(v).map(([k, x]) => `${bare(k)} = ${scalar(x)}`).join(', ')} }`;
+  return `{ ${Object.entries(v)
+    .map(([k, x]) => `${bare(k)} = ${scalar(x)}`)
+    .join(', ')} }`;
 }
 
 export function writeToml(root: Record<string, Value>, path: string[] = []): string {

@@ -33,11 +33,30 @@ export class InfracostProvider implements InfracostRunner {
     const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
       this.version ??= await this.readVersion(exe, env);
-      const r = await run(exe, ['breakdown', '--path', planJsonFile, '--format', 'json', '--no-color'], { cwd: path.dirname(planJsonFile), env, signal: both, killAfterMs: 5000 });
-      if (r.cancelled) return { state: 'failed', message: timeout.aborted ? 'Infracost did not answer within its time limit: no estimate from it.' : 'Infracost was cancelled.' };
+      const r = await run(exe, ['breakdown', '--path', planJsonFile, '--format', 'json', '--no-color'], {
+        cwd: path.dirname(planJsonFile),
+        env,
+        signal: both,
+        killAfterMs: 5000,
+      });
+      if (r.cancelled)
+        return {
+          state: 'failed',
+          message: timeout.aborted
+            ? 'Infracost did not answer within its time limit: no estimate from it.'
+            : 'Infracost was cancelled.',
+        };
       if (r.code !== 0) {
-        const last = r.stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? `exit ${r.code}`;
-        const hint = !key && /api.?key/i.test(r.stderr) ? ' Set the Infracost API key (Helix: Set Infracost API Key, or INFRACOST_API_KEY for the CLI).' : '';
+        const last =
+          r.stderr
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .pop() ?? `exit ${r.code}`;
+        const hint =
+          !key && /api.?key/i.test(r.stderr)
+            ? ' Set the Infracost API key (Helix: Set Infracost API Key, or INFRACOST_API_KEY for the CLI).'
+            : '';
         return { state: 'failed', message: `Infracost failed: ${hide(last).replace(/\.$/, '')}.${hint}` };
       }
       return { state: 'ok', json: r.stdout, version: this.version };

@@ -1,7 +1,25 @@
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { KubeConfig, KubernetesObjectApi, Log, PatchStrategy, ServerConfiguration, Watch, createConfiguration, type KubernetesObject, type V1APIResource } from '@kubernetes/client-node';
-import { KubeError, type KubeCluster, type ListResult, type LogOptions, type WatchEventType, type WatchHandle, type WatchOptions } from '../../core/kubernetes/cluster';
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  Log,
+  PatchStrategy,
+  ServerConfiguration,
+  Watch,
+  createConfiguration,
+  type KubernetesObject,
+  type V1APIResource,
+} from '@kubernetes/client-node';
+import {
+  KubeError,
+  type KubeCluster,
+  type ListResult,
+  type LogOptions,
+  type WatchEventType,
+  type WatchHandle,
+  type WatchOptions,
+} from '../../core/kubernetes/cluster';
 import { FIELD_MANAGER, type KubeObject, type ObjectRef } from '../../core/kubernetes/objects';
 import { toKubeError } from './errors';
 
@@ -29,7 +47,10 @@ export class ClientNodeCluster implements KubeCluster {
   private readonly server: string | undefined;
   private readonly timeoutMs: number;
 
-  constructor(private readonly kc: KubeConfig, opts: ClusterOptions = {}) {
+  constructor(
+    private readonly kc: KubeConfig,
+    opts: ClusterOptions = {},
+  ) {
     this.context = kc.getCurrentContext();
     this.server = kc.getCurrentCluster()?.server;
     this.timeoutMs = opts.timeoutMs ?? 15000;
@@ -57,7 +78,14 @@ export class ClientNodeCluster implements KubeCluster {
 
   async apply(obj: KubeObject, opts: { dryRun?: boolean; force?: boolean }): Promise<KubeObject> {
     try {
-      const r = await this.api.patch(obj as KubernetesObject, undefined, opts.dryRun ? 'All' : undefined, FIELD_MANAGER, opts.force ?? false, PatchStrategy.ServerSideApply);
+      const r = await this.api.patch(
+        obj as KubernetesObject,
+        undefined,
+        opts.dryRun ? 'All' : undefined,
+        FIELD_MANAGER,
+        opts.force ?? false,
+        PatchStrategy.ServerSideApply,
+      );
       return plain(r);
     } catch (err) {
       this.fail(err);
@@ -66,7 +94,11 @@ export class ClientNodeCluster implements KubeCluster {
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     try {
-      const r = await this.api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
+      const r = await this.api.read({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, namespace: ref.namespace },
+      });
       return plain(r);
     } catch (err) {
       const e = toKubeError(err, this.context, this.server, this.timeoutMs);
@@ -75,9 +107,23 @@ export class ClientNodeCluster implements KubeCluster {
     }
   }
 
-  async list(apiVersion: string, kind: string, namespace: string | undefined, opts: { labelSelector?: string; fieldSelector?: string } = {}): Promise<ListResult> {
+  async list(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    opts: { labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<ListResult> {
     try {
-      const r = await this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, opts.fieldSelector, opts.labelSelector);
+      const r = await this.api.list(
+        apiVersion,
+        kind,
+        namespace,
+        undefined,
+        undefined,
+        undefined,
+        opts.fieldSelector,
+        opts.labelSelector,
+      );
       const items = plain<KubeObject[]>(r.items ?? []);
       for (const i of items) {
         i.apiVersion ??= apiVersion;
@@ -91,7 +137,14 @@ export class ClientNodeCluster implements KubeCluster {
 
   async delete(ref: ObjectRef): Promise<void> {
     try {
-      await this.api.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }, undefined, undefined, undefined, undefined, 'Background');
+      await this.api.delete(
+        { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'Background',
+      );
     } catch (err) {
       this.fail(err);
     }
@@ -110,7 +163,14 @@ export class ClientNodeCluster implements KubeCluster {
     return `${prefix}${res.namespaced && namespace ? `/namespaces/${namespace}` : ''}/${res.name}`;
   }
 
-  async watch(apiVersion: string, kind: string, namespace: string | undefined, opts: WatchOptions, onEvent: (type: WatchEventType, obj: KubeObject) => void, onDone: (err?: unknown) => void): Promise<WatchHandle> {
+  async watch(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    opts: WatchOptions,
+    onEvent: (type: WatchEventType, obj: KubeObject) => void,
+    onDone: (err?: unknown) => void,
+  ): Promise<WatchHandle> {
     const path = await this.collectionPath(apiVersion, kind, namespace);
     const query: Record<string, string | number | boolean> = { allowWatchBookmarks: true };
     if (opts.resourceVersion) query.resourceVersion = opts.resourceVersion;
@@ -121,12 +181,28 @@ export class ClientNodeCluster implements KubeCluster {
     const done = (err?: unknown) => {
       if (finished) return;
       finished = true;
-      onDone(err === null || err === undefined ? undefined : toKubeError(err, this.context, this.server, this.timeoutMs));
+      onDone(
+        err === null || err === undefined ? undefined : toKubeError(err, this.context, this.server, this.timeoutMs),
+      );
     };
     // Watch.watch resolves once the response headers arrive; bound that wait like every other call.
-    const timer = setTimeout(() => done(new KubeError('timeout', `opening a watch on ${kind} in context "${this.context}" timed out after ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done(
+          new KubeError(
+            'timeout',
+            `opening a watch on ${kind} in context "${this.context}" timed out after ${Math.round(this.timeoutMs / 1000)} s`,
+          ),
+        ),
+      this.timeoutMs,
+    );
     const controller = await new Watch(this.kc)
-      .watch(path, query, (type, obj) => !finished && onEvent(type as WatchEventType, obj), (err) => done(err))
+      .watch(
+        path,
+        query,
+        (type, obj) => !finished && onEvent(type as WatchEventType, obj),
+        (err) => done(err),
+      )
       .finally(() => clearTimeout(timer));
     if (finished) controller.abort();
     return {
@@ -137,7 +213,13 @@ export class ClientNodeCluster implements KubeCluster {
     };
   }
 
-  async logs(namespace: string, pod: string, opts: LogOptions, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+  async logs(
+    namespace: string,
+    pod: string,
+    opts: LogOptions,
+    onLine: (line: string) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     const stream = new PassThrough();
     const lines = createInterface({ input: stream });
     lines.on('line', onLine);
@@ -152,7 +234,13 @@ export class ClientNodeCluster implements KubeCluster {
         timestamps: false,
       });
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_r, reject) => (timer = setTimeout(() => reject(new KubeError('timeout', `opening the log of ${pod} timed out`)), this.timeoutMs)));
+      const timeout = new Promise<never>(
+        (_r, reject) =>
+          (timer = setTimeout(
+            () => reject(new KubeError('timeout', `opening the log of ${pod} timed out`)),
+            this.timeoutMs,
+          )),
+      );
       controller = await Promise.race([open, timeout]).finally(() => clearTimeout(timer));
     } catch (err) {
       stream.end();

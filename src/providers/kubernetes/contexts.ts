@@ -19,7 +19,10 @@ export function kubernetesContexts(o: KubeconfigOptions = {}): ContextsState {
 
 export type NamespacesState = { state: 'ok'; namespaces: string[] } | { state: 'error'; kind: string; message: string };
 
-export async function kubernetesNamespaces(context: string | undefined, o: KubeconfigOptions & { timeoutMs?: number } = {}): Promise<NamespacesState> {
+export async function kubernetesNamespaces(
+  context: string | undefined,
+  o: KubeconfigOptions & { timeoutMs?: number } = {},
+): Promise<NamespacesState> {
   const a = loadKubeconfig(o);
   if (a.state !== 'ok') return { state: 'error', kind: a.state, message: a.message };
   try {

@@ -38,7 +38,11 @@ export function loadKubeconfig(o: KubeconfigOptions = {}): KubeAccess {
   const files = kubeconfigFiles(o);
   const existing = files.filter((f) => fs.existsSync(f));
   if (!existing.length) {
-    return { state: 'missing', files, message: `No kubeconfig found (looked in ${files.join(', ')}). Set KUBECONFIG, create ~/.kube/config, or set "kubeconfig" on the environment.` };
+    return {
+      state: 'missing',
+      files,
+      message: `No kubeconfig found (looked in ${files.join(', ')}). Set KUBECONFIG, create ~/.kube/config, or set "kubeconfig" on the environment.`,
+    };
   }
   const config = new KubeConfig();
   try {
@@ -52,7 +56,11 @@ export function loadKubeconfig(o: KubeconfigOptions = {}): KubeAccess {
       if (!config.getCurrentContext() && more.getCurrentContext()) config.setCurrentContext(more.getCurrentContext());
     }
   } catch (err) {
-    return { state: 'invalid', files: existing, message: `Cannot read kubeconfig ${existing.join(', ')}: ${messageOf(err)}` };
+    return {
+      state: 'invalid',
+      files: existing,
+      message: `Cannot read kubeconfig ${existing.join(', ')}: ${messageOf(err)}`,
+    };
   }
   const current = config.getCurrentContext();
   const contexts = config.getContexts().map((c) => ({
@@ -63,7 +71,8 @@ export function loadKubeconfig(o: KubeconfigOptions = {}): KubeAccess {
     namespace: c.namespace,
     current: c.name === current,
   }));
-  if (!contexts.length) return { state: 'invalid', files: existing, message: `kubeconfig ${existing.join(', ')} defines no contexts` };
+  if (!contexts.length)
+    return { state: 'invalid', files: existing, message: `kubeconfig ${existing.join(', ')} defines no contexts` };
   return { state: 'ok', config, files: existing, contexts, current };
 }
 
@@ -71,7 +80,9 @@ export function loadKubeconfig(o: KubeconfigOptions = {}): KubeAccess {
 export function forContext(access: Extract<KubeAccess, { state: 'ok' }>, context: string | undefined): KubeConfig {
   const name = context ?? access.current;
   if (!access.contexts.some((c) => c.name === name)) {
-    throw new Error(`kubeconfig has no context "${name}" (known: ${access.contexts.map((c) => c.name).join(', ') || 'none'})`);
+    throw new Error(
+      `kubeconfig has no context "${name}" (known: ${access.contexts.map((c) => c.name).join(', ') || 'none'})`,
+    );
   }
   const kc = new KubeConfig();
   kc.loadFromString(access.config.exportConfig());

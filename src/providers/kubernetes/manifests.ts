@@ -20,12 +20,17 @@ export function isKustomization(target: string): boolean {
 const MANIFEST = /\.(ya?ml|json)$/i;
 const KUSTOMIZATION = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
-export async function readManifests(target: string, opts: { kubectl?: string; signal?: AbortSignal } = {}): Promise<[string, string][]> {
+export async function readManifests(
+  target: string,
+  opts: { kubectl?: string; signal?: AbortSignal } = {},
+): Promise<[string, string][]> {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(target);
   } catch {
-    throw new ManifestsError(`manifests path ${target} does not exist (run "Helix: Write Starter Kubernetes Manifests" or fix kubernetes.manifests)`);
+    throw new ManifestsError(
+      `manifests path ${target} does not exist (run "Helix: Write Starter Kubernetes Manifests" or fix kubernetes.manifests)`,
+    );
   }
   if (stat.isFile()) return [[path.basename(target), fs.readFileSync(target, 'utf8')]];
   if (KUSTOMIZATION.some((k) => fs.existsSync(path.join(target, k)))) {
@@ -36,7 +41,8 @@ export async function readManifests(target: string, opts: { kubectl?: string; si
     } catch (err) {
       throw new ManifestsError(`${target} is a kustomization, which needs kubectl to render: ${messageOf(err)}`);
     }
-    if (r.code !== 0) throw new ManifestsError(`kubectl kustomize ${target} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+    if (r.code !== 0)
+      throw new ManifestsError(`kubectl kustomize ${target} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
     return [['kustomize-output.yaml', r.stdout]];
   }
   const out: [string, string][] = [];

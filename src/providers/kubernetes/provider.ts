@@ -1,7 +1,16 @@
 import * as fs from 'node:fs';
 import { assertTrusted } from '../../core/trust/gate';
 import { hasChanges, toJSON, type PlanModel } from '../../core/plan/model';
-import type { ApplyRequest, ApplyResult, DriftRequest, DriftResult, PlanRequest, PlanResult, ToolRequest, ToolStatus } from '../../core/engine/provider';
+import type {
+  ApplyRequest,
+  ApplyResult,
+  DriftRequest,
+  DriftResult,
+  PlanRequest,
+  PlanResult,
+  ToolRequest,
+  ToolStatus,
+} from '../../core/engine/provider';
 import { isCancelled, messageOf } from '../../core/errors';
 import { KubeError } from '../../core/kubernetes/cluster';
 import { planObjects, applyPlan } from '../../core/kubernetes/deploy';
@@ -61,15 +70,36 @@ export class KubernetesProvider {
   async status(target?: { dir?: string; vars: Record<string, unknown> }): Promise<ToolStatus> {
     const own = target?.vars?.kubeconfig;
     const a = this.access(typeof own === 'string' && own ? own : undefined);
-    if (a.state !== 'ok') return { state: 'missing', tool: 'kubernetes', path: a.files.join(', '), message: a.message, setting: 'helixDeploy.kubernetes.kubeconfig' };
+    if (a.state !== 'ok')
+      return {
+        state: 'missing',
+        tool: 'kubernetes',
+        path: a.files.join(', '),
+        message: a.message,
+        setting: 'helixDeploy.kubernetes.kubeconfig',
+      };
     if (target?.dir && isKustomization(target.dir)) {
       const kubectl = this.opts.kubectl?.() || 'kubectl';
-      const r = await run(kubectl, ['version', '--client', '-o', 'json'], { signal: AbortSignal.timeout(10_000), killAfterMs: 2000 }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }));
+      const r = await run(kubectl, ['version', '--client', '-o', 'json'], {
+        signal: AbortSignal.timeout(10_000),
+        killAfterMs: 2000,
+      }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }));
       if (r.code !== 0) {
-        return { state: 'missing', tool: 'kubectl', path: kubectl, message: `${target.dir} is a kustomization, which needs kubectl to render, and "${kubectl}" did not run: ${r.stderr.trim() || `exit ${r.code}`}. Install kubectl or set its path.`, setting: 'helixDeploy.kubernetes.kubectlPath' };
+        return {
+          state: 'missing',
+          tool: 'kubectl',
+          path: kubectl,
+          message: `${target.dir} is a kustomization, which needs kubectl to render, and "${kubectl}" did not run: ${r.stderr.trim() || `exit ${r.code}`}. Install kubectl or set its path.`,
+          setting: 'helixDeploy.kubernetes.kubectlPath',
+        };
       }
     }
-    return { state: 'ok', tool: 'kubernetes', path: a.files.join(', '), version: `kubeconfig with ${a.contexts.length} context(s), current "${a.current}"` };
+    return {
+      state: 'ok',
+      tool: 'kubernetes',
+      path: a.files.join(', '),
+      version: `kubeconfig with ${a.contexts.length} context(s), current "${a.current}"`,
+    };
   }
 
   /** A client for one context; throws KubeError('invalid') with the reason when kubeconfig cannot give one. */
@@ -88,7 +118,14 @@ export class KubernetesProvider {
   async plan(req: PlanRequest): Promise<PlanResult> {
     const v = req.vars as unknown as KubernetesVars;
     try {
-      if (req.destroy) return { outcome: 'errored', error: 'destroy is not supported for kubernetes environments: remove the manifests and plan (owned objects are pruned)', errorCode: 'failed', binding: true };
+      if (req.destroy)
+        return {
+          outcome: 'errored',
+          error:
+            'destroy is not supported for kubernetes environments: remove the manifests and plan (owned objects are pruned)',
+          errorCode: 'failed',
+          binding: true,
+        };
       const cluster = this.cluster(v.context, v.kubeconfig);
       let desired;
       if (v.rollback) {
@@ -109,7 +146,8 @@ export class KubernetesProvider {
         learnSecret: (s) => req.redactor.add(s),
         isSecret: (x) => req.redactor.isSecret(x),
       });
-      for (const r of model.resources) req.progress({ kind: 'planned', change: { address: r.address, action: r.action } });
+      for (const r of model.resources)
+        req.progress({ kind: 'planned', change: { address: r.address, action: r.action } });
       const file: PlanFile = { record, model: toJSON(model) as PlanModel };
       fs.writeFileSync(req.planFile, JSON.stringify(file), { mode: 0o600 });
       return { outcome: hasChanges(model) ? 'changes' : 'no-changes', model, binding: true };
@@ -124,16 +162,31 @@ export class KubernetesProvider {
    * Deployment this environment owns (by label) that has a previous revision; none at all is a clear error.
    */
   private async rollbackObjects(cluster: ClientNodeCluster, v: KubernetesVars, log: (line: string) => void) {
-    const names = v.rollback === '*'
-      ? (await cluster.list('apps/v1', 'Deployment', v.namespace, { labelSelector: ownershipSelector(v.environment) })).items.map((d) => d.metadata.name as string)
-      : [v.rollback!];
-    if (!names.length) throw new RollbackError(`Nothing to roll back to: environment ${v.environment} has no Deployment deployed in namespace ${v.namespace}.`);
+    const names =
+      v.rollback === '*'
+        ? (
+            await cluster.list('apps/v1', 'Deployment', v.namespace, {
+              labelSelector: ownershipSelector(v.environment),
+            })
+          ).items.map((d) => d.metadata.name as string)
+        : [v.rollback!];
+    if (!names.length)
+      throw new RollbackError(
+        `Nothing to roll back to: environment ${v.environment} has no Deployment deployed in namespace ${v.namespace}.`,
+      );
     const desired = [];
     const skipped: string[] = [];
     for (const name of names) {
       try {
-        const t = await rollbackTarget(cluster, { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: v.namespace });
-        log(`rollback of ${v.namespace}/${name}: revision ${t.fromRevision} -> ${t.toRevision} (template of ${t.toReplicaSet})`);
+        const t = await rollbackTarget(cluster, {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name,
+          namespace: v.namespace,
+        });
+        log(
+          `rollback of ${v.namespace}/${name}: revision ${t.fromRevision} -> ${t.toRevision} (template of ${t.toReplicaSet})`,
+        );
         desired.push(t.desired);
       } catch (err) {
         // With "*", a Deployment without history is left as it is; a named one must roll back.
@@ -186,7 +239,9 @@ export class KubernetesProvider {
         learnSecret: (s) => req.redactor.add(s),
         isSecret: (x) => req.redactor.isSecret(x),
       });
-      report.notices.unshift(`Live objects in context "${cluster.context}" against the manifests${v.image ? ` with image ${v.image}` : ''}, on the fields helix-deploy applies.`);
+      report.notices.unshift(
+        `Live objects in context "${cluster.context}" against the manifests${v.image ? ` with image ${v.image}` : ''}, on the fields helix-deploy applies.`,
+      );
       return { outcome: 'checked', report };
     } catch (err) {
       if (req.signal.aborted || (err instanceof KubeError && err.kind === 'cancelled')) return { outcome: 'cancelled' };
@@ -200,6 +255,12 @@ export class KubernetesProvider {
 }
 
 function message(err: unknown): string {
-  if (err instanceof KubeError || err instanceof RenderError || err instanceof ManifestsError || err instanceof RollbackError) return err.message;
+  if (
+    err instanceof KubeError ||
+    err instanceof RenderError ||
+    err instanceof ManifestsError ||
+    err instanceof RollbackError
+  )
+    return err.message;
   return messageOf(err);
 }

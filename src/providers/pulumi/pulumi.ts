@@ -1,6 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ApplyRequest, ApplyResult, DriftRequest, DriftResult, DeployProvider, PlanRequest, PlanResult, ToolRequest, ToolStatus } from '../../core/engine/provider';
+import type {
+  ApplyRequest,
+  ApplyResult,
+  DriftRequest,
+  DriftResult,
+  DeployProvider,
+  PlanRequest,
+  PlanResult,
+  ToolRequest,
+  ToolStatus,
+} from '../../core/engine/provider';
 import type { PlanModel } from '../../core/plan/model';
 import { parsePulumiEventLine, parsePulumiEvents, stripAnsi } from '../../core/plan/pulumi/events';
 import { parsePulumiPreview } from '../../core/plan/pulumi/preview';
@@ -36,16 +46,32 @@ export class PulumiProvider implements DeployProvider {
     try {
       const r = await run(exe, ['version'], { env: this.env(), killAfterMs: 5000 });
       const version = /v?(\d+\.\d+\.\d+\S*)/.exec(r.stdout)?.[1];
-      if (r.code !== 0 || !version) return { state: 'broken', tool: 'pulumi', path: exe, message: `\`${exe} version\` failed: ${r.stderr.trim() || `exit ${r.code}`}`, setting: PULUMI_PATH_SETTING };
+      if (r.code !== 0 || !version)
+        return {
+          state: 'broken',
+          tool: 'pulumi',
+          path: exe,
+          message: `\`${exe} version\` failed: ${r.stderr.trim() || `exit ${r.code}`}`,
+          setting: PULUMI_PATH_SETTING,
+        };
       if (Number(version.split('.')[0]) < 3) {
-        return { state: 'unsupported', tool: 'pulumi', path: exe, version, message: `Pulumi ${version} is too old: Helix Deploy needs 3.0 or later (set ${PULUMI_PATH_SETTING}).`, setting: PULUMI_PATH_SETTING };
+        return {
+          state: 'unsupported',
+          tool: 'pulumi',
+          path: exe,
+          version,
+          message: `Pulumi ${version} is too old: Helix Deploy needs 3.0 or later (set ${PULUMI_PATH_SETTING}).`,
+          setting: PULUMI_PATH_SETTING,
+        };
       }
       const features = (await this.hasSavedPlans()) ? ['saved-plans'] : [];
       return { state: 'ok', tool: 'pulumi', path: exe, version, features };
     } catch (err) {
       if (err instanceof ToolNotFoundError || (err as NodeJS.ErrnoException).code === 'EACCES') {
         return {
-          state: 'missing', tool: 'pulumi', path: exe,
+          state: 'missing',
+          tool: 'pulumi',
+          path: exe,
           message: `Pulumi was not found (looked for "${exe}"${path.isAbsolute(exe) ? '' : ' on PATH'}). Install the Pulumi CLI, or set ${PULUMI_PATH_SETTING} to its full path.`,
           setting: PULUMI_PATH_SETTING,
         };
@@ -85,20 +111,40 @@ export class PulumiProvider implements DeployProvider {
       outputBase: req.outputBase,
       killAfterMs: this.opts.killAfterMs,
     });
-    if (r.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Pulumi stopped after the interrupt.', errorCode: 'cancelled', binding: saved };
+    if (r.cancelled)
+      return {
+        outcome: 'cancelled',
+        error: 'Cancelled: Pulumi stopped after the interrupt.',
+        errorCode: 'cancelled',
+        binding: saved,
+      };
     let model: PlanModel | undefined;
     try {
       // `destroy --preview-only --json` may print a preview digest or engine events: accept both.
       model = parseEither(r.stdout, req.redactor);
     } catch (err) {
-      return { outcome: 'errored', error: `pulumi ${args[0]} failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr) || messageOf(err))}`, errorCode: 'failed', binding: saved };
+      return {
+        outcome: 'errored',
+        error: `pulumi ${args[0]} failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr) || messageOf(err))}`,
+        errorCode: 'failed',
+        binding: saved,
+      };
     }
-    model.notices = [...(model.notices ?? []).filter((n) => n !== PULUMI_REPLAN_NOTICE), saved ? PULUMI_SAVED_PLAN_NOTICE : PULUMI_REPLAN_NOTICE];
+    model.notices = [
+      ...(model.notices ?? []).filter((n) => n !== PULUMI_REPLAN_NOTICE),
+      saved ? PULUMI_SAVED_PLAN_NOTICE : PULUMI_REPLAN_NOTICE,
+    ];
     for (const change of model.resources) req.progress({ kind: 'planned', change });
     if (!saved) await fs.promises.writeFile(req.planFile, r.stdout, { mode: 0o600 }); // what was reviewed, for the hash
     if (r.code !== 0 || model.errored) {
       const errs = model.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary);
-      return { outcome: 'errored', model, error: errs.join('\n') || `pulumi ${args[0]} failed (exit ${r.code})`, errorCode: isLocked(r.stderr) ? 'state-locked' : 'failed', binding: saved };
+      return {
+        outcome: 'errored',
+        model,
+        error: errs.join('\n') || `pulumi ${args[0]} failed (exit ${r.code})`,
+        errorCode: isLocked(r.stderr) ? 'state-locked' : 'failed',
+        binding: saved,
+      };
     }
     const s = model.summary;
     const changes = s.create + s.update + s.delete + s.replace + s.import + s.forget > 0;
@@ -112,7 +158,15 @@ export class PulumiProvider implements DeployProvider {
   async drift(req: DriftRequest): Promise<DriftResult> {
     const prep = await this.prepare(req);
     if (prep) return req.signal.aborted ? { outcome: 'cancelled' } : { outcome: 'errored', error: prep };
-    const args = ['preview', '--refresh', '--expect-no-changes', '--json', '--non-interactive', ...this.stackArgs(req), ...this.configArgs(req)];
+    const args = [
+      'preview',
+      '--refresh',
+      '--expect-no-changes',
+      '--json',
+      '--non-interactive',
+      ...this.stackArgs(req),
+      ...this.configArgs(req),
+    ];
     req.log(`$ pulumi ${args.join(' ')}`);
     const r = await run(this.opts.executable(), args, {
       cwd: req.dir,
@@ -126,11 +180,20 @@ export class PulumiProvider implements DeployProvider {
     try {
       report = driftFromPulumi(r.stdout, { redactor: req.redactor });
     } catch (err) {
-      return { outcome: 'errored', error: `pulumi preview --refresh failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr) || messageOf(err))}` };
+      return {
+        outcome: 'errored',
+        error: `pulumi preview --refresh failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr) || messageOf(err))}`,
+      };
     }
     const errors = report.diagnostics.filter((d) => d.severity === 'error');
     if (r.code !== 0 && !report.resources.length) {
-      return { outcome: 'errored', report, error: errors.map((d) => d.summary).join('\n') || `pulumi preview --refresh failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr))}` };
+      return {
+        outcome: 'errored',
+        report,
+        error:
+          errors.map((d) => d.summary).join('\n') ||
+          `pulumi preview --refresh failed (exit ${r.code}): ${req.redactor.redact(lastLine(r.stderr))}`,
+      };
     }
     return { outcome: 'checked', report };
   }
@@ -139,7 +202,15 @@ export class PulumiProvider implements DeployProvider {
     const prep = await this.prepare(req);
     if (prep) return { outcome: 'failed', error: prep };
     const saved = !req.destroy && (await this.hasSavedPlans());
-    const args = [req.destroy ? 'destroy' : 'up', '--yes', '--skip-preview', '--json', '--non-interactive', ...this.stackArgs(req), ...this.configArgs(req)];
+    const args = [
+      req.destroy ? 'destroy' : 'up',
+      '--yes',
+      '--skip-preview',
+      '--json',
+      '--non-interactive',
+      ...this.stackArgs(req),
+      ...this.configArgs(req),
+    ];
     if (saved) args.push(`--plan=${req.planFile}`);
     req.log(`$ pulumi ${redactArgs(args).join(' ')}`);
     const errors: string[] = [];
@@ -181,8 +252,14 @@ export class PulumiProvider implements DeployProvider {
             if (stripAnsi(e.message).trim()) req.log(stripAnsi(e.message).trimEnd());
             break;
           case 'summary':
-            req.progress({ kind: 'summary', text: `Resources: ${Object.entries(e.resourceChanges).map(([k, v]) => `${v} ${k}`).join(', ')}` });
-            if (e.maybeCorrupt) errors.push('Pulumi reports the stack may be corrupt: run `pulumi refresh` before the next update.');
+            req.progress({
+              kind: 'summary',
+              text: `Resources: ${Object.entries(e.resourceChanges)
+                .map(([k, v]) => `${v} ${k}`)
+                .join(', ')}`,
+            });
+            if (e.maybeCorrupt)
+              errors.push('Pulumi reports the stack may be corrupt: run `pulumi refresh` before the next update.');
             break;
         }
       },
@@ -197,10 +274,23 @@ export class PulumiProvider implements DeployProvider {
     });
     // Pulumi's exit decides: an update that completed as the interrupt arrived is applied.
     if (r.code === 0 && !failed) return { outcome: 'applied' };
-    if (r.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Pulumi finished the operations in flight and stopped. Run a new preview to see what remains.' };
+    if (r.cancelled)
+      return {
+        outcome: 'cancelled',
+        error:
+          'Cancelled: Pulumi finished the operations in flight and stopped. Run a new preview to see what remains.',
+      };
     const text = errors.join('\n') || `pulumi ${args[0]} failed (exit ${r.code})`;
-    if (isLocked(text)) return { outcome: 'locked', error: `The Pulumi stack is locked by another update. Wait for it to finish; if it crashed, run \`pulumi cancel\` yourself (Helix Deploy never does). ${text}` };
-    if (/plan.*(does not match|mismatch|exceed)|constraint/i.test(text)) return { outcome: 'stale', error: `The saved plan no longer matches the stack: ${text}. Nothing beyond the plan was applied; re-plan.` };
+    if (isLocked(text))
+      return {
+        outcome: 'locked',
+        error: `The Pulumi stack is locked by another update. Wait for it to finish; if it crashed, run \`pulumi cancel\` yourself (Helix Deploy never does). ${text}`,
+      };
+    if (/plan.*(does not match|mismatch|exceed)|constraint/i.test(text))
+      return {
+        outcome: 'stale',
+        error: `The saved plan no longer matches the stack: ${text}. Nothing beyond the plan was applied; re-plan.`,
+      };
     return { outcome: 'failed', error: text };
   }
 
@@ -210,15 +300,25 @@ export class PulumiProvider implements DeployProvider {
   }
 
   private async prepare(req: ToolRequest): Promise<string | undefined> {
-    if (!fs.existsSync(req.dir)) return `The Pulumi project directory ${req.dir} does not exist (check pulumi.dir in helix.deploy.toml).`;
+    if (!fs.existsSync(req.dir))
+      return `The Pulumi project directory ${req.dir} does not exist (check pulumi.dir in helix.deploy.toml).`;
     if (req.workspace) {
-      const r = await run(this.opts.executable(), ['stack', 'select', '--create', '--non-interactive', req.workspace], { cwd: req.dir, env: this.env(), signal: req.signal });
+      const r = await run(this.opts.executable(), ['stack', 'select', '--create', '--non-interactive', req.workspace], {
+        cwd: req.dir,
+        env: this.env(),
+        signal: req.signal,
+      });
       if (r.code !== 0) return `Could not select Pulumi stack "${req.workspace}": ${lastLine(r.stderr)}`;
     }
     // Secret config (values that came from the environment) through stdin, so it is never in `ps` or logs.
     for (const [key, value] of Object.entries(req.vars)) {
       if (typeof value !== 'string' || !req.redactor.isSecret(value)) continue;
-      const r = await run(this.opts.executable(), ['config', 'set', '--secret', ...this.stackArgs(req), key], { cwd: req.dir, env: this.env(), input: value, signal: req.signal });
+      const r = await run(this.opts.executable(), ['config', 'set', '--secret', ...this.stackArgs(req), key], {
+        cwd: req.dir,
+        env: this.env(),
+        input: value,
+        signal: req.signal,
+      });
       if (r.code !== 0) return `Could not set secret config "${key}": ${req.redactor.redact(lastLine(r.stderr))}`;
     }
     return undefined;
@@ -239,7 +339,13 @@ export class PulumiProvider implements DeployProvider {
 
   private env(): NodeJS.ProcessEnv {
     // PULUMI_EXPERIMENTAL exposes saved plans; the rest keeps output machine-friendly.
-    return { ...process.env, ...this.opts.env, PULUMI_EXPERIMENTAL: 'true', PULUMI_SKIP_UPDATE_CHECK: 'true', NO_COLOR: '1' };
+    return {
+      ...process.env,
+      ...this.opts.env,
+      PULUMI_EXPERIMENTAL: 'true',
+      PULUMI_SKIP_UPDATE_CHECK: 'true',
+      NO_COLOR: '1',
+    };
   }
 }
 

@@ -61,7 +61,9 @@ export class EcrCredentials implements CredentialSource {
     } catch (err) {
       const e = err as { name?: string; message?: string };
       // SDK errors carry no secrets; keep the name, which is what users search for.
-      throw new Error(`Could not get an ECR login token in ${this.options.region}${this.options.profile ? ` (profile ${this.options.profile})` : ''}: ${e.name ?? 'Error'}: ${e.message ?? ''}. Check your AWS credentials (aws sso login / aws configure).`);
+      throw new Error(
+        `Could not get an ECR login token in ${this.options.region}${this.options.profile ? ` (profile ${this.options.profile})` : ''}: ${e.name ?? 'Error'}: ${e.message ?? ''}. Check your AWS credentials (aws sso login / aws configure).`,
+      );
     }
     const data = out.authorizationData?.[0];
     if (!data?.authorizationToken) throw new Error('The ECR API returned no authorization token');

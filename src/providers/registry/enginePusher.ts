@@ -3,7 +3,14 @@ import type Docker from 'dockerode';
 import type { ImagePusher } from '../../core/push/pushImage';
 import { classifyPushError, type EngineMessage, type PushProgress } from '../../core/push/progress';
 import { formatReference } from '../../core/push/reference';
-import { PushCancelledError, PushError, RegistryAuthError, type ImageRef, type PushEvent, type RegistryCredential } from '../../core/push/types';
+import {
+  PushCancelledError,
+  PushError,
+  RegistryAuthError,
+  type ImageRef,
+  type PushEvent,
+  type RegistryCredential,
+} from '../../core/push/types';
 
 export interface EnginePusherOptions {
   /** No engine message for this long ends the attempt as a (retryable) timeout. */
@@ -23,7 +30,10 @@ export interface EnginePusherOptions {
  * PushError too; the next attempt finds finished layers in the registry ("Layer already exists").
  */
 export class EnginePusher implements ImagePusher {
-  constructor(private readonly docker: Docker, private readonly options: EnginePusherOptions = {}) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly options: EnginePusherOptions = {},
+  ) {}
 
   async tag(source: string, ref: ImageRef): Promise<void> {
     try {
@@ -43,7 +53,13 @@ export class EnginePusher implements ImagePusher {
     }
   }
 
-  async push(ref: ImageRef, credential: RegistryCredential | undefined, progress: PushProgress, onEvent: (e: PushEvent) => void, signal: AbortSignal): Promise<void> {
+  async push(
+    ref: ImageRef,
+    credential: RegistryCredential | undefined,
+    progress: PushProgress,
+    onEvent: (e: PushEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     const attempt = new AbortController();
     const abortAttempt = () => attempt.abort();
     signal.addEventListener('abort', abortAttempt, { once: true });
@@ -67,7 +83,13 @@ export class EnginePusher implements ImagePusher {
       const stallMs = this.options.stallTimeoutMs ?? 120_000;
       const armStall = () => {
         clearTimeout(stall);
-        stall = setTimeout(() => fail(new PushError(`No progress from the engine for ${Math.round(stallMs / 1000)} s (timeout)`, 'transient')), stallMs);
+        stall = setTimeout(
+          () =>
+            fail(
+              new PushError(`No progress from the engine for ${Math.round(stallMs / 1000)} s (timeout)`, 'transient'),
+            ),
+          stallMs,
+        );
       };
       const finish = () => {
         clearTimeout(stall);
@@ -95,7 +117,10 @@ export class EnginePusher implements ImagePusher {
           // The engine retries a 401 like a network error, for up to a minute. Ask the registry whether
           // the credential still works; if not (an expired token), stop now so a fresh one is fetched.
           probe = this.credentialRefused(ref.registry, credential).catch(() => false);
-          void probe.then((refused) => refused && fail(new RegistryAuthError(ref.registry, 'the credential stopped working during the push')));
+          void probe.then(
+            (refused) =>
+              refused && fail(new RegistryAuthError(ref.registry, 'the credential stopped working during the push')),
+          );
         }
         if (event?.type === 'layer' && this.options.takeOverRetries !== false && !takingOver) {
           // Once no layer is mid-upload, nothing in flight would be lost: end the attempt and retry under
@@ -105,7 +130,11 @@ export class EnginePusher implements ImagePusher {
           if (retrying && !layers.some((l) => l.status === 'pushing')) {
             takingOver = true;
             void (probe ?? Promise.resolve(false)).then((refused) =>
-              fail(refused ? new RegistryAuthError(ref.registry, 'the credential stopped working during the push') : new PushError(`The engine hit a transient error on layer ${retrying.id}`, 'transient')),
+              fail(
+                refused
+                  ? new RegistryAuthError(ref.registry, 'the credential stopped working during the push')
+                  : new PushError(`The engine hit a transient error on layer ${retrying.id}`, 'transient'),
+              ),
             );
           }
         }
@@ -124,7 +153,9 @@ export class EnginePusher implements ImagePusher {
         finish();
         resolve();
       });
-      stream.on('error', (err: Error) => fail(signal.aborted ? new PushCancelledError() : classifyPushError(err.message, ref.registry)));
+      stream.on('error', (err: Error) =>
+        fail(signal.aborted ? new PushCancelledError() : classifyPushError(err.message, ref.registry)),
+      );
     });
   }
 }

@@ -7,7 +7,9 @@ export function describeStateLock(d: PlanDiagnostic, dir: string): string {
   const field = (name: string) => new RegExp(`^\\s*${name}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim();
   const id = field('ID');
   const who = field('Who');
-  const op = field('Operation')?.replace(/^OperationType/, '').toLowerCase();
+  const op = field('Operation')
+    ?.replace(/^OperationType/, '')
+    .toLowerCase();
   const created = field('Created');
   const holder = [who && `by ${who}`, op && `(${op})`, created && `since ${created}`].filter(Boolean).join(' ');
   return (
@@ -23,9 +25,15 @@ export const STALE_MESSAGE =
 export function describeErrors(diags: PlanDiagnostic[], fallback: string): string {
   const errors = diags.filter((d) => d.severity === 'error');
   if (!errors.length) return fallback;
-  return errors.map((d) => `${d.address ? `${d.address}: ` : ''}${d.summary}${d.detail ? ` - ${firstLines(d.detail, 3)}` : ''}`).join('\n');
+  return errors
+    .map((d) => `${d.address ? `${d.address}: ` : ''}${d.summary}${d.detail ? ` - ${firstLines(d.detail, 3)}` : ''}`)
+    .join('\n');
 }
 
 function firstLines(s: string, n: number): string {
-  return s.split('\n').filter((l) => l.trim()).slice(0, n).join(' ');
+  return s
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(0, n)
+    .join(' ');
 }

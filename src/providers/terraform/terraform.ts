@@ -1,12 +1,29 @@
 import { messageOf } from '../../core/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ApplyRequest, ApplyResult, DeployProvider, DriftRequest, DriftResult, PlanRequest, PlanResult, ProgressEvent, ToolRequest, ToolStatus } from '../../core/engine/provider';
+import type {
+  ApplyRequest,
+  ApplyResult,
+  DeployProvider,
+  DriftRequest,
+  DriftResult,
+  PlanRequest,
+  PlanResult,
+  ProgressEvent,
+  ToolRequest,
+  ToolStatus,
+} from '../../core/engine/provider';
 import { cancelledApplyMessage } from '../../core/engine/orphans';
 import type { PlanDiagnostic, PlanModel } from '../../core/plan/model';
 import { parseTerraformShow } from '../../core/plan/terraform/show';
 import { driftFromTerraformShow } from '../../core/drift/terraform';
-import { isStalePlanError, isStateLockError, needsInit, parseStreamLine, type StreamLine } from '../../core/plan/terraform/stream';
+import {
+  isStalePlanError,
+  isStateLockError,
+  needsInit,
+  parseStreamLine,
+  type StreamLine,
+} from '../../core/plan/terraform/stream';
 import { run, ToolNotFoundError, type SpawnResult } from '../../core/process/spawn';
 import { describeErrors, describeStateLock, STALE_MESSAGE } from './errors';
 
@@ -53,11 +70,20 @@ export class TerraformProvider implements DeployProvider {
         }
       })();
       if (r.code !== 0 || !version) {
-        return { state: 'broken', tool: 'terraform', path: exe, message: `\`${exe} version\` failed: ${r.stderr.trim() || `exit ${r.code}`}`, setting: TERRAFORM_PATH_SETTING };
+        return {
+          state: 'broken',
+          tool: 'terraform',
+          path: exe,
+          message: `\`${exe} version\` failed: ${r.stderr.trim() || `exit ${r.code}`}`,
+          setting: TERRAFORM_PATH_SETTING,
+        };
       }
       if (compare(version, MIN_VERSION) < 0) {
         return {
-          state: 'unsupported', tool: 'terraform', path: exe, version,
+          state: 'unsupported',
+          tool: 'terraform',
+          path: exe,
+          version,
           message: `Terraform ${version} is too old: Helix Deploy needs ${MIN_VERSION.join('.')} or later. Install a newer Terraform or point ${TERRAFORM_PATH_SETTING} at one.`,
           setting: TERRAFORM_PATH_SETTING,
         };
@@ -66,12 +92,20 @@ export class TerraformProvider implements DeployProvider {
     } catch (err) {
       if (err instanceof ToolNotFoundError || (err as NodeJS.ErrnoException).code === 'EACCES') {
         return {
-          state: 'missing', tool: 'terraform', path: exe,
+          state: 'missing',
+          tool: 'terraform',
+          path: exe,
           message: `Terraform was not found (looked for "${exe}"${path.isAbsolute(exe) ? '' : ' on PATH'}). Install Terraform, or set ${TERRAFORM_PATH_SETTING} to its full path.`,
           setting: TERRAFORM_PATH_SETTING,
         };
       }
-      return { state: 'broken', tool: 'terraform', path: exe, message: messageOf(err), setting: TERRAFORM_PATH_SETTING };
+      return {
+        state: 'broken',
+        tool: 'terraform',
+        path: exe,
+        message: messageOf(err),
+        setting: TERRAFORM_PATH_SETTING,
+      };
     }
   }
 
@@ -88,9 +122,16 @@ export class TerraformProvider implements DeployProvider {
       attempt = await this.stream(args, req);
     }
     const { result, diags } = attempt;
-    if (result.cancelled) return { outcome: 'cancelled', error: 'Cancelled: Terraform stopped after the interrupt.', errorCode: 'cancelled', binding: true };
+    if (result.cancelled)
+      return {
+        outcome: 'cancelled',
+        error: 'Cancelled: Terraform stopped after the interrupt.',
+        errorCode: 'cancelled',
+        binding: true,
+      };
     const lock = diags.find((d) => d.severity === 'error' && isStateLockError(d));
-    if (lock) return { outcome: 'errored', error: describeStateLock(lock, req.dir), errorCode: 'state-locked', binding: true };
+    if (lock)
+      return { outcome: 'errored', error: describeStateLock(lock, req.dir), errorCode: 'state-locked', binding: true };
     if (result.code === 0 || result.code === 2) {
       let model: PlanModel;
       try {
@@ -98,7 +139,13 @@ export class TerraformProvider implements DeployProvider {
       } catch (err) {
         // A cancel that lands after terraform finished planning stops `terraform show`: the run is Cancelled
         // (the plan was never reviewed), not a failed plan.
-        if (req.signal.aborted) return { outcome: 'cancelled', error: 'Cancelled after terraform finished planning: the plan was discarded before review.', errorCode: 'cancelled', binding: true };
+        if (req.signal.aborted)
+          return {
+            outcome: 'cancelled',
+            error: 'Cancelled after terraform finished planning: the plan was discarded before review.',
+            errorCode: 'cancelled',
+            binding: true,
+          };
         throw err;
       }
       model.diagnostics.push(...diags.filter((d) => d.severity !== 'error'));
@@ -115,12 +162,21 @@ export class TerraformProvider implements DeployProvider {
         /* the diagnostics below say enough */
       }
     }
-    return { outcome: 'errored', model, error: describeErrors(diags, `terraform plan failed (exit ${result.code}): ${lastLine(result.stderr)}`), errorCode: 'failed', binding: true };
+    return {
+      outcome: 'errored',
+      model,
+      error: describeErrors(diags, `terraform plan failed (exit ${result.code}): ${lastLine(result.stderr)}`),
+      errorCode: 'failed',
+      binding: true,
+    };
   }
 
   async apply(req: ApplyRequest): Promise<ApplyResult> {
     const prep = await this.prepare(req, false);
-    if (prep) return req.signal.aborted ? { outcome: 'cancelled', error: 'Cancelled before terraform apply started. Nothing was applied.' } : { outcome: 'failed', error: prep };
+    if (prep)
+      return req.signal.aborted
+        ? { outcome: 'cancelled', error: 'Cancelled before terraform apply started. Nothing was applied.' }
+        : { outcome: 'failed', error: prep };
     // With a plan file terraform neither asks nor needs -auto-approve: it applies exactly that file.
     const started = new Set<string>();
     const completed: string[] = [];
@@ -130,7 +186,8 @@ export class TerraformProvider implements DeployProvider {
     let errored = false;
     const progress = (e: ProgressEvent) => {
       if (e.kind === 'planned') {
-        const ops = e.change.action === 'replace' ? 2 : ['create', 'update', 'delete'].includes(e.change.action) ? 1 : 0;
+        const ops =
+          e.change.action === 'replace' ? 2 : ['create', 'update', 'delete'].includes(e.change.action) ? 1 : 0;
         if (ops) expected.set(e.change.address, ops);
       }
       if (e.kind === 'apply-start') started.add(e.address);
@@ -142,22 +199,31 @@ export class TerraformProvider implements DeployProvider {
       }
       req.progress(e);
     };
-    const everyChangeDone = () => expected.size > 0 && !errored && started.size === 0 && [...expected].every(([a, n]) => (done.get(a) ?? 0) >= n);
-    const { result, diags, outputs } = await this.stream(['apply', '-input=false', '-json', '-lock-timeout=0s', req.planFile], { ...req, progress });
+    const everyChangeDone = () =>
+      expected.size > 0 && !errored && started.size === 0 && [...expected].every(([a, n]) => (done.get(a) ?? 0) >= n);
+    const { result, diags, outputs } = await this.stream(
+      ['apply', '-input=false', '-json', '-lock-timeout=0s', req.planFile],
+      { ...req, progress },
+    );
     // Terraform's exit decides, not whether we asked it to stop: an interrupt that arrives as the apply
     // completes still leaves a completed apply (exit 0).
     if (result.code === 0) return { outcome: 'applied', outputs };
     if (result.cancelled && everyChangeDone()) {
       // The interrupt reached terraform after its last change ("execution halted", exit 1): the whole plan is
       // in the state, so the truth is an applied run, not a cancelled one.
-      req.log('Terraform stopped on the interrupt after its last change: every planned change is in the state, so the apply is complete.');
+      req.log(
+        'Terraform stopped on the interrupt after its last change: every planned change is in the state, so the apply is complete.',
+      );
       return { outcome: 'applied', outputs };
     }
     if (result.cancelled) return { outcome: 'cancelled', error: cancelledApplyMessage(completed, [...started]) };
     if (diags.some(isStalePlanError)) return { outcome: 'stale', error: STALE_MESSAGE };
     const lock = diags.find((d) => d.severity === 'error' && isStateLockError(d));
     if (lock) return { outcome: 'locked', error: describeStateLock(lock, req.dir) };
-    return { outcome: 'failed', error: describeErrors(diags, `terraform apply failed (exit ${result.code}): ${lastLine(result.stderr)}`) };
+    return {
+      outcome: 'failed',
+      error: describeErrors(diags, `terraform apply failed (exit ${result.code}): ${lastLine(result.stderr)}`),
+    };
   }
 
   /**
@@ -174,11 +240,26 @@ export class TerraformProvider implements DeployProvider {
       const lock = diags.find((d) => d.severity === 'error' && isStateLockError(d));
       if (lock) return { outcome: 'errored', error: describeStateLock(lock, req.dir) };
       if (result.code !== 0 || !fs.existsSync(req.scratchFile)) {
-        return { outcome: 'errored', error: describeErrors(diags, `terraform plan -refresh-only failed (exit ${result.code}): ${lastLine(result.stderr)}`) };
+        return {
+          outcome: 'errored',
+          error: describeErrors(
+            diags,
+            `terraform plan -refresh-only failed (exit ${result.code}): ${lastLine(result.stderr)}`,
+          ),
+        };
       }
-      const r = await run(this.opts.executable(), ['show', '-json', '-no-color', req.scratchFile], { cwd: req.dir, env: this.env(req), signal: req.signal, killAfterMs: this.opts.killAfterMs });
+      const r = await run(this.opts.executable(), ['show', '-json', '-no-color', req.scratchFile], {
+        cwd: req.dir,
+        env: this.env(req),
+        signal: req.signal,
+        killAfterMs: this.opts.killAfterMs,
+      });
       if (r.cancelled) return { outcome: 'cancelled' };
-      if (r.code !== 0) return { outcome: 'errored', error: `terraform show failed: ${req.redactor.redact(lastLine(r.stderr) || `exit ${r.code}`)}` };
+      if (r.code !== 0)
+        return {
+          outcome: 'errored',
+          error: `terraform show failed: ${req.redactor.redact(lastLine(r.stderr) || `exit ${r.code}`)}`,
+        };
       const report = driftFromTerraformShow(JSON.parse(r.stdout), { redactor: req.redactor });
       report.diagnostics.push(...diags.filter((d) => d.severity !== 'error'));
       return { outcome: 'checked', report };
@@ -195,7 +276,8 @@ export class TerraformProvider implements DeployProvider {
       signal: req.signal,
       killAfterMs: this.opts.killAfterMs,
     });
-    if (r.code !== 0) throw new Error(`terraform show failed: ${req.redactor.redact(lastLine(r.stderr) || `exit ${r.code}`)}`);
+    if (r.code !== 0)
+      throw new Error(`terraform show failed: ${req.redactor.redact(lastLine(r.stderr) || `exit ${r.code}`)}`);
     // Parse in memory, learn secrets, keep only the redacted model; the raw text is dropped here.
     return parseTerraformShow(JSON.parse(r.stdout), { redactor: req.redactor });
   }
@@ -205,24 +287,38 @@ export class TerraformProvider implements DeployProvider {
    * unredacted values: the caller keeps it in memory or in a private file it deletes.
    */
   async showJson(req: { dir: string; planFile: string; signal?: AbortSignal }): Promise<string> {
-    const r = await run(this.opts.executable(), ['show', '-json', '-no-color', req.planFile], { cwd: req.dir, env: this.env(), signal: req.signal, killAfterMs: this.opts.killAfterMs });
+    const r = await run(this.opts.executable(), ['show', '-json', '-no-color', req.planFile], {
+      cwd: req.dir,
+      env: this.env(),
+      signal: req.signal,
+      killAfterMs: this.opts.killAfterMs,
+    });
     if (r.code !== 0) throw new Error(`terraform show failed: ${lastLine(r.stderr) || `exit ${r.code}`}`);
     return r.stdout;
   }
 
   /** init when the working directory was never initialised; then the workspace. Returns an error text or undefined. */
   private async prepare(req: ToolRequest, mayCreateWorkspace = true): Promise<string | undefined> {
-    if (!fs.existsSync(req.dir)) return `The Terraform directory ${req.dir} does not exist (check terraform.dir in helix.deploy.toml).`;
+    if (!fs.existsSync(req.dir))
+      return `The Terraform directory ${req.dir} does not exist (check terraform.dir in helix.deploy.toml).`;
     if (!fs.existsSync(path.join(req.dir, '.terraform'))) {
       const err = await this.init(req, false);
       if (err) return err;
     }
     if (req.workspace && req.workspace !== 'default' && mayCreateWorkspace) {
-      const list = await run(this.opts.executable(), ['workspace', 'list'], { cwd: req.dir, env: this.env(), signal: req.signal });
+      const list = await run(this.opts.executable(), ['workspace', 'list'], {
+        cwd: req.dir,
+        env: this.env(),
+        signal: req.signal,
+      });
       const names = list.stdout.split('\n').map((l) => l.replace('*', '').trim());
       if (!names.includes(req.workspace)) {
         req.log(`Creating Terraform workspace "${req.workspace}".`);
-        const r = await run(this.opts.executable(), ['workspace', 'new', '-lock-timeout=0s', req.workspace], { cwd: req.dir, env: this.env(), signal: req.signal });
+        const r = await run(this.opts.executable(), ['workspace', 'new', '-lock-timeout=0s', req.workspace], {
+          cwd: req.dir,
+          env: this.env(),
+          signal: req.signal,
+        });
         if (r.code !== 0) return `Could not create workspace "${req.workspace}": ${lastLine(r.stderr)}`;
       }
     }
@@ -248,7 +344,10 @@ export class TerraformProvider implements DeployProvider {
   }
 
   /** Runs a -json command, turning each message into a log line and progress. */
-  private async stream(args: string[], req: ToolRequest): Promise<{ result: SpawnResult; diags: PlanDiagnostic[]; outputs: Record<string, unknown> }> {
+  private async stream(
+    args: string[],
+    req: ToolRequest,
+  ): Promise<{ result: SpawnResult; diags: PlanDiagnostic[]; outputs: Record<string, unknown> }> {
     const diags: PlanDiagnostic[] = [];
     const outputs: Record<string, unknown> = {};
     req.log(`$ terraform ${args.map((a) => (a.startsWith('-out=') ? '-out=PLANFILE' : a)).join(' ')}`);
@@ -279,7 +378,9 @@ export class TerraformProvider implements DeployProvider {
     switch (e.type) {
       case 'diagnostic':
         diags.push(e.diagnostic);
-        req.log(`${e.diagnostic.severity === 'error' ? 'Error' : 'Warning'}: ${e.diagnostic.summary}${e.diagnostic.detail ? `\n  ${e.diagnostic.detail.split('\n').join('\n  ')}` : ''}`);
+        req.log(
+          `${e.diagnostic.severity === 'error' ? 'Error' : 'Warning'}: ${e.diagnostic.summary}${e.diagnostic.detail ? `\n  ${e.diagnostic.detail.split('\n').join('\n  ')}` : ''}`,
+        );
         return;
       case 'planned_change':
         req.progress({ kind: 'planned', change: e.change });
@@ -288,7 +389,12 @@ export class TerraformProvider implements DeployProvider {
       case 'apply_progress':
       case 'apply_complete':
       case 'apply_errored':
-        req.progress({ kind: e.type.replace('_', '-') as 'apply-start', address: e.address, action: e.action, elapsed: e.elapsed });
+        req.progress({
+          kind: e.type.replace('_', '-') as 'apply-start',
+          address: e.address,
+          action: e.action,
+          elapsed: e.elapsed,
+        });
         break;
       case 'change_summary':
         req.progress({ kind: 'summary', text: l.message });
@@ -303,7 +409,8 @@ export class TerraformProvider implements DeployProvider {
   private env(req?: Pick<ToolRequest, 'vars' | 'workspace'>): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.opts.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
     if (req?.workspace) env.TF_WORKSPACE = req.workspace;
-    for (const [k, v] of Object.entries(req?.vars ?? {})) env[`TF_VAR_${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries(req?.vars ?? {}))
+      env[`TF_VAR_${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
     return env;
   }
 }

@@ -38,7 +38,9 @@ export function createDeployRuntime(deps: DeployRuntimeDeps): DeployRuntime {
   let who: Promise<string> | undefined;
   const engine = new LazyDeployRunner(async () => {
     const journal = await deps.journal;
-    const terraform = new TerraformProvider({ executable: () => settings().get<string>('terraform.path') || 'terraform' });
+    const terraform = new TerraformProvider({
+      executable: () => settings().get<string>('terraform.path') || 'terraform',
+    });
     const cost = editorCostDeps(deps.secrets, terraform);
     return new DeployRunner({
       journal,

@@ -49,7 +49,8 @@ export class LocalRuntime implements vscode.Disposable {
     this.createEngine();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SETTINGS}.host`) || e.affectsConfiguration(`${SETTINGS}.runtime`)) this.createEngine();
+        if (e.affectsConfiguration(`${SETTINGS}.host`) || e.affectsConfiguration(`${SETTINGS}.runtime`))
+          this.createEngine();
       }),
       // `container_runtime = "podman"` in a helix.toml switches the engine when the setting is "auto".
       c.projects.onDidChange(() => {
@@ -63,7 +64,8 @@ export class LocalRuntime implements vscode.Disposable {
     const j = await this.c.journal;
     this.journal = j;
     const interrupted = j.list({}).filter((r) => r.state === 'Interrupted' && r.meta?.interruptedFrom).length;
-    if (interrupted) this.c.log.info(`Run history: ${interrupted} run(s) were interrupted by a crash or a closed window.`);
+    if (interrupted)
+      this.c.log.info(`Run history: ${interrupted} run(s) were interrupted by a crash or a closed window.`);
     return j;
   }
 
@@ -71,7 +73,10 @@ export class LocalRuntime implements vscode.Disposable {
 
   private wantsPodman(): boolean {
     const setting = this.runtimeSetting;
-    return setting === 'podman' || (setting === 'auto' && this.c.projects.projects.some((p) => p.containerRuntime === 'podman'));
+    return (
+      setting === 'podman' ||
+      (setting === 'auto' && this.c.projects.projects.some((p) => p.containerRuntime === 'podman'))
+    );
   }
 
   get runtimeSetting(): 'auto' | 'docker' | 'podman' {
@@ -84,7 +89,10 @@ export class LocalRuntime implements vscode.Disposable {
     const wasActive = this.watch ? this.watch.state !== 'idle' : false;
     this.watch?.dispose();
     try {
-      this.engine = DockerEngine.resolve({ host: cfg.get<string>('host') || undefined, runtime: podman ? 'podman' : 'docker' });
+      this.engine = DockerEngine.resolve({
+        host: cfg.get<string>('host') || undefined,
+        runtime: podman ? 'podman' : 'docker',
+      });
     } catch (err) {
       this.c.log.error(`helixDeploy.docker.host: ${messageOf(err)}`);
       this.engine = DockerEngine.resolve({ runtime: podman ? 'podman' : 'docker' });

@@ -28,7 +28,12 @@ export class Notices implements vscode.Disposable {
 
   private show(n: Notice): Thenable<string | undefined> {
     this.shown.fire(n);
-    const fn = n.severity === 'error' ? vscode.window.showErrorMessage : n.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const fn =
+      n.severity === 'error'
+        ? vscode.window.showErrorMessage
+        : n.severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     return fn(n.message, ...n.actions);
   }
 

@@ -61,7 +61,10 @@ export class PushSecrets {
 
   async signOut(host: string): Promise<void> {
     await this.registries.invalidate(host);
-    await this.context.globalState.update(HOSTS_KEY, this.signedInHosts().filter((h) => h !== host));
+    await this.context.globalState.update(
+      HOSTS_KEY,
+      this.signedInHosts().filter((h) => h !== host),
+    );
   }
 
   /** A token kept under `key`, else asked once (password box) and stored. */

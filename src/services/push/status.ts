@@ -38,7 +38,9 @@ export class PushStatus implements vscode.Disposable {
   }
 
   lastDeploy(project: ProjectId, environment: string): LastDeploy | undefined {
-    const r = this.journal?.list({ projectDir: project.dir, environment, kind: 'deploy' }).find((x) => x.state === 'Succeeded');
+    const r = this.journal
+      ?.list({ projectDir: project.dir, environment, kind: 'deploy' })
+      .find((x) => x.state === 'Succeeded');
     if (!r) return undefined;
     const url = typeof r.meta?.url === 'string' ? r.meta.url : undefined;
     const health = this.healthOf(envKey(project.dir, environment)) ?? (r.meta?.health as HealthStatus | undefined);
@@ -70,7 +72,9 @@ export class PushStatus implements vscode.Disposable {
 
 /** Helix Cloud's address: CLOUD_AUTHORITY like the CLI, else the setting. */
 export function helixCloudUrl(): string {
-  return process.env.CLOUD_AUTHORITY ? authority(process.env.CLOUD_AUTHORITY) : vscode.workspace.getConfiguration('helixDeploy').get<string>('helixCloud.url') || DEFAULT_CLOUD_URL;
+  return process.env.CLOUD_AUTHORITY
+    ? authority(process.env.CLOUD_AUTHORITY)
+    : vscode.workspace.getConfiguration('helixDeploy').get<string>('helixCloud.url') || DEFAULT_CLOUD_URL;
 }
 
 /** CLOUD_AUTHORITY is a host[:port] or URL, as the helix CLI reads it. */

@@ -15,11 +15,23 @@ export class ApprovalBar {
   private readonly what = h('div', { class: 'approval-what', id: 'approval-what' });
   private readonly expiry = h('div', { class: 'approval-expiry', id: 'approval-expiry' });
   /** What the guardrails found, above the approval controls: denies first. */
-  private readonly guardrails = h('ul', { class: 'guardrails', id: 'guardrails', 'aria-label': 'Guardrail findings', hidden: true });
+  private readonly guardrails = h('ul', {
+    class: 'guardrails',
+    id: 'guardrails',
+    'aria-label': 'Guardrail findings',
+    hidden: true,
+  });
   private readonly reason = h('div', { class: 'approval-reason', id: 'approval-reason', role: 'status' });
   private readonly confirmWrap = h('label', { class: 'approval-confirm', for: 'approval-confirm' });
-  private readonly confirm = h('vscode-textfield', { id: 'approval-confirm', 'aria-describedby': 'approval-reason' }) as Field;
-  private readonly approve = h('vscode-button', { id: 'approve', 'aria-describedby': 'approval-reason approval-what' }, 'Approve and apply');
+  private readonly confirm = h('vscode-textfield', {
+    id: 'approval-confirm',
+    'aria-describedby': 'approval-reason',
+  }) as Field;
+  private readonly approve = h(
+    'vscode-button',
+    { id: 'approve', 'aria-describedby': 'approval-reason approval-what' },
+    'Approve and apply',
+  );
   private readonly discard = h('vscode-button', { id: 'discard', secondary: true }, 'Discard plan');
   private readonly replan = h('vscode-button', { id: 'approval-replan', secondary: true, hidden: true }, 'Re-plan');
   /** Under the bar once approved: who approved which plan, when (from the run record, so also for other windows' and the CLI's approvals). */
@@ -74,11 +86,17 @@ export class ApprovalBar {
     this.record.textContent = rec ? approvalText(rec) : '';
     this.what.textContent = a.what ? `Will apply: ${a.what}` : '';
     const exp = expiresIn(a.expiresAt, this.now);
-    this.expiry.textContent = exp ? (exp === 'expired' ? 'The plan has expired.' : `Plan expires ${exp} (${new Date(a.expiresAt!).toLocaleTimeString()}).`) : '';
-    this.reason.textContent = a.enabled ? 'Ready to approve.' : a.reason ?? '';
+    this.expiry.textContent = exp
+      ? exp === 'expired'
+        ? 'The plan has expired.'
+        : `Plan expires ${exp} (${new Date(a.expiresAt!).toLocaleTimeString()}).`
+      : '';
+    this.reason.textContent = a.enabled ? 'Ready to approve.' : (a.reason ?? '');
     this.confirmWrap.hidden = !a.needsConfirmation || s.run?.state !== 'Planned' || a.expired;
-    if (!this.confirmWrap.firstChild) this.confirmWrap.append(h('span', { class: 'confirm-label', id: 'confirm-label' }, ''), this.confirm);
-    (this.confirmWrap.firstChild as HTMLElement).textContent = `Type the environment name "${a.confirmWord}" to confirm:`;
+    if (!this.confirmWrap.firstChild)
+      this.confirmWrap.append(h('span', { class: 'confirm-label', id: 'confirm-label' }, ''), this.confirm);
+    (this.confirmWrap.firstChild as HTMLElement).textContent =
+      `Type the environment name "${a.confirmWord}" to confirm:`;
     this.confirm.setAttribute('label', `Type ${a.confirmWord} to confirm`);
     this.confirm.setAttribute('placeholder', a.confirmWord);
     toggleDisabled(this.approve, !a.enabled);
@@ -91,7 +109,13 @@ export class ApprovalBar {
     this.guardrails.hidden = !report?.findings.length;
     this.guardrails.replaceChildren(
       ...(report?.findings ?? []).map((f) =>
-        h('li', { class: `guardrail guardrail-${f.severity}`, 'data-rule': f.rule }, h('span', { class: 'guardrail-severity' }, SEVERITY[f.severity]), ` ${findingText(f)} `, h('span', { class: 'guardrail-source' }, `(${f.source})`)),
+        h(
+          'li',
+          { class: `guardrail guardrail-${f.severity}`, 'data-rule': f.rule },
+          h('span', { class: 'guardrail-severity' }, SEVERITY[f.severity]),
+          ` ${findingText(f)} `,
+          h('span', { class: 'guardrail-source' }, `(${f.source})`),
+        ),
       ),
     );
   }
@@ -101,7 +125,12 @@ export class ApprovalBar {
     if (!s?.run?.planHash) return;
     const a = approvalState(s.env, s.run, s.plan, Date.now(), this.typed);
     if (!a.enabled) return;
-    this.post({ type: 'approve', runId: s.run.id, planHash: s.run.planHash, confirmation: a.needsConfirmation ? this.typed : undefined });
+    this.post({
+      type: 'approve',
+      runId: s.run.id,
+      planHash: s.run.planHash,
+      confirmation: a.needsConfirmation ? this.typed : undefined,
+    });
   }
 }
 

@@ -7,8 +7,17 @@ import { clear, h } from './dom';
 export function costMessage(p: PlanView): HTMLElement | undefined {
   const c = p.cost;
   if (!c) return undefined;
-  const el = h('div', { class: 'msg msg-info plan-cost', id: 'plan-cost', title: c.notEstimated.length ? `Not estimated: ${c.notEstimated.join(', ')}` : null },
-    h('strong', {}, 'Cost: '), c.headline, h('div', { class: 'plan-cost-sources', id: 'plan-cost-sources' }, `Sources: ${c.sources}`));
+  const el = h(
+    'div',
+    {
+      class: 'msg msg-info plan-cost',
+      id: 'plan-cost',
+      title: c.notEstimated.length ? `Not estimated: ${c.notEstimated.join(', ')}` : null,
+    },
+    h('strong', {}, 'Cost: '),
+    c.headline,
+    h('div', { class: 'plan-cost-sources', id: 'plan-cost-sources' }, `Sources: ${c.sources}`),
+  );
   for (const m of c.problems) el.append(h('div', { class: 'plan-cost-problem' }, m));
   return el;
 }
@@ -21,6 +30,9 @@ export class CostFindings {
     clear(this.el);
     const w = p?.budgetWarning;
     this.el.hidden = !w;
-    if (w) this.el.append(h('div', { class: 'msg msg-warning', 'data-finding': w.kind }, h('strong', {}, 'Over budget: '), w.message));
+    if (w)
+      this.el.append(
+        h('div', { class: 'msg msg-warning', 'data-finding': w.kind }, h('strong', {}, 'Over budget: '), w.message),
+      );
   }
 }

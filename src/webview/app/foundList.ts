@@ -5,7 +5,16 @@
 import { FOUND_RECENT, type FoundChange, type FoundSoFar } from '../protocol';
 import { clear, h } from './dom';
 
-const SIGN: Record<string, string> = { create: '+', update: '~', delete: '-', replace: '-/+', read: '<=', import: '->', move: '->', forget: '/' };
+const SIGN: Record<string, string> = {
+  create: '+',
+  update: '~',
+  delete: '-',
+  replace: '-/+',
+  read: '<=',
+  import: '->',
+  move: '->',
+  forget: '/',
+};
 
 export class FoundList {
   readonly el = h('div', { class: 'found', hidden: true });
@@ -37,7 +46,15 @@ export class FoundList {
     const follow = this.listEl.scrollTop + this.listEl.clientHeight >= this.listEl.scrollHeight - 4;
     for (const c of changes.slice(-FOUND_RECENT)) {
       const sign = h('span', { class: `found-sign action-${c.action}`, 'aria-hidden': 'true' }, SIGN[c.action] ?? '?');
-      this.listEl.append(h('li', { class: 'found-row', 'data-action': c.action, 'data-address': c.address }, sign, h('span', { class: 'address' }, c.address), h('span', { class: 'reason' }, c.action)));
+      this.listEl.append(
+        h(
+          'li',
+          { class: 'found-row', 'data-action': c.action, 'data-address': c.address },
+          sign,
+          h('span', { class: 'address' }, c.address),
+          h('span', { class: 'reason' }, c.action),
+        ),
+      );
     }
     while (this.listEl.childElementCount > FOUND_RECENT) this.listEl.firstElementChild!.remove();
     this.countEl.textContent = `${this.count} change${this.count === 1 ? '' : 's'} found so far${this.count > FOUND_RECENT ? ` (latest ${FOUND_RECENT} shown)` : ''}`;

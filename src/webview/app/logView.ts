@@ -13,7 +13,8 @@ export const LOG_ROW_HEIGHT = 18;
 /** Array-like view over the ring buffer so the virtual list can index it without copying 100k lines. */
 function view(buf: LogBuffer): readonly LogLine[] {
   return new Proxy([] as LogLine[], {
-    get: (_t, p) => (p === 'length' ? buf.length : typeof p === 'string' && /^\d+$/.test(p) ? buf.at(Number(p)) : undefined),
+    get: (_t, p) =>
+      p === 'length' ? buf.length : typeof p === 'string' && /^\d+$/.test(p) ? buf.at(Number(p)) : undefined,
   });
 }
 
@@ -28,15 +29,32 @@ export class LogTab {
   private hitIdx = -1;
   private query = '';
   private readonly list: VirtualList<LogLine>;
-  private readonly followBtn = h('vscode-button', { id: 'log-follow', secondary: true, 'aria-pressed': 'true' }, 'Following');
+  private readonly followBtn = h(
+    'vscode-button',
+    { id: 'log-follow', secondary: true, 'aria-pressed': 'true' },
+    'Following',
+  );
   private readonly status = h('span', { class: 'log-status', id: 'log-status', role: 'status' });
-  private readonly searchStatus = h('span', { class: 'log-search-status', id: 'log-search-status', 'aria-live': 'polite' });
-  private readonly sourceSel = h('div', { class: 'log-sources', role: 'radiogroup', 'aria-label': 'Log source', hidden: true });
+  private readonly searchStatus = h('span', {
+    class: 'log-search-status',
+    id: 'log-search-status',
+    'aria-live': 'polite',
+  });
+  private readonly sourceSel = h('div', {
+    class: 'log-sources',
+    role: 'radiogroup',
+    'aria-label': 'Log source',
+    hidden: true,
+  });
   private readonly schedule = frameScheduler(() => this.flush());
   /** The run whose output is shown, and the index in its whole log of the run buffer's line 0 (before drops). */
   runId: string | undefined;
   private runBase = 0;
-  private readonly olderBtn = h('vscode-button', { id: 'log-older', secondary: true, hidden: true, title: 'Load the 5,000 lines before these' }, 'Load older');
+  private readonly olderBtn = h(
+    'vscode-button',
+    { id: 'log-older', secondary: true, hidden: true, title: 'Load the 5,000 lines before these' },
+    'Load older',
+  );
 
   constructor(private readonly post: (m: WebviewMessage) => void) {
     this.list = new VirtualList<LogLine>({
@@ -53,13 +71,29 @@ export class LogTab {
     sc.setAttribute('aria-label', 'Log output');
     sc.addEventListener('scroll', () => this.onScroll(), { passive: true });
 
-    const search = h('vscode-textfield', { id: 'log-search', placeholder: 'Search logs', label: 'Search logs', type: 'search' }) as HTMLElement & { value: string };
-    search.addEventListener('input', debounce(() => this.setQuery(search.value ?? ''), 150));
+    const search = h('vscode-textfield', {
+      id: 'log-search',
+      placeholder: 'Search logs',
+      label: 'Search logs',
+      type: 'search',
+    }) as HTMLElement & { value: string };
+    search.addEventListener(
+      'input',
+      debounce(() => this.setQuery(search.value ?? ''), 150),
+    );
     search.addEventListener('keydown', (e) => {
       if ((e as KeyboardEvent).key === 'Enter') this.jump((e as KeyboardEvent).shiftKey ? -1 : 1);
     });
-    const prev = h('vscode-button', { id: 'log-prev', secondary: true, title: 'Previous match (Shift+Enter)', 'aria-label': 'Previous match' }, '↑');
-    const next = h('vscode-button', { id: 'log-next', secondary: true, title: 'Next match (Enter)', 'aria-label': 'Next match' }, '↓');
+    const prev = h(
+      'vscode-button',
+      { id: 'log-prev', secondary: true, title: 'Previous match (Shift+Enter)', 'aria-label': 'Previous match' },
+      '↑',
+    );
+    const next = h(
+      'vscode-button',
+      { id: 'log-next', secondary: true, title: 'Next match (Enter)', 'aria-label': 'Next match' },
+      '↓',
+    );
     prev.addEventListener('click', () => this.jump(-1));
     next.addEventListener('click', () => this.jump(1));
     const copy = h('vscode-button', { id: 'log-copy', secondary: true }, 'Copy');
@@ -77,14 +111,31 @@ export class LogTab {
       this.post({ type: 'logOlder', runId: this.runId, before });
     });
     for (const s of ['run', 'container'] as const) {
-      const b = h('button', { class: 'seg', role: 'radio', 'data-source': s, 'aria-checked': String(s === this.source) }, s === 'run' ? 'Run output' : 'Container');
+      const b = h(
+        'button',
+        { class: 'seg', role: 'radio', 'data-source': s, 'aria-checked': String(s === this.source) },
+        s === 'run' ? 'Run output' : 'Container',
+      );
       b.addEventListener('click', () => this.setSource(s));
       this.sourceSel.append(b);
     }
     this.el = h(
       'section',
       { class: 'tab-panel log-tab', id: 'panel-logs', role: 'tabpanel', 'aria-labelledby': 'tab-logs', hidden: true },
-      h('div', { class: 'log-toolbar' }, this.sourceSel, search, prev, next, this.searchStatus, h('span', { class: 'spacer' }), this.olderBtn, this.followBtn, copy, save),
+      h(
+        'div',
+        { class: 'log-toolbar' },
+        this.sourceSel,
+        search,
+        prev,
+        next,
+        this.searchStatus,
+        h('span', { class: 'spacer' }),
+        this.olderBtn,
+        this.followBtn,
+        copy,
+        save,
+      ),
       sc,
       h('div', { class: 'log-footer' }, this.status),
     );
@@ -155,7 +206,15 @@ export class LogTab {
     el.append(h('span', { class: 'ts' }, line.t ? clockTime(line.t) : '')); // older lines from disk have no time
     const text = h('span', { class: 'text' });
     for (const seg of parseAnsi(line.text)) {
-      if (seg.fg === undefined && seg.bg === undefined && !seg.bold && !seg.italic && !seg.underline && !seg.dim && !seg.inverse) {
+      if (
+        seg.fg === undefined &&
+        seg.bg === undefined &&
+        !seg.bold &&
+        !seg.italic &&
+        !seg.underline &&
+        !seg.dim &&
+        !seg.inverse
+      ) {
         text.append(seg.text);
         continue;
       }
@@ -179,7 +238,8 @@ export class LogTab {
 
   private onScroll(): void {
     const top = this.list.scroller.scrollTop;
-    if (this.follow && top < this.lastTop - 2) this.setFollow(false); // the user scrolled up: pause
+    if (this.follow && top < this.lastTop - 2)
+      this.setFollow(false); // the user scrolled up: pause
     else if (!this.follow && this.list.isAtEnd()) this.setFollow(true); // back at the end: resume
     this.lastTop = top;
   }
@@ -207,7 +267,8 @@ export class LogTab {
 
   private setSource(s: LogSource): void {
     this.source = s;
-    for (const b of this.sourceSel.querySelectorAll<HTMLElement>('[data-source]')) b.setAttribute('aria-checked', String(b.dataset.source === s));
+    for (const b of this.sourceSel.querySelectorAll<HTMLElement>('[data-source]'))
+      b.setAttribute('aria-checked', String(b.dataset.source === s));
     if (s === 'container') this.post({ type: 'followContainer', on: true });
     this.hitIdx = -1;
     this.schedule();
@@ -241,6 +302,10 @@ export class LogTab {
     const older = this.source === 'run' ? this.runFirst() : buf.dropped;
     this.olderBtn.hidden = !(this.source === 'run' && this.runId && older > 0 && buf.length < buf.capacity);
     this.status.textContent = `${buf.length.toLocaleString()} lines${older ? ` (${older.toLocaleString()} earlier lines ${this.olderBtn.hidden ? 'not shown' : 'on disk'})` : ''} · ${this.follow ? 'following' : 'paused'}`;
-    this.searchStatus.textContent = this.query ? (this.hits.length ? `${this.hitIdx + 1} of ${this.hits.length}` : 'No matches') : '';
+    this.searchStatus.textContent = this.query
+      ? this.hits.length
+        ? `${this.hitIdx + 1} of ${this.hits.length}`
+        : 'No matches'
+      : '';
   }
 }

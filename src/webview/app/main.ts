@@ -28,7 +28,16 @@ interface Saved {
   runState?: string;
   plan?: SavedPlanUi;
 }
-const APPLY_STATES = new Set(['Approved', 'Applying', 'Applied', 'Unhealthy', 'ApplyFailed', 'Running', 'Succeeded', 'Failed']);
+const APPLY_STATES = new Set([
+  'Approved',
+  'Applying',
+  'Applied',
+  'Unhealthy',
+  'ApplyFailed',
+  'Running',
+  'Succeeded',
+  'Failed',
+]);
 
 class App {
   private readonly vscode = acquireVsCodeApi();
@@ -46,13 +55,27 @@ class App {
   private lastRunState: string | undefined;
 
   mount(root: HTMLElement): void {
-    for (const [id, label] of [['plan', 'Plan'], ['drift', 'Drift'], ['logs', 'Logs'], ['health', 'Health']] as const) {
-      const b = h('button', { class: 'tab', role: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}`, 'data-tab': id }, label);
+    for (const [id, label] of [
+      ['plan', 'Plan'],
+      ['drift', 'Drift'],
+      ['logs', 'Logs'],
+      ['health', 'Health'],
+    ] as const) {
+      const b = h(
+        'button',
+        { class: 'tab', role: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}`, 'data-tab': id },
+        label,
+      );
       b.addEventListener('click', () => this.selectTab(id));
       b.addEventListener('keydown', (e) => this.tabKey(e, id));
       this.tabs.append(b);
     }
-    root.append(this.header.el, this.notice, this.tabs, h('main', { class: 'panels' }, this.plan.el, this.drift.el, this.logs.el, this.health.el));
+    root.append(
+      this.header.el,
+      this.notice,
+      this.tabs,
+      h('main', { class: 'panels' }, this.plan.el, this.drift.el, this.logs.el, this.health.el),
+    );
     const saved = this.vscode.getState() as Saved | undefined;
     this.plan.restoreUi(saved?.plan);
     // The run state the user last saw: the tab only switches automatically if the run moved on meanwhile.
@@ -71,7 +94,10 @@ class App {
     switch (m.type) {
       case 'snapshot':
         this.state = m.state;
-        this.logs.setContainerAvailable(m.state.env.hasContainerLogs, m.state.env.kind === 'kubernetes' ? 'Pods' : 'Container');
+        this.logs.setContainerAvailable(
+          m.state.env.hasContainerLogs,
+          m.state.env.kind === 'kubernetes' ? 'Pods' : 'Container',
+        );
         this.logs.setCapacity(m.state.maxLogLines);
         this.vscode.setState({ tab: this.tab, envKey: m.state.env.key });
         this.logs.runId = m.state.run?.id;
@@ -83,7 +109,11 @@ class App {
         break;
       case 'run':
         if (!this.state) return;
-        this.state = { ...this.state, run: m.run, plan: m.plan === undefined ? this.state.plan : (m.plan ?? undefined) };
+        this.state = {
+          ...this.state,
+          run: m.run,
+          plan: m.plan === undefined ? this.state.plan : (m.plan ?? undefined),
+        };
         this.logs.runId = m.run?.id;
         if (m.run?.id !== this.lastRunId) {
           this.logs.reset('run', []);
@@ -145,7 +175,8 @@ class App {
     if (!snapshot || !s.view) {
       if (runState !== this.lastRunState) {
         if (runState && APPLY_STATES.has(runState)) this.selectTab('logs', false);
-        else if (runState === 'Planning' || runState === 'Planned' || runState === 'PlanFailed') this.selectTab('plan', false);
+        else if (runState === 'Planning' || runState === 'Planned' || runState === 'PlanFailed')
+          this.selectTab('plan', false);
       }
     }
     this.lastRunState = runState;
@@ -188,7 +219,10 @@ class App {
     const hs = this.state?.health?.overall;
     const tab = this.tabs.querySelector<HTMLElement>('#tab-health');
     if (tab) tab.textContent = hs === 'pass' ? 'Health ●' : hs === 'fail' ? 'Health ✕' : 'Health';
-    tab?.setAttribute('aria-label', `Health${hs ? `: ${hs === 'pass' ? 'healthy' : hs === 'fail' ? 'failing' : 'unknown'}` : ''}`);
+    tab?.setAttribute(
+      'aria-label',
+      `Health${hs ? `: ${hs === 'pass' ? 'healthy' : hs === 'fail' ? 'failing' : 'unknown'}` : ''}`,
+    );
   }
 
   private selectTab(t: Tab, focus = false): void {
@@ -211,7 +245,12 @@ class App {
   private persist(): void {
     const prev = this.vscode.getState() as Saved | undefined;
     // The serializer in src/webview/index.ts reads envKey to restore this panel after a window reload.
-    const saved: Saved = { envKey: this.state?.env.key ?? prev?.envKey, tab: this.tab, runState: this.lastRunState, plan: this.plan.uiState() };
+    const saved: Saved = {
+      envKey: this.state?.env.key ?? prev?.envKey,
+      tab: this.tab,
+      runState: this.lastRunState,
+      plan: this.plan.uiState(),
+    };
     this.vscode.setState(saved);
   }
 

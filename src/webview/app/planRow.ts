@@ -23,22 +23,39 @@ export function renderPlanRow(el: HTMLElement, row: PlanRow, i: number, active: 
   el.className = `prow prow-${row.kind}${active ? ' active' : ''}`;
   el.id = `${idPrefix}-${i}`;
   el.dataset.index = String(i);
-  for (const a of ['aria-level', 'aria-expanded', 'aria-label', 'title', 'data-address', 'data-action', 'data-change']) el.removeAttribute(a);
+  for (const a of ['aria-level', 'aria-expanded', 'aria-label', 'title', 'data-address', 'data-action', 'data-change'])
+    el.removeAttribute(a);
   el.style.removeProperty('--indent');
   el.setAttribute('role', 'treeitem');
   switch (row.kind) {
     case 'section':
       setAttr(el, 'aria-level', 1);
       setAttr(el, 'aria-expanded', String(!row.collapsed));
-      el.append(chevron(!row.collapsed), h('span', { class: 'section-label' }, row.label), h('span', { class: 'count' }, String(row.count)));
+      el.append(
+        chevron(!row.collapsed),
+        h('span', { class: 'section-label' }, row.label),
+        h('span', { class: 'count' }, String(row.count)),
+      );
       break;
     case 'module':
     case 'type':
       setAttr(el, 'aria-level', row.kind === 'module' ? 2 : 3);
       setAttr(el, 'aria-expanded', String(!row.collapsed));
       el.style.setProperty('--indent', row.kind === 'module' ? '1' : '2');
-      el.append(chevron(!row.collapsed), h('span', { class: row.kind === 'module' ? 'module-label' : 'type-label' }, row.label), h('span', { class: 'count' }, String(row.count)));
-      for (const [a, n] of Object.entries(row.actions)) if (a !== 'no-op') el.append(h('span', { class: `mini-badge action-${a}`, title: `${n} ${a}` }, `${BADGE[a as ChangeAction].split(' ')[0]}${n}`));
+      el.append(
+        chevron(!row.collapsed),
+        h('span', { class: row.kind === 'module' ? 'module-label' : 'type-label' }, row.label),
+        h('span', { class: 'count' }, String(row.count)),
+      );
+      for (const [a, n] of Object.entries(row.actions))
+        if (a !== 'no-op')
+          el.append(
+            h(
+              'span',
+              { class: `mini-badge action-${a}`, title: `${n} ${a}` },
+              `${BADGE[a as ChangeAction].split(' ')[0]}${n}`,
+            ),
+          );
       break;
     case 'resource': {
       const r = row.resource;
@@ -59,8 +76,23 @@ export function renderPlanRow(el: HTMLElement, row: PlanRow, i: number, active: 
       else if (r.reason) el.append(h('span', { class: 'reason' }, humanReason(r.reason)));
       if (r.previousAddress) el.append(h('span', { class: 'reason' }, `from ${r.previousAddress}`));
       if (r.importId) el.append(h('span', { class: 'reason' }, `import id ${r.importId}`));
-      el.append(h('button', { class: 'link open-diff', tabindex: -1, 'data-open-diff': '1', title: 'Open this change in the diff editor (O)' }, 'Open diff'));
-      setAttr(el, 'aria-label', `${r.action} ${r.address}${forced ? `, replacement forced by ${forced}` : ''}${r.reason ? `, ${humanReason(r.reason)}` : ''}`);
+      el.append(
+        h(
+          'button',
+          {
+            class: 'link open-diff',
+            tabindex: -1,
+            'data-open-diff': '1',
+            title: 'Open this change in the diff editor (O)',
+          },
+          'Open diff',
+        ),
+      );
+      setAttr(
+        el,
+        'aria-label',
+        `${r.action} ${r.address}${forced ? `, replacement forced by ${forced}` : ''}${r.reason ? `, ${humanReason(r.reason)}` : ''}`,
+      );
       break;
     }
     case 'attr': {
@@ -71,15 +103,45 @@ export function renderPlanRow(el: HTMLElement, row: PlanRow, i: number, active: 
       el.classList.add(`change-${d.change}`);
       el.append(h('span', { class: 'attr-label' }, d.label));
       if (d.container) {
-        el.append(h('span', { class: 'attr-kind' }, d.container === 'json' ? '(JSON document)' : d.container === 'list' ? '[…]' : '{…}'));
+        el.append(
+          h(
+            'span',
+            { class: 'attr-kind' },
+            d.container === 'json' ? '(JSON document)' : d.container === 'list' ? '[…]' : '{…}',
+          ),
+        );
       } else {
-        if (d.before !== undefined) el.append(h('span', { class: `val before${d.sensitive && d.before === '(sensitive)' ? ' masked' : ''}`, title: d.beforeFull ?? d.before }, d.before));
-        if (d.before !== undefined && d.after !== undefined) el.append(h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'));
+        if (d.before !== undefined)
+          el.append(
+            h(
+              'span',
+              {
+                class: `val before${d.sensitive && d.before === '(sensitive)' ? ' masked' : ''}`,
+                title: d.beforeFull ?? d.before,
+              },
+              d.before,
+            ),
+          );
+        if (d.before !== undefined && d.after !== undefined)
+          el.append(h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'));
         if (d.after !== undefined)
-          el.append(h('span', { class: `val after${d.unknown ? ' unknown' : ''}${d.sensitive && d.after === '(sensitive)' ? ' masked' : ''}`, title: d.afterFull ?? d.after }, d.after));
+          el.append(
+            h(
+              'span',
+              {
+                class: `val after${d.unknown ? ' unknown' : ''}${d.sensitive && d.after === '(sensitive)' ? ' masked' : ''}`,
+                title: d.afterFull ?? d.after,
+              },
+              d.after,
+            ),
+          );
       }
       if (d.forcesReplace) el.append(h('span', { class: 'forces' }, 'forces replacement'));
-      setAttr(el, 'aria-label', `${d.path}: ${d.change === 'add' ? `added ${d.after ?? ''}` : d.change === 'remove' ? `removed ${d.before ?? ''}` : `${d.before ?? ''} to ${d.after ?? ''}`}${d.forcesReplace ? ', forces replacement' : ''}`);
+      setAttr(
+        el,
+        'aria-label',
+        `${d.path}: ${d.change === 'add' ? `added ${d.after ?? ''}` : d.change === 'remove' ? `removed ${d.before ?? ''}` : `${d.before ?? ''} to ${d.after ?? ''}`}${d.forcesReplace ? ', forces replacement' : ''}`,
+      );
       break;
     }
     case 'loading':
@@ -94,10 +156,16 @@ export function renderPlanRow(el: HTMLElement, row: PlanRow, i: number, active: 
       const o = row.output;
       setAttr(el, 'aria-level', 2);
       el.style.setProperty('--indent', '1');
-      el.append(h('span', { class: `badge action-${o.action}` }, BADGE[o.action]), h('span', { class: 'address' }, o.name));
+      el.append(
+        h('span', { class: `badge action-${o.action}` }, BADGE[o.action]),
+        h('span', { class: 'address' }, o.name),
+      );
       if (row.before) el.append(h('span', { class: `val before${o.sensitive ? ' masked' : ''}` }, row.before));
       if (row.before && row.after) el.append(h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'));
-      if (row.after) el.append(h('span', { class: `val after${o.unknown ? ' unknown' : ''}${o.sensitive ? ' masked' : ''}` }, row.after));
+      if (row.after)
+        el.append(
+          h('span', { class: `val after${o.unknown ? ' unknown' : ''}${o.sensitive ? ' masked' : ''}` }, row.after),
+        );
       setAttr(el, 'aria-label', `output ${o.name} ${o.action}`);
       break;
     }

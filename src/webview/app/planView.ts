@@ -4,7 +4,16 @@
 
 import type { AttributeDiff, ChangeAction } from '../../core/plan/model';
 import { buildDiffRows, type DiffRow } from '../model/diff';
-import { flattenPlan, indexPlan, isDestructive, resourceKey, type PlanIndex, type PlanRow, type PlanUiState, type Section } from '../model/planRows';
+import {
+  flattenPlan,
+  indexPlan,
+  isDestructive,
+  resourceKey,
+  type PlanIndex,
+  type PlanRow,
+  type PlanUiState,
+  type Section,
+} from '../model/planRows';
 import type { PanelState, PlanView as PlanData, WebviewMessage } from '../protocol';
 import { ApprovalBar } from './approvalBar';
 import { CostFindings, costMessage } from './costView';
@@ -37,7 +46,11 @@ const CHIPS: { action: ChangeAction; key: keyof PlanData['summary']; label: stri
 
 export class PlanTab {
   readonly el: HTMLElement;
-  private readonly summaryEl = h('div', { class: 'plan-summary', role: 'group', 'aria-label': 'Plan summary and action filters' });
+  private readonly summaryEl = h('div', {
+    class: 'plan-summary',
+    role: 'group',
+    'aria-label': 'Plan summary and action filters',
+  });
   private readonly messagesEl = h('div', { class: 'plan-messages' });
   private readonly statusEl = h('div', { class: 'plan-status', role: 'status' });
   private readonly list: VirtualList<PlanRow>;
@@ -49,7 +62,12 @@ export class PlanTab {
   private index: PlanIndex | undefined;
   private rows: PlanRow[] = [];
   private active = 0;
-  private readonly ui: { filter: { actions: Set<ChangeAction>; search: string; showAll: boolean }; collapsed: Set<string>; expanded: Set<string>; details: Map<string, DiffRow[]> } = {
+  private readonly ui: {
+    filter: { actions: Set<ChangeAction>; search: string; showAll: boolean };
+    collapsed: Set<string>;
+    expanded: Set<string>;
+    details: Map<string, DiffRow[]>;
+  } = {
     filter: { actions: new Set(), search: '', showAll: false },
     collapsed: new Set(),
     expanded: new Set(),
@@ -79,13 +97,23 @@ export class PlanTab {
     const sc = this.list.scroller;
     sc.tabIndex = 0;
     sc.setAttribute('role', 'tree');
-    sc.setAttribute('aria-label', this.id === 'drift' ? 'Drifted resources, live against what the tool manages. Arrow keys move, Enter expands, O opens the diff.' : 'Planned changes, grouped by module and type. Arrow keys move, Enter expands, O opens the diff.');
+    sc.setAttribute(
+      'aria-label',
+      this.id === 'drift'
+        ? 'Drifted resources, live against what the tool manages. Arrow keys move, Enter expands, O opens the diff.'
+        : 'Planned changes, grouped by module and type. Arrow keys move, Enter expands, O opens the diff.',
+    );
     sc.setAttribute('aria-keyshortcuts', 'ArrowUp ArrowDown ArrowLeft ArrowRight Enter Home End PageUp PageDown O');
     sc.addEventListener('keydown', (e) => this.onKey(e));
     sc.addEventListener('click', (e) => this.onClick(e));
     sc.addEventListener('focus', () => this.list.invalidate());
 
-    const search = (this.searchEl = h('vscode-textfield', { id: `${this.id}-search`, placeholder: 'Search by address', label: 'Search resources by address', type: 'search' }));
+    const search = (this.searchEl = h('vscode-textfield', {
+      id: `${this.id}-search`,
+      placeholder: 'Search by address',
+      label: 'Search resources by address',
+      type: 'search',
+    }));
     const onSearch = debounce(() => {
       this.ui.filter.search = (search as unknown as { value: string }).value ?? '';
       this.reflatten();
@@ -117,7 +145,13 @@ export class PlanTab {
   /** What survives a hidden/restored webview (vscode.setState): filters, search, expanded and collapsed rows. */
   uiState(): SavedPlanUi {
     const f = this.ui.filter;
-    return { actions: [...f.actions], search: f.search, showAll: f.showAll, collapsed: [...this.ui.collapsed], expanded: [...this.ui.expanded] };
+    return {
+      actions: [...f.actions],
+      search: f.search,
+      showAll: f.showAll,
+      collapsed: [...this.ui.collapsed],
+      expanded: [...this.ui.expanded],
+    };
   }
 
   restoreUi(s: SavedPlanUi | undefined): void {
@@ -134,7 +168,9 @@ export class PlanTab {
   update(state: PanelState, now: number): void {
     if (this.id === 'drift') {
       if (state.drift !== this.plan) this.setPlan(state.drift);
-      this.statusEl.textContent = state.drift ? '' : 'Not checked for drift in this window yet: "Check Drift" compares what is live with what the tool manages.';
+      this.statusEl.textContent = state.drift
+        ? ''
+        : 'Not checked for drift in this window yet: "Check Drift" compares what is live with what the tool manages.';
       return;
     }
     if (state.plan !== this.plan) this.setPlan(state.plan);
@@ -145,7 +181,9 @@ export class PlanTab {
     if (!state.plan) {
       this.statusEl.textContent = planning
         ? 'Planning… changes are listed as they are found; the full diff to review appears when the plan completes.'
-        : state.run ? '' : 'No plan yet. Use "Plan" to compute the changes.';
+        : state.run
+          ? ''
+          : 'No plan yet. Use "Plan" to compute the changes.';
     }
   }
 
@@ -204,7 +242,8 @@ export class PlanTab {
     if (!p) return;
     for (const c of CHIPS) {
       const n = p.summary[c.key];
-      if (!n && !(c.action === 'create' || c.action === 'update' || c.action === 'delete' || c.action === 'replace')) continue;
+      if (!n && !(c.action === 'create' || c.action === 'update' || c.action === 'delete' || c.action === 'replace'))
+        continue;
       const pressed = this.ui.filter.actions.has(c.action);
       const chip = h(
         'button',
@@ -228,7 +267,11 @@ export class PlanTab {
     }
     this.summaryEl.append(
       h('span', { class: 'chip-static', 'data-count': 'drift' }, `${p.summary.drift} drifted`),
-      h('span', { class: 'chip-static', 'data-count': 'outputs' }, `${p.summary.outputs} output change${p.summary.outputs === 1 ? '' : 's'}`),
+      h(
+        'span',
+        { class: 'chip-static', 'data-count': 'outputs' },
+        `${p.summary.outputs} output change${p.summary.outputs === 1 ? '' : 's'}`,
+      ),
     );
   }
 
@@ -236,19 +279,41 @@ export class PlanTab {
     clear(this.messagesEl);
     const p = this.plan;
     if (!p) return;
-    if (p.errored) this.messagesEl.append(h('div', { class: 'msg msg-error', role: 'alert' }, 'The plan failed and cannot be applied. Fix the errors below and re-plan.'));
+    if (p.errored)
+      this.messagesEl.append(
+        h(
+          'div',
+          { class: 'msg msg-error', role: 'alert' },
+          'The plan failed and cannot be applied. Fix the errors below and re-plan.',
+        ),
+      );
     if (p.image) {
       // Which image this plan deploys: the digest is what runs, the rest says where it came from.
       const i = p.image;
-      const from = [`tag ${i.tag}`, i.commit ? `commit ${i.commit.slice(0, 12)}` : '', i.buildRun ? `build run ${i.buildRun}` : '', `pushed ${i.pushedAt}`].filter(Boolean).join(', ');
-      this.messagesEl.append(h('div', { class: 'msg msg-info', 'data-image': i.digest }, h('strong', {}, 'Image: '), i.ref, ` (${from})`));
+      const from = [
+        `tag ${i.tag}`,
+        i.commit ? `commit ${i.commit.slice(0, 12)}` : '',
+        i.buildRun ? `build run ${i.buildRun}` : '',
+        `pushed ${i.pushedAt}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      this.messagesEl.append(
+        h('div', { class: 'msg msg-info', 'data-image': i.digest }, h('strong', {}, 'Image: '), i.ref, ` (${from})`),
+      );
     }
     const cost = costMessage(p);
     if (cost) this.messagesEl.append(cost);
     for (const n of p.notices) this.messagesEl.append(h('div', { class: 'msg msg-warning' }, n));
     for (const d of p.diagnostics.slice(0, 20))
       this.messagesEl.append(
-        h('div', { class: `msg msg-${d.severity}`, role: d.severity === 'error' ? 'alert' : null }, h('strong', {}, d.summary), d.detail ? ` — ${d.detail}` : '', d.address ? ` (${d.address})` : ''),
+        h(
+          'div',
+          { class: `msg msg-${d.severity}`, role: d.severity === 'error' ? 'alert' : null },
+          h('strong', {}, d.summary),
+          d.detail ? ` — ${d.detail}` : '',
+          d.address ? ` (${d.address})` : '',
+        ),
       );
   }
 
@@ -280,7 +345,8 @@ export class PlanTab {
       if (want === row.expanded) return;
       if (want) {
         this.ui.expanded.add(key);
-        if (!this.ui.details.has(key)) this.post({ type: 'expand', section: row.section, address: row.resource.address });
+        if (!this.ui.details.has(key))
+          this.post({ type: 'expand', section: row.section, address: row.resource.address });
       } else this.ui.expanded.delete(key);
       this.reflatten();
     } else if (row.kind === 'section' || row.kind === 'module' || row.kind === 'type') {
@@ -300,26 +366,49 @@ export class PlanTab {
   }
 
   private updateActiveDescendant(): void {
-    setAttr(this.list.scroller, 'aria-activedescendant', this.rows.length ? `${this.rowIdPrefix}-${this.active}` : null);
+    setAttr(
+      this.list.scroller,
+      'aria-activedescendant',
+      this.rows.length ? `${this.rowIdPrefix}-${this.active}` : null,
+    );
   }
 
   private onKey(e: KeyboardEvent): void {
     const page = Math.max(1, Math.floor(this.list.scroller.clientHeight / PLAN_ROW_HEIGHT) - 1);
     const row = this.rows[this.active];
     switch (e.key) {
-      case 'ArrowDown': this.setActive(this.active + 1); break;
-      case 'ArrowUp': this.setActive(this.active - 1); break;
-      case 'PageDown': this.setActive(this.active + page); break;
-      case 'PageUp': this.setActive(this.active - page); break;
-      case 'Home': this.setActive(0); break;
-      case 'End': this.setActive(this.rows.length - 1); break;
+      case 'ArrowDown':
+        this.setActive(this.active + 1);
+        break;
+      case 'ArrowUp':
+        this.setActive(this.active - 1);
+        break;
+      case 'PageDown':
+        this.setActive(this.active + page);
+        break;
+      case 'PageUp':
+        this.setActive(this.active - page);
+        break;
+      case 'Home':
+        this.setActive(0);
+        break;
+      case 'End':
+        this.setActive(this.rows.length - 1);
+        break;
       case 'Enter':
-      case ' ': this.toggle(this.active); break;
-      case 'ArrowRight': this.toggle(this.active, true); break;
-      case 'ArrowLeft': this.toggle(this.active, false); break;
+      case ' ':
+        this.toggle(this.active);
+        break;
+      case 'ArrowRight':
+        this.toggle(this.active, true);
+        break;
+      case 'ArrowLeft':
+        this.toggle(this.active, false);
+        break;
       case 'o':
       case 'O':
-        if (row?.kind === 'resource') this.post({ type: 'openDiff', section: row.section, address: row.resource.address });
+        if (row?.kind === 'resource')
+          this.post({ type: 'openDiff', section: row.section, address: row.resource.address });
         break;
       default:
         return;

@@ -36,7 +36,13 @@ export function followWorkloadLogs(
 ): Disposable {
   const ctl = new AbortController();
   const selector = `${ENVIRONMENT_LABEL}=${labelValue(environment)}`;
-  const logs = new WorkloadLogs(cluster, { namespace, selector, signal: ctl.signal, redact, onLine: (text) => onLines([{ t: Date.now(), text }]) });
+  const logs = new WorkloadLogs(cluster, {
+    namespace,
+    selector,
+    signal: ctl.signal,
+    redact,
+    onLine: (text) => onLines([{ t: Date.now(), text }]),
+  });
   logs.start().catch((err) => {
     if (!ctl.signal.aborted) onStopped(err);
   });

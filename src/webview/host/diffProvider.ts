@@ -14,7 +14,10 @@ export class PlanDiffProvider implements vscode.TextDocumentContentProvider, vsc
   readonly onDidChange = this.changed.event;
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.docs.get(uri.toString()) ?? '// This plan is no longer available. Re-open the diff from the deployment panel.\n';
+    return (
+      this.docs.get(uri.toString()) ??
+      '// This plan is no longer available. Re-open the diff from the deployment panel.\n'
+    );
   }
 
   async open(title: string, sides: DiffSides, id: string): Promise<void> {

@@ -27,7 +27,13 @@ import type { PlanModel } from '../../core/plan/model';
 export interface DeployRunnerLike {
   readonly onRunEvent: Event<RunEvent>;
   snapshot(runId: string): RunSnapshot | undefined;
-  list(filter?: { project?: string; projectDir?: string; environment?: string; active?: boolean; limit?: number }): RunRecord[];
+  list(filter?: {
+    project?: string;
+    projectDir?: string;
+    environment?: string;
+    active?: boolean;
+    limit?: number;
+  }): RunRecord[];
   startPlan(target: DeployTarget, opts?: { destroy?: boolean }): Promise<RunHandle>;
   replan(runId: string): Promise<RunHandle>;
   approve(runId: string, planHash: string, who?: string): Promise<RunSnapshot>;
@@ -47,7 +53,11 @@ export interface HealthLike {
   get(key: string): HealthResult | undefined;
   readonly onDidChange: Event<{ key: string; result: HealthResult | undefined }>;
   /** Retries until healthy or the deadline (HealthService.wait). */
-  wait?(key: string, target: HealthEndpoints, opts?: { deadlineMs?: number; timeoutMs?: number }): Promise<HealthResult>;
+  wait?(
+    key: string,
+    target: HealthEndpoints,
+    opts?: { deadlineMs?: number; timeoutMs?: number },
+  ): Promise<HealthResult>;
   /** Records a result (the engine's health verdict of an apply). */
   set?(key: string, result: HealthResult | undefined): void;
 }
@@ -85,7 +95,10 @@ export class DeployPanelBackend implements PanelBackend {
   constructor(private readonly d: DeployPanelBackendDeps) {
     this.followContainer = d.followContainer;
     // Panels opened before the engine was ready showed "no run": resend them everything once it is.
-    void d.ready?.then(() => this.fire({ type: 'refresh' }), () => undefined);
+    void d.ready?.then(
+      () => this.fire({ type: 'refresh' }),
+      () => undefined,
+    );
     this.subs.push(
       d.engine.onRunEvent((e) => this.onRunEvent(e)),
       ...(d.health
@@ -125,15 +138,27 @@ export class DeployPanelBackend implements PanelBackend {
 
   private rollbackPossible(project: Project, env: Environment): boolean {
     if (!this.d.engine.planRollback || !this.d.engine.canRollback) return false;
-    if (!this.d.engine.canRollback({ project: { name: project.name, dir: project.dir }, environment: env })) return false;
-    const open = this.d.engine.list({ project: project.name, projectDir: project.dir, environment: env.name, active: true, limit: 1 })[0];
+    if (!this.d.engine.canRollback({ project: { name: project.name, dir: project.dir }, environment: env }))
+      return false;
+    const open = this.d.engine.list({
+      project: project.name,
+      projectDir: project.dir,
+      environment: env.name,
+      active: true,
+      limit: 1,
+    })[0];
     return !open;
   }
 
   current(envKey: string): PanelRunSnapshot | undefined {
     const f = this.find(envKey);
     if (!f) return undefined;
-    const rec = this.d.engine.list({ project: f.project.name, projectDir: f.project.dir, environment: f.env.name, limit: 1 })[0];
+    const rec = this.d.engine.list({
+      project: f.project.name,
+      projectDir: f.project.dir,
+      environment: f.env.name,
+      limit: 1,
+    })[0];
     if (!rec) return undefined;
     const snap = this.d.engine.snapshot(rec.id);
     return snap ? this.toSnapshot(snap) : undefined;
@@ -160,7 +185,14 @@ export class DeployPanelBackend implements PanelBackend {
     add('liveness', r.liveness);
     add('readiness', r.readiness);
     const overall: ProbeStatus = r.status === 'healthy' ? 'pass' : r.status === 'unhealthy' ? 'fail' : 'unknown';
-    if (!probes.length && r.reason) probes.push({ name: 'engine', target: 'container health', status: overall, error: overall === 'fail' ? r.reason : undefined, history: [] });
+    if (!probes.length && r.reason)
+      probes.push({
+        name: 'engine',
+        target: 'container health',
+        status: overall,
+        error: overall === 'fail' ? r.reason : undefined,
+        history: [],
+      });
     return { overall, probes };
   }
 
@@ -189,7 +221,8 @@ export class DeployPanelBackend implements PanelBackend {
 
   private keyOfRun(run: RunRecord): string | undefined {
     for (const project of this.d.projects())
-      if (isOfProject(run, project)) for (const env of project.environments) if (env.name === run.environment) return envKey(project.dir, env.name);
+      if (isOfProject(run, project))
+        for (const env of project.environments) if (env.name === run.environment) return envKey(project.dir, env.name);
     return undefined;
   }
 
@@ -212,7 +245,13 @@ export class DeployPanelBackend implements PanelBackend {
     }
     if (e.type === 'progress') {
       // Planned changes show in the plan view as they are found; apply steps are in the log in words.
-      if (e.event.kind === 'planned') this.fire({ type: 'found', envKey: key, runId: e.runId, changes: [{ address: e.event.change.address, action: e.event.change.action }] });
+      if (e.event.kind === 'planned')
+        this.fire({
+          type: 'found',
+          envKey: key,
+          runId: e.runId,
+          changes: [{ address: e.event.change.address, action: e.event.change.action }],
+        });
       return;
     }
     this.fire({ type: 'run', envKey: key, snapshot: this.toSnapshot(snap) });
@@ -271,8 +310,22 @@ export class DeployPanelBackend implements PanelBackend {
     const log = this.logs.get(r.id) ?? r.log.map((text) => ({ t: startedAt, text }));
     // Lines logged so far (the journal counts those it dropped from its tail) less those in `log`.
     const logFrom = Math.max(0, (r.logDropped ?? 0) + r.log.length - log.length);
-    const plan = s.model && !s.binding ? { ...s.model, notices: [...(s.model.notices ?? []), 'This tool re-plans at apply time: what is applied may differ from this preview.'] } : s.model;
-    const found = r.state === 'Planning' ? s.progress.flatMap((p) => (p.kind === 'planned' ? [{ address: p.change.address, action: p.change.action }] : [])) : undefined;
+    const plan =
+      s.model && !s.binding
+        ? {
+            ...s.model,
+            notices: [
+              ...(s.model.notices ?? []),
+              'This tool re-plans at apply time: what is applied may differ from this preview.',
+            ],
+          }
+        : s.model;
+    const found =
+      r.state === 'Planning'
+        ? s.progress.flatMap((p) =>
+            p.kind === 'planned' ? [{ address: p.change.address, action: p.change.action }] : [],
+          )
+        : undefined;
     return { run, plan, log, logFrom, found };
   }
 
@@ -282,7 +335,8 @@ export class DeployPanelBackend implements PanelBackend {
     const cur = this.current(envKey);
     // A plan waiting for approval is replaced. The new plan reads helix.deploy.toml afresh (a re-plan of the
     // old run would reuse the settings and `${image}` it was started with, missing any edit since).
-    if (cur && (cur.run.state === 'Planned' || cur.run.state === 'Approved')) await this.d.engine.discard(cur.run.id).catch(() => undefined);
+    if (cur && (cur.run.state === 'Planned' || cur.run.state === 'Approved'))
+      await this.d.engine.discard(cur.run.id).catch(() => undefined);
     await this.d.engine.startPlan(deployTargetFor(f.project, f.env.name));
   }
 
@@ -303,7 +357,7 @@ export class DeployPanelBackend implements PanelBackend {
   async rollback(envKey: string): Promise<void> {
     const f = this.find(envKey);
     if (!f) throw new Error('This environment no longer exists in helix.deploy.toml.');
-    if (!this.d.engine.planRollback) throw new Error('This environment\'s target cannot roll back.');
+    if (!this.d.engine.planRollback) throw new Error("This environment's target cannot roll back.");
     await this.d.engine.planRollback(deployTargetFor(f.project, f.env.name));
   }
 

@@ -42,18 +42,25 @@ export class DeploymentPanel implements vscode.Disposable {
     panel.title = env ? `Deploy: ${env.project} / ${env.name}` : 'Deploy';
     this.session = new PanelSession(envKey, backend, {
       post: (m) => void webview.postMessage(m),
-      openDiff: (title, sides, id) => void diff.open(title, sides, id).catch((e) => log.error(`open diff failed: ${String(e)}`)),
+      openDiff: (title, sides, id) =>
+        void diff.open(title, sides, id).catch((e) => log.error(`open diff failed: ${String(e)}`)),
       copy: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
       save: async (name, text) => {
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-        const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { Logs: ['log', 'txt'] } });
+        const target = await vscode.window.showSaveDialog({
+          defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+          filters: { Logs: ['log', 'txt'] },
+        });
         if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
       },
       log: (m) => log.warn(m),
-      copyRunSummary: async (runId, plan) => void (await vscode.commands.executeCommand('helixDeploy.copyRunSummary', { runId, model: plan })),
+      copyRunSummary: async (runId, plan) =>
+        void (await vscode.commands.executeCommand('helixDeploy.copyRunSummary', { runId, model: plan })),
       restricted: (err) => {
         log.info(`Restricted Mode: refused ${err.what}`);
-        void vscode.window.showWarningMessage(RESTRICTED_MESSAGE, MANAGE_TRUST).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+        void vscode.window
+          .showWarningMessage(RESTRICTED_MESSAGE, MANAGE_TRUST)
+          .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       },
       maxLogLines: () => vscode.workspace.getConfiguration('helixDeploy.panel').get<number>('maxLogLines', 200_000),
     });

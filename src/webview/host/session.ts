@@ -56,7 +56,16 @@ export interface SessionIO {
 }
 
 /** Messages that only read or render what the host already has: allowed in Restricted Mode. */
-const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set(['ready', 'expand', 'openDiff', 'copy', 'saveLogs', 'copyRunSummary', 'planMore', 'logOlder']);
+const READ_ONLY: ReadonlySet<WebviewMessage['type']> = new Set([
+  'ready',
+  'expand',
+  'openDiff',
+  'copy',
+  'saveLogs',
+  'copyRunSummary',
+  'planMore',
+  'logOlder',
+]);
 
 export class PanelSession {
   private ready = false;
@@ -106,10 +115,15 @@ export class PanelSession {
           const before = this.notice;
           if (newRun) this.notice = undefined; // a notice is about the run it came with
           this.setRun(e.snapshot);
-          this.send({ type: 'run', run: this.snap?.run, ...(this.planUnsent ? { plan: this.postablePlan() ?? null } : {}) });
+          this.send({
+            type: 'run',
+            run: this.snap?.run,
+            ...(this.planUnsent ? { plan: this.postablePlan() ?? null } : {}),
+          });
           this.planUnsent = false;
           if (this.notice !== before) this.send({ type: 'notice', notice: this.notice });
-          if (newRun) this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true, from: this.runLogFrom });
+          if (newRun)
+            this.send({ type: 'log', source: 'run', lines: this.logs.run, reset: true, from: this.runLogFrom });
           // A run that ends (or starts) can make Rollback possible (or not): the env header must follow.
           this.refreshIfEnvChanged();
         } else if (e.type === 'log') {
@@ -210,7 +224,12 @@ export class PanelSession {
       case 'expand': {
         const r = this.find(m.section, m.address);
         if (!r) return this.io.log(`Helix panel: no ${m.section} entry ${m.address} in the current plan`);
-        this.send({ type: 'detail', section: m.section, address: m.address, attributes: maskAttributes(attributesOf(r)) });
+        this.send({
+          type: 'detail',
+          section: m.section,
+          address: m.address,
+          attributes: maskAttributes(attributesOf(r)),
+        });
         return;
       }
       case 'openDiff': {
@@ -218,7 +237,11 @@ export class PanelSession {
         if (!r) return;
         const sides = diffSides(maskAttributes(attributesOf(r)));
         const redact = this.backend.redact?.bind(this.backend);
-        this.io.openDiff(`${m.address} (${r.action})`, scrub(sides, redact), `${this.snap?.run.id ?? 'plan'}/${m.section}/${m.address}`);
+        this.io.openDiff(
+          `${m.address} (${r.action})`,
+          scrub(sides, redact),
+          `${this.snap?.run.id ?? 'plan'}/${m.section}/${m.address}`,
+        );
         return;
       }
       case 'plan':
@@ -228,11 +251,25 @@ export class PanelSession {
       case 'approve': {
         const run = this.snap?.run;
         const env = this.backend.env(this.envKey);
-        if (!run || !env || run.id !== m.runId) return this.setNotice({ severity: 'error', message: 'This plan is no longer the current one. Re-plan to review the latest changes.', action: 'replan' });
-        if (run.planHash !== m.planHash) return this.setNotice({ severity: 'error', message: 'The plan changed since you reviewed it. Review the new plan before approving.' });
+        if (!run || !env || run.id !== m.runId)
+          return this.setNotice({
+            severity: 'error',
+            message: 'This plan is no longer the current one. Re-plan to review the latest changes.',
+            action: 'replan',
+          });
+        if (run.planHash !== m.planHash)
+          return this.setNotice({
+            severity: 'error',
+            message: 'The plan changed since you reviewed it. Review the new plan before approving.',
+          });
         // The same rule as the button, re-checked here: the webview is not trusted to enforce it.
         const a = approvalState(env, run, this.planView, this.now(), m.confirmation ?? '');
-        if (!a.enabled) return this.setNotice({ severity: 'error', message: `Not approved: ${a.reason ?? 'the plan cannot be approved now.'}`, action: a.expired ? 'replan' : undefined });
+        if (!a.enabled)
+          return this.setNotice({
+            severity: 'error',
+            message: `Not approved: ${a.reason ?? 'the plan cannot be approved now.'}`,
+            action: a.expired ? 'replan' : undefined,
+          });
         this.setNotice(undefined);
         await this.backend.approve(this.envKey, m.runId, m.planHash);
         return;
@@ -246,11 +283,16 @@ export class PanelSession {
         await this.backend.cancel(this.envKey, m.runId);
         return;
       case 'checkDrift':
-        if (!this.backend.checkDrift) return this.setNotice({ severity: 'warning', message: 'Drift checks are not available for this environment.' });
+        if (!this.backend.checkDrift)
+          return this.setNotice({
+            severity: 'warning',
+            message: 'Drift checks are not available for this environment.',
+          });
         await this.backend.checkDrift(this.envKey);
         return;
       case 'rollback':
-        if (!this.backend.rollback) return this.setNotice({ severity: 'warning', message: 'This environment\'s target cannot roll back.' });
+        if (!this.backend.rollback)
+          return this.setNotice({ severity: 'warning', message: "This environment's target cannot roll back." });
         await this.backend.rollback(this.envKey);
         return;
       case 'copy':
@@ -278,7 +320,8 @@ export class PanelSession {
       case 'followContainer':
         this.container?.dispose();
         this.container = undefined;
-        if (m.on && this.backend.followContainer) this.container = this.backend.followContainer(this.envKey, (lines) => this.appendLog('container', lines));
+        if (m.on && this.backend.followContainer)
+          this.container = this.backend.followContainer(this.envKey, (lines) => this.appendLog('container', lines));
         return;
     }
   }
@@ -311,7 +354,10 @@ export class PanelSession {
   private find(section: 'resources' | 'drift', address: string): ResourceChange | undefined {
     const list = section === 'drift' ? this.planOf?.drift : this.planOf?.resources;
     // Drift rows come from the plan (drift it found) or from the Drift view (the last drift check).
-    return list?.find((r) => r.address === address) ?? (section === 'drift' ? this.driftOf?.drift.find((r) => r.address === address) : undefined);
+    return (
+      list?.find((r) => r.address === address) ??
+      (section === 'drift' ? this.driftOf?.drift.find((r) => r.address === address) : undefined)
+    );
   }
 
   private readDrift(): void {
@@ -337,7 +383,12 @@ export class PanelSession {
       this.addFound(s?.found ?? []);
     }
     // Stale plans: say so and offer the way out rather than a dead Approve button.
-    if (s?.run.state === 'Expired') this.notice = { severity: 'warning', message: 'The plan expired before it was approved. Re-plan to review current changes.', action: 'replan' };
+    if (s?.run.state === 'Expired')
+      this.notice = {
+        severity: 'warning',
+        message: 'The plan expired before it was approved. Re-plan to review current changes.',
+        action: 'replan',
+      };
   }
 
   private appendLog(source: LogSource, lines: LogLine[]): void {
@@ -361,7 +412,8 @@ export class PanelSession {
   private flushLogs(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.pendingFound.length && this.snap) this.send({ type: 'found', runId: this.snap.run.id, changes: this.pendingFound });
+    if (this.pendingFound.length && this.snap)
+      this.send({ type: 'found', runId: this.snap.run.id, changes: this.pendingFound });
     this.pendingFound = [];
     for (const source of ['run', 'container'] as const) {
       const lines = this.pending[source];
@@ -411,7 +463,12 @@ export function toPlanView(p: PlanModel): PlanView {
 }
 
 function toCostView(e: CostEstimate): CostView {
-  return { headline: costHeadline(e), sources: costSourcesLine(e), problems: e.problems.map((p) => p.message), notEstimated: e.notEstimated.slice(0, 20) };
+  return {
+    headline: costHeadline(e),
+    sources: costSourcesLine(e),
+    problems: e.problems.map((p) => p.message),
+    notEstimated: e.notEstimated.slice(0, 20),
+  };
 }
 
 function bounded(lines: LogLine[]): LogLine[] {
@@ -426,5 +483,9 @@ export function errorNotice(err: unknown): Notice {
   const message = messageOf(err);
   // A coded error says whether a new plan fixes it; only a tool's own uncoded text is read for the words.
   const stale = err instanceof HelixError ? err.actions.includes('Re-plan') : /stale|expired|re-?plan/i.test(message);
-  return { severity: 'error', message: stale ? `${message} Re-plan to review the current changes.` : message, action: stale ? 'replan' : undefined };
+  return {
+    severity: 'error',
+    message: stale ? `${message} Re-plan to review the current changes.` : message,
+    action: stale ? 'replan' : undefined,
+  };
 }

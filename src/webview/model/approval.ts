@@ -26,7 +26,13 @@ export function findingText(f: { message: string; address?: string }): string {
   return f.address && !f.message.includes(f.address) ? `${f.address}: ${f.message}` : f.message;
 }
 
-export function approvalState(env: EnvView, run: RunView | undefined, plan: PlanView | undefined, now: number, typed = ''): ApprovalState {
+export function approvalState(
+  env: EnvView,
+  run: RunView | undefined,
+  plan: PlanView | undefined,
+  now: number,
+  typed = '',
+): ApprovalState {
   const confirmWord = env.name;
   const destructive = !!plan && plan.summary.delete + plan.summary.replace > 0;
   const needsConfirmation = env.protected || destructive || !!plan?.guardrails?.needsConfirmation;
@@ -40,7 +46,12 @@ export function approvalState(env: EnvView, run: RunView | undefined, plan: Plan
     expired: false,
   };
   if (!run) return { ...base, reason: 'No plan yet: run a plan first.' };
-  const no = (reason: string, extra: Partial<ApprovalState> = {}): ApprovalState => ({ ...base, visible: true, reason, ...extra });
+  const no = (reason: string, extra: Partial<ApprovalState> = {}): ApprovalState => ({
+    ...base,
+    visible: true,
+    reason,
+    ...extra,
+  });
   switch (run.state) {
     case 'Draft':
     case 'Planning':
@@ -53,7 +64,10 @@ export function approvalState(env: EnvView, run: RunView | undefined, plan: Plan
       return no('The plan was saved to a file for a later apply (`helix-deploy apply`), which is a run of its own.');
     case 'Planned':
       // A large plan arrives in pages: approve only what has been listed in full.
-      if (plan?.pending) return no(`Listing the plan… ${plan.pending.toLocaleString('en-US')} more changes to come; Approve is enabled once every change is shown.`);
+      if (plan?.pending)
+        return no(
+          `Listing the plan… ${plan.pending.toLocaleString('en-US')} more changes to come; Approve is enabled once every change is shown.`,
+        );
       break;
     default:
       return base; // Approved and later: the apply view takes over.
@@ -61,11 +75,17 @@ export function approvalState(env: EnvView, run: RunView | undefined, plan: Plan
   if (!plan) return no('The plan is not loaded yet.');
   if (plan.errored) return no('The plan has errors and cannot be applied.');
   if (!run.planHash) return no('The plan has no hash to approve.');
-  if (run.expiresAt !== undefined && now >= run.expiresAt) return no('The plan expired: re-plan to approve.', { expired: true });
+  if (run.expiresAt !== undefined && now >= run.expiresAt)
+    return no('The plan expired: re-plan to approve.', { expired: true });
   const denied = plan.guardrails?.findings.filter((f) => f.severity === 'deny') ?? [];
-  if (denied.length) return no(`Blocked by guardrails: ${findingText(denied[0])}${denied.length > 1 ? ` (and ${denied.length - 1} more)` : ''}`);
+  if (denied.length)
+    return no(
+      `Blocked by guardrails: ${findingText(denied[0])}${denied.length > 1 ? ` (and ${denied.length - 1} more)` : ''}`,
+    );
   if (needsConfirmation && typed !== confirmWord)
-    return no(`Type "${confirmWord}" to confirm${destructive ? ' the destroys and replaces' : ' (protected environment)'}.`);
+    return no(
+      `Type "${confirmWord}" to confirm${destructive ? ' the destroys and replaces' : ' (protected environment)'}.`,
+    );
   return { ...base, visible: true, enabled: true };
 }
 

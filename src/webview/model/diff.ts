@@ -52,7 +52,8 @@ export function buildDiffRows(attrs: readonly AttributeDiff[], opts: BuildOption
   const sorted = [...attrs].sort((a, b) => cmpPath(a.path, b.path));
   for (const a of sorted) {
     const label = pathLabel(a.path);
-    const forcesReplace = a.forcesReplace || forced.some((f) => f === label || label.startsWith(`${f}.`) || label.startsWith(`${f}[`));
+    const forcesReplace =
+      a.forcesReplace || forced.some((f) => f === label || label.startsWith(`${f}.`) || label.startsWith(`${f}[`));
     if (a.sensitive) {
       rows.push({
         depth: 0,
@@ -80,14 +81,28 @@ function changeOf(before: unknown, after: unknown): RowChange {
   return deepEqual(before, after) ? 'same' : 'change';
 }
 
-function walk(rows: DiffRow[], depth: number, label: string, path: string, before: unknown, after: unknown, forces: boolean): void {
+function walk(
+  rows: DiffRow[],
+  depth: number,
+  label: string,
+  path: string,
+  before: unknown,
+  after: unknown,
+  forces: boolean,
+): void {
   const change = changeOf(before, after);
   const b = expandable(before);
   const a = expandable(after);
   // Walk into structure when both sides are structured the same way, or when one side is absent
   // (a created/deleted object reads better as its fields than as one long line).
   const kind =
-    b && a && b.kind === a.kind ? a.kind : b && after === undefined ? b.kind : a && before === undefined ? a.kind : undefined;
+    b && a && b.kind === a.kind
+      ? a.kind
+      : b && after === undefined
+        ? b.kind
+        : a && before === undefined
+          ? a.kind
+          : undefined;
   if (kind && depth < MAX_DEPTH) {
     const bv = b?.value;
     const av = a?.value;

@@ -26,7 +26,11 @@ function setPath(root: unknown, path: readonly (string | number)[], value: unkno
   if (!path.length) return value;
   const [head, ...rest] = path;
   const container: Record<string | number, unknown> =
-    root && typeof root === 'object' ? (root as Record<string | number, unknown>) : typeof head === 'number' ? ([] as unknown as Record<number, unknown>) : {};
+    root && typeof root === 'object'
+      ? (root as Record<string | number, unknown>)
+      : typeof head === 'number'
+        ? ([] as unknown as Record<number, unknown>)
+        : {};
   container[head!] = setPath(container[head!], rest, value);
   return container;
 }

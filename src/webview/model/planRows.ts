@@ -33,8 +33,24 @@ export interface PlanIndex {
 
 export type PlanRow =
   | { kind: 'section'; id: string; section: Section | 'outputs'; label: string; count: number; collapsed: boolean }
-  | { kind: 'module'; id: string; section: Section; label: string; count: number; collapsed: boolean; actions: ActionCounts }
-  | { kind: 'type'; id: string; section: Section; label: string; count: number; collapsed: boolean; actions: ActionCounts }
+  | {
+      kind: 'module';
+      id: string;
+      section: Section;
+      label: string;
+      count: number;
+      collapsed: boolean;
+      actions: ActionCounts;
+    }
+  | {
+      kind: 'type';
+      id: string;
+      section: Section;
+      label: string;
+      count: number;
+      collapsed: boolean;
+      actions: ActionCounts;
+    }
   | { kind: 'resource'; id: string; section: Section; resource: ResourceView; expanded: boolean; level: number }
   | { kind: 'attr'; id: string; address: string; row: DiffRow }
   | { kind: 'loading'; id: string; address: string }
@@ -95,7 +111,13 @@ function group(section: Section, list: readonly ResourceView[]): ModuleGroup[] {
       type: t,
       resources: types.get(t)!.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)),
     }));
-    return { id: `${section}|${m}`, section, module: m || undefined, types: tgs, count: tgs.reduce((n, t) => n + t.resources.length, 0) };
+    return {
+      id: `${section}|${m}`,
+      section,
+      module: m || undefined,
+      types: tgs,
+      count: tgs.reduce((n, t) => n + t.resources.length, 0),
+    };
   });
 }
 
@@ -132,13 +154,24 @@ export function flattenPlan(index: PlanIndex, ui: PlanUiState): PlanRow[] {
           id: `output|${o.name}`,
           output: o,
           before: o.before === undefined ? '' : inlineText(o.sensitive ? '(sensitive)' : o.before),
-          after: o.unknown ? '(known after apply)' : o.after === undefined ? '' : inlineText(o.sensitive ? '(sensitive)' : o.after),
+          after: o.unknown
+            ? '(known after apply)'
+            : o.after === undefined
+              ? ''
+              : inlineText(o.sensitive ? '(sensitive)' : o.after),
         });
   }
   return rows;
 }
 
-function emitSection(rows: PlanRow[], section: Section, label: string, modules: ModuleGroup[], ui: PlanUiState, driftAll = false): void {
+function emitSection(
+  rows: PlanRow[],
+  section: Section,
+  label: string,
+  modules: ModuleGroup[],
+  ui: PlanUiState,
+  driftAll = false,
+): void {
   const id = `section|${section}`;
   const collapsed = ui.collapsed.has(id);
   const at = rows.length;
@@ -157,11 +190,27 @@ function emitSection(rows: PlanRow[], section: Section, label: string, modules: 
     total += n;
     if (collapsed) continue;
     const mCollapsed = ui.collapsed.has(m.id);
-    rows.push({ kind: 'module', id: m.id, section, label: m.module ?? ROOT_MODULE, count: n, collapsed: mCollapsed, actions: countActions(visibleTypes.flatMap((v) => v.rs)) });
+    rows.push({
+      kind: 'module',
+      id: m.id,
+      section,
+      label: m.module ?? ROOT_MODULE,
+      count: n,
+      collapsed: mCollapsed,
+      actions: countActions(visibleTypes.flatMap((v) => v.rs)),
+    });
     if (mCollapsed) continue;
     for (const { t, rs } of visibleTypes) {
       const tCollapsed = ui.collapsed.has(t.id);
-      rows.push({ kind: 'type', id: t.id, section, label: t.type, count: rs.length, collapsed: tCollapsed, actions: countActions(rs) });
+      rows.push({
+        kind: 'type',
+        id: t.id,
+        section,
+        label: t.type,
+        count: rs.length,
+        collapsed: tCollapsed,
+        actions: countActions(rs),
+      });
       if (tCollapsed) continue;
       for (const r of rs) {
         const key = resourceKey(section, r.address);
@@ -176,7 +225,12 @@ function emitSection(rows: PlanRow[], section: Section, label: string, modules: 
     }
   }
   (rows[at] as Extract<PlanRow, { kind: 'section' }>).count = total;
-  if (!total && !collapsed) rows.push({ kind: 'empty', id: `${id}|empty`, label: section === 'resources' ? 'No resources match' : 'No drift matches' });
+  if (!total && !collapsed)
+    rows.push({
+      kind: 'empty',
+      id: `${id}|empty`,
+      label: section === 'resources' ? 'No resources match' : 'No drift matches',
+    });
 }
 
 function countActions(rs: readonly ResourceView[]): ActionCounts {

@@ -26,7 +26,7 @@ const FAILED_AT: Record<string, string> = {
 
 export function steps(run: RunView | undefined): Step[] {
   if (!run) return PLAN_PATH.map((label) => ({ label, status: 'todo' }));
-  const simple = SIMPLE_PATH.includes(run.state) || run.state === 'Failed' || (run.transitions[0]?.state === 'Running');
+  const simple = SIMPLE_PATH.includes(run.state) || run.state === 'Failed' || run.transitions[0]?.state === 'Running';
   const path = simple ? SIMPLE_PATH : PLAN_PATH;
   const at = new Map<string, number>();
   for (const t of run.transitions) at.set(t.state, t.at);
@@ -34,7 +34,14 @@ export function steps(run: RunView | undefined): Step[] {
   if (idx >= 0) {
     return path.map((label, i) => ({
       label,
-      status: i < idx ? 'done' : i === idx ? (run.state === 'Applied' || run.state === 'Succeeded' ? 'done' : 'current') : 'todo',
+      status:
+        i < idx
+          ? 'done'
+          : i === idx
+            ? run.state === 'Applied' || run.state === 'Succeeded'
+              ? 'done'
+              : 'current'
+            : 'todo',
       at: at.get(label),
     }));
   }
@@ -42,7 +49,11 @@ export function steps(run: RunView | undefined): Step[] {
   if (run.state === 'Saved') {
     // Saved for a later apply (a run of its own): planning is done, the rest happens elsewhere.
     const saved = path.indexOf('Approved');
-    return path.map((label, i) => ({ label: i === saved ? 'Saved' : label, status: i <= saved ? 'done' : 'todo', at: i === saved ? at.get('Saved') : at.get(label) }));
+    return path.map((label, i) => ({
+      label: i === saved ? 'Saved' : label,
+      status: i <= saved ? 'done' : 'todo',
+      at: i === saved ? at.get('Saved') : at.get(label),
+    }));
   }
   const stand = FAILED_AT[run.state];
   if (stand) idx = path.indexOf(stand);

@@ -26,7 +26,9 @@ async function startProfile(): Promise<() => Promise<unknown>> {
   const session = new inspector.Session();
   session.connect();
   const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
+    );
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');
@@ -38,8 +40,13 @@ export async function run(): Promise<void> {
   const resultsFile = process.env.HELIX_BENCH_RESULTS!;
   try {
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    const dirs = fs.readdirSync(root).filter((d) => d.startsWith('proj-')).map((d) => path.join(root, d));
-    for (const d of dirs) for (const f of ['helix.toml', 'helix.deploy.toml']) if (fs.existsSync(path.join(d, `${f}.bench`))) fs.renameSync(path.join(d, `${f}.bench`), path.join(d, f));
+    const dirs = fs
+      .readdirSync(root)
+      .filter((d) => d.startsWith('proj-'))
+      .map((d) => path.join(root, d));
+    for (const d of dirs)
+      for (const f of ['helix.toml', 'helix.deploy.toml'])
+        if (fs.existsSync(path.join(d, `${f}.bench`))) fs.renameSync(path.join(d, `${f}.bench`), path.join(d, f));
     // Let the file watcher's events for the renames pass before the extension exists.
     await new Promise((r) => setTimeout(r, 1500));
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
@@ -78,7 +85,10 @@ export async function run(): Promise<void> {
     let diagMs = 0;
     const got = new Promise<void>((resolve) => {
       const d = vscode.languages.onDidChangeDiagnostics((e) => {
-        if (e.uris.some((u) => u.toString() === doc.uri.toString()) && vscode.languages.getDiagnostics(doc.uri).length > 0) {
+        if (
+          e.uris.some((u) => u.toString() === doc.uri.toString()) &&
+          vscode.languages.getDiagnostics(doc.uri).length > 0
+        ) {
           diagMs = performance.now() - t1;
           d.dispose();
           resolve();
@@ -96,7 +106,10 @@ export async function run(): Promise<void> {
     // The local loop at size: the Environments view visible, the engine holding 1,000 containers.
     await vscode.commands.executeCommand('helixDeploy.environments.focus');
     const watch = c.local.watch;
-    await until(() => watch.state === 'up' && watch.containers.length >= Number(process.env.HELIX_BENCH_CONTAINERS), 60_000);
+    await until(
+      () => watch.state === 'up' && watch.containers.length >= Number(process.env.HELIX_BENCH_CONTAINERS),
+      60_000,
+    );
     out.containers = watch.containers.length;
     const refreshMs: number[] = [];
     for (let i = 0; i < 7; i++) {

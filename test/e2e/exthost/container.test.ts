@@ -8,9 +8,9 @@ describe('container (extension host)', () => {
     const { container } = await api();
     const history = await container.journal;
     assert.equal(history, container.history);
-    assert.equal(await container.local.ready(), history, 'the local loop writes the window\'s run history');
+    assert.equal(await container.local.ready(), history, "the local loop writes the window's run history");
     const engine = await container.deploy.engine.get();
-    assert.equal(engine.journal, history, 'the deploy engine writes the window\'s run history');
+    assert.equal(engine.journal, history, "the deploy engine writes the window's run history");
     assert.equal(container.local.health, container.health, 'one HealthService for local, deploy and cloud health');
     assert.equal(container.local, container.local, 'a getter builds its service once');
   });

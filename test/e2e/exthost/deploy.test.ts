@@ -31,18 +31,30 @@ describe('plan-first deployment from the palette (extension host, real terraform
   it('plans, approves and applies exactly the approved plan, each step in the run history', async () => {
     // The commands wait on notifications a person would click: drive them without awaiting the prompts.
     void vscode.commands.executeCommand('helixDeploy.deploy.plan', target);
-    const planned = await poll(async () => (await runs()).find((r: any) => r.state === 'Planned'), { what: 'a Planned run', timeoutMs: 120_000 });
+    const planned = await poll(async () => (await runs()).find((r: any) => r.state === 'Planned'), {
+      what: 'a Planned run',
+      timeoutMs: 120_000,
+    });
     assert.equal(planned.kind, 'plan');
     const snap = await c.deploy.engine.snapshot(planned.id);
     assert.equal(snap.model.summary.create, 2, JSON.stringify(snap.model.summary));
     assert.ok(snap.planHash, 'the plan file is hashed');
 
     void vscode.commands.executeCommand('helixDeploy.deploy.approve', planned.id);
-    await poll(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), { what: 'the run Approved', timeoutMs: 15_000 });
+    await poll(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), {
+      what: 'the run Approved',
+      timeoutMs: 15_000,
+    });
     void vscode.commands.executeCommand('helixDeploy.deploy.apply', planned.id);
-    const applied = await poll(async () => (await runs()).find((r: any) => r.id === planned.id && ['Applied', 'ApplyFailed'].includes(r.state)), { what: 'the apply to finish', timeoutMs: 120_000 });
+    const applied = await poll(
+      async () => (await runs()).find((r: any) => r.id === planned.id && ['Applied', 'ApplyFailed'].includes(r.state)),
+      { what: 'the apply to finish', timeoutMs: 120_000 },
+    );
     assert.equal(applied.state, 'Applied', applied.error);
-    assert.ok(applied.log.some((l: string) => /Apply complete|terraform_data\.app/.test(l)), 'the apply log is kept with the run');
+    assert.ok(
+      applied.log.some((l: string) => /Apply complete|terraform_data\.app/.test(l)),
+      'the apply log is kept with the run',
+    );
   });
 
   it('keeps the secret out of the run history, the plan model and the journal file', async () => {
@@ -62,19 +74,44 @@ describe('plan-first deployment from the palette (extension host, real terraform
     const id = `29990101000000-${Date.now().toString(16).slice(-8)}`;
     const at = new Date().toISOString();
     const lines = [
-      { t: 'begin', run: { id, kind: 'apply', project: project.name, projectDir: project.dir, environment: 'qa', who: 'ci', startedAt: at, updatedAt: at, state: 'Applying' } },
+      {
+        t: 'begin',
+        run: {
+          id,
+          kind: 'apply',
+          project: project.name,
+          projectDir: project.dir,
+          environment: 'qa',
+          who: 'ci',
+          startedAt: at,
+          updatedAt: at,
+          state: 'Applying',
+        },
+      },
       { t: 'state', id, state: 'Applied', at },
-    ].map((l) => JSON.stringify(l) + '\n').join('');
+    ]
+      .map((l) => JSON.stringify(l) + '\n')
+      .join('');
     // Another process appends, as the CLI does.
     const script = `require('fs').appendFileSync(${JSON.stringify(file)}, ${JSON.stringify(lines)})`;
-    const res = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' });
+    const res = spawnSync(process.execPath, ['-e', script], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      encoding: 'utf8',
+    });
     assert.equal(res.status, 0, res.stderr);
     const tree = (await api()).views.deployments;
-    await poll(() => {
-      const rows = tree.getChildren({ type: 'section', section: 'history' }) as any[];
-      return rows.find((n) => n.run?.id === id && n.run.state === 'Applied');
-    }, { what: 'the CLI run in the Deployments view', timeoutMs: 20_000 });
-    assert.equal(c.deploy.engine.list({ environment: 'qa' }).find((r: any) => r.id === id)?.state, 'Applied', 'the panel lists it too');
+    await poll(
+      () => {
+        const rows = tree.getChildren({ type: 'section', section: 'history' }) as any[];
+        return rows.find((n) => n.run?.id === id && n.run.state === 'Applied');
+      },
+      { what: 'the CLI run in the Deployments view', timeoutMs: 20_000 },
+    );
+    assert.equal(
+      c.deploy.engine.list({ environment: 'qa' }).find((r: any) => r.id === id)?.state,
+      'Applied',
+      'the panel lists it too',
+    );
   });
 });
 
@@ -91,16 +128,25 @@ describe('a missing terraform is a state of the environment (extension host)', f
     const environment = project.environments.find((e: any) => e.name === 'qa');
     const row = () => views.environments.getTreeItem({ type: 'environment', project, environment });
     await config().update('terraform.path', '/nonexistent/bin/terraform', vscode.ConfigurationTarget.Global);
-    await poll(() => c.deploy.tools.get('terraform')?.state === 'missing', { what: 'terraform reported missing', timeoutMs: 15_000 });
-    const item = await poll(() => {
-      const i = row();
-      return /terraform not found/.test(String(i.description)) ? i : undefined;
-    }, { what: 'the row to show the missing tool', timeoutMs: 15_000 });
+    await poll(() => c.deploy.tools.get('terraform')?.state === 'missing', {
+      what: 'terraform reported missing',
+      timeoutMs: 15_000,
+    });
+    const item = await poll(
+      () => {
+        const i = row();
+        return /terraform not found/.test(String(i.description)) ? i : undefined;
+      },
+      { what: 'the row to show the missing tool', timeoutMs: 15_000 },
+    );
     assert.match(item.contextValue, /:tool-missing$/, 'the row offers Set Terraform Path inline');
     assert.match(String(item.tooltip.value ?? item.tooltip), /helixDeploy\.terraform\.path/);
 
     await config().update('terraform.path', undefined, vscode.ConfigurationTarget.Global);
-    await poll(() => c.deploy.tools.get('terraform')?.state === 'ok', { what: 'terraform found again', timeoutMs: 15_000 });
+    await poll(() => c.deploy.tools.get('terraform')?.state === 'ok', {
+      what: 'terraform found again',
+      timeoutMs: 15_000,
+    });
     assert.doesNotMatch(String(row().description), /not found/);
   });
 });

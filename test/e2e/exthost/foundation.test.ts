@@ -5,19 +5,22 @@ import * as vscode from 'vscode';
 import { api } from './helpers';
 import { poll } from '../../support/poll';
 
-
 describe('foundation (extension host)', () => {
   it('activates and finds HelixDB projects, ignoring unrelated helix.toml files', async () => {
     const { container } = await api();
     await container.projects.refresh();
     const names: string[] = container.projects.projects.map((p: any) => p.name);
     assert.ok(names.includes('starter-demo'), `projects: ${names.join(', ')}`);
-    assert.ok(!container.projects.projects.some((p: any) => p.dir.endsWith('not-helix')), 'a Helix editor config was taken for a project');
+    assert.ok(
+      !container.projects.projects.some((p: any) => p.dir.endsWith('not-helix')),
+      'a Helix editor config was taken for a project',
+    );
   });
 
   it('registers its commands', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['helixDeploy.createStarter', 'helixDeploy.refresh', 'helixDeploy.showLog']) assert.ok(all.includes(id), id);
+    for (const id of ['helixDeploy.createStarter', 'helixDeploy.refresh', 'helixDeploy.showLog'])
+      assert.ok(all.includes(id), id);
   });
 
   it('creates a starter helix.toml through a WorkspaceEdit and picks it up as a project', async () => {
@@ -29,7 +32,10 @@ describe('foundation (extension host)', () => {
     const text = fs.readFileSync(path.join(dir.fsPath, 'helix.toml'), 'utf8');
     assert.match(text, /^\[project\]\nname = "fresh-app"/);
     assert.match(text, /\[local\.dev\]/);
-    await poll(() => container.projects.projects.find((p: any) => p.name === 'fresh-app'), { what: 'the new project in the index', timeoutMs: 15_000 });
+    await poll(() => container.projects.projects.find((p: any) => p.name === 'fresh-app'), {
+      what: 'the new project in the index',
+      timeoutMs: 15_000,
+    });
   });
 
   it('never overwrites an existing helix.toml', async () => {

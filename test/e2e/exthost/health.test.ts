@@ -29,10 +29,13 @@ describe('health after a palette apply (extension host, real terraform, no panel
     port = (server.address() as AddressInfo).port;
     ({ container: c } = await api());
     addFixtureProject('health-demo');
-    const project = await poll(async () => {
-      await c.projects.refresh();
-      return c.projects.projects.find((p: any) => p.name === 'health-demo');
-    }, { what: 'the health-demo project', timeoutMs: 15_000 });
+    const project = await poll(
+      async () => {
+        await c.projects.refresh();
+        return c.projects.projects.find((p: any) => p.name === 'health-demo');
+      },
+      { what: 'the health-demo project', timeoutMs: 15_000 },
+    );
     target = { project, environment: project.environments.find((e: any) => e.name === 'live') };
     assert.ok(target.environment, 'the live environment from helix.deploy.toml');
   });
@@ -42,21 +45,36 @@ describe('health after a palette apply (extension host, real terraform, no panel
   const writeTf = (version: string) => {
     const dir = path.join(target.project.dir, 'infra');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'main.tf'), `variable "image" { type = string }
+    fs.writeFileSync(
+      path.join(dir, 'main.tf'),
+      `variable "image" { type = string }
 resource "terraform_data" "app" { input = "${version}" }
 output "url" { value = "http://127.0.0.1:${port}/${version}" }
-`);
+`,
+    );
   };
   /** Plan, Approve, Apply from the palette commands (their prompts left unanswered, as in deploy.test.ts). */
   const deploy = async () => {
     const before = new Set((await runs()).map((r: any) => r.id));
     void vscode.commands.executeCommand('helixDeploy.deploy.plan', target);
-    const planned = await poll(async () => (await runs()).find((r: any) => !before.has(r.id) && ['Planned', 'PlanFailed'].includes(r.state)), { what: 'the plan to end', timeoutMs: 120_000 });
+    const planned = await poll(
+      async () => (await runs()).find((r: any) => !before.has(r.id) && ['Planned', 'PlanFailed'].includes(r.state)),
+      { what: 'the plan to end', timeoutMs: 120_000 },
+    );
     assert.equal(planned.state, 'Planned', `${planned.error}\n${planned.log.join('\n')}`);
     void vscode.commands.executeCommand('helixDeploy.deploy.approve', planned.id);
-    await poll(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), { what: 'the run Approved', timeoutMs: 15_000 });
+    await poll(async () => (await runs()).find((r: any) => r.id === planned.id && r.state === 'Approved'), {
+      what: 'the run Approved',
+      timeoutMs: 15_000,
+    });
     void vscode.commands.executeCommand('helixDeploy.deploy.apply', planned.id);
-    return poll(async () => (await runs()).find((r: any) => r.id === planned.id && ['Applied', 'Unhealthy', 'ApplyFailed'].includes(r.state)), { what: 'the apply to end', timeoutMs: 120_000 });
+    return poll(
+      async () =>
+        (await runs()).find(
+          (r: any) => r.id === planned.id && ['Applied', 'Unhealthy', 'ApplyFailed'].includes(r.state),
+        ),
+      { what: 'the apply to end', timeoutMs: 120_000 },
+    );
   };
 
   it('records health in the run and the environment health, with no panel open', async () => {
@@ -65,13 +83,19 @@ output "url" { value = "http://127.0.0.1:${port}/${version}" }
     const applied = await deploy();
     assert.equal(applied.state, 'Applied', applied.error);
     assert.equal(applied.meta.health, 'healthy');
-    assert.deepEqual(applied.meta.healthChecks.map((x: any) => [x.name, x.url, x.ok]), [
-      ['liveness', `http://127.0.0.1:${port}/v1/healthz`, true],
-      ['readiness', `http://127.0.0.1:${port}/v1/readyz`, true],
-    ]);
+    assert.deepEqual(
+      applied.meta.healthChecks.map((x: any) => [x.name, x.url, x.ok]),
+      [
+        ['liveness', `http://127.0.0.1:${port}/v1/healthz`, true],
+        ['readiness', `http://127.0.0.1:${port}/v1/readyz`, true],
+      ],
+    );
     // The Deployments view and a later panel read the environment's health from the health service.
     const key = `${target.project.dir}#live`;
-    await poll(() => c.local.health.get(key)?.status === 'healthy', { what: 'the environment health set from the run', timeoutMs: 15_000 });
+    await poll(() => c.local.health.get(key)?.status === 'healthy', {
+      what: 'the environment health set from the run',
+      timeoutMs: 15_000,
+    });
   });
 
   it('an unhealthy apply ends Unhealthy, shown in the Deployments view with its Roll Back action', async () => {
@@ -85,20 +109,42 @@ output "url" { value = "http://127.0.0.1:${port}/${version}" }
     assert.equal(c.local.health.get(`${target.project.dir}#live`)?.status, 'unhealthy');
 
     const tree = (await api()).views.deployments;
-    const node = await poll(() => (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find((n) => n.run?.id === bad.id && n.run.state === 'Unhealthy'), { what: 'the Unhealthy run in the Deployments view', timeoutMs: 20_000 });
+    const node = await poll(
+      () =>
+        (tree.getChildren({ type: 'section', section: 'history' }) as any[]).find(
+          (n) => n.run?.id === bad.id && n.run.state === 'Unhealthy',
+        ),
+      { what: 'the Unhealthy run in the Deployments view', timeoutMs: 20_000 },
+    );
     const item = tree.getTreeItem(node);
     assert.match(String(item.description), /^Unhealthy \(applied, health check failed\)/);
     assert.equal(item.iconPath.id, 'heart');
     assert.match(item.contextValue, /:unhealthy$/);
-    const menus = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.menus['view/item/context'] as { command: string; when: string; group?: string }[];
-    const rollback = menus.find((m) => m.command === 'helixDeploy.deploy.rollback' && m.when.includes('helixDeploy.deployments') && m.group?.startsWith('inline'));
+    const menus = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.menus['view/item/context'] as {
+      command: string;
+      when: string;
+      group?: string;
+    }[];
+    const rollback = menus.find(
+      (m) =>
+        m.command === 'helixDeploy.deploy.rollback' &&
+        m.when.includes('helixDeploy.deployments') &&
+        m.group?.startsWith('inline'),
+    );
     assert.ok(rollback, 'an inline Roll Back on Deployments rows');
-    assert.match(item.contextValue, new RegExp(rollback!.when.match(/viewItem =~ \/(.*)\//)![1]!), 'the Unhealthy row matches the Roll Back menu');
+    assert.match(
+      item.contextValue,
+      new RegExp(rollback!.when.match(/viewItem =~ \/(.*)\//)![1]!),
+      'the Unhealthy row matches the Roll Back menu',
+    );
     assert.equal(c.deploy.engine.canRollback(target), true);
 
     // The row's action: a rollback planned to the previous healthy deployment.
     void vscode.commands.executeCommand('helixDeploy.deploy.rollback', node);
-    const rb = await poll(async () => (await runs()).find((r: any) => r.kind === 'rollback' && ['Planned', 'PlanFailed'].includes(r.state)), { what: 'the rollback plan', timeoutMs: 120_000 });
+    const rb = await poll(
+      async () => (await runs()).find((r: any) => r.kind === 'rollback' && ['Planned', 'PlanFailed'].includes(r.state)),
+      { what: 'the rollback plan', timeoutMs: 120_000 },
+    );
     assert.equal(rb.state, 'Planned', rb.error);
     assert.equal(rb.meta.rollbackTo, healthy.id);
     await c.deploy.engine.discard(rb.id);

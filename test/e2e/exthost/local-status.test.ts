@@ -10,18 +10,24 @@ import { poll } from '../../support/poll';
 // progress, and "Show Failing Step" after a failed build (test/fixtures/push/step-failure, whose
 // Dockerfile copies a file that does not exist on line 3).
 
-
 describe('local loop: status bar and failing step (extension host)', function () {
   this.timeout(120_000);
   let container: any;
-  const envNode = (project: any) => ({ type: 'environment', project, environment: project.environments.find((e: any) => e.name === 'dev') });
+  const envNode = (project: any) => ({
+    type: 'environment',
+    project,
+    environment: project.environments.find((e: any) => e.name === 'dev'),
+  });
   // Copies test/fixtures/push/<name> into the workspace; a refresh already under way may predate the copy.
   const projectNamed = (name: string) => {
     addFixtureProject(name);
-    return poll(async () => {
-      await container.projects.refresh();
-      return container.projects.projects.find((p: any) => p.name === name);
-    }, { what: `the ${name} project`, timeoutMs: 60_000 });
+    return poll(
+      async () => {
+        await container.projects.refresh();
+        return container.projects.projects.find((p: any) => p.name === name);
+      },
+      { what: `the ${name} project`, timeoutMs: 60_000 },
+    );
   };
 
   before(async () => {
@@ -36,7 +42,12 @@ describe('local loop: status bar and failing step (extension host)', function ()
     // Each text the item shows, with the runs active at that moment.
     const seen: { text: string | undefined; active: string[] }[] = [];
     const sub = container.local.onDidChangeStatusText((text: string | undefined) =>
-      seen.push({ text, active: container.local.journal.list({ active: true }).map((r: any) => `${r.kind} ${r.project}/${r.environment}`) }),
+      seen.push({
+        text,
+        active: container.local.journal
+          .list({ active: true })
+          .map((r: any) => `${r.kind} ${r.project}/${r.environment}`),
+      }),
     );
     try {
       assert.equal(await vscode.commands.executeCommand('helixDeploy.local.build', envNode(project)), true);
@@ -48,7 +59,10 @@ describe('local loop: status bar and failing step (extension host)', function ()
     // Runs of other suites may still be working beside it ("+N").
     assert.match(during.text!, /^\$\(sync~spin\) Helix: build push-demo\/dev( \+\d+)?$/);
     assert.ok(during.active.includes('build push-demo/dev'), 'shown while the build run was active');
-    assert.ok(!container.local.statusText?.includes('build push-demo/dev'), 'the build is gone from the item once it ended');
+    assert.ok(
+      !container.local.statusText?.includes('build push-demo/dev'),
+      'the build is gone from the item once it ended',
+    );
   });
 
   it('a failed build: Show Failing Step opens the Dockerfile with the failing line selected', async () => {
@@ -57,7 +71,10 @@ describe('local loop: status bar and failing step (extension host)', function ()
     // The build command waits on its error notification ("Show Failing Step" / "Show Output").
     const building = Promise.resolve(vscode.commands.executeCommand('helixDeploy.local.build', node));
     const journal = container.local.journal;
-    const run = await poll(() => journal.list({ project: 'step-failure', kind: 'build' }).find((r: any) => r.state === 'Failed'), { what: 'the failed build run', timeoutMs: 60_000 });
+    const run = await poll(
+      () => journal.list({ project: 'step-failure', kind: 'build' }).find((r: any) => r.state === 'Failed'),
+      { what: 'the failed build run', timeoutMs: 60_000 },
+    );
     assert.match(String(run.meta?.failedStep), /^Step 3\/4 : COPY no-such-file\.txt/);
     assert.equal(await vscode.commands.executeCommand('helixDeploy.local.showFailingStep', node), true);
     const editor = vscode.window.activeTextEditor;

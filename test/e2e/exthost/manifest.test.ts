@@ -13,11 +13,18 @@ describe('command manifest (extension host)', () => {
     await api();
     const contributes = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes;
     const declared = (contributes.commands as { command: string }[]).map((c) => c.command).sort();
-    const views = Object.values(contributes.views as Record<string, { id: string }[]>).flat().map((v) => v.id);
+    const views = Object.values(contributes.views as Record<string, { id: string }[]>)
+      .flat()
+      .map((v) => v.id);
     const generated = new Set(views.flatMap((v) => VIEW_COMMANDS.map((s) => `${v}.${s}`)));
-    const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('helixDeploy.') && !generated.has(id)).sort();
+    const registered = (await vscode.commands.getCommands(true))
+      .filter((id) => id.startsWith('helixDeploy.') && !generated.has(id))
+      .sort();
     assert.deepEqual(
-      { registeredButNotDeclared: registered.filter((id) => !declared.includes(id)), declaredButNotRegistered: declared.filter((id) => !registered.includes(id)) },
+      {
+        registeredButNotDeclared: registered.filter((id) => !declared.includes(id)),
+        declaredButNotRegistered: declared.filter((id) => !registered.includes(id)),
+      },
       { registeredButNotDeclared: [], declaredButNotRegistered: [] },
     );
   });

@@ -22,18 +22,32 @@ describe('project index (extension host)', () => {
       await poll(() => container.projects.find(dir), { what: 'the new project in the index' });
       // Only folders whose files changed (other tests' edits may still be arriving), never the whole workspace.
       const reread = () => [...new Set(changes.flatMap((c) => c.dirs ?? ['(all)']))];
-      assert.ok(changes.every((c) => c.dirs !== undefined), 'a new helix.toml caused a rescan of the whole workspace');
+      assert.ok(
+        changes.every((c) => c.dirs !== undefined),
+        'a new helix.toml caused a rescan of the whole workspace',
+      );
       assert.ok(reread().includes(dir) && reread().length < container.projects.projects.length, reread().join(', '));
 
       changes.length = 0;
-      fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), '[environments.qa]\ninstance = "dev"\nregistry = "127.0.0.1:5000/index-probe"\n');
-      await poll(() => container.projects.find(dir)?.environments.some((e: { name: string }) => e.name === 'qa'), { what: 'the environment of the new helix.deploy.toml' });
-      assert.ok(reread().includes(dir) && !reread().includes('(all)') && reread().length < container.projects.projects.length, reread().join(', '));
+      fs.writeFileSync(
+        path.join(dir, 'helix.deploy.toml'),
+        '[environments.qa]\ninstance = "dev"\nregistry = "127.0.0.1:5000/index-probe"\n',
+      );
+      await poll(() => container.projects.find(dir)?.environments.some((e: { name: string }) => e.name === 'qa'), {
+        what: 'the environment of the new helix.deploy.toml',
+      });
+      assert.ok(
+        reread().includes(dir) && !reread().includes('(all)') && reread().length < container.projects.projects.length,
+        reread().join(', '),
+      );
 
       changes.length = 0;
       fs.rmSync(path.join(dir, 'helix.toml'));
       await poll(() => !container.projects.find(dir), { what: 'the deleted project gone from the index' });
-      assert.ok(reread().includes(dir) && !reread().includes('(all)') && reread().length < container.projects.projects.length, reread().join(', '));
+      assert.ok(
+        reread().includes(dir) && !reread().includes('(all)') && reread().length < container.projects.projects.length,
+        reread().join(', '),
+      );
       assert.ok(container.projects.projects.length > 0, 'the other projects stay');
     } finally {
       sub.dispose();
@@ -52,15 +66,30 @@ describe('project index (extension host)', () => {
       // Give the histories opened on the index change their time, then check nothing was written.
       await (await container.journal).list();
       await new Promise((r) => setTimeout(r, 1000));
-      assert.ok(!fs.existsSync(path.join(dir, '.helix')), 'opening the editor created .helix/ in a project without runs');
+      assert.ok(
+        !fs.existsSync(path.join(dir, '.helix')),
+        'opening the editor created .helix/ in a project without runs',
+      );
 
       // The CLI's first run in this project creates the history; the window follows it.
       const id = `29990102000000-${Date.now().toString(16).slice(-8)}`;
       const at = new Date().toISOString();
-      const run = { id, kind: 'apply', project: 'history-probe', projectDir: dir, environment: 'qa', who: 'ci', startedAt: at, updatedAt: at, state: 'Applied' };
+      const run = {
+        id,
+        kind: 'apply',
+        project: 'history-probe',
+        projectDir: dir,
+        environment: 'qa',
+        who: 'ci',
+        startedAt: at,
+        updatedAt: at,
+        state: 'Applied',
+      };
       fs.mkdirSync(path.join(dir, '.helix'));
       fs.writeFileSync(path.join(dir, '.helix', 'runs.jsonl'), JSON.stringify({ t: 'begin', run }) + '\n');
-      await poll(async () => (await container.journal).list().some((r: { id: string }) => r.id === id), { what: 'the first run of the project in the window\'s history' });
+      await poll(async () => (await container.journal).list().some((r: { id: string }) => r.id === id), {
+        what: "the first run of the project in the window's history",
+      });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

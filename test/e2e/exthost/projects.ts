@@ -12,6 +12,7 @@ export function addFixtureProject(name: string): string {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
   if (!root || !ext) throw new Error('no workspace folder or extension to copy the fixture project from');
   const dest = path.join(root, name);
-  if (!fs.existsSync(dest)) fs.cpSync(path.join(ext.extensionPath, 'test', 'fixtures', 'push', name), dest, { recursive: true });
+  if (!fs.existsSync(dest))
+    fs.cpSync(path.join(ext.extensionPath, 'test', 'fixtures', 'push', name), dest, { recursive: true });
   return dest;
 }

@@ -23,11 +23,17 @@ const CANARY = `hd-canary-exthost-${randomBytes(8).toString('hex')}`;
 
 function getJson(url: string): Promise<any> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`GET ${url}: HTTP ${res.statusCode} ${body}`))));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(JSON.parse(body))
+            : reject(new Error(`GET ${url}: HTTP ${res.statusCode} ${body}`)),
+        );
+      })
+      .on('error', reject);
   });
 }
 
@@ -40,10 +46,12 @@ function filesUnder(dir: string): string[] {
 }
 
 function git(dir: string, ...args: string[]): { ok: boolean; out: string } {
-  const r = spawnSync('git', ['-c', 'user.name=Helix Test', '-c', 'user.email=test@helix.invalid', ...args], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync('git', ['-c', 'user.name=Helix Test', '-c', 'user.email=test@helix.invalid', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   return { ok: r.status === 0, out: (r.stdout ?? '').trim() };
 }
-
 
 describe('push layer (extension host)', function () {
   this.timeout(180_000);
@@ -53,13 +61,20 @@ describe('push layer (extension host)', function () {
   let commit: string | undefined;
   const plain = process.env.HELIX_TEST_REGISTRY ?? '';
   const notices: { severity: string; message: string; actions: string[] }[] = [];
-  const node = (name: string) => ({ type: 'environment', project, environment: project.environments.find((e: any) => e.name === name) });
+  const node = (name: string) => ({
+    type: 'environment',
+    project,
+    environment: project.environments.find((e: any) => e.name === name),
+  });
 
   before(async () => {
     if (!process.env.DOCKER_HOST) throw new Error('DOCKER_HOST is not set in the extension host');
     if (!plain) throw new Error('HELIX_TEST_REGISTRY is not set in the extension host');
     ({ container } = await api());
-    assert.ok(container.pushStatus && container.pushNotices, 'registerPush exposes its status and notices on the container');
+    assert.ok(
+      container.pushStatus && container.pushNotices,
+      'registerPush exposes its status and notices on the container',
+    );
     container.own(container.pushNotices.onDidShow((n: any) => notices.push(n)));
     const dir = addFixtureProject('push-demo');
     // The Dockerfile copies busybox from its context; it is not checked in.
@@ -67,14 +82,28 @@ describe('push layer (extension host)', function () {
     auth = await startRegistry({ users: { [USER]: PASSWORD } });
     // The fixture is static: give its environments the addresses of this run's registries.
     const deployToml = path.join(dir, 'helix.deploy.toml');
-    fs.writeFileSync(deployToml, fs.readFileSync(deployToml, 'utf8').replace('${HELIX_TEST_REGISTRY}', plain).replace('${HELIX_AUTH_REGISTRY}', auth.host));
+    fs.writeFileSync(
+      deployToml,
+      fs
+        .readFileSync(deployToml, 'utf8')
+        .replace('${HELIX_TEST_REGISTRY}', plain)
+        .replace('${HELIX_AUTH_REGISTRY}', auth.host),
+    );
     // A repository of its own, so the tag carries a commit (git missing: the no-commit tag is expected).
-    if (git(dir, 'init', '-q').ok && git(dir, 'add', '-A').ok && git(dir, 'commit', '-qm', 'fixture').ok) commit = git(dir, 'rev-parse', 'HEAD').out;
+    if (git(dir, 'init', '-q').ok && git(dir, 'add', '-A').ok && git(dir, 'commit', '-qm', 'fixture').ok)
+      commit = git(dir, 'rev-parse', 'HEAD').out;
     // A refresh already under way may predate the copy: refresh until the index has it.
-    project = await poll(async () => {
-      await container.projects.refresh();
-      return container.projects.projects.find((p: any) => p.name === 'push-demo' && p.environments.some((e: any) => e.name === 'secured' && e.settings.registry === `${auth.host}/push-demo`));
-    }, { what: 'push-demo with the rewritten registries', timeoutMs: 30_000 });
+    project = await poll(
+      async () => {
+        await container.projects.refresh();
+        return container.projects.projects.find(
+          (p: any) =>
+            p.name === 'push-demo' &&
+            p.environments.some((e: any) => e.name === 'secured' && e.settings.registry === `${auth.host}/push-demo`),
+        );
+      },
+      { what: 'push-demo with the rewritten registries', timeoutMs: 30_000 },
+    );
   });
 
   after(async () => {
@@ -83,7 +112,8 @@ describe('push layer (extension host)', function () {
 
   it('registers the push commands', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['pushImage', 'signIn', 'signOut', 'deployHelixCloud', 'deployFly']) assert.ok(all.includes(`helixDeploy.push.${id}`), id);
+    for (const id of ['pushImage', 'signIn', 'signOut', 'deployHelixCloud', 'deployFly'])
+      assert.ok(all.includes(`helixDeploy.push.${id}`), id);
   });
 
   it('Build Image then Push Image: the registry holds <project>-<env>-<commit7>, the run and the tree show tag and digest', async () => {
@@ -100,7 +130,10 @@ describe('push layer (extension host)', function () {
     assert.equal(run.meta.tag, tag);
     assert.equal(run.meta.digest, digest);
     assert.equal(container.pushStatus.describe('push-demo', 'registry'), `${tag} @ ${digest!.slice(0, 19)}`);
-    assert.ok(notices.some((n) => n.severity === 'info' && n.message.startsWith(`Pushed ${plain}/push-demo:${tag}`)), JSON.stringify(notices));
+    assert.ok(
+      notices.some((n) => n.severity === 'info' && n.message.startsWith(`Pushed ${plain}/push-demo:${tag}`)),
+      JSON.stringify(notices),
+    );
   });
 
   it('stored credentials that the registry refuses: an error with "Sign In", a Failed run, no stack trace, the canary nowhere', async () => {
@@ -108,7 +141,9 @@ describe('push layer (extension host)', function () {
     await container.context.secrets.store(key, JSON.stringify({ username: USER, secret: CANARY }));
     notices.length = 0;
     let finished = false;
-    const pushed = Promise.resolve(vscode.commands.executeCommand('helixDeploy.push.pushImage', node('secured'))).finally(() => (finished = true));
+    const pushed = Promise.resolve(
+      vscode.commands.executeCommand('helixDeploy.push.pushImage', node('secured')),
+    ).finally(() => (finished = true));
     // After the refusal the push asks for new credentials once: the user dismisses the input box.
     while (!finished) {
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
@@ -124,18 +159,33 @@ describe('push layer (extension host)', function () {
     const [run] = journal.list({ project: 'push-demo', environment: 'secured', kind: 'push' });
     assert.equal(run.state, 'Failed');
     assert.match(run.error, /refused the credentials/);
-    assert.ok(run.log.some((l: string) => l.includes(`Using credentials for ${auth.host} from secret storage`)), 'the stored (canary) credential was used');
+    assert.ok(
+      run.log.some((l: string) => l.includes(`Using credentials for ${auth.host} from secret storage`)),
+      'the stored (canary) credential was used',
+    );
     assert.equal(await container.context.secrets.get(key), undefined, 'the refused credential is forgotten');
 
     // The log channel writes to <logUri>/Helix Deploy.log: wait for a marker to know it is flushed.
     const marker = `canary-check-${randomBytes(4).toString('hex')}`;
     container.log.info(marker);
     const logDir = container.context.logUri.fsPath;
-    await poll(() => filesUnder(logDir).some((f) => fs.readFileSync(f, 'utf8').includes(marker)), { what: 'the extension log on disk', timeoutMs: 30_000 });
+    await poll(() => filesUnder(logDir).some((f) => fs.readFileSync(f, 'utf8').includes(marker)), {
+      what: 'the extension log on disk',
+      timeoutMs: 30_000,
+    });
     const forms = [CANARY, Buffer.from(CANARY).toString('base64'), Buffer.from(`${USER}:${CANARY}`).toString('base64')];
     const journalFile = journal.journalOf(project.dir).file;
-    const files = [journalFile, ...filesUnder(path.dirname(logDir)), ...filesUnder(container.context.storageUri?.fsPath ?? ''), ...filesUnder(container.context.globalStorageUri.fsPath), ...filesUnder(project.dir)];
-    assert.ok(files.includes(journalFile) && files.some((f) => f.endsWith('Helix Deploy.log')), `journal and log file are searched: ${files.join(', ')}`);
+    const files = [
+      journalFile,
+      ...filesUnder(path.dirname(logDir)),
+      ...filesUnder(container.context.storageUri?.fsPath ?? ''),
+      ...filesUnder(container.context.globalStorageUri.fsPath),
+      ...filesUnder(project.dir),
+    ];
+    assert.ok(
+      files.includes(journalFile) && files.some((f) => f.endsWith('Helix Deploy.log')),
+      `journal and log file are searched: ${files.join(', ')}`,
+    );
     for (const f of files) {
       const text = fs.readFileSync(f).toString('latin1');
       for (const form of forms) assert.ok(!text.includes(form), `the canary credential is in ${f}`);
@@ -149,7 +199,10 @@ describe('push layer (extension host)', function () {
     const journal = await container.journal;
     const [run] = journal.list({ project: 'push-demo', environment: 'secured', kind: 'push' });
     assert.equal(run.state, 'Succeeded', run.error);
-    assert.equal(await registryDigest(auth.host, 'push-demo', run.meta.tag, { user: USER, pass: PASSWORD }), run.meta.digest);
+    assert.equal(
+      await registryDigest(auth.host, 'push-demo', run.meta.tag, { user: USER, pass: PASSWORD }),
+      run.meta.digest,
+    );
     await vscode.commands.executeCommand('helixDeploy.push.signOut', auth.host);
     assert.equal(await container.context.secrets.get(key), undefined);
   });
@@ -161,10 +214,13 @@ describe('cloud deploy health (extension host)', function () {
   it('Deploy to Helix Cloud: the URL it returns is probed; notification, per-environment health and the tree description show it', async () => {
     const { container } = await api();
     addFixtureProject('push-cloud');
-    const project = await poll(async () => {
-      await container.projects.refresh();
-      return container.projects.projects.find((p: any) => p.name === 'push-cloud');
-    }, { what: 'the push-cloud project', timeoutMs: 30_000 });
+    const project = await poll(
+      async () => {
+        await container.projects.refresh();
+        return container.projects.projects.find((p: any) => p.name === 'push-cloud');
+      },
+      { what: 'the push-cloud project', timeoutMs: 30_000 },
+    );
     const environment = project.environments.find((e: any) => e.name === 'production');
     assert.equal(environment?.kind, 'helix-cloud');
     // The deployment the stand-in hands back: a server without a health route (as a v2 image).
@@ -181,7 +237,11 @@ describe('cloud deploy health (extension host)', function () {
     const notices: { severity: string; message: string; actions: string[] }[] = [];
     const sub = container.pushNotices.onDidShow((n: any) => notices.push(n));
     try {
-      await vscode.commands.executeCommand('helixDeploy.push.deployHelixCloud', { type: 'environment', project, environment });
+      await vscode.commands.executeCommand('helixDeploy.push.deployHelixCloud', {
+        type: 'environment',
+        project,
+        environment,
+      });
     } finally {
       sub.dispose();
       process.env.CLOUD_AUTHORITY = saved.authority ?? '';
@@ -208,7 +268,10 @@ describe('cloud deploy health (extension host)', function () {
 
   it('Deploy to Helix Cloud on a `database = ...` environment: no request; the control plane is offered instead', async () => {
     const { container } = await api();
-    const project = readProject('/w/cloud-db/helix.toml', '[project]\nname = "cloud-db"\n\n[local.dev]\n\n[enterprise.prod]\ndatabase = "tenant:t1"\n')!;
+    const project = readProject(
+      '/w/cloud-db/helix.toml',
+      '[project]\nname = "cloud-db"\n\n[local.dev]\n\n[enterprise.prod]\ndatabase = "tenant:t1"\n',
+    )!;
     const environment = project.environments.find((e) => e.name === 'prod')!;
     const cloud = await startHelixCloud('unused-key');
     const saved = process.env.CLOUD_AUTHORITY;
@@ -216,7 +279,11 @@ describe('cloud deploy health (extension host)', function () {
     const notices: { severity: string; message: string; actions: string[] }[] = [];
     const sub = container.pushNotices.onDidShow((n: any) => notices.push(n));
     try {
-      await vscode.commands.executeCommand('helixDeploy.push.deployHelixCloud', { type: 'environment', project, environment });
+      await vscode.commands.executeCommand('helixDeploy.push.deployHelixCloud', {
+        type: 'environment',
+        project,
+        environment,
+      });
     } finally {
       sub.dispose();
       if (saved === undefined) delete process.env.CLOUD_AUTHORITY;
@@ -226,7 +293,10 @@ describe('cloud deploy health (extension host)', function () {
     assert.deepEqual(cloud.requests, [], 'nothing is sent to Helix Cloud');
     assert.equal(notices.length, 1, JSON.stringify(notices));
     assert.equal(notices[0].severity, 'info');
-    assert.match(notices[0].message, /^"prod" is a Helix Cloud database \(tenant:t1\)\. The helix CLI \(CLI 3\.4\) has no deploy for it: "Cloud database lifecycle is managed through the Helix control plane"/);
+    assert.match(
+      notices[0].message,
+      /^"prod" is a Helix Cloud database \(tenant:t1\)\. The helix CLI \(CLI 3\.4\) has no deploy for it: "Cloud database lifecycle is managed through the Helix control plane"/,
+    );
     assert.deepEqual(notices[0].actions, ['Open Control Plane', 'Open Docs']);
     const all = await vscode.commands.getCommands(true);
     assert.ok(all.includes('helixDeploy.cloud.openControlPlane') && all.includes('helixDeploy.cloud.checkHealth'));

@@ -16,10 +16,13 @@ describe('foundation (UI, code-server + Chromium)', function () {
 
   it('shows the Helix container with the sample project in the Projects view', async () => {
     await wb.openHelix();
-    const rows = await poll(async () => {
-      const r = await wb.treeRows('Projects');
-      return r.some((t) => t.includes('starter-demo')) ? r : undefined;
-    }, { ...UI_POLL, what: 'starter-demo in the Projects view' });
+    const rows = await poll(
+      async () => {
+        const r = await wb.treeRows('Projects');
+        return r.some((t) => t.includes('starter-demo')) ? r : undefined;
+      },
+      { ...UI_POLL, what: 'starter-demo in the Projects view' },
+    );
     assert.ok(!rows.some((t) => t.includes('not-helix')), 'a non-HelixDB helix.toml must not be listed');
     await wb.screenshot('foundation-projects-view');
   });
@@ -37,9 +40,15 @@ describe('foundation (UI, code-server + Chromium)', function () {
     // A multi-project workspace has one root folder: the file lands there and opens in an editor.
     const file = join(wb.workspace, 'helix.toml');
     // The edit creates the file first and saves its text a moment later: wait for the saved text.
-    await poll(async () => existsSync(file) && readFileSync(file, 'utf8').length > 0, { ...UI_POLL, what: 'helix.toml with its text in the workspace root' });
+    await poll(async () => existsSync(file) && readFileSync(file, 'utf8').length > 0, {
+      ...UI_POLL,
+      what: 'helix.toml with its text in the workspace root',
+    });
     assert.match(readFileSync(file, 'utf8'), /^\[project\]\nname = "/);
-    await poll(async () => (await wb.page.locator('.tab', { hasText: 'helix.toml' }).count()) > 0, { ...UI_POLL, what: 'the new file opened in an editor tab' });
+    await poll(async () => (await wb.page.locator('.tab', { hasText: 'helix.toml' }).count()) > 0, {
+      ...UI_POLL,
+      what: 'the new file opened in an editor tab',
+    });
     await wb.screenshot('foundation-starter-created');
   });
 });
@@ -57,16 +66,23 @@ describe('welcome view (UI)', function () {
     mkdirSync(empty, { recursive: true });
     wb = await openWorkbench({ workspace: empty });
     await wb.openHelix();
-    const button = wb.page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Create Starter helix.toml' }).first();
+    const button = wb.page
+      .locator('.welcome-view-content a, .welcome-view-content .monaco-button', {
+        hasText: 'Create Starter helix.toml',
+      })
+      .first();
     await button.waitFor({ timeout: UI_WAIT_MS });
     await wb.screenshot('foundation-welcome-view');
     await button.click();
     const file = join(empty, 'helix.toml');
     await poll(async () => existsSync(file), { ...UI_POLL, what: 'helix.toml created by the welcome button' });
-    const rows = await poll(async () => {
-      const r = await wb.treeRows('Projects');
-      return r.length > 0 ? r : undefined;
-    }, { ...UI_POLL, what: 'the new project in the Projects view' });
+    const rows = await poll(
+      async () => {
+        const r = await wb.treeRows('Projects');
+        return r.length > 0 ? r : undefined;
+      },
+      { ...UI_POLL, what: 'the new project in the Projects view' },
+    );
     assert.match(rows[0], /empty-/);
     await wb.screenshot('foundation-welcome-created');
   });

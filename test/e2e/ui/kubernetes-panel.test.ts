@@ -11,10 +11,20 @@ import { openWorkbench, UI_POLL, UI_TEST_MS, UI_WAIT_MS, type Workbench } from '
 // rollback as its own run, shown as a diff, approved and rolled out; the cluster runs :1 again.
 
 async function panelFrame(page: Page): Promise<Frame> {
-  return poll(async () => {
-    for (const f of page.frames()) if (await f.locator('#env-title').count().catch(() => 0)) return f;
-    return undefined;
-  }, { ...UI_POLL, what: 'the deployment panel webview' });
+  return poll(
+    async () => {
+      for (const f of page.frames())
+        if (
+          await f
+            .locator('#env-title')
+            .count()
+            .catch(() => 0)
+        )
+          return f;
+      return undefined;
+    },
+    { ...UI_POLL, what: 'the deployment panel webview' },
+  );
 }
 
 describe('kubernetes rollback from the deployment panel (UI)', function () {
@@ -22,7 +32,9 @@ describe('kubernetes rollback from the deployment panel (UI)', function () {
   let wb: Workbench;
   let server: KubeServer;
   let frame: Frame;
-  const image = () => server.store.list({ resource: 'deployments' } as never).find((o: any) => o.metadata.name === 'helix')?.spec.template.spec.containers[0].image;
+  const image = () =>
+    server.store.list({ resource: 'deployments' } as never).find((o: any) => o.metadata.name === 'helix')?.spec.template
+      .spec.containers[0].image;
   const shot = (n: string) => wb.screenshot(`k8s-panel-${n}`);
 
   /** Plan -> Planned -> Approve -> Applied, from the panel's own buttons. */
@@ -48,7 +60,10 @@ describe('kubernetes rollback from the deployment panel (UI)', function () {
     cpSync(join(__dirname, '../../fixtures/workspace/k8s-demo'), join(workspace, 'k8s-demo'), { recursive: true });
     const kubeconfig = server.writeKubeconfig(join(workspace, 'kubeconfig'));
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'helixDeploy.kubernetes.kubeconfig': kubeconfig }));
+    writeFileSync(
+      join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'helixDeploy.kubernetes.kubeconfig': kubeconfig }),
+    );
     wb = await openWorkbench({ workspace });
   });
 
@@ -70,10 +85,13 @@ describe('kubernetes rollback from the deployment panel (UI)', function () {
     await frame.locator('#rollback:not([hidden])').waitFor({ timeout: UI_WAIT_MS });
     // The panel plans with what helix.deploy.toml says now; the project index re-reads it on the file event,
     // so a plan made before that finds nothing to change: plan again until it has the update.
-    await poll(async () => {
-      await plan('#plan');
-      return (await frame.locator('[data-count="update"]').innerText()).trim() === '1';
-    }, { ...UI_POLL, what: 'a plan with the :2 update' });
+    await poll(
+      async () => {
+        await plan('#plan');
+        return (await frame.locator('[data-count="update"]').innerText()).trim() === '1';
+      },
+      { ...UI_POLL, what: 'a plan with the :2 update' },
+    );
     await frame.waitForFunction(() => !document.querySelector('#approve')!.hasAttribute('disabled'));
     await frame.locator('#approve').click();
     await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 2 * UI_WAIT_MS });
@@ -92,7 +110,10 @@ describe('kubernetes rollback from the deployment panel (UI)', function () {
     await frame.locator('#approve').click();
     await frame.locator('#run-state[data-state="Applied"]').waitFor({ timeout: 2 * UI_WAIT_MS });
     assert.equal(image(), '127.0.0.1:5000/k8s-demo:1');
-    await frame.locator('.lrow', { hasText: /rolled out/ }).first().waitFor({ timeout: UI_WAIT_MS });
+    await frame
+      .locator('.lrow', { hasText: /rolled out/ })
+      .first()
+      .waitFor({ timeout: UI_WAIT_MS });
     await shot('3-rolled-back');
   });
 });

@@ -36,7 +36,7 @@ describe('language: squiggle and quick fix (UI, code-server + Chromium)', functi
     await fix.waitFor({ state: 'visible' });
     await wb.screenshot('language-quick-fix-menu');
     // The preferred fix is focused first; the menu takes the keyboard (its overlay swallows clicks).
-    assert.match(await fix.getAttribute('class') ?? '', /\bfocused\b/, 'the preferred fix is the focused entry');
+    assert.match((await fix.getAttribute('class')) ?? '', /\bfocused\b/, 'the preferred fix is the focused entry');
     await page.keyboard.press('Enter');
 
     await poll(async () => (await squiggle.count()) === 0, { ...UI_POLL, what: 'the squiggle to disappear' });

@@ -24,7 +24,10 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
     copyFileSync('/bin/busybox', join(wb.workspace, 'local-demo', 'busybox'));
   });
   after(async () => {
-    await engine().getContainer('helix-local-demo-dev').remove({ force: true }).catch(() => undefined);
+    await engine()
+      .getContainer('helix-local-demo-dev')
+      .remove({ force: true })
+      .catch(() => undefined);
     await wb?.close();
   });
 
@@ -36,15 +39,18 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
    */
   async function revealEnvRow(): Promise<void> {
     const list = envPane().locator('.monaco-list').first();
-    await poll(async () => {
-      if ((await envRow().count()) > 0) {
-        const [r, l] = [await envRow().boundingBox(), await list.boundingBox()];
-        if (r && l && r.y >= l.y && r.y + r.height <= l.y + l.height) return true;
-      }
-      await list.hover();
-      await wb.page.mouse.wheel(0, 44);
-      return false;
-    }, { ...UI_POLL, what: 'the dev environment of local-demo in the Environments view' });
+    await poll(
+      async () => {
+        if ((await envRow().count()) > 0) {
+          const [r, l] = [await envRow().boundingBox(), await list.boundingBox()];
+          if (r && l && r.y >= l.y && r.y + r.height <= l.y + l.height) return true;
+        }
+        await list.hover();
+        await wb.page.mouse.wheel(0, 44);
+        return false;
+      },
+      { ...UI_POLL, what: 'the dev environment of local-demo in the Environments view' },
+    );
   }
 
   it('lists the sample environment with its port', async () => {
@@ -59,7 +65,10 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
   it('builds the image from the context menu', async () => {
     await revealEnvRow();
     await wb.contextMenu(envRow(), 'Build Image');
-    await wb.page.locator('.notifications-toasts', { hasText: /built local-demo:dev/ }).first().waitFor({ timeout: 2 * UI_WAIT_MS });
+    await wb.page
+      .locator('.notifications-toasts', { hasText: /built local-demo:dev/ })
+      .first()
+      .waitFor({ timeout: 2 * UI_WAIT_MS });
     await wb.screenshot('local-2-built');
   });
 
@@ -67,13 +76,28 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
     await revealEnvRow();
     await envRow().hover();
     await envRow().locator('.actions .action-label[aria-label="Start"]').click();
-    const rows = await poll(async () => {
-      const r = await wb.treeRows('Deployments');
-      return r.some((t) => t.includes('helix-local-demo-dev') && t.includes('healthy')) && r.some((t) => /start local-demo\/dev/.test(t) && t.includes('Succeeded')) ? r : undefined;
-    }, { ...UI_POLL, what: 'helix-local-demo-dev healthy and the start run in Deployments', timeoutMs: 2 * UI_WAIT_MS });
-    assert.ok(rows.some((t) => /build local-demo\/dev/.test(t) && t.includes('Succeeded')), rows.join('\n'));
-    assert.ok(rows.some((t) => t.includes('26969→8080')), rows.join('\n'));
-    await poll(async () => /healthy|running/.test(await envRow().innerText()), { ...UI_POLL, what: 'the environment row to show the running state' });
+    const rows = await poll(
+      async () => {
+        const r = await wb.treeRows('Deployments');
+        return r.some((t) => t.includes('helix-local-demo-dev') && t.includes('healthy')) &&
+          r.some((t) => /start local-demo\/dev/.test(t) && t.includes('Succeeded'))
+          ? r
+          : undefined;
+      },
+      { ...UI_POLL, what: 'helix-local-demo-dev healthy and the start run in Deployments', timeoutMs: 2 * UI_WAIT_MS },
+    );
+    assert.ok(
+      rows.some((t) => /build local-demo\/dev/.test(t) && t.includes('Succeeded')),
+      rows.join('\n'),
+    );
+    assert.ok(
+      rows.some((t) => t.includes('26969→8080')),
+      rows.join('\n'),
+    );
+    await poll(async () => /healthy|running/.test(await envRow().innerText()), {
+      ...UI_POLL,
+      what: 'the environment row to show the running state',
+    });
     await wb.screenshot('local-3-healthy');
   });
 
@@ -81,22 +105,44 @@ describe('local Docker loop (UI, code-server + Chromium)', function () {
     await revealEnvRow();
     await envRow().hover();
     await envRow().locator('.actions .action-label[aria-label="Stop"]').click();
-    await poll(async () => (await wb.treeRows('Deployments')).some((t) => t.includes('helix-local-demo-dev') && t.includes('exited')), { ...UI_POLL, what: 'the container shown as exited' });
-    await poll(async () => (await wb.treeRows('Deployments')).some((t) => /stop local-demo\/dev/.test(t)), { ...UI_POLL, what: 'the stop run in the history' });
+    await poll(
+      async () =>
+        (await wb.treeRows('Deployments')).some((t) => t.includes('helix-local-demo-dev') && t.includes('exited')),
+      { ...UI_POLL, what: 'the container shown as exited' },
+    );
+    await poll(async () => (await wb.treeRows('Deployments')).some((t) => /stop local-demo\/dev/.test(t)), {
+      ...UI_POLL,
+      what: 'the stop run in the history',
+    });
     await wb.screenshot('local-4-stopped');
   });
 
   it('shows a missing engine as a state with "Start Docker" and "Use Podman"', async () => {
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(join(wb.workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(wb.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'helixDeploy.docker.host': `unix://${join(wb.workspace, 'no-docker.sock')}` }));
-    const rows = await poll(async () => {
-      const r = await wb.treeRows('Deployments');
-      return r.some((t) => t.includes('Docker is not running')) ? r : undefined;
-    }, { ...UI_POLL, what: 'the engine-down state in Deployments' });
-    assert.ok(rows.some((t) => t.includes('Start Docker')), rows.join('\n'));
-    assert.ok(rows.some((t) => t.includes('Use Podman')), rows.join('\n'));
-    assert.ok(rows.some((t) => /stop local-demo\/dev/.test(t)), 'the run history stays visible');
+    writeFileSync(
+      join(wb.workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'helixDeploy.docker.host': `unix://${join(wb.workspace, 'no-docker.sock')}` }),
+    );
+    const rows = await poll(
+      async () => {
+        const r = await wb.treeRows('Deployments');
+        return r.some((t) => t.includes('Docker is not running')) ? r : undefined;
+      },
+      { ...UI_POLL, what: 'the engine-down state in Deployments' },
+    );
+    assert.ok(
+      rows.some((t) => t.includes('Start Docker')),
+      rows.join('\n'),
+    );
+    assert.ok(
+      rows.some((t) => t.includes('Use Podman')),
+      rows.join('\n'),
+    );
+    assert.ok(
+      rows.some((t) => /stop local-demo\/dev/.test(t)),
+      'the run history stays visible',
+    );
     await wb.screenshot('local-5-engine-down');
   });
 });

@@ -14,10 +14,13 @@ describe('palette quick picks (UI)', function () {
 
   async function pickShows(placeholder: string, labels: string[]): Promise<string[]> {
     await wb.page.locator(`.quick-input-widget input[placeholder="${placeholder}"]`).waitFor({ timeout: UI_WAIT_MS });
-    return poll(async () => {
-      const texts = await rows().allInnerTexts();
-      return labels.every((l) => texts.some((t) => t.includes(l))) ? texts : undefined;
-    }, { ...UI_POLL, what: `${labels.join(', ')} in the "${placeholder}" pick` });
+    return poll(
+      async () => {
+        const texts = await rows().allInnerTexts();
+        return labels.every((l) => texts.some((t) => t.includes(l))) ? texts : undefined;
+      },
+      { ...UI_POLL, what: `${labels.join(', ')} in the "${placeholder}" pick` },
+    );
   }
 
   before(async () => {
@@ -32,7 +35,10 @@ describe('palette quick picks (UI)', function () {
     await wb.screenshot('palette-1-project');
     await rows().filter({ hasText: 'panel-demo' }).first().click();
     const envs = await pickShows('Which environment?', ['dev', 'staging']);
-    assert.ok(envs.some((t) => /staging/.test(t) && /terraform/.test(t) && /protected/.test(t)), envs.join(' | '));
+    assert.ok(
+      envs.some((t) => /staging/.test(t) && /terraform/.test(t) && /protected/.test(t)),
+      envs.join(' | '),
+    );
     await wb.screenshot('palette-2-environment');
     await rows().filter({ hasText: 'staging' }).first().click();
     await panelTab().waitFor({ timeout: UI_WAIT_MS });

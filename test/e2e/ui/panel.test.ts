@@ -21,12 +21,21 @@ const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DIS
 
 /** The panel's document: code-server nests it two iframes deep; find the frame that holds our app. */
 async function panelFrame(page: Page): Promise<Frame> {
-  return poll(async () => {
-    for (const f of page.frames()) {
-      if (await f.locator('#env-title').count().catch(() => 0)) return f;
-    }
-    return undefined;
-  }, { ...UI_POLL, what: 'the deployment panel webview' });
+  return poll(
+    async () => {
+      for (const f of page.frames()) {
+        if (
+          await f
+            .locator('#env-title')
+            .count()
+            .catch(() => 0)
+        )
+          return f;
+      }
+      return undefined;
+    },
+    { ...UI_POLL, what: 'the deployment panel webview' },
+  );
 }
 
 /**
@@ -36,10 +45,14 @@ async function panelFrame(page: Page): Promise<Frame> {
  */
 async function expandRow(frame: Frame, selector: string): Promise<void> {
   const row = frame.locator(selector).first();
-  await poll(async () => {
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.address').click({ timeout: UI_ATTEMPT_MS });
-    return (await row.getAttribute('aria-expanded')) === 'true';
-  }, { ...UI_POLL, what: `${selector} expanded` });
+  await poll(
+    async () => {
+      if ((await row.getAttribute('aria-expanded')) !== 'true')
+        await row.locator('.address').click({ timeout: UI_ATTEMPT_MS });
+      return (await row.getAttribute('aria-expanded')) === 'true';
+    },
+    { ...UI_POLL, what: `${selector} expanded` },
+  );
 }
 
 function terraform(dir: string, args: string[]): void {
@@ -69,7 +82,15 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
       const infra = join(wb.workspace, 'panel-demo', 'infra');
       // Existing deployment at rev v0, so the panel's v1 plan has a replace, a destroy and creates.
       terraform(infra, ['init', '-input=false']);
-      terraform(infra, ['apply', '-input=false', '-auto-approve', '-var', 'rev=v0', '-var', 'image=127.0.0.1:5000/panel-demo:0']);
+      terraform(infra, [
+        'apply',
+        '-input=false',
+        '-auto-approve',
+        '-var',
+        'rev=v0',
+        '-var',
+        'image=127.0.0.1:5000/panel-demo:0',
+      ]);
       // After the v0 apply: the panel's plan changes the sensitive password to the canary.
       writeFileSync(join(infra, 'terraform.tfvars'), `db_password = "${CANARY}"\n`);
       mkdirSync(join(wb.workspace, '.vscode'), { recursive: true });
@@ -123,7 +144,10 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
       await expandRow(frame, '.prow-resource[data-action="replace"]');
       await frame.locator('.prow-attr', { hasText: 'forces replacement' }).first().waitFor();
       const attrs = await frame.locator('.prow-attr').allInnerTexts();
-      assert.ok(attrs.some((a) => /Sid/.test(a) && /"v0"/.test(a) && /"v1"/.test(a)), `policy JSON diffed structurally:\n${attrs.join('\n')}`);
+      assert.ok(
+        attrs.some((a) => /Sid/.test(a) && /"v0"/.test(a) && /"v1"/.test(a)),
+        `policy JSON diffed structurally:\n${attrs.join('\n')}`,
+      );
       await shot('3-replace-expanded');
     });
 
@@ -176,11 +200,14 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default Hig
       await shot('6b-approval-record');
       await wb.page.evaluate(() => navigator.clipboard.writeText(''));
       await frame.locator('#copy-run-summary').click();
-      const md = await poll(async () => {
-        await wb.page.bringToFront();
-        const text = await wb.page.evaluate(() => navigator.clipboard.readText());
-        return text.startsWith('### Helix Deploy') ? text : undefined;
-      }, { ...UI_POLL, what: 'the run summary on the clipboard' });
+      const md = await poll(
+        async () => {
+          await wb.page.bringToFront();
+          const text = await wb.page.evaluate(() => navigator.clipboard.readText());
+          return text.startsWith('### Helix Deploy') ? text : undefined;
+        },
+        { ...UI_POLL, what: 'the run summary on the clipboard' },
+      );
       assert.match(md, /^### Helix Deploy: panel-demo \/ staging · \w+ · Applied\n/);
       assert.match(md, /\*\*Plan:\*\* 2 to create, (?:.*, )?1 to replace, 1 to delete/);
       assert.match(md, /\| replace \| `[^`]+` \|/);

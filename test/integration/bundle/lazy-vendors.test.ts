@@ -40,7 +40,8 @@ describe('extension bundle: heavy clients load on first use', function () {
   });
 
   it('keeps the clients out of dist/extension.js and loads none of them at load time', () => {
-    for (const v of ['kubernetes', 'ecr', 'dockerode']) assert.ok(fs.existsSync(path.join(root, 'dist', 'vendor', `${v}.js`)), `dist/vendor/${v}.js`);
+    for (const v of ['kubernetes', 'ecr', 'dockerode'])
+      assert.ok(fs.existsSync(path.join(root, 'dist', 'vendor', `${v}.js`)), `dist/vendor/${v}.js`);
     const size = fs.statSync(path.join(root, 'dist', 'extension.js')).size;
     assert.ok(size < 2_500_000, `dist/extension.js is ${size} bytes: a client was bundled into it again`);
     const { atLoad } = load('');
@@ -53,7 +54,10 @@ describe('extension bundle: heavy clients load on first use', function () {
       fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "lazy"\n\n[local.dev]\nport = 7399\n');
       fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
       const sock = path.join(dir, 'no-engine.sock');
-      const r = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'build', 'dev', '--project', dir], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: `unix://${sock}` } });
+      const r = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'build', 'dev', '--project', dir], {
+        encoding: 'utf8',
+        env: { ...process.env, DOCKER_HOST: `unix://${sock}` },
+      });
       assert.equal(r.status, 1, r.stdout + r.stderr);
       // The engine error is mapped from the client's own error codes: the client really ran.
       assert.match(r.stderr, /No container engine at unix:\/\/.*no-engine\.sock/);

@@ -20,7 +20,12 @@ describe('helix CLI container names (real engine)', function () {
 
   before(async () => {
     journal = await Journal.open(path.join(fs.mkdtempSync(path.join(tmpRoot(), 'journal-')), 'runs.journal'));
-    svc = new LocalService({ engine, journal, health: new HealthService(), who: async () => 'test <test@example.invalid>' });
+    svc = new LocalService({
+      engine,
+      journal,
+      health: new HealthService(),
+      who: async () => 'test <test@example.invalid>',
+    });
     image = `n${uid()}`;
   });
 
@@ -38,7 +43,10 @@ describe('helix CLI container names (real engine)', function () {
     const created = await engine.docker.createContainer({
       name: CLI_NAME,
       Image: `hd-test-${image}:dev`,
-      HostConfig: { RestartPolicy: { Name: 'unless-stopped' }, PortBindings: { '8080/tcp': [{ HostPort: String(port) }] } },
+      HostConfig: {
+        RestartPolicy: { Name: 'unless-stopped' },
+        PortBindings: { '8080/tcp': [{ HostPort: String(port) }] },
+      },
       ExposedPorts: { '8080/tcp': {} },
     });
     await created.start();

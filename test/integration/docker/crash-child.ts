@@ -8,9 +8,15 @@ import { localTarget, testEngine } from './support';
 async function main() {
   const [file, dir, project, port, kind] = process.argv.slice(2);
   const journal = await Journal.open(file);
-  const svc = new LocalService({ engine: testEngine(), journal, health: new HealthService(), who: async () => 'crash-child' });
+  const svc = new LocalService({
+    engine: testEngine(),
+    journal,
+    health: new HealthService(),
+    who: async () => 'crash-child',
+  });
   journal.onDidChange((e) => {
-    if (e.type === 'log' && /Waiting for|Step 2\//.test(e.lines[0])) setTimeout(() => console.log(`RUNNING ${e.run.id}`), 300); // after the batched log line is fsync'd
+    if (e.type === 'log' && /Waiting for|Step 2\//.test(e.lines[0]))
+      setTimeout(() => console.log(`RUNNING ${e.run.id}`), 300); // after the batched log line is fsync'd
   });
   const t = localTarget(dir, project, 'dev', {}, Number(port));
   if (kind === 'build') await svc.build(t);

@@ -19,7 +19,10 @@ import { poll } from '../../support/poll';
 
 function ping(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.request({ socketPath: socket, path: '/_ping' }, (res) => (res.resume(), resolve(res.statusCode === 200)));
+    const req = http.request(
+      { socketPath: socket, path: '/_ping' },
+      (res) => (res.resume(), resolve(res.statusCode === 200)),
+    );
     req.on('error', () => resolve(false));
     req.setTimeout(1000, () => req.destroy());
     req.end();
@@ -36,8 +39,24 @@ class Daemon {
   async start(): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true });
     const log = fs.openSync(path.join(this.dir, 'dockerd.log'), 'a');
-    this.child = spawn('dockerd', ['--host', `unix://${this.socket}`, '--data-root', path.join(this.dir, 'data'), '--exec-root', path.join(this.dir, 'exec'),
-      '--pidfile', path.join(this.dir, 'd.pid'), '--bridge', 'none', '--iptables=false', '--ip6tables=false'], { stdio: ['ignore', log, log] });
+    this.child = spawn(
+      'dockerd',
+      [
+        '--host',
+        `unix://${this.socket}`,
+        '--data-root',
+        path.join(this.dir, 'data'),
+        '--exec-root',
+        path.join(this.dir, 'exec'),
+        '--pidfile',
+        path.join(this.dir, 'd.pid'),
+        '--bridge',
+        'none',
+        '--iptables=false',
+        '--ip6tables=false',
+      ],
+      { stdio: ['ignore', log, log] },
+    );
     await poll(() => ping(this.socket), { what: 'the test daemon to answer', timeoutMs: 60_000 });
   }
   async stop(): Promise<void> {
@@ -78,10 +97,16 @@ describe('a real daemon going away and coming back', function () {
     const project = `dr${uid()}`;
     const svc = new LocalService({ engine, journal, health: new HealthService(), who: async () => 'test' });
     const dir = fixtureContext('health-app');
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","sleep","15"]\n');
+    fs.writeFileSync(
+      path.join(dir, 'Dockerfile'),
+      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","sleep","15"]\n',
+    );
     const build = svc.build(localTarget(dir, project));
     build.catch(() => undefined); // asserted below; avoids an unhandled-rejection warning meanwhile
-    await poll(() => journal.list({ project })[0]?.log.some((l) => /Step 3\//.test(l)) ?? false, { what: 'the build to reach its RUN step', timeoutMs: 60_000 });
+    await poll(() => journal.list({ project })[0]?.log.some((l) => /Step 3\//.test(l)) ?? false, {
+      what: 'the build to reach its RUN step',
+      timeoutMs: 60_000,
+    });
     await daemon.stop();
 
     await assert.rejects(build, (e: unknown) => {
@@ -93,10 +118,16 @@ describe('a real daemon going away and coming back', function () {
     assert.ok(run.error, 'the run keeps the reason');
     await poll(() => watch!.state === 'down', { what: 'the watch to notice the daemon is gone', timeoutMs: 60_000 });
     assert.ok(watch.error && ['no-engine', 'daemon-stopped'].includes(watch.error.code), String(watch.error));
-    await assert.rejects(engine.ping(), (e: unknown) => e instanceof LocalError && ['no-engine', 'daemon-stopped'].includes(e.code));
+    await assert.rejects(
+      engine.ping(),
+      (e: unknown) => e instanceof LocalError && ['no-engine', 'daemon-stopped'].includes(e.code),
+    );
 
     await daemon.start();
-    await poll(() => watch!.state === 'up', { what: 'the watch to reconnect to the restarted daemon', timeoutMs: 60_000 });
+    await poll(() => watch!.state === 'up', {
+      what: 'the watch to reconnect to the restarted daemon',
+      timeoutMs: 60_000,
+    });
     const ok = await svc.build(localTarget(fixtureContext('health-app'), project));
     assert.equal(journal.get(ok.run.id)?.state, 'Succeeded');
     assert.equal(journal.list({ project }).filter((r) => r.state === 'Running').length, 0);
@@ -112,7 +143,11 @@ describe('a real daemon going away and coming back', function () {
       new DockerEngine(parseHost(${JSON.stringify(`unix://${daemon.socket}`)}, 'setting')).ping()
         .then(() => console.log(JSON.stringify({ ok: true })), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })));`;
     const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
-      uid: Number(nobody.stdout.trim()), gid: Number(nobody.stdout.trim()), encoding: 'utf8', cwd: '/', timeout: 60_000,
+      uid: Number(nobody.stdout.trim()),
+      gid: Number(nobody.stdout.trim()),
+      encoding: 'utf8',
+      cwd: '/',
+      timeout: 60_000,
     });
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
@@ -127,7 +162,10 @@ describe('a real daemon going away and coming back', function () {
     const svc = new LocalService({ engine, journal, health: new HealthService(), who: async () => 'test' });
     await daemon.stop();
     await assert.rejects(svc.build(localTarget(fixtureContext('buildkit-app'), project)), (e: unknown) => {
-      assert.ok(e instanceof LocalError && ['no-engine', 'daemon-stopped'].includes(e.code), `expected the engine-down error, got: ${String(e)}`);
+      assert.ok(
+        e instanceof LocalError && ['no-engine', 'daemon-stopped'].includes(e.code),
+        `expected the engine-down error, got: ${String(e)}`,
+      );
       return true;
     });
     const run = journal.list({ project })[0];

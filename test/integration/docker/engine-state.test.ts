@@ -21,7 +21,10 @@ import { poll } from '../../support/poll';
 class Relay {
   private server?: net.Server;
   private readonly conns = new Set<net.Socket>();
-  constructor(readonly socketPath: string, private readonly target: string) {}
+  constructor(
+    readonly socketPath: string,
+    private readonly target: string,
+  ) {}
   async up(): Promise<void> {
     fs.rmSync(this.socketPath, { force: true });
     this.server = net.createServer((c) => {
@@ -41,7 +44,6 @@ class Relay {
     this.server = undefined;
   }
 }
-
 
 describe('engine states, refresh and logs (real engine)', function () {
   this.timeout(90_000);
@@ -67,7 +69,11 @@ describe('engine states, refresh and logs (real engine)', function () {
 
   it('reports a missing engine as no-engine with the endpoint, not a stack trace', async () => {
     const missing = new DockerEngine(parseHost(`unix://${path.join(tmpRoot(), `nope-${uid()}.sock`)}`, 'setting'));
-    await assert.rejects(missing.ping(), (e: unknown) => e instanceof LocalError && e.code === 'no-engine' && /not running or not installed/.test(e.message));
+    await assert.rejects(
+      missing.ping(),
+      (e: unknown) =>
+        e instanceof LocalError && e.code === 'no-engine' && /not running or not installed/.test(e.message),
+    );
   });
 
   it('reports a refusing socket as daemon-stopped', async () => {
@@ -87,20 +93,35 @@ describe('engine states, refresh and logs (real engine)', function () {
     await svc.build(t);
     // Count the engine's events independently, so the bound holds on a loaded machine too.
     let events = 0;
-    const counter = engine.events(() => events++, () => undefined);
+    const counter = engine.events(
+      () => events++,
+      () => undefined,
+    );
     const before = watch.apiCalls;
     await svc.start(t);
-    await poll(() => watch.containers.some((c) => c.name === `helix-${project}-dev` && c.state === 'running'), { what: 'the container running in the watch', timeoutMs: 15_000 });
+    await poll(() => watch.containers.some((c) => c.name === `helix-${project}-dev` && c.state === 'running'), {
+      what: 'the container running in the watch',
+      timeoutMs: 15_000,
+    });
     const burst = watch.apiCalls - before;
     counter.dispose();
-    assert.ok(burst >= 1 && burst < events, `a burst of ${events} events costs fewer list calls than events (${burst})`);
-    await poll(() => watch.containers.find((c) => c.name === `helix-${project}-dev`)?.health === 'healthy', { what: 'the container healthy in the watch', timeoutMs: 15_000 });
+    assert.ok(
+      burst >= 1 && burst < events,
+      `a burst of ${events} events costs fewer list calls than events (${burst})`,
+    );
+    await poll(() => watch.containers.find((c) => c.name === `helix-${project}-dev`)?.health === 'healthy', {
+      what: 'the container healthy in the watch',
+      timeoutMs: 15_000,
+    });
     const idle = watch.apiCalls;
     // Idle: quiesce the HEALTHCHECK-driven exec events by stopping the container, then watch for 2 s.
     await svc.stop(t);
-    await poll(() => watch.containers.find((c) => c.name === `helix-${project}-dev`)?.state === 'exited', { what: 'the container exited in the watch', timeoutMs: 15_000 });
+    await poll(() => watch.containers.find((c) => c.name === `helix-${project}-dev`)?.state === 'exited', {
+      what: 'the container exited in the watch',
+      timeoutMs: 15_000,
+    });
     // The stop's last events (die, stop, network disconnect) can straddle a debounce window: let them settle.
-    for (let seen = -1, end = Date.now() + 10_000; watch.apiCalls !== seen && Date.now() < end; ) {
+    for (let seen = -1, end = Date.now() + 10_000; watch.apiCalls !== seen && Date.now() < end;) {
       seen = watch.apiCalls;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -125,16 +146,25 @@ describe('engine states, refresh and logs (real engine)', function () {
     // A build in flight when the daemon goes away fails with an actionable error, and the journal says Failed.
     const relayed = new LocalService({ engine: viaRelay, journal, health: new HealthService(), who: async () => 'x' });
     const dir = fixtureContext('health-app');
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","sleep","3"]\n');
+    fs.writeFileSync(
+      path.join(dir, 'Dockerfile'),
+      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","sleep","3"]\n',
+    );
     const t = localTarget(dir, project);
     const build = relayed.build(t);
-    await poll(() => journal.list({ project })[0]?.log.some((l) => /Step 3\//.test(l)) ?? false, { what: 'the build to reach its RUN step', timeoutMs: 15_000 });
+    await poll(() => journal.list({ project })[0]?.log.some((l) => /Step 3\//.test(l)) ?? false, {
+      what: 'the build to reach its RUN step',
+      timeoutMs: 15_000,
+    });
     await relay.down();
     await assert.rejects(build, (e: unknown) => e instanceof LocalError);
     assert.equal(journal.list({ project })[0].state, 'Failed');
     await poll(() => watch.state === 'down', { what: 'the watch to notice the engine is gone', timeoutMs: 15_000 });
     assert.ok(watch.error && ['no-engine', 'daemon-stopped'].includes(watch.error.code), String(watch.error));
-    await assert.rejects(viaRelay.ping(), (e: unknown) => e instanceof LocalError && ['no-engine', 'daemon-stopped'].includes(e.code));
+    await assert.rejects(
+      viaRelay.ping(),
+      (e: unknown) => e instanceof LocalError && ['no-engine', 'daemon-stopped'].includes(e.code),
+    );
 
     await relay.up();
     await poll(() => watch.state === 'up', { what: 'the watch to reconnect', timeoutMs: 15_000 });
@@ -142,7 +172,10 @@ describe('engine states, refresh and logs (real engine)', function () {
     const t2 = localTarget(fixtureContext('health-app'), project, 'dev', {}, await freePort());
     await svc.build(t2);
     await svc.start(t2);
-    await poll(() => watch.containers.some((c) => c.name === `helix-${project}-dev`), { what: 'the container in the watch again', timeoutMs: 15_000 });
+    await poll(() => watch.containers.some((c) => c.name === `helix-${project}-dev`), {
+      what: 'the container in the watch again',
+      timeoutMs: 15_000,
+    });
   });
 
   it('follows logs across a restart without duplicates', async () => {
@@ -154,15 +187,31 @@ describe('engine states, refresh and logs (real engine)', function () {
     const lines: string[] = [];
     follower.onLine((l) => lines.push(l.text));
     void follower.start();
-    await poll(() => lines.filter((l) => l.startsWith('started dev')).length === 1, { what: 'the first start in the log', timeoutMs: 15_000 });
+    await poll(() => lines.filter((l) => l.startsWith('started dev')).length === 1, {
+      what: 'the first start in the log',
+      timeoutMs: 15_000,
+    });
     await svc.restart(t);
-    await poll(() => lines.filter((l) => l.startsWith('started dev')).length === 2, { what: 'the second start in the log', timeoutMs: 15_000 });
+    await poll(() => lines.filter((l) => l.startsWith('started dev')).length === 2, {
+      what: 'the second start in the log',
+      timeoutMs: 15_000,
+    });
     // Stop + start (a new container of the same name): still followed.
     await svc.stop(t);
-    await poll(() => follower.state === 'waiting', { what: 'the follower to wait for the container', timeoutMs: 15_000 });
+    await poll(() => follower.state === 'waiting', {
+      what: 'the follower to wait for the container',
+      timeoutMs: 15_000,
+    });
     await svc.start(t);
-    await poll(() => lines.filter((l) => l.startsWith('started dev')).length === 3, { what: 'the third start in the log', timeoutMs: 15_000 });
+    await poll(() => lines.filter((l) => l.startsWith('started dev')).length === 3, {
+      what: 'the third start in the log',
+      timeoutMs: 15_000,
+    });
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(lines.filter((l) => l.startsWith('started dev')).length, 3, `no duplicated lines: ${lines.join(' | ')}`);
+    assert.equal(
+      lines.filter((l) => l.startsWith('started dev')).length,
+      3,
+      `no duplicated lines: ${lines.join(' | ')}`,
+    );
   });
 });

@@ -15,7 +15,6 @@ import { poll } from '../../support/poll';
 // The local loop against the real test engine: build, start (healthy), health going unhealthy,
 // port clash, stop/restart/remove, .env secrets kept out of logs, journal records.
 
-
 describe('local loop (real engine)', function () {
   this.timeout(90_000);
   const engine = testEngine();
@@ -47,7 +46,10 @@ describe('local loop (real engine)', function () {
     const out = await svc.build(t, { onLine: (l) => lines.push(l) });
     assert.ok(out.result.size > 500_000, `size ${out.result.size}`);
     assert.equal(out.overBudgetMB, undefined);
-    assert.ok(lines.some((l) => /^Step \d+\/\d+ : COPY www/.test(l)), 'build output streamed');
+    assert.ok(
+      lines.some((l) => /^Step \d+\/\d+ : COPY www/.test(l)),
+      'build output streamed',
+    );
     const run = journal.get(out.run.id)!;
     assert.equal(run.state, 'Succeeded');
     assert.equal(run.kind, 'build');
@@ -90,7 +92,10 @@ describe('local loop (real engine)', function () {
     assert.equal(out.container.name, `helix-${project}-dev`);
     assert.equal(out.container.labels['helix.project'], project);
     assert.equal(out.container.labels['helix.environment'], 'dev');
-    assert.deepEqual(out.container.ports.map((p) => [p.host, p.container]), [[port, 8080]]);
+    assert.deepEqual(
+      out.container.ports.map((p) => [p.host, p.container]),
+      [[port, 8080]],
+    );
     assert.equal(out.health.status, 'healthy');
     assert.equal(out.health.engine, 'healthy');
     assert.ok(seen.includes('starting'), `health went through starting: ${seen.join(',')}`);
@@ -114,7 +119,11 @@ describe('local loop (real engine)', function () {
     assert.equal(r.liveness?.status, 404);
     assert.equal(health.get(envKey(t.project.dir, t.environment.name))?.status, 'unhealthy');
     // The engine's HEALTHCHECK follows within its retries (interval 1 s, retries 2).
-    await poll(async () => (await engine.inspect(out.container.id))!.health === 'unhealthy', { what: 'the engine HEALTHCHECK to turn unhealthy', timeoutMs: 15_000, intervalMs: 300 });
+    await poll(async () => (await engine.inspect(out.container.id))!.health === 'unhealthy', {
+      what: 'the engine HEALTHCHECK to turn unhealthy',
+      timeoutMs: 15_000,
+      intervalMs: 300,
+    });
   });
 
   it('refuses a port in use and offers the next free port, which then works', async () => {
@@ -152,19 +161,35 @@ describe('local loop (real engine)', function () {
     assert.equal(r.health.status, 'healthy');
     await svc.remove(t);
     assert.equal(await svc.status(t), undefined);
-    const kinds = journal.list({ project }).map((x) => `${x.kind}:${x.state}`).reverse();
-    assert.deepEqual(kinds, ['build:Succeeded', 'start:Succeeded', 'stop:Succeeded', 'start:Succeeded', 'restart:Succeeded', 'remove:Succeeded']);
+    const kinds = journal
+      .list({ project })
+      .map((x) => `${x.kind}:${x.state}`)
+      .reverse();
+    assert.deepEqual(kinds, [
+      'build:Succeeded',
+      'start:Succeeded',
+      'stop:Succeeded',
+      'start:Succeeded',
+      'restart:Succeeded',
+      'remove:Succeeded',
+    ]);
   });
 
   it('says the image is missing before it creates anything', async () => {
     const t = localTarget(fixtureContext('health-app'), project, 'dev', {}, await freePort());
-    await assert.rejects(svc.start(t), (e: unknown) => e instanceof LocalError && e.code === 'image-missing' && /Build the image first/.test(e.message));
+    await assert.rejects(
+      svc.start(t),
+      (e: unknown) => e instanceof LocalError && e.code === 'image-missing' && /Build the image first/.test(e.message),
+    );
     assert.equal(await svc.status(t), undefined);
   });
 
   it('passes .env to the container but never echoes secret values', async () => {
     const dir = fixtureContext('health-app');
-    fs.writeFileSync(path.join(dir, '.env'), 'PLAIN_SETTING=hello\nHELIX_API_KEY=sk-very-secret-123\nDB_PASSWORD="hunter2-pw"\n');
+    fs.writeFileSync(
+      path.join(dir, '.env'),
+      'PLAIN_SETTING=hello\nHELIX_API_KEY=sk-very-secret-123\nDB_PASSWORD="hunter2-pw"\n',
+    );
     const t = localTarget(dir, project, 'dev', {}, await freePort());
     await svc.build(t);
     const lines: string[] = [];
@@ -200,13 +225,19 @@ describe('local loop (real engine)', function () {
 
   it('runs a CLI v2 instance on the same port inside, with HELIX_PORT and the .helix/.volumes/<instance> mount', async () => {
     const dir = fixtureContext('health-app');
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nSTOPSIGNAL SIGKILL\nENTRYPOINT ["/bin/busybox","sh","-c","exec /bin/busybox httpd -f -p $HELIX_PORT -h /www"]\n');
+    fs.writeFileSync(
+      path.join(dir, 'Dockerfile'),
+      'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nSTOPSIGNAL SIGKILL\nENTRYPOINT ["/bin/busybox","sh","-c","exec /bin/busybox httpd -f -p $HELIX_PORT -h /www"]\n',
+    );
     const port = await freePort();
     const t = localTarget(dir, project, 'dev', {}, port);
     t.project.generation = 'v2';
     await svc.build(t);
     const out = await svc.start(t);
-    assert.deepEqual(out.container.ports.map((p) => [p.host, p.container]), [[port, port]]);
+    assert.deepEqual(
+      out.container.ports.map((p) => [p.host, p.container]),
+      [[port, port]],
+    );
     assert.equal(out.health.status, 'none', 'v2 has no health route and this image no HEALTHCHECK');
     assert.equal((await probe(`http://127.0.0.1:${port}/healthz`)).status, 200);
     await engine.exec(out.container.id, ['/bin/busybox', 'touch', '/data/written-inside']);

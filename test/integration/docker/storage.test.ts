@@ -27,38 +27,70 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
 
   before(async () => {
     const ctx = fixtureContext('storage-sidecar');
-    for (const mc of ['none', 'ok', 'fail']) await engine.build({ context: ctx, tag: standIn(mc), buildArgs: { MC: mc } });
+    for (const mc of ['none', 'ok', 'fail'])
+      await engine.build({ context: ctx, tag: standIn(mc), buildArgs: { MC: mc } });
   });
 
   after(async () => {
-    for (const mc of ['none', 'ok', 'fail']) await docker.getImage(standIn(mc)).remove({ force: true }).catch(() => undefined);
+    for (const mc of ['none', 'ok', 'fail'])
+      await docker
+        .getImage(standIn(mc))
+        .remove({ force: true })
+        .catch(() => undefined);
   });
 
   beforeEach(async () => {
     project = `s${uid()}`;
     journalFile = path.join(fs.mkdtempSync(path.join(tmpRoot(), 'journal-')), 'runs.journal');
     journal = await Journal.open(journalFile);
-    svc = new LocalService({ engine, journal, health: new HealthService(), who: async () => 'test <test@example.invalid>' });
+    svc = new LocalService({
+      engine,
+      journal,
+      health: new HealthService(),
+      who: async () => 'test <test@example.invalid>',
+    });
   });
 
   afterEach(async () => {
     await cleanup(engine, project);
     const label = JSON.stringify({ label: [`helix.project=${project}`] });
-    for (const n of await docker.listNetworks({ filters: label })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
-    for (const v of (await docker.listVolumes({ filters: label })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+    for (const n of await docker.listNetworks({ filters: label }))
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined);
+    for (const v of (await docker.listVolumes({ filters: label })).Volumes ?? [])
+      await docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined);
     await journal.close();
   });
 
   async function diskTarget(settings: Record<string, unknown>, generation: 'v3.1' | 'v3.4' = 'v3.1') {
-    const t = localTarget(fixtureContext('health-app'), project, 'dev', { storage: 'disk', ...settings }, await freePort());
+    const t = localTarget(
+      fixtureContext('health-app'),
+      project,
+      'dev',
+      { storage: 'disk', ...settings },
+      await freePort(),
+    );
     t.project.generation = generation;
     await svc.build(t);
     return t;
   }
 
-  const exists = async (inspect: () => Promise<unknown>) => inspect().then(() => true, () => false);
-  const networkMembers = async (name: string) => Object.values((await docker.getNetwork(name).inspect()).Containers ?? {}).map((c) => (c as { Name: string }).Name).sort();
-  const sh = async (container: string, ...cmd: string[]) => (await engine.exec(container, ['/bin/busybox', ...cmd])).output;
+  const exists = async (inspect: () => Promise<unknown>) =>
+    inspect().then(
+      () => true,
+      () => false,
+    );
+  const networkMembers = async (name: string) =>
+    Object.values((await docker.getNetwork(name).inspect()).Containers ?? {})
+      .map((c) => (c as { Name: string }).Name)
+      .sort();
+  const sh = async (container: string, ...cmd: string[]) =>
+    (await engine.exec(container, ['/bin/busybox', ...cmd])).output;
 
   it('disk (v3.0-3.1): MinIO-named sidecar on the instance network, bucket made, stop keeps the volume, start reuses it, remove removes both', async () => {
     const t = await diskTarget({ sidecar_image: standIn('ok') });
@@ -75,7 +107,10 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     assert.ok(await exists(() => docker.getVolume(vol).inspect()), 'data volume');
     const sidecar = (await engine.inspect(side))!;
     assert.equal(sidecar.state, 'running');
-    assert.deepEqual([sidecar.labels['helix.project'], sidecar.labels['helix.environment'], sidecar.labels['helix.role']], [project, 'dev', 'storage']);
+    assert.deepEqual(
+      [sidecar.labels['helix.project'], sidecar.labels['helix.environment'], sidecar.labels['helix.role']],
+      [project, 'dev', 'storage'],
+    );
     assert.deepEqual(sidecar.ports, [], 'the S3 port is never published');
     // The Deployments tree sees one "dev", not two.
     const listed = (await engine.list([`helix.project=${project}`])).filter(isHelixContainer).map((c) => c.name);
@@ -83,12 +118,34 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
 
     // The instance talks S3 to the sidecar by name over the network.
     const env = await sh(inst, 'env');
-    for (const kv of ['S3_BUCKET=helix-db', 'S3_REGION=us-east-1', `AWS_ENDPOINT=http://${side}:9000`, 'AWS_ALLOW_HTTP=true', 'AWS_ACCESS_KEY_ID=minioadmin']) assert.ok(env.includes(kv), `${kv} in\n${env}`);
-    assert.match(await sh(inst, 'wget', '-q', '-O-', `http://${side}:9000/`), /stand-in sidecar: server \/data --console-address :9001/);
+    for (const kv of [
+      'S3_BUCKET=helix-db',
+      'S3_REGION=us-east-1',
+      `AWS_ENDPOINT=http://${side}:9000`,
+      'AWS_ALLOW_HTTP=true',
+      'AWS_ACCESS_KEY_ID=minioadmin',
+    ])
+      assert.ok(env.includes(kv), `${kv} in\n${env}`);
+    assert.match(
+      await sh(inst, 'wget', '-q', '-O-', `http://${side}:9000/`),
+      /stand-in sidecar: server \/data --console-address :9001/,
+    );
     // Bucket: `mc` in the sidecar, with MC_HOST_local, retried while the server starts.
     assert.match(await sh(side, 'ls', '/data'), /helix-db/);
-    assert.ok(lines.some((l) => /Bucket helix-db is ready in/.test(l)), lines.join('\n'));
-    assert.ok(lines.some((l) => l === 'Storage environment: S3_BUCKET=helix-db S3_REGION=us-east-1 DB_PATH=db/ AWS_ACCESS_KEY_ID=*** AWS_SECRET_ACCESS_KEY=*** AWS_ENDPOINT=http://' + side + ':9000 AWS_ALLOW_HTTP=true'), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /Bucket helix-db is ready in/.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some(
+        (l) =>
+          l ===
+          'Storage environment: S3_BUCKET=helix-db S3_REGION=us-east-1 DB_PATH=db/ AWS_ACCESS_KEY_ID=*** AWS_SECRET_ACCESS_KEY=*** AWS_ENDPOINT=http://' +
+            side +
+            ':9000 AWS_ALLOW_HTTP=true',
+      ),
+      lines.join('\n'),
+    );
     await sh(side, 'touch', '/data/helix-db/kept');
 
     // Stop, as `helix stop`: both containers and the network go, the volume stays.
@@ -115,8 +172,18 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     assert.equal(await engine.inspect(side), undefined);
     assert.ok(!(await exists(() => docker.getNetwork(net).inspect())));
     assert.ok(await exists(() => docker.getVolume(vol).inspect()));
-    const kinds = journal.list({ project }).map((x) => `${x.kind}:${x.state}`).reverse();
-    assert.deepEqual(kinds, ['build:Succeeded', 'start:Succeeded', 'stop:Succeeded', 'start:Succeeded', 'restart:Succeeded', 'remove:Succeeded']);
+    const kinds = journal
+      .list({ project })
+      .map((x) => `${x.kind}:${x.state}`)
+      .reverse();
+    assert.deepEqual(kinds, [
+      'build:Succeeded',
+      'start:Succeeded',
+      'stop:Succeeded',
+      'start:Succeeded',
+      'restart:Succeeded',
+      'remove:Succeeded',
+    ]);
   });
 
   it('disk (CLI 3.4): a MinIO sidecar left by an older release is removed and its data volume kept, with a line saying so', async () => {
@@ -127,7 +194,14 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     const lines: string[] = [];
     await svc.start(t, { onLine: (l) => lines.push(l) });
     assert.equal(await engine.inspect(old), undefined);
-    assert.ok(lines.some((l) => l.startsWith(`Removed ${old}, the storage sidecar of another helix CLI release. Its data stays in volume ${old}-data`)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) =>
+        l.startsWith(
+          `Removed ${old}, the storage sidecar of another helix CLI release. Its data stays in volume ${old}-data`,
+        ),
+      ),
+      lines.join('\n'),
+    );
     assert.equal((await engine.inspect(`helix-${project}-dev-seaweedfs`))?.state, 'running');
     await svc.remove(t);
   });
@@ -136,7 +210,10 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     const t = await diskTarget({ sidecar_image: standIn('none') });
     const lines: string[] = [];
     await svc.start(t, { onLine: (l) => lines.push(l) });
-    assert.ok(lines.some((l) => /Bucket helix-db created as a data folder .*no mc/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /Bucket helix-db created as a data folder .*no mc/.test(l)),
+      lines.join('\n'),
+    );
     assert.match(await sh(`helix-${project}-dev-minio`, 'ls', '/data'), /helix-db/);
   });
 
@@ -147,7 +224,11 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     await docker.getImage(standIn('none')).tag({ repo: ref, tag: '1' });
     await new Promise<void>((resolve, reject) => {
       // The engine wants an X-Registry-Auth header even for a registry without auth.
-      docker.getImage(`${ref}:1`).push({ authconfig: { serveraddress: registry } }, (err, stream) => (err ? reject(err) : docker.modem.followProgress(stream!, (e) => (e ? reject(e) : resolve()))));
+      docker
+        .getImage(`${ref}:1`)
+        .push({ authconfig: { serveraddress: registry } }, (err, stream) =>
+          err ? reject(err) : docker.modem.followProgress(stream!, (e) => (e ? reject(e) : resolve())),
+        );
     });
     await docker.getImage(`${ref}:1`).remove();
     try {
@@ -157,21 +238,39 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
       const lines: string[] = [];
       const out = await svc.start(t, { onLine: (l) => lines.push(l) });
       assert.equal(out.health.status, 'healthy');
-      assert.ok(lines.some((l) => l.startsWith(`Pulling the storage sidecar image ${ref}:1`)), lines.join('\n'));
-      assert.ok(lines.some((l) => /^ {2}.*(Pull complete|Downloaded newer image|Status)/.test(l)), `pull progress in the run log:\n${lines.join('\n')}`);
+      assert.ok(
+        lines.some((l) => l.startsWith(`Pulling the storage sidecar image ${ref}:1`)),
+        lines.join('\n'),
+      );
+      assert.ok(
+        lines.some((l) => /^ {2}.*(Pull complete|Downloaded newer image|Status)/.test(l)),
+        `pull progress in the run log:\n${lines.join('\n')}`,
+      );
       assert.deepEqual(await networkMembers(`helix-${project}-dev-net`), [inst, side].sort());
       assert.ok(await exists(() => docker.getVolume(`helix-${project}-dev-seaweedfs-data`).inspect()));
       assert.ok(await exists(() => docker.getVolume(`helix-${project}-dev-cache`).inspect()));
       const env = await sh(inst, 'env');
-      assert.ok(env.includes(`AWS_ENDPOINT=http://${side}:8333`) && env.includes('HELIX_DISK_CACHE_BYTES=67108864'), env);
-      assert.ok(env.includes('AWS_ACCESS_KEY_ID=helix\n') && env.includes('AWS_SECRET_ACCESS_KEY=helix-local-secret'), env);
-      assert.match(await sh(inst, 'wget', '-q', '-O-', `http://${side}:8333/`), /stand-in sidecar: mini -dir=\/data -bucket=helix-db -master\.telemetry=false$/m);
+      assert.ok(
+        env.includes(`AWS_ENDPOINT=http://${side}:8333`) && env.includes('HELIX_DISK_CACHE_BYTES=67108864'),
+        env,
+      );
+      assert.ok(
+        env.includes('AWS_ACCESS_KEY_ID=helix\n') && env.includes('AWS_SECRET_ACCESS_KEY=helix-local-secret'),
+        env,
+      );
+      assert.match(
+        await sh(inst, 'wget', '-q', '-O-', `http://${side}:8333/`),
+        /stand-in sidecar: mini -dir=\/data -bucket=helix-db -master\.telemetry=false$/m,
+      );
       await sh(inst, 'touch', '/var/cache/helix/written');
       assert.match(await sh(inst, 'ls', '/var/cache/helix'), /written/);
       await svc.remove(t);
       assert.equal(await engine.inspect(side), undefined);
     } finally {
-      await docker.getImage(`${ref}:1`).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(`${ref}:1`)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   });
 
@@ -182,13 +281,35 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     process.env.AWS_ACCESS_KEY_ID = keyId;
     process.env.AWS_SECRET_ACCESS_KEY = canary;
     try {
-      const t = localTarget(fixtureContext('health-app'), project, 'dev', { storage: 's3', s3: { bucket: 'team-bucket', prefix: 'tenant-a', region: 'eu-west-2', endpoint_url: 'http://s3.invalid:9000' } }, await freePort());
+      const t = localTarget(
+        fixtureContext('health-app'),
+        project,
+        'dev',
+        {
+          storage: 's3',
+          s3: {
+            bucket: 'team-bucket',
+            prefix: 'tenant-a',
+            region: 'eu-west-2',
+            endpoint_url: 'http://s3.invalid:9000',
+          },
+        },
+        await freePort(),
+      );
       await svc.build(t);
       const lines: string[] = [];
       const out = await svc.start(t, { onLine: (l) => lines.push(l) });
       assert.equal(out.health.status, 'healthy');
       const env = await sh(out.container.id, 'env');
-      for (const kv of ['S3_BUCKET=team-bucket', 'S3_REGION=eu-west-2', 'DB_PATH=tenant-a/', 'AWS_ENDPOINT=http://s3.invalid:9000', 'AWS_ALLOW_HTTP=true', `AWS_ACCESS_KEY_ID=${keyId}`, `AWS_SECRET_ACCESS_KEY=${canary}`]) {
+      for (const kv of [
+        'S3_BUCKET=team-bucket',
+        'S3_REGION=eu-west-2',
+        'DB_PATH=tenant-a/',
+        'AWS_ENDPOINT=http://s3.invalid:9000',
+        'AWS_ALLOW_HTTP=true',
+        `AWS_ACCESS_KEY_ID=${keyId}`,
+        `AWS_SECRET_ACCESS_KEY=${canary}`,
+      ]) {
         assert.ok(env.includes(kv), `${kv} in the container env`);
       }
       // No sidecar, no network in s3 mode.
@@ -202,7 +323,10 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
       assert.ok(!all.includes(canary), 'the secret never reaches a log line or the journal');
       assert.ok(!all.includes(keyId), 'nor the access key id');
     } finally {
-      for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      for (const [k, v] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -218,12 +342,20 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
       assert.equal(e.detail.image, image);
       assert.doesNotMatch(e.message, /build it first/);
       assert.match(e.message, /was not found in its registry/);
-      assert.ok(e.message.includes(image) && /could not be pulled/.test(e.message) && /sidecar_image = .* in \[instances\.dev\] of helix\.deploy\.toml/.test(e.message), e.message);
+      assert.ok(
+        e.message.includes(image) &&
+          /could not be pulled/.test(e.message) &&
+          /sidecar_image = .* in \[instances\.dev\] of helix\.deploy\.toml/.test(e.message),
+        e.message,
+      );
       return true;
     });
     assert.deepEqual(await engine.list([`helix.project=${project}`]), []);
     assert.ok(!(await exists(() => docker.getNetwork(`helix-${project}-dev-net`).inspect())));
-    assert.deepEqual((await docker.listVolumes({ filters: JSON.stringify({ label: [`helix.project=${project}`] }) })).Volumes ?? [], []);
+    assert.deepEqual(
+      (await docker.listVolumes({ filters: JSON.stringify({ label: [`helix.project=${project}`] }) })).Volumes ?? [],
+      [],
+    );
     const [failed] = journal.list({ project, kind: 'start' });
     assert.equal(failed.state, 'Failed');
     assert.equal(failed.meta?.errorCode, 'sidecar-unavailable');
@@ -237,7 +369,10 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     // Abort once the sidecar runs and its bucket step keeps failing.
     // The assertion's message, the run's lines so far, is what a timeout reports.
     const sidecarStarted = () => {
-      assert.ok(lines.some((l) => l.startsWith(`Started helix-${project}-dev-minio`)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.startsWith(`Started helix-${project}-dev-minio`)),
+        lines.join('\n'),
+      );
       return true;
     };
     await poll(sidecarStarted, { what: 'the sidecar to start', timeoutMs: 20_000, intervalMs: 100 });
@@ -245,14 +380,20 @@ describe('storage: local v3 instances with disk and s3 storage (real engine)', f
     await assert.rejects(p, (e: unknown) => e instanceof LocalError && e.code === 'cancelled');
     assert.deepEqual(await engine.list([`helix.project=${project}`]), []);
     assert.ok(!(await exists(() => docker.getNetwork(`helix-${project}-dev-net`).inspect())));
-    assert.ok(!(await exists(() => docker.getVolume(`helix-${project}-dev-minio-data`).inspect())), 'the volume this run created is removed');
+    assert.ok(
+      !(await exists(() => docker.getVolume(`helix-${project}-dev-minio-data`).inspect())),
+      'the volume this run created is removed',
+    );
     assert.equal(journal.list({ project, kind: 'start' })[0].state, 'Cancelled');
   });
 
   it('refuses storage = "s3" without a bucket before creating anything', async () => {
     const t = localTarget(fixtureContext('health-app'), project, 'dev', { storage: 's3' }, await freePort());
     await svc.build(t);
-    await assert.rejects(svc.start(t), (e: unknown) => e instanceof LocalError && e.code === 'config-invalid' && /\[local\.dev\.s3\]/.test(e.message));
+    await assert.rejects(
+      svc.start(t),
+      (e: unknown) => e instanceof LocalError && e.code === 'config-invalid' && /\[local\.dev\.s3\]/.test(e.message),
+    );
     assert.deepEqual(await engine.list([`helix.project=${project}`]), []);
   });
 });

@@ -12,14 +12,20 @@ import type { LocalInstance } from '../../../src/core/local/naming';
 
 export function dockerHost(): string {
   const h = process.env.DOCKER_HOST;
-  if (!h) throw new Error('DOCKER_HOST is not set: integration tests need a private test engine (npm run test:integration starts one).');
+  if (!h)
+    throw new Error(
+      'DOCKER_HOST is not set: integration tests need a private test engine (npm run test:integration starts one).',
+    );
   return h;
 }
 
 /** The run's plain registry (host:port on 127.0.0.1), started by scripts/test.mjs. */
 export function testRegistry(): string {
   const r = process.env.HELIX_TEST_REGISTRY;
-  if (!r) throw new Error("HELIX_TEST_REGISTRY is not set: integration tests need the run's registry (npm run test:integration starts one).");
+  if (!r)
+    throw new Error(
+      "HELIX_TEST_REGISTRY is not set: integration tests need the run's registry (npm run test:integration starts one).",
+    );
   return r;
 }
 
@@ -36,7 +42,8 @@ export function tmpRoot(): string {
 
 export const BUSYBOX = '/bin/busybox';
 // cwd-based fallback: the bench loads this file through tsx's ESM loader.
-const FIXTURES = typeof __dirname === 'string' ? path.join(__dirname, '../../fixtures/docker') : path.resolve('test/fixtures/docker');
+const FIXTURES =
+  typeof __dirname === 'string' ? path.join(__dirname, '../../fixtures/docker') : path.resolve('test/fixtures/docker');
 
 /** A unique short id for names/labels so parallel or repeated runs never collide. */
 export function uid(): string {
@@ -52,7 +59,13 @@ export function fixtureContext(name: string): string {
   return dir;
 }
 
-export function localTarget(dir: string, projectName: string, env = 'dev', settings: Record<string, unknown> = {}, port?: number): LocalInstance {
+export function localTarget(
+  dir: string,
+  projectName: string,
+  env = 'dev',
+  settings: Record<string, unknown> = {},
+  port?: number,
+): LocalInstance {
   const project: Project = {
     name: projectName,
     dir,
@@ -62,7 +75,15 @@ export function localTarget(dir: string, projectName: string, env = 'dev', setti
     environments: [],
     errorCount: 0,
   };
-  const environment = { name: env, kind: 'local' as const, source: 'helix.toml' as const, port, image: `hd-test-${projectName}`, tag: 'dev', settings };
+  const environment = {
+    name: env,
+    kind: 'local' as const,
+    source: 'helix.toml' as const,
+    port,
+    image: `hd-test-${projectName}`,
+    tag: 'dev',
+    settings,
+  };
   project.environments.push(environment);
   return { project, environment };
 }
@@ -71,7 +92,10 @@ export function localTarget(dir: string, projectName: string, env = 'dev', setti
 export async function cleanup(engine: DockerEngine, projectName: string): Promise<void> {
   const cs = await engine.list([`helix.project=${projectName}`]).catch(() => []);
   for (const c of cs) await engine.remove(c.id).catch(() => undefined);
-  await engine.docker.getImage(`hd-test-${projectName}:dev`).remove({ force: true }).catch(() => undefined);
+  await engine.docker
+    .getImage(`hd-test-${projectName}:dev`)
+    .remove({ force: true })
+    .catch(() => undefined);
 }
 
 /** A free TCP port on 127.0.0.1 (for published ports and clashes). */

@@ -52,7 +52,10 @@ describe('cost estimate of Kubernetes plans (engine, provider, stand-in API serv
     const manifests = path.join(h.dir, 'k8s');
     fs.mkdirSync(manifests);
     fs.writeFileSync(path.join(manifests, 'app.yaml'), deployment(2));
-    fs.writeFileSync(path.join(h.dir, 'helix.deploy.toml'), '[cost.kubernetes]\ncpu_core_hour = 0.04\nmemory_gib_hour = 0.005\n');
+    fs.writeFileSync(
+      path.join(h.dir, 'helix.deploy.toml'),
+      '[cost.kubernetes]\ncpu_core_hour = 0.04\nmemory_gib_hour = 0.005\n',
+    );
     const engine = new DeployRunner({
       journal,
       locks: new LockManager(path.join(h.dir, 'locks')),
@@ -62,8 +65,13 @@ describe('cost estimate of Kubernetes plans (engine, provider, stand-in API serv
       cost: () => ({}),
     });
     const environment: Environment = {
-      name: 'prod', kind: 'kubernetes', source: 'helix.deploy.toml',
-      settings: { kubernetes: { context: 'standin', namespace: 'default', manifests, kubeconfig: h.kubeconfig }, budget_monthly: 40 },
+      name: 'prod',
+      kind: 'kubernetes',
+      source: 'helix.deploy.toml',
+      settings: {
+        kubernetes: { context: 'standin', namespace: 'default', manifests, kubeconfig: h.kubeconfig },
+        budget_monthly: 40,
+      },
     };
     const target = { project: { name: 'demo', dir: h.dir }, environment };
     try {
@@ -71,10 +79,13 @@ describe('cost estimate of Kubernetes plans (engine, provider, stand-in API serv
       assert.equal(plan.run.state, 'Planned', plan.run.error);
       const cost = plan.model!.cost!;
       // 2 replicas x (0.5 CPU x 0.04 + 1 GiB x 0.005) x 730 h
-      assert.deepEqual(cost.resources.map((r) => [r.address, r.monthly, r.pastMonthly]), [
-        ['default/ConfigMap/helix-config', 0, 0],
-        ['default/Deployment/helix', 36.5, 0],
-      ]);
+      assert.deepEqual(
+        cost.resources.map((r) => [r.address, r.monthly, r.pastMonthly]),
+        [
+          ['default/ConfigMap/helix-config', 0, 0],
+          ['default/Deployment/helix', 36.5, 0],
+        ],
+      );
       assert.equal(cost.totalMonthly, 36.5);
       assert.equal(plan.model!.budgetWarning, undefined, 'within budget');
       assert.equal((plan.run.meta?.cost as { totalMonthly: number }).totalMonthly, 36.5);

@@ -25,7 +25,11 @@ describe('drift of a Kubernetes environment (stand-in API server, real kubectl)'
   this.timeout(240_000);
   let h: Harness;
   let journal: Journal;
-  const kubectl = (...args: string[]) => run(KUBECTL, ['--kubeconfig', h.kubeconfig, '--request-timeout=10s', ...args], { env: { PATH: process.env.PATH, HOME: h.dir }, killAfterMs: 2000 });
+  const kubectl = (...args: string[]) =>
+    run(KUBECTL, ['--kubeconfig', h.kubeconfig, '--request-timeout=10s', ...args], {
+      env: { PATH: process.env.PATH, HOME: h.dir },
+      killAfterMs: 2000,
+    });
 
   beforeEach(async () => {
     h = await harness();
@@ -45,10 +49,23 @@ describe('drift of a Kubernetes environment (stand-in API server, real kubectl)'
       who: () => 'test <test@example.invalid>',
     });
     const environment: Environment = {
-      name: 'staging', kind: 'kubernetes', source: 'helix.deploy.toml',
-      settings: { kubernetes: { context: 'standin', namespace: 'default', manifests: MANIFESTS, image: '${image}', kubeconfig: h.kubeconfig } },
+      name: 'staging',
+      kind: 'kubernetes',
+      source: 'helix.deploy.toml',
+      settings: {
+        kubernetes: {
+          context: 'standin',
+          namespace: 'default',
+          manifests: MANIFESTS,
+          image: '${image}',
+          kubeconfig: h.kubeconfig,
+        },
+      },
     };
-    return { engine, target: { project: { name: 'demo', dir: h.dir }, environment, context: { image: 'helixdb/helix:1.0' } } };
+    return {
+      engine,
+      target: { project: { name: 'demo', dir: h.dir }, environment, context: { image: 'helixdb/helix:1.0' } },
+    };
   }
 
   async function deploy(engine: DeployRunner, target: ReturnType<typeof setup>['target']) {
@@ -68,9 +85,27 @@ describe('drift of a Kubernetes environment (stand-in API server, real kubectl)'
     assert.deepEqual(clean.report?.resources, []);
     assert.equal(readDriftRecord(clean.run.meta)?.count, 0);
 
-    const scaled = await kubectl('patch', 'deployment', 'helix', '-n', 'default', '--type=merge', '-p', '{"spec":{"replicas":5}}');
+    const scaled = await kubectl(
+      'patch',
+      'deployment',
+      'helix',
+      '-n',
+      'default',
+      '--type=merge',
+      '-p',
+      '{"spec":{"replicas":5}}',
+    );
     assert.equal(scaled.code, 0, scaled.stderr);
-    const secret = await kubectl('patch', 'secret', 'helix-credentials', '-n', 'default', '--type=merge', '-p', `{"data":{"api-key":"${Buffer.from('changed-by-hand').toString('base64')}"}}`);
+    const secret = await kubectl(
+      'patch',
+      'secret',
+      'helix-credentials',
+      '-n',
+      'default',
+      '--type=merge',
+      '-p',
+      `{"data":{"api-key":"${Buffer.from('changed-by-hand').toString('base64')}"}}`,
+    );
     assert.equal(secret.code, 0, secret.stderr);
     const gone = await kubectl('delete', 'service', 'helix', '-n', 'default');
     assert.equal(gone.code, 0, gone.stderr);
@@ -78,11 +113,21 @@ describe('drift of a Kubernetes environment (stand-in API server, real kubectl)'
     const drift = await (await engine.startDriftCheck(target)).done;
     assert.equal(drift.run.state, 'Succeeded', drift.run.error);
     const byAddr = new Map(drift.report!.resources.map((r) => [r.address, r]));
-    assert.deepEqual([...byAddr.keys()].sort(), ['default/Deployment/helix', 'default/Secret/helix-credentials', 'default/Service/helix']);
-    assert.deepEqual(attributesOf(byAddr.get('default/Deployment/helix')!).map((a) => [a.path.join('.'), a.before, a.after]), [['spec.replicas', 2, 5]]);
+    assert.deepEqual([...byAddr.keys()].sort(), [
+      'default/Deployment/helix',
+      'default/Secret/helix-credentials',
+      'default/Service/helix',
+    ]);
+    assert.deepEqual(
+      attributesOf(byAddr.get('default/Deployment/helix')!).map((a) => [a.path.join('.'), a.before, a.after]),
+      [['spec.replicas', 2, 5]],
+    );
     assert.equal(byAddr.get('default/Service/helix')!.action, 'delete');
     const s = attributesOf(byAddr.get('default/Secret/helix-credentials')!);
-    assert.deepEqual(s.map((a) => [a.path.join('.'), a.before, a.after]), [['data.api-key', SENSITIVE, SENSITIVE]]);
+    assert.deepEqual(
+      s.map((a) => [a.path.join('.'), a.before, a.after]),
+      [['data.api-key', SENSITIVE, SENSITIVE]],
+    );
     // The history keeps addresses, never values; nothing secret reached the journal.
     const rec = readDriftRecord(journal.get(drift.run.id)!.meta);
     assert.equal(rec?.count, 3);
@@ -95,12 +140,19 @@ describe('drift of a Kubernetes environment (stand-in API server, real kubectl)'
 
   it('refused before any deployment (nothing to compare with), and while a plan of the environment waits for approval', async () => {
     const { engine, target } = setup();
-    await assert.rejects(engine.startDriftCheck(target), (err: unknown) => err instanceof DeployError && err.code === 'not-found' && /has not deployed staging/.test(err.message));
+    await assert.rejects(
+      engine.startDriftCheck(target),
+      (err: unknown) =>
+        err instanceof DeployError && err.code === 'not-found' && /has not deployed staging/.test(err.message),
+    );
     assert.equal(journal.list({ kind: 'drift' }).length, 0, 'a refused check records nothing');
     await deploy(engine, target);
     const plan = await (await engine.startPlan(target)).done;
     assert.equal(plan.run.state, 'Planned', plan.run.error);
-    await assert.rejects(engine.startDriftCheck(target), (err: unknown) => err instanceof DeployError && err.code === 'busy');
+    await assert.rejects(
+      engine.startDriftCheck(target),
+      (err: unknown) => err instanceof DeployError && err.code === 'busy',
+    );
     await engine.discard(plan.run.id);
   });
 
@@ -108,21 +160,36 @@ describe('drift of a Kubernetes environment (stand-in API server, real kubectl)'
     const dir = path.join(h.dir, 'project');
     fs.mkdirSync(dir);
     fs.cpSync(MANIFESTS, path.join(dir, 'k8s'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\n');
+    fs.writeFileSync(
+      path.join(dir, 'helix.toml'),
+      '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\n',
+    );
     fs.writeFileSync(
       path.join(dir, 'helix.deploy.toml'),
       `[environments.staging]\nkubernetes = { context = "standin", namespace = "default", manifests = "k8s", image = "helixdb/helix:1.0", kubeconfig = ${JSON.stringify(h.kubeconfig)} }\n` +
         `[environments.broken]\nkubernetes = { context = "nope", namespace = "default", manifests = "k8s", image = "helixdb/helix:1.0", kubeconfig = ${JSON.stringify(h.kubeconfig)} }\n`,
     );
     // Asynchronous: the stand-in API server runs in this process and must keep answering.
-    const cli = (...args: string[]) => run(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args, '--project', dir], { env: { ...process.env, HOME: h.dir } });
+    const cli = (...args: string[]) =>
+      run(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args, '--project', dir], {
+        env: { ...process.env, HOME: h.dir },
+      });
     const deployed = await cli('deploy', 'staging', '--yes');
     assert.equal(deployed.code, 0, deployed.stderr);
     const none = await cli('drift', 'staging', '--quiet');
     assert.equal(none.code, 0, none.stderr);
     assert.match(none.stdout, /No drift\./);
 
-    const p = await kubectl('patch', 'deployment', 'helix', '-n', 'default', '--type=merge', '-p', '{"spec":{"replicas":3}}');
+    const p = await kubectl(
+      'patch',
+      'deployment',
+      'helix',
+      '-n',
+      'default',
+      '--type=merge',
+      '-p',
+      '{"spec":{"replicas":3}}',
+    );
     assert.equal(p.code, 0, p.stderr);
     const found = await cli('drift', 'staging', '--quiet');
     assert.equal(found.code, 2, found.stderr);
@@ -135,7 +202,10 @@ describe('drift of a Kubernetes environment (stand-in API server, real kubectl)'
 
     const history = await cli('history', 'staging', '--json');
     assert.equal(history.code, 0, history.stderr);
-    assert.ok(JSON.parse(history.stdout).some((r: { kind: string }) => r.kind === 'drift'), history.stdout);
+    assert.ok(
+      JSON.parse(history.stdout).some((r: { kind: string }) => r.kind === 'drift'),
+      history.stdout,
+    );
 
     const err = await cli('drift', 'broken', '--quiet');
     assert.equal(err.code, 1, err.stdout);

@@ -38,9 +38,19 @@ describe('DeployRunner driving the Kubernetes provider against the stand-in API 
     });
     const manifests = path.join(__dirname, '../../fixtures/kubernetes/app');
     const environment: Environment = {
-      name: 'staging', kind: 'kubernetes', source: 'helix.deploy.toml',
+      name: 'staging',
+      kind: 'kubernetes',
+      source: 'helix.deploy.toml',
       // `${image}` comes from the target's context, as for terraform vars.
-      settings: { kubernetes: { context: 'standin', namespace: 'default', manifests, image: '${image}', kubeconfig: h.kubeconfig } },
+      settings: {
+        kubernetes: {
+          context: 'standin',
+          namespace: 'default',
+          manifests,
+          image: '${image}',
+          kubeconfig: h.kubeconfig,
+        },
+      },
     };
     const target = (img = image) => ({ project: { name: 'demo', dir: h.dir }, environment, context: { image: img } });
     return { engine, target: target(), targetWith: target };
@@ -59,7 +69,10 @@ describe('DeployRunner driving the Kubernetes provider against the stand-in API 
     const { engine, target } = setup('helixdb/helix:1.0');
     const plan = await (await engine.startPlan(target)).done;
     assert.equal(plan.run.state, 'Planned', plan.run.error);
-    assert.deepEqual(plan.model!.resources.map((r) => r.action), ['create', 'create', 'create']);
+    assert.deepEqual(
+      plan.model!.resources.map((r) => r.action),
+      ['create', 'create', 'create'],
+    );
     await engine.approve(plan.run.id, plan.planHash!);
     const applied = await (await engine.startApply(plan.run.id)).done;
     assert.equal(applied.run.state, 'Applied', applied.run.error);
@@ -88,7 +101,10 @@ describe('DeployRunner driving the Kubernetes provider against the stand-in API 
     await engine.cancel(plan.run.id);
     const done = await handle.done;
     assert.equal(done.run.state, 'Cancelled');
-    await poll(() => h.server.store.watchers.size === 0, { what: 'every watch closed after the cancel', timeoutMs: 2000 });
+    await poll(() => h.server.store.watchers.size === 0, {
+      what: 'every watch closed after the cancel',
+      timeoutMs: 2000,
+    });
     await engine.dispose();
   });
 
@@ -101,8 +117,14 @@ describe('DeployRunner driving the Kubernetes provider against the stand-in API 
     const plan = await (await engine.planRollback(targetWith())).done;
     assert.equal(plan.run.kind, 'rollback');
     assert.equal(plan.run.state, 'Planned', plan.run.error);
-    assert.deepEqual(plan.model!.resources.map((r) => [r.address, r.action]), [['default/Deployment/helix', 'update']]);
-    assert.ok(plan.run.log.some((l) => /rollback of default\/helix: revision 2 -> 1/.test(l)), plan.run.log.join('\n'));
+    assert.deepEqual(
+      plan.model!.resources.map((r) => [r.address, r.action]),
+      [['default/Deployment/helix', 'update']],
+    );
+    assert.ok(
+      plan.run.log.some((l) => /rollback of default\/helix: revision 2 -> 1/.test(l)),
+      plan.run.log.join('\n'),
+    );
     assert.ok(plan.actions.includes('approve'), plan.actions.join());
     await engine.approve(plan.run.id, plan.planHash!);
     const done = await (await engine.startApply(plan.run.id)).done;
@@ -125,15 +147,30 @@ describe('DeployRunner driving the Kubernetes provider against the stand-in API 
   it('a missing kubeconfig is a tool state and a clear refusal, not an exception from the client', async () => {
     const { engine } = setup('helixdb/helix:1.0');
     const environment: Environment = {
-      name: 'nocfg', kind: 'kubernetes', source: 'helix.deploy.toml',
-      settings: { kubernetes: { namespace: 'default', manifests: path.join(__dirname, '../../fixtures/kubernetes/app'), image: 'x:1', kubeconfig: path.join(h.dir, 'does-not-exist') } },
+      name: 'nocfg',
+      kind: 'kubernetes',
+      source: 'helix.deploy.toml',
+      settings: {
+        kubernetes: {
+          namespace: 'default',
+          manifests: path.join(__dirname, '../../fixtures/kubernetes/app'),
+          image: 'x:1',
+          kubeconfig: path.join(h.dir, 'does-not-exist'),
+        },
+      },
     };
     const target = { project: { name: 'demo', dir: h.dir }, environment };
-    await assert.rejects(engine.startPlan(target), (e: unknown) => e instanceof DeployError && e.code === 'tool-missing');
+    await assert.rejects(
+      engine.startPlan(target),
+      (e: unknown) => e instanceof DeployError && e.code === 'tool-missing',
+    );
     const status = await engine.toolStatus(target);
     assert.equal(status.tool, 'kubernetes');
     assert.equal(status.state, 'missing');
-    assert.match(status.state === 'missing' ? status.message : '', /No kubeconfig found \(looked in .*does-not-exist\)/);
+    assert.match(
+      status.state === 'missing' ? status.message : '',
+      /No kubeconfig found \(looked in .*does-not-exist\)/,
+    );
     assert.equal(status.state === 'missing' ? status.setting : '', 'helixDeploy.kubernetes.kubeconfig');
     assert.equal(engine.list({ environment: 'nocfg' }).length, 0, 'nothing recorded');
     await engine.dispose();
@@ -144,14 +181,31 @@ describe('DeployRunner driving the Kubernetes provider against the stand-in API 
     fs.mkdirSync(kustom);
     fs.writeFileSync(path.join(kustom, 'kustomization.yaml'), 'resources: []\n');
     const provider = new KubernetesProvider({ kubectl: () => path.join(h.dir, 'no-kubectl') });
-    const engine = new DeployRunner({ journal, locks: new LockManager(path.join(h.dir, 'locks')), stateDir: path.join(h.dir, 'state'), providers: { kubernetes: provider }, who: () => 'test' });
-    const environment: Environment = { name: 'kustom', kind: 'kubernetes', source: 'helix.deploy.toml', settings: { kubernetes: { manifests: 'kustom', image: 'x:1', kubeconfig: h.kubeconfig } } };
+    const engine = new DeployRunner({
+      journal,
+      locks: new LockManager(path.join(h.dir, 'locks')),
+      stateDir: path.join(h.dir, 'state'),
+      providers: { kubernetes: provider },
+      who: () => 'test',
+    });
+    const environment: Environment = {
+      name: 'kustom',
+      kind: 'kubernetes',
+      source: 'helix.deploy.toml',
+      settings: { kubernetes: { manifests: 'kustom', image: 'x:1', kubeconfig: h.kubeconfig } },
+    };
     const target = { project: { name: 'demo', dir: h.dir }, environment };
     const status = await engine.toolStatus(target);
     assert.equal(status.state, 'missing');
     assert.equal(status.tool, 'kubectl');
     assert.equal(status.state === 'missing' ? status.setting : '', 'helixDeploy.kubernetes.kubectlPath');
-    await assert.rejects(engine.startPlan(target), (e: unknown) => e instanceof DeployError && e.code === 'tool-missing' && /is a kustomization, which needs kubectl/.test(e.message));
+    await assert.rejects(
+      engine.startPlan(target),
+      (e: unknown) =>
+        e instanceof DeployError &&
+        e.code === 'tool-missing' &&
+        /is a kustomization, which needs kubectl/.test(e.message),
+    );
     await engine.dispose();
   });
 });

@@ -36,7 +36,10 @@ export async function harness(opts: KubeServerOptions & { timeoutMs?: number } =
 
 export function readFixture(name: string): [string, string][] {
   const dir = path.join(__dirname, '../../fixtures/kubernetes', name);
-  return fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]);
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]);
 }
 
 export function collector(): { lines: string[]; log(line: string): void } {

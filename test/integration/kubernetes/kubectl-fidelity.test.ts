@@ -16,9 +16,18 @@ const KUBECTL = process.env.HELIX_TEST_KUBECTL ?? 'kubectl';
 describe('stand-in API server fidelity with the real kubectl', function () {
   this.timeout(30000);
   let h: Harness;
-  const kubectl = (...args: string[]) => run(KUBECTL, ['--kubeconfig', h.kubeconfig, '--request-timeout=10s', ...args], { env: { PATH: process.env.PATH, HOME: h.dir }, killAfterMs: 2000 });
+  const kubectl = (...args: string[]) =>
+    run(KUBECTL, ['--kubeconfig', h.kubeconfig, '--request-timeout=10s', ...args], {
+      env: { PATH: process.env.PATH, HOME: h.dir },
+      killAfterMs: 2000,
+    });
   const manifests = (image: string, extra = (t: string) => t) => {
-    const objs = renderManifests({ files: readFixture('app').map(([f, t]): [string, string] => [f, extra(t)]), namespace: 'default', environment: 'staging', image });
+    const objs = renderManifests({
+      files: readFixture('app').map(([f, t]): [string, string] => [f, extra(t)]),
+      namespace: 'default',
+      environment: 'staging',
+      image,
+    });
     const file = path.join(h.dir, `m-${Date.now()}.yaml`);
     fs.writeFileSync(file, objs.map((o) => stringify(o)).join('---\n'));
     return { file, objs };
@@ -50,25 +59,43 @@ describe('stand-in API server fidelity with the real kubectl', function () {
     assert.equal(rs.code, 0, rs.stderr);
     assert.match(rs.stdout, /deployment "helix" successfully rolled out/);
     const pods = await kubectl('get', 'pods', '-l', 'app.kubernetes.io/name=helix');
-    assert.equal(pods.stdout.trim().split('\n').filter((l) => /^helix-\w+-\w+\s+1\/1\s+Running\s+0\s+/.test(l)).length, 2, pods.stdout);
+    assert.equal(
+      pods.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => /^helix-\w+-\w+\s+1\/1\s+Running\s+0\s+/.test(l)).length,
+      2,
+      pods.stdout,
+    );
     const logs = await kubectl('logs', 'deployment/helix');
     assert.equal(logs.code, 0, logs.stderr);
     assert.match(logs.stdout, /listening on 0.0.0.0:8080/);
     // Our client sees what kubectl applied, owned by kubectl's field manager.
     const d = await h.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'helix', namespace: 'default' });
-    assert.deepEqual((d!.metadata.managedFields as any[]).map((m) => [m.manager, m.operation]), [['kubectl', 'Apply']]);
+    assert.deepEqual(
+      (d!.metadata.managedFields as any[]).map((m) => [m.manager, m.operation]),
+      [['kubectl', 'Apply']],
+    );
     // A second revision, then kubectl rollout undo reuses the first ReplicaSet.
     assert.equal((await kubectl('apply', '--server-side', '-f', manifests('helixdb/helix:1.1').file)).code, 0);
     assert.equal((await kubectl('rollout', 'status', 'deployment/helix', '--timeout=20s')).code, 0);
     const undo = await kubectl('rollout', 'undo', 'deployment/helix');
     assert.equal(undo.code, 0, undo.stderr);
     assert.equal((await kubectl('rollout', 'status', 'deployment/helix', '--timeout=20s')).code, 0);
-    const img = await kubectl('get', 'deployment', 'helix', '-o', 'jsonpath={.spec.template.spec.containers[0].image} {.metadata.annotations.deployment\\.kubernetes\\.io/revision}');
+    const img = await kubectl(
+      'get',
+      'deployment',
+      'helix',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image} {.metadata.annotations.deployment\\.kubernetes\\.io/revision}',
+    );
     assert.equal(img.stdout, 'helixdb/helix:1.0 3');
   });
 
   it('kubectl rollout status fails on a progress deadline like on a cluster', async () => {
-    const { file } = manifests('helixdb/helix:never-ready', (t) => t.replace('progressDeadlineSeconds: 600', 'progressDeadlineSeconds: 3'));
+    const { file } = manifests('helixdb/helix:never-ready', (t) =>
+      t.replace('progressDeadlineSeconds: 600', 'progressDeadlineSeconds: 3'),
+    );
     assert.equal((await kubectl('apply', '--server-side', '-f', file)).code, 0);
     const rs = await kubectl('rollout', 'status', 'deployment/helix', '--timeout=20s');
     assert.equal(rs.code, 1);
@@ -85,14 +112,23 @@ describe('stand-in API server fidelity with the real kubectl', function () {
     const next = manifests('helixdb/helix:1.1');
     const diff = await kubectl('diff', '--server-side', '--field-manager=helix-deploy', '-f', next.file);
     assert.equal(diff.code, 1, diff.stderr); // 1 = differences found
-    const changed = diff.stdout.split('\n').filter((l) => /^[-+]\s/.test(l) && !/generation:/.test(l)).map((l) => l.replace(/\s+/g, ' '));
+    const changed = diff.stdout
+      .split('\n')
+      .filter((l) => /^[-+]\s/.test(l) && !/generation:/.test(l))
+      .map((l) => l.replace(/\s+/g, ' '));
     assert.deepEqual(changed, ['- - image: helixdb/helix:1.0', '+ - image: helixdb/helix:1.1']);
     const ours = await planObjects(h.cluster, next.objs, base);
     const dep = ours.model.resources.find((r) => r.address === 'default/Deployment/helix')!;
-    assert.deepEqual(attributesOf(dep).map((a) => [a.path.join('.'), a.after]), [['spec.template.spec.containers.0.image', 'helixdb/helix:1.1']]);
+    assert.deepEqual(
+      attributesOf(dep).map((a) => [a.path.join('.'), a.after]),
+      [['spec.template.spec.containers.0.image', 'helixdb/helix:1.1']],
+    );
     // Another applier changing a field we own: 409 with the owner named, as on a cluster.
     const other = await kubectl('apply', '--server-side', '--field-manager=someone-else', '-f', next.file);
     assert.equal(other.code, 1);
-    assert.match(other.stderr, /Apply failed with \d+ conflicts?: conflict with "helix-deploy" using apps\/v1: \.spec\.template/);
+    assert.match(
+      other.stderr,
+      /Apply failed with \d+ conflicts?: conflict with "helix-deploy" using apps\/v1: \.spec\.template/,
+    );
   });
 });

@@ -13,8 +13,19 @@ describe('kubernetes Deployments view, live through watches', function () {
 
   it('shows Deployment -> pods, follows restarts, survives 410, and does not poll while idle', async () => {
     const signal = new AbortController().signal;
-    const desired = renderManifests({ files: readFixture('app'), namespace: 'default', environment: 'staging', image: 'helixdb/helix:1.0' });
-    const { record } = await planObjects(h.cluster, desired, { context: 'standin', namespace: 'default', environment: 'staging', signal, log: () => {} });
+    const desired = renderManifests({
+      files: readFixture('app'),
+      namespace: 'default',
+      environment: 'staging',
+      image: 'helixdb/helix:1.0',
+    });
+    const { record } = await planObjects(h.cluster, desired, {
+      context: 'standin',
+      namespace: 'default',
+      environment: 'staging',
+      signal,
+      log: () => {},
+    });
     assert.equal((await applyPlan(h.cluster, record, { signal, log: () => {} })).outcome, 'applied');
 
     const live = new LiveWorkloads(h.cluster, 'default');
@@ -25,10 +36,19 @@ describe('kubernetes Deployments view, live through watches', function () {
       assert.equal(live.state.state, 'live');
       const row = () => live.rows()[0];
       assert.equal(row().name, 'helix');
-      assert.deepEqual(row().pods.map((p) => [p.status, p.ready, p.restarts]), [['Running', 1, 0], ['Running', 1, 0]]);
+      assert.deepEqual(
+        row().pods.map((p) => [p.status, p.ready, p.restarts]),
+        [
+          ['Running', 1, 0],
+          ['Running', 1, 0],
+        ],
+      );
 
       h.server.restartPod('default', row().pods[0].name);
-      await poll(() => row().pods.some((p) => p.restarts === 1 && p.ready === 1), { what: 'restart in the view', timeoutMs: 5000 });
+      await poll(() => row().pods.some((p) => p.restarts === 1 && p.ready === 1), {
+        what: 'restart in the view',
+        timeoutMs: 5000,
+      });
       assert.ok(changed.includes('helix'));
 
       h.server.expireWatches();

@@ -18,28 +18,68 @@ describe('panel: workload logs of a Kubernetes environment (stand-in API server)
   afterEach(async () => h.close());
 
   it('streams every pod of the environment into the panel, across a restart, until turned off', async () => {
-    const desired = renderManifests({ files: readFixture('app'), namespace: 'default', environment: 'staging', image: 'helixdb/helix:1.0' });
+    const desired = renderManifests({
+      files: readFixture('app'),
+      namespace: 'default',
+      environment: 'staging',
+      image: 'helixdb/helix:1.0',
+    });
     const signal = new AbortController().signal;
-    const { record } = await planObjects(h.cluster, desired, { context: 'standin', namespace: 'default', environment: 'staging', signal, log: () => {} });
+    const { record } = await planObjects(h.cluster, desired, {
+      context: 'standin',
+      namespace: 'default',
+      environment: 'staging',
+      signal,
+      log: () => {},
+    });
     assert.equal((await applyPlan(h.cluster, record, { signal, log: () => {} })).outcome, 'applied');
 
     const posted: HostMessage[] = [];
-    const io: SessionIO = { post: (m) => void posted.push(JSON.parse(JSON.stringify(m))), openDiff: () => {}, copy: async () => {}, save: async () => {}, log: () => {} };
+    const io: SessionIO = {
+      post: (m) => void posted.push(JSON.parse(JSON.stringify(m))),
+      openDiff: () => {},
+      copy: async () => {},
+      save: async () => {},
+      log: () => {},
+    };
     const backend = new FakeBackend();
     backend.envView = { ...backend.envView, kind: 'kubernetes', hasContainerLogs: true };
     const errors: unknown[] = [];
-    backend.followContainer = (_key, onLines) => followWorkloadLogs(h.cluster, 'default', 'staging', onLines, (e) => errors.push(e), (l) => l.replace(/indexes/g, '[masked]'));
+    backend.followContainer = (_key, onLines) =>
+      followWorkloadLogs(
+        h.cluster,
+        'default',
+        'staging',
+        onLines,
+        (e) => errors.push(e),
+        (l) => l.replace(/indexes/g, '[masked]'),
+      );
     const session = new PanelSession(backend.envView.key, backend, io);
     await session.handle({ type: 'ready', version: 1 });
     await session.handle({ type: 'followContainer', on: true });
 
-    const lines = () => posted.flatMap((m) => (m.type === 'log' && m.source === 'container' ? m.lines.map((l) => l.text) : []));
-    await poll(() => new Set(lines().map((l) => l.match(/^\[([^/\]]+)\//)?.[1]).filter(Boolean)).size === 2, { what: 'lines of both pods, prefixed', timeoutMs: 10_000 });
-    assert.ok(lines().some((l) => l.endsWith('ready: [masked] loaded')), 'lines go through the redactor');
+    const lines = () =>
+      posted.flatMap((m) => (m.type === 'log' && m.source === 'container' ? m.lines.map((l) => l.text) : []));
+    await poll(
+      () =>
+        new Set(
+          lines()
+            .map((l) => l.match(/^\[([^/\]]+)\//)?.[1])
+            .filter(Boolean),
+        ).size === 2,
+      { what: 'lines of both pods, prefixed', timeoutMs: 10_000 },
+    );
+    assert.ok(
+      lines().some((l) => l.endsWith('ready: [masked] loaded')),
+      'lines go through the redactor',
+    );
 
     const pod = h.server.store.list({ resource: 'pods' } as any)[0].metadata.name;
     h.server.restartPod('default', pod);
-    await poll(() => lines().some((l) => l === `[${pod}/helix] container restarted (restart 1)`), { what: 'the restarted container followed', timeoutMs: 10_000 });
+    await poll(() => lines().some((l) => l === `[${pod}/helix] container restarted (restart 1)`), {
+      what: 'the restarted container followed',
+      timeoutMs: 10_000,
+    });
 
     await session.handle({ type: 'followContainer', on: false });
     await new Promise((r) => setTimeout(r, 100));

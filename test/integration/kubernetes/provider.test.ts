@@ -17,14 +17,38 @@ describe('KubernetesProvider (engine DeployProvider shape) against the stand-in 
   afterEach(async () => h.close());
 
   function request(extra: { rollback?: string; image?: string } = {}) {
-    const env = { name: 'staging', kind: 'kubernetes' as const, source: 'helix.deploy.toml' as const, settings: { kubernetes: { context: 'standin', namespace: 'default', manifests: path.join(__dirname, '../../fixtures/kubernetes/app'), image: extra.image ?? 'helixdb/helix:1.0', kubeconfig: h.kubeconfig } } };
+    const env = {
+      name: 'staging',
+      kind: 'kubernetes' as const,
+      source: 'helix.deploy.toml' as const,
+      settings: {
+        kubernetes: {
+          context: 'standin',
+          namespace: 'default',
+          manifests: path.join(__dirname, '../../fixtures/kubernetes/app'),
+          image: extra.image ?? 'helixdb/helix:1.0',
+          kubeconfig: h.kubeconfig,
+        },
+      },
+    };
     const r = kubernetesRequest(kubernetesSettings(env, h.dir), extra);
     const lines: string[] = [];
     const progress: ProgressEvent[] = [];
     const redactor = new Redactor();
     return {
-      lines, progress, redactor,
-      req: { runId: 'r1', ...r, signal: new AbortController().signal, redactor, log: (l: string) => lines.push(redactor.redact(l)), progress: (e: ProgressEvent) => progress.push(e), planFile: path.join(h.dir, `plan-${Date.now()}.json`), destroy: false },
+      lines,
+      progress,
+      redactor,
+      req: {
+        runId: 'r1',
+        ...r,
+        signal: new AbortController().signal,
+        redactor,
+        log: (l: string) => lines.push(redactor.redact(l)),
+        progress: (e: ProgressEvent) => progress.push(e),
+        planFile: path.join(h.dir, `plan-${Date.now()}.json`),
+        destroy: false,
+      },
     };
   }
 
@@ -36,10 +60,20 @@ describe('KubernetesProvider (engine DeployProvider shape) against the stand-in 
     assert.equal(planned.outcome, 'changes', planned.error);
     assert.equal(planned.binding, true);
     assert.equal(fs.statSync(a.req.planFile).mode & 0o777, 0o600);
-    assert.deepEqual(a.progress.map((e) => e.kind === 'planned' && e.change.action), ['create', 'create', 'create']);
+    assert.deepEqual(
+      a.progress.map((e) => e.kind === 'planned' && e.change.action),
+      ['create', 'create', 'create'],
+    );
     // The redactor learned the Secret's value: logs that mention it are masked.
     assert.equal(a.redactor.redact('key=s3cr3t-api-key-value'), 'key=(sensitive)');
-    const shown = await p.show({ runId: 'r1', dir: a.req.dir, vars: a.req.vars, signal: a.req.signal, redactor: a.redactor, planFile: a.req.planFile });
+    const shown = await p.show({
+      runId: 'r1',
+      dir: a.req.dir,
+      vars: a.req.vars,
+      signal: a.req.signal,
+      redactor: a.redactor,
+      planFile: a.req.planFile,
+    });
     assert.ok(!JSON.stringify(shown).includes('s3cr3t'));
     const applied = await p.apply(a.req);
     assert.equal(applied.outcome, 'applied', applied.error);
@@ -51,7 +85,10 @@ describe('KubernetesProvider (engine DeployProvider shape) against the stand-in 
     const c = request({ rollback: 'helix' });
     const rb = await p.plan(c.req);
     assert.equal(rb.outcome, 'changes', rb.error);
-    assert.deepEqual(rb.model!.resources.map((r) => [r.address, r.action]), [['default/Deployment/helix', 'update']]);
+    assert.deepEqual(
+      rb.model!.resources.map((r) => [r.address, r.action]),
+      [['default/Deployment/helix', 'update']],
+    );
     assert.ok(c.lines.some((l) => /rollback of default\/helix: revision 2 -> 1/.test(l)));
     assert.equal((await p.apply(c.req)).outcome, 'applied');
     const d = await h.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'helix', namespace: 'default' });
@@ -84,18 +121,29 @@ describe('KubernetesProvider (engine DeployProvider shape) against the stand-in 
   it('renders a kustomization with kubectl kustomize (argument array) before planning', async () => {
     const dir = path.join(h.dir, 'kustomize');
     fs.mkdirSync(dir);
-    for (const f of ['deployment.yaml', 'service.yaml']) fs.copyFileSync(path.join(__dirname, '../../fixtures/kubernetes/app', f), path.join(dir, f));
-    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: [deployment.yaml, service.yaml]\nnamePrefix: k-\n');
+    for (const f of ['deployment.yaml', 'service.yaml'])
+      fs.copyFileSync(path.join(__dirname, '../../fixtures/kubernetes/app', f), path.join(dir, f));
+    fs.writeFileSync(
+      path.join(dir, 'kustomization.yaml'),
+      'resources: [deployment.yaml, service.yaml]\nnamePrefix: k-\n',
+    );
     const a = request();
     const r = await new KubernetesProvider().plan({ ...a.req, dir });
     assert.equal(r.outcome, 'changes', r.error);
-    assert.deepEqual(r.model!.resources.map((x) => x.address).sort(), ['default/Deployment/k-helix', 'default/Secret/k-helix-credentials', 'default/Service/k-helix']);
+    assert.deepEqual(r.model!.resources.map((x) => x.address).sort(), [
+      'default/Deployment/k-helix',
+      'default/Secret/k-helix-credentials',
+      'default/Service/k-helix',
+    ]);
   });
 
   it('lists contexts and namespaces for the Environments view', async () => {
     const ctx = kubernetesContexts({ file: h.kubeconfig });
     assert.equal(ctx.state, 'ok');
-    assert.deepEqual((ctx as any).contexts.map((c: any) => [c.name, c.current, c.namespace]), [['standin', true, 'default']]);
+    assert.deepEqual(
+      (ctx as any).contexts.map((c: any) => [c.name, c.current, c.namespace]),
+      [['standin', true, 'default']],
+    );
     const ns = await kubernetesNamespaces('standin', { file: h.kubeconfig });
     assert.deepEqual(ns, { state: 'ok', namespaces: ['default', 'kube-public', 'kube-system'] });
     await h.server.close();

@@ -12,12 +12,17 @@ import { ClientNodeCluster } from '../../../src/providers/kubernetes/client';
 
 function kubeconfigFor(server: string, dir: string, token?: string): string {
   const file = path.join(dir, 'kubeconfig');
-  fs.writeFileSync(file, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
-    clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'u', user: token ? { token } : {} }],
-    contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-  }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'c',
+      clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: token ? { token } : {} }],
+      contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+    }),
+  );
   return file;
 }
 
@@ -27,8 +32,20 @@ function clusterFrom(file: string, timeoutMs: number): ClientNodeCluster {
   return new ClientNodeCluster(forContext(access, undefined), { timeoutMs });
 }
 
-const desired = () => renderManifests({ files: readFixture('app'), namespace: 'default', environment: 'staging', image: 'helixdb/helix:1.0' });
-const planOpts = () => ({ context: 'c', namespace: 'default', environment: 'staging', signal: new AbortController().signal, log: () => {} });
+const desired = () =>
+  renderManifests({
+    files: readFixture('app'),
+    namespace: 'default',
+    environment: 'staging',
+    image: 'helixdb/helix:1.0',
+  });
+const planOpts = () => ({
+  context: 'c',
+  namespace: 'default',
+  environment: 'staging',
+  signal: new AbortController().signal,
+  log: () => {},
+});
 
 describe('kubernetes: unreachable cluster, silent cluster, expired credential, missing kubeconfig', function () {
   this.timeout(15000);
@@ -58,7 +75,10 @@ describe('kubernetes: unreachable cluster, silent cluster, expired credential, m
     try {
       const cluster = clusterFrom(kubeconfigFor(`http://127.0.0.1:${port}`, dir), 500);
       const t0 = Date.now();
-      await assert.rejects(planObjects(cluster, desired(), planOpts()), (e: unknown) => e instanceof KubeError && e.kind === 'timeout' && /did not answer within/.test(e.message));
+      await assert.rejects(
+        planObjects(cluster, desired(), planOpts()),
+        (e: unknown) => e instanceof KubeError && e.kind === 'timeout' && /did not answer within/.test(e.message),
+      );
       assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
     } finally {
       sockets.forEach((s) => s.destroy());
@@ -70,7 +90,10 @@ describe('kubernetes: unreachable cluster, silent cluster, expired credential, m
     const h = await harness({ token: 'expired-token' });
     try {
       const cluster = clusterFrom(kubeconfigFor(h.server.url, dir, 'old-token'), 2000);
-      await assert.rejects(planObjects(cluster, desired(), planOpts()), (e: unknown) => e instanceof KubeError && e.kind === 'unauthorized' && /credentials .* expired/.test(e.message));
+      await assert.rejects(
+        planObjects(cluster, desired(), planOpts()),
+        (e: unknown) => e instanceof KubeError && e.kind === 'unauthorized' && /credentials .* expired/.test(e.message),
+      );
     } finally {
       await h.close();
     }
@@ -80,13 +103,34 @@ describe('kubernetes: unreachable cluster, silent cluster, expired credential, m
     const h = await harness({ token: 'exec-token' });
     try {
       const file = path.join(dir, 'exec-kubeconfig');
-      const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: 'exec-token' } });
-      fs.writeFileSync(file, JSON.stringify({
-        apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
-        clusters: [{ name: 'c', cluster: { server: h.server.url, 'insecure-skip-tls-verify': true } }],
-        users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: ['-e', `process.stdout.write(${JSON.stringify(credential)})`], interactiveMode: 'Never' } } }],
-        contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-      }));
+      const credential = JSON.stringify({
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        kind: 'ExecCredential',
+        status: { token: 'exec-token' },
+      });
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          'current-context': 'c',
+          clusters: [{ name: 'c', cluster: { server: h.server.url, 'insecure-skip-tls-verify': true } }],
+          users: [
+            {
+              name: 'u',
+              user: {
+                exec: {
+                  apiVersion: 'client.authentication.k8s.io/v1beta1',
+                  command: process.execPath,
+                  args: ['-e', `process.stdout.write(${JSON.stringify(credential)})`],
+                  interactiveMode: 'Never',
+                },
+              },
+            },
+          ],
+          contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+        }),
+      );
       const cluster = clusterFrom(file, 5000);
       const r = await cluster.list('v1', 'Namespace', undefined);
       assert.ok(r.items.some((n) => n.metadata.name === 'default'));

@@ -72,12 +72,21 @@ for (const theme of ['dark', 'light'] as const) {
       const page = c.panel.page;
       b.setRun('Planned', fixture().model);
       await page.locator('#run-state[data-state="Planned"]').waitFor();
-      for (const [k, n] of [['create', '1'], ['update', '1'], ['replace', '1'], ['delete', '1'], ['outputs', '2 output changes']] as const)
+      for (const [k, n] of [
+        ['create', '1'],
+        ['update', '1'],
+        ['replace', '1'],
+        ['delete', '1'],
+        ['outputs', '2 output changes'],
+      ] as const)
         assert.equal((await page.locator(`[data-count="${k}"]`).innerText()).trim(), n);
       await page.locator('.prow-resource[data-action="replace"]').waitFor();
       assert.ok(await page.locator('.prow-resource[data-action="replace"].destructive').count());
       assert.ok(await page.locator('.prow-resource[data-action="delete"].destructive').count());
-      assert.match(await page.locator('.prow-resource[data-action="replace"]').innerText(), /forced by triggers_replace/);
+      assert.match(
+        await page.locator('.prow-resource[data-action="replace"]').innerText(),
+        /forced by triggers_replace/,
+      );
       await shot('2-planned');
     });
 
@@ -86,8 +95,14 @@ for (const theme of ['dark', 'light'] as const) {
       await page.locator('.prow-resource[data-action="replace"] .address').click();
       await page.locator('.prow-attr').first().waitFor();
       const rows = await page.locator('.prow-attr').allInnerTexts();
-      assert.ok(rows.some((r) => /triggers_replace/.test(r) && /forces replacement/.test(r)), rows.join('\n'));
-      assert.ok(rows.some((r) => /\(known after apply\)/.test(r)), 'unknowns shown');
+      assert.ok(
+        rows.some((r) => /triggers_replace/.test(r) && /forces replacement/.test(r)),
+        rows.join('\n'),
+      );
+      assert.ok(
+        rows.some((r) => /\(known after apply\)/.test(r)),
+        'unknowns shown',
+      );
       assert.equal(await attr(page, '.prow-resource[data-action="replace"]', 'aria-expanded'), 'true');
       await shot('3-replace-expanded');
     });
@@ -99,7 +114,8 @@ for (const theme of ['dark', 'light'] as const) {
       await page.locator('.prow-resource[data-action="update"] .open-diff').click({ force: true });
       await poll(() => c.diffs.length === 1, { what: 'the diff document', timeoutMs: 15_000 });
       assert.ok(FX.raw.includes(CANARY_OLD) && FX.raw.includes(CANARY_NEW), 'the canaries are in the raw plan');
-      const wire = JSON.stringify(c.hostPosts) + JSON.stringify(c.diffs) + (await bodyText(page)) + (await page.content());
+      const wire =
+        JSON.stringify(c.hostPosts) + JSON.stringify(c.diffs) + (await bodyText(page)) + (await page.content());
       for (const s of CANARIES) {
         const at = wire.indexOf(s);
         assert.ok(at < 0, `canary ${s} reached the webview: …${wire.slice(Math.max(0, at - 120), at + 40)}…`);
@@ -109,11 +125,20 @@ for (const theme of ['dark', 'light'] as const) {
     it('filters by action and searches by address', async () => {
       const page = c.panel.page;
       await page.locator('.chip[data-action="delete"]').click();
-      assert.deepEqual(await page.locator('.prow-resource').evaluateAll((els) => els.filter((e) => !(e as HTMLElement).hidden).map((e) => e.getAttribute('data-action'))), ['delete']);
+      assert.deepEqual(
+        await page
+          .locator('.prow-resource')
+          .evaluateAll((els) =>
+            els.filter((e) => !(e as HTMLElement).hidden).map((e) => e.getAttribute('data-action')),
+          ),
+        ['delete'],
+      );
       await page.locator('.chip[data-action="delete"]').click();
       await page.locator('#plan-search input').fill('replace_me');
       await page.waitForFunction(() => document.querySelectorAll('.prow-resource:not([hidden])').length === 1);
-      const visible = await page.locator('.prow-resource:not([hidden])').evaluateAll((els) => els.map((e) => e.getAttribute('data-address')));
+      const visible = await page
+        .locator('.prow-resource:not([hidden])')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-address')));
       assert.deepEqual(visible, ['terraform_data.replace_me']);
       await page.locator('#plan-search input').fill('');
       await page.waitForFunction(() => document.querySelectorAll('.prow-resource:not([hidden])').length === 4);
@@ -133,11 +158,20 @@ for (const theme of ['dark', 'light'] as const) {
       assert.equal(await attr(page, '#prow-0', 'aria-expanded'), 'true');
       await page.keyboard.press('ArrowDown');
       assert.equal(await tree.getAttribute('aria-activedescendant'), 'prow-1');
-      for (const sel of ['#approve', '#discard', '#plan', '[role=tab]']) assert.ok(await page.locator(sel).count(), sel);
+      for (const sel of ['#approve', '#discard', '#plan', '[role=tab]'])
+        assert.ok(await page.locator(sel).count(), sel);
       // Every control has an accessible name (text or aria-label).
       const unnamed = await page.evaluate(() =>
-        [...document.querySelectorAll('button, vscode-button, vscode-textfield, vscode-checkbox, [role=tab], [role=tree], [role=log]')]
-          .filter((e) => !(e as HTMLElement).hidden && !(e.getAttribute('aria-label') || e.getAttribute('label') || e.textContent?.trim()))
+        [
+          ...document.querySelectorAll(
+            'button, vscode-button, vscode-textfield, vscode-checkbox, [role=tab], [role=tree], [role=log]',
+          ),
+        ]
+          .filter(
+            (e) =>
+              !(e as HTMLElement).hidden &&
+              !(e.getAttribute('aria-label') || e.getAttribute('label') || e.textContent?.trim()),
+          )
           .map((e) => e.outerHTML.slice(0, 80)),
       );
       assert.deepEqual(unnamed, []);
@@ -147,7 +181,10 @@ for (const theme of ['dark', 'light'] as const) {
       const page = c.panel.page;
       assert.equal(await page.locator('.approval-confirm').isVisible(), true);
       assert.notEqual(await attr(page, '#approve', 'disabled'), null);
-      assert.match(await page.locator('#approval-what').innerText(), /1 to create, 1 to update, 1 to replace, 1 to delete/);
+      assert.match(
+        await page.locator('#approval-what').innerText(),
+        /1 to create, 1 to update, 1 to replace, 1 to delete/,
+      );
       assert.match(await page.locator('#approval-expiry').innerText(), /expires in (29|30) min/);
       await page.locator('#approval-confirm input').fill('stagin');
       assert.notEqual(await attr(page, '#approve', 'disabled'), null);
@@ -164,8 +201,23 @@ for (const theme of ['dark', 'light'] as const) {
       b.setRun('Applying', fixture().model);
       await page.locator('#tab-logs[aria-selected="true"]').waitFor();
       for (let i = 0; i < 50; i++)
-        b.fire({ type: 'log', envKey: b.envView.key, runId: 'run-1', lines: [{ t: Date.now(), text: i % 10 === 0 ? `\x1b[32mterraform_data.added[0]: Creation complete\x1b[0m #${i}` : `line ${i}` }] });
-      b.fire({ type: 'log', envKey: b.envView.key, runId: 'run-1', lines: [{ t: Date.now(), text: `local-exec: TF_VAR_secret=${CANARY_NEW}` }] });
+        b.fire({
+          type: 'log',
+          envKey: b.envView.key,
+          runId: 'run-1',
+          lines: [
+            {
+              t: Date.now(),
+              text: i % 10 === 0 ? `\x1b[32mterraform_data.added[0]: Creation complete\x1b[0m #${i}` : `line ${i}`,
+            },
+          ],
+        });
+      b.fire({
+        type: 'log',
+        envKey: b.envView.key,
+        runId: 'run-1',
+        lines: [{ t: Date.now(), text: `local-exec: TF_VAR_secret=${CANARY_NEW}` }],
+      });
       await page.locator('.lrow', { hasText: 'TF_VAR_secret=(sensitive)' }).waitFor();
       await page.locator('.lrow', { hasText: 'line 49' }).waitFor();
       assert.ok(await page.locator('.lrow .fg2').count(), 'ANSI green rendered as a themed class');
@@ -177,8 +229,28 @@ for (const theme of ['dark', 'light'] as const) {
       const page = c.panel.page;
       b.setRun('Applied', fixture().model);
       const now = Date.now();
-      const probe = (ok: boolean, at: number) => ({ at, ok, latencyMs: ok ? 12 : undefined, error: ok ? undefined : 'connection refused' });
-      b.fire({ type: 'health', envKey: b.envView.key, health: { overall: 'fail', probes: [{ name: 'readiness', target: 'http://127.0.0.1:18080/readyz', status: 'fail', error: 'connection refused', history: [probe(false, now - 2000)] }] } });
+      const probe = (ok: boolean, at: number) => ({
+        at,
+        ok,
+        latencyMs: ok ? 12 : undefined,
+        error: ok ? undefined : 'connection refused',
+      });
+      b.fire({
+        type: 'health',
+        envKey: b.envView.key,
+        health: {
+          overall: 'fail',
+          probes: [
+            {
+              name: 'readiness',
+              target: 'http://127.0.0.1:18080/readyz',
+              status: 'fail',
+              error: 'connection refused',
+              history: [probe(false, now - 2000)],
+            },
+          ],
+        },
+      });
       await page.locator('#tab-health').click();
       await page.locator('#health-overall[data-status="fail"]').waitFor();
       assert.match(await page.locator('.probe-error').innerText(), /connection refused/);
@@ -188,8 +260,22 @@ for (const theme of ['dark', 'light'] as const) {
         health: {
           overall: 'pass',
           probes: [
-            { name: 'liveness', target: 'http://127.0.0.1:18080/healthz', status: 'pass', latencyMs: 9, checkedAt: now, history: [probe(true, now - 1000), probe(true, now)] },
-            { name: 'readiness', target: 'http://127.0.0.1:18080/readyz', status: 'pass', latencyMs: 12, checkedAt: now, history: [probe(false, now - 2000), probe(true, now)] },
+            {
+              name: 'liveness',
+              target: 'http://127.0.0.1:18080/healthz',
+              status: 'pass',
+              latencyMs: 9,
+              checkedAt: now,
+              history: [probe(true, now - 1000), probe(true, now)],
+            },
+            {
+              name: 'readiness',
+              target: 'http://127.0.0.1:18080/readyz',
+              status: 'pass',
+              latencyMs: 12,
+              checkedAt: now,
+              history: [probe(false, now - 2000), probe(true, now)],
+            },
           ],
         },
       });
@@ -249,22 +335,43 @@ describe('panel: changes found while planning', function () {
       b.setRun('Planning');
       await page.locator('#run-state[data-state="Planning"]').waitFor();
       assert.equal(await page.locator('.found').isVisible(), false, 'nothing found yet: no empty list');
-      const change = (i: number) => ({ address: `module.app.aws_instance.web[${i}]`, action: i % 10 === 0 ? 'replace' : 'create' });
+      const change = (i: number) => ({
+        address: `module.app.aws_instance.web[${i}]`,
+        action: i % 10 === 0 ? 'replace' : 'create',
+      });
       b.fire({ type: 'found', envKey: b.envView.key, runId: 'run-1', changes: [change(0), change(1)] });
       await page.locator('.found-row[data-address="module.app.aws_instance.web[1]"]').waitFor();
       assert.match(await page.locator('.found-count').innerText(), /^2 changes found so far$/);
       assert.equal(await page.locator('.found-row[data-action="replace"] .found-sign').innerText(), '-/+');
-      for (let i = 2; i < 299; i++) b.fire({ type: 'found', envKey: b.envView.key, runId: 'run-1', changes: [change(i)] });
+      for (let i = 2; i < 299; i++)
+        b.fire({ type: 'found', envKey: b.envView.key, runId: 'run-1', changes: [change(i)] });
       // Other environments' and other runs' changes never show here.
-      b.fire({ type: 'found', envKey: b.envView.key, runId: 'run-0', changes: [{ address: 'other.run', action: 'create' }] });
-      b.fire({ type: 'found', envKey: 'elsewhere#x', runId: 'run-1', changes: [{ address: 'other.environment', action: 'create' }] });
+      b.fire({
+        type: 'found',
+        envKey: b.envView.key,
+        runId: 'run-0',
+        changes: [{ address: 'other.run', action: 'create' }],
+      });
+      b.fire({
+        type: 'found',
+        envKey: 'elsewhere#x',
+        runId: 'run-1',
+        changes: [{ address: 'other.environment', action: 'create' }],
+      });
       b.fire({ type: 'found', envKey: b.envView.key, runId: 'run-1', changes: [change(299)] });
       await page.locator('.found-count', { hasText: '300 changes found so far (latest 200 shown)' }).waitFor();
       assert.equal(await page.locator('.found-row').count(), 200);
-      assert.equal(await page.locator('.found-row[data-address^="other."]').count(), 0, 'another run\'s or environment\'s changes');
+      assert.equal(
+        await page.locator('.found-row[data-address^="other."]').count(),
+        0,
+        "another run's or environment's changes",
+      );
       await page.reload();
       await page.locator('.found-count', { hasText: '300 changes found so far' }).waitFor();
-      assert.equal(await page.locator('.found-row').last().getAttribute('data-address'), 'module.app.aws_instance.web[299]');
+      assert.equal(
+        await page.locator('.found-row').last().getAttribute('data-address'),
+        'module.app.aws_instance.web[299]',
+      );
       b.setRun('Planned', FX.model);
       await page.locator('#run-state[data-state="Planned"]').waitFor();
       assert.equal(await page.locator('.found').isVisible(), false, 'the reviewable plan replaces the list');
@@ -295,8 +402,20 @@ describe('panel logs at scale in Chromium', function () {
     await page.locator('#tab-logs').click();
     const batch = 5000;
     for (let i = 0; i < 100_000; i += batch)
-      b.fire({ type: 'log', envKey: b.envView.key, runId: 'run-1', lines: Array.from({ length: batch }, (_, k) => ({ t: Date.now(), text: `\x1b[3${(i + k) % 8}mline ${i + k}\x1b[0m ${(i + k) % 997 === 0 ? 'NEEDLE' : ''}` })) });
-    await page.waitForFunction(() => /100,000 lines/.test(document.querySelector('#log-status')!.textContent ?? ''), undefined, { timeout: 20_000 });
+      b.fire({
+        type: 'log',
+        envKey: b.envView.key,
+        runId: 'run-1',
+        lines: Array.from({ length: batch }, (_, k) => ({
+          t: Date.now(),
+          text: `\x1b[3${(i + k) % 8}mline ${i + k}\x1b[0m ${(i + k) % 997 === 0 ? 'NEEDLE' : ''}`,
+        })),
+      });
+    await page.waitForFunction(
+      () => /100,000 lines/.test(document.querySelector('#log-status')!.textContent ?? ''),
+      undefined,
+      { timeout: 20_000 },
+    );
     const rows = await page.locator('.lrow:not([hidden])').count();
     assert.ok(rows < 100, `${rows} DOM rows for 100k lines`);
     await page.locator('.lrow', { hasText: 'line 99999' }).waitFor();

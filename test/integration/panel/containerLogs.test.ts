@@ -29,7 +29,12 @@ describe('panel: container logs of a local environment (real engine)', function 
     const c = await engine.docker.createContainer({
       name,
       Image: `hd-test-${project}:dev`,
-      Entrypoint: ['/bin/busybox', 'sh', '-c', 'i=0; while true; do echo "tick $i"; echo "warn $i" >&2; i=$((i+1)); sleep 0.1; done'],
+      Entrypoint: [
+        '/bin/busybox',
+        'sh',
+        '-c',
+        'i=0; while true; do echo "tick $i"; echo "warn $i" >&2; i=$((i+1)); sleep 0.1; done',
+      ],
       Labels: { 'helix.project': project, 'helix.environment': 'dev' },
       HostConfig: { NetworkMode: 'none' },
     });
@@ -43,7 +48,13 @@ describe('panel: container logs of a local environment (real engine)', function 
 
   it('streams stdout and stderr into the panel, follows across a restart, and stops when turned off', async () => {
     const posted: HostMessage[] = [];
-    const io: SessionIO = { post: (m) => void posted.push(JSON.parse(JSON.stringify(m))), openDiff: () => {}, copy: async () => {}, save: async () => {}, log: () => {} };
+    const io: SessionIO = {
+      post: (m) => void posted.push(JSON.parse(JSON.stringify(m))),
+      openDiff: () => {},
+      copy: async () => {},
+      save: async () => {},
+      log: () => {},
+    };
     const backend = new FakeBackend();
     backend.envView = { ...backend.envView, kind: 'local', hasContainerLogs: true };
     const errors: unknown[] = [];
@@ -53,15 +64,27 @@ describe('panel: container logs of a local environment (real engine)', function 
     await session.handle({ type: 'followContainer', on: true });
 
     const lines = () => posted.flatMap((m) => (m.type === 'log' && m.source === 'container' ? m.lines : []));
-    await poll(() => lines().some((l) => /^tick \d+$/.test(l.text) && !l.err), { what: 'stdout lines in the panel', timeoutMs: 30_000 });
-    await poll(() => lines().some((l) => /^warn \d+$/.test(l.text) && l.err), { what: 'stderr lines marked as errors', timeoutMs: 30_000 });
-    assert.ok(lines().every((l) => typeof l.t === 'number' && l.t > 0), 'every line has a timestamp');
+    await poll(() => lines().some((l) => /^tick \d+$/.test(l.text) && !l.err), {
+      what: 'stdout lines in the panel',
+      timeoutMs: 30_000,
+    });
+    await poll(() => lines().some((l) => /^warn \d+$/.test(l.text) && l.err), {
+      what: 'stderr lines marked as errors',
+      timeoutMs: 30_000,
+    });
+    assert.ok(
+      lines().every((l) => typeof l.t === 'number' && l.t > 0),
+      'every line has a timestamp',
+    );
 
     // A restart starts counting again: "tick 0" shows up a second time without turning the follower off.
     const zeros = () => lines().filter((l) => l.text === 'tick 0').length;
     const before = zeros();
     await engine.restart(name, 1);
-    await poll(() => zeros() > before && lines().filter((l) => /^tick \d+$/.test(l.text)).length > 0, { what: 'lines after the restart', timeoutMs: 30_000 });
+    await poll(() => zeros() > before && lines().filter((l) => /^tick \d+$/.test(l.text)).length > 0, {
+      what: 'lines after the restart',
+      timeoutMs: 30_000,
+    });
 
     await session.handle({ type: 'followContainer', on: false });
     await new Promise((r) => setTimeout(r, 300));

@@ -60,13 +60,37 @@ output "url" { value = "${url}" }
 `);
     const t = h.target();
     // As in helix.deploy.toml: registry + tag give ${image} (deployTargetFor), health probes use the outputs.
-    t.environment.settings = { ...t.environment.settings, registry: 'ghcr.io/acme/helixdb', tag: '1.2.3', health: { liveness: '${outputs.url}/healthz', readiness: '${outputs.url}/readyz' } };
+    t.environment.settings = {
+      ...t.environment.settings,
+      registry: 'ghcr.io/acme/helixdb',
+      tag: '1.2.3',
+      health: { liveness: '${outputs.url}/healthz', readiness: '${outputs.url}/readyz' },
+    };
     t.environment.protected = true;
     // ${image} of an environment with a registry is the image last pushed for it.
-    first = recordedPush(t.project.dir, t.environment.name, 'ghcr.io/acme/helixdb', t.project.name, `sha256:${'12'.repeat(32)}`);
+    first = recordedPush(
+      t.project.dir,
+      t.environment.name,
+      'ghcr.io/acme/helixdb',
+      t.project.name,
+      `sha256:${'12'.repeat(32)}`,
+    );
     await h.journal.reload();
-    project = { name: t.project.name, dir: t.project.dir, configFile: `${t.project.dir}/helix.toml`, generation: 'v3.4', containerRuntime: 'docker', environments: [t.environment], errorCount: 0 };
-    backend = new DeployPanelBackend({ engine: h.engine, projects: () => [project], health: new HealthService(), redact: (s) => h.redactor.redact(s) });
+    project = {
+      name: t.project.name,
+      dir: t.project.dir,
+      configFile: `${t.project.dir}/helix.toml`,
+      generation: 'v3.4',
+      containerRuntime: 'docker',
+      environments: [t.environment],
+      errorCount: 0,
+    };
+    backend = new DeployPanelBackend({
+      engine: h.engine,
+      projects: () => [project],
+      health: new HealthService(),
+      redact: (s) => h.redactor.redact(s),
+    });
     session = new PanelSession(envKey(project.dir, t.environment.name), backend, {
       post: (m) => void posts.push(JSON.parse(JSON.stringify(m))),
       openDiff: () => {},
@@ -86,16 +110,25 @@ output "url" { value = "${url}" }
 
   it('plans from the panel and shows the plan model once Planned', async () => {
     await session.handle({ type: 'plan' });
-    await poll(() => ['Planned', 'PlanFailed'].includes(lastRun()?.state ?? ''), { what: 'the plan', timeoutMs: 60_000 }).catch((e) => {
+    await poll(() => ['Planned', 'PlanFailed'].includes(lastRun()?.state ?? ''), {
+      what: 'the plan',
+      timeoutMs: 60_000,
+    }).catch((e) => {
       throw new Error(`${e.message}: ${JSON.stringify(posts).slice(0, 1500)}`);
     });
     const run = lastRun()!;
     assert.equal(run.state, 'Planned', run.error);
     assert.ok(run.planHash && run.expiresAt && run.expiresAt > Date.now());
     assert.deepEqual(run.transitions.map((t) => t.state).slice(-2), ['Planning', 'Planned']);
-    const planMsg = [...posts].reverse().find((m) => m.type === 'run' && m.plan) as Extract<HostMessage, { type: 'run' }>;
+    const planMsg = [...posts].reverse().find((m) => m.type === 'run' && m.plan) as Extract<
+      HostMessage,
+      { type: 'run' }
+    >;
     assert.equal(planMsg.plan!.summary.create, 2);
-    assert.ok(posts.some((m) => m.type === 'log'), 'plan output streamed');
+    assert.ok(
+      posts.some((m) => m.type === 'log'),
+      'plan output streamed',
+    );
   });
 
   it('builds attribute details on expand, masking the sensitive password', async () => {
@@ -113,19 +146,37 @@ output "url" { value = "${url}" }
     assert.match(n.notice!.message, /Type "staging"/);
     assert.equal(h.engine.snapshot(run.id)!.run.state, 'Planned');
     await session.handle({ type: 'approve', runId: run.id, planHash: run.planHash!, confirmation: 'staging' });
-    await poll(() => ['Applied', 'ApplyFailed'].includes(lastRun()?.state ?? ''), { what: 'the apply', timeoutMs: 60_000 });
+    await poll(() => ['Applied', 'ApplyFailed'].includes(lastRun()?.state ?? ''), {
+      what: 'the apply',
+      timeoutMs: 60_000,
+    });
     assert.equal(lastRun()!.state, 'Applied', lastRun()!.error);
     await new Promise((r) => setTimeout(r, 200)); // the session batches log lines (40 ms)
-    const logText = posts.filter((m) => m.type === 'log').flatMap((m) => (m as { lines: { text: string }[] }).lines.map((l) => l.text)).join('\n');
+    const logText = posts
+      .filter((m) => m.type === 'log')
+      .flatMap((m) => (m as { lines: { text: string }[] }).lines.map((l) => l.text))
+      .join('\n');
     assert.match(logText, /terraform apply/);
     assert.match(logText, /Apply complete|Creation complete|apply_complete|complete/i);
   });
 
   it('checks health after the apply and reports it green', async () => {
-    assert.deepEqual(healthEndpointsFor(project.environments[0]!, { url }), { liveness: `${url}/healthz`, readiness: `${url}/readyz` });
-    await poll(() => posts.some((m) => m.type === 'health' && m.health.overall === 'pass'), { what: 'health to go green', timeoutMs: 30_000 });
+    assert.deepEqual(healthEndpointsFor(project.environments[0]!, { url }), {
+      liveness: `${url}/healthz`,
+      readiness: `${url}/readyz`,
+    });
+    await poll(() => posts.some((m) => m.type === 'health' && m.health.overall === 'pass'), {
+      what: 'health to go green',
+      timeoutMs: 30_000,
+    });
     const hm = posts.filter((m) => m.type === 'health').pop() as Extract<HostMessage, { type: 'health' }>;
-    assert.deepEqual(hm.health.probes.map((p) => [p.name, p.status]), [['liveness', 'pass'], ['readiness', 'pass']]);
+    assert.deepEqual(
+      hm.health.probes.map((p) => [p.name, p.status]),
+      [
+        ['liveness', 'pass'],
+        ['readiness', 'pass'],
+      ],
+    );
     assert.ok(hm.health.probes.every((p) => p.history.length >= 1 && typeof p.latencyMs === 'number'));
   });
 
@@ -141,24 +192,37 @@ output "url" { value = "${url}" }
   });
 
   it('offers Rollback once an earlier deployment exists; rollback is a planned run approved in the panel', async () => {
-    const envOf = () => (posts.filter((m) => m.type === 'snapshot').pop() as Extract<HostMessage, { type: 'snapshot' }>).state.env;
+    const envOf = () =>
+      (posts.filter((m) => m.type === 'snapshot').pop() as Extract<HostMessage, { type: 'snapshot' }>).state.env;
     assert.equal(envOf().canRollback, false, 'one deployment: nothing earlier');
     // Deploy a second version (a second push) through the panel.
     const second = recordedPush(h.root, 'staging', 'ghcr.io/acme/helixdb', 'demo', `sha256:${'34'.repeat(32)}`);
     await h.journal.reload();
     await session.handle({ type: 'plan' });
-    await poll(() => lastRun()?.state === 'Planned' && lastRun()!.transitions.length > 1, { what: 'the v2 plan', timeoutMs: 60_000 });
+    await poll(() => lastRun()?.state === 'Planned' && lastRun()!.transitions.length > 1, {
+      what: 'the v2 plan',
+      timeoutMs: 60_000,
+    });
     const v2 = lastRun()!;
     await session.handle({ type: 'approve', runId: v2.id, planHash: v2.planHash!, confirmation: 'staging' });
-    await poll(() => lastRun()?.id === v2.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), { what: 'the v2 apply', timeoutMs: 60_000 });
+    await poll(() => lastRun()?.id === v2.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), {
+      what: 'the v2 apply',
+      timeoutMs: 60_000,
+    });
     assert.equal(lastRun()!.state, 'Applied', lastRun()!.error);
     await poll(() => envOf().canRollback, { what: 'the env header to offer Rollback', timeoutMs: 5_000 });
 
     await session.handle({ type: 'rollback' });
-    await poll(() => lastRun()?.kind === 'rollback' && ['Planned', 'PlanFailed'].includes(lastRun()!.state), { what: 'the rollback plan', timeoutMs: 60_000 });
+    await poll(() => lastRun()?.kind === 'rollback' && ['Planned', 'PlanFailed'].includes(lastRun()!.state), {
+      what: 'the rollback plan',
+      timeoutMs: 60_000,
+    });
     const rb = lastRun()!;
     assert.equal(rb.state, 'Planned', rb.error);
-    const planMsg = [...posts].reverse().find((m) => m.type === 'run' && m.run?.id === rb.id && m.plan) as Extract<HostMessage, { type: 'run' }>;
+    const planMsg = [...posts].reverse().find((m) => m.type === 'run' && m.run?.id === rb.id && m.plan) as Extract<
+      HostMessage,
+      { type: 'run' }
+    >;
     assert.equal(planMsg.plan!.summary.replace, 1, 'the app goes back to the first pushed image (replace)');
     assert.deepEqual(planMsg.plan!.image, first, 'the rollback plan shows the digest it goes back to');
     await session.handle({ type: 'expand', section: 'resources', address: 'terraform_data.app' });
@@ -166,7 +230,10 @@ output "url" { value = "${url}" }
     const input = d.attributes.find((a) => a.path.join('.') === 'input')!;
     assert.deepEqual([input.before, input.after], [second.ref, first.ref]);
     await session.handle({ type: 'approve', runId: rb.id, planHash: rb.planHash!, confirmation: 'staging' });
-    await poll(() => lastRun()?.id === rb.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), { what: 'the rollback apply', timeoutMs: 60_000 });
+    await poll(() => lastRun()?.id === rb.id && ['Applied', 'ApplyFailed'].includes(lastRun()!.state), {
+      what: 'the rollback apply',
+      timeoutMs: 60_000,
+    });
     assert.equal(lastRun()!.state, 'Applied', lastRun()!.error);
     assert.equal(h.tf(['state', 'show', '-no-color', 'terraform_data.app']).stdout.includes(first.ref), true);
   });

@@ -14,7 +14,14 @@ import { PanelSession } from '../../../src/webview/host/session';
 
 const root = resolve(__dirname, '../../..');
 export const ORIGIN = 'https://webview.test';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let bundle: Promise<string> | undefined;
 
@@ -22,7 +29,16 @@ let bundle: Promise<string> | undefined;
 export function appBundle(): Promise<string> {
   bundle ??= (async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'helix-panel-')), 'app.js');
-    await build({ entryPoints: [join(root, 'src/webview/app/main.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'chrome114', outfile: out, logLevel: 'silent', minify: true });
+    await build({
+      entryPoints: [join(root, 'src/webview/app/main.ts')],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'chrome114',
+      outfile: out,
+      logLevel: 'silent',
+      minify: true,
+    });
     return readFileSync(out, 'utf8');
   })();
   return bundle;
@@ -31,7 +47,8 @@ export function appBundle(): Promise<string> {
 /** A few theme variables, as VS Code injects them, so screenshots and contrast look like a real theme. */
 const THEMES = {
   dark: '--vscode-foreground:#ccc;--vscode-editor-background:#1e1e1e;--vscode-descriptionForeground:#9d9d9d;--vscode-button-background:#0e639c;--vscode-button-foreground:#fff;--vscode-errorForeground:#f48771;--vscode-badge-background:#4d4d4d;--vscode-badge-foreground:#fff;--vscode-list-hoverBackground:#2a2d2e;--vscode-focusBorder:#007fd4;--vscode-gitDecoration-addedResourceForeground:#81b88b;--vscode-gitDecoration-deletedResourceForeground:#c74e39;--vscode-gitDecoration-modifiedResourceForeground:#e2c08d;--vscode-testing-iconPassed:#73c991;--vscode-testing-iconFailed:#f14c4c;--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace;',
-  light: '--vscode-foreground:#616161;--vscode-editor-background:#fff;--vscode-descriptionForeground:#717171;--vscode-button-background:#007acc;--vscode-button-foreground:#fff;--vscode-errorForeground:#a1260d;--vscode-badge-background:#c4c4c4;--vscode-badge-foreground:#333;--vscode-list-hoverBackground:#e8e8e8;--vscode-focusBorder:#0090f1;--vscode-gitDecoration-addedResourceForeground:#587c0c;--vscode-gitDecoration-deletedResourceForeground:#ad0707;--vscode-gitDecoration-modifiedResourceForeground:#895503;--vscode-testing-iconPassed:#388a34;--vscode-testing-iconFailed:#f14c4c;--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace;',
+  light:
+    '--vscode-foreground:#616161;--vscode-editor-background:#fff;--vscode-descriptionForeground:#717171;--vscode-button-background:#007acc;--vscode-button-foreground:#fff;--vscode-errorForeground:#a1260d;--vscode-badge-background:#c4c4c4;--vscode-badge-foreground:#333;--vscode-list-hoverBackground:#e8e8e8;--vscode-focusBorder:#0090f1;--vscode-gitDecoration-addedResourceForeground:#587c0c;--vscode-gitDecoration-deletedResourceForeground:#ad0707;--vscode-gitDecoration-modifiedResourceForeground:#895503;--vscode-testing-iconPassed:#388a34;--vscode-testing-iconFailed:#f14c4c;--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace;',
 };
 
 export interface PanelPage {
@@ -56,7 +73,13 @@ export interface PanelPageOptions {
 export async function openPanelPage(opts: PanelPageOptions = {}): Promise<PanelPage> {
   const js = await appBundle();
   const css = readFileSync(join(root, 'media/panel.css'), 'utf8');
-  const html = renderHtml({ cspSource: ORIGIN, nonce: 'TESTNONCE123', scriptUri: `${ORIGIN}/app.js`, styleUris: [`${ORIGIN}/theme.css`, `${ORIGIN}/panel.css`], title: 'Helix panel test' });
+  const html = renderHtml({
+    cspSource: ORIGIN,
+    nonce: 'TESTNONCE123',
+    scriptUri: `${ORIGIN}/app.js`,
+    styleUris: [`${ORIGIN}/theme.css`, `${ORIGIN}/panel.css`],
+    title: 'Helix panel test',
+  });
   // VS Code injects the theme's variables into the webview; here a stylesheet from the same origin does it.
   const theme = `html { ${THEMES[opts.theme ?? 'dark']} }`;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -71,14 +94,18 @@ export async function openPanelPage(opts: PanelPageOptions = {}): Promise<PanelP
     if (url.endsWith('/app.js')) return route.fulfill({ contentType: 'text/javascript', body: js });
     if (url.endsWith('/panel.css')) return route.fulfill({ contentType: 'text/css', body: css });
     if (url.endsWith('/theme.css')) return route.fulfill({ contentType: 'text/css', body: theme });
-    if (url === `${ORIGIN}/` || url.endsWith('/index.html')) return route.fulfill({ contentType: 'text/html', body: html });
+    if (url === `${ORIGIN}/` || url.endsWith('/index.html'))
+      return route.fulfill({ contentType: 'text/html', body: html });
     return route.fulfill({ status: 404, body: '' });
   });
   // Anything else would be a remote resource: fail loudly.
-  await page.route((u) => !u.href.startsWith(ORIGIN) && !u.href.startsWith('data:'), (route) => {
-    problems.push(`remote request: ${route.request().url()}`);
-    return route.abort();
-  });
+  await page.route(
+    (u) => !u.href.startsWith(ORIGIN) && !u.href.startsWith('data:'),
+    (route) => {
+      problems.push(`remote request: ${route.request().url()}`);
+      return route.abort();
+    },
+  );
   if (opts.host) await page.exposeFunction('__toHost', opts.host);
   // A string, not a function: tsx would inject helpers (__name) that do not exist in the page.
   // __name: tsx (esbuild keepNames) wraps named functions in page.evaluate callbacks with it.
@@ -92,9 +119,15 @@ export async function openPanelPage(opts: PanelPageOptions = {}): Promise<PanelP
       setState: (s) => { sessionStorage.setItem('vscode-state', JSON.stringify(s)); },
     });`);
   await page.goto(`${ORIGIN}/`);
-  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'), undefined, { timeout: 10_000 }).catch((e) => {
-    throw new Error(`panel app did not post ready: ${problems.join('; ') || e}`);
-  });
+  await page
+    .waitForFunction(
+      () => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+      undefined,
+      { timeout: 10_000 },
+    )
+    .catch((e) => {
+      throw new Error(`panel app did not post ready: ${problems.join('; ') || e}`);
+    });
   return {
     browser,
     page,
@@ -115,7 +148,11 @@ export interface Connected {
 }
 
 /** The real host session (src/webview/host/session.ts) talking to the real app in Chromium. */
-export async function openConnected(backend: PanelBackend, envKey: string, opts: PanelPageOptions = {}): Promise<Connected> {
+export async function openConnected(
+  backend: PanelBackend,
+  envKey: string,
+  opts: PanelPageOptions = {},
+): Promise<Connected> {
   const hostPosts: unknown[] = [];
   const diffs: Connected['diffs'] = [];
   const copied: string[] = [];

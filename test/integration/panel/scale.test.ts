@@ -25,7 +25,9 @@ describe('panel app at scale (Chromium)', function () {
     c = await openConnected(b, b.envView.key);
     const page = c.panel.page;
     await page.locator('.prow-resource').first().waitFor();
-    await page.waitForFunction(() => !document.querySelector('.plan-status')?.textContent, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => !document.querySelector('.plan-status')?.textContent, undefined, {
+      timeout: 60_000,
+    });
     const asked = c.hostPosts.filter((m) => (m as { type: string }).type === 'planPage').length;
     assert.ok(asked >= 4, `${asked} pages posted`);
     assert.ok((await page.locator('.prow').count()) < 200, 'a virtualised list, not 50,000 rows');
@@ -33,7 +35,9 @@ describe('panel app at scale (Chromium)', function () {
     await page.locator('#plan-search input').fill('module.m_99.');
     await page.locator('.prow-module:not([hidden])', { hasText: 'module.m_99' }).first().waitFor();
     await page.locator('#plan-search input').fill('');
-    await page.waitForFunction(() => !document.querySelector('#approve')?.hasAttribute('disabled') || /Type/.test(document.body.innerText));
+    await page.waitForFunction(
+      () => !document.querySelector('#approve')?.hasAttribute('disabled') || /Type/.test(document.body.innerText),
+    );
     assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /more changes to come/);
   });
 
@@ -48,9 +52,13 @@ describe('panel app at scale (Chromium)', function () {
     const page = c.panel.page;
     await page.locator('#tab-logs').click();
     await page.locator('.lrow:not([hidden])', { hasText: 'line 19999' }).first().waitFor();
-    await page.waitForFunction(() => /19,000 earlier lines on disk/.test(document.querySelector('#log-status')!.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /19,000 earlier lines on disk/.test(document.querySelector('#log-status')!.textContent ?? ''),
+    );
     await page.locator('#log-older').click();
-    await page.waitForFunction(() => /6,000 lines \(14,000 earlier/.test(document.querySelector('#log-status')!.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /6,000 lines \(14,000 earlier/.test(document.querySelector('#log-status')!.textContent ?? ''),
+    );
     await page.locator('.log-list').evaluate((e) => (e.scrollTop = 0));
     await page.locator('.lrow:not([hidden])', { hasText: 'line 14000' }).first().waitFor();
     assert.ok(c.hostPosts.some((m) => (m as { type: string }).type === 'logOlder'));

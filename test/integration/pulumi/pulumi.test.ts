@@ -24,9 +24,15 @@ async function setup(name: string, env: Record<string, string> = {}) {
   const journalFile = path.join(root, '.helix', 'runs.jsonl');
   const journal = await Journal.open(journalFile, { redact: (s) => redactor.redact(s) });
   process.env.HELIX_TEST_PULUMI_SECRET = CANARY;
-  const provider = new PulumiProvider({ executable: () => FAKE, env: { FAKE_PULUMI_CALLS: calls, HELIX_TEST_CANARY: CANARY, ...env }, killAfterMs: 10_000 });
+  const provider = new PulumiProvider({
+    executable: () => FAKE,
+    env: { FAKE_PULUMI_CALLS: calls, HELIX_TEST_CANARY: CANARY, ...env },
+    killAfterMs: 10_000,
+  });
   const engine = new DeployRunner({
-    journal, redactor, providers: { pulumi: provider },
+    journal,
+    redactor,
+    providers: { pulumi: provider },
     locks: new LockManager(path.join(root, '.helix', 'locks')),
     stateDir: path.join(root, '.helix'),
     who: () => 'tester',
@@ -34,13 +40,38 @@ async function setup(name: string, env: Record<string, string> = {}) {
   const target: DeployTarget = {
     project: { name: 'demo', dir: root },
     environment: {
-      name: 'dev', kind: 'pulumi', source: 'helix.deploy.toml', image: 'ghcr.io/acme/helixdb:7', settings: {
-        pulumi: { dir: 'infra', stack: 'dev', config: { 'app:image': '${image}', 'app:dbPassword': '${env:HELIX_TEST_PULUMI_SECRET}' } },
+      name: 'dev',
+      kind: 'pulumi',
+      source: 'helix.deploy.toml',
+      image: 'ghcr.io/acme/helixdb:7',
+      settings: {
+        pulumi: {
+          dir: 'infra',
+          stack: 'dev',
+          config: { 'app:image': '${image}', 'app:dbPassword': '${env:HELIX_TEST_PULUMI_SECRET}' },
+        },
       },
     },
   };
-  const readCalls = () => fs.readFileSync(calls, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { args: string[]; stdinIsCanary?: boolean });
-  return { root, journal, journalFile, engine, provider, target, readCalls, close: async () => { await engine.dispose(); await journal.close(); } };
+  const readCalls = () =>
+    fs
+      .readFileSync(calls, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { args: string[]; stdinIsCanary?: boolean });
+  return {
+    root,
+    journal,
+    journalFile,
+    engine,
+    provider,
+    target,
+    readCalls,
+    close: async () => {
+      await engine.dispose();
+      await journal.close();
+    },
+  };
 }
 
 describe('pulumi provider (stand-in executable replaying recorded Pulumi output)', function () {
@@ -62,7 +93,15 @@ describe('pulumi provider (stand-in executable replaying recorded Pulumi output)
       assert.equal(planned.run.state, 'Planned', planned.run.error);
       assert.equal(planned.binding, false);
       assert.ok(planned.model!.notices!.some((n) => /fresh preview when it applies/.test(n)));
-      assert.deepEqual([planned.model!.summary.create, planned.model!.summary.update, planned.model!.summary.delete, planned.model!.summary.replace], [1, 1, 1, 2]);
+      assert.deepEqual(
+        [
+          planned.model!.summary.create,
+          planned.model!.summary.update,
+          planned.model!.summary.delete,
+          planned.model!.summary.replace,
+        ],
+        [1, 1, 1, 2],
+      );
       await t.engine.approve(planned.run.id, planned.planHash!);
       const applied = await (await t.engine.startApply(planned.run.id)).done;
       assert.equal(applied.run.state, 'Applied', applied.run.error);
@@ -74,7 +113,9 @@ describe('pulumi provider (stand-in executable replaying recorded Pulumi output)
       assert.deepEqual(preview.args.slice(0, 5), ['preview', '--json', '--non-interactive', '--stack', 'dev']);
       assert.ok(preview.args.includes('app:image=ghcr.io/acme/helixdb:7'));
       const up = calls.find((c) => c.args[0] === 'up')!;
-      assert.ok(up.args.includes('--skip-preview') && up.args.includes('--yes') && !up.args.some((a) => a.startsWith('--plan')));
+      assert.ok(
+        up.args.includes('--skip-preview') && up.args.includes('--yes') && !up.args.some((a) => a.startsWith('--plan')),
+      );
       const secretSet = calls.find((c) => c.args[0] === 'config')!;
       assert.deepEqual(secretSet.args, ['config', 'set', '--secret', '--stack', 'dev', 'app:dbPassword']);
       assert.equal(secretSet.stdinIsCanary, true);
@@ -97,7 +138,11 @@ describe('pulumi provider (stand-in executable replaying recorded Pulumi output)
       const applied = await (await t.engine.startApply(planned.run.id)).done;
       assert.equal(applied.run.state, 'Applied', applied.run.error);
       const calls = t.readCalls();
-      assert.ok(calls.find((c) => c.args[0] === 'preview' && c.args.includes('--json'))!.args.some((a) => a.startsWith('--save-plan=')));
+      assert.ok(
+        calls
+          .find((c) => c.args[0] === 'preview' && c.args.includes('--json'))!
+          .args.some((a) => a.startsWith('--save-plan=')),
+      );
       assert.ok(calls.find((c) => c.args[0] === 'up')!.args.some((a) => a.startsWith('--plan=')));
     } finally {
       await t.close();
@@ -141,12 +186,18 @@ describe('pulumi provider (stand-in executable replaying recorded Pulumi output)
       const planned = await (await t.engine.startPlan(t.target)).done;
       await t.engine.approve(planned.run.id, planned.planHash!);
       const handle = await t.engine.startApply(planned.run.id);
-      await poll(() => t.engine.snapshot(planned.run.id)!.run.log.some((l) => l.startsWith('$ pulumi up')), { what: '`pulumi up` to start', timeoutMs: 10_000 });
+      await poll(() => t.engine.snapshot(planned.run.id)!.run.log.some((l) => l.startsWith('$ pulumi up')), {
+        what: '`pulumi up` to start',
+        timeoutMs: 10_000,
+      });
       await new Promise((r) => setTimeout(r, 400));
       const snap = await t.engine.cancel(planned.run.id);
       assert.equal(snap!.run.state, 'Cancelled');
       assert.equal((await handle.done).run.state, 'Cancelled');
-      assert.ok(snap!.run.log.some((l) => /\^C received; cancelling/.test(l)), snap!.run.log.join('\n'));
+      assert.ok(
+        snap!.run.log.some((l) => /\^C received; cancelling/.test(l)),
+        snap!.run.log.join('\n'),
+      );
     } finally {
       await t.close();
     }

@@ -25,7 +25,10 @@ const slug = (image: string) => image.replace(/[^a-z0-9]/g, '-');
 
 function project(host: string, port: number): string {
   const dir = tmpRoot();
-  fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "journey"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n');
+  fs.writeFileSync(
+    path.join(dir, 'helix.toml'),
+    '[project]\nname = "journey"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n',
+  );
   fs.writeFileSync(
     path.join(dir, 'helix.deploy.toml'),
     `[environments.staging]\ninstance = "dev"\nregistry = "${host}/acme/helixdb"\nauto_rollback = true\n` +
@@ -36,7 +39,10 @@ function project(host: string, port: number): string {
   // No image can be pulled here: scratch + a static busybox; helix.toml is in the image, so editing it makes a new one.
   fs.copyFileSync('/bin/busybox', path.join(dir, 'busybox'));
   fs.writeFileSync(path.join(dir, 'id.txt'), `${dir} ${Date.now()}`);
-  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY id.txt /id.txt\nCOPY helix.toml /helix.toml\n');
+  fs.writeFileSync(
+    path.join(dir, 'Dockerfile'),
+    'FROM scratch\nCOPY busybox /bin/busybox\nCOPY id.txt /id.txt\nCOPY helix.toml /helix.toml\n',
+  );
   fs.mkdirSync(path.join(dir, 'infra'));
   fs.writeFileSync(
     path.join(dir, 'infra', 'main.tf'),
@@ -58,7 +64,8 @@ describe('CLI journey with health: build, push, deploy healthy, change, deploy u
 
   before(async () => {
     terraformAvailable();
-    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: the test runner builds it (node scripts/test.mjs integration)`);
+    if (!fs.existsSync(CLI))
+      throw new Error(`${CLI} is missing: the test runner builds it (node scripts/test.mjs integration)`);
     await docker.ping();
     reg = await startRegistry();
     server = http.createServer((req, res) => {
@@ -71,7 +78,11 @@ describe('CLI journey with health: build, push, deploy healthy, change, deploy u
     port = (server.address() as AddressInfo).port;
   });
   after(async () => {
-    for (const i of images) await docker.getImage(i).remove({ force: true }).catch(() => undefined);
+    for (const i of images)
+      await docker
+        .getImage(i)
+        .remove({ force: true })
+        .catch(() => undefined);
     await reg?.stop();
     server?.closeAllConnections();
     await new Promise((r) => server?.close(r));
@@ -88,7 +99,8 @@ describe('CLI journey with health: build, push, deploy healthy, change, deploy u
     assert.equal(p.buildRun, b.run);
     return p as { ref: string; digest: string; tag: string; buildRun: string };
   };
-  const tfImage = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'infra', 'terraform.tfstate'), 'utf8')).outputs.image.value;
+  const tfImage = (dir: string) =>
+    JSON.parse(fs.readFileSync(path.join(dir, 'infra', 'terraform.tfstate'), 'utf8')).outputs.image.value;
 
   it('deploys the pushed digest healthy, rolls an unhealthy new digest back automatically, and history tells it all', async () => {
     const dir = project(reg.host, port);
@@ -117,16 +129,37 @@ describe('CLI journey with health: build, push, deploy healthy, change, deploy u
     const second = await cli(['deploy', 'staging', '--yes', '--quiet'], dir);
     assert.equal(second.code, 3, `${second.stdout}\n${second.stderr}`);
     assert.match(second.stdout, /Applied, but UNHEALTHY \(run /);
-    assert.match(second.stdout, /Automatic rollback: run \S+ Applied\.\nHealth: healthy/, "deploy reports the automatic rollback and its health");
+    assert.match(
+      second.stdout,
+      /Automatic rollback: run \S+ Applied\.\nHealth: healthy/,
+      'deploy reports the automatic rollback and its health',
+    );
     assert.match(second.stderr, /Unhealthy: Applied, but the health check failed/);
     assert.equal(tfImage(dir), p1.ref, 'auto_rollback deployed the previous digest again');
 
     const h = await cli(['history', '--json'], dir);
     assert.equal(h.code, 0, h.stderr);
-    const runs = (JSON.parse(h.stdout) as Array<{ id: string; kind: string; state: string; who?: string; meta?: Record<string, any> }>).reverse();
+    const runs = (
+      JSON.parse(h.stdout) as Array<{
+        id: string;
+        kind: string;
+        state: string;
+        who?: string;
+        meta?: Record<string, any>;
+      }>
+    ).reverse();
     assert.deepEqual(
       runs.map((r) => `${r.kind}:${r.state}`),
-      ['build:Succeeded', 'push:Succeeded', 'plan:Saved', 'plan:Applied', 'build:Succeeded', 'push:Succeeded', 'plan:Unhealthy', 'rollback:Applied'],
+      [
+        'build:Succeeded',
+        'push:Succeeded',
+        'plan:Saved',
+        'plan:Applied',
+        'build:Succeeded',
+        'push:Succeeded',
+        'plan:Unhealthy',
+        'rollback:Applied',
+      ],
       h.stdout,
     );
     const [, push1, , apply1, , push2, bad, rollback] = runs;

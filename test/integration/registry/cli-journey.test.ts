@@ -19,7 +19,10 @@ function cli(args: string[], cwd: string) {
 
 function project(host: string): string {
   const dir = tmpRoot();
-  fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "journey"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n');
+  fs.writeFileSync(
+    path.join(dir, 'helix.toml'),
+    '[project]\nname = "journey"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n',
+  );
   const tf = (d: string) => `terraform = { dir = "${d}", vars = { image = "\${image}" } }`;
   fs.writeFileSync(
     path.join(dir, 'helix.deploy.toml'),
@@ -33,7 +36,10 @@ function project(host: string): string {
   fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY id.txt /id.txt\n');
   for (const d of ['infra', 'infra-prod']) {
     fs.mkdirSync(path.join(dir, d));
-    fs.writeFileSync(path.join(dir, d, 'main.tf'), 'variable "image" { type = string }\nresource "terraform_data" "app" { input = var.image }\noutput "image" { value = var.image }\n');
+    fs.writeFileSync(
+      path.join(dir, d, 'main.tf'),
+      'variable "image" { type = string }\nresource "terraform_data" "app" { input = var.image }\noutput "image" { value = var.image }\n',
+    );
   }
   return dir;
 }
@@ -46,12 +52,17 @@ describe('helix-deploy build, push, plan, deploy, history (built CLI, real engin
 
   before(async () => {
     terraformAvailable();
-    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: the test runner builds it (node scripts/test.mjs integration)`);
+    if (!fs.existsSync(CLI))
+      throw new Error(`${CLI} is missing: the test runner builds it (node scripts/test.mjs integration)`);
     await docker.ping();
     reg = await startRegistry();
   });
   after(async () => {
-    for (const i of images) await docker.getImage(i).remove({ force: true }).catch(() => undefined);
+    for (const i of images)
+      await docker
+        .getImage(i)
+        .remove({ force: true })
+        .catch(() => undefined);
     await reg?.stop();
   });
 
@@ -72,7 +83,11 @@ describe('helix-deploy build, push, plan, deploy, history (built CLI, real engin
     const p = JSON.parse(pushed.stdout);
     const repository = `${reg.host}/acme/helixdb`;
     assert.equal(p.repository, repository);
-    assert.equal(await registryDigest(reg.host, 'acme/helixdb', p.tag), p.digest, 'the recorded digest is the registry manifest digest');
+    assert.equal(
+      await registryDigest(reg.host, 'acme/helixdb', p.tag),
+      p.digest,
+      'the recorded digest is the registry manifest digest',
+    );
     assert.equal(p.ref, `${repository}@${p.digest}`);
     assert.equal(p.buildRun, b.run, 'the push names the build it pushed');
 
@@ -91,11 +106,22 @@ describe('helix-deploy build, push, plan, deploy, history (built CLI, real engin
 
     const h = cli(['history', '--json'], dir);
     assert.equal(h.code, 0, h.stderr);
-    const runs = JSON.parse(h.stdout) as Array<{ id: string; kind: string; state: string; startedAt: string; meta?: Record<string, any> }>;
-    assert.deepEqual([...runs].sort((x, y) => (x.startedAt < y.startedAt ? 1 : -1)).map((r) => r.id), runs.map((r) => r.id), 'newest first');
+    const runs = JSON.parse(h.stdout) as Array<{
+      id: string;
+      kind: string;
+      state: string;
+      startedAt: string;
+      meta?: Record<string, any>;
+    }>;
+    assert.deepEqual(
+      [...runs].sort((x, y) => (x.startedAt < y.startedAt ? 1 : -1)).map((r) => r.id),
+      runs.map((r) => r.id),
+      'newest first',
+    );
     const kinds = runs.map((r) => `${r.kind}:${r.state}`).reverse();
     assert.deepEqual(kinds, ['build:Succeeded', 'push:Succeeded', 'plan:Saved', 'plan:Applied']);
-    for (const r of runs.filter((x) => x.kind !== 'build')) assert.equal(r.meta?.image?.ref, p.ref, `${r.kind} ${r.state} records the image`);
+    for (const r of runs.filter((x) => x.kind !== 'build'))
+      assert.equal(r.meta?.image?.ref, p.ref, `${r.kind} ${r.state} records the image`);
     const applied = runs.find((r) => r.state === 'Applied')!;
     assert.equal(applied.meta?.deployed.vars.image, p.ref, 'the deployment record holds the digest');
     const text = cli(['history', 'staging', '--limit', '1'], dir);
@@ -123,6 +149,9 @@ describe('helix-deploy build, push, plan, deploy, history (built CLI, real engin
     assert.ok(fs.existsSync(path.join(dir, '.helix', 'prod.plan')), 'the plan is saved for a later apply');
     const ok = cli(['deploy', 'prod', '--yes', '--confirm', 'prod', '--quiet'], dir);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.match(fs.readFileSync(path.join(dir, 'infra-prod', 'terraform.tfstate'), 'utf8'), /acme\/helixdb@sha256:[0-9a-f]{64}/);
+    assert.match(
+      fs.readFileSync(path.join(dir, 'infra-prod', 'terraform.tfstate'), 'utf8'),
+      /acme\/helixdb@sha256:[0-9a-f]{64}/,
+    );
   });
 });

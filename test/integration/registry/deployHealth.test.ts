@@ -32,8 +32,18 @@ describe('health of a cloud deployment (stand-in servers)', function () {
   let work: string;
   let journal: Journal;
   let project: Project;
-  const cloudEnv: Environment = { name: 'production', kind: 'helix-cloud', source: 'helix.toml', settings: { cluster_id: 'c-health' } };
-  const entEnv: Environment = { name: 'ent', kind: 'enterprise', source: 'helix.toml', settings: { cluster_id: 'ec_health' } };
+  const cloudEnv: Environment = {
+    name: 'production',
+    kind: 'helix-cloud',
+    source: 'helix.toml',
+    settings: { cluster_id: 'c-health' },
+  };
+  const entEnv: Environment = {
+    name: 'ent',
+    kind: 'enterprise',
+    source: 'helix.toml',
+    settings: { cluster_id: 'ec_health' },
+  };
   const flyEnv: Environment = { name: 'edge', kind: 'fly', source: 'helix.toml', settings: {} };
 
   before(async () => {
@@ -49,9 +59,20 @@ describe('health of a cloud deployment (stand-in servers)', function () {
     fly = await startFlyServer(TOKEN);
     work = tmpRoot();
     fs.mkdirSync(path.join(work, 'db'));
-    fs.writeFileSync(path.join(work, 'helix.toml'), '[project]\nname = "demo"\n\n[cloud.production.helix]\ncluster_id = "c-health"\n');
+    fs.writeFileSync(
+      path.join(work, 'helix.toml'),
+      '[project]\nname = "demo"\n\n[cloud.production.helix]\ncluster_id = "c-health"\n',
+    );
     fs.writeFileSync(path.join(work, 'db', 'schema.hx'), 'N::User { name: String }\n');
-    project = { name: 'demo', dir: work, configFile: path.join(work, 'helix.toml'), generation: 'v2', containerRuntime: 'docker', environments: [cloudEnv, entEnv, flyEnv], errorCount: 0 };
+    project = {
+      name: 'demo',
+      dir: work,
+      configFile: path.join(work, 'helix.toml'),
+      generation: 'v2',
+      containerRuntime: 'docker',
+      environments: [cloudEnv, entEnv, flyEnv],
+      errorCount: 0,
+    };
     journal = await Journal.open(path.join(work, 'runs.journal'));
   });
   beforeEach(() => {
@@ -68,9 +89,30 @@ describe('health of a cloud deployment (stand-in servers)', function () {
   });
 
   const ctx = (environment: Environment) => ({ project, environment, signal: new AbortController().signal });
-  const helixCloud = () => new HelixCloudDeployer({ baseUrl: cloud.url, apiKey: async () => KEY, buildQueries: async () => Buffer.from('{"queries":[]}') });
-  const deploy = (deployer: HelixCloudDeployer | FlyDeployer, env: Environment, health: HealthService, lines: string[] = [], deadlineMs = 10_000) =>
-    runDeploy({ redactor: new CredentialRedactor(), journal, log: (l) => lines.push(l), health: { service: health, deadlineMs, initialDelayMs: 25 } }, deployer, ctx(env), 'tester');
+  const helixCloud = () =>
+    new HelixCloudDeployer({
+      baseUrl: cloud.url,
+      apiKey: async () => KEY,
+      buildQueries: async () => Buffer.from('{"queries":[]}'),
+    });
+  const deploy = (
+    deployer: HelixCloudDeployer | FlyDeployer,
+    env: Environment,
+    health: HealthService,
+    lines: string[] = [],
+    deadlineMs = 10_000,
+  ) =>
+    runDeploy(
+      {
+        redactor: new CredentialRedactor(),
+        journal,
+        log: (l) => lines.push(l),
+        health: { service: health, deadlineMs, initialDelayMs: 25 },
+      },
+      deployer,
+      ctx(env),
+      'tester',
+    );
 
   it('Helix Cloud v2: the root of the returned URL is probed, any HTTP answer is alive; kept per environment and in the run', async () => {
     const health = new HealthService();
@@ -85,15 +127,27 @@ describe('health of a cloud deployment (stand-in servers)', function () {
     assert.equal(run.state, 'Succeeded');
     assert.equal(run.meta?.url, appUrl);
     assert.equal(run.meta?.health, 'healthy');
-    assert.ok(run.log.some((l) => l.startsWith(`Checking health: ${appUrl}/`)), run.log.join('\n'));
-    assert.ok(run.log.some((l) => /^Health: healthy \(liveness 404 in [\d.]+ ms\)$/.test(l)), run.log.join('\n'));
+    assert.ok(
+      run.log.some((l) => l.startsWith(`Checking health: ${appUrl}/`)),
+      run.log.join('\n'),
+    );
+    assert.ok(
+      run.log.some((l) => /^Health: healthy \(liveness 404 in [\d.]+ ms\)$/.test(l)),
+      run.log.join('\n'),
+    );
   });
 
   it('v3 Enterprise: /healthz and /readyz; live but not ready until the deadline is reported, the deploy still Succeeded', async () => {
     const health = new HealthService();
     routes['/healthz'] = 200;
     routes['/readyz'] = 503;
-    const r = await deploy(helixCloud(), { ...entEnv, settings: { ...entEnv.settings, gateway_url: appUrl } }, health, [], 300);
+    const r = await deploy(
+      helixCloud(),
+      { ...entEnv, settings: { ...entEnv.settings, gateway_url: appUrl } },
+      health,
+      [],
+      300,
+    );
     assert.equal(r.health?.status, 'unhealthy');
     assert.match(String(r.health?.reason), /readiness .*\/readyz: HTTP 503/);
     assert.ok(hits.includes('/healthz') && hits.includes('/readyz') && !hits.includes('/'));
@@ -104,14 +158,24 @@ describe('health of a cloud deployment (stand-in servers)', function () {
     assert.match(String(run.meta?.healthReason), /HTTP 503/);
 
     routes['/readyz'] = 200;
-    const again = await deploy(helixCloud(), { ...entEnv, settings: { ...entEnv.settings, gateway_url: appUrl } }, health);
+    const again = await deploy(
+      helixCloud(),
+      { ...entEnv, settings: { ...entEnv.settings, gateway_url: appUrl } },
+      health,
+    );
     assert.equal(again.health?.status, 'healthy');
     assert.equal(health.get(`${work}#ent`)?.readiness?.status, 200);
   });
 
   it('Fly.io: the app URL answers; a deployment that never answers is unhealthy, not a failed deploy', async () => {
     const health = new HealthService();
-    const flyDeployer = (url: string) => new FlyDeployer({ machinesUrl: fly.url, token: async () => TOKEN, pushImage: async (_c, a) => `127.0.0.1:1/${a}:t1`, appUrl: () => url });
+    const flyDeployer = (url: string) =>
+      new FlyDeployer({
+        machinesUrl: fly.url,
+        token: async () => TOKEN,
+        pushImage: async (_c, a) => `127.0.0.1:1/${a}:t1`,
+        appUrl: () => url,
+      });
     const ok = await deploy(flyDeployer(appUrl), flyEnv, health);
     assert.equal(ok.health?.status, 'healthy');
     assert.deepEqual(hits, ['/']);

@@ -6,7 +6,14 @@ import { EcrCredentials } from '../../../src/providers/registry/ecr';
 import { EnginePusher } from '../../../src/providers/registry/enginePusher';
 import { startEcrStandIn, type EcrStandIn } from '../../support/ecrServer';
 import { resentConfirmedBlobs, startFaultProxy, type FaultProxy } from '../../support/faultProxy';
-import { buildTestImage, removeTestImage, registryDigest, startRegistry, testDockerSocket, type TestRegistry } from '../../support/registry';
+import {
+  buildTestImage,
+  removeTestImage,
+  registryDigest,
+  startRegistry,
+  testDockerSocket,
+  type TestRegistry,
+} from '../../support/registry';
 
 // ECR cannot be reached from here: the ECR API is a local stand-in speaking its JSON 1.1 protocol (the
 // real AWS SDK client talks to it), and the registry is the real distribution server behind a gate
@@ -40,11 +47,19 @@ describe('ECR: token from the AWS SDK, refreshed, and a token that expires mid-p
 
   it('gets a signed token and reuses it until shortly before it expires', async () => {
     let now = Date.now();
-    const src = new EcrCredentials({ region: 'us-west-2', endpoint: ecr.endpoint, credentials: testKeys, now: () => now });
+    const src = new EcrCredentials({
+      region: 'us-west-2',
+      endpoint: ecr.endpoint,
+      credentials: testKeys,
+      now: () => now,
+    });
     const a = await src.get('x');
     assert.equal(a?.username, 'AWS');
     assert.equal(a?.secret, ecr.issued[0].password);
-    assert.match(ecr.calls[0].authorization, /^AWS4-HMAC-SHA256 Credential=AKIAHELIXTEST\/\d+\/us-west-2\/ecr\/aws4_request/);
+    assert.match(
+      ecr.calls[0].authorization,
+      /^AWS4-HMAC-SHA256 Credential=AKIAHELIXTEST\/\d+\/us-west-2\/ecr\/aws4_request/,
+    );
     assert.equal(await src.registryHost(), '123456789012.dkr.ecr.us-west-2.amazonaws.com');
     await src.get('x');
     assert.equal(ecr.issued.length, 1, 'cached while valid');
@@ -76,12 +91,23 @@ describe('ECR: token from the AWS SDK, refreshed, and a token that expires mid-p
     });
     const src = new EcrCredentials({ region: 'us-west-2', endpoint: ecr.endpoint, credentials: testKeys });
     const t0 = Date.now();
-    const result = await pushImage(new EnginePusher(docker), { source: image, ref: parseReference(`${gate.host}/helix-demo-staging:demo-staging-abc1234`), credentials: src, policy: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 } });
+    const result = await pushImage(new EnginePusher(docker), {
+      source: image,
+      ref: parseReference(`${gate.host}/helix-demo-staging:demo-staging-abc1234`),
+      credentials: src,
+      policy: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
+    });
     assert.ok(expired, 'the token expired during the push');
-    assert.ok(Date.now() - t0 < 15_000, `the expiry was noticed quickly (not after the engine's minute of retries): ${Date.now() - t0} ms`);
+    assert.ok(
+      Date.now() - t0 < 15_000,
+      `the expiry was noticed quickly (not after the engine's minute of retries): ${Date.now() - t0} ms`,
+    );
     assert.equal(ecr.issued.length, 2, 'one refresh');
     assert.ok(result.attempts >= 2);
-    assert.ok(gate.records.some((r) => r.status === 401), 'the registry refused the expired token');
+    assert.ok(
+      gate.records.some((r) => r.status === 401),
+      'the registry refused the expired token',
+    );
     assert.equal(await registryDigest(reg.host, 'helix-demo-staging', 'demo-staging-abc1234'), result.digest);
     assert.deepEqual(resentConfirmedBlobs(gate.records), []);
     src.dispose();

@@ -5,7 +5,14 @@ import { parseReference } from '../../../src/core/push/reference';
 import type { PushEvent } from '../../../src/core/push/types';
 import { EnginePusher } from '../../../src/providers/registry/enginePusher';
 import { resentConfirmedBlobs, startFaultProxy, type FaultProxy } from '../../support/faultProxy';
-import { buildTestImage, removeTestImage, registryDigest, startRegistry, testDockerSocket, type TestRegistry } from '../../support/registry';
+import {
+  buildTestImage,
+  removeTestImage,
+  registryDigest,
+  startRegistry,
+  testDockerSocket,
+  type TestRegistry,
+} from '../../support/registry';
 
 const none = { name: 'none', get: async () => undefined };
 const fastPolicy = { attempts: 40, baseDelayMs: 50, maxDelayMs: 500 };
@@ -49,13 +56,24 @@ describe('push survives a bad network (fault-injecting proxy)', function () {
       assert.equal(await registryDigest(reg.host, repo, '1'), result.digest, ctx);
       // Once the registry confirmed a blob, no retry - ours or the engine's - sends it again.
       assert.deepEqual(resentConfirmedBlobs(proxy.records), [], ctx);
-      if (result.attempts > 1) assert.ok(events.some((e) => e.type === 'attempt'), 'retries are reported');
+      if (result.attempts > 1)
+        assert.ok(
+          events.some((e) => e.type === 'attempt'),
+          'retries are reported',
+        );
     });
   }
 
   it('gives up with a clear transient error when failures persist', async () => {
     // Only the manifest fails: the engine does not retry that itself, so this measures our policy alone.
-    proxy = await startFaultProxy({ upstream: reg.host, rate: 1, kinds: ['503'], maxFaults: 1000, seed: 1, match: (r) => r.method === 'PUT' && /\/manifests\//.test(r.url ?? '') });
+    proxy = await startFaultProxy({
+      upstream: reg.host,
+      rate: 1,
+      kinds: ['503'],
+      maxFaults: 1000,
+      seed: 1,
+      match: (r) => r.method === 'PUT' && /\/manifests\//.test(r.url ?? ''),
+    });
     const err = await pushImage(new EnginePusher(docker), {
       source: image,
       ref: parseReference(`${proxy.host}/acme/always-503:1`),
@@ -63,7 +81,11 @@ describe('push survives a bad network (fault-injecting proxy)', function () {
       policy: { attempts: 3, baseDelayMs: 20, maxDelayMs: 50 },
     }).catch((e) => e);
     assert.equal(err?.kind, 'transient', String(err));
-    assert.equal(proxy.records.filter((r) => r.method === 'PUT' && r.url.includes('/manifests/')).length, 3, 'one manifest PUT per attempt');
+    assert.equal(
+      proxy.records.filter((r) => r.method === 'PUT' && r.url.includes('/manifests/')).length,
+      3,
+      'one manifest PUT per attempt',
+    );
     assert.match(err.message, /Transient failure talking to 127\.0\.0\.1:\d+/);
   });
 });

@@ -12,7 +12,14 @@ import { FlyDeployer } from '../../../src/providers/fly/deployer';
 import { findFlyctl } from '../../../src/providers/fly/flyctl';
 import { EnginePusher } from '../../../src/providers/registry/enginePusher';
 import { startFlyServer, type FlyStandIn } from '../../support/flyServer';
-import { buildTestImage, removeTestImage, registryDigest, startRegistry, testDockerSocket, type TestRegistry } from '../../support/registry';
+import {
+  buildTestImage,
+  removeTestImage,
+  registryDigest,
+  startRegistry,
+  testDockerSocket,
+  type TestRegistry,
+} from '../../support/registry';
 
 // Fly.io cannot be reached from here: its registry is a real registry on 127.0.0.1 that (like
 // registry.fly.io) takes the API token as password, and the Machines API is our stand-in.
@@ -25,8 +32,27 @@ describe('Fly.io deploy: registry push + Machines API (stand-ins)', function () 
   const image = `hd-fly-src-${process.pid}:1`;
   let reg: TestRegistry;
   let fly: FlyStandIn;
-  const env: Environment = { name: 'production', kind: 'fly', source: 'helix.toml', settings: { vm_size: 'shared-cpu-4x', volume: 'helix_demo_production_data:/data', volume_initial_size: 20, region: 'ams', auth_type: 'ApiKey' } };
-  const project: Project = { name: 'demo', dir: os.tmpdir(), configFile: path.join(os.tmpdir(), 'helix.toml'), generation: 'v2', containerRuntime: 'docker', environments: [env], errorCount: 0 };
+  const env: Environment = {
+    name: 'production',
+    kind: 'fly',
+    source: 'helix.toml',
+    settings: {
+      vm_size: 'shared-cpu-4x',
+      volume: 'helix_demo_production_data:/data',
+      volume_initial_size: 20,
+      region: 'ams',
+      auth_type: 'ApiKey',
+    },
+  };
+  const project: Project = {
+    name: 'demo',
+    dir: os.tmpdir(),
+    configFile: path.join(os.tmpdir(), 'helix.toml'),
+    generation: 'v2',
+    containerRuntime: 'docker',
+    environments: [env],
+    errorCount: 0,
+  };
 
   before(async () => {
     await buildTestImage(docker, image, 1);
@@ -45,11 +71,21 @@ describe('Fly.io deploy: registry push + Machines API (stand-ins)', function () 
       token: async () => token,
       pushImage: async (ctx, app) => {
         const ref = parseReference(`${reg.host}/${app}:${tag}`);
-        await pushImage(new EnginePusher(docker), { source: image, ref, credentials: new FlyRegistryCredentials(async () => token), signal: ctx.signal });
+        await pushImage(new EnginePusher(docker), {
+          source: image,
+          ref,
+          credentials: new FlyRegistryCredentials(async () => token),
+          signal: ctx.signal,
+        });
         return formatReference(ref);
       },
     });
-  const ctx = (lines: string[]): DeployContext => ({ project, environment: env, signal: new AbortController().signal, log: (l) => lines.push(l) });
+  const ctx = (lines: string[]): DeployContext => ({
+    project,
+    environment: env,
+    signal: new AbortController().signal,
+    log: (l) => lines.push(l),
+  });
 
   it('first deploy: creates the app, the volume and a machine running the pushed image', async () => {
     const lines: string[] = [];
@@ -63,7 +99,10 @@ describe('Fly.io deploy: registry push + Machines API (stand-ins)', function () 
     assert.equal(m.config.services[0].internal_port, 6969);
     assert.equal(m.config.mounts[0].path, '/data');
     assert.equal(app.volumes[0].name, 'helix_demo_production_data');
-    assert.ok(await registryDigest(reg.host, 'helix-demo-production', 'demo-production-abc1234', { user: 'x', pass: TOKEN }), 'image is in the registry');
+    assert.ok(
+      await registryDigest(reg.host, 'helix-demo-production', 'demo-production-abc1234', { user: 'x', pass: TOKEN }),
+      'image is in the registry',
+    );
     assert.ok(lines.some((l) => /Machine .* started/.test(l)));
   });
 
@@ -104,17 +143,34 @@ describe('Fly.io deploy: registry push + Machines API (stand-ins)', function () 
       const program = await findFlyctl();
       assert.equal(program, 'flyctl');
       const lines: string[] = [];
-      const d = new FlyDeployer({ machinesUrl: fly.url, token: async () => TOKEN, flyctl: program, pushImage: async () => `${reg.host}/helix-demo-production:t1` });
+      const d = new FlyDeployer({
+        machinesUrl: fly.url,
+        token: async () => TOKEN,
+        flyctl: program,
+        pushImage: async () => `${reg.host}/helix-demo-production:t1`,
+      });
       const r = await d.deploy(ctx(lines));
       assert.equal(r.url, 'https://helix-demo-production.fly.dev');
-      assert.equal(fs.readFileSync(path.join(bin, 'args'), 'utf8').trim(), `deploy --image ${reg.host}/helix-demo-production:t1 -a helix-demo-production --now`);
+      assert.equal(
+        fs.readFileSync(path.join(bin, 'args'), 'utf8').trim(),
+        `deploy --image ${reg.host}/helix-demo-production:t1 -a helix-demo-production --now`,
+      );
       assert.ok(fs.existsSync(path.join(bin, 'token')), 'token passed through FLY_API_TOKEN');
       assert.ok(lines.includes('--> Machine 1 [app] update succeeded'));
-      assert.equal([...fly.apps.get('helix-demo-production')!.machines.values()].length, 0, 'no Machines API deploy when flyctl is used');
+      assert.equal(
+        [...fly.apps.get('helix-demo-production')!.machines.values()].length,
+        0,
+        'no Machines API deploy when flyctl is used',
+      );
     });
 
     it('a failing flyctl deploy is a clear error', async () => {
-      const d = new FlyDeployer({ machinesUrl: fly.url, token: async () => TOKEN, flyctl: 'flyctl', pushImage: async () => 'fail' });
+      const d = new FlyDeployer({
+        machinesUrl: fly.url,
+        token: async () => TOKEN,
+        flyctl: 'flyctl',
+        pushImage: async () => 'fail',
+      });
       await assert.rejects(d.deploy(ctx([])), /flyctl deploy failed with exit code 3/);
     });
   });

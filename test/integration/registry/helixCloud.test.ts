@@ -34,8 +34,22 @@ describe('Helix Cloud deploy (stand-in server)', () => {
   let server: HelixCloudStandIn;
   let dir: string;
   let project: Project;
-  const cloudEnv: Environment = { name: 'production', kind: 'helix-cloud', source: 'helix.toml', settings: { cluster_id: '1f0ca9da-5f56-6a04-873b-010203040506', build_mode: 'release', env_vars: { OPENAI_MODEL: 'small' } } };
-  const entEnv: Environment = { name: 'ent', kind: 'enterprise', source: 'helix.toml', settings: { cluster_id: 'ec_01HX', gateway_url: 'https://gw.example.invalid' } };
+  const cloudEnv: Environment = {
+    name: 'production',
+    kind: 'helix-cloud',
+    source: 'helix.toml',
+    settings: {
+      cluster_id: '1f0ca9da-5f56-6a04-873b-010203040506',
+      build_mode: 'release',
+      env_vars: { OPENAI_MODEL: 'small' },
+    },
+  };
+  const entEnv: Environment = {
+    name: 'ent',
+    kind: 'enterprise',
+    source: 'helix.toml',
+    settings: { cluster_id: 'ec_01HX', gateway_url: 'https://gw.example.invalid' },
+  };
 
   beforeEach(async () => {
     server = await startHelixCloud('hx-api-key-canary-7731');
@@ -45,15 +59,33 @@ describe('Helix Cloud deploy (stand-in server)', () => {
     fs.writeFileSync(path.join(dir, 'db', 'schema.hx'), 'N::User { name: String }\n');
     fs.writeFileSync(path.join(dir, 'db', 'queries.hx'), 'QUERY getUser() => u <- N<User> RETURN u\n');
     fs.writeFileSync(path.join(dir, 'db', 'sub', 'more.hx'), 'QUERY x() => RETURN 1\n');
-    project = { name: 'demo', dir, configFile: path.join(dir, 'helix.toml'), generation: 'v2', containerRuntime: 'docker', environments: [cloudEnv, entEnv], errorCount: 0 };
+    project = {
+      name: 'demo',
+      dir,
+      configFile: path.join(dir, 'helix.toml'),
+      generation: 'v2',
+      containerRuntime: 'docker',
+      environments: [cloudEnv, entEnv],
+      errorCount: 0,
+    };
   });
   afterEach(async () => {
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const ctx = (env: Environment, lines: string[], signal = new AbortController().signal): DeployContext => ({ project, environment: env, signal, log: (l) => lines.push(l) });
-  const deployer = (key = 'hx-api-key-canary-7731') => new HelixCloudDeployer({ baseUrl: server.url, apiKey: async () => key, buildQueries: async () => Buffer.from('{"queries":[]}') });
+  const ctx = (env: Environment, lines: string[], signal = new AbortController().signal): DeployContext => ({
+    project,
+    environment: env,
+    signal,
+    log: (l) => lines.push(l),
+  });
+  const deployer = (key = 'hx-api-key-canary-7731') =>
+    new HelixCloudDeployer({
+      baseUrl: server.url,
+      apiKey: async () => key,
+      buildQueries: async () => Buffer.from('{"queries":[]}'),
+    });
 
   it('v2: streams progress into the log, returns the URL and the auth key (kept out of the log)', async () => {
     const lines: string[] = [];
@@ -78,13 +110,22 @@ describe('Helix Cloud deploy (stand-in server)', () => {
   });
 
   it('v2: a refused API key is a CloudAuthError (re-login), not a stack trace', async () => {
-    await assert.rejects(deployer('wrong').deploy(ctx(cloudEnv, [])), (e) => e instanceof CloudAuthError && /Sign in again/.test(e.message));
-    await assert.rejects(new HelixCloudDeployer({ baseUrl: server.url, apiKey: async () => undefined }).deploy(ctx(cloudEnv, [])), /HELIX_API_KEY/);
+    await assert.rejects(
+      deployer('wrong').deploy(ctx(cloudEnv, [])),
+      (e) => e instanceof CloudAuthError && /Sign in again/.test(e.message),
+    );
+    await assert.rejects(
+      new HelixCloudDeployer({ baseUrl: server.url, apiKey: async () => undefined }).deploy(ctx(cloudEnv, [])),
+      /HELIX_API_KEY/,
+    );
   });
 
   it('v2: an error event fails the deploy with the server message', async () => {
     server.scenario = 'error';
-    await assert.rejects(deployer().deploy(ctx(cloudEnv, [])), /Deployment failed: query compilation failed: unknown type User/);
+    await assert.rejects(
+      deployer().deploy(ctx(cloudEnv, [])),
+      /Deployment failed: query compilation failed: unknown type User/,
+    );
   });
 
   it('v2: a stream that drops before the result says so', async () => {
@@ -95,7 +136,10 @@ describe('Helix Cloud deploy (stand-in server)', () => {
   it('v2: cancel aborts the stream', async () => {
     const ac = new AbortController();
     const lines: string[] = [];
-    const p = deployer().deploy({ ...ctx(cloudEnv, lines, ac.signal), log: (l) => (lines.push(l), l === 'Validating queries...' && ac.abort()) });
+    const p = deployer().deploy({
+      ...ctx(cloudEnv, lines, ac.signal),
+      log: (l) => (lines.push(l), l === 'Validating queries...' && ac.abort()),
+    });
     await assert.rejects(p, (e: any) => e.name === 'AbortError' || /abort/i.test(String(e)));
   });
 
@@ -103,20 +147,29 @@ describe('Helix Cloud deploy (stand-in server)', () => {
     const closed = await freePort();
     const placeholder = { ...cloudEnv, settings: { cluster_id: 'YOUR_CLUSTER_ID' } };
     await assert.rejects(deployer().deploy(ctx(placeholder, [])), /has no cluster_id/);
-    await assert.rejects(new HelixCloudDeployer({ baseUrl: `http://127.0.0.1:${closed}`, apiKey: async () => 'k' }).deploy(ctx(cloudEnv, [])), /Could not reach Helix Cloud at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
+    await assert.rejects(
+      new HelixCloudDeployer({ baseUrl: `http://127.0.0.1:${closed}`, apiKey: async () => 'k' }).deploy(
+        ctx(cloudEnv, []),
+      ),
+      /Could not reach Helix Cloud at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/,
+    );
   });
 
   it('enterprise: a cancel while the query project compiles is a cancellation, not a failure', async () => {
     // A stand-in cargo that compiles forever: only the cancel can end it.
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-cargo-'));
-    fs.writeFileSync(path.join(bin, 'cargo'), '#!/bin/sh\necho "   Compiling queries v0.1.0"\nexec sleep 60\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'cargo'), '#!/bin/sh\necho "   Compiling queries v0.1.0"\nexec sleep 60\n', {
+      mode: 0o755,
+    });
     const savedPath = process.env.PATH;
     process.env.PATH = `${bin}${path.delimiter}${savedPath}`;
     try {
       const ac = new AbortController();
       const log = (l: string) => void (/Compiling/.test(l) && ac.abort());
       const compiling = new HelixCloudDeployer({ baseUrl: server.url, apiKey: async () => 'hx-api-key-canary-7731' });
-      await assert.rejects(compiling.deploy({ project, environment: entEnv, signal: ac.signal, log }), (e: unknown) => isCancelled(e));
+      await assert.rejects(compiling.deploy({ project, environment: entEnv, signal: ac.signal, log }), (e: unknown) =>
+        isCancelled(e),
+      );
     } finally {
       process.env.PATH = savedPath;
       fs.rmSync(bin, { recursive: true, force: true });
@@ -139,6 +192,9 @@ describe('Helix Cloud deploy (stand-in server)', () => {
   });
 
   it('v3.4 database environments: explains that the CLI has no push any more', async () => {
-    await assert.rejects(deployer().deploy(ctx({ ...entEnv, settings: { database: 'tenant:abc' } }, [])), /no push \("Cloud database lifecycle is managed through the Helix control plane"\); deploy it from the Helix control plane/);
+    await assert.rejects(
+      deployer().deploy(ctx({ ...entEnv, settings: { database: 'tenant:abc' } }, [])),
+      /no push \("Cloud database lifecycle is managed through the Helix control plane"\); deploy it from the Helix control plane/,
+    );
   });
 });

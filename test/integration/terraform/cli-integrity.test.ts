@@ -53,11 +53,16 @@ function writeDeploy(dir: string, release: string, extraEnvs = ''): void {
 }
 
 function records(dir: string): Array<Record<string, any>> {
-  const lines = fs.readFileSync(path.join(dir, '.helix', 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = fs
+    .readFileSync(path.join(dir, '.helix', 'runs.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const runs = new Map<string, Record<string, any>>();
   for (const l of lines) {
     if (l.t === 'begin' || l.t === 'snap') runs.set(l.run.id, { ...l.run, meta: { ...l.run.meta } });
-    else if (l.t === 'state') Object.assign(runs.get(l.id)!, { state: l.state }, { meta: { ...runs.get(l.id)!.meta, ...l.meta } });
+    else if (l.t === 'state')
+      Object.assign(runs.get(l.id)!, { state: l.state }, { meta: { ...runs.get(l.id)!.meta, ...l.meta } });
     else if (l.t === 'meta') runs.get(l.id)!.meta = { ...runs.get(l.id)!.meta, ...l.meta };
   }
   return [...runs.values()];
@@ -72,8 +77,16 @@ function stateResources(dir: string): unknown[] {
 function pasteInShell(line: string, cwd: string): string[] {
   const bin = workDir('bin');
   const argsFile = path.join(bin, 'args.json');
-  fs.writeFileSync(path.join(bin, 'helix-deploy'), `#!/usr/bin/env node\nrequire('fs').writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(2)));\n`, { mode: 0o755 });
-  const r = spawnSync('sh', ['-c', line], { cwd, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+  fs.writeFileSync(
+    path.join(bin, 'helix-deploy'),
+    `#!/usr/bin/env node\nrequire('fs').writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(2)));\n`,
+    { mode: 0o755 },
+  );
+  const r = spawnSync('sh', ['-c', line], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+  });
   assert.equal(r.status, 0, `sh -c ${line}: ${r.stderr}`);
   return JSON.parse(fs.readFileSync(argsFile, 'utf8'));
 }
@@ -96,7 +109,10 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     const apply = records(dir).find((r) => r.kind === 'apply')!;
     assert.equal(apply.state, 'Applied');
     assert.equal(apply.meta.planRun, plan.id);
-    assert.deepEqual(apply.meta.deployed.vars, { image: `ghcr.io/acme/helixdb@sha256:${'ab'.repeat(32)}`, release: '2' });
+    assert.deepEqual(apply.meta.deployed.vars, {
+      image: `ghcr.io/acme/helixdb@sha256:${'ab'.repeat(32)}`,
+      release: '2',
+    });
     assert.deepEqual(apply.meta.image, plan.meta.image, 'the apply records the image its plan resolved');
     assert.deepEqual(apply.meta.deployed, plan.meta.planned);
     assert.ok(!fs.existsSync(planFile), 'the applied plan file under .helix/ holds secrets: deleted');
@@ -117,14 +133,20 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     const x = path.join(dir, 'x');
     fs.mkdirSync(x);
     assert.equal(spawnSync('unzip', ['-q', planFile, '-d', x]).status, 0, 'unzip is needed to edit the plan');
-    const tf = spawnSync('grep', ['-rl', 'echo planned', x], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    const tf = spawnSync('grep', ['-rl', 'echo planned', x], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .filter(Boolean);
     assert.ok(tf.length > 0, 'the plan holds the configuration snapshot');
     for (const f of tf) fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('echo planned', `touch ${pwned}`));
     fs.rmSync(planFile);
     assert.equal(spawnSync('zip', ['-q', '-r', planFile, '.'], { cwd: x }).status, 0, 'zip is needed to edit the plan');
     const a = cli(['apply', 'staging', '--plan', planFile, '--quiet'], dir);
     assert.equal(a.code, 1, a.stdout + a.stderr);
-    assert.match(a.stderr, /Refused: .*t\.plan is not the plan run .* saved there \(its sha256 differs.*Nothing was applied\. Plan again with: helix-deploy plan staging --out/);
+    assert.match(
+      a.stderr,
+      /Refused: .*t\.plan is not the plan run .* saved there \(its sha256 differs.*Nothing was applied\. Plan again with: helix-deploy plan staging --out/,
+    );
     assert.ok(!fs.existsSync(pwned), 'the injected command ran');
     assert.deepEqual(stateResources(dir), []);
     // Changed bytes, not a known plan file at all: refused too.
@@ -139,9 +161,14 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     assert.equal(cli(['plan', 'staging', '--quiet'], dir).code, 2);
     const planFile = path.join(dir, '.helix', 'staging.plan');
     await new Promise((r) => setTimeout(r, 1500));
-    const a = cli(['apply', 'staging', '--plan', planFile, '--quiet'], dir, { HELIX_DEPLOY_PLAN_EXPIRY_MINUTES: '0.01' });
+    const a = cli(['apply', 'staging', '--plan', planFile, '--quiet'], dir, {
+      HELIX_DEPLOY_PLAN_EXPIRY_MINUTES: '0.01',
+    });
     assert.equal(a.code, 1, a.stderr);
-    assert.match(a.stderr, /expired: plans must be applied within 0\.01 minutes.*Plan again with: helix-deploy plan staging/);
+    assert.match(
+      a.stderr,
+      /expired: plans must be applied within 0\.01 minutes.*Plan again with: helix-deploy plan staging/,
+    );
     assert.deepEqual(stateResources(dir), []);
     assert.ok(!fs.existsSync(planFile));
     assert.ok(!records(dir).some((r) => r.kind === 'apply'), 'nothing recorded as run');
@@ -160,15 +187,25 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
       now: () => Date.now() + offset,
     });
     try {
-      const p = readProject(path.join(dir, 'helix.toml'), HELIX, fs.readFileSync(path.join(dir, 'helix.deploy.toml'), 'utf8'))!;
+      const p = readProject(
+        path.join(dir, 'helix.toml'),
+        HELIX,
+        fs.readFileSync(path.join(dir, 'helix.deploy.toml'), 'utf8'),
+      )!;
       const target = deployTargetFor(p, 'staging');
       const snap = await (await engine.startPlan(target)).done;
       assert.equal(snap.run.state, 'Planned', snap.run.error);
       const file = path.join(dir, 'c.plan');
       await engine.handOff(snap.run.id, file);
-      for (const [ms, re] of [[86_400_000, /expired/], [-86_400_000, /after this machine's clock/]] as const) {
+      for (const [ms, re] of [
+        [86_400_000, /expired/],
+        [-86_400_000, /after this machine's clock/],
+      ] as const) {
         offset = ms;
-        await assert.rejects(engine.applySavedPlan(target, file), (e: unknown) => e instanceof DeployError && e.code === 'expired' && re.test(e.message));
+        await assert.rejects(
+          engine.applySavedPlan(target, file),
+          (e: unknown) => e instanceof DeployError && e.code === 'expired' && re.test(e.message),
+        );
       }
       assert.deepEqual(stateResources(dir), []);
     } finally {
@@ -184,7 +221,10 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     writeDeploy(dir, '3');
     const a = cli(['apply', 'staging', '--plan', planFile, '--quiet'], dir);
     assert.equal(a.code, 1, a.stderr);
-    assert.match(a.stderr, /configuration of environment staging changed since the plan .*variable release "2" -> "3"\. Nothing was applied\. Plan again with: helix-deploy plan staging/);
+    assert.match(
+      a.stderr,
+      /configuration of environment staging changed since the plan .*variable release "2" -> "3"\. Nothing was applied\. Plan again with: helix-deploy plan staging/,
+    );
     assert.deepEqual(stateResources(dir), []);
     assert.ok(!records(dir).some((r) => r.state === 'Applied'));
     writeDeploy(dir, '2');
@@ -195,11 +235,18 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
   });
 
   it('a plan of environment A is refused for environment B, with the command that applies it to A', () => {
-    const dir = project('wrong-env', '2', '\n[environments.prod]\ninstance = "dev"\nregistry = "ghcr.io/acme/helixdb"\nterraform = { dir = "infra", vars = { image = "${image}", release = "2" } }\n');
+    const dir = project(
+      'wrong-env',
+      '2',
+      '\n[environments.prod]\ninstance = "dev"\nregistry = "ghcr.io/acme/helixdb"\nterraform = { dir = "infra", vars = { image = "${image}", release = "2" } }\n',
+    );
     assert.equal(cli(['plan', 'staging', '--out', 'a.plan', '--quiet'], dir).code, 2);
     const b = cli(['apply', 'prod', '--plan', 'a.plan', '--quiet'], dir);
     assert.equal(b.code, 1, b.stderr);
-    assert.match(b.stderr, /a\.plan is a plan of environment staging \(run .*\), not prod\. Nothing was applied\. Apply it to staging with: helix-deploy apply staging --plan a\.plan/);
+    assert.match(
+      b.stderr,
+      /a\.plan is a plan of environment staging \(run .*\), not prod\. Nothing was applied\. Apply it to staging with: helix-deploy apply staging --plan a\.plan/,
+    );
     assert.deepEqual(stateResources(dir), []);
     // The same project (name, environment, configuration) in another folder: not its plan either.
     const other = project('wrong-project');
@@ -211,7 +258,16 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
 
   it('environment names that escape .helix/ or hold shell code are refused by plan, apply and validate; nothing written or run', () => {
     const names = ['../../x', 'a/b', '$(touch pwned)'];
-    const dir = project('names', '2', names.map((n) => `\n[environments.${JSON.stringify(n)}]\ninstance = "dev"\nterraform = { dir = "infra", vars = { image = "\${image}", release = "2" } }\n`).join(''));
+    const dir = project(
+      'names',
+      '2',
+      names
+        .map(
+          (n) =>
+            `\n[environments.${JSON.stringify(n)}]\ninstance = "dev"\nterraform = { dir = "infra", vars = { image = "\${image}", release = "2" } }\n`,
+        )
+        .join(''),
+    );
     const before = fs.readdirSync(path.dirname(dir)).sort();
     for (const n of names) {
       const p = cli(['plan', n, '--quiet'], dir);
@@ -227,7 +283,12 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     assert.deepEqual(fs.readdirSync(path.dirname(dir)).sort(), before, 'nothing written beside the project');
     assert.ok(!fs.existsSync(path.join(dir, 'pwned')));
     assert.ok(!fs.existsSync(path.join(dir, '.helix', 'a')));
-    assert.deepEqual(fs.existsSync(path.join(dir, '.helix')) ? fs.readdirSync(path.join(dir, '.helix')).filter((f) => f.endsWith('.plan')) : [], []);
+    assert.deepEqual(
+      fs.existsSync(path.join(dir, '.helix'))
+        ? fs.readdirSync(path.join(dir, '.helix')).filter((f) => f.endsWith('.plan'))
+        : [],
+      [],
+    );
   });
 
   it('the printed "Apply it with" and re-plan hints are shell-quoted: pasted into sh -c they run nothing else', () => {
@@ -244,14 +305,20 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     assert.equal(a.code, 1);
     const replan = /Plan again with: (.*)$/m.exec(a.stderr)![1]!;
     assert.deepEqual(pasteInShell(replan, dir), ['plan', 'staging', '--out', out]);
-    assert.ok(!fs.existsSync(path.join(dir, 'pwned')) && !fs.existsSync(path.join(dir, 'out', 'pwned')), 'pasted hint ran $(...)');
+    assert.ok(
+      !fs.existsSync(path.join(dir, 'pwned')) && !fs.existsSync(path.join(dir, 'out', 'pwned')),
+      'pasted hint ran $(...)',
+    );
   });
 
   it('a terraform dir outside the project is planned with a notice, and validate warns naming it', () => {
     const dir = project('outside');
     const outside = `${dir}-infra`;
     fs.cpSync(path.join(dir, 'infra'), outside, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), `[environments.staging]\ninstance = "dev"\nregistry = "ghcr.io/acme/helixdb"\nterraform = { dir = "../${path.basename(outside)}", vars = { image = "\${image}", release = "2" } }\n`);
+    fs.writeFileSync(
+      path.join(dir, 'helix.deploy.toml'),
+      `[environments.staging]\ninstance = "dev"\nregistry = "ghcr.io/acme/helixdb"\nterraform = { dir = "../${path.basename(outside)}", vars = { image = "\${image}", release = "2" } }\n`,
+    );
     const p = cli(['plan', 'staging'], dir);
     assert.equal(p.code, 2, p.stderr);
     assert.ok(p.stderr.includes(`outside the project folder ${dir}: ${outside}`), p.stderr);
@@ -260,7 +327,11 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
   });
 
   it('errors carry context: a folder where a file is expected is named; a kubeconfig problem names no terraform variable', () => {
-    const dir = project('context', '2', '\n[environments.k8s]\nkubernetes = { context = "nope", namespace = "helix", manifests = "k8s", kubeconfig = "missing.yaml" }\n');
+    const dir = project(
+      'context',
+      '2',
+      '\n[environments.k8s]\nkubernetes = { context = "nope", namespace = "helix", manifests = "k8s", kubeconfig = "missing.yaml" }\n',
+    );
     fs.mkdirSync(path.join(dir, 'k8s'));
     const k = cli(['plan', 'k8s', '--quiet'], dir);
     assert.equal(k.code, 1, k.stderr);
@@ -288,18 +359,25 @@ describe('helix-deploy apply: saved plan integrity (real terraform, real process
     const infra = workDir('example');
     fs.cpSync(path.join(EXAMPLE, 'infra'), infra, { recursive: true, filter: (f) => !/\.terraform|tfstate/.test(f) });
     const hostile = `x$(touch ${infra}/pwned);touch ${infra}/pwned2`;
-    const tf = (args: string[]) => spawnSync('terraform', args, { cwd: infra, encoding: 'utf8', env: { ...process.env, ...TF_ENV } });
+    const tf = (args: string[]) =>
+      spawnSync('terraform', args, { cwd: infra, encoding: 'utf8', env: { ...process.env, ...TF_ENV } });
     assert.equal(tf(['init', '-input=false']).status, 0);
     const r = tf(['apply', '-auto-approve', '-input=false', `-var=image=${hostile}`]);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.stdout.includes(`rolling out ${hostile} release 1`), r.stdout);
-    assert.ok(!fs.existsSync(path.join(infra, 'pwned')) && !fs.existsSync(path.join(infra, 'pwned2')), 'the image name ran as shell code');
+    assert.ok(
+      !fs.existsSync(path.join(infra, 'pwned')) && !fs.existsSync(path.join(infra, 'pwned2')),
+      'the image name ran as shell code',
+    );
     // The example's own files validate clean; with a hostile image they do not.
     const proj = workDir('example-proj');
     fs.cpSync(EXAMPLE, proj, { recursive: true, filter: (f) => !/\.terraform|tfstate/.test(f) });
     assert.equal(cli(['validate', proj], proj).code, 0);
     const toml = path.join(proj, 'helix.toml');
-    fs.writeFileSync(toml, fs.readFileSync(toml, 'utf8').replace('image = "local-demo"', 'image = "local-demo$(touch pwned)"'));
+    fs.writeFileSync(
+      toml,
+      fs.readFileSync(toml, 'utf8').replace('image = "local-demo"', 'image = "local-demo$(touch pwned)"'),
+    );
     const v = cli(['validate', proj], proj);
     assert.equal(v.code, 1, v.stdout);
     assert.match(v.stdout, /is not an image reference/);

@@ -12,7 +12,11 @@ describe('host crash during apply (real terraform)', function () {
 
   it('recovers: run Interrupted, orphan reported while it runs, lock released, state consistent', async () => {
     const root = workDir('crash');
-    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'crash-host.ts'), root], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'crash-host.ts'), root],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     await poll(() => /APPLYING|FAILED/.test(out), { what: 'the host to start applying', timeoutMs: 60_000 });

@@ -25,7 +25,10 @@ function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
 
 function project(name: string, deployToml: string): string {
   const dir = workDir(name);
-  fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n');
+  fs.writeFileSync(
+    path.join(dir, 'helix.toml'),
+    '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n',
+  );
   fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), deployToml);
   fs.mkdirSync(path.join(dir, 'infra'));
   return dir;
@@ -59,7 +62,10 @@ describe('helix-deploy drift (real terraform; Pulumi stand-in)', function () {
     assert.match(journal, /"kind":"drift"/);
     assert.ok(!journal.includes(CANARY) && !d.stdout.includes(CANARY) && !d.stderr.includes(CANARY), 'canary leaked');
     // The scratch refresh-only plan (values in plain text) is gone.
-    assert.deepEqual(fs.readdirSync(path.join(dir, '.helix', 'plans')).filter((f) => f.endsWith('.drift')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(dir, '.helix', 'plans')).filter((f) => f.endsWith('.drift')),
+      [],
+    );
   });
 
   it('terraform: a configuration error exits 1 with the reason', () => {
@@ -75,10 +81,23 @@ describe('helix-deploy drift (real terraform; Pulumi stand-in)', function () {
     const env = { HELIX_DEPLOY_PULUMI_PATH: FAKE_PULUMI, FAKE_PULUMI_CALLS: path.join(dir, 'calls.jsonl') };
     const d = cli(['drift', 'dev', '--quiet'], dir, env);
     assert.equal(d.code, 2, d.stderr);
-    assert.match(d.stdout, /~ urn:pulumi:test::simple-s3::aws:s3\/bucket:Bucket::test-bucket \(changed outside Pulumi; changed: tags, tagsAll\)/);
+    assert.match(
+      d.stdout,
+      /~ urn:pulumi:test::simple-s3::aws:s3\/bucket:Bucket::test-bucket \(changed outside Pulumi; changed: tags, tagsAll\)/,
+    );
     assert.match(d.stdout, /tags\.ManagedBy: \(none\) -> "manual"/);
-    const calls = fs.readFileSync(env.FAKE_PULUMI_CALLS, 'utf8').trim().split('\n').map((l) => JSON.parse(l).args);
-    assert.ok(calls.some((a: string[]) => a[0] === 'preview' && a.includes('--refresh') && a.includes('--expect-no-changes') && a.includes('--json')), JSON.stringify(calls));
+    const calls = fs
+      .readFileSync(env.FAKE_PULUMI_CALLS, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).args);
+    assert.ok(
+      calls.some(
+        (a: string[]) =>
+          a[0] === 'preview' && a.includes('--refresh') && a.includes('--expect-no-changes') && a.includes('--json'),
+      ),
+      JSON.stringify(calls),
+    );
     const broken = cli(['drift', 'dev', '--quiet'], dir, { ...env, FAKE_PULUMI_REFRESH: 'missing.jsonl' });
     assert.equal(broken.code, 1, broken.stdout);
     assert.match(broken.stderr, /helix-deploy drift: Failed: pulumi preview --refresh failed/);

@@ -6,7 +6,9 @@ import { DeployError } from '../../../src/core/engine/errors';
 import { CANARY, deploy, harness, planAndApprove, terraformAvailable, workDir, type Harness } from './harness';
 import { poll } from '../../support/poll';
 
-const STATE_FILE = (path: string) => `{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"00000000-0000-0000-0000-000000000000","outputs":{"hello":{"value":"world","type":"string"}},"resources":[]}` + (path ? '' : '');
+const STATE_FILE = (path: string) =>
+  `{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"00000000-0000-0000-0000-000000000000","outputs":{"hello":{"value":"world","type":"string"}},"resources":[]}` +
+  (path ? '' : '');
 
 describe('terraform engine (real terraform)', function () {
   this.timeout(120_000);
@@ -92,18 +94,28 @@ output "other" { value = data.terraform_remote_state.other.outputs.hello }
     assert.equal(action('data.terraform_remote_state.other'), 'read');
     assert.equal(m.summary.replace, 1);
     // ${image} came from the environment: image + tag.
-    assert.ok(attributesOf(m.resources.find((r) => r.address === 'terraform_data.added')!).some((a) => a.after === 'ghcr.io/acme/helixdb:1.2.3'));
+    assert.ok(
+      attributesOf(m.resources.find((r) => r.address === 'terraform_data.added')!).some(
+        (a) => a.after === 'ghcr.io/acme/helixdb:1.2.3',
+      ),
+    );
     // Progress streamed each planned change as terraform found it.
     assert.ok(planned.progress.filter((p) => p.kind === 'planned').length >= 8);
     assert.deepEqual(planned.actions, ['approve', 'discard', 'replan']);
-    await assert.rejects(h.engine.approve(planned.run.id, 'not-the-hash'), (e: unknown) => e instanceof DeployError && e.code === 'hash-mismatch');
+    await assert.rejects(
+      h.engine.approve(planned.run.id, 'not-the-hash'),
+      (e: unknown) => e instanceof DeployError && e.code === 'hash-mismatch',
+    );
     await assert.rejects(h.engine.startApply(planned.run.id), /approve the plan first/);
     await h.engine.approve(planned.run.id, planned.planHash!);
     const applied = await (await h.engine.startApply(planned.run.id)).done;
     assert.equal(applied.run.state, 'Applied', applied.run.error);
     assert.ok(applied.progress.some((p) => p.kind === 'apply-complete'));
     assert.deepEqual(applied.run.meta?.outputs, { other: 'world' });
-    assert.ok(!fs.existsSync(path.join(h.root, '.helix', 'plans', `${planned.run.id}.tfplan`)), 'plan file (holds secrets) must be deleted');
+    assert.ok(
+      !fs.existsSync(path.join(h.root, '.helix', 'plans', `${planned.run.id}.tfplan`)),
+      'plan file (holds secrets) must be deleted',
+    );
     sub.dispose();
     // State consistent: nothing left to do.
     const again = await (await h.engine.startPlan(h.target())).done;
@@ -120,7 +132,11 @@ output "other" { value = data.terraform_remote_state.other.outputs.hello }
     ].join('\n');
     assert.ok(!everything.includes(CANARY), 'canary secret leaked');
     assert.ok(everything.includes('(sensitive)'));
-    assert.ok(attributesOf(m.resources.find((r) => r.address === 'terraform_data.keep')!).some((a) => a.path.join('.') === 'input.v'));
+    assert.ok(
+      attributesOf(m.resources.find((r) => r.address === 'terraform_data.keep')!).some(
+        (a) => a.path.join('.') === 'input.v',
+      ),
+    );
   });
 
   it('destroy is its own planned run', async () => {
@@ -172,7 +188,10 @@ output "other" { value = data.terraform_remote_state.other.outputs.hello }
     h.writeTf(`resource "terraform_data" "a" { input = "x" }\n`);
     const approved = await planAndApprove(h);
     await new Promise((r) => setTimeout(r, 800));
-    await assert.rejects(h.engine.startApply(approved.run.id), (e: unknown) => e instanceof DeployError && e.code === 'expired');
+    await assert.rejects(
+      h.engine.startApply(approved.run.id),
+      (e: unknown) => e instanceof DeployError && e.code === 'expired',
+    );
     assert.equal(h.tf(['state', 'list']).stdout.trim(), '', 'nothing applied');
   });
 
@@ -197,7 +216,10 @@ resource "terraform_data" "after" { depends_on = [terraform_data.fails] }
     // The environment is free again and the next plan sees the tainted resource.
     const next = await (await h.engine.startPlan(h.target())).done;
     assert.equal(next.run.state, 'Planned');
-    assert.equal(next.model!.resources.find((r) => r.address === 'terraform_data.fails')?.reason, 'replace_because_tainted');
+    assert.equal(
+      next.model!.resources.find((r) => r.address === 'terraform_data.fails')?.reason,
+      'replace_because_tainted',
+    );
   });
 
   it('cancels during apply: interrupt, terraform stops cleanly, state unlocked', async () => {
@@ -211,13 +233,22 @@ resource "terraform_data" "slow" {
 `);
     const approved = await planAndApprove(h);
     const handle = await h.engine.startApply(approved.run.id);
-    await poll(() => h.engine.snapshot(approved.run.id)!.progress.some((p) => p.kind === 'apply-start' && p.address === 'terraform_data.slow'), { what: 'slow apply to start', timeoutMs: 20_000 });
+    await poll(
+      () =>
+        h.engine
+          .snapshot(approved.run.id)!
+          .progress.some((p) => p.kind === 'apply-start' && p.address === 'terraform_data.slow'),
+      { what: 'slow apply to start', timeoutMs: 20_000 },
+    );
     const t0 = Date.now();
     const snap = await h.engine.cancel(approved.run.id, 'tester');
     assert.ok(Date.now() - t0 < 30_000);
     assert.equal(snap!.run.state, 'Cancelled');
     assert.equal((await handle.done).run.state, 'Cancelled');
-    assert.ok(snap!.run.log.some((l) => /Interrupt received|Stopping operation|interrupt/i.test(l)), snap!.run.log.join('\n'));
+    assert.ok(
+      snap!.run.log.some((l) => /Interrupt received|Stopping operation|interrupt/i.test(l)),
+      snap!.run.log.join('\n'),
+    );
     // Not locked: terraform itself can plan right away.
     const plan = h.tf(['plan', '-input=false', '-lock-timeout=0s', '-no-color']);
     assert.notEqual(plan.code, null);
@@ -248,11 +279,17 @@ resource "terraform_data" "slow" {
     const h = await make('two-envs');
     h.writeTf(`resource "terraform_data" "a" { input = "staging" }\n`);
     h.writeTf(`resource "terraform_data" "a" { input = "prod" }\n`, path.join(h.root, 'infra-prod'));
-    const [a, b] = await Promise.all([h.engine.startPlan(h.target('staging')), h.engine.startPlan(h.target('prod', 'infra-prod'))]);
+    const [a, b] = await Promise.all([
+      h.engine.startPlan(h.target('staging')),
+      h.engine.startPlan(h.target('prod', 'infra-prod')),
+    ]);
     await assert.rejects(h.engine.startPlan(h.target('staging')), (e: unknown) => {
       assert.ok(e instanceof DeployError);
       assert.equal(e.code, 'busy');
-      assert.match(e.message, new RegExp(`^environment busy: run ${a.id} by Test User <test@example.invalid> since \\d{4}-`));
+      assert.match(
+        e.message,
+        new RegExp(`^environment busy: run ${a.id} by Test User <test@example.invalid> since \\d{4}-`),
+      );
       assert.deepEqual(e.actions, ['Show Run']);
       assert.equal(e.details.runId, a.id);
       return true;
@@ -263,7 +300,10 @@ resource "terraform_data" "slow" {
     // Still busy while the plan waits for approval.
     await assert.rejects(h.engine.startPlan(h.target('staging')), /environment busy/);
     await Promise.all([h.engine.approve(a.id, sa.planHash!), h.engine.approve(b.id, sb.planHash!)]);
-    const [ra, rb] = await Promise.all([(await h.engine.startApply(a.id)).done, (await h.engine.startApply(b.id)).done]);
+    const [ra, rb] = await Promise.all([
+      (await h.engine.startApply(a.id)).done,
+      (await h.engine.startApply(b.id)).done,
+    ]);
     assert.equal(ra.run.state, 'Applied');
     assert.equal(rb.run.state, 'Applied');
     assert.equal(h.engine.list({ environment: 'prod' }).length, 1);
@@ -303,7 +343,10 @@ resource "terraform_data" "slow" {
     assert.equal(status.state, 'missing');
     assert.ok('setting' in status && status.setting === 'helixDeploy.terraform.path');
     assert.match((status as { message: string }).message, /Terraform was not found.*helixDeploy\.terraform\.path/);
-    await assert.rejects(h.engine.startPlan(h.target()), (e: unknown) => e instanceof DeployError && e.code === 'tool-missing' && e.actions.includes('Set Path'));
+    await assert.rejects(
+      h.engine.startPlan(h.target()),
+      (e: unknown) => e instanceof DeployError && e.code === 'tool-missing' && e.actions.includes('Set Path'),
+    );
     assert.equal(h.journal.list().length, 0, 'no run recorded');
   });
 
@@ -356,7 +399,13 @@ resource "terraform_data" "guarded" {
     const h = await make('badvars');
     const t = h.target();
     (t.environment.settings.terraform as any).vars = { image: '${nope}' };
-    await assert.rejects(h.engine.startPlan(t), (e: unknown) => e instanceof DeployError && e.code === 'config' && /\$\{nope\} has no value here \(known: .*\$\{image\}/.test(e.message));
+    await assert.rejects(
+      h.engine.startPlan(t),
+      (e: unknown) =>
+        e instanceof DeployError &&
+        e.code === 'config' &&
+        /\$\{nope\} has no value here \(known: .*\$\{image\}/.test(e.message),
+    );
   });
 });
 

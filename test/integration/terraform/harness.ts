@@ -16,7 +16,8 @@ export const TF_ENV = { TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1'
 
 export function terraformAvailable(): void {
   const r = spawnSync('terraform', ['version'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error('terraform is not on PATH: these integration tests need the real CLI (terraform 1.11.4)');
+  if (r.status !== 0)
+    throw new Error('terraform is not on PATH: these integration tests need the real CLI (terraform 1.11.4)');
 }
 
 export function workDir(name: string): string {
@@ -38,7 +39,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(name: string, opts: { expiryMinutes?: number; tfPath?: string; root?: string } = {}): Promise<Harness> {
+export async function harness(
+  name: string,
+  opts: { expiryMinutes?: number; tfPath?: string; root?: string } = {},
+): Promise<Harness> {
   const root = opts.root ?? workDir(name);
   const infra = path.join(root, 'infra');
   fs.mkdirSync(infra, { recursive: true });
@@ -49,13 +53,24 @@ export async function harness(name: string, opts: { expiryMinutes?: number; tfPa
     journal,
     locks: new LockManager(path.join(root, '.helix', 'locks')),
     stateDir: path.join(root, '.helix'),
-    providers: { terraform: new TerraformProvider({ executable: () => opts.tfPath ?? 'terraform', env: TF_ENV, killAfterMs: 30_000 }) },
+    providers: {
+      terraform: new TerraformProvider({
+        executable: () => opts.tfPath ?? 'terraform',
+        env: TF_ENV,
+        killAfterMs: 30_000,
+      }),
+    },
     who: () => 'Test User <test@example.invalid>',
     expiryMinutes: () => opts.expiryMinutes ?? 30,
     redactor,
   });
   const h: Harness = {
-    root, infra, engine, journal, redactor, journalFile,
+    root,
+    infra,
+    engine,
+    journal,
+    redactor,
+    journalFile,
     target(envName = 'staging', dir = 'infra') {
       return {
         project: { name: 'demo', dir: root },
@@ -74,7 +89,11 @@ export async function harness(name: string, opts: { expiryMinutes?: number; tfPa
       fs.writeFileSync(path.join(dir, 'main.tf'), VARS + text);
     },
     tf(args, dir = infra) {
-      const r = spawnSync('terraform', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...TF_ENV, TF_VAR_db_password: CANARY, TF_VAR_image: 'x' } });
+      const r = spawnSync('terraform', args, {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, ...TF_ENV, TF_VAR_db_password: CANARY, TF_VAR_image: 'x' },
+      });
       return { code: r.status, stdout: r.stdout, stderr: r.stderr };
     },
     async close() {
@@ -99,13 +118,15 @@ process.env.HELIX_TEST_CANARY = CANARY;
 export async function planAndApprove(h: Harness, target = h.target(), destroy = false): Promise<RunSnapshot> {
   const handle = await h.engine.startPlan(target, { destroy });
   const snap = await handle.done;
-  if (snap.run.state !== 'Planned') throw new Error(`plan ended ${snap.run.state}: ${snap.run.error}\n${snap.run.log.join('\n')}`);
+  if (snap.run.state !== 'Planned')
+    throw new Error(`plan ended ${snap.run.state}: ${snap.run.error}\n${snap.run.log.join('\n')}`);
   return h.engine.approve(snap.run.id, snap.planHash!);
 }
 
 export async function deploy(h: Harness, target = h.target(), destroy = false): Promise<RunSnapshot> {
   const approved = await planAndApprove(h, target, destroy);
   const applied = await (await h.engine.startApply(approved.run.id)).done;
-  if (applied.run.state !== 'Applied') throw new Error(`apply ended ${applied.run.state}: ${applied.run.error}\n${applied.run.log.join('\n')}`);
+  if (applied.run.state !== 'Applied')
+    throw new Error(`apply ended ${applied.run.state}: ${applied.run.error}\n${applied.run.log.join('\n')}`);
   return applied;
 }

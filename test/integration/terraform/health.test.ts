@@ -25,7 +25,8 @@ class FakeInstance {
     this.server = http.createServer((req, res) => {
       this.hits.push(req.url ?? '');
       const [, slug, route] = (req.url ?? '').split('/');
-      const ok = route === 'healthz' ? !this.deadSlugs.has(slug!) : route === 'readyz' ? !this.notReady.has(slug!) : false;
+      const ok =
+        route === 'healthz' ? !this.deadSlugs.has(slug!) : route === 'readyz' ? !this.notReady.has(slug!) : false;
       res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'no');
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
@@ -46,7 +47,12 @@ output "url" { value = "http://127.0.0.1:${port}/\${replace(var.image, "/[^a-z0-
 output "image" { value = var.image }
 `;
 
-const HEALTH = { liveness: '${outputs.url}/healthz', readiness: '${outputs.url}/readyz', timeout: '2s', deadline: '1500ms' };
+const HEALTH = {
+  liveness: '${outputs.url}/healthz',
+  readiness: '${outputs.url}/readyz',
+  timeout: '2s',
+  deadline: '1500ms',
+};
 
 describe('health decides: the engine checks health after every apply (real terraform)', function () {
   this.timeout(180_000);
@@ -72,7 +78,15 @@ describe('health decides: the engine checks health after every apply (real terra
   /** The harness's environment with a health table (and more settings), deploying `image`. */
   const target = (h: Harness, image: string, extra: Record<string, unknown> = {}, protect = false): DeployTarget => {
     const t = h.target();
-    return { ...t, environment: { ...t.environment, protected: protect, settings: { ...t.environment.settings, health: HEALTH, ...extra } }, context: { image } };
+    return {
+      ...t,
+      environment: {
+        ...t.environment,
+        protected: protect,
+        settings: { ...t.environment.settings, health: HEALTH, ...extra },
+      },
+      context: { image },
+    };
   };
   const apply = async (h: Harness, t: DeployTarget): Promise<RunSnapshot> => {
     const approved = await planAndApprove(h, t);
@@ -87,13 +101,29 @@ describe('health decides: the engine checks health after every apply (real terra
     assert.equal(m.health, 'healthy');
     assert.match(String(m.healthReason), /passed/);
     const url = `http://127.0.0.1:${inst.port}/${slug('ghcr.io/acme/helixdb:v1')}`;
-    assert.deepEqual((m.healthChecks as { name: string; url: string; ok: boolean; status: number }[]).map((c) => [c.name, c.url, c.ok, c.status]), [
-      ['liveness', `${url}/healthz`, true, 200],
-      ['readiness', `${url}/readyz`, true, 200],
-    ]);
+    assert.deepEqual(
+      (m.healthChecks as { name: string; url: string; ok: boolean; status: number }[]).map((c) => [
+        c.name,
+        c.url,
+        c.ok,
+        c.status,
+      ]),
+      [
+        ['liveness', `${url}/healthz`, true, 200],
+        ['readiness', `${url}/readyz`, true, 200],
+      ],
+    );
     assert.ok((m.healthChecks as { ms: number }[]).every((c) => typeof c.ms === 'number'));
-    assert.ok(done.run.log.some((l) => l.startsWith('Checking health: liveness') && l.includes('timeout 2000 ms per request, deadline 1500 ms')), done.run.log.join('\n'));
-    assert.ok(done.run.log.some((l) => /^Health attempt 1: liveness ok \(200/.test(l)), done.run.log.join('\n'));
+    assert.ok(
+      done.run.log.some(
+        (l) => l.startsWith('Checking health: liveness') && l.includes('timeout 2000 ms per request, deadline 1500 ms'),
+      ),
+      done.run.log.join('\n'),
+    );
+    assert.ok(
+      done.run.log.some((l) => /^Health attempt 1: liveness ok \(200/.test(l)),
+      done.run.log.join('\n'),
+    );
     assert.ok(inst.hits.includes(`/${slug('ghcr.io/acme/helixdb:v1')}/readyz`));
     // Recorded in the history file, for the CLI and other windows.
     assert.match(fs.readFileSync(h.journalFile, 'utf8'), /"health":"healthy"/);
@@ -106,7 +136,12 @@ describe('health decides: the engine checks health after every apply (real terra
     assert.equal(done.run.state, 'Applied', done.run.error);
     assert.equal(done.run.meta?.health, 'unknown');
     assert.deepEqual(done.run.meta?.healthChecks, []);
-    assert.ok(done.run.log.some((l) => /Health: unknown \(environment "staging" has no health table in helix\.deploy\.toml\)/.test(l)), done.run.log.join('\n'));
+    assert.ok(
+      done.run.log.some((l) =>
+        /Health: unknown \(environment "staging" has no health table in helix\.deploy\.toml\)/.test(l),
+      ),
+      done.run.log.join('\n'),
+    );
   });
 
   it('readiness failing ends the run Unhealthy; a rollback is offered, to the previous healthy deployment', async () => {
@@ -117,10 +152,19 @@ describe('health decides: the engine checks health after every apply (real terra
     inst.notReady.add(slug('ghcr.io/acme/helixdb:v2'));
     const v2 = await apply(h, target(h, 'ghcr.io/acme/helixdb:v2'));
     assert.equal(v2.run.state, 'Unhealthy', v2.run.error);
-    assert.match(v2.run.error!, /^Applied, but the health check failed: not healthy within 1500 ms \(\d+ attempts\): readiness .*readyz: HTTP 503/);
+    assert.match(
+      v2.run.error!,
+      /^Applied, but the health check failed: not healthy within 1500 ms \(\d+ attempts\): readiness .*readyz: HTTP 503/,
+    );
     assert.equal(v2.run.meta?.health, 'unhealthy');
     const checks = v2.run.meta?.healthChecks as { name: string; ok: boolean; status: number }[];
-    assert.deepEqual(checks.map((c) => [c.name, c.ok, c.status]), [['liveness', true, 200], ['readiness', false, 503]]);
+    assert.deepEqual(
+      checks.map((c) => [c.name, c.ok, c.status]),
+      [
+        ['liveness', true, 200],
+        ['readiness', false, 503],
+      ],
+    );
     assert.ok(v2.run.log.filter((l) => l.startsWith('Health attempt')).length >= 2, 'retried until the deadline');
     // Terraform did apply it: the state holds v2.
     assert.equal(h.tf(['output', '-raw', 'image']).stdout.trim(), 'ghcr.io/acme/helixdb:v2');
@@ -154,7 +198,11 @@ describe('health decides: the engine checks health after every apply (real terra
     assert.equal(rb.state, 'Applied', rb.error);
     assert.equal(rb.meta?.health, 'healthy');
     assert.equal(h.tf(['output', '-raw', 'image']).stdout.trim(), 'ghcr.io/acme/helixdb:v1');
-    assert.ok(h.journal.get(v2.run.id)!.log.some((l) => l.includes(`Auto-rollback: run ${autoId} ended Applied (health healthy)`)));
+    assert.ok(
+      h.journal
+        .get(v2.run.id)!
+        .log.some((l) => l.includes(`Auto-rollback: run ${autoId} ended Applied (health healthy)`)),
+    );
     assert.ok(!fs.readFileSync(h.journalFile, 'utf8').includes(CANARY));
   });
 
@@ -170,7 +218,11 @@ describe('health decides: the engine checks health after every apply (real terra
     assert.equal(rb.run.who, 'auto-rollback');
     assert.ok(rb.planHash);
     assert.ok(h.journal.get(v2.run.id)!.log.some((l) => l.includes('waits for approval (staging is protected)')));
-    assert.equal(h.tf(['output', '-raw', 'image']).stdout.trim(), 'ghcr.io/acme/helixdb:v2', 'nothing rolled back without approval');
+    assert.equal(
+      h.tf(['output', '-raw', 'image']).stdout.trim(),
+      'ghcr.io/acme/helixdb:v2',
+      'nothing rolled back without approval',
+    );
     await h.engine.discard(rb.run.id);
   });
 
@@ -178,21 +230,33 @@ describe('health decides: the engine checks health after every apply (real terra
     const h = await make('health-cancel');
     inst.notReady.add(slug('ghcr.io/acme/helixdb:v1'));
     // The default deadline (60 s): only the cancel ends the probing early.
-    const approved = await planAndApprove(h, target(h, 'ghcr.io/acme/helixdb:v1', { health: { ...HEALTH, deadline: undefined } }));
+    const approved = await planAndApprove(
+      h,
+      target(h, 'ghcr.io/acme/helixdb:v1', { health: { ...HEALTH, deadline: undefined } }),
+    );
     const handle = await h.engine.startApply(approved.run.id);
-    await poll(() => h.journal.get(handle.id)!.log.some((l) => l.startsWith('Health attempt 2')), { what: 'health attempts', timeoutMs: 30_000 });
+    await poll(() => h.journal.get(handle.id)!.log.some((l) => l.startsWith('Health attempt 2')), {
+      what: 'health attempts',
+      timeoutMs: 30_000,
+    });
     await h.engine.cancel(handle.id, 'Test User');
     const done = await handle.done;
     assert.equal(done.run.state, 'Applied', done.run.error);
     assert.equal(done.run.meta?.health, 'unknown');
     assert.match(String(done.run.meta?.healthReason), /^health check cancelled/);
-    assert.ok(done.run.log.some((l) => l.includes('the apply is done; stopping the health check')), done.run.log.join('\n'));
+    assert.ok(
+      done.run.log.some((l) => l.includes('the apply is done; stopping the health check')),
+      done.run.log.join('\n'),
+    );
     assert.ok(done.run.log.some((l) => l.startsWith('Checking health:') && l.includes('deadline 60000 ms')));
   });
 
   it('helix-deploy apply prints the health and exits 3 when the apply is Unhealthy', async () => {
     const dir = workDir('health-cli');
-    fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n');
+    fs.writeFileSync(
+      path.join(dir, 'helix.toml'),
+      '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n',
+    );
     fs.writeFileSync(
       path.join(dir, 'helix.deploy.toml'),
       '[environments.staging]\ninstance = "dev"\nregistry = "ghcr.io/acme/helixdb"\n' +
@@ -220,5 +284,8 @@ const CLI = path.resolve(__dirname, '../../../src/cli/index.ts');
 
 /** The CLI as a child process, asynchronously: this process's HTTP server must keep answering meanwhile. */
 function cli(args: string[], cwd: string): Promise<Collected> {
-  return collect(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args], { cwd, env: { ...process.env, ...TF_ENV } });
+  return collect(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args], {
+    cwd,
+    env: { ...process.env, ...TF_ENV },
+  });
 }

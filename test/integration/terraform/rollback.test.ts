@@ -50,9 +50,21 @@ describe('terraform rollback as a planned run (real terraform)', function () {
     const input = attributesOf(app).find((a) => a.path[0] === 'input')!;
     assert.equal(input.before, 'ghcr.io/acme/helixdb:v2');
     assert.equal(input.after, 'ghcr.io/acme/helixdb:v1');
-    assert.ok(!plan.model!.resources.some((r) => r.address === 'terraform_data.secret_user' && r.action !== 'no-op'), 'the secret keeps its current value');
-    assert.ok(plan.model!.notices?.some((n) => /"db_password" was secret .* cannot be replayed: its current value is used/.test(n)), String(plan.model!.notices));
-    assert.ok(plan.run.log.some((l) => l.includes(`to the deployment of run ${v1.run.id}`) && l.includes('image ghcr.io/acme/helixdb:v1')));
+    assert.ok(
+      !plan.model!.resources.some((r) => r.address === 'terraform_data.secret_user' && r.action !== 'no-op'),
+      'the secret keeps its current value',
+    );
+    assert.ok(
+      plan.model!.notices?.some((n) =>
+        /"db_password" was secret .* cannot be replayed: its current value is used/.test(n),
+      ),
+      String(plan.model!.notices),
+    );
+    assert.ok(
+      plan.run.log.some(
+        (l) => l.includes(`to the deployment of run ${v1.run.id}`) && l.includes('image ghcr.io/acme/helixdb:v1'),
+      ),
+    );
 
     await h.engine.approve(plan.run.id, plan.planHash!);
     const done = await (await h.engine.startApply(plan.run.id)).done;
@@ -61,9 +73,17 @@ describe('terraform rollback as a planned run (real terraform)', function () {
     const out = h.tf(['output', '-raw', 'image']);
     assert.equal(out.stdout.trim(), 'ghcr.io/acme/helixdb:v1');
     // The rollback is itself a deployment: rolling back again returns to v2.
-    assert.equal((h.journal.get(done.run.id)!.meta!.deployed as DeployedRecord).context.image, 'ghcr.io/acme/helixdb:v1');
+    assert.equal(
+      (h.journal.get(done.run.id)!.meta!.deployed as DeployedRecord).context.image,
+      'ghcr.io/acme/helixdb:v1',
+    );
     const again = await (await h.engine.planRollback(h.target())).done;
-    assert.equal(attributesOf(again.model!.resources.find((r) => r.address === 'terraform_data.app')!).find((a) => a.path[0] === 'input')!.after, 'ghcr.io/acme/helixdb:v2');
+    assert.equal(
+      attributesOf(again.model!.resources.find((r) => r.address === 'terraform_data.app')!).find(
+        (a) => a.path[0] === 'input',
+      )!.after,
+      'ghcr.io/acme/helixdb:v2',
+    );
     await h.engine.discard(again.run.id);
     assert.ok(!JSON.stringify(h.journal.list()).includes(CANARY), 'canary in the run records');
     assert.ok(!fs.readFileSync(h.journalFile, 'utf8').includes(CANARY), 'canary in the journal file');
@@ -71,9 +91,19 @@ describe('terraform rollback as a planned run (real terraform)', function () {
 
   it('refuses clearly when there is no earlier successful deployment, and records nothing', async () => {
     const h = await make('norollback');
-    await assert.rejects(h.engine.planRollback(h.target()), (e: unknown) => e instanceof DeployError && e.code === 'not-found' && /Nothing to roll back to: staging has no successful deployment/.test(e.message));
+    await assert.rejects(
+      h.engine.planRollback(h.target()),
+      (e: unknown) =>
+        e instanceof DeployError &&
+        e.code === 'not-found' &&
+        /Nothing to roll back to: staging has no successful deployment/.test(e.message),
+    );
     const v1 = await deploy(h, withImage(h, 'ghcr.io/acme/helixdb:v1'));
-    await assert.rejects(h.engine.planRollback(h.target()), (e: unknown) => e instanceof DeployError && new RegExp(`only one successful deployment \\(run ${v1.run.id}`).test(e.message));
+    await assert.rejects(
+      h.engine.planRollback(h.target()),
+      (e: unknown) =>
+        e instanceof DeployError && new RegExp(`only one successful deployment \\(run ${v1.run.id}`).test(e.message),
+    );
     assert.equal(h.engine.list({ environment: 'staging' }).filter((r) => r.kind === 'rollback').length, 0);
     // The refusal took no lock: a normal plan still runs.
     const p = await (await h.engine.startPlan(h.target())).done;

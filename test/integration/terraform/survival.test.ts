@@ -26,8 +26,14 @@ resource "terraform_data" "after" {
 
 function project(name: string, tf = TF): string {
   const dir = workDir(name);
-  fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n');
-  fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), '[environments.staging]\ninstance = "dev"\nterraform = { dir = "infra", vars = { release = "${env:HELIX_TEST_RELEASE}" } }\n');
+  fs.writeFileSync(
+    path.join(dir, 'helix.toml'),
+    '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\nbuild_mode = "dev"\n',
+  );
+  fs.writeFileSync(
+    path.join(dir, 'helix.deploy.toml'),
+    '[environments.staging]\ninstance = "dev"\nterraform = { dir = "infra", vars = { release = "${env:HELIX_TEST_RELEASE}" } }\n',
+  );
   fs.mkdirSync(path.join(dir, 'infra'));
   fs.writeFileSync(path.join(dir, 'infra', 'main.tf'), tf);
   return dir;
@@ -51,13 +57,16 @@ function tfState(dir: string): { serial: number; app?: string; after?: string; t
   try {
     s = JSON.parse(text);
   } catch {
-    throw new Error(`${file} is torn (${text.length} bytes): terraform was killed while writing it, or still writes it although the run is recorded as over`);
+    throw new Error(
+      `${file} is torn (${text.length} bytes): terraform was killed while writing it, or still writes it although the run is recorded as over`,
+    );
   }
   const out: { serial: number; app?: string; after?: string; tainted: boolean } = { serial: s.serial, tainted: false };
   for (const r of s.resources ?? []) {
     for (const i of r.instances ?? []) {
       if (i.status === 'tainted') out.tainted = true;
-      if (r.name === 'app' || r.name === 'after') out[r.name as 'app' | 'after'] = i.attributes?.triggers_replace?.value;
+      if (r.name === 'app' || r.name === 'after')
+        out[r.name as 'app' | 'after'] = i.attributes?.triggers_replace?.value;
     }
   }
   return out;
@@ -123,7 +132,8 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
   this.timeout(170_000);
   before(() => {
     terraformAvailable();
-    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: build it first (node scripts/build.mjs; the test runner does)`);
+    if (!fs.existsSync(CLI))
+      throw new Error(`${CLI} is missing: build it first (node scripts/build.mjs; the test runner does)`);
   });
 
   it('kill -9 and SIGTERM at random points: terraform is never killed by our death, and the history matches its state', async () => {
@@ -140,23 +150,36 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
       const startedAfter = new Date().toISOString();
       // Points from CLI start-up through the apply's end (it takes about 1-2 s here).
       const delay = Math.floor(random() * 2000);
-      const child = spawn(process.execPath, [CLI, 'apply', 'staging', '--plan', planFile], { cwd: dir, env: env(release), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, 'apply', 'staging', '--plan', planFile], {
+        cwd: dir,
+        env: env(release),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
       // Every fourth trial counts from terraform's apply start instead: interrupts mid-apply for sure.
       const fromApply = i % 4 === 0;
-      if (fromApply) await poll(() => /\$ terraform apply|helix-deploy apply:/.test(output), { what: 'terraform apply to start', timeoutMs: 60_000 });
+      if (fromApply)
+        await poll(() => /\$ terraform apply|helix-deploy apply:/.test(output), {
+          what: 'terraform apply to start',
+          timeoutMs: 60_000,
+        });
       await new Promise((r) => setTimeout(r, fromApply ? delay / 2 : delay));
       child.kill(sig);
       const exit = await exited;
       const run = await settledApply(dir, startedAfter);
       const after = tfState(dir);
       const what = `trial ${i} (${sig} after ${fromApply ? `apply start + ${delay / 2}` : delay} ms): run ${run?.state ?? 'none'} ${run?.error ?? ''} exit ${JSON.stringify(run?.meta?.toolExit)} state ${JSON.stringify(after)}\n${output.slice(-1500)}`;
-      seen.add(`${sig}:${run?.state ?? 'none'}${run?.meta?.recovered ? ':orphan' : ''}${after.serial !== before.serial ? ':changed' : ''}`);
+      seen.add(
+        `${sig}:${run?.state ?? 'none'}${run?.meta?.recovered ? ':orphan' : ''}${after.serial !== before.serial ? ':changed' : ''}`,
+      );
       const complete = after.app === release && after.after === release && !after.tainted;
-      const toolExit = run?.meta?.toolExit as { code: number | null; signal: string | null; interrupt: string | null } | undefined;
+      const toolExit = run?.meta?.toolExit as
+        { code: number | null; signal: string | null; interrupt: string | null } | undefined;
       // Terraform's own exit: 0, or what our interrupt made it do; never a signal (SIGPIPE, rc 141).
       if (toolExit) {
         assert.ok(toolExit.signal === null || toolExit.signal === toolExit.interrupt, what);
@@ -170,7 +193,8 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
       // Terraform changed something: the record says what it did, never a blind "Interrupted".
       if (after.serial !== before.serial) assert.ok(run && run.state !== 'Interrupted' && toolExit, what);
       if (!run || run.state === 'Interrupted') assert.deepEqual(after, before, what);
-      if (run?.state === 'Cancelled' && after.serial !== before.serial) assert.match(run.error ?? '', /already applied|Interrupted while changing/, what);
+      if (run?.state === 'Cancelled' && after.serial !== before.serial)
+        assert.match(run.error ?? '', /already applied|Interrupted while changing/, what);
       if (sig === 'SIGTERM' && exit.signal === null) {
         // SIGTERM is handled like Ctrl-C: the CLI waits for terraform and exits with the run's outcome
         // (143 only when no run had begun yet), and releases the environment.
@@ -179,13 +203,22 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
         if (exit.code !== 143) assert.deepEqual(fs.readdirSync(path.join(dir, '.helix', 'locks')), [], what);
       }
       // The tool's files (unredacted output) are gone once the outcome is recorded.
-      assert.deepEqual(fs.existsSync(path.join(dir, '.helix', 'tool-output')) ? fs.readdirSync(path.join(dir, '.helix', 'tool-output')) : [], [], what);
+      assert.deepEqual(
+        fs.existsSync(path.join(dir, '.helix', 'tool-output'))
+          ? fs.readdirSync(path.join(dir, '.helix', 'tool-output'))
+          : [],
+        [],
+        what,
+      );
     }
-    if (process.env.HELIX_TEST_VERBOSE) console.log([...seen].join(" "));
+    if (process.env.HELIX_TEST_VERBOSE) console.log([...seen].join(' '));
     // The seed spreads the kills over the apply: some before terraform, some during, some after.
     // (an apply finished by a terraform that outlived the killed CLI, recorded by the next process).
     assert.ok(seen.has('SIGKILL:Applied:orphan:changed'), [...seen].join(' '));
-    assert.ok([...seen].some((s) => /^SIGTERM:Cancelled.*:changed/.test(s)), [...seen].join(' '));
+    assert.ok(
+      [...seen].some((s) => /^SIGTERM:Cancelled.*:changed/.test(s)),
+      [...seen].join(' '),
+    );
   });
 
   it('Ctrl-C after terraform finished the apply: Applied, exit 0, deployed record present', async () => {
@@ -195,7 +228,11 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
     const e = env('r1', { HELIX_DEPLOY_TERRAFORM_PATH: shim, SHIM_MARKER: marker });
     const planFile = path.join(dir, 'out.plan');
     assert.equal(cli(['plan', 'staging', '--out', planFile, '--quiet'], dir, e).code, 2);
-    const child = spawn(process.execPath, [CLI, 'apply', 'staging', '--plan', planFile], { cwd: dir, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'apply', 'staging', '--plan', planFile], {
+      cwd: dir,
+      env: e,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -218,17 +255,34 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
     const e = env('r1', { HELIX_DEPLOY_TERRAFORM_PATH: slowTerraform(dir) });
     const planFile = path.join(dir, 'out.plan');
     assert.equal(cli(['plan', 'staging', '--out', planFile, '--quiet'], dir, e).code, 2);
-    const child = spawn(process.execPath, [CLI, 'apply', 'staging', '--plan', planFile], { cwd: dir, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'apply', 'staging', '--plan', planFile], {
+      cwd: dir,
+      env: e,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.resume();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    await poll(() => /terraform_data\.app: Provisioning with 'local-exec'/.test(stderr), { what: 'terraform to be mid-apply', timeoutMs: 60_000 });
+    await poll(() => /terraform_data\.app: Provisioning with 'local-exec'/.test(stderr), {
+      what: 'terraform to be mid-apply',
+      timeoutMs: 60_000,
+    });
     child.kill('SIGHUP');
-    await poll(() => /SIGHUP: interrupting terraform and waiting/.test(stderr), { what: 'the first signal to be handled', timeoutMs: 10_000 });
+    await poll(() => /SIGHUP: interrupting terraform and waiting/.test(stderr), {
+      what: 'the first signal to be handled',
+      timeoutMs: 10_000,
+    });
     child.kill('SIGTERM');
-    await poll(() => /SIGTERM: still waiting/.test(stderr), { what: 'the second signal to be handled', timeoutMs: 10_000 });
-    assert.match(stderr, /SIGTERM: still waiting for terraform to stop\. Interrupt once more to stop waiting: terraform then keeps running on its own/, stderr);
+    await poll(() => /SIGTERM: still waiting/.test(stderr), {
+      what: 'the second signal to be handled',
+      timeoutMs: 10_000,
+    });
+    assert.match(
+      stderr,
+      /SIGTERM: still waiting for terraform to stop\. Interrupt once more to stop waiting: terraform then keeps running on its own/,
+      stderr,
+    );
     // The third stops waiting: exit 130 at once; the tool ends on its own and the next open records it.
     child.kill('SIGINT');
     assert.equal(await exited, 130, stderr);
@@ -237,24 +291,37 @@ describe('the CLI killed or interrupted during apply (real terraform, real proce
     assert.ok(run.meta?.recovered, 'recorded by the next process');
     assert.equal((run.meta?.toolExit as { interrupt: string }).interrupt, 'SIGINT');
     const s = tfState(dir);
-    assert.equal(run.state === 'Applied', s.app === 'r1' && s.after === 'r1' && !s.tainted, `${run.state} ${JSON.stringify(s)}`);
+    assert.equal(
+      run.state === 'Applied',
+      s.app === 'r1' && s.after === 'r1' && !s.tainted,
+      `${run.state} ${JSON.stringify(s)}`,
+    );
   });
 
   it('an orphaned terraform keeps the environment locked with a message, then is recorded with its real outcome', async () => {
     const dir = project('orphan', TF.replace('sleep 0.4', 'sleep 4'));
     const planFile = path.join(dir, 'out.plan');
     assert.equal(cli(['plan', 'staging', '--out', planFile, '--quiet'], dir, env('r1')).code, 2);
-    const child = spawn(process.execPath, [CLI, 'apply', 'staging', '--plan', planFile], { cwd: dir, env: env('r1'), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'apply', 'staging', '--plan', planFile], {
+      cwd: dir,
+      env: env('r1'),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    await poll(() => /terraform_data\.app: Provisioning with 'local-exec'/.test(stderr), { what: 'terraform to be mid-apply', timeoutMs: 60_000 });
+    await poll(() => /terraform_data\.app: Provisioning with 'local-exec'/.test(stderr), {
+      what: 'terraform to be mid-apply',
+      timeoutMs: 60_000,
+    });
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
     const runId = (await reopen(dir))[0].id;
 
     const busy = cli(['plan', 'staging', '--quiet'], dir, env('r1'));
     assert.equal(busy.code, 1, busy.stderr);
-    const m = new RegExp(`terraform \\(pid (\\d+)\\) from run ${runId} is still running; wait for it`).exec(busy.stderr);
+    const m = new RegExp(`terraform \\(pid (\\d+)\\) from run ${runId} is still running; wait for it`).exec(
+      busy.stderr,
+    );
     assert.ok(m, busy.stderr);
     const pid = Number(m[1]);
     await poll(() => !pidAlive(pid), { what: 'the orphaned terraform to finish', timeoutMs: 60_000 });

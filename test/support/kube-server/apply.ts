@@ -13,7 +13,12 @@ export function leafPaths(obj: any, prefix: Path = []): Path[] {
   const out: Path[] = [];
   for (const [k, v] of Object.entries(obj ?? {})) {
     if (prefix.length === 0 && IDENTITY.has(k)) continue;
-    if (prefix.length === 1 && prefix[0] === 'metadata' && ['name', 'namespace', 'resourceVersion', 'managedFields', 'uid', 'creationTimestamp', 'generation'].includes(k)) continue;
+    if (
+      prefix.length === 1 &&
+      prefix[0] === 'metadata' &&
+      ['name', 'namespace', 'resourceVersion', 'managedFields', 'uid', 'creationTimestamp', 'generation'].includes(k)
+    )
+      continue;
     if (isMap(v) && Object.keys(v).length) out.push(...leafPaths(v, [...prefix, k]));
     else out.push([...prefix, k]);
   }
@@ -63,14 +68,23 @@ function deletePath(obj: any, p: Path): void {
 
 /** JSON with sorted keys: Go structs have a fixed field order, so key order never means a change. */
 export function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (isMap(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+  return JSON.stringify(v, (_k, x) =>
+    isMap(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
+  );
 }
 
 export const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** Applied value agrees with the live one (live may carry defaulted extras): shared ownership, no conflict. */
 export function subsetOf(applied: unknown, live: unknown): boolean {
-  if (Array.isArray(applied)) return Array.isArray(live) && applied.length === live.length && applied.every((v, i) => subsetOf(v, live[i]));
+  if (Array.isArray(applied))
+    return Array.isArray(live) && applied.length === live.length && applied.every((v, i) => subsetOf(v, live[i]));
   if (isMap(applied)) return isMap(live) && Object.entries(applied).every(([k, v]) => subsetOf(v, live[k]));
   return applied === live;
 }
@@ -94,24 +108,44 @@ export interface ApplyResult {
   conflicts: ApplyConflict[];
 }
 
-export function serverSideApply(live: any | undefined, applied: any, manager: string, force: boolean, now: string): ApplyResult {
+export function serverSideApply(
+  live: any | undefined,
+  applied: any,
+  manager: string,
+  force: boolean,
+  now: string,
+): ApplyResult {
   const mine = leafPaths(applied);
   const managed: any[] = structuredClone(live?.metadata?.managedFields ?? []);
   const conflicts: ApplyConflict[] = [];
-  const result = structuredClone(live ?? { apiVersion: applied.apiVersion, kind: applied.kind, metadata: { name: applied.metadata.name, namespace: applied.metadata.namespace } });
+  const result = structuredClone(
+    live ?? {
+      apiVersion: applied.apiVersion,
+      kind: applied.kind,
+      metadata: { name: applied.metadata.name, namespace: applied.metadata.namespace },
+    },
+  );
   delete result.metadata.managedFields;
   if (live) {
     for (const entry of managed) {
       if (entry.manager === manager && entry.operation === 'Apply') continue;
       for (const p of fromFieldsV1(entry.fieldsV1)) {
-        const collides = mine.some((m) => m.join('.') === p.join('.') || m.join('.').startsWith(p.join('.') + '.') || p.join('.').startsWith(m.join('.') + '.'));
-        if (collides && !subsetOf(getPath(applied, p), getPath(live, p)) && entry.operation === 'Apply') conflicts.push({ manager: entry.manager, field: '.' + p.join('.') });
+        const collides = mine.some(
+          (m) =>
+            m.join('.') === p.join('.') ||
+            m.join('.').startsWith(p.join('.') + '.') ||
+            p.join('.').startsWith(m.join('.') + '.'),
+        );
+        if (collides && !subsetOf(getPath(applied, p), getPath(live, p)) && entry.operation === 'Apply')
+          conflicts.push({ manager: entry.manager, field: '.' + p.join('.') });
       }
     }
     if (conflicts.length && !force) return { object: live, conflicts };
     // Fields this manager applied before and no longer applies are removed (unless someone else owns them).
     const prev = managed.find((e) => e.manager === manager && e.operation === 'Apply');
-    const others = new Set(managed.filter((e) => e !== prev).flatMap((e) => fromFieldsV1(e.fieldsV1).map((p) => p.join('.'))));
+    const others = new Set(
+      managed.filter((e) => e !== prev).flatMap((e) => fromFieldsV1(e.fieldsV1).map((p) => p.join('.'))),
+    );
     for (const p of prev ? fromFieldsV1(prev.fieldsV1) : []) {
       const key = p.join('.');
       if (!mine.some((m) => m.join('.') === key) && !others.has(key)) deletePath(result, p);
@@ -122,11 +156,20 @@ export function serverSideApply(live: any | undefined, applied: any, manager: st
   const mineKeys = new Set(mine.map((p) => p.join('.')));
   const next = managed
     .filter((e) => !(e.manager === manager && e.operation === 'Apply'))
-    .map((e) => (force ? { ...e, fieldsV1: toFieldsV1(fromFieldsV1(e.fieldsV1).filter((p) => !mineKeys.has(p.join('.')))) } : e))
+    .map((e) =>
+      force ? { ...e, fieldsV1: toFieldsV1(fromFieldsV1(e.fieldsV1).filter((p) => !mineKeys.has(p.join('.')))) } : e,
+    )
     .filter((e) => Object.keys(e.fieldsV1 ?? {}).length);
   const before = managed.find((e) => e.manager === manager && e.operation === 'Apply');
   const fieldsV1 = toFieldsV1(mine);
-  next.push({ manager, operation: 'Apply', apiVersion: applied.apiVersion, time: before && same(before.fieldsV1, fieldsV1) ? before.time : now, fieldsType: 'FieldsV1', fieldsV1 });
+  next.push({
+    manager,
+    operation: 'Apply',
+    apiVersion: applied.apiVersion,
+    time: before && same(before.fieldsV1, fieldsV1) ? before.time : now,
+    fieldsType: 'FieldsV1',
+    fieldsV1,
+  });
   result.metadata.managedFields = next;
   return { object: result, conflicts };
 }
@@ -146,7 +189,10 @@ export function mergePatch(target: any, patch: any): any {
 export function jsonPatch(target: any, ops: any[]): any {
   const out = structuredClone(target);
   for (const op of ops) {
-    const p: string[] = String(op.path).split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const p: string[] = String(op.path)
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (op.op === 'remove') deletePath(out, p);
     else if (op.op === 'add' || op.op === 'replace') setPath(out, p, op.value);
     else if (op.op === 'test' && !same(getPath(out, p), op.value)) throw new Error(`test failed at ${op.path}`);

@@ -46,7 +46,14 @@ function ownedBy(obj: KObj, owner: KObj): boolean {
 }
 
 function ownerRef(owner: KObj) {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 const podReady = (p: KObj) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
@@ -58,7 +65,11 @@ export class Controllers {
   /** Last time each deployment made progress (drives ProgressDeadlineExceeded). */
   private readonly progressAt = new Map<string, number>();
 
-  constructor(private readonly store: Store, private readonly logs: Logs, private readonly opts: ControllerOptions) {}
+  constructor(
+    private readonly store: Store,
+    private readonly logs: Logs,
+    private readonly opts: ControllerOptions,
+  ) {}
 
   close(): void {
     this.closed = true;
@@ -95,7 +106,8 @@ export class Controllers {
       if (c.type !== 'DELETED') this.queue('rs', ns, o.metadata.name);
       for (const r of o.metadata.ownerReferences ?? []) if (r.kind === 'Deployment') this.queue('dep', ns, r.name);
     }
-    if (c.res === POD) for (const r of o.metadata.ownerReferences ?? []) if (r.kind === 'ReplicaSet') this.queue('rs', ns, r.name);
+    if (c.res === POD)
+      for (const r of o.metadata.ownerReferences ?? []) if (r.kind === 'ReplicaSet') this.queue('rs', ns, r.name);
     if (c.type === 'DELETED') this.cascade(o);
   }
 
@@ -111,7 +123,9 @@ export class Controllers {
 
   event(obj: KObj, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
     const ns = obj.metadata.namespace ?? 'default';
-    const existing = this.store.list(EVENT, ns).find((e) => e.involvedObject.uid === obj.metadata.uid && e.reason === reason && e.message === message);
+    const existing = this.store
+      .list(EVENT, ns)
+      .find((e) => e.involvedObject.uid === obj.metadata.uid && e.reason === reason && e.message === message);
     if (existing) {
       const e = structuredClone(existing);
       e.count = (e.count ?? 1) + 1;
@@ -123,7 +137,14 @@ export class Controllers {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name: `${obj.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
-      involvedObject: { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: ns, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion },
+      involvedObject: {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: obj.metadata.name,
+        namespace: ns,
+        uid: obj.metadata.uid,
+        resourceVersion: obj.metadata.resourceVersion,
+      },
       reason,
       message,
       type,
@@ -156,15 +177,29 @@ export class Controllers {
           name: `${name}-${hash}`,
           namespace: ns,
           labels,
-          annotations: { [REV]: String(maxRev + 1), 'deployment.kubernetes.io/desired-replicas': String(spec.replicas), 'deployment.kubernetes.io/max-replicas': String(spec.replicas + 1) },
+          annotations: {
+            [REV]: String(maxRev + 1),
+            'deployment.kubernetes.io/desired-replicas': String(spec.replicas),
+            'deployment.kubernetes.io/max-replicas': String(spec.replicas + 1),
+          },
           ownerReferences: [ownerRef(d)],
           generation: 1,
         },
-        spec: { replicas: spec.replicas, selector: { matchLabels: { ...(spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } }, template },
+        spec: {
+          replicas: spec.replicas,
+          selector: { matchLabels: { ...(spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
+          template,
+        },
         status: { replicas: 0 },
       });
       this.progressAt.set(key, Date.now());
-      this.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${cur.metadata.name} from 0 to ${spec.replicas}`, 'deployment-controller');
+      this.event(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set ${cur.metadata.name} from 0 to ${spec.replicas}`,
+        'deployment-controller',
+      );
       return; // the RS change re-queues this deployment
     }
     if (Number(cur.metadata.annotations?.[REV]) !== maxRev && owned.length > 1) {
@@ -194,7 +229,13 @@ export class Controllers {
           const c = structuredClone(r);
           c.spec.replicas = 0;
           this.store.put(RS, c);
-          this.event(d, 'Normal', 'ScalingReplicaSet', `Scaled down replica set ${r.metadata.name} from ${r.spec.replicas} to 0`, 'deployment-controller');
+          this.event(
+            d,
+            'Normal',
+            'ScalingReplicaSet',
+            `Scaled down replica set ${r.metadata.name} from ${r.spec.replicas} to 0`,
+            'deployment-controller',
+          );
         }
       }
     }
@@ -203,20 +244,45 @@ export class Controllers {
     const oldPods = old.flatMap(podsOf).length;
     const complete = newReady >= spec.replicas && newPods.length === spec.replicas && oldPods === 0;
     const prev = d.status ?? {};
-    if (ready !== (prev.readyReplicas ?? 0) || newPods.length !== (prev.updatedReplicas ?? 0)) this.progressAt.set(key, Date.now());
+    if (ready !== (prev.readyReplicas ?? 0) || newPods.length !== (prev.updatedReplicas ?? 0))
+      this.progressAt.set(key, Date.now());
     const since = this.progressAt.get(key) ?? Date.now();
     const deadlineMs = spec.progressDeadlineSeconds * this.opts.secondMs;
     const prevProgressing = (prev.conditions ?? []).find((c: any) => c.type === 'Progressing');
     let progressing;
-    if (complete) progressing = { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${cur.metadata.name}" has successfully progressed.` };
-    else if (Date.now() - since > deadlineMs || prevProgressing?.reason === 'ProgressDeadlineExceeded' && prev.observedGeneration === d.metadata.generation)
-      progressing = { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${cur.metadata.name}" has timed out progressing.` };
-    else progressing = { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${cur.metadata.name}" is progressing.` };
+    if (complete)
+      progressing = {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'NewReplicaSetAvailable',
+        message: `ReplicaSet "${cur.metadata.name}" has successfully progressed.`,
+      };
+    else if (
+      Date.now() - since > deadlineMs ||
+      (prevProgressing?.reason === 'ProgressDeadlineExceeded' && prev.observedGeneration === d.metadata.generation)
+    )
+      progressing = {
+        type: 'Progressing',
+        status: 'False',
+        reason: 'ProgressDeadlineExceeded',
+        message: `ReplicaSet "${cur.metadata.name}" has timed out progressing.`,
+      };
+    else
+      progressing = {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'ReplicaSetUpdated',
+        message: `ReplicaSet "${cur.metadata.name}" is progressing.`,
+      };
     const available = ready >= spec.replicas - Math.floor(spec.replicas * 0.25);
     const cond = (c: any) => {
       const was = (prev.conditions ?? []).find((p: any) => p.type === c.type);
       const changed = !was || was.status !== c.status || was.reason !== c.reason;
-      return { ...c, lastUpdateTime: changed ? now() : was.lastUpdateTime, lastTransitionTime: !was || was.status !== c.status ? now() : was.lastTransitionTime };
+      return {
+        ...c,
+        lastUpdateTime: changed ? now() : was.lastUpdateTime,
+        lastTransitionTime: !was || was.status !== c.status ? now() : was.lastTransitionTime,
+      };
     };
     const status: any = {
       observedGeneration: d.metadata.generation,
@@ -226,20 +292,38 @@ export class Controllers {
       availableReplicas: ready,
       ...(allPods.length - ready > 0 ? { unavailableReplicas: allPods.length - ready } : {}),
       conditions: [
-        cond(available ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' } : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' }),
+        cond(
+          available
+            ? {
+                type: 'Available',
+                status: 'True',
+                reason: 'MinimumReplicasAvailable',
+                message: 'Deployment has minimum availability.',
+              }
+            : {
+                type: 'Available',
+                status: 'False',
+                reason: 'MinimumReplicasUnavailable',
+                message: 'Deployment does not have minimum availability.',
+              },
+        ),
         cond(progressing),
       ],
     };
     if (status.readyReplicas === 0) delete status.readyReplicas;
     if (status.availableReplicas === 0) delete status.availableReplicas;
     const annotations = { ...(d.metadata.annotations ?? {}), [REV]: cur.metadata.annotations[REV] };
-    if (JSON.stringify(status) !== JSON.stringify(d.status) || JSON.stringify(annotations) !== JSON.stringify(d.metadata.annotations)) {
+    if (
+      JSON.stringify(status) !== JSON.stringify(d.status) ||
+      JSON.stringify(annotations) !== JSON.stringify(d.metadata.annotations)
+    ) {
       const c = structuredClone(d);
       c.status = status;
       c.metadata.annotations = annotations;
       this.store.put(DEP, c);
     }
-    if (progressing.reason === 'ReplicaSetUpdated') this.queue('dep', ns, name, Math.max(20, Math.min(deadlineMs, 250)));
+    if (progressing.reason === 'ReplicaSetUpdated')
+      this.queue('dep', ns, name, Math.max(20, Math.min(deadlineMs, 250)));
   }
 
   private syncReplicaSet(ns: string, name: string): void {
@@ -254,7 +338,13 @@ export class Controllers {
       this.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, 'replicaset-controller');
     }
     const ready = pods.slice(0, want).filter(podReady).length;
-    const status = { replicas: Math.min(pods.length, want), fullyLabeledReplicas: Math.min(pods.length, want), readyReplicas: ready, availableReplicas: ready, observedGeneration: rs.metadata.generation ?? 1 };
+    const status = {
+      replicas: Math.min(pods.length, want),
+      fullyLabeledReplicas: Math.min(pods.length, want),
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: rs.metadata.generation ?? 1,
+    };
     if (JSON.stringify(status) !== JSON.stringify(rs.status)) {
       const c = structuredClone(rs);
       c.status = status;
@@ -268,7 +358,13 @@ export class Controllers {
     const pod = this.store.put(POD, {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: `${rs.metadata.name}-${suffix}`, namespace: rs.metadata.namespace, labels: { ...(tpl.metadata?.labels ?? {}) }, ownerReferences: [ownerRef(rs)], generateName: `${rs.metadata.name}-` },
+      metadata: {
+        name: `${rs.metadata.name}-${suffix}`,
+        namespace: rs.metadata.namespace,
+        labels: { ...(tpl.metadata?.labels ?? {}) },
+        ownerReferences: [ownerRef(rs)],
+        generateName: `${rs.metadata.name}-`,
+      },
       spec: structuredClone(tpl.spec),
       status: { phase: 'Pending', qosClass: 'Burstable' },
     });
@@ -300,11 +396,26 @@ export class Controllers {
 
   private pullFails(ns: string, name: string): void {
     const p = this.mutatePod(ns, name, (p) => {
-      p.status.containerStatuses = p.spec.containers.map((c: any) => ({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } }, lastState: {} }));
+      p.status.containerStatuses = p.spec.containers.map((c: any) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } },
+        lastState: {},
+      }));
     });
     if (!p) return;
     const image = p.spec.containers[0].image;
-    this.event(p, 'Warning', 'Failed', `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`, 'kubelet');
+    this.event(
+      p,
+      'Warning',
+      'Failed',
+      `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`,
+      'kubelet',
+    );
     this.event(p, 'Warning', 'Failed', 'Error: ErrImagePull', 'kubelet');
     this.event(p, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, 'kubelet');
     this.event(p, 'Warning', 'Failed', 'Error: ImagePullBackOff', 'kubelet');
@@ -317,14 +428,35 @@ export class Controllers {
       p.status.podIP = `10.244.0.${(Math.random() * 250) | 0}`;
       p.status.startTime ??= now();
       p.status.containerStatuses = p.spec.containers.map((c: any) => ({
-        name: c.name, image: c.image, imageID: `docker.io/library/${c.image}@sha256:${'0'.repeat(64)}`, containerID: `containerd://${randomBytes(32).toString('hex')}`,
-        ready: false, started: true, restartCount: prev?.restartCount ?? 0, state: { running: { startedAt: now() } }, lastState: prev?.lastState ?? {},
+        name: c.name,
+        image: c.image,
+        imageID: `docker.io/library/${c.image}@sha256:${'0'.repeat(64)}`,
+        containerID: `containerd://${randomBytes(32).toString('hex')}`,
+        ready: false,
+        started: true,
+        restartCount: prev?.restartCount ?? 0,
+        state: { running: { startedAt: now() } },
+        lastState: prev?.lastState ?? {},
       }));
       p.status.conditions = [
         ...(p.status.conditions ?? []).filter((c: any) => c.type === 'PodScheduled'),
         { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: now() },
-        { type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: now(), reason: 'ContainersNotReady', message: `containers with unready status: [${p.spec.containers[0].name}]` },
-        { type: 'ContainersReady', status: 'False', lastProbeTime: null, lastTransitionTime: now(), reason: 'ContainersNotReady', message: `containers with unready status: [${p.spec.containers[0].name}]` },
+        {
+          type: 'Ready',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: now(),
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${p.spec.containers[0].name}]`,
+        },
+        {
+          type: 'ContainersReady',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: now(),
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${p.spec.containers[0].name}]`,
+        },
       ];
     });
     if (!p) return;
@@ -353,7 +485,12 @@ export class Controllers {
         }
       }
     });
-    this.logs.append(ns, name, this.store.get(POD, ns, name)?.spec.containers[0].name ?? 'helix', 'ready: indexes loaded');
+    this.logs.append(
+      ns,
+      name,
+      this.store.get(POD, ns, name)?.spec.containers[0].name ?? 'helix',
+      'ready: indexes loaded',
+    );
   }
 
   private probeFails(ns: string, name: string): void {
@@ -371,15 +508,28 @@ export class Controllers {
     this.logs.endContainer(ns, name, cname);
     const p = this.mutatePod(ns, name, (p) => {
       const s = p.status.containerStatuses[0];
-      s.lastState = { terminated: { exitCode: 1, reason: 'Error', startedAt: s.state.running?.startedAt, finishedAt: now(), containerID: s.containerID } };
-      s.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off 10s restarting failed container=${cname} pod=${name}` } };
+      s.lastState = {
+        terminated: {
+          exitCode: 1,
+          reason: 'Error',
+          startedAt: s.state.running?.startedAt,
+          finishedAt: now(),
+          containerID: s.containerID,
+        },
+      };
+      s.state = {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off 10s restarting failed container=${cname} pod=${name}`,
+        },
+      };
       s.restartCount += 1;
       s.ready = false;
       s.started = false;
     });
     if (!p) return;
     this.event(p, 'Warning', 'BackOff', `Back-off restarting failed container ${cname} in pod ${name}`, 'kubelet');
-    this.later(this.opts.stepMs * 4, () => this.start(ns, name, "crashloop"));
+    this.later(this.opts.stepMs * 4, () => this.start(ns, name, 'crashloop'));
   }
 
   /** Test hook: the liveness probe fails once, the kubelet restarts the container (restartCount+1). */
@@ -387,13 +537,27 @@ export class Controllers {
     const p = this.store.get(POD, ns, name);
     if (!p) throw new Error(`pod ${ns}/${name} not found`);
     const cname = p.spec.containers[0].name;
-    this.event(p, 'Warning', 'Unhealthy', 'Liveness probe failed: Get "http://10.244.0.1:8080/healthz": context deadline exceeded', 'kubelet');
+    this.event(
+      p,
+      'Warning',
+      'Unhealthy',
+      'Liveness probe failed: Get "http://10.244.0.1:8080/healthz": context deadline exceeded',
+      'kubelet',
+    );
     this.event(p, 'Normal', 'Killing', `Container ${cname} failed liveness probe, will be restarted`, 'kubelet');
     this.logs.append(ns, name, cname, 'received SIGTERM, shutting down');
     this.logs.endContainer(ns, name, cname);
     this.mutatePod(ns, name, (p) => {
       const s = p.status.containerStatuses[0];
-      s.lastState = { terminated: { exitCode: 143, reason: 'Error', startedAt: s.state.running?.startedAt, finishedAt: now(), containerID: s.containerID } };
+      s.lastState = {
+        terminated: {
+          exitCode: 143,
+          reason: 'Error',
+          startedAt: s.state.running?.startedAt,
+          finishedAt: now(),
+          containerID: s.containerID,
+        },
+      };
       s.restartCount += 1;
       s.ready = false;
       s.state = { waiting: { reason: 'ContainerCreating' } };

@@ -11,7 +11,10 @@ function podSpec(spec: any): void {
   spec.schedulerName ??= 'default-scheduler';
   spec.securityContext ??= {};
   for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-    const tag = String(c.image ?? '').split('/').pop()!.split(':')[1];
+    const tag = String(c.image ?? '')
+      .split('/')
+      .pop()!
+      .split(':')[1];
     c.imagePullPolicy ??= !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
     c.terminationMessagePath ??= '/dev/termination-log';
     c.terminationMessagePolicy ??= 'File';

@@ -16,7 +16,12 @@ export function openapiGroupVersion(gv: string) {
   const paths: Record<string, unknown> = {};
   for (const r of RESOURCES.filter((x) => gvPath(x) === gv)) {
     const base = r.namespaced ? `/${gv}/namespaces/{namespace}/${r.resource}/{name}` : `/${gv}/${r.resource}/{name}`;
-    const param = (name: string) => ({ name, in: 'query', description: name, schema: { type: 'string', uniqueItems: true } });
+    const param = (name: string) => ({
+      name,
+      in: 'query',
+      description: name,
+      schema: { type: 'string', uniqueItems: true },
+    });
     paths[base] = {
       patch: {
         description: `partially update the specified ${r.kind}`,

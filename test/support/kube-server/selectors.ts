@@ -47,7 +47,10 @@ export function parseFieldSelector(sel: string | null | undefined): (obj: any) =
     const neg = p.includes('!=');
     const [path, value] = p.split(neg ? '!=' : /==?/);
     return (obj: any) => {
-      const v = path.trim().split('.').reduce((o: any, k) => (o == null ? undefined : o[k]), obj);
+      const v = path
+        .trim()
+        .split('.')
+        .reduce((o: any, k) => (o == null ? undefined : o[k]), obj);
       const eq = String(v ?? '') === (value ?? '').trim();
       return neg ? !eq : eq;
     };

@@ -11,7 +11,15 @@ import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
-import { RESOURCES, apiVersionOf, byPath, discoveryRoot, qualifiedName, resourceList, type ResourceDef } from './resources';
+import {
+  RESOURCES,
+  apiVersionOf,
+  byPath,
+  discoveryRoot,
+  qualifiedName,
+  resourceList,
+  type ResourceDef,
+} from './resources';
 import { Store, type KObj, type Watcher } from './store';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { dropNulls, jsonPatch, mergePatch, same, serverSideApply } from './apply';
@@ -54,13 +62,27 @@ const STATUS_SUBRESOURCE = new Set(['Deployment', 'ReplicaSet', 'Pod', 'Service'
 const GENERATION = new Set(['Deployment', 'ReplicaSet']);
 
 class HttpError extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
 
 function status(code: number, reason: string, message: string, details?: unknown) {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
 }
 
 const notFound = (r: ResourceDef, name: string) =>
@@ -86,17 +108,26 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
   let token = opts.token;
   const store = new Store();
   const logs = new Logs();
-  const controllers = new Controllers(store, logs, { stepMs: opts.stepMs ?? 30, secondMs: opts.secondMs ?? 1000, behavior: opts.behavior ?? defaultBehavior });
+  const controllers = new Controllers(store, logs, {
+    stepMs: opts.stepMs ?? 30,
+    secondMs: opts.secondMs ?? 1000,
+    behavior: opts.behavior ?? defaultBehavior,
+  });
   store.onChange = (c) => controllers.onChange(c);
   const requests: string[] = [];
   const bookmarkMs = opts.bookmarkMs ?? 1000;
 
   const nsRes = byPath('', 'v1', 'namespaces')!;
-  for (const name of ['default', 'kube-system', 'kube-public']) store.put(nsRes, applyDefaults({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  for (const name of ['default', 'kube-system', 'kube-public'])
+    store.put(nsRes, applyDefaults({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 
   function send(res: http.ServerResponse, code: number, body: unknown): void {
     const text = JSON.stringify(body);
-    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Audit-Id': randomUUID() });
+    res.writeHead(code, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      'Audit-Id': randomUUID(),
+    });
     res.end(text);
   }
 
@@ -114,7 +145,14 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
   /** Commits unless dry run; a write that changes nothing keeps the resourceVersion (no event). */
   function commit(r: ResourceDef, next: any, live: KObj | undefined, dryRun: boolean): KObj {
     if (live) {
-      const strip = (o: any) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: (o.metadata.managedFields ?? []).map((m: any) => ({ ...m, time: undefined })) } });
+      const strip = (o: any) => ({
+        ...o,
+        metadata: {
+          ...o.metadata,
+          resourceVersion: undefined,
+          managedFields: (o.metadata.managedFields ?? []).map((m: any) => ({ ...m, time: undefined })),
+        },
+      });
       if (same(strip(live), strip(next))) return live;
     }
     if (dryRun) {
@@ -126,10 +164,17 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
   }
 
   function checkNamespace(r: ResourceDef, ns: string | undefined): void {
-    if (r.namespaced && ns && !store.get(nsRes, undefined, ns)) throw new HttpError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
+    if (r.namespaced && ns && !store.get(nsRes, undefined, ns))
+      throw new HttpError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
   }
 
-  function watch(req: http.IncomingMessage, res: http.ServerResponse, r: ResourceDef, ns: string | undefined, q: URLSearchParams): void {
+  function watch(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    r: ResourceDef,
+    ns: string | undefined,
+    q: URLSearchParams,
+  ): void {
     const labels = parseLabelSelector(q.get('labelSelector'));
     const fields = parseFieldSelector(q.get('fieldSelector'));
     const match = (o: KObj) => labels(o.metadata.labels) && fields(o);
@@ -145,7 +190,8 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
         res.end();
         return;
       }
-      for (const c of changes) if ((!ns || c.object.metadata.namespace === ns) && match(c.object)) write(c.type, c.object);
+      for (const c of changes)
+        if ((!ns || c.object.metadata.namespace === ns) && match(c.object)) write(c.type, c.object);
     }
     let ended = false;
     const timers: NodeJS.Timeout[] = [];
@@ -165,7 +211,11 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
     store.watchers.add(w);
     if (q.get('allowWatchBookmarks') === 'true') {
       const tick = () => {
-        write('BOOKMARK', { kind: r.kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(store.rv), annotations: { 'k8s.io/initial-events-end': 'true' } } });
+        write('BOOKMARK', {
+          kind: r.kind,
+          apiVersion: apiVersionOf(r),
+          metadata: { resourceVersion: String(store.rv), annotations: { 'k8s.io/initial-events-end': 'true' } },
+        });
         timers[0] = setTimeout(tick, bookmarkMs);
       };
       timers[0] = setTimeout(tick, bookmarkMs);
@@ -180,10 +230,12 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
     const pod = store.get(r, ns, name);
     if (!pod) throw notFound(r, name);
     const cname = q.get('container') || pod.spec.containers[0].name;
-    if (!pod.spec.containers.some((c: any) => c.name === cname)) throw new HttpError(400, 'BadRequest', `container ${cname} is not valid for pod ${name}`);
+    if (!pod.spec.containers.some((c: any) => c.name === cname))
+      throw new HttpError(400, 'BadRequest', `container ${cname} is not valid for pod ${name}`);
     const inst = q.get('previous') === 'true' ? logs.previous(ns, name, cname) : logs.current(ns, name, cname);
     if (!inst) {
-      if (q.get('previous') === 'true') throw new HttpError(400, 'BadRequest', `previous terminated container "${cname}" in pod "${name}" not found`);
+      if (q.get('previous') === 'true')
+        throw new HttpError(400, 'BadRequest', `previous terminated container "${cname}" in pod "${name}" not found`);
       const reason = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? 'ContainerCreating';
       throw new HttpError(400, 'BadRequest', `container "${cname}" in pod "${name}" is waiting to start: ${reason}`);
     }
@@ -203,10 +255,22 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     const q = url.searchParams;
-    if (token && req.headers.authorization !== `Bearer ${token}`) throw new HttpError(401, 'Unauthorized', 'Unauthorized');
+    if (token && req.headers.authorization !== `Bearer ${token}`)
+      throw new HttpError(401, 'Unauthorized', 'Unauthorized');
     const p = url.pathname.replace(/\/+$/, '') || '/';
     if (req.method === 'GET') {
-      if (p === '/version') return send(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0+helix-standin', gitCommit: '0000000', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' });
+      if (p === '/version')
+        return send(res, 200, {
+          major: '1',
+          minor: '32',
+          gitVersion: 'v1.32.0+helix-standin',
+          gitCommit: '0000000',
+          gitTreeState: 'clean',
+          buildDate: '2026-01-01T00:00:00Z',
+          goVersion: 'go1.23',
+          compiler: 'gc',
+          platform: 'linux/amd64',
+        });
       if (p === '/healthz' || p === '/readyz' || p === '/livez') {
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         return void res.end('ok');
@@ -245,32 +309,91 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
         if (sub === 'log' && r.resource === 'pods') return podLog(res, ns!, name, q);
         if (name) {
           if (!live) throw notFound(r, name);
-          return send(res, 200, /as=Table/.test(String(req.headers.accept)) ? toTable(r.kind, [live], live.metadata.resourceVersion, q.get('includeObject')) : live);
+          return send(
+            res,
+            200,
+            /as=Table/.test(String(req.headers.accept))
+              ? toTable(r.kind, [live], live.metadata.resourceVersion, q.get('includeObject'))
+              : live,
+          );
         }
         if (q.get('watch') === 'true' || q.get('watch') === '1') return watch(req, res, r, ns, q);
         const labels = parseLabelSelector(q.get('labelSelector'));
         const fields = parseFieldSelector(q.get('fieldSelector'));
         const items = store.list(r, ns).filter((o) => labels(o.metadata.labels) && fields(o));
-        if (/as=Table/.test(String(req.headers.accept))) return send(res, 200, toTable(r.kind, items, String(store.rv), q.get('includeObject')));
-        return send(res, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(store.rv) }, items: items.map(bare) });
+        if (/as=Table/.test(String(req.headers.accept)))
+          return send(res, 200, toTable(r.kind, items, String(store.rv), q.get('includeObject')));
+        return send(res, 200, {
+          kind: `${r.kind}List`,
+          apiVersion: apiVersionOf(r),
+          metadata: { resourceVersion: String(store.rv) },
+          items: items.map(bare),
+        });
       }
       case 'POST': {
         const body = parseYaml(await readBody(req));
-        const objName = body?.metadata?.name ?? (body?.metadata?.generateName ? body.metadata.generateName + randomUUID().slice(0, 5) : undefined);
-        if (!objName) throw new HttpError(422, 'Invalid', `${r.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
+        const objName =
+          body?.metadata?.name ??
+          (body?.metadata?.generateName ? body.metadata.generateName + randomUUID().slice(0, 5) : undefined);
+        if (!objName)
+          throw new HttpError(
+            422,
+            'Invalid',
+            `${r.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+          );
         checkNamespace(r, ns);
-        if (store.get(r, ns, objName)) throw new HttpError(409, 'AlreadyExists', `${qualifiedName(r)} "${objName}" already exists`, { name: objName, group: r.group, kind: r.resource });
-        const next = finalize(r, { ...body, apiVersion: apiVersionOf(r), kind: r.kind, metadata: { ...body.metadata, name: objName, namespace: r.namespaced ? ns : undefined } }, undefined);
+        if (store.get(r, ns, objName))
+          throw new HttpError(409, 'AlreadyExists', `${qualifiedName(r)} "${objName}" already exists`, {
+            name: objName,
+            group: r.group,
+            kind: r.resource,
+          });
+        const next = finalize(
+          r,
+          {
+            ...body,
+            apiVersion: apiVersionOf(r),
+            kind: r.kind,
+            metadata: { ...body.metadata, name: objName, namespace: r.namespaced ? ns : undefined },
+          },
+          undefined,
+        );
         const manager = q.get('fieldManager') ?? 'unknown';
-        next.metadata.managedFields = [{ manager, operation: 'Update', apiVersion: apiVersionOf(r), time: now(), fieldsType: 'FieldsV1', fieldsV1: {} }];
+        next.metadata.managedFields = [
+          {
+            manager,
+            operation: 'Update',
+            apiVersion: apiVersionOf(r),
+            time: now(),
+            fieldsType: 'FieldsV1',
+            fieldsV1: {},
+          },
+        ];
         return send(res, 201, commit(r, next, undefined, dryRun));
       }
       case 'PUT': {
         if (!live) throw notFound(r, name);
         const body = parseYaml(await readBody(req));
         if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== live.metadata.resourceVersion)
-          throw new HttpError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedName(r)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: r.group, kind: r.resource });
-        const next = finalize(r, { ...body, metadata: { ...body.metadata, uid: live.metadata.uid, creationTimestamp: live.metadata.creationTimestamp, managedFields: live.metadata.managedFields } }, live);
+          throw new HttpError(
+            409,
+            'Conflict',
+            `Operation cannot be fulfilled on ${qualifiedName(r)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+            { name, group: r.group, kind: r.resource },
+          );
+        const next = finalize(
+          r,
+          {
+            ...body,
+            metadata: {
+              ...body.metadata,
+              uid: live.metadata.uid,
+              creationTimestamp: live.metadata.creationTimestamp,
+              managedFields: live.metadata.managedFields,
+            },
+          },
+          live,
+        );
         return send(res, 200, commit(r, next, live, dryRun));
       }
       case 'PATCH': {
@@ -280,17 +403,44 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
           const manager = q.get('fieldManager');
           if (!manager) throw new HttpError(400, 'BadRequest', 'PATCH /apply requests require fieldManager to be set');
           const applied = parseYaml(text);
-          if (applied?.kind !== r.kind || applied?.apiVersion !== apiVersionOf(r)) throw new HttpError(400, 'BadRequest', `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml`);
-          if (applied.metadata?.name !== name) throw new HttpError(400, 'BadRequest', `the name of the object (${applied.metadata?.name}) does not match the name on the URL (${name})`);
+          if (applied?.kind !== r.kind || applied?.apiVersion !== apiVersionOf(r))
+            throw new HttpError(
+              400,
+              'BadRequest',
+              `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml`,
+            );
+          if (applied.metadata?.name !== name)
+            throw new HttpError(
+              400,
+              'BadRequest',
+              `the name of the object (${applied.metadata?.name}) does not match the name on the URL (${name})`,
+            );
           if (STATUS_SUBRESOURCE.has(r.kind)) delete applied.status;
           if (!live) checkNamespace(r, ns);
-          const { object, conflicts } = serverSideApply(live, { ...applied, metadata: { ...applied.metadata, namespace: r.namespaced ? ns : undefined } }, manager, q.get('force') === 'true', now());
+          const { object, conflicts } = serverSideApply(
+            live,
+            { ...applied, metadata: { ...applied.metadata, namespace: r.namespaced ? ns : undefined } },
+            manager,
+            q.get('force') === 'true',
+            now(),
+          );
           if (conflicts.length && q.get('force') !== 'true') {
             const list = conflicts.map((c) => `conflict with "${c.manager}" using ${apiVersionOf(r)}: ${c.field}`);
-            throw new HttpError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${list.join('\n')}`, {
-              name, group: r.group, kind: r.resource,
-              causes: conflicts.map((c) => ({ type: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${apiVersionOf(r)}`, field: c.field })),
-            });
+            throw new HttpError(
+              409,
+              'Conflict',
+              `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${list.join('\n')}`,
+              {
+                name,
+                group: r.group,
+                kind: r.resource,
+                causes: conflicts.map((c) => ({
+                  type: 'FieldManagerConflict',
+                  message: `conflict with "${c.manager}" using ${apiVersionOf(r)}`,
+                  field: c.field,
+                })),
+              },
+            );
           }
           return send(res, live ? 200 : 201, commit(r, finalize(r, object, live), live, dryRun));
         }
@@ -303,7 +453,19 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
         if (!live) throw notFound(r, name);
         if (dryRun) return send(res, 200, live);
         const gone = store.remove(r, ns, name)!;
-        return send(res, 200, r.kind === 'Namespace' || r.kind === 'Pod' ? gone : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: r.group, kind: r.resource, uid: gone.metadata.uid } });
+        return send(
+          res,
+          200,
+          r.kind === 'Namespace' || r.kind === 'Pod'
+            ? gone
+            : {
+                kind: 'Status',
+                apiVersion: 'v1',
+                metadata: {},
+                status: 'Success',
+                details: { name, group: r.group, kind: r.resource, uid: gone.metadata.uid },
+              },
+        );
       }
     }
     throw new HttpError(405, 'MethodNotAllowed', `${req.method} is not supported`);

@@ -29,33 +29,89 @@ function columns(kind: string) {
         cells: (p: KObj) => {
           const cs = p.status?.containerStatuses ?? [];
           const restarts = cs.reduce((n: number, s: any) => n + (s.restartCount ?? 0), 0);
-          return [p.metadata.name, `${cs.filter((s: any) => s.ready).length}/${p.spec?.containers?.length ?? 0}`, podStatus(p), String(restarts), age(p.metadata.creationTimestamp)];
+          return [
+            p.metadata.name,
+            `${cs.filter((s: any) => s.ready).length}/${p.spec?.containers?.length ?? 0}`,
+            podStatus(p),
+            String(restarts),
+            age(p.metadata.creationTimestamp),
+          ];
         },
       };
     case 'Deployment':
       return {
-        defs: [col('Name', 'string', 'name'), col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age')],
-        cells: (d: KObj) => [d.metadata.name, `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, d.status?.updatedReplicas ?? 0, d.status?.availableReplicas ?? 0, age(d.metadata.creationTimestamp)],
+        defs: [
+          col('Name', 'string', 'name'),
+          col('Ready'),
+          col('Up-to-date', 'integer'),
+          col('Available', 'integer'),
+          col('Age'),
+        ],
+        cells: (d: KObj) => [
+          d.metadata.name,
+          `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`,
+          d.status?.updatedReplicas ?? 0,
+          d.status?.availableReplicas ?? 0,
+          age(d.metadata.creationTimestamp),
+        ],
       };
     case 'ReplicaSet':
       return {
-        defs: [col('Name', 'string', 'name'), col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age')],
-        cells: (r: KObj) => [r.metadata.name, r.spec?.replicas ?? 0, r.status?.replicas ?? 0, r.status?.readyReplicas ?? 0, age(r.metadata.creationTimestamp)],
+        defs: [
+          col('Name', 'string', 'name'),
+          col('Desired', 'integer'),
+          col('Current', 'integer'),
+          col('Ready', 'integer'),
+          col('Age'),
+        ],
+        cells: (r: KObj) => [
+          r.metadata.name,
+          r.spec?.replicas ?? 0,
+          r.status?.replicas ?? 0,
+          r.status?.readyReplicas ?? 0,
+          age(r.metadata.creationTimestamp),
+        ],
       };
     case 'Namespace':
-      return { defs: [col('Name', 'string', 'name'), col('Status'), col('Age')], cells: (n: KObj) => [n.metadata.name, n.status?.phase ?? 'Active', age(n.metadata.creationTimestamp)] };
+      return {
+        defs: [col('Name', 'string', 'name'), col('Status'), col('Age')],
+        cells: (n: KObj) => [n.metadata.name, n.status?.phase ?? 'Active', age(n.metadata.creationTimestamp)],
+      };
     case 'Service':
       return {
-        defs: [col('Name', 'string', 'name'), col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age')],
-        cells: (s: KObj) => [s.metadata.name, s.spec?.type, s.spec?.clusterIP, '<none>', (s.spec?.ports ?? []).map((p: any) => `${p.port}/${p.protocol}`).join(','), age(s.metadata.creationTimestamp)],
+        defs: [
+          col('Name', 'string', 'name'),
+          col('Type'),
+          col('Cluster-IP'),
+          col('External-IP'),
+          col('Port(s)'),
+          col('Age'),
+        ],
+        cells: (s: KObj) => [
+          s.metadata.name,
+          s.spec?.type,
+          s.spec?.clusterIP,
+          '<none>',
+          (s.spec?.ports ?? []).map((p: any) => `${p.port}/${p.protocol}`).join(','),
+          age(s.metadata.creationTimestamp),
+        ],
       };
     case 'Event':
       return {
         defs: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message')],
-        cells: (e: KObj) => [age(e.lastTimestamp), e.type, e.reason, `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`, e.message],
+        cells: (e: KObj) => [
+          age(e.lastTimestamp),
+          e.type,
+          e.reason,
+          `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`,
+          e.message,
+        ],
       };
     default:
-      return { defs: [col('Name', 'string', 'name'), col('Age')], cells: (o: KObj) => [o.metadata.name, age(o.metadata.creationTimestamp)] };
+      return {
+        defs: [col('Name', 'string', 'name'), col('Age')],
+        cells: (o: KObj) => [o.metadata.name, age(o.metadata.creationTimestamp)],
+      };
   }
 }
 

@@ -43,28 +43,41 @@ describe('cli: helix-deploy validate', function () {
     );
   });
 
-  it('--json prints the documented shape; folders are searched, other tools\' helix.toml skipped', () => {
+  it("--json prints the documented shape; folders are searched, other tools' helix.toml skipped", () => {
     const r = cli(['validate', FIXTURES, '--json']);
     assert.equal(r.code, 1);
     const j = JSON.parse(r.out);
     const rel = (f: string) => path.relative(FIXTURES, f);
-    assert.deepEqual(j.files.map((f: any) => [rel(f.file), f.kind, f.generation, f.diagnostics.length]), [
-      ['broken/helix.toml', 'helix', 'v3.4', 3],
-      ['deploy/helix.deploy.toml', 'deploy', 'v3.4', 0],
-      ['deploy/helix.toml', 'helix', 'v3.4', 0],
-      ['typical/helix.toml', 'helix', 'v3.1', 0],
-      ['v2/helix.toml', 'helix', 'v2', 0],
-      ['v3-1025/helix.toml', 'helix', 'v3.4', 0],
-      ['v3.1/helix.toml', 'helix', 'v3.1', 0],
-    ]);
-    assert.deepEqual(j.files[0].diagnostics[0], { line: 5, column: 8, endLine: 5, endColumn: 14, severity: 'error', message: 'invalid type: string "6969", expected an integer: remove the quotes (6969)', code: 'type' });
+    assert.deepEqual(
+      j.files.map((f: any) => [rel(f.file), f.kind, f.generation, f.diagnostics.length]),
+      [
+        ['broken/helix.toml', 'helix', 'v3.4', 3],
+        ['deploy/helix.deploy.toml', 'deploy', 'v3.4', 0],
+        ['deploy/helix.toml', 'helix', 'v3.4', 0],
+        ['typical/helix.toml', 'helix', 'v3.1', 0],
+        ['v2/helix.toml', 'helix', 'v2', 0],
+        ['v3-1025/helix.toml', 'helix', 'v3.4', 0],
+        ['v3.1/helix.toml', 'helix', 'v3.1', 0],
+      ],
+    );
+    assert.deepEqual(j.files[0].diagnostics[0], {
+      line: 5,
+      column: 8,
+      endLine: 5,
+      endColumn: 14,
+      severity: 'error',
+      message: 'invalid type: string "6969", expected an integer: remove the quotes (6969)',
+      code: 'type',
+    });
   });
 
   it('exits 0 on warnings only and with --generation validates as that CLI would', () => {
     assert.equal(cli(['validate', 'test/fixtures/config/v3.1']).code, 0);
     const r = cli(['validate', 'test/fixtures/config/v3.1', '--generation', 'v3.4', '--json']);
     assert.equal(r.code, 1);
-    assert.ok(JSON.parse(r.out).files[0].diagnostics.some((d: any) => d.message.startsWith('unknown field `cluster_id`')));
+    assert.ok(
+      JSON.parse(r.out).files[0].diagnostics.some((d: any) => d.message.startsWith('unknown field `cluster_id`')),
+    );
   });
 
   it('detects the generation from `helix --version` first', () => {
@@ -76,7 +89,9 @@ describe('cli: helix-deploy validate', function () {
     const r = cli(['validate', dir, '--json'], ROOT, { HELIX_DEPLOY_HELIX_PATH: fake });
     assert.equal(JSON.parse(r.out).files[0].generation, 'v3.1');
     fs.writeFileSync(fake, '#!/bin/sh\necho "helix 3.4.4"\n', { mode: 0o755 });
-    const v31 = cli(['validate', path.join(FIXTURES, 'v3.1/helix.toml'), '--json'], ROOT, { HELIX_DEPLOY_HELIX_PATH: fake });
+    const v31 = cli(['validate', path.join(FIXTURES, 'v3.1/helix.toml'), '--json'], ROOT, {
+      HELIX_DEPLOY_HELIX_PATH: fake,
+    });
     assert.equal(JSON.parse(v31.out).files[0].generation, 'v3.4', 'the installed CLI decides over the content');
     assert.equal(v31.code, 1);
   });
@@ -110,7 +125,8 @@ describe('cli: helix-deploy validate', function () {
 
   it('build, push, deploy and history document their exit codes and refuse bad usage with exit 2', () => {
     const r = cli(['--help']);
-    for (const c of ['build', 'push', 'deploy', 'history']) assert.match(r.out, new RegExp(`^  ${c}\\s+\\S`, 'm'), `--help lists ${c}`);
+    for (const c of ['build', 'push', 'deploy', 'history'])
+      assert.match(r.out, new RegExp(`^  ${c}\\s+\\S`, 'm'), `--help lists ${c}`);
     for (const c of ['build', 'push', 'deploy', 'history']) {
       const h = cli([c, '--help']);
       assert.equal(h.code, 0);
@@ -119,7 +135,10 @@ describe('cli: helix-deploy validate', function () {
     }
     assert.match(cli(['deploy', '--help']).out, /4 planned with changes but not applied/);
     const proj = fs.mkdtempSync(path.join(tmp, 'history-'));
-    fs.writeFileSync(path.join(proj, 'helix.toml'), '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\n');
+    fs.writeFileSync(
+      path.join(proj, 'helix.toml'),
+      '[project]\nname = "demo"\nqueries = "db/"\n\n[local.dev]\nport = 6969\n',
+    );
     let u = cli(['history', '--limit', '0', '--project', proj]);
     assert.equal(u.code, 2);
     assert.match(u.err, /--limit must be a whole number of runs, at least 1/);
@@ -186,11 +205,19 @@ describe('cli: helix-deploy validate', function () {
     try {
       let r = cli(['validate', top], ROOT, {}, user);
       assert.equal(r.code, 0, r.err);
-      assert.match(r.err, new RegExp(`warning: cannot read folder ${path.join(top, 'secret').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: EACCES \\(permission denied\\); files in it were not checked`));
+      assert.match(
+        r.err,
+        new RegExp(
+          `warning: cannot read folder ${path.join(top, 'secret').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: EACCES \\(permission denied\\); files in it were not checked`,
+        ),
+      );
       assert.match(r.out, /1 file checked/);
       r = cli(['validate', top, '--json'], ROOT, {}, user);
       const j = JSON.parse(r.out);
-      assert.deepEqual(j.unreadable.map((u: any) => u.path), [path.join(top, 'secret')]);
+      assert.deepEqual(
+        j.unreadable.map((u: any) => u.path),
+        [path.join(top, 'secret')],
+      );
       assert.equal(j.files.length, 1);
     } finally {
       fs.chmodSync(path.join(top, 'secret'), 0o755);

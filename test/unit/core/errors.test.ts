@@ -9,7 +9,10 @@ import { ToolNotFoundError } from '../../../src/core/process/spawn';
 describe('core/errors', () => {
   it('carries code, message, actions, cause and cancellation', () => {
     const cause = new Error('ECONNREFUSED');
-    const e = new HelixError('daemon-stopped', 'Docker is not running. Start it and retry.', { actions: ['Start Docker'], cause });
+    const e = new HelixError('daemon-stopped', 'Docker is not running. Start it and retry.', {
+      actions: ['Start Docker'],
+      cause,
+    });
     assert.equal(e.code, 'daemon-stopped');
     assert.equal(e.userMessage, 'Docker is not running. Start it and retry.');
     assert.deepEqual(e.actions, ['Start Docker']);
@@ -28,7 +31,14 @@ describe('core/errors', () => {
     assert.equal(messageOf(new Error('boom')), 'boom');
     assert.equal(messageOf('plain'), 'plain');
     assert.equal(messageOf(42), '42');
-    assert.equal(messageOf({ toString() { throw new Error('x'); } }), 'Unknown error');
+    assert.equal(
+      messageOf({
+        toString() {
+          throw new Error('x');
+        },
+      }),
+      'Unknown error',
+    );
   });
 
   it('isCancelled recognises every cancellation shape', () => {
@@ -48,7 +58,10 @@ describe('core/errors', () => {
   it('the feature errors are HelixErrors that keep their own fields', () => {
     const engine = new DeployError('stale', 'Plan is stale. Re-plan.', ['Re-plan'], { runId: 'r1' });
     assert.ok(engine instanceof HelixError);
-    assert.deepEqual([engine.code, engine.actions, engine.details.runId, engine.name], ['stale', ['Re-plan'], 'r1', 'DeployError']);
+    assert.deepEqual(
+      [engine.code, engine.actions, engine.details.runId, engine.name],
+      ['stale', ['Re-plan'], 'r1', 'DeployError'],
+    );
     const local = new LocalError('port-in-use', 'Port 6969 is in use.', { port: 6969 });
     assert.deepEqual([codeOf(local), local.detail.port, local.name], ['port-in-use', 6969, 'LocalError']);
     const auth = new RegistryAuthError('ghcr.io', '401');

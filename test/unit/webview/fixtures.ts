@@ -22,8 +22,12 @@ export interface Fixture {
 }
 
 export function planFiles(): string[] {
-  const top = readdirSync(PLANS_DIR).filter((f) => /\.jsonl?$/.test(f)).map((f) => join(PLANS_DIR, f));
-  const gen = readdirSync(join(PLANS_DIR, 'generated')).filter((f) => /\.jsonl?$/.test(f)).map((f) => join(PLANS_DIR, 'generated', f));
+  const top = readdirSync(PLANS_DIR)
+    .filter((f) => /\.jsonl?$/.test(f))
+    .map((f) => join(PLANS_DIR, f));
+  const gen = readdirSync(join(PLANS_DIR, 'generated'))
+    .filter((f) => /\.jsonl?$/.test(f))
+    .map((f) => join(PLANS_DIR, 'generated', f));
   return [...top, ...gen].sort();
 }
 
@@ -72,7 +76,15 @@ export function rawSecrets(raw: string): Set<string> {
   return out;
 }
 
-export const ENV: EnvView = { key: '/ws/demo#staging', project: 'demo', name: 'staging', kind: 'terraform', protected: false, canRollback: true, hasContainerLogs: false };
+export const ENV: EnvView = {
+  key: '/ws/demo#staging',
+  project: 'demo',
+  name: 'staging',
+  kind: 'terraform',
+  protected: false,
+  canRollback: true,
+  hasContainerLogs: false,
+};
 
 /** A fake backend driven by the test: it records calls and lets the test fire engine events. */
 export class FakeBackend implements PanelBackend {
@@ -148,7 +160,9 @@ export const CANARY_OLD = 'CANARY-old-7f3e9a41';
 export const CANARY_NEW = 'CANARY-new-51b2c8d0';
 export function canaryFixture(): Fixture {
   const file = planFiles().find((f) => f.endsWith('generated/tf-local-1.json'))!;
-  const raw = readFileSync(file, 'utf8').replaceAll('"hunter2"', JSON.stringify(CANARY_OLD)).replaceAll('"changed"', JSON.stringify(CANARY_NEW));
+  const raw = readFileSync(file, 'utf8')
+    .replaceAll('"hunter2"', JSON.stringify(CANARY_OLD))
+    .replaceAll('"changed"', JSON.stringify(CANARY_NEW));
   const redactor = new Redactor();
   const model = parsePlanDocument(raw, { redactor });
   return { name: 'canary(tf-local-1)', raw, model, redactor, secrets: rawSecrets(raw) };

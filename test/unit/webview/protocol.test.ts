@@ -16,7 +16,8 @@ describe('panel protocol validation', () => {
     { type: 'saveLogs', source: 'container' },
     { type: 'followContainer', on: false },
   ];
-  for (const m of ok) it(`accepts ${JSON.stringify(m)}`, () => assert.deepEqual(parseWebviewMessage(m), { ok: true, message: m }));
+  for (const m of ok)
+    it(`accepts ${JSON.stringify(m)}`, () => assert.deepEqual(parseWebviewMessage(m), { ok: true, message: m }));
 
   const bad: [string, unknown][] = [
     ['null', null],
@@ -29,7 +30,10 @@ describe('panel protocol validation', () => {
     ['extra field', { type: 'plan', command: 'terraform destroy' }],
     ['approve without hash', { type: 'approve', runId: 'r1' }],
     ['approve with numeric hash', { type: 'approve', runId: 'r1', planHash: 5 }],
-    ['approve with object confirmation', { type: 'approve', runId: 'r1', planHash: 'h', confirmation: { toString: 'x' } }],
+    [
+      'approve with object confirmation',
+      { type: 'approve', runId: 'r1', planHash: 'h', confirmation: { toString: 'x' } },
+    ],
     ['expand of an unknown section', { type: 'expand', section: 'state', address: 'a' }],
     ['expand with empty address', { type: 'expand', section: 'resources', address: '' }],
     ['oversized address', { type: 'openDiff', section: 'resources', address: 'a'.repeat(MAX_STRING + 1) }],

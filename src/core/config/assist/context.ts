@@ -5,8 +5,21 @@
 import type { OffsetRange } from '../types';
 
 export type CursorContext =
-  | { kind: 'header'; /** Segments before the one being typed. */ path: string[]; prefix: string; replace: OffsetRange; array: boolean }
-  | { kind: 'key'; /** Table the key goes into (header path plus dotted/inline prefixes). */ path: string[]; prefix: string; replace: OffsetRange; inline: boolean; lineStart: boolean }
+  | {
+      kind: 'header';
+      /** Segments before the one being typed. */ path: string[];
+      prefix: string;
+      replace: OffsetRange;
+      array: boolean;
+    }
+  | {
+      kind: 'key';
+      /** Table the key goes into (header path plus dotted/inline prefixes). */ path: string[];
+      prefix: string;
+      replace: OffsetRange;
+      inline: boolean;
+      lineStart: boolean;
+    }
   | { kind: 'value'; path: string[]; prefix: string; replace: OffsetRange }
   | { kind: 'none' };
 
@@ -120,13 +133,23 @@ export function cursorContext(text: string, offset: number): CursorContext {
   const f = frames[frames.length - 1];
   const inline = frames.length > 1;
   if (f.afterEq !== undefined) {
-    if (q === undefined && /\S\s+\S*$/.test(before.slice(f.afterEq).trimStart()) && !/^["'[{]/.test(before.slice(f.afterEq).trimStart())) return { kind: 'none' };
+    if (
+      q === undefined &&
+      /\S\s+\S*$/.test(before.slice(f.afterEq).trimStart()) &&
+      !/^["'[{]/.test(before.slice(f.afterEq).trimStart())
+    )
+      return { kind: 'none' };
     const raw = before.slice(f.afterEq);
     const lead = raw.length - raw.trimStart().length;
     const start = lineStartOff + f.afterEq + lead;
     // Replace the whole value token, including a closing quote the editor may have auto-inserted.
     const rest = /^[^\s,}#]*/.exec(after)![0];
-    return { kind: 'value', path: [...path, ...outer, ...f.keyPath], prefix: raw.trimStart(), replace: { start, end: offset + rest.length } };
+    return {
+      kind: 'value',
+      path: [...path, ...outer, ...f.keyPath],
+      prefix: raw.trimStart(),
+      replace: { start, end: offset + rest.length },
+    };
   }
   const seg = before.slice(f.segStart);
   const keyTyped = splitKey(seg.trimStart());
@@ -144,7 +167,10 @@ export function cursorContext(text: string, offset: number): CursorContext {
 }
 
 /** The key path a position points at, for hover: on a header segment, a key segment, or a value. */
-export function pathAt(text: string, offset: number): { path: string[]; range: OffsetRange; onValue: boolean } | undefined {
+export function pathAt(
+  text: string,
+  offset: number,
+): { path: string[]; range: OffsetRange; onValue: boolean } | undefined {
   const ls = Math.max(text.lastIndexOf('\n', offset - 1) + 1, 0);
   let le = text.indexOf('\n', offset);
   if (le < 0) le = text.length;
@@ -206,5 +232,9 @@ function segmentAt(keyText: string, from: number, col: number, lineOff: number, 
   }
   const idx = segs.findIndex((s) => col >= s.start && col <= s.end);
   if (idx < 0) return undefined;
-  return { path: [...base, ...segs.slice(0, idx + 1).map((s) => s.name)], range: { start: lineOff + segs[idx].start, end: lineOff + segs[idx].end }, onValue };
+  return {
+    path: [...base, ...segs.slice(0, idx + 1).map((s) => s.name)],
+    range: { start: lineOff + segs[idx].start, end: lineOff + segs[idx].end },
+    onValue,
+  };
 }

@@ -53,7 +53,15 @@ export function leaf(type: string | string[], description: string, o: LeafOption
       s['x-taplo'] = { docs: { enumValues: o.enumDescriptions } };
     }
   }
-  for (const k of ['pattern', 'patternErrorMessage', 'minimum', 'maximum', 'items', 'additionalProperties', 'deprecationMessage'] as const) {
+  for (const k of [
+    'pattern',
+    'patternErrorMessage',
+    'minimum',
+    'maximum',
+    'items',
+    'additionalProperties',
+    'deprecationMessage',
+  ] as const) {
     if (o[k] !== undefined) (s as Record<string, unknown>)[k] = o[k];
   }
   if (o.default !== undefined) s.default = o.default;
@@ -84,6 +92,11 @@ export function table(description: string, properties: Record<string, Schema>, o
 
 /** A table of named instances (`[local.<name>]`): every key is an instance name. */
 export function instances(description: string, instance: Schema, example: string): Schema {
-  return { type: 'object', description, additionalProperties: instance, default: {}, examples: [{ [example]: instance.examples?.[0] ?? {} }] };
+  return {
+    type: 'object',
+    description,
+    additionalProperties: instance,
+    default: {},
+    examples: [{ [example]: instance.examples?.[0] ?? {} }],
+  };
 }
-

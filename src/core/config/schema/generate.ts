@@ -11,6 +11,7 @@ export function renderSchema(id: SchemaId): string {
 if (process.argv[1] && /generate\.ts$/.test(process.argv[1])) {
   const out = path.resolve(__dirname, '../../../../schemas');
   fs.mkdirSync(out, { recursive: true });
-  for (const id of Object.keys(SCHEMA_FILES) as SchemaId[]) fs.writeFileSync(path.join(out, SCHEMA_FILES[id]), renderSchema(id));
+  for (const id of Object.keys(SCHEMA_FILES) as SchemaId[])
+    fs.writeFileSync(path.join(out, SCHEMA_FILES[id]), renderSchema(id));
   console.log(`wrote ${Object.keys(SCHEMA_FILES).length} schemas to ${out}`);
 }

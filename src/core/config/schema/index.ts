@@ -1,6 +1,6 @@
 import type { Generation } from '../../model/types';
 import { deploySchema } from './deploy';
-import { helixSchema, } from './helix';
+import { helixSchema } from './helix';
 import type { Schema } from './build';
 
 export type { Schema } from './build';

@@ -25,15 +25,30 @@ export function parsePulumiEventLine(line: string): PulumiEvent | undefined {
   }
   if (!parsed || typeof parsed !== 'object' || !('sequence' in parsed || 'timestamp' in parsed)) return undefined;
   const e = obj(parsed);
-  for (const [key, kind] of [['resourcePreEvent', 'pre'], ['resOutputsEvent', 'outputs'], ['resOpFailedEvent', 'failed']] as const) {
+  for (const [key, kind] of [
+    ['resourcePreEvent', 'pre'],
+    ['resOutputsEvent', 'outputs'],
+    ['resOpFailedEvent', 'failed'],
+  ] as const) {
     if (e[key]) {
       const m = obj(at(e[key], 'metadata') ?? {});
-      return { kind, op: String(m.op ?? ''), urn: String(m.urn ?? ''), planning: !!at(e[key], 'planning'), metadata: m };
+      return {
+        kind,
+        op: String(m.op ?? ''),
+        urn: String(m.urn ?? ''),
+        planning: !!at(e[key], 'planning'),
+        metadata: m,
+      };
     }
   }
   if (e.diagnosticEvent) {
     const d = obj(e.diagnosticEvent);
-    return { kind: 'diagnostic', severity: String(d.severity ?? 'info'), message: String(d.message ?? ''), urn: (d.urn || undefined) as string | undefined };
+    return {
+      kind: 'diagnostic',
+      severity: String(d.severity ?? 'info'),
+      message: String(d.message ?? ''),
+      urn: (d.urn || undefined) as string | undefined,
+    };
   }
   if (e.stdoutEvent) return { kind: 'stdout', message: String(at(e.stdoutEvent, 'message') ?? '') };
   if (e.summaryEvent) {
@@ -81,7 +96,11 @@ export function parsePulumiEvents(text: string, opts: { redactor?: Redactor } = 
       const action = mapOp(ev.op);
       if (!action) continue;
       // Non-logical steps (create-replacement/delete-replaced) belong to a logical replace already shown.
-      if ((m.logical === false || ev.op === 'create-replacement' || ev.op === 'delete-replaced') && byUrn.get(ev.urn)?.action === 'replace') continue;
+      if (
+        (m.logical === false || ev.op === 'create-replacement' || ev.op === 'delete-replaced') &&
+        byUrn.get(ev.urn)?.action === 'replace'
+      )
+        continue;
       const u = parseUrn(ev.urn);
       const replacePaths = action === 'replace' ? replacePathsOf(undefined, m.detailedDiff, 'diffKind') : undefined;
       const rc: ResourceChange = {
@@ -90,7 +109,13 @@ export function parsePulumiEvents(text: string, opts: { redactor?: Redactor } = 
         type: String(m.type ?? u.type),
         name: u.name,
         action,
-        loadAttributes: () => pulumiAttributes(at(m.old, 'inputs'), action === 'delete' ? undefined : at(m.new, 'inputs'), replacePaths, isSecret),
+        loadAttributes: () =>
+          pulumiAttributes(
+            at(m.old, 'inputs'),
+            action === 'delete' ? undefined : at(m.new, 'inputs'),
+            replacePaths,
+            isSecret,
+          ),
       };
       if (replacePaths) rc.replacePaths = replacePaths;
       if (Array.isArray(m.diffs) && m.diffs.length) rc.reason = `changed: ${m.diffs.join(', ')}`;
@@ -105,7 +130,9 @@ export function parsePulumiEvents(text: string, opts: { redactor?: Redactor } = 
       if (sev === 'error') failed = true;
       diagnostics.push({ severity: sev, summary: redactor.redact(stripAnsi(ev.message).trim()), address: ev.urn });
     } else if (ev.kind === 'summary' && ev.maybeCorrupt) {
-      notices.push('Pulumi reports the stack may be corrupt (maybeCorrupt): an operation failed mid-way; run `pulumi refresh` before the next update.');
+      notices.push(
+        'Pulumi reports the stack may be corrupt (maybeCorrupt): an operation failed mid-way; run `pulumi refresh` before the next update.',
+      );
     }
   }
   if (!seen) throw new PlanFormatError('not a Pulumi event log: no engine events found');

@@ -8,11 +8,20 @@ import { mapOp, parseUrn, pulumiAttributes, replacePathsOf, PULUMI_REPLAN_NOTICE
 // values equal to a known secret (e.g. config we passed) are masked too.
 
 export function isPulumiPreview(doc: unknown): boolean {
-  return !!doc && typeof doc === 'object' && !Array.isArray(doc) && (Array.isArray(obj(doc).steps) || 'changeSummary' in doc) && !('format_version' in doc);
+  return (
+    !!doc &&
+    typeof doc === 'object' &&
+    !Array.isArray(doc) &&
+    (Array.isArray(obj(doc).steps) || 'changeSummary' in doc) &&
+    !('format_version' in doc)
+  );
 }
 
 export function parsePulumiPreview(doc: unknown, opts: { redactor?: Redactor } = {}): PlanModel {
-  if (!isPulumiPreview(doc)) throw new PlanFormatError('not a Pulumi preview: expected the output of `pulumi preview --json` (an object with "steps")');
+  if (!isPulumiPreview(doc))
+    throw new PlanFormatError(
+      'not a Pulumi preview: expected the output of `pulumi preview --json` (an object with "steps")',
+    );
   assertPlanDepth(doc);
   const d = obj(doc);
   const redactor = opts.redactor ?? new Redactor();
@@ -27,11 +36,13 @@ export function parsePulumiPreview(doc: unknown, opts: { redactor?: Redactor } =
     if ((s.op === 'create-replacement' || s.op === 'delete-replaced') && logicalReplace.has(s.urn)) continue;
     resources.push(stepToChange(s, action, isSecret));
   }
-  const diagnostics: PlanDiagnostic[] = arr(d.diagnostics).map(obj).map((x) => ({
-    severity: x.severity === 'error' ? 'error' : x.severity === 'warning' ? 'warning' : 'info',
-    summary: redactor.redact(String(x.message ?? '').trim()),
-    address: (x.urn || undefined) as string | undefined,
-  }));
+  const diagnostics: PlanDiagnostic[] = arr(d.diagnostics)
+    .map(obj)
+    .map((x) => ({
+      severity: x.severity === 'error' ? 'error' : x.severity === 'warning' ? 'warning' : 'info',
+      summary: redactor.redact(String(x.message ?? '').trim()),
+      address: (x.urn || undefined) as string | undefined,
+    }));
   const model: PlanModel = {
     source: 'pulumi',
     formatVersion: 'preview',
@@ -43,12 +54,19 @@ export function parsePulumiPreview(doc: unknown, opts: { redactor?: Redactor } =
     diagnostics,
     notices: [PULUMI_REPLAN_NOTICE],
   };
-  if (d.maybeCorrupt) model.notices!.push('Pulumi reports the stack may be corrupt (maybeCorrupt): run `pulumi refresh` before applying.');
+  if (d.maybeCorrupt)
+    model.notices!.push(
+      'Pulumi reports the stack may be corrupt (maybeCorrupt): run `pulumi refresh` before applying.',
+    );
   model.summary = summarize(model);
   return model;
 }
 
-function stepToChange(s: JsonObject, action: ResourceChange['action'], isSecret: (v: unknown) => boolean): ResourceChange {
+function stepToChange(
+  s: JsonObject,
+  action: ResourceChange['action'],
+  isSecret: (v: unknown) => boolean,
+): ResourceChange {
   const urn = String(s.urn ?? '');
   const u = parseUrn(urn);
   const oldS = s.oldState ?? undefined;
@@ -60,7 +78,13 @@ function stepToChange(s: JsonObject, action: ResourceChange['action'], isSecret:
     type: String(at(newS, 'type') ?? at(oldS, 'type') ?? u.type),
     name: u.name,
     action,
-    loadAttributes: () => pulumiAttributes(at(oldS, 'inputs'), action === 'delete' ? undefined : at(newS, 'inputs'), replacePaths, isSecret),
+    loadAttributes: () =>
+      pulumiAttributes(
+        at(oldS, 'inputs'),
+        action === 'delete' ? undefined : at(newS, 'inputs'),
+        replacePaths,
+        isSecret,
+      ),
   };
   if (replacePaths) rc.replacePaths = replacePaths;
   if (Array.isArray(s.diffReasons) && s.diffReasons.length) rc.reason = `changed: ${s.diffReasons.join(', ')}`;

@@ -20,7 +20,11 @@ export function normalize(v: unknown): Normalized {
   if (v === '[secret]') return { value: '[secret]', unknown: undefined, sensitive: true };
   if (Array.isArray(v)) {
     const parts = v.map(normalize);
-    return { value: parts.map((p) => p.value), unknown: parts.map((p) => p.unknown ?? false), sensitive: parts.map((p) => p.sensitive ?? false) };
+    return {
+      value: parts.map((p) => p.value),
+      unknown: parts.map((p) => p.unknown ?? false),
+      sensitive: parts.map((p) => p.sensitive ?? false),
+    };
   }
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
@@ -40,7 +44,12 @@ export function normalize(v: unknown): Normalized {
   return { value: v, unknown: undefined, sensitive: undefined };
 }
 
-export function pulumiAttributes(before: unknown, after: unknown, replacePaths: Path[] | undefined, isSecret: (v: unknown) => boolean): AttributeDiff[] {
+export function pulumiAttributes(
+  before: unknown,
+  after: unknown,
+  replacePaths: Path[] | undefined,
+  isSecret: (v: unknown) => boolean,
+): AttributeDiff[] {
   const b = normalize(before ?? undefined);
   const a = normalize(after ?? undefined);
   return diffAttributes({
@@ -70,10 +79,14 @@ export function parsePropertyPath(p: string): Path {
 /** `urn:pulumi:stack::project::parent$type::name` -> parts. */
 export function parseUrn(urn: string): { type: string; name: string; parent?: string } {
   const parts = urn.split('::');
-  const name = parts.length >= 4 ? parts.slice(3).join('::') : parts[parts.length - 1] ?? urn;
+  const name = parts.length >= 4 ? parts.slice(3).join('::') : (parts[parts.length - 1] ?? urn);
   const typeChain = parts[2] ?? '';
   const types = typeChain.split('$');
-  return { type: types[types.length - 1] ?? '', name, parent: types.length > 1 ? types.slice(0, -1).join('$') : undefined };
+  return {
+    type: types[types.length - 1] ?? '',
+    name,
+    parent: types.length > 1 ? types.slice(0, -1).join('$') : undefined,
+  };
 }
 
 /** Pulumi step op -> our action; undefined for steps that are bookkeeping (shown through their logical step). */
@@ -108,7 +121,11 @@ export function mapOp(op: string): ChangeAction | undefined {
 }
 
 /** Replace-forcing paths of a step: replaceReasons plus detailedDiff entries whose kind ends in "-replace". */
-export function replacePathsOf(replaceReasons: unknown, detailedDiff: unknown, kindKey: 'kind' | 'diffKind'): Path[] | undefined {
+export function replacePathsOf(
+  replaceReasons: unknown,
+  detailedDiff: unknown,
+  kindKey: 'kind' | 'diffKind',
+): Path[] | undefined {
   const paths: Path[] = [];
   if (Array.isArray(replaceReasons)) for (const r of replaceReasons) paths.push(parsePropertyPath(String(r)));
   if (detailedDiff && typeof detailedDiff === 'object') {
@@ -123,4 +140,4 @@ export function replacePathsOf(replaceReasons: unknown, detailedDiff: unknown, k
 export const PULUMI_REPLAN_NOTICE =
   'Pulumi computes a fresh preview when it applies (`pulumi up`): what is applied can differ from this preview if the program, config or cloud changed meanwhile.';
 export const PULUMI_SAVED_PLAN_NOTICE =
-  'Applied with Pulumi\'s experimental saved plan (`preview --save-plan` + `up --plan`): Pulumi refuses operations beyond this preview.';
+  "Applied with Pulumi's experimental saved plan (`preview --save-plan` + `up --plan`): Pulumi refuses operations beyond this preview.";

@@ -24,10 +24,18 @@ export function modelFromStream(text: string, opts: { redactor?: Redactor } = {}
       version = e.terraform;
       ui = e.ui;
       const major = Number(e.ui.split('.')[0]);
-      if (major > 1) throw new PlanFormatError(`unsupported Terraform UI message version ${e.ui}: this version of Helix Deploy reads 0.x and 1.x`);
+      if (major > 1)
+        throw new PlanFormatError(
+          `unsupported Terraform UI message version ${e.ui}: this version of Helix Deploy reads 0.x and 1.x`,
+        );
     } else if (e.type === 'planned_change') byAddr.set(e.change.address, { ...e.change, attributes: [] });
     else if (e.type === 'resource_drift') drift.push({ ...e.change, attributes: [] });
-    else if (e.type === 'diagnostic') diagnostics.push({ ...e.diagnostic, summary: redactor.redact(e.diagnostic.summary), detail: e.diagnostic.detail && redactor.redact(e.diagnostic.detail) });
+    else if (e.type === 'diagnostic')
+      diagnostics.push({
+        ...e.diagnostic,
+        summary: redactor.redact(e.diagnostic.summary),
+        detail: e.diagnostic.detail && redactor.redact(e.diagnostic.detail),
+      });
   }
   if (!seen) throw new PlanFormatError('not a Terraform JSON stream');
   const model: PlanModel = {

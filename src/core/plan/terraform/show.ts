@@ -2,7 +2,14 @@ import { arr, at, obj } from '../../json';
 import { Redactor } from '../../process/redact';
 import { assertPlanDepth, PlanFormatError } from '../decode';
 import { collectMasked, diffAttributes, mask, type Path } from '../diff';
-import { summarize, type ChangeAction, type OutputChange, type PlanDiagnostic, type PlanModel, type ResourceChange } from '../model';
+import {
+  summarize,
+  type ChangeAction,
+  type OutputChange,
+  type PlanDiagnostic,
+  type PlanModel,
+  type ResourceChange,
+} from '../model';
 
 // `terraform show -json PLANFILE` -> PlanModel. The raw document holds secrets in plain text
 // (docs/plan-formats.md), so this is the only place that sees it: first every sensitive value is learned
@@ -18,10 +25,14 @@ export interface TerraformShowOptions {
 }
 
 export function parseTerraformShow(doc: unknown, opts: TerraformShowOptions = {}): PlanModel {
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new PlanFormatError('not a Terraform JSON plan: expected an object');
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new PlanFormatError('not a Terraform JSON plan: expected an object');
   const d = doc as Record<string, unknown>;
   const fv = typeof d.format_version === 'string' ? d.format_version : undefined;
-  if (!fv) throw new PlanFormatError('not a Terraform JSON plan: "format_version" is missing (expected the output of `terraform show -json PLANFILE`)');
+  if (!fv)
+    throw new PlanFormatError(
+      'not a Terraform JSON plan: "format_version" is missing (expected the output of `terraform show -json PLANFILE`)',
+    );
   const major = Number(fv.split('.')[0]);
   if (!Number.isInteger(major) || !SUPPORTED_MAJORS.has(major)) {
     throw new PlanFormatError(
@@ -37,10 +48,14 @@ export function parseTerraformShow(doc: unknown, opts: TerraformShowOptions = {}
   const resources: ResourceChange[] = [];
   for (const rc of arr(d.resource_changes)) resources.push(resourceChange(rc, isSecret));
   for (const dc of arr(d.deferred_changes).map(obj)) {
-    if (dc.resource_change) resources.push({ ...resourceChange(dc.resource_change, isSecret), deferred: String(dc.reason ?? 'unknown') });
+    if (dc.resource_change)
+      resources.push({ ...resourceChange(dc.resource_change, isSecret), deferred: String(dc.reason ?? 'unknown') });
   }
   const relevant = new Set<unknown>(arr(d.relevant_attributes).map((r) => String(at(r, 'resource'))));
-  const drift = arr(d.resource_drift).map((rc) => ({ ...resourceChange(rc, isSecret), relevant: relevant.has(at(rc, 'address')) }));
+  const drift = arr(d.resource_drift).map((rc) => ({
+    ...resourceChange(rc, isSecret),
+    relevant: relevant.has(at(rc, 'address')),
+  }));
 
   const outputs: OutputChange[] = [];
   for (const [name, output] of Object.entries((d.output_changes ?? {}) as Record<string, unknown>)) {
@@ -71,7 +86,8 @@ export function parseTerraformShow(doc: unknown, opts: TerraformShowOptions = {}
     }
   }
   const errored = d.errored === true;
-  if (errored && !diagnostics.length) diagnostics.push({ severity: 'error', summary: 'The plan failed; see the run log for Terraform\'s error.' });
+  if (errored && !diagnostics.length)
+    diagnostics.push({ severity: 'error', summary: "The plan failed; see the run log for Terraform's error." });
 
   const model: PlanModel = {
     source: 'terraform',
@@ -117,7 +133,10 @@ function mapActions(actions: readonly unknown[]): { action: ChangeAction; order?
 }
 
 function resourceChange(value: unknown, isSecret: (v: unknown) => boolean): ResourceChange {
-  if (!value || typeof value !== 'object') throw new PlanFormatError(`not a Terraform JSON plan: a resource change is ${value === null ? 'null' : typeof value}, expected an object`);
+  if (!value || typeof value !== 'object')
+    throw new PlanFormatError(
+      `not a Terraform JSON plan: a resource change is ${value === null ? 'null' : typeof value}, expected an object`,
+    );
   const rc = obj(value);
   const ch = obj(rc.change);
   const mapped = mapActions(arr(ch.actions));
@@ -150,15 +169,31 @@ function resourceChange(value: unknown, isSecret: (v: unknown) => boolean): Reso
   if (replacePaths) out.replacePaths = replacePaths;
   if (rc.action_reason) out.reason = String(rc.action_reason);
   if (rc.previous_address) out.previousAddress = String(rc.previous_address);
-  if (importing) out.importId = importing.id !== undefined ? String(mask(importing.id, false, isSecret)) : importing.unknown ? '(known after apply)' : undefined;
+  if (importing)
+    out.importId =
+      importing.id !== undefined
+        ? String(mask(importing.id, false, isSecret))
+        : importing.unknown
+          ? '(known after apply)'
+          : undefined;
   if (rc.deposed) out.detail = `deposed object ${rc.deposed}`;
   if (importing && mapped.action === 'update') out.detail = 'import, then update';
   return out;
 }
 
 /** Terraform 1.0.0 wrote `resource_drift` entries without "address": build it as Terraform prints it. */
-function addressFromParts(rc: { module_address?: unknown; mode?: unknown; type?: unknown; name?: unknown; index?: unknown }): string {
-  const parts = [rc.module_address, rc.mode === 'data' ? 'data' : undefined, `${String(rc.type ?? '')}.${String(rc.name ?? '')}`].filter(Boolean);
+function addressFromParts(rc: {
+  module_address?: unknown;
+  mode?: unknown;
+  type?: unknown;
+  name?: unknown;
+  index?: unknown;
+}): string {
+  const parts = [
+    rc.module_address,
+    rc.mode === 'data' ? 'data' : undefined,
+    `${String(rc.type ?? '')}.${String(rc.name ?? '')}`,
+  ].filter(Boolean);
   return parts.join('.') + (rc.index === undefined ? '' : `[${JSON.stringify(rc.index)}]`);
 }
 
@@ -180,8 +215,16 @@ function learnSecrets(d: Record<string, unknown>, redactor: Redactor): void {
     }
   }
   for (const dc of arr(d.deferred_changes)) {
-    collectMasked(at(dc, 'resource_change', 'change', 'before'), at(dc, 'resource_change', 'change', 'before_sensitive'), add);
-    collectMasked(at(dc, 'resource_change', 'change', 'after'), at(dc, 'resource_change', 'change', 'after_sensitive'), add);
+    collectMasked(
+      at(dc, 'resource_change', 'change', 'before'),
+      at(dc, 'resource_change', 'change', 'before_sensitive'),
+      add,
+    );
+    collectMasked(
+      at(dc, 'resource_change', 'change', 'after'),
+      at(dc, 'resource_change', 'change', 'after_sensitive'),
+      add,
+    );
   }
   for (const ch of Object.values((d.output_changes ?? {}) as Record<string, unknown>)) {
     collectMasked(at(ch, 'before'), at(ch, 'before_sensitive'), add);
@@ -193,12 +236,14 @@ function learnSecrets(d: Record<string, unknown>, redactor: Redactor): void {
 
 function collectSensitiveVariables(mod: unknown, into: Set<string>): void {
   if (!mod) return;
-  for (const [name, v] of Object.entries((obj(mod).variables ?? {}) as Record<string, unknown>)) if (at(v, 'sensitive')) into.add(name);
+  for (const [name, v] of Object.entries((obj(mod).variables ?? {}) as Record<string, unknown>))
+    if (at(v, 'sensitive')) into.add(name);
 }
 
 function collectStateSecrets(values: unknown, add: (v: string) => void): void {
   if (!values) return;
-  for (const o of Object.values((obj(values).outputs ?? {}) as Record<string, unknown>)) if (at(o, 'sensitive')) collectMasked(at(o, 'value'), true, add);
+  for (const o of Object.values((obj(values).outputs ?? {}) as Record<string, unknown>))
+    if (at(o, 'sensitive')) collectMasked(at(o, 'value'), true, add);
   const walkModule = (m: unknown) => {
     if (!m) return;
     for (const r of arr(at(m, 'resources'))) collectMasked(at(r, 'values'), at(r, 'sensitive_values'), add);

@@ -15,11 +15,28 @@ export interface StreamChangeSummary {
 
 export type StreamEvent =
   | { type: 'version'; terraform: string; ui: string }
-  | { type: 'planned_change'; change: Pick<ResourceChange, 'address' | 'module' | 'type' | 'name' | 'action' | 'reason' | 'previousAddress' | 'importId'> }
+  | {
+      type: 'planned_change';
+      change: Pick<
+        ResourceChange,
+        'address' | 'module' | 'type' | 'name' | 'action' | 'reason' | 'previousAddress' | 'importId'
+      >;
+    }
   | { type: 'resource_drift'; change: Pick<ResourceChange, 'address' | 'module' | 'type' | 'name' | 'action'> }
   | { type: 'change_summary'; changes: StreamChangeSummary }
-  | { type: 'apply_start' | 'apply_progress' | 'apply_complete' | 'apply_errored'; address: string; action: string; elapsed?: number; idValue?: string }
-  | { type: 'provision_start' | 'provision_progress' | 'provision_complete' | 'provision_errored'; address: string; provisioner: string; output?: string }
+  | {
+      type: 'apply_start' | 'apply_progress' | 'apply_complete' | 'apply_errored';
+      address: string;
+      action: string;
+      elapsed?: number;
+      idValue?: string;
+    }
+  | {
+      type: 'provision_start' | 'provision_progress' | 'provision_complete' | 'provision_errored';
+      address: string;
+      provisioner: string;
+      output?: string;
+    }
   | { type: 'refresh_start' | 'refresh_complete'; address: string }
   | { type: 'diagnostic'; diagnostic: PlanDiagnostic }
   | { type: 'outputs'; outputs: Record<string, { sensitive: boolean; action?: string; value?: unknown }> }
@@ -92,7 +109,17 @@ function toEvent(m: JsonObject, level: string): StreamEvent {
       };
     }
     case 'change_summary':
-      return { type: 'change_summary', changes: { add: 0, change: 0, import: 0, remove: 0, operation: 'plan', ...(m.changes as Partial<StreamChangeSummary>) } };
+      return {
+        type: 'change_summary',
+        changes: {
+          add: 0,
+          change: 0,
+          import: 0,
+          remove: 0,
+          operation: 'plan',
+          ...(m.changes as Partial<StreamChangeSummary>),
+        },
+      };
     case 'apply_start':
     case 'apply_progress':
     case 'apply_complete':
@@ -106,7 +133,12 @@ function toEvent(m: JsonObject, level: string): StreamEvent {
     case 'provision_complete':
     case 'provision_errored': {
       const h = obj(m.hook);
-      return { type: m.type, address: String(at(h.resource, 'addr') ?? ''), provisioner: String(h.provisioner ?? ''), output: h.output as string | undefined };
+      return {
+        type: m.type,
+        address: String(at(h.resource, 'addr') ?? ''),
+        provisioner: String(h.provisioner ?? ''),
+        output: h.output as string | undefined,
+      };
     }
     case 'refresh_start':
     case 'refresh_complete':
@@ -116,7 +148,12 @@ function toEvent(m: JsonObject, level: string): StreamEvent {
       const sev = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info';
       return {
         type: 'diagnostic',
-        diagnostic: { severity: sev, summary: String(d.summary ?? m['@message'] ?? ''), detail: d.detail ? String(d.detail) : undefined, address: d.address as string | undefined },
+        diagnostic: {
+          severity: sev,
+          summary: String(d.summary ?? m['@message'] ?? ''),
+          detail: d.detail ? String(d.detail) : undefined,
+          address: d.address as string | undefined,
+        },
       };
     }
     case 'outputs':
@@ -130,7 +167,9 @@ function toEvent(m: JsonObject, level: string): StreamEvent {
 
 /** Error diagnostics that mean "someone else holds the state lock". */
 export function isStateLockError(d: PlanDiagnostic): boolean {
-  return /state lock|acquiring the state lock|lock is held|resource temporarily unavailable/i.test(`${d.summary} ${d.detail ?? ''}`);
+  return /state lock|acquiring the state lock|lock is held|resource temporarily unavailable/i.test(
+    `${d.summary} ${d.detail ?? ''}`,
+  );
 }
 
 /** "Saved plan is stale" (the state changed since the plan was made). */

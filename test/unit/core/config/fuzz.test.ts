@@ -23,8 +23,14 @@ function mustNotThrow(text: string, label: string, gens: readonly GenerationSett
       try {
         const r = validateConfig(text, { kind, generation, helixText: text });
         for (const d of r.diagnostics) {
-          assert.ok(d.start >= 0 && d.end >= d.start && d.end <= text.length, `${label}: range ${d.start}-${d.end} outside 0-${text.length}`);
-          assert.ok(d.message.length > 0 && d.message.length < 5000, `${label}: message of ${d.message.length} characters`);
+          assert.ok(
+            d.start >= 0 && d.end >= d.start && d.end <= text.length,
+            `${label}: range ${d.start}-${d.end} outside 0-${text.length}`,
+          );
+          assert.ok(
+            d.message.length > 0 && d.message.length < 5000,
+            `${label}: message of ${d.message.length} characters`,
+          );
         }
       } catch (e) {
         assert.fail(`${label} (${kind}, ${generation}) threw: ${(e as Error).stack}`);
@@ -45,8 +51,54 @@ function boundedHeap(mb: number, work: () => void): void {
   assert.ok(grown < mb, `heap grew by ${grown.toFixed(0)} MB (bound ${mb} MB)`);
 }
 
-const SEEDS = [fixture('v2/helix.toml'), fixture('v3.1/helix.toml'), fixture('v3-1025/helix.toml'), fixture('deploy/helix.deploy.toml'), fixture('typical/helix.toml')];
-const TOKENS = ['[', ']', '[[', ']]', '=', '"', "'", '"""', "'''", '\n', '\r\n', '\r', '.', ',', '{', '}', '#', '\\', '\\u', '0x', '1e9', 'inf', 'nan', '1979-05-27T07:32:00Z', 'project', 'local', 'environments', 'terraform', 's3', 'storage', '\u0000', '\uFEFF', '\uD800', 'é', ' ', 'a.b.c.d.e.f', '[[[[[[[[', '{a={b={c=', '"x"."y"'];
+const SEEDS = [
+  fixture('v2/helix.toml'),
+  fixture('v3.1/helix.toml'),
+  fixture('v3-1025/helix.toml'),
+  fixture('deploy/helix.deploy.toml'),
+  fixture('typical/helix.toml'),
+];
+const TOKENS = [
+  '[',
+  ']',
+  '[[',
+  ']]',
+  '=',
+  '"',
+  "'",
+  '"""',
+  "'''",
+  '\n',
+  '\r\n',
+  '\r',
+  '.',
+  ',',
+  '{',
+  '}',
+  '#',
+  '\\',
+  '\\u',
+  '0x',
+  '1e9',
+  'inf',
+  'nan',
+  '1979-05-27T07:32:00Z',
+  'project',
+  'local',
+  'environments',
+  'terraform',
+  's3',
+  'storage',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  'é',
+  ' ',
+  'a.b.c.d.e.f',
+  '[[[[[[[[',
+  '{a={b={c=',
+  '"x"."y"',
+];
 
 describe('config: fuzz (no crash, no hang, bounded memory)', function () {
   this.timeout(120000);
@@ -63,22 +115,28 @@ describe('config: fuzz (no crash, no hang, bounded memory)', function () {
 
   it('every truncation of the sample files', () => {
     boundedHeap(100, () => {
-      for (const s of SEEDS) for (let n = 0; n <= s.length; n += 3) mustNotThrow(s.slice(0, n), `truncate@${n}`, ['auto']);
+      for (const s of SEEDS)
+        for (let n = 0; n <= s.length; n += 3) mustNotThrow(s.slice(0, n), `truncate@${n}`, ['auto']);
     });
   });
 
   it('2,000 seeded mutations of helix.toml and helix.deploy.toml', () => {
     const r = rng(7);
     boundedHeap(100, () => {
-      for (let i = 0; i < 2000; i++) mustNotThrow(mutateText(r, SEEDS[i % SEEDS.length], TOKENS), `mutation#${i}`, i % 4 ? ['auto'] : ALL_GENS);
+      for (let i = 0; i < 2000; i++)
+        mustNotThrow(mutateText(r, SEEDS[i % SEEDS.length], TOKENS), `mutation#${i}`, i % 4 ? ['auto'] : ALL_GENS);
     });
   });
 
   it('files past the size limit get one clear error and nothing else', () => {
     const lines = ['[project]', 'name = "big"'];
-    for (let i = 0; lines.join('\n').length <= MAX_FILE_CHARS; i++) lines.push(`[local.i${i}]`, `port = ${10000 + (i % 50000)}`, `# comment ${i}`);
+    for (let i = 0; lines.join('\n').length <= MAX_FILE_CHARS; i++)
+      lines.push(`[local.i${i}]`, `port = ${10000 + (i % 50000)}`, `# comment ${i}`);
     const r = validateConfig(lines.join('\n') + '\n');
-    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.start, d.end]), [['toml-limit', 0, 0]]);
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.code, d.start, d.end]),
+      [['toml-limit', 0, 0]],
+    );
     assert.match(r.diagnostics[0].message, /Helix Deploy reads TOML files of up to 131,072 characters/);
   });
 
@@ -91,9 +149,19 @@ describe('config: fuzz (no crash, no hang, bounded memory)', function () {
       timeout: 170000,
       maxBuffer: 64 * 1024 * 1024,
     });
-    const done: Outcome[] = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const done: Outcome[] = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const next = CASES[done.length];
-    assert.ok(!next, `the child died (${r.signal ?? `exit ${r.status}`}) in case "${next?.name}": ${r.stderr.split('\n').filter((l) => /error|heap|stack/i.test(l)).slice(0, 3).join(' | ')}`);
+    assert.ok(
+      !next,
+      `the child died (${r.signal ?? `exit ${r.status}`}) in case "${next?.name}": ${r.stderr
+        .split('\n')
+        .filter((l) => /error|heap|stack/i.test(l))
+        .slice(0, 3)
+        .join(' | ')}`,
+    );
     for (const o of done) {
       assert.equal(o.error, undefined, `${o.name}: ${o.error}`);
       assert.ok(o.heapMB < 100, `${o.name}: heap kept ${o.heapMB.toFixed(0)} MB`);
@@ -119,12 +187,23 @@ describe('config: fuzz (no crash, no hang, bounded memory)', function () {
     limited('array of 20,000 inline tables', /more than 10,000 keys, values and tables/);
     limited('1 MB of instances', /up to 131,072 characters/);
     // Within the limits: a real result (no limit error), bounded anyway.
-    for (const name of ['unknown key of 1,000 characters', 'enum value of 60,000 characters', 'instance reference of 60,000 characters', '4,500 instances (near the item limit)', '9,900 unknown keys (near the item limit)', 'array of 9,990 numbers']) {
+    for (const name of [
+      'unknown key of 1,000 characters',
+      'enum value of 60,000 characters',
+      'instance reference of 60,000 characters',
+      '4,500 instances (near the item limit)',
+      '9,900 unknown keys (near the item limit)',
+      'array of 9,990 numbers',
+    ]) {
       assert.ok(!by.get(name)!.codes.includes('toml-limit'), `${name}: ${by.get(name)!.codes.join(', ')}`);
     }
     assert.ok(by.get('unknown key of 1,000 characters')!.codes.includes('unknown-key'));
     assert.ok(by.get('enum value of 60,000 characters')!.codes.includes('enum'));
-    for (const name of ['plan: Terraform values nested 100,000 deep', 'plan: Pulumi preview nested 100,000 deep', 'plan: Pulumi event log line nested 100,000 deep']) {
+    for (const name of [
+      'plan: Terraform values nested 100,000 deep',
+      'plan: Pulumi preview nested 100,000 deep',
+      'plan: Pulumi event log line nested 100,000 deep',
+    ]) {
       assert.deepEqual(by.get(name)!.codes, ['PlanFormatError'], name);
       assert.match(by.get(name)!.messages[0], /nests values more than 256 levels deep/, name);
     }

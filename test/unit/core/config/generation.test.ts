@@ -1,5 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { defaultsFor, generationFromVersion, GENERATIONS, generationLabel, matchVersion, probeHelixVersion, resolveGeneration } from '../../../../src/core/config/generation';
+import {
+  defaultsFor,
+  generationFromVersion,
+  GENERATIONS,
+  generationLabel,
+  matchVersion,
+  probeHelixVersion,
+  resolveGeneration,
+} from '../../../../src/core/config/generation';
 import { parseConfig, validateConfig } from '../../../../src/core/config/validate';
 import { fixture } from './helpers';
 import { hover } from '../../../../src/core/config/assist/hover';
@@ -10,7 +18,13 @@ const LOCAL_ONLY = '[project]\nname="a"\n[local.dev]\nport = 1\n';
 describe('config: generation detection', () => {
   it('uses exactly the five ids, labelled by real CLI versions', () => {
     assert.deepEqual(GENERATIONS, ['v2', 'v3.0', 'v3.1', 'v3-1025', 'v3.4']);
-    assert.deepEqual(GENERATIONS.map(generationLabel), ['CLI 2.x', 'CLI 3.0', 'CLI 3.1', 'CLI 3.x after #1025', 'CLI 3.4']);
+    assert.deepEqual(GENERATIONS.map(generationLabel), [
+      'CLI 2.x',
+      'CLI 3.0',
+      'CLI 3.1',
+      'CLI 3.x after #1025',
+      'CLI 3.4',
+    ]);
     for (const g of GENERATIONS) assert.doesNotMatch(generationLabel(g), /3\.2|\+/);
   });
 
@@ -21,17 +35,47 @@ describe('config: generation detection', () => {
     const r = resolveGeneration('auto', tree('[project]\nname="a"\n[local.dev]\nbuild_mode = "dev"\n'));
     assert.deepEqual([r.generation, r.source], ['v2', 'content']);
     assert.match(r.reason, /build_mode/);
-    assert.equal(resolveGeneration('auto', tree('[project]\nname="a"\n[local.dev]\npull = "never"\n')).generation, 'v3.4');
+    assert.equal(
+      resolveGeneration('auto', tree('[project]\nname="a"\n[local.dev]\npull = "never"\n')).generation,
+      'v3.4',
+    );
   });
 
   it('the installed CLI first, then the content, then the setting, then the newest', () => {
     const t = tree(LOCAL_ONLY);
-    assert.deepEqual(resolveGeneration('auto', t, 'helix 3.1.2'), { generation: 'v3.1', source: 'cli', reason: 'installed helix CLI reports helix 3.1.2', release: '3.1.2' });
-    assert.equal(resolveGeneration('v2', tree(fixture('v3.1/helix.toml')), 'helix 3.4.4').generation, 'v3.4', 'the CLI wins over content and setting');
-    assert.equal(resolveGeneration('v3.4', tree(fixture('v2/helix.toml'))).source, 'content', 'content wins over the setting');
-    assert.deepEqual([resolveGeneration('v3.0', t).generation, resolveGeneration('v3.0', t).source], ['v3.0', 'setting']);
-    assert.deepEqual([resolveGeneration('auto', t).generation, resolveGeneration('auto', t).source, resolveGeneration('auto', t).release], ['v3.4', 'default', '3.4.4']);
-    assert.equal(resolveGeneration('v3.0', tree(fixture('v2/helix.toml')), 'helix 3.4.4', true).generation, 'v3.0', 'pinned (--generation) wins');
+    assert.deepEqual(resolveGeneration('auto', t, 'helix 3.1.2'), {
+      generation: 'v3.1',
+      source: 'cli',
+      reason: 'installed helix CLI reports helix 3.1.2',
+      release: '3.1.2',
+    });
+    assert.equal(
+      resolveGeneration('v2', tree(fixture('v3.1/helix.toml')), 'helix 3.4.4').generation,
+      'v3.4',
+      'the CLI wins over content and setting',
+    );
+    assert.equal(
+      resolveGeneration('v3.4', tree(fixture('v2/helix.toml'))).source,
+      'content',
+      'content wins over the setting',
+    );
+    assert.deepEqual(
+      [resolveGeneration('v3.0', t).generation, resolveGeneration('v3.0', t).source],
+      ['v3.0', 'setting'],
+    );
+    assert.deepEqual(
+      [
+        resolveGeneration('auto', t).generation,
+        resolveGeneration('auto', t).source,
+        resolveGeneration('auto', t).release,
+      ],
+      ['v3.4', 'default', '3.4.4'],
+    );
+    assert.equal(
+      resolveGeneration('v3.0', tree(fixture('v2/helix.toml')), 'helix 3.4.4', true).generation,
+      'v3.0',
+      'pinned (--generation) wins',
+    );
   });
 
   it('the old setting value v3.2 keeps working: read as v3.4 with a note', () => {
@@ -55,7 +99,10 @@ describe('config: generation detection', () => {
     assert.equal(matchVersion('helix 3.3.1')!.generation, 'v3-1025');
     const future = matchVersion('helix 4.0.0')!;
     assert.equal(future.generation, 'v3.4');
-    assert.match(future.note!, /helix 4\.0\.0 is newer than any known release: read as the newest known, CLI 3\.4 \(3\.4\.4\)/);
+    assert.match(
+      future.note!,
+      /helix 4\.0\.0 is newer than any known release: read as the newest known, CLI 3\.4 \(3\.4\.4\)/,
+    );
     assert.equal(matchVersion('helix 3.9.0')!.generation, 'v3.4');
     assert.match(matchVersion('helix 3.9.0')!.note!, /newer than any known release/);
     assert.match(matchVersion('helix 3.4.7')!.note!, /newer than the newest known release \(3\.4\.4\)/);
@@ -66,7 +113,11 @@ describe('config: generation detection', () => {
     const r = validateConfig(LOCAL_ONLY, { cliVersion: 'helix 4.0.0' });
     assert.equal(r.generation.generation, 'v3.4');
     assert.match(r.generation.note!, /newer than any known release/);
-    const h = hover(LOCAL_ONLY, LOCAL_ONLY.indexOf('port') + 1, { kind: 'helix', generation: r.generation.generation, note: r.generation.note })!;
+    const h = hover(LOCAL_ONLY, LOCAL_ONLY.indexOf('port') + 1, {
+      kind: 'helix',
+      generation: r.generation.generation,
+      note: r.generation.note,
+    })!;
     assert.match(h.markdown, /_Schema: helix CLI 3\.4_\n\n_Note: helix 4\.0\.0 is newer than any known release/);
   });
 
@@ -83,9 +134,17 @@ describe('config: generation detection', () => {
     assert.equal(r.generation.generation, 'v3.4');
     const d = r.diagnostics.find((x) => x.code === 'generation-mismatch')!;
     assert.equal(d.severity, 'warning');
-    assert.equal(d.message, 'this file is written for helix CLI 2.x (has a [cloud] table (CLI 2.x)), but the installed helix CLI (helix 3.4.4) is CLI 3.4, which rejects parts of it: update the file for CLI 3.4, or install the helix CLI the file is written for');
+    assert.equal(
+      d.message,
+      'this file is written for helix CLI 2.x (has a [cloud] table (CLI 2.x)), but the installed helix CLI (helix 3.4.4) is CLI 3.4, which rejects parts of it: update the file for CLI 3.4, or install the helix CLI the file is written for',
+    );
     assert.deepEqual(validateConfig(fixture('v2/helix.toml'), { cliVersion: 'helix 2.3.5' }).diagnostics, []);
-    assert.ok(!validateConfig(fixture('v3.1/helix.toml'), { cliVersion: 'helix 3.0.8' }).diagnostics.some((x) => x.code === 'generation-mismatch'), '3.0 and 3.1 write helix.toml alike');
+    assert.ok(
+      !validateConfig(fixture('v3.1/helix.toml'), { cliVersion: 'helix 3.0.8' }).diagnostics.some(
+        (x) => x.code === 'generation-mismatch',
+      ),
+      '3.0 and 3.1 write helix.toml alike',
+    );
   });
 
   it('a missing helix binary is a normal state, not an error', async () => {

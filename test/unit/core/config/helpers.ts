@@ -11,7 +11,8 @@ export const FIXTURES = path.resolve(__dirname, '../../../fixtures/config');
 export const fixture = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
 
 /** The keys of a `[local.<name>]` table in one generation's schema. */
-export const localTableKeys = (gen: SchemaId) => (schemaFor(gen).properties!.local!.additionalProperties as Schema).properties!;
+export const localTableKeys = (gen: SchemaId) =>
+  (schemaFor(gen).properties!.local!.additionalProperties as Schema).properties!;
 
 export interface Seen {
   /** 1-based line:col of the start. */
@@ -31,7 +32,14 @@ export function check(text: string, o: ValidateOptions = {}): Seen[] {
   const li = new LineIndex(text);
   return validateConfig(text, pin(o)).diagnostics.map((d) => {
     const p = li.position(d.start);
-    return { at: `${p.line + 1}:${p.character + 1}`, code: d.code, severity: d.severity, message: d.message, text: text.slice(d.start, d.end), d };
+    return {
+      at: `${p.line + 1}:${p.character + 1}`,
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+      text: text.slice(d.start, d.end),
+      d,
+    };
   });
 }
 

@@ -73,7 +73,8 @@ function cliRewrite(text: string): string {
     out.push(`[${header}]`);
     for (const [k, v] of Object.entries(o)) if (typeof v !== 'object') out.push(`${k} = ${JSON.stringify(v)}`);
     out.push('');
-    for (const [k, v] of Object.entries(o)) if (v && typeof v === 'object') table(`${header}.${k}`, v as Record<string, unknown>);
+    for (const [k, v] of Object.entries(o))
+      if (v && typeof v === 'object') table(`${header}.${k}`, v as Record<string, unknown>);
   };
   table('project', pick(plain.project, CLI_FIELDS.project));
   for (const [n, inst] of Object.entries<any>(plain.local ?? {})) {
@@ -81,73 +82,127 @@ function cliRewrite(text: string): string {
     if (kept.s3) kept.s3 = pick(kept.s3, CLI_FIELDS.s3);
     table(`local.${n}`, kept);
   }
-  for (const [n, inst] of Object.entries<any>(plain.enterprise ?? {})) table(`enterprise.${n}`, pick(inst, CLI_FIELDS.enterprise));
+  for (const [n, inst] of Object.entries<any>(plain.enterprise ?? {}))
+    table(`enterprise.${n}`, pick(inst, CLI_FIELDS.enterprise));
   return out.join('\n');
 }
 
 function ownOf(helix: string, deploy: string | undefined, env = 'dev') {
   const p = readProject('/w/helix.toml', helix, deploy, { generation: 'v3.4' })!;
   const e = p.environments.find((x) => x.name === env && x.kind === 'local')!;
-  return { own: Object.fromEntries(OWN_KEYS.map((k) => [k, ownSetting(e, k)])), cli: pick(e.settings, CLI_FIELDS.local) };
+  return {
+    own: Object.fromEntries(OWN_KEYS.map((k) => [k, ownSetting(e, k)])),
+    cli: pick(e.settings, CLI_FIELDS.local),
+  };
 }
 
 describe('Helix Deploy keys in helix.toml', () => {
   it('warns on each of our keys, saying the helix CLI deletes them, instead of an unknown-key note', () => {
     const d = validateConfig(HELIX, { generation: 'v3.4' }).diagnostics;
     const ours = d.filter((x) => x.code === OWN_KEY_CODE);
-    assert.deepEqual(ours.map((x) => HELIX.slice(x.start, x.end)), ['build', 'sidecar_image', 'health']);
+    assert.deepEqual(
+      ours.map((x) => HELIX.slice(x.start, x.end)),
+      ['build', 'sidecar_image', 'health'],
+    );
     assert.ok(ours.every((x) => x.severity === 'warning' && x.fixes?.[0].title === 'Move to helix.deploy.toml'));
-    assert.match(ours[0].message, /the CLI deletes it, and every comment in helix\.toml, the next time it rewrites the file \(`helix add`, `helix delete`, `helix start --persist`, `helix project link`\)\. Move it to \[instances\.dev\] in helix\.deploy\.toml\./);
-    assert.deepEqual(d.filter((x) => x.code === 'unknown-key'), []);
+    assert.match(
+      ours[0].message,
+      /the CLI deletes it, and every comment in helix\.toml, the next time it rewrites the file \(`helix add`, `helix delete`, `helix start --persist`, `helix project link`\)\. Move it to \[instances\.dev\] in helix\.deploy\.toml\./,
+    );
+    assert.deepEqual(
+      d.filter((x) => x.code === 'unknown-key'),
+      [],
+    );
   });
 
   it('moves a key line with its comment into a new [instances.<n>] of an existing helix.deploy.toml', () => {
     const m = moveOwnKeyEdits(HELIX, DEPLOY, 'dev', 'build')!;
     assert.equal(m.create, false);
-    assert.equal(applyEdits(HELIX, m.helix), HELIX.replace('# Read by Helix Deploy only: build context.\nbuild = "."\n', ''));
-    assert.equal(applyEdits(DEPLOY, m.deploy), DEPLOY + '\n[instances.dev]\n# Read by Helix Deploy only: build context.\nbuild = "."\n');
+    assert.equal(
+      applyEdits(HELIX, m.helix),
+      HELIX.replace('# Read by Helix Deploy only: build context.\nbuild = "."\n', ''),
+    );
+    assert.equal(
+      applyEdits(DEPLOY, m.deploy),
+      DEPLOY + '\n[instances.dev]\n# Read by Helix Deploy only: build context.\nbuild = "."\n',
+    );
   });
 
   it('moves a [local.<n>.<key>] section, comments included, and drops the blank line it leaves twice', () => {
     const m = moveOwnKeyEdits(HELIX, undefined, 'dev', 'health')!;
     assert.equal(m.create, true);
-    assert.equal(applyEdits(HELIX, m.helix), HELIX.replace('\n# Probes of the dev server.\n[local.dev.health]\nliveness = "/healthz"   # always 200\nreadiness = "/readyz"\n', ''));
-    assert.equal(applyEdits('', m.deploy), '# Helix Deploy settings; the helix CLI does not read this file.\n\n# Probes of the dev server.\n[instances.dev.health]\nliveness = "/healthz"   # always 200\nreadiness = "/readyz"\n');
+    assert.equal(
+      applyEdits(HELIX, m.helix),
+      HELIX.replace(
+        '\n# Probes of the dev server.\n[local.dev.health]\nliveness = "/healthz"   # always 200\nreadiness = "/readyz"\n',
+        '',
+      ),
+    );
+    assert.equal(
+      applyEdits('', m.deploy),
+      '# Helix Deploy settings; the helix CLI does not read this file.\n\n# Probes of the dev server.\n[instances.dev.health]\nliveness = "/healthz"   # always 200\nreadiness = "/readyz"\n',
+    );
   });
 
   it('adds to an existing [instances.<n>] after its last key, keeping CRLF line ends', () => {
     const helix = '[project]\r\nname = "x"\r\n\r\n[local.dev]\r\nport = 1\r\nsidecar_image = "m/s:1" # mirror\r\n';
-    const deploy = '[instances.dev]\r\nbuild = "." # context\r\n\r\n# staging\r\n[environments.s]\r\nregistry = "r.example/x"\r\n';
+    const deploy =
+      '[instances.dev]\r\nbuild = "." # context\r\n\r\n# staging\r\n[environments.s]\r\nregistry = "r.example/x"\r\n';
     const m = moveOwnKeyEdits(helix, deploy, 'dev', 'sidecar_image')!;
     assert.equal(applyEdits(helix, m.helix), '[project]\r\nname = "x"\r\n\r\n[local.dev]\r\nport = 1\r\n');
-    assert.equal(applyEdits(deploy, m.deploy), '[instances.dev]\r\nbuild = "." # context\r\nsidecar_image = "m/s:1" # mirror\r\n\r\n# staging\r\n[environments.s]\r\nregistry = "r.example/x"\r\n');
+    assert.equal(
+      applyEdits(deploy, m.deploy),
+      '[instances.dev]\r\nbuild = "." # context\r\nsidecar_image = "m/s:1" # mirror\r\n\r\n# staging\r\n[environments.s]\r\nregistry = "r.example/x"\r\n',
+    );
   });
 
   it('moves dotted keys and inline tables as written; refuses what has no single place or is already set', () => {
-    const helix = '[project]\nname = "x"\n[local.dev]\nhealth.liveness = "/live"\nbuild = { context = "app", args = { A = "1" } }\n';
+    const helix =
+      '[project]\nname = "x"\n[local.dev]\nhealth.liveness = "/live"\nbuild = { context = "app", args = { A = "1" } }\n';
     const after = migrate(helix, undefined);
     assert.equal(after.helix, '[project]\nname = "x"\n[local.dev]\n');
-    assert.equal(after.deploy, '# Helix Deploy settings; the helix CLI does not read this file.\n\n[instances.dev]\nhealth.liveness = "/live"\nbuild = { context = "app", args = { A = "1" } }\n');
-    assert.equal(moveOwnKeyEdits('[project]\nname = "x"\n[local]\ndev = { build = "." }\n', undefined, 'dev', 'build'), undefined);
+    assert.equal(
+      after.deploy,
+      '# Helix Deploy settings; the helix CLI does not read this file.\n\n[instances.dev]\nhealth.liveness = "/live"\nbuild = { context = "app", args = { A = "1" } }\n',
+    );
+    assert.equal(
+      moveOwnKeyEdits('[project]\nname = "x"\n[local]\ndev = { build = "." }\n', undefined, 'dev', 'build'),
+      undefined,
+    );
     assert.equal(moveOwnKeyEdits(HELIX, '[instances.dev]\nbuild = "app"\n', 'dev', 'build'), undefined);
-    assert.equal(moveOwnKeyEdits(HELIX, '[instances.dev\n', 'dev', 'build'), undefined, 'a helix.deploy.toml that does not parse is not edited');
+    assert.equal(
+      moveOwnKeyEdits(HELIX, '[instances.dev\n', 'dev', 'build'),
+      undefined,
+      'a helix.deploy.toml that does not parse is not edited',
+    );
   });
 
   it('after the move both files validate clean and the local loop reads the same settings from helix.deploy.toml', () => {
     const before = ownOf(HELIX, DEPLOY);
-    assert.deepEqual(before.own, { build: '.', health: { liveness: '/healthz', readiness: '/readyz' }, sidecar_image: 'mirror.example/seaweedfs:4.47' });
+    assert.deepEqual(before.own, {
+      build: '.',
+      health: { liveness: '/healthz', readiness: '/readyz' },
+      sidecar_image: 'mirror.example/seaweedfs:4.47',
+    });
     const after = migrate(HELIX, DEPLOY);
     assert.deepEqual(validateConfig(after.helix, { generation: 'v3.4' }).diagnostics, []);
     assert.deepEqual(validateConfig(after.deploy!, { kind: 'deploy', helixText: after.helix }).diagnostics, []);
     assert.deepEqual(ownOf(after.helix, after.deploy), before);
     // Nothing else moved: the other instance and every CLI key stayed where they were.
-    assert.match(after.helix, /# A local instance built from \.\/Dockerfile\.\n\[local\.dev\]\nport = 6969 # the host port\nimage = "local-demo"\ntag = "dev"\nstorage = "disk"\n\n\[local\.other\]\nport = 7000\n$/);
+    assert.match(
+      after.helix,
+      /# A local instance built from \.\/Dockerfile\.\n\[local\.dev\]\nport = 6969 # the host port\nimage = "local-demo"\ntag = "dev"\nstorage = "disk"\n\n\[local\.other\]\nport = 7000\n$/,
+    );
   });
 
   it('a rewrite by the helix CLI deletes our keys before the move, and loses nothing after it', () => {
     const before = ownOf(HELIX, DEPLOY);
     const lost = ownOf(cliRewrite(HELIX), DEPLOY);
-    assert.deepEqual(lost.own, { build: undefined, health: undefined, sidecar_image: undefined }, 'without the move the CLI deletes them');
+    assert.deepEqual(
+      lost.own,
+      { build: undefined, health: undefined, sidecar_image: undefined },
+      'without the move the CLI deletes them',
+    );
     assert.deepEqual(lost.cli, before.cli);
     const after = migrate(HELIX, DEPLOY);
     const rewritten = ownOf(cliRewrite(after.helix), after.deploy);
@@ -165,8 +220,15 @@ describe('Helix Deploy keys in helix.toml', () => {
   });
 
   it('helix.deploy.toml knows [instances.<n>]: schema keys, and the instance must exist in helix.toml', () => {
-    const deploy = '[instances.dev]\nbuild = "."\nsidecar_image = "m/s:1"\nhealth = { liveness = "/l" }\n[instances.nope]\nbild = "."\n';
+    const deploy =
+      '[instances.dev]\nbuild = "."\nsidecar_image = "m/s:1"\nhealth = { liveness = "/l" }\n[instances.nope]\nbild = "."\n';
     const d = validateConfig(deploy, { kind: 'deploy', helixText: HELIX }).diagnostics;
-    assert.deepEqual(d.map((x) => [x.code, deploy.slice(x.start, x.end)]), [['unknown-instance', 'nope'], ['unknown-key', 'bild']]);
+    assert.deepEqual(
+      d.map((x) => [x.code, deploy.slice(x.start, x.end)]),
+      [
+        ['unknown-instance', 'nope'],
+        ['unknown-key', 'bild'],
+      ],
+    );
   });
 });

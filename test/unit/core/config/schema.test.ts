@@ -35,7 +35,44 @@ describe('config: JSON schemas', () => {
       });
       walk(schemaFor(id), id, (s, at) => {
         for (const [k, v] of Object.entries<any>(s.properties ?? {})) {
-          if (!(s.required ?? []).includes(k) && v.type !== 'object' && v.type !== 'array' && !['id', 'workspace_id', 'project_id', 'region', 'schema', 'graphvis_node_label', 'registry_url', 'gateway_url', 'availability_mode', 'gateway_node_type', 'db_node_type', 'endpoint_url', 'instance', 'registry', 'context', 'manifests', 'deployment', 'liveness', 'readiness', 'cluster_id', 'database', 'build', 'image', 'tag', 'pull', 'kubeconfig', 'terraform', 'budget_monthly', 'cpu_core_hour', 'memory_gib_hour', 'storage_gib_month'].includes(k)) {
+          if (
+            !(s.required ?? []).includes(k) &&
+            v.type !== 'object' &&
+            v.type !== 'array' &&
+            ![
+              'id',
+              'workspace_id',
+              'project_id',
+              'region',
+              'schema',
+              'graphvis_node_label',
+              'registry_url',
+              'gateway_url',
+              'availability_mode',
+              'gateway_node_type',
+              'db_node_type',
+              'endpoint_url',
+              'instance',
+              'registry',
+              'context',
+              'manifests',
+              'deployment',
+              'liveness',
+              'readiness',
+              'cluster_id',
+              'database',
+              'build',
+              'image',
+              'tag',
+              'pull',
+              'kubeconfig',
+              'terraform',
+              'budget_monthly',
+              'cpu_core_hour',
+              'memory_gib_hour',
+              'storage_gib_month',
+            ].includes(k)
+          ) {
             assert.ok('default' in v, `${at}.${k}: default`);
           }
         }
@@ -51,7 +88,7 @@ describe('config: JSON schemas', () => {
     });
   }
 
-  it('the published editor schema leaves another tool\'s helix.toml alone, and still requires [project] in HelixDB\'s', () => {
+  it("the published editor schema leaves another tool's helix.toml alone, and still requires [project] in HelixDB's", () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     const plain = (rel: string) => toPlain(parseConfig(fixture(rel)).tree!);
     assert.equal(ajv.validate(schemaFor('any'), plain('notHelix/helix.toml')), true, JSON.stringify(ajv.errors));
@@ -59,8 +96,14 @@ describe('config: JSON schemas', () => {
     assert.equal(ajv.validate(schemaFor('any'), plain('v3.1/helix.toml')), true);
     const tree = (t: string) => parseConfig(t).tree!;
     const opts = { text: '', ignoredUnknownNote: '' };
-    assert.deepEqual(checkSchema(tree(fixture('notHelix/helix.toml')), schemaFor('any'), opts).filter((d) => d.severity === 'error'), []);
-    assert.deepEqual(checkSchema(tree('[local.dev]\n'), schemaFor('any'), opts).map((d) => d.code), ['missing-key']);
+    assert.deepEqual(
+      checkSchema(tree(fixture('notHelix/helix.toml')), schemaFor('any'), opts).filter((d) => d.severity === 'error'),
+      [],
+    );
+    assert.deepEqual(
+      checkSchema(tree('[local.dev]\n'), schemaFor('any'), opts).map((d) => d.code),
+      ['missing-key'],
+    );
   });
 
   // Cross-check: the TOML-side validator and ajv (on the JSON projection) agree on structural validity.
@@ -79,7 +122,14 @@ describe('config: JSON schemas', () => {
       const ajv = new Ajv({ strict: false, allErrors: true });
       const plain = toPlain(parseConfig(text).tree!);
       assert.equal(ajv.validate(schemaFor(id), plain), ok, JSON.stringify(ajv.errors));
-      const ours = validateConfig(text, id === 'deploy' ? { kind: 'deploy' } : { generation: id as any, pinGeneration: true }).diagnostics.filter((d) => d.severity === 'error' && ['type', 'enum', 'missing-key', 'unknown-key', 'range', 'pattern', 'table-size'].includes(d.code));
+      const ours = validateConfig(
+        text,
+        id === 'deploy' ? { kind: 'deploy' } : { generation: id as any, pinGeneration: true },
+      ).diagnostics.filter(
+        (d) =>
+          d.severity === 'error' &&
+          ['type', 'enum', 'missing-key', 'unknown-key', 'range', 'pattern', 'table-size'].includes(d.code),
+      );
       assert.equal(ours.length === 0, ok, JSON.stringify(ours.map((d) => d.message)));
     });
   }

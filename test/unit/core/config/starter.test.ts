@@ -20,6 +20,9 @@ describe('starter helix.toml', () => {
     const p = readProject('/w/demo/helix.toml', starterHelixToml('demo'));
     assert.ok(p);
     assert.equal(p.name, 'demo');
-    assert.deepEqual(p.environments.map((e) => e.name), ['dev']);
+    assert.deepEqual(
+      p.environments.map((e) => e.name),
+      ['dev'],
+    );
   });
 });

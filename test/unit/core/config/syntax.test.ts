@@ -3,7 +3,14 @@ import { check } from './helpers';
 import { closest, distance } from '../../../../src/core/config/similar';
 import { readProject } from '../../../../src/core/config/project';
 import { deployTargetFor, DeployTargetError } from '../../../../src/core/engine/target';
-import { MAX_FILE_CHARS, MAX_ITEMS, MAX_KEY_LENGTH, MAX_KEY_PARTS, MAX_NESTING, MAX_STRING_CHARS } from '../../../../src/core/config/limits';
+import {
+  MAX_FILE_CHARS,
+  MAX_ITEMS,
+  MAX_KEY_LENGTH,
+  MAX_KEY_PARTS,
+  MAX_NESTING,
+  MAX_STRING_CHARS,
+} from '../../../../src/core/config/limits';
 
 const P = '[project]\nname = "app"\n\n';
 
@@ -20,7 +27,10 @@ describe('config: syntax errors on the line that has the mistake', () => {
     assert.equal(s.code, 'toml-syntax');
     assert.equal(s.at, '4:1');
     assert.equal(s.text, '[local.dev');
-    assert.match(s.message, /^TOML syntax error: expected "\]": close the table header on its own line, e\.g\. `\[local\.dev\]`$/);
+    assert.match(
+      s.message,
+      /^TOML syntax error: expected "\]": close the table header on its own line, e\.g\. `\[local\.dev\]`$/,
+    );
   });
 
   it('the same with a comment, trailing spaces, CRLF, at the end of the file, or a word after the key', () => {
@@ -41,7 +51,10 @@ describe('config: syntax errors on the line that has the mistake', () => {
   });
 
   it('an array-of-tables header with one or no closing bracket: expected "]]"', () => {
-    for (const [text, covered] of [[P + '[[local.dev]\nport = 1\n', '[[local.dev]'], [P + '[[local.dev\nport = 1\n', '[[local.dev']]) {
+    for (const [text, covered] of [
+      [P + '[[local.dev]\nport = 1\n', '[[local.dev]'],
+      [P + '[[local.dev\nport = 1\n', '[[local.dev'],
+    ]) {
       const s = one(text);
       assert.equal(s.at, '4:1');
       assert.equal(s.text, covered);
@@ -62,7 +75,7 @@ describe('config: syntax errors on the line that has the mistake', () => {
     assert.doesNotMatch(one(P + 'a = { b = [1,\n2 }\n').message, /expected "\}"/);
   });
 
-  it('other errors keep the parser\'s own wording and place', () => {
+  it("other errors keep the parser's own wording and place", () => {
     // Unfinished key inside a header, a string in a header, text after a complete header.
     let s = one(P + '[local.\nport = 1\n');
     assert.equal(s.text, '[local.');
@@ -101,7 +114,11 @@ describe('config: limits (bounded work for any input)', () => {
     const key = Array(MAX_KEY_PARTS).fill('a').join('.');
     assert.ok(check(P + '[local.dev]\n' + key + ' = 1\n').every((d) => d.code !== 'toml-limit'));
     assert.ok(check(P + '[local.dev]\n' + 'k'.repeat(MAX_KEY_LENGTH) + ' = 1\n').every((d) => d.code !== 'toml-limit'));
-    assert.ok(check(P + 'a = ' + '['.repeat(MAX_NESTING - 1) + ']'.repeat(MAX_NESTING - 1) + '\n').every((d) => d.code !== 'toml-limit'));
+    assert.ok(
+      check(P + 'a = ' + '['.repeat(MAX_NESTING - 1) + ']'.repeat(MAX_NESTING - 1) + '\n').every(
+        (d) => d.code !== 'toml-limit',
+      ),
+    );
   });
 
   it('too long: file, key (bare or quoted), string', () => {
@@ -144,7 +161,15 @@ describe('config: limits (bounded work for any input)', () => {
 
 describe('config: a deploy file past a limit, seen from plan', () => {
   it('names the errors instead of saying the environment does not exist', () => {
-    const project = readProject('/w/helix.toml', P + '[local.dev]\n', '[environments.e]\nterraform = { dir = "infra" }\n' + Array(20_000).fill('a').join('.') + ' = 1\n')!;
-    assert.throws(() => deployTargetFor(project, 'e'), (e: unknown) => e instanceof DeployTargetError && /config files have 1 error: run `helix-deploy validate`/.test(e.message));
+    const project = readProject(
+      '/w/helix.toml',
+      P + '[local.dev]\n',
+      '[environments.e]\nterraform = { dir = "infra" }\n' + Array(20_000).fill('a').join('.') + ' = 1\n',
+    )!;
+    assert.throws(
+      () => deployTargetFor(project, 'e'),
+      (e: unknown) =>
+        e instanceof DeployTargetError && /config files have 1 error: run `helix-deploy validate`/.test(e.message),
+    );
   });
 });

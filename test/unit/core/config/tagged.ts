@@ -3,7 +3,12 @@
 import { parseConfig } from '../../../../src/core/config/validate';
 import type { ConfigNode } from '../../../../src/core/config/tree';
 
-const DT: Record<string, string> = { 'offset-date-time': 'datetime', 'local-date-time': 'datetime-local', 'local-date': 'date-local', 'local-time': 'time-local' };
+const DT: Record<string, string> = {
+  'offset-date-time': 'datetime',
+  'local-date-time': 'datetime-local',
+  'local-date': 'date-local',
+  'local-time': 'time-local',
+};
 
 export function tagged(n: ConfigNode): unknown {
   switch (n.kind) {
@@ -20,12 +25,28 @@ export function tagged(n: ConfigNode): unknown {
       return { type: 'integer', value: String(n.bigint ?? n.value) };
     case 'float': {
       const v = n.value as number;
-      return { type: 'float', value: Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : Object.is(v, -0) ? '-0' : String(v) };
+      return {
+        type: 'float',
+        value: Number.isNaN(v)
+          ? 'nan'
+          : v === Infinity
+            ? 'inf'
+            : v === -Infinity
+              ? '-inf'
+              : Object.is(v, -0)
+                ? '-0'
+                : String(v),
+      };
     }
     case 'boolean':
       return { type: 'bool', value: String(n.value) };
     default:
-      return { type: DT[n.kind], value: String(n.value).replace(/^(\d{4}-\d{2}-\d{2})[ tT]/, '$1T').replace(/z$/, 'Z') };
+      return {
+        type: DT[n.kind],
+        value: String(n.value)
+          .replace(/^(\d{4}-\d{2}-\d{2})[ tT]/, '$1T')
+          .replace(/z$/, 'Z'),
+      };
   }
 }
 

@@ -20,7 +20,13 @@ function readUtf8(file: string): string | undefined {
 function norm(v: any): any {
   if (Array.isArray(v)) return v.map(norm);
   if (v && typeof v === 'object' && typeof v.type === 'string' && 'value' in v && Object.keys(v).length === 2) {
-    if (v.type === 'float') return { type: 'float', value: ['nan', 'inf', '-inf', '+inf', '+nan', '-nan'].includes(v.value) ? v.value.replace(/^\+/, '').replace(/^-nan$/, 'nan') : Number(v.value) };
+    if (v.type === 'float')
+      return {
+        type: 'float',
+        value: ['nan', 'inf', '-inf', '+inf', '+nan', '-nan'].includes(v.value)
+          ? v.value.replace(/^\+/, '').replace(/^-nan$/, 'nan')
+          : Number(v.value),
+      };
     if (v.type.startsWith('datetime') || v.type.endsWith('-local')) return { type: v.type, value: normDate(v.value) };
     return v;
   }
@@ -31,7 +37,10 @@ function norm(v: any): any {
 /** RFC 3339 normal form: `T` separator, upper-case `Z`, milliseconds only, seconds always present. */
 function normDate(s: string): string {
   let t = s.replace(/^(\d{4}-\d{2}-\d{2})[ tT]/, '$1T').replace(/z$/, 'Z');
-  t = t.replace(/(\d{2}:\d{2}:\d{2})(\.\d+)?/, (_m, hms, frac) => `${hms}.${((frac ?? '.').slice(1) + '000').slice(0, 3)}`);
+  t = t.replace(
+    /(\d{2}:\d{2}:\d{2})(\.\d+)?/,
+    (_m, hms, frac) => `${hms}.${((frac ?? '.').slice(1) + '000').slice(0, 3)}`,
+  );
   return t.replace(/\+00:00$|-00:00$/, 'Z');
 }
 
@@ -40,7 +49,11 @@ describe('config: toml-test corpus (TOML 1.0)', function () {
   const list = path.join(CORPUS, 'files-toml-1.0.0');
   it('the corpus is present', () => assert.ok(fs.existsSync(list), `toml-test corpus not found at ${CORPUS}`));
   if (!fs.existsSync(list)) return;
-  const files = fs.readFileSync(list, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const files = fs
+    .readFileSync(list, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const valid = files.filter((f) => f.startsWith('valid/') && f.endsWith('.toml'));
   const invalid = files.filter((f) => f.startsWith('invalid/') && f.endsWith('.toml'));
 

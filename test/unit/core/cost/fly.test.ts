@@ -1,12 +1,27 @@
 import * as assert from 'node:assert/strict';
-import { flyEnvironmentCostLine, flyEnvironmentMonthly, flyMachineMonthly, flyTerraformMonthly, flyVolumeMonthly, FLY_SOURCE } from '../../../../src/core/cost/fly';
+import {
+  flyEnvironmentCostLine,
+  flyEnvironmentMonthly,
+  flyMachineMonthly,
+  flyTerraformMonthly,
+  flyVolumeMonthly,
+  FLY_SOURCE,
+} from '../../../../src/core/cost/fly';
 import { FLY_PRICE_TABLE } from '../../../../src/core/cost/fly-prices';
 import { estimateCost } from '../../../../src/core/cost/estimate';
 import { summarize, type PlanModel, type ResourceChange } from '../../../../src/core/plan/model';
 
 function model(resources: Partial<ResourceChange>[]): PlanModel {
   const rs = resources.map((r) => ({ name: 'x', mode: 'managed' as const, ...r }) as ResourceChange);
-  return { source: 'terraform', summary: summarize({ resources: rs, drift: [], outputs: [] }), resources: rs, drift: [], outputs: [], errored: false, diagnostics: [] };
+  return {
+    source: 'terraform',
+    summary: summarize({ resources: rs, drift: [], outputs: [] }),
+    resources: rs,
+    drift: [],
+    outputs: [],
+    errored: false,
+    diagnostics: [],
+  };
 }
 
 describe('cost: the shipped Fly.io price table', () => {
@@ -17,9 +32,15 @@ describe('cost: the shipped Fly.io price table', () => {
   });
 
   it('prices a preset, extra memory, a GPU and a volume', () => {
-    assert.deepEqual(flyMachineMonthly({ cpuKind: 'performance', cpus: 4, memoryMb: 8192 }), { monthly: 124, note: 'performance-4x, 8 GB' });
+    assert.deepEqual(flyMachineMonthly({ cpuKind: 'performance', cpus: 4, memoryMb: 8192 }), {
+      monthly: 124,
+      note: 'performance-4x, 8 GB',
+    });
     assert.equal(flyMachineMonthly({ cpuKind: 'shared', cpus: 4, memoryMb: 2048 }).monthly, 12.78); // 7.78 + 1 GB x 5
-    assert.equal(flyMachineMonthly({ cpuKind: 'performance', cpus: 8, memoryMb: 32768, gpuKind: 'a10' }).monthly, 248 + 16 * 5 + 1.5 * 730);
+    assert.equal(
+      flyMachineMonthly({ cpuKind: 'performance', cpus: 8, memoryMb: 32768, gpuKind: 'a10' }).monthly,
+      248 + 16 * 5 + 1.5 * 730,
+    );
     assert.deepEqual(flyVolumeMonthly(20), { monthly: 3, note: 'volume, 20 GB' });
   });
 
@@ -38,7 +59,10 @@ describe('cost: the shipped Fly.io price table', () => {
   it('fly_machine / fly_volume of a Terraform plan: values stated in the plan only, never the provider default', () => {
     assert.equal(flyTerraformMonthly('aws_instance', {}), undefined);
     assert.equal(flyTerraformMonthly('fly_machine', { cputype: 'performance', cpus: 2, memorymb: 4096 })?.monthly, 62);
-    assert.equal(flyTerraformMonthly('fly_machine', { cputype: 'shared', cpus: null, memorymb: 256 })?.monthly, undefined);
+    assert.equal(
+      flyTerraformMonthly('fly_machine', { cputype: 'shared', cpus: null, memorymb: 256 })?.monthly,
+      undefined,
+    );
     assert.equal(flyTerraformMonthly('fly_volume', { size: null })?.monthly, undefined);
   });
 
@@ -56,12 +80,15 @@ describe('cost: the shipped Fly.io price table', () => {
       ['fly_volume.new', { after: { size: null } }],
     ]);
     const e = estimateCost({ model: m, values });
-    assert.deepEqual(e.resources.map((r) => [r.address, r.monthly, r.pastMonthly]), [
-      ['fly_machine.db', 62, 0],
-      ['fly_volume.data', 3, 1.5],
-      ['fly_volume.new', undefined, undefined],
-      ['fly_ip.ip', undefined, undefined],
-    ]);
+    assert.deepEqual(
+      e.resources.map((r) => [r.address, r.monthly, r.pastMonthly]),
+      [
+        ['fly_machine.db', 62, 0],
+        ['fly_volume.data', 3, 1.5],
+        ['fly_volume.new', undefined, undefined],
+        ['fly_ip.ip', undefined, undefined],
+      ],
+    );
     assert.equal(e.totalMonthly, 65);
     assert.equal(e.pastTotalMonthly, 1.5);
     assert.equal(e.diffMonthly, 63.5);
@@ -76,6 +103,9 @@ describe('cost: a Fly deploy says what it costs', () => {
       flyEnvironmentCostLine({ vm_size: 'performance-4x', volume: 'data:/data', volume_initial_size: 20 }),
       `Estimated cost by the ${FLY_SOURCE.label}: Machine $124.00/month (performance-4x, 8 GB) + volume $3.00/month (volume, 20 GB) = $127.00/month.`,
     );
-    assert.match(flyEnvironmentCostLine({ vm_size: 'huge' }), /Machine not estimated \(vm_size "huge" is not in the Fly.io price table\)\.$/);
+    assert.match(
+      flyEnvironmentCostLine({ vm_size: 'huge' }),
+      /Machine not estimated \(vm_size "huge" is not in the Fly.io price table\)\.$/,
+    );
   });
 });

@@ -20,7 +20,12 @@ describe('cost: Infracost JSON', () => {
     assert.equal(r.pastTotalMonthly, 0);
     assert.equal(r.diffMonthly, 1361.3075);
     assert.equal(r.timeGenerated, undefined, 'the recording holds a placeholder, not a date');
-    assert.deepEqual(r.resources.get('aws_instance.web_app'), { address: 'aws_instance.web_app', source: 'infracost', monthly: 742.64, pastMonthly: 0 });
+    assert.deepEqual(r.resources.get('aws_instance.web_app'), {
+      address: 'aws_instance.web_app',
+      source: 'infracost',
+      monthly: 742.64,
+      pastMonthly: 0,
+    });
     assert.equal(r.resources.get('aws_lambda_function.hello_world')?.monthly, 436.6675);
   });
 
@@ -42,19 +47,31 @@ describe('cost: Infracost JSON', () => {
   });
 
   it('refuses what is not an Infracost report, saying what was expected', () => {
-    assert.throws(() => parseInfracostJson('Error: no API key'), (e: unknown) => e instanceof InfracostFormatError && /did not print JSON/.test(e.message));
+    assert.throws(
+      () => parseInfracostJson('Error: no API key'),
+      (e: unknown) => e instanceof InfracostFormatError && /did not print JSON/.test(e.message),
+    );
     assert.throws(() => parseInfracostJson('{"format_version":"1.2"}'), /infracost breakdown --format json/);
-    assert.throws(() => parseInfracostJson('{"version":"1.0","projects":[]}'), /unsupported Infracost JSON format 1\.0/);
+    assert.throws(
+      () => parseInfracostJson('{"version":"1.0","projects":[]}'),
+      /unsupported Infracost JSON format 1\.0/,
+    );
   });
 
   it('prices the plan it was computed from: every resource from Infracost, totals match its own', () => {
     const model = parseTerraformShow(JSON.parse(read('example_plan.json')));
-    const e = estimateCost({ model, infracost: { report: parseInfracostJson(read('breakdown.json')), source: SOURCE } });
+    const e = estimateCost({
+      model,
+      infracost: { report: parseInfracostJson(read('breakdown.json')), source: SOURCE },
+    });
     assert.deepEqual(e.notEstimated, []);
     assert.equal(e.totalMonthly, 1361.31);
     assert.equal(e.pastTotalMonthly, 0);
     assert.equal(e.diffMonthly, 1361.31);
-    assert.deepEqual(e.sources.map((s) => s.label), ['Infracost 0.10.41']);
+    assert.deepEqual(
+      e.sources.map((s) => s.label),
+      ['Infracost 0.10.41'],
+    );
     const text = renderCost(e);
     assert.match(text, /^Cost: \+\$1,361\.31\/month, total \$1,361\.31\/month$/m);
     assert.match(text, /sources: Infracost 0\.10\.41/);
@@ -64,7 +81,9 @@ describe('cost: Infracost JSON', () => {
   it('a resource of the plan Infracost does not list is "not estimated", and the total says it covers the rest', () => {
     const model = parseTerraformShow(JSON.parse(read('example_plan.json')));
     const doc = JSON.parse(read('breakdown.json'));
-    doc.projects[0].breakdown.resources = doc.projects[0].breakdown.resources.filter((r: { name: string }) => r.name !== 'aws_s3_bucket.usage');
+    doc.projects[0].breakdown.resources = doc.projects[0].breakdown.resources.filter(
+      (r: { name: string }) => r.name !== 'aws_s3_bucket.usage',
+    );
     const e = estimateCost({ model, infracost: { report: parseInfracostJson(JSON.stringify(doc)), source: SOURCE } });
     assert.deepEqual(e.notEstimated, ['aws_s3_bucket.usage']);
     assert.match(renderCost(e), /total \$1,361\.31\/month for the estimated resources; 1 resource not estimated/);
@@ -73,9 +92,15 @@ describe('cost: Infracost JSON', () => {
 
   it('Infracost missing is a stated problem, and its resources are not estimated', () => {
     const model = parseTerraformShow(JSON.parse(read('example_plan.json')));
-    const e = estimateCost({ model, infracost: { problem: { source: 'infracost', kind: 'missing', message: 'Infracost is not installed' } } });
+    const e = estimateCost({
+      model,
+      infracost: { problem: { source: 'infracost', kind: 'missing', message: 'Infracost is not installed' } },
+    });
     assert.equal(e.totalMonthly, undefined);
     assert.equal(e.notEstimated.length, 5);
-    assert.match(renderCost(e), /^Cost: not estimated \(5 resources not estimated\)\n {2}sources: no source\n {2}note: Infracost is not installed/);
+    assert.match(
+      renderCost(e),
+      /^Cost: not estimated \(5 resources not estimated\)\n {2}sources: no source\n {2}note: Infracost is not installed/,
+    );
   });
 });

@@ -53,7 +53,10 @@ describe('credentials', () => {
       path.join(dir, 'config.json'),
       JSON.stringify({
         credHelpers: { 'registry.example.com': 'hdtest' },
-        auths: { 'plain.example.com': { auth: Buffer.from('bob:pa:ss').toString('base64') }, 'https://index.docker.io/v1/': { identitytoken: 'idtok' } },
+        auths: {
+          'plain.example.com': { auth: Buffer.from('bob:pa:ss').toString('base64') },
+          'https://index.docker.io/v1/': { identitytoken: 'idtok' },
+        },
       }),
     );
     const src = new DockerConfigCredentials(dir);

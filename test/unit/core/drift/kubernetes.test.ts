@@ -7,7 +7,10 @@ const desired: KubeObject = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'helix', namespace: 'default', labels: { app: 'helix' } },
-  spec: { replicas: 2, template: { spec: { containers: [{ name: 'helix', image: 'helix:1', ports: [{ containerPort: 8080 }] }] } } },
+  spec: {
+    replicas: 2,
+    template: { spec: { containers: [{ name: 'helix', image: 'helix:1', ports: [{ containerPort: 8080 }] }] } },
+  },
 };
 
 function live(patch: (o: KubeObject) => void): KubeObject {
@@ -30,7 +33,13 @@ function live(patch: (o: KubeObject) => void): KubeObject {
 
 describe('kubernetes drift comparison', () => {
   it('server defaults, server metadata and status are not drift', () => {
-    assert.deepEqual(compareObject(desired, live(() => undefined)), []);
+    assert.deepEqual(
+      compareObject(
+        desired,
+        live(() => undefined),
+      ),
+      [],
+    );
   });
 
   it('a field helix-deploy applies that differs live is drift: before = applied, after = live', () => {
@@ -40,7 +49,10 @@ describe('kubernetes drift comparison', () => {
     });
     assert.deepEqual(
       compareObject(desired, l).map((a) => [a.path.join('.'), a.before, a.after]),
-      [['spec.replicas', 2, 5], ['spec.template.spec.containers.0.image', 'helix:1', 'evil:2']],
+      [
+        ['spec.replicas', 2, 5],
+        ['spec.template.spec.containers.0.image', 'helix:1', 'evil:2'],
+      ],
     );
     assert.deepEqual(ownersOf(l, ['spec', 'replicas']), ['kubectl-edit']);
   });
@@ -50,18 +62,39 @@ describe('kubernetes drift comparison', () => {
       delete o.metadata.labels!.app;
       o.spec.template.spec.containers[0].ports = [];
     });
-    assert.deepEqual(compareObject(desired, l).map((a) => a.path.join('.')), ['metadata.labels.app', 'spec.template.spec.containers.0.ports']);
+    assert.deepEqual(
+      compareObject(desired, l).map((a) => a.path.join('.')),
+      ['metadata.labels.app', 'spec.template.spec.containers.0.ports'],
+    );
   });
 
   it('Secret data is compared but only ever shown masked', () => {
-    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { key: Buffer.from('one').toString('base64') }, stringData: { x: 'y' } };
-    const l: KubeObject = { ...structuredClone(secret), data: { key: Buffer.from('two').toString('base64'), x: 'eQ==' } };
+    const secret: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      data: { key: Buffer.from('one').toString('base64') },
+      stringData: { x: 'y' },
+    };
+    const l: KubeObject = {
+      ...structuredClone(secret),
+      data: { key: Buffer.from('two').toString('base64'), x: 'eQ==' },
+    };
     delete l.stringData;
     const d = compareObject(secret, l);
     assert.equal(d.length, 1);
-    assert.deepEqual([d[0].path, d[0].before, d[0].after, d[0].sensitive], [['data', 'key'], SENSITIVE, SENSITIVE, true]);
+    assert.deepEqual(
+      [d[0].path, d[0].before, d[0].after, d[0].sensitive],
+      [['data', 'key'], SENSITIVE, SENSITIVE, true],
+    );
     // stringData is compared with the decoded live data.
-    const changed = compareObject(secret, { ...l, data: { key: secret.data.key, x: Buffer.from('z').toString('base64') } });
-    assert.deepEqual(changed.map((a) => [a.path.join('.'), a.before, a.after]), [['data.x', SENSITIVE, SENSITIVE]]);
+    const changed = compareObject(secret, {
+      ...l,
+      data: { key: secret.data.key, x: Buffer.from('z').toString('base64') },
+    });
+    assert.deepEqual(
+      changed.map((a) => [a.path.join('.'), a.before, a.after]),
+      [['data.x', SENSITIVE, SENSITIVE]],
+    );
   });
 });

@@ -3,7 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { driftFromTerraformShow, driftFromTerraformStream } from '../../../../src/core/drift/terraform';
 import { driftFromPulumi } from '../../../../src/core/drift/pulumi';
-import { driftAsPlanModel, driftRecord, driftToJSON, readDriftRecord, renderDrift } from '../../../../src/core/drift/model';
+import {
+  driftAsPlanModel,
+  driftRecord,
+  driftToJSON,
+  readDriftRecord,
+  renderDrift,
+} from '../../../../src/core/drift/model';
 import { attributesOf, SENSITIVE } from '../../../../src/core/plan/model';
 import { Redactor } from '../../../../src/core/process/redact';
 
@@ -18,18 +24,34 @@ describe('drift parsers', () => {
   it('terraform show -json: resource_drift becomes the report with before (state) -> after (live) values', () => {
     const r = driftFromTerraformShow(tf('tf-terraform-2.json'));
     assert.equal(r.source, 'terraform');
-    assert.deepEqual(r.resources.map((x) => [x.address, x.action]), [['test_instance.should_refresh', 'update']]);
-    assert.deepEqual(attributesOf(r.resources[0]).map((a) => [a.path.join('.'), a.before, a.after]), [['ami', 'refresh-me', 'refreshed']]);
-    assert.match(renderDrift(r), /test_instance\.should_refresh \(changed outside Terraform\)\n\s+ami: "refresh-me" -> "refreshed"\nDrift: 1 resource changed outside Terraform\./);
+    assert.deepEqual(
+      r.resources.map((x) => [x.address, x.action]),
+      [['test_instance.should_refresh', 'update']],
+    );
+    assert.deepEqual(
+      attributesOf(r.resources[0]).map((a) => [a.path.join('.'), a.before, a.after]),
+      [['ami', 'refresh-me', 'refreshed']],
+    );
+    assert.match(
+      renderDrift(r),
+      /test_instance\.should_refresh \(changed outside Terraform\)\n\s+ami: "refresh-me" -> "refreshed"\nDrift: 1 resource changed outside Terraform\./,
+    );
   });
 
   it('terraform 1.0 resource_drift without "address": the address is built from module, type, name', () => {
     const r = driftFromTerraformShow(tf('tf-terraform-compliance-1.json'));
     assert.equal(r.resources.length, 15);
-    assert.ok(r.resources.every((x) => !x.address.includes('undefined')), r.resources.map((x) => x.address).join(', '));
+    assert.ok(
+      r.resources.every((x) => !x.address.includes('undefined')),
+      r.resources.map((x) => x.address).join(', '),
+    );
     const lambda = r.resources.find((x) => x.address === 'aws_lambda_function.lambda');
     assert.equal(lambda?.action, 'delete');
-    assert.ok(attributesOf(lambda!).some((a) => a.path.join('.') === 'environment.0.variables.LOG_LEVEL' && a.before === 'INFO'));
+    assert.ok(
+      attributesOf(lambda!).some(
+        (a) => a.path.join('.') === 'environment.0.variables.LOG_LEVEL' && a.before === 'INFO',
+      ),
+    );
   });
 
   it('terraform: values Terraform marks sensitive never reach the report, the text or the JSON', () => {
@@ -53,20 +75,31 @@ describe('drift parsers', () => {
       '{"@level":"info","@message":"Plan: 0 to add, 0 to change, 0 to destroy.","@module":"terraform.ui","changes":{"add":0,"change":0,"import":0,"remove":0,"operation":"plan"},"type":"change_summary"}',
     ].join('\n');
     const r = driftFromTerraformStream(text);
-    assert.deepEqual(r.resources.map((x) => [x.address, x.action, x.type]), [['aws_s3_bucket.b', 'update', 'aws_s3_bucket']]);
+    assert.deepEqual(
+      r.resources.map((x) => [x.address, x.action, x.type]),
+      [['aws_s3_bucket.b', 'update', 'aws_s3_bucket']],
+    );
   });
 
   it('pulumi preview --json --refresh: a non-same step is drift, sides swapped (managed -> live)', () => {
     const r = driftFromPulumi(fs.readFileSync(path.join(PULUMI, 'refresh-drift.jsonl'), 'utf8'));
     assert.equal(r.source, 'pulumi');
-    assert.deepEqual(r.resources.map((x) => [x.address, x.action]), [['urn:pulumi:test::simple-s3::aws:s3/bucket:Bucket::test-bucket', 'update']]);
+    assert.deepEqual(
+      r.resources.map((x) => [x.address, x.action]),
+      [['urn:pulumi:test::simple-s3::aws:s3/bucket:Bucket::test-bucket', 'update']],
+    );
     const attrs = attributesOf(r.resources[0]).map((a) => [a.path.join('.'), a.before, a.after]);
-    assert.deepEqual(attrs.find((a) => a[0] === 'tags.ManagedBy'), ['tags.ManagedBy', undefined, 'manual']);
+    assert.deepEqual(
+      attrs.find((a) => a[0] === 'tags.ManagedBy'),
+      ['tags.ManagedBy', undefined, 'manual'],
+    );
     assert.equal(r.diagnostics.filter((d) => d.severity === 'error').length, 0);
   });
 
   it('pulumi: a preview without changes is no drift', () => {
-    const r = driftFromPulumi(fs.readFileSync(path.join(PULUMI, 'refresh-drift.jsonl'), 'utf8').replace(/"op": "update"/g, '"op": "same"'));
+    const r = driftFromPulumi(
+      fs.readFileSync(path.join(PULUMI, 'refresh-drift.jsonl'), 'utf8').replace(/"op": "update"/g, '"op": "same"'),
+    );
     assert.equal(r.resources.length, 0);
     assert.equal(renderDrift(r), 'No drift.');
   });

@@ -29,7 +29,10 @@ describe('run history shared by several processes', function () {
     const file = historyFile();
     const N = 25;
     const compactor = child('compact', file);
-    const [idsA, idsB] = await Promise.all([child('write', file, String(N), 'a'), child('write', file, String(N), 'b')]);
+    const [idsA, idsB] = await Promise.all([
+      child('write', file, String(N), 'a'),
+      child('write', file, String(N), 'b'),
+    ]);
     fs.writeFileSync(`${file}.stop`, '');
     const compactions = JSON.parse(await compactor) as number;
     assert.ok(compactions > 0, 'the third process compacted while the others wrote');
@@ -52,7 +55,11 @@ describe('run history shared by several processes', function () {
         const r = j.get(id) as RunRecord;
         assert.ok(r, `run ${id} lost`);
         assert.equal(r.state, 'Applied', `run ${id} ended ${r.state}: ${r.error ?? ''}`);
-        assert.deepEqual(r.log.map((l) => l.split(' ').pop()), ['Planning', 'Planned', 'Approved', 'Applying'], `run ${id} log`);
+        assert.deepEqual(
+          r.log.map((l) => l.split(' ').pop()),
+          ['Planning', 'Planned', 'Approved', 'Applying'],
+          `run ${id} log`,
+        );
       }
       assert.deepEqual(j.warnings, []);
     } finally {
@@ -66,7 +73,11 @@ describe('run history shared by several processes', function () {
     try {
       const seen = new Map<string, string>();
       reader.onDidChange((e) => seen.set(e.run.id, e.run.state));
-      const seenApplied = (id: string) => poll(() => seen.get(id) === 'Applied', { what: `run ${id} of another process seen Applied by the follower`, timeoutMs: 5000 });
+      const seenApplied = (id: string) =>
+        poll(() => seen.get(id) === 'Applied', {
+          what: `run ${id} of another process seen Applied by the follower`,
+          timeoutMs: 5000,
+        });
       const first = await child('begin', file, 'ci');
       await seenApplied(first);
       assert.equal(reader.list({ environment: 'ci' })[0]?.id, first);
@@ -79,7 +90,13 @@ describe('run history shared by several processes', function () {
       fs.rmSync(`${file}.stop`);
       const second = await child('begin', file, 'ci2');
       await seenApplied(second);
-      assert.deepEqual(reader.list().map((r) => r.id).sort(), [first, second].sort());
+      assert.deepEqual(
+        reader
+          .list()
+          .map((r) => r.id)
+          .sort(),
+        [first, second].sort(),
+      );
       // The reader can still write, into the live file.
       const mine = await reader.begin({ kind: 'build', project: 'demo', environment: 'dev', who: 'me' });
       await reader.end(mine.id, 'Succeeded');

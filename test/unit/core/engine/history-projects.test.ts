@@ -62,15 +62,28 @@ describe('run history: projects are told apart by folder', () => {
 
   it('reads a record of an older version (project name only) as a run of its own folder', () => {
     assert.equal(history.get('old-b')?.projectDir, path.resolve(b.dir));
-    assert.deepEqual(history.list({ projectDir: b.dir }).map((r) => r.id), ['old-b']);
+    assert.deepEqual(
+      history.list({ projectDir: b.dir }).map((r) => r.id),
+      ['old-b'],
+    );
     assert.deepEqual(history.list({ projectDir: a.dir }), []);
     assert.equal(isOfProject(history.get('old-b')!, a), false);
     assert.equal(isOfProject(history.get('old-b')!, b), true);
   });
 
   it('a push of one project is never the last push of its same-named neighbour', async () => {
-    const run = await history.begin({ kind: 'push', project: 'app', projectDir: a.dir, environment: 'staging', who: 't' });
-    await history.end(run.id, 'Succeeded', undefined, { tag: 'v1', digest: 'sha256:' + 'a'.repeat(64), reference: 'r/app:v1' });
+    const run = await history.begin({
+      kind: 'push',
+      project: 'app',
+      projectDir: a.dir,
+      environment: 'staging',
+      who: 't',
+    });
+    await history.end(run.id, 'Succeeded', undefined, {
+      tag: 'v1',
+      digest: 'sha256:' + 'a'.repeat(64),
+      reference: 'r/app:v1',
+    });
     assert.equal(lastPush(history, 'app', 'staging', a.dir)?.tag, 'v1');
     assert.equal(lastPush(history, 'app', 'staging', b.dir), undefined);
   });
@@ -91,7 +104,13 @@ describe('run history: projects are told apart by folder', () => {
     const backend = new DeployPanelBackend({ engine, projects: () => [a, b] });
     const seen: string[] = [];
     backend.subscribe((e: BackendEvent) => void (e.type === 'log' && seen.push(e.envKey)));
-    const fresh = await history.begin({ kind: 'plan', project: 'app', projectDir: b.dir, environment: 'staging', who: 't' });
+    const fresh = await history.begin({
+      kind: 'plan',
+      project: 'app',
+      projectDir: b.dir,
+      environment: 'staging',
+      who: 't',
+    });
     for (const id of [fresh.id, 'old-b']) for (const l of listeners) l({ type: 'log', runId: id, lines: ['x'] });
     const keyB = envKey(path.resolve(b.dir), 'staging');
     assert.deepEqual(seen, [keyB, keyB]);

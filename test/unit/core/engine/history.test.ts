@@ -12,7 +12,20 @@ function tmpDir(prefix = 'history-'): string {
 }
 
 const head = (id: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ t: 'begin', run: { id, kind: 'plan', project: 'p', environment: 'e', who: 'me', startedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', state: 'Planned', ...extra } });
+  JSON.stringify({
+    t: 'begin',
+    run: {
+      id,
+      kind: 'plan',
+      project: 'p',
+      environment: 'e',
+      who: 'me',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      state: 'Planned',
+      ...extra,
+    },
+  });
 
 /** Runs begun by a process that is then killed (no cleanup at all); their ids. */
 function killedRuns(file: string, ...states: string[]): string[] {
@@ -25,7 +38,9 @@ function killedRuns(file: string, ...states: string[]): string[] {
       process.stdout.write(ids.join(' '));
       process.kill(process.pid, 'SIGKILL');
     })();`;
-  const res = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
+    encoding: 'utf8',
+  });
   assert.equal(res.signal, 'SIGKILL', res.stderr);
   return res.stdout.split(' ');
 }
@@ -52,7 +67,12 @@ describe('run history: records checked on read', () => {
         j.warnings.map((w) => [w.line, w.file]),
         [2, 3, 4, 5, 6].map((n) => [n, file]),
       );
-      assert.match(formatWarning(j.warnings[0]!), new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: run bad: "log" must be a list of strings; line skipped$`));
+      assert.match(
+        formatWarning(j.warnings[0]!),
+        new RegExp(
+          `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: run bad: "log" must be a list of strings; line skipped$`,
+        ),
+      );
       assert.match(j.warnings[2]!.message, /"Exploded", not a run state/);
       assert.match(j.warnings[3]!.message, /missing run "id"/);
       assert.equal(j.get('bad'), undefined);
@@ -109,18 +129,30 @@ describe('run history: one per project folder', () => {
       await h.appendLog(ra.id, 'in a');
       await h.end(ra.id, 'Succeeded');
       await h.end(rb.id, 'Failed', 'boom');
-      assert.deepEqual(h.list({ projectDir: a }).map((r) => r.id), [ra.id]);
-      assert.deepEqual(h.list({ projectDir: b }).map((r) => r.id), [rb.id]);
+      assert.deepEqual(
+        h.list({ projectDir: a }).map((r) => r.id),
+        [ra.id],
+      );
+      assert.deepEqual(
+        h.list({ projectDir: b }).map((r) => r.id),
+        [rb.id],
+      );
       assert.equal(h.list({ project: 'demo' }).length, 2, 'merged across the open projects');
       assert.equal(h.get(rb.id)!.projectDir, b);
     } finally {
       await h.close();
     }
     const ja = await Journal.open(historyFile(a));
-    assert.deepEqual(ja.list().map((r) => [r.state, r.log]), [['Succeeded', ['in a']]]);
+    assert.deepEqual(
+      ja.list().map((r) => [r.state, r.log]),
+      [['Succeeded', ['in a']]],
+    );
     await ja.close();
     const jb = await Journal.open(historyFile(b));
-    assert.deepEqual(jb.list().map((r) => r.state), ['Failed']);
+    assert.deepEqual(
+      jb.list().map((r) => r.state),
+      ['Failed'],
+    );
     await jb.close();
   });
 
@@ -128,7 +160,14 @@ describe('run history: one per project folder', () => {
     const dir = tmpDir();
     const h = await RunHistory.open([dir]);
     await h.close();
-    assert.equal(fs.readFileSync(path.join(dir, '.helix', '.gitignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join(), '*');
+    assert.equal(
+      fs
+        .readFileSync(path.join(dir, '.helix', '.gitignore'), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .join(),
+      '*',
+    );
     assert.equal(fs.statSync(path.join(dir, '.helix')).mode & 0o777, 0o700);
     fs.writeFileSync(path.join(dir, '.helix', '.gitignore'), 'plans/\n');
     await (await RunHistory.open([dir])).close();
@@ -138,13 +177,33 @@ describe('run history: one per project folder', () => {
   it('deletes plan files of runs that are over when a history opens, and keeps those of live runs', async () => {
     const dir = tmpDir();
     const live = await RunHistory.open([dir]);
-    const waiting = await live.begin({ kind: 'plan', project: 'p', projectDir: dir, environment: 'e', who: 'me', state: 'Planned' });
-    const done = await live.begin({ kind: 'plan', project: 'p', projectDir: dir, environment: 'f', who: 'me', state: 'Planned' });
+    const waiting = await live.begin({
+      kind: 'plan',
+      project: 'p',
+      projectDir: dir,
+      environment: 'e',
+      who: 'me',
+      state: 'Planned',
+    });
+    const done = await live.begin({
+      kind: 'plan',
+      project: 'p',
+      projectDir: dir,
+      environment: 'f',
+      who: 'me',
+      state: 'Planned',
+    });
     await live.end(done.id, 'Cancelled');
     const [killed] = killedRuns(historyFile(dir), 'Approved') as [string];
     const plans = plansDir(dir);
     fs.mkdirSync(plans, { recursive: true });
-    for (const f of [`${waiting.id}.tfplan`, `${done.id}.tfplan`, `${killed}.plan.json`, '20200101000000-deadbeef.tfplan']) fs.writeFileSync(path.join(plans, f), 'secret');
+    for (const f of [
+      `${waiting.id}.tfplan`,
+      `${done.id}.tfplan`,
+      `${killed}.plan.json`,
+      '20200101000000-deadbeef.tfplan',
+    ])
+      fs.writeFileSync(path.join(plans, f), 'secret');
 
     // Another process (here: another history object) opens the project.
     const other = await RunHistory.open([dir]);
@@ -168,11 +227,19 @@ describe('run history: runs of other processes', () => {
         process.stdout.write(r.id + '\\n');
         setInterval(() => undefined, 1000);
       })();`;
-    const cliLike = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const cliLike = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const id = await new Promise<string>((resolve) => cliLike.stdout.once('data', (d) => resolve(String(d).trim())));
       await h.reload();
-      const engine = new DeployRunner({ journal: h, locks: projectLocks(dir), stateDir: (p) => projectStateDir(p.dir), providers: {}, who: () => 'me' });
+      const engine = new DeployRunner({
+        journal: h,
+        locks: projectLocks(dir),
+        stateDir: (p) => projectStateDir(p.dir),
+        providers: {},
+        who: () => 'me',
+      });
       await assert.rejects(engine.cancel(id, 'me'), /belongs to another process/);
       assert.equal(h.get(id)!.state, 'Applying');
       await engine.dispose();
@@ -187,7 +254,15 @@ describe('run history: the lock file', () => {
   it('takes over the lock of a process that died holding it', async () => {
     const file = path.join(tmpDir(), 'runs.jsonl');
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(dead.stdout), host: os.hostname(), nonce: 'left-behind', at: new Date().toISOString() }));
+    fs.writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({
+        pid: Number(dead.stdout),
+        host: os.hostname(),
+        nonce: 'left-behind',
+        at: new Date().toISOString(),
+      }),
+    );
     const j = await Journal.open(file);
     const r = await j.begin({ kind: 'build', project: 'p', environment: 'e', who: 'me' });
     await j.end(r.id, 'Succeeded');

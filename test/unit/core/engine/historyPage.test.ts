@@ -34,7 +34,11 @@ describe('run history of 10,000 runs, paged for the Deployments view', function 
       }
       assert.equal(shown, 10_000);
       assert.equal(new Set(page.runs.map((r) => r.id)).size, 10_000);
-      assert.deepEqual(historyPage(list, [{ name: 'bench', dir: path.join(dir, 'elsewhere') }], HISTORY_PAGE), { runs: [], more: 0 }, 'only the workspace\'s projects, by folder');
+      assert.deepEqual(
+        historyPage(list, [{ name: 'bench', dir: path.join(dir, 'elsewhere') }], HISTORY_PAGE),
+        { runs: [], more: 0 },
+        "only the workspace's projects, by folder",
+      );
       await h.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -21,15 +21,46 @@ const digest = (c: string) => `sha256:${c.repeat(64)}`;
 function target(dir: string, vars: Record<string, unknown> = { image: '${image}' }, env = 'staging'): DeployTarget {
   return {
     project: { name: 'demo', dir },
-    environment: { name: env, kind: 'terraform', source: 'helix.deploy.toml', settings: { registry: 'localhost:5000/acme/helixdb', terraform: { dir: 'infra', vars } } },
+    environment: {
+      name: env,
+      kind: 'terraform',
+      source: 'helix.deploy.toml',
+      settings: { registry: 'localhost:5000/acme/helixdb', terraform: { dir: 'infra', vars } },
+    },
     context: { image: 'localhost:5000/acme/helixdb:dev' },
   };
 }
 
-async function push(h: RunHistory, dir: string, env: string, state: 'Succeeded' | 'Failed' | 'Cancelled', c: string, project = 'demo'): Promise<DeployImage> {
-  const image: DeployImage = { ref: `localhost:5000/acme/helixdb@${digest(c)}`, digest: digest(c), repository: 'localhost:5000/acme/helixdb', tag: `demo-${env}-abc1234`, pushedAt: new Date().toISOString(), commit: 'abc1234def' };
-  const r = await h.begin({ kind: 'push', project, projectDir: dir, environment: env, who: 'me', meta: { reference: `${image.repository}:${image.tag}` } });
-  await h.end(r.id, state, state === 'Failed' ? 'refused' : undefined, state === 'Succeeded' ? { image, digest: image.digest, tag: image.tag } : undefined);
+async function push(
+  h: RunHistory,
+  dir: string,
+  env: string,
+  state: 'Succeeded' | 'Failed' | 'Cancelled',
+  c: string,
+  project = 'demo',
+): Promise<DeployImage> {
+  const image: DeployImage = {
+    ref: `localhost:5000/acme/helixdb@${digest(c)}`,
+    digest: digest(c),
+    repository: 'localhost:5000/acme/helixdb',
+    tag: `demo-${env}-abc1234`,
+    pushedAt: new Date().toISOString(),
+    commit: 'abc1234def',
+  };
+  const r = await h.begin({
+    kind: 'push',
+    project,
+    projectDir: dir,
+    environment: env,
+    who: 'me',
+    meta: { reference: `${image.repository}:${image.tag}` },
+  });
+  await h.end(
+    r.id,
+    state,
+    state === 'Failed' ? 'refused' : undefined,
+    state === 'Succeeded' ? { image, digest: image.digest, tag: image.tag } : undefined,
+  );
   return image;
 }
 
@@ -57,13 +88,16 @@ describe('${image} resolves to the image last pushed for the environment (by dig
     const a = tmp();
     h = await RunHistory.open([a]);
     await push(h, a, 'staging', 'Failed', '3');
-    assert.throws(() => pushedImageFor(h, target(a)), (err: unknown) => {
-      assert.ok(err instanceof DeployError);
-      assert.equal(err.code, 'not-pushed');
-      assert.deepEqual(err.actions, ['Push Image']);
-      assert.ok(err.message.includes(`helix-deploy push staging --project ${a}`), err.message);
-      return true;
-    });
+    assert.throws(
+      () => pushedImageFor(h, target(a)),
+      (err: unknown) => {
+        assert.ok(err instanceof DeployError);
+        assert.equal(err.code, 'not-pushed');
+        assert.deepEqual(err.actions, ['Push Image']);
+        assert.ok(err.message.includes(`helix-deploy push staging --project ${a}`), err.message);
+        return true;
+      },
+    );
   });
 
   it('a literal image in helix.deploy.toml is used as written; environments that push nothing keep their image', () => {
@@ -85,13 +119,31 @@ describe('${image} resolves to the image last pushed for the environment (by dig
       plan: async (req: PlanRequest) => {
         planned.push(req.vars);
         fs.writeFileSync(req.planFile, 'plan');
-        return { outcome: 'changes', binding: true, model: { source: 'terraform', summary: emptySummary(), resources: [], drift: [], outputs: [], errored: false, diagnostics: [] } } as never;
+        return {
+          outcome: 'changes',
+          binding: true,
+          model: {
+            source: 'terraform',
+            summary: emptySummary(),
+            resources: [],
+            drift: [],
+            outputs: [],
+            errored: false,
+            diagnostics: [],
+          },
+        } as never;
       },
       apply: async () => ({ outcome: 'applied' }),
       show: async () => ({}) as never,
     };
     function engine(): DeployRunner {
-      return new DeployRunner({ journal: h, locks: (p) => new LockManager(path.join(p.dir, '.helix', 'locks')), stateDir: (p) => path.join(p.dir, '.helix'), providers: { terraform: provider }, who: () => 'me' });
+      return new DeployRunner({
+        journal: h,
+        locks: (p) => new LockManager(path.join(p.dir, '.helix', 'locks')),
+        stateDir: (p) => path.join(p.dir, '.helix'),
+        providers: { terraform: provider },
+        who: () => 'me',
+      });
     }
 
     it('refuses a plan before anything runs or is recorded when nothing was pushed', async () => {
@@ -99,7 +151,10 @@ describe('${image} resolves to the image last pushed for the environment (by dig
       h = await RunHistory.open([a]);
       planned.length = 0;
       const e = engine();
-      await assert.rejects(e.startPlan(target(a)), (err: unknown) => err instanceof DeployError && err.code === 'not-pushed');
+      await assert.rejects(
+        e.startPlan(target(a)),
+        (err: unknown) => err instanceof DeployError && err.code === 'not-pushed',
+      );
       assert.equal(planned.length, 0);
       assert.deepEqual(e.list({ projectDir: a }), []);
       await e.dispose();
@@ -116,7 +171,13 @@ describe('${image} resolves to the image last pushed for the environment (by dig
       assert.deepEqual(planned, [{ image: img.ref }]);
       assert.deepEqual(snap.run.meta?.image, img);
       assert.deepEqual(snap.model?.image, img);
-      assert.match(renderPlan(snap.model!), new RegExp(`^Image: ${img.ref.replace(/[.]/g, '\\.')} \\(tag demo-staging-abc1234, commit abc1234def, pushed `, 'm'));
+      assert.match(
+        renderPlan(snap.model!),
+        new RegExp(
+          `^Image: ${img.ref.replace(/[.]/g, '\\.')} \\(tag demo-staging-abc1234, commit abc1234def, pushed `,
+          'm',
+        ),
+      );
       await e.approve(snap.run.id, snap.planHash!);
       const done = await (await e.startApply(snap.run.id)).done;
       assert.equal(done.run.state, 'Applied');

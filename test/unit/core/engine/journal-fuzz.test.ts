@@ -13,15 +13,65 @@ import { mutateText, pick, randomJson, rng } from '../../../support/fuzz';
 
 const AT = '2026-01-01T00:00:00.000Z';
 const GOOD = [
-  { t: 'begin', run: { id: 'r1', kind: 'plan', project: 'p', projectDir: '/w/p', environment: 'e', who: 'me', startedAt: AT, updatedAt: AT, state: 'Draft', meta: { tool: 'terraform' } } },
+  {
+    t: 'begin',
+    run: {
+      id: 'r1',
+      kind: 'plan',
+      project: 'p',
+      projectDir: '/w/p',
+      environment: 'e',
+      who: 'me',
+      startedAt: AT,
+      updatedAt: AT,
+      state: 'Draft',
+      meta: { tool: 'terraform' },
+    },
+  },
   { t: 'state', id: 'r1', state: 'Planning', at: AT },
   { t: 'log', id: 'r1', lines: ['terraform plan', 'Plan: 1 to add'] },
   { t: 'meta', id: 'r1', meta: { planHash: 'abc' } },
   { t: 'state', id: 'r1', state: 'Planned', at: AT, meta: { summary: { add: 1 } } },
   { t: 'state', id: 'r1', state: 'Saved', at: AT },
-  { t: 'snap', run: { id: 'r2', kind: 'build', project: 'p', environment: 'dev', who: 'me', startedAt: AT, updatedAt: AT, state: 'Succeeded', log: ['ok'] } },
+  {
+    t: 'snap',
+    run: {
+      id: 'r2',
+      kind: 'build',
+      project: 'p',
+      environment: 'dev',
+      who: 'me',
+      startedAt: AT,
+      updatedAt: AT,
+      state: 'Succeeded',
+      log: ['ok'],
+    },
+  },
 ];
-const TOKENS = ['{', '}', '[', ']', '"', ',', ':', 'null', '"log"', '"state"', '"id"', '"run"', '"t"', '"begin"', '"snap"', '\n', '\\', '\u0000', '\uD800', '1e999', '-0', 'true'];
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ',',
+  ':',
+  'null',
+  '"log"',
+  '"state"',
+  '"id"',
+  '"run"',
+  '"t"',
+  '"begin"',
+  '"snap"',
+  '\n',
+  '\\',
+  '\u0000',
+  '\uD800',
+  '1e999',
+  '-0',
+  'true',
+];
 const FIELDS = ['t', 'id', 'run', 'state', 'at', 'lines', 'meta', 'error', 'log', 'kind', 'startedAt'];
 
 function mutateJson(r: () => number, v: unknown, depth = 0): unknown {
@@ -52,7 +102,10 @@ describe('run history: fuzzed journal lines (no crash, runs go on)', function ()
       const edits = 1 + Math.floor(r() * 3);
       for (let k = 0; k < edits; k++) {
         const i = Math.floor(r() * lines.length);
-        lines[i] = r() < 0.5 ? mutateText(r, lines[i]!, TOKENS) : JSON.stringify(mutateJson(r, JSON.parse(JSON.stringify(GOOD[i]))));
+        lines[i] =
+          r() < 0.5
+            ? mutateText(r, lines[i]!, TOKENS)
+            : JSON.stringify(mutateJson(r, JSON.parse(JSON.stringify(GOOD[i]))));
       }
       const file = path.join(dir, `case-${n}.jsonl`);
       const text = lines.join('\n') + (r() < 0.8 ? '\n' : '');
@@ -67,14 +120,24 @@ describe('run history: fuzzed journal lines (no crash, runs go on)', function ()
       try {
         for (const w of j.warnings) {
           assert.equal(w.file, file, `case ${n}`);
-          assert.ok(Number.isInteger(w.line) && w.line >= 1 && w.line <= lineCount, `case ${n}: line ${w.line} of ${lineCount}`);
+          assert.ok(
+            Number.isInteger(w.line) && w.line >= 1 && w.line <= lineCount,
+            `case ${n}: line ${w.line} of ${lineCount}`,
+          );
         }
         // Whatever survived is listable and well-typed enough to render.
         for (const run of j.list()) {
           assert.equal(typeof run.id, 'string', `case ${n}`);
           assert.ok(Array.isArray(run.log), `case ${n}: log of ${run.id}`);
         }
-        const run = await j.begin({ kind: 'apply', project: 'p', projectDir: '/w/p', environment: 'e', who: 'fuzz', state: 'Planned' });
+        const run = await j.begin({
+          kind: 'apply',
+          project: 'p',
+          projectDir: '/w/p',
+          environment: 'e',
+          who: 'fuzz',
+          state: 'Planned',
+        });
         await j.transition(run.id, 'Approved');
         await j.transition(run.id, 'Applying');
         void j.appendLog(run.id, 'applying');
@@ -86,7 +149,12 @@ describe('run history: fuzzed journal lines (no crash, runs go on)', function ()
       // The new run is on disk for the next process, whatever the earlier lines were.
       const again = await Journal.open(file);
       try {
-        assert.equal(again.list({ environment: 'e', kind: 'apply' }).filter((x) => x.who === 'fuzz' && x.state === 'Applied').length, 1, `case ${n}`);
+        assert.equal(
+          again.list({ environment: 'e', kind: 'apply' }).filter((x) => x.who === 'fuzz' && x.state === 'Applied')
+            .length,
+          1,
+          `case ${n}`,
+        );
       } finally {
         await again.close();
       }

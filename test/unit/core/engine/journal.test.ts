@@ -50,7 +50,9 @@ describe('journal', () => {
         await j.appendLog(r.id, 'halfway');
         process.kill(process.pid, 'SIGKILL');
       })();`;
-    const res = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], { encoding: 'utf8' });
+    const res = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
+      encoding: 'utf8',
+    });
     assert.equal(res.signal, 'SIGKILL', res.stderr);
     fs.appendFileSync(file, '{"t":"state","id":"torn","sta'); // crash mid-write
     const j = await Journal.open(file);
@@ -72,7 +74,13 @@ describe('journal', () => {
     const file = tmpFile();
     const red = new Redactor().add('canary-s3cr3t-value');
     const j = await Journal.open(file, { redact: (s) => red.redact(s) });
-    const r = await j.begin({ kind: 'plan', project: 'p', environment: 'e', who: 'me', meta: { v: 'x canary-s3cr3t-value' } });
+    const r = await j.begin({
+      kind: 'plan',
+      project: 'p',
+      environment: 'e',
+      who: 'me',
+      meta: { v: 'x canary-s3cr3t-value' },
+    });
     await j.appendLog(r.id, 'password=canary-s3cr3t-value');
     await j.end(r.id, 'Failed', 'failed with canary-s3cr3t-value');
     await j.close();

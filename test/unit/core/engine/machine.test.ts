@@ -3,17 +3,40 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { assertTransition, canTransition, IllegalTransitionError, PLAN_TRANSITIONS, SIMPLE_TRANSITIONS } from '../../../../src/core/engine/machine';
+import {
+  assertTransition,
+  canTransition,
+  IllegalTransitionError,
+  PLAN_TRANSITIONS,
+  SIMPLE_TRANSITIONS,
+} from '../../../../src/core/engine/machine';
 import { PLAN_STATES, SIMPLE_STATES, isTerminal } from '../../../../src/core/engine/states';
 import { EnvironmentBusyError, LockManager } from '../../../../src/core/engine/locks';
 
 // The whole legal table, written out independently of machine.ts so a change there must be deliberate.
 const LEGAL_PLAN = new Set([
-  'Draft>Planning', 'Draft>Cancelled', 'Draft>Interrupted',
-  'Planning>Planned', 'Planning>PlanFailed', 'Planning>Cancelled', 'Planning>Interrupted',
-  'Planned>Approved', 'Planned>Expired', 'Planned>Cancelled', 'Planned>Interrupted', 'Planned>Saved',
-  'Approved>Applying', 'Approved>Expired', 'Approved>Cancelled', 'Approved>Interrupted',
-  'Applying>Applied', 'Applying>Unhealthy', 'Applying>ApplyFailed', 'Applying>Cancelled', 'Applying>Expired', 'Applying>Interrupted',
+  'Draft>Planning',
+  'Draft>Cancelled',
+  'Draft>Interrupted',
+  'Planning>Planned',
+  'Planning>PlanFailed',
+  'Planning>Cancelled',
+  'Planning>Interrupted',
+  'Planned>Approved',
+  'Planned>Expired',
+  'Planned>Cancelled',
+  'Planned>Interrupted',
+  'Planned>Saved',
+  'Approved>Applying',
+  'Approved>Expired',
+  'Approved>Cancelled',
+  'Approved>Interrupted',
+  'Applying>Applied',
+  'Applying>Unhealthy',
+  'Applying>ApplyFailed',
+  'Applying>Cancelled',
+  'Applying>Expired',
+  'Applying>Interrupted',
 ]);
 const LEGAL_SIMPLE = new Set(['Running>Succeeded', 'Running>Failed', 'Running>Cancelled', 'Running>Interrupted']);
 
@@ -85,7 +108,10 @@ describe('environment locks', () => {
     const child = spawnSync(process.execPath, ['-e', 'process.exit(0)']);
     assert.equal(child.status, 0);
     const deadPid = child.pid!;
-    fs.writeFileSync(path.join(d, 'p--e.lock'), JSON.stringify({ runId: 'old', who: 'x', kind: 'apply', since: 't', pid: deadPid, host: os.hostname() }));
+    fs.writeFileSync(
+      path.join(d, 'p--e.lock'),
+      JSON.stringify({ runId: 'old', who: 'x', kind: 'apply', since: 't', pid: deadPid, host: os.hostname() }),
+    );
     const locks = new LockManager(d);
     const res = await locks.acquire('p--e', { runId: 'new', who: 'me', kind: 'plan' });
     assert.equal(res.tookOverFrom?.runId, 'old');

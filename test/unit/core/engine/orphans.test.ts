@@ -20,16 +20,37 @@ function setup(state: string, status: ToolStatus | undefined, log: object[] = []
   fs.writeFileSync(toolFiles(base).out, log.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const at = new Date().toISOString();
   const run = {
-    id: 'r1', kind, project: 'demo', environment: 'staging', who: 'me', startedAt: at, updatedAt: at, state,
-    pid: DEAD_PID, host: os.hostname(),
-    meta: { tool: 'terraform', toolOutput: base, deploying: { vars: { release: '2' }, secretVars: [], context: { tag: '2' } } },
+    id: 'r1',
+    kind,
+    project: 'demo',
+    environment: 'staging',
+    who: 'me',
+    startedAt: at,
+    updatedAt: at,
+    state,
+    pid: DEAD_PID,
+    host: os.hostname(),
+    meta: {
+      tool: 'terraform',
+      toolOutput: base,
+      deploying: { vars: { release: '2' }, secretVars: [], context: { tag: '2' } },
+    },
   };
   const file = path.join(dir, 'runs.jsonl');
   fs.writeFileSync(file, JSON.stringify({ t: 'begin', run }) + '\n');
   return { file, base };
 }
 
-const ended = (s: Partial<ToolStatus>): ToolStatus => ({ pid: DEAD_PID, wrapper: DEAD_PID, command: 'apply', startedAt: new Date().toISOString(), code: 0, signal: null, interrupt: null, ...s });
+const ended = (s: Partial<ToolStatus>): ToolStatus => ({
+  pid: DEAD_PID,
+  wrapper: DEAD_PID,
+  command: 'apply',
+  startedAt: new Date().toISOString(),
+  code: 0,
+  signal: null,
+  interrupt: null,
+  ...s,
+});
 
 async function recovered(file: string, recoverRun = recoverOrphanedRun) {
   const j = await Journal.open(file, { recoverRun });
@@ -50,12 +71,22 @@ describe('orphaned runs (recoverRun)', () => {
     assert.ok(!fs.existsSync(toolFiles(base).status) && !fs.existsSync(toolFiles(base).out));
   });
 
-  it('a failed apply is ApplyFailed with terraform\'s error summaries; an interrupted one says what it had applied', async () => {
-    const diag = { type: 'diagnostic', '@level': 'error', '@message': 'Error: boom', diagnostic: { severity: 'error', summary: 'local-exec provisioner error', detail: '' } };
+  it("a failed apply is ApplyFailed with terraform's error summaries; an interrupted one says what it had applied", async () => {
+    const diag = {
+      type: 'diagnostic',
+      '@level': 'error',
+      '@message': 'Error: boom',
+      diagnostic: { severity: 'error', summary: 'local-exec provisioner error', detail: '' },
+    };
     const failed = await recovered(setup('Applying', ended({ code: 1 }), [diag]).file);
     assert.equal(failed.state, 'ApplyFailed');
     assert.match(failed.error!, /terraform apply exited 1: local-exec provisioner error/);
-    const done = { type: 'apply_complete', '@level': 'info', '@message': 'done', hook: { resource: { addr: 'terraform_data.app' }, action: 'create' } };
+    const done = {
+      type: 'apply_complete',
+      '@level': 'info',
+      '@message': 'done',
+      hook: { resource: { addr: 'terraform_data.app' }, action: 'create' },
+    };
     const cancelled = await recovered(setup('Applying', ended({ code: 1, interrupt: 'SIGINT' }), [done]).file);
     assert.equal(cancelled.state, 'Cancelled');
     assert.match(cancelled.error!, /already applied 1 change\(s\).*terraform_data\.app \(create\)/);
@@ -75,9 +106,18 @@ describe('orphaned runs (recoverRun)', () => {
   it('keeps the run open while its tool still runs (or is being started)', async () => {
     const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
-      const running = await recovered(setup('Applying', { pid: sleeper.pid, wrapper: DEAD_PID, command: 'apply', startedAt: new Date().toISOString() }).file);
+      const running = await recovered(
+        setup('Applying', {
+          pid: sleeper.pid,
+          wrapper: DEAD_PID,
+          command: 'apply',
+          startedAt: new Date().toISOString(),
+        }).file,
+      );
       assert.equal(running.state, 'Applying');
-      const starting = await recovered(setup('Applying', { command: 'apply', startedAt: new Date().toISOString() }).file);
+      const starting = await recovered(
+        setup('Applying', { command: 'apply', startedAt: new Date().toISOString() }).file,
+      );
       assert.equal(starting.state, 'Applying');
     } finally {
       sleeper.kill();

@@ -5,8 +5,18 @@ import * as path from 'node:path';
 import { DeployError } from '../../../../src/core/engine/errors';
 import { Journal } from '../../../../src/core/engine/journal';
 import { canTransition, isPlanKind } from '../../../../src/core/engine/machine';
-import { canRollback, deployedRecord, successfulDeployments, terraformRollback } from '../../../../src/core/engine/rollback';
-import { resolveTarget, toolOf, type DeployTarget, type ResolvedDeploySettings } from '../../../../src/core/engine/target';
+import {
+  canRollback,
+  deployedRecord,
+  successfulDeployments,
+  terraformRollback,
+} from '../../../../src/core/engine/rollback';
+import {
+  resolveTarget,
+  toolOf,
+  type DeployTarget,
+  type ResolvedDeploySettings,
+} from '../../../../src/core/engine/target';
 import { Redactor } from '../../../../src/core/process/redact';
 
 // Rollback bookkeeping without tools: what an apply records, which run a rollback goes back to, and the
@@ -14,7 +24,12 @@ import { Redactor } from '../../../../src/core/process/redact';
 
 const target: DeployTarget = {
   project: { name: 'demo', dir: '/w/demo' },
-  environment: { name: 'staging', kind: 'terraform', source: 'helix.deploy.toml', settings: { terraform: { dir: 'infra', vars: { image: '${image}' } } } },
+  environment: {
+    name: 'staging',
+    kind: 'terraform',
+    source: 'helix.deploy.toml',
+    settings: { terraform: { dir: 'infra', vars: { image: '${image}' } } },
+  },
   context: { image: 'reg/app:v3' },
 };
 
@@ -23,7 +38,13 @@ async function journal(): Promise<Journal> {
   return Journal.open(path.join(dir, 'runs.jsonl'));
 }
 
-async function applied(j: Journal, kind: string, deployed: unknown, extra: Record<string, unknown> = {}, state: 'Applied' | 'ApplyFailed' = 'Applied') {
+async function applied(
+  j: Journal,
+  kind: string,
+  deployed: unknown,
+  extra: Record<string, unknown> = {},
+  state: 'Applied' | 'ApplyFailed' = 'Applied',
+) {
   const r = await j.begin({ kind, project: 'demo', environment: 'staging', who: 'me', state: 'Applying', meta: extra });
   await j.end(r.id, state, undefined, deployed ? { deployed } : undefined);
   return r;
@@ -39,23 +60,47 @@ describe('rollback as a planned run (bookkeeping)', () => {
 
   it('records the applied vars without secrets, and names the secret ones', () => {
     const redactor = new Redactor().add('hunter2-long-secret');
-    const resolved: ResolvedDeploySettings = { tool: 'terraform', dir: '/x', vars: { image: 'reg/app:v1', pw: 'hunter2-long-secret', dsn: 'postgres://u:hunter2-long-secret@h', n: 3 }, secretValues: [] };
-    const rec = deployedRecord(resolved, { image: 'reg/app:v1', token: 'hunter2-long-secret', none: undefined }, redactor);
+    const resolved: ResolvedDeploySettings = {
+      tool: 'terraform',
+      dir: '/x',
+      vars: { image: 'reg/app:v1', pw: 'hunter2-long-secret', dsn: 'postgres://u:hunter2-long-secret@h', n: 3 },
+      secretValues: [],
+    };
+    const rec = deployedRecord(
+      resolved,
+      { image: 'reg/app:v1', token: 'hunter2-long-secret', none: undefined },
+      redactor,
+    );
     assert.deepEqual(rec.vars, { image: 'reg/app:v1', n: 3 });
     assert.deepEqual(rec.secretVars, ['pw', 'dsn']);
     assert.deepEqual(rec.context, { image: 'reg/app:v1' });
     assert.ok(!JSON.stringify(rec).includes('hunter2'));
-    const fromEnv = deployedRecord({ ...resolved, vars: { k: 'from-env-value' }, secretValues: ['from-env-value'] }, {}, new Redactor());
+    const fromEnv = deployedRecord(
+      { ...resolved, vars: { k: 'from-env-value' }, secretValues: ['from-env-value'] },
+      {},
+      new Redactor(),
+    );
     assert.deepEqual(fromEnv.secretVars, ['k']);
   });
 
   it('goes back to the deployment before the current one; failed runs and destroys do not count', async () => {
     const j = await journal();
-    const v1 = await applied(j, 'plan', { vars: { image: 'reg/app:v1' }, secretVars: ['pw'], context: { image: 'reg/app:v1' } });
+    const v1 = await applied(j, 'plan', {
+      vars: { image: 'reg/app:v1' },
+      secretVars: ['pw'],
+      context: { image: 'reg/app:v1' },
+    });
     await applied(j, 'plan', { vars: { image: 'reg/app:bad' }, secretVars: [], context: {} }, {}, 'ApplyFailed');
     await applied(j, 'destroy', undefined, { destroy: true });
-    const v2 = await applied(j, 'plan', { vars: { image: 'reg/app:v2' }, secretVars: ['pw'], context: { image: 'reg/app:v2' } });
-    assert.deepEqual(successfulDeployments(j, 'demo', 'staging').map((r) => r.id), [v2.id, v1.id]);
+    const v2 = await applied(j, 'plan', {
+      vars: { image: 'reg/app:v2' },
+      secretVars: ['pw'],
+      context: { image: 'reg/app:v2' },
+    });
+    assert.deepEqual(
+      successfulDeployments(j, 'demo', 'staging').map((r) => r.id),
+      [v2.id, v1.id],
+    );
     const current = { ...resolveTarget(target), vars: { image: 'reg/app:v3', pw: 'current-pw' } };
     const plan = terraformRollback(j, target, current);
     assert.equal(plan.to!.id, v1.id);
@@ -70,14 +115,21 @@ describe('rollback as a planned run (bookkeeping)', () => {
   it('refuses with a clear message: nothing deployed, one deployment, or an old run without recorded vars', async () => {
     const j = await journal();
     const current = resolveTarget(target);
-    assert.throws(() => terraformRollback(j, target, current), (e: unknown) => e instanceof DeployError && e.code === 'not-found' && /staging has no successful deployment/.test(e.message));
+    assert.throws(
+      () => terraformRollback(j, target, current),
+      (e: unknown) =>
+        e instanceof DeployError && e.code === 'not-found' && /staging has no successful deployment/.test(e.message),
+    );
     assert.equal(canRollback(j, 'terraform', 'demo', 'staging'), false);
     assert.equal(canRollback(j, 'kubernetes', 'demo', 'staging'), false);
     const old = await applied(j, 'plan', undefined);
     assert.throws(() => terraformRollback(j, target, current), /only one successful deployment \(run /);
     assert.equal(canRollback(j, 'kubernetes', 'demo', 'staging'), true, 'kubernetes: the cluster keeps the revisions');
     await applied(j, 'plan', { vars: {}, secretVars: [], context: {} });
-    assert.throws(() => terraformRollback(j, target, current), (e: unknown) => e instanceof DeployError && e.message.includes(`run ${old.id}) did not record the variables`));
+    assert.throws(
+      () => terraformRollback(j, target, current),
+      (e: unknown) => e instanceof DeployError && e.message.includes(`run ${old.id}) did not record the variables`),
+    );
     await j.close();
   });
 });
@@ -91,15 +143,31 @@ describe('kubernetes environments in the engine target', () => {
 
   it('toolOf is kubernetes by kind or by a kubernetes table', () => {
     assert.equal(toolOf(k8s({}).environment), 'kubernetes');
-    assert.equal(toolOf({ name: 'x', kind: 'unknown' as never, source: 'helix.deploy.toml', settings: { kubernetes: { manifests: 'k' } } }), 'kubernetes');
+    assert.equal(
+      toolOf({
+        name: 'x',
+        kind: 'unknown' as never,
+        source: 'helix.deploy.toml',
+        settings: { kubernetes: { manifests: 'k' } },
+      }),
+      'kubernetes',
+    );
   });
 
   it('resolves the manifests folder and the provider vars, with ${image} from the context', () => {
-    const r = resolveTarget(k8s({ kubernetes: { context: 'prod', namespace: 'helix', manifests: 'deploy/k8s', image: '${image}' } }));
+    const r = resolveTarget(
+      k8s({ kubernetes: { context: 'prod', namespace: 'helix', manifests: 'deploy/k8s', image: '${image}' } }),
+    );
     assert.equal(r.tool, 'kubernetes');
     assert.equal(r.dir, '/w/demo/deploy/k8s');
     assert.equal(r.workspace, 'prod');
-    assert.deepEqual(r.vars, { context: 'prod', namespace: 'helix', environment: 'prod-k8s', image: 'ghcr.io/acme/helixdb:1.2', kubeconfig: undefined });
+    assert.deepEqual(r.vars, {
+      context: 'prod',
+      namespace: 'helix',
+      environment: 'prod-k8s',
+      image: 'ghcr.io/acme/helixdb:1.2',
+      kubeconfig: undefined,
+    });
     assert.deepEqual(r.secretValues, []);
     // Without an `image` key the context's image is rolled out; a rollback context names the Deployment(s).
     const t = k8s({ kubernetes: { manifests: 'deploy/k8s' } });

@@ -9,11 +9,34 @@ import * as path from 'node:path';
 import type { Project } from '../../../../src/core/model/types';
 
 const project: Project = {
-  name: 'demo', dir: '/w/demo', configFile: '/w/demo/helix.toml', generation: 'v3.4', containerRuntime: 'docker', errorCount: 0,
+  name: 'demo',
+  dir: '/w/demo',
+  configFile: '/w/demo/helix.toml',
+  generation: 'v3.4',
+  containerRuntime: 'docker',
+  errorCount: 0,
   environments: [
     { name: 'dev', kind: 'local', source: 'helix.toml', image: 'ghcr.io/helixdb/helixdb', tag: 'v0.0.4', settings: {} },
-    { name: 'staging', kind: 'terraform', source: 'helix.deploy.toml', settings: { instance: 'dev', registry: 'ghcr.io/acme/helixdb', terraform: { dir: 'infra/staging', vars: { image: '${image}', env: '${environment}', n: 3, list: ['${project}'] }, workspace: 'stg' } } },
-    { name: 'pl', kind: 'pulumi', source: 'helix.deploy.toml', settings: { instance: 'dev', pulumi: { dir: 'infra', stack: 'dev', config: { 'app:image': '${image}' } } } },
+    {
+      name: 'staging',
+      kind: 'terraform',
+      source: 'helix.deploy.toml',
+      settings: {
+        instance: 'dev',
+        registry: 'ghcr.io/acme/helixdb',
+        terraform: {
+          dir: 'infra/staging',
+          vars: { image: '${image}', env: '${environment}', n: 3, list: ['${project}'] },
+          workspace: 'stg',
+        },
+      },
+    },
+    {
+      name: 'pl',
+      kind: 'pulumi',
+      source: 'helix.deploy.toml',
+      settings: { instance: 'dev', pulumi: { dir: 'infra', stack: 'dev', config: { 'app:image': '${image}' } } },
+    },
   ],
 };
 
@@ -34,14 +57,24 @@ describe('deploy targets and ${...} substitution', () => {
   });
 
   it('unknown names and missing environment variables are clear errors; ${env:X} values are secrets', () => {
-    assert.throws(() => substitute({ a: '${nope}' }, { image: 'x' }, 'vars'), (e: unknown) => e instanceof SubstitutionError && /vars\.a: \$\{nope\} has no value here \(known: \$\{image\}/.test(e.message));
+    assert.throws(
+      () => substitute({ a: '${nope}' }, { image: 'x' }, 'vars'),
+      (e: unknown) =>
+        e instanceof SubstitutionError && /vars\.a: \$\{nope\} has no value here \(known: \$\{image\}/.test(e.message),
+    );
     delete process.env.HELIX_UNSET_FOR_TEST;
     assert.throws(() => substitute('${env:HELIX_UNSET_FOR_TEST}', {}), /HELIX_UNSET_FOR_TEST is not set/);
     process.env.HELIX_SET_FOR_TEST = 's3cret-value';
     const seen: string[] = [];
-    assert.equal(substitute('p=${env:HELIX_SET_FOR_TEST}', {}, 'v', (v) => seen.push(v)), 'p=s3cret-value');
+    assert.equal(
+      substitute('p=${env:HELIX_SET_FOR_TEST}', {}, 'v', (v) => seen.push(v)),
+      'p=s3cret-value',
+    );
     assert.deepEqual(seen, ['s3cret-value']);
-    assert.throws(() => deployTargetFor(project, 'dev'), (e: unknown) => e instanceof DeployTargetError && /available: staging, pl/.test(e.message));
+    assert.throws(
+      () => deployTargetFor(project, 'dev'),
+      (e: unknown) => e instanceof DeployTargetError && /available: staging, pl/.test(e.message),
+    );
   });
 });
 
@@ -57,7 +90,9 @@ describe('redactor', () => {
 
 describe('text rendering', () => {
   it('renders the summary line and forced-replacement hints', () => {
-    const m = parsePlanDocument(fs.readFileSync(path.resolve(__dirname, '../../../fixtures/plan/shared/generated/tf-local-1.json')));
+    const m = parsePlanDocument(
+      fs.readFileSync(path.resolve(__dirname, '../../../fixtures/plan/shared/generated/tf-local-1.json')),
+    );
     const text = renderPlan(m, { attributes: true });
     assert.match(text, /-\/\+ replace terraform_data\.replace_me \(forced by triggers_replace\)/);
     assert.match(text, /# forces replacement/);

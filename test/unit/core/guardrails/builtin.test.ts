@@ -125,7 +125,10 @@ describe('guardrails: built-in rules on real plans', () => {
     const model = tfPlan(path.join(FIXTURES, 'guardrails/tf-open-security-group.json'));
     model.guardrails = builtinReport(model);
     const text = renderPlan(model);
-    assert.match(text, /Guardrails: warnings\n {2}WARN {4}\[built-in\] aws_security_group\.allow_ping: opens ingress from 0\.0\.0\.0\/0/);
+    assert.match(
+      text,
+      /Guardrails: warnings\n {2}WARN {4}\[built-in\] aws_security_group\.allow_ping: opens ingress from 0\.0\.0\.0\/0/,
+    );
   });
 
   it('plans without data, images or exposure pass: every shared real plan fixture is checked without a false alarm', () => {

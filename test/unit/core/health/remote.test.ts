@@ -22,7 +22,10 @@ describe('health of a deployment URL', () => {
   });
 
   it('v3: /healthz and /readyz under the URL (trailing slash or not)', () => {
-    assert.deepEqual(deploymentHealthEndpoints('https://x.example/', 'v3'), { liveness: 'https://x.example/healthz', readiness: 'https://x.example/readyz' });
+    assert.deepEqual(deploymentHealthEndpoints('https://x.example/', 'v3'), {
+      liveness: 'https://x.example/healthz',
+      readiness: 'https://x.example/readyz',
+    });
   });
 
   it('v2: the root, where a 404 still means alive; a refused connection does not', async () => {

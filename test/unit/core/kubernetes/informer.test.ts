@@ -8,11 +8,16 @@ function fakeCluster(steps: ((emit: (t: WatchEventType, o: any) => void, done: (
   let lists = 0;
   const cluster: KubeCluster = {
     context: 'fake',
-    apply: async () => { throw new Error('unused'); },
+    apply: async () => {
+      throw new Error('unused');
+    },
     get: async () => undefined,
     delete: async () => {},
     logs: async () => {},
-    list: async () => ({ items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${lists}`, resourceVersion: `${100 * ++lists}` } }], resourceVersion: `${100 * lists}` }),
+    list: async () => ({
+      items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${lists}`, resourceVersion: `${100 * ++lists}` } }],
+      resourceVersion: `${100 * lists}`,
+    }),
     watch: async (_v, _k, _n, opts, onEvent, onDone) => {
       calls.push({ rv: opts.resourceVersion });
       const step = steps.shift();
@@ -29,8 +34,15 @@ describe('kubernetes informer (list + watch)', () => {
     let inf!: Informer;
     const finished = new Promise<void>((resolve) => {
       const f = fakeCluster([
-        (emit, done) => { emit('ADDED', { metadata: { name: 'a', resourceVersion: '101' } }); emit('BOOKMARK', { metadata: { resourceVersion: '150' } }); done(); },
-        (emit, done) => { emit('ERROR', { code: 410, reason: 'Expired' }); done(); },
+        (emit, done) => {
+          emit('ADDED', { metadata: { name: 'a', resourceVersion: '101' } });
+          emit('BOOKMARK', { metadata: { resourceVersion: '150' } });
+          done();
+        },
+        (emit, done) => {
+          emit('ERROR', { code: 410, reason: 'Expired' });
+          done();
+        },
         () => resolve(),
       ]);
       inf = new Informer(f.cluster, 'v1', 'Pod', 'n', {}, (e) => events.push(e));
@@ -40,9 +52,15 @@ describe('kubernetes informer (list + watch)', () => {
     await finished;
     const f = (inf as any).__f;
     inf.stop();
-    assert.deepEqual(f.calls.map((c: any) => c.rv), ['100', '150', '200']);
+    assert.deepEqual(
+      f.calls.map((c: any) => c.rv),
+      ['100', '150', '200'],
+    );
     assert.equal(f.lists(), 2);
-    assert.deepEqual(events.map((e) => e.type), ['RESYNC', 'ADDED', 'RESYNC']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['RESYNC', 'ADDED', 'RESYNC'],
+    );
     assert.equal(inf.stats.gone, 1);
   });
 

@@ -8,7 +8,10 @@ describe('kubernetes starter manifests', () => {
   const [dep, svc, pvc] = files.map((f) => parse(f.text));
 
   it('Deployment + Service for a helix v3 instance on 8080 with /healthz and /readyz probes within 5 s', () => {
-    assert.deepEqual(files.map((f) => f.name), ['deployment.yaml', 'service.yaml', 'pvc.yaml']);
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['deployment.yaml', 'service.yaml', 'pvc.yaml'],
+    );
     const c = dep.spec.template.spec.containers[0];
     assert.deepEqual(c.ports, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
     assert.equal(c.livenessProbe.httpGet.path, '/healthz');
@@ -22,7 +25,9 @@ describe('kubernetes starter manifests', () => {
   it('has requests/limits, runs as non-root with a read-only root filesystem and a writable data volume', () => {
     const spec = dep.spec.template.spec;
     const c = spec.containers[0];
-    assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory);
+    assert.ok(
+      c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory,
+    );
     assert.equal(spec.securityContext.runAsNonRoot, true);
     assert.equal(spec.securityContext.runAsUser, 65532);
     assert.equal(c.securityContext.readOnlyRootFilesystem, true);
@@ -50,18 +55,51 @@ describe('kubernetes starter manifests', () => {
   it('keeps the health probes and the security context with the claim', () => {
     const spec = dep.spec.template.spec;
     const c = spec.containers[0];
-    assert.deepEqual(c.startupProbe, { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 30 });
-    assert.deepEqual(c.livenessProbe, { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
-    assert.deepEqual(c.readinessProbe, { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
-    assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
-    assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    assert.deepEqual(c.startupProbe, {
+      httpGet: { path: '/healthz', port: 'http' },
+      periodSeconds: 5,
+      timeoutSeconds: 5,
+      failureThreshold: 30,
+    });
+    assert.deepEqual(c.livenessProbe, {
+      httpGet: { path: '/healthz', port: 'http' },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    });
+    assert.deepEqual(c.readinessProbe, {
+      httpGet: { path: '/readyz', port: 'http' },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    });
+    assert.deepEqual(spec.securityContext, {
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      fsGroup: 65532,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    assert.deepEqual(c.securityContext, {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
     // /tmp stays scratch space on an emptyDir (read-only root filesystem).
     assert.ok(spec.volumes.some((v: any) => v.name === 'tmp' && v.emptyDir));
   });
 
   it('renders through the normal pipeline with the environment image', () => {
-    const objs = renderManifests({ files: files.map((f) => [f.name, f.text]), namespace: 'helix', environment: 'prod', image: 'ghcr.io/acme/helixdb:3.1' });
-    assert.equal(objs.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0].image, 'ghcr.io/acme/helixdb:3.1');
+    const objs = renderManifests({
+      files: files.map((f) => [f.name, f.text]),
+      namespace: 'helix',
+      environment: 'prod',
+      image: 'ghcr.io/acme/helixdb:3.1',
+    });
+    assert.equal(
+      objs.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0].image,
+      'ghcr.io/acme/helixdb:3.1',
+    );
     assert.equal(objs.find((o) => o.kind === 'PersistentVolumeClaim')!.metadata.namespace, 'helix');
   });
 });

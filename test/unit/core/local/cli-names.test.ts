@@ -27,7 +27,18 @@ const VECTORS: [project: string, instance: string, name: string][] = [
 
 function target(project: string, instance: string): LocalInstance {
   const environment = { name: instance, kind: 'local' as const, source: 'helix.toml' as const, settings: {} };
-  return { project: { name: project, dir: '/w', configFile: '/w/helix.toml', generation: 'v3.4', containerRuntime: 'docker', environments: [environment], errorCount: 0 }, environment };
+  return {
+    project: {
+      name: project,
+      dir: '/w',
+      configFile: '/w/helix.toml',
+      generation: 'v3.4',
+      containerRuntime: 'docker',
+      environments: [environment],
+      errorCount: 0,
+    },
+    environment,
+  };
 }
 
 describe('names as the helix CLI computes them', () => {

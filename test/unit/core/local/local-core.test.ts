@@ -17,8 +17,19 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'hd-unit-'));
 
 function target(generation: Project['generation'], settings: Record<string, unknown> = {}, port?: number) {
   const dir = tmp();
-  const project: Project = { name: 'demo', dir, configFile: path.join(dir, 'helix.toml'), generation, containerRuntime: 'docker', environments: [], errorCount: 0 };
-  return { project, environment: { name: 'dev', kind: 'local' as const, source: 'helix.toml' as const, port, settings } };
+  const project: Project = {
+    name: 'demo',
+    dir,
+    configFile: path.join(dir, 'helix.toml'),
+    generation,
+    containerRuntime: 'docker',
+    environments: [],
+    errorCount: 0,
+  };
+  return {
+    project,
+    environment: { name: 'dev', kind: 'local' as const, source: 'helix.toml' as const, port, settings },
+  };
 }
 
 describe('dotenv and secrets', () => {
@@ -27,7 +38,16 @@ describe('dotenv and secrets', () => {
     assert.deepEqual(env, { A: '1', B: 'two words', C: 'x#y', D: 'plain' });
   });
   it('recognises secret-looking keys', () => {
-    for (const k of ['HELIX_API_KEY', 'OPENAI_API_KEY', 'DB_PASSWORD', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'PRIVATE_KEY', 'AUTH']) assert.ok(isSecretKey(k), k);
+    for (const k of [
+      'HELIX_API_KEY',
+      'OPENAI_API_KEY',
+      'DB_PASSWORD',
+      'GITHUB_TOKEN',
+      'AWS_SECRET_ACCESS_KEY',
+      'PRIVATE_KEY',
+      'AUTH',
+    ])
+      assert.ok(isSecretKey(k), k);
     for (const k of ['PORT', 'HELIX_INSTANCE', 'LOG_LEVEL', 'KEYBOARD_LAYOUT']) assert.ok(!isSecretKey(k), k);
   });
   it('describes env without secret values and redacts them anywhere', () => {
@@ -51,8 +71,14 @@ describe('CLI naming and ports', () => {
     const t = target('v3.1');
     assert.deepEqual(labelsOf(t), { 'helix.project': 'demo', 'helix.environment': 'dev', 'helix.dir': t.project.dir });
     assert.equal(imageRef(t), 'helix-demo-dev:dev');
-    assert.equal(imageRef({ ...t, environment: { ...t.environment, image: 'ghcr.io/helixdb/helixdb', tag: 'v0.0.4' } }), 'ghcr.io/helixdb/helixdb:v0.0.4');
-    assert.equal(imageRef({ ...t, environment: { ...t.environment, image: 'localhost:5000/x' } }), 'localhost:5000/x:latest');
+    assert.equal(
+      imageRef({ ...t, environment: { ...t.environment, image: 'ghcr.io/helixdb/helixdb', tag: 'v0.0.4' } }),
+      'ghcr.io/helixdb/helixdb:v0.0.4',
+    );
+    assert.equal(
+      imageRef({ ...t, environment: { ...t.environment, image: 'localhost:5000/x' } }),
+      'localhost:5000/x:latest',
+    );
   });
   it('build plan from [local.<n>].build or the project Dockerfile', () => {
     const t = target('v3.1');
@@ -61,8 +87,15 @@ describe('CLI naming and ports', () => {
     assert.equal(buildPlan(t)?.context, t.project.dir);
     fs.mkdirSync(path.join(t.project.dir, 'img'));
     fs.writeFileSync(path.join(t.project.dir, 'img', 'Custom'), 'FROM scratch\n');
-    const p = buildPlan({ ...t, environment: { ...t.environment, settings: { build: { context: 'img', dockerfile: 'Custom', args: { A: 1 } } } } });
-    assert.deepEqual(p && { c: p.context, d: p.dockerfile, a: p.buildArgs }, { c: path.join(t.project.dir, 'img'), d: 'Custom', a: { A: '1' } });
+    const p = buildPlan({
+      ...t,
+      environment: { ...t.environment, settings: { build: { context: 'img', dockerfile: 'Custom', args: { A: 1 } } } },
+    });
+    assert.deepEqual(p && { c: p.context, d: p.dockerfile, a: p.buildArgs }, {
+      c: path.join(t.project.dir, 'img'),
+      d: 'Custom',
+      a: { A: '1' },
+    });
   });
   it('falls forward to the next free port', async () => {
     const s = net.createServer();
@@ -94,13 +127,19 @@ describe('build context', () => {
 
 describe('engine endpoint and errors', () => {
   it('resolves setting > DOCKER_HOST > context > default, and podman', () => {
-    assert.equal(resolveEndpoint({ host: 'unix:///a.sock', env: { DOCKER_HOST: 'unix:///b.sock' } }).socketPath, '/a.sock');
+    assert.equal(
+      resolveEndpoint({ host: 'unix:///a.sock', env: { DOCKER_HOST: 'unix:///b.sock' } }).socketPath,
+      '/a.sock',
+    );
     assert.equal(resolveEndpoint({ env: { DOCKER_HOST: 'tcp://127.0.0.1:2375' } }).port, 2375);
     const home = tmp();
     const id = crypto.createHash('sha256').update('colima').digest('hex');
     fs.mkdirSync(path.join(home, '.docker/contexts/meta', id), { recursive: true });
     fs.writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({ currentContext: 'colima' }));
-    fs.writeFileSync(path.join(home, '.docker/contexts/meta', id, 'meta.json'), JSON.stringify({ Endpoints: { docker: { Host: 'unix:///c.sock' } } }));
+    fs.writeFileSync(
+      path.join(home, '.docker/contexts/meta', id, 'meta.json'),
+      JSON.stringify({ Endpoints: { docker: { Host: 'unix:///c.sock' } } }),
+    );
     const ep = resolveEndpoint({ env: {}, home });
     assert.deepEqual([ep.socketPath, ep.source], ['/c.sock', 'context']);
     assert.equal(resolveEndpoint({ env: {}, home: tmp() }).socketPath, '/var/run/docker.sock');
@@ -109,12 +148,25 @@ describe('engine endpoint and errors', () => {
   });
   it('maps socket and API errors to actionable codes', () => {
     const ep = parseHost('unix:///definitely/missing.sock', 'default');
-    const code = (e: Partial<NodeJS.ErrnoException> & { statusCode?: number; json?: unknown }) => (mapError(Object.assign(new Error(e.message ?? 'x'), e), ep, 'op') as LocalError).code;
+    const code = (e: Partial<NodeJS.ErrnoException> & { statusCode?: number; json?: unknown }) =>
+      (mapError(Object.assign(new Error(e.message ?? 'x'), e), ep, 'op') as LocalError).code;
     assert.equal(code({ code: 'ENOENT' }), 'no-engine');
     assert.equal(code({ code: 'ECONNREFUSED' }), 'daemon-stopped');
     assert.equal(code({ code: 'EACCES' }), 'permission-denied');
-    assert.match((mapError(Object.assign(new Error('x'), { code: 'EACCES' }), ep, 'op') as Error).message, /docker" group/);
-    assert.equal(code({ statusCode: 500, json: { message: 'driver failed programming external connectivity: Bind for 127.0.0.1:6969 failed: port is already allocated' } }), 'port-in-use');
+    assert.match(
+      (mapError(Object.assign(new Error('x'), { code: 'EACCES' }), ep, 'op') as Error).message,
+      /docker" group/,
+    );
+    assert.equal(
+      code({
+        statusCode: 500,
+        json: {
+          message:
+            'driver failed programming external connectivity: Bind for 127.0.0.1:6969 failed: port is already allocated',
+        },
+      }),
+      'port-in-use',
+    );
     assert.equal(code({ statusCode: 404, json: { message: 'No such image: foo:dev' } }), 'image-missing');
     assert.equal(code({ statusCode: 500, json: { message: 'boom' } }), 'engine-error');
   });

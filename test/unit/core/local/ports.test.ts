@@ -10,14 +10,19 @@ const P = '[project]\nname = "x"\n';
 describe('free ports for clashing local instances', () => {
   it('hands out the lowest free port at or after a start, never twice, jumping over taken runs', () => {
     const a = new PortAllocator([7000, 7001, 7002, 7004]);
-    assert.deepEqual([a.allocate(7000), a.allocate(7000), a.allocate(7000), a.allocate(6999)], [7003, 7005, 7006, 6999]);
+    assert.deepEqual(
+      [a.allocate(7000), a.allocate(7000), a.allocate(7000), a.allocate(6999)],
+      [7003, 7005, 7006, 6999],
+    );
     const full = new PortAllocator([65534, 65535]);
     assert.equal(full.allocate(65534), undefined, 'nothing past 65535');
   });
 
   it('offers two instances that clash on the default port two different free ports', () => {
     const t = P + '[local.a]\n[local.b]\n[local.c]\nport = 6970\n[local.d]\n';
-    const titles = check(t).filter((s) => s.code === 'port-clash').map((s) => s.d.fixes?.[0]?.title);
+    const titles = check(t)
+      .filter((s) => s.code === 'port-clash')
+      .map((s) => s.d.fixes?.[0]?.title);
     assert.deepEqual(titles, ["Change port of 'b' to 6971", "Change port of 'd' to 6972"]);
     assert.equal(fix(t, 'port-clash'), P + '[local.a]\n[local.b]\nport = 6971\n[local.c]\nport = 6970\n[local.d]\n');
   });

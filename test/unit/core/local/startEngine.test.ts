@@ -3,7 +3,9 @@ import { startAttempts, startEngine, type StartEngineDeps } from '../../../../sr
 
 // "Start Docker": the attempts in order, the first that works wins, then wait until the engine answers.
 
-function deps(over: Partial<StartEngineDeps> & { codes?: Record<string, number | 'missing'>; answersAfter?: number }): StartEngineDeps & { ran: string[] } {
+function deps(
+  over: Partial<StartEngineDeps> & { codes?: Record<string, number | 'missing'>; answersAfter?: number },
+): StartEngineDeps & { ran: string[] } {
   const ran: string[] = [];
   let pings = 0;
   return {
@@ -25,7 +27,10 @@ function deps(over: Partial<StartEngineDeps> & { codes?: Record<string, number |
 
 describe('start engine (Start Docker)', () => {
   it('tries the user units in order and stops at the first that starts; waits until the engine answers', async () => {
-    const d = deps({ codes: { 'systemctl --user start docker-desktop': 'missing', 'systemctl --user start docker': 0 }, answersAfter: 3 });
+    const d = deps({
+      codes: { 'systemctl --user start docker-desktop': 'missing', 'systemctl --user start docker': 0 },
+      answersAfter: 3,
+    });
     assert.deepEqual(await startEngine(d), { state: 'started', by: 'systemctl --user start docker' });
     assert.deepEqual(d.ran, ['systemctl --user start docker-desktop', 'systemctl --user start docker']);
   });
@@ -43,13 +48,20 @@ describe('start engine (Start Docker)', () => {
   });
 
   it('leaves a system service to the user (root), else lists what it tried', async () => {
-    assert.deepEqual(await startEngine(deps({ hasSystemService: () => true })), { state: 'needs-root', command: ['sudo', 'systemctl', 'start', 'docker'] });
+    assert.deepEqual(await startEngine(deps({ hasSystemService: () => true })), {
+      state: 'needs-root',
+      command: ['sudo', 'systemctl', 'start', 'docker'],
+    });
     const r = await startEngine(deps({ platform: 'win32' }));
     assert.deepEqual(r, { state: 'failed', tried: ['cmd.exe /c start  Docker Desktop', 'podman machine start'] });
   });
 
   it('uses argument arrays per platform, as helix start does', () => {
-    assert.deepEqual(startAttempts('darwin').map(([c]) => c), ['open', 'colima', 'podman']);
-    for (const p of ['darwin', 'win32', 'linux'] as const) for (const [cmd, args] of startAttempts(p)) assert.ok(!/\s/.test(cmd) && Array.isArray(args));
+    assert.deepEqual(
+      startAttempts('darwin').map(([c]) => c),
+      ['open', 'colima', 'podman'],
+    );
+    for (const p of ['darwin', 'win32', 'linux'] as const)
+      for (const [cmd, args] of startAttempts(p)) assert.ok(!/\s/.test(cmd) && Array.isArray(args));
   });
 });

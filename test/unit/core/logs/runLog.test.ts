@@ -22,7 +22,7 @@ describe('run log of 1,000,000 lines: a tail in memory, the whole log on disk', 
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlog-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps maxLogLines in the record, every line in the run\'s file, and reads any page back', async () => {
+  it("keeps maxLogLines in the record, every line in the run's file, and reads any page back", async () => {
     const file = path.join(dir, '.helix', 'runs.jsonl');
     // A small compaction threshold: the journal compacts while the log runs, as a real history would.
     const j = await Journal.open(file, { maxLogLines: 5000, compactBytes: 4 * 1024 * 1024, logFlushMs: 20 });
@@ -83,7 +83,7 @@ describe('run log of 1,000,000 lines: a tail in memory, the whole log on disk', 
     await j.appendLog(b.id, 'b');
     await j.end(b.id, 'Succeeded');
     await j.compact();
-    assert.equal(fs.existsSync(runLogFile(path.dirname(file), a.id)), false, 'the dropped run\'s log is gone');
+    assert.equal(fs.existsSync(runLogFile(path.dirname(file), a.id)), false, "the dropped run's log is gone");
     assert.deepEqual((await j.readLog(b.id, 0, 10)).lines, ['b']);
     await j.close();
   });

@@ -17,7 +17,25 @@ const FILES = [...fs.readdirSync(DIR), ...fs.readdirSync(path.join(DIR, 'generat
   .filter((f) => /\.jsonl?$/.test(f))
   .sort()
   .map((f) => ({ name: f, text: fs.readFileSync(path.join(DIR, f), 'utf8') }));
-const TOKENS = ['{', '}', '[', ']', '"', ',', ':', 'null', '\n', '"actions":', '"change":', '"steps":', '1e999', '\\u0000', '\uFEFF', '"format_version":"1.2",', '[[[[[[[['];
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ',',
+  ':',
+  'null',
+  '\n',
+  '"actions":',
+  '"change":',
+  '"steps":',
+  '1e999',
+  '\\u0000',
+  '\uFEFF',
+  '"format_version":"1.2",',
+  '[[[[[[[[',
+];
 
 function decode(text: string, label: string): void {
   try {
@@ -35,7 +53,8 @@ function decode(text: string, label: string): void {
 function mutated(r: () => number, text: string): string {
   if (r() < 0.4) return mutateText(r, text, TOKENS);
   const lines = text.split('\n');
-  const single = lines.filter((l) => l.trim()).length === 1 || text.trimStart().startsWith('{\n') || !text.includes('\n{');
+  const single =
+    lines.filter((l) => l.trim()).length === 1 || text.trimStart().startsWith('{\n') || !text.includes('\n{');
   if (single) {
     try {
       return JSON.stringify(mutateJson(r, JSON.parse(text)));
@@ -75,7 +94,8 @@ describe('plan: fuzz of the plan decoders (no crash, no hang, bounded memory)', 
 
   it('truncations and encodings of every sample plan', () => {
     for (const f of FILES) {
-      for (let n = 0; n < f.text.length; n += Math.max(1, Math.floor(f.text.length / 40))) decode(f.text.slice(0, n), `${f.name}@${n}`);
+      for (let n = 0; n < f.text.length; n += Math.max(1, Math.floor(f.text.length / 40)))
+        decode(f.text.slice(0, n), `${f.name}@${n}`);
       decode('\uFEFF' + f.text, `${f.name} with BOM`);
       const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(f.text, 'utf16le')]);
       assert.doesNotThrow(() => {
@@ -89,9 +109,29 @@ describe('plan: fuzz of the plan decoders (no crash, no hang, bounded memory)', 
   });
 
   it('null, wrongly typed and missing resource changes are a PlanFormatError or read, never a TypeError', () => {
-    for (const rc of [null, 1, 'x', [], {}, { change: null }, { change: { actions: 'create' } }, { address: {}, change: { actions: [null] } }]) {
-      decode(JSON.stringify({ format_version: '1.2', resource_changes: [rc], resource_drift: [rc], deferred_changes: [{ resource_change: rc }] }), JSON.stringify(rc));
+    for (const rc of [
+      null,
+      1,
+      'x',
+      [],
+      {},
+      { change: null },
+      { change: { actions: 'create' } },
+      { address: {}, change: { actions: [null] } },
+    ]) {
+      decode(
+        JSON.stringify({
+          format_version: '1.2',
+          resource_changes: [rc],
+          resource_drift: [rc],
+          deferred_changes: [{ resource_change: rc }],
+        }),
+        JSON.stringify(rc),
+      );
     }
-    assert.throws(() => parsePlanDocument(JSON.stringify({ format_version: '1.2', resource_changes: [null] })), PlanFormatError);
+    assert.throws(
+      () => parsePlanDocument(JSON.stringify({ format_version: '1.2', resource_changes: [null] })),
+      PlanFormatError,
+    );
   });
 });

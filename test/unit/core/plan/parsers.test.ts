@@ -19,7 +19,8 @@ function listFixtures(): string[] {
   for (const base of [SHARED, EXTERNAL]) {
     for (const dir of [base, path.join(base, 'generated')]) {
       if (!fs.existsSync(dir)) continue;
-      for (const f of fs.readdirSync(dir)) if (/\.jsonl?$/.test(f)) out.set(path.relative(base, path.join(dir, f)), path.join(dir, f));
+      for (const f of fs.readdirSync(dir))
+        if (/\.jsonl?$/.test(f)) out.set(path.relative(base, path.join(dir, f)), path.join(dir, f));
     }
   }
   return [...out.values()];
@@ -42,7 +43,16 @@ describe('plan parsers: every shared fixture', () => {
     it(`parses ${file} into a consistent model`, () => {
       const m = load(file);
       assert.ok(['terraform', 'pulumi'].includes(m.source));
-      const counted = m.summary.create + m.summary.update + m.summary.delete + m.summary.replace + m.summary.read + m.summary.noop + m.summary.import + m.summary.move + m.summary.forget;
+      const counted =
+        m.summary.create +
+        m.summary.update +
+        m.summary.delete +
+        m.summary.replace +
+        m.summary.read +
+        m.summary.noop +
+        m.summary.import +
+        m.summary.move +
+        m.summary.forget;
       assert.equal(counted, m.resources.length);
       // Every attribute diff builds and serialises.
       const json = JSON.stringify(toJSON(m));
@@ -106,7 +116,9 @@ describe('terraform show -json', () => {
     assert.ok(a.diagnostics.length >= 1);
     const b = load(path.join(SHARED, 'generated/tf-local-3.json'));
     assert.equal(b.errored, true);
-    assert.ok(b.diagnostics.some((d) => d.summary === 'guard_ok must be true' && d.address === 'terraform_data.guarded'));
+    assert.ok(
+      b.diagnostics.some((d) => d.summary === 'guard_ok must be true' && d.address === 'terraform_data.guarded'),
+    );
     assert.ok(b.resources.some((r) => r.reason === 'replace_because_tainted'));
   });
 
@@ -114,7 +126,9 @@ describe('terraform show -json', () => {
     const d = load(path.join(SHARED, 'tf-terraform-2.json'));
     assert.equal(d.drift.length, 1);
     assert.equal(d.drift[0].address, 'test_instance.should_refresh');
-    assert.ok(attributesOf(d.drift[0]).some((x) => x.path[0] === 'ami' && x.before === 'refresh-me' && x.after === 'refreshed'));
+    assert.ok(
+      attributesOf(d.drift[0]).some((x) => x.path[0] === 'ami' && x.before === 'refresh-me' && x.after === 'refreshed'),
+    );
     const mv = load(path.join(SHARED, 'tf-terraform-4.json'));
     assert.ok(mv.resources.some((r) => r.previousAddress) && mv.drift.length >= 1);
     const old = load(path.join(SHARED, 'tf-terraform-compliance-1.json'));
@@ -151,11 +165,14 @@ describe('terraform show -json', () => {
   });
 
   it('rejects a future major format version with a clear message', () => {
-    assert.throws(() => load(path.join(LOCAL, 'tf-future-major.json')), (e: unknown) => {
-      assert.ok(e instanceof PlanFormatError);
-      assert.match(e.message, /unsupported Terraform plan format version 2\.0.*0\.x and 1\.x/);
-      return true;
-    });
+    assert.throws(
+      () => load(path.join(LOCAL, 'tf-future-major.json')),
+      (e: unknown) => {
+        assert.ok(e instanceof PlanFormatError);
+        assert.match(e.message, /unsupported Terraform plan format version 2\.0.*0\.x and 1\.x/);
+        return true;
+      },
+    );
   });
 
   it('rejects non-plans clearly', () => {
@@ -174,7 +191,10 @@ describe('terraform show -json', () => {
 describe('terraform -json stream', () => {
   it('parses planned changes with the stream vocabulary', () => {
     const lines = fs.readFileSync(path.join(SHARED, 'generated/tf-local-plan-stream-2.jsonl'), 'utf8').split('\n');
-    const changes = lines.map(parseStreamLine).filter((l) => l?.event.type === 'planned_change').map((l) => (l!.event as any).change);
+    const changes = lines
+      .map(parseStreamLine)
+      .filter((l) => l?.event.type === 'planned_change')
+      .map((l) => (l!.event as any).change);
     const actions = Object.fromEntries(changes.map((c: any) => [c.address, c.action]));
     assert.equal(actions['terraform_data.kept'], 'move');
     assert.equal(actions['terraform_data.imported'], 'import');
@@ -225,6 +245,10 @@ describe('pulumi', () => {
   it('property paths and URNs', () => {
     assert.deepEqual(parsePropertyPath('ingress[0].fromPort'), ['ingress', 0, 'fromPort']);
     assert.deepEqual(parsePropertyPath('tags["key.with.dots"]'), ['tags', 'key.with.dots']);
-    assert.deepEqual(parseUrn('urn:pulumi:dev::proj::my:comp$aws:s3/bucket:Bucket::b1'), { type: 'aws:s3/bucket:Bucket', name: 'b1', parent: 'my:comp' });
+    assert.deepEqual(parseUrn('urn:pulumi:dev::proj::my:comp$aws:s3/bucket:Bucket::b1'), {
+      type: 'aws:s3/bucket:Bucket',
+      name: 'b1',
+      parent: 'my:comp',
+    });
   });
 });

@@ -13,7 +13,7 @@ const envOf = (text: string, o: { cliVersion?: string } = {}) => {
 };
 
 describe('cloud environments per generation', () => {
-  it('[enterprise.<n>] database = ... (after #1025, 3.4): no deploy; the control plane, docs and the CLI\'s words', () => {
+  it("[enterprise.<n>] database = ... (after #1025, 3.4): no deploy; the control plane, docs and the CLI's words", () => {
     for (const cliVersion of [undefined, 'helix 3.4.4', 'helix 3.2.0']) {
       const { p, e } = envOf(P + '[enterprise.prod]\ndatabase = "tenant:t1"\n', { cliVersion });
       assert.ok(managedByControlPlane(p, e), String(cliVersion));
@@ -22,7 +22,10 @@ describe('cloud environments per generation', () => {
       if (o?.kind !== 'control-plane') return;
       assert.equal(o.controlPlaneUrl, 'https://cloud.helix-db.com');
       assert.equal(o.docsUrl, 'https://docs.helix-db.com');
-      assert.match(o.message, /^"prod" is a Helix Cloud database \(tenant:t1\)\. The helix CLI \(CLI 3\.(4|x after #1025)\) has no deploy for it: "Cloud database lifecycle is managed through the Helix control plane"/);
+      assert.match(
+        o.message,
+        /^"prod" is a Helix Cloud database \(tenant:t1\)\. The helix CLI \(CLI 3\.(4|x after #1025)\) has no deploy for it: "Cloud database lifecycle is managed through the Helix control plane"/,
+      );
       assert.equal(o.healthUrl, undefined, 'helix.toml links the database by id only');
     }
   });
@@ -38,7 +41,11 @@ describe('cloud environments per generation', () => {
     assert.deepEqual(cloudOffer(v2.p, v2.e, CLOUD), { kind: 'deploy', via: 'helix-cloud' });
     for (const cliVersion of ['helix 3.0.8', 'helix 3.1.2', undefined]) {
       const v31 = envOf(P + '[enterprise.prod]\ncluster_id = "c"\n', { cliVersion });
-      assert.deepEqual(cloudOffer(v31.p, v31.e, CLOUD), { kind: 'deploy', via: 'enterprise-cluster' }, String(cliVersion));
+      assert.deepEqual(
+        cloudOffer(v31.p, v31.e, CLOUD),
+        { kind: 'deploy', via: 'enterprise-cluster' },
+        String(cliVersion),
+      );
     }
     const local = readProject('/w/demo/helix.toml', P)!;
     assert.equal(cloudOffer(local, local.environments[0], CLOUD), undefined);
@@ -58,11 +65,16 @@ describe('cloud environments per generation', () => {
         .map((m) => m.command)
         .sort();
     assert.deepEqual(offered('environment:enterprise-database'), ['helixDeploy.cloud.openControlPlane']);
-    assert.deepEqual(offered('environment:enterprise-database:url'), ['helixDeploy.cloud.checkHealth', 'helixDeploy.cloud.openControlPlane']);
+    assert.deepEqual(offered('environment:enterprise-database:url'), [
+      'helixDeploy.cloud.checkHealth',
+      'helixDeploy.cloud.openControlPlane',
+    ]);
     assert.deepEqual(offered('environment:enterprise'), ['helixDeploy.push.deployHelixCloud']);
     assert.deepEqual(offered('environment:enterprise:protected'), ['helixDeploy.push.deployHelixCloud']);
     assert.deepEqual(offered('environment:helix-cloud'), ['helixDeploy.push.deployHelixCloud']);
     const commands = pkg.contributes.commands.map((c: { command: string }) => c.command);
-    assert.ok(commands.includes('helixDeploy.cloud.openControlPlane') && commands.includes('helixDeploy.cloud.checkHealth'));
+    assert.ok(
+      commands.includes('helixDeploy.cloud.openControlPlane') && commands.includes('helixDeploy.cloud.checkHealth'),
+    );
   });
 });

@@ -12,7 +12,13 @@ describe('push: git commit in tags', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reads HEAD and whether tracked files changed', async () => {
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: dir, stdio: 'pipe' }).toString().trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], {
+        cwd: dir,
+        stdio: 'pipe',
+      })
+        .toString()
+        .trim();
     git('init', '-q');
     fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "demo"\n');
     git('add', '.');

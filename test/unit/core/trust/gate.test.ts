@@ -8,12 +8,23 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { run } from '../../../../src/core/process/spawn';
-import { installTrustGate, RESTRICTED_MESSAGE, RESTRICTED_MODE_COMMANDS, RestrictedModeError, TrustGate } from '../../../../src/core/trust/gate';
+import {
+  installTrustGate,
+  RESTRICTED_MESSAGE,
+  RESTRICTED_MODE_COMMANDS,
+  RestrictedModeError,
+  TrustGate,
+} from '../../../../src/core/trust/gate';
 import { dockerClient } from '../../../../src/providers/docker/client';
 import { DockerEngine } from '../../../../src/providers/docker/engine';
 import { KubernetesProvider } from '../../../../src/providers/kubernetes/provider';
 import { PanelSession } from '../../../../src/webview/host/session';
-import { WEBVIEW_MESSAGE_TYPES, type HostMessage, type WebviewMessage, type WebviewMessageType } from '../../../../src/webview/protocol';
+import {
+  WEBVIEW_MESSAGE_TYPES,
+  type HostMessage,
+  type WebviewMessage,
+  type WebviewMessageType,
+} from '../../../../src/webview/protocol';
 import { FakeBackend, loadFixture, planFiles } from '../../webview/fixtures';
 
 const root = join(__dirname, '..', '..', '..', '..');
@@ -36,7 +47,9 @@ async function recordingSocket() {
   let connections = 0;
   const server = net.createServer((s) => {
     connections++;
-    s.once('data', () => s.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}'));
+    s.once('data', () =>
+      s.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}'),
+    );
   });
   await new Promise<void>((r) => server.listen(path, r));
   return {
@@ -58,7 +71,14 @@ describe('workspace trust gate', () => {
   afterEach(() => uninstall());
 
   it('throws the one typed error, with the actionable message, only while untrusted', () => {
-    assert.throws(() => gate.assert('spawn terraform'), (e: unknown) => e instanceof RestrictedModeError && e.message === RESTRICTED_MESSAGE && e.what === 'spawn terraform' && e.actions.includes('Manage Workspace Trust'));
+    assert.throws(
+      () => gate.assert('spawn terraform'),
+      (e: unknown) =>
+        e instanceof RestrictedModeError &&
+        e.message === RESTRICTED_MESSAGE &&
+        e.what === 'spawn terraform' &&
+        e.actions.includes('Manage Workspace Trust'),
+    );
     trusted = true;
     gate.assert('spawn terraform');
     assert.deepEqual(gate.refused, ['spawn terraform']);
@@ -68,7 +88,10 @@ describe('workspace trust gate', () => {
     const spawns = countSpawns();
     try {
       await assert.rejects(run(process.execPath, ['-e', '0']), RestrictedModeError);
-      await assert.rejects(run(process.execPath, ['-e', '0'], { outputBase: join(tmpdir(), `hd-trust-${process.pid}`) }), RestrictedModeError);
+      await assert.rejects(
+        run(process.execPath, ['-e', '0'], { outputBase: join(tmpdir(), `hd-trust-${process.pid}`) }),
+        RestrictedModeError,
+      );
       assert.deepEqual(spawns.seen, []);
       trusted = true;
       const r = await run(process.execPath, ['-e', 'process.stdout.write("ran")']);
@@ -99,7 +122,10 @@ describe('workspace trust gate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hd-trust-kube-'));
     try {
       const kubeconfig = join(dir, 'config');
-      writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\n');
+      writeFileSync(
+        kubeconfig,
+        'apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\n',
+      );
       const provider = new KubernetesProvider({ kubeconfig: () => kubeconfig });
       assert.throws(() => provider.cluster(undefined, kubeconfig), RestrictedModeError);
       trusted = true;
@@ -148,7 +174,12 @@ describe('workspace trust gate', () => {
       assert.deepEqual(b.calls, [], 'no panel message reached the engine');
       assert.equal(followed, 0);
       assert.deepEqual(spawns.seen, []);
-      assert.deepEqual(refused, ['plan', 'approve', 'discard', 'cancel', 'rollback', 'checkDrift', 'followContainer'].map((t) => `panel message ${t}`));
+      assert.deepEqual(
+        refused,
+        ['plan', 'approve', 'discard', 'cancel', 'rollback', 'checkDrift', 'followContainer'].map(
+          (t) => `panel message ${t}`,
+        ),
+      );
       const notice = posted.filter((m) => m.type === 'notice').pop();
       assert.ok(notice?.type === 'notice' && notice.notice?.message === RESTRICTED_MESSAGE);
       // The same walk trusted reaches the backend: the gate, not something else, stopped it.
@@ -162,12 +193,21 @@ describe('workspace trust gate', () => {
   });
 
   it('every command goes through the one registrar, and the Restricted Mode allow-list names only contributed commands', () => {
-    const contributed = new Set<string>(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).contributes.commands.map((c: { command: string }) => c.command));
+    const contributed = new Set<string>(
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).contributes.commands.map(
+        (c: { command: string }) => c.command,
+      ),
+    );
     for (const id of RESTRICTED_MODE_COMMANDS) assert.ok(contributed.has(id), `${id} is not a contributed command`);
     const files = readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile() && d.name.endsWith('.ts'))
       .map((d) => join(d.parentPath ?? (d as any).path, d.name));
-    const bypass = files.filter((f) => !f.endsWith('container.ts') && /commands\.registerCommand\(/.test(readFileSync(f, 'utf8')));
-    assert.deepEqual(bypass.map((f) => relative(root, f)), []);
+    const bypass = files.filter(
+      (f) => !f.endsWith('container.ts') && /commands\.registerCommand\(/.test(readFileSync(f, 'utf8')),
+    );
+    assert.deepEqual(
+      bypass.map((f) => relative(root, f)),
+      [],
+    );
   });
 });

@@ -19,6 +19,9 @@ describe('Helix Cloud payload: bounded reading of helix.toml', () => {
     assert.ok(env, 'the v2 cloud environment is read');
     // Grown on disk after the project was read: 200,000 characters of comment.
     fs.writeFileSync(file, text + '#'.repeat(200_000) + '\n');
-    await assert.rejects(cloudDeployPayload(project, env), (err: Error) => err.message.startsWith(`${file}: the file is`) && /characters long/.test(err.message));
+    await assert.rejects(
+      cloudDeployPayload(project, env),
+      (err: Error) => err.message.startsWith(`${file}: the file is`) && /characters long/.test(err.message),
+    );
   });
 });

@@ -16,12 +16,26 @@ describe('terraform provider: a cancel while the finished plan is read', () => {
     fs.mkdirSync(path.join(dir, '.terraform'));
     const started = path.join(dir, 'show-started');
     const exe = path.join(dir, 'terraform');
-    fs.writeFileSync(exe, `#!/bin/sh\ncase "$1" in\n  plan) exit 2 ;;\n  show) : > ${JSON.stringify(started)}; exec sleep 30 ;;\n  *) exit 0 ;;\nesac\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      exe,
+      `#!/bin/sh\ncase "$1" in\n  plan) exit 2 ;;\n  show) : > ${JSON.stringify(started)}; exec sleep 30 ;;\n  *) exit 0 ;;\nesac\n`,
+      { mode: 0o755 },
+    );
     const provider = new TerraformProvider({ executable: () => exe, killAfterMs: 500 });
     const ac = new AbortController();
     const poll = setInterval(() => fs.existsSync(started) && (clearInterval(poll), ac.abort()), 20);
     try {
-      const res = await provider.plan({ runId: 'r1', dir, vars: {}, signal: ac.signal, redactor: new Redactor(), log: () => undefined, progress: () => undefined, planFile: path.join(dir, 'p.tfplan'), destroy: false });
+      const res = await provider.plan({
+        runId: 'r1',
+        dir,
+        vars: {},
+        signal: ac.signal,
+        redactor: new Redactor(),
+        log: () => undefined,
+        progress: () => undefined,
+        planFile: path.join(dir, 'p.tfplan'),
+        destroy: false,
+      });
       assert.equal(res.outcome, 'cancelled', JSON.stringify(res));
       assert.match(res.error ?? '', /Cancelled after terraform finished planning/);
     } finally {
@@ -35,8 +49,15 @@ describe('terraform provider: a cancel while the finished plan is read', () => {
 // plan is all in the state decides the outcome, from the operations the apply stream reported.
 describe('terraform provider: an interrupt at the end of an apply', () => {
   const line = (o: object) => JSON.stringify({ '@level': 'info', '@message': '', ...o });
-  const planned = line({ type: 'planned_change', change: { resource: { addr: 'terraform_data.app', resource_type: 'terraform_data', resource_name: 'app' }, action: 'replace' } });
-  const hook = (type: string, action: string) => line({ type, hook: { resource: { addr: 'terraform_data.app' }, action } });
+  const planned = line({
+    type: 'planned_change',
+    change: {
+      resource: { addr: 'terraform_data.app', resource_type: 'terraform_data', resource_name: 'app' },
+      action: 'replace',
+    },
+  });
+  const hook = (type: string, action: string) =>
+    line({ type, hook: { resource: { addr: 'terraform_data.app' }, action } });
 
   async function applyWith(lines: string[]) {
     const dir = fs.mkdtempSync(path.join(process.env.HELIX_TEST_TMP ?? os.tmpdir(), 'tf-halted-'));
@@ -46,12 +67,26 @@ describe('terraform provider: an interrupt at the end of an apply', () => {
     fs.writeFileSync(out, lines.join('\n') + '\n');
     const exe = path.join(dir, 'terraform');
     // apply: print the stream, then wait for the interrupt and halt as terraform does.
-    fs.writeFileSync(exe, `#!/bin/sh\ncase "$1" in\n  apply) trap 'echo "Error: execution halted" >&2; exit 1' INT; cat ${JSON.stringify(out)}; : > ${JSON.stringify(waiting)}; sleep 30 >/dev/null 2>&1 & wait; exit 1 ;;\n  *) exit 0 ;;\nesac\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      exe,
+      `#!/bin/sh\ncase "$1" in\n  apply) trap 'echo "Error: execution halted" >&2; exit 1' INT; cat ${JSON.stringify(out)}; : > ${JSON.stringify(waiting)}; sleep 30 >/dev/null 2>&1 & wait; exit 1 ;;\n  *) exit 0 ;;\nesac\n`,
+      { mode: 0o755 },
+    );
     const provider = new TerraformProvider({ executable: () => exe, killAfterMs: 5000 });
     const ac = new AbortController();
     const poll = setInterval(() => fs.existsSync(waiting) && (clearInterval(poll), ac.abort()), 20);
     try {
-      return await provider.apply({ runId: 'r1', dir, vars: {}, signal: ac.signal, redactor: new Redactor(), log: () => undefined, progress: () => undefined, planFile: path.join(dir, 'p.tfplan'), destroy: false });
+      return await provider.apply({
+        runId: 'r1',
+        dir,
+        vars: {},
+        signal: ac.signal,
+        redactor: new Redactor(),
+        log: () => undefined,
+        progress: () => undefined,
+        planFile: path.join(dir, 'p.tfplan'),
+        destroy: false,
+      });
     } finally {
       clearInterval(poll);
       fs.rmSync(dir, { recursive: true, force: true });
@@ -60,7 +95,13 @@ describe('terraform provider: an interrupt at the end of an apply', () => {
 
   it('every planned operation completed: Applied', async function () {
     this.timeout(20_000);
-    const res = await applyWith([planned, hook('apply_start', 'delete'), hook('apply_complete', 'delete'), hook('apply_start', 'create'), hook('apply_complete', 'create')]);
+    const res = await applyWith([
+      planned,
+      hook('apply_start', 'delete'),
+      hook('apply_complete', 'delete'),
+      hook('apply_start', 'create'),
+      hook('apply_complete', 'create'),
+    ]);
     assert.equal(res.outcome, 'applied', JSON.stringify(res));
   });
 

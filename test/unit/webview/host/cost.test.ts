@@ -9,15 +9,30 @@ import type { CostEstimate } from '../../../../src/core/cost/types';
 describe('panel: cost estimate in the plan view', () => {
   const cost: CostEstimate = {
     currency: 'USD',
-    sources: [{ id: 'kubernetes-rates', label: 'Kubernetes requests × rates from helix.deploy.toml [cost.kubernetes]' }],
+    sources: [
+      { id: 'kubernetes-rates', label: 'Kubernetes requests × rates from helix.deploy.toml [cost.kubernetes]' },
+    ],
     totalMonthly: 102.2,
     pastTotalMonthly: 51.1,
     diffMonthly: 51.1,
-    resources: [{ address: 'n/Deployment/helix', source: 'kubernetes-rates', monthly: 102.2, pastMonthly: 51.1 }, { address: 'n/DaemonSet/agent', note: 'DaemonSet' }],
+    resources: [
+      { address: 'n/Deployment/helix', source: 'kubernetes-rates', monthly: 102.2, pastMonthly: 51.1 },
+      { address: 'n/DaemonSet/agent', note: 'DaemonSet' },
+    ],
     notEstimated: ['n/DaemonSet/agent'],
     problems: [{ source: 'infracost', kind: 'missing', message: 'Infracost is not installed' }],
   };
-  const model: PlanModel = { source: 'kubernetes', summary: emptySummary(), resources: [], drift: [], outputs: [], errored: false, diagnostics: [], cost, budgetWarning: checkBudget('prod', 100, cost) };
+  const model: PlanModel = {
+    source: 'kubernetes',
+    summary: emptySummary(),
+    resources: [],
+    drift: [],
+    outputs: [],
+    errored: false,
+    diagnostics: [],
+    cost,
+    budgetWarning: checkBudget('prod', 100, cost),
+  };
 
   it('carries the headline, sources, problems and the not-estimated addresses', () => {
     const v = toPlanView(model);

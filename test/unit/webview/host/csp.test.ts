@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { contentSecurityPolicy, localResourceRootPaths, makeNonce, renderHtml } from '../../../../src/webview/host/html';
+import {
+  contentSecurityPolicy,
+  localResourceRootPaths,
+  makeNonce,
+  renderHtml,
+} from '../../../../src/webview/host/html';
 import { randomBytes } from 'node:crypto';
 
 const root = resolve(__dirname, '../../../..');
@@ -9,11 +14,20 @@ const root = resolve(__dirname, '../../../..');
 describe('panel HTML and Content-Security-Policy', () => {
   const nonce = makeNonce((n) => randomBytes(n));
   const src = 'https://file+.vscode-resource.vscode-cdn.net';
-  const html = renderHtml({ cspSource: src, nonce, scriptUri: `${src}/ext/dist/webview/app.js`, styleUris: [`${src}/ext/media/panel.css`], title: 'staging <plan>' });
+  const html = renderHtml({
+    cspSource: src,
+    nonce,
+    scriptUri: `${src}/ext/dist/webview/app.js`,
+    styleUris: [`${src}/ext/media/panel.css`],
+    title: 'staging <plan>',
+  });
 
   it('uses a fresh, long nonce', () => {
     assert.match(nonce, /^[A-Za-z0-9]{24,}$/);
-    assert.notEqual(nonce, makeNonce((n) => randomBytes(n)));
+    assert.notEqual(
+      nonce,
+      makeNonce((n) => randomBytes(n)),
+    );
   });
 
   it('has a strict CSP: nothing by default, nonce-only scripts, no inline/eval', () => {

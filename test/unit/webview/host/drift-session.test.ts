@@ -12,7 +12,8 @@ import { FakeBackend } from '../fixtures';
 // The panel's Drift view: the session sends the last drift check (drifted resources under `drift`), its
 // attribute rows on expand (masked), Check Drift reaches the backend, and a finished check is pushed.
 
-const show = () => JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../fixtures/plan/shared/tf-terraform-2.json'), 'utf8'));
+const show = () =>
+  JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../fixtures/plan/shared/tf-terraform-2.json'), 'utf8'));
 
 class DriftBackend extends FakeBackend {
   model: PlanModel | undefined;
@@ -26,7 +27,13 @@ class DriftBackend extends FakeBackend {
 
 function session(b: DriftBackend) {
   const posted: HostMessage[] = [];
-  const s = new PanelSession(b.envView.key, b, { post: (m) => void posted.push(m), openDiff: () => {}, copy: async () => {}, save: async () => {}, log: () => {} });
+  const s = new PanelSession(b.envView.key, b, {
+    post: (m) => void posted.push(m),
+    openDiff: () => {},
+    copy: async () => {},
+    save: async () => {},
+    log: () => {},
+  });
   return { s, posted };
 }
 
@@ -44,13 +51,19 @@ describe('panel Drift view (session)', () => {
     b.fire({ type: 'drift', envKey: b.envView.key });
     const pushed = posted.filter((m) => m.type === 'drift').pop();
     assert.ok(pushed?.type === 'drift' && pushed.plan);
-    assert.deepEqual(pushed.plan.drift.map((r) => r.address), ['test_instance.should_refresh']);
+    assert.deepEqual(
+      pushed.plan.drift.map((r) => r.address),
+      ['test_instance.should_refresh'],
+    );
     assert.equal(pushed.plan.resources.length, 0);
 
     await s.handle({ type: 'expand', section: 'drift', address: 'test_instance.should_refresh' });
     const detail = posted.filter((m) => m.type === 'detail').pop();
     assert.ok(detail?.type === 'detail');
-    assert.deepEqual(detail.attributes.map((a) => [a.path.join('.'), a.before, a.after]), [['ami', SENSITIVE, SENSITIVE]]);
+    assert.deepEqual(
+      detail.attributes.map((a) => [a.path.join('.'), a.before, a.after]),
+      [['ami', SENSITIVE, SENSITIVE]],
+    );
     assert.ok(!JSON.stringify(posted).includes('refresh-me'));
 
     await s.handle({ type: 'ready', version: 1 });

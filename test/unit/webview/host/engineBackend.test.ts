@@ -6,7 +6,12 @@ import { PanelSession } from '../../../../src/webview/host/session';
 import type { HostMessage, LogLine } from '../../../../src/webview/protocol';
 import { FakeBackend } from '../fixtures';
 
-const env = (health: unknown): Environment => ({ name: 'staging', kind: 'terraform', source: 'helix.deploy.toml', settings: { health } });
+const env = (health: unknown): Environment => ({
+  name: 'staging',
+  kind: 'terraform',
+  source: 'helix.deploy.toml',
+  settings: { health },
+});
 
 describe('engine adapter helpers', () => {
   it('keys environments like the health service does', () => {
@@ -14,10 +19,16 @@ describe('engine adapter helpers', () => {
   });
   it('fills health URLs from the applied outputs, and gives up when an output is missing', () => {
     const e = env({ liveness: '${outputs.url}/healthz', readiness: '${outputs.url}/readyz' });
-    assert.deepEqual(healthEndpointsFor(e, { url: 'http://127.0.0.1:1' }), { liveness: 'http://127.0.0.1:1/healthz', readiness: 'http://127.0.0.1:1/readyz' });
+    assert.deepEqual(healthEndpointsFor(e, { url: 'http://127.0.0.1:1' }), {
+      liveness: 'http://127.0.0.1:1/healthz',
+      readiness: 'http://127.0.0.1:1/readyz',
+    });
     assert.equal(healthEndpointsFor(e, {}), undefined);
     assert.equal(healthEndpointsFor(env(undefined), { url: 'x' }), undefined);
-    assert.deepEqual(healthEndpointsFor(env({ liveness: 'http://127.0.0.1:2/healthz' }), undefined), { liveness: 'http://127.0.0.1:2/healthz', readiness: undefined });
+    assert.deepEqual(healthEndpointsFor(env({ liveness: 'http://127.0.0.1:2/healthz' }), undefined), {
+      liveness: 'http://127.0.0.1:2/healthz',
+      readiness: undefined,
+    });
   });
 });
 
@@ -31,7 +42,13 @@ describe('container logs in the panel session', () => {
       return { dispose: () => void disposed++ };
     };
     const posted: HostMessage[] = [];
-    const s = new PanelSession(b.envView.key, b, { post: (m) => void posted.push(m), openDiff() {}, copy: async () => {}, save: async () => {}, log() {} });
+    const s = new PanelSession(b.envView.key, b, {
+      post: (m) => void posted.push(m),
+      openDiff() {},
+      copy: async () => {},
+      save: async () => {},
+      log() {},
+    });
     await s.handle({ type: 'ready', version: 1 });
     await s.handle({ type: 'followContainer', on: true });
     push!([{ t: 1, text: 'GET /healthz 200', err: false }]);

@@ -12,7 +12,7 @@ import { LOG_OLDER_PAGE, PanelSession } from '../../../../src/webview/host/sessi
 import type { HostMessage } from '../../../../src/webview/protocol';
 import { FakeBackend } from '../fixtures';
 
-describe('panel: load older log lines from the run\'s log on disk', function () {
+describe("panel: load older log lines from the run's log on disk", function () {
   this.timeout(60_000);
 
   it('the snapshot says where its tail starts; logOlder returns the page before, from the file', async () => {
@@ -26,10 +26,21 @@ describe('panel: load older log lines from the run\'s log on disk', function () 
       const rec = j.get(run.id)!;
       const b = new FakeBackend();
       b.readLog = (id, from, count) => j.readLog(id, from, count);
-      b.setRun('Applying', undefined, { id: run.id }, rec.log.map((text) => ({ t: 1, text })));
+      b.setRun(
+        'Applying',
+        undefined,
+        { id: run.id },
+        rec.log.map((text) => ({ t: 1, text })),
+      );
       b.snap!.logFrom = rec.logDropped;
       const posted: HostMessage[] = [];
-      const s = new PanelSession(b.envView.key, b, { post: (m) => void posted.push(m), openDiff() {}, copy: async () => {}, save: async () => {}, log() {} });
+      const s = new PanelSession(b.envView.key, b, {
+        post: (m) => void posted.push(m),
+        openDiff() {},
+        copy: async () => {},
+        save: async () => {},
+        log() {},
+      });
       await s.handle({ type: 'ready', version: 1 });
       const snap = posted[0] as Extract<HostMessage, { type: 'snapshot' }>;
       assert.equal(snap.state.runLogFrom, 19_000);
@@ -43,10 +54,13 @@ describe('panel: load older log lines from the run\'s log on disk', function () 
       assert.equal(older.lines.at(-1)!.text, 'line 18999');
       await s.handle({ type: 'logOlder', runId: run.id, before: 3 });
       const first = posted.at(-1) as Extract<HostMessage, { type: 'logOlder' }>;
-      assert.deepEqual(first.lines.map((l) => l.text), ['line 0', 'line 1', 'line 2']);
+      assert.deepEqual(
+        first.lines.map((l) => l.text),
+        ['line 0', 'line 1', 'line 2'],
+      );
       const n = posted.length;
       await s.handle({ type: 'logOlder', runId: 'another-run', before: 100 });
-      assert.equal(posted.length, n, 'only the shown run\'s log');
+      assert.equal(posted.length, n, "only the shown run's log");
       s.dispose();
     } finally {
       await j.close();

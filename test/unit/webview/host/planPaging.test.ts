@@ -21,7 +21,13 @@ describe('panel: a 50,000-resource plan is posted in pages', function () {
   it('first page, then one page per planMore, every change once and in display order', async () => {
     const b = new FakeBackend();
     const posted: HostMessage[] = [];
-    const s = new PanelSession(b.envView.key, b, { post: (m) => void posted.push(m), openDiff() {}, copy: async () => {}, save: async () => {}, log() {} });
+    const s = new PanelSession(b.envView.key, b, {
+      post: (m) => void posted.push(m),
+      openDiff() {},
+      copy: async () => {},
+      save: async () => {},
+      log() {},
+    });
     try {
       b.setRun('Planned', model);
       await s.handle({ type: 'ready', version: 1 });
@@ -29,7 +35,11 @@ describe('panel: a 50,000-resource plan is posted in pages', function () {
       const plan = snap.state.plan!;
       assert.equal(plan.resources.length, PLAN_FIRST_PAGE, 'the first message carries one page, not 50,000 rows');
       assert.equal(plan.pending, N - PLAN_FIRST_PAGE);
-      assert.equal(plan.summary.create + plan.summary.update + plan.summary.delete + plan.summary.replace + plan.summary.noop, N, 'the summary counts the whole plan');
+      assert.equal(
+        plan.summary.create + plan.summary.update + plan.summary.delete + plan.summary.replace + plan.summary.noop,
+        N,
+        'the summary counts the whole plan',
+      );
       const app = approvalState(b.envView, snap.state.run, plan, Date.now(), b.envView.name);
       assert.equal(app.enabled, false, 'Approve waits until every change is listed');
       assert.match(app.reason ?? '', /more changes to come/);
@@ -40,7 +50,10 @@ describe('panel: a 50,000-resource plan is posted in pages', function () {
       while (pending > 0) {
         const before = posted.length;
         await s.handle({ type: 'planMore', pageId: plan.pageId! });
-        const page = posted.slice(before).find((m) => m.type === 'planPage') as Extract<HostMessage, { type: 'planPage' }>;
+        const page = posted.slice(before).find((m) => m.type === 'planPage') as Extract<
+          HostMessage,
+          { type: 'planPage' }
+        >;
         assert.ok(page, `page ${pages + 1} was posted on planMore`);
         assert.equal(page.pageId, plan.pageId);
         got.push(...page.resources);
@@ -51,13 +64,18 @@ describe('panel: a 50,000-resource plan is posted in pages', function () {
       assert.ok(pages > 1 && pages < 10, `${pages} pages`);
       assert.equal(got.length, N);
       assert.equal(new Set(got.map((r) => r.address)).size, N, 'each change once');
-      for (let i = 1; i < got.length; i++) assert.ok(compareDisplay(got[i - 1]!, got[i]!) <= 0, `display order at ${i}`);
+      for (let i = 1; i < got.length; i++)
+        assert.ok(compareDisplay(got[i - 1]!, got[i]!) <= 0, `display order at ${i}`);
       const before = posted.length;
       await s.handle({ type: 'planMore', pageId: plan.pageId! });
       assert.equal(posted.length, before, 'nothing after the last page');
 
       const full: PlanView = { ...plan, resources: got, pending: 0 };
-      assert.equal(approvalState(b.envView, snap.state.run, full, Date.now(), b.envView.name).enabled, true, 'every page in: Approve is enabled');
+      assert.equal(
+        approvalState(b.envView, snap.state.run, full, Date.now(), b.envView.name).enabled,
+        true,
+        'every page in: Approve is enabled',
+      );
     } finally {
       s.dispose();
     }
@@ -66,7 +84,13 @@ describe('panel: a 50,000-resource plan is posted in pages', function () {
   it('a plan posted again starts its pages over; pages of the old posting are no longer served', async () => {
     const b = new FakeBackend();
     const posted: HostMessage[] = [];
-    const s = new PanelSession(b.envView.key, b, { post: (m) => void posted.push(m), openDiff() {}, copy: async () => {}, save: async () => {}, log() {} });
+    const s = new PanelSession(b.envView.key, b, {
+      post: (m) => void posted.push(m),
+      openDiff() {},
+      copy: async () => {},
+      save: async () => {},
+      log() {},
+    });
     try {
       b.setRun('Planned', model);
       await s.handle({ type: 'ready', version: 1 });
@@ -88,7 +112,13 @@ describe('panel: a 50,000-resource plan is posted in pages', function () {
     const small = parseTerraformShow(JSON.parse(bigTerraformPlanText(PLAN_FIRST_PAGE)));
     const b = new FakeBackend();
     const posted: HostMessage[] = [];
-    const s = new PanelSession(b.envView.key, b, { post: (m) => void posted.push(m), openDiff() {}, copy: async () => {}, save: async () => {}, log() {} });
+    const s = new PanelSession(b.envView.key, b, {
+      post: (m) => void posted.push(m),
+      openDiff() {},
+      copy: async () => {},
+      save: async () => {},
+      log() {},
+    });
     b.setRun('Planned', small);
     await s.handle({ type: 'ready', version: 1 });
     const plan = (posted[0] as Extract<HostMessage, { type: 'snapshot' }>).state.plan!;

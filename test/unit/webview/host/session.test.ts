@@ -37,11 +37,13 @@ describe('panel session (host side)', () => {
     assert.equal(o.posted.length, 1, 'nothing posted to a detached webview');
     await s.handle({ type: 'ready', version: 1 });
     const snap = o.posted[1]!;
-    assert.ok(snap.type === 'snapshot' && snap.state.run?.state === 'Planned' && snap.state.plan?.summary.replace === 1);
+    assert.ok(
+      snap.type === 'snapshot' && snap.state.run?.state === 'Planned' && snap.state.plan?.summary.replace === 1,
+    );
     s.dispose();
   });
 
-  it('sends a plan once: later run messages of the same plan leave the webview\'s plan (and its expanded rows) alone', async () => {
+  it("sends a plan once: later run messages of the same plan leave the webview's plan (and its expanded rows) alone", async () => {
     const b = new FakeBackend();
     const o = io();
     const s = new PanelSession(b.envView.key, b, o.impl);
@@ -66,21 +68,29 @@ describe('panel session (host side)', () => {
     const s = new PanelSession(b.envView.key, b, o.impl);
     await s.handle({ type: 'ready', version: 1 });
     b.setRun('Planning');
-    const found = (runId: string, address: string) => b.fire({ type: 'found', envKey: b.envView.key, runId, changes: [{ address, action: 'create' }] });
+    const found = (runId: string, address: string) =>
+      b.fire({ type: 'found', envKey: b.envView.key, runId, changes: [{ address, action: 'create' }] });
     found('run-1', 'a.one');
     found('run-1', 'a.two');
     found('other-run', 'a.three');
     await new Promise((r) => setTimeout(r, 80));
     const msgs = o.posted.filter((m) => m.type === 'found') as Extract<HostMessage, { type: 'found' }>[];
     assert.equal(msgs.length, 1, 'one batch');
-    assert.deepEqual(msgs[0]!.changes.map((c) => c.address), ['a.one', 'a.two']);
+    assert.deepEqual(
+      msgs[0]!.changes.map((c) => c.address),
+      ['a.one', 'a.two'],
+    );
     s.detached();
     await s.handle({ type: 'ready', version: 1 });
     const snap = o.posted.at(-1) as Extract<HostMessage, { type: 'snapshot' }>;
     assert.deepEqual(snap.state.found?.count, 2);
     b.setRun('Planned', local1().model);
     await s.handle({ type: 'ready', version: 1 });
-    assert.equal((o.posted.at(-1) as Extract<HostMessage, { type: 'snapshot' }>).state.found, undefined, 'no list once planned');
+    assert.equal(
+      (o.posted.at(-1) as Extract<HostMessage, { type: 'snapshot' }>).state.found,
+      undefined,
+      'no list once planned',
+    );
     s.dispose();
   });
 
@@ -111,8 +121,13 @@ describe('panel session (host side)', () => {
     await s.handle({ type: 'approve', runId: 'run-1', planHash: 'hash-1' });
     await s.handle({ type: 'approve', runId: 'run-1', planHash: 'hash-1', confirmation: 'prod' });
     assert.deepEqual(b.calls, []);
-    const notices = o.posted.filter((m) => m.type === 'notice').map((m) => (m as { notice?: { message: string } }).notice?.message ?? '');
-    assert.ok(notices.some((n) => /Type "staging"/.test(n)), notices.join(' | '));
+    const notices = o.posted
+      .filter((m) => m.type === 'notice')
+      .map((m) => (m as { notice?: { message: string } }).notice?.message ?? '');
+    assert.ok(
+      notices.some((n) => /Type "staging"/.test(n)),
+      notices.join(' | '),
+    );
     await s.handle({ type: 'approve', runId: 'run-1', planHash: 'hash-1', confirmation: 'staging' });
     assert.deepEqual(b.calls, ['approve run-1 hash-1']);
     b.setRun('Planned', local1().model, { id: 'run-2', expiresAt: Date.now() - 1 });
@@ -136,7 +151,11 @@ describe('panel session (host side)', () => {
     assert.match(n.notice.message, /stale/);
     await s.handle({ type: 'ready', version: 1 });
     const snap = o.posted.pop()!;
-    assert.ok(snap.type === 'snapshot' && snap.state.notice?.action === 'replan' && snap.state.logs.run[0]?.text === 'plan line');
+    assert.ok(
+      snap.type === 'snapshot' &&
+        snap.state.notice?.action === 'replan' &&
+        snap.state.logs.run[0]?.text === 'plan line',
+    );
     s.dispose();
   });
 
@@ -159,12 +178,21 @@ describe('panel session (host side)', () => {
     const s = new PanelSession(b.envView.key, b, o.impl);
     await s.handle({ type: 'ready', version: 1 });
     b.setRun('Applying');
-    for (let i = 0; i < 1000; i++) b.fire({ type: 'log', envKey: b.envView.key, runId: 'run-1', lines: [{ t: i, text: `\x1b[32mline ${i}\x1b[0m` }] });
+    for (let i = 0; i < 1000; i++)
+      b.fire({
+        type: 'log',
+        envKey: b.envView.key,
+        runId: 'run-1',
+        lines: [{ t: i, text: `\x1b[32mline ${i}\x1b[0m` }],
+      });
     b.fire({ type: 'log', envKey: b.envView.key, runId: 'someone-else', lines: [{ t: 0, text: 'not mine' }] });
     await new Promise((r) => setTimeout(r, 80));
     const logs = o.posted.filter((m) => m.type === 'log');
     assert.ok(logs.length <= 3, `${logs.length} log messages for 1000 lines`);
-    assert.equal(logs.reduce((n, m) => n + (m as { lines: unknown[] }).lines.length, 0), 1000);
+    assert.equal(
+      logs.reduce((n, m) => n + (m as { lines: unknown[] }).lines.length, 0),
+      1000,
+    );
     await s.handle({ type: 'saveLogs', source: 'run' });
     assert.match(o.saved[0]!, /line 999\n$/);
     assert.ok(!o.saved[0]!.includes('\x1b') && !o.saved[0]!.includes('not mine'));
@@ -208,7 +236,13 @@ describe('panel session refresh on project changes', () => {
   it('resends a snapshot only when the environment itself changed', async () => {
     const b = new FakeBackend();
     const posted: HostMessage[] = [];
-    const s = new PanelSession(b.envView.key, b, { post: (m) => void posted.push(m), openDiff() {}, copy: async () => {}, save: async () => {}, log() {} });
+    const s = new PanelSession(b.envView.key, b, {
+      post: (m) => void posted.push(m),
+      openDiff() {},
+      copy: async () => {},
+      save: async () => {},
+      log() {},
+    });
     await s.handle({ type: 'ready', version: 1 });
     s.refreshIfEnvChanged();
     assert.equal(posted.length, 1);
@@ -224,12 +258,18 @@ describe('panel session: approval record and run summary', () => {
   it('Copy summary hands the command the run and the plan the panel shows (also in Restricted Mode)', async () => {
     const b = new FakeBackend();
     const copied: { runId: string; resources?: number }[] = [];
-    const s = new PanelSession(b.envView.key, b, { ...io().impl, copyRunSummary: async (runId, plan) => void copied.push({ runId, resources: plan?.resources.length }) });
+    const s = new PanelSession(b.envView.key, b, {
+      ...io().impl,
+      copyRunSummary: async (runId, plan) => void copied.push({ runId, resources: plan?.resources.length }),
+    });
     const model = local1().model;
     b.setRun('Applied', model, { approval: { by: 'Bob', at: 1, planHash: 'hash-1' } });
     await s.handle({ type: 'copyRunSummary', runId: 'run-1' });
     await s.handle({ type: 'copyRunSummary', runId: 'older-run' });
-    assert.deepEqual(copied, [{ runId: 'run-1', resources: model.resources.length }, { runId: 'older-run', resources: undefined }]);
+    assert.deepEqual(copied, [
+      { runId: 'run-1', resources: model.resources.length },
+      { runId: 'older-run', resources: undefined },
+    ]);
     assert.equal(s.snapshot().run?.approval?.by, 'Bob', 'the approval travels with the run to the webview');
     s.dispose();
   });

@@ -7,10 +7,29 @@ import { ENV } from '../fixtures';
 
 const NOW = 1_800_000_000_000;
 const plan = (s: Partial<ReturnType<typeof emptySummary>> = {}, errored = false): PlanView => ({
-  source: 'terraform', summary: { ...emptySummary(), create: 1, ...s }, resources: [], drift: [], outputs: [], errored, diagnostics: [], notices: [],
+  source: 'terraform',
+  summary: { ...emptySummary(), create: 1, ...s },
+  resources: [],
+  drift: [],
+  outputs: [],
+  errored,
+  diagnostics: [],
+  notices: [],
 });
 const run = (state: string, extra: Partial<RunView> = {}): RunView => ({
-  id: 'r1', kind: 'plan', state, startedBy: 'me', startedAt: NOW - 1000, updatedAt: NOW, transitions: [{ state: 'Planning', at: NOW - 1000 }, { state, at: NOW }], planHash: 'h', expiresAt: NOW + 60_000, ...extra,
+  id: 'r1',
+  kind: 'plan',
+  state,
+  startedBy: 'me',
+  startedAt: NOW - 1000,
+  updatedAt: NOW,
+  transitions: [
+    { state: 'Planning', at: NOW - 1000 },
+    { state, at: NOW },
+  ],
+  planHash: 'h',
+  expiresAt: NOW + 60_000,
+  ...extra,
 });
 
 describe('approval rule', () => {
@@ -36,7 +55,11 @@ describe('approval rule', () => {
     assert.equal(approvalState(ENV, run('Expired'), plan(), NOW).expired, true);
   });
   it('needs the environment name typed for destroys, replaces and protected environments', () => {
-    for (const [env, p] of [[ENV, plan({ delete: 1 })], [ENV, plan({ replace: 2 })], [{ ...ENV, protected: true }, plan()]] as const) {
+    for (const [env, p] of [
+      [ENV, plan({ delete: 1 })],
+      [ENV, plan({ replace: 2 })],
+      [{ ...ENV, protected: true }, plan()],
+    ] as const) {
       const a = approvalState(env, run('Planned'), p, NOW, '');
       assert.equal(a.needsConfirmation, true);
       assert.equal(a.enabled, false);
@@ -57,23 +80,53 @@ describe('approval rule', () => {
 describe('run stepper', () => {
   it('walks the plan states', () => {
     const s = steps(run('Applying'));
-    assert.deepEqual(s.map((x) => x.status), ['done', 'done', 'done', 'done', 'current', 'todo']);
+    assert.deepEqual(
+      s.map((x) => x.status),
+      ['done', 'done', 'done', 'done', 'current', 'todo'],
+    );
   });
   it('puts failures where they happened', () => {
-    assert.deepEqual(steps(run('PlanFailed')).map((x) => `${x.label}:${x.status}`).slice(1, 4), ['Planning:done', 'PlanFailed:failed', 'Approved:todo']);
-    const c = steps(run('Cancelled', { transitions: [{ state: 'Planning', at: 1 }, { state: 'Planned', at: 2 }, { state: 'Approved', at: 3 }, { state: 'Applying', at: 4 }, { state: 'Cancelled', at: 5 }] }));
+    assert.deepEqual(
+      steps(run('PlanFailed'))
+        .map((x) => `${x.label}:${x.status}`)
+        .slice(1, 4),
+      ['Planning:done', 'PlanFailed:failed', 'Approved:todo'],
+    );
+    const c = steps(
+      run('Cancelled', {
+        transitions: [
+          { state: 'Planning', at: 1 },
+          { state: 'Planned', at: 2 },
+          { state: 'Approved', at: 3 },
+          { state: 'Applying', at: 4 },
+          { state: 'Cancelled', at: 5 },
+        ],
+      }),
+    );
     assert.equal(c.find((x) => x.status === 'failed')!.label, 'Cancelled');
-    assert.equal(c.findIndex((x) => x.status === 'failed'), 5);
+    assert.equal(
+      c.findIndex((x) => x.status === 'failed'),
+      5,
+    );
   });
   it('shows Unhealthy (applied, health check failed) in the Applied step, everything before it done', () => {
-    assert.deepEqual(steps(run('Unhealthy')).map((x) => `${x.label}:${x.status}`), ['Draft:done', 'Planning:done', 'Planned:done', 'Approved:done', 'Applying:done', 'Unhealthy:failed']);
+    assert.deepEqual(
+      steps(run('Unhealthy')).map((x) => `${x.label}:${x.status}`),
+      ['Draft:done', 'Planning:done', 'Planned:done', 'Approved:done', 'Applying:done', 'Unhealthy:failed'],
+    );
   });
   it('shows a plan saved for a later apply as done up to Saved, not as a failure', () => {
-    assert.deepEqual(steps(run('Saved')).map((x) => `${x.label}:${x.status}`), ['Draft:done', 'Planning:done', 'Planned:done', 'Saved:done', 'Applying:todo', 'Applied:todo']);
+    assert.deepEqual(
+      steps(run('Saved')).map((x) => `${x.label}:${x.status}`),
+      ['Draft:done', 'Planning:done', 'Planned:done', 'Saved:done', 'Applying:todo', 'Applied:todo'],
+    );
   });
   it('marks Applied as done and handles simple runs', () => {
     assert.ok(steps(run('Applied')).every((x) => x.status === 'done'));
-    assert.deepEqual(steps(run('Running', { transitions: [{ state: 'Running', at: 1 }] })).map((x) => x.label), ['Running', 'Succeeded']);
+    assert.deepEqual(
+      steps(run('Running', { transitions: [{ state: 'Running', at: 1 }] })).map((x) => x.label),
+      ['Running', 'Succeeded'],
+    );
   });
   it('formats durations', () => {
     assert.equal(duration(820), '820 ms');

@@ -27,18 +27,33 @@ const plan: PlanView = {
   notices: [],
 };
 const ui = (over: Partial<PlanUiState['filter']> = {}, collapsed: string[] = []): PlanUiState => ({
-  filter: { actions: new Set(), search: '', showAll: false, ...over }, collapsed: new Set(collapsed), expanded: new Set(), details: new Map(),
+  filter: { actions: new Set(), search: '', showAll: false, ...over },
+  collapsed: new Set(collapsed),
+  expanded: new Set(),
+  details: new Map(),
 });
-const addresses = (u: PlanUiState) => flattenPlan(indexPlan(plan), u).flatMap((r) => (r.kind === 'resource' ? [r.resource.address] : []));
+const addresses = (u: PlanUiState) =>
+  flattenPlan(indexPlan(plan), u).flatMap((r) => (r.kind === 'resource' ? [r.resource.address] : []));
 
 describe('plan rows', () => {
   it('groups root module first, then modules; types and addresses sorted', () => {
     const rows = flattenPlan(indexPlan(plan), ui());
-    assert.deepEqual(rows.filter((r) => r.kind === 'module').map((r) => (r as { label: string }).label), ['(root module)', 'module.net']);
-    assert.deepEqual(addresses(ui()), ['aws_iam_role.app', 'aws_s3_bucket.assets', 'aws_s3_bucket.logs', 'module.net.aws_vpc.main']);
+    assert.deepEqual(
+      rows.filter((r) => r.kind === 'module').map((r) => (r as { label: string }).label),
+      ['(root module)', 'module.net'],
+    );
+    assert.deepEqual(addresses(ui()), [
+      'aws_iam_role.app',
+      'aws_s3_bucket.assets',
+      'aws_s3_bucket.logs',
+      'module.net.aws_vpc.main',
+    ]);
   });
   it('filters by action and search, and shows no-op on request', () => {
-    assert.deepEqual(addresses(ui({ actions: new Set(['delete', 'replace']) })), ['aws_iam_role.app', 'aws_s3_bucket.logs']);
+    assert.deepEqual(addresses(ui({ actions: new Set(['delete', 'replace']) })), [
+      'aws_iam_role.app',
+      'aws_s3_bucket.logs',
+    ]);
     assert.deepEqual(addresses(ui({ search: 'S3_BUCKET.L' })), ['aws_s3_bucket.logs']);
     assert.ok(addresses(ui({ showAll: true })).includes('aws_iam_role.ro'));
     const none = flattenPlan(indexPlan(plan), ui({ search: 'nothing' }));
@@ -58,7 +73,12 @@ describe('plan rows', () => {
     assert.ok(flattenPlan(indexPlan(plan), u).some((r) => r.kind === 'loading'));
   });
   it('flattens 5,000 resources quickly', () => {
-    const big: PlanView = { ...plan, resources: Array.from({ length: 5000 }, (_, i) => res(`module.m${i % 20}.t${i % 7}.r${i}`, i % 10 ? 'create' : 'replace', `module.m${i % 20}`)) };
+    const big: PlanView = {
+      ...plan,
+      resources: Array.from({ length: 5000 }, (_, i) =>
+        res(`module.m${i % 20}.t${i % 7}.r${i}`, i % 10 ? 'create' : 'replace', `module.m${i % 20}`),
+      ),
+    };
     const t0 = performance.now();
     const rows = flattenPlan(indexPlan(big), ui());
     assert.ok(rows.length > 5000);
@@ -92,7 +112,11 @@ describe('log buffer', () => {
   });
   it('searches without colours and renders text for copy/save', () => {
     const b = new LogBuffer(10);
-    b.push([{ t: 0, text: '\x1b[31mERROR\x1b[0m boom' }, { t: 0, text: 'fine' }, { t: 0, text: 'error again' }]);
+    b.push([
+      { t: 0, text: '\x1b[31mERROR\x1b[0m boom' },
+      { t: 0, text: 'fine' },
+      { t: 0, text: 'error again' },
+    ]);
     assert.deepEqual(b.search('error'), [0, 2]);
     assert.equal(b.toText(false), 'ERROR boom\nfine\nerror again');
   });

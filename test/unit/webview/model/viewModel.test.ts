@@ -28,7 +28,10 @@ describe('panel view-model on every plan fixture', () => {
       const expandAll = (): PlanUiState => {
         const details = new Map();
         const expanded = new Set<string>();
-        for (const [section, list] of [['resources', fx.model.resources], ['drift', fx.model.drift]] as const)
+        for (const [section, list] of [
+          ['resources', fx.model.resources],
+          ['drift', fx.model.drift],
+        ] as const)
           for (const r of list) {
             const key = resourceKey(section, r.address);
             expanded.add(key);
@@ -38,8 +41,15 @@ describe('panel view-model on every plan fixture', () => {
       };
 
       it('groups every resource exactly once under its module and type', () => {
-        const rows = flattenPlan(index, { filter: { actions: new Set(), search: '', showAll: true }, collapsed: new Set(), expanded: new Set(), details: new Map() });
-        const seen = rows.filter((r) => r.kind === 'resource' && r.section === 'resources').map((r) => (r as { resource: { address: string } }).resource.address);
+        const rows = flattenPlan(index, {
+          filter: { actions: new Set(), search: '', showAll: true },
+          collapsed: new Set(),
+          expanded: new Set(),
+          details: new Map(),
+        });
+        const seen = rows
+          .filter((r) => r.kind === 'resource' && r.section === 'resources')
+          .map((r) => (r as { resource: { address: string } }).resource.address);
         assert.deepEqual([...seen].sort(), fx.model.resources.map((r) => r.address).sort());
         const drift = rows.filter((r) => r.kind === 'resource' && r.section === 'drift').length;
         assert.equal(drift, fx.model.drift.length);
@@ -59,7 +69,12 @@ describe('panel view-model on every plan fixture', () => {
       });
 
       it('hides no-op and read by default and counts match the summary', () => {
-        const rows = flattenPlan(index, { filter: { actions: new Set(), search: '', showAll: false }, collapsed: new Set(), expanded: new Set(), details: new Map() });
+        const rows = flattenPlan(index, {
+          filter: { actions: new Set(), search: '', showAll: false },
+          collapsed: new Set(),
+          expanded: new Set(),
+          details: new Map(),
+        });
         const shown = rows.filter((r) => r.kind === 'resource' && r.section === 'resources');
         const s = fx.model.summary;
         assert.equal(shown.length, s.create + s.update + s.delete + s.replace + s.import + s.move + s.forget);
@@ -67,10 +82,13 @@ describe('panel view-model on every plan fixture', () => {
 
       it('builds attribute rows for every resource, masked, with unknowns and forced replaces', () => {
         const rows = flattenPlan(index, expandAll());
-        const attrs = rows.filter((r) => r.kind === 'attr').map((r) => (r as { row: import('../../../../src/webview/model/diff').DiffRow }).row);
+        const attrs = rows
+          .filter((r) => r.kind === 'attr')
+          .map((r) => (r as { row: import('../../../../src/webview/model/diff').DiffRow }).row);
         for (const a of attrs) {
           if (a.sensitive && !a.container) {
-            for (const v of [a.before, a.after]) if (v !== undefined) assert.ok(v === SENSITIVE || v === KNOWN_AFTER_APPLY, `${a.path} shows ${v}`);
+            for (const v of [a.before, a.after])
+              if (v !== undefined) assert.ok(v === SENSITIVE || v === KNOWN_AFTER_APPLY, `${a.path} shows ${v}`);
           }
           if (a.unknown) assert.equal(a.after, KNOWN_AFTER_APPLY);
         }
@@ -85,7 +103,8 @@ describe('panel view-model on every plan fixture', () => {
       it('never shows a value the raw plan marks sensitive', () => {
         const rows = flattenPlan(index, expandAll());
         const text = JSON.stringify(rows) + JSON.stringify(view);
-        for (const secret of fx.secrets) assert.ok(!text.includes(JSON.stringify(secret)), `secret ${JSON.stringify(secret)} reached the view`);
+        for (const secret of fx.secrets)
+          assert.ok(!text.includes(JSON.stringify(secret)), `secret ${JSON.stringify(secret)} reached the view`);
       });
     });
   }
