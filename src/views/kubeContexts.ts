@@ -47,21 +47,19 @@ export function contextChildren(c: Container, node: ContextNode): ContextNode[] 
           icon: 'shield',
         },
       ];
-    return k
-      .namespaces(node.name, { file, timeoutMs: 5000 })
-      .then((r) =>
-        r.state === 'ok'
-          ? r.namespaces.map((name) => ({ type: 'kube-namespace' as const, context: node.name, name }))
-          : [
-              {
-                type: 'kube-message' as const,
-                id: `${node.name}:error`,
-                label: 'Unreachable',
-                detail: r.message,
-                icon: 'debug-disconnect',
-              },
-            ],
-      );
+    return k.namespaces(node.name, { file, timeoutMs: 5000 }).then((r) =>
+      r.state === 'ok'
+        ? r.namespaces.map((name) => ({ type: 'kube-namespace' as const, context: node.name, name }))
+        : [
+            {
+              type: 'kube-message' as const,
+              id: `${node.name}:error`,
+              label: 'Unreachable',
+              detail: r.message,
+              icon: 'debug-disconnect',
+            },
+          ],
+    );
   }
   return [];
 }
