@@ -1,6 +1,6 @@
 import { messageOf } from '../core/errors';
 import { parseArgs } from 'node:util';
-import { CliUsageError } from './commands/deploy-env';
+import { CliUsageError, reportError } from './commands/deploy-env';
 
 export interface ParsedArgs<V extends string, F extends string> {
   help: boolean;
@@ -36,4 +36,48 @@ export function parseCommandArgs<V extends string, F extends string>(
   const flags = {} as Record<F, boolean>;
   for (const f of spec.flags ?? []) flags[f] = parsed.values[f] === true;
   return { help: parsed.values.help === true, values, flags, positional: parsed.positionals[0] };
+}
+
+interface CommandSpec<V extends string, F extends string> {
+  values?: readonly V[];
+  flags?: readonly F[];
+  /** The command's help text, printed for -h/--help. */
+  help: string;
+  /** Names the required positional argument ("ENV", "FILE") for the usage error when it is missing. */
+  positional?: string;
+  /** Further checks of the arguments; a CliUsageError it throws is a usage error like the others. */
+  check?: (args: ParsedArgs<V, F>) => void;
+}
+
+/**
+ * A subcommand's arguments, or the exit code to return at once: 0 after printing its help, 2 after printing a
+ * usage error (a bad option, the missing positional, or what `check` refuses).
+ */
+export function commandArgs<V extends string, F extends string>(
+  cmd: string,
+  argv: string[],
+  spec: CommandSpec<V, F> & { positional: string },
+): (ParsedArgs<V, F> & { positional: string }) | number;
+export function commandArgs<V extends string, F extends string>(
+  cmd: string,
+  argv: string[],
+  spec: CommandSpec<V, F>,
+): ParsedArgs<V, F> | number;
+export function commandArgs<V extends string, F extends string>(
+  cmd: string,
+  argv: string[],
+  spec: CommandSpec<V, F>,
+): ParsedArgs<V, F> | number {
+  try {
+    const args = parseCommandArgs(argv, spec);
+    if (args.help) {
+      process.stdout.write(spec.help + '\n');
+      return 0;
+    }
+    if (spec.positional && !args.positional) throw new CliUsageError(`missing ${spec.positional} (see --help)`);
+    spec.check?.(args);
+    return args;
+  } catch (err) {
+    return reportError(cmd, err);
+  }
 }

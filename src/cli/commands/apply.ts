@@ -1,7 +1,7 @@
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
 import { cancelOnSigint, CliUsageError, openCliDeployRunner, reportError, streamLogs } from './deploy-env';
-import { parseCommandArgs } from '../args';
+import { commandArgs } from '../args';
 import * as path from 'node:path';
 import { shellQuote } from '../../core/process/shell-quote';
 import type { HeadlessDeployRunner } from '../../core/engine/headless';
@@ -63,21 +63,19 @@ export const apply: CliCommand = {
   name: 'apply',
   summary: 'Apply exactly a plan saved by `plan`, then check health (exit 0 applied, 1 failed or stale, 3 unhealthy)',
   async run(argv) {
-    let args;
-    try {
-      args = parseCommandArgs(argv, { values: ['plan', 'project'], flags: ['quiet'] });
-      if (args.help) {
-        process.stdout.write(HELP + '\n');
-        return 0;
-      }
-      if (!args.positional) throw new CliUsageError('missing ENV (see --help)');
-      if (!args.values.plan)
-        throw new CliUsageError(
-          'missing --plan FILE: apply only runs a reviewed plan (make one with `helix-deploy plan ENV`)',
-        );
-    } catch (err) {
-      return reportError('apply', err);
-    }
+    const args = commandArgs('apply', argv, {
+      values: ['plan', 'project'],
+      flags: ['quiet'],
+      help: HELP,
+      positional: 'ENV',
+      check: (a) => {
+        if (!a.values.plan)
+          throw new CliUsageError(
+            'missing --plan FILE: apply only runs a reviewed plan (make one with `helix-deploy plan ENV`)',
+          );
+      },
+    });
+    if (typeof args === 'number') return args;
     const env = args.positional;
     const { plan: planFile, project } = args.values as { plan: string; project?: string };
     const { quiet } = args.flags;

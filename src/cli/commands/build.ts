@@ -1,6 +1,6 @@
 import type { CliCommand } from './types';
-import { CliUsageError, reportError } from './deploy-env';
-import { parseCommandArgs } from '../args';
+import { reportError } from './deploy-env';
+import { commandArgs } from '../args';
 import { findEnvironment, openCliHistory, readCliProject } from './project';
 import { LocalService } from '../../core/local/service';
 import { HealthService } from '../../core/health/service';
@@ -28,17 +28,13 @@ export const build: CliCommand = {
   name: 'build',
   summary: 'Build the image of an instance with the local Docker engine (exit 0 built, 1 failed)',
   async run(argv) {
-    let args;
-    try {
-      args = parseCommandArgs(argv, { values: ['project'], flags: ['json', 'quiet'] });
-      if (args.help) {
-        process.stdout.write(HELP + '\n');
-        return 0;
-      }
-      if (!args.positional) throw new CliUsageError('missing ENV or INSTANCE (see --help)');
-    } catch (err) {
-      return reportError('build', err);
-    }
+    const args = commandArgs('build', argv, {
+      values: ['project'],
+      flags: ['json', 'quiet'],
+      help: HELP,
+      positional: 'ENV or INSTANCE',
+    });
+    if (typeof args === 'number') return args;
     const name = args.positional;
     const { json, quiet } = args.flags;
     try {

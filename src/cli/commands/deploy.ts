@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { toJSON } from '../../core/plan/model';
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
-import { cancelOnSigint, CliUsageError, openCliDeployRunner, reportError, streamLogs } from './deploy-env';
-import { parseCommandArgs } from '../args';
+import { cancelOnSigint, openCliDeployRunner, reportError, streamLogs } from './deploy-env';
+import { commandArgs } from '../args';
 import { shellQuote } from '../../core/process/shell-quote';
 import { autoRollbackLines, EXIT_UNHEALTHY, healthLines } from './apply';
 import { EXIT_GUARDRAIL_DENIED } from '../../core/guardrails/types';
@@ -39,17 +39,13 @@ export const deploy: CliCommand = {
   name: 'deploy',
   summary: 'Plan an environment and apply it with --yes (exit 0 applied, 1 failed, 3 unhealthy, 4 planned only)',
   async run(argv) {
-    let args;
-    try {
-      args = parseCommandArgs(argv, { values: ['confirm', 'out', 'project'], flags: ['yes', 'json', 'quiet'] });
-      if (args.help) {
-        process.stdout.write(HELP + '\n');
-        return 0;
-      }
-      if (!args.positional) throw new CliUsageError('missing ENV (see --help)');
-    } catch (err) {
-      return reportError('deploy', err);
-    }
+    const args = commandArgs('deploy', argv, {
+      values: ['confirm', 'out', 'project'],
+      flags: ['yes', 'json', 'quiet'],
+      help: HELP,
+      positional: 'ENV',
+    });
+    if (typeof args === 'number') return args;
     const env = args.positional;
     const { confirm, out, project } = args.values;
     const { yes, json, quiet } = args.flags;

@@ -1,6 +1,6 @@
 import type { CliCommand } from './types';
-import { CliUsageError, openCliDeployRunner, reportError, streamLogs } from './deploy-env';
-import { parseCommandArgs } from '../args';
+import { openCliDeployRunner, reportError, streamLogs } from './deploy-env';
+import { commandArgs } from '../args';
 import { driftToJSON, renderDrift } from '../../core/drift/model';
 
 // `helix-deploy drift ENV`: compare what is live with what the environment's tool manages. Reads only.
@@ -25,17 +25,13 @@ export const drift: CliCommand = {
   name: 'drift',
   summary: 'Check an environment for drift (exit 0 none, 2 drift, 1 error)',
   async run(argv) {
-    let args;
-    try {
-      args = parseCommandArgs(argv, { values: ['project'], flags: ['json', 'quiet'] });
-      if (args.help) {
-        process.stdout.write(HELP + '\n');
-        return 0;
-      }
-      if (!args.positional) throw new CliUsageError('missing ENV (see --help)');
-    } catch (err) {
-      return reportError('drift', err);
-    }
+    const args = commandArgs('drift', argv, {
+      values: ['project'],
+      flags: ['json', 'quiet'],
+      help: HELP,
+      positional: 'ENV',
+    });
+    if (typeof args === 'number') return args;
     const env = args.positional;
     const { json, quiet } = args.flags;
     let cli;

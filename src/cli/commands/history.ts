@@ -1,6 +1,6 @@
 import type { CliCommand } from './types';
 import { CliUsageError, reportError } from './deploy-env';
-import { parseCommandArgs } from '../args';
+import { commandArgs } from '../args';
 import { openCliHistory, readCliProject } from './project';
 import { imageOf } from '../../core/engine/image';
 import type { RunRecord } from '../../core/engine/journal';
@@ -25,24 +25,20 @@ export const history: CliCommand = {
   name: 'history',
   summary: "List the project's runs, newest first (exit 0, 1 error)",
   async run(argv) {
-    let args;
-    let limit = 50;
-    try {
-      args = parseCommandArgs(argv, { values: ['limit', 'project'], flags: ['json'] });
-      if (args.help) {
-        process.stdout.write(HELP + '\n');
-        return 0;
-      }
-      if (args.values.limit !== undefined) {
-        limit = Number(args.values.limit);
-        if (!Number.isInteger(limit) || limit < 1)
+    const args = commandArgs('history', argv, {
+      values: ['limit', 'project'],
+      flags: ['json'],
+      help: HELP,
+      check: (a) => {
+        const n = Number(a.values.limit ?? 50);
+        if (!Number.isInteger(n) || n < 1)
           throw new CliUsageError(
-            `--limit must be a whole number of runs, at least 1 (got ${JSON.stringify(args.values.limit)})`,
+            `--limit must be a whole number of runs, at least 1 (got ${JSON.stringify(a.values.limit)})`,
           );
-      }
-    } catch (err) {
-      return reportError('history', err);
-    }
+      },
+    });
+    if (typeof args === 'number') return args;
+    const limit = Number(args.values.limit ?? 50);
     try {
       const project = readCliProject(args.values.project);
       const journal = await openCliHistory(project);

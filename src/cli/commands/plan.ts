@@ -4,7 +4,7 @@ import { toJSON } from '../../core/plan/model';
 import { renderPlan } from '../../core/plan/render';
 import type { CliCommand } from './types';
 import { cancelOnSigint, CliUsageError, openCliDeployRunner, reportError, streamLogs } from './deploy-env';
-import { parseCommandArgs } from '../args';
+import { commandArgs } from '../args';
 import { insideFolder } from '../../core/engine/headless';
 import { shellQuote } from '../../core/process/shell-quote';
 import { EXIT_GUARDRAIL_DENIED } from '../../core/guardrails/types';
@@ -34,17 +34,13 @@ export const plan: CliCommand = {
   name: 'plan',
   summary: 'Plan a Terraform/Pulumi environment and save the plan (exit 0 none, 2 changes, 1 error, 5 denied)',
   async run(argv) {
-    let args;
-    try {
-      args = parseCommandArgs(argv, { values: ['out', 'project'], flags: ['destroy', 'json', 'quiet'] });
-      if (args.help) {
-        process.stdout.write(HELP + '\n');
-        return 0;
-      }
-      if (!args.positional) throw new CliUsageError('missing ENV (see --help)');
-    } catch (err) {
-      return reportError('plan', err);
-    }
+    const args = commandArgs('plan', argv, {
+      values: ['out', 'project'],
+      flags: ['destroy', 'json', 'quiet'],
+      help: HELP,
+      positional: 'ENV',
+    });
+    if (typeof args === 'number') return args;
     const env = args.positional;
     const { out, project } = args.values;
     const { destroy, json, quiet } = args.flags;

@@ -1,7 +1,7 @@
 import { messageOf } from '../../core/errors';
 import type { CliCommand } from './types';
 import { CliUsageError, reportError } from './deploy-env';
-import { parseCommandArgs } from '../args';
+import { commandArgs } from '../args';
 import { findEnvironment, openCliHistory, readCliProject } from './project';
 import { CredentialChain } from '../../core/credentials/stored';
 import { EnvCredentials } from '../../core/credentials/env';
@@ -40,17 +40,13 @@ export const push: CliCommand = {
   name: 'push',
   summary: 'Push the built image of an environment to its registry (exit 0 pushed, 1 failed)',
   async run(argv) {
-    let args;
-    try {
-      args = parseCommandArgs(argv, { values: ['project'], flags: ['json', 'quiet'] });
-      if (args.help) {
-        process.stdout.write(HELP + '\n');
-        return 0;
-      }
-      if (!args.positional) throw new CliUsageError('missing ENV (see --help)');
-    } catch (err) {
-      return reportError('push', err);
-    }
+    const args = commandArgs('push', argv, {
+      values: ['project'],
+      flags: ['json', 'quiet'],
+      help: HELP,
+      positional: 'ENV',
+    });
+    if (typeof args === 'number') return args;
     const { json, quiet } = args.flags;
     try {
       const project = readCliProject(args.values.project);

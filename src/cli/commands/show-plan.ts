@@ -10,7 +10,7 @@ import type { CliCommand } from './types';
 import { cliCostDeps, CliUsageError, reportError } from './deploy-env';
 import { estimateTerraformDocument } from '../../core/cost/estimator';
 import type { PlanModel } from '../../core/plan/model';
-import { parseCommandArgs } from '../args';
+import { commandArgs } from '../args';
 import { builtinReport } from '../../core/guardrails';
 
 // `helix-deploy show-plan FILE [--json]`: renders a saved Terraform `show -json` document, a Pulumi
@@ -38,18 +38,16 @@ export const showPlan: CliCommand = {
   name: 'show-plan',
   summary: 'Render a saved Terraform/Pulumi plan as the common summary (--json: the diff model)',
   async run(argv) {
-    let args;
-    try {
-      args = parseCommandArgs(argv, { values: ['dir'], flags: ['json', 'attributes'] });
-      if (args.help) {
-        process.stdout.write(HELP + '\n');
-        return 0;
-      }
-      if (!args.positional) throw new CliUsageError('missing FILE (see --help)');
-      if (!fs.existsSync(args.positional)) throw new CliUsageError(`no such file: ${args.positional}`);
-    } catch (err) {
-      return reportError('show-plan', err);
-    }
+    const args = commandArgs('show-plan', argv, {
+      values: ['dir'],
+      flags: ['json', 'attributes'],
+      help: HELP,
+      positional: 'FILE',
+      check: (a) => {
+        if (!fs.existsSync(a.positional!)) throw new CliUsageError(`no such file: ${a.positional}`);
+      },
+    });
+    if (typeof args === 'number') return args;
     const file = args.positional;
     const { dir } = args.values;
     const { json, attributes } = args.flags;
