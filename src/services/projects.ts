@@ -103,7 +103,11 @@ export class ProjectIndex implements vscode.Disposable {
 
   /** One pass at a time; work that arrives meanwhile runs in the next pass, which callers also wait for. */
   private flush(): Promise<void> {
-    const pass = (this.loading ?? Promise.resolve()).then(() => this.pass());
+    // A failed pass is logged and does not stop the ones after it.
+    const pass = (this.loading ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.pass())
+      .catch((err) => this.log.error(`Could not read the workspace's projects: ${messageOf(err)}`));
     const tracked = pass.finally(() => this.loading === tracked && (this.loading = undefined));
     this.loading = tracked;
     this.firstLoad ??= tracked;

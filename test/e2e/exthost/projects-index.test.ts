@@ -8,6 +8,15 @@ import { poll } from '../../support/poll';
 // In a monorepo of hundreds of projects a save must not rescan the workspace: the index re-reads only the
 // folder whose helix.toml or helix.deploy.toml changed, and says which folders it re-read.
 
+/**
+ * A folder the file watcher already follows: a file written into a folder created the same instant can land
+ * before the recursive watcher has added the new folder (inotify), and its event is then never reported.
+ */
+async function newFolder(dir: string): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  await new Promise((r) => setTimeout(r, 1000));
+}
+
 describe('project index (extension host)', () => {
   it('re-reads only the project whose files changed, and follows creation and deletion', async () => {
     const { container } = await api();
@@ -17,7 +26,7 @@ describe('project index (extension host)', () => {
     const changes: { dirs?: string[] }[] = [];
     const sub = container.projects.onDidChange((e: { dirs?: string[] }) => changes.push(e));
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      await newFolder(dir);
       fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "index-probe"\n\n[local.dev]\nport = 7311\n');
       await poll(() => container.projects.find(dir), { what: 'the new project in the index' });
       // Only folders whose files changed (other tests' edits may still be arriving), never the whole workspace.
@@ -60,7 +69,7 @@ describe('project index (extension host)', () => {
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const dir = path.join(root, 'history-probe');
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      await newFolder(dir);
       fs.writeFileSync(path.join(dir, 'helix.toml'), '[project]\nname = "history-probe"\n\n[local.dev]\nport = 7312\n');
       await poll(() => container.projects.find(dir), { what: 'the new project in the index' });
       // Give the histories opened on the index change their time, then check nothing was written.
