@@ -1,7 +1,7 @@
 // Drives the real VS Code workbench (code-server, started by scripts/test.mjs) in Debian's Chromium.
 import { cpSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { poll } from './poll';
 
 const root = resolve(__dirname, '..', '..');
@@ -221,4 +221,23 @@ export async function openWorkbench(
   };
   openWorkbenches.add(wb);
   return wb;
+}
+
+/** The deployment panel's document: code-server nests it two iframes deep; finds the frame that holds the app. */
+export async function panelFrame(page: Page): Promise<Frame> {
+  return poll(
+    async () => {
+      for (const f of page.frames()) {
+        if (
+          await f
+            .locator('#env-title')
+            .count()
+            .catch(() => 0)
+        )
+          return f;
+      }
+      return undefined;
+    },
+    { ...UI_POLL, what: 'the deployment panel webview' },
+  );
 }

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
-import { openWorkbench, UI_POLL, type Workbench } from '../../support/workbench';
+import type { Frame } from 'playwright-core';
+import { openWorkbench, UI_POLL, type Workbench, panelFrame } from '../../support/workbench';
 import { poll } from '../../support/poll';
 
 const RULE = `
@@ -18,24 +18,6 @@ type = "terraform_data"
 actions = ["create"]
 message = "terraform_data is created by the platform team"
 `;
-
-async function panelFrame(page: Page): Promise<Frame> {
-  return poll(
-    async () => {
-      for (const f of page.frames()) {
-        if (
-          await f
-            .locator('#env-title')
-            .count()
-            .catch(() => 0)
-        )
-          return f;
-      }
-      return undefined;
-    },
-    { ...UI_POLL, what: 'the deployment panel webview' },
-  );
-}
 
 describe('guardrails in the deployment panel', function () {
   this.timeout(300_000);

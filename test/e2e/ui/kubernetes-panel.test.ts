@@ -1,31 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { startKubeServer, type KubeServer } from '../../support/kube-server';
 import { poll } from '../../support/poll';
-import { openWorkbench, UI_POLL, UI_TEST_MS, UI_WAIT_MS, type Workbench } from '../../support/workbench';
+import { openWorkbench, UI_POLL, UI_TEST_MS, UI_WAIT_MS, type Workbench, panelFrame } from '../../support/workbench';
 
 // A Kubernetes environment in the deployment panel, against the stand-in API server (test/support/kube-server,
 // checked against the real kubectl): deploy image :1, deploy :2, then the panel's Roll back button plans the
 // rollback as its own run, shown as a diff, approved and rolled out; the cluster runs :1 again.
-
-async function panelFrame(page: Page): Promise<Frame> {
-  return poll(
-    async () => {
-      for (const f of page.frames())
-        if (
-          await f
-            .locator('#env-title')
-            .count()
-            .catch(() => 0)
-        )
-          return f;
-      return undefined;
-    },
-    { ...UI_POLL, what: 'the deployment panel webview' },
-  );
-}
 
 describe('kubernetes rollback from the deployment panel (UI)', function () {
   this.timeout(UI_TEST_MS);

@@ -9,34 +9,23 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as http from 'node:http';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { poll } from '../../support/poll';
-import { openWorkbench, UI_ATTEMPT_MS, UI_POLL, UI_TEST_MS, UI_WAIT_MS, type Workbench } from '../../support/workbench';
+import {
+  openWorkbench,
+  UI_ATTEMPT_MS,
+  UI_POLL,
+  UI_TEST_MS,
+  UI_WAIT_MS,
+  type Workbench,
+  panelFrame,
+} from '../../support/workbench';
 
 /** The fixture's placeholder health URL (helix.deploy.toml var `url`); each run uses a free port instead. */
 const PLACEHOLDER_URL = 'http://127.0.0.1:27181';
 /** A sensitive terraform variable's value: it must never appear in the webview. */
 const CANARY = 'canary-panel-5d1e9b7c-do-not-show';
 const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
-
-/** The panel's document: code-server nests it two iframes deep; find the frame that holds our app. */
-async function panelFrame(page: Page): Promise<Frame> {
-  return poll(
-    async () => {
-      for (const f of page.frames()) {
-        if (
-          await f
-            .locator('#env-title')
-            .count()
-            .catch(() => 0)
-        )
-          return f;
-      }
-      return undefined;
-    },
-    { ...UI_POLL, what: 'the deployment panel webview' },
-  );
-}
 
 /**
  * Expands a plan row by clicking its address. The panel can still shift by a line just after a plan lands
