@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readProject } from '../core/config/project';
@@ -8,8 +9,8 @@ import { messageOf } from '../core/errors';
 const CONFIG_GLOB = '**/{helix.toml,helix.deploy.toml}';
 const EXCLUDED = ['node_modules', '.git', '.helix'];
 const EXCLUDE_GLOB = `{${EXCLUDED.map((d) => `**/${d}/**`).join(',')}}`;
-/** Files read at once on a full scan: enough to hide the extension host's per-read latency, few enough to stay light. */
-const READ_CONCURRENCY = 32;
+/** Project folders read between two turns of the event loop, so a scan of hundreds never blocks the host long. */
+const READS_PER_TURN = 16;
 
 /** What a change re-read: `dirs` lists the project folders, or is undefined after a scan of the whole workspace. */
 export interface ProjectsChange {
@@ -122,7 +123,11 @@ export class ProjectIndex implements vscode.Disposable {
       this.pendingAll = false;
       this.pendingDirs.clear();
       const files = await vscode.workspace.findFiles('**/helix.toml', EXCLUDE_GLOB);
-      const read = await mapLimit(files, READ_CONCURRENCY, (uri) => this.read(path.dirname(uri.fsPath)));
+      const settings = generationSettings();
+      const read = await this.readAll(
+        files.map((uri) => path.dirname(uri.fsPath)),
+        settings,
+      );
       this.byDir.clear();
       for (const p of read) if (p) this.byDir.set(p.dir, p);
       change = {};
@@ -130,7 +135,8 @@ export class ProjectIndex implements vscode.Disposable {
     } else {
       const dirs = [...this.pendingDirs];
       this.pendingDirs.clear();
-      const read = await mapLimit(dirs, READ_CONCURRENCY, (dir) => this.read(dir));
+      const settings = generationSettings();
+      const read = await this.readAll(dirs, settings);
       dirs.forEach((dir, i) => {
         const p = read[i];
         if (p) this.byDir.set(dir, p);
@@ -146,19 +152,31 @@ export class ProjectIndex implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', 'helixDeploy.loaded', true);
   }
 
+  /**
+   * The projects in `dirs`, in order. Config files are small and local: reading them synchronously is ten times
+   * faster than one promise per file (four trips through the thread pool each), and yielding every few folders
+   * keeps the extension host responsive during a scan of hundreds.
+   */
+  private async readAll(dirs: readonly string[], generation: Generations): Promise<(Project | undefined)[]> {
+    const out: (Project | undefined)[] = [];
+    for (const dir of dirs) {
+      if (out.length % READS_PER_TURN === READS_PER_TURN - 1) await new Promise((r) => setImmediate(r));
+      out.push(this.read(dir, generation));
+    }
+    return out;
+  }
+
   /** The project in `dir`, or undefined when its helix.toml is gone or is not a HelixDB config. */
-  private async read(dir: string): Promise<Project | undefined> {
+  private read(dir: string, generation: Generations): Project | undefined {
     const file = path.join(dir, 'helix.toml');
     try {
-      const text = await readText(vscode.Uri.file(file));
-      const deployText = await readText(vscode.Uri.file(path.join(dir, 'helix.deploy.toml'))).catch(() => undefined);
-      const generation = vscode.workspace
-        .getConfiguration('helixDeploy', vscode.Uri.file(file))
-        .get<GenerationSetting>('cliGeneration');
-      return readProject(file, text, deployText, { generation, cliVersion: this.cliVersion() });
+      // Node's fs, not workspace.fs: the index only reads local files (findFiles of the file scheme), and
+      // workspace.fs makes a round trip to the window per call, which made reading 500 projects take a second.
+      const text = readText(file);
+      const deployText = readOptional(path.join(dir, 'helix.deploy.toml'));
+      return readProject(file, text, deployText, { generation: generation(file), cliVersion: this.cliVersion() });
     } catch (err) {
-      if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound'))
-        this.log.warn(`Could not read ${file}: ${messageOf(err)}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`Could not read ${file}: ${messageOf(err)}`);
       return undefined;
     }
   }
@@ -169,20 +187,30 @@ export class ProjectIndex implements vscode.Disposable {
   }
 }
 
-async function readText(uri: vscode.Uri): Promise<string> {
-  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+/** UTF-8 without its byte order mark, as TextDecoder gives it to the language features. */
+function readText(file: string): string {
+  return new TextDecoder().decode(readFileSync(file));
 }
 
-/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
+/** The file's text, or undefined when it cannot be read (helix.deploy.toml is optional). */
+function readOptional(file: string): string | undefined {
+  try {
+    return readText(file);
+  } catch {
+    return undefined;
+  }
+}
+
+type Generations = (file: string) => GenerationSetting | undefined;
+
+/** The `cliGeneration` setting per file, looked up once per workspace folder (the scope it can differ by) in a pass. */
+function generationSettings(): Generations {
+  const byFolder = new Map<string, GenerationSetting | undefined>();
+  return (file) => {
+    const uri = vscode.Uri.file(file);
+    const key = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
+    if (!byFolder.has(key))
+      byFolder.set(key, vscode.workspace.getConfiguration('helixDeploy', uri).get<GenerationSetting>('cliGeneration'));
+    return byFolder.get(key);
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

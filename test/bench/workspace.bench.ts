@@ -131,7 +131,13 @@ export async function run(): Promise<BenchResult[]> {
         note: `projects read ${Math.round(r.projectsReadyMs)} ms after activate(); VS Code's findFiles alone ${Math.round(r.findFilesMs)} ms`,
       },
       { name: 'extension host heap growth to the first tree', value: r.heapGrowthMb, unit: 'MB', goal: '< 150 MB' },
-      { name: 'diagnostics after editing one helix.toml', value: r.diagnosticsMs, unit: 'ms', goal: '< 150 ms' },
+      {
+        name: 'diagnostics after editing one helix.toml',
+        value: r.diagnosticsMs,
+        unit: 'ms',
+        goal: '< 150 ms',
+        note: `from the edit's arrival in the extension host to the diagnostics sent to the window; the edit took ${Math.round(r.editArrivedMs)} ms to arrive, VS Code's debounced onDidChangeDiagnostics fired after ${Math.round(r.diagnosticsEventMs)} ms`,
+      },
       {
         name: `Environments tree refresh (${LOCAL_ENVS} local envs, ${r.containers} containers)`,
         value: r.treeRefreshMs,

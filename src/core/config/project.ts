@@ -54,7 +54,7 @@ export function readProject(
       kind: 'deploy',
       file: path.join(dir, 'helix.deploy.toml'),
       dir,
-      helixText: text,
+      helixTree: root ?? null,
     });
     errorCount += dep.diagnostics.filter((d) => d.severity === 'error').length;
     if (dep.tree) {

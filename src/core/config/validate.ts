@@ -30,6 +30,8 @@ export interface ValidateOptions {
   cliVersion?: string;
   /** For a deploy file: the sibling helix.toml, to check `instance` references. */
   helixText?: string;
+  /** The same, already parsed (null: it does not parse); spares parsing it twice when the caller has it. */
+  helixTree?: ConfigNode | null;
   /** Folder holding the file, offered as project name when [project].name is blank. */
   folderName?: string;
   /** Absolute folder holding the file, when known (deploy files: names a resolved dir outside it). */
@@ -104,7 +106,7 @@ export function validateConfig(text: string, o: ValidateOptions = {}): Validatio
       ...deployRules(tree, {
         file,
         dir: o.dir,
-        instances: o.helixText !== undefined ? instanceNames(o.helixText) : undefined,
+        instances: siblingInstances(o),
       }),
     ]);
     return result;
@@ -169,8 +171,12 @@ function debugBuildMode(d: ConfigDiagnostic, text: string, file: string): Config
 /** Instance names of a helix.toml (any generation), or undefined when it does not parse. */
 export function instanceNames(helixText: string): string[] | undefined {
   const { tree } = parseConfig(helixText);
-  if (!tree) return undefined;
-  return instancesOf(tree, 'v2').map((i) => i.name);
+  return tree ? instancesOf(tree, 'v2').map((i) => i.name) : undefined;
+}
+
+function siblingInstances(o: ValidateOptions): string[] | undefined {
+  if (o.helixTree !== undefined) return o.helixTree ? instancesOf(o.helixTree, 'v2').map((i) => i.name) : undefined;
+  return o.helixText !== undefined ? instanceNames(o.helixText) : undefined;
 }
 
 function sort(d: ConfigDiagnostic[]): ConfigDiagnostic[] {

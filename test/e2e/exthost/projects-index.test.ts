@@ -103,4 +103,29 @@ describe('project index (extension host)', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads a helix.toml saved with a byte order mark, and a folder named helix.toml stops nothing', async () => {
+    const { container } = await api();
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const bom = path.join(root, 'bom-probe');
+    const odd = path.join(root, 'odd-probe');
+    try {
+      await newFolder(bom);
+      await newFolder(odd);
+      // Windows editors save UTF-8 with a BOM; the CLI reads such a file, so the sidebar must too.
+      fs.writeFileSync(
+        path.join(bom, 'helix.toml'),
+        '\uFEFF[project]\nname = "bom-probe"\n\n[local.dev]\nport = 7313\n',
+      );
+      fs.mkdirSync(path.join(odd, 'helix.toml'));
+      await poll(() => container.projects.find(bom), { what: 'the project whose helix.toml starts with a BOM' });
+      assert.equal(container.projects.find(bom).name, 'bom-probe');
+      await container.projects.refresh();
+      assert.ok(container.projects.find(bom), 'a full scan lost the project with a BOM');
+      assert.equal(container.projects.find(odd), undefined);
+    } finally {
+      fs.rmSync(bom, { recursive: true, force: true });
+      fs.rmSync(odd, { recursive: true, force: true });
+    }
+  });
 });
