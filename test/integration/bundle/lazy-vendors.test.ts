@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 // Activation must not pay for the heavy libraries (the Kubernetes, ECR and Docker clients, YAML, the tar packer of
 // build contexts, the .dockerignore matcher): the build puts them in dist/vendor and the extension bundle loads
-// them on first use. Loading dist/extension.js (with a stand-in for the vscode
+// them on first use. Loading dist/main.js, the extension (with a stand-in for the vscode
 // module) must read no vendor file, and the first use of a client must load exactly its own.
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -17,14 +17,14 @@ function load(use: string): { atLoad: string[]; afterUse: string[] } {
   const script = `
     const Module = require('module'); const orig = Module._load; const seen = [];
     const deep = () => new Proxy(function () {}, { get: (t, k) => (k === Symbol.toPrimitive ? () => 0 : deep()), apply: () => deep(), construct: () => deep() });
-    const names = [...new Set([...require('fs').readFileSync(${JSON.stringify(path.join(root, 'dist/extension.js'))}, 'utf8').matchAll(/vscode(?:\\d+|_exports)?\\.(\\w+)/g)].map((m) => m[1]))];
+    const names = [...new Set([...require('fs').readFileSync(${JSON.stringify(path.join(root, 'dist/main.js'))}, 'utf8').matchAll(/vscode(?:\\d+|_exports)?\\.(\\w+)/g)].map((m) => m[1]))];
     const stub = Object.fromEntries(names.map((n) => [n, deep()]));
     Module._load = function (r, parent, ...a) {
       if (r === 'vscode') return stub;
       if (r.includes('/vendor/')) seen.push(require('path').basename(r));
       return orig.call(this, r, parent, ...a);
     };
-    const ext = require(${JSON.stringify(path.join(root, 'dist/extension.js'))});
+    const ext = require(${JSON.stringify(path.join(root, 'dist/main.js'))});
     const atLoad = [...seen];
     ${use}
     console.log(JSON.stringify({ atLoad, afterUse: seen }));`;
@@ -41,11 +41,11 @@ describe('extension bundle: heavy clients load on first use', function () {
     assert.equal(b.status, 0, b.stderr);
   });
 
-  it('keeps the clients out of dist/extension.js and loads none of them at load time', () => {
+  it('keeps the clients out of dist/main.js and loads none of them at load time', () => {
     for (const v of ['kubernetes', 'ecr', 'dockerode', 'yaml', 'tar-fs', 'dockerignore'])
       assert.ok(fs.existsSync(path.join(root, 'dist', 'vendor', `${v}.js`)), `dist/vendor/${v}.js`);
-    const size = fs.statSync(path.join(root, 'dist', 'extension.js')).size;
-    assert.ok(size < 1_200_000, `dist/extension.js is ${size} bytes: a heavy library was bundled into it again`);
+    const size = fs.statSync(path.join(root, 'dist', 'main.js')).size;
+    assert.ok(size < 1_200_000, `dist/main.js is ${size} bytes: a heavy library was bundled into it again`);
     const { atLoad } = load('');
     assert.deepEqual(atLoad, []);
   });
@@ -61,7 +61,7 @@ describe('extension bundle: heavy clients load on first use', function () {
   });
 
   it('loads the vscode module once, not one namespace copy per source file', () => {
-    const text = fs.readFileSync(path.join(root, 'dist', 'extension.js'), 'utf8');
+    const text = fs.readFileSync(path.join(root, 'dist', 'main.js'), 'utf8');
     assert.equal(text.match(/require\("vscode"\)/g)?.length, 1);
   });
 
