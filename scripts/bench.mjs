@@ -1,5 +1,6 @@
 // `npm run bench`: runs every test/bench/*.bench.ts and prints each figure beside its anchor.
 // Benchmarks that need the real engine/registry get them from the same services the tests use.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,13 @@ import { createRequire } from 'node:module';
 import { register } from 'tsx/cjs/api';
 import { ensureAptPackages } from './lib/apt.mjs';
 import { startServices } from './lib/services.mjs';
+
+// Memory figures are measured after a collection: without --expose-gc they would count garbage, so the script
+// runs itself again with it.
+if (typeof globalThis.gc !== 'function') {
+  const r = spawnSync(process.execPath, ['--expose-gc', ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 // Bench modules are TypeScript loaded as CommonJS through tsx, so __dirname and require.resolve stay plain paths.
