@@ -991,7 +991,7 @@ export class DeployRunner {
   }
 
   protected log(id: string, line: string): void {
-    void this.opts.journal.appendLog(id, this.redactor.redact(line)).catch(() => undefined);
+    void this.opts.journal.appendLog(id, this.redactor.redact(line));
   }
 
   protected message(err: unknown): string {

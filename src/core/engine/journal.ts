@@ -64,6 +64,8 @@ export class JournalError extends HelixError {
 
 /** Runs begun by a journal open in this process and not ended: alive although their pid is ours. */
 const liveHere = new Set<string>();
+/** Log lines waiting in memory that are written at once instead of at the next timer tick. */
+export const LOG_BATCH_LINES = 10_000;
 
 export class Journal implements RunStore {
   private readonly runs = new Map<string, RunRecord>();
@@ -72,7 +74,13 @@ export class Journal implements RunStore {
   private readonly warnedKeys = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private pendingLog = new Map<string, string[]>();
+  /** Lines in pendingLog, over all runs. */
+  private pendingLines = 0;
   private logFlush: Promise<void> | undefined;
+  /** Ends the wait of `logFlush` early. */
+  private logFlushNow: (() => void) | undefined;
+  /** A log write is queued and has not taken the pending lines yet. */
+  private logWriteQueued = false;
   /** Inode of the file our descriptor is open on. */
   private ino = 0;
   /** Bytes of that file read (complete lines only), and its size when last seen. */
@@ -396,7 +404,8 @@ export class Journal implements RunStore {
 
   /**
    * Appends a log line (redacted). Lines are batched: many lines cost one write and one fsync.
-   * The returned promise resolves once the line is durable; callers streaming output need not await it.
+   * The returned promise resolves once the line is durable; callers streaming output need not await it, nor
+   * handle its failure (it is handled here once per write, not once per line).
    */
   appendLog(id: string, line: string): Promise<void> {
     const r = this.require(id);
@@ -405,13 +414,22 @@ export class Journal implements RunStore {
     let pending = this.pendingLog.get(id);
     if (!pending) this.pendingLog.set(id, (pending = []));
     pending.push(clean);
+    this.pendingLines++;
     this.changed.fire({ type: 'log', run: r, lines: [clean] });
     if (!this.logFlush) {
-      this.logFlush = new Promise<void>((resolve) => setTimeout(resolve, this.logFlushMs)).then(() => {
-        this.logFlush = undefined;
+      this.logFlush = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.logFlushMs);
+        this.logFlushNow = () => (clearTimeout(timer), resolve());
+      }).then(() => {
+        this.logFlush = this.logFlushNow = undefined;
         return this.flushLogs();
       });
+      // Streaming callers do not await; one handler here spares each of them a handler (and a promise) per line.
+      this.logFlush.catch(() => undefined);
     }
+    // A tool that writes faster than the disk: write a full batch at once rather than let the lines waiting in
+    // memory pile up until the timer (memory would grow with the tool's speed times the write time).
+    if (this.pendingLines >= LOG_BATCH_LINES && !this.logWriteQueued) this.logFlushNow?.();
     return this.logFlush;
   }
 
@@ -420,7 +438,17 @@ export class Journal implements RunStore {
       await this.queue;
       return;
     }
+    this.logWriteQueued = true;
     await this.commit(() => undefined);
+  }
+
+  /** Takes the lines waiting to be written (a write or a compaction has them from here on). */
+  private takePendingLog(): Map<string, string[]> {
+    const logs = this.pendingLog;
+    this.pendingLog = new Map();
+    this.pendingLines = 0;
+    this.logWriteQueued = false;
+    return logs;
   }
 
   /**
@@ -434,9 +462,8 @@ export class Journal implements RunStore {
         await this.catchUp(true);
         const entry = build();
         let text = '';
-        const logs = this.pendingLog;
+        const logs = this.takePendingLog();
         for (const [id, lines] of logs) if (this.runs.has(id)) text += JSON.stringify({ t: 'log', id, lines }) + '\n';
-        this.pendingLog = new Map();
         await this.appendRunLogs(logs);
         if (entry) text += JSON.stringify(entry) + '\n';
         if (!text) return undefined;
@@ -519,8 +546,7 @@ export class Journal implements RunStore {
       withFileLock(this.lockFile, async () => {
         await this.catchUp(true);
         // Pending log lines are already in the records: the snapshot carries them.
-        const pending = this.pendingLog;
-        this.pendingLog = new Map();
+        const pending = this.takePendingLog();
         const all = [...this.runs.values()].sort(newestFirst);
         const keep: RunRecord[] = [];
         let terminal = 0;
@@ -581,6 +607,7 @@ export class Journal implements RunStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.logFlushNow?.(); // no timer outlives the journal
     await this.flushLogs();
     await this.queue;
     this.closed = true;

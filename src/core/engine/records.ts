@@ -106,6 +106,7 @@ export interface RunStore {
   ): Promise<RunRecord>;
   end(id: string, state: RunState, error?: string, meta?: Record<string, unknown>): Promise<RunRecord>;
   patch(id: string, meta: Record<string, unknown>): Promise<RunRecord>;
+  /** Resolves when the line is durable; streaming callers may ignore it (a failed write is handled inside). */
   appendLog(id: string, line: string): Promise<void>;
   /** Lines [from, from + count) of a run's whole log (kept on disk; the record holds only its tail). */
   readLog?(id: string, from: number, count: number): Promise<{ lines: string[]; total: number; from: number }>;

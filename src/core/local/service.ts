@@ -128,7 +128,7 @@ export class LocalService {
       });
       const log = (line: string) => {
         const clean = mask(line);
-        void this.deps.journal.appendLog(run.id, clean).catch(() => undefined);
+        void this.deps.journal.appendLog(run.id, clean);
         opts.onLine?.(clean);
       };
       try {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Journal, isTerminal, whoAmI } from '../../../../src/core/engine/journal';
+import { Journal, LOG_BATCH_LINES, isTerminal, whoAmI } from '../../../../src/core/engine/journal';
 import { Redactor } from '../../../../src/core/process/redact';
 
 function tmpFile(): string {
@@ -111,6 +111,46 @@ describe('journal', () => {
     assert.equal(j2.get(live.id)!.state, 'Interrupted');
     assert.equal(j2.get(ids[0]), undefined);
     await j2.close();
+  });
+
+  it('writes a full batch of log lines at once instead of holding the output of a fast tool until the timer', async () => {
+    const file = tmpFile();
+    // A timer far beyond the test: only the batch size can cause the write.
+    const j = await Journal.open(file, { logFlushMs: 600_000 });
+    const r = await j.begin({ kind: 'apply', project: 'p', environment: 'e', who: 'me' });
+    const before = fs.statSync(file).size;
+    const lines = Array.from({ length: LOG_BATCH_LINES * 2 + 5 }, (_, i) => `line ${i}`);
+    const written = lines.slice(0, LOG_BATCH_LINES * 2).map((l) => j.appendLog(r.id, l));
+    await Promise.race([
+      Promise.all(written),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no write before the timer')), 10_000)),
+    ]);
+    for (const l of lines.slice(LOG_BATCH_LINES * 2)) void j.appendLog(r.id, l);
+    const text = fs.readFileSync(file, 'utf8').slice(before);
+    assert.ok(text.includes(`"line ${LOG_BATCH_LINES * 2 - 1}"`), 'the second batch is on disk');
+    assert.ok(!text.includes(`"line ${LOG_BATCH_LINES * 2}"`), 'a line short of a batch waits for the timer');
+    // The rest is written by the usual paths (end of the run), nothing lost or duplicated.
+    await j.end(r.id, 'Succeeded');
+    await j.close();
+    const back = await Journal.open(file);
+    assert.equal((await back.readLog(r.id, 0, lines.length + 10)).lines.join('\n'), lines.join('\n'));
+    await back.close();
+  });
+
+  it('handles a failed log write itself, so streaming callers may ignore the promise of each line', async () => {
+    const j = await Journal.open(tmpFile(), { logFlushMs: 5 });
+    const r = await j.begin({ kind: 'apply', project: 'p', environment: 'e', who: 'me' });
+    await j.close(); // every later write fails
+    const unhandled: unknown[] = [];
+    const on = (e: unknown) => unhandled.push(e);
+    process.prependListener('unhandledRejection', on);
+    try {
+      for (let i = 0; i < 3; i++) void j.appendLog(r.id, `late ${i}`);
+      await new Promise((done) => setTimeout(done, 200));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', on);
+    }
   });
 
   it('fires onDidChange and filters list()', async () => {
