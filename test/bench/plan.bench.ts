@@ -14,7 +14,7 @@ import { run as spawnRun } from '../../src/core/process/spawn';
 import { TerraformProvider } from '../../src/providers/terraform/terraform';
 import type { BenchResult } from './types';
 
-// Issue 5 figures. (1) Parse + build the diff model of a 5,000-resource `terraform_data` plan, beside
+// (1) Parse + build the diff model of a 5,000-resource `terraform_data` plan, beside
 // `terraform show` rendering the same plan as text (the anchor; goal < 300 ms and < 200 MB).
 // (2) The engine's own overhead around a plan + apply, beside the same terraform commands run directly
 // (goal: under 10% of terraform's time).

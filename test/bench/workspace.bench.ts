@@ -155,6 +155,13 @@ export async function run(): Promise<BenchResult[]> {
         goal: '< 500 ms',
         note: `projects read ${Math.round(r.projectsReadyMs)} ms after activate(); VS Code's findFiles alone ${Math.round(r.findFilesMs)} ms`,
       },
+      {
+        name: 'processes the extension started up to the first tree',
+        value: r.processesAtStart.length,
+        unit: 'processes',
+        goal: '0 (none until a view is visible)',
+        note: `${r.processesAtStart.join(', ') || 'none'}; then, with a helix.toml shown: ${r.processesWithEditor.join(', ') || 'none'}`,
+      },
       { name: 'extension host heap growth to the first tree', value: r.heapGrowthMb, unit: 'MB', goal: '< 150 MB' },
       {
         name: 'diagnostics after editing one helix.toml',

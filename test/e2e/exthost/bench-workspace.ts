@@ -3,6 +3,7 @@
 // extension at start-up; this entry unparks them, activates the extension itself and measures what a user
 // waits for. Results go to $HELIX_BENCH_RESULTS as JSON, read by test/bench/workspace.bench.ts.
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -35,6 +36,24 @@ async function startProfile(): Promise<() => Promise<unknown>> {
   return async () => (await post('Profiler.stop')).profile;
 }
 
+/**
+ * Records the processes the extension starts (its own bundle on the stack), from now on. VS Code's own
+ * (the file search behind findFiles, for one) are not ours.
+ */
+function recordOwnProcesses(): string[] {
+  const started: string[] = [];
+  const cp = createRequire(__filename)('node:child_process') as Record<string, (...a: unknown[]) => unknown>;
+  for (const k of ['spawn', 'execFile', 'exec', 'fork', 'spawnSync', 'execFileSync', 'execSync']) {
+    const orig = cp[k]!;
+    cp[k] = function (this: unknown, ...a: unknown[]) {
+      const stack = new Error().stack ?? '';
+      if (/[\\/]dist[\\/](main|extension|vendor[\\/][^:]*)\.js/.test(stack)) started.push(String(a[0]));
+      return orig.apply(this, a);
+    };
+  }
+  return started;
+}
+
 /** Renames the projects' config files to *.bench, so that opening the folder does not activate the extension. */
 function park(dirs: string[]): void {
   for (const d of dirs)
@@ -43,7 +62,7 @@ function park(dirs: string[]): void {
 }
 
 export async function run(): Promise<void> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, any> = {};
   const resultsFile = process.env.HELIX_BENCH_RESULTS!;
   try {
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
@@ -58,6 +77,7 @@ export async function run(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1500));
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     out.activeBefore = ext.isActive;
+    const processes = recordOwnProcesses();
     gc();
     const profile = process.env.HELIX_BENCH_PROFILE ? await startProfile() : undefined;
     const heap0 = mb();
@@ -84,11 +104,18 @@ export async function run(): Promise<void> {
     out.findFilesMs = performance.now() - f0;
     if (profile) fs.writeFileSync(process.env.HELIX_BENCH_PROFILE!, JSON.stringify(await profile()));
 
+    // Activation and the first tree need no tool: the helix CLI is probed only once a config editor is shown,
+    // docker and the deploy tools only when their views or commands are used.
+    out.processesAtStart = processes.slice();
+
     // One helix.toml edited in an editor: diagnostics for it, and the index re-reads only its folder on save.
     const target = dirs[dirs.length >> 1]!;
     const doc = await vscode.workspace.openTextDocument(path.join(target, 'helix.toml'));
     await vscode.window.showTextDocument(doc);
     await until(() => vscode.languages.getDiagnostics(doc.uri) !== undefined, 5000);
+    // Showing a config editor probes the helix CLI: the one process expected here (and proof the record works).
+    await until(() => processes.length > out.processesAtStart.length, 5000).catch(() => undefined);
+    out.processesWithEditor = processes.slice();
     const edit = new vscode.WorkspaceEdit();
     edit.insert(doc.uri, new vscode.Position(doc.lineCount, 0), '\n[local.broken]\nport = "not a port"\n');
     const changes: unknown[] = [];
