@@ -123,10 +123,9 @@ export class ProjectIndex implements vscode.Disposable {
       this.pendingAll = false;
       this.pendingDirs.clear();
       const files = await vscode.workspace.findFiles('**/helix.toml', EXCLUDE_GLOB);
-      const settings = generationSettings();
       const read = await this.readAll(
         files.map((uri) => path.dirname(uri.fsPath)),
-        settings,
+        generationSettings(),
       );
       this.byDir.clear();
       for (const p of read) if (p) this.byDir.set(p.dir, p);
@@ -135,8 +134,7 @@ export class ProjectIndex implements vscode.Disposable {
     } else {
       const dirs = [...this.pendingDirs];
       this.pendingDirs.clear();
-      const settings = generationSettings();
-      const read = await this.readAll(dirs, settings);
+      const read = await this.readAll(dirs, generationSettings());
       dirs.forEach((dir, i) => {
         const p = read[i];
         if (p) this.byDir.set(dir, p);
@@ -160,7 +158,7 @@ export class ProjectIndex implements vscode.Disposable {
   private async readAll(dirs: readonly string[], generation: Generations): Promise<(Project | undefined)[]> {
     const out: (Project | undefined)[] = [];
     for (const dir of dirs) {
-      if (out.length % READS_PER_TURN === READS_PER_TURN - 1) await new Promise((r) => setImmediate(r));
+      if (out.length > 0 && out.length % READS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
       out.push(this.read(dir, generation));
     }
     return out;
