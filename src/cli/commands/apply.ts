@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { shellQuote } from '../../core/process/shell-quote';
 import type { HeadlessDeployRunner } from '../../core/engine/headless';
 import type { RunRecord } from '../../core/engine/journal';
+import { DeployError } from '../../core/engine/errors';
+import { EXIT_GUARDRAIL_DENIED } from '../../core/guardrails/types';
 
 // `helix-deploy apply ENV --plan FILE`: applies exactly the saved plan (terraform refuses it when stale).
 // Passing the file is the approval; there is no apply without a plan.
@@ -14,7 +16,8 @@ const HELP = `Usage: helix-deploy apply ENV --plan FILE [--project DIR] [--quiet
 
 Applies the plan saved by \`helix-deploy plan ENV --out FILE\`, exactly it. Refused, with nothing run, unless
 the project's run history recorded saving that file (same sha256) for ENV, it is younger than
-HELIX_DEPLOY_PLAN_EXPIRY_MINUTES (30), and ENV's configuration is unchanged since. A stale plan (the state
+HELIX_DEPLOY_PLAN_EXPIRY_MINUTES (30), and ENV's configuration is unchanged since. The guardrails run again on
+the saved plan: a rule that denies it now (changed since the plan) blocks the apply. A stale plan (the state
 changed since) is refused too: plan again. Pulumi re-plans at apply unless its experimental saved plans are available.
 
 After the tool succeeds, ENV's health checks (helix.deploy.toml \`health = { liveness, readiness, timeout,
@@ -23,7 +26,7 @@ deadline }\`) run until both pass or the deadline, and the result is printed. An
 rollback is only planned: a person approves a rollback, from the editor); that run is printed too.
 
 Exit status: 0 applied (healthy, or no health checks), 1 failed/refused/cancelled (message on stderr),
-2 usage error, 3 applied but unhealthy (the health check failed).`;
+2 usage error, 3 applied but unhealthy (the health check failed), 5 a guardrail denies the plan (nothing applied).`;
 
 /** Exit status of an apply that succeeded but whose health check failed (run state Unhealthy). */
 export const EXIT_UNHEALTHY = 3;
@@ -61,7 +64,8 @@ export function autoRollbackLines(engine: HeadlessDeployRunner, run: RunRecord, 
 
 export const apply: CliCommand = {
   name: 'apply',
-  summary: 'Apply exactly a plan saved by `plan`, then check health (exit 0 applied, 1 failed or stale, 3 unhealthy)',
+  summary:
+    'Apply exactly a plan saved by `plan`, then check health (exit 0 applied, 1 failed or stale, 3 unhealthy, 5 denied)',
   async run(argv) {
     const args = commandArgs('apply', argv, {
       values: ['plan', 'project'],
@@ -109,6 +113,15 @@ export const apply: CliCommand = {
         );
       return 1;
     } catch (err) {
+      if (err instanceof DeployError && err.code === 'guardrail-denied') {
+        // Rules changed since the plan was saved: show what they find in it now, as `plan` would.
+        const model = typeof err.details.runId === 'string' ? cli.engine.snapshot(err.details.runId)?.model : undefined;
+        if (model) process.stdout.write(renderPlan(model) + '\n');
+        process.stderr.write(
+          `helix-deploy apply: blocked by guardrails (exit ${EXIT_GUARDRAIL_DENIED}): ${err.message}. Nothing was applied.\n`,
+        );
+        return EXIT_GUARDRAIL_DENIED;
+      }
       return reportError('apply', err);
     } finally {
       sigint.dispose();

@@ -636,7 +636,7 @@ export class DeployRunner {
    * Runs the guardrails on the completed plan (before it can be approved): the report goes on the model the
    * panel and the CLI show, and its findings into the run log and record. Nothing to apply, nothing to check.
    */
-  private async checkGuardrails(id: string, a: ActiveRun, noChanges: boolean): Promise<GuardrailReport | undefined> {
+  protected async checkGuardrails(id: string, a: ActiveRun, noChanges: boolean): Promise<GuardrailReport | undefined> {
     if (!a.model || noChanges) return undefined;
     const env = a.target.environment;
     const ctx = guardrailContext(a.target.project.dir, env.name, !!env.protected);
@@ -655,7 +655,7 @@ export class DeployRunner {
   }
 
   /** A plan a guardrail denies is never approved or applied, whatever the caller (panel, CLI, another window). */
-  private refuseDenied(runId: string, a: ActiveRun): void {
+  protected refuseDenied(runId: string, a: ActiveRun): void {
     const denied = a.model?.guardrails?.findings.filter((f) => f.severity === 'deny') ?? [];
     if (!denied.length) return;
     throw new DeployError(

@@ -120,6 +120,14 @@ export class HeadlessDeployRunner extends DeployRunner {
           { runId: id },
         );
       }
+      // The rules may have changed since the plan was saved: what they deny now is not applied either.
+      const guardrails = planRun.meta?.noChanges ? undefined : await this.checkGuardrails(id, a, false);
+      try {
+        this.refuseDenied(id, a);
+      } catch (err) {
+        await this.finish(id, 'Cancelled', `${this.message(err)}. Nothing was applied.`, { guardrails });
+        throw err;
+      }
       await this.opts.journal.transition(id, 'Approved', {
         meta: {
           approvedBy: who,

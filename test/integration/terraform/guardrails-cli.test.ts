@@ -76,6 +76,38 @@ describe('helix-deploy guardrails (real terraform, real process)', function () {
     );
   });
 
+  it('apply --plan runs the guardrails again: a rule tightened after the plan was saved blocks it with exit 5', () => {
+    const dir = project('guardrails-apply', RULE('warn'));
+    const out = path.join(dir, 'reviewed.plan');
+    const p = cli(['plan', 'staging', '--out', out, '--quiet'], dir);
+    assert.equal(p.code, 2, p.stderr);
+    assert.ok(fs.existsSync(out), 'the plan was saved');
+    // The platform team makes the rule a deny before the reviewed plan is applied.
+    fs.writeFileSync(
+      path.join(dir, 'helix.deploy.toml'),
+      fs.readFileSync(path.join(dir, 'helix.deploy.toml'), 'utf8').replace('"warn"', '"deny"'),
+    );
+    const a = cli(['apply', 'staging', '--plan', out, '--quiet'], dir);
+    assert.equal(a.code, 5, a.stderr);
+    assert.match(a.stdout, /Guardrails: BLOCKED/);
+    assert.match(
+      a.stderr,
+      /blocked by guardrails \(exit 5\).*terraform_data is reviewed by the platform team.*Nothing was applied/,
+    );
+    assert.equal(fs.existsSync(path.join(dir, 'infra', 'terraform.tfstate')), false, 'nothing applied');
+    const runs = fs
+      .readFileSync(path.join(dir, '.helix', 'runs.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const applyRun = runs.find((e) => e.t === 'begin' && e.run.kind === 'apply')?.run.id;
+    assert.ok(applyRun, 'the refused apply is in the history');
+    assert.ok(
+      runs.some((e) => e.id === applyRun && e.state === 'Cancelled' && /Blocked by guardrails/.test(e.error ?? '')),
+      'the apply run ended Cancelled with the finding',
+    );
+  });
+
   it('conftest: a failing policy exits 5; a missing conftest blocks too', () => {
     const dir = project('guardrails-conftest', '[guardrails]\npolicy = { conftest = "policy/" }\n');
     fs.cpSync(path.resolve(__dirname, '../../fixtures/conftest/policy'), path.join(dir, 'policy'), { recursive: true });
