@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { poll } from '../../support/poll';
-import { openWorkbench, UI_POLL, UI_TEST_MS, UI_WAIT_MS, type Workbench } from '../../support/workbench';
+import { openWorkbench, UI_ATTEMPT_MS, UI_POLL, UI_TEST_MS, UI_WAIT_MS, type Workbench } from '../../support/workbench';
 
 // Restricted Mode (an untrusted workspace): Helix Deploy reads and validates, and executes nothing.
 // The workbench comes from a second code-server with workspace trust on (scripts/test.mjs).
@@ -103,8 +103,17 @@ describe('Restricted Mode (UI, untrusted workspace)', function () {
         notShown.push(c.command);
         continue;
       }
-      const entry = await wb.paletteEntry(c.category ? `${c.category}: ${c.title}` : c.title);
-      await entry.click();
+      const title = c.category ? `${c.category}: ${c.title}` : c.title;
+      // The previous command's prompt can open late and replace the palette between finding the entry and
+      // clicking it: then the palette is opened again. (A refused command run twice still runs nothing.)
+      await poll(
+        async () =>
+          (await wb.paletteEntry(title))
+            .click({ timeout: UI_ATTEMPT_MS })
+            .then(() => true)
+            .catch(() => false),
+        { ...UI_POLL, what: `"${title}" clicked in the command palette` },
+      );
       ran.push(c.command);
       // Whatever the command asks next (a pick, a name, a folder) is dismissed: nothing is chosen. A prompt
       // that shows only after these keys is replaced by the palette of the next command.
