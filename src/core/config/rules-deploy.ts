@@ -4,7 +4,7 @@ import { child } from './tree';
 import type { ConfigDiagnostic, ConfigFix, OffsetRange } from './types';
 import { replaceEdit } from './edit';
 import { closest, shown } from './similar';
-import { INSTANCE_NAME } from './rules-helix';
+import { diagnosticSink, INSTANCE_NAME } from './rules-helix';
 import { imageReferenceProblem, isValidTag } from '../push/reference';
 
 // helix.deploy.toml rules beyond the schema: one deploy tool per environment, a target, an instance that
@@ -31,14 +31,7 @@ export interface DeployRuleContext {
 }
 
 export function deployRules(root: ConfigNode, c: DeployRuleContext): ConfigDiagnostic[] {
-  const out: ConfigDiagnostic[] = [];
-  const err = (
-    range: OffsetRange,
-    code: string,
-    message: string,
-    fixes?: ConfigFix[],
-    severity: ConfigDiagnostic['severity'] = 'error',
-  ) => out.push({ start: range.start, end: range.end, severity, code, message, fixes });
+  const { out, err } = diagnosticSink();
   const own = child(root, 'instances');
   if (own?.kind === 'table' && c.instances) {
     for (const [name, n] of own.entries!) {

@@ -38,7 +38,8 @@ export function instancesOf(
   return out;
 }
 
-export function helixRules(root: ConfigNode, c: RuleContext): ConfigDiagnostic[] {
+/** The diagnostics a rule set reports, and `err` to add one (an error unless told otherwise). */
+export function diagnosticSink() {
   const out: ConfigDiagnostic[] = [];
   const err = (
     range: OffsetRange,
@@ -47,6 +48,11 @@ export function helixRules(root: ConfigNode, c: RuleContext): ConfigDiagnostic[]
     fixes?: ConfigFix[],
     severity: ConfigDiagnostic['severity'] = 'error',
   ) => out.push({ start: range.start, end: range.end, severity, code, message, fixes });
+  return { out, err };
+}
+
+export function helixRules(root: ConfigNode, c: RuleContext): ConfigDiagnostic[] {
+  const { out, err } = diagnosticSink();
   const project = child(root, 'project');
 
   const name = child(project, 'name');
