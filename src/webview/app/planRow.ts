@@ -17,8 +17,19 @@ export const BADGE: Record<ChangeAction, string> = {
   forget: '⊘ forget',
 };
 
+/** What each recycled element shows now, so a re-render that only moves the active row keeps its children. */
+const shown = new WeakMap<HTMLElement, { row: PlanRow; i: number; idPrefix: string }>();
+
 /** `idPrefix` keeps row ids unique in the document: the Plan and Drift tabs each have a tree of rows. */
 export function renderPlanRow(el: HTMLElement, row: PlanRow, i: number, active: boolean, idPrefix = 'prow'): void {
+  const was = shown.get(el);
+  if (was && was.row === row && was.i === i && was.idPrefix === idPrefix) {
+    // Rebuilding the children under a pressed mouse button would swallow the click: the press gives the tree
+    // focus (which re-renders the visible rows) and the release then lands on a new node, so no click fires.
+    el.classList.toggle('active', active);
+    return;
+  }
+  shown.set(el, { row, i, idPrefix });
   clear(el);
   el.className = `prow prow-${row.kind}${active ? ' active' : ''}`;
   el.id = `${idPrefix}-${i}`;

@@ -304,6 +304,31 @@ for (const theme of ['dark', 'light'] as const) {
   });
 }
 
+describe('panel: a click at human speed on the unfocused tree', function () {
+  this.timeout(60_000);
+  it('expands the row: the focus the press gives the tree does not rebuild the row under the pointer', async () => {
+    const b = new FakeBackend();
+    const c = await openConnected(b, b.envView.key);
+    try {
+      const page = c.panel.page;
+      b.setRun('Planned', FX.model);
+      const address = page.locator('.prow-resource[data-action="replace"] .address');
+      await address.waitFor();
+      const box = (await address.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      // A person holds the button for about 100 ms: frames are painted between the press and the release.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await page.mouse.up();
+      await page.locator('.prow-attr', { hasText: 'forces replacement' }).first().waitFor({ timeout: 10_000 });
+      assert.equal(await attr(page, '.prow-resource[data-action="replace"]', 'aria-expanded'), 'true');
+    } finally {
+      c.session.dispose();
+      await c.panel.close();
+    }
+  });
+});
+
 describe('panel: an expired plan offers Re-plan', function () {
   this.timeout(60_000);
   it('shows the notice with a Re-plan action that plans again, and keeps Approve disabled', async () => {
