@@ -56,6 +56,9 @@ export class LogTab {
     'Load older',
   );
 
+  /** The line each recycled row element shows now. */
+  private readonly rendered = new WeakMap<HTMLElement, LogLine>();
+
   constructor(private readonly post: (m: WebviewMessage) => void) {
     this.list = new VirtualList<LogLine>({
       rowHeight: LOG_ROW_HEIGHT,
@@ -201,8 +204,12 @@ export class LogTab {
   }
 
   private renderLine(el: HTMLElement, line: LogLine, i: number): void {
+    const cls = `lrow${line.err ? ' err' : ''}${this.hitSet.has(i) ? ' match' : ''}${this.hits[this.hitIdx] === i ? ' match-current' : ''}`;
+    // The same line in the same row: keep its nodes, or new lines arriving would take away the user's selection.
+    if (this.rendered.get(el) === line && el.className === cls) return;
+    this.rendered.set(el, line);
     clear(el);
-    el.className = `lrow${line.err ? ' err' : ''}${this.hitSet.has(i) ? ' match' : ''}${this.hits[this.hitIdx] === i ? ' match-current' : ''}`;
+    el.className = cls;
     el.append(h('span', { class: 'ts' }, line.t ? clockTime(line.t) : '')); // older lines from disk have no time
     const text = h('span', { class: 'text' });
     for (const seg of parseAnsi(line.text)) {

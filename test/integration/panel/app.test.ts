@@ -449,9 +449,20 @@ describe('panel logs at scale in Chromium', function () {
     await page.mouse.wheel(0, -2000);
     await page.waitForFunction(() => /paused/.test(document.querySelector('#log-status')!.textContent ?? ''));
     const top = await page.locator('.log-list').evaluate((e) => e.scrollTop);
+    // The user selects a line to copy it while the run goes on: new lines must not take the selection away.
+    const selected = await page.evaluate(() => {
+      const text = [...document.querySelectorAll('.lrow:not([hidden]) .text')][5]!;
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      getSelection()!.removeAllRanges();
+      getSelection()!.addRange(range);
+      return getSelection()!.toString();
+    });
+    assert.match(selected, /^line \d+/);
     b.fire({ type: 'log', envKey: b.envView.key, runId: 'run-1', lines: [{ t: Date.now(), text: 'one more' }] });
     await page.waitForTimeout(150);
     assert.equal(await page.locator('.log-list').evaluate((e) => e.scrollTop), top);
+    assert.equal(await page.evaluate(() => getSelection()!.toString()), selected, 'the selection survives new lines');
     await page.locator('#log-follow').click();
     await page.locator('.lrow', { hasText: 'one more' }).waitFor();
     // Search.
