@@ -382,6 +382,9 @@ export class DeployRunner {
     const run = this.opts.journal.get(runId)!;
     await this.checkExpiry(runId, a);
     this.assert(run, 'Approved');
+    // The rules may have changed since the plan was reviewed: what they deny now is not approved either.
+    const guardrails = run.meta?.noChanges ? undefined : await this.checkGuardrails(runId, a, false);
+    if (guardrails) await this.opts.journal.patch(runId, { guardrails });
     this.refuseDenied(runId, a);
     if (!a.planHash || planHash !== a.planHash) {
       throw new DeployError(
@@ -405,7 +408,10 @@ export class DeployRunner {
       );
     }
     await this.opts.journal.transition(runId, 'Approved', {
-      meta: { approvedBy: who ?? (await this.opts.who()), approvedAt: new Date(this.now()).toISOString() },
+      meta: {
+        approvedBy: who ?? (await this.opts.who()),
+        approvedAt: new Date(this.now()).toISOString(),
+      },
     });
     return this.snapshot(runId)!;
   }

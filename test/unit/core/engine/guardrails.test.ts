@@ -97,4 +97,19 @@ describe('engine: guardrails before approval', () => {
     const applied = await (await engine.startApply(again.run.id)).done;
     assert.equal(applied.run.state, 'Applied');
   });
+
+  it('a rule tightened to deny after the plan was reviewed refuses approve: the finding is on the plan and the record, nothing applied', async () => {
+    fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), RULE('warn'));
+    const snap = await (await engine.startPlan(target())).done;
+    assert.equal(snap.model!.guardrails!.blocked, false);
+    fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), RULE('deny'));
+    await assert.rejects(
+      engine.approve(snap.run.id, snap.planHash!),
+      (err: unknown) => err instanceof DeployError && err.code === 'guardrail-denied',
+    );
+    assert.equal(h.get(snap.run.id)!.state, 'Planned');
+    assert.equal(engine.snapshot(snap.run.id)!.model!.guardrails!.blocked, true, 'the panel shows why');
+    assert.equal((h.get(snap.run.id)!.meta!.guardrails as { blocked: boolean }).blocked, true, 'the record too');
+    await assert.rejects(engine.startApply(snap.run.id));
+  });
 });
