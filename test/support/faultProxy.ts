@@ -3,7 +3,7 @@ import type * as net from 'node:net';
 
 // A reverse proxy of ours in front of a test registry that injects the failures a bad network and a
 // struggling registry produce: dropped connections, 503 answers and slow (trickled) bodies.
-// Faults are random at `rate` but bounded by `maxFaults`, so every test terminates.
+// Faults are random at `rate` but bounded by `maxFaults`, so every test terminates, and at least `minFaults`.
 
 export type Fault = 'drop' | '503' | 'slow';
 
@@ -14,6 +14,8 @@ export interface FaultProxyOptions {
   rate: number;
   kinds?: Fault[];
   maxFaults?: number;
+  /** Until this many faults were injected, every other matching request gets one, whatever the dice say. */
+  minFaults?: number;
   /** Only requests matching this get faults (default: all of /v2/ except the ping). */
   match?: (req: http.IncomingMessage) => boolean;
   /** Seeded randomness keeps a failing run reproducible. */
@@ -56,6 +58,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const [upHost, upPort] = opts.upstream.split(':');
   const sockets = new Set<net.Socket>();
   const state: FaultProxy = { host: '', records: [], faults: 0, stop: async () => {} };
+  let matched = 0;
 
   const server = http.createServer((req, res) => {
     opts.onRequest?.(req);
@@ -71,9 +74,14 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       return;
     }
     let fault: Fault | undefined;
-    if (state.faults < maxFaults && match(req) && random() < opts.rate) {
-      fault = kinds[Math.floor(random() * kinds.length)];
-      state.faults++;
+    if (state.faults < maxFaults && match(req)) {
+      matched++;
+      // A seed that rolls few faults must not make a run that proves nothing.
+      const forced = state.faults < (opts.minFaults ?? 0) && matched % 2 === 0;
+      if (forced || random() < opts.rate) {
+        fault = kinds[Math.floor(random() * kinds.length)];
+        state.faults++;
+      }
     }
     const record: ProxyRecord = { method: req.method ?? '', url: req.url ?? '', status: 0, fault };
     state.records.push(record);

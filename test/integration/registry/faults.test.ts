@@ -40,7 +40,14 @@ describe('push survives a bad network (fault-injecting proxy)', function () {
   for (const kinds of [['drop', '503', 'slow'], ['drop']] as const) {
     it(`completes under 30% injected failures (${kinds.join(', ')}) with the right digest, confirmed layers never re-sent needlessly`, async () => {
       const seed = Number(process.env.HELIX_FAULT_SEED) || Math.floor(Math.random() * 1e9);
-      proxy = await startFaultProxy({ upstream: reg.host, rate: 0.3, kinds: [...kinds], maxFaults: 15, seed });
+      proxy = await startFaultProxy({
+        upstream: reg.host,
+        rate: 0.3,
+        kinds: [...kinds],
+        maxFaults: 15,
+        minFaults: 3,
+        seed,
+      });
       const repo = `acme/faulty-${kinds.join('-')}`;
       const events: PushEvent[] = [];
       const result = await pushImage(new EnginePusher(docker), {
