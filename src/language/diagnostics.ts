@@ -4,20 +4,21 @@ import type { Container } from '../container';
 import { validateConfig, type ValidationResult } from '../core/config/validate';
 import type { ConfigNode } from '../core/config/tree';
 import type { ConfigDiagnostic } from '../core/config/types';
-import { DIAGNOSTICS_DEBOUNCE_MS } from '../core/config/timing';
+import { diagnosticsDelay } from '../core/config/timing';
 import { configKind, displayPath, readSibling, siblingUri } from './documents';
 import type { GenerationSource } from './generation';
 
-// Diagnostics as you type: validate DEBOUNCE_MS after the last change (immediately on open), keep the result per
-// document for quick fixes, and the last tree that parsed for completion while the text is broken.
-
-export const DEBOUNCE_MS = DIAGNOSTICS_DEBOUNCE_MS;
+// Diagnostics as you type: validate shortly after the last change (how long after depends on what the document's
+// last validation cost; immediately on open), keep the result per document for quick fixes, and the last tree
+// that parsed for completion while the text is broken.
 
 export interface DocState {
   version: number;
   result: ValidationResult;
   /** Last tree that parsed (may be older than `result`). */
   lastGoodTree?: ConfigNode;
+  /** What validating this document last cost (ms): it sets the wait after the next change. */
+  costMs: number;
 }
 
 export class ConfigDiagnostics implements vscode.Disposable {
@@ -66,10 +67,13 @@ export class ConfigDiagnostics implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.set(
       key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.validate(doc);
-      }, DEBOUNCE_MS),
+      setTimeout(
+        () => {
+          this.timers.delete(key);
+          void this.validate(doc);
+        },
+        diagnosticsDelay(this.states.get(key)?.costMs),
+      ),
     );
     // A helix.toml edit can change which instances its helix.deploy.toml may reference.
     if (configKind(doc) === 'helix') {
@@ -117,14 +121,20 @@ export class ConfigDiagnostics implements vscode.Disposable {
       this.c.log.error(`Validation of ${doc.uri.fsPath} failed`, err);
       return;
     }
+    const costMs = performance.now() - started;
     const prev = this.states.get(doc.uri.toString());
-    this.states.set(doc.uri.toString(), { version, result, lastGoodTree: result.tree ?? prev?.lastGoodTree });
+    this.states.set(doc.uri.toString(), {
+      version,
+      result,
+      lastGoodTree: result.tree ?? prev?.lastGoodTree,
+      costMs,
+    });
     this.collection.set(
       doc.uri,
       result.diagnostics.map((d) => toVscode(doc, d)),
     );
     this.c.log.trace(
-      `Validated ${displayPath(doc.uri)} in ${(performance.now() - started).toFixed(1)} ms: ${result.diagnostics.length} diagnostic(s)`,
+      `Validated ${displayPath(doc.uri)} in ${costMs.toFixed(1)} ms: ${result.diagnostics.length} diagnostic(s)`,
     );
     this.emitter.fire(doc);
   }

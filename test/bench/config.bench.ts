@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { validateConfig } from '../../src/core/config/validate';
-import { DIAGNOSTICS_DEBOUNCE_MS as DEBOUNCE_MS_VALUE } from '../../src/core/config/timing';
+import { diagnosticsDelay } from '../../src/core/config/timing';
 import type { BenchResult } from './types';
 import { bigHelixToml } from '../support/big-helix-toml';
 
@@ -154,14 +154,16 @@ export async function run(): Promise<BenchResult[]> {
       note: taploNote,
     });
 
-    // Diagnostics latency after the last keystroke = debounce + validation (the editor adds no other wait).
+    // Diagnostics latency after the last keystroke = the wait this validation cost sets + validation (the editor
+    // adds no other wait of ours; the browser's share is in the workspace benchmark's keystroke figure).
+    const wait = diagnosticsDelay(small);
     out.push({
       name: 'config: diagnostics after last keystroke (40 lines)',
-      value: DEBOUNCE_MS_VALUE + small,
+      value: wait + small,
       unit: 'ms',
-      ratio: (DEBOUNCE_MS_VALUE + small) / 150,
+      ratio: (wait + small) / 150,
       goal: '< 150 ms (ratio to budget < 1)',
-      note: `debounce ${DEBOUNCE_MS_VALUE} ms + median validation`,
+      note: `wait ${wait} ms + median validation`,
     });
 
     // Activation cost of the language features' core: load the bundled config module and validate once, in a
