@@ -61,6 +61,57 @@ function park(dirs: string[]): void {
       if (fs.existsSync(path.join(d, f))) fs.renameSync(path.join(d, f), path.join(d, `${f}.bench`));
 }
 
+/**
+ * One key typed in the browser, to the squiggle painted: the driver (test/bench/workspace.bench.ts) presses the
+ * key and times it in the page; this side opens each file with the cursor where that key makes an error, then
+ * hands over through `<results>.ready-<name>` and waits for `<results>.typed-<name>` (the driver's figures).
+ * The anchor is VS Code's own JSON language service: the same key in .vscode/settings.json.
+ */
+async function keystrokes(resultsFile: string, dirs: string[], root: string): Promise<Record<string, unknown>> {
+  const cases = [
+    // `port = 10050` becomes 100500: out of the TCP port range, an error of the helix.toml schema.
+    { name: 'helix', file: path.join(dirs[50]!, 'helix.toml'), after: 'port = 10050' },
+    // `"off"` becomes `"off0"`: not one of the values the settings schema accepts.
+    { name: 'json', file: path.join(root, '.vscode', 'settings.json'), after: '"files.autoSave": "off' },
+  ];
+  const figures: Record<string, unknown> = {};
+  for (const c of cases) {
+    const doc = await vscode.workspace.openTextDocument(c.file);
+    const at = doc.positionAt(doc.getText().indexOf(c.after) + c.after.length);
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at), preview: false });
+    // Whatever validation opening the file started has finished before the key is pressed.
+    await new Promise((r) => setTimeout(r, 1500));
+    // Where the key's time goes: its arrival here, and the diagnostics in VS Code's collection (wall clock, as the
+    // page reports its own times).
+    const wall = () => performance.timeOrigin + performance.now();
+    const before = vscode.languages.getDiagnostics(doc.uri).length;
+    let arrivedAt = 0;
+    let setAt = 0;
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!arrivedAt && e.document === doc) arrivedAt = wall();
+    });
+    const poll = setInterval(() => {
+      if (arrivedAt && !setAt && vscode.languages.getDiagnostics(doc.uri).length !== before) setAt = wall();
+    }, 1);
+    const typed = `${resultsFile}.typed-${c.name}`;
+    fs.writeFileSync(`${resultsFile}.ready-${c.name}`, '');
+    await until(() => fs.existsSync(typed), 60_000, 20);
+    await until(() => setAt, 5000).catch(() => undefined);
+    clearInterval(poll);
+    sub.dispose();
+    const page = JSON.parse(fs.readFileSync(typed, 'utf8'));
+    figures[c.name] = {
+      ...page,
+      arrivedMs: arrivedAt - page.keydownAt,
+      oursMs: setAt - arrivedAt,
+      windowMs: page.squiggleAt - setAt,
+    };
+    figures[`${c.name}Diagnostics`] = vscode.languages.getDiagnostics(doc.uri).map((d) => d.message);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  return figures;
+}
+
 export async function run(): Promise<void> {
   const out: Record<string, any> = {};
   const resultsFile = process.env.HELIX_BENCH_RESULTS!;
@@ -186,6 +237,7 @@ export async function run(): Promise<void> {
     const calls = watch.apiCalls;
     await new Promise((r) => setTimeout(r, 3000));
     out.idleEngineCalls = watch.apiCalls - calls;
+    out.keystroke = await keystrokes(resultsFile, dirs, root);
     // Parked again (the code cache was written 3 s after activation), so the next start activates on our call.
     park(dirs);
   } catch (err) {
