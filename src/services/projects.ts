@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CONFIG_NAMES, findConfigs } from '../core/config/discover';
 import { readProject } from '../core/config/project';
 import type { GenerationSetting } from '../core/config/generation';
 import type { Project } from '../core/model/types';
@@ -11,6 +12,8 @@ const EXCLUDED = ['node_modules', '.git', '.helix'];
 const EXCLUDE_GLOB = `{${EXCLUDED.map((d) => `**/${d}/**`).join(',')}}`;
 /** Project folders read between two turns of the event loop, so a scan of hundreds never blocks the host long. */
 const READS_PER_TURN = 16;
+/** A new folder holding more entries than this is not searched by hand: the whole workspace is scanned instead. */
+const NEW_FOLDER_ENTRIES = 20_000;
 
 /** What a change re-read: `dirs` lists the project folders, or is undefined after a scan of the whole workspace. */
 export interface ProjectsChange {
@@ -36,15 +39,26 @@ export class ProjectIndex implements vscode.Disposable {
   /** Work waiting for the next pass: a whole scan, or the folders whose files changed. */
   private pendingAll = false;
   private readonly pendingDirs = new Set<string>();
+  /** Paths created since the last pass that may be new folders, searched in the next pass. */
+  private readonly created = new Set<string>();
+  /** Paths deleted since the last pass: the projects inside them are read again. */
+  private readonly deleted = new Set<string>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     const watcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
     const touched = (uri: vscode.Uri) => this.touch(uri);
+    // A folder created with its files in the same instant (a branch checkout, a scaffold) hides them from the
+    // recursive watcher, which follows the new folder too late: new folders are searched by the index itself.
+    // The same for a folder removed or renamed with its files: its projects are read again (and so dropped).
+    const anyCreated = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
     this.disposables.push(
       watcher,
       watcher.onDidCreate(touched),
       watcher.onDidChange(touched),
       watcher.onDidDelete(touched),
+      anyCreated,
+      anyCreated.onDidCreate((uri) => this.noteCreated(uri)),
+      anyCreated.onDidDelete((uri) => this.noteDeleted(uri)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleAll()),
       vscode.workspace.onDidChangeConfiguration(
         (e) => e.affectsConfiguration('helixDeploy.cliGeneration') && this.scheduleAll(),
@@ -91,6 +105,55 @@ export class ProjectIndex implements vscode.Disposable {
     this.schedule();
   }
 
+  private noteCreated(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file' || CONFIG_NAMES.has(path.basename(uri.fsPath))) return; // the config watcher's
+    if (uri.fsPath.split(path.sep).some((p) => EXCLUDED.includes(p))) return;
+    this.created.add(uri.fsPath);
+    this.schedule();
+  }
+
+  private noteDeleted(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file' || CONFIG_NAMES.has(path.basename(uri.fsPath))) return;
+    this.deleted.add(uri.fsPath);
+    this.schedule();
+  }
+
+  /** Projects inside folders deleted (or renamed away) since the last pass are read again, and so dropped. */
+  private checkDeletedFolders(): void {
+    for (const dir of this.byDir.keys())
+      for (let d = dir; d !== path.dirname(d); d = path.dirname(d))
+        if (this.deleted.has(d)) {
+          this.pendingDirs.add(dir);
+          break;
+        }
+  }
+
+  /** The config files in folders created since the last pass, whether or not the watcher reported them. */
+  private searchNewFolders(): void {
+    const searched = new Set<string>();
+    const inSearched = (p: string) => {
+      for (let d = path.dirname(p); d !== path.dirname(d); d = path.dirname(d)) if (searched.has(d)) return true;
+      return false;
+    };
+    const paths = [...this.created].sort((a, b) => a.length - b.length);
+    this.created.clear();
+    for (const p of paths) {
+      if (inSearched(p)) continue; // a search of a folder covers what was created inside it
+      try {
+        if (!statSync(p).isDirectory()) continue;
+      } catch {
+        continue; // gone again
+      }
+      searched.add(p);
+      const found = findConfigs(p, { maxEntries: NEW_FOLDER_ENTRIES, skip: (name) => EXCLUDED.includes(name) });
+      if (found.truncated) {
+        this.pendingAll = true;
+        return;
+      }
+      for (const f of found.files) this.pendingDirs.add(path.dirname(f));
+    }
+  }
+
   private scheduleAll(): void {
     this.pendingAll = true;
     this.schedule();
@@ -116,6 +179,12 @@ export class ProjectIndex implements vscode.Disposable {
   }
 
   private async pass(): Promise<void> {
+    if (!this.pendingAll) {
+      if (this.created.size) this.searchNewFolders();
+      if (this.deleted.size) this.checkDeletedFolders();
+    }
+    this.created.clear();
+    this.deleted.clear();
     if (!this.pendingAll && this.pendingDirs.size === 0) return;
     const started = Date.now();
     let change: ProjectsChange;

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand } from './types';
 import { validateConfig, kindOf, type ValidationResult } from '../../core/config/validate';
+import { findConfigs } from '../../core/config/discover';
 import { LineIndex } from '../../core/config/text';
 import {
   DEFAULT_GENERATION,
@@ -33,9 +34,6 @@ A file named on the command line must hold something to check: an empty one is a
 helix.toml (no [project] table) is skipped with a note on stderr. A folder that cannot be read during the search is reported (a warning; its files are not checked).
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error or nothing to validate.`;
-
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'target', '.helix']);
-const NAMES = new Set(['helix.toml', 'helix.deploy.toml']);
 
 export interface JsonDiagnostic {
   line: number;
@@ -99,7 +97,7 @@ export const validate: CliCommand = {
             : `cannot access ${p}: ${fsError(e)}`,
         );
       }
-      if (st.isDirectory()) files.push(...findConfigs(abs, unreadable));
+      if (st.isDirectory()) files.push(...findConfigFiles(abs, unreadable));
       else {
         files.push(abs);
         explicit.add(abs);
@@ -157,28 +155,15 @@ function usageError(msg: string): number {
 }
 
 /** helix.toml / helix.deploy.toml files under `dir`; folders that cannot be read are added to `unreadable`. */
-export function findConfigs(dir: string, unreadable: Unreadable[] = []): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch (e) {
-      // A config in there would go unchecked: the user must hear of it, and CI must see it in --json.
+function findConfigFiles(dir: string, unreadable: Unreadable[]): string[] {
+  return findConfigs(dir, {
+    // A config in there would go unchecked: the user must hear of it, and CI must see it in --json.
+    onUnreadable: (d, e) =>
       unreadable.push({
         path: display(d),
         message: `cannot read folder ${display(d)}: ${fsError(e)}; files in it were not checked`,
-      });
-      return;
-    }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(path.join(d, e.name));
-      } else if (NAMES.has(e.name)) found.push(path.join(d, e.name));
-    }
-  };
-  walk(dir);
-  return found;
+      }),
+  }).files;
 }
 
 function display(abs: string): string {

@@ -128,4 +128,36 @@ describe('project index (extension host)', () => {
       fs.rmSync(odd, { recursive: true, force: true });
     }
   });
+
+  it('finds a project whose folders were created the same instant as its helix.toml (a branch checkout, a scaffold), and follows a rename of its folder', async () => {
+    const { container } = await api();
+    await container.projects.ready();
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const top = path.join(root, 'checkout-probe');
+    const dir = path.join(top, 'services', 'graph');
+    const changes: { dirs?: string[] }[] = [];
+    const sub = container.projects.onDidChange((e: { dirs?: string[] }) => changes.push(e));
+    try {
+      fs.mkdirSync(path.join(dir, 'db'), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'helix.toml'),
+        '[project]\nname = "checkout-probe"\n\n[local.dev]\nport = 7314\n',
+      );
+      fs.writeFileSync(path.join(dir, 'db', 'schema.hx'), 'N::User { name: String }\n');
+      await poll(() => container.projects.find(dir), { what: 'the project in the new folders, without Refresh' });
+      // Renamed with its files in one step: found under the new name, gone under the old one.
+      const renamed = path.join(top, 'services', 'graph-v2');
+      fs.renameSync(dir, renamed);
+      await poll(() => container.projects.find(renamed) && !container.projects.find(dir), {
+        what: 'the renamed project under its new folder only',
+      });
+      assert.ok(
+        changes.every((c) => c.dirs !== undefined),
+        'a new folder caused a rescan of the whole workspace',
+      );
+    } finally {
+      sub.dispose();
+      fs.rmSync(top, { recursive: true, force: true });
+    }
+  });
 });
