@@ -22,6 +22,18 @@ async function attr(page: Page, sel: string, name: string): Promise<string | nul
   return page.locator(sel).first().getAttribute(name);
 }
 
+/** A fresh panel on a fresh fake engine for one test, closed after it whatever happens. */
+async function withPanel(fn: (c: Connected, b: FakeBackend) => Promise<void>): Promise<void> {
+  const b = new FakeBackend();
+  const c = await openConnected(b, b.envView.key);
+  try {
+    await fn(c, b);
+  } finally {
+    c.session.dispose();
+    await c.panel.close();
+  }
+}
+
 async function bodyText(page: Page): Promise<string> {
   return page.evaluate(() => document.body.innerText);
 }
@@ -306,10 +318,8 @@ for (const theme of ['dark', 'light'] as const) {
 
 describe('panel: a click at human speed on the unfocused tree', function () {
   this.timeout(60_000);
-  it('expands the row: the focus the press gives the tree does not rebuild the row under the pointer', async () => {
-    const b = new FakeBackend();
-    const c = await openConnected(b, b.envView.key);
-    try {
+  it('expands the row: the focus the press gives the tree does not rebuild the row under the pointer', async () =>
+    withPanel(async (c, b) => {
       const page = c.panel.page;
       b.setRun('Planned', FX.model);
       const address = page.locator('.prow-resource[data-action="replace"] .address');
@@ -322,19 +332,13 @@ describe('panel: a click at human speed on the unfocused tree', function () {
       await page.mouse.up();
       await page.locator('.prow-attr', { hasText: 'forces replacement' }).first().waitFor({ timeout: 10_000 });
       assert.equal(await attr(page, '.prow-resource[data-action="replace"]', 'aria-expanded'), 'true');
-    } finally {
-      c.session.dispose();
-      await c.panel.close();
-    }
-  });
+    }));
 });
 
 describe('panel: an expired plan offers Re-plan', function () {
   this.timeout(60_000);
-  it('shows the notice with a Re-plan action that plans again, and keeps Approve disabled', async () => {
-    const b = new FakeBackend();
-    const c = await openConnected(b, b.envView.key);
-    try {
+  it('shows the notice with a Re-plan action that plans again, and keeps Approve disabled', async () =>
+    withPanel(async (c, b) => {
       const page = c.panel.page;
       b.setRun('Expired', FX.model);
       await page.locator('#notice-replan').waitFor();
@@ -343,19 +347,13 @@ describe('panel: an expired plan offers Re-plan', function () {
       assert.equal(await page.locator('#approval-replan').isVisible(), true);
       await page.locator('#notice-replan').click();
       await poll(() => b.calls.includes(`plan ${b.envView.key}`), { what: 'the re-plan', timeoutMs: 15_000 });
-    } finally {
-      c.session.dispose();
-      await c.panel.close();
-    }
-  });
+    }));
 });
 
 describe('panel: changes found while planning', function () {
   this.timeout(60_000);
-  it('lists planned changes as the tool finds them, counts past the bound, survives a reload, and gives way to the plan', async () => {
-    const b = new FakeBackend();
-    const c = await openConnected(b, b.envView.key);
-    try {
+  it('lists planned changes as the tool finds them, counts past the bound, survives a reload, and gives way to the plan', async () =>
+    withPanel(async (c, b) => {
       const page = c.panel.page;
       b.setRun('Planning');
       await page.locator('#run-state[data-state="Planning"]').waitFor();
@@ -401,11 +399,7 @@ describe('panel: changes found while planning', function () {
       await page.locator('#run-state[data-state="Planned"]').waitFor();
       assert.equal(await page.locator('.found').isVisible(), false, 'the reviewable plan replaces the list');
       assert.ok(await page.locator('.prow-resource').count());
-    } finally {
-      c.session.dispose();
-      await c.panel.close();
-    }
-  });
+    }));
 });
 
 describe('panel logs at scale in Chromium', function () {
