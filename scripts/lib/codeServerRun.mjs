@@ -1,5 +1,5 @@
 // Starts code-server for tests or for `npm start`, and opens its workbench in headless Chromium.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { ensureCodeServer } from './codeServer.mjs';
@@ -102,14 +102,5 @@ export async function installVsix(bin, extensionsDir, userDataDir, vsix) {
   });
 }
 
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-features=Translate,MediaRouter',
-];
+/** Chromium's flags for a headless run here (no sandbox as root, no GPU, nothing from the network); one list for all. */
+export const chromiumArgs = JSON.parse(readFileSync(new URL('./chromium-args.json', import.meta.url), 'utf8'));

@@ -3,18 +3,9 @@ import { cpSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { poll } from './poll';
+import chromiumArgs from '../../scripts/lib/chromium-args.json';
 
 const root = resolve(__dirname, '..', '..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 /**
  * How long a UI test waits for anything the workbench shows: generous, because the machine may be busy with
  * other jobs and a slow answer is not a failure. Every UI wait derives from it.
@@ -76,7 +67,7 @@ export async function openWorkbench(
         cpSync(join(root, 'test/fixtures/workspace', f), join(workspace, f), { recursive: true });
     else cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
   }
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   // Clipboard permissions: tests read what a command copied (localhost is a secure context).
   const page = await browser.newPage({
     viewport: { width: 1400, height: 900 },

@@ -11,17 +11,10 @@ import { renderHtml } from '../../../src/webview/host/html';
 import type { HostMessage } from '../../../src/webview/protocol';
 import type { PanelBackend } from '../../../src/webview/host/backend';
 import { PanelSession } from '../../../src/webview/host/session';
+import chromiumArgs from '../../../scripts/lib/chromium-args.json';
 
 const root = resolve(__dirname, '../../..');
 export const ORIGIN = 'https://webview.test';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let bundle: Promise<string> | undefined;
 
@@ -82,7 +75,7 @@ export async function openPanelPage(opts: PanelPageOptions = {}): Promise<PanelP
   });
   // VS Code injects the theme's variables into the webview; here a stylesheet from the same origin does it.
   const theme = `html { ${THEMES[opts.theme ?? 'dark']} }`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1200, height: 800 } });
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
