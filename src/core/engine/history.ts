@@ -67,6 +67,16 @@ export const INCOMING_PREFIX = 'incoming-';
 
 export async function removeStalePlans(projectDir: string, journal: Journal): Promise<string[]> {
   const dir = plansDir(projectDir);
+  // Usually there is nothing to delete: then the history's lock (two file operations, shared with other
+  // processes) is not taken at all. What is there is listed again under the lock.
+  const any = await fs.promises.readdir(dir).then(
+    (names) => names.length > 0,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return false;
+      throw err;
+    },
+  );
+  if (!any) return [];
   return journal.exclusive(async () => {
     let names: string[];
     try {

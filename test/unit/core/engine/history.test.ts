@@ -215,6 +215,26 @@ describe('run history: one per project folder', () => {
   });
 });
 
+describe('run history: opening takes no lock without plan files', () => {
+  it('opens while another live process holds the history lock, when there are no plan files to delete', async () => {
+    const dir = tmpDir();
+    const first = await RunHistory.open([dir]);
+    const r = await first.begin({ kind: 'build', project: 'p', projectDir: dir, environment: 'e', who: 'me' });
+    await first.end(r.id, 'Succeeded');
+    await first.close();
+    // The CLI is in the middle of a write: its lock file names a live process of this host.
+    const holder = { pid: process.pid, host: os.hostname(), nonce: 'the-cli', at: new Date().toISOString() };
+    fs.writeFileSync(`${historyFile(dir)}.lock`, JSON.stringify(holder));
+    const opened = RunHistory.open([dir]).then((h) => h);
+    const timer = new Promise<'waited'>((res) => setTimeout(() => res('waited'), 3000).unref());
+    const h = await Promise.race([opened, timer]);
+    assert.notEqual(h, 'waited', 'opening waited for the lock although there was nothing to clean');
+    assert.equal((h as RunHistory).get(r.id)!.state, 'Succeeded');
+    fs.rmSync(`${historyFile(dir)}.lock`);
+    await (h as RunHistory).close();
+  });
+});
+
 describe('run history: runs of other processes', () => {
   it('an engine refuses to cancel a run that another live process (e.g. the CLI) owns', async () => {
     const dir = tmpDir();
