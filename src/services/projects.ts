@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONFIG_NAMES, findConfigs } from '../core/config/discover';
+import { CONFIG_NAMES, findConfigs, skipByDefault } from '../core/config/discover';
 import { readProject } from '../core/config/project';
 import type { GenerationSetting } from '../core/config/generation';
 import type { Project } from '../core/model/types';
@@ -107,7 +107,9 @@ export class ProjectIndex implements vscode.Disposable {
 
   private noteCreated(uri: vscode.Uri): void {
     if (uri.scheme !== 'file' || CONFIG_NAMES.has(path.basename(uri.fsPath))) return; // the config watcher's
-    if (uri.fsPath.split(path.sep).some((p) => EXCLUDED.includes(p))) return;
+    // Build output and dependencies are never searched: a build creates thousands of files there.
+    const rel = vscode.workspace.asRelativePath(uri, false);
+    if (rel.split(/[\\/]/).some(skipByDefault)) return;
     this.created.add(uri.fsPath);
     this.schedule();
   }
@@ -145,7 +147,7 @@ export class ProjectIndex implements vscode.Disposable {
         continue; // gone again
       }
       searched.add(p);
-      const found = findConfigs(p, { maxEntries: NEW_FOLDER_ENTRIES, skip: (name) => EXCLUDED.includes(name) });
+      const found = findConfigs(p, { maxEntries: NEW_FOLDER_ENTRIES });
       if (found.truncated) {
         this.pendingAll = true;
         return;

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 export const CONFIG_NAMES: ReadonlySet<string> = new Set(['helix.toml', 'helix.deploy.toml']);
 /** Folders the CLI never searches: dependencies, build output, version control, our own state, hidden folders. */
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'target', '.helix']);
-const skipByDefault = (name: string) => SKIP_DIRS.has(name) || name.startsWith('.');
+/** Whether a folder of this name is one the search never enters (build output and the like). */
+export const skipByDefault = (name: string): boolean => SKIP_DIRS.has(name) || name.startsWith('.');
 
 export interface FindConfigsOptions {
   /** A folder that could not be read (its files go unchecked: the caller says so). */
