@@ -106,16 +106,13 @@ export class ProjectIndex implements vscode.Disposable {
   }
 
   private noteCreated(uri: vscode.Uri): void {
-    if (uri.scheme !== 'file' || CONFIG_NAMES.has(path.basename(uri.fsPath))) return; // the config watcher's
-    // Build output and dependencies are never searched: a build creates thousands of files there.
-    const rel = vscode.workspace.asRelativePath(uri, false);
-    if (rel.split(/[\\/]/).some(skipByDefault)) return;
+    if (!folderEvent(uri)) return;
     this.created.add(uri.fsPath);
     this.schedule();
   }
 
   private noteDeleted(uri: vscode.Uri): void {
-    if (uri.scheme !== 'file' || CONFIG_NAMES.has(path.basename(uri.fsPath))) return;
+    if (!folderEvent(uri)) return;
     this.deleted.add(uri.fsPath);
     this.schedule();
   }
@@ -254,6 +251,15 @@ export class ProjectIndex implements vscode.Disposable {
     clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/**
+ * Whether a created or deleted path may be a folder with projects in it. Config files are the config watcher's;
+ * build output and dependencies are skipped, since a build or an install creates or removes thousands of files.
+ */
+function folderEvent(uri: vscode.Uri): boolean {
+  if (uri.scheme !== 'file' || CONFIG_NAMES.has(path.basename(uri.fsPath))) return false;
+  return !vscode.workspace.asRelativePath(uri, false).split(/[\\/]/).some(skipByDefault);
 }
 
 /** UTF-8 without its byte order mark, as TextDecoder gives it to the language features. */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 /** The files that make a folder a HelixDB project (helix.toml) or give it deployment settings. */
 export const CONFIG_NAMES: ReadonlySet<string> = new Set(['helix.toml', 'helix.deploy.toml']);
-/** Folders the CLI never searches: dependencies, build output, version control, our own state, hidden folders. */
+/** Folders never searched: dependencies, build output, version control, our own state, hidden folders. */
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'target', '.helix']);
 /** Whether a folder of this name is one the search never enters (build output and the like). */
 export const skipByDefault = (name: string): boolean => SKIP_DIRS.has(name) || name.startsWith('.');
@@ -13,15 +13,12 @@ export interface FindConfigsOptions {
   onUnreadable?: (dir: string, err: unknown) => void;
   /** Stop after this many directory entries; `truncated` then says the search is incomplete. */
   maxEntries?: number;
-  /** Folders (by name) not searched; by default the CLI's list and hidden folders. */
-  skip?: (name: string) => boolean;
 }
 
 /** helix.toml / helix.deploy.toml files under `dir`, in a stable order (sorted by name at each level). */
 export function findConfigs(dir: string, opts: FindConfigsOptions = {}): { files: string[]; truncated: boolean } {
   const files: string[] = [];
   let left = opts.maxEntries ?? Infinity;
-  const skip = opts.skip ?? skipByDefault;
   const walk = (d: string): boolean => {
     let entries: fs.Dirent[];
     try {
@@ -34,7 +31,7 @@ export function findConfigs(dir: string, opts: FindConfigsOptions = {}): { files
     if (left < 0) return false;
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (e.isDirectory()) {
-        if (!skip(e.name) && !walk(path.join(d, e.name))) return false;
+        if (!skipByDefault(e.name) && !walk(path.join(d, e.name))) return false;
       } else if (CONFIG_NAMES.has(e.name)) files.push(path.join(d, e.name));
     }
     return true;

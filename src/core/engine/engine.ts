@@ -408,10 +408,7 @@ export class DeployRunner {
       );
     }
     await this.opts.journal.transition(runId, 'Approved', {
-      meta: {
-        approvedBy: who ?? (await this.opts.who()),
-        approvedAt: new Date(this.now()).toISOString(),
-      },
+      meta: { approvedBy: who ?? (await this.opts.who()), approvedAt: new Date(this.now()).toISOString() },
     });
     return this.snapshot(runId)!;
   }
