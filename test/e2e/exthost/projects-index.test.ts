@@ -17,11 +17,16 @@ async function newFolder(dir: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
 }
 
+/** The extension's container once the workspace was scanned, and the workspace folder the probes go into. */
+async function indexed(): Promise<{ container: any; root: string }> {
+  const { container } = await api();
+  await container.projects.ready();
+  return { container, root: vscode.workspace.workspaceFolders![0]!.uri.fsPath };
+}
+
 describe('project index (extension host)', () => {
   it('re-reads only the project whose files changed, and follows creation and deletion', async () => {
-    const { container } = await api();
-    await container.projects.ready();
-    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const { container, root } = await indexed();
     const dir = path.join(root, 'index-probe');
     const changes: { dirs?: string[] }[] = [];
     const sub = container.projects.onDidChange((e: { dirs?: string[] }) => changes.push(e));
@@ -65,8 +70,7 @@ describe('project index (extension host)', () => {
   });
 
   it('opens no history for a project without runs, and follows the history its first run creates', async () => {
-    const { container } = await api();
-    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const { container, root } = await indexed();
     const dir = path.join(root, 'history-probe');
     try {
       await newFolder(dir);
@@ -105,8 +109,7 @@ describe('project index (extension host)', () => {
   });
 
   it('reads a helix.toml saved with a byte order mark, and a folder named helix.toml stops nothing', async () => {
-    const { container } = await api();
-    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const { container, root } = await indexed();
     const bom = path.join(root, 'bom-probe');
     const odd = path.join(root, 'odd-probe');
     try {
@@ -130,9 +133,7 @@ describe('project index (extension host)', () => {
   });
 
   it('finds a project whose folders were created the same instant as its helix.toml (a branch checkout, a scaffold)', async () => {
-    const { container } = await api();
-    await container.projects.ready();
-    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const { container, root } = await indexed();
     const top = path.join(root, 'checkout-probe');
     const dir = path.join(top, 'services', 'graph');
     const changes: { dirs?: string[] }[] = [];
@@ -156,9 +157,7 @@ describe('project index (extension host)', () => {
   });
 
   it('follows a project folder renamed with its files: found under the new name, gone under the old one', async () => {
-    const { container } = await api();
-    await container.projects.ready();
-    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const { container, root } = await indexed();
     // One level below the workspace folder: a sub-folder of a folder created in the same step may never be
     // followed by the recursive watcher, and a file written into it later never reported.
     const dir = path.join(root, 'rename-probe');
