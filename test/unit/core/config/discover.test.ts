@@ -49,4 +49,11 @@ describe('findConfigs', () => {
     assert.deepEqual(files, []);
     assert.deepEqual(seen, [path.join(dir, 'missing')]);
   });
+
+  it('does not follow a symbolic link to a folder, so a link loop ends the search', () => {
+    fs.symlinkSync(dir, path.join(dir, 'b', 'loop'));
+    const { files, truncated } = findConfigs(dir);
+    assert.equal(truncated, false);
+    assert.equal(files.length, 4);
+  });
 });

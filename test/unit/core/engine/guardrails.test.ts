@@ -112,4 +112,16 @@ describe('engine: guardrails before approval', () => {
     assert.equal((h.get(snap.run.id)!.meta!.guardrails as { blocked: boolean }).blocked, true, 'the record too');
     await assert.rejects(engine.startApply(snap.run.id));
   });
+
+  it('a helix.deploy.toml broken after the review refuses approve too: a rule that is not understood is never skipped', async () => {
+    fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), RULE('warn'));
+    const snap = await (await engine.startPlan(target())).done;
+    assert.equal(snap.model!.guardrails!.blocked, false);
+    fs.writeFileSync(path.join(dir, 'helix.deploy.toml'), RULE('deny').replace('effect = "deny"', 'effect = "maybe"'));
+    await assert.rejects(
+      engine.approve(snap.run.id, snap.planHash!),
+      (err: unknown) => err instanceof DeployError && err.code === 'guardrail-denied',
+    );
+    assert.equal(h.get(snap.run.id)!.state, 'Planned');
+  });
 });
